@@ -1,0 +1,1 @@
+export { hasErrorCode, SlipwayError } from './slipway-error.js';

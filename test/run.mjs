@@ -1,0 +1,79 @@
+#!/usr/bin/env node
+// Runs Slipway's tests with node's test runner in one invocation, so the closing summary covers
+// everything. When integration tests are selected it first starts ONE shared local control plane
+// (etcd, kube-apiserver, controller-manager, scheduler, kwok), hands its kubeconfig to every test
+// file through SLIPWAY_TEST_KUBECONFIG, and always tears it down afterwards (also on Ctrl-C).
+//
+//   node test/run.mjs                 unit + integration
+//   node test/run.mjs --unit          unit and golden tests only (no cluster, fast)
+//   node test/run.mjs --integration   integration tests only
+//   node test/run.mjs FILTER...       only test files whose path contains FILTER
+import { spawn } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const args = process.argv.slice(2);
+const wantUnit = !args.includes('--integration');
+const wantIntegration = !args.includes('--unit');
+const filters = args.filter((a) => !a.startsWith('--'));
+
+function findTests(dir) {
+  const out = [];
+  let entries = [];
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return out;
+  }
+  for (const name of entries.sort()) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) out.push(...findTests(path));
+    else if (name.endsWith('.test.ts')) out.push(path);
+  }
+  return out;
+}
+
+const select = (files) =>
+  files.map((f) => relative(root, f)).filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)));
+const unit = wantUnit ? select(findTests(join(root, 'test/unit'))) : [];
+const integration = wantIntegration ? select(findTests(join(root, 'test/integration'))) : [];
+const files = [...unit, ...integration];
+if (files.length === 0) {
+  console.error('no test files selected');
+  process.exit(1);
+}
+
+let cluster;
+const env = { ...process.env };
+if (integration.length > 0) {
+  const { register } = await import('tsx/esm/api');
+  register();
+  const { startSharedTestCluster } = await import('./support/cluster/shared.ts');
+  cluster = await startSharedTestCluster();
+  env.SLIPWAY_TEST_KUBECONFIG = cluster.kubeconfigPath;
+  env.SLIPWAY_TEST_CLUSTER_INFO = cluster.infoPath;
+}
+
+const concurrency = process.env.SLIPWAY_TEST_CONCURRENCY ?? '4';
+const child = spawn(
+  process.execPath,
+  ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files],
+  { cwd: root, env, stdio: 'inherit' },
+);
+
+let stopping = false;
+async function stop(code) {
+  if (stopping) return;
+  stopping = true;
+  if (cluster) await cluster.stop().catch((err) => console.error('cluster teardown failed:', err));
+  process.exit(code);
+}
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.on(sig, () => {
+    child.kill(sig);
+    void stop(130);
+  });
+}
+child.on('exit', (code, signal) => void stop(code ?? (signal ? 1 : 0)));

@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# Builds the local control plane used by tests and the demo from the Go module proxy:
+# etcd, kube-apiserver, kube-controller-manager, kube-scheduler and kwok, at pinned versions.
+# Binaries are cached outside the repo under $SLIPWAY_CACHE (default ~/.cache/slipway), keyed
+# by version, so a warm run does nothing. Safe to run concurrently (a lock serialises builds).
+set -euo pipefail
+
+K8S_VERSION="${K8S_VERSION:-v1.36.3}"
+ETCD_VERSION="${ETCD_VERSION:-v3.6.16}"
+KWOK_VERSION="${KWOK_VERSION:-v0.8.0}"
+CACHE="${SLIPWAY_CACHE:-$HOME/.cache/slipway}"
+BIN="$CACHE/bin"
+
+if ! command -v go >/dev/null 2>&1; then
+  echo "slipway: Go is required to build the local control plane (etcd, kube-apiserver, kwok)." >&2
+  echo "         Install Go 1.24 or newer (https://go.dev/doc/install) and make sure 'go' is on PATH." >&2
+  exit 3
+fi
+
+mkdir -p "$BIN"
+exec 9>"$CACHE/build.lock"
+flock 9
+
+log() { printf '[build-binaries] %s\n' "$*" >&2; }
+
+# want NAME VERSION -> path of the cached binary (echo), 0 when present
+cached() { [ -x "$BIN/$1-$2" ]; }
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/slipway-build.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+export GOFLAGS=-mod=mod GOTOOLCHAIN=local CGO_ENABLED=0
+
+build_k8s() {
+  local minor="${K8S_VERSION#v1.}"; minor="${minor%%.*}"
+  local staging="v0.${K8S_VERSION#v1.}"
+  local need=()
+  for c in kube-apiserver kube-controller-manager kube-scheduler; do
+    cached "$c" "$K8S_VERSION" || need+=("$c")
+  done
+  [ ${#need[@]} -eq 0 ] && return 0
+  local dir="$work/k8s"; mkdir -p "$dir"
+  log "fetching k8s.io/kubernetes@$K8S_VERSION"
+  local gomod
+  gomod=$(cd "$dir" && go mod download -json "k8s.io/kubernetes@$K8S_VERSION" | sed -n 's/.*"GoMod": "\(.*\)".*/\1/p')
+  # Every staging module the tag replaces with ./staging/src/k8s.io/X maps to the published k8s.io/X v0.<minor>.<patch>.
+  {
+    echo "module slipway.local/k8s-build"
+    echo "go 1.24"
+    echo "require k8s.io/kubernetes $K8S_VERSION"
+    grep -E '^\s*k8s.io/[A-Za-z0-9._-]+ => ./staging/src/' "$gomod" | awk -v v="$staging" '{print "replace " $1 " => " $1 " " v}'
+  } > "$dir/go.mod"
+  log "$(grep -c '^replace' "$dir/go.mod") staging modules pinned to $staging"
+  local ld="-s -w"
+  for p in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
+    ld="$ld -X $p.gitVersion=$K8S_VERSION -X $p.gitMajor=1 -X $p.gitMinor=$minor -X $p.gitTreeState=clean"
+  done
+  for c in "${need[@]}"; do
+    log "building $c $K8S_VERSION"
+    (cd "$dir" && go build -trimpath -ldflags "$ld" -o "$BIN/$c-$K8S_VERSION.tmp" "k8s.io/kubernetes/cmd/$c")
+    mv "$BIN/$c-$K8S_VERSION.tmp" "$BIN/$c-$K8S_VERSION"
+  done
+}
+
+build_etcd() {
+  cached etcd "$ETCD_VERSION" && return 0
+  local dir="$work/etcd"; mkdir -p "$dir"
+  printf 'module slipway.local/etcd-build\ngo 1.24\nrequire go.etcd.io/etcd/server/v3 %s\n' "$ETCD_VERSION" > "$dir/go.mod"
+  log "building etcd $ETCD_VERSION"
+  (cd "$dir" && go build -trimpath -ldflags "-s -w" -o "$BIN/etcd-$ETCD_VERSION.tmp" go.etcd.io/etcd/server/v3)
+  mv "$BIN/etcd-$ETCD_VERSION.tmp" "$BIN/etcd-$ETCD_VERSION"
+}
+
+build_kwok() {
+  cached kwok "$KWOK_VERSION" && return 0
+  local dir="$work/kwok"; mkdir -p "$dir"
+  printf 'module slipway.local/kwok-build\ngo 1.24\nrequire sigs.k8s.io/kwok %s\n' "$KWOK_VERSION" > "$dir/go.mod"
+  log "building kwok $KWOK_VERSION"
+  (cd "$dir" && go build -trimpath -ldflags "-s -w -X sigs.k8s.io/kwok/pkg/consts.Version=$KWOK_VERSION" -o "$BIN/kwok-$KWOK_VERSION.tmp" sigs.k8s.io/kwok/cmd/kwok)
+  mv "$BIN/kwok-$KWOK_VERSION.tmp" "$BIN/kwok-$KWOK_VERSION"
+}
+
+start=$(date +%s)
+build_etcd
+build_kwok
+build_k8s
+log "binaries ready in $BIN ($(( $(date +%s) - start ))s)"
