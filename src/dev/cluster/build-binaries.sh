@@ -71,12 +71,27 @@ build_etcd() {
 }
 
 build_kwok() {
-  cached kwok "$KWOK_VERSION" && return 0
+  local stages="$BIN/kwok-$KWOK_VERSION-stages.yaml"
+  cached kwok "$KWOK_VERSION" && [ -s "$stages" ] && return 0
   local dir="$work/kwok"; mkdir -p "$dir"
   printf 'module slipway.local/kwok-build\ngo 1.24\nrequire sigs.k8s.io/kwok %s\n' "$KWOK_VERSION" > "$dir/go.mod"
-  log "building kwok $KWOK_VERSION"
-  (cd "$dir" && go build -trimpath -ldflags "-s -w -X sigs.k8s.io/kwok/pkg/consts.Version=$KWOK_VERSION" -o "$BIN/kwok-$KWOK_VERSION.tmp" sigs.k8s.io/kwok/cmd/kwok)
-  mv "$BIN/kwok-$KWOK_VERSION.tmp" "$BIN/kwok-$KWOK_VERSION"
+  if ! cached kwok "$KWOK_VERSION"; then
+    log "building kwok $KWOK_VERSION"
+    (cd "$dir" && go build -trimpath -ldflags "-s -w -X sigs.k8s.io/kwok/pkg/consts.Version=$KWOK_VERSION" -o "$BIN/kwok-$KWOK_VERSION.tmp" sigs.k8s.io/kwok/cmd/kwok)
+    mv "$BIN/kwok-$KWOK_VERSION.tmp" "$BIN/kwok-$KWOK_VERSION"
+  fi
+  # kwok needs Stage objects to know how to fake node and pod lifecycles: take the "fast" set
+  # (nodes initialise and heartbeat with leases, pods become Ready, complete and delete) from the
+  # pinned module itself.
+  local src
+  src=$(cd "$dir" && go mod download -json "sigs.k8s.io/kwok@$KWOK_VERSION" | sed -n 's/.*"Dir": "\(.*\)".*/\1/p')
+  : > "$stages.tmp"
+  for f in node/fast/node-initialize.yaml node/heartbeat-with-lease/node-heartbeat-with-lease.yaml \
+           pod/fast/pod-ready.yaml pod/fast/pod-complete.yaml pod/fast/pod-delete.yaml; do
+    printf -- '---\n' >> "$stages.tmp"
+    cat "$src/kustomize/stage/$f" >> "$stages.tmp"
+  done
+  mv "$stages.tmp" "$stages"
 }
 
 start=$(date +%s)

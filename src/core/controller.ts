@@ -1,0 +1,157 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger, Metrics } from '../observability/index.js';
+import { type Clock, systemClock } from './clock.js';
+import { defaultControllerRateLimiter, type RateLimiter } from './rate-limiter.js';
+import { TerminalError } from './terminal-error.js';
+import { WorkQueue } from './work-queue.js';
+
+/** What a reconcile is asked to do: bring one object to its desired state. No event type, no object. */
+export interface ReconcileRequest {
+  readonly namespace: string;
+  readonly name: string;
+  /** `namespace/name`, or `name` for cluster-scoped objects. */
+  readonly key: string;
+}
+
+export interface ReconcileResult {
+  /** Reconcile again after this long (a pause ending, the next measurement due). */
+  readonly requeueAfterMs?: number;
+}
+
+export interface ReconcileContext {
+  readonly logger: Logger;
+  readonly signal: AbortSignal;
+  readonly clock: Clock;
+  readonly reconcileID: string;
+}
+
+/**
+ * The reconcile contract. Return normally when done (optionally asking for a timed requeue); throw
+ * to retry with backoff; throw a TerminalError to record the failure without retrying.
+ */
+export interface Reconciler {
+  reconcile(ctx: ReconcileContext, request: ReconcileRequest): Promise<ReconcileResult | undefined>;
+}
+
+export interface ControllerOptions {
+  readonly name: string;
+  readonly reconciler: Reconciler;
+  readonly logger: Logger;
+  readonly metrics?: Metrics;
+  /** Concurrent reconciles (never two for one key). Default 4. */
+  readonly workers?: number;
+  readonly rateLimiter?: RateLimiter;
+  readonly clock?: Clock;
+}
+
+export function requestFromKey(key: string): ReconcileRequest {
+  const slash = key.indexOf('/');
+  return slash < 0
+    ? { namespace: '', name: key, key }
+    : { namespace: key.slice(0, slash), name: key.slice(slash + 1), key };
+}
+
+/** Runs a reconciler over a work queue with N workers, applying controller-runtime's outcome rules. */
+export class Controller {
+  readonly name: string;
+  readonly queue: WorkQueue;
+  private readonly abort = new AbortController();
+  private workers: Promise<void>[] = [];
+  private readonly clock: Clock;
+
+  constructor(private readonly options: ControllerOptions) {
+    this.name = options.name;
+    this.clock = options.clock ?? systemClock;
+    const m = options.metrics;
+    const labels = { controller: options.name };
+    this.queue = new WorkQueue({
+      rateLimiter: options.rateLimiter ?? defaultControllerRateLimiter(),
+      clock: this.clock,
+      ...(m && {
+        onDepth: (d: number) => m.queueDepth.set(labels, d),
+        onGet: (ms: number) => m.queueLatency.observe(labels, ms / 1000),
+        onRetry: () => m.queueRetries.inc(labels),
+      }),
+    });
+  }
+
+  enqueue(key: string): void {
+    this.queue.add(key);
+  }
+
+  enqueueAfter(key: string, delayMs: number): void {
+    this.queue.addAfter(key, delayMs);
+  }
+
+  start(): void {
+    if (this.workers.length > 0) return;
+    const n = this.options.workers ?? 4;
+    this.workers = Array.from({ length: n }, () => this.work());
+  }
+
+  /**
+   * Stops taking new keys and waits for in-flight reconciles up to `deadlineMs`, then aborts them
+   * through their signal.
+   */
+  async stop(deadlineMs = 10_000): Promise<void> {
+    const drained = this.queue.shutDownWithDrain();
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<'timeout'>((r) => {
+      timer = setTimeout(() => r('timeout'), deadlineMs);
+    });
+    const outcome = await Promise.race([drained.then(() => 'drained' as const), timeout]);
+    clearTimeout(timer);
+    if (outcome === 'timeout')
+      this.options.logger.warn({ deadlineMs }, 'reconciles still running at shutdown deadline');
+    this.abort.abort();
+  }
+
+  private async work(): Promise<void> {
+    for (;;) {
+      const key = await this.queue.get();
+      if (key === undefined) return;
+      try {
+        await this.process(key);
+      } finally {
+        this.queue.done(key);
+      }
+      if (this.queue.isShuttingDown && this.queue.length === 0) return;
+    }
+  }
+
+  private async process(key: string): Promise<void> {
+    const { logger, metrics, reconciler } = this.options;
+    const reconcileID = randomUUID();
+    const log = logger.child({ controller: this.name, key, reconcileID });
+    const labels = { controller: this.name };
+    const started = performance.now();
+    try {
+      const result = await reconciler.reconcile(
+        { logger: log, signal: this.abort.signal, clock: this.clock, reconcileID },
+        requestFromKey(key),
+      );
+      this.queue.forget(key);
+      const after = result?.requeueAfterMs;
+      if (after !== undefined && after >= 0) {
+        this.queue.addAfter(key, after);
+        metrics?.reconcileTotal.inc({ ...labels, result: 'requeue' });
+      } else {
+        metrics?.reconcileTotal.inc({ ...labels, result: 'success' });
+      }
+    } catch (err) {
+      const code = (err as { code?: string }).code ?? 'UNKNOWN';
+      metrics?.reconcileErrors.inc({ ...labels, code });
+      if (err instanceof TerminalError) {
+        this.queue.forget(key);
+        metrics?.reconcileTotal.inc({ ...labels, result: 'terminal' });
+        log.error({ err }, 'reconcile failed permanently');
+      } else {
+        this.queue.addRateLimited(key);
+        metrics?.reconcileTotal.inc({ ...labels, result: 'error' });
+        log.warn({ err, retries: this.queue.numRequeues(key) }, 'reconcile failed, will retry');
+      }
+    } finally {
+      metrics?.reconcileDuration.observe(labels, (performance.now() - started) / 1000);
+    }
+  }
+}

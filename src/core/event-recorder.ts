@@ -1,0 +1,152 @@
+import { hostname } from 'node:os';
+import { isNotFound, type KubeClient, type KubeObject } from '../kube/index.js';
+import type { Logger } from '../observability/index.js';
+import { type Clock, systemClock } from './clock.js';
+
+export type EventType = 'Normal' | 'Warning';
+
+/** What an event is about. */
+export interface EventSubject {
+  readonly apiVersion?: string;
+  readonly kind?: string;
+  readonly metadata: {
+    readonly name?: string;
+    readonly namespace?: string;
+    readonly uid?: string;
+    readonly resourceVersion?: string;
+  };
+}
+
+export interface RecordedEvent {
+  readonly subject: EventSubject;
+  readonly type: EventType;
+  readonly reason: string;
+  readonly message: string;
+  readonly timestamp: number;
+}
+
+export type EventListener = (event: RecordedEvent) => void;
+
+export interface EventRecorderOptions {
+  readonly client: KubeClient;
+  /** `source.component` / `reportingComponent`, e.g. "slipway-rollouts". */
+  readonly component: string;
+  readonly logger: Logger;
+  readonly clock?: Clock;
+  /** Remembered series for aggregation. Default 4096. */
+  readonly cacheSize?: number;
+}
+
+interface Series {
+  readonly name: string;
+  readonly namespace: string;
+  count: number;
+}
+
+/**
+ * Writes core/v1 Events like client-go's recorder: a repeat of the same (object, type, reason,
+ * message) bumps `count` and `lastTimestamp` of the existing Event instead of creating another, so
+ * `kubectl describe` shows "x5 over 2m". Writes never fail a reconcile: errors are logged. In-process
+ * listeners (the notification engine's event triggers) see every event as it is recorded.
+ */
+export class EventRecorder {
+  private readonly series = new Map<string, Series>();
+  private readonly listeners: EventListener[] = [];
+  private readonly pending = new Set<Promise<void>>();
+  private readonly clock: Clock;
+  private readonly host = hostname();
+
+  constructor(private readonly options: EventRecorderOptions) {
+    this.clock = options.clock ?? systemClock;
+  }
+
+  onEvent(listener: EventListener): void {
+    this.listeners.push(listener);
+  }
+
+  normal(subject: EventSubject, reason: string, message: string): void {
+    this.record(subject, 'Normal', reason, message);
+  }
+
+  warning(subject: EventSubject, reason: string, message: string): void {
+    this.record(subject, 'Warning', reason, message);
+  }
+
+  record(subject: EventSubject, type: EventType, reason: string, message: string): void {
+    const timestamp = this.clock.now();
+    const event: RecordedEvent = { subject, type, reason, message, timestamp };
+    for (const l of this.listeners) {
+      try {
+        l(event);
+      } catch (err) {
+        this.options.logger.error({ err, reason }, 'event listener failed');
+      }
+    }
+    const p = this.write(event).catch((err: unknown) =>
+      this.options.logger.warn({ err, reason, object: subject.metadata.name }, 'cannot record event'),
+    );
+    this.pending.add(p);
+    void p.finally(() => this.pending.delete(p));
+  }
+
+  /** Waits for events being written (tests, shutdown). */
+  async flush(): Promise<void> {
+    await Promise.all([...this.pending]);
+  }
+
+  private async write(e: RecordedEvent): Promise<void> {
+    const m = e.subject.metadata;
+    const namespace = m.namespace || 'default';
+    const key = [m.uid ?? `${namespace}/${m.name}`, e.type, e.reason, e.message].join('\u0000');
+    const now = new Date(e.timestamp).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const known = this.series.get(key);
+    if (known) {
+      known.count += 1;
+      try {
+        await this.options.client.patch(
+          { apiVersion: 'v1', kind: 'Event', namespace: known.namespace, name: known.name },
+          { count: known.count, lastTimestamp: now },
+          { type: 'merge' },
+        );
+        return;
+      } catch (err) {
+        if (!isNotFound(err)) throw err;
+        this.series.delete(key);
+      }
+    }
+    const name = `${m.name ?? 'object'}.${(BigInt(e.timestamp) * 1_000_000n + BigInt(Math.floor(Math.random() * 1e6))).toString(16)}`;
+    const body: KubeObject = {
+      apiVersion: 'v1',
+      kind: 'Event',
+      metadata: { name, namespace },
+      involvedObject: {
+        apiVersion: e.subject.apiVersion,
+        kind: e.subject.kind,
+        name: m.name,
+        namespace: m.namespace,
+        uid: m.uid,
+        resourceVersion: m.resourceVersion,
+      },
+      reason: e.reason,
+      message: e.message,
+      type: e.type,
+      source: { component: this.options.component, host: this.host },
+      reportingComponent: this.options.component,
+      reportingInstance: this.host,
+      firstTimestamp: now,
+      lastTimestamp: now,
+      count: 1,
+    };
+    await this.options.client.create(body);
+    this.remember(key, { name, namespace, count: 1 });
+  }
+
+  private remember(key: string, s: Series): void {
+    const max = this.options.cacheSize ?? 4096;
+    if (this.series.size >= max) {
+      const oldest = this.series.keys().next().value;
+      if (oldest !== undefined) this.series.delete(oldest);
+    }
+    this.series.set(key, s);
+  }
+}

@@ -1,0 +1,37 @@
+export { type Clock, ManualClock, systemClock } from './clock.js';
+export {
+  type Condition,
+  getCondition,
+  isConditionTrue,
+  removeCondition,
+  type SetConditionOptions,
+  setCondition,
+} from './conditions.js';
+export {
+  Controller,
+  type ControllerOptions,
+  type ReconcileContext,
+  type ReconcileRequest,
+  type ReconcileResult,
+  type Reconciler,
+  requestFromKey,
+} from './controller.js';
+export {
+  type EventListener,
+  EventRecorder,
+  type EventSubject,
+  type EventType,
+  type RecordedEvent,
+} from './event-recorder.js';
+export { type LeaderElectionOptions, LeaderElector, microTime } from './leader-election.js';
+export { Manager, type ManagerOptions } from './manager.js';
+export {
+  defaultControllerRateLimiter,
+  ItemExponentialRateLimiter,
+  MaxOfRateLimiter,
+  type RateLimiter,
+  TokenBucketRateLimiter,
+} from './rate-limiter.js';
+export { TerminalError } from './terminal-error.js';
+export { enqueueMapped, enqueueOwner, enqueueSelf } from './watches.js';
+export { WorkQueue, type WorkQueueOptions } from './work-queue.js';

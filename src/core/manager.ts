@@ -1,0 +1,172 @@
+import type { KubeClient, KubeObject, ReflectorOptions } from '../kube/index.js';
+import { Reflector } from '../kube/index.js';
+import { type Logger, type Metrics, type ProbeServer, startProbeServer } from '../observability/index.js';
+import { type Clock, systemClock } from './clock.js';
+import { Controller, type ControllerOptions } from './controller.js';
+import { EventRecorder } from './event-recorder.js';
+import { type LeaderElectionOptions, LeaderElector } from './leader-election.js';
+
+export interface ManagerOptions {
+  readonly client: KubeClient;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  readonly clock?: Clock;
+  /** Run controllers only while holding this Lease. Default: no leader election. */
+  readonly leaderElection?: LeaderElectionOptions;
+  /** Serve /metrics, /healthz, /readyz on this port (0 = any free port). Default: no server. */
+  readonly probePort?: number;
+  readonly probeHost?: string;
+  /** How long shutdown waits for in-flight reconciles. Default 10 s. */
+  readonly shutdownDeadlineMs?: number;
+  /** Called when leadership is lost; default: stop the manager. The CLI exits the process. */
+  readonly onLeadershipLost?: () => void;
+  /** Component name in Events. Default "slipway". */
+  readonly component?: string;
+}
+
+/**
+ * Owns the shared runtime of one process: informers (one per kind and scope, shared by controllers),
+ * controllers, the event recorder, leader election and the probe server. Caches start at once so a
+ * standby is warm; controllers' workers run only while leading.
+ */
+export class Manager {
+  readonly client: KubeClient;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  readonly clock: Clock;
+  readonly events: EventRecorder;
+  private readonly reflectors = new Map<string, Reflector<KubeObject>>();
+  private readonly controllers: Controller[] = [];
+  private elector: LeaderElector | undefined;
+  private electorRun: Promise<void> | undefined;
+  private probe: ProbeServer | undefined;
+  private leading = false;
+  private started = false;
+  private stopping: Promise<void> | undefined;
+
+  constructor(private readonly options: ManagerOptions) {
+    this.client = options.client;
+    this.logger = options.logger;
+    this.metrics = options.metrics;
+    this.clock = options.clock ?? systemClock;
+    this.events = new EventRecorder({
+      client: options.client,
+      component: options.component ?? 'slipway',
+      logger: options.logger.child({ component: 'events' }),
+      clock: this.clock,
+    });
+  }
+
+  get isLeader(): boolean {
+    return this.leading;
+  }
+
+  get probePort(): number | undefined {
+    return this.probe?.port;
+  }
+
+  /** The shared informer for a kind (and namespace/selectors): created on first use. */
+  informer<T extends KubeObject>(
+    options: Omit<ReflectorOptions<T>, 'logger' | 'onWatchRestart'>,
+  ): Reflector<T> {
+    const key = [
+      options.gvk.apiVersion,
+      options.gvk.kind,
+      options.namespace,
+      options.labelSelector,
+      options.fieldSelector,
+    ].join('|');
+    let r = this.reflectors.get(key) as Reflector<T> | undefined;
+    if (!r) {
+      r = new Reflector<T>(this.client, {
+        ...options,
+        logger: this.logger.child({ informer: options.gvk.kind }),
+        onWatchRestart: (reason) => this.metrics.watchRestarts.inc({ resource: options.gvk.kind, reason }),
+      });
+      this.reflectors.set(key, r as unknown as Reflector<KubeObject>);
+      if (this.started) r.start();
+    }
+    return r;
+  }
+
+  addController(options: Omit<ControllerOptions, 'logger' | 'metrics' | 'clock'>): Controller {
+    const c = new Controller({
+      ...options,
+      logger: this.logger,
+      metrics: this.metrics,
+      clock: this.clock,
+    });
+    this.controllers.push(c);
+    if (this.leading) c.start();
+    return c;
+  }
+
+  /** True once every informer has completed its first list. */
+  get hasSynced(): boolean {
+    return [...this.reflectors.values()].every((r) => r.hasSynced);
+  }
+
+  async waitForCacheSync(): Promise<void> {
+    await Promise.all([...this.reflectors.values()].map((r) => r.waitForSync()));
+  }
+
+  /** Starts informers, the probe server and (once leading) the controllers. Resolves when started. */
+  async start(): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    if (this.options.probePort !== undefined) {
+      this.probe = await startProbeServer({
+        port: this.options.probePort,
+        ...(this.options.probeHost !== undefined && { host: this.options.probeHost }),
+        metrics: this.metrics,
+        isReady: () => this.hasSynced,
+      });
+    }
+    for (const r of this.reflectors.values()) r.start();
+    const le = this.options.leaderElection;
+    if (!le) {
+      this.startControllers();
+      return;
+    }
+    this.elector = new LeaderElector(
+      this.client,
+      le,
+      this.logger.child({ component: 'leader-election' }),
+      this.clock,
+    );
+    this.electorRun = this.elector.run({
+      onStarted: () => this.startControllers(),
+      onStopped: () => {
+        this.leading = false;
+        this.metrics.leader.set({ lease: le.name }, 0);
+        if (this.stopping) return;
+        (this.options.onLeadershipLost ?? (() => void this.stop()))();
+      },
+    });
+  }
+
+  /** Graceful shutdown: stop taking work, finish in-flight reconciles, release the lease. */
+  stop(): Promise<void> {
+    this.stopping ??= this.shutdown();
+    return this.stopping;
+  }
+
+  private startControllers(): void {
+    this.leading = true;
+    if (this.options.leaderElection) this.metrics.leader.set({ lease: this.options.leaderElection.name }, 1);
+    for (const c of this.controllers) c.start();
+  }
+
+  private async shutdown(): Promise<void> {
+    const deadline = this.options.shutdownDeadlineMs ?? 10_000;
+    this.logger.info({ deadlineMs: deadline }, 'shutting down');
+    await Promise.all(this.controllers.map((c) => c.stop(deadline)));
+    await this.elector?.stop();
+    await this.electorRun;
+    await Promise.all([...this.reflectors.values()].map((r) => r.stop()));
+    await this.events.flush();
+    await this.probe?.close();
+    this.client.close();
+    this.leading = false;
+  }
+}

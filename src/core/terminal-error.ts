@@ -1,0 +1,11 @@
+import { SlipwayError } from '../errors/index.js';
+
+/**
+ * A reconcile failure that retrying cannot fix (an invalid spec, a missing reference the user must
+ * create). The controller records it and does not requeue; a change to the object triggers it again.
+ */
+export class TerminalError extends SlipwayError {
+  constructor(code: string, message: string, options?: { readonly cause?: unknown }) {
+    super(code, message, options);
+  }
+}

@@ -1,0 +1,37 @@
+import { type KubeObject, objectKey, type Reflector } from '../kube/index.js';
+import type { Controller } from './controller.js';
+
+/** Enqueues the object's own key on every change (the controller's primary kind). */
+export function enqueueSelf<T extends KubeObject>(reflector: Reflector<T>, controller: Controller): void {
+  reflector.onChange((current, previous) => {
+    const obj = current ?? previous;
+    if (obj) controller.enqueue(objectKey(obj));
+  });
+}
+
+/** Enqueues the controlling owner of kind `ownerKind` (a ReplicaSet change enqueues its Rollout). */
+export function enqueueOwner<T extends KubeObject>(
+  reflector: Reflector<T>,
+  controller: Controller,
+  ownerKind: string,
+): void {
+  enqueueMapped(reflector, controller, (obj) => {
+    const owner = obj.metadata.ownerReferences?.find((r) => r.controller && r.kind === ownerKind);
+    if (!owner) return [];
+    return [obj.metadata.namespace ? `${obj.metadata.namespace}/${owner.name}` : owner.name];
+  });
+}
+
+/** Enqueues whatever keys `map` returns for the changed object (old and new versions both). */
+export function enqueueMapped<T extends KubeObject>(
+  reflector: Reflector<T>,
+  controller: Controller,
+  map: (obj: T) => readonly string[],
+): void {
+  reflector.onChange((current, previous) => {
+    const keys = new Set<string>();
+    if (current) for (const k of map(current)) keys.add(k);
+    if (previous && previous !== current) for (const k of map(previous)) keys.add(k);
+    for (const k of keys) controller.enqueue(k);
+  });
+}

@@ -1,0 +1,292 @@
+import { Discovery } from './discovery.js';
+import { errorFromResponse, type InvolvedObject } from './errors.js';
+import { type KubeConfigOptions, loadKubeConfig } from './kubeconfig.js';
+import { KubeTransport, type QueryValue } from './transport.js';
+import type { GroupVersionKind, KubeList, KubeObject, ObjectRef, ResourceInfo, WatchEvent } from './types.js';
+
+export interface ListOptions {
+  /** Omit (or leave empty) for all namespaces of a namespaced kind. */
+  readonly namespace?: string;
+  readonly labelSelector?: string;
+  readonly fieldSelector?: string;
+  /** Page size. Default 500. */
+  readonly limit?: number;
+  readonly continue?: string;
+  readonly resourceVersion?: string;
+  readonly signal?: AbortSignal;
+}
+
+export interface WatchOptions {
+  readonly namespace?: string;
+  readonly labelSelector?: string;
+  readonly fieldSelector?: string;
+  readonly resourceVersion?: string;
+  /** Default true: the server sends BOOKMARK events that keep the resourceVersion fresh. */
+  readonly allowWatchBookmarks?: boolean;
+  /** Server-side watch duration. Default 300. */
+  readonly timeoutSeconds?: number;
+  /** Client-side stall detection. Default 90 s. */
+  readonly idleTimeoutMs?: number;
+  readonly signal?: AbortSignal;
+}
+
+export interface WriteOptions {
+  readonly fieldManager?: string;
+  readonly dryRun?: boolean;
+  /** Write a subresource ("status", "scale") instead of the main resource. */
+  readonly subresource?: string;
+  readonly signal?: AbortSignal;
+}
+
+export interface ApplyOptions extends WriteOptions {
+  readonly fieldManager: string;
+  /** Take ownership of fields other managers own. Default false. */
+  readonly force?: boolean;
+}
+
+export type PatchType = 'merge' | 'json' | 'strategic';
+
+export interface PatchOptions extends WriteOptions {
+  readonly type: PatchType;
+}
+
+export interface DeleteOptions {
+  readonly propagationPolicy?: 'Foreground' | 'Background' | 'Orphan';
+  readonly gracePeriodSeconds?: number;
+  readonly preconditions?: { readonly uid?: string; readonly resourceVersion?: string };
+  readonly dryRun?: boolean;
+  readonly signal?: AbortSignal;
+}
+
+/** Reads arbitrary objects as raw JSON. */
+export interface KubeReader {
+  get<T extends KubeObject = KubeObject>(ref: ObjectRef, options?: { signal?: AbortSignal }): Promise<T>;
+  list<T extends KubeObject = KubeObject>(gvk: GroupVersionKind, options?: ListOptions): Promise<KubeList<T>>;
+  listAll<T extends KubeObject = KubeObject>(
+    gvk: GroupVersionKind,
+    options?: ListOptions,
+  ): Promise<{ items: T[]; resourceVersion: string }>;
+}
+
+export interface KubeWatcher {
+  watch<T extends KubeObject = KubeObject>(
+    gvk: GroupVersionKind,
+    options?: WatchOptions,
+  ): AsyncGenerator<WatchEvent<T>>;
+}
+
+/** Writes arbitrary objects as raw JSON. */
+export interface KubeWriter {
+  create<T extends KubeObject = KubeObject>(obj: KubeObject, options?: WriteOptions): Promise<T>;
+  apply<T extends KubeObject = KubeObject>(obj: KubeObject, options: ApplyOptions): Promise<T>;
+  replace<T extends KubeObject = KubeObject>(obj: KubeObject, options?: WriteOptions): Promise<T>;
+  patch<T extends KubeObject = KubeObject>(ref: ObjectRef, patch: unknown, options: PatchOptions): Promise<T>;
+  delete(ref: ObjectRef, options?: DeleteOptions): Promise<void>;
+}
+
+const PATCH_CONTENT_TYPE: Record<PatchType, string> = {
+  merge: 'application/merge-patch+json',
+  json: 'application/json-patch+json',
+  strategic: 'application/strategic-merge-patch+json',
+};
+
+/** The dynamic client: every kind, raw JSON, typed errors. */
+export class KubeClient implements KubeReader, KubeWriter, KubeWatcher {
+  readonly discovery: Discovery;
+
+  constructor(readonly transport: KubeTransport) {
+    this.discovery = new Discovery(transport);
+  }
+
+  static fromKubeConfig(options: KubeConfigOptions = {}): KubeClient {
+    return new KubeClient(new KubeTransport(loadKubeConfig(options)));
+  }
+
+  /** The URL path of a kind's collection, or of one object when `name` is given. */
+  async path(
+    gvk: GroupVersionKind,
+    namespace?: string,
+    name?: string,
+    subresource?: string,
+  ): Promise<string> {
+    const info = await this.discovery.resolve(gvk);
+    return resourcePath(info, namespace, name, subresource);
+  }
+
+  async get<T extends KubeObject>(ref: ObjectRef, options: { signal?: AbortSignal } = {}): Promise<T> {
+    const path = await this.path(ref, ref.namespace, ref.name);
+    return this.transport.request<T>({ method: 'GET', path, object: involved(ref), signal: options.signal });
+  }
+
+  async list<T extends KubeObject>(gvk: GroupVersionKind, options: ListOptions = {}): Promise<KubeList<T>> {
+    const path = await this.path(gvk, options.namespace);
+    const query: Record<string, QueryValue> = {
+      labelSelector: options.labelSelector,
+      fieldSelector: options.fieldSelector,
+      limit: options.limit ?? 500,
+      continue: options.continue,
+      resourceVersion: options.resourceVersion,
+    };
+    return this.transport.request<KubeList<T>>({ method: 'GET', path, query, signal: options.signal });
+  }
+
+  async listAll<T extends KubeObject>(
+    gvk: GroupVersionKind,
+    options: ListOptions = {},
+  ): Promise<{ items: T[]; resourceVersion: string }> {
+    const items: T[] = [];
+    let cont: string | undefined;
+    let resourceVersion = '';
+    do {
+      const page: KubeList<T> = await this.list<T>(gvk, {
+        ...options,
+        ...(cont !== undefined && { continue: cont }),
+      });
+      items.push(...page.items);
+      resourceVersion = page.metadata.resourceVersion ?? resourceVersion;
+      cont = page.metadata.continue || undefined;
+    } while (cont);
+    return { items, resourceVersion };
+  }
+
+  async *watch<T extends KubeObject>(
+    gvk: GroupVersionKind,
+    options: WatchOptions = {},
+  ): AsyncGenerator<WatchEvent<T>> {
+    const path = await this.path(gvk, options.namespace);
+    const query: Record<string, QueryValue> = {
+      watch: 1,
+      allowWatchBookmarks: options.allowWatchBookmarks ?? true,
+      timeoutSeconds: options.timeoutSeconds ?? 300,
+      resourceVersion: options.resourceVersion,
+      labelSelector: options.labelSelector,
+      fieldSelector: options.fieldSelector,
+    };
+    const stream = this.transport.stream(
+      { method: 'GET', path, query, signal: options.signal, object: involved(gvk) },
+      options.idleTimeoutMs !== undefined ? { idleTimeoutMs: options.idleTimeoutMs } : {},
+    );
+    for await (const raw of stream) {
+      const event = raw as { type?: string; object?: { code?: number } & KubeObject };
+      if (event.type === 'ERROR')
+        throw errorFromResponse(event.object?.code ?? 500, event.object, involved(gvk));
+      if (!event.object) continue;
+      yield event as WatchEvent<T>;
+    }
+  }
+
+  async create<T extends KubeObject>(obj: KubeObject, options: WriteOptions = {}): Promise<T> {
+    const path = await this.path(gvkOf(obj), obj.metadata.namespace, undefined, options.subresource);
+    return this.transport.request<T>({
+      method: 'POST',
+      path,
+      body: obj,
+      query: writeQuery(options),
+      object: involved(obj),
+      signal: options.signal,
+    });
+  }
+
+  async apply<T extends KubeObject>(obj: KubeObject, options: ApplyOptions): Promise<T> {
+    const name = obj.metadata.name;
+    const path = await this.path(gvkOf(obj), obj.metadata.namespace, name, options.subresource);
+    return this.transport.request<T>({
+      method: 'PATCH',
+      path,
+      body: obj,
+      contentType: 'application/apply-patch+yaml',
+      query: { ...writeQuery(options), force: options.force ? true : undefined },
+      object: involved(obj),
+      signal: options.signal,
+    });
+  }
+
+  async replace<T extends KubeObject>(obj: KubeObject, options: WriteOptions = {}): Promise<T> {
+    const path = await this.path(gvkOf(obj), obj.metadata.namespace, obj.metadata.name, options.subresource);
+    return this.transport.request<T>({
+      method: 'PUT',
+      path,
+      body: obj,
+      query: writeQuery(options),
+      object: involved(obj),
+      signal: options.signal,
+    });
+  }
+
+  async patch<T extends KubeObject>(ref: ObjectRef, patch: unknown, options: PatchOptions): Promise<T> {
+    const path = await this.path(ref, ref.namespace, ref.name, options.subresource);
+    return this.transport.request<T>({
+      method: 'PATCH',
+      path,
+      body: patch,
+      contentType: PATCH_CONTENT_TYPE[options.type],
+      query: writeQuery(options),
+      object: involved(ref),
+      signal: options.signal,
+    });
+  }
+
+  async delete(ref: ObjectRef, options: DeleteOptions = {}): Promise<void> {
+    const path = await this.path(ref, ref.namespace, ref.name);
+    const body = {
+      apiVersion: 'v1',
+      kind: 'DeleteOptions',
+      ...(options.propagationPolicy && { propagationPolicy: options.propagationPolicy }),
+      ...(options.gracePeriodSeconds !== undefined && { gracePeriodSeconds: options.gracePeriodSeconds }),
+      ...(options.preconditions && { preconditions: options.preconditions }),
+      ...(options.dryRun && { dryRun: ['All'] }),
+    };
+    await this.transport.request({
+      method: 'DELETE',
+      path,
+      body,
+      object: involved(ref),
+      signal: options.signal,
+    });
+  }
+
+  close(): void {
+    this.transport.close();
+  }
+}
+
+export function resourcePath(
+  info: ResourceInfo,
+  namespace?: string,
+  name?: string,
+  subresource?: string,
+): string {
+  let path = info.group ? `/apis/${info.group}/${info.version}` : `/api/${info.version}`;
+  if (info.namespaced && namespace) path += `/namespaces/${encodeURIComponent(namespace)}`;
+  path += `/${info.resource}`;
+  if (name !== undefined) path += `/${encodeURIComponent(name)}`;
+  if (subresource) path += `/${subresource}`;
+  return path;
+}
+
+function writeQuery(options: WriteOptions): Record<string, QueryValue> {
+  return { fieldManager: options.fieldManager, dryRun: options.dryRun ? 'All' : undefined };
+}
+
+function gvkOf(obj: KubeObject): GroupVersionKind {
+  return { apiVersion: obj.apiVersion ?? '', kind: obj.kind ?? '' };
+}
+
+function involved(ref: Partial<ObjectRef> | KubeObject): InvolvedObject {
+  if ('metadata' in ref && ref.metadata) {
+    const o = ref as KubeObject;
+    return {
+      ...(o.apiVersion !== undefined && { apiVersion: o.apiVersion }),
+      ...(o.kind !== undefined && { kind: o.kind }),
+      ...(o.metadata.namespace !== undefined && { namespace: o.metadata.namespace }),
+      ...(o.metadata.name !== undefined && { name: o.metadata.name }),
+    };
+  }
+  const r = ref as Partial<ObjectRef>;
+  return {
+    ...(r.apiVersion !== undefined && { apiVersion: r.apiVersion }),
+    ...(r.kind !== undefined && { kind: r.kind }),
+    ...(r.namespace !== undefined && { namespace: r.namespace }),
+    ...(r.name !== undefined && { name: r.name }),
+  };
+}

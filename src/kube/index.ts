@@ -1,0 +1,35 @@
+export {
+  type ApplyOptions,
+  type DeleteOptions,
+  KubeClient,
+  type KubeReader,
+  type KubeWatcher,
+  type KubeWriter,
+  type ListOptions,
+  type PatchOptions,
+  type PatchType,
+  resourcePath,
+  type WatchOptions,
+  type WriteOptions,
+} from './client.js';
+export { Discovery } from './discovery.js';
+export {
+  errorFromNetwork,
+  errorFromResponse,
+  type InvolvedObject,
+  isAlreadyExists,
+  isConflict,
+  isForbidden,
+  isGone,
+  isInvalid,
+  isNotFound,
+  isRetryable,
+  isUnavailable,
+  KubeError,
+  KubeErrorCode,
+} from './errors.js';
+export { type KubeConfigOptions, loadKubeConfig } from './kubeconfig.js';
+export { type ChangeHandler, Reflector, type ReflectorOptions, stripManagedFields } from './reflector.js';
+export { Index, type IndexFunc, labelIndex, ObjectStore } from './store.js';
+export { type HttpMethod, type KubeRequest, KubeTransport } from './transport.js';
+export * from './types.js';
