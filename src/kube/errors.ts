@@ -11,6 +11,7 @@ export const KubeErrorCode = {
   Gone: 'KUBE_GONE',
   TooManyRequests: 'KUBE_TOO_MANY_REQUESTS',
   Unavailable: 'KUBE_UNAVAILABLE',
+  Internal: 'KUBE_INTERNAL',
   BadRequest: 'KUBE_BAD_REQUEST',
   UnknownKind: 'KUBE_UNKNOWN_KIND',
   Request: 'KUBE_REQUEST',
@@ -102,6 +103,10 @@ export function errorFromResponse(
   else if (httpStatus === 410) code = KubeErrorCode.Gone;
   else if (httpStatus === 429) code = KubeErrorCode.TooManyRequests;
   else if (httpStatus === 400) code = KubeErrorCode.BadRequest;
+  else if (httpStatus === 500 && /^failed to create typed patch object/.test(serverMessage)) {
+    // Server-side apply reports schema type errors as 500 InternalError; it is the request that is invalid.
+    code = KubeErrorCode.Invalid;
+  } else if (httpStatus === 500) code = KubeErrorCode.Internal;
   else if (httpStatus >= 500) code = KubeErrorCode.Unavailable;
   else code = KubeErrorCode.Request;
   const message = `${serverMessage.charAt(0).toLowerCase()}${serverMessage.slice(1)}${describe(object)}`;
@@ -130,6 +135,7 @@ export function isRetryable(err: unknown): boolean {
   return (
     err instanceof KubeError &&
     (err.code === KubeErrorCode.Unavailable ||
+      err.code === KubeErrorCode.Internal ||
       err.code === KubeErrorCode.TooManyRequests ||
       err.code === KubeErrorCode.Conflict)
   );

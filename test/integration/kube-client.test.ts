@@ -1,0 +1,162 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import {
+  isAlreadyExists,
+  isConflict,
+  isNotFound,
+  KubeErrorCode,
+  type KubeClient,
+  type KubeObject,
+} from '../../src/kube/index.js';
+import { configMap, testClient, testNamespace } from '../support/kube.js';
+
+const CM = { apiVersion: 'v1', kind: 'ConfigMap' } as const;
+
+describe('kube client (raw JSON) against a real API server', () => {
+  let client: KubeClient;
+  let ns: { name: string; delete(): Promise<void> };
+
+  before(async () => {
+    client = testClient();
+    ns = await testNamespace(client, 'kube');
+  });
+  after(async () => {
+    await ns.delete();
+    client.close();
+  });
+
+  it('creates, gets, patches (merge, json, strategic), replaces and deletes; unknown fields survive', async () => {
+    const created = await client.create<KubeObject & { data: Record<string, string> }>(configMap(ns.name, 'a', { k: 'v' }));
+    assert.equal(created.data.k, 'v');
+    assert.ok(created.metadata.uid);
+    const merged = await client.patch<KubeObject & { data: Record<string, string> }>(
+      { ...CM, namespace: ns.name, name: 'a' },
+      { data: { m: '1' } },
+      { type: 'merge' },
+    );
+    assert.deepEqual(merged.data, { k: 'v', m: '1' });
+    const jsonPatched = await client.patch<KubeObject & { data: Record<string, string> }>(
+      { ...CM, namespace: ns.name, name: 'a' },
+      [{ op: 'replace', path: '/data/k', value: 'w' }],
+      { type: 'json' },
+    );
+    assert.equal(jsonPatched.data.k, 'w');
+    const strategic = await client.patch<KubeObject & { data: Record<string, string> }>(
+      { ...CM, namespace: ns.name, name: 'a' },
+      { metadata: { labels: { x: 'y' } } },
+      { type: 'strategic' },
+    );
+    assert.equal(strategic.metadata.labels?.x, 'y');
+    const got = await client.get<KubeObject & { data: Record<string, string> }>({ ...CM, namespace: ns.name, name: 'a' });
+    const replaced = await client.replace<KubeObject & { data: Record<string, string> }>({ ...got, data: { only: 'this' } });
+    assert.deepEqual(replaced.data, { only: 'this' });
+    await client.delete({ ...CM, namespace: ns.name, name: 'a' });
+    await assert.rejects(client.get({ ...CM, namespace: ns.name, name: 'a' }), isNotFound);
+  });
+
+  it('maps failures to typed errors naming the object', async () => {
+    await client.create(configMap(ns.name, 'dup', {}));
+    await assert.rejects(client.create(configMap(ns.name, 'dup', {})), (err: unknown) => {
+      assert.ok(isAlreadyExists(err));
+      assert.match((err as Error).message, /ConfigMap .*\/dup/);
+      return true;
+    });
+    const cm = await client.get({ ...CM, namespace: ns.name, name: 'dup' });
+    await client.replace({ ...cm, data: { a: '1' } });
+    await assert.rejects(client.replace({ ...cm, data: { a: '2' } }), isConflict);
+    await assert.rejects(client.get({ ...CM, namespace: ns.name, name: 'missing' }), (err: unknown) => {
+      assert.equal((err as { code?: string }).code, KubeErrorCode.NotFound);
+      assert.equal((err as { object?: { name?: string } }).object?.name, 'missing');
+      return true;
+    });
+    await assert.rejects(
+      client.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { namespace: ns.name, name: 'Not_Valid' } }),
+      (err: unknown) => (err as { code?: string }).code === KubeErrorCode.Invalid,
+    );
+    await assert.rejects(
+      client.get({ apiVersion: 'example.com/v1', kind: 'Nope', name: 'x' }),
+      (err: unknown) => (err as { code?: string }).code === KubeErrorCode.UnknownKind,
+    );
+  });
+
+  it('server-side applies with a field manager, dry-run, and force on conflicts', async () => {
+    const desired = configMap(ns.name, 'ssa', { a: '1' });
+    const dry = await client.apply(desired, { fieldManager: 'one', dryRun: true });
+    assert.equal(dry.metadata.name, 'ssa');
+    await assert.rejects(client.get({ ...CM, namespace: ns.name, name: 'ssa' }), isNotFound);
+    await client.apply(desired, { fieldManager: 'one' });
+    await assert.rejects(client.apply(configMap(ns.name, 'ssa', { a: '2' }), { fieldManager: 'two' }), isConflict);
+    const forced = await client.apply<KubeObject & { data: Record<string, string> }>(configMap(ns.name, 'ssa', { a: '2' }), {
+      fieldManager: 'two',
+      force: true,
+    });
+    assert.equal(forced.data.a, '2');
+  });
+
+  it('lists with paging', async () => {
+    await Promise.all(Array.from({ length: 25 }, (_, i) => client.create(configMap(ns.name, `page-${i}`, {}))));
+    const page = await client.list({ ...CM }, { namespace: ns.name, limit: 10, labelSelector: '' });
+    assert.equal(page.items.length, 10);
+    assert.ok(page.metadata.continue);
+    const all = await client.listAll(CM, { namespace: ns.name, limit: 7 });
+    assert.ok(all.items.filter((o) => o.metadata.name?.startsWith('page-')).length === 25);
+    assert.ok(all.resourceVersion);
+  });
+
+  it('watches from a resourceVersion with bookmarks', async () => {
+    const { resourceVersion } = await client.listAll(CM, { namespace: ns.name });
+    const abort = new AbortController();
+    const seen: string[] = [];
+    const watching = (async () => {
+      for await (const ev of client.watch(CM, { namespace: ns.name, resourceVersion, signal: abort.signal })) {
+        if (ev.type !== 'BOOKMARK') seen.push(`${ev.type}:${ev.object.metadata.name}`);
+        if (seen.includes('DELETED:w1')) break;
+      }
+    })();
+    await client.create(configMap(ns.name, 'w1', {}));
+    await client.patch({ ...CM, namespace: ns.name, name: 'w1' }, { data: { x: '1' } }, { type: 'merge' });
+    await client.delete({ ...CM, namespace: ns.name, name: 'w1' });
+    await watching;
+    abort.abort();
+    assert.deepEqual(seen, ['ADDED:w1', 'MODIFIED:w1', 'DELETED:w1']);
+  });
+
+  it('writes the status subresource separately and deletes with a propagation policy', async () => {
+    const ns2 = ns.name;
+    const rs = {
+      apiVersion: 'apps/v1',
+      kind: 'ReplicaSet',
+      metadata: { namespace: ns2, name: 'rs' },
+      spec: {
+        replicas: 0,
+        selector: { matchLabels: { app: 'rs' } },
+        template: { metadata: { labels: { app: 'rs' } }, spec: { containers: [{ name: 'c', image: 'x' }] } },
+      },
+    };
+    await client.create(rs);
+    const patched = await client.patch<KubeObject & { status?: { observedGeneration?: number } }>(
+      { apiVersion: 'apps/v1', kind: 'ReplicaSet', namespace: ns2, name: 'rs' },
+      { status: { replicas: 0, observedGeneration: 7 } },
+      { type: 'merge', subresource: 'status' },
+    );
+    assert.equal(patched.status?.observedGeneration, 7);
+    await client.delete({ apiVersion: 'apps/v1', kind: 'ReplicaSet', namespace: ns2, name: 'rs' }, { propagationPolicy: 'Foreground' });
+  });
+
+  it('reports an unreachable server as Unavailable', async () => {
+    const { KubeClient: Client, KubeTransport } = await import('../../src/kube/index.js');
+    const { KubeConfig } = await import('@kubernetes/client-node');
+    const kc = new KubeConfig();
+    kc.loadFromOptions({
+      clusters: [{ name: 'c', server: 'https://127.0.0.1:1', skipTLSVerify: true }],
+      users: [{ name: 'u', token: 't' }],
+      contexts: [{ name: 'x', cluster: 'c', user: 'u' }],
+      currentContext: 'x',
+    });
+    const dead = new Client(new KubeTransport(kc));
+    await assert.rejects(
+      dead.transport.request({ method: 'GET', path: '/api' }),
+      (err: unknown) => (err as { code?: string }).code === KubeErrorCode.Unavailable,
+    );
+  });
+});
