@@ -199,27 +199,7 @@ export class LocalCluster {
           ],
         ];
       case 'kube-apiserver':
-        return [
-          b.kubeApiserver,
-          [
-            `--etcd-servers=http://127.0.0.1:${ports.etcdClient}`,
-            '--bind-address=127.0.0.1',
-            '--advertise-address=127.0.0.1',
-            `--secure-port=${ports.apiserver}`,
-            `--cert-dir=${join(d, 'pki')}`,
-            `--token-auth-file=${creds.tokenFile}`,
-            '--authorization-mode=RBAC',
-            '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
-            `--service-account-key-file=${creds.serviceAccountPub}`,
-            `--service-account-signing-key-file=${creds.serviceAccountKey}`,
-            '--service-cluster-ip-range=10.96.0.0/16',
-            '--allow-privileged=true',
-            '--profiling=false',
-            '--max-requests-inflight=1600',
-            '--max-mutating-requests-inflight=800',
-            '--v=1',
-          ],
-        ];
+        return [b.kubeApiserver, this.apiserverArgs(ports.apiserver, join(d, 'pki'))];
       case 'kube-controller-manager':
         return [
           b.kubeControllerManager,
@@ -268,6 +248,66 @@ export class LocalCluster {
           ],
         ];
     }
+  }
+
+  /**
+   * Starts a second kube-apiserver on the same etcd (its own port and serving certificate), so tests
+   * can keep changing the cluster while the primary API server is down.
+   */
+  async startSecondaryApiserver(): Promise<{ kubeconfigPath: string; stop(): Promise<void> }> {
+    const [port] = await freePorts(1);
+    const certDir = join(this.dir, 'pki-secondary');
+    mkdirSync(certDir, { recursive: true });
+    const proc = startProcess(
+      'kube-apiserver-secondary',
+      this.bins.kubeApiserver,
+      this.apiserverArgs(port!, certDir),
+      join(this.dir, 'logs', 'kube-apiserver-secondary.log'),
+    );
+    const kubeconfigPath = join(this.dir, 'kubeconfig-secondary');
+    writeFileSync(
+      kubeconfigPath,
+      kubeconfigYaml(
+        `https://127.0.0.1:${port}`,
+        join(certDir, 'apiserver.crt'),
+        this.layout.creds.adminToken,
+      ),
+      { mode: 0o600 },
+    );
+    const client = KubeClient.fromKubeConfig({ kubeconfigPath });
+    try {
+      await this.poll(60_000, 'the secondary kube-apiserver', async () => {
+        if (!isAlive(proc.pid)) throw new Error(`secondary kube-apiserver exited; see ${proc.logPath}`);
+        if (!existsSync(join(certDir, 'apiserver.crt'))) return false;
+        await client.transport.request({ method: 'GET', path: '/readyz', timeoutMs: 2_000 });
+        return true;
+      });
+    } finally {
+      client.close();
+    }
+    return { kubeconfigPath, stop: () => stopProcess(proc.pid, 'SIGTERM', 3_000) };
+  }
+
+  private apiserverArgs(port: number, certDir: string): string[] {
+    const { ports, creds } = this.layout;
+    return [
+      `--etcd-servers=http://127.0.0.1:${ports.etcdClient}`,
+      '--bind-address=127.0.0.1',
+      '--advertise-address=127.0.0.1',
+      `--secure-port=${port}`,
+      `--cert-dir=${certDir}`,
+      `--token-auth-file=${creds.tokenFile}`,
+      '--authorization-mode=RBAC',
+      '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
+      `--service-account-key-file=${creds.serviceAccountPub}`,
+      `--service-account-signing-key-file=${creds.serviceAccountKey}`,
+      '--service-cluster-ip-range=10.96.0.0/16',
+      '--allow-privileged=true',
+      '--profiling=false',
+      '--max-requests-inflight=1600',
+      '--max-mutating-requests-inflight=800',
+      '--v=1',
+    ];
   }
 
   private async waitForApiserver(timeoutMs: number): Promise<void> {
