@@ -1,0 +1,227 @@
+/**
+ * Readonly TypeScript shapes of the Argo Rollouts `Rollout` object (argoproj.io/v1alpha1), limited to
+ * the fields Slipway reads or writes. Field names and JSON spellings follow the upstream CRD so the
+ * same manifests and the upstream kubectl plugin work unchanged. Everything is optional because the
+ * API server hands us partially filled objects; defaults live in the pure functions that read them.
+ */
+
+/** Kubernetes `intstr.IntOrString` as it appears in JSON: a number or a string such as "25%". */
+export type IntOrString = number | string;
+
+export type ConditionStatus = 'True' | 'False' | 'Unknown';
+
+export interface LabelSelectorRequirement {
+  readonly key: string;
+  readonly operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist';
+  readonly values?: readonly string[];
+}
+
+export interface LabelSelector {
+  readonly matchLabels?: Readonly<Record<string, string>>;
+  readonly matchExpressions?: readonly LabelSelectorRequirement[];
+}
+
+export interface ObjectMeta {
+  readonly name?: string;
+  readonly namespace?: string;
+  readonly uid?: string;
+  readonly generation?: number;
+  readonly labels?: Readonly<Record<string, string>>;
+  readonly annotations?: Readonly<Record<string, string>>;
+}
+
+/** The pod template is passed through untouched; only its metadata is inspected here. */
+export interface PodTemplateSpec {
+  readonly metadata?: ObjectMeta;
+  readonly spec?: Readonly<Record<string, unknown>>;
+}
+
+export interface RolloutPause {
+  /** Seconds as an integer, or a Go duration string ("30s", "1h30m") or a bare integer string ("3600"). */
+  readonly duration?: IntOrString;
+}
+
+export interface AnalysisTemplateRef {
+  readonly templateName: string;
+  readonly clusterScope?: boolean;
+}
+
+export interface AnalysisRunArgument {
+  readonly name: string;
+  readonly value?: string;
+  readonly valueFrom?: {
+    readonly podTemplateHashValue?: 'Stable' | 'Latest';
+    readonly fieldRef?: { readonly fieldPath: string };
+  };
+}
+
+export interface RolloutAnalysis {
+  readonly templates?: readonly AnalysisTemplateRef[];
+  readonly args?: readonly AnalysisRunArgument[];
+  readonly dryRun?: readonly { readonly metricName: string }[];
+  readonly measurementRetention?: readonly { readonly metricName: string; readonly limit: number }[];
+  readonly analysisRunMetadata?: {
+    readonly labels?: Readonly<Record<string, string>>;
+    readonly annotations?: Readonly<Record<string, string>>;
+  };
+}
+
+export interface RolloutAnalysisBackground extends RolloutAnalysis {
+  readonly startingStep?: number;
+}
+
+export interface SetCanaryScale {
+  readonly weight?: number;
+  readonly replicas?: number;
+  readonly matchTrafficWeight?: boolean;
+}
+
+export interface StringMatch {
+  readonly exact?: string;
+  readonly regex?: string;
+  readonly prefix?: string;
+}
+
+export interface SetHeaderRoute {
+  readonly name?: string;
+  readonly match?: readonly { readonly headerName: string; readonly headerValue?: StringMatch }[];
+}
+
+export interface SetMirrorRoute {
+  readonly name: string;
+  readonly match?: readonly {
+    readonly method?: StringMatch;
+    readonly path?: StringMatch;
+    readonly headers?: Readonly<Record<string, StringMatch>>;
+  }[];
+  readonly percentage?: number;
+}
+
+/** One entry of `spec.strategy.canary.steps`. Exactly one action should be set. */
+export interface CanaryStep {
+  readonly setWeight?: number;
+  readonly pause?: RolloutPause;
+  readonly experiment?: Readonly<Record<string, unknown>>;
+  readonly analysis?: RolloutAnalysis;
+  readonly setCanaryScale?: SetCanaryScale;
+  readonly setHeaderRoute?: SetHeaderRoute;
+  readonly setMirrorRoute?: SetMirrorRoute;
+  readonly plugin?: Readonly<Record<string, unknown>>;
+}
+
+export interface CanaryStrategy {
+  readonly canaryService?: string;
+  readonly stableService?: string;
+  readonly steps?: readonly CanaryStep[];
+  readonly trafficRouting?: Readonly<Record<string, unknown>> & { readonly maxTrafficWeight?: number };
+  readonly maxUnavailable?: IntOrString;
+  readonly maxSurge?: IntOrString;
+  readonly analysis?: RolloutAnalysisBackground;
+  readonly scaleDownDelaySeconds?: number;
+  readonly scaleDownDelayRevisionLimit?: number;
+  readonly abortScaleDownDelaySeconds?: number;
+  readonly dynamicStableScale?: boolean;
+  readonly minPodsPerReplicaSet?: number;
+  readonly canaryMetadata?: ObjectMeta;
+  readonly stableMetadata?: ObjectMeta;
+}
+
+export interface RolloutStrategy {
+  readonly canary?: CanaryStrategy;
+  /** Blue-green is recognised so it can be reported, not executed. */
+  readonly blueGreen?: Readonly<Record<string, unknown>>;
+}
+
+export interface RolloutSpec {
+  readonly replicas?: number;
+  readonly selector?: LabelSelector;
+  readonly template?: PodTemplateSpec;
+  readonly workloadRef?: { readonly apiVersion?: string; readonly kind?: string; readonly name?: string };
+  readonly minReadySeconds?: number;
+  readonly revisionHistoryLimit?: number;
+  readonly paused?: boolean;
+  readonly progressDeadlineSeconds?: number;
+  readonly progressDeadlineAbort?: boolean;
+  /** RFC 3339 timestamp. */
+  readonly restartAt?: string;
+  readonly strategy?: RolloutStrategy;
+}
+
+export interface PauseCondition {
+  readonly reason: string;
+  /** RFC 3339 timestamp. */
+  readonly startTime: string;
+}
+
+export interface RolloutCondition {
+  readonly type: string;
+  readonly status: ConditionStatus;
+  readonly reason: string;
+  readonly message: string;
+  /** RFC 3339 timestamps. */
+  readonly lastUpdateTime: string;
+  readonly lastTransitionTime: string;
+}
+
+export interface AnalysisRunStatusRef {
+  readonly name: string;
+  readonly status: string;
+  readonly message?: string;
+}
+
+export interface WeightDestination {
+  readonly weight: number;
+  readonly serviceName?: string;
+  readonly podTemplateHash?: string;
+}
+
+export interface TrafficWeights {
+  readonly canary: WeightDestination;
+  readonly stable: WeightDestination;
+  readonly additional?: readonly WeightDestination[];
+  readonly verified?: boolean;
+}
+
+export interface CanaryStatus {
+  readonly currentStepAnalysisRunStatus?: AnalysisRunStatusRef;
+  readonly currentBackgroundAnalysisRunStatus?: AnalysisRunStatusRef;
+  readonly currentExperiment?: string;
+  readonly weights?: TrafficWeights;
+}
+
+export interface RolloutStatus {
+  readonly abort?: boolean;
+  readonly pauseConditions?: readonly PauseCondition[];
+  readonly controllerPause?: boolean;
+  /** RFC 3339 timestamp. */
+  readonly abortedAt?: string;
+  readonly currentPodHash?: string;
+  readonly currentStepHash?: string;
+  readonly replicas?: number;
+  readonly updatedReplicas?: number;
+  readonly readyReplicas?: number;
+  readonly availableReplicas?: number;
+  readonly currentStepIndex?: number;
+  readonly collisionCount?: number;
+  /** Argo writes the observed generation as a decimal string; numbers are accepted too. */
+  readonly observedGeneration?: string | number;
+  readonly conditions?: readonly RolloutCondition[];
+  readonly canary?: CanaryStatus;
+  readonly blueGreen?: Readonly<Record<string, unknown>>;
+  readonly HPAReplicas?: number;
+  readonly selector?: string;
+  readonly stableRS?: string;
+  /** RFC 3339 timestamp. */
+  readonly restartedAt?: string;
+  readonly promoteFull?: boolean;
+  readonly phase?: string;
+  readonly message?: string;
+}
+
+export interface Rollout {
+  readonly apiVersion?: string;
+  readonly kind?: string;
+  readonly metadata?: ObjectMeta;
+  readonly spec?: RolloutSpec;
+  readonly status?: RolloutStatus;
+}
