@@ -1,0 +1,2 @@
+export type { MetricConditions, MetricResultAssessment, MetricResultPhase } from './evaluate.js';
+export { evaluateMetricResult } from './evaluate.js';

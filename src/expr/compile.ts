@@ -1,0 +1,64 @@
+import type { Node } from './ast.js';
+import { BUILTIN_NAMES } from './builtins.js';
+import { checkTypes } from './check.js';
+import { ExprBudgetError, ExprError, ExprEvalError } from './errors.js';
+import { Evaluator } from './evaluate.js';
+import { parse } from './parser.js';
+
+export interface CompileOptions {
+  /** Deepest nesting the parser accepts (the tree may be four times as tall). Default 256. */
+  readonly maxDepth?: number;
+  /** Evaluation steps (visited nodes plus elements iterated) before EXPR_BUDGET. Default 100_000. */
+  readonly budget?: number;
+  /**
+   * When true, unknown variables evaluate to nil (argocd-notifications triggers); when false they fail with
+   * `unknown name x` (Argo Rollouts analysis). Default false.
+   */
+  readonly allowUndefinedVariables?: boolean;
+}
+
+export interface EvaluateOptions {
+  /** Clock for `now()`. Default: the current time. */
+  readonly now?: Date;
+  /** Overrides the compile-time budget for this evaluation. */
+  readonly budget?: number;
+}
+
+export interface Program {
+  readonly source: string;
+  /** Evaluates against `env`; throws ExprEvalError or ExprBudgetError. */
+  evaluate(env: Readonly<Record<string, unknown>>, options?: EvaluateOptions): unknown;
+}
+
+export const DEFAULT_BUDGET = 100_000;
+
+/**
+ * Parses and type-checks `source` once. Throws ExprSyntaxError (code EXPR_SYNTAX, or EXPR_TYPE for operands
+ * whose types can never match) with line and column.
+ */
+export function compile(source: string, options: CompileOptions = {}): Program {
+  const tree: Node = parse(source, { maxDepth: options.maxDepth ?? 256, builtins: BUILTIN_NAMES });
+  checkTypes(tree);
+  const allowUndefinedVariables = options.allowUndefinedVariables ?? false;
+  return {
+    source,
+    evaluate(env, evaluateOptions = {}) {
+      const evaluator = new Evaluator({
+        env,
+        now: evaluateOptions.now ?? new Date(),
+        budget: evaluateOptions.budget ?? options.budget ?? DEFAULT_BUDGET,
+        allowUndefinedVariables,
+      });
+      try {
+        return evaluator.run(tree);
+      } catch (err) {
+        if (err instanceof ExprError) throw err;
+        if (err instanceof RangeError && /call stack/i.test(err.message)) {
+          throw new ExprBudgetError('evaluation nested too deeply; simplify the expression');
+        }
+        const reason = err instanceof Error ? err.message : String(err);
+        throw new ExprEvalError(`evaluation failed: ${reason}`, { cause: err });
+      }
+    },
+  };
+}

@@ -1,0 +1,14 @@
+export type { CompileOptions, EvaluateOptions, Program } from './compile.js';
+export { compile, DEFAULT_BUDGET } from './compile.js';
+export { ExprDuration, formatDuration, parseDuration } from './duration.js';
+export type { SourcePosition } from './errors.js';
+export {
+  ExprBudgetError,
+  ExprError,
+  ExprErrorCode,
+  ExprEvalError,
+  ExprSyntaxError,
+  ExprTypeError,
+} from './errors.js';
+export { ExprTime, parseTime } from './time.js';
+export { formatValue, typeName } from './values.js';

@@ -1,0 +1,37 @@
+import { ExprDuration } from './duration.js';
+import { ExprEvalError } from './errors.js';
+import { ExprTime } from './time.js';
+import { isNil, isPlainMap, mapKeys, ownValue } from './values.js';
+
+const MAX_DEPTH = 64;
+
+/** Like Go's json.MarshalIndent(v, "", "  "): map keys sorted, NaN and Inf refused. */
+export function toJson(value: unknown): string {
+  return write(value, '', 0);
+}
+
+function write(value: unknown, indent: string, depth: number): string {
+  if (depth > MAX_DEPTH) throw new ExprEvalError('toJSON: value is nested too deeply');
+  if (isNil(value)) return 'null';
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new ExprEvalError(`toJSON: unsupported value: ${value}`);
+    return JSON.stringify(value);
+  }
+  if (typeof value === 'string' || typeof value === 'boolean') return JSON.stringify(value);
+  if (value instanceof ExprTime) return JSON.stringify(value.toJSON());
+  if (value instanceof ExprDuration) return String(value.nanoseconds);
+  const inner = `${indent}  `;
+  if (Array.isArray(value)) {
+    if (value.length === 0) return '[]';
+    return `[\n${value.map((v) => inner + write(v, inner, depth + 1)).join(',\n')}\n${indent}]`;
+  }
+  if (isPlainMap(value)) {
+    const keys = mapKeys(value).sort();
+    if (keys.length === 0) return '{}';
+    const body = keys.map(
+      (k) => `${inner}${JSON.stringify(k)}: ${write(ownValue(value, k)?.value, inner, depth + 1)}`,
+    );
+    return `{\n${body.join(',\n')}\n${indent}}`;
+  }
+  throw new ExprEvalError('toJSON: unsupported value');
+}
