@@ -1,0 +1,15 @@
+import type { Manager } from '../core/index.js';
+
+export interface ControllerModuleOptions {
+  /** Watch one namespace only. */
+  readonly namespace?: string;
+}
+
+/** A feature area that adds its informers and controllers to the manager. */
+export interface ControllerModule {
+  readonly name: string;
+  register(manager: Manager, options: ControllerModuleOptions): void;
+}
+
+/** Every controller `slipway controller` runs. Modules add themselves here as they land. */
+export const controllerModules: readonly ControllerModule[] = [];
