@@ -36,7 +36,9 @@ function findTests(dir) {
 }
 
 const select = (files) =>
-  files.map((f) => relative(root, f)).filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)));
+  files
+    .map((f) => relative(root, f))
+    .filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)));
 const unit = wantUnit ? select(findTests(join(root, 'test/unit'))) : [];
 const integration = wantIntegration ? select(findTests(join(root, 'test/integration'))) : [];
 const files = [...unit, ...integration];

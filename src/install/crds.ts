@@ -19,12 +19,18 @@ export interface InstallOptions {
 }
 
 interface CrdStatus {
-  readonly conditions?: readonly { readonly type: string; readonly status: string; readonly message?: string }[];
+  readonly conditions?: readonly {
+    readonly type: string;
+    readonly status: string;
+    readonly message?: string;
+  }[];
 }
 
 /** Applies Slipway's CRDs with server-side apply and waits until the API server serves them. */
 export async function installCrds(client: KubeClient, options: InstallOptions = {}): Promise<string[]> {
-  const crds = readManifestDir(options.crdDir ?? CRD_DIR).filter((o) => o.kind === 'CustomResourceDefinition');
+  const crds = readManifestDir(options.crdDir ?? CRD_DIR).filter(
+    (o) => o.kind === 'CustomResourceDefinition',
+  );
   const names = await applyAll(client, crds, options);
   if (options.dryRun) return names;
   const deadline = Date.now() + (options.timeoutMs ?? 60_000);
@@ -37,10 +43,17 @@ export async function installCrds(client: KubeClient, options: InstallOptions = 
       });
       const conds = crd.status?.conditions ?? [];
       const problem = conds.find((c) => c.type === 'NonStructuralSchema' && c.status === 'True');
-      if (problem) throw new SlipwayError('INSTALL_CRD_INVALID', `crd ${name} is not structural: ${problem.message ?? ''}`);
+      if (problem)
+        throw new SlipwayError(
+          'INSTALL_CRD_INVALID',
+          `crd ${name} is not structural: ${problem.message ?? ''}`,
+        );
       if (conds.some((c) => c.type === 'Established' && c.status === 'True')) break;
       if (Date.now() > deadline) {
-        throw new SlipwayError('INSTALL_TIMEOUT', `crd ${name} was not Established in time; check the API server logs`);
+        throw new SlipwayError(
+          'INSTALL_TIMEOUT',
+          `crd ${name} was not Established in time; check the API server logs`,
+        );
       }
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -51,13 +64,23 @@ export async function installCrds(client: KubeClient, options: InstallOptions = 
 }
 
 /** Applies manifests in order with server-side apply (force: Slipway owns what it installs). */
-export async function applyAll(client: KubeClient, objects: readonly KubeObject[], options: InstallOptions = {}): Promise<string[]> {
+export async function applyAll(
+  client: KubeClient,
+  objects: readonly KubeObject[],
+  options: InstallOptions = {},
+): Promise<string[]> {
   const names: string[] = [];
   for (const obj of objects) {
-    await client.apply(obj, { fieldManager: INSTALL_FIELD_MANAGER, force: true, dryRun: options.dryRun ?? false });
+    await client.apply(obj, {
+      fieldManager: INSTALL_FIELD_MANAGER,
+      force: true,
+      dryRun: options.dryRun ?? false,
+    });
     const name = obj.metadata.name ?? '';
     names.push(name);
-    options.onProgress?.(`${obj.kind} ${obj.metadata.namespace ? `${obj.metadata.namespace}/` : ''}${name} applied`);
+    options.onProgress?.(
+      `${obj.kind} ${obj.metadata.namespace ? `${obj.metadata.namespace}/` : ''}${name} applied`,
+    );
   }
   return names;
 }

@@ -1,2 +1,9 @@
-export { applyAll, CRD_DIR, DEPLOY_DIR, INSTALL_FIELD_MANAGER, type InstallOptions, installCrds } from './crds.js';
+export {
+  applyAll,
+  CRD_DIR,
+  DEPLOY_DIR,
+  INSTALL_FIELD_MANAGER,
+  type InstallOptions,
+  installCrds,
+} from './crds.js';
 export { parseManifests, readManifestDir } from './manifests.js';

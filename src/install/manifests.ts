@@ -9,7 +9,10 @@ export function parseManifests(text: string, source = '<input>'): KubeObject[] {
   const out: KubeObject[] = [];
   parseAllDocuments(text).forEach((doc, i) => {
     if (doc.errors.length > 0) {
-      throw new SlipwayError('MANIFEST_PARSE', `${source}: document ${i + 1}: ${doc.errors[0]?.message ?? 'invalid yaml'}`);
+      throw new SlipwayError(
+        'MANIFEST_PARSE',
+        `${source}: document ${i + 1}: ${doc.errors[0]?.message ?? 'invalid yaml'}`,
+      );
     }
     const value = doc.toJS() as unknown;
     if (value === null || value === undefined) return;
@@ -17,7 +20,8 @@ export function parseManifests(text: string, source = '<input>'): KubeObject[] {
       throw new SlipwayError('MANIFEST_PARSE', `${source}: document ${i + 1} is not an object`);
     }
     const obj = value as KubeObject & { items?: KubeObject[] };
-    if (typeof obj.kind === 'string' && obj.kind.endsWith('List') && Array.isArray(obj.items)) out.push(...obj.items);
+    if (typeof obj.kind === 'string' && obj.kind.endsWith('List') && Array.isArray(obj.items))
+      out.push(...obj.items);
     else out.push(obj);
   });
   return out;

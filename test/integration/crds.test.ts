@@ -26,7 +26,15 @@ describe('CRDs on a real API server', () => {
   it('installs idempotently and every kind is served', async () => {
     const names = await installCrds(client);
     assert.equal(names.length, 7);
-    for (const kind of ['Rollout', 'AnalysisTemplate', 'ClusterAnalysisTemplate', 'AnalysisRun', 'Experiment', 'Application', 'AppProject']) {
+    for (const kind of [
+      'Rollout',
+      'AnalysisTemplate',
+      'ClusterAnalysisTemplate',
+      'AnalysisRun',
+      'Experiment',
+      'Application',
+      'AppProject',
+    ]) {
       const info = await client.discovery.resolve({ apiVersion: 'argoproj.io/v1alpha1', kind });
       assert.equal(info.namespaced, kind !== 'ClusterAnalysisTemplate', kind);
     }
@@ -34,14 +42,21 @@ describe('CRDs on a real API server', () => {
     assert.deepEqual([...rollout.subresources].sort(), ['scale', 'status']);
   });
 
-  const files = readdirSync(fixtures).filter((f) => f.endsWith('.yaml')).sort();
+  const files = readdirSync(fixtures)
+    .filter((f) => f.endsWith('.yaml'))
+    .sort();
   for (const file of files) {
     it(`accepts ${file} (server-side dry run)`, async () => {
       const docs = parseManifests(readFileSync(join(fixtures, file), 'utf8'), file);
       assert.ok(docs.length > 0);
       for (const doc of docs) {
-        const info = await client.discovery.resolve({ apiVersion: doc.apiVersion ?? '', kind: doc.kind ?? '' });
-        const obj: KubeObject = info.namespaced ? { ...doc, metadata: { ...doc.metadata, namespace: ns.name } } : doc;
+        const info = await client.discovery.resolve({
+          apiVersion: doc.apiVersion ?? '',
+          kind: doc.kind ?? '',
+        });
+        const obj: KubeObject = info.namespaced
+          ? { ...doc, metadata: { ...doc.metadata, namespace: ns.name } }
+          : doc;
         await client.apply(obj, { fieldManager: 'slipway-test', dryRun: true, force: true });
       }
     });
@@ -52,7 +67,11 @@ describe('CRDs on a real API server', () => {
       apiVersion: 'argoproj.io/v1alpha1',
       kind: 'Rollout',
       metadata: { name: 'bad', namespace: ns.name },
-      spec: { replicas: 'ten', selector: { matchLabels: { app: 'x' } }, template: { metadata: { labels: { app: 'x' } } } },
+      spec: {
+        replicas: 'ten',
+        selector: { matchLabels: { app: 'x' } },
+        template: { metadata: { labels: { app: 'x' } } },
+      },
     };
     // Create validates against the schema (422 Invalid); server-side apply fails earlier, when it
     // builds the typed patch, and the API server reports that as a 500. Both must be Invalid, naming the field.
@@ -61,10 +80,13 @@ describe('CRDs on a real API server', () => {
       assert.match((err as Error).message, /replicas/);
       return true;
     });
-    await assert.rejects(client.apply(bad, { fieldManager: 'slipway-test', dryRun: true }), (err: unknown) => {
-      assert.equal((err as { code?: string }).code, KubeErrorCode.Invalid, String(err));
-      assert.match((err as Error).message, /spec\.replicas/);
-      return true;
-    });
+    await assert.rejects(
+      client.apply(bad, { fieldManager: 'slipway-test', dryRun: true }),
+      (err: unknown) => {
+        assert.equal((err as { code?: string }).code, KubeErrorCode.Invalid, String(err));
+        assert.match((err as Error).message, /spec\.replicas/);
+        return true;
+      },
+    );
   });
 });

@@ -4,8 +4,8 @@ import {
   isAlreadyExists,
   isConflict,
   isNotFound,
-  KubeErrorCode,
   type KubeClient,
+  KubeErrorCode,
   type KubeObject,
 } from '../../src/kube/index.js';
 import { configMap, testClient, testNamespace } from '../support/kube.js';
@@ -26,7 +26,9 @@ describe('kube client (raw JSON) against a real API server', () => {
   });
 
   it('creates, gets, patches (merge, json, strategic), replaces and deletes; unknown fields survive', async () => {
-    const created = await client.create<KubeObject & { data: Record<string, string> }>(configMap(ns.name, 'a', { k: 'v' }));
+    const created = await client.create<KubeObject & { data: Record<string, string> }>(
+      configMap(ns.name, 'a', { k: 'v' }),
+    );
     assert.equal(created.data.k, 'v');
     assert.ok(created.metadata.uid);
     const merged = await client.patch<KubeObject & { data: Record<string, string> }>(
@@ -47,8 +49,15 @@ describe('kube client (raw JSON) against a real API server', () => {
       { type: 'strategic' },
     );
     assert.equal(strategic.metadata.labels?.x, 'y');
-    const got = await client.get<KubeObject & { data: Record<string, string> }>({ ...CM, namespace: ns.name, name: 'a' });
-    const replaced = await client.replace<KubeObject & { data: Record<string, string> }>({ ...got, data: { only: 'this' } });
+    const got = await client.get<KubeObject & { data: Record<string, string> }>({
+      ...CM,
+      namespace: ns.name,
+      name: 'a',
+    });
+    const replaced = await client.replace<KubeObject & { data: Record<string, string> }>({
+      ...got,
+      data: { only: 'this' },
+    });
     assert.deepEqual(replaced.data, { only: 'this' });
     await client.delete({ ...CM, namespace: ns.name, name: 'a' });
     await assert.rejects(client.get({ ...CM, namespace: ns.name, name: 'a' }), isNotFound);
@@ -70,7 +79,11 @@ describe('kube client (raw JSON) against a real API server', () => {
       return true;
     });
     await assert.rejects(
-      client.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { namespace: ns.name, name: 'Not_Valid' } }),
+      client.create({
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { namespace: ns.name, name: 'Not_Valid' },
+      }),
       (err: unknown) => (err as { code?: string }).code === KubeErrorCode.Invalid,
     );
     await assert.rejects(
@@ -85,16 +98,24 @@ describe('kube client (raw JSON) against a real API server', () => {
     assert.equal(dry.metadata.name, 'ssa');
     await assert.rejects(client.get({ ...CM, namespace: ns.name, name: 'ssa' }), isNotFound);
     await client.apply(desired, { fieldManager: 'one' });
-    await assert.rejects(client.apply(configMap(ns.name, 'ssa', { a: '2' }), { fieldManager: 'two' }), isConflict);
-    const forced = await client.apply<KubeObject & { data: Record<string, string> }>(configMap(ns.name, 'ssa', { a: '2' }), {
-      fieldManager: 'two',
-      force: true,
-    });
+    await assert.rejects(
+      client.apply(configMap(ns.name, 'ssa', { a: '2' }), { fieldManager: 'two' }),
+      isConflict,
+    );
+    const forced = await client.apply<KubeObject & { data: Record<string, string> }>(
+      configMap(ns.name, 'ssa', { a: '2' }),
+      {
+        fieldManager: 'two',
+        force: true,
+      },
+    );
     assert.equal(forced.data.a, '2');
   });
 
   it('lists with paging', async () => {
-    await Promise.all(Array.from({ length: 25 }, (_, i) => client.create(configMap(ns.name, `page-${i}`, {}))));
+    await Promise.all(
+      Array.from({ length: 25 }, (_, i) => client.create(configMap(ns.name, `page-${i}`, {}))),
+    );
     const page = await client.list({ ...CM }, { namespace: ns.name, limit: 10, labelSelector: '' });
     assert.equal(page.items.length, 10);
     assert.ok(page.metadata.continue);
@@ -108,7 +129,11 @@ describe('kube client (raw JSON) against a real API server', () => {
     const abort = new AbortController();
     const seen: string[] = [];
     const watching = (async () => {
-      for await (const ev of client.watch(CM, { namespace: ns.name, resourceVersion, signal: abort.signal })) {
+      for await (const ev of client.watch(CM, {
+        namespace: ns.name,
+        resourceVersion,
+        signal: abort.signal,
+      })) {
         if (ev.type !== 'BOOKMARK') seen.push(`${ev.type}:${ev.object.metadata.name}`);
         if (seen.includes('DELETED:w1')) break;
       }
@@ -140,7 +165,10 @@ describe('kube client (raw JSON) against a real API server', () => {
       { type: 'merge', subresource: 'status' },
     );
     assert.equal(patched.status?.observedGeneration, 7);
-    await client.delete({ apiVersion: 'apps/v1', kind: 'ReplicaSet', namespace: ns2, name: 'rs' }, { propagationPolicy: 'Foreground' });
+    await client.delete(
+      { apiVersion: 'apps/v1', kind: 'ReplicaSet', namespace: ns2, name: 'rs' },
+      { propagationPolicy: 'Foreground' },
+    );
   });
 
   it('reports an unreachable server as Unavailable', async () => {

@@ -37,11 +37,17 @@ describe('reflectors survive a kube-apiserver outage', () => {
     await manager.waitForCacheSync();
 
     const truth = async (client: KubeClient) => {
-      const { items } = await client.listAll<{ metadata: { name?: string }; data?: Record<string, string> } & import('../../src/kube/index.js').KubeObject>(
-        { apiVersion: 'v1', kind: 'ConfigMap' },
-        { namespace: ns },
+      const { items } = await client.listAll<
+        {
+          metadata: { name?: string };
+          data?: Record<string, string>;
+        } & import('../../src/kube/index.js').KubeObject
+      >({ apiVersion: 'v1', kind: 'ConfigMap' }, { namespace: ns });
+      return new Map(
+        items
+          .filter((o) => o.metadata.name !== 'kube-root-ca.crt')
+          .map((o) => [`${ns}/${o.metadata.name}`, o.data ?? {}]),
       );
-      return new Map(items.filter((o) => o.metadata.name !== 'kube-root-ca.crt').map((o) => [`${ns}/${o.metadata.name}`, o.data ?? {}]));
     };
     const mirrorEquals = async (client: KubeClient) => {
       const t = await truth(client);
@@ -73,11 +79,20 @@ describe('reflectors survive a kube-apiserver outage', () => {
       await side.delete({ ...CM, name: 'a' });
       for (let i = 0; i < 30; i++) await side.create(configMap(ns, `bulk-${i}`, { i: String(i) }));
       await new Promise((r) => setTimeout(r, 3_000));
-      assert.equal(mirror.has(`${ns}/d`), false, 'the controller cannot have seen changes while its API server is down');
+      assert.equal(
+        mirror.has(`${ns}/d`),
+        false,
+        'the controller cannot have seen changes while its API server is down',
+      );
 
       await cluster.restartApiserver();
       const back = Date.now();
-      await eventually('the mirror to catch up after the API server came back', () => mirrorEquals(side), 10_000, 50);
+      await eventually(
+        'the mirror to catch up after the API server came back',
+        () => mirrorEquals(side),
+        10_000,
+        50,
+      );
       const catchUpMs = Date.now() - back;
       process.stdout.write(`# caught up ${catchUpMs} ms after kube-apiserver was ready again\n`);
       assert.ok(catchUpMs < 10_000);

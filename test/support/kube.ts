@@ -5,7 +5,9 @@ import { KubeClient, type KubeObject } from '../../src/kube/index.js';
 export function testClient(): KubeClient {
   const kubeconfigPath = process.env.SLIPWAY_TEST_KUBECONFIG;
   if (!kubeconfigPath) {
-    throw new Error('SLIPWAY_TEST_KUBECONFIG is not set: run integration tests through `npm test` (test/run.mjs)');
+    throw new Error(
+      'SLIPWAY_TEST_KUBECONFIG is not set: run integration tests through `npm test` (test/run.mjs)',
+    );
   }
   return KubeClient.fromKubeConfig({ kubeconfigPath });
 }
@@ -17,9 +19,16 @@ export function testKubeconfigPath(): string {
 }
 
 /** Creates a uniquely named namespace for one scenario; `delete()` removes it (in the background). */
-export async function testNamespace(client: KubeClient, prefix: string): Promise<{ name: string; delete(): Promise<void> }> {
+export async function testNamespace(
+  client: KubeClient,
+  prefix: string,
+): Promise<{ name: string; delete(): Promise<void> }> {
   const name = `${prefix}-${randomBytes(3).toString('hex')}`;
-  await client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: { 'slipway.dev/test': 'true' } } });
+  await client.create({
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: { name, labels: { 'slipway.dev/test': 'true' } },
+  });
   return {
     name,
     delete: () =>

@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ItemExponentialRateLimiter, MaxOfRateLimiter, TokenBucketRateLimiter, WorkQueue } from '../../../src/core/index.js';
-import { ManualClock } from '../../../src/core/index.js';
+import {
+  ItemExponentialRateLimiter,
+  ManualClock,
+  MaxOfRateLimiter,
+  TokenBucketRateLimiter,
+  WorkQueue,
+} from '../../../src/core/index.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

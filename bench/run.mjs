@@ -1,0 +1,34 @@
+#!/usr/bin/env node
+// npm run bench [-- NAME...]: runs benchmarks by name (default: the foundation set). Each prints
+// its figures and a final JSON line; nothing here asserts on time.
+import { spawnSync } from 'node:child_process';
+
+const benches = {
+  queue: ['bench/queue.ts'],
+  'reflector-memory': ['--expose-gc', 'bench/reflector-memory.ts'],
+  'expr-fuzz': ['bench/expr-fuzz.ts'],
+  'gotemplate-fuzz': ['bench/gotemplate-fuzz.ts'],
+  rollouts: ['bench/rollouts.ts'],
+  analysis: ['bench/analysis.ts'],
+  sync: ['bench/sync.ts'],
+  notifications: ['bench/notifications.ts'],
+};
+const defaults = ['queue', 'reflector-memory'];
+const argv = process.argv.slice(2);
+const names = argv.filter((a) => !a.startsWith('-'));
+const extra = argv.filter((a) => a.startsWith('-'));
+let failed = 0;
+for (const name of names.length > 0 ? names : defaults) {
+  const args = benches[name];
+  if (!args) {
+    console.error(`unknown bench "${name}"; known: ${Object.keys(benches).join(', ')}`);
+    process.exit(2);
+  }
+  const file = args[args.length - 1];
+  console.log(`\n== ${name}`);
+  const r = spawnSync(process.execPath, ['--import', 'tsx', ...args.slice(0, -1), file, ...extra], {
+    stdio: 'inherit',
+  });
+  if (r.status !== 0) failed += 1;
+}
+process.exit(failed > 0 ? 1 : 0);
