@@ -1,0 +1,120 @@
+import { GoDuration } from './go-duration.js';
+import { GoTime } from './go-time.js';
+
+/** A plain JS object used as Go's map[string]interface{}. */
+export type GoMap = Record<string, unknown>;
+
+/** A JS function callable from a template (`call`, or a method on a value). */
+export type GoCallable = (...args: unknown[]) => unknown;
+
+/** Go kinds that matter to the template engine. `undefined` (missing) and `null` (nil) are both "nil". */
+export type GoKind = 'nil' | 'bool' | 'int' | 'float' | 'string' | 'slice' | 'map' | 'func' | 'struct';
+
+export function isGoMap(v: unknown): v is GoMap {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  const proto: unknown = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+}
+
+export function kindOf(v: unknown): GoKind {
+  if (v === undefined || v === null) return 'nil';
+  switch (typeof v) {
+    case 'boolean':
+      return 'bool';
+    case 'number':
+      return Number.isInteger(v) ? 'int' : 'float';
+    case 'bigint':
+      return 'int';
+    case 'string':
+      return 'string';
+    case 'function':
+      return 'func';
+  }
+  if (v instanceof GoDuration) return 'int';
+  if (Array.isArray(v)) return 'slice';
+  if (isGoMap(v)) return 'map';
+  return 'struct';
+}
+
+/** Go's type name for messages such as `can't evaluate field X in type int`. */
+export function typeName(v: unknown): string {
+  if (v instanceof GoTime) return 'time.Time';
+  if (v instanceof GoDuration) return 'time.Duration';
+  switch (kindOf(v)) {
+    case 'nil':
+      return '<nil>';
+    case 'bool':
+      return 'bool';
+    case 'int':
+      return 'int';
+    case 'float':
+      return 'float64';
+    case 'string':
+      return 'string';
+    case 'slice':
+      return '[]interface {}';
+    case 'map':
+      return 'map[string]interface {}';
+    case 'func':
+      return 'func';
+    case 'struct': {
+      const ctor = (v as { constructor?: { name?: unknown } }).constructor;
+      return typeof ctor?.name === 'string' && ctor.name !== '' ? ctor.name : 'struct';
+    }
+  }
+}
+
+/** Go's template truth: zero values, nil and empty collections are false; structs are true. */
+export function isTrue(v: unknown): boolean {
+  switch (kindOf(v)) {
+    case 'nil':
+      return false;
+    case 'bool':
+      return v === true;
+    case 'int':
+    case 'float':
+      return v instanceof GoDuration ? v.ns !== 0 : Number(v) !== 0;
+    case 'string':
+      return (v as string).length > 0;
+    case 'slice':
+      return (v as unknown[]).length > 0;
+    case 'map':
+      return Object.keys(v as GoMap).length > 0;
+    case 'func':
+    case 'struct':
+      return true;
+  }
+}
+
+/** Go sorts map keys when printing and ranging; strings compare by code unit, like bytes for ASCII. */
+export function sortedKeys(map: GoMap): string[] {
+  return Object.keys(map).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+export interface Member {
+  readonly found: boolean;
+  readonly value: unknown;
+}
+
+const FORBIDDEN = new Set(['constructor', '__proto__', 'prototype', '__defineGetter__', '__lookupGetter__']);
+
+/**
+ * Looks up a field or method on a non-map object, walking its prototype chain but never into
+ * Object.prototype or Function.prototype, so templates cannot reach `constructor` and friends.
+ */
+export function lookupMember(obj: object, name: string): Member {
+  if (FORBIDDEN.has(name)) return { found: false, value: undefined };
+  let current: object | null = obj;
+  while (current !== null && current !== Object.prototype && current !== Function.prototype) {
+    if (Object.hasOwn(current, name)) {
+      return { found: true, value: (obj as Record<string, unknown>)[name] };
+    }
+    current = Object.getPrototypeOf(current) as object | null;
+  }
+  return { found: false, value: undefined };
+}
+
+/** Own property of a map, or undefined (Go's missing key) when absent. */
+export function mapGet(map: GoMap, key: string): unknown {
+  return Object.hasOwn(map, key) ? map[key] : undefined;
+}
