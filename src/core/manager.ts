@@ -22,6 +22,8 @@ export interface ManagerOptions {
   readonly onLeadershipLost?: () => void;
   /** Component name in Events. Default "slipway". */
   readonly component?: string;
+  /** Watch CRDs and refresh discovery when they change. Default true. */
+  readonly watchCrds?: boolean;
 }
 
 /**
@@ -114,6 +116,7 @@ export class Manager {
   async start(): Promise<void> {
     if (this.started) return;
     this.started = true;
+    if (this.options.watchCrds ?? true) this.refreshDiscoveryOnCrdChanges();
     if (this.options.probePort !== undefined) {
       this.probe = await startProbeServer({
         port: this.options.probePort,
@@ -149,6 +152,19 @@ export class Manager {
   stop(): Promise<void> {
     this.stopping ??= this.shutdown();
     return this.stopping;
+  }
+
+  /** A metadata-only CRD informer: any change means discovery may be stale. */
+  private refreshDiscoveryOnCrdChanges(): void {
+    const crds = this.informer<KubeObject>({
+      gvk: { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition' },
+      transform: (o) => ({
+        apiVersion: o.apiVersion,
+        kind: o.kind,
+        metadata: { name: o.metadata.name, uid: o.metadata.uid, resourceVersion: o.metadata.resourceVersion },
+      }),
+    });
+    crds.onChange(() => this.client.discovery.invalidate());
   }
 
   private startControllers(): void {
