@@ -1,2 +1,48 @@
+export { REDACTED, redact, substituteArgs } from './args.js';
+export {
+  type AssessRunInput,
+  assessLimits,
+  assessMetricStatus,
+  assessRun,
+  isTerminating,
+  isWorsePhase,
+  type LimitBreach,
+  type MetricTransition,
+  type RunAssessment,
+} from './assess.js';
+export {
+  type AnalysisControllerOptions,
+  analysisControllerModule,
+  registerAnalysisController,
+} from './controller-module.js';
 export type { MetricConditions, MetricResultAssessment, MetricResultPhase } from './evaluate.js';
 export { evaluateMetricResult } from './evaluate.js';
+export {
+  DEFAULT_CONSECUTIVE_ERROR_LIMIT,
+  DEFAULT_MEASUREMENT_HISTORY_LIMIT,
+  ERROR_RETRY_INTERVAL_MS,
+} from './metric-fields.js';
+export { dryRunMetricNames, retentionLimits, validateMetric, validateMetrics } from './metric-rules.js';
+export {
+  convertPromResult,
+  evaluateJsonPath,
+  type MeasureContext,
+  type MetricProvider,
+  ProviderRegistry,
+  RESOLVED_QUERY_KEY,
+} from './providers/index.js';
+export { recordMeasurement, trimMeasurements } from './record-measurement.js';
+export {
+  type BuildAnalysisRunSpecOptions,
+  type BuildAnalysisRunSpecResult,
+  buildAnalysisRunSpec,
+  mergeArgs,
+  type ResolveTemplateRefsResult,
+  resolveTemplateRefs,
+  type TemplateLookup,
+} from './run-from-templates.js';
+export { type EvaluateOnceOptions, evaluateOnce, type MetricVerdict } from './run-once.js';
+export { ANALYSIS_RUN_GVK, type AnalysisRunObject, AnalysisRunReconciler } from './run-reconciler.js';
+export { generateMetricTasks, type MetricTask, metricDueAt, nextReconcileTime } from './schedule.js';
+export type * from './types.js';
+export { isCompletedPhase } from './types.js';

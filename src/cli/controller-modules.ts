@@ -1,3 +1,4 @@
+import { analysisControllerModule } from '../analysis/index.js';
 import type { Manager } from '../core/index.js';
 
 export interface ControllerModuleOptions {
@@ -12,4 +13,4 @@ export interface ControllerModule {
 }
 
 /** Every controller `slipway controller` runs. Modules add themselves here as they land. */
-export const controllerModules: readonly ControllerModule[] = [];
+export const controllerModules: readonly ControllerModule[] = [analysisControllerModule];

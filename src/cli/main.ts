@@ -1,5 +1,6 @@
 import { SlipwayError } from '../errors/index.js';
 import { type Command, commandHelp, ExitCode, parseCommandArgs, UsageError } from './command.js';
+import { analysisRunCommand } from './commands/analysis-run.js';
 import { controllerCommand } from './commands/controller.js';
 import {
   devClusterDownCommand,
@@ -11,6 +12,7 @@ import { installCommand } from './commands/install.js';
 import { versionCommand } from './commands/version.js';
 
 export const commands: readonly Command[] = [
+  analysisRunCommand,
   controllerCommand,
   installCommand,
   devClusterUpCommand,

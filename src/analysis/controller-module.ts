@@ -1,0 +1,41 @@
+import { enqueueOwner, enqueueSelf, type Manager } from '../core/index.js';
+import type { KubeObject } from '../kube/index.js';
+import { ANALYSIS_RUN_UID_LABEL, JOB_GVK, ProviderRegistry } from './providers/index.js';
+import { ANALYSIS_RUN_GVK, type AnalysisRunObject, AnalysisRunReconciler } from './run-reconciler.js';
+
+export interface AnalysisControllerOptions {
+  /** Watch one namespace only. Default: all. */
+  readonly namespace?: string;
+  /** Concurrent reconciles. Default 30 (Argo's `--analysis-threads`); measurements are I/O bound. */
+  readonly workers?: number;
+  /** Observes scheduling lag: (due time, actual measurement start), epoch ms. */
+  readonly onScheduled?: (dueAt: number, startedAt: number) => void;
+}
+
+/** Adds the AnalysisRun controller, its informers (AnalysisRuns, the provider's Jobs) and watches. */
+export function registerAnalysisController(manager: Manager, options: AnalysisControllerOptions = {}): void {
+  const ns = options.namespace !== undefined ? { namespace: options.namespace } : {};
+  const runs = manager.informer<AnalysisRunObject>({ gvk: ANALYSIS_RUN_GVK, ...ns });
+  const jobs = manager.informer<KubeObject>({ gvk: JOB_GVK, labelSelector: ANALYSIS_RUN_UID_LABEL, ...ns });
+  const reconciler = new AnalysisRunReconciler({
+    client: manager.client,
+    store: runs.store,
+    events: manager.events,
+    providers: new ProviderRegistry(manager.client),
+    ...(options.onScheduled !== undefined && { onScheduled: options.onScheduled }),
+  });
+  const controller = manager.addController({ name: 'analysis', reconciler, workers: options.workers ?? 30 });
+  enqueueSelf(runs, controller);
+  enqueueOwner(jobs, controller, 'AnalysisRun');
+}
+
+/** The `analysis` module of `slipway controller`. */
+export const analysisControllerModule = {
+  name: 'analysis',
+  register(manager: Manager, options: { readonly namespace?: string }): void {
+    registerAnalysisController(
+      manager,
+      options.namespace !== undefined ? { namespace: options.namespace } : {},
+    );
+  },
+} as const;

@@ -1,0 +1,187 @@
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import { after, before, describe, it } from 'node:test';
+import { installCrds } from '../../src/install/index.js';
+import type { KubeClient, KubeObject } from '../../src/kube/index.js';
+import {
+  analysisRun,
+  getRun,
+  runPhase,
+  startAnalysisController,
+} from '../support/fixtures/analysis-controller.js';
+import { eventually, testClient, testNamespace } from '../support/kube.js';
+
+const SECRET = 's3cr3t-token-value';
+
+describe('AnalysisRun web and job providers, terminate, args', () => {
+  let client: KubeClient;
+  let ns: { name: string; delete(): Promise<void> };
+  let server: Server;
+  let base: string;
+  let controller: { stop(): Promise<void> };
+
+  before(async () => {
+    client = testClient();
+    await installCrds(client);
+    ns = await testNamespace(client, 'analysis-providers');
+    server = createServer((req, res) => {
+      res.setHeader('content-type', 'application/json');
+      if (req.url === '/health') res.end(JSON.stringify({ data: { ok: true, ratio: 0.99 } }));
+      else if (req.url === '/echo') res.end(JSON.stringify({ auth: req.headers.authorization ?? '' }));
+      else res.writeHead(500).end('{}');
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const address = server.address();
+    base = `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`;
+    controller = await startAnalysisController(ns.name);
+  });
+
+  after(async () => {
+    await controller?.stop();
+    await new Promise<void>((r) => server?.close(() => r()));
+    await ns?.delete();
+    client?.close();
+  });
+
+  it('web provider: jsonPath result with conditions', async () => {
+    await client.create(
+      analysisRun(ns.name, 'web-ok', {
+        metrics: [
+          {
+            name: 'health',
+            count: 2,
+            interval: '1s',
+            successCondition: 'result.ok && result.ratio > 0.95',
+            provider: { web: { url: `${base}/health`, jsonPath: '{$.data}', timeoutSeconds: 5 } },
+          },
+        ],
+      }),
+    );
+    const run = await runPhase(client, ns.name, 'web-ok', 'Successful');
+    assert.equal(run.status?.metricResults?.[0]?.measurements?.[0]?.value, '{"ok":true,"ratio":0.99}');
+  });
+
+  it('web provider: a non-2xx status is an error', async () => {
+    await client.create(
+      analysisRun(ns.name, 'web-500', {
+        metrics: [{ name: 'down', consecutiveErrorLimit: 0, provider: { web: { url: `${base}/fail` } } }],
+      }),
+    );
+    const run = await runPhase(client, ns.name, 'web-500', 'Error');
+    assert.equal(
+      run.status?.metricResults?.[0]?.measurements?.[0]?.message,
+      'received non 2xx response code: 500',
+    );
+  });
+
+  it('secret args are substituted at measurement time and redacted as *****', async () => {
+    await client.create({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { namespace: ns.name, name: 'creds' },
+      stringData: { token: SECRET },
+    });
+    await client.create(
+      analysisRun(ns.name, 'secret', {
+        args: [{ name: 'token', valueFrom: { secretKeyRef: { name: 'creds', key: 'token' } } }],
+        metrics: [
+          {
+            name: 'echo',
+            consecutiveErrorLimit: 0,
+            successCondition: 'asInt(result) > 0',
+            provider: {
+              web: {
+                url: `${base}/echo`,
+                jsonPath: '{$.auth}',
+                headers: [{ key: 'Authorization', value: 'Bearer {{args.token}}' }],
+              },
+            },
+          },
+        ],
+      }),
+    );
+    const run = await runPhase(client, ns.name, 'secret', 'Error');
+    const text = JSON.stringify(run.status);
+    assert.ok(!text.includes(SECRET), 'the secret never reaches status');
+    const measurement = run.status?.metricResults?.[0]?.measurements?.[0];
+    assert.equal(measurement?.value, 'Bearer *****');
+    assert.match(measurement?.message ?? '', /\*\*\*\*\*/);
+  });
+
+  it('an arg without a value makes the run Error with a clear message', async () => {
+    await client.create(
+      analysisRun(ns.name, 'unresolved', {
+        metrics: [{ name: 'm', provider: { web: { url: `${base}/{{args.missing}}` } } }],
+      }),
+    );
+    const run = await runPhase(client, ns.name, 'unresolved', 'Error');
+    assert.equal(
+      run.status?.message,
+      'Unable to resolve metric arguments: failed to resolve {{args.missing}}',
+    );
+  });
+
+  it('terminate ends an endless run Successful with "Run Terminated"', async () => {
+    await client.create(
+      analysisRun(ns.name, 'endless', {
+        metrics: [{ name: 'health', interval: '1s', provider: { web: { url: `${base}/health` } } }],
+      }),
+    );
+    await eventually(
+      'two measurements',
+      async () => ((await getRun(client, ns.name, 'endless')).status?.metricResults?.[0]?.count ?? 0) >= 2,
+    );
+    await client.patch(
+      { apiVersion: 'argoproj.io/v1alpha1', kind: 'AnalysisRun', namespace: ns.name, name: 'endless' },
+      { spec: { terminate: true } },
+      { type: 'merge' },
+    );
+    const run = await runPhase(client, ns.name, 'endless', 'Successful');
+    assert.equal(run.status?.message, 'Run Terminated');
+  });
+
+  const jobSpec = (extra: Record<string, unknown> = {}) => ({
+    backoffLimit: 0,
+    template: {
+      spec: {
+        restartPolicy: 'Never',
+        containers: [{ name: 'check', image: 'busybox', command: ['true'] }],
+        ...extra,
+      },
+    },
+  });
+
+  it('job provider: Successful when the Job completes', async () => {
+    await client.create(
+      analysisRun(ns.name, 'job-ok', {
+        metrics: [{ name: 'smoke', provider: { job: { spec: jobSpec() } } }],
+      }),
+    );
+    const run = await runPhase(client, ns.name, 'job-ok', 'Successful', 90_000);
+    const jobName = run.status?.metricResults?.[0]?.measurements?.[0]?.metadata?.['job-name'];
+    assert.equal(jobName, `${run.metadata.uid}.smoke.1`);
+    const job = await client.get<KubeObject>({
+      apiVersion: 'batch/v1',
+      kind: 'Job',
+      namespace: ns.name,
+      name: jobName ?? '',
+    });
+    assert.equal(job.metadata.ownerReferences?.[0]?.uid, run.metadata.uid);
+  });
+
+  it('job provider: Failed when the Job fails', async () => {
+    const unschedulable = jobSpec({ nodeSelector: { 'slipway.dev/no-such-node': 'true' } });
+    await client.create(
+      analysisRun(ns.name, 'job-fail', {
+        metrics: [
+          { name: 'smoke', provider: { job: { spec: { ...unschedulable, activeDeadlineSeconds: 2 } } } },
+        ],
+      }),
+    );
+    const run = await runPhase(client, ns.name, 'job-fail', 'Failed', 90_000);
+    assert.equal(
+      run.status?.message,
+      'Metric "smoke" assessed Failed due to failed (1) > failureLimit (0): "Error Message: Job was active longer than specified deadline"',
+    );
+  });
+});
