@@ -48,6 +48,7 @@ export class LeaderElector {
   private leading = false;
   private stopped = false;
   private wake: (() => void) | undefined;
+  private loop: Promise<void> | undefined;
 
   constructor(
     private readonly client: KubeClient,
@@ -70,7 +71,12 @@ export class LeaderElector {
    * Blocks until leading (or stopped), calls `onStarted`, then renews until the lease is lost or
    * `stop()` is called; calls `onStopped` when leadership ends.
    */
-  async run(callbacks: { onStarted: () => void; onStopped: () => void }): Promise<void> {
+  run(callbacks: { onStarted: () => void; onStopped: () => void }): Promise<void> {
+    this.loop ??= this.electionLoop(callbacks);
+    return this.loop;
+  }
+
+  private async electionLoop(callbacks: { onStarted: () => void; onStopped: () => void }): Promise<void> {
     while (!this.stopped && !(await this.tryAcquireOrRenew())) await this.sleep(this.jitter(this.retryMs));
     if (this.stopped) return;
     this.leading = true;
@@ -92,29 +98,38 @@ export class LeaderElector {
     if (wasLeading) callbacks.onStopped();
   }
 
-  /** Stops renewing and, when leading, releases the lease so another candidate takes over at once. */
+  /**
+   * Stops renewing and, when leading, releases the lease so another candidate takes over at once.
+   * Waits for an in-flight renew first: releasing against a stale read would lose to it.
+   */
   async stop(): Promise<void> {
+    const wasLeading = this.leading;
     this.stopped = true;
     this.wake?.();
-    if (!this.leading) return;
-    this.leading = false;
-    try {
-      const lease = await this.client.get<Lease>(this.ref());
-      if (lease.spec?.holderIdentity !== this.identity) return;
-      const now = microTime(this.clock.now());
-      await this.client.replace({
-        ...lease,
-        spec: {
-          ...lease.spec,
-          holderIdentity: '',
-          leaseDurationSeconds: 1,
-          renewTime: now,
-          acquireTime: now,
-        },
-      });
-      this.logger.info({ lease: this.options.name }, 'released leadership');
-    } catch (err) {
-      this.logger.warn({ err, lease: this.options.name }, 'could not release the lease');
+    await this.loop;
+    if (!wasLeading) return;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      try {
+        const lease = await this.client.get<Lease>(this.ref());
+        if (lease.spec?.holderIdentity !== this.identity) return;
+        const now = microTime(this.clock.now());
+        await this.client.replace({
+          ...lease,
+          spec: {
+            ...lease.spec,
+            holderIdentity: '',
+            leaseDurationSeconds: 1,
+            renewTime: now,
+            acquireTime: now,
+          },
+        });
+        this.logger.info({ lease: this.options.name }, 'released leadership');
+        return;
+      } catch (err) {
+        if (isConflict(err)) continue;
+        this.logger.warn({ err, lease: this.options.name }, 'could not release the lease');
+        return;
+      }
     }
   }
 

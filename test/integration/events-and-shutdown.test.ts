@@ -71,6 +71,7 @@ describe('event recorder and manager shutdown', () => {
       gvk: { apiVersion: 'v1', kind: 'ConfigMap' },
       namespace: ns.name,
     });
+    let inFlightStarted = false;
     let inFlightFinished = false;
     const controller = manager.addController({
       name: 'slow',
@@ -78,6 +79,7 @@ describe('event recorder and manager shutdown', () => {
       reconciler: {
         async reconcile(_ctx, req) {
           if (req.name !== 'slow') return undefined;
+          inFlightStarted = true;
           await new Promise((r) => setTimeout(r, 300));
           inFlightFinished = true;
           return undefined;
