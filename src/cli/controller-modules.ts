@@ -1,5 +1,6 @@
 import { analysisControllerModule } from '../analysis/index.js';
 import type { Manager } from '../core/index.js';
+import { syncControllerModule } from '../sync/index.js';
 
 export interface ControllerModuleOptions {
   /** Watch one namespace only. */
@@ -13,4 +14,4 @@ export interface ControllerModule {
 }
 
 /** Every controller `slipway controller` runs. Modules add themselves here as they land. */
-export const controllerModules: readonly ControllerModule[] = [analysisControllerModule];
+export const controllerModules: readonly ControllerModule[] = [analysisControllerModule, syncControllerModule];

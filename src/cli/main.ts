@@ -1,6 +1,13 @@
 import { SlipwayError } from '../errors/index.js';
 import { type Command, commandHelp, ExitCode, parseCommandArgs, UsageError } from './command.js';
 import { analysisRunCommand } from './commands/analysis-run.js';
+import { appDiffCommand } from './commands/app-diff.js';
+import { appGetCommand } from './commands/app-get.js';
+import { appHistoryCommand } from './commands/app-history.js';
+import { appListCommand } from './commands/app-list.js';
+import { appRefreshCommand } from './commands/app-refresh.js';
+import { appRollbackCommand } from './commands/app-rollback.js';
+import { appSyncCommand } from './commands/app-sync.js';
 import { controllerCommand } from './commands/controller.js';
 import {
   devClusterDownCommand,
@@ -20,6 +27,13 @@ export const commands: readonly Command[] = [
   devClusterKubeconfigCommand,
   devClusterStatusCommand,
   versionCommand,
+  appGetCommand,
+  appListCommand,
+  appDiffCommand,
+  appSyncCommand,
+  appHistoryCommand,
+  appRollbackCommand,
+  appRefreshCommand,
 ];
 
 function findCommand(argv: readonly string[]): { command: Command; rest: string[] } | undefined {

@@ -1,3 +1,4 @@
+import type { RequestListener } from 'node:http';
 import type { KubeClient, KubeObject, ReflectorOptions } from '../kube/index.js';
 import { Reflector } from '../kube/index.js';
 import { type Logger, type Metrics, type ProbeServer, startProbeServer } from '../observability/index.js';
@@ -45,6 +46,8 @@ export class Manager {
   private leading = false;
   private started = false;
   private stopping: Promise<void> | undefined;
+  private readonly routes: Record<string, RequestListener> = {};
+  private readonly stopHooks: (() => void | Promise<void>)[] = [];
 
   constructor(private readonly options: ManagerOptions) {
     this.client = options.client;
@@ -103,6 +106,16 @@ export class Manager {
     return c;
   }
 
+  /** Serves an extra HTTP route on the probe server (e.g. the Git webhook at /api/webhook). */
+  addRoute(path: string, handler: RequestListener): void {
+    this.routes[path] = handler;
+  }
+
+  /** Runs `hook` during shutdown, after the controllers stopped (pollers, timers, connections). */
+  onStop(hook: () => void | Promise<void>): void {
+    this.stopHooks.push(hook);
+  }
+
   /** True once every informer has completed its first list. */
   get hasSynced(): boolean {
     return [...this.reflectors.values()].every((r) => r.hasSynced);
@@ -122,6 +135,7 @@ export class Manager {
         port: this.options.probePort,
         ...(this.options.probeHost !== undefined && { host: this.options.probeHost }),
         metrics: this.metrics,
+        routes: this.routes,
         isReady: () => this.hasSynced,
       });
     }
@@ -177,6 +191,13 @@ export class Manager {
     const deadline = this.options.shutdownDeadlineMs ?? 10_000;
     this.logger.info({ deadlineMs: deadline }, 'shutting down');
     await Promise.all(this.controllers.map((c) => c.stop(deadline)));
+    for (const hook of this.stopHooks) {
+      try {
+        await hook();
+      } catch (err) {
+        this.logger.warn({ err }, 'shutdown hook failed');
+      }
+    }
     await this.elector?.stop();
     await this.electorRun;
     await Promise.all([...this.reflectors.values()].map((r) => r.stop()));

@@ -1,0 +1,165 @@
+// Sync loop benchmark: N Applications (Deployment + Service + ConfigMap each) from one Git repo on a
+// fresh local control plane. Prints time to all Synced+Healthy from cold, steady-state CPU, RSS and
+// drift-to-heal latency (p50/p99) over random manual edits, then one JSON line. Never asserts on time.
+//
+//   node --import tsx bench/sync.ts --apps 1000 [--edits 100] [--settle 30]
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { Manager } from '../src/core/index.js';
+import { LocalCluster } from '../src/dev/cluster/index.js';
+import { installCrds } from '../src/install/index.js';
+import { KubeClient } from '../src/kube/index.js';
+import { Metrics, silentLogger } from '../src/observability/index.js';
+import { type Application, registerSyncController } from '../src/sync/index.js';
+
+const { values } = parseArgs({
+  options: {
+    apps: { type: 'string', default: '1000' },
+    edits: { type: 'string', default: '100' },
+    settle: { type: 'string', default: '30' },
+  },
+});
+const N = Number(values.apps);
+const EDITS = Number(values.edits);
+const SETTLE_S = Number(values.settle);
+const APP_NS = 'bench-apps';
+const DEST = 'bench-workloads';
+const log = (m: string) => process.stderr.write(`[bench/sync] ${m}\n`);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function makeRepo(n: number): { url: string; root: string } {
+  const root = mkdtempSync(join(tmpdir(), 'slipway-bench-repo-'));
+  const dir = join(root, 'repo');
+  for (let i = 0; i < n; i++) {
+    const name = `app-${i}`;
+    mkdirSync(join(dir, 'apps', name), { recursive: true });
+    writeFileSync(
+      join(dir, 'apps', name, 'all.yaml'),
+      `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ${name}}\ndata: {LOG_LEVEL: info}\n---\n` +
+        `apiVersion: v1\nkind: Service\nmetadata: {name: ${name}}\nspec: {selector: {app: ${name}}, ports: [{port: 80}]}\n---\n` +
+        `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: ${name}}\nspec:\n  replicas: 1\n  selector: {matchLabels: {app: ${name}}}\n  template:\n    metadata: {labels: {app: ${name}}}\n    spec: {containers: [{name: c, image: "nginx:1.27"}]}\n`,
+    );
+  }
+  const git = (...args: string[]) =>
+    execFileSync('git', args, {
+      cwd: dir,
+      env: {
+        ...process.env,
+        GIT_AUTHOR_NAME: 'b',
+        GIT_AUTHOR_EMAIL: 'b@b',
+        GIT_COMMITTER_NAME: 'b',
+        GIT_COMMITTER_EMAIL: 'b@b',
+      },
+    });
+  git('init', '--quiet', '--initial-branch=main');
+  git('add', '-A');
+  git('commit', '--quiet', '-m', 'bench apps');
+  return { url: pathToFileURL(dir).href, root };
+}
+
+function percentile(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? 0;
+}
+
+async function main(): Promise<void> {
+  log(`starting a local control plane for ${N} apps`);
+  const cluster = await LocalCluster.start({ onProgress: (m) => log(m), readyTimeoutMs: 120_000 });
+  const repo = makeRepo(N);
+  const client = KubeClient.fromKubeConfig({ kubeconfigPath: cluster.kubeconfigPath });
+  const workDir = mkdtempSync(join(tmpdir(), 'slipway-bench-sync-'));
+  try {
+    await installCrds(client);
+    for (const ns of [APP_NS, DEST])
+      await client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+    const manager = new Manager({ client, logger: silentLogger(), metrics: new Metrics() });
+    const handle = registerSyncController(manager, {
+      workDir,
+      workers: 16,
+      credentials: { credentialsFor: async () => undefined },
+    });
+    await manager.start();
+    const apps = manager.informer<Application>({
+      gvk: { apiVersion: 'argoproj.io/v1alpha1', kind: 'Application' },
+    });
+    const start = performance.now();
+    const queue = Array.from({ length: N }, (_, i) => i);
+    await Promise.all(
+      Array.from({ length: 16 }, async () => {
+        for (let i = queue.shift(); i !== undefined; i = queue.shift()) {
+          await client.create({
+            apiVersion: 'argoproj.io/v1alpha1',
+            kind: 'Application',
+            metadata: { name: `app-${i}`, namespace: APP_NS },
+            spec: {
+              project: 'default',
+              source: { repoURL: repo.url, targetRevision: 'main', path: `apps/app-${i}` },
+              destination: { server: 'https://kubernetes.default.svc', namespace: DEST },
+              syncPolicy: { automated: { prune: true, selfHeal: true } },
+            },
+          });
+        }
+      }),
+    );
+    log(`created ${N} applications in ${Math.round(performance.now() - start)} ms`);
+    let ready = 0;
+    for (;;) {
+      ready = apps.store
+        .list()
+        .filter((a) => a.status?.sync?.status === 'Synced' && a.status.health?.status === 'Healthy').length;
+      if (ready >= N) break;
+      if (performance.now() - start > 900_000)
+        throw new Error(`only ${ready}/${N} apps Synced+Healthy after 15 min`);
+      await sleep(500);
+    }
+    const coldMs = performance.now() - start;
+    log(`all ${N} apps Synced and Healthy after ${(coldMs / 1000).toFixed(1)} s`);
+
+    const cpu0 = process.cpuUsage();
+    const t0 = performance.now();
+    await sleep(SETTLE_S * 1000);
+    const cpu = process.cpuUsage(cpu0);
+    const steadyCpuPercent = ((cpu.user + cpu.system) / 1000 / (performance.now() - t0)) * 100;
+    const rssMiB = process.memoryUsage().rss / 1024 / 1024;
+    log(`steady state: ${steadyCpuPercent.toFixed(1)}% of one core, RSS ${rssMiB.toFixed(0)} MiB`);
+
+    const heal: number[] = [];
+    for (let k = 0; k < EDITS; k++) {
+      const name = `app-${Math.floor(Math.random() * N)}`;
+      const ref = { apiVersion: 'v1', kind: 'ConfigMap', namespace: DEST, name };
+      const edited = performance.now();
+      await client.patch(
+        ref,
+        { data: { LOG_LEVEL: `debug-${k}` } },
+        { type: 'merge', fieldManager: 'kubectl-edit' },
+      );
+      for (;;) {
+        const cm = (await client.get(ref)) as { data?: Record<string, string> };
+        if (cm.data?.LOG_LEVEL === 'info') break;
+        if (performance.now() - edited > 60_000) throw new Error(`edit of ${name} not healed after 60 s`);
+        await sleep(20);
+      }
+      heal.push(performance.now() - edited);
+    }
+    const p50 = percentile(heal, 50);
+    const p99 = percentile(heal, 99);
+    log(`drift-to-heal over ${EDITS} edits: p50 ${p50.toFixed(0)} ms, p99 ${p99.toFixed(0)} ms`);
+    const peakRssMiB = process.memoryUsage().rss / 1024 / 1024;
+    handle.stop();
+    await manager.stop();
+    process.stdout.write(
+      `${JSON.stringify({ bench: 'sync', apps: N, coldSyncSeconds: +(coldMs / 1000).toFixed(1), steadyCpuPercent: +steadyCpuPercent.toFixed(1), rssMiB: +rssMiB.toFixed(0), peakRssMiB: +peakRssMiB.toFixed(0), healP50Ms: +p50.toFixed(0), healP99Ms: +p99.toFixed(0), edits: EDITS })}\n`,
+    );
+  } finally {
+    client.close();
+    await cluster.stop();
+    rmSync(repo.root, { recursive: true, force: true });
+    rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
+await main();

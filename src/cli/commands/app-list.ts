@@ -1,0 +1,40 @@
+import type { Application } from '../../sync/index.js';
+import { type Command, ExitCode, stringOption } from '../command.js';
+import { clientFromArgs } from '../kube-options.js';
+import { APP_GVK, short } from './app-common.js';
+
+export const appListCommand: Command = {
+  path: ['app', 'list'],
+  summary: 'List Applications with their sync and health status',
+  options: { namespace: { type: 'string', short: 'n', description: 'namespace (default: all)' } },
+  async run(args) {
+    const client = clientFromArgs(args);
+    try {
+      const ns = stringOption(args, 'namespace');
+      const { items } = await client.listAll<Application>(APP_GVK, ns ? { namespace: ns } : {});
+      const rows = [['NAMESPACE', 'NAME', 'SYNC', 'HEALTH', 'REVISION', 'REPO', 'PATH']];
+      for (const a of items) {
+        rows.push([
+          a.metadata.namespace ?? '',
+          a.metadata.name ?? '',
+          a.status?.sync?.status ?? 'Unknown',
+          a.status?.health?.status ?? 'Unknown',
+          short(a.status?.sync?.revision),
+          a.spec.source?.repoURL ?? '',
+          a.spec.source?.path ?? '',
+        ]);
+      }
+      const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+      for (const r of rows)
+        process.stdout.write(
+          `${r
+            .map((c, i) => c.padEnd(widths[i]!))
+            .join('  ')
+            .trimEnd()}\n`,
+        );
+      return ExitCode.Ok;
+    } finally {
+      client.close();
+    }
+  },
+};

@@ -1,0 +1,7 @@
+export {
+  type ApplyObjectOptions,
+  type Change,
+  type ChangeAction,
+  FIELD_MANAGER,
+  ResourceManager,
+} from './resource-manager.js';

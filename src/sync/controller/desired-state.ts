@@ -1,0 +1,103 @@
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import type { KubeClient, KubeObject } from '../../kube/index.js';
+import { canonicalJson } from '../diff/index.js';
+import { type RenderedManifests, renderSource, type SourceType } from '../render/index.js';
+import type { RepoCache } from '../source/index.js';
+import type { Application } from '../types.js';
+import { withTracking } from './tracking.js';
+
+export interface DesiredState {
+  readonly revision: string;
+  readonly sourceType: SourceType;
+  /** Rendered objects with namespace defaulted and the tracking label set, in render order. */
+  readonly objects: readonly KubeObject[];
+}
+
+export interface DesiredStateOptions {
+  readonly client: KubeClient;
+  readonly repos: RepoCache;
+  readonly workDir: string;
+  /** Rendered manifests kept. Default 4096. */
+  readonly cacheSize?: number;
+}
+
+/**
+ * Renders an Application at a commit and prepares the objects for apply. Renders are cached by
+ * (repo, commit, source settings, app, destination), so 1,000 apps at one commit render once each and
+ * then cost nothing until Git moves.
+ */
+export class DesiredStateCache {
+  private readonly cache = new Map<string, Promise<DesiredState>>();
+
+  constructor(private readonly options: DesiredStateOptions) {}
+
+  load(app: Application, revision: string, hard = false): Promise<DesiredState> {
+    const source = app.spec.source!;
+    const key = createHash('sha256')
+      .update(canonicalJson([source, revision, app.metadata.name, app.spec.destination.namespace ?? '']))
+      .digest('hex');
+    if (hard) this.cache.delete(key);
+    let p = this.cache.get(key);
+    if (!p) {
+      p = this.render(app, revision);
+      this.cache.set(key, p);
+      p.catch(() => this.cache.delete(key));
+      while (this.cache.size > (this.options.cacheSize ?? 4096)) {
+        const oldest = this.cache.keys().next().value;
+        if (oldest === undefined) break;
+        this.cache.delete(oldest);
+      }
+    } else {
+      // Refresh recency.
+      this.cache.delete(key);
+      this.cache.set(key, p);
+    }
+    return p;
+  }
+
+  private async render(app: Application, revision: string): Promise<DesiredState> {
+    const source = app.spec.source!;
+    const dir = await this.options.repos.checkout(source.repoURL, revision);
+    const destNs = app.spec.destination.namespace ?? '';
+    const rendered: RenderedManifests = await renderSource({
+      checkoutDir: dir,
+      source,
+      appName: app.metadata.name ?? '',
+      namespace: destNs,
+      helmHome: join(this.options.workDir, 'helm'),
+    });
+    const crdScopes = new Map<string, string>();
+    for (const o of rendered.objects) {
+      if (o.kind !== 'CustomResourceDefinition') continue;
+      const spec = o.spec as { group?: string; names?: { kind?: string }; scope?: string } | undefined;
+      if (spec?.names?.kind)
+        crdScopes.set(`${spec.group ?? ''}/${spec.names.kind}`, spec.scope ?? 'Namespaced');
+    }
+    const objects: KubeObject[] = [];
+    for (const o of rendered.objects) {
+      const namespaced = await this.isNamespaced(o, crdScopes);
+      const ns = namespaced ? o.metadata.namespace || destNs || 'default' : undefined;
+      const prepared = withTracking(o, app.metadata.name ?? '', ns);
+      if (!namespaced && prepared.metadata.namespace !== undefined) {
+        const { namespace: _drop, ...metadata } = prepared.metadata;
+        objects.push({ ...prepared, metadata });
+      } else objects.push(prepared);
+    }
+    return { revision, sourceType: rendered.sourceType, objects };
+  }
+
+  private async isNamespaced(o: KubeObject, crdScopes: ReadonlyMap<string, string>): Promise<boolean> {
+    try {
+      const info = await this.options.client.discovery.resolve({
+        apiVersion: o.apiVersion ?? '',
+        kind: o.kind ?? '',
+      });
+      return info.namespaced;
+    } catch {
+      const group = (o.apiVersion ?? '').includes('/') ? (o.apiVersion ?? '').split('/')[0] : '';
+      const scope = crdScopes.get(`${group}/${o.kind ?? ''}`);
+      return scope ? scope === 'Namespaced' : true;
+    }
+  }
+}

@@ -1,0 +1,12 @@
+export { type Comparison, compareApp, type ManagedResource, PredictionCache } from './comparison.js';
+export { type DesiredState, DesiredStateCache } from './desired-state.js';
+export { LiveState } from './live-state.js';
+export {
+  registerSyncController,
+  type SyncControllerHandle,
+  type SyncControllerOptions,
+  syncControllerModule,
+} from './module.js';
+export { ApplicationReconciler } from './reconciler.js';
+export { appendHistory, buildStatus } from './status.js';
+export { resourceKey, TRACKING_LABEL, withTracking } from './tracking.js';

@@ -1,0 +1,78 @@
+import type { Manager } from '../../core/index.js';
+import { type GroupVersionKind, type KubeObject, labelIndex, type Reflector } from '../../kube/index.js';
+import { TRACKING_LABEL } from './tracking.js';
+
+export interface LiveStateOptions {
+  /** Watch one namespace only. */
+  readonly namespace?: string;
+  /** Called with the app name a changed object is tracked by. */
+  readonly onChange: (appName: string) => void;
+}
+
+/**
+ * Caches of the objects Applications manage: one label-selected informer per kind (created the first
+ * time an app renders that kind), indexed by the tracking label. Changes map to the owning app.
+ */
+export class LiveState {
+  private readonly informers = new Map<string, Reflector<KubeObject>>();
+
+  constructor(
+    private readonly manager: Manager,
+    private readonly options: LiveStateOptions,
+  ) {}
+
+  private static id(gvk: GroupVersionKind): string {
+    return `${gvk.apiVersion}|${gvk.kind}`;
+  }
+
+  /** The informer for a kind, started and synced. */
+  async ensure(gvk: GroupVersionKind): Promise<Reflector<KubeObject>> {
+    const id = LiveState.id(gvk);
+    let r = this.informers.get(id);
+    if (!r) {
+      r = this.manager.informer<KubeObject>({
+        gvk: { apiVersion: gvk.apiVersion, kind: gvk.kind },
+        labelSelector: TRACKING_LABEL,
+        ...(this.options.namespace !== undefined && { namespace: this.options.namespace }),
+        transform: (o) => o,
+        indexers: { app: labelIndex(TRACKING_LABEL) },
+      });
+      r.onChange((cur, prev) => {
+        const names = new Set<string>();
+        const a = cur?.metadata.labels?.[TRACKING_LABEL];
+        const b = prev?.metadata.labels?.[TRACKING_LABEL];
+        if (a) names.add(a);
+        if (b) names.add(b);
+        for (const n of names) this.options.onChange(n);
+      });
+      this.informers.set(id, r);
+      r.start();
+    }
+    await r.waitForSync();
+    return r;
+  }
+
+  kinds(): GroupVersionKind[] {
+    return [...this.informers.keys()].map((id) => {
+      const [apiVersion, kind] = id.split('|');
+      return { apiVersion: apiVersion!, kind: kind! };
+    });
+  }
+
+  get(obj: {
+    readonly apiVersion?: string;
+    readonly kind?: string;
+    readonly metadata: { readonly namespace?: string; readonly name?: string };
+  }): KubeObject | undefined {
+    const r = this.informers.get(LiveState.id({ apiVersion: obj.apiVersion ?? '', kind: obj.kind ?? '' }));
+    const ns = obj.metadata.namespace;
+    return r?.store.get(ns ? `${ns}/${obj.metadata.name ?? ''}` : (obj.metadata.name ?? ''));
+  }
+
+  /** Every cached object labelled for `appName`, across the kinds watched so far. */
+  trackedBy(appName: string): KubeObject[] {
+    const out: KubeObject[] = [];
+    for (const r of this.informers.values()) out.push(...r.store.byIndex('app', appName));
+    return out;
+  }
+}

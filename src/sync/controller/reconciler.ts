@@ -1,0 +1,192 @@
+import type {
+  EventRecorder,
+  ReconcileContext,
+  ReconcileRequest,
+  ReconcileResult,
+  Reconciler,
+} from '../../core/index.js';
+import type { KubeClient, Reflector } from '../../kube/index.js';
+import type { ResourceManager } from '../apply/index.js';
+import { decideAutoSync } from '../operation/index.js';
+import type { RepoCache } from '../source/index.js';
+import type { Application, Operation, OperationState } from '../types.js';
+import { finalizeApp } from './app-deletion.js';
+import { type Comparison, compareApp, type PredictionCache } from './comparison.js';
+import type { DesiredStateCache } from './desired-state.js';
+import type { LiveState } from './live-state.js';
+import { appendHistory, buildStatus } from './status.js';
+import type { StatusWriter } from './status-writer.js';
+import type { SyncRunner } from './sync-runner.js';
+
+export interface ApplicationReconcilerDeps {
+  readonly client: KubeClient;
+  readonly apps: Reflector<Application>;
+  readonly live: LiveState;
+  readonly desired: DesiredStateCache;
+  readonly repos: RepoCache;
+  readonly rm: ResourceManager;
+  readonly predictions: PredictionCache;
+  readonly runner: SyncRunner;
+  readonly writer: StatusWriter;
+  readonly events: EventRecorder;
+  /** How old a ls-remote answer may be before it is asked again (the poll interval). */
+  readonly revisionMaxAgeMs: number;
+  /** Periodic full reconcile (Argo CD's timeout.reconciliation). */
+  readonly reconciliationMs: number;
+}
+
+const REFRESH = 'argocd.argoproj.io/refresh';
+
+function message(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/**
+ * The Application reconciler: resolve the revision, render (cached), compare with live (cached dry
+ * runs), decide automated sync, advance the running operation one step, write status once.
+ */
+export class ApplicationReconciler implements Reconciler {
+  private readonly errorBackoff = new Map<string, number>();
+
+  constructor(private readonly d: ApplicationReconcilerDeps) {}
+
+  async reconcile(ctx: ReconcileContext, req: ReconcileRequest): Promise<ReconcileResult | undefined> {
+    const cached = this.d.apps.store.get(req.key);
+    if (!cached) {
+      this.d.writer.forget(req.key);
+      return undefined;
+    }
+    const app = this.d.writer.freshest(req.key, cached);
+    if (app.metadata.deletionTimestamp) {
+      const pending = await finalizeApp(this.d.client, app, this.d.live, this.d.rm);
+      return pending ? { requeueAfterMs: 1_000 } : undefined;
+    }
+    const nowMs = ctx.clock.now();
+    const nowIso = new Date(nowMs).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const refresh = app.metadata.annotations?.[REFRESH];
+    const conditions: Record<string, string> = {};
+    const source = app.spec.source;
+    if (!source?.repoURL) {
+      conditions.InvalidSpecError =
+        'spec.source.repoURL is required (multiple sources are not supported yet)';
+      const status = buildStatus({ app, conditions, nowIso });
+      await this.d.writer.write(req.key, app, { status }, nowMs);
+      return undefined;
+    }
+
+    let comparison: Comparison | undefined;
+    let comparisonError: string | undefined;
+    try {
+      if (refresh) this.d.repos.invalidate(source.repoURL);
+      const sha = await this.d.repos.resolve(source.repoURL, source.targetRevision, this.d.revisionMaxAgeMs);
+      const desired = await this.d.desired.load(app, sha, refresh === 'hard');
+      comparison = await compareApp(app, desired, this.d.live, this.d.rm, this.d.predictions);
+    } catch (err) {
+      comparisonError = message(err);
+      conditions.ComparisonError = comparisonError;
+      ctx.logger.warn({ err, repo: source.repoURL }, 'comparison failed');
+    }
+
+    let operation: Operation | undefined = app.operation;
+    let setOperation: Operation | null | undefined;
+    let opState: OperationState | undefined = app.status?.operationState;
+    let requeueAfterMs: number | undefined;
+    if (!operation && comparison) {
+      const decision = decideAutoSync({
+        app,
+        revision: comparison.revision,
+        syncStatus: comparison.syncStatus,
+        wouldPruneAll:
+          comparison.desired.objects.length === 0 && comparison.resources.some((r) => r.requiresPruning),
+        nowMs,
+      });
+      if (decision.kind === 'sync') {
+        operation = decision.operation;
+        setOperation = operation;
+      } else if (decision.kind === 'blocked') conditions.SyncError = decision.message;
+      else if (decision.kind === 'wait') requeueAfterMs = decision.delayMs;
+    }
+    if (operation && comparison) {
+      const continuing = opState?.phase === 'Running' && !opState.finishedAt && app.operation !== undefined;
+      if (!continuing) {
+        opState = { operation, phase: 'Running', startedAt: nowIso };
+        this.d.events.normal(
+          app,
+          'OperationStarted',
+          `Initiated ${operation.initiatedBy?.automated ? 'automated ' : ''}sync to ${operation.sync?.revision ?? comparison.revision}`,
+        );
+      }
+      const opComparison = await this.operationComparison(app, operation, comparison);
+      const tick = await this.d.runner.tick(app, opComparison, opState!, nowMs);
+      opState = tick.state;
+      requeueAfterMs = tick.requeueAfterMs;
+      if (opState.phase !== 'Running') {
+        setOperation = null;
+        const ok = opState.phase === 'Succeeded';
+        const text = `Sync operation to ${opState.syncResult?.revision ?? ''} ${ok ? 'succeeded' : `failed: ${opState.message ?? ''}`}`;
+        if (ok) this.d.events.normal(app, 'OperationCompleted', text);
+        else this.d.events.warning(app, 'OperationCompleted', text);
+        if (!ok && app.spec.syncPolicy?.automated)
+          conditions.SyncError = `Failed sync attempt to ${opState.syncResult?.revision ?? ''}: ${opState.message ?? ''}`;
+        requeueAfterMs = 500;
+      } else if (!app.operation) setOperation = operation;
+    }
+    if (
+      !conditions.SyncError &&
+      !operation &&
+      opState?.phase === 'Failed' &&
+      app.spec.syncPolicy?.automated &&
+      opState.syncResult?.revision === comparison?.revision
+    ) {
+      conditions.SyncError = `Failed sync attempt to ${opState.syncResult?.revision ?? ''}: ${opState.message ?? ''}`;
+    }
+
+    const status0 = buildStatus({
+      app,
+      ...(comparison && { comparison }),
+      ...(comparisonError && { comparisonError }),
+      ...(opState && { operationState: opState }),
+      conditions,
+      nowIso,
+    });
+    const status =
+      opState?.phase === 'Succeeded' && setOperation === null
+        ? { ...status0, history: appendHistory(app, opState) }
+        : status0;
+    await this.d.writer.write(
+      req.key,
+      app,
+      {
+        status,
+        ...(setOperation !== undefined && { operation: setOperation }),
+        removeRefreshAnnotation: refresh !== undefined,
+      },
+      nowMs,
+    );
+
+    if (comparisonError) {
+      const prev = this.errorBackoff.get(req.key) ?? 2_500;
+      const next = Math.min(prev * 2, this.d.reconciliationMs);
+      this.errorBackoff.set(req.key, next);
+      return { requeueAfterMs: next };
+    }
+    this.errorBackoff.delete(req.key);
+    const periodic = this.d.reconciliationMs * (1 + Math.random() * 0.1);
+    return { requeueAfterMs: Math.min(requeueAfterMs ?? periodic, periodic) };
+  }
+
+  /** A sync to another revision than the target (rollback, `--revision`) compares against that revision. */
+  private async operationComparison(
+    app: Application,
+    op: Operation,
+    comparison: Comparison,
+  ): Promise<Comparison> {
+    const rev = op.sync?.revision;
+    if (!rev || rev === comparison.revision) return comparison;
+    const source = app.spec.source!;
+    const sha = await this.d.repos.resolve(source.repoURL, rev, this.d.revisionMaxAgeMs);
+    if (sha === comparison.revision) return comparison;
+    const desired = await this.d.desired.load(app, sha);
+    return compareApp(app, desired, this.d.live, this.d.rm, this.d.predictions);
+  }
+}

@@ -1,0 +1,137 @@
+import { aggregateHealth } from '../health/index.js';
+import type {
+  Application,
+  ApplicationCondition,
+  ApplicationStatus,
+  HealthStatus,
+  OperationState,
+  ResourceStatus,
+  RevisionHistory,
+} from '../types.js';
+import type { Comparison } from './comparison.js';
+import { groupOf, versionOf } from './tracking.js';
+
+export interface StatusInput {
+  readonly app: Application;
+  readonly comparison?: Comparison;
+  /** Set when the comparison failed: the previous resources/health are kept. */
+  readonly comparisonError?: string;
+  readonly operationState?: OperationState;
+  /** Conditions to raise (type → message); SyncError/ComparisonError are cleared when absent. */
+  readonly conditions: Readonly<Record<string, string>>;
+  readonly nowIso: string;
+}
+
+function images(comparison: Comparison): string[] {
+  const out = new Set<string>();
+  for (const r of comparison.resources) {
+    const spec = (r.live ?? r.desired)?.spec as
+      | { template?: { spec?: { containers?: { image?: string }[] } }; containers?: { image?: string }[] }
+      | undefined;
+    for (const c of [...(spec?.template?.spec?.containers ?? []), ...(spec?.containers ?? [])])
+      if (c.image) out.add(c.image);
+  }
+  return [...out].sort();
+}
+
+function resourceStatuses(comparison: Comparison): ResourceStatus[] {
+  return comparison.resources.map((r) => {
+    const obj = (r.desired ?? r.live)!;
+    return {
+      group: groupOf(obj.apiVersion),
+      version: versionOf(obj.apiVersion),
+      kind: obj.kind ?? '',
+      namespace: obj.metadata.namespace ?? '',
+      name: obj.metadata.name ?? '',
+      status: r.status,
+      ...(r.health && { health: r.health }),
+      ...(r.requiresPruning && { requiresPruning: true }),
+      ...(r.wave !== 0 && { syncWave: r.wave }),
+    };
+  });
+}
+
+function appHealth(comparison: Comparison): HealthStatus {
+  return aggregateHealth(
+    comparison.resources
+      .filter((r) => !r.requiresPruning && r.health)
+      .map((r) => ({
+        kind: (r.desired ?? r.live)?.kind ?? '',
+        name: (r.desired ?? r.live)?.metadata.name ?? '',
+        health: r.health!,
+      })),
+  );
+}
+
+function mergeConditions(
+  previous: readonly ApplicationCondition[] | undefined,
+  want: Readonly<Record<string, string>>,
+  nowIso: string,
+): ApplicationCondition[] | undefined {
+  const out: ApplicationCondition[] = [];
+  for (const [type, message] of Object.entries(want)) {
+    const old = previous?.find((c) => c.type === type);
+    out.push({
+      type,
+      message,
+      lastTransitionTime: old && old.message === message ? (old.lastTransitionTime ?? nowIso) : nowIso,
+    });
+  }
+  return out.length > 0 ? out.sort((a, b) => a.type.localeCompare(b.type)) : undefined;
+}
+
+/** Appends a deployment to history after a successful sync (kept to revisionHistoryLimit, default 10). */
+export function appendHistory(app: Application, op: OperationState): RevisionHistory[] {
+  const history = [...(app.status?.history ?? [])];
+  const id = history.reduce((m, h) => Math.max(m, h.id), -1) + 1;
+  history.push({
+    id,
+    revision: op.syncResult?.revision ?? op.operation.sync?.revision ?? '',
+    deployedAt: op.finishedAt ?? op.startedAt,
+    deployStartedAt: op.startedAt,
+    ...(op.syncResult?.source && { source: op.syncResult.source }),
+    ...(op.operation.initiatedBy && { initiatedBy: op.operation.initiatedBy }),
+  });
+  const limit = app.spec.revisionHistoryLimit ?? 10;
+  return history.slice(Math.max(0, history.length - limit));
+}
+
+/** The next status, Argo CD's fields and spellings. Pure. */
+export function buildStatus(input: StatusInput): ApplicationStatus {
+  const { app, comparison, nowIso } = input;
+  const prev = app.status ?? {};
+  const comparedTo = {
+    ...(app.spec.source && { source: app.spec.source }),
+    destination: app.spec.destination,
+    ...(app.spec.ignoreDifferences && { ignoreDifferences: app.spec.ignoreDifferences }),
+  };
+  const conditions = mergeConditions(prev.conditions, input.conditions, nowIso);
+  const base: ApplicationStatus = {
+    ...prev,
+    reconciledAt: nowIso,
+    controllerNamespace: app.metadata.namespace,
+    ...(input.operationState && { operationState: input.operationState }),
+  };
+  delete (base as { conditions?: unknown }).conditions;
+  if (!comparison) {
+    return {
+      ...base,
+      sync: { status: 'Unknown', ...(prev.sync?.revision && { revision: prev.sync.revision }), comparedTo },
+      ...(conditions && { conditions }),
+    };
+  }
+  const health = appHealth(comparison);
+  const healthChanged = prev.health?.status !== health.status;
+  return {
+    ...base,
+    sync: { status: comparison.syncStatus, revision: comparison.revision, comparedTo },
+    health: {
+      ...health,
+      lastTransitionTime: healthChanged ? nowIso : (prev.health?.lastTransitionTime ?? nowIso),
+    },
+    resources: resourceStatuses(comparison),
+    sourceType: comparison.desired.sourceType,
+    summary: { images: images(comparison) },
+    ...(conditions && { conditions }),
+  };
+}

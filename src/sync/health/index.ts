@@ -1,0 +1,1 @@
+export { aggregateHealth, assessHealth, isWorseHealth, type NamedHealth } from './assess.js';

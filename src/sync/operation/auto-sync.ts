@@ -1,0 +1,61 @@
+import type { Application, Operation, SyncStatusCode } from '../types.js';
+import { AUTOMATED_RETRY, selfHealDelayMs } from './backoff.js';
+
+export type AutoSyncDecision =
+  | { readonly kind: 'none'; readonly reason: string }
+  | { readonly kind: 'wait'; readonly delayMs: number }
+  | { readonly kind: 'blocked'; readonly message: string }
+  | { readonly kind: 'sync'; readonly operation: Operation };
+
+export interface AutoSyncInput {
+  readonly app: Application;
+  readonly revision: string;
+  readonly syncStatus: SyncStatusCode;
+  /** The comparison wants to delete every live object (nothing rendered). */
+  readonly wouldPruneAll: boolean;
+  readonly nowMs: number;
+}
+
+/**
+ * Argo CD's automated sync policy, pure: sync once per revision; a failed attempt at a revision is not
+ * repeated (it raises a condition); with selfHeal, drift at an already-synced revision is re-applied
+ * with backoff (0, 2, 6, 18, 54, 162, 300 s); allowEmpty=false refuses to prune everything.
+ */
+export function decideAutoSync(input: AutoSyncInput): AutoSyncDecision {
+  const { app, revision } = input;
+  const automated = app.spec.syncPolicy?.automated;
+  if (!automated) return { kind: 'none', reason: 'automated sync is disabled' };
+  if (app.operation) return { kind: 'none', reason: 'an operation is in progress' };
+  if (input.syncStatus === 'Synced') return { kind: 'none', reason: 'synced' };
+  if (input.wouldPruneAll && automated.prune && !automated.allowEmpty) {
+    return { kind: 'blocked', message: 'auto-sync will wipe out all resources; set allowEmpty to allow it' };
+  }
+  const last = app.status?.operationState;
+  const sameRevision = last?.syncResult?.revision === revision || last?.operation.sync?.revision === revision;
+  const retry = app.spec.syncPolicy?.retry ?? AUTOMATED_RETRY;
+  const base: Operation = {
+    sync: { revision, prune: automated.prune === true },
+    initiatedBy: { automated: true },
+    retry,
+  };
+  if (!last || !sameRevision) return { kind: 'sync', operation: base };
+  if (last.phase === 'Failed' || last.phase === 'Error') {
+    return {
+      kind: 'blocked',
+      message: `Failed sync attempt to ${revision}: ${last.message ?? 'sync failed'}`,
+    };
+  }
+  if (last.phase === 'Running') return { kind: 'none', reason: 'an operation is in progress' };
+  if (!automated.selfHeal) return { kind: 'none', reason: `already attempted sync to ${revision}` };
+  // Drift after the app was seen Synced again is a fresh drift: the backoff starts over.
+  const finished = last.finishedAt ? Date.parse(last.finishedAt) : 0;
+  const reconciled = app.status?.reconciledAt ? Date.parse(app.status.reconciledAt) : 0;
+  const wasSyncedSince = app.status?.sync?.status === 'Synced' && reconciled > finished;
+  const attempts = wasSyncedSince ? 0 : (last.operation.sync?.selfHealAttemptsCount ?? 0);
+  const due = finished + selfHealDelayMs(attempts);
+  if (input.nowMs < due) return { kind: 'wait', delayMs: due - input.nowMs };
+  return {
+    kind: 'sync',
+    operation: { ...base, sync: { ...base.sync, selfHealAttemptsCount: attempts + 1 } },
+  };
+}

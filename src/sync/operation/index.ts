@@ -1,0 +1,20 @@
+export { type AutoSyncDecision, type AutoSyncInput, decideAutoSync } from './auto-sync.js';
+export { AUTOMATED_RETRY, retryDelayMs, selfHealDelayMs } from './backoff.js';
+export { type HookDeletePolicy, hookDeletePolicies, hookTypes, isHook } from './hooks.js';
+export {
+  comparePrune,
+  compareTasks,
+  groupSteps,
+  KIND_ORDER,
+  kindRank,
+  type Ordered,
+  PHASE_ORDER,
+  syncWave,
+} from './order.js';
+export {
+  DEFAULT_WAVE_TIMEOUT_MS,
+  parseDurationMs,
+  parseSyncOptions,
+  resourceSyncOptions,
+  type SyncOptions,
+} from './sync-options.js';

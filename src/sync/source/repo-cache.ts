@@ -1,0 +1,207 @@
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { SyncError, SyncErrorCode } from '../errors.js';
+import type { CredentialSource } from './credentials.js';
+import { git } from './git.js';
+import { parseLsRemote, type RefMap, resolveRevision } from './revision.js';
+
+export interface RepoCacheOptions {
+  /** Holds one bare repository per repo URL and the checkouts. */
+  readonly dir: string;
+  readonly credentials: CredentialSource;
+  /** Checkouts kept per repository (oldest removed first). Default 6. */
+  readonly checkoutsPerRepo?: number;
+  readonly now?: () => number;
+}
+
+interface RepoEntry {
+  readonly url: string;
+  readonly bareDir: string;
+  lock: Promise<unknown>;
+  refs?: { readonly map: RefMap; readonly at: number };
+  refsInFlight?: Promise<RefMap>;
+  readonly commits: Set<string>;
+  readonly checkouts: Map<string, Promise<string>>;
+}
+
+/**
+ * Git access for the sync loop through the real `git` CLI: one bare cache per repository, `ls-remote`
+ * for revision resolution (cached until refreshed), fetches only for commits not yet cached, and one
+ * read-only checkout per commit shared by every Application rendering it.
+ */
+export class RepoCache {
+  private readonly repos = new Map<string, RepoEntry>();
+  private readonly now: () => number;
+
+  constructor(private readonly options: RepoCacheOptions) {
+    this.now = options.now ?? Date.now;
+  }
+
+  private entry(url: string): RepoEntry {
+    let e = this.repos.get(url);
+    if (!e) {
+      const id = createHash('sha256').update(url).digest('hex').slice(0, 16);
+      e = {
+        url,
+        bareDir: join(this.options.dir, 'repos', `${id}.git`),
+        lock: Promise.resolve(),
+        checkouts: new Map(),
+        commits: new Set(),
+      };
+      this.repos.set(url, e);
+    }
+    return e;
+  }
+
+  /** Serialises git work on one repository (fetches and checkouts share its object store). */
+  private locked<T>(e: RepoEntry, fn: () => Promise<T>): Promise<T> {
+    const run = e.lock.then(fn, fn);
+    e.lock = run.catch(() => undefined);
+    return run;
+  }
+
+  /** The repository's refs; `maxAgeMs` reuses a recent answer (0 = always ask the remote). */
+  async refs(url: string, maxAgeMs = 0): Promise<RefMap> {
+    const e = this.entry(url);
+    if (e.refs && this.now() - e.refs.at <= maxAgeMs) return e.refs.map;
+    const creds = await this.options.credentials.credentialsFor(url);
+    const out = await git(['ls-remote', '--', url], {
+      ...(creds && { credentials: creds }),
+      timeoutMs: 30_000,
+    });
+    const map = parseLsRemote(out);
+    e.refs = { map, at: this.now() };
+    return map;
+  }
+
+  /** The refs last seen, without asking the remote. */
+  knownRefs(url: string): RefMap | undefined {
+    return this.repos.get(url)?.refs?.map;
+  }
+
+  /** Forgets the cached refs so the next resolution asks the remote (webhook, hard refresh). */
+  invalidate(url: string): void {
+    const e = this.repos.get(url);
+    if (e) e.refs = undefined;
+  }
+
+  /** Resolves `targetRevision` to a commit SHA present in the local cache. */
+  async resolve(url: string, targetRevision: string | undefined, maxAgeMs: number): Promise<string> {
+    const refs = await this.refs(url, maxAgeMs);
+    const r = resolveRevision(refs, targetRevision);
+    if (r.kind === 'unknown') {
+      throw new SyncError(
+        SyncErrorCode.RevisionNotFound,
+        `unable to resolve '${targetRevision ?? 'HEAD'}' to a commit SHA: no such branch, tag or commit in ${url}`,
+      );
+    }
+    return this.ensureCommit(url, r.sha);
+  }
+
+  private async ensureCommit(url: string, sha: string): Promise<string> {
+    const e = this.entry(url);
+    if (e.commits.has(sha)) return Promise.resolve(sha);
+    return this.locked(e, async () => {
+      if (e.commits.has(sha)) return sha;
+      if (!existsSync(join(e.bareDir, 'HEAD'))) {
+        await mkdir(e.bareDir, { recursive: true });
+        await git(['init', '--bare', '--quiet', e.bareDir]);
+      }
+      const local = await this.revParse(e, sha);
+      if (local) {
+        e.commits.add(local);
+        return local;
+      }
+      const creds = await this.options.credentials.credentialsFor(url);
+      await git(
+        [
+          `--git-dir=${e.bareDir}`,
+          'fetch',
+          '--quiet',
+          '--prune',
+          '--force',
+          '--tags',
+          '--',
+          url,
+          '+refs/heads/*:refs/heads/*',
+        ],
+        { ...(creds && { credentials: creds }) },
+      );
+      const fetched = await this.revParse(e, sha);
+      if (!fetched) {
+        throw new SyncError(
+          SyncErrorCode.RevisionNotFound,
+          `unable to resolve '${sha}' to a commit SHA in ${url}`,
+        );
+      }
+      e.commits.add(fetched);
+      return fetched;
+    });
+  }
+
+  private async revParse(e: RepoEntry, rev: string): Promise<string | undefined> {
+    try {
+      return (
+        await git([`--git-dir=${e.bareDir}`, 'rev-parse', '--verify', '--quiet', `${rev}^{commit}`])
+      ).trim();
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** A read-only checkout of `sha` (full tree: Kustomize bases live outside the app path). */
+  checkout(url: string, sha: string): Promise<string> {
+    const e = this.entry(url);
+    let p = e.checkouts.get(sha);
+    if (!p) {
+      p = this.locked(e, () => this.writeCheckout(e, sha));
+      e.checkouts.set(sha, p);
+      p.catch(() => e.checkouts.delete(sha));
+      void this.trim(e);
+    }
+    return p;
+  }
+
+  private async writeCheckout(e: RepoEntry, sha: string): Promise<string> {
+    const base = join(
+      this.options.dir,
+      'checkouts',
+      `${createHash('sha256').update(e.url).digest('hex').slice(0, 16)}-${sha}`,
+    );
+    const tree = join(base, 'tree');
+    if (existsSync(join(base, '.complete'))) return tree;
+    await rm(base, { recursive: true, force: true });
+    await mkdir(tree, { recursive: true });
+    // A private index file keeps concurrent checkouts of one bare repository independent.
+    await git(
+      [
+        '-c',
+        'core.bare=false',
+        `--git-dir=${e.bareDir}`,
+        `--work-tree=${tree}`,
+        'checkout',
+        '--quiet',
+        '--force',
+        sha,
+        '--',
+        '.',
+      ],
+      { env: { GIT_INDEX_FILE: join(base, 'index') } },
+    );
+    await writeFile(join(base, '.complete'), sha);
+    return tree;
+  }
+
+  private async trim(e: RepoEntry): Promise<void> {
+    const keep = this.options.checkoutsPerRepo ?? 6;
+    while (e.checkouts.size > keep) {
+      const [oldest, p] = e.checkouts.entries().next().value as [string, Promise<string>];
+      e.checkouts.delete(oldest);
+      const dir = await p.catch(() => undefined);
+      // Give renders still reading the old tree a moment before removing it.
+      if (dir) setTimeout(() => void rm(join(dir, '..'), { recursive: true, force: true }), 30_000).unref();
+    }
+  }
+}

@@ -1,0 +1,61 @@
+import type { Logger } from '../../observability/index.js';
+import type { RepoCache } from './repo-cache.js';
+import { refsChanged } from './revision.js';
+
+export interface RepoPollerOptions {
+  readonly cache: RepoCache;
+  readonly logger: Logger;
+  /** ls-remote period per repository. Default 180 s (Argo CD's timeout.reconciliation). */
+  readonly intervalMs?: number;
+  /** Extra random delay, as a fraction of the interval. Default 0.1. */
+  readonly jitter?: number;
+  /** Called when a repository's refs changed. */
+  readonly onChange: (repoURL: string) => void;
+}
+
+/** Polls each repository in use with `git ls-remote` and reports pushes; failures are retried next tick. */
+export class RepoPoller {
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private stopped = false;
+
+  constructor(private readonly options: RepoPollerOptions) {}
+
+  /** Starts polling the given set of repositories (and stops polling those no longer used). */
+  track(repoURLs: Iterable<string>): void {
+    if (this.stopped) return;
+    const want = new Set(repoURLs);
+    for (const [url, t] of this.timers) {
+      if (!want.has(url)) {
+        clearTimeout(t);
+        this.timers.delete(url);
+      }
+    }
+    for (const url of want) if (!this.timers.has(url)) this.schedule(url);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    for (const t of this.timers.values()) clearTimeout(t);
+    this.timers.clear();
+  }
+
+  private schedule(url: string): void {
+    const interval = this.options.intervalMs ?? 180_000;
+    const delay = interval * (1 + Math.random() * (this.options.jitter ?? 0.1));
+    const t = setTimeout(() => void this.poll(url), delay);
+    t.unref();
+    this.timers.set(url, t);
+  }
+
+  private async poll(url: string): Promise<void> {
+    const before = this.options.cache.knownRefs(url);
+    try {
+      const after = await this.options.cache.refs(url, 0);
+      if (refsChanged(before, after)) this.options.onChange(url);
+    } catch (err) {
+      this.options.logger.warn({ err, repo: url }, 'ls-remote failed');
+      this.options.onChange(url);
+    }
+    if (!this.stopped && this.timers.has(url)) this.schedule(url);
+  }
+}
