@@ -14,4 +14,7 @@ export interface ControllerModule {
 }
 
 /** Every controller `slipway controller` runs. Modules add themselves here as they land. */
-export const controllerModules: readonly ControllerModule[] = [analysisControllerModule, syncControllerModule];
+export const controllerModules: readonly ControllerModule[] = [
+  analysisControllerModule,
+  syncControllerModule,
+];

@@ -94,13 +94,7 @@ describe('event recorder and manager shutdown', () => {
     const metricsText = await (await fetch(`http://127.0.0.1:${manager.probePort}/metrics`)).text();
     assert.match(metricsText, /slipway_leader\{lease="shutdown-test"\} 1/);
     await client.create(configMap(ns.name, 'slow', {}));
-    await eventually(
-      'the slow reconcile to start',
-      () => controller.queue.length === 0 && !inFlightFinished,
-      10_000,
-      10,
-    );
-    await new Promise((r) => setTimeout(r, 50));
+    await eventually('the slow reconcile to start', () => inFlightStarted, 10_000, 5);
     await manager.stop();
     assert.equal(inFlightFinished, true, 'in-flight reconcile finished before shutdown completed');
     const lease = await client.get<KubeObject & { spec?: { holderIdentity?: string } }>({
