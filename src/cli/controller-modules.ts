@@ -1,5 +1,6 @@
 import { analysisControllerModule } from '../analysis/index.js';
 import type { Manager } from '../core/index.js';
+import { notificationsControllerModule } from '../notifications/index.js';
 import { syncControllerModule } from '../sync/index.js';
 
 export interface ControllerModuleOptions {
@@ -17,4 +18,5 @@ export interface ControllerModule {
 export const controllerModules: readonly ControllerModule[] = [
   analysisControllerModule,
   syncControllerModule,
+  notificationsControllerModule,
 ];

@@ -16,6 +16,8 @@ import {
   devClusterUpCommand,
 } from './commands/dev-cluster.js';
 import { installCommand } from './commands/install.js';
+import { notificationsTemplateNotifyCommand } from './commands/notifications-template.js';
+import { notificationsTriggerRunCommand } from './commands/notifications-trigger.js';
 import { versionCommand } from './commands/version.js';
 
 export const commands: readonly Command[] = [
@@ -34,6 +36,8 @@ export const commands: readonly Command[] = [
   appHistoryCommand,
   appRollbackCommand,
   appRefreshCommand,
+  notificationsTemplateNotifyCommand,
+  notificationsTriggerRunCommand,
 ];
 
 function findCommand(argv: readonly string[]): { command: Command; rest: string[] } | undefined {

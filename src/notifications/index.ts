@@ -16,6 +16,26 @@ export {
   type TriggerCondition,
   type WebhookTemplate,
 } from './config.js';
+export { ConfigSource, type ConfigSourceOptions } from './config-source.js';
+export { DeliveryEngine, type DeliveryEngineOptions, type ServiceResolver } from './delivery.js';
+export { NotificationError, NotificationErrorCode } from './errors.js';
+export { EventInbox } from './event-inbox.js';
+export {
+  argocdConfigMapName,
+  argocdSecretName,
+  isNotificationKind,
+  type NotificationKind,
+  type NotificationKindName,
+  notificationKinds,
+  rolloutsConfigMapName,
+  rolloutsSecretName,
+} from './kinds.js';
+export { NotificationMetrics } from './metrics.js';
+export {
+  type NotificationsModuleOptions,
+  notificationsControllerModule,
+  notificationsModule,
+} from './module.js';
 export {
   type ConditionObservation,
   conditionKey,
@@ -34,6 +54,37 @@ export {
   truncateNotifiedState,
 } from './notified-state.js';
 export {
+  encodeEntry,
+  type OutboxEntry,
+  outboxAnnotation,
+  outboxAnnotationPrefix,
+  readOutbox,
+  stableId,
+  type ThreadRef,
+  threadAnnotation,
+  threadAnnotationPrefix,
+} from './outbox-entry.js';
+export { KubeOutboxStore, MemoryOutboxStore, type OutboxOwner, type OutboxStore } from './outbox-store.js';
+export { type BackoffOptions, backoffMs, type PacingOptions, TokenBucket } from './pacer.js';
+export {
+  type EvaluationError,
+  type NotificationApi,
+  type NotificationPlan,
+  type PlanInput,
+  type PlannedFailure,
+  planNotifications,
+  type TriggerEvent,
+} from './plan.js';
+export { NotificationReconciler } from './reconciler.js';
+export {
+  type RenderedNotification,
+  type RenderedSlack,
+  type RenderedWebhook,
+  type RenderResult,
+  TemplateRenderer,
+} from './render.js';
+export * from './services/index.js';
+export {
   type Destination,
   defaultAnnotationPrefix,
   InvalidLabelSelectorError,
@@ -48,3 +99,12 @@ export {
   type SubscriptionConfig,
   type SubscriptionOptions,
 } from './subscriptions.js';
+export {
+  type ConditionOutcome,
+  type ConditionResult,
+  eventTriggerName,
+  isEventTrigger,
+  rolloutEventReasons,
+  TriggerEvaluator,
+} from './triggers.js';
+export { templateData, triggerEnv, type VarsInput } from './vars.js';

@@ -9,6 +9,7 @@ export type {
   SlackChannelSpec,
   SlackFailure,
   SlackMessage,
+  SlackMessageMetadata,
   SlackRateViolation,
   SlackRequestRecord,
   SlackServerOptions,

@@ -45,6 +45,11 @@ export class MessageStore {
     return this.byId.get(id);
   }
 
+  /** A channel by id only (methods such as conversations.history do not accept names). */
+  byChannelId(id: string): Channel | undefined {
+    return this.byId.get(id);
+  }
+
   channels(): readonly Channel[] {
     return [...this.byId.values()];
   }
@@ -71,6 +76,11 @@ export class MessageStore {
     const list = this.messagesByChannel.get(message.channel) ?? [];
     const i = list.findIndex((m) => m.ts === message.ts);
     if (i >= 0) list[i] = message;
+  }
+
+  /** Every message of a channel id (top-level and replies) in posting order. */
+  channelMessages(channelId: string): readonly SlackMessage[] {
+    return this.messagesByChannel.get(channelId) ?? [];
   }
 
   /** Every message of a channel (top-level and replies) in posting order. */

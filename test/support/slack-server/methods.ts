@@ -1,7 +1,9 @@
+import { conversationsHistory, conversationsReplies } from './conversations.js';
 import type { MessageStore } from './message-store.js';
-import { readBoolean, readJsonArray, readString } from './request-body.js';
+import { fail, ok, type Params } from './reply.js';
+import { readBoolean, readJsonArray, readJsonObject, readString } from './request-body.js';
 import type { TrafficControl } from './traffic-control.js';
-import type { SlackMessage, SlackReply } from './types.js';
+import type { SlackMessage, SlackMessageMetadata, SlackReply } from './types.js';
 
 /** What a method handler may use. */
 export interface MethodContext {
@@ -15,14 +17,7 @@ export interface MethodContext {
   readonly onMessage: (message: SlackMessage, kind: 'posted' | 'updated') => void;
 }
 
-type Params = Readonly<Record<string, unknown>>;
 type Handler = (ctx: MethodContext, params: Params) => SlackReply;
-
-const ok = (body: Record<string, unknown>): SlackReply => ({ status: 200, body: { ok: true, ...body } });
-const fail = (error: string, extra: Record<string, unknown> = {}): SlackReply => ({
-  status: 200,
-  body: { ok: false, error, ...extra },
-});
 
 function authTest(ctx: MethodContext): SlackReply {
   return ok({
@@ -57,6 +52,18 @@ function readContent(params: Params): Content | SlackReply {
 
 const isReply = (x: Content | SlackReply): x is SlackReply => 'status' in x;
 
+/** `metadata` as Slack validates it: an object with a string `event_type` and an object `event_payload`. */
+function readMetadata(params: Params): SlackMessageMetadata | undefined | SlackReply {
+  const raw = readJsonObject(params.metadata);
+  if (raw === undefined) return undefined;
+  if (raw === 'invalid') return fail('invalid_metadata_format');
+  const { event_type: type, event_payload: payload } = raw;
+  if (typeof type !== 'string' || type === '') return fail('invalid_metadata_schema');
+  if (payload === null || typeof payload !== 'object' || Array.isArray(payload))
+    return fail('invalid_metadata_schema');
+  return { event_type: type, event_payload: payload as Record<string, unknown> };
+}
+
 function postMessage(ctx: MethodContext, params: Params): SlackReply {
   const channelRef = readString(params.channel);
   if (channelRef === undefined || channelRef === '') return fail('channel_not_found');
@@ -64,6 +71,8 @@ function postMessage(ctx: MethodContext, params: Params): SlackReply {
   if (channel === undefined) return fail('channel_not_found');
   const content = readContent(params);
   if (isReply(content)) return content;
+  const metadata = readMetadata(params);
+  if (metadata !== undefined && 'status' in metadata) return metadata;
   const paced = ctx.traffic.checkChannelPace(channel.id);
   if (paced !== undefined) return paced;
   const threadTs = readString(params.thread_ts);
@@ -90,6 +99,7 @@ function postMessage(ctx: MethodContext, params: Params): SlackReply {
       : {}),
     ...(unfurlLinks !== undefined ? { unfurl_links: unfurlLinks } : {}),
     ...(unfurlMedia !== undefined ? { unfurl_media: unfurlMedia } : {}),
+    ...(metadata !== undefined ? { metadata } : {}),
   };
   ctx.store.add(message);
   ctx.onMessage(message, 'posted');
@@ -137,6 +147,8 @@ const handlers: Readonly<Record<string, Handler>> = {
   'chat.postMessage': postMessage,
   'chat.update': update,
   'conversations.list': conversationsList,
+  'conversations.history': conversationsHistory,
+  'conversations.replies': conversationsReplies,
 };
 
 /** Runs one Web API method; unknown methods answer `unknown_method` as Slack does. */

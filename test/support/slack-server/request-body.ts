@@ -111,3 +111,18 @@ export function readJsonArray(value: unknown): Record<string, unknown>[] | undef
   }
   return items;
 }
+
+/** A JSON object argument (form fields carry it as a JSON string); 'invalid' when it is not one. */
+export function readJsonObject(value: unknown): Record<string, unknown> | undefined | 'invalid' {
+  if (value === undefined || value === '') return undefined;
+  let parsed: unknown = value;
+  if (typeof value === 'string') {
+    try {
+      parsed = JSON.parse(value);
+    } catch {
+      return 'invalid';
+    }
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return 'invalid';
+  return parsed as Record<string, unknown>;
+}

@@ -48,6 +48,14 @@ export interface SlackMessage {
   readonly unfurl_links?: boolean;
   readonly unfurl_media?: boolean;
   readonly edited?: { readonly user: string; readonly ts: string };
+  /** Event metadata attached with `metadata` (returned by history only with `include_all_metadata`). */
+  readonly metadata?: SlackMessageMetadata;
+}
+
+/** `metadata` of chat.postMessage / chat.update: `{event_type, event_payload}`. */
+export interface SlackMessageMetadata {
+  readonly event_type: string;
+  readonly event_payload: Readonly<Record<string, unknown>>;
 }
 
 /** One request as the server saw it. Tokens are never recorded. */

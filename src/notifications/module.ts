@@ -1,0 +1,151 @@
+import { enqueueSelf, type Manager } from '../core/index.js';
+import type { KubeObject } from '../kube/index.js';
+import { ConfigSource } from './config-source.js';
+import { DeliveryEngine } from './delivery.js';
+import { EventInbox } from './event-inbox.js';
+import {
+  isNotificationKind,
+  type NotificationKind,
+  type NotificationKindName,
+  notificationKinds,
+} from './kinds.js';
+import { NotificationMetrics } from './metrics.js';
+import type { OutboxEntry } from './outbox-entry.js';
+import { KubeOutboxStore } from './outbox-store.js';
+import type { BackoffOptions, PacingOptions } from './pacer.js';
+import { NotificationReconciler } from './reconciler.js';
+import { TemplateRenderer } from './render.js';
+import { TriggerEvaluator } from './triggers.js';
+
+export interface NotificationsModuleOptions {
+  /**
+   * Namespace of the shared configuration. Default: `$SLIPWAY_NOTIFICATIONS_NAMESPACE`, else the upstream
+   * install namespaces (`argocd` for Applications, `argo-rollouts` for Rollouts and AnalysisRuns). The
+   * object's own namespace is always read too (namespace-local configuration, as Argo Rollouts does).
+   */
+  readonly configNamespace?: string;
+  /** ConfigMap name for every kind. Default `argocd-notifications-cm` / `argo-rollouts-notification-configmap`. */
+  readonly configMapName?: string;
+  /** Secret name for every kind. Default `argocd-notifications-secret` / `argo-rollouts-notification-secret`. */
+  readonly secretName?: string;
+  /** Slack API URL when a service sets no `apiURL`. Default `$SLIPWAY_SLACK_API_URL`, else Slack's. */
+  readonly slackApiUrl?: string;
+  /** Kinds to watch. Default Application, Rollout, AnalysisRun. */
+  readonly kinds?: readonly NotificationKindName[];
+  readonly pacing?: PacingOptions | false;
+  readonly backoff?: BackoffOptions;
+  /** Observation hooks around each send (tests crash the process there). */
+  readonly beforeSend?: (entry: OutboxEntry) => void;
+  readonly afterSend?: (entry: OutboxEntry) => void;
+  /**
+   * Stops delivery when aborted (in-process tests). Delivery timers never keep the process alive, and
+   * undelivered entries stay in their outbox for the next process.
+   */
+  readonly signal?: AbortSignal;
+}
+
+const upstreamNamespace = (kind: NotificationKind): string =>
+  kind.variable === 'app' ? 'argocd' : 'argo-rollouts';
+
+/** The `notifications` controller module: one controller per kind sharing config, outbox and delivery. */
+export function notificationsModule(options: NotificationsModuleOptions = {}) {
+  return {
+    name: 'notifications',
+    register(manager: Manager, moduleOptions: { readonly namespace?: string }): void {
+      const logger = manager.logger.child({ component: 'notifications' });
+      const metrics = new NotificationMetrics(manager.metrics.registry);
+      const kinds = (options.kinds ?? (Object.keys(notificationKinds) as NotificationKindName[])).map(
+        (k) => notificationKinds[k],
+      );
+      const configNamespace = options.configNamespace ?? process.env.SLIPWAY_NOTIFICATIONS_NAMESPACE;
+      const slackApiUrl = options.slackApiUrl ?? process.env.SLIPWAY_SLACK_API_URL;
+      const configs = new ConfigSource(
+        manager,
+        {
+          controllerNamespace: (kind) => configNamespace ?? upstreamNamespace(kind),
+          ...(options.configMapName !== undefined && { configMapName: options.configMapName }),
+          ...(options.secretName !== undefined && { secretName: options.secretName }),
+          ...(moduleOptions.namespace !== undefined && { watchNamespace: moduleOptions.namespace }),
+          kinds,
+          serviceDefaults: slackApiUrl !== undefined ? { slackApiUrl } : {},
+        },
+        manager.events,
+        logger,
+        metrics,
+      );
+      const delivery = new DeliveryEngine({
+        services: (config, service) => configs.service(config, service),
+        store: new KubeOutboxStore(manager.client, logger),
+        logger,
+        metrics,
+        ...(options.pacing !== undefined && { pacing: options.pacing }),
+        ...(options.backoff !== undefined && { backoff: options.backoff }),
+        ...(options.beforeSend !== undefined && { beforeSend: options.beforeSend }),
+        ...(options.afterSend !== undefined && { afterSend: options.afterSend }),
+        onPermanentFailure: (owner, entry, reason) =>
+          manager.events.warning(
+            {
+              apiVersion: owner.apiVersion,
+              kind: owner.kind,
+              metadata: { name: owner.name, namespace: owner.namespace, uid: owner.uid },
+            },
+            'NotificationFailed',
+            `trigger '${entry.trigger}' to ${entry.service}:${entry.recipient} failed: ${reason}; not retried`,
+          ),
+      });
+      const evaluator = new TriggerEvaluator();
+      const renderer = new TemplateRenderer();
+      const inboxes = new Map<string, EventInbox>();
+      const controllers = new Map<string, { enqueue(key: string): void }>();
+      for (const kind of kinds) {
+        const informer = manager.informer<KubeObject>({
+          gvk: kind.gvk,
+          ...(moduleOptions.namespace !== undefined && { namespace: moduleOptions.namespace }),
+        });
+        const inbox = new EventInbox();
+        const controller = manager.addController({
+          name: `notifications-${kind.gvk.kind.toLowerCase()}`,
+          reconciler: new NotificationReconciler({
+            kind,
+            informer,
+            client: manager.client,
+            configs,
+            delivery,
+            inbox,
+            events: manager.events,
+            evaluator,
+            renderer,
+            metrics,
+            now: () => new Date(manager.clock.now()),
+          }),
+        });
+        enqueueSelf(informer, controller);
+        inboxes.set(kind.gvk.kind, inbox);
+        controllers.set(kind.gvk.kind, controller);
+        configs.onChange((namespace) => {
+          for (const o of informer.store.list())
+            if (
+              namespace === configNamespace ||
+              namespace === upstreamNamespace(kind) ||
+              o.metadata.namespace === namespace
+            )
+              controller.enqueue(`${o.metadata.namespace ?? ''}/${o.metadata.name ?? ''}`);
+        });
+      }
+      manager.events.onEvent((event) => {
+        const kind = event.subject.kind;
+        if (!isNotificationKind(kind)) return;
+        const ns = event.subject.metadata.namespace;
+        if (moduleOptions.namespace !== undefined && ns !== moduleOptions.namespace) return;
+        const inbox = inboxes.get(kind);
+        const controller = controllers.get(kind);
+        if (inbox === undefined || controller === undefined) return;
+        controller.enqueue(inbox.add(event));
+      });
+      options.signal?.addEventListener('abort', () => delivery.stop(), { once: true });
+    },
+  };
+}
+
+/** The module `slipway controller` runs (configured from the environment). */
+export const notificationsControllerModule = notificationsModule();
