@@ -38,20 +38,40 @@ describe('Controller', () => {
     });
   });
 
-  it('retries a thrown error with growing backoff until it succeeds', async () => {
-    const at: number[] = [];
-    const { c } = controllerWith(async () => {
-      at.push(Date.now());
-      if (at.length < 4) throw new Error('transient');
-      return undefined;
+  it('retries a thrown error through the rate limiter and forgets the key once it succeeds', async () => {
+    const asked: string[] = [];
+    const forgotten: string[] = [];
+    const limiter = new ItemExponentialRateLimiter({ baseMs: 1, maxMs: 10 });
+    let calls = 0;
+    const c = new Controller({
+      name: 'test',
+      logger: silentLogger(),
+      workers: 2,
+      rateLimiter: {
+        when: (key) => {
+          asked.push(key);
+          return limiter.when(key);
+        },
+        forget: (key) => {
+          forgotten.push(key);
+          limiter.forget(key);
+        },
+        retries: (key) => limiter.retries(key),
+      },
+      reconciler: {
+        async reconcile() {
+          calls += 1;
+          if (calls < 4) throw new Error('transient');
+          return undefined;
+        },
+      },
     });
     c.start();
     c.enqueue('ns/a');
-    while (at.length < 4) await sleep(5);
+    while (calls < 4) await sleep(2);
     await c.stop();
-    const gaps = at.slice(1).map((t, i) => t - at[i]!);
-    assert.ok(gaps[0]! >= 8, `first retry after ${gaps[0]} ms`);
-    assert.ok(gaps[2]! >= gaps[0]! * 2, `backoff grows: ${gaps.join(', ')}`);
+    assert.deepEqual(asked, ['ns/a', 'ns/a', 'ns/a'], 'one rate-limited requeue per failure');
+    assert.deepEqual(forgotten, ['ns/a'], 'backoff reset after success');
   });
 
   it('does not retry a TerminalError', async () => {
