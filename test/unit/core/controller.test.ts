@@ -167,7 +167,7 @@ describe('Controller', () => {
     await sleep(10);
     const t = Date.now();
     await c.stop(50);
-    assert.ok(Date.now() - t < 1_000);
+    assert.ok(Date.now() - t < 5_000, 'stop returned without waiting for the stuck reconcile');
     assert.equal(aborted, true);
   });
 });

@@ -89,7 +89,7 @@ describe('WorkQueue', () => {
     const k1 = await q.get();
     const t1 = Date.now() - start;
     assert.equal(k1, 'late');
-    assert.ok(t1 >= 35 && t1 < 150, `first key after ${t1} ms`);
+    assert.ok(t1 >= 35, `first key after ${t1} ms`);
     assert.equal(await q.get(), 'later');
     q.done('late');
     q.done('later');
