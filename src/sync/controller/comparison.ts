@@ -123,7 +123,7 @@ export async function compareApp(
   for (const { d, l, p } of predictions) {
     const key = resourceKey(d);
     desiredKeys.add(key);
-    const diff = p.error ? { inSync: false } : compareResource(p.predicted, l, app.spec.ignoreDifferences);
+    const diff = p.error ? { inSync: false } : compareResource(p.predicted, l, app.spec.ignoreDifferences, d);
     const health = l ? assessHealth(l) : { status: 'Missing' as const };
     resources.push({
       key,
