@@ -1,6 +1,7 @@
 import { analysisControllerModule } from '../analysis/index.js';
 import type { Manager } from '../core/index.js';
 import { notificationsControllerModule } from '../notifications/index.js';
+import { rolloutsModule } from '../rollouts/index.js';
 import { syncControllerModule } from '../sync/index.js';
 
 export interface ControllerModuleOptions {
@@ -17,6 +18,7 @@ export interface ControllerModule {
 /** Every controller `slipway controller` runs. Modules add themselves here as they land. */
 export const controllerModules: readonly ControllerModule[] = [
   analysisControllerModule,
-  syncControllerModule,
+  rolloutsModule,
   notificationsControllerModule,
+  syncControllerModule,
 ];

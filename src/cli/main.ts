@@ -18,6 +18,16 @@ import {
 import { installCommand } from './commands/install.js';
 import { notificationsTemplateNotifyCommand } from './commands/notifications-template.js';
 import { notificationsTriggerRunCommand } from './commands/notifications-trigger.js';
+import { rolloutGetCommand, rolloutListCommand } from './commands/rollout-get.js';
+import { rolloutPromoteCommand } from './commands/rollout-promote.js';
+import {
+  rolloutAbortCommand,
+  rolloutPauseCommand,
+  rolloutRestartCommand,
+  rolloutResumeCommand,
+  rolloutRetryCommand,
+} from './commands/rollout-simple.js';
+import { rolloutSetImageCommand, rolloutUndoCommand } from './commands/rollout-undo.js';
 import { versionCommand } from './commands/version.js';
 
 export const commands: readonly Command[] = [
@@ -28,6 +38,18 @@ export const commands: readonly Command[] = [
   devClusterDownCommand,
   devClusterKubeconfigCommand,
   devClusterStatusCommand,
+  notificationsTemplateNotifyCommand,
+  notificationsTriggerRunCommand,
+  rolloutPromoteCommand,
+  rolloutAbortCommand,
+  rolloutRetryCommand,
+  rolloutPauseCommand,
+  rolloutResumeCommand,
+  rolloutRestartCommand,
+  rolloutUndoCommand,
+  rolloutSetImageCommand,
+  rolloutListCommand,
+  rolloutGetCommand,
   versionCommand,
   appGetCommand,
   appListCommand,
@@ -36,8 +58,6 @@ export const commands: readonly Command[] = [
   appHistoryCommand,
   appRollbackCommand,
   appRefreshCommand,
-  notificationsTemplateNotifyCommand,
-  notificationsTriggerRunCommand,
 ];
 
 function findCommand(argv: readonly string[]): { command: Command; rest: string[] } | undefined {

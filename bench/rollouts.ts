@@ -1,0 +1,221 @@
+// Rollout controller benchmark: a local cluster, N Rollouts (2 replicas; setWeight 50 → pause 2s →
+// setWeight 100) updated at once. Prints the time until all are Healthy again, the controller's added
+// latency per step (trigger — ReplicaSets ready at their target, a pause expiring — to its next write,
+// as seen by a watcher; p50/p99), the controller's RSS and CPU, and a final JSON line. No asserts.
+//
+//   node --import tsx bench/rollouts.ts [--n 100] [--workers 8]
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Manager } from '../src/core/index.js';
+import { LocalCluster } from '../src/dev/cluster/index.js';
+import { installCrds } from '../src/install/index.js';
+import { KubeClient, type KubeObject } from '../src/kube/index.js';
+import { createLogger, Metrics, silentLogger } from '../src/observability/index.js';
+import { type ReplicaSet, type Rollout, registerRolloutController } from '../src/rollouts/index.js';
+
+const args = process.argv.slice(2);
+const option = (name: string, fallback: number): number => {
+  const i = args.indexOf(name);
+  const value = i >= 0 ? Number(args[i + 1]) : fallback;
+  return Number.isFinite(value) ? value : fallback;
+};
+
+// ---- child mode: the controller alone in a process ----
+if (args[0] === '--child') {
+  const [, kubeconfigPath, namespace, workers] = args;
+  const manager = new Manager({
+    client: KubeClient.fromKubeConfig({ kubeconfigPath: kubeconfigPath ?? '' }),
+    logger: process.env.BENCH_LOG
+      ? createLogger({ level: process.env.BENCH_LOG, format: 'json' })
+      : silentLogger(),
+    metrics: new Metrics(),
+  });
+  registerRolloutController(manager, { ...(namespace && { namespace }), workers: Number(workers ?? 8) });
+  await manager.start();
+  await manager.waitForCacheSync();
+  process.stdout.write('started\n');
+  await new Promise(() => {});
+}
+
+type RolloutObject = Rollout & KubeObject;
+const ROLLOUT = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout' } as const;
+const n = option('--n', 100);
+const workers = option('--workers', 32);
+const namespace = 'bench';
+const log = (m: string) => process.stderr.write(`[bench] ${m}\n`);
+
+const cluster = await LocalCluster.start({ onProgress: (m) => log(m), readyTimeoutMs: 120_000 });
+const client = KubeClient.fromKubeConfig({ kubeconfigPath: cluster.kubeconfigPath });
+try {
+  await installCrds(client);
+  await client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      fileURLToPath(import.meta.url),
+      '--child',
+      cluster.kubeconfigPath,
+      namespace,
+      String(workers),
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  await new Promise<void>((resolve) =>
+    child.stdout?.on('data', (d: Buffer) => d.toString().includes('started') && resolve()),
+  );
+  const pid = child.pid ?? 0;
+  const cpuTicks = () => {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return Number(f[11]) + Number(f[12]);
+  };
+  let maxRss = 0;
+  const rssTimer = setInterval(() => {
+    const m = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    maxRss = Math.max(maxRss, Number(m?.[1] ?? 0) * 1024);
+  }, 200);
+
+  const manifest = (i: number, image: string): RolloutObject => ({
+    ...ROLLOUT,
+    metadata: { name: `r${i}`, namespace },
+    spec: {
+      replicas: 2,
+      selector: { matchLabels: { app: `r${i}` } },
+      template: {
+        metadata: { labels: { app: `r${i}` } },
+        spec: { containers: [{ name: 'app', image }] },
+      },
+      strategy: { canary: { steps: [{ setWeight: 50 }, { pause: { duration: 2 } }, { setWeight: 100 }] } },
+    },
+  });
+
+  // watcher: triggers and the controller's next write
+  const rollouts = new Map<string, RolloutObject>();
+  const sets = new Map<string, ReplicaSet>();
+  const pending = new Map<string, number>();
+  const latencies: number[] = [];
+  let measuring = false;
+  const abort = new AbortController();
+  const readyAtTarget = (name: string) => {
+    const mine = [...sets.values()].filter((rs) => rs.metadata.ownerReferences?.some((o) => o.name === name));
+    return (
+      mine.length > 0 &&
+      mine.every(
+        (rs) =>
+          (rs.spec?.replicas ?? 0) === (rs.status?.availableReplicas ?? 0) &&
+          (rs.status?.replicas ?? 0) === (rs.spec?.replicas ?? 0),
+      )
+    );
+  };
+  const wrote = (name: string) => {
+    const t = pending.get(name);
+    if (t !== undefined && measuring) latencies.push(Math.max(0, Date.now() - t));
+    pending.delete(name);
+  };
+  const watch = async <T extends KubeObject>(
+    kind: { apiVersion: string; kind: string },
+    on: (o: T) => void,
+  ) => {
+    for (;;) {
+      try {
+        const list = await client.list<T>(kind, { namespace });
+        for (const o of list.items) on(o);
+        for await (const e of client.watch<T>(kind, {
+          namespace,
+          resourceVersion: list.metadata.resourceVersion ?? '',
+          signal: abort.signal,
+        }))
+          if (e.type !== 'BOOKMARK') on(e.object);
+      } catch {
+        if (abort.signal.aborted) return;
+      }
+    }
+  };
+  void watch<RolloutObject>(ROLLOUT, (r) => {
+    const name = r.metadata.name ?? '';
+    const prev = rollouts.get(name);
+    rollouts.set(name, r);
+    if (prev !== undefined && JSON.stringify(prev.status) !== JSON.stringify(r.status)) wrote(name);
+    const pause = r.status?.pauseConditions?.[0];
+    if (pause !== undefined && !pending.has(name)) pending.set(name, Date.parse(pause.startTime) + 2000);
+  });
+  void watch<ReplicaSet>({ apiVersion: 'apps/v1', kind: 'ReplicaSet' }, (rs) => {
+    const owner = rs.metadata.ownerReferences?.[0]?.name ?? '';
+    const key = rs.metadata.name ?? '';
+    const prev = sets.get(key);
+    sets.set(key, rs);
+    if (prev !== undefined && prev.spec?.replicas !== rs.spec?.replicas) wrote(owner);
+    else if (
+      readyAtTarget(owner) &&
+      !pending.has(owner) &&
+      rollouts.get(owner)?.status?.phase === 'Progressing'
+    )
+      pending.set(owner, Date.now());
+  });
+
+  const allHealthy = async (image: string) => {
+    for (;;) {
+      const healthy = [...rollouts.values()].filter(
+        (r) =>
+          r.status?.phase === 'Healthy' &&
+          JSON.stringify(r.spec?.template).includes(image) &&
+          r.status.observedGeneration === String(r.metadata.generation),
+      ).length;
+      if (healthy === n) return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+  log(`creating ${n} rollouts`);
+  for (let i = 0; i < n; i += 20)
+    await Promise.all(
+      Array.from({ length: Math.min(20, n - i) }, (_, k) => client.create(manifest(i + k, 'app:v1'))),
+    );
+  await allHealthy('app:v1');
+  log('all Healthy on v1; updating all at once');
+  const cpuBefore = cpuTicks();
+  measuring = true;
+  const t0 = Date.now();
+  for (let i = 0; i < n; i += 20)
+    await Promise.all(
+      Array.from({ length: Math.min(20, n - i) }, (_, k) =>
+        client.patch(
+          { ...ROLLOUT, namespace, name: `r${i + k}` },
+          { spec: { template: manifest(i + k, 'app:v2').spec?.template } },
+          { type: 'merge' },
+        ),
+      ),
+    );
+  await allHealthy('app:v2');
+  const totalMs = Date.now() - t0;
+  measuring = false;
+  const cpuSeconds = (cpuTicks() - cpuBefore) / 100;
+  clearInterval(rssTimer);
+  abort.abort();
+  child.kill('SIGKILL');
+
+  const sorted = [...latencies].sort((a, b) => a - b);
+  const pct = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+  const result = {
+    bench: 'rollouts',
+    n,
+    workers,
+    timeToAllHealthyMs: totalMs,
+    addedLatencyMs: { p50: pct(50), p99: pct(99), samples: sorted.length },
+    controllerMaxRssMiB: Math.round(maxRss / 1048576),
+    controllerCpuSeconds: cpuSeconds,
+  };
+  process.stdout.write(`rollouts: ${n} updated at once → all Healthy in ${(totalMs / 1000).toFixed(1)} s\n`);
+  process.stdout.write(
+    `added latency per step (trigger → next write): p50 ${pct(50)} ms, p99 ${pct(99)} ms (${sorted.length} samples)\n`,
+  );
+  process.stdout.write(
+    `controller: max RSS ${result.controllerMaxRssMiB} MiB, CPU ${cpuSeconds.toFixed(1)} s during the update\n`,
+  );
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+} finally {
+  client.close();
+  await cluster.stop();
+}
+process.exit(0);

@@ -1,0 +1,93 @@
+/**
+ * The `rollouts` controller module: shared informers for Rollouts and what they own or point at,
+ * watch mappings (a ReplicaSet, AnalysisRun or Pod change enqueues its Rollout) and the reconciler.
+ */
+import { enqueueMapped, enqueueOwner, enqueueSelf, type Manager } from '../core/index.js';
+import { Index, type KubeObject } from '../kube/index.js';
+import type { AnalysisRun } from './analysis-runs.js';
+import { RolloutExecutor, WrittenObjects } from './executor.js';
+import { POD_TEMPLATE_HASH_LABEL } from './pod-template-hash.js';
+import { type RolloutInformers, type RolloutObject, RolloutReconciler } from './reconciler.js';
+import type { ReplicaSet } from './replica-sets.js';
+
+export interface RegisterRolloutsOptions {
+  /** Watch one namespace only. */
+  readonly namespace?: string;
+  /** Concurrent reconciles (I/O-bound: API round trips dominate). Default 32. */
+  readonly workers?: number;
+}
+
+const ARGO = 'argoproj.io/v1alpha1';
+
+export function registerRolloutController(manager: Manager, options: RegisterRolloutsOptions = {}) {
+  const ns = options.namespace !== undefined ? { namespace: options.namespace } : {};
+  const informers: RolloutInformers = {
+    rollouts: manager.informer<RolloutObject>({ gvk: { apiVersion: ARGO, kind: 'Rollout' }, ...ns }),
+    replicaSets: manager.informer<ReplicaSet>({
+      gvk: { apiVersion: 'apps/v1', kind: 'ReplicaSet' },
+      labelSelector: POD_TEMPLATE_HASH_LABEL,
+      ...ns,
+    }),
+    analysisRuns: manager.informer<AnalysisRun>({ gvk: { apiVersion: ARGO, kind: 'AnalysisRun' }, ...ns }),
+    services: manager.informer<KubeObject>({ gvk: { apiVersion: 'v1', kind: 'Service' }, ...ns }),
+    pods: manager.informer<KubeObject>({
+      gvk: { apiVersion: 'v1', kind: 'Pod' },
+      labelSelector: POD_TEMPLATE_HASH_LABEL,
+      ...ns,
+    }),
+    analysisTemplates: manager.informer<KubeObject>({
+      gvk: { apiVersion: ARGO, kind: 'AnalysisTemplate' },
+      ...ns,
+    }),
+    clusterAnalysisTemplates: manager.informer<KubeObject>({
+      gvk: { apiVersion: ARGO, kind: 'ClusterAnalysisTemplate' },
+    }),
+  };
+  const written = new WrittenObjects();
+  const executor = new RolloutExecutor({
+    client: manager.client,
+    events: manager.events,
+    written,
+    logger: manager.logger.child({ controller: 'rollouts' }),
+  });
+  const controller = manager.addController({
+    name: 'rollouts',
+    reconciler: new RolloutReconciler({ informers, executor, written }),
+    workers: options.workers ?? 32,
+  });
+  enqueueSelf(informers.rollouts, controller);
+  enqueueOwner(informers.replicaSets, controller, 'Rollout');
+  enqueueOwner(informers.analysisRuns, controller, 'Rollout');
+  // a pod change (ready, deleted) matters for restarts and ephemeral metadata: map pod → RS → Rollout
+  enqueueMapped(informers.pods, controller, (pod) => {
+    const owner = pod.metadata.ownerReferences?.find((r) => r.controller && r.kind === 'ReplicaSet');
+    if (owner === undefined) return [];
+    const rs = informers.replicaSets.store.get(`${pod.metadata.namespace ?? ''}/${owner.name}`);
+    const rollout = rs?.metadata.ownerReferences?.find((r) => r.controller && r.kind === 'Rollout');
+    return rollout === undefined ? [] : [`${pod.metadata.namespace ?? ''}/${rollout.name}`];
+  });
+  // a Service named by a Rollout: re-point it when it appears or changes
+  enqueueMapped(informers.services, controller, (service) =>
+    informers.rollouts.store
+      .byIndex(Index.Namespace, service.metadata.namespace ?? '')
+      .filter((r) => {
+        const canary = r.spec?.strategy?.canary;
+        return (
+          canary?.canaryService === service.metadata.name || canary?.stableService === service.metadata.name
+        );
+      })
+      .map((r) => `${r.metadata.namespace ?? ''}/${r.metadata.name ?? ''}`),
+  );
+  return controller;
+}
+
+/** The `slipway controller` module (a ControllerModule, see src/cli/controller-modules.ts). */
+export const rolloutsModule: {
+  readonly name: string;
+  register(manager: Manager, options: { readonly namespace?: string }): void;
+} = {
+  name: 'rollouts',
+  register(manager, options) {
+    registerRolloutController(manager, options);
+  },
+};

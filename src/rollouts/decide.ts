@@ -1,0 +1,329 @@
+/**
+ * One reconcile's decision for a valid canary Rollout, from observed data to a plan: the events the
+ * machine is fed, the new status (steps, pauses, abort, conditions, phase, counts), the ReplicaSet
+ * sizes, the AnalysisRuns to create, terminate or delete, and when to look again. Pure: no client,
+ * no clock; the reconciler observes and the executor acts.
+ */
+
+import {
+  type AnalysisRun,
+  findCurrentRun,
+  isRunCompleted,
+  observedRun,
+  type RunRequest,
+  runBaseName,
+  runsToDelete,
+  runsToTerminate,
+  statusRef,
+} from './analysis-runs.js';
+import { ConditionReason, getCondition, RolloutConditionType } from './conditions.js';
+import type { EventIntent, RolloutContext, RolloutEvent } from './machine.js';
+import { runRolloutMachine } from './machine.js';
+import { calculateRolloutPhase } from './phase.js';
+import {
+  actualReplicas,
+  availableReplicas,
+  classifyReplicaSets,
+  type ReplicaSet,
+  readyReplicas,
+  replicaSetsToPrune,
+  sumOf,
+} from './replica-sets.js';
+import { calculateConditions, progressDeadlineAt } from './rollout-conditions.js';
+import { isAtDesiredReplicas, planScaling, type ScaleIntent } from './scaling.js';
+import { formatLabelSelector, stepDescription } from './step-description.js';
+import { computeStepHash, describeStep, desiredCanaryScale, PauseReason, type StepModel } from './steps.js';
+import type { CanaryStatus, Rollout, RolloutStatus } from './types.js';
+
+export interface RolloutObservation {
+  readonly rollout: Rollout;
+  /** ReplicaSets the Rollout controls, the new one included. */
+  readonly replicaSets: readonly ReplicaSet[];
+  readonly newRS: ReplicaSet;
+  readonly newRSCreated: boolean;
+  readonly currentPodHash: string;
+  readonly revision: number;
+  readonly runs: readonly AnalysisRun[];
+  readonly now: number;
+}
+
+export interface RolloutDecision {
+  readonly status: RolloutStatus;
+  readonly events: readonly EventIntent[];
+  readonly scale: readonly ScaleIntent[];
+  readonly createRuns: readonly RunRequest[];
+  readonly terminateRuns: readonly AnalysisRun[];
+  readonly deleteRuns: readonly AnalysisRun[];
+  readonly pruneReplicaSets: readonly ReplicaSet[];
+  /** The machine's events, for logs and golden tests. */
+  readonly machineEvents: readonly RolloutEvent[];
+  readonly requeueAfterMs?: number;
+}
+
+const hasPauseReason = (status: RolloutStatus, reason: string) =>
+  (status.pauseConditions ?? []).some((p) => p.reason === reason);
+
+/** The machine context for the status as it is now. */
+function contextFrom(
+  o: RolloutObservation,
+  steps: readonly StepModel[],
+  hasStableRS: boolean,
+): RolloutContext {
+  const { rollout, now } = o;
+  const status = rollout.status ?? {};
+  const canary = rollout.spec?.strategy?.canary;
+  const background = canary?.analysis;
+  const replicas = rollout.spec?.replicas ?? 1;
+  return {
+    steps,
+    stepNames: (canary?.steps ?? []).map(stepDescription),
+    stepIndex: status.currentStepIndex ?? 0,
+    pauseConditions: status.pauseConditions ?? [],
+    controllerPause: status.controllerPause === true,
+    abort: status.abort === true,
+    ...(status.abortedAt !== undefined && { abortedAt: status.abortedAt }),
+    promoteFull: status.promoteFull === true,
+    ...(status.stableRS !== undefined && { stableRS: status.stableRS }),
+    currentPodHash: o.currentPodHash,
+    hasStableRS,
+    specPaused: rollout.spec?.paused === true,
+    revision: o.revision,
+    newRSFullyAvailable:
+      availableReplicas(o.newRS) === replicas && (o.newRS.spec?.replicas ?? 0) === replicas,
+    ...(background?.templates !== undefined && { backgroundStartingStep: background.startingStep ?? 0 }),
+    now,
+    userPromoted: false,
+    progressDeadlineExceeded: false,
+    progressDeadlineAbort: rollout.spec?.progressDeadlineAbort === true,
+    intents: [],
+  };
+}
+
+/** Argo's emitAnalysisRunStatusChangeEvents: `AnalysisRun<Phase>` when a current run changed phase. */
+function analysisEvents(
+  previous: CanaryStatus | undefined,
+  step: AnalysisRun | undefined,
+  background: AnalysisRun | undefined,
+): EventIntent[] {
+  const out: EventIntent[] = [];
+  const check = (
+    kind: string,
+    prev: { name: string; status: string } | undefined,
+    run: AnalysisRun | undefined,
+  ) => {
+    const phase = run?.status?.phase ?? '';
+    if (run === undefined || prev === undefined || prev.name !== run.metadata.name) return;
+    if (phase === '' || prev.status === phase) return;
+    out.push({
+      type: 'event',
+      eventType: phase === 'Failed' || phase === 'Error' ? 'Warning' : 'Normal',
+      reason: `AnalysisRun${phase}`,
+      message: `${kind} Analysis Run '${run.metadata.name}' Status New: '${phase}' Previous: '${prev.status || 'NoPreviousStatus'}'`,
+    });
+  };
+  check('Step', previous?.currentStepAnalysisRunStatus, step);
+  check('Background', previous?.currentBackgroundAnalysisRunStatus, background);
+  return out;
+}
+
+export function decide(o: RolloutObservation): RolloutDecision {
+  const { rollout, now } = o;
+  const spec = rollout.spec ?? {};
+  const prev = rollout.status ?? {};
+  const canary = spec.strategy?.canary ?? {};
+  const steps = (canary.steps ?? []).map(describeStep);
+  const sets = classifyReplicaSets(o.replicaSets, o.newRS, prev.stableRS);
+  const stepHash = computeStepHash(rollout);
+  const specChanged = prev.currentPodHash !== o.currentPodHash || (prev.currentStepHash ?? '') !== stepHash;
+  const prevIndex = prev.currentStepIndex ?? 0;
+
+  // current analysis runs, as status references them
+  const stepRunNow =
+    !specChanged && steps[prevIndex]?.kind === 'analysis'
+      ? findCurrentRun(o.runs, {
+          type: 'Step',
+          podHash: o.currentPodHash,
+          stepIndex: prevIndex,
+          ...(prev.canary?.currentStepAnalysisRunStatus && {
+            referenced: prev.canary.currentStepAnalysisRunStatus.name,
+          }),
+        })
+      : undefined;
+  let backgroundNow =
+    !specChanged && canary.analysis?.templates !== undefined
+      ? findCurrentRun(o.runs, {
+          type: 'Background',
+          podHash: o.currentPodHash,
+          ...(prev.canary?.currentBackgroundAnalysisRunStatus && {
+            referenced: prev.canary.currentBackgroundAnalysisRunStatus.name,
+          }),
+        })
+      : undefined;
+  // promoted past an inconclusive background run: it is replaced by a fresh one
+  if (
+    backgroundNow !== undefined &&
+    observedRun(backgroundNow).phase === 'Inconclusive' &&
+    prev.controllerPause === true &&
+    !hasPauseReason(prev, PauseReason.InconclusiveAnalysis)
+  ) {
+    backgroundNow = undefined;
+  }
+
+  // control events first (they reset or redirect), then the clock and the observations
+  const events: RolloutEvent[] = [];
+  if (specChanged) {
+    events.push({
+      type: 'SPEC_CHANGED',
+      rollbackToStable: sets.stableRS !== undefined && o.currentPodHash === prev.stableRS,
+    });
+    events.push({ type: 'TICK', now });
+  } else {
+    if (prev.promoteFull === true && o.currentPodHash !== prev.stableRS)
+      events.push({ type: 'PROMOTE_FULL' });
+    if (prev.abort === true && prev.abortedAt === undefined) events.push({ type: 'ABORT' });
+    if (prev.abort !== true && prev.abortedAt !== undefined) events.push({ type: 'RETRY' });
+    if (prev.controllerPause === true && (prev.pauseConditions ?? []).length === 0)
+      events.push({ type: 'PROMOTE' });
+    events.push({ type: 'TICK', now });
+    if (stepRunNow !== undefined)
+      events.push({ type: 'ANALYSIS', kind: 'step', run: observedRun(stepRunNow) });
+    if (backgroundNow !== undefined)
+      events.push({ type: 'ANALYSIS', kind: 'background', run: observedRun(backgroundNow) });
+    const progressing = getCondition(prev.conditions, RolloutConditionType.Progressing);
+    if (progressing?.reason === ConditionReason.ProgressDeadlineExceeded)
+      events.push({ type: 'PROGRESS_DEADLINE_EXCEEDED' });
+    const weight = desiredCanaryScale(rollout).weight;
+    if (isAtDesiredReplicas(rollout, sets, weight)) events.push({ type: 'REPLICAS_READY', weight });
+  }
+
+  const result = runRolloutMachine(contextFrom(o, steps, sets.stableRS !== undefined), events).context;
+
+  // ---- the new status ----
+  const stepIndex = steps.length > 0 ? result.stepIndex : undefined;
+  const stepRunRef =
+    stepRunNow !== undefined && result.stepIndex === prevIndex && !result.abort
+      ? statusRef(stepRunNow)
+      : undefined;
+  const backgroundActive =
+    canary.analysis?.templates !== undefined &&
+    !result.abort &&
+    result.currentPodHash !== result.stableRS &&
+    result.stepIndex >= (canary.analysis.startingStep ?? 0);
+  const backgroundRef =
+    backgroundNow !== undefined && backgroundActive ? statusRef(backgroundNow) : undefined;
+  const newStableHash = result.stableRS;
+  const postSets = classifyReplicaSets(o.replicaSets, o.newRS, newStableHash);
+  const all = o.replicaSets;
+  const base: RolloutStatus = {
+    ...prev,
+    observedGeneration: String(rollout.metadata?.generation ?? 0),
+    currentPodHash: o.currentPodHash,
+    currentStepHash: stepHash,
+    ...(stepIndex !== undefined ? { currentStepIndex: stepIndex } : {}),
+    pauseConditions: result.pauseConditions.length > 0 ? result.pauseConditions : undefined,
+    controllerPause: result.controllerPause || undefined,
+    abort: result.abort || undefined,
+    abortedAt: result.abortedAt,
+    promoteFull: result.promoteFull || undefined,
+    stableRS: newStableHash,
+    replicas: sumOf(all, actualReplicas),
+    updatedReplicas: actualReplicas(o.newRS),
+    readyReplicas: sumOf(all, readyReplicas),
+    availableReplicas: sumOf(all, availableReplicas),
+    HPAReplicas: sumOf(all, actualReplicas),
+    selector: formatLabelSelector(spec.selector ?? {}),
+    canary: {
+      ...(prev.canary ?? {}),
+      currentStepAnalysisRunStatus: stepRunRef,
+      currentBackgroundAnalysisRunStatus: backgroundRef,
+    },
+  };
+  const newRSFailure = o.newRS.status?.conditions?.find(
+    (c) => c.type === 'ReplicaFailure' && c.status === 'True',
+  );
+  const conditions = calculateConditions({
+    rolloutName: rollout.metadata?.name ?? '',
+    spec,
+    previous: prev,
+    status: base,
+    newRSName: o.newRS.metadata.name ?? '',
+    newRSCreated: o.newRSCreated,
+    revision: o.revision,
+    ...(result.abortMessage !== undefined && { abortMessage: result.abortMessage }),
+    waitingForAnalysis: stepRunRef !== undefined && !isRunCompleted(stepRunNow as AnalysisRun),
+    ...(newRSFailure && {
+      replicaFailure: { reason: newRSFailure.reason ?? 'FailedCreate', message: newRSFailure.message ?? '' },
+    }),
+    now,
+  });
+  const withConditions: RolloutStatus = { ...base, conditions };
+  const { phase, message } = calculateRolloutPhase({ ...rollout, status: withConditions });
+  const status: RolloutStatus = { ...withConditions, phase, message };
+
+  // ---- ReplicaSets ----
+  const weight = desiredCanaryScale({ ...rollout, status }).weight;
+  const scale = planScaling(rollout, postSets, weight, status.promoteFull === true);
+
+  // ---- AnalysisRuns ----
+  const createRuns: RunRequest[] = [];
+  const current: AnalysisRun[] = [];
+  const currentStep = steps[result.stepIndex];
+  if (currentStep?.kind === 'analysis' && !result.abort) {
+    if (stepRunRef !== undefined && stepRunNow !== undefined) current.push(stepRunNow);
+    else
+      createRuns.push({
+        type: 'Step',
+        analysis: currentStep.analysis,
+        stepIndex: result.stepIndex,
+        podHash: o.currentPodHash,
+        ...(newStableHash !== undefined && { stableHash: newStableHash }),
+        revision: o.revision,
+        name: runBaseName(rollout.metadata?.name ?? '', o.currentPodHash, o.revision, result.stepIndex),
+      });
+  }
+  if (backgroundActive && canary.analysis !== undefined) {
+    if (backgroundRef !== undefined && backgroundNow !== undefined) current.push(backgroundNow);
+    else
+      createRuns.push({
+        type: 'Background',
+        analysis: canary.analysis,
+        podHash: o.currentPodHash,
+        ...(newStableHash !== undefined && { stableHash: newStableHash }),
+        revision: o.revision,
+        name: runBaseName(rollout.metadata?.name ?? '', o.currentPodHash, o.revision),
+      });
+  }
+  const limits = (
+    spec as { analysis?: { successfulRunHistoryLimit?: number; unsuccessfulRunHistoryLimit?: number } }
+  ).analysis;
+
+  // ---- when to look again ----
+  const wakeups: number[] = [];
+  const pause = result.pauseConditions.find((p) => p.reason === PauseReason.CanaryPauseStep);
+  const pauseStep = steps[result.stepIndex];
+  if (pause !== undefined && pauseStep?.kind === 'pause' && pauseStep.durationSeconds !== undefined)
+    wakeups.push(Date.parse(pause.startTime) + pauseStep.durationSeconds * 1000 + 5); // done strictly after
+  const deadline = progressDeadlineAt(spec, conditions);
+  if (deadline !== undefined && phase === 'Progressing' && stepRunRef === undefined)
+    wakeups.push(deadline + 1000);
+  const next = wakeups.length > 0 ? Math.min(...wakeups) : undefined;
+
+  return {
+    status,
+    events: [...result.intents, ...analysisEvents(prev.canary, stepRunNow, backgroundNow)],
+    scale,
+    createRuns,
+    terminateRuns: runsToTerminate(o.runs, current),
+    deleteRuns: runsToDelete(o.runs, current, {
+      ...(limits?.successfulRunHistoryLimit !== undefined && {
+        successful: limits.successfulRunHistoryLimit,
+      }),
+      ...(limits?.unsuccessfulRunHistoryLimit !== undefined && {
+        unsuccessful: limits.unsuccessfulRunHistoryLimit,
+      }),
+    }),
+    pruneReplicaSets: replicaSetsToPrune(postSets, spec.revisionHistoryLimit),
+    machineEvents: events,
+    ...(next !== undefined && { requeueAfterMs: Math.max(0, next - now) }),
+  };
+}

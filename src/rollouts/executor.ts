@@ -1,0 +1,257 @@
+/**
+ * Turns a Rollout decision into API calls. Every call is idempotent: ReplicaSets and AnalysisRuns
+ * have deterministic names, scaling sets absolute sizes, terminating and deleting tolerate objects
+ * that are already gone. Objects written here are remembered so the next reconcile does not act on a
+ * cache that has not caught up with our own writes.
+ */
+import type { EventRecorder, EventSubject } from '../core/index.js';
+import { isAlreadyExists, isNotFound, type KubeClient, type KubeObject } from '../kube/index.js';
+import type { Logger } from '../observability/index.js';
+import type { AnalysisRun } from './analysis-runs.js';
+import { formatMessage } from './conditions.js';
+import type { EventIntent } from './machine.js';
+import { type ReplicaSet, revisionOf } from './replica-sets.js';
+import type { ScaleIntent } from './scaling.js';
+import type { Rollout } from './types.js';
+
+export const FIELD_MANAGER = 'slipway-rollouts';
+export const MANAGED_BY_ANNOTATION = 'argo-rollouts.argoproj.io/managed-by-rollouts';
+
+const RS = { apiVersion: 'apps/v1', kind: 'ReplicaSet' } as const;
+const AR = { apiVersion: 'argoproj.io/v1alpha1', kind: 'AnalysisRun' } as const;
+
+/** The newest copy of each object this process wrote, by kind/namespace/name. */
+export class WrittenObjects {
+  private readonly objects = new Map<string, KubeObject>();
+
+  private static key(kind: string, namespace: string, name: string): string {
+    return `${kind}/${namespace}/${name}`;
+  }
+
+  remember(obj: KubeObject): void {
+    this.objects.set(
+      WrittenObjects.key(obj.kind ?? '', obj.metadata.namespace ?? '', obj.metadata.name ?? ''),
+      obj,
+    );
+  }
+
+  forget(kind: string, namespace: string, name: string): void {
+    this.objects.delete(WrittenObjects.key(kind, namespace, name));
+  }
+
+  /** Whichever of the cached object and our last write is newer (by resourceVersion). */
+  fresher<T extends KubeObject>(kind: string, cached: T | undefined): T | undefined {
+    if (cached === undefined) return undefined;
+    const key = WrittenObjects.key(kind, cached.metadata.namespace ?? '', cached.metadata.name ?? '');
+    const written = this.objects.get(key) as T | undefined;
+    if (written === undefined) return cached;
+    if (written.metadata.uid !== cached.metadata.uid || rv(cached) >= rv(written)) {
+      this.objects.delete(key);
+      return cached;
+    }
+    return written;
+  }
+}
+
+const rv = (obj: KubeObject): bigint => {
+  try {
+    return BigInt(obj.metadata.resourceVersion ?? '0');
+  } catch {
+    return 0n;
+  }
+};
+
+export interface ExecutorOptions {
+  readonly client: KubeClient;
+  readonly events: EventRecorder;
+  readonly written: WrittenObjects;
+  readonly logger: Logger;
+}
+
+export function subjectOf(rollout: Rollout): EventSubject {
+  return {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'Rollout',
+    metadata: {
+      ...(rollout.metadata?.name !== undefined && { name: rollout.metadata.name }),
+      ...(rollout.metadata?.namespace !== undefined && { namespace: rollout.metadata.namespace }),
+      ...(rollout.metadata?.uid !== undefined && { uid: rollout.metadata.uid }),
+    },
+  };
+}
+
+export class RolloutExecutor {
+  constructor(private readonly options: ExecutorOptions) {}
+
+  recordEvents(rollout: Rollout, intents: readonly EventIntent[]): void {
+    const subject = subjectOf(rollout);
+    for (const e of intents) this.options.events.record(subject, e.eventType, e.reason, e.message);
+  }
+
+  /** Creates a ReplicaSet; on AlreadyExists returns the existing one for the caller to check. */
+  async createReplicaSet(rs: ReplicaSet): Promise<{ readonly created: boolean; readonly rs: ReplicaSet }> {
+    try {
+      const created = await this.options.client.create<ReplicaSet>(rs, { fieldManager: FIELD_MANAGER });
+      this.options.written.remember(created);
+      return { created: true, rs: created };
+    } catch (err) {
+      if (!isAlreadyExists(err)) throw err;
+      const existing = await this.options.client.get<ReplicaSet>({
+        ...RS,
+        namespace: rs.metadata.namespace ?? '',
+        name: rs.metadata.name ?? '',
+      });
+      return { created: false, rs: existing };
+    }
+  }
+
+  /** Moves a reused ReplicaSet (undo) to the newest revision, as Argo does. */
+  async setRevision(rs: ReplicaSet, revision: number): Promise<ReplicaSet> {
+    if (revisionOf(rs) === revision) return rs;
+    const patched = await this.options.client.patch<ReplicaSet>(
+      { ...RS, namespace: rs.metadata.namespace ?? '', name: rs.metadata.name ?? '' },
+      { metadata: { annotations: { 'rollout.argoproj.io/revision': String(revision) } } },
+      { type: 'merge', fieldManager: FIELD_MANAGER },
+    );
+    this.options.written.remember(patched);
+    return patched;
+  }
+
+  async scale(rollout: Rollout, intents: readonly ScaleIntent[]): Promise<void> {
+    const subject = subjectOf(rollout);
+    for (const intent of intents) {
+      const { replicaSet: rs } = intent;
+      const patched = await this.options.client.patch<ReplicaSet>(
+        { ...RS, namespace: rs.metadata.namespace ?? '', name: rs.metadata.name ?? '' },
+        { spec: { replicas: intent.to } },
+        { type: 'merge', fieldManager: FIELD_MANAGER },
+      );
+      this.options.written.remember(patched);
+      this.options.events.normal(
+        subject,
+        'ScalingReplicaSet',
+        formatMessage.scalingReplicaSet(
+          intent.to > intent.from ? 'up' : 'down',
+          rs.metadata.name ?? '',
+          revisionOf(rs),
+          intent.from,
+          intent.to,
+        ),
+      );
+    }
+  }
+
+  async deleteReplicaSets(sets: readonly ReplicaSet[]): Promise<void> {
+    for (const rs of sets) {
+      await this.options.client
+        .delete(
+          { ...RS, namespace: rs.metadata.namespace ?? '', name: rs.metadata.name ?? '' },
+          {
+            propagationPolicy: 'Background',
+            ...(rs.metadata.uid && { preconditions: { uid: rs.metadata.uid } }),
+          },
+        )
+        .catch((err: unknown) => {
+          if (!isNotFound(err)) throw err;
+        });
+    }
+  }
+
+  /** Creates an AnalysisRun; an existing one with that name is returned as is. */
+  async createAnalysisRun(run: AnalysisRun): Promise<AnalysisRun> {
+    try {
+      return await this.options.client.create<AnalysisRun>(run, { fieldManager: FIELD_MANAGER });
+    } catch (err) {
+      if (!isAlreadyExists(err)) throw err;
+      return this.options.client.get<AnalysisRun>({
+        ...AR,
+        namespace: run.metadata.namespace ?? '',
+        name: run.metadata.name ?? '',
+      });
+    }
+  }
+
+  async terminateAnalysisRuns(runs: readonly AnalysisRun[]): Promise<void> {
+    for (const run of runs) {
+      await this.options.client
+        .patch(
+          { ...AR, namespace: run.metadata.namespace ?? '', name: run.metadata.name ?? '' },
+          { spec: { terminate: true } },
+          { type: 'merge', fieldManager: FIELD_MANAGER },
+        )
+        .catch((err: unknown) => {
+          if (!isNotFound(err)) throw err;
+        });
+    }
+  }
+
+  async deleteAnalysisRuns(runs: readonly AnalysisRun[]): Promise<void> {
+    for (const run of runs) {
+      await this.options.client
+        .delete({ ...AR, namespace: run.metadata.namespace ?? '', name: run.metadata.name ?? '' })
+        .catch((err: unknown) => {
+          if (!isNotFound(err)) throw err;
+        });
+    }
+  }
+
+  /** Points a Service's selector at a pod-template hash (canaryService / stableService). */
+  async pointService(service: KubeObject, rolloutName: string, podHash: string): Promise<void> {
+    await this.options.client.patch(
+      {
+        apiVersion: 'v1',
+        kind: 'Service',
+        namespace: service.metadata.namespace ?? '',
+        name: service.metadata.name ?? '',
+      },
+      {
+        metadata: { annotations: { [MANAGED_BY_ANNOTATION]: rolloutName } },
+        spec: { selector: { 'rollouts-pod-template-hash': podHash } },
+      },
+      { type: 'merge', fieldManager: FIELD_MANAGER },
+    );
+  }
+
+  /** Writes the status subresource with optimistic concurrency (a conflict means: reconcile again). */
+  async writeStatus(rollout: Rollout & KubeObject): Promise<Rollout & KubeObject> {
+    const written = await this.options.client.replace<Rollout & KubeObject>(rollout, {
+      subresource: 'status',
+      fieldManager: FIELD_MANAGER,
+    });
+    this.options.written.remember(written);
+    return written;
+  }
+
+  /** Merge-patches any object (pods' ephemeral labels, ReplicaSet templates). */
+  async patch(obj: KubeObject, patch: unknown): Promise<KubeObject> {
+    const out = await this.options.client.patch(
+      {
+        apiVersion: obj.apiVersion ?? '',
+        kind: obj.kind ?? '',
+        namespace: obj.metadata.namespace ?? '',
+        name: obj.metadata.name ?? '',
+      },
+      patch,
+      { type: 'merge', fieldManager: FIELD_MANAGER },
+    );
+    if (obj.kind === 'ReplicaSet') this.options.written.remember(out);
+    return out;
+  }
+
+  /** Evicts a pod through the policy/v1 Eviction subresource, which honours PodDisruptionBudgets. */
+  async evictPod(pod: KubeObject): Promise<void> {
+    const namespace = pod.metadata.namespace ?? '';
+    const name = pod.metadata.name ?? '';
+    const path = `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(name)}/eviction`;
+    await this.options.client.transport
+      .request({
+        method: 'POST',
+        path,
+        body: { apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name, namespace } },
+        object: { apiVersion: 'v1', kind: 'Pod', namespace, name },
+      })
+      .catch((err: unknown) => {
+        if (!isNotFound(err)) throw err;
+      });
+  }
+}

@@ -1,0 +1,331 @@
+/**
+ * The Rollout reconciler: read from caches → validate → ensure the new ReplicaSet → decide (pure) →
+ * write status once → act (events, scaling, analysis runs, services, metadata, restarts). Status is
+ * written before scaling so that a crash between the two never moves a Rollout back a step.
+ */
+import type { AnalysisTemplateLike, TemplateLookup } from '../analysis/index.js';
+import type { ReconcileContext, ReconcileRequest, ReconcileResult, Reconciler } from '../core/index.js';
+import { Index, type KubeObject, type Reflector } from '../kube/index.js';
+import { type AnalysisRun, buildAnalysisRun, nextRunName } from './analysis-runs.js';
+import { invalidSpecCondition, RolloutConditionType } from './conditions.js';
+import { decide, type RolloutDecision } from './decide.js';
+import { planEphemeralMetadata } from './ephemeral-metadata.js';
+import type { RolloutExecutor, WrittenObjects } from './executor.js';
+import { calculateRolloutPhase } from './phase.js';
+import {
+  canonicalJson,
+  computePodTemplateHash,
+  findNewReplicaSet,
+  podTemplateEqualIgnoreHash,
+} from './pod-template-hash.js';
+import {
+  buildReplicaSet,
+  isControlledBy,
+  maxRevision,
+  podHashOf,
+  type ReplicaSet,
+  revisionOf,
+} from './replica-sets.js';
+import { resolveMaxUnavailable } from './replicas.js';
+import { planRestart } from './restart.js';
+import { formatLabelSelector } from './step-description.js';
+import type { Rollout, RolloutStatus } from './types.js';
+import { formatValidationError, validateRollout } from './validation.js';
+
+export type RolloutObject = Rollout & KubeObject;
+
+export interface RolloutInformers {
+  readonly rollouts: Reflector<RolloutObject>;
+  readonly replicaSets: Reflector<ReplicaSet>;
+  readonly analysisRuns: Reflector<AnalysisRun>;
+  readonly services: Reflector<KubeObject>;
+  readonly pods: Reflector<KubeObject>;
+  readonly analysisTemplates: Reflector<KubeObject>;
+  readonly clusterAnalysisTemplates: Reflector<KubeObject>;
+}
+
+export interface RolloutReconcilerOptions {
+  readonly informers: RolloutInformers;
+  readonly executor: RolloutExecutor;
+  readonly written: WrittenObjects;
+}
+
+/** Problems Slipway reports as InvalidSpec beyond Argo's validation (features it does not run). */
+function unsupportedFeature(rollout: Rollout): string | undefined {
+  const spec = rollout.spec ?? {};
+  if (spec.strategy?.blueGreen !== undefined)
+    return 'spec.strategy.blueGreen: Unsupported value: Slipway runs the canary strategy only';
+  if (spec.strategy?.canary === undefined)
+    return 'spec.strategy.canary: Required value: Slipway runs the canary strategy only';
+  if (spec.workloadRef !== undefined) return 'spec.workloadRef: Unsupported value: use spec.template';
+  if (spec.strategy.canary.trafficRouting !== undefined)
+    return 'spec.strategy.canary.trafficRouting: Unsupported value: traffic routing is not supported yet';
+  return undefined;
+}
+
+export class RolloutReconciler implements Reconciler {
+  constructor(private readonly options: RolloutReconcilerOptions) {}
+
+  async reconcile(ctx: ReconcileContext, request: ReconcileRequest): Promise<ReconcileResult | undefined> {
+    const { informers, written, executor } = this.options;
+    // Deciding from a cache that has not listed yet would see no ReplicaSets (and promote at once).
+    if (!Object.values(informers).every((i) => i.hasSynced)) return { requeueAfterMs: 200 };
+    const rollout = written.fresher('Rollout', informers.rollouts.store.get(request.key));
+    if (rollout === undefined || rollout.metadata.deletionTimestamp !== undefined) return undefined;
+    const now = ctx.clock.now();
+
+    const errors = validateRollout(rollout);
+    const unsupported = unsupportedFeature(rollout);
+    if (errors.length > 0 || unsupported !== undefined) {
+      const [first] = errors;
+      const error =
+        first !== undefined ? formatValidationError(first, { argoPath: true }) : (unsupported ?? '');
+      await this.writeInvalid(rollout, error, now);
+      ctx.logger.info({ error }, 'invalid rollout spec');
+      return undefined;
+    }
+
+    const uid = rollout.metadata.uid;
+    const replicaSets = informers.replicaSets.store
+      .byIndex(Index.Owner, uid ?? '')
+      .filter((rs) => isControlledBy(rs, uid))
+      .map((rs) => written.fresher('ReplicaSet', rs) ?? rs);
+    const ensured = await this.ensureNewReplicaSet(ctx, rollout, replicaSets);
+    if (ensured === undefined) return { requeueAfterMs: 0 };
+    const { newRS, created } = ensured;
+    const all = replicaSets.some((rs) => rs.metadata.name === newRS.metadata.name)
+      ? replicaSets.map((rs) => (rs.metadata.name === newRS.metadata.name ? newRS : rs))
+      : [...replicaSets, newRS];
+    const runs = informers.analysisRuns.store.byIndex(Index.Owner, uid ?? '');
+
+    const decision = decide({
+      rollout,
+      replicaSets: all,
+      newRS,
+      newRSCreated: created,
+      currentPodHash: podHashOf(newRS),
+      revision: revisionOf(newRS),
+      runs,
+      now,
+    });
+    ctx.logger.debug(
+      {
+        events: decision.machineEvents.map((e) => e.type),
+        step: decision.status.currentStepIndex,
+        phase: decision.status.phase,
+      },
+      'rollout decided',
+    );
+    const restart = this.planRestart(rollout, all, now);
+    const status: RolloutStatus = restart.done
+      ? { ...decision.status, restartedAt: rollout.spec?.restartAt }
+      : decision.status;
+    await this.writeStatus(rollout, status);
+    executor.recordEvents(rollout, decision.events);
+    await this.act(ctx, rollout, decision, all);
+    for (const pod of restart.evict) await executor.evictPod(pod);
+    const waits = [
+      decision.requeueAfterMs,
+      restart.waitMs,
+      restart.evict.length > 0 ? 2_000 : undefined,
+    ].filter((v): v is number => v !== undefined);
+    return waits.length > 0 ? { requeueAfterMs: Math.min(...waits) } : undefined;
+  }
+
+  /** Finds or creates the ReplicaSet for the current template; undefined after a hash collision. */
+  private async ensureNewReplicaSet(
+    ctx: ReconcileContext,
+    rollout: RolloutObject,
+    replicaSets: readonly ReplicaSet[],
+  ): Promise<{ readonly newRS: ReplicaSet; readonly created: boolean } | undefined> {
+    const { executor } = this.options;
+    const template = rollout.spec?.template;
+    const collisionCount = rollout.status?.collisionCount;
+    const revision = maxRevision(replicaSets) + 1;
+    const found = findNewReplicaSet(rollout.metadata.name ?? '', template, collisionCount, replicaSets);
+    if (found !== undefined) {
+      const others = replicaSets.filter((rs) => rs !== found);
+      if (revisionOf(found) <= maxRevision(others)) {
+        const bumped = await executor.setRevision(found, maxRevision(others) + 1);
+        executor.recordEvents(rollout, [
+          {
+            type: 'event',
+            eventType: 'Normal',
+            reason: 'RolloutUpdated',
+            message: `Rollout updated to revision ${revisionOf(bumped)}`,
+          },
+        ]);
+        return { newRS: bumped, created: false };
+      }
+      return { newRS: found, created: false };
+    }
+    const hash = computePodTemplateHash(template, collisionCount);
+    const stableExists = replicaSets.some((rs) => podHashOf(rs) === rollout.status?.stableRS);
+    const canary = rollout.spec?.strategy?.canary;
+    const ephemeral = stableExists ? canary?.canaryMetadata : canary?.stableMetadata;
+    const desired = buildReplicaSet(rollout, hash, revision, 0, ephemeral);
+    const result = await executor.createReplicaSet(desired);
+    if (!result.created) {
+      const ours = isControlledBy(result.rs, rollout.metadata.uid);
+      if (ours && podTemplateEqualIgnoreHash(result.rs.spec?.template ?? {}, template ?? {}, {})) {
+        return { newRS: result.rs, created: false };
+      }
+      if (ours && canonicalJson(result.rs.spec?.template?.spec) === canonicalJson(template?.spec)) {
+        return { newRS: result.rs, created: false };
+      }
+      ctx.logger.warn({ replicaSet: desired.metadata.name }, 'pod template hash collision');
+      await this.writeStatus(rollout, {
+        ...(rollout.status ?? {}),
+        collisionCount: (collisionCount ?? 0) + 1,
+      });
+      return undefined;
+    }
+    executor.recordEvents(rollout, [
+      {
+        type: 'event',
+        eventType: 'Normal',
+        reason: 'NewReplicaSetCreated',
+        message: `Created ReplicaSet ${result.rs.metadata.name ?? ''} (revision ${revision})`,
+      },
+      {
+        type: 'event',
+        eventType: 'Normal',
+        reason: 'RolloutUpdated',
+        message: `Rollout updated to revision ${revision}`,
+      },
+    ]);
+    return { newRS: result.rs, created: true };
+  }
+
+  private async act(
+    ctx: ReconcileContext,
+    rollout: RolloutObject,
+    decision: RolloutDecision,
+    replicaSets: readonly ReplicaSet[],
+  ): Promise<void> {
+    const { executor, informers } = this.options;
+    await executor.scale(rollout, decision.scale);
+    await executor.terminateAnalysisRuns(decision.terminateRuns);
+    await executor.deleteAnalysisRuns(decision.deleteRuns);
+    const existingRuns = informers.analysisRuns.store.byIndex(
+      Index.Namespace,
+      rollout.metadata.namespace ?? '',
+    );
+    for (const request of decision.createRuns) {
+      const built = buildAnalysisRun(
+        rollout,
+        { ...request, name: nextRunName(request.name, existingRuns) },
+        this.templateLookup(rollout.metadata.namespace ?? ''),
+      );
+      if (!built.ok) {
+        ctx.logger.warn({ message: built.message }, 'cannot create analysis run');
+        executor.recordEvents(rollout, [
+          { type: 'event', eventType: 'Warning', reason: 'AnalysisRunError', message: built.message },
+        ]);
+        continue;
+      }
+      await executor.createAnalysisRun(built.run);
+    }
+    await this.pointServices(rollout, decision.status, replicaSets);
+    await this.syncEphemeralMetadata(rollout, decision.status, replicaSets);
+    await executor.deleteReplicaSets(decision.pruneReplicaSets);
+  }
+
+  private templateLookup(namespace: string): TemplateLookup {
+    const { informers } = this.options;
+    return (ref) => {
+      const obj = ref.clusterScope
+        ? informers.clusterAnalysisTemplates.store.get(ref.templateName)
+        : informers.analysisTemplates.store.get(`${namespace}/${ref.templateName}`);
+      return obj as unknown as AnalysisTemplateLike | undefined;
+    };
+  }
+
+  private async pointServices(
+    rollout: RolloutObject,
+    status: RolloutStatus,
+    sets: readonly ReplicaSet[],
+  ): Promise<void> {
+    const canary = rollout.spec?.strategy?.canary;
+    const namespace = rollout.metadata.namespace ?? '';
+    const targets: [string | undefined, string | undefined][] = [
+      [canary?.canaryService, status.currentPodHash],
+      [canary?.stableService, status.stableRS],
+    ];
+    for (const [serviceName, hash] of targets) {
+      if (!serviceName || !hash) continue;
+      const service = this.options.informers.services.store.get(`${namespace}/${serviceName}`);
+      if (service === undefined) continue;
+      const selector = (service.spec as { selector?: Record<string, string> } | undefined)?.selector ?? {};
+      if (selector['rollouts-pod-template-hash'] === hash) continue;
+      // switch only once the target ReplicaSet has an available pod (Argo's partial availability check)
+      const rs = sets.find((s) => podHashOf(s) === hash);
+      if ((rs?.status?.availableReplicas ?? 0) === 0) continue;
+      await this.options.executor.pointService(service, rollout.metadata.name ?? '', hash);
+    }
+  }
+
+  private async syncEphemeralMetadata(
+    rollout: RolloutObject,
+    status: RolloutStatus,
+    sets: readonly ReplicaSet[],
+  ): Promise<void> {
+    const canary = rollout.spec?.strategy?.canary;
+    if (canary?.canaryMetadata === undefined && canary?.stableMetadata === undefined) return;
+    for (const rs of sets) {
+      const hash = podHashOf(rs);
+      const role =
+        hash === status.stableRS ? 'stable' : hash === status.currentPodHash ? 'canary' : undefined;
+      if (role === undefined) continue;
+      const desired = role === 'stable' ? canary.stableMetadata : canary.canaryMetadata;
+      const pods = this.options.informers.pods.store.byIndex(Index.Owner, rs.metadata.uid ?? '');
+      for (const { target, patch } of planEphemeralMetadata(rs, pods, desired))
+        await this.options.executor.patch(target, patch);
+    }
+  }
+
+  private planRestart(rollout: RolloutObject, sets: readonly ReplicaSet[], now: number) {
+    const replicas = rollout.spec?.replicas ?? 1;
+    const canary = rollout.spec?.strategy?.canary;
+    const pods = sets.flatMap((rs) =>
+      this.options.informers.pods.store.byIndex(Index.Owner, rs.metadata.uid ?? ''),
+    );
+    return planRestart({
+      restartAt: rollout.spec?.restartAt,
+      restartedAt: rollout.status?.restartedAt,
+      pods,
+      replicas,
+      maxUnavailable: resolveMaxUnavailable(
+        replicas,
+        canary?.maxSurge ?? '25%',
+        canary?.maxUnavailable ?? '25%',
+      ),
+      now,
+    });
+  }
+
+  private async writeInvalid(rollout: RolloutObject, error: string, now: number): Promise<void> {
+    const prev = rollout.status ?? {};
+    const previous = prev.conditions?.find((c) => c.type === RolloutConditionType.InvalidSpec);
+    const condition = invalidSpecCondition(previous, rollout.metadata.name ?? '', error, now);
+    const conditions = [
+      ...(prev.conditions ?? []).filter((c) => c.type !== RolloutConditionType.InvalidSpec),
+      condition,
+    ];
+    const base: RolloutStatus = {
+      ...prev,
+      observedGeneration: String(rollout.metadata.generation ?? 0),
+      conditions,
+      ...(rollout.spec?.selector !== undefined && { selector: formatLabelSelector(rollout.spec.selector) }),
+    };
+    const { phase, message: phaseMessage } = calculateRolloutPhase({ ...rollout, status: base });
+    await this.writeStatus(rollout, { ...base, phase, message: phaseMessage });
+  }
+
+  /** Writes status when it changed. */
+  private async writeStatus(rollout: RolloutObject, status: RolloutStatus): Promise<void> {
+    const clean = JSON.parse(JSON.stringify(status)) as RolloutStatus;
+    if (canonicalJson(clean) === canonicalJson(rollout.status ?? {})) return;
+    await this.options.executor.writeStatus({ ...rollout, status: clean });
+  }
+}

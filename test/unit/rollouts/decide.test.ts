@@ -1,0 +1,184 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import {
+  buildReplicaSet,
+  computePodTemplateHash,
+  decide,
+  findNewReplicaSet,
+  podTemplateEqualIgnoreHash,
+  type ReplicaSet,
+  type Rollout,
+} from '../../../src/rollouts/index.js';
+
+const template = {
+  metadata: { labels: { app: 'demo' } },
+  spec: {
+    containers: [
+      {
+        name: 'app',
+        image: 'demo:v2',
+        ports: [{ containerPort: 8080 }],
+        resources: { requests: { cpu: '0.5' } },
+      },
+    ],
+  },
+};
+
+/** The same template as the API server stores it in a ReplicaSet (defaults, canonical quantities). */
+const defaulted = {
+  metadata: { labels: { app: 'demo', 'rollouts-pod-template-hash': '6c8b9f7d4d' } },
+  spec: {
+    containers: [
+      {
+        name: 'app',
+        image: 'demo:v2',
+        ports: [{ containerPort: 8080, protocol: 'TCP' }],
+        resources: { requests: { cpu: '500m' } },
+        terminationMessagePath: '/dev/termination-log',
+        terminationMessagePolicy: 'File',
+        imagePullPolicy: 'IfNotPresent',
+      },
+    ],
+    restartPolicy: 'Always',
+    terminationGracePeriodSeconds: 30,
+    dnsPolicy: 'ClusterFirst',
+    securityContext: {},
+    schedulerName: 'default-scheduler',
+  },
+};
+
+const rollout = (status: Rollout['status'] = {}): Rollout => ({
+  metadata: { name: 'demo', namespace: 'ns', uid: 'u1', generation: 2 },
+  spec: {
+    replicas: 5,
+    selector: { matchLabels: { app: 'demo' } },
+    template,
+    strategy: { canary: { steps: [{ setWeight: 20 }, { pause: {} }] } },
+  },
+  status,
+});
+
+const rs = (hash: string, replicas: number, available: number, revision: number): ReplicaSet => {
+  const built = buildReplicaSet(rollout(), hash, revision, replicas);
+  return {
+    ...built,
+    metadata: { ...built.metadata, uid: hash },
+    status: { replicas, readyReplicas: available, availableReplicas: available },
+  };
+};
+
+describe('pod template hash and the new ReplicaSet', () => {
+  it('hashes equal templates equally whatever the key order, and the collision count changes it', () => {
+    const reordered = { spec: template.spec, metadata: template.metadata };
+    assert.equal(computePodTemplateHash(template), computePodTemplateHash(reordered));
+    assert.notEqual(computePodTemplateHash(template), computePodTemplateHash(template, 1));
+    assert.match(computePodTemplateHash(template), /^[bcdfghjklmnpqrstvwxz2456789]+$/);
+  });
+  it('a defaulted ReplicaSet template equals the Rollout template (Argo PodTemplateEqualIgnoreHash)', () => {
+    assert.ok(podTemplateEqualIgnoreHash(defaulted, template));
+    const changed = structuredClone(defaulted);
+    changed.spec.containers[0]!.image = 'demo:v3';
+    assert.ok(!podTemplateEqualIgnoreHash(changed, template));
+  });
+  it('adopts a ReplicaSet Argo created (other hash) by template equality', () => {
+    const argo: ReplicaSet = {
+      apiVersion: 'apps/v1',
+      kind: 'ReplicaSet',
+      metadata: { name: 'demo-6c8b9f7d4d', labels: { 'rollouts-pod-template-hash': '6c8b9f7d4d' } },
+      spec: { template: defaulted },
+    };
+    assert.equal(findNewReplicaSet('demo', template, undefined, [argo]), argo);
+  });
+});
+
+describe('decide', () => {
+  it('initial deploy: promotes at once and scales the new ReplicaSet to all replicas', () => {
+    const hash = computePodTemplateHash(template);
+    const newRS = rs(hash, 0, 0, 1);
+    const d = decide({
+      rollout: rollout(),
+      replicaSets: [newRS],
+      newRS,
+      newRSCreated: true,
+      currentPodHash: hash,
+      revision: 1,
+      runs: [],
+      now: 1_700_000_000_000,
+    });
+    assert.equal(d.status.stableRS, hash);
+    assert.equal(d.status.currentStepIndex, 2);
+    assert.deepEqual(
+      d.scale.map((s) => [s.role, s.to]),
+      [['canary', 5]],
+    );
+    assert.deepEqual(
+      d.events.map((e) => e.reason),
+      ['RolloutCompleted'],
+    );
+  });
+
+  it('canary at 20% with pods available: completes the step and pauses; nothing to scale', () => {
+    const newRS = rs('new', 1, 1, 2);
+    const stable = rs('old', 4, 4, 1);
+    const base = rollout({
+      stableRS: 'old',
+      currentPodHash: 'new',
+      currentStepIndex: 0,
+      observedGeneration: '2',
+    });
+    const stepHash = decide({
+      rollout: base,
+      replicaSets: [stable, newRS],
+      newRS,
+      newRSCreated: false,
+      currentPodHash: 'new',
+      revision: 2,
+      runs: [],
+      now: 0,
+    }).status.currentStepHash;
+    const r = rollout({ ...base.status, currentStepHash: stepHash });
+    const d = decide({
+      rollout: r,
+      replicaSets: [stable, newRS],
+      newRS,
+      newRSCreated: false,
+      currentPodHash: 'new',
+      revision: 2,
+      runs: [],
+      now: 1_700_000_000_000,
+    });
+    assert.equal(d.status.currentStepIndex, 1);
+    assert.equal(d.status.pauseConditions?.[0]?.reason, 'CanaryPauseStep');
+    assert.equal(d.status.phase, 'Paused');
+    assert.deepEqual(d.scale, []);
+    assert.deepEqual(
+      d.events.map((e) => e.reason),
+      ['RolloutStepCompleted', 'RolloutPaused'],
+    );
+  });
+
+  it('a new template resets to step 0 and moves to 20% within maxSurge/maxUnavailable', () => {
+    const newRS = rs('new', 0, 0, 2);
+    const stable = rs('old', 5, 5, 1);
+    const r = rollout({ stableRS: 'old', currentPodHash: 'old', currentStepIndex: 2 });
+    const d = decide({
+      rollout: r,
+      replicaSets: [stable, newRS],
+      newRS,
+      newRSCreated: true,
+      currentPodHash: 'new',
+      revision: 2,
+      runs: [],
+      now: 0,
+    });
+    assert.equal(d.status.currentStepIndex, 0);
+    assert.deepEqual(
+      d.scale.map((s) => [s.role, s.to]),
+      [
+        ['canary', 1],
+        ['stable', 4],
+      ],
+    );
+    assert.equal(d.status.conditions?.find((c) => c.type === 'Progressing')?.reason, 'ReplicaSetUpdated');
+  });
+});
