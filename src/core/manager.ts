@@ -102,7 +102,7 @@ export class Manager {
       clock: this.clock,
     });
     this.controllers.push(c);
-    if (this.leading) c.start();
+    if (this.leading) void this.waitForCacheSync().then(() => this.stopping || c.start());
     return c;
   }
 
@@ -181,10 +181,17 @@ export class Manager {
     crds.onChange(() => this.client.discovery.invalidate());
   }
 
+  /**
+   * Workers start only after every informer has listed once: a reconcile against a half-filled cache
+   * would act on a world that looks empty (a Rollout with "no" ReplicaSets would be promoted to 100%).
+   */
   private startControllers(): void {
     this.leading = true;
     if (this.options.leaderElection) this.metrics.leader.set({ lease: this.options.leaderElection.name }, 1);
-    for (const c of this.controllers) c.start();
+    void this.waitForCacheSync().then(() => {
+      if (this.stopping || !this.leading) return;
+      for (const c of this.controllers) c.start();
+    });
   }
 
   private async shutdown(): Promise<void> {
