@@ -52,27 +52,44 @@ export async function readWorld(client: KubeClient): Promise<WorldView> {
   };
 }
 
-/** One line describing what changed since the previous view, or undefined. */
-function describe(w: WorldView): string[] {
-  const lines: string[] = [];
+interface Line {
+  /** What identifies the line for de-duplication (volatile counts left out). */
+  readonly key: string;
+  readonly text: string;
+}
+
+/** Lines describing the world; a line is printed when its key is new. */
+function describe(w: WorldView): Line[] {
+  const lines: Line[] = [];
   const r = w.rollout?.status;
   if (r) {
     const weight = r.canary?.weights?.canary?.weight;
-    lines.push(
-      `rollout: ${r.phase ?? '?'}${r.currentStepIndex !== undefined ? ` step ${r.currentStepIndex}` : ''}${weight !== undefined ? ` canary weight ${weight}%` : ''} (${r.availableReplicas ?? 0}/${w.rollout?.spec?.replicas ?? '?'} available, ${r.updatedReplicas ?? 0} updated)${r.message ? ` ${r.message}` : ''}`,
-    );
+    const head = `rollout: ${r.phase ?? '?'}${r.currentStepIndex !== undefined ? ` step ${r.currentStepIndex}` : ''}${weight !== undefined ? ` canary weight ${weight}%` : ''}`;
+    const tail = r.message ? ` ${r.message}` : '';
+    lines.push({
+      key: head + tail,
+      text: `${head} (${r.availableReplicas ?? 0}/${w.rollout?.spec?.replicas ?? '?'} available, ${r.updatedReplicas ?? 0} updated)${tail}`,
+    });
   }
   const a = w.app?.status;
-  if (a)
-    lines.push(
-      `application: ${a.sync?.status ?? '?'} / ${a.health?.status ?? '?'}${a.sync?.revision ? ` @ ${a.sync.revision.slice(0, 7)}` : ''}`,
-    );
+  if (a) {
+    const rev = a.sync?.revision ? ` @ ${a.sync.revision.slice(0, 7)}` : '';
+    const text = `application: ${a.sync?.status ?? '?'} / ${a.health?.status ?? '?'}${rev}`;
+    lines.push({ key: text, text });
+  }
   for (const run of w.runs) {
     const m = run.status?.metricResults?.[0];
-    const last = m?.measurements?.[m.measurements.length - 1];
-    lines.push(
-      `analysis ${run.metadata.name}: ${run.status?.phase ?? 'Pending'}${last?.value !== undefined ? ` success-rate ${Number(last.value).toFixed(3)}` : ''}`,
-    );
+    const count = m?.measurements?.length ?? 0;
+    const last = m?.measurements?.[count - 1];
+    // Vector results are stored as "[0.99]"; a canary with no traffic yet reads NaN (0/0).
+    const value = Number.parseFloat((last?.value ?? '').replace(/^\[/, ''));
+    const shown = Number.isFinite(value)
+      ? ` success-rate ${value.toFixed(3)}`
+      : count > 0
+        ? ' (no traffic yet)'
+        : '';
+    const text = `analysis ${run.metadata.name}: ${run.status?.phase ?? 'Pending'}${shown}`;
+    lines.push({ key: `${run.metadata.name} ${run.status?.phase ?? ''} ${count}`, text });
   }
   return lines;
 }
@@ -90,10 +107,9 @@ export async function follow(
   while (Date.now() < deadline) {
     last = await readWorld(client);
     for (const line of describe(last)) {
-      const key = line.replace(/\(\d+\/\S+ available, \d+ updated\)/, '').replace(/success-rate [\d.]+/, '');
-      if (printed.has(key)) continue;
-      printed.add(key);
-      narrator.info(line);
+      if (printed.has(line.key)) continue;
+      printed.add(line.key);
+      narrator.info(line.text);
     }
     if (done(last)) return last;
     await new Promise((r) => setTimeout(r, 500));

@@ -1,0 +1,45 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+it('npm run demo -- --fast tells the whole story and cleans up', { timeout: 600_000 }, async () => {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/demo/main.ts', '--fast'], {
+    cwd: root,
+    env: { ...process.env, NO_COLOR: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout.setEncoding('utf8').on('data', (c: string) => {
+    out += c;
+  });
+  child.stderr.setEncoding('utf8').on('data', (c: string) => {
+    out += c;
+  });
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  assert.equal(code, 0, `demo failed:\n${out.slice(-4000)}`);
+  for (const expected of [
+    '✓ v1 Healthy and Synced: yes',
+    '✓ v2 promoted to stable after passing analysis: yes',
+    '✓ v3 aborted automatically, stable v2 kept: yes',
+    '✓ Application health Degraded: yes',
+    '✓ drift healed (replicas back to 5, Synced): yes',
+    '✓ Slack: deploy and alert messages received: yes',
+  ]) {
+    assert.ok(out.includes(expected), `missing "${expected}"`);
+  }
+  assert.match(
+    out,
+    /RolloutAborted: Rollout aborted update to revision 3: Metric "success-rate" assessed Failed/,
+  );
+  assert.match(out, /slack #deploys .* demo deployed/);
+  assert.match(out, /slack #alerts .* out of sync/);
+  const clusterDir = /KUBECONFIG=(\/\S+)\/kubeconfig/.exec(out)?.[1];
+  assert.ok(clusterDir, 'the demo prints its kubeconfig');
+  assert.equal(existsSync(clusterDir), false, 'the demo removed its cluster directory');
+  const logsDir = /logs: (\/\S+)\/controller\.log/.exec(out)?.[1];
+  assert.ok(logsDir && !existsSync(logsDir), 'the demo removed its work directory');
+});
