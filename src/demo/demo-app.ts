@@ -36,7 +36,7 @@ export interface DemoApp {
 
 export async function startDemoApp(options: DemoAppOptions): Promise<DemoApp> {
   const series = new Map<string, Series>();
-  const rps = options.rps ?? 20;
+  const rps = options.rps ?? 100;
   let stopped = false;
   const tick = async () => {
     if (stopped) return;

@@ -30,8 +30,9 @@ if (flags.help) {
   process.exit(0);
 }
 const fast = flags.fast === true;
-const pause = fast ? '3s' : '15s';
+const pause = fast ? '4s' : '15s';
 const interval = fast ? '2s' : '5s';
+const delay = fast ? '4s' : '10s';
 const n = new Narrator();
 const cleanups: (() => Promise<void> | void)[] = [];
 const workDir = mkdtempSync(join(tmpdir(), 'slipway-demo-'));
@@ -114,7 +115,14 @@ async function main(): Promise<number> {
   cleanups.push(() => repo.remove());
   const rolloutsCatalog = catalog('argo-rollouts-notification-configmap.yaml', slack.apiUrl);
   const files = (version: string) =>
-    repoFiles({ version, prometheusUrl: prometheus.url, pause, analysisInterval: interval, rolloutsCatalog });
+    repoFiles({
+      version,
+      prometheusUrl: prometheus.url,
+      pause,
+      analysisInterval: interval,
+      analysisDelay: delay,
+      rolloutsCatalog,
+    });
   repo.commit('deploy demo v1', files('v1'));
   n.ok(`${repo.url} (apps/demo: rollout, analysis template, service, notifications)`);
 
@@ -183,7 +191,7 @@ async function main(): Promise<number> {
   check('v1 Healthy and Synced', v1.rollout?.status?.phase === 'Healthy');
 
   n.heading(
-    `Committing v2: canary 20% → 40% → 60% → 80% → 100%, pauses of ${pause}, Prometheus analysis in the background`,
+    `Committing v2: canary 20% → analysis → 40% → 60% → 80% → 100%, pauses of ${pause}, gated by Prometheus`,
   );
   repo.commit('release demo v2', files('v2'));
   await refresh();

@@ -6,6 +6,8 @@ export interface DemoSettings {
   readonly prometheusUrl: string;
   readonly pause: string;
   readonly analysisInterval: string;
+  /** Time for a new canary's traffic to reach Prometheus before the first measurement. */
+  readonly analysisDelay: string;
   readonly rolloutsCatalog: Record<string, string>;
 }
 
@@ -44,12 +46,18 @@ export function repoFiles(s: DemoSettings): Record<string, string> {
       },
       strategy: {
         canary: {
-          analysis: {
-            templates: [{ templateName: 'success-rate' }],
-            startingStep: 1,
-            args: [{ name: 'canary-hash', valueFrom: { podTemplateHashValue: 'Latest' } }],
-          },
-          steps: [20, 40, 60, 80].flatMap((w) => [{ setWeight: w }, { pause: { duration: s.pause } }]),
+          steps: [
+            { setWeight: 20 },
+            { pause: { duration: s.pause } },
+            {
+              // Gate: the canary goes on only if its pods' success rate holds over three measurements.
+              analysis: {
+                templates: [{ templateName: 'success-rate' }],
+                args: [{ name: 'canary-hash', valueFrom: { podTemplateHashValue: 'Latest' } }],
+              },
+            },
+            ...[40, 60, 80].flatMap((w) => [{ setWeight: w }, { pause: { duration: s.pause } }]),
+          ],
         },
       },
     },
@@ -64,7 +72,8 @@ export function repoFiles(s: DemoSettings): Record<string, string> {
         {
           name: 'success-rate',
           interval: s.analysisInterval,
-          initialDelay: s.analysisInterval,
+          initialDelay: s.analysisDelay,
+          count: 3,
           successCondition: 'result[0] >= 0.95',
           failureLimit: 1,
           provider: {

@@ -1,14 +1,9 @@
 import type { KubeObject } from '../../kube/index.js';
-import {
-  isControlledBy,
-  POD_TEMPLATE_HASH_LABEL,
-  type ReplicaSet,
-  type Rollout,
-  revisionOf,
-} from '../../rollouts/index.js';
+import { isControlledBy, type ReplicaSet, type Rollout } from '../../rollouts/index.js';
 import { type Command, ExitCode, stringOption } from '../command.js';
 import { clientFromArgs } from '../kube-options.js';
 import { printObject } from '../output.js';
+import { type RolloutSnapshot, renderRollout } from '../rollout-view/tree.js';
 import { NAMESPACE_OPTION, rolloutRef } from './rollout-common.js';
 
 type RolloutObject = Rollout & KubeObject;
@@ -66,66 +61,79 @@ export const rolloutListCommand: Command = {
   },
 };
 
+async function readSnapshot(
+  client: ReturnType<typeof clientFromArgs>,
+  ref: { namespace: string; name: string },
+): Promise<RolloutSnapshot> {
+  const rollout = await client.get<RolloutObject>({ ...GVK, ...ref });
+  const uid = rollout.metadata.uid;
+  const [rs, pods, runs] = await Promise.all([
+    client.listAll<ReplicaSet & KubeObject>(
+      { apiVersion: 'apps/v1', kind: 'ReplicaSet' },
+      { namespace: ref.namespace },
+    ),
+    client.listAll({ apiVersion: 'v1', kind: 'Pod' }, { namespace: ref.namespace }),
+    client
+      .listAll({ apiVersion: 'argoproj.io/v1alpha1', kind: 'AnalysisRun' }, { namespace: ref.namespace })
+      .catch(() => ({ items: [] })),
+  ]);
+  const replicaSets = rs.items.filter((x) => isControlledBy(x, uid));
+  const rsUids = new Set(replicaSets.map((x) => x.metadata.uid));
+  return {
+    rollout: rollout as RolloutSnapshot['rollout'],
+    replicaSets: replicaSets as unknown as RolloutSnapshot['replicaSets'],
+    pods: pods.items.filter((p) => p.metadata.ownerReferences?.some((o) => rsUids.has(o.uid))),
+    analysisRuns: runs.items.filter((a) => a.metadata.ownerReferences?.some((o) => o.uid === uid)),
+    now: Date.now(),
+  };
+}
+
 export const rolloutGetCommand: Command = {
   path: ['rollout', 'get'],
-  summary: 'Show a Rollout: status, step, pause, and its ReplicaSets',
+  summary:
+    'Show a Rollout as a tree: status, step and weight, revisions, ReplicaSets, pods and analysis runs',
   usage: 'NAME',
   options: {
     ...NAMESPACE_OPTION,
-    output: { type: 'string', short: 'o', description: 'json or yaml (default: a table)' },
+    output: { type: 'string', short: 'o', description: 'json or yaml (default: the tree)' },
+    watch: {
+      type: 'boolean',
+      short: 'w',
+      description: 'keep watching and redraw on every change (Ctrl-C to stop)',
+    },
+    timeout: { type: 'string', description: 'with --watch: stop after this many seconds' },
+    'no-color': { type: 'boolean', description: 'never colour (default: colour on a terminal)' },
   },
   async run(args) {
     const ref = rolloutRef(args);
     const client = clientFromArgs(args);
     try {
-      const rollout = await client.get<RolloutObject>({ ...GVK, ...ref });
       const format = stringOption(args, 'output');
       if (format !== undefined) {
-        printObject(rollout, format);
+        printObject(await client.get<RolloutObject>({ ...GVK, ...ref }), format);
         return ExitCode.Ok;
       }
-      const s = rollout.status ?? {};
-      const lines = [
-        `Name:          ${ref.name}`,
-        `Namespace:     ${ref.namespace}`,
-        `Status:        ${s.phase ?? ''}${s.message ? ` (${s.message})` : ''}`,
-        `Strategy:      Canary`,
-        `  Step:        ${stepOf(rollout)}`,
-        `  Pauses:      ${(s.pauseConditions ?? []).map((p) => `${p.reason} since ${p.startTime}`).join(', ') || '-'}`,
-        `Images:        ${
-          JSON.stringify(rollout.spec?.template?.spec?.containers ?? [])
-            .match(/"image":"[^"]*"/g)
-            ?.map((i) => i.slice(9, -1))
-            .join(', ') ?? ''
-        }`,
-        `Replicas:      desired ${rollout.spec?.replicas ?? 1}, current ${s.replicas ?? 0}, updated ${s.updatedReplicas ?? 0}, ready ${s.readyReplicas ?? 0}, available ${s.availableReplicas ?? 0}`,
-        '',
-      ];
-      const { items } = await client.listAll<ReplicaSet>(
-        { apiVersion: 'apps/v1', kind: 'ReplicaSet' },
-        { namespace: ref.namespace },
-      );
-      const rows = [['REPLICASET', 'REVISION', 'ROLE', 'DESIRED', 'READY', 'AVAILABLE']];
-      for (const rs of items
-        .filter((x) => isControlledBy(x, rollout.metadata.uid))
-        .sort((a, b) => revisionOf(b) - revisionOf(a))) {
-        const hash = rs.metadata.labels?.[POD_TEMPLATE_HASH_LABEL];
-        const role = [
-          hash === s.stableRS ? 'stable' : '',
-          hash === s.currentPodHash && hash !== s.stableRS ? 'canary' : '',
-        ]
-          .filter(Boolean)
-          .join(',');
-        rows.push([
-          rs.metadata.name ?? '',
-          String(revisionOf(rs)),
-          role || '-',
-          String(rs.spec?.replicas ?? 0),
-          String(rs.status?.readyReplicas ?? 0),
-          String(rs.status?.availableReplicas ?? 0),
-        ]);
+      const tty = process.stdout.isTTY === true;
+      const color = tty && args.values['no-color'] !== true && process.env.NO_COLOR === undefined;
+      if (args.values.watch !== true) {
+        process.stdout.write(renderRollout(await readSnapshot(client, ref), { color }));
+        return ExitCode.Ok;
       }
-      process.stdout.write(`${lines.join('\n')}${table(rows)}\n`);
+      const deadline = Date.now() + Number(stringOption(args, 'timeout') ?? 'Infinity') * 1000;
+      let stop = false;
+      process.once('SIGINT', () => {
+        stop = true;
+      });
+      let previous = '';
+      while (!stop && Date.now() < deadline) {
+        const view = renderRollout(await readSnapshot(client, ref), { color });
+        if (view !== previous) {
+          // On a terminal redraw in place; piped, print each new state after a blank line.
+          process.stdout.write(tty ? `\u001b[H\u001b[2J${view}` : `${previous ? '\n' : ''}${view}`);
+          previous = view;
+        }
+        await new Promise((r) => setTimeout(r, 1_000));
+      }
       return ExitCode.Ok;
     } finally {
       client.close();
