@@ -1,8 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { Manager } from '../../src/core/index.js';
-import { installCrds } from '../../src/install/index.js';
-import type { KubeClient } from '../../src/kube/index.js';
+import { describe, it } from 'node:test';
 import { abortRollout, promoteRollout, retryRollout } from '../../src/rollouts/index.js';
 import {
   checkInvariants,
@@ -12,32 +9,18 @@ import {
   replicaSetsOf,
   rolloutManifest,
   setImage,
-  startRolloutController,
+  useRolloutScenario,
 } from '../support/fixtures/rollout-scenario.js';
-import { eventually, testClient, testNamespace } from '../support/kube.js';
+import { eventually } from '../support/kube.js';
 
 describe('rollouts: abort, retry and promote --full', () => {
-  let client: KubeClient;
-  let ns: { name: string; delete(): Promise<void> };
-  let manager: Manager;
-
-  before(async () => {
-    client = testClient();
-    await installCrds(client);
-    ns = await testNamespace(client, 'ro-abort');
-    manager = await startRolloutController(client, ns.name);
-  });
-  after(async () => {
-    await manager.stop();
-    await ns.delete();
-    client.close();
-  });
+  const s = useRolloutScenario('ro-abort');
 
   const at = (name: string, what: string, check: (r: RolloutObject) => boolean, timeoutMs = 60_000) =>
     eventually(
       what,
       async () => {
-        const r = await getRollout(client, ns.name, name);
+        const r = await getRollout(s.client, s.namespace, name);
         return check(r) ? r : undefined;
       },
       timeoutMs,
@@ -45,19 +28,19 @@ describe('rollouts: abort, retry and promote --full', () => {
 
   it('abort at 40% scales the canary away; retry restarts at step 0; promote --full goes to 100%', async () => {
     const name = 'abort-demo';
-    const ref = { namespace: ns.name, name };
-    await client.create(
+    const ref = { namespace: s.namespace, name };
+    await s.client.create(
       rolloutManifest({
         name,
-        namespace: ns.name,
+        namespace: s.namespace,
         steps: [{ setWeight: 20 }, { pause: {} }, { setWeight: 40 }, { pause: {} }, { setWeight: 80 }],
       }),
     );
     const initial = await at(name, 'initial deploy Healthy', (r) => r.status?.phase === 'Healthy');
     const stable = initial.status?.stableRS ?? '';
-    await setImage(client, ns.name, name, 'argoproj/rollouts-demo:red');
+    await setImage(s.client, s.namespace, name, 'argoproj/rollouts-demo:red');
     await at(name, 'pause at 20%', (r) => r.status?.phase === 'Paused' && r.status.currentStepIndex === 1);
-    await promoteRollout(client, ref);
+    await promoteRollout(s.client, ref);
     const at40 = await at(
       name,
       'pause at 40%',
@@ -65,26 +48,26 @@ describe('rollouts: abort, retry and promote --full', () => {
     );
     const canary = at40.status?.currentPodHash ?? '';
     await eventually('2 canary / 3 stable pods', async () => {
-      const pods = await readyPodsByHash(client, ns.name);
+      const pods = await readyPodsByHash(s.client, s.namespace);
       return pods[canary] === 2 && pods[stable] === 3;
     });
 
-    await abortRollout(client, ref);
+    await abortRollout(s.client, ref);
     const aborted = await at(name, 'Degraded after abort', (r) => r.status?.phase === 'Degraded');
     assert.match(aborted.status?.message ?? '', /^RolloutAborted: Rollout aborted update to revision 2/);
     assert.equal(aborted.status?.abort, true);
     assert.ok(aborted.status?.abortedAt);
     await eventually('canary 0 / stable 5', async () => {
-      const pods = await readyPodsByHash(client, ns.name);
-      const sets = await replicaSetsOf(client, ns.name);
+      const pods = await readyPodsByHash(s.client, s.namespace);
+      const sets = await replicaSetsOf(s.client, s.namespace);
       const canaryRS = sets.find((rs) => rs.metadata.labels?.['rollouts-pod-template-hash'] === canary);
       return canaryRS?.spec?.replicas === 0 && pods[stable] === 5 && (pods[canary] ?? 0) === 0;
     });
-    const spec = await getRollout(client, ns.name, name);
+    const spec = await getRollout(s.client, s.namespace, name);
     assert.match(JSON.stringify(spec.spec?.template), /rollouts-demo:red/, 'spec keeps the new version');
-    await checkInvariants(client, ns.name, name);
+    await checkInvariants(s.client, s.namespace, name);
 
-    await retryRollout(client, ref);
+    await retryRollout(s.client, ref);
     const retried = await at(
       name,
       'paused at step 1 after retry',
@@ -92,7 +75,7 @@ describe('rollouts: abort, retry and promote --full', () => {
     );
     assert.equal(retried.status?.abort, undefined);
     await eventually('1 canary / 4 stable pods again', async () => {
-      const pods = await readyPodsByHash(client, ns.name);
+      const pods = await readyPodsByHash(s.client, s.namespace);
       return pods[canary] === 1 && pods[stable] === 4;
     });
 
@@ -101,7 +84,7 @@ describe('rollouts: abort, retry and promote --full', () => {
     let sampling = true;
     const sampler = (async () => {
       while (sampling) {
-        const sets = await replicaSetsOf(client, ns.name);
+        const sets = await replicaSetsOf(s.client, s.namespace);
         maxTotal = Math.max(
           maxTotal,
           sets.reduce((n, rs) => n + (rs.spec?.replicas ?? 0), 0),
@@ -109,7 +92,7 @@ describe('rollouts: abort, retry and promote --full', () => {
         await new Promise((r) => setTimeout(r, 50));
       }
     })();
-    await promoteRollout(client, ref, { full: true });
+    await promoteRollout(s.client, ref, { full: true });
     const done = await at(
       name,
       'Healthy on the new version',
@@ -120,7 +103,10 @@ describe('rollouts: abort, retry and promote --full', () => {
     await sampler;
     assert.equal(done.status?.promoteFull, undefined);
     assert.ok(maxTotal <= 7, `at most replicas + maxSurge pods were requested (saw ${maxTotal})`);
-    await eventually('5 canary pods', async () => (await readyPodsByHash(client, ns.name))[canary] === 5);
-    await checkInvariants(client, ns.name, name);
+    await eventually(
+      '5 canary pods',
+      async () => (await readyPodsByHash(s.client, s.namespace))[canary] === 5,
+    );
+    await checkInvariants(s.client, s.namespace, name);
   });
 });

@@ -1,8 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { Manager } from '../../src/core/index.js';
-import { installCrds } from '../../src/install/index.js';
-import type { KubeClient } from '../../src/kube/index.js';
+import { describe, it } from 'node:test';
 import type { CanaryStep } from '../../src/rollouts/index.js';
 import {
   checkInvariants,
@@ -11,26 +8,12 @@ import {
   type RolloutObject,
   replicaSetsOf,
   rolloutManifest,
-  startRolloutController,
+  useRolloutScenario,
 } from '../support/fixtures/rollout-scenario.js';
-import { eventually, testClient, testNamespace } from '../support/kube.js';
+import { eventually } from '../support/kube.js';
 
 describe('rollouts: invalid specs and deletion', () => {
-  let client: KubeClient;
-  let ns: { name: string; delete(): Promise<void> };
-  let manager: Manager;
-
-  before(async () => {
-    client = testClient();
-    await installCrds(client);
-    ns = await testNamespace(client, 'ro-invalid');
-    manager = await startRolloutController(client, ns.name);
-  });
-  after(async () => {
-    await manager.stop();
-    await ns.delete();
-    client.close();
-  });
+  const s = useRolloutScenario('ro-invalid');
 
   const cases: { name: string; field: string; mutate: (r: RolloutObject) => RolloutObject }[] = [
     {
@@ -59,13 +42,13 @@ describe('rollouts: invalid specs and deletion', () => {
     it(`${c.name}: InvalidSpec naming ${c.field}, Degraded, no ReplicaSet; fixed → Healthy`, async () => {
       const valid = rolloutManifest({
         name: c.name,
-        namespace: ns.name,
+        namespace: s.namespace,
         replicas: 1,
         steps: [{ setWeight: 50 }],
       });
-      await client.create(c.mutate(valid));
+      await s.client.create(c.mutate(valid));
       const r = await eventually('InvalidSpec', async () => {
-        const x = await getRollout(client, ns.name, c.name);
+        const x = await getRollout(s.client, s.namespace, c.name);
         return x.status?.phase === 'Degraded' ? x : undefined;
       });
       const condition = r.status?.conditions?.find((k) => k.type === 'InvalidSpec');
@@ -73,63 +56,73 @@ describe('rollouts: invalid specs and deletion', () => {
       assert.ok(condition?.message.includes(c.field), `message names ${c.field}: ${condition?.message}`);
       assert.ok(r.status?.message?.startsWith('InvalidSpec: The Rollout'), r.status?.message);
       await new Promise((res) => setTimeout(res, 500));
-      const sets = (await replicaSetsOf(client, ns.name)).filter((rs) =>
+      const sets = (await replicaSetsOf(s.client, s.namespace)).filter((rs) =>
         rs.metadata.name?.startsWith(`${c.name}-`),
       );
       assert.equal(sets.length, 0, 'no ReplicaSet for an invalid spec');
 
-      await client.patch(
-        { ...ROLLOUT, namespace: ns.name, name: c.name },
+      await s.client.patch(
+        { ...ROLLOUT, namespace: s.namespace, name: c.name },
         { spec: valid.spec },
         { type: 'merge' },
       );
       await eventually(
         'Healthy once fixed',
         async () => {
-          const x = await getRollout(client, ns.name, c.name);
+          const x = await getRollout(s.client, s.namespace, c.name);
           return x.status?.phase === 'Healthy' && !x.status.conditions?.some((k) => k.type === 'InvalidSpec');
         },
         60_000,
       );
-      await checkInvariants(client, ns.name, c.name);
+      await checkInvariants(s.client, s.namespace, c.name);
     });
   }
 
   it('a Rollout deleted mid-canary leaves no ReplicaSets or pods behind', async () => {
     const name = 'deleted';
-    await client.create(
-      rolloutManifest({ name, namespace: ns.name, replicas: 3, steps: [{ setWeight: 50 }, { pause: {} }] }),
+    await s.client.create(
+      rolloutManifest({
+        name,
+        namespace: s.namespace,
+        replicas: 3,
+        steps: [{ setWeight: 50 }, { pause: {} }],
+      }),
     );
     await eventually(
       'Healthy',
-      async () => (await getRollout(client, ns.name, name)).status?.phase === 'Healthy',
+      async () => (await getRollout(s.client, s.namespace, name)).status?.phase === 'Healthy',
       60_000,
     );
-    const current = await getRollout(client, ns.name, name);
+    const current = await getRollout(s.client, s.namespace, name);
     const template = structuredClone(current.spec?.template ?? {}) as {
       spec: { containers: { image: string }[] };
     };
     template.spec.containers[0]!.image = 'argoproj/rollouts-demo:green';
-    await client.patch({ ...ROLLOUT, namespace: ns.name, name }, { spec: { template } }, { type: 'merge' });
+    await s.client.patch(
+      { ...ROLLOUT, namespace: s.namespace, name },
+      { spec: { template } },
+      { type: 'merge' },
+    );
     await eventually(
       'paused mid-canary',
-      async () => (await getRollout(client, ns.name, name)).status?.phase === 'Paused',
+      async () => (await getRollout(s.client, s.namespace, name)).status?.phase === 'Paused',
       60_000,
     );
     assert.equal(
-      (await replicaSetsOf(client, ns.name)).filter((rs) => rs.metadata.name?.startsWith(`${name}-`)).length,
+      (await replicaSetsOf(s.client, s.namespace)).filter((rs) => rs.metadata.name?.startsWith(`${name}-`))
+        .length,
       2,
     );
-    await client.delete({ ...ROLLOUT, namespace: ns.name, name }, { propagationPolicy: 'Background' });
+    await s.client.delete({ ...ROLLOUT, namespace: s.namespace, name }, { propagationPolicy: 'Background' });
     await eventually(
       'ReplicaSets and pods garbage-collected',
       async () => {
-        const sets = (await replicaSetsOf(client, ns.name)).filter((rs) =>
+        const sets = (await replicaSetsOf(s.client, s.namespace)).filter((rs) =>
           rs.metadata.name?.startsWith(`${name}-`),
         );
-        const { items: pods } = await client.listAll(
+        const { items: pods } = await s.client.listAll(
           { apiVersion: 'v1', kind: 'Pod' },
-          { namespace: ns.name, labelSelector: `app=${name}` },
+          { namespace: s.namespace, labelSelector: `app=${name}` },
         );
         return sets.length === 0 && pods.length === 0;
       },
