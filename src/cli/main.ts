@@ -113,6 +113,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     const code = err instanceof SlipwayError ? ` [${err.code}]` : '';
     const message = err instanceof Error ? err.message : String(err);
     process.stderr.write(`slipway ${command.path.join(' ')}: ${message}${code}\n`);
-    return ExitCode.Failure;
+    return err instanceof SlipwayError && err.code === 'KUBE_NOT_FOUND'
+      ? ExitCode.NotFound
+      : ExitCode.Failure;
   }
 }

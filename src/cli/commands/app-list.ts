@@ -1,17 +1,22 @@
 import type { Application } from '../../sync/index.js';
 import { type Command, ExitCode, stringOption } from '../command.js';
 import { clientFromArgs } from '../kube-options.js';
+import { formatTable, OUTPUT_OPTION, printIfRequested } from '../output.js';
 import { APP_GVK, short } from './app-common.js';
 
 export const appListCommand: Command = {
   path: ['app', 'list'],
   summary: 'List Applications with their sync and health status',
-  options: { namespace: { type: 'string', short: 'n', description: 'namespace (default: all)' } },
+  options: {
+    namespace: { type: 'string', short: 'n', description: 'namespace (default: all)' },
+    ...OUTPUT_OPTION,
+  },
   async run(args) {
     const client = clientFromArgs(args);
     try {
       const ns = stringOption(args, 'namespace');
       const { items } = await client.listAll<Application>(APP_GVK, ns ? { namespace: ns } : {});
+      if (printIfRequested(args, items)) return ExitCode.Ok;
       const rows = [['NAMESPACE', 'NAME', 'SYNC', 'HEALTH', 'REVISION', 'REPO', 'PATH']];
       for (const a of items) {
         rows.push([
@@ -24,14 +29,7 @@ export const appListCommand: Command = {
           a.spec.source?.path ?? '',
         ]);
       }
-      const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-      for (const r of rows)
-        process.stdout.write(
-          `${r
-            .map((c, i) => c.padEnd(widths[i]!))
-            .join('  ')
-            .trimEnd()}\n`,
-        );
+      process.stdout.write(`${formatTable(rows)}\n`);
       return ExitCode.Ok;
     } finally {
       client.close();

@@ -2,24 +2,12 @@ import type { KubeObject } from '../../kube/index.js';
 import { isControlledBy, type ReplicaSet, type Rollout } from '../../rollouts/index.js';
 import { type Command, ExitCode, stringOption } from '../command.js';
 import { clientFromArgs } from '../kube-options.js';
-import { printObject } from '../output.js';
+import { formatTable, OUTPUT_OPTION, printIfRequested, printObject } from '../output.js';
 import { type RolloutSnapshot, renderRollout } from '../rollout-view/tree.js';
 import { NAMESPACE_OPTION, rolloutRef } from './rollout-common.js';
 
 type RolloutObject = Rollout & KubeObject;
 const GVK = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout' } as const;
-
-function table(rows: readonly (readonly string[])[]): string {
-  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
-  return rows
-    .map((r) =>
-      r
-        .map((c, i) => c.padEnd(widths[i] ?? 0))
-        .join('  ')
-        .trimEnd(),
-    )
-    .join('\n');
-}
 
 const stepOf = (r: RolloutObject) => {
   const total = r.spec?.strategy?.canary?.steps?.length ?? 0;
@@ -32,6 +20,7 @@ export const rolloutListCommand: Command = {
   options: {
     ...NAMESPACE_OPTION,
     'all-namespaces': { type: 'boolean', short: 'A', description: 'every namespace' },
+    ...OUTPUT_OPTION,
   },
   async run(args) {
     const client = clientFromArgs(args);
@@ -41,6 +30,7 @@ export const rolloutListCommand: Command = {
         GVK,
         all ? {} : { namespace: stringOption(args, 'namespace') ?? 'default' },
       );
+      if (printIfRequested(args, items)) return ExitCode.Ok;
       const rows = [['NAMESPACE', 'NAME', 'STATUS', 'STEP', 'DESIRED', 'CURRENT', 'UP-TO-DATE', 'AVAILABLE']];
       for (const r of items)
         rows.push([
@@ -53,7 +43,7 @@ export const rolloutListCommand: Command = {
           String(r.status?.updatedReplicas ?? 0),
           String(r.status?.availableReplicas ?? 0),
         ]);
-      process.stdout.write(`${table(rows)}\n`);
+      process.stdout.write(`${formatTable(rows)}\n`);
       return ExitCode.Ok;
     } finally {
       client.close();

@@ -1,0 +1,41 @@
+import assert from 'node:assert/strict';
+import { it } from 'node:test';
+import { commands, main } from '../../../src/cli/main.js';
+
+const quiet = async (fn: () => Promise<number>) => {
+  const writes = [process.stdout.write, process.stderr.write];
+  let out = '';
+  process.stdout.write = process.stderr.write = ((chunk: string) => {
+    out += chunk;
+    return true;
+  }) as typeof process.stdout.write;
+  try {
+    return { code: await fn(), out };
+  } finally {
+    [process.stdout.write, process.stderr.write] = writes as [
+      typeof process.stdout.write,
+      typeof process.stderr.write,
+    ];
+  }
+};
+
+it('every command has --help, and unknown commands or flags are usage errors (exit 2)', async () => {
+  for (const c of commands) {
+    const { code, out } = await quiet(() => main([...c.path, '--help']));
+    assert.equal(code, 0, c.path.join(' '));
+    assert.match(out, new RegExp(`usage: slipway ${c.path.join(' ')}`));
+  }
+  assert.equal((await quiet(() => main(['no-such-command']))).code, 2);
+  assert.equal((await quiet(() => main(['version', '--no-such-flag']))).code, 2);
+  assert.equal((await quiet(() => main(['--help']))).code, 0);
+});
+
+it('reads print json and yaml', async () => {
+  const json = await quiet(() => main(['version', '-o', 'json']));
+  assert.equal(json.code, 0);
+  assert.equal(
+    (JSON.parse(json.out) as { localControlPlane: { kubernetes: string } }).localControlPlane.kubernetes,
+    'v1.36.3',
+  );
+  assert.match((await quiet(() => main(['version', '-o', 'yaml']))).out, /^slipway: /m);
+});
