@@ -61,6 +61,7 @@ export async function ensureBinaries(onProgress?: (line: string) => void): Promi
     KWOK_VERSION: ControlPlaneVersions.kwok,
     SLIPWAY_CACHE: slipwayCacheDir(),
   };
+  onProgress?.('building the local control plane from source with go build (once; about 6 minutes on 2 cores)');
   await new Promise<void>((resolve, reject) => {
     const child = spawn('bash', [buildScript], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     const tail: string[] = [];
@@ -69,7 +70,8 @@ export async function ensureBinaries(onProgress?: (line: string) => void): Promi
         if (!line) continue;
         tail.push(line);
         if (tail.length > 30) tail.shift();
-        onProgress?.(line);
+        // The build's own steps only; `go: downloading …` lines stay in the tail for error messages.
+        if (line.startsWith('[build-binaries] ')) onProgress?.(line.slice('[build-binaries] '.length));
       }
     };
     child.stdout.on('data', onData);
