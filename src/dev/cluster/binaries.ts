@@ -61,7 +61,9 @@ export async function ensureBinaries(onProgress?: (line: string) => void): Promi
     KWOK_VERSION: ControlPlaneVersions.kwok,
     SLIPWAY_CACHE: slipwayCacheDir(),
   };
-  onProgress?.('building the local control plane from source with go build (once; about 6 minutes on 2 cores)');
+  onProgress?.(
+    'building the local control plane from source with go build (once; about 6 minutes on 2 cores)',
+  );
   await new Promise<void>((resolve, reject) => {
     const child = spawn('bash', [buildScript], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     const tail: string[] = [];
