@@ -1,15 +1,19 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
 it('npm run demo -- --fast tells the whole story and cleans up', { timeout: 600_000 }, async () => {
+  // Its own TMPDIR: whatever the demo creates there (cluster, repo, Prometheus, sync checkouts) must be gone.
+  const scratch = mkdtempSync(join(tmpdir(), 'slipway-demo-test-'));
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/demo/main.ts', '--fast'], {
     cwd: root,
-    env: { ...process.env, NO_COLOR: '1' },
+    env: { ...process.env, NO_COLOR: '1', TMPDIR: scratch },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -42,4 +46,7 @@ it('npm run demo -- --fast tells the whole story and cleans up', { timeout: 600_
   assert.equal(existsSync(clusterDir), false, 'the demo removed its cluster directory');
   const logsDir = /logs: (\/\S+)\/controller\.log/.exec(out)?.[1];
   assert.ok(logsDir && !existsSync(logsDir), 'the demo removed its work directory');
+  const left = readdirSync(scratch).filter((f) => !f.startsWith('tsx-'));
+  assert.deepEqual(left, [], 'the demo left nothing behind in its temp dir');
+  rmSync(scratch, { recursive: true, force: true });
 });

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import type { RequestListener } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -66,8 +66,9 @@ export function registerSyncController(
   manager: Manager,
   options: SyncControllerOptions = {},
 ): SyncControllerHandle {
-  const workDir =
-    options.workDir ?? process.env.SLIPWAY_SYNC_DIR ?? join(tmpdir(), `slipway-sync-${process.pid}`);
+  const configuredDir = options.workDir ?? process.env.SLIPWAY_SYNC_DIR;
+  // A directory we make for ourselves is ours to remove on stop; a configured one is kept (a warm cache).
+  const workDir = configuredDir ?? mkdtempSync(join(tmpdir(), 'slipway-sync-'));
   mkdirSync(workDir, { recursive: true });
   const pollIntervalMs =
     options.pollIntervalMs ?? Number(process.env.SLIPWAY_REPO_POLL_SECONDS ?? 180) * 1000;
@@ -147,7 +148,10 @@ export function registerSyncController(
     controller,
     webhook: webhookHandler(secrets, refreshForPush),
     refreshForPush,
-    stop: () => poller.stop(),
+    stop: () => {
+      poller.stop();
+      if (configuredDir === undefined) rmSync(workDir, { recursive: true, force: true });
+    },
   };
 }
 
