@@ -8,27 +8,10 @@ set -euo pipefail
 K8S_VERSION="${K8S_VERSION:-v1.36.3}"
 ETCD_VERSION="${ETCD_VERSION:-v3.6.16}"
 KWOK_VERSION="${KWOK_VERSION:-v0.8.0}"
-CACHE="${SLIPWAY_CACHE:-$HOME/.cache/slipway}"
-BIN="$CACHE/bin"
-
-if ! command -v go >/dev/null 2>&1; then
-  echo "slipway: Go is required to build the local control plane (etcd, kube-apiserver, kwok)." >&2
-  echo "         Install Go 1.24 or newer (https://go.dev/doc/install) and make sure 'go' is on PATH." >&2
-  exit 3
-fi
-
-mkdir -p "$BIN"
-exec 9>"$CACHE/build.lock"
-flock 9
-
-log() { printf '[build-binaries] %s\n' "$*" >&2; }
-
-# want NAME VERSION -> path of the cached binary (echo), 0 when present
-cached() { [ -x "$BIN/$1-$2" ]; }
-
-work=$(mktemp -d "${TMPDIR:-/tmp}/slipway-build.XXXXXX")
-trap 'rm -rf "$work"' EXIT
-export GOFLAGS=-mod=mod GOTOOLCHAIN=local CGO_ENABLED=0
+BUILD_NAME=build-binaries
+BUILD_WHAT="the local control plane (etcd, kube-apiserver, kwok)"
+# shellcheck source=../go-build.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../go-build.sh"
 
 build_k8s() {
   local minor="${K8S_VERSION#v1.}"; minor="${minor%%.*}"
@@ -62,29 +45,19 @@ build_k8s() {
 }
 
 build_etcd() {
-  cached etcd "$ETCD_VERSION" && return 0
-  local dir="$work/etcd"; mkdir -p "$dir"
-  printf 'module slipway.local/etcd-build\ngo 1.24\nrequire go.etcd.io/etcd/server/v3 %s\n' "$ETCD_VERSION" > "$dir/go.mod"
-  log "building etcd $ETCD_VERSION"
-  (cd "$dir" && go build -trimpath -ldflags "-s -w" -o "$BIN/etcd-$ETCD_VERSION.tmp" go.etcd.io/etcd/server/v3)
-  mv "$BIN/etcd-$ETCD_VERSION.tmp" "$BIN/etcd-$ETCD_VERSION"
+  build_tool etcd "$ETCD_VERSION" go.etcd.io/etcd/server/v3 go.etcd.io/etcd/server/v3 ""
 }
 
 build_kwok() {
   local stages="$BIN/kwok-$KWOK_VERSION-stages.yaml"
   cached kwok "$KWOK_VERSION" && [ -s "$stages" ] && return 0
-  local dir="$work/kwok"; mkdir -p "$dir"
-  printf 'module slipway.local/kwok-build\ngo 1.24\nrequire sigs.k8s.io/kwok %s\n' "$KWOK_VERSION" > "$dir/go.mod"
-  if ! cached kwok "$KWOK_VERSION"; then
-    log "building kwok $KWOK_VERSION"
-    (cd "$dir" && go build -trimpath -ldflags "-s -w -X sigs.k8s.io/kwok/pkg/consts.Version=$KWOK_VERSION" -o "$BIN/kwok-$KWOK_VERSION.tmp" sigs.k8s.io/kwok/cmd/kwok)
-    mv "$BIN/kwok-$KWOK_VERSION.tmp" "$BIN/kwok-$KWOK_VERSION"
-  fi
+  build_tool kwok "$KWOK_VERSION" sigs.k8s.io/kwok sigs.k8s.io/kwok/cmd/kwok \
+    "-X sigs.k8s.io/kwok/pkg/consts.Version=$KWOK_VERSION"
   # kwok needs Stage objects to know how to fake node and pod lifecycles: take the "fast" set
   # (nodes initialise and heartbeat with leases, pods become Ready, complete and delete) from the
   # pinned module itself.
   local src
-  src=$(cd "$dir" && go mod download -json "sigs.k8s.io/kwok@$KWOK_VERSION" | sed -n 's/.*"Dir": "\(.*\)".*/\1/p')
+  src=$(cd "$work" && go mod download -json "sigs.k8s.io/kwok@$KWOK_VERSION" | sed -n 's/.*"Dir": "\(.*\)".*/\1/p')
   : > "$stages.tmp"
   for f in node/fast/node-initialize.yaml node/heartbeat-with-lease/node-heartbeat-with-lease.yaml \
            pod/fast/pod-ready.yaml pod/fast/pod-complete.yaml pod/fast/pod-delete.yaml; do
