@@ -8,3 +8,4 @@ export {
   type LocalClusterOptions,
   stopClusterState,
 } from './local-cluster.js';
+export { freePorts } from './ports.js';

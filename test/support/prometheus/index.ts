@@ -1,4 +1,3 @@
-export { freePort } from './free-port.js';
 export { MetricsApp } from './metrics-app.js';
 export { PROMETHEUS_BIN, type PrometheusOptions, PrometheusServer } from './prometheus-server.js';
 

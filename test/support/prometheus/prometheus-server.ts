@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from './free-port.js';
+import { freePorts } from '../../../src/dev/cluster/index.js';
 
 export const PROMETHEUS_BIN = process.env.SLIPWAY_PROMETHEUS_BIN ?? '/usr/bin/prometheus';
 
@@ -52,7 +52,7 @@ export class PrometheusServer {
         '',
       ].join('\n'),
     );
-    const server = new PrometheusServer(await freePort(), dir);
+    const server = new PrometheusServer((await freePorts(1))[0]!, dir);
     await server.start();
     return server;
   }
