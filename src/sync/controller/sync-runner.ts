@@ -91,21 +91,14 @@ export class SyncRunner {
       },
       ...(phase !== 'Running' && { finishedAt: new Date(nowMs).toISOString() }),
     });
+    const failWith = (message: string, retryable: boolean) =>
+      this.fail(app, state, write, syncFail, results, nowMs, message, retryable);
 
     if (results.length === 0) {
       const invalid = tasks.filter((t) => t.dryRunError);
       if (invalid.length > 0) {
         const why = invalid.map((t) => `${describe(t.obj)}: ${t.dryRunError}`).join('; ');
-        return this.fail(
-          app,
-          state,
-          write,
-          syncFail,
-          results,
-          nowMs,
-          `one or more objects failed to apply (dry run), reason: ${why}`,
-          false,
-        );
+        return failWith(`one or more objects failed to apply (dry run), reason: ${why}`, false);
       }
       if (options.createNamespace) await this.ensureNamespace(app);
     }
@@ -125,13 +118,7 @@ export class SyncRunner {
           const r = await this.execute(t, options);
           results.push(r);
           if (r.status === 'SyncFailed') {
-            return this.fail(
-              app,
-              state,
-              write,
-              syncFail,
-              results,
-              nowMs,
+            return failWith(
               `one or more objects failed to apply, reason: ${describe(t.obj)}: ${r.message ?? ''}`,
               true,
             );
@@ -172,13 +159,7 @@ export class SyncRunner {
             });
             if (hookDeletePolicies(t.obj).includes('HookFailed'))
               await this.rm.delete(liveHook!, 'Background');
-            return this.fail(
-              app,
-              state,
-              write,
-              syncFail,
-              results,
-              nowMs,
+            return failWith(
               `${t.phase} hook ${describe(t.obj)} failed: ${health.message || 'Degraded'}`,
               true,
             );
@@ -201,7 +182,7 @@ export class SyncRunner {
         this.stepStarted.set(stepKey, started);
         if (nowMs - started > options.waveTimeoutMs) {
           const msg = `${step[0]!.phase} wave ${step[0]!.wave} timed out after ${Math.round(options.waveTimeoutMs / 1000)}s waiting for ${waiting.join(', ')}`;
-          return this.fail(app, state, write, syncFail, results, nowMs, msg, false);
+          return failWith(msg, false);
         }
         return { state: write(`waiting for ${waiting.join(', ')}`), requeueAfterMs: POLL_MS };
       }
