@@ -143,20 +143,24 @@ export function planNotifications(input: PlanInput): NotificationPlan {
       });
     };
 
+    /** Evaluates a trigger's conditions; errors are recorded and left out of the results. */
+    const evaluate = (trigger: string, conditions: Parameters<typeof input.evaluator.evaluate>[0]) =>
+      input.evaluator.evaluate(conditions, env, now).filter((result) => {
+        if (result.outcome !== 'error') return true;
+        evaluationErrors.push({
+          config: api.id,
+          trigger,
+          condition: result.index,
+          error: result.error ?? '',
+        });
+        return false;
+      });
+
     // State triggers: send when true and not yet recorded; re-arm when observed false.
     for (const [trigger, dests] of destinations) {
       const conditions = api.config.triggers[trigger];
       if (conditions === undefined || isEventTrigger(trigger, conditions)) continue;
-      for (const result of input.evaluator.evaluate(conditions, env, now)) {
-        if (result.outcome === 'error') {
-          evaluationErrors.push({
-            config: api.id,
-            trigger,
-            condition: result.index,
-            error: result.error ?? '',
-          });
-          continue;
-        }
+      for (const result of evaluate(trigger, conditions)) {
         for (const dest of dests) {
           const parts = { conditionIndex: result.index, when: result.when, ...dest };
           const prefixed = (key: string) => (api.keyPrefix ? `${api.keyPrefix}:${key}` : key);
@@ -179,16 +183,7 @@ export function planNotifications(input: PlanInput): NotificationPlan {
       const conditions = api.config.triggers[trigger];
       const dests = destinations.get(trigger);
       if (conditions === undefined || dests === undefined) continue;
-      for (const result of input.evaluator.evaluate(conditions, env, now)) {
-        if (result.outcome === 'error') {
-          evaluationErrors.push({
-            config: api.id,
-            trigger,
-            condition: result.index,
-            error: result.error ?? '',
-          });
-          continue;
-        }
+      for (const result of evaluate(trigger, conditions)) {
         if (result.outcome !== 'true') continue;
         for (const dest of dests) {
           const id = stableId(
