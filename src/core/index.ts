@@ -33,5 +33,5 @@ export {
   TokenBucketRateLimiter,
 } from './rate-limiter.js';
 export { TerminalError } from './terminal-error.js';
-export { enqueueMapped, enqueueOwner, enqueueSelf } from './watches.js';
+export { type ChangeFilter, enqueueMapped, enqueueOwner, enqueueSelf } from './watches.js';
 export { WorkQueue, type WorkQueueOptions } from './work-queue.js';

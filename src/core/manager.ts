@@ -80,6 +80,7 @@ export class Manager {
       options.namespace,
       options.labelSelector,
       options.fieldSelector,
+      options.metadataOnly ? 'metadata' : 'full',
     ].join('|');
     let r = this.reflectors.get(key) as Reflector<T> | undefined;
     if (!r) {

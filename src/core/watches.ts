@@ -22,13 +22,21 @@ export function enqueueOwner<T extends KubeObject>(
   });
 }
 
-/** Enqueues whatever keys `map` returns for the changed object (old and new versions both). */
+/** Decides whether a change is worth a reconcile (e.g. ignore status-only updates). */
+export type ChangeFilter<T extends KubeObject> = (current: T | undefined, previous: T | undefined) => boolean;
+
+/**
+ * Enqueues whatever keys `map` returns for the changed object (old and new versions both), for the
+ * changes `filter` lets through (default: all).
+ */
 export function enqueueMapped<T extends KubeObject>(
   reflector: Reflector<T>,
   controller: Controller,
   map: (obj: T) => readonly string[],
+  filter?: ChangeFilter<T>,
 ): void {
   reflector.onChange((current, previous) => {
+    if (filter !== undefined && !filter(current, previous)) return;
     const keys = new Set<string>();
     if (current) for (const k of map(current)) keys.add(k);
     if (previous && previous !== current) for (const k of map(previous)) keys.add(k);

@@ -13,6 +13,8 @@ export interface ListOptions {
   readonly limit?: number;
   readonly continue?: string;
   readonly resourceVersion?: string;
+  /** Ask for metadata only (PartialObjectMetadataList): much smaller for kinds like Pods. */
+  readonly metadataOnly?: boolean;
   readonly signal?: AbortSignal;
 }
 
@@ -27,7 +29,21 @@ export interface WatchOptions {
   readonly timeoutSeconds?: number;
   /** Client-side stall detection. Default 90 s. */
   readonly idleTimeoutMs?: number;
+  /** Ask for metadata only (PartialObjectMetadata events). */
+  readonly metadataOnly?: boolean;
   readonly signal?: AbortSignal;
+}
+
+// Metadata-only reads (the API server's PartialObjectMetadata transformation), with plain JSON as
+// the fallback for servers or aggregated APIs that cannot transform.
+const METADATA_LIST = 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json';
+const METADATA_OBJECT = 'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1,application/json';
+
+/** A PartialObjectMetadata item names itself meta.k8s.io/v1; callers want the kind they asked for. */
+function restoreKind(obj: KubeObject, gvk: GroupVersionKind): void {
+  const parsed = obj as { apiVersion?: string; kind?: string };
+  parsed.apiVersion = gvk.apiVersion;
+  parsed.kind = gvk.kind;
 }
 
 export interface WriteOptions {
@@ -127,7 +143,17 @@ export class KubeClient implements KubeReader, KubeWriter, KubeWatcher {
       continue: options.continue,
       resourceVersion: options.resourceVersion,
     };
-    return this.transport.request<KubeList<T>>({ method: 'GET', path, query, signal: options.signal });
+    const list = await this.transport.request<KubeList<T>>({
+      method: 'GET',
+      path,
+      query,
+      signal: options.signal,
+      ...(options.metadataOnly && { accept: METADATA_LIST }),
+    });
+    // an empty PartialObjectMetadataList says `"items": null`
+    const items = list.items ?? [];
+    if (options.metadataOnly) for (const item of items) restoreKind(item, gvk);
+    return list.items === items ? list : { ...list, items };
   }
 
   async listAll<T extends KubeObject>(
@@ -163,7 +189,14 @@ export class KubeClient implements KubeReader, KubeWriter, KubeWatcher {
       fieldSelector: options.fieldSelector,
     };
     const stream = this.transport.stream(
-      { method: 'GET', path, query, signal: options.signal, object: involved(gvk) },
+      {
+        method: 'GET',
+        path,
+        query,
+        signal: options.signal,
+        object: involved(gvk),
+        ...(options.metadataOnly && { accept: METADATA_OBJECT }),
+      },
       options.idleTimeoutMs !== undefined ? { idleTimeoutMs: options.idleTimeoutMs } : {},
     );
     for await (const raw of stream) {
@@ -171,6 +204,7 @@ export class KubeClient implements KubeReader, KubeWriter, KubeWatcher {
       if (event.type === 'ERROR')
         throw errorFromResponse(event.object?.code ?? 500, event.object, involved(gvk));
       if (!event.object) continue;
+      if (options.metadataOnly) restoreKind(event.object, gvk);
       yield event as WatchEvent<T>;
     }
   }

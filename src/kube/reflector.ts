@@ -16,6 +16,11 @@ export interface ReflectorOptions<T extends KubeObject> {
   readonly namespace?: string;
   readonly labelSelector?: string;
   readonly fieldSelector?: string;
+  /**
+   * Cache metadata only (PartialObjectMetadata, with apiVersion/kind restored): for kinds a
+   * controller only maps or counts, like Pods. Default false.
+   */
+  readonly metadataOnly?: boolean;
   /** Applied to every object before it is cached. Default: strip `metadata.managedFields`. */
   readonly transform?: (obj: T) => T;
   readonly indexers?: Readonly<Record<string, IndexFunc<T>>>;
@@ -184,8 +189,9 @@ export class Reflector<T extends KubeObject> {
   }
 
   private selectors() {
-    const { namespace, labelSelector, fieldSelector } = this.options;
+    const { namespace, labelSelector, fieldSelector, metadataOnly } = this.options;
     return {
+      ...(metadataOnly && { metadataOnly }),
       ...(namespace !== undefined && { namespace }),
       ...(labelSelector !== undefined && { labelSelector }),
       ...(fieldSelector !== undefined && { fieldSelector }),

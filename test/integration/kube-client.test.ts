@@ -146,6 +146,48 @@ describe('kube client (raw JSON) against a real API server', () => {
     assert.deepEqual(seen, ['ADDED:w1', 'MODIFIED:w1', 'DELETED:w1']);
   });
 
+  it('lists and watches metadata only, keeping the kind that was asked for', async () => {
+    await client.create(configMap(ns.name, 'meta-1', { big: 'x'.repeat(1000) }));
+    const listed = await client.list<KubeObject>(CM, { namespace: ns.name, metadataOnly: true });
+    const item = listed.items.find((o) => o.metadata.name === 'meta-1');
+    assert.ok(item, 'listed');
+    assert.equal(item.apiVersion, 'v1');
+    assert.equal(item.kind, 'ConfigMap');
+    assert.equal(item.data, undefined, 'no data in a metadata-only list');
+    assert.ok(item.metadata.uid && item.metadata.resourceVersion);
+    const none = await client.listAll(CM, {
+      namespace: ns.name,
+      labelSelector: 'nothing=here',
+      metadataOnly: true,
+    });
+    assert.deepEqual(none.items, [], 'an empty metadata list is an empty array');
+
+    const abort = new AbortController();
+    const seen: KubeObject[] = [];
+    const watching = (async () => {
+      for await (const ev of client.watch(CM, {
+        namespace: ns.name,
+        resourceVersion: listed.metadata.resourceVersion ?? '',
+        metadataOnly: true,
+        signal: abort.signal,
+      })) {
+        if (ev.type === 'MODIFIED') {
+          seen.push(ev.object);
+          break;
+        }
+      }
+    })();
+    await client.patch(
+      { ...CM, namespace: ns.name, name: 'meta-1' },
+      { metadata: { labels: { touched: 'yes' } } },
+      { type: 'merge' },
+    );
+    await watching;
+    abort.abort();
+    assert.equal(seen[0]?.kind, 'ConfigMap');
+    assert.equal(seen[0]?.metadata.labels?.touched, 'yes');
+    assert.equal(seen[0]?.data, undefined);
+  });
   it('writes the status subresource separately and deletes with a propagation policy', async () => {
     const ns2 = ns.name;
     const rs = {
