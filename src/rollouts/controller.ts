@@ -30,9 +30,11 @@ export function registerRolloutController(manager: Manager, options: RegisterRol
     }),
     analysisRuns: manager.informer<AnalysisRun>({ gvk: { apiVersion: ARGO, kind: 'AnalysisRun' }, ...ns }),
     services: manager.informer<KubeObject>({ gvk: { apiVersion: 'v1', kind: 'Service' }, ...ns }),
+    // metadata is all the reconciler reads from pods (owner, labels, creation, deletion)
     pods: manager.informer<KubeObject>({
       gvk: { apiVersion: 'v1', kind: 'Pod' },
       labelSelector: POD_TEMPLATE_HASH_LABEL,
+      metadataOnly: true,
       ...ns,
     }),
     analysisTemplates: manager.informer<KubeObject>({
@@ -58,14 +60,20 @@ export function registerRolloutController(manager: Manager, options: RegisterRol
   enqueueSelf(informers.rollouts, controller);
   enqueueOwner(informers.replicaSets, controller, 'Rollout');
   enqueueOwner(informers.analysisRuns, controller, 'Rollout');
-  // a pod change (ready, deleted) matters for restarts and ephemeral metadata: map pod → RS → Rollout
-  enqueueMapped(informers.pods, controller, (pod) => {
-    const owner = pod.metadata.ownerReferences?.find((r) => r.controller && r.kind === 'ReplicaSet');
-    if (owner === undefined) return [];
-    const rs = informers.replicaSets.store.get(`${pod.metadata.namespace ?? ''}/${owner.name}`);
-    const rollout = rs?.metadata.ownerReferences?.find((r) => r.controller && r.kind === 'Rollout');
-    return rollout === undefined ? [] : [`${pod.metadata.namespace ?? ''}/${rollout.name}`];
-  });
+  // a pod appearing, going or relabelled matters for restarts and ephemeral metadata (readiness
+  // reaches the Rollout through its ReplicaSet's status): map pod → RS → Rollout
+  enqueueMapped(
+    informers.pods,
+    controller,
+    (pod) => {
+      const owner = pod.metadata.ownerReferences?.find((r) => r.controller && r.kind === 'ReplicaSet');
+      if (owner === undefined) return [];
+      const rs = informers.replicaSets.store.get(`${pod.metadata.namespace ?? ''}/${owner.name}`);
+      const rollout = rs?.metadata.ownerReferences?.find((r) => r.controller && r.kind === 'Rollout');
+      return rollout === undefined ? [] : [`${pod.metadata.namespace ?? ''}/${rollout.name}`];
+    },
+    podMetadataChanged,
+  );
   // a Service named by a Rollout: re-point it when it appears or changes
   enqueueMapped(informers.services, controller, (service) =>
     informers.rollouts.store
@@ -79,6 +87,30 @@ export function registerRolloutController(manager: Manager, options: RegisterRol
       .map((r) => `${r.metadata.namespace ?? ''}/${r.metadata.name ?? ''}`),
   );
   return controller;
+}
+
+/** Creation, deletion, a deletion starting, or labels/annotations changing (not status updates). */
+export function podMetadataChanged(
+  current: KubeObject | undefined,
+  previous: KubeObject | undefined,
+): boolean {
+  if (current === undefined || previous === undefined || current === previous) return true;
+  const a = current.metadata;
+  const b = previous.metadata;
+  return (
+    a.deletionTimestamp !== b.deletionTimestamp ||
+    !sameStrings(a.labels, b.labels) ||
+    !sameStrings(a.annotations, b.annotations)
+  );
+}
+
+function sameStrings(
+  a: Readonly<Record<string, string>> | undefined,
+  b: Readonly<Record<string, string>> | undefined,
+): boolean {
+  const ak = Object.keys(a ?? {});
+  if (ak.length !== Object.keys(b ?? {}).length) return false;
+  return ak.every((k) => a?.[k] === b?.[k]);
 }
 
 /** The `slipway controller` module (a ControllerModule, see src/cli/controller-modules.ts). */

@@ -5,7 +5,13 @@
  * cache that has not caught up with our own writes.
  */
 import type { EventRecorder, EventSubject } from '../core/index.js';
-import { isAlreadyExists, isNotFound, type KubeClient, type KubeObject } from '../kube/index.js';
+import {
+  isAlreadyExists,
+  isNotFound,
+  type KubeClient,
+  type KubeObject,
+  stripManagedFields,
+} from '../kube/index.js';
 import type { Logger } from '../observability/index.js';
 import type { AnalysisRun } from './analysis-runs.js';
 import { formatMessage } from './conditions.js';
@@ -31,7 +37,7 @@ export class WrittenObjects {
   remember(obj: KubeObject): void {
     this.objects.set(
       WrittenObjects.key(obj.kind ?? '', obj.metadata.namespace ?? '', obj.metadata.name ?? ''),
-      obj,
+      stripManagedFields(obj),
     );
   }
 
