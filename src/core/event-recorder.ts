@@ -35,6 +35,13 @@ export interface EventRecorderOptions {
   readonly clock?: Clock;
   /** Remembered series for aggregation. Default 4096. */
   readonly cacheSize?: number;
+  /**
+   * Events written at once. Default 4: a burst of events (500 Rollouts stepping together) must not
+   * crowd out the status and scale writes that move rollouts on; client-go writes one at a time.
+   */
+  readonly maxConcurrentWrites?: number;
+  /** Events waiting to be written before new ones are dropped (and logged). Default 10,000. */
+  readonly maxBacklog?: number;
 }
 
 interface Series {
@@ -52,7 +59,11 @@ interface Series {
 export class EventRecorder {
   private readonly series = new Map<string, Series>();
   private readonly listeners: EventListener[] = [];
-  private readonly pending = new Set<Promise<void>>();
+  private readonly backlog: RecordedEvent[] = [];
+  private backlogHead = 0;
+  private writing = 0;
+  private idleWaiters: (() => void)[] = [];
+  private dropped = 0;
   private readonly clock: Clock;
   private readonly host = hostname();
 
@@ -82,16 +93,47 @@ export class EventRecorder {
         this.options.logger.error({ err, reason }, 'event listener failed');
       }
     }
-    const p = this.write(event).catch((err: unknown) =>
-      this.options.logger.warn({ err, reason, object: subject.metadata.name }, 'cannot record event'),
-    );
-    this.pending.add(p);
-    void p.finally(() => this.pending.delete(p));
+    if (this.backlog.length - this.backlogHead >= (this.options.maxBacklog ?? 10_000)) {
+      this.dropped += 1;
+      if (this.dropped === 1 || this.dropped % 1000 === 0)
+        this.options.logger.warn({ dropped: this.dropped, reason }, 'event backlog full, dropping events');
+      return;
+    }
+    this.backlog.push(event);
+    this.pump();
   }
 
-  /** Waits for events being written (tests, shutdown). */
+  /** Waits until every recorded event has been written (tests, shutdown). */
   async flush(): Promise<void> {
-    await Promise.all([...this.pending]);
+    if (this.writing === 0 && this.backlogHead === this.backlog.length) return;
+    await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private pump(): void {
+    while (this.writing < (this.options.maxConcurrentWrites ?? 4) && this.backlogHead < this.backlog.length) {
+      const event = this.backlog[this.backlogHead++] as RecordedEvent;
+      if (this.backlogHead === this.backlog.length) {
+        this.backlog.length = 0;
+        this.backlogHead = 0;
+      } else if (this.backlogHead > 1024 && this.backlogHead * 2 > this.backlog.length) {
+        this.backlog.splice(0, this.backlogHead);
+        this.backlogHead = 0;
+      }
+      this.writing += 1;
+      void this.write(event)
+        .catch((err: unknown) =>
+          this.options.logger.warn(
+            { err, reason: event.reason, object: event.subject.metadata.name },
+            'cannot record event',
+          ),
+        )
+        .finally(() => {
+          this.writing -= 1;
+          this.pump();
+          if (this.writing === 0 && this.backlogHead === this.backlog.length)
+            for (const w of this.idleWaiters.splice(0)) w();
+        });
+    }
   }
 
   private async write(e: RecordedEvent): Promise<void> {

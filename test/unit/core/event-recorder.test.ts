@@ -1,0 +1,91 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { EventRecorder } from '../../../src/core/index.js';
+import type { KubeClient, KubeObject } from '../../../src/kube/index.js';
+import { silentLogger } from '../../../src/observability/index.js';
+
+/** The two calls the recorder makes, answered slowly so that writes overlap. */
+function slowEventSink(delayMs: number) {
+  const sink = { created: [] as KubeObject[], patched: 0, inFlight: 0, maxInFlight: 0 };
+  const call = async <T>(result: T): Promise<T> => {
+    sink.inFlight += 1;
+    sink.maxInFlight = Math.max(sink.maxInFlight, sink.inFlight);
+    await new Promise((r) => setTimeout(r, delayMs));
+    sink.inFlight -= 1;
+    return result;
+  };
+  const client = {
+    create: (obj: KubeObject) => {
+      sink.created.push(obj);
+      return call(obj);
+    },
+    patch: () => {
+      sink.patched += 1;
+      return call({});
+    },
+  } as unknown as KubeClient;
+  return { sink, client };
+}
+
+const subject = (name: string) => ({
+  apiVersion: 'argoproj.io/v1alpha1',
+  kind: 'Rollout',
+  metadata: { name, namespace: 'ns', uid: `uid-${name}` },
+});
+
+describe('EventRecorder', () => {
+  it('writes a burst a few at a time, in order, and flush waits for all of them', async () => {
+    const { sink, client } = slowEventSink(5);
+    const recorder = new EventRecorder({
+      client,
+      component: 'test',
+      logger: silentLogger(),
+      maxConcurrentWrites: 3,
+    });
+    for (let i = 0; i < 40; i++) recorder.normal(subject(`r${i}`), 'RolloutUpdated', `update ${i}`);
+    await recorder.flush();
+    assert.equal(sink.created.length, 40);
+    assert.equal(sink.maxInFlight, 3);
+    assert.deepEqual(
+      sink.created.map((e) => e.message),
+      Array.from({ length: 40 }, (_, i) => `update ${i}`),
+    );
+  });
+
+  it('aggregates a repeat into the existing Event and drops what overflows the backlog', async () => {
+    const { sink, client } = slowEventSink(1);
+    const recorder = new EventRecorder({
+      client,
+      component: 'test',
+      logger: silentLogger(),
+      maxConcurrentWrites: 1,
+      maxBacklog: 5,
+    });
+    recorder.normal(subject('a'), 'RolloutPaused', 'paused');
+    await recorder.flush();
+    recorder.normal(subject('a'), 'RolloutPaused', 'paused');
+    await recorder.flush();
+    assert.equal(sink.created.length, 1);
+    assert.equal(sink.patched, 1);
+
+    for (let i = 0; i < 20; i++) recorder.warning(subject('b'), 'Burst', `m${i}`);
+    await recorder.flush();
+    // one is taken at once, five wait, the rest are dropped
+    assert.equal(sink.created.length, 1 + 6);
+  });
+
+  it('tells in-process listeners about every event, dropped or not', async () => {
+    const { client } = slowEventSink(1);
+    const recorder = new EventRecorder({ client, component: 'test', logger: silentLogger(), maxBacklog: 1 });
+    const heard: string[] = [];
+    recorder.onEvent((e) => heard.push(e.reason));
+    for (let i = 0; i < 10; i++) recorder.normal(subject('c'), `R${i}`, 'x');
+    await recorder.flush();
+    assert.equal(heard.length, 10);
+  });
+
+  it('flush resolves at once when nothing is pending', async () => {
+    const { client } = slowEventSink(1);
+    await new EventRecorder({ client, component: 'test', logger: silentLogger() }).flush();
+  });
+});
