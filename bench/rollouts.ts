@@ -2,17 +2,20 @@
 // setWeight 100) updated at once. Prints the time until all are Healthy again, the controller's added
 // latency per step (trigger — ReplicaSets ready at their target, a pause expiring — to its next write,
 // as seen by a watcher; p50/p99), the controller's RSS and CPU, and a final JSON line. No asserts.
+// The controller is measured as it is deployed: `npm run build`, then the compiled `slipway controller
+// --controllers rollouts` in its own process (see docs/decisions/001-tsx-runtime.md).
 //
-//   node --import tsx bench/rollouts.ts [--n 100] [--workers 8]
-import { spawn } from 'node:child_process';
+//   node --import tsx bench/rollouts.ts [--n 100]
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { Manager } from '../src/core/index.js';
 import { LocalCluster } from '../src/dev/cluster/index.js';
 import { installCrds } from '../src/install/index.js';
 import { KubeClient, type KubeObject } from '../src/kube/index.js';
-import { createLogger, Metrics, silentLogger } from '../src/observability/index.js';
-import { type ReplicaSet, type Rollout, registerRolloutController } from '../src/rollouts/index.js';
+import type { ReplicaSet, Rollout } from '../src/rollouts/index.js';
+import {
+  type CompiledController,
+  startCompiledController,
+  summarizeControllerWork,
+} from './compiled-controller.js';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: number): number => {
@@ -21,51 +24,20 @@ const option = (name: string, fallback: number): number => {
   return Number.isFinite(value) ? value : fallback;
 };
 
-// ---- child mode: the controller alone in a process ----
-if (args[0] === '--child') {
-  const [, kubeconfigPath, namespace, workers] = args;
-  const manager = new Manager({
-    client: KubeClient.fromKubeConfig({ kubeconfigPath: kubeconfigPath ?? '' }),
-    logger: process.env.BENCH_LOG
-      ? createLogger({ level: process.env.BENCH_LOG, format: 'json' })
-      : silentLogger(),
-    metrics: new Metrics(),
-  });
-  registerRolloutController(manager, { ...(namespace && { namespace }), workers: Number(workers ?? 8) });
-  await manager.start();
-  await manager.waitForCacheSync();
-  process.stdout.write('started\n');
-  await new Promise(() => {});
-}
-
 type RolloutObject = Rollout & KubeObject;
 const ROLLOUT = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout' } as const;
 const n = option('--n', 100);
-const workers = option('--workers', 32);
 const namespace = 'bench';
 const log = (m: string) => process.stderr.write(`[bench] ${m}\n`);
 
 const cluster = await LocalCluster.start({ onProgress: (m) => log(m), readyTimeoutMs: 120_000 });
 const client = KubeClient.fromKubeConfig({ kubeconfigPath: cluster.kubeconfigPath });
+let controller: CompiledController | undefined;
 try {
   await installCrds(client);
   await client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });
-  const child = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      fileURLToPath(import.meta.url),
-      '--child',
-      cluster.kubeconfigPath,
-      namespace,
-      String(workers),
-    ],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  await new Promise<void>((resolve) =>
-    child.stdout?.on('data', (d: Buffer) => d.toString().includes('started') && resolve()),
-  );
+  controller = await startCompiledController(cluster.kubeconfigPath, namespace);
+  const { child } = controller;
   const pid = child.pid ?? 0;
   const cpuTicks = () => {
     const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
@@ -174,6 +146,7 @@ try {
     );
   await allHealthy('app:v1');
   log('all Healthy on v1; updating all at once');
+  const metricsBefore = await controller.scrape();
   const cpuBefore = cpuTicks();
   measuring = true;
   const t0 = Date.now();
@@ -191,6 +164,7 @@ try {
   const totalMs = Date.now() - t0;
   measuring = false;
   const cpuSeconds = (cpuTicks() - cpuBefore) / 100;
+  const work = summarizeControllerWork(metricsBefore, await controller.scrape(), 'rollouts');
   clearInterval(rssTimer);
   abort.abort();
   child.kill('SIGKILL');
@@ -200,7 +174,8 @@ try {
   const result = {
     bench: 'rollouts',
     n,
-    workers,
+    reconciles: work.reconciles,
+    queueWaitMs: { p50AtMost: work.queueWaitP50AtMostS * 1000, p99AtMost: work.queueWaitP99AtMostS * 1000 },
     timeToAllHealthyMs: totalMs,
     addedLatencyMs: { p50: pct(50), p99: pct(99), samples: sorted.length },
     controllerMaxRssMiB: Math.round(maxRss / 1048576),
@@ -213,8 +188,12 @@ try {
   process.stdout.write(
     `controller: max RSS ${result.controllerMaxRssMiB} MiB, CPU ${cpuSeconds.toFixed(1)} s during the update\n`,
   );
+  process.stdout.write(
+    `controller work: ${work.reconciles} reconciles; queue wait p50 ≤ ${work.queueWaitP50AtMostS * 1000} ms, p99 ≤ ${work.queueWaitP99AtMostS * 1000} ms (histogram buckets); heap ${work.heapUsedMiB}/${work.heapTotalMiB} MiB used/total, external ${work.externalMiB} MiB at the end\n`,
+  );
   process.stdout.write(`${JSON.stringify(result)}\n`);
 } finally {
+  controller?.child.kill('SIGKILL');
   client.close();
   await cluster.stop();
 }

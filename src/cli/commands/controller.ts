@@ -1,7 +1,7 @@
 import { Manager } from '../../core/index.js';
 import { createLogger, Metrics } from '../../observability/index.js';
-import { booleanOption, type Command, ExitCode, stringOption } from '../command.js';
-import { controllerModules } from '../controller-modules.js';
+import { booleanOption, type Command, ExitCode, stringOption, UsageError } from '../command.js';
+import { type ControllerModule, controllerModules } from '../controller-modules.js';
 import { clientFromArgs } from '../kube-options.js';
 
 export const controllerCommand: Command = {
@@ -9,6 +9,10 @@ export const controllerCommand: Command = {
   summary: 'Run Slipway controllers (rollouts, analysis, sync, notifications) until SIGTERM',
   options: {
     namespace: { type: 'string', short: 'n', description: 'watch only this namespace (default: all)' },
+    controllers: {
+      type: 'string',
+      description: `comma-separated controllers to run (default: all of ${controllerModules.map((m) => m.name).join(',')})`,
+    },
     'leader-elect': { type: 'boolean', description: 'run controllers only while holding the leader Lease' },
     'leader-election-namespace': {
       type: 'string',
@@ -29,6 +33,7 @@ export const controllerCommand: Command = {
     },
   },
   async run(args) {
+    const modules = selectModules(stringOption(args, 'controllers'));
     const logger = createLogger({
       level: stringOption(args, 'log-level') ?? 'info',
       format: stringOption(args, 'log-format') === 'pretty' ? 'pretty' : 'json',
@@ -53,7 +58,7 @@ export const controllerCommand: Command = {
         void manager.stop().finally(() => process.exit(1));
       },
     });
-    for (const m of controllerModules) m.register(manager, { ...(namespace !== undefined && { namespace }) });
+    for (const m of modules) m.register(manager, { ...(namespace !== undefined && { namespace }) });
     const done = new Promise<number>((resolve) => {
       const shutdown = (signal: string) => {
         logger.info({ signal }, 'signal received');
@@ -65,7 +70,7 @@ export const controllerCommand: Command = {
     await manager.start();
     logger.info(
       {
-        controllers: controllerModules.map((m) => m.name),
+        controllers: modules.map((m) => m.name),
         namespace: namespace ?? '*',
         metricsPort: manager.probePort,
       },
@@ -74,3 +79,21 @@ export const controllerCommand: Command = {
     return done;
   },
 };
+
+/** `--controllers rollouts,analysis`: the named modules, in their registration order. */
+function selectModules(list: string | undefined): readonly ControllerModule[] {
+  if (list === undefined) return controllerModules;
+  const wanted = new Set(
+    list
+      .split(',')
+      .map((n) => n.trim())
+      .filter((n) => n !== ''),
+  );
+  const known = controllerModules.map((m) => m.name);
+  const unknown = [...wanted].filter((n) => !known.includes(n));
+  if (unknown.length > 0 || wanted.size === 0)
+    throw new UsageError(
+      `--controllers: ${unknown.length > 0 ? `unknown controller "${unknown.join('", "')}"` : 'empty list'}; choose from ${known.join(', ')}`,
+    );
+  return controllerModules.filter((m) => wanted.has(m.name));
+}
