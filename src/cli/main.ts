@@ -20,6 +20,7 @@ import { notificationsTemplateNotifyCommand } from './commands/notifications-tem
 import { notificationsTriggerRunCommand } from './commands/notifications-trigger.js';
 import { rolloutGetCommand, rolloutListCommand } from './commands/rollout-get.js';
 import { rolloutPromoteCommand } from './commands/rollout-promote.js';
+import { rolloutSetImageCommand } from './commands/rollout-set-image.js';
 import {
   rolloutAbortCommand,
   rolloutPauseCommand,
@@ -27,7 +28,7 @@ import {
   rolloutResumeCommand,
   rolloutRetryCommand,
 } from './commands/rollout-simple.js';
-import { rolloutSetImageCommand, rolloutUndoCommand } from './commands/rollout-undo.js';
+import { rolloutUndoCommand } from './commands/rollout-undo.js';
 import { versionCommand } from './commands/version.js';
 
 export const commands: readonly Command[] = [

@@ -1,22 +1,34 @@
 /**
- * User operations on a Rollout, sending exactly the patches the upstream kubectl plugin sends
+ * User operations on a Rollout, sending the requests the kubectl-argo-rollouts plugin sends
  * (argo-rollouts pkg/kubectl-argo-rollouts/cmd/{promote,abort,retry,pause,restart,undo,set}), so a
- * Rollout driven by Slipway reacts to either tool the same way.
+ * Rollout reacts to either tool the same way. Deciding what to send is pure (`promotePatches`,
+ * `planUndo`, `withImage`, ...); the `*Rollout` functions only read, send and retry.
  */
 import { SlipwayError } from '../errors/index.js';
-import { isConflict, type KubeClient, type KubeObject } from '../kube/index.js';
-import { POD_TEMPLATE_HASH_LABEL, REVISION_ANNOTATION } from './pod-template-hash.js';
-import { isControlledBy, type ReplicaSet, revisionOf } from './replica-sets.js';
+import {
+  isConflict,
+  isNotFound,
+  type KubeObject,
+  type KubeReader,
+  type KubeWriter,
+  type ObjectRef,
+} from '../kube/index.js';
+import type { ReplicaSet } from './replica-sets.js';
+import { formatLabelSelector } from './step-description.js';
 import { currentStep } from './steps.js';
 import type { Rollout } from './types.js';
+import { planUndo, type UndoPlan } from './undo.js';
+
+export { type JsonPatchOperation, planUndo, type UndoPlan } from './undo.js';
 
 export type RolloutObjectLike = Rollout & KubeObject;
 
-const GVK = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout' } as const;
+/** The reads and writes user operations need; `KubeClient` is one. */
+export type UserActionClient = Pick<KubeReader, 'get' | 'listAll'> & Pick<KubeWriter, 'patch' | 'replace'>;
 
 export class RolloutActionError extends SlipwayError {
-  constructor(message: string) {
-    super('ROLLOUT_ACTION', message);
+  constructor(message: string, options?: { readonly cause?: unknown }) {
+    super('ROLLOUT_ACTION', message, options);
   }
 }
 
@@ -25,155 +37,239 @@ export interface RolloutRef {
   readonly name: string;
 }
 
-const ref = (r: RolloutRef) => ({ ...GVK, namespace: r.namespace, name: r.name });
+const ref = (r: RolloutRef): ObjectRef => ({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', ...r });
 
-async function patchStatus(client: KubeClient, r: RolloutRef, patch: unknown): Promise<RolloutObjectLike> {
-  return client.patch<RolloutObjectLike>(ref(r), patch, { type: 'merge', subresource: 'status' });
-}
+type MergePatch = Readonly<Record<string, unknown>>;
 
-async function patchSpec(client: KubeClient, r: RolloutRef, patch: unknown): Promise<RolloutObjectLike> {
-  return client.patch<RolloutObjectLike>(ref(r), patch, { type: 'merge' });
+/**
+ * Merge patches for one operation, in the plugin's order: `status` to the status subresource, then
+ * `spec` to the Rollout itself. When the status subresource answers 404 (a CRD without one),
+ * `unified` goes to the Rollout instead of `spec`; without `unified` the 404 is the answer.
+ */
+export interface ActionPatches {
+  readonly status?: MergePatch;
+  readonly spec?: MergePatch;
+  readonly unified?: MergePatch;
 }
 
 export interface PromoteOptions {
-  /** Skip the remaining steps and go to 100% (`status.promoteFull`). */
+  /** Go to 100% at once, skipping steps, pauses and analysis (`status.promoteFull`). */
   readonly full?: boolean;
-  /** Skip the current step (`status.currentStepIndex + 1`). */
+  /** Deprecated upstream (plain promote does the same): `status.currentStepIndex + 1`. */
   readonly skipCurrentStep?: boolean;
-  /** Skip every step. */
+  /** Deprecated upstream (use `full`): `status.currentStepIndex = steps.length`. */
   readonly skipAllSteps?: boolean;
 }
 
-/** The plugin's `promote`: the status patch (if any) first, then the spec patch. */
+/** The step index after the current one, never past `steps.length`; undefined without steps. */
+function nextStepIndex(rollout: Rollout): number | undefined {
+  const { index } = currentStep(rollout);
+  if (index === undefined) return undefined;
+  return index < (rollout.spec?.strategy?.canary?.steps?.length ?? 0) ? index + 1 : index;
+}
+
+/** Throws for flag combinations the plugin refuses before reading the Rollout. */
+export function checkPromoteOptions(options: PromoteOptions): void {
+  if (options.skipCurrentStep && options.skipAllSteps)
+    throw new RolloutActionError(
+      'cannot skip the current step and all steps at once; promote without flags, or use --full',
+    );
+}
+
+/** `promote [--full]`: the patches for this Rollout as it is now. Pure. */
+export function promotePatches(rollout: Rollout, options: PromoteOptions = {}): ActionPatches {
+  checkPromoteOptions(options);
+  const strategy = rollout.spec?.strategy;
+  const status = rollout.status ?? {};
+  if (options.skipCurrentStep || options.skipAllSteps) {
+    if (strategy?.blueGreen !== undefined)
+      throw new RolloutActionError('a blue-green rollout has no steps to skip; promote without flags');
+    if ((strategy?.canary?.steps?.length ?? 0) === 0)
+      throw new RolloutActionError('the rollout has no steps to skip; promote without flags');
+  }
+  if (options.skipCurrentStep) {
+    const next = nextStepIndex(rollout);
+    if (next === undefined) return {};
+    const patch = { status: { currentStepIndex: next } };
+    return { status: patch, unified: patch };
+  }
+  if (options.skipAllSteps) {
+    const patch = { status: { currentStepIndex: strategy?.canary?.steps?.length ?? 0 } };
+    return { status: patch, unified: patch };
+  }
+  if (options.full) {
+    const isFullyPromoted = (status.currentPodHash ?? '') === (status.stableRS ?? '');
+    return isFullyPromoted ? {} : { status: { status: { promoteFull: true } } };
+  }
+  const spec = rollout.spec?.paused ? { spec: { paused: false } } : undefined;
+  const unified = { spec: { paused: false }, status: { pauseConditions: null } };
+  const paused = (status.pauseConditions ?? []).length > 0;
+  const inconclusive =
+    strategy?.canary !== undefined && status.canary?.currentStepAnalysisRunStatus?.status === 'Inconclusive';
+  if (inconclusive && paused && status.controllerPause) {
+    // Leave the inconclusive step too, or a pause step right after it would hold the rollout.
+    const next = nextStepIndex(rollout);
+    const patch =
+      next === undefined
+        ? undefined
+        : { status: { pauseConditions: null, controllerPause: false, currentStepIndex: next } };
+    return { ...(patch && { status: patch }), ...(spec && { spec }), unified };
+  }
+  if (paused) return { status: { status: { pauseConditions: null } }, ...(spec && { spec }), unified };
+  // Not paused by the controller (e.g. running a step's analysis): move to the next step.
+  const next = strategy?.canary === undefined ? undefined : nextStepIndex(rollout);
+  if (next === undefined) return { ...(spec && { spec }), unified };
+  return {
+    status: { status: { pauseConditions: null, currentStepIndex: next } },
+    ...(spec && { spec }),
+    unified: { spec: { paused: false }, status: { pauseConditions: null, currentStepIndex: next } },
+  };
+}
+
+const statusFirst = (patch: MergePatch): ActionPatches => ({ status: patch, unified: patch });
+
+/** `abort`: `status.abort = true`. */
+export const abortPatches = (): ActionPatches => statusFirst({ status: { abort: true } });
+/** `retry rollout`: `status.abort = false`. */
+export const retryPatches = (): ActionPatches => statusFirst({ status: { abort: false } });
+/** `pause`: `spec.paused = true`. */
+export const pausePatches = (): ActionPatches => ({ spec: { spec: { paused: true } } });
+/** Slipway's `resume` (upstream has none any more): undoes `pause`, nothing else. */
+export const resumePatches = (): ActionPatches => ({ spec: { spec: { paused: false } } });
+
+/** RFC 3339 in UTC with whole seconds (fractions truncated), as Go's `time.RFC3339` prints it. */
+export function restartAtTimestamp(now: number, delayMs = 0): string {
+  return new Date(Math.floor((now + delayMs) / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+}
+
+/** `restart [--in DURATION]`: `spec.restartAt`. */
+export const restartPatches = (now: number, delayMs = 0): ActionPatches => ({
+  spec: { spec: { restartAt: restartAtTimestamp(now, delayMs) } },
+});
+
+/** Sends `patches` as `ActionPatches` describes; returns the last answer (undefined if none was sent). */
+export async function sendActionPatches(
+  client: UserActionClient,
+  r: RolloutRef,
+  patches: ActionPatches,
+): Promise<RolloutObjectLike | undefined> {
+  let answer: RolloutObjectLike | undefined;
+  let spec = patches.spec;
+  if (patches.status !== undefined) {
+    try {
+      answer = await client.patch<RolloutObjectLike>(ref(r), patches.status, {
+        type: 'merge',
+        subresource: 'status',
+      });
+    } catch (err) {
+      if (!isNotFound(err) || patches.unified === undefined) throw err;
+      spec = patches.unified;
+    }
+  }
+  if (spec !== undefined) answer = await client.patch<RolloutObjectLike>(ref(r), spec, { type: 'merge' });
+  return answer;
+}
+
+/** `promote`: reads the Rollout, then sends `promotePatches`. */
 export async function promoteRollout(
-  client: KubeClient,
+  client: UserActionClient,
   r: RolloutRef,
   options: PromoteOptions = {},
 ): Promise<RolloutObjectLike> {
-  let rollout = await client.get<RolloutObjectLike>(ref(r));
-  if (options.skipCurrentStep && options.skipAllSteps)
-    throw new RolloutActionError('cannot skip the current step and all steps at once; choose one');
-  const stepCount = rollout.spec?.strategy?.canary?.steps?.length ?? 0;
-  let specPatch: unknown;
-  let statusPatch: unknown;
-  if (options.skipCurrentStep) {
-    const { index } = currentStep(rollout);
-    if (index !== undefined)
-      statusPatch = { pauseConditions: null, currentStepIndex: Math.min(index + 1, stepCount) };
-  } else if (options.skipAllSteps) {
-    statusPatch = { pauseConditions: null, currentStepIndex: stepCount };
-  } else if (options.full) {
-    if (rollout.status?.currentPodHash !== rollout.status?.stableRS) statusPatch = { promoteFull: true };
-  } else {
-    if (rollout.spec?.paused) specPatch = { spec: { paused: false } };
-    if ((rollout.status?.pauseConditions ?? []).length > 0) statusPatch = { pauseConditions: null };
-    else if (rollout.spec?.strategy?.canary !== undefined) {
-      const { index } = currentStep(rollout);
-      if (index !== undefined) statusPatch = { currentStepIndex: Math.min(index + 1, stepCount) };
-    }
-  }
-  if (statusPatch !== undefined) rollout = await patchStatus(client, r, { status: statusPatch });
-  if (specPatch !== undefined) rollout = await patchSpec(client, r, specPatch);
-  return rollout;
+  checkPromoteOptions(options);
+  const rollout = await client.get<RolloutObjectLike>(ref(r));
+  return (await sendActionPatches(client, r, promotePatches(rollout, options))) ?? rollout;
 }
 
-/** `abort`: `{"status":{"abort":true}}` on the status subresource. */
-export const abortRollout = (client: KubeClient, r: RolloutRef) =>
-  patchStatus(client, r, { status: { abort: true } });
+const sendTo = (client: UserActionClient, r: RolloutRef, patches: ActionPatches) =>
+  sendActionPatches(client, r, patches) as Promise<RolloutObjectLike>;
 
-/** `retry rollout`: `{"status":{"abort":false}}` on the status subresource. */
-export const retryRollout = (client: KubeClient, r: RolloutRef) =>
-  patchStatus(client, r, { status: { abort: false } });
-
-/** `pause`: `{"spec":{"paused":true}}`. */
-export const pauseRollout = (client: KubeClient, r: RolloutRef) =>
-  patchSpec(client, r, { spec: { paused: true } });
-
-/** Resume a manual pause: `{"spec":{"paused":false}}` (promote also clears pause conditions). */
-export const resumeRollout = (client: KubeClient, r: RolloutRef) =>
-  patchSpec(client, r, { spec: { paused: false } });
-
-/** `restart`: `{"spec":{"restartAt":"<RFC 3339>"}}`, now or after `inMs`. */
-export function restartRollout(client: KubeClient, r: RolloutRef, now: number, inMs = 0) {
-  const at = new Date(Math.floor((now + inMs) / 1000) * 1000).toISOString().replace('.000Z', 'Z');
-  return patchSpec(client, r, { spec: { restartAt: at } });
-}
+export const abortRollout = (client: UserActionClient, r: RolloutRef) => sendTo(client, r, abortPatches());
+export const retryRollout = (client: UserActionClient, r: RolloutRef) => sendTo(client, r, retryPatches());
+export const pauseRollout = (client: UserActionClient, r: RolloutRef) => sendTo(client, r, pausePatches());
+export const resumeRollout = (client: UserActionClient, r: RolloutRef) => sendTo(client, r, resumePatches());
+export const restartRollout = (client: UserActionClient, r: RolloutRef, now: number, delayMs = 0) =>
+  sendTo(client, r, restartPatches(now, delayMs));
 
 /**
- * `undo [--to-revision N]`: a JSON patch replacing spec.template with the template of that
- * revision's ReplicaSet (without the hash label); the previous revision by default.
+ * `undo`: reads the Rollout and the ReplicaSets its selector matches, then sends `planUndo`'s
+ * patch. Returns the plan that was carried out (`patch` or `skip`).
  */
 export async function undoRollout(
-  client: KubeClient,
+  client: UserActionClient,
   r: RolloutRef,
   toRevision = 0,
-): Promise<RolloutObjectLike> {
+): Promise<Exclude<UndoPlan, { kind: 'error' }>> {
   const rollout = await client.get<RolloutObjectLike>(ref(r));
+  const selector = formatLabelSelector(rollout.spec?.selector ?? {});
   const { items } = await client.listAll<ReplicaSet>(
     { apiVersion: 'apps/v1', kind: 'ReplicaSet' },
-    { namespace: r.namespace },
+    { namespace: r.namespace, ...(selector !== '<none>' && { labelSelector: selector }) },
   );
-  const owned = items
-    .filter((rs) => isControlledBy(rs, rollout.metadata.uid))
-    .sort((a, b) => revisionOf(b) - revisionOf(a));
-  const target =
-    toRevision > 0
-      ? owned.find((rs) => revisionOf(rs) === toRevision)
-      : owned.filter((rs) => revisionOf(rs) > 0)[1];
-  if (target === undefined)
-    throw new RolloutActionError(
-      toRevision > 0
-        ? `unable to find specified revision ${toRevision} in history`
-        : 'no rollout history found',
-    );
-  const template = structuredClone(target.spec?.template ?? {}) as {
-    metadata?: { labels?: Record<string, string> };
-  };
-  if (template.metadata?.labels) delete template.metadata.labels[POD_TEMPLATE_HASH_LABEL];
-  const annotations = { ...(rollout.metadata.annotations ?? {}) };
-  delete annotations[REVISION_ANNOTATION];
-  return client.patch<RolloutObjectLike>(
-    ref(r),
-    [
-      { op: 'replace', path: '/spec/template', value: template },
-      { op: 'replace', path: '/metadata/annotations', value: annotations },
-    ],
-    { type: 'json' },
-  );
+  const plan = planUndo(rollout, items, toRevision);
+  if (plan.kind === 'error') throw new RolloutActionError(plan.message);
+  if (plan.kind === 'patch') {
+    try {
+      await client.patch(plan.target, plan.patch, { type: plan.type });
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      throw new RolloutActionError(`failed restoring revision ${plan.revision}: ${message}`, { cause: err });
+    }
+  }
+  return plan;
 }
 
-interface Container {
-  name?: string;
-  image?: string;
-}
+const CONTAINER_LISTS = ['initContainers', 'containers', 'ephemeralContainers'] as const;
 
 /**
- * `set image NAME CONTAINER=IMAGE`: updates matching containers (init and ephemeral included; `*`
- * matches all) and writes the Rollout back with optimistic concurrency, retrying on conflict.
+ * `set image CONTAINER=IMAGE`: a copy of `obj` with the image of every init, regular and ephemeral
+ * container named CONTAINER (every container for `*`) replaced. Pure.
  */
+export function withImage<T extends KubeObject>(obj: T, container: string, image: string): T {
+  const copy = structuredClone(obj) as T & { spec?: { template?: { spec?: Record<string, unknown> } } };
+  const podSpec = copy.spec?.template?.spec ?? {};
+  let found = false;
+  for (const list of CONTAINER_LISTS) {
+    const containers = podSpec[list];
+    if (!Array.isArray(containers)) continue;
+    for (const c of containers as Record<string, unknown>[]) {
+      if (container !== '*' && c.name !== container) continue;
+      c.image = image;
+      found = true;
+    }
+  }
+  if (!found) throw new RolloutActionError(`unable to find container named "${container}"`);
+  return copy;
+}
+
+/** What `set image` writes: the Rollout, or the Deployment its `spec.workloadRef` names. */
+export function imageTarget(rollout: RolloutObjectLike): ObjectRef {
+  const namespace = rollout.metadata.namespace ?? '';
+  const workload = rollout.spec?.workloadRef;
+  if (workload === undefined || workload === null)
+    return ref({ namespace, name: rollout.metadata.name ?? '' });
+  if (typeof workload.name !== 'string')
+    throw new RolloutActionError('spec.workloadRef.name is not a string; fix the Rollout');
+  return { apiVersion: 'apps/v1', kind: 'Deployment', namespace, name: workload.name };
+}
+
+const SET_IMAGE_ATTEMPTS = 5;
+
+/** `set image`: read, `withImage`, replace (optimistic concurrency), up to 5 attempts on conflict. */
 export async function setRolloutImage(
-  client: KubeClient,
+  client: UserActionClient,
   r: RolloutRef,
   container: string,
   image: string,
-): Promise<RolloutObjectLike> {
-  for (let attempt = 0; ; attempt++) {
-    const rollout = structuredClone(await client.get<RolloutObjectLike>(ref(r)));
-    const podSpec = (rollout.spec?.template?.spec ?? {}) as Record<string, Container[] | undefined>;
-    let found = false;
-    for (const list of ['initContainers', 'containers', 'ephemeralContainers']) {
-      for (const c of podSpec[list] ?? []) {
-        if (container === '*' || c.name === container) {
-          c.image = image;
-          found = true;
-        }
-      }
-    }
-    if (!found) throw new RolloutActionError(`unable to find container named "${container}"`);
+): Promise<KubeObject> {
+  for (let attempt = 1; ; attempt++) {
     try {
-      return await client.replace<RolloutObjectLike>(rollout);
+      const rollout = await client.get<RolloutObjectLike>(ref(r));
+      const target = imageTarget(rollout);
+      const current = target.kind === 'Rollout' ? rollout : await client.get(target);
+      return await client.replace(withImage(current, container, image));
     } catch (err) {
-      if (!isConflict(err) || attempt >= 5) throw err;
+      if (!isConflict(err) || attempt >= SET_IMAGE_ATTEMPTS) throw err;
     }
   }
 }
