@@ -110,6 +110,11 @@ const PATCH_CONTENT_TYPE: Record<PatchType, string> = {
 export class KubeClient implements KubeReader, KubeWriter, KubeWatcher {
   readonly discovery: Discovery;
 
+  /** Where kubectl would look without -n: the kubeconfig context's namespace, else "default". */
+  get defaultNamespace(): string {
+    return this.transport.defaultNamespace;
+  }
+
   constructor(readonly transport: KubeTransport) {
     this.discovery = new Discovery(transport);
   }

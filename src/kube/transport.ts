@@ -50,6 +50,8 @@ const DEFAULT_TIMEOUT_MS = 30_000;
  */
 export class KubeTransport {
   readonly server: URL;
+  /** The current context's namespace (in-cluster: the service account's), else "default". */
+  readonly defaultNamespace: string;
   private credentials: Promise<Credentials> | undefined;
   private agent: http.Agent | undefined;
 
@@ -59,6 +61,7 @@ export class KubeTransport {
       throw new SlipwayError('KUBE_CONFIG', 'the kubeconfig has no current cluster; set current-context');
     }
     this.server = new URL(cluster.server);
+    this.defaultNamespace = kc.getContextObject(kc.getCurrentContext())?.namespace || 'default';
   }
 
   async request<T = unknown>(req: KubeRequest): Promise<T> {

@@ -4,7 +4,7 @@ import { type Command, ExitCode, stringOption } from '../command.js';
 import { clientFromArgs } from '../kube-options.js';
 import { formatTable, OUTPUT_OPTION, printIfRequested, printObject } from '../output.js';
 import { type RolloutSnapshot, renderRollout } from '../rollout-view/tree.js';
-import { NAMESPACE_OPTION, rolloutRef } from './rollout-common.js';
+import { NAMESPACE_OPTION, namespaceOf, rolloutName } from './rollout-common.js';
 
 type RolloutObject = Rollout & KubeObject;
 const GVK = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout' } as const;
@@ -28,7 +28,7 @@ export const rolloutListCommand: Command = {
       const all = args.values['all-namespaces'] === true;
       const { items } = await client.listAll<RolloutObject>(
         GVK,
-        all ? {} : { namespace: stringOption(args, 'namespace') ?? 'default' },
+        all ? {} : { namespace: namespaceOf(args, client) },
       );
       if (printIfRequested(args, items)) return ExitCode.Ok;
       const rows = [['NAMESPACE', 'NAME', 'STATUS', 'STEP', 'DESIRED', 'CURRENT', 'UP-TO-DATE', 'AVAILABLE']];
@@ -95,8 +95,9 @@ export const rolloutGetCommand: Command = {
     'no-color': { type: 'boolean', description: 'never colour (default: colour on a terminal)' },
   },
   async run(args) {
-    const ref = rolloutRef(args);
+    const name = rolloutName(args);
     const client = clientFromArgs(args);
+    const ref = { namespace: namespaceOf(args, client), name };
     try {
       const format = stringOption(args, 'output');
       if (format !== undefined) {
