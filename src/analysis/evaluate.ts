@@ -1,5 +1,5 @@
 import type { EvaluateOptions } from '../expr/index.js';
-import { compile, ExprError, ExprEvalError, typeName } from '../expr/index.js';
+import { compile, ExprError, typeName } from '../expr/index.js';
 
 /** The conditions of an AnalysisTemplate metric. */
 export interface MetricConditions {
@@ -20,10 +20,13 @@ type ConditionOutcome =
   | { readonly ok: false; readonly message: string };
 
 /**
- * Assesses one measurement the way Argo Rollouts does: the failure condition wins over the success condition;
- * with only a success condition anything else fails; with only a failure condition anything else succeeds;
- * with both and neither true the result is inconclusive; with none it succeeds. A condition that does not
- * compile, fails to evaluate or is not a bool makes the phase Error. The value is visible as `result`.
+ * Assesses one measurement the way Argo Rollouts does (utils/evaluate/evaluate.go): the failure condition
+ * wins over the success condition; with only a success condition anything else fails; with only a failure
+ * condition anything else succeeds; with both and neither true the result is inconclusive; with none it
+ * succeeds. A condition that does not compile, fails to evaluate or is not a bool makes the phase Error,
+ * with Argo's (v1.10) message: `could not evaluate successCondition "<expr>": <reason>`, where the reason
+ * is `metric result is nil or empty: no data returned from the metric provider` when the result is nil or
+ * an empty array. The value is visible as `result`.
  */
 export function evaluateMetricResult(
   metric: MetricConditions,
@@ -36,12 +39,12 @@ export function evaluateMetricResult(
   let failure = false;
   if (successCondition !== '') {
     const outcome = evaluateCondition(successCondition, result, options);
-    if (!outcome.ok) return { phase: 'Error', message: outcome.message };
+    if (!outcome.ok) return evalError('successCondition', successCondition, result, outcome.message);
     success = outcome.value;
   }
   if (failureCondition !== '') {
     const outcome = evaluateCondition(failureCondition, result, options);
-    if (!outcome.ok) return { phase: 'Error', message: outcome.message };
+    if (!outcome.ok) return evalError('failureCondition', failureCondition, result, outcome.message);
     failure = outcome.value;
   }
   if (successCondition === '' && failureCondition === '') return { phase: 'Successful' };
@@ -49,6 +52,23 @@ export function evaluateMetricResult(
   if (successCondition === '') success = !failure;
   if (failure) return { phase: 'Failed' };
   return success ? { phase: 'Successful' } : { phase: 'Inconclusive' };
+}
+
+/** Argo's `isNilOrEmpty`: nil, or an empty slice. */
+const isNilOrEmpty = (result: unknown): boolean =>
+  result === null || result === undefined || (Array.isArray(result) && result.length === 0);
+
+/** Argo's `formatEvalError`. */
+function evalError(
+  field: 'successCondition' | 'failureCondition',
+  condition: string,
+  result: unknown,
+  reason: string,
+): MetricResultAssessment {
+  const why = isNilOrEmpty(result)
+    ? 'metric result is nil or empty: no data returned from the metric provider'
+    : reason;
+  return { phase: 'Error', message: `could not evaluate ${field} "${condition}": ${why}` };
 }
 
 function evaluateCondition(condition: string, result: unknown, options: EvaluateOptions): ConditionOutcome {
@@ -59,12 +79,6 @@ function evaluateCondition(condition: string, result: unknown, options: Evaluate
     return { ok: true, value };
   } catch (err) {
     if (!(err instanceof ExprError)) throw err;
-    if (err instanceof ExprEvalError && Array.isArray(result) && result.length === 0) {
-      return {
-        ok: false,
-        message: `no data returned from the metric provider (result is empty): ${err.message}`,
-      };
-    }
     return { ok: false, message: err.message };
   }
 }

@@ -17,6 +17,8 @@ export {
 } from './controller-module.js';
 export type { MetricConditions, MetricResultAssessment, MetricResultPhase } from './evaluate.js';
 export { evaluateMetricResult } from './evaluate.js';
+export { type CollectGarbageOptions, collectGarbage, metricsOverLimit } from './garbage-collect.js';
+export { type MeasureOptions, takeMeasurements } from './measure.js';
 export {
   DEFAULT_CONSECUTIVE_ERROR_LIMIT,
   DEFAULT_MEASUREMENT_HISTORY_LIMIT,
@@ -26,12 +28,24 @@ export { dryRunMetricNames, retentionLimits, validateMetric, validateMetrics } f
 export {
   convertPromResult,
   evaluateJsonPath,
+  goJsonText,
+  type JobClient,
+  JobProvider,
+  jobsToDelete,
   type MeasureContext,
   type MetricProvider,
+  measurePromResponse,
+  measureWebResponse,
+  type PromResponseBody,
   ProviderRegistry,
+  prometheusSpecProblem,
   RESOLVED_QUERY_KEY,
+  resolveRange,
+  sequencedJobName,
+  type WebRequest,
+  webRequest,
 } from './providers/index.js';
-export { recordMeasurement, trimMeasurements } from './record-measurement.js';
+export { measurementLimit, recordMeasurement, trimMeasurements } from './record-measurement.js';
 export {
   type BuildAnalysisRunSpecOptions,
   type BuildAnalysisRunSpecResult,

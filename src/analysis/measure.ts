@@ -2,6 +2,7 @@ import { setMaxListeners } from 'node:events';
 import type { Clock } from '../core/index.js';
 import type { Logger } from '../observability/index.js';
 import { argValues, redact, substituteArgs } from './args.js';
+import { collectGarbage } from './garbage-collect.js';
 import { errorMeasurement, type ProviderRegistry, type RunRef } from './providers/index.js';
 import { recordMeasurement } from './record-measurement.js';
 import type { MetricTask } from './schedule.js';
@@ -15,6 +16,11 @@ export interface MeasureOptions {
   readonly tasks: readonly MetricTask[];
   readonly metricResults: readonly MetricResult[];
   readonly dryRunMetrics: ReadonlySet<string>;
+  /**
+   * measurementRetention limits by metric name (default: none, so every metric keeps 10). A metric over its
+   * limit after this round has its provider garbage-collect (old Jobs), as Argo does each reconcile.
+   */
+  readonly retention?: ReadonlyMap<string, number>;
   readonly terminating: boolean;
   readonly providers: ProviderRegistry;
   readonly clock: Clock;
@@ -38,8 +44,10 @@ function redactMeasurement(m: Measurement, secrets: readonly string[]): Measurem
 
 /**
  * Runs, resumes or terminates each task's measurement concurrently (Argo's `runMeasurements`) with the
- * args substituted (secrets included), then records the results. Secret values are redacted from every
- * message, value and metadata before they are stored or logged. Never throws for provider failures.
+ * args substituted (secrets included), records the results, then lets providers garbage-collect what
+ * metrics over their retention limit created (Argo's `garbageCollectMeasurements`). Secret values are
+ * redacted from every message, value and metadata before they are stored or logged. Never throws for
+ * provider failures.
  */
 export async function takeMeasurements(options: MeasureOptions): Promise<MetricResult[]> {
   // Every in-flight query listens on the controller's shared abort signal; many at once are expected.
@@ -72,6 +80,7 @@ export async function takeMeasurements(options: MeasureOptions): Promise<MetricR
           signal: options.signal,
           logger: log,
           count: previous?.count ?? 0,
+          error: previous?.error ?? 0,
         };
         try {
           if (task.incomplete === undefined) {
@@ -79,7 +88,8 @@ export async function takeMeasurements(options: MeasureOptions): Promise<MetricR
             metadata = provider.metadata(resolved.metric);
           } else if (options.terminating) {
             measurement = await provider.terminate(ctx, task.incomplete);
-            if (measurement.phase === 'Successful')
+            // Argo v1.10: a terminated measurement ends Successful or (the job provider) Inconclusive.
+            if (measurement.phase === 'Successful' || measurement.phase === 'Inconclusive')
               measurement = { ...measurement, message: 'Metric Terminated' };
           } else {
             measurement = await provider.resume(ctx, task.incomplete);
@@ -113,5 +123,14 @@ export async function takeMeasurements(options: MeasureOptions): Promise<MetricR
     if (index >= 0) results[index] = next;
     else results.push(next);
   }
+  await collectGarbage({
+    run: options.run,
+    metrics: options.tasks.map((t) => t.metric),
+    results,
+    retention: options.retention ?? new Map(),
+    providers: options.providers,
+    signal: options.signal,
+    logger: options.logger,
+  });
   return results;
 }

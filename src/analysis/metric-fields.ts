@@ -8,11 +8,14 @@ export const ERROR_RETRY_INTERVAL_MS = 10_000;
 /** Measurements kept per metric unless a measurementRetention rule says otherwise. */
 export const DEFAULT_MEASUREMENT_HISTORY_LIMIT = 10;
 
-/** Kubernetes `IntOrString.IntValue()`: a string that is not an integer counts as 0. */
+/**
+ * Kubernetes `IntOrString.IntValue()`: a string is read with Go's `strconv.Atoi` (optional sign, digits,
+ * no spaces); anything else counts as 0.
+ */
 export function intValue(value: IntOrString | undefined): number | undefined {
   if (value === undefined) return undefined;
   if (typeof value === 'number') return Math.trunc(value);
-  return /^[+-]?\d+$/.test(value.trim()) ? Number.parseInt(value.trim(), 10) : 0;
+  return /^[+-]?\d+$/.test(value) ? Number.parseInt(value, 10) : 0;
 }
 
 /** Parses a Go duration string (`30s`, `1m`) to milliseconds; the reason when invalid. */

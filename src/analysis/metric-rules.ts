@@ -67,16 +67,32 @@ function providerCount(metric: Metric): number {
   return n;
 }
 
-/** Argo's `ValidateMetric`, with the consecutiveSuccessLimit rules of Argo Rollouts 1.8. */
+/**
+ * Argo's `ValidateMetric` (utils/analysis/factory.go, Argo Rollouts ≥ 1.8), checks and messages in its
+ * order: consecutiveSuccessLimit ≥ 0; failureLimit ≥ -1 (-1 disables it); not both disabled;
+ * inconclusiveLimit ≥ 0; consecutiveErrorLimit ≥ 0; with a count, count ≥ failureLimit +
+ * consecutiveSuccessLimit (or ≥ consecutiveSuccessLimit when failureLimit is -1) and ≥ inconclusiveLimit;
+ * an interval when count > 1; parseable durations; exactly one provider.
+ */
 export function validateMetric(metric: Metric): string | undefined {
   const count = intValue(metric.count) ?? 0;
   const failureLimit = intValue(metric.failureLimit) ?? 0;
-  const inconclusiveLimit = intValue(metric.inconclusiveLimit) ?? 0;
   const successLimit = intValue(metric.consecutiveSuccessLimit) ?? 0;
+  const inconclusiveLimit = intValue(metric.inconclusiveLimit) ?? 0;
+  if (successLimit < 0) return 'consecutiveSuccessLimit must be >= 0';
+  if (failureLimit < -1) return 'failureLimit must be >= 0, or -1 to be disabled';
+  if (successLimit === 0 && failureLimit === -1)
+    return 'failureLimit and consecutiveSuccessLimit cannot both be disabled';
+  if (inconclusiveLimit < 0) return 'inconclusiveLimit must be >= 0';
+  if ((intValue(metric.consecutiveErrorLimit) ?? 0) < 0) return 'consecutiveErrorLimit must be >= 0';
   if (count > 0) {
-    if (count < failureLimit) return 'count must be >= failureLimit';
+    if (failureLimit >= 0) {
+      if (count < failureLimit + successLimit)
+        return `count (${count}) must be >= failureLimit + consecutiveSuccessLimit (${failureLimit} + ${successLimit}) if both >= 0`;
+    } else if (count < successLimit) {
+      return 'count must be >= consecutiveSuccessLimit';
+    }
     if (count < inconclusiveLimit) return 'count must be >= inconclusiveLimit';
-    if (count < successLimit) return 'count must be >= consecutiveSuccessLimit';
   }
   if (count > 1 && (metric.interval === undefined || metric.interval === ''))
     return 'interval must be specified when count > 1';
@@ -88,12 +104,6 @@ export function validateMetric(metric: Metric): string | undefined {
     const parsed = durationMs(metric.initialDelay);
     if (!parsed.ok) return `invalid startDelay string: ${parsed.message}`;
   }
-  if (failureLimit < -1) return 'failureLimit must be >= -1';
-  if (successLimit < 0) return 'consecutiveSuccessLimit must be >= 0';
-  if (failureLimit < 0 && successLimit <= 0)
-    return 'at least one of failureLimit (>= 0) or consecutiveSuccessLimit (> 0) must be applicable';
-  if (inconclusiveLimit < 0) return 'inconclusiveLimit must be >= 0';
-  if ((intValue(metric.consecutiveErrorLimit) ?? 0) < 0) return 'consecutiveErrorLimit must be >= 0';
   const providers = providerCount(metric);
   if (providers === 0) return 'no provider specified';
   if (providers > 1) return 'multiple providers specified';

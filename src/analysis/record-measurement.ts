@@ -84,14 +84,19 @@ export function recordMeasurement(input: RecordMeasurementInput): MetricResult {
   return { ...rest, ...nonZero, measurements };
 }
 
+/** How many measurements a metric keeps: its measurementRetention limit when above 0, else 10 (as Argo). */
+export function measurementLimit(name: string, retention: ReadonlyMap<string, number>): number {
+  const rule = retention.get(name);
+  return rule !== undefined && rule > 0 ? rule : DEFAULT_MEASUREMENT_HISTORY_LIMIT;
+}
+
 /** Keeps the newest `limit` measurements of each metric (default 10, or its retention rule's limit). */
 export function trimMeasurements(
   results: readonly MetricResult[],
   retention: ReadonlyMap<string, number>,
 ): MetricResult[] {
   return results.map((r) => {
-    const rule = retention.get(r.name);
-    const limit = rule !== undefined && rule > 0 ? rule : DEFAULT_MEASUREMENT_HISTORY_LIMIT;
+    const limit = measurementLimit(r.name, retention);
     const list = r.measurements ?? [];
     return list.length > limit ? { ...r, measurements: list.slice(list.length - limit) } : r;
   });

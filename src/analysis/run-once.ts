@@ -58,6 +58,7 @@ export async function evaluateOnce(
         signal,
         logger: options.logger,
         count: 0,
+        error: 0,
       });
       const query = resolved.metric.provider.prometheus?.query;
       return {

@@ -104,6 +104,7 @@ export class AnalysisRunReconciler implements Reconciler {
         tasks,
         metricResults,
         dryRunMetrics: plan.dryRun,
+        retention: plan.retention,
         terminating,
         providers: this.options.providers,
         clock,

@@ -80,7 +80,8 @@ export function generateMetricTasks(
     const last = lastMeasurement(result);
     if (last !== undefined && last.finishedAt === undefined) {
       const resumeAt = timeOf(last.resumeAt);
-      if (resumeAt !== undefined && resumeAt > now) continue;
+      // a terminating run ends in-flight measurements at once (Argo v1.10)
+      if (!terminating && resumeAt !== undefined && resumeAt > now) continue;
       tasks.push({ metric, incomplete: last });
       continue;
     }

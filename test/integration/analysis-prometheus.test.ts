@@ -136,7 +136,8 @@ describe('AnalysisRun against a real Prometheus', () => {
     const run = await runPhase(client, ns.name, 'no-data', 'Error');
     const measurement = run.status?.metricResults?.[0]?.measurements?.[0];
     assert.equal(measurement?.phase, 'Error');
-    assert.equal(measurement?.value, '[]');
+    // Argo's Run marks an evaluation error with MarkMeasurementError and keeps no value.
+    assert.equal(measurement?.value, undefined);
     assert.match(measurement?.message ?? '', /no data returned from the metric provider/);
     assert.match(
       run.status?.message ?? '',

@@ -1,23 +1,40 @@
-import type { KubeClient } from '../../kube/index.js';
 import type { Metric, MetricProviderSpec } from '../types.js';
-import { JobProvider } from './job.js';
+import { type JobClient, JobProvider } from './job.js';
 import { TokenSource } from './oauth2.js';
 import { PrometheusProvider } from './prometheus.js';
 import type { MetricProvider } from './provider.js';
 import { WebProvider } from './web.js';
 
-export { ANALYSIS_RUN_UID_LABEL, JOB_GVK, JobProvider, jobName, jobPhase } from './job.js';
-export { evaluateJsonPath } from './json-path.js';
+export { ANALYSIS_RUN_UID_LABEL, JOB_GVK, type JobClient, JobProvider, jobPhase } from './job.js';
+export { JOB_NAME_LIMIT, jobsToDelete, sequencedJobName } from './job-names.js';
+export { evaluateJsonPath, type JsonPathSegment, parseJsonPath } from './json-path.js';
 export { TokenSource } from './oauth2.js';
+export { PrometheusProvider, RESOLVED_QUERY_KEY } from './prometheus.js';
+export {
+  convertPromResult,
+  measurePromResponse,
+  type PromMeasurementFields,
+  type PromQueryData,
+  type PromResponseBody,
+  type PromValue,
+} from './prometheus-result.js';
 export {
   DEFAULT_PROMETHEUS_TIMEOUT_SECONDS,
-  PrometheusProvider,
-  RESOLVED_QUERY_KEY,
+  prometheusSpecProblem,
+  prometheusTimeoutMs,
+  type QueryRange,
   resolveRange,
-} from './prometheus.js';
-export { convertPromResult, type PromQueryData, type PromValue } from './prometheus-result.js';
+} from './prometheus-spec.js';
 export { errorMeasurement, type MeasureContext, type MetricProvider, type RunRef } from './provider.js';
 export { WebProvider } from './web.js';
+export {
+  DEFAULT_WEB_TIMEOUT_SECONDS,
+  goJsonText,
+  measureWebResponse,
+  type WebMeasurementFields,
+  type WebRequest,
+  webRequest,
+} from './web-result.js';
 
 export type ProviderKind = 'prometheus' | 'web' | 'job';
 
@@ -39,7 +56,7 @@ export class ProviderRegistry {
   private readonly job: JobProvider | undefined;
 
   /** Without a client the job provider is unavailable (the CLI's one-off evaluation). */
-  constructor(client: KubeClient | undefined, tokens: TokenSource = new TokenSource()) {
+  constructor(client: JobClient | undefined, tokens: TokenSource = new TokenSource()) {
     this.prometheus = new PrometheusProvider(tokens);
     this.job = client === undefined ? undefined : new JobProvider(client);
   }

@@ -1,6 +1,19 @@
-import { isAlreadyExists, isNotFound, type KubeClient, type KubeObject } from '../../kube/index.js';
+import {
+  isAlreadyExists,
+  isNotFound,
+  type KubeObject,
+  type KubeReader,
+  type KubeWriter,
+} from '../../kube/index.js';
 import type { Measurement, Metric } from '../types.js';
-import { errorMeasurement, type MeasureContext, type MetricProvider, reasonOf } from './provider.js';
+import { jobsToDelete, sequencedJobName } from './job-names.js';
+import {
+  errorMeasurement,
+  type MeasureContext,
+  type MetricProvider,
+  type RunRef,
+  reasonOf,
+} from './provider.js';
 
 export const JOB_GVK = { apiVersion: 'batch/v1', kind: 'Job' } as const;
 /** Label on every Job the provider creates: the owning AnalysisRun's uid. */
@@ -21,11 +34,6 @@ interface JobObject extends KubeObject {
   };
 }
 
-/** Argo's Job naming: `<run uid>.<metric>.<count + 1>`. */
-export function jobName(runUid: string, metricName: string, count: number): string {
-  return `${runUid}.${metricName}.${count + 1}`;
-}
-
 /** Successful when the Job completes, Failed when it fails, Running while neither. */
 export function jobPhase(job: JobObject): { phase: 'Successful' | 'Failed' | 'Running'; message?: string } {
   for (const c of job.status?.conditions ?? []) {
@@ -37,15 +45,29 @@ export function jobPhase(job: JobObject): { phase: 'Successful' | 'Failed' | 'Ru
   return { phase: 'Running' };
 }
 
+/** Argo's `getJobNamespacedName`: the Job a measurement refers to, from its metadata. */
+function jobRef(measurement: Measurement, run: RunRef): { namespace: string; name: string } | undefined {
+  const name = measurement.metadata?.[JOB_NAME_KEY];
+  if (name === undefined || name === '') return undefined;
+  const namespace = measurement.metadata?.[JOB_NAMESPACE_KEY];
+  return { name, namespace: namespace === undefined || namespace === '' ? run.namespace : namespace };
+}
+
+const MISSING_METADATA = 'job metadata reference missing';
+
+/** What the job provider needs of the API: Jobs by name, by label, created and deleted. */
+export type JobClient = Pick<KubeReader, 'get' | 'list'> & Pick<KubeWriter, 'create' | 'delete'>;
+
 /**
- * Runs a Kubernetes Job per measurement (Argo's job provider). The Job is owned by the AnalysisRun and
- * labelled with its uid, so Job changes wake the run up; the measurement stays Running until the Job
- * completes (Successful) or fails (Failed). Terminating deletes the Job.
+ * Runs a Kubernetes Job per measurement (Argo's metricproviders/job/job.go). The Job is owned by the
+ * AnalysisRun and labelled with its uid, so Job changes wake the run up; the measurement stays Running
+ * until the Job completes (Successful) or fails (Failed). Terminating deletes the Job (foreground) and
+ * ends the measurement Inconclusive (Argo ≥ 1.9); old Jobs are garbage-collected beyond the run's limit.
  */
 export class JobProvider implements MetricProvider {
   readonly type = 'job';
 
-  constructor(private readonly client: KubeClient) {}
+  constructor(private readonly client: JobClient) {}
 
   metadata(_metric: Metric): Record<string, string> {
     return {};
@@ -55,7 +77,7 @@ export class JobProvider implements MetricProvider {
     const spec = ctx.metric.provider.job;
     const startedAt = new Date(ctx.now).toISOString();
     if (spec?.spec === undefined) return errorMeasurement(ctx.now, 'job spec is required', ctx.clock.now());
-    const name = jobName(ctx.run.uid, ctx.metric.name, ctx.count);
+    const name = sequencedJobName(ctx.run.uid, ctx.metric.name, ctx.count + ctx.error + 1);
     const job: KubeObject = {
       apiVersion: JOB_GVK.apiVersion,
       kind: JOB_GVK.kind,
@@ -85,17 +107,14 @@ export class JobProvider implements MetricProvider {
     try {
       await this.client.create(job, { signal: ctx.signal });
     } catch (err) {
+      // Argo reuses a Job of the same name only when this run owns it (a create that raced a reconcile).
       if (!isAlreadyExists(err)) return errorMeasurement(ctx.now, reasonOf(err), ctx.clock.now());
       try {
         const existing = await this.client.get<JobObject>({ ...JOB_GVK, namespace: ctx.run.namespace, name });
         if (existing.metadata.labels?.[ANALYSIS_RUN_UID_LABEL] !== ctx.run.uid)
-          return errorMeasurement(
-            ctx.now,
-            `job ${name} exists and is not owned by this run`,
-            ctx.clock.now(),
-          );
-      } catch (getErr) {
-        return errorMeasurement(ctx.now, reasonOf(getErr), ctx.clock.now());
+          return errorMeasurement(ctx.now, reasonOf(err), ctx.clock.now());
+      } catch {
+        return errorMeasurement(ctx.now, reasonOf(err), ctx.clock.now());
       }
     }
     return {
@@ -106,38 +125,64 @@ export class JobProvider implements MetricProvider {
   }
 
   async resume(ctx: MeasureContext, measurement: Measurement): Promise<Measurement> {
-    const name = measurement.metadata?.[JOB_NAME_KEY];
-    const namespace = measurement.metadata?.[JOB_NAMESPACE_KEY] ?? ctx.run.namespace;
     const finish = (phase: Measurement['phase'], message?: string): Measurement => ({
       ...measurement,
       phase,
       finishedAt: new Date(ctx.clock.now()).toISOString(),
       ...(message !== undefined && { message }),
     });
-    if (name === undefined) return finish('Error', 'job measurement has no job-name metadata');
+    const ref = jobRef(measurement, ctx.run);
+    if (ref === undefined) return finish('Error', MISSING_METADATA);
     try {
-      const job = await this.client.get<JobObject>({ ...JOB_GVK, namespace, name }, { signal: ctx.signal });
+      const job = await this.client.get<JobObject>({ ...JOB_GVK, ...ref }, { signal: ctx.signal });
       const state = jobPhase(job);
       if (state.phase === 'Running') return measurement;
       return finish(state.phase, state.message);
     } catch (err) {
-      if (isNotFound(err)) return finish('Error', `job ${name} not found`);
+      if (isNotFound(err)) return finish('Error', `job.batch "${ref.name}" not found`);
       return finish('Error', reasonOf(err));
     }
   }
 
   async terminate(ctx: MeasureContext, measurement: Measurement): Promise<Measurement> {
-    const name = measurement.metadata?.[JOB_NAME_KEY];
-    if (name !== undefined) {
-      try {
-        await this.client.delete(
-          { ...JOB_GVK, namespace: measurement.metadata?.[JOB_NAMESPACE_KEY] ?? ctx.run.namespace, name },
-          { propagationPolicy: 'Background' },
-        );
-      } catch (err) {
-        if (!isNotFound(err)) ctx.logger.warn({ err, job: name }, 'cannot delete analysis job');
-      }
+    const finish = (phase: Measurement['phase'], message?: string): Measurement => ({
+      ...measurement,
+      phase,
+      finishedAt: new Date(ctx.clock.now()).toISOString(),
+      ...(message !== undefined && { message }),
+    });
+    const ref = jobRef(measurement, ctx.run);
+    if (ref === undefined) return finish('Error', MISSING_METADATA);
+    try {
+      await this.deleteJob(ref, ctx.signal);
+    } catch (err) {
+      return finish('Error', reasonOf(err));
     }
-    return { ...measurement, phase: 'Successful', finishedAt: new Date(ctx.clock.now()).toISOString() };
+    ctx.logger.info({ job: ref.name }, 'analysis job terminated');
+    return finish('Inconclusive');
+  }
+
+  /**
+   * Argo's `GarbageCollect`: lists every Job labelled with the run's uid (all of the run's metrics),
+   * oldest first, and deletes all but the newest `limit`. Throws on the first failed delete.
+   */
+  async garbageCollect(run: RunRef, limit: number, signal: AbortSignal): Promise<readonly string[]> {
+    const { items } = await this.client.list<JobObject>(JOB_GVK, {
+      namespace: run.namespace,
+      labelSelector: `${ANALYSIS_RUN_UID_LABEL}=${run.uid}`,
+      signal,
+    });
+    const doomed = jobsToDelete(items, limit);
+    for (const job of doomed) await this.deleteJob({ namespace: run.namespace, name: job }, signal);
+    return doomed;
+  }
+
+  /** Foreground deletion (the Job's pods go first); a Job already gone is fine. */
+  private async deleteJob(ref: { namespace: string; name: string }, signal: AbortSignal): Promise<void> {
+    try {
+      await this.client.delete({ ...JOB_GVK, ...ref }, { propagationPolicy: 'Foreground', signal });
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+    }
   }
 }

@@ -1,9 +1,19 @@
+import type { EvaluateOptions } from '../../expr/index.js';
+import { evaluateMetricResult, type MetricConditions } from '../evaluate.js';
+import type { Measurement } from '../types.js';
 import { formatGoFloat, parsePromFloat } from './go-float.js';
 
 /** The `data` object of a Prometheus query API response, as JSON. */
 export interface PromQueryData {
   readonly resultType?: string;
   readonly result?: unknown;
+}
+
+/** A Prometheus query API response body, as JSON. */
+export interface PromResponseBody {
+  readonly status?: string;
+  readonly data?: PromQueryData;
+  readonly warnings?: readonly string[];
 }
 
 export type PromValue =
@@ -54,4 +64,31 @@ export function convertPromResult(data: PromQueryData): PromValue {
     default:
       return { ok: false, message: 'Prometheus metric type not supported' };
   }
+}
+
+/** What a query response makes of a measurement; the provider adds startedAt and finishedAt. */
+export type PromMeasurementFields = Pick<Measurement, 'phase' | 'value' | 'message' | 'metadata'>;
+
+/**
+ * Argo's `processResponse` and the end of its `Run`: the converted value is assessed with the metric's
+ * conditions; an unsupported result type or a condition error is an Error measurement without a value;
+ * otherwise the value text is kept, and the response's warnings go to the measurement's metadata as
+ * `warnings: "w1", "w2"`.
+ */
+export function measurePromResponse(
+  metric: MetricConditions,
+  body: PromResponseBody | undefined,
+  options: EvaluateOptions = {},
+): PromMeasurementFields {
+  if (body?.data === undefined) return { phase: 'Error', message: 'prometheus returned no data object' };
+  const converted = convertPromResult(body.data);
+  if (!converted.ok) return { phase: 'Error', message: converted.message };
+  const assessment = evaluateMetricResult(metric, converted.value, options);
+  if (assessment.phase === 'Error') return { phase: 'Error', message: assessment.message ?? '' };
+  const warnings = (body.warnings ?? []).map((w) => `"${w}"`).join(', ');
+  return {
+    phase: assessment.phase,
+    value: converted.text,
+    ...(warnings !== '' && { metadata: { warnings } }),
+  };
 }

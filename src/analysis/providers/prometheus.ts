@@ -1,47 +1,15 @@
 import { Agent as HttpsAgent } from 'node:https';
 import { type PrometheusConnectionOptions, PrometheusDriver } from 'prometheus-query';
-import { compile, ExprTime } from '../../expr/index.js';
-import { evaluateMetricResult } from '../evaluate.js';
-import { durationMs } from '../metric-fields.js';
-import type { Measurement, Metric, PrometheusMetricSpec } from '../types.js';
+import type { Measurement, Metric } from '../types.js';
 import type { TokenSource } from './oauth2.js';
-import { convertPromResult, type PromQueryData } from './prometheus-result.js';
+import { measurePromResponse, type PromResponseBody } from './prometheus-result.js';
+import { prometheusSpecProblem, prometheusTimeoutMs, resolveRange } from './prometheus-spec.js';
 import { errorMeasurement, type MeasureContext, type MetricProvider } from './provider.js';
 
-/** Argo's default Prometheus query timeout, in seconds. */
-export const DEFAULT_PROMETHEUS_TIMEOUT_SECONDS = 30;
-/** The metadata key Argo stores the resolved query under. */
+/** The metadata key Argo stores the resolved query under (on the metric result). */
 export const RESOLVED_QUERY_KEY = 'ResolvedPrometheusQuery';
 
 const insecureAgent = new HttpsAgent({ rejectUnauthorized: false, keepAlive: true });
-
-type Range = { start: Date; end: Date; stepSeconds: number };
-
-/** Evaluates `rangeQuery.start`/`end` (expr time expressions like `now() - duration("5m")`) and `step`. */
-export function resolveRange(
-  spec: NonNullable<PrometheusMetricSpec['rangeQuery']>,
-  now: number,
-): { ok: true; range: Range } | { ok: false; message: string } {
-  const at = (source: string | undefined, field: string): Date | string => {
-    if (source === undefined || source === '') return `rangeQuery.${field} is required`;
-    try {
-      const value = compile(source).evaluate({}, { now: new Date(now) });
-      if (value instanceof ExprTime) return value.toDate();
-      if (value instanceof Date) return value;
-      return `rangeQuery.${field} must evaluate to a time`;
-    } catch (err) {
-      return `rangeQuery.${field}: ${err instanceof Error ? err.message : String(err)}`;
-    }
-  };
-  const start = at(spec.start, 'start');
-  if (typeof start === 'string') return { ok: false, message: start };
-  const end = at(spec.end, 'end');
-  if (typeof end === 'string') return { ok: false, message: end };
-  const step = durationMs(spec.step ?? '');
-  if (!step.ok || step.ms <= 0)
-    return { ok: false, message: `rangeQuery.step: invalid duration "${spec.step ?? ''}"` };
-  return { ok: true, range: { start, end, stepSeconds: step.ms / 1000 } };
-}
 
 /** One line from whatever prometheus-query threw; never the request config (it holds credentials). */
 function queryFailure(err: unknown): string {
@@ -60,9 +28,9 @@ function queryFailure(err: unknown): string {
 
 /**
  * Queries Prometheus through `prometheus-query` (an instant query, or a range query with `rangeQuery`)
- * and assesses the value with the metric's conditions. The driver is configured not to retry, to time out
- * after `timeout` seconds (default 30), to use our abort signal, and its errors are reduced to a reason
- * string so credentials in the request config never reach a message or a log.
+ * and turns the response into a measurement with `measurePromResponse`. The driver is configured not to
+ * retry, to time out after `timeout` seconds (default 30), to use our abort signal, and its errors are
+ * reduced to a reason string so credentials in the request config never reach a message or a log.
  */
 export class PrometheusProvider implements MetricProvider {
   readonly type = 'prometheus';
@@ -78,11 +46,11 @@ export class PrometheusProvider implements MetricProvider {
     const spec = ctx.metric.provider.prometheus ?? {};
     const startedAt = ctx.now;
     const fail = (message: string): Measurement => errorMeasurement(startedAt, message, ctx.clock.now());
-    if (spec.address === undefined || spec.address === '') return fail('prometheus address is required');
+    const problem = prometheusSpecProblem(spec);
+    if (problem !== undefined) return fail(problem);
+    const address = spec.address ?? '';
     const query = spec.query ?? '';
-    const timeoutMs =
-      (spec.timeout !== undefined && spec.timeout > 0 ? spec.timeout : DEFAULT_PROMETHEUS_TIMEOUT_SECONDS) *
-      1000;
+    const timeoutMs = prometheusTimeoutMs(spec);
     const headers: Record<string, string> = {};
     for (const h of spec.headers ?? []) headers[h.key] = h.value;
     const oauth = spec.authentication?.oauth2;
@@ -102,7 +70,7 @@ export class PrometheusProvider implements MetricProvider {
     }
     const basic = spec.authentication?.basicAuth;
     const options: PrometheusConnectionOptions = {
-      endpoint: spec.address,
+      endpoint: address,
       headers,
       timeout: timeoutMs,
       ...(basic?.username !== undefined && {
@@ -117,11 +85,10 @@ export class PrometheusProvider implements MetricProvider {
         },
       },
     };
-    let raw: PromQueryData | undefined;
+    let body: PromResponseBody | undefined;
     options.responseInterceptor = {
       onFulfilled: (response) => {
-        const body = response.data as { data?: PromQueryData } | undefined;
-        raw = body?.data;
+        body = response.data as PromResponseBody | undefined;
         return response;
       },
     };
@@ -137,17 +104,10 @@ export class PrometheusProvider implements MetricProvider {
     } catch (err) {
       return fail(queryFailure(err));
     }
-    if (raw === undefined) return fail('prometheus returned no data object');
-    const converted = convertPromResult(raw);
-    if (!converted.ok) return fail(converted.message);
-    const assessment = evaluateMetricResult(ctx.metric, converted.value, { now: new Date(startedAt) });
     return {
-      phase: assessment.phase,
-      value: converted.text,
+      ...measurePromResponse(ctx.metric, body, { now: new Date(startedAt) }),
       startedAt: new Date(startedAt).toISOString(),
       finishedAt: new Date(ctx.clock.now()).toISOString(),
-      ...(assessment.message !== undefined && { message: assessment.message }),
-      metadata: { [RESOLVED_QUERY_KEY]: query },
     };
   }
 

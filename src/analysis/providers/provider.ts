@@ -19,8 +19,10 @@ export interface MeasureContext {
   readonly clock: Clock;
   readonly signal: AbortSignal;
   readonly logger: Logger;
-  /** Measurements already counted for this metric (the job provider names its Jobs with it). */
+  /** Measurements already counted for this metric (Successful, Failed, Inconclusive). */
   readonly count: number;
+  /** Measurements of this metric that ended in Error (the job provider numbers its Jobs by count + error). */
+  readonly error: number;
 }
 
 /**
@@ -35,6 +37,11 @@ export interface MetricProvider {
   terminate(ctx: MeasureContext, measurement: Measurement): Promise<Measurement>;
   /** Metadata kept on the metric result (e.g. the resolved query). */
   metadata(metric: Metric): Record<string, string>;
+  /**
+   * Argo's `GarbageCollect`: called when a metric holds more than `limit` measurements; deletes what the
+   * provider created for measurements beyond it and returns the names deleted. Only the job provider has it.
+   */
+  garbageCollect?(run: RunRef, limit: number, signal: AbortSignal): Promise<readonly string[]>;
 }
 
 /** A measurement that failed before or while querying. */
