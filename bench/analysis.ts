@@ -92,6 +92,13 @@ try {
     `scheduling lag (start − due): p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, max ${max.toFixed(1)} ms`,
   );
   console.log(`process CPU (controller, in-process): ${cpuPercent.toFixed(0)}% of one core`);
+  const counted = async (name: string) =>
+    ((await manager.metrics.registry.getSingleMetric(name)?.get())?.values ?? [])
+      .map((v) => `${Object.values(v.labels).join('/')}=${v.value}`)
+      .join(', ');
+  console.log(
+    `reconciles: ${await counted('slipway_reconcile_total')}; errors: ${(await counted('slipway_reconcile_errors_total')) || 'none'}`,
+  );
   console.log(
     JSON.stringify({
       bench: 'analysis',

@@ -1,9 +1,10 @@
-import type {
-  EventRecorder,
-  ReconcileContext,
-  ReconcileRequest,
-  ReconcileResult,
-  Reconciler,
+import {
+  type EventRecorder,
+  type ReconcileContext,
+  type ReconcileRequest,
+  type ReconcileResult,
+  type Reconciler,
+  WrittenObjects,
 } from '../core/index.js';
 import type { KubeClient, KubeObject, ObjectStore } from '../kube/index.js';
 import { resolveMetricsWithoutSecrets } from './args.js';
@@ -70,10 +71,13 @@ const isWarning = (phase: AnalysisPhase): boolean => phase === 'Failed' || phase
  * is woken by its requeue, a spec change (terminate) or a Job event.
  */
 export class AnalysisRunReconciler implements Reconciler {
+  /** Our own status writes, until the cache has them (a late watch event must not re-measure). */
+  private readonly written = new WrittenObjects();
+
   constructor(private readonly options: AnalysisRunReconcilerOptions) {}
 
   async reconcile(ctx: ReconcileContext, request: ReconcileRequest): Promise<ReconcileResult | undefined> {
-    const run = this.options.store.get(request.key);
+    const run = this.written.fresher('AnalysisRun', this.options.store.get(request.key));
     if (run === undefined || run.metadata.deletionTimestamp !== undefined) return undefined;
     const status = run.status ?? {};
     if (isCompletedPhase(status.phase)) return undefined;
@@ -122,10 +126,7 @@ export class AnalysisRunReconciler implements Reconciler {
     });
     const next = this.nextStatus(status, assessment, plan.retention, now);
     if (stableJson(next) !== stableJson(status)) {
-      await this.options.client.replace(
-        { ...run, status: next },
-        { subresource: 'status', signal: ctx.signal },
-      );
+      await this.writeStatus(run, next, ctx);
       this.recordEvents(run, status, next, assessment, ctx);
     }
     if (isCompletedPhase(next.phase)) return undefined;
@@ -186,6 +187,18 @@ export class AnalysisRunReconciler implements Reconciler {
     }
   }
 
+  private async writeStatus(
+    run: AnalysisRunObject,
+    status: AnalysisRunStatus,
+    ctx: ReconcileContext,
+  ): Promise<void> {
+    const written = await this.options.client.replace<AnalysisRunObject>(
+      { ...run, status },
+      { subresource: 'status', signal: ctx.signal },
+    );
+    this.written.remember(written);
+  }
+
   private async finishWithError(
     ctx: ReconcileContext,
     run: AnalysisRunObject,
@@ -198,7 +211,7 @@ export class AnalysisRunReconciler implements Reconciler {
       phase: 'Error',
       message,
     };
-    await this.options.client.replace({ ...run, status }, { subresource: 'status', signal: ctx.signal });
+    await this.writeStatus(run, status, ctx);
     this.options.events.record(run, 'Warning', 'AnalysisRunError', 'Analysis Completed. Result: Error');
   }
 }

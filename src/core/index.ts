@@ -35,3 +35,4 @@ export {
 export { TerminalError } from './terminal-error.js';
 export { type ChangeFilter, enqueueMapped, enqueueOwner, enqueueSelf } from './watches.js';
 export { WorkQueue, type WorkQueueOptions } from './work-queue.js';
+export { WrittenObjects, type WrittenObjectsOptions } from './written-objects.js';
