@@ -2,10 +2,10 @@
  * The `rollouts` controller module: shared informers for Rollouts and what they own or point at,
  * watch mappings (a ReplicaSet, AnalysisRun or Pod change enqueues its Rollout) and the reconciler.
  */
-import { enqueueMapped, enqueueOwner, enqueueSelf, type Manager } from '../core/index.js';
+import { enqueueMapped, enqueueOwner, enqueueSelf, type Manager, WrittenObjects } from '../core/index.js';
 import { Index, type KubeObject } from '../kube/index.js';
 import type { AnalysisRun } from './analysis-runs.js';
-import { RolloutExecutor, WrittenObjects } from './executor.js';
+import { RolloutExecutor } from './executor.js';
 import { POD_TEMPLATE_HASH_LABEL } from './pod-template-hash.js';
 import { type RolloutInformers, type RolloutObject, RolloutReconciler } from './reconciler.js';
 import type { ReplicaSet } from './replica-sets.js';

@@ -29,6 +29,7 @@ import {
   replicaSetsToPrune,
   sumOf,
 } from './replica-sets.js';
+import { isRollbackWithinWindow } from './rollback-window.js';
 import { calculateConditions, progressDeadlineAt } from './rollout-conditions.js';
 import { isAtDesiredReplicas, planScaling, type ScaleIntent } from './scaling.js';
 import { formatLabelSelector, stepDescription } from './step-description.js';
@@ -180,6 +181,8 @@ export function decide(o: RolloutObservation): RolloutDecision {
   } else {
     if (prev.promoteFull === true && o.currentPodHash !== prev.stableRS)
       events.push({ type: 'PROMOTE_FULL' });
+    if (isRollbackWithinWindow(spec.rollbackWindow, sets.newRS, sets.stableRS, o.replicaSets))
+      events.push({ type: 'ROLLBACK_WITHIN_WINDOW' });
     if (prev.abort === true && prev.abortedAt === undefined) events.push({ type: 'ABORT' });
     if (prev.abort !== true && prev.abortedAt !== undefined) events.push({ type: 'RETRY' });
     if (prev.controllerPause === true && (prev.pauseConditions ?? []).length === 0)
@@ -204,9 +207,12 @@ export function decide(o: RolloutObservation): RolloutDecision {
     stepRunNow !== undefined && result.stepIndex === prevIndex && !result.abort
       ? statusRef(stepRunNow)
       : undefined;
+  // no analysis while aborted, fully promoting or rolling back within the window (Argo cancels it)
   const backgroundActive =
     canary.analysis?.templates !== undefined &&
     !result.abort &&
+    !result.promoteFull &&
+    result.rollbackWithinWindow !== true &&
     result.currentPodHash !== result.stableRS &&
     result.stepIndex >= (canary.analysis.startingStep ?? 0);
   const backgroundRef =
@@ -219,6 +225,8 @@ export function decide(o: RolloutObservation): RolloutDecision {
     observedGeneration: String(rollout.metadata?.generation ?? 0),
     currentPodHash: o.currentPodHash,
     currentStepHash: stepHash,
+    // a new template or new steps cancel a pending restart: the update replaces the pods anyway
+    ...(specChanged && spec.restartAt !== undefined && { restartedAt: spec.restartAt }),
     ...(stepIndex !== undefined ? { currentStepIndex: stepIndex } : {}),
     pauseConditions: result.pauseConditions.length > 0 ? result.pauseConditions : undefined,
     controllerPause: result.controllerPause || undefined,

@@ -4,68 +4,24 @@
  * that are already gone. Objects written here are remembered so the next reconcile does not act on a
  * cache that has not caught up with our own writes.
  */
-import type { EventRecorder, EventSubject } from '../core/index.js';
-import {
-  isAlreadyExists,
-  isNotFound,
-  type KubeClient,
-  type KubeObject,
-  stripManagedFields,
-} from '../kube/index.js';
+import type { EventRecorder, EventSubject, WrittenObjects } from '../core/index.js';
+import { isAlreadyExists, isNotFound, type KubeClient, type KubeObject } from '../kube/index.js';
 import type { Logger } from '../observability/index.js';
 import type { AnalysisRun } from './analysis-runs.js';
 import { formatMessage } from './conditions.js';
 import type { EventIntent } from './machine.js';
+import { POD_TEMPLATE_HASH_LABEL } from './pod-template-hash.js';
 import { type ReplicaSet, revisionOf } from './replica-sets.js';
 import type { ScaleIntent } from './scaling.js';
+import { MANAGED_BY_ANNOTATION, type ServiceSwitch } from './services.js';
 import type { Rollout } from './types.js';
 
+export { MANAGED_BY_ANNOTATION } from './services.js';
+
 export const FIELD_MANAGER = 'slipway-rollouts';
-export const MANAGED_BY_ANNOTATION = 'argo-rollouts.argoproj.io/managed-by-rollouts';
 
 const RS = { apiVersion: 'apps/v1', kind: 'ReplicaSet' } as const;
 const AR = { apiVersion: 'argoproj.io/v1alpha1', kind: 'AnalysisRun' } as const;
-
-/** The newest copy of each object this process wrote, by kind/namespace/name. */
-export class WrittenObjects {
-  private readonly objects = new Map<string, KubeObject>();
-
-  private static key(kind: string, namespace: string, name: string): string {
-    return `${kind}/${namespace}/${name}`;
-  }
-
-  remember(obj: KubeObject): void {
-    this.objects.set(
-      WrittenObjects.key(obj.kind ?? '', obj.metadata.namespace ?? '', obj.metadata.name ?? ''),
-      stripManagedFields(obj),
-    );
-  }
-
-  forget(kind: string, namespace: string, name: string): void {
-    this.objects.delete(WrittenObjects.key(kind, namespace, name));
-  }
-
-  /** Whichever of the cached object and our last write is newer (by resourceVersion). */
-  fresher<T extends KubeObject>(kind: string, cached: T | undefined): T | undefined {
-    if (cached === undefined) return undefined;
-    const key = WrittenObjects.key(kind, cached.metadata.namespace ?? '', cached.metadata.name ?? '');
-    const written = this.objects.get(key) as T | undefined;
-    if (written === undefined) return cached;
-    if (written.metadata.uid !== cached.metadata.uid || rv(cached) >= rv(written)) {
-      this.objects.delete(key);
-      return cached;
-    }
-    return written;
-  }
-}
-
-const rv = (obj: KubeObject): bigint => {
-  try {
-    return BigInt(obj.metadata.resourceVersion ?? '0');
-  } catch {
-    return 0n;
-  }
-};
 
 export interface ExecutorOptions {
   readonly client: KubeClient;
@@ -166,7 +122,9 @@ export class RolloutExecutor {
   /** Creates an AnalysisRun; an existing one with that name is returned as is. */
   async createAnalysisRun(run: AnalysisRun): Promise<AnalysisRun> {
     try {
-      return await this.options.client.create<AnalysisRun>(run, { fieldManager: FIELD_MANAGER });
+      const created = await this.options.client.create<AnalysisRun>(run, { fieldManager: FIELD_MANAGER });
+      this.options.logger.info({ analysisRun: run.metadata.name }, 'analysis run created');
+      return created;
     } catch (err) {
       if (!isAlreadyExists(err)) throw err;
       return this.options.client.get<AnalysisRun>({
@@ -179,6 +137,7 @@ export class RolloutExecutor {
 
   async terminateAnalysisRuns(runs: readonly AnalysisRun[]): Promise<void> {
     for (const run of runs) {
+      this.options.logger.info({ analysisRun: run.metadata.name }, 'terminating analysis run');
       await this.options.client
         .patch(
           { ...AR, namespace: run.metadata.namespace ?? '', name: run.metadata.name ?? '' },
@@ -193,6 +152,7 @@ export class RolloutExecutor {
 
   async deleteAnalysisRuns(runs: readonly AnalysisRun[]): Promise<void> {
     for (const run of runs) {
+      this.options.logger.info({ analysisRun: run.metadata.name }, 'deleting old analysis run');
       await this.options.client
         .delete({ ...AR, namespace: run.metadata.namespace ?? '', name: run.metadata.name ?? '' })
         .catch((err: unknown) => {
@@ -202,19 +162,21 @@ export class RolloutExecutor {
   }
 
   /** Points a Service's selector at a pod-template hash (canaryService / stableService). */
-  async pointService(service: KubeObject, rolloutName: string, podHash: string): Promise<void> {
+  async switchService(rollout: Rollout, change: ServiceSwitch): Promise<void> {
+    const { service, from, to } = change;
+    const name = service.metadata.name ?? '';
     await this.options.client.patch(
+      { apiVersion: 'v1', kind: 'Service', namespace: service.metadata.namespace ?? '', name },
       {
-        apiVersion: 'v1',
-        kind: 'Service',
-        namespace: service.metadata.namespace ?? '',
-        name: service.metadata.name ?? '',
-      },
-      {
-        metadata: { annotations: { [MANAGED_BY_ANNOTATION]: rolloutName } },
-        spec: { selector: { 'rollouts-pod-template-hash': podHash } },
+        metadata: { annotations: { [MANAGED_BY_ANNOTATION]: rollout.metadata?.name ?? '' } },
+        spec: { selector: { [POD_TEMPLATE_HASH_LABEL]: to } },
       },
       { type: 'merge', fieldManager: FIELD_MANAGER },
+    );
+    this.options.events.normal(
+      subjectOf(rollout),
+      'SwitchService',
+      `Switched selector for service '${name}' from '${from}' to '${to}'`,
     );
   }
 
@@ -242,6 +204,16 @@ export class RolloutExecutor {
     );
     if (obj.kind === 'ReplicaSet') this.options.written.remember(out);
     return out;
+  }
+
+  /** The pods of these ReplicaSets as the API server has them now, status included (restarts). */
+  async listPods(namespace: string, sets: readonly ReplicaSet[]): Promise<KubeObject[]> {
+    const owners = new Set(sets.map((rs) => rs.metadata.uid));
+    const { items } = await this.options.client.listAll(
+      { apiVersion: 'v1', kind: 'Pod' },
+      { namespace, labelSelector: POD_TEMPLATE_HASH_LABEL },
+    );
+    return items.filter((pod) => (pod.metadata.ownerReferences ?? []).some((r) => owners.has(r.uid)));
   }
 
   /** Evicts a pod through the policy/v1 Eviction subresource, which honours PodDisruptionBudgets. */

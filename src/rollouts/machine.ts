@@ -41,6 +41,8 @@ export interface RolloutContext {
   /** Why the controller aborted (analysis, progress deadline); empty for a user abort. */
   readonly abortMessage?: string;
   readonly promoteFull: boolean;
+  /** Going back to a ReplicaSet within spec.rollbackWindow: skip the steps (ROLLBACK_WITHIN_WINDOW). */
+  readonly rollbackWithinWindow?: boolean;
   readonly stableRS?: string;
   readonly currentPodHash: string;
   /** The ReplicaSet named by stableRS exists. */
@@ -72,6 +74,7 @@ export type RolloutEvent =
   | { readonly type: 'ANALYSIS'; readonly kind: 'step' | 'background'; readonly run: ObservedRun }
   | { readonly type: 'PROMOTE' }
   | { readonly type: 'PROMOTE_FULL' }
+  | { readonly type: 'ROLLBACK_WITHIN_WINDOW' }
   | { readonly type: 'ABORT' }
   | { readonly type: 'RETRY' }
   | { readonly type: 'PROGRESS_DEADLINE_EXCEEDED' };
@@ -199,20 +202,30 @@ export const rolloutMachine = setup({
     }),
     observePromote: assign({ userPromoted: true }),
     observeDeadline: assign({ progressDeadlineExceeded: true }),
-    resetForNewRevision: assign(({ event: e, context: c }) => ({
-      stepIndex: e.type === 'SPEC_CHANGED' && e.rollbackToStable ? c.steps.length : 0,
-      pauseConditions: [],
-      controllerPause: false,
-      abort: false,
-      abortedAt: undefined,
-      abortMessage: undefined,
-      promoteFull: false,
-      readyWeight: undefined,
-      stepRun: undefined,
-      backgroundRun: undefined,
-      userPromoted: false,
-      progressDeadlineExceeded: false,
-    })),
+    observeRollbackWindow: assign({ rollbackWithinWindow: true }),
+    resetForNewRevision: assign(({ event: e, context: c }) => {
+      const rollbackToStable = e.type === 'SPEC_CHANGED' && e.rollbackToStable;
+      return {
+        stepIndex: rollbackToStable ? c.steps.length : 0,
+        pauseConditions: [],
+        controllerPause: false,
+        abort: false,
+        abortedAt: undefined,
+        abortMessage: undefined,
+        promoteFull: false,
+        rollbackWithinWindow: false,
+        readyWeight: undefined,
+        stepRun: undefined,
+        backgroundRun: undefined,
+        userPromoted: false,
+        progressDeadlineExceeded: false,
+        // back to the stable ReplicaSet: every step is skipped at once
+        intents:
+          rollbackToStable && c.steps.length > 0
+            ? pushEvent(c, event('Normal', 'SkipSteps', 'Rollback to stable'))
+            : c.intents,
+      };
+    }),
     recordAbort: assign(({ context: c }) => ({
       abortedAt: toKubeTime(c.now),
       pauseConditions: [],
@@ -250,7 +263,9 @@ export const rolloutMachine = setup({
         ? 'Initial deploy'
         : c.promoteFull
           ? 'Full promotion requested'
-          : `Completed all ${c.steps.length} canary steps`;
+          : c.rollbackWithinWindow
+            ? 'Rollback within window'
+            : `Completed all ${c.steps.length} canary steps`;
       return {
         stableRS: c.currentPodHash,
         hasStableRS: true,
@@ -325,6 +340,11 @@ export const rolloutMachine = setup({
     PROGRESS_DEADLINE_EXCEEDED: { actions: 'observeDeadline' },
     SPEC_CHANGED: { target: '.progressing', actions: 'resetForNewRevision' },
     PROMOTE_FULL: { target: '.progressing', actions: 'applyPromoteFull' },
+    // like a full promotion: no steps, pauses or abort (Argo clears them the same way)
+    ROLLBACK_WITHIN_WINDOW: {
+      target: '.progressing',
+      actions: ['applyPromoteFull', 'observeRollbackWindow'],
+    },
     ABORT: { guard: 'isNewlyAborted', target: '.aborted', actions: 'recordAbort' },
     RETRY: { guard: 'wasAborted', target: '.progressing', actions: 'clearAbort' },
   },

@@ -4,13 +4,19 @@
  * written before scaling so that a crash between the two never moves a Rollout back a step.
  */
 import type { AnalysisTemplateLike, TemplateLookup } from '../analysis/index.js';
-import type { ReconcileContext, ReconcileRequest, ReconcileResult, Reconciler } from '../core/index.js';
+import type {
+  ReconcileContext,
+  ReconcileRequest,
+  ReconcileResult,
+  Reconciler,
+  WrittenObjects,
+} from '../core/index.js';
 import { Index, type KubeObject, type Reflector } from '../kube/index.js';
-import { type AnalysisRun, buildAnalysisRun, nextRunName } from './analysis-runs.js';
+import { type AnalysisRun, buildAnalysisRun, findCurrentRun, nextRunName } from './analysis-runs.js';
 import { invalidSpecCondition, RolloutConditionType } from './conditions.js';
 import { decide, type RolloutDecision } from './decide.js';
 import { planEphemeralMetadata } from './ephemeral-metadata.js';
-import type { RolloutExecutor, WrittenObjects } from './executor.js';
+import type { RolloutExecutor } from './executor.js';
 import { calculateRolloutPhase } from './phase.js';
 import {
   canonicalJson,
@@ -25,11 +31,15 @@ import {
   podHashOf,
   type ReplicaSet,
   revisionOf,
+  specReplicas,
+  sumOf,
 } from './replica-sets.js';
 import { resolveMaxUnavailable } from './replicas.js';
-import { planRestart } from './restart.js';
+import { isRestartDue, planRestart } from './restart.js';
+import { planServiceSwitches } from './services.js';
 import { formatLabelSelector } from './step-description.js';
 import type { Rollout, RolloutStatus } from './types.js';
+import { UnrecordedRuns } from './unrecorded-runs.js';
 import { formatValidationError, validateRollout } from './validation.js';
 
 export type RolloutObject = Rollout & KubeObject;
@@ -64,6 +74,8 @@ function unsupportedFeature(rollout: Rollout): string | undefined {
 }
 
 export class RolloutReconciler implements Reconciler {
+  private readonly unrecorded = new UnrecordedRuns();
+
   constructor(private readonly options: RolloutReconcilerOptions) {}
 
   async reconcile(ctx: ReconcileContext, request: ReconcileRequest): Promise<ReconcileResult | undefined> {
@@ -99,7 +111,8 @@ export class RolloutReconciler implements Reconciler {
     const runs = informers.analysisRuns.store.byIndex(Index.Owner, uid ?? '');
 
     const decision = decide({
-      rollout,
+      // runs created last time but not yet named in status count as named (see UnrecordedRuns)
+      rollout: this.unrecorded.fill(rollout),
       replicaSets: all,
       newRS,
       newRSCreated: created,
@@ -116,7 +129,7 @@ export class RolloutReconciler implements Reconciler {
       },
       'rollout decided',
     );
-    const restart = this.planRestart(rollout, all, now);
+    const restart = await this.planRestart(rollout, decision.status.restartedAt, all, now);
     const status: RolloutStatus = restart.done
       ? { ...decision.status, restartedAt: rollout.spec?.restartAt }
       : decision.status;
@@ -204,6 +217,7 @@ export class RolloutReconciler implements Reconciler {
     replicaSets: readonly ReplicaSet[],
   ): Promise<void> {
     const { executor, informers } = this.options;
+    const uid = rollout.metadata.uid ?? '';
     await executor.scale(rollout, decision.scale);
     await executor.terminateAnalysisRuns(decision.terminateRuns);
     await executor.deleteAnalysisRuns(decision.deleteRuns);
@@ -211,7 +225,15 @@ export class RolloutReconciler implements Reconciler {
       Index.Namespace,
       rollout.metadata.namespace ?? '',
     );
+    const ours = informers.analysisRuns.store.byIndex(Index.Owner, rollout.metadata.uid ?? '');
     for (const request of decision.createRuns) {
+      // The decision saw the cache before this reconcile's writes; a run created by the previous
+      // reconcile may have arrived since. It is the one to use, not a reason for a ".1" twin.
+      const existing = findCurrentRun(ours, request);
+      if (existing !== undefined) {
+        this.unrecorded.remember(uid, request.type, { ...request, name: existing.metadata.name ?? '' });
+        continue;
+      }
       const built = buildAnalysisRun(
         rollout,
         { ...request, name: nextRunName(request.name, existingRuns) },
@@ -224,7 +246,8 @@ export class RolloutReconciler implements Reconciler {
         ]);
         continue;
       }
-      await executor.createAnalysisRun(built.run);
+      const run = await executor.createAnalysisRun(built.run);
+      this.unrecorded.remember(uid, request.type, { ...request, name: run.metadata.name ?? '' });
     }
     await this.pointServices(rollout, decision.status, replicaSets);
     await this.syncEphemeralMetadata(rollout, decision.status, replicaSets);
@@ -246,23 +269,10 @@ export class RolloutReconciler implements Reconciler {
     status: RolloutStatus,
     sets: readonly ReplicaSet[],
   ): Promise<void> {
-    const canary = rollout.spec?.strategy?.canary;
     const namespace = rollout.metadata.namespace ?? '';
-    const targets: [string | undefined, string | undefined][] = [
-      [canary?.canaryService, status.currentPodHash],
-      [canary?.stableService, status.stableRS],
-    ];
-    for (const [serviceName, hash] of targets) {
-      if (!serviceName || !hash) continue;
-      const service = this.options.informers.services.store.get(`${namespace}/${serviceName}`);
-      if (service === undefined) continue;
-      const selector = (service.spec as { selector?: Record<string, string> } | undefined)?.selector ?? {};
-      if (selector['rollouts-pod-template-hash'] === hash) continue;
-      // switch only once the target ReplicaSet has an available pod (Argo's partial availability check)
-      const rs = sets.find((s) => podHashOf(s) === hash);
-      if ((rs?.status?.availableReplicas ?? 0) === 0) continue;
-      await this.options.executor.pointService(service, rollout.metadata.name ?? '', hash);
-    }
+    const lookup = (name: string) => this.options.informers.services.store.get(`${namespace}/${name}`);
+    for (const change of planServiceSwitches(rollout.spec?.strategy?.canary, status, sets, lookup))
+      await this.options.executor.switchService(rollout, change);
   }
 
   private async syncEphemeralMetadata(
@@ -276,25 +286,37 @@ export class RolloutReconciler implements Reconciler {
       const hash = podHashOf(rs);
       const role =
         hash === status.stableRS ? 'stable' : hash === status.currentPodHash ? 'canary' : undefined;
-      if (role === undefined) continue;
-      const desired = role === 'stable' ? canary.stableMetadata : canary.canaryMetadata;
-      const pods = this.options.informers.pods.store.byIndex(Index.Owner, rs.metadata.uid ?? '');
+      const desired =
+        role === 'stable' ? canary.stableMetadata : role === 'canary' ? canary.canaryMetadata : undefined;
+      // any other ReplicaSet loses the injected metadata from its template; its pods are going away
+      const pods =
+        role === undefined
+          ? []
+          : this.options.informers.pods.store.byIndex(Index.Owner, rs.metadata.uid ?? '');
       for (const { target, patch } of planEphemeralMetadata(rs, pods, desired))
         await this.options.executor.patch(target, patch);
     }
   }
 
-  private planRestart(rollout: RolloutObject, sets: readonly ReplicaSet[], now: number) {
+  private async planRestart(
+    rollout: RolloutObject,
+    restartedAt: string | undefined,
+    sets: readonly ReplicaSet[],
+    now: number,
+  ) {
     const replicas = rollout.spec?.replicas ?? 1;
     const canary = rollout.spec?.strategy?.canary;
-    const pods = sets.flatMap((rs) =>
-      this.options.informers.pods.store.byIndex(Index.Owner, rs.metadata.uid ?? ''),
-    );
+    const restartAt = rollout.spec?.restartAt;
+    // readiness is not in the pod cache (metadata only): list the pods live while a restart is due
+    const pods = isRestartDue(restartAt, restartedAt, now)
+      ? await this.options.executor.listPods(rollout.metadata.namespace ?? '', sets)
+      : [];
     return planRestart({
-      restartAt: rollout.spec?.restartAt,
-      restartedAt: rollout.status?.restartedAt,
+      restartAt,
+      restartedAt,
       pods,
       replicas,
+      totalReplicas: sumOf(sets, specReplicas),
       maxUnavailable: resolveMaxUnavailable(
         replicas,
         canary?.maxSurge ?? '25%',

@@ -144,6 +144,8 @@ export interface RolloutSpec {
   readonly progressDeadlineAbort?: boolean;
   /** RFC 3339 timestamp. */
   readonly restartAt?: string;
+  /** Going back to one of the last `revisions` ReplicaSets skips the steps. */
+  readonly rollbackWindow?: { readonly revisions?: number };
   readonly strategy?: RolloutStrategy;
 }
 

@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import {
   buildReplicaSet,
   computePodTemplateHash,
+  computeStepHash,
   decide,
   findNewReplicaSet,
   podTemplateEqualIgnoreHash,
@@ -180,5 +181,97 @@ describe('decide', () => {
       ],
     );
     assert.equal(d.status.conditions?.find((c) => c.type === 'Progressing')?.reason, 'ReplicaSetUpdated');
+  });
+
+  it('a new template cancels a pending restart; otherwise the restart is left to run', () => {
+    const restartAt = '2026-01-01T00:00:05Z';
+    const observe = (status: Rollout['status'], newRS: ReplicaSet, stable: ReplicaSet) => {
+      const r = rollout(status);
+      return decide({
+        rollout: { ...r, spec: { ...r.spec, restartAt } },
+        replicaSets: [stable, newRS],
+        newRS,
+        newRSCreated: false,
+        currentPodHash: 'new',
+        revision: 2,
+        runs: [],
+        now: 1_767_225_610_000,
+      }).status.restartedAt;
+    };
+    const changed = observe(
+      { stableRS: 'old', currentPodHash: 'old' },
+      rs('new', 0, 0, 2),
+      rs('old', 5, 5, 1),
+    );
+    assert.equal(changed, restartAt);
+    const same = observe(
+      { stableRS: 'old', currentPodHash: 'new', currentStepHash: computeStepHash(rollout()) },
+      rs('new', 1, 1, 2),
+      rs('old', 4, 4, 1),
+    );
+    assert.equal(same, undefined);
+  });
+
+  it('a rollback within spec.rollbackWindow skips the steps and analysis, then completes as such', () => {
+    const created = (set: ReplicaSet, at: string): ReplicaSet => ({
+      ...set,
+      metadata: { ...set.metadata, creationTimestamp: at },
+    });
+    const base = rollout({
+      stableRS: 'old',
+      currentPodHash: 'new',
+      currentStepIndex: 1,
+      controllerPause: true,
+      pauseConditions: [{ reason: 'CanaryPauseStep', startTime: '2026-01-01T00:00:05Z' }],
+      observedGeneration: '2',
+    });
+    const spec = {
+      ...base.spec,
+      rollbackWindow: { revisions: 1 },
+      strategy: {
+        canary: {
+          steps: [{ setWeight: 20 }, { pause: {} }],
+          analysis: { templates: [{ templateName: 'health' }] },
+        },
+      },
+    };
+    const r: Rollout = {
+      ...base,
+      spec,
+      status: { ...base.status, currentStepHash: computeStepHash({ spec }) },
+    };
+    const observe = (newRS: ReplicaSet, stable: ReplicaSet) =>
+      decide({
+        rollout: r,
+        replicaSets: [stable, newRS],
+        newRS,
+        newRSCreated: false,
+        currentPodHash: 'new',
+        revision: 3,
+        runs: [],
+        now: 1_767_225_610_000,
+      });
+    const older = (replicas: number) => created(rs('new', replicas, replicas, 3), '2026-01-01T00:00:01Z');
+    const stable = (replicas: number) => created(rs('old', replicas, replicas, 2), '2026-01-01T00:00:02Z');
+
+    const ramping = observe(older(1), stable(4));
+    assert.equal(ramping.status.currentStepIndex, 2);
+    assert.equal(ramping.status.pauseConditions, undefined);
+    assert.equal(ramping.status.stableRS, 'old');
+    assert.deepEqual(ramping.createRuns, [], 'no background analysis');
+    assert.deepEqual(
+      ramping.scale.map((x) => [x.role, x.to]),
+      [
+        ['canary', 3],
+        ['stable', 3],
+      ],
+    );
+
+    const done = observe(older(5), stable(0));
+    assert.equal(done.status.stableRS, 'new');
+    assert.deepEqual(
+      done.events.map((e) => e.message),
+      ['Rollout completed update to revision 3 (new): Rollback within window'],
+    );
   });
 });
