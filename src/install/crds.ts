@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { SlipwayError } from '../errors/index.js';
-import type { KubeClient, KubeObject } from '../kube/index.js';
+import { isRetryable, type KubeClient, type KubeObject } from '../kube/index.js';
 import { readManifestDir } from './manifests.js';
 
 /** Field manager Slipway uses when it installs its own resources. */
@@ -71,11 +71,21 @@ export async function applyAll(
 ): Promise<string[]> {
   const names: string[] = [];
   for (const obj of objects) {
-    await client.apply(obj, {
-      fieldManager: INSTALL_FIELD_MANAGER,
-      force: true,
-      dryRun: options.dryRun ?? false,
-    });
+    // a concurrent installer (another test file, a second `slipway install`) can make one attempt
+    // fail with a conflict or a 5xx; the apply is idempotent, so try again a few times
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await client.apply(obj, {
+          fieldManager: INSTALL_FIELD_MANAGER,
+          force: true,
+          dryRun: options.dryRun ?? false,
+        });
+        break;
+      } catch (err) {
+        if (!isRetryable(err) || attempt >= 5) throw err;
+        await new Promise((r) => setTimeout(r, 100 * attempt));
+      }
+    }
     const name = obj.metadata.name ?? '';
     names.push(name);
     options.onProgress?.(
