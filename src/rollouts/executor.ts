@@ -10,7 +10,7 @@ import type { Logger } from '../observability/index.js';
 import type { AnalysisRun } from './analysis-runs.js';
 import { formatMessage } from './conditions.js';
 import type { EventIntent } from './machine.js';
-import { POD_TEMPLATE_HASH_LABEL } from './pod-template-hash.js';
+import { POD_TEMPLATE_HASH_LABEL, REVISION_ANNOTATION } from './pod-template-hash.js';
 import { type ReplicaSet, revisionOf } from './replica-sets.js';
 import type { ScaleIntent } from './scaling.js';
 import { MANAGED_BY_ANNOTATION, type ServiceSwitch } from './services.js';
@@ -188,6 +188,26 @@ export class RolloutExecutor {
     });
     this.options.written.remember(written);
     return written;
+  }
+
+  /**
+   * `rollout.argoproj.io/revision` on the Rollout itself (the plugin and Argo CD show it), written
+   * like Argo does: a server-side apply of that one annotation under our field manager.
+   */
+  async setRolloutRevision(rollout: Rollout & KubeObject, revision: number): Promise<void> {
+    const applied = await this.options.client.apply<Rollout & KubeObject>(
+      {
+        apiVersion: 'argoproj.io/v1alpha1',
+        kind: 'Rollout',
+        metadata: {
+          name: rollout.metadata.name ?? '',
+          namespace: rollout.metadata.namespace ?? '',
+          annotations: { [REVISION_ANNOTATION]: String(revision) },
+        },
+      },
+      { fieldManager: FIELD_MANAGER, force: true },
+    );
+    this.options.written.remember(applied);
   }
 
   /** Merge-patches any object (pods' ephemeral labels, ReplicaSet templates). */

@@ -23,6 +23,7 @@ import {
   computePodTemplateHash,
   findNewReplicaSet,
   podTemplateEqualIgnoreHash,
+  REVISION_ANNOTATION,
 } from './pod-template-hash.js';
 import {
   buildReplicaSet,
@@ -136,6 +137,10 @@ export class RolloutReconciler implements Reconciler {
     await this.writeStatus(rollout, status);
     executor.recordEvents(rollout, decision.events);
     await this.act(ctx, rollout, decision, all);
+    // after the status write, which carries this resourceVersion
+    const revision = revisionOf(newRS);
+    if (rollout.metadata.annotations?.[REVISION_ANNOTATION] !== String(revision))
+      await executor.setRolloutRevision(rollout, revision);
     for (const pod of restart.evict) await executor.evictPod(pod);
     const waits = [
       decision.requeueAfterMs,

@@ -66,6 +66,12 @@ describe('rollouts: the appendix canary', () => {
     const stableHash = initial.status?.stableRS ?? '';
     assert.equal(initial.status?.currentPodHash, stableHash);
     assert.equal(initial.status?.currentStepIndex, 8);
+    await eventually(
+      'the revision annotation on the Rollout',
+      async () =>
+        (await getRollout(client, ns.name, name)).metadata.annotations?.['rollout.argoproj.io/revision'] ===
+        '1',
+    );
 
     await setImage(client, ns.name, name, 'argoproj/rollouts-demo:yellow');
     const paused = await eventually(
@@ -94,6 +100,7 @@ describe('rollouts: the appendix canary', () => {
       120_000,
     );
     assert.equal(done.status?.currentStepIndex, 8);
+    assert.equal(done.metadata.annotations?.['rollout.argoproj.io/revision'], '2');
     await eventually('the old ReplicaSet scaled to 0', async () => {
       const sets = await replicaSetsOf(client, ns.name);
       const old = sets.find((rs) => rs.metadata.labels?.['rollouts-pod-template-hash'] === stableHash);
