@@ -4,7 +4,6 @@ import { abortRollout, promoteRollout, retryRollout } from '../../src/rollouts/i
 import {
   checkInvariants,
   getRollout,
-  type RolloutObject,
   readyPodsByHash,
   replicaSetsOf,
   rolloutManifest,
@@ -16,15 +15,7 @@ import { eventually } from '../support/kube.js';
 describe('rollouts: abort, retry and promote --full', () => {
   const s = useRolloutScenario('ro-abort');
 
-  const at = (name: string, what: string, check: (r: RolloutObject) => boolean, timeoutMs = 60_000) =>
-    eventually(
-      what,
-      async () => {
-        const r = await getRollout(s.client, s.namespace, name);
-        return check(r) ? r : undefined;
-      },
-      timeoutMs,
-    );
+  const at = s.reaches;
 
   it('abort at 40% scales the canary away; retry restarts at step 0; promote --full goes to 100%', async () => {
     const name = 'abort-demo';

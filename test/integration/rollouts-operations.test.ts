@@ -31,15 +31,7 @@ describe('rollouts: restart, undo and set-image', () => {
     assert.equal(code, 0, `slipway ${args.join(' ')} exited ${code}`);
   }
 
-  const at = (name: string, what: string, check: (r: RolloutObject) => boolean, timeoutMs = 60_000) =>
-    eventually(
-      what,
-      async () => {
-        const r = await getRollout(s.client, s.namespace, name);
-        return check(r) ? r : undefined;
-      },
-      timeoutMs,
-    );
+  const at = s.reaches;
 
   const podsOf = async (app: string) =>
     (

@@ -5,9 +5,7 @@ import { POD_TEMPLATE_HASH_LABEL, promoteRollout } from '../../src/rollouts/inde
 import {
   checkInvariants,
   eventRecorded,
-  getRollout,
   ROLLOUT,
-  type RolloutObject,
   readyPodsByHash,
   replicaSetsOf,
   rolloutManifest,
@@ -45,15 +43,7 @@ async function replicaSetSizes(client: KubeClient, namespace: string): Promise<R
 describe('rollouts: scaling a Rollout mid-canary', () => {
   const s = useRolloutScenario('ro-scale');
 
-  const at = (name: string, what: string, check: (r: RolloutObject) => boolean, timeoutMs = 60_000) =>
-    eventually(
-      what,
-      async () => {
-        const r = await getRollout(s.client, s.namespace, name);
-        return check(r) ? r : undefined;
-      },
-      timeoutMs,
-    );
+  const at = s.reaches;
 
   /** Creates a Rollout, lets it go Healthy, then updates it and waits for the pause at `weight`. */
   async function pausedMidCanary(name: string, replicas: number, weight: number) {

@@ -13,7 +13,6 @@ import { startAnalysisController } from '../support/fixtures/analysis-controller
 import {
   checkInvariants,
   eventRecorded,
-  getRollout,
   type RolloutObject,
   readyPodsByHash,
   replicaSetsOf,
@@ -28,14 +27,7 @@ const AR = { apiVersion: 'argoproj.io/v1alpha1', kind: 'AnalysisRun' } as const;
 type Scenario = ReturnType<typeof useRolloutScenario>;
 
 const waitFor = (s: Scenario, name: string, what: string, check: (r: RolloutObject) => boolean) =>
-  eventually(
-    what,
-    async () => {
-      const r = await getRollout(s.client, s.namespace, name);
-      return check(r) ? r : undefined;
-    },
-    60_000,
-  );
+  s.reaches(name, what, check);
 
 describe('rollouts: canaryService / stableService and canary / stable metadata', () => {
   const s = useRolloutScenario('ro-svc');

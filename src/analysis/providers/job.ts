@@ -125,12 +125,7 @@ export class JobProvider implements MetricProvider {
   }
 
   async resume(ctx: MeasureContext, measurement: Measurement): Promise<Measurement> {
-    const finish = (phase: Measurement['phase'], message?: string): Measurement => ({
-      ...measurement,
-      phase,
-      finishedAt: new Date(ctx.clock.now()).toISOString(),
-      ...(message !== undefined && { message }),
-    });
+    const finish = finisher(ctx, measurement);
     const ref = jobRef(measurement, ctx.run);
     if (ref === undefined) return finish('Error', MISSING_METADATA);
     try {
@@ -145,12 +140,7 @@ export class JobProvider implements MetricProvider {
   }
 
   async terminate(ctx: MeasureContext, measurement: Measurement): Promise<Measurement> {
-    const finish = (phase: Measurement['phase'], message?: string): Measurement => ({
-      ...measurement,
-      phase,
-      finishedAt: new Date(ctx.clock.now()).toISOString(),
-      ...(message !== undefined && { message }),
-    });
+    const finish = finisher(ctx, measurement);
     const ref = jobRef(measurement, ctx.run);
     if (ref === undefined) return finish('Error', MISSING_METADATA);
     try {
@@ -185,4 +175,14 @@ export class JobProvider implements MetricProvider {
       if (!isNotFound(err)) throw err;
     }
   }
+}
+
+/** Ends an in-flight measurement now with a phase (and message). */
+function finisher(ctx: MeasureContext, measurement: Measurement) {
+  return (phase: Measurement['phase'], message?: string): Measurement => ({
+    ...measurement,
+    phase,
+    finishedAt: new Date(ctx.clock.now()).toISOString(),
+    ...(message !== undefined && { message }),
+  });
 }
