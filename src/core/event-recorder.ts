@@ -99,7 +99,14 @@ export class EventRecorder {
         this.options.logger.warn({ dropped: this.dropped, reason }, 'event backlog full, dropping events');
       return;
     }
-    this.backlog.push(event);
+    // the backlog keeps only what the Event names, not the whole object (a burst can be thousands)
+    const { apiVersion, kind, metadata: m } = subject;
+    const slim: EventSubject = {
+      ...(apiVersion !== undefined && { apiVersion }),
+      ...(kind !== undefined && { kind }),
+      metadata: { name: m.name, namespace: m.namespace, uid: m.uid, resourceVersion: m.resourceVersion },
+    };
+    this.backlog.push({ ...event, subject: slim });
     this.pump();
   }
 
