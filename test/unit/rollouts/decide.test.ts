@@ -11,6 +11,24 @@ import {
   type Rollout,
 } from '../../../src/rollouts/index.js';
 
+/** decide() for a canary of hash "new" over a stable ReplicaSet (the observation most cases share). */
+const decideCanary = (
+  r: Rollout,
+  stable: ReplicaSet,
+  newRS: ReplicaSet,
+  o: { readonly created?: boolean; readonly revision?: number; readonly now?: number } = {},
+) =>
+  decide({
+    rollout: r,
+    replicaSets: [stable, newRS],
+    newRS,
+    newRSCreated: o.created ?? false,
+    currentPodHash: 'new',
+    revision: o.revision ?? 2,
+    runs: [],
+    now: o.now ?? 0,
+  });
+
 const template = {
   metadata: { labels: { app: 'demo' } },
   spec: {
@@ -127,27 +145,9 @@ describe('decide', () => {
       currentStepIndex: 0,
       observedGeneration: '2',
     });
-    const stepHash = decide({
-      rollout: base,
-      replicaSets: [stable, newRS],
-      newRS,
-      newRSCreated: false,
-      currentPodHash: 'new',
-      revision: 2,
-      runs: [],
-      now: 0,
-    }).status.currentStepHash;
+    const stepHash = decideCanary(base, stable, newRS).status.currentStepHash;
     const r = rollout({ ...base.status, currentStepHash: stepHash });
-    const d = decide({
-      rollout: r,
-      replicaSets: [stable, newRS],
-      newRS,
-      newRSCreated: false,
-      currentPodHash: 'new',
-      revision: 2,
-      runs: [],
-      now: 1_700_000_000_000,
-    });
+    const d = decideCanary(r, stable, newRS, { now: 1_700_000_000_000 });
     assert.equal(d.status.currentStepIndex, 1);
     assert.equal(d.status.pauseConditions?.[0]?.reason, 'CanaryPauseStep');
     assert.equal(d.status.phase, 'Paused');
@@ -162,16 +162,7 @@ describe('decide', () => {
     const newRS = rs('new', 0, 0, 2);
     const stable = rs('old', 5, 5, 1);
     const r = rollout({ stableRS: 'old', currentPodHash: 'old', currentStepIndex: 2 });
-    const d = decide({
-      rollout: r,
-      replicaSets: [stable, newRS],
-      newRS,
-      newRSCreated: true,
-      currentPodHash: 'new',
-      revision: 2,
-      runs: [],
-      now: 0,
-    });
+    const d = decideCanary(r, stable, newRS, { created: true });
     assert.equal(d.status.currentStepIndex, 0);
     assert.deepEqual(
       d.scale.map((s) => [s.role, s.to]),
@@ -187,16 +178,8 @@ describe('decide', () => {
     const restartAt = '2026-01-01T00:00:05Z';
     const observe = (status: Rollout['status'], newRS: ReplicaSet, stable: ReplicaSet) => {
       const r = rollout(status);
-      return decide({
-        rollout: { ...r, spec: { ...r.spec, restartAt } },
-        replicaSets: [stable, newRS],
-        newRS,
-        newRSCreated: false,
-        currentPodHash: 'new',
-        revision: 2,
-        runs: [],
-        now: 1_767_225_610_000,
-      }).status.restartedAt;
+      return decideCanary({ ...r, spec: { ...r.spec, restartAt } }, stable, newRS, { now: 1_767_225_610_000 })
+        .status.restartedAt;
     };
     const changed = observe(
       { stableRS: 'old', currentPodHash: 'old' },
@@ -241,16 +224,7 @@ describe('decide', () => {
       status: { ...base.status, currentStepHash: computeStepHash({ spec }) },
     };
     const observe = (newRS: ReplicaSet, stable: ReplicaSet) =>
-      decide({
-        rollout: r,
-        replicaSets: [stable, newRS],
-        newRS,
-        newRSCreated: false,
-        currentPodHash: 'new',
-        revision: 3,
-        runs: [],
-        now: 1_767_225_610_000,
-      });
+      decideCanary(r, stable, newRS, { revision: 3, now: 1_767_225_610_000 });
     const older = (replicas: number) => created(rs('new', replicas, replicas, 3), '2026-01-01T00:00:01Z');
     const stable = (replicas: number) => created(rs('old', replicas, replicas, 2), '2026-01-01T00:00:02Z');
 
