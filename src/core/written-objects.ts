@@ -35,10 +35,6 @@ export class WrittenObjects {
     if (++this.writes % 1024 === 0) this.sweep(now);
   }
 
-  forget(kind: string, namespace: string, name: string): void {
-    this.objects.delete(WrittenObjects.key(kind, namespace, name));
-  }
-
   /** Whichever of the cached object and our last write is newer (by resourceVersion). */
   fresher<T extends KubeObject>(kind: string, cached: T | undefined): T | undefined {
     if (cached === undefined) return undefined;
@@ -50,10 +46,6 @@ export class WrittenObjects {
       return cached;
     }
     return written;
-  }
-
-  get size(): number {
-    return this.objects.size;
   }
 
   private sweep(now: number): void {

@@ -30,10 +30,6 @@ export class UnrecordedRuns {
     this.byRollout.set(rolloutUid, entry);
   }
 
-  forget(rolloutUid: string): void {
-    this.byRollout.delete(rolloutUid);
-  }
-
   /**
    * The Rollout as the decision should see it: a missing run reference filled with the run we
    * created; references status already has win (and retire what we remembered).
