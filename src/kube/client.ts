@@ -1,6 +1,6 @@
 import { Discovery } from './discovery.js';
 import { errorFromResponse, type InvolvedObject } from './errors.js';
-import { type KubeConfigOptions, loadKubeConfig } from './kubeconfig.js';
+import { type KubeConfigOptions, loadClusterAccess } from './kubeconfig.js';
 import { KubeTransport, type QueryValue } from './transport.js';
 import type { GroupVersionKind, KubeList, KubeObject, ObjectRef, ResourceInfo, WatchEvent } from './types.js';
 
@@ -120,7 +120,7 @@ export class KubeClient implements KubeReader, KubeWriter, KubeWatcher {
   }
 
   static fromKubeConfig(options: KubeConfigOptions = {}): KubeClient {
-    return new KubeClient(new KubeTransport(loadKubeConfig(options)));
+    return new KubeClient(new KubeTransport(loadClusterAccess(options)));
   }
 
   /** The URL path of a kind's collection, or of one object when `name` is given. */

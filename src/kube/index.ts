@@ -28,7 +28,12 @@ export {
   KubeError,
   KubeErrorCode,
 } from './errors.js';
-export { type KubeConfigOptions, loadKubeConfig } from './kubeconfig.js';
+export {
+  type ClusterAccess,
+  type KubeConfigEnvironment,
+  type KubeConfigOptions,
+  loadClusterAccess,
+} from './kubeconfig.js';
 export { type ChangeHandler, Reflector, type ReflectorOptions, stripManagedFields } from './reflector.js';
 export { Index, type IndexFunc, labelIndex, ObjectStore } from './store.js';
 export { type HttpMethod, type KubeRequest, KubeTransport } from './transport.js';

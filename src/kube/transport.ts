@@ -1,6 +1,5 @@
 import http from 'node:http';
 import https from 'node:https';
-import type { KubeConfig } from '@kubernetes/client-node';
 import { SlipwayError } from '../errors/index.js';
 import {
   errorFromNetwork,
@@ -9,6 +8,7 @@ import {
   KubeError,
   KubeErrorCode,
 } from './errors.js';
+import type { ClusterAccess } from './kubeconfig.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 export type QueryValue = string | number | boolean | undefined;
@@ -44,7 +44,7 @@ const CREDENTIALS_TTL_MS = 60_000;
 const DEFAULT_TIMEOUT_MS = 30_000;
 
 /**
- * Raw JSON over HTTP(S) to the API server. client-node supplies TLS material and auth headers
+ * Raw JSON over HTTP(S) to the API server. A ClusterAccess supplies TLS material and auth headers
  * (tokens, client certificates, exec plugins); we keep one keep-alive agent and refresh credentials
  * every minute or after a 401. Bodies are parsed as plain JSON, so unknown fields survive.
  */
@@ -55,13 +55,9 @@ export class KubeTransport {
   private credentials: Promise<Credentials> | undefined;
   private agent: http.Agent | undefined;
 
-  constructor(private readonly kc: KubeConfig) {
-    const cluster = kc.getCurrentCluster();
-    if (!cluster) {
-      throw new SlipwayError('KUBE_CONFIG', 'the kubeconfig has no current cluster; set current-context');
-    }
-    this.server = new URL(cluster.server);
-    this.defaultNamespace = kc.getContextObject(kc.getCurrentContext())?.namespace || 'default';
+  constructor(private readonly access: ClusterAccess) {
+    this.server = this.access.server;
+    this.defaultNamespace = this.access.defaultNamespace;
   }
 
   async request<T = unknown>(req: KubeRequest): Promise<T> {
@@ -143,7 +139,7 @@ export class KubeTransport {
   private refreshCredentials(): Promise<Credentials> {
     const next = (async () => {
       const opts: https.RequestOptions = { headers: {} };
-      await this.kc.applyToHTTPSOptions(opts);
+      await this.access.apply(opts);
       const headers: Record<string, string> = {};
       for (const [k, v] of Object.entries(opts.headers ?? {})) if (typeof v === 'string') headers[k] = v;
       if (opts.auth) headers.Authorization = `Basic ${Buffer.from(opts.auth).toString('base64')}`;
