@@ -32,10 +32,13 @@ export function registerAnalysisController(manager: Manager, options: AnalysisCo
 /** The `analysis` module of `slipway controller`. */
 export const analysisControllerModule = {
   name: 'analysis',
-  register(manager: Manager, options: { readonly namespace?: string }): void {
-    registerAnalysisController(
-      manager,
-      options.namespace !== undefined ? { namespace: options.namespace } : {},
-    );
+  register(
+    manager: Manager,
+    options: { readonly namespace?: string; readonly analysisThreads?: number },
+  ): void {
+    registerAnalysisController(manager, {
+      ...(options.namespace !== undefined && { namespace: options.namespace }),
+      ...(options.analysisThreads !== undefined && { workers: options.analysisThreads }),
+    });
   },
 } as const;

@@ -7,6 +7,10 @@ import { syncControllerModule } from '../sync/index.js';
 export interface ControllerModuleOptions {
   /** Watch one namespace only. */
   readonly namespace?: string;
+  /** Concurrent Rollout reconciles (`--rollout-threads`). */
+  readonly rolloutThreads?: number;
+  /** Concurrent AnalysisRun reconciles (`--analysis-threads`). */
+  readonly analysisThreads?: number;
 }
 
 /** A feature area that adds its informers and controllers to the manager. */

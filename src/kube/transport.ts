@@ -146,7 +146,9 @@ export class KubeTransport {
       if (!this.agent) {
         const tls = {
           keepAlive: true,
-          maxSockets: 64,
+          // above every reconcile worker, event writer and watch together (a 64-socket cap made
+          // 64 rollout workers queue inside the agent)
+          maxSockets: 256,
           ...(opts.ca !== undefined && { ca: opts.ca }),
           ...(opts.cert !== undefined && { cert: opts.cert }),
           ...(opts.key !== undefined && { key: opts.key }),

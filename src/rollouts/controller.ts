@@ -13,7 +13,7 @@ import type { ReplicaSet } from './replica-sets.js';
 export interface RegisterRolloutsOptions {
   /** Watch one namespace only. */
   readonly namespace?: string;
-  /** Concurrent reconciles (I/O-bound: API round trips dominate). Default 32. */
+  /** Concurrent reconciles (I/O-bound: API round trips dominate). Default 64: bench/rollouts at N=500 had a queue-wait p99 of 5 s with 32, 1 s with 64, no better with 128. */
   readonly workers?: number;
 }
 
@@ -55,7 +55,7 @@ export function registerRolloutController(manager: Manager, options: RegisterRol
   const controller = manager.addController({
     name: 'rollouts',
     reconciler: new RolloutReconciler({ informers, executor, written }),
-    workers: options.workers ?? 32,
+    workers: options.workers ?? 64,
   });
   enqueueSelf(informers.rollouts, controller);
   enqueueOwner(informers.replicaSets, controller, 'Rollout');
@@ -116,10 +116,16 @@ function sameStrings(
 /** The `slipway controller` module (a ControllerModule, see src/cli/controller-modules.ts). */
 export const rolloutsModule: {
   readonly name: string;
-  register(manager: Manager, options: { readonly namespace?: string }): void;
+  register(
+    manager: Manager,
+    options: { readonly namespace?: string; readonly rolloutThreads?: number },
+  ): void;
 } = {
   name: 'rollouts',
   register(manager, options) {
-    registerRolloutController(manager, options);
+    registerRolloutController(manager, {
+      ...(options.namespace !== undefined && { namespace: options.namespace }),
+      ...(options.rolloutThreads !== undefined && { workers: options.rolloutThreads }),
+    });
   },
 };

@@ -13,6 +13,16 @@ export const controllerCommand: Command = {
       type: 'string',
       description: `comma-separated controllers to run (default: all of ${controllerModules.map((m) => m.name).join(',')})`,
     },
+    'rollout-threads': {
+      type: 'string',
+      description: 'concurrent Rollout reconciles (Argo: --rollout-threads)',
+      default: '64',
+    },
+    'analysis-threads': {
+      type: 'string',
+      description: 'concurrent AnalysisRun reconciles (Argo: --analysis-threads)',
+      default: '30',
+    },
     'leader-elect': { type: 'boolean', description: 'run controllers only while holding the leader Lease' },
     'leader-election-namespace': {
       type: 'string',
@@ -34,6 +44,8 @@ export const controllerCommand: Command = {
   },
   async run(args) {
     const modules = selectModules(stringOption(args, 'controllers'));
+    const rolloutThreads = threadsOption(args, 'rollout-threads');
+    const analysisThreads = threadsOption(args, 'analysis-threads');
     const logger = createLogger({
       level: stringOption(args, 'log-level') ?? 'info',
       format: stringOption(args, 'log-format') === 'pretty' ? 'pretty' : 'json',
@@ -58,7 +70,8 @@ export const controllerCommand: Command = {
         void manager.stop().finally(() => process.exit(1));
       },
     });
-    for (const m of modules) m.register(manager, { ...(namespace !== undefined && { namespace }) });
+    for (const m of modules)
+      m.register(manager, { ...(namespace !== undefined && { namespace }), rolloutThreads, analysisThreads });
     const done = new Promise<number>((resolve) => {
       const shutdown = (signal: string) => {
         logger.info({ signal }, 'signal received');
@@ -79,6 +92,15 @@ export const controllerCommand: Command = {
     return done;
   },
 };
+
+/** `--rollout-threads 64`: a positive whole number. */
+function threadsOption(args: Parameters<Command['run']>[0], name: string): number {
+  const text = stringOption(args, name) ?? '';
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1)
+    throw new UsageError(`--${name}: expected a positive whole number, got "${text}"`);
+  return n;
+}
 
 /** `--controllers rollouts,analysis`: the named modules, in their registration order. */
 function selectModules(list: string | undefined): readonly ControllerModule[] {

@@ -27,6 +27,9 @@ it('every command has --help, and unknown commands or flags are usage errors (ex
   }
   assert.equal((await quiet(() => main(['no-such-command']))).code, 2);
   assert.equal((await quiet(() => main(['version', '--no-such-flag']))).code, 2);
+  // checked before anything starts (logger, metrics, kubeconfig)
+  assert.equal((await quiet(() => main(['controller', '--rollout-threads', '0']))).code, 2);
+  assert.equal((await quiet(() => main(['controller', '--analysis-threads', 'many']))).code, 2);
   assert.equal((await quiet(() => main(['--help']))).code, 0);
 });
 
