@@ -6,11 +6,18 @@
 // --controllers rollouts` in its own process (see docs/decisions/001-tsx-runtime.md).
 //
 //   node --import tsx bench/rollouts.ts [--n 100]
+//
+// Also prints the API server's own count of writes by resource during the update (whose writes the
+// 2-core machine is spending its time on) and the controller's reconciles, queue waits and heap.
+// BENCH_NODE_FLAGS replaces the V8 flags the image ships with (deploy/Dockerfile's ENTRYPOINT);
+// BENCH_CONTROLLER_ARGS adds controller flags (e.g. --rollout-threads=128); BENCH_HEAP_SNAPSHOT=1 with
+// BENCH_NODE_FLAGS=--heapsnapshot-signal=SIGUSR2 writes a heap snapshot of the settled controller.
 import { readFileSync } from 'node:fs';
 import { LocalCluster } from '../src/dev/cluster/index.js';
 import { installCrds } from '../src/install/index.js';
 import { KubeClient, type KubeObject } from '../src/kube/index.js';
 import type { ReplicaSet, Rollout } from '../src/rollouts/index.js';
+import { scrapeApiserver, summarizeApiWrites } from './apiserver-writes.js';
 import {
   type CompiledController,
   startCompiledController,
@@ -66,8 +73,10 @@ try {
   // watcher: triggers and the controller's next write
   const rollouts = new Map<string, RolloutObject>();
   const sets = new Map<string, ReplicaSet>();
-  const pending = new Map<string, number>();
+  // trigger time and kind per rollout: 'ready' (its ReplicaSets at target) or 'pause' (expired)
+  const pending = new Map<string, { at: number; kind: 'ready' | 'pause' }>();
   const latencies: number[] = [];
+  const byKind = { ready: [] as number[], pause: [] as number[] };
   let measuring = false;
   const abort = new AbortController();
   const readyAtTarget = (name: string) => {
@@ -83,7 +92,11 @@ try {
   };
   const wrote = (name: string) => {
     const t = pending.get(name);
-    if (t !== undefined && measuring) latencies.push(Math.max(0, Date.now() - t));
+    if (t !== undefined && measuring) {
+      const ms = Math.max(0, Date.now() - t.at);
+      latencies.push(ms);
+      byKind[t.kind].push(ms);
+    }
     pending.delete(name);
   };
   const watch = async <T extends KubeObject>(
@@ -111,7 +124,8 @@ try {
     rollouts.set(name, r);
     if (prev !== undefined && JSON.stringify(prev.status) !== JSON.stringify(r.status)) wrote(name);
     const pause = r.status?.pauseConditions?.[0];
-    if (pause !== undefined && !pending.has(name)) pending.set(name, Date.parse(pause.startTime) + 2000);
+    if (pause !== undefined && !pending.has(name))
+      pending.set(name, { at: Date.parse(pause.startTime) + 2000, kind: 'pause' });
   });
   void watch<ReplicaSet>({ apiVersion: 'apps/v1', kind: 'ReplicaSet' }, (rs) => {
     const owner = rs.metadata.ownerReferences?.[0]?.name ?? '';
@@ -124,7 +138,7 @@ try {
       !pending.has(owner) &&
       rollouts.get(owner)?.status?.phase === 'Progressing'
     )
-      pending.set(owner, Date.now());
+      pending.set(owner, { at: Date.now(), kind: 'ready' });
   });
 
   const allHealthy = async (image: string) => {
@@ -147,6 +161,7 @@ try {
   await allHealthy('app:v1');
   log('all Healthy on v1; updating all at once');
   const metricsBefore = await controller.scrape();
+  const apiBefore = await scrapeApiserver(cluster.kubeconfigPath);
   const cpuBefore = cpuTicks();
   measuring = true;
   const t0 = Date.now();
@@ -165,19 +180,34 @@ try {
   measuring = false;
   const cpuSeconds = (cpuTicks() - cpuBefore) / 100;
   const work = summarizeControllerWork(metricsBefore, await controller.scrape(), 'rollouts');
+  const writes = summarizeApiWrites(apiBefore, await scrapeApiserver(cluster.kubeconfigPath));
   clearInterval(rssTimer);
   abort.abort();
-  child.kill('SIGKILL');
+  if (process.env.BENCH_HEAP_SNAPSHOT === '1') {
+    // with BENCH_NODE_FLAGS=--heapsnapshot-signal=SIGUSR2: a snapshot of the settled controller
+    child.kill('SIGUSR2');
+    await new Promise((r) => setTimeout(r, 30_000));
+  }
+  await controller.stop();
 
   const sorted = [...latencies].sort((a, b) => a - b);
-  const pct = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+  const pctOf = (xs: readonly number[], p: number) =>
+    xs[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] ?? 0;
+  const pct = (p: number) => pctOf(sorted, p);
+  const kindSummary = (xs: number[]) => {
+    const s = [...xs].sort((a, b) => a - b);
+    return { p50: pctOf(s, 50), p99: pctOf(s, 99), samples: s.length };
+  };
   const result = {
     bench: 'rollouts',
     n,
     reconciles: work.reconciles,
+    reconcileErrors: work.errors,
     queueWaitMs: { p50AtMost: work.queueWaitP50AtMostS * 1000, p99AtMost: work.queueWaitP99AtMostS * 1000 },
     timeToAllHealthyMs: totalMs,
     addedLatencyMs: { p50: pct(50), p99: pct(99), samples: sorted.length },
+    addedLatencyByTriggerMs: { ready: kindSummary(byKind.ready), pause: kindSummary(byKind.pause) },
+    apiWrites: { total: writes.total, top: writes.byResource.slice(0, 12) },
     controllerMaxRssMiB: Math.round(maxRss / 1048576),
     controllerCpuSeconds: cpuSeconds,
   };
@@ -185,11 +215,21 @@ try {
   process.stdout.write(
     `added latency per step (trigger → next write): p50 ${pct(50)} ms, p99 ${pct(99)} ms (${sorted.length} samples)\n`,
   );
+  const { ready, pause } = result.addedLatencyByTriggerMs;
+  process.stdout.write(
+    `  after ReplicaSets ready: p50 ${ready.p50} ms, p99 ${ready.p99} ms (${ready.samples}); after a pause: p50 ${pause.p50} ms, p99 ${pause.p99} ms (${pause.samples})\n`,
+  );
+  process.stdout.write(
+    `API server writes during the update: ${writes.total} (${Math.round(writes.total / (totalMs / 1000))}/s): ${writes.byResource
+      .slice(0, 12)
+      .map((w) => `${w.what} ${w.count} (mean ${w.meanMs} ms)`)
+      .join(', ')}\n`,
+  );
   process.stdout.write(
     `controller: max RSS ${result.controllerMaxRssMiB} MiB, CPU ${cpuSeconds.toFixed(1)} s during the update\n`,
   );
   process.stdout.write(
-    `controller work: ${work.reconciles} reconciles; queue wait p50 ≤ ${work.queueWaitP50AtMostS * 1000} ms, p99 ≤ ${work.queueWaitP99AtMostS * 1000} ms (histogram buckets); heap ${work.heapUsedMiB}/${work.heapTotalMiB} MiB used/total, external ${work.externalMiB} MiB at the end\n`,
+    `controller work: ${work.reconciles} reconciles (${work.errors} failed, retried); queue wait p50 ≤ ${work.queueWaitP50AtMostS * 1000} ms, p99 ≤ ${work.queueWaitP99AtMostS * 1000} ms (histogram buckets); reconcile p99 ≤ ${work.reconcileDurationP99AtMostS * 1000} ms; event-loop lag p99 ${work.eventLoopLagP99Ms} ms, max ${work.eventLoopLagMaxMs} ms; heap ${work.heapUsedMiB}/${work.heapTotalMiB} MiB used/total, external ${work.externalMiB} MiB at the end\n`,
   );
   process.stdout.write(`${JSON.stringify(result)}\n`);
 } finally {
