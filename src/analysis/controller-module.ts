@@ -6,11 +6,14 @@ import { ANALYSIS_RUN_GVK, type AnalysisRunObject, AnalysisRunReconciler } from 
 export interface AnalysisControllerOptions {
   /** Watch one namespace only. Default: all. */
   readonly namespace?: string;
-  /** Concurrent reconciles. Default 30 (Argo's `--analysis-threads`); measurements are I/O bound. */
+  /** Concurrent reconciles. Default DEFAULT_ANALYSIS_THREADS. */
   readonly workers?: number;
   /** Observes scheduling lag: (due time, actual measurement start), epoch ms. */
   readonly onScheduled?: (dueAt: number, startedAt: number) => void;
 }
+
+/** Argo's `--analysis-threads` default; measurements are I/O bound. */
+export const DEFAULT_ANALYSIS_THREADS = 30;
 
 /** Adds the AnalysisRun controller, its informers (AnalysisRuns, the provider's Jobs) and watches. */
 export function registerAnalysisController(manager: Manager, options: AnalysisControllerOptions = {}): void {
@@ -24,7 +27,11 @@ export function registerAnalysisController(manager: Manager, options: AnalysisCo
     providers: new ProviderRegistry(manager.client),
     ...(options.onScheduled !== undefined && { onScheduled: options.onScheduled }),
   });
-  const controller = manager.addController({ name: 'analysis', reconciler, workers: options.workers ?? 30 });
+  const controller = manager.addController({
+    name: 'analysis',
+    reconciler,
+    workers: options.workers ?? DEFAULT_ANALYSIS_THREADS,
+  });
   enqueueSelf(runs, controller);
   enqueueOwner(jobs, controller, 'AnalysisRun');
 }

@@ -13,6 +13,7 @@ export {
 export {
   type AnalysisControllerOptions,
   analysisControllerModule,
+  DEFAULT_ANALYSIS_THREADS,
   registerAnalysisController,
 } from './controller-module.js';
 export type { MetricConditions, MetricResultAssessment, MetricResultPhase } from './evaluate.js';

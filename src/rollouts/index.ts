@@ -1,6 +1,11 @@
 export * from './analysis-runs.js';
 export * from './conditions.js';
-export { type RegisterRolloutsOptions, registerRolloutController, rolloutsModule } from './controller.js';
+export {
+  DEFAULT_ROLLOUT_THREADS,
+  type RegisterRolloutsOptions,
+  registerRolloutController,
+  rolloutsModule,
+} from './controller.js';
 export * from './decide.js';
 export * from './duration.js';
 export * from './ephemeral-metadata.js';

@@ -1,5 +1,7 @@
+import { DEFAULT_ANALYSIS_THREADS } from '../../analysis/index.js';
 import { Manager } from '../../core/index.js';
 import { createLogger, Metrics } from '../../observability/index.js';
+import { DEFAULT_ROLLOUT_THREADS } from '../../rollouts/index.js';
 import { booleanOption, type Command, ExitCode, stringOption, UsageError } from '../command.js';
 import { type ControllerModule, controllerModules } from '../controller-modules.js';
 import { clientFromArgs } from '../kube-options.js';
@@ -16,12 +18,12 @@ export const controllerCommand: Command = {
     'rollout-threads': {
       type: 'string',
       description: 'concurrent Rollout reconciles (Argo: --rollout-threads)',
-      default: '64',
+      default: String(DEFAULT_ROLLOUT_THREADS),
     },
     'analysis-threads': {
       type: 'string',
       description: 'concurrent AnalysisRun reconciles (Argo: --analysis-threads)',
-      default: '30',
+      default: String(DEFAULT_ANALYSIS_THREADS),
     },
     'leader-elect': { type: 'boolean', description: 'run controllers only while holding the leader Lease' },
     'leader-election-namespace': {
