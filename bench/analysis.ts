@@ -7,7 +7,7 @@ import { Manager } from '../src/core/index.js';
 import { LocalCluster } from '../src/dev/cluster/index.js';
 import { installCrds } from '../src/install/index.js';
 import { Metrics, silentLogger } from '../src/observability/index.js';
-import { MetricsApp, PrometheusServer, successRateQuery } from '../test/support/prometheus/index.js';
+import { launchPrometheus, MetricsApp, successRateQuery } from '../test/support/prometheus/index.js';
 
 const args = new Map(process.argv.slice(2).map((a, i, all) => [a, all[i + 1] ?? '']));
 const runs = Number(args.get('--runs') ?? 500);
@@ -22,7 +22,7 @@ const percentile = (sorted: number[], p: number): number =>
 const cluster = await LocalCluster.start({ components: [] });
 const app = await MetricsApp.start();
 app.setErrorRate('bench', 0.01);
-const prometheus = await PrometheusServer.launch({ targets: [app.target] });
+const prometheus = await launchPrometheus({ targets: [app.target] });
 const client = cluster.client();
 const manager = new Manager({ client: cluster.client(), logger: silentLogger(), metrics: new Metrics() });
 try {

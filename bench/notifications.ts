@@ -10,6 +10,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { WebClient } from '@slack/web-api';
+import { startSlackServer } from '../src/dev/slack-server/index.js';
 import type { KubeObject } from '../src/kube/index.js';
 import {
   DeliveryEngine,
@@ -22,7 +23,6 @@ import {
   TriggerEvaluator,
 } from '../src/notifications/index.js';
 import { silentLogger } from '../src/observability/index.js';
-import { startSlackServer } from '../test/support/slack-server/index.js';
 
 const args = new Map(process.argv.slice(2).map((a, i, all) => [a, all[i + 1] ?? '']));
 const total = Number(args.get('--events') ?? 10_000);

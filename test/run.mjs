@@ -52,6 +52,20 @@ const env = { ...process.env };
 if (integration.length > 0) {
   const { register } = await import('tsx/esm/api');
   register();
+  // Everything missing is named at once, before any long build starts.
+  const { assertPrerequisites } = await import('../src/dev/prerequisites.ts');
+  const { ensurePrometheusBinary } = await import('../src/dev/prometheus/index.ts');
+  const { renderToolPaths } = await import('../src/sync/render/index.ts');
+  const prometheus = { override: process.env.SLIPWAY_PROMETHEUS_BIN };
+  const renderTools = { what: 'kustomize and helm', paths: Object.values(renderToolPaths()) };
+  try {
+    assertPrerequisites({ cluster: true, prometheus, otherBuilds: [renderTools] });
+  } catch (err) {
+    console.error(`slipway tests: ${err.message}`);
+    process.exit(1);
+  }
+  const onProgress = (m) => process.stderr.write(`[prometheus] ${m}\n`);
+  env.SLIPWAY_PROMETHEUS_BIN = await ensurePrometheusBinary({ ...prometheus, onProgress });
   const { startSharedTestCluster } = await import('./support/cluster/shared.ts');
   cluster = await startSharedTestCluster();
   env.SLIPWAY_TEST_KUBECONFIG = cluster.kubeconfigPath;

@@ -15,6 +15,7 @@ import {
   devClusterStatusCommand,
   devClusterUpCommand,
 } from './commands/dev-cluster.js';
+import { devPrometheusCommand, devSlackCommand } from './commands/dev-services.js';
 import { installCommand } from './commands/install.js';
 import { notificationsTemplateNotifyCommand } from './commands/notifications-template.js';
 import { notificationsTriggerRunCommand } from './commands/notifications-trigger.js';
@@ -39,6 +40,8 @@ export const commands: readonly Command[] = [
   devClusterDownCommand,
   devClusterKubeconfigCommand,
   devClusterStatusCommand,
+  devSlackCommand,
+  devPrometheusCommand,
   notificationsTemplateNotifyCommand,
   notificationsTriggerRunCommand,
   rolloutPromoteCommand,

@@ -4,11 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parse } from 'yaml';
-import { PrometheusServer } from '../../test/support/prometheus/index.js';
-import { startSlackServer } from '../../test/support/slack-server/index.js';
 import { controllerModules } from '../cli/controller-modules.js';
 import { Manager } from '../core/index.js';
 import { devClusterUp, LocalCluster } from '../dev/cluster/index.js';
+import { assertPrerequisites } from '../dev/prerequisites.js';
+import { PrometheusServer } from '../dev/prometheus/index.js';
+import { startSlackServer } from '../dev/slack-server/index.js';
 import { installCrds } from '../install/index.js';
 import { KubeClient, type KubeObject } from '../kube/index.js';
 import { createLogger, Metrics } from '../observability/index.js';
@@ -71,6 +72,8 @@ const secret = (name: string, namespace: string): KubeObject => ({
 });
 
 async function main(): Promise<number> {
+  const prometheusBin = process.env.SLIPWAY_PROMETHEUS_BIN;
+  assertPrerequisites({ cluster: true, prometheus: { override: prometheusBin } });
   n.heading(
     'Starting a local Kubernetes control plane (etcd, kube-apiserver, controller-manager, scheduler, kwok)',
   );
@@ -104,6 +107,8 @@ async function main(): Promise<number> {
   const prometheus = await PrometheusServer.launch({
     targets: [`127.0.0.1:${app.port}`],
     scrapeInterval: '1s',
+    binary: prometheusBin,
+    onProgress: (m) => n.info(m),
   });
   await prometheus.start();
   cleanups.push(() => prometheus.dispose());

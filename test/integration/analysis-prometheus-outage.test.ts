@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import type { PrometheusServer } from '../../src/dev/prometheus/index.js';
 import { installCrds } from '../../src/install/index.js';
 import type { KubeClient } from '../../src/kube/index.js';
 import {
@@ -10,7 +11,7 @@ import {
   startAnalysisController,
 } from '../support/fixtures/analysis-controller.js';
 import { eventually, testClient, testNamespace } from '../support/kube.js';
-import { MetricsApp, PrometheusServer, successRateQuery } from '../support/prometheus/index.js';
+import { launchPrometheus, MetricsApp, successRateQuery } from '../support/prometheus/index.js';
 
 /** Errors are retried after 10 s (Argo), so these scenarios take tens of seconds each. */
 describe('AnalysisRun when Prometheus goes away', () => {
@@ -26,7 +27,7 @@ describe('AnalysisRun when Prometheus goes away', () => {
     ns = await testNamespace(client, 'analysis-outage');
     app = await MetricsApp.start();
     app.setErrorRate('web', 0.01);
-    prometheus = await PrometheusServer.launch({ targets: [app.target] });
+    prometheus = await launchPrometheus({ targets: [app.target] });
     await eventually(
       'prometheus has data',
       async () => ((await prometheus.query(successRateQuery('web')))?.result.length ?? 0) > 0,

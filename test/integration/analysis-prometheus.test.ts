@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Metric } from '../../src/analysis/index.js';
+import type { PrometheusServer } from '../../src/dev/prometheus/index.js';
 import { installCrds } from '../../src/install/index.js';
 import type { KubeClient, KubeObject } from '../../src/kube/index.js';
 import {
@@ -10,7 +11,7 @@ import {
   startAnalysisController,
 } from '../support/fixtures/analysis-controller.js';
 import { eventually, testClient, testNamespace } from '../support/kube.js';
-import { MetricsApp, PrometheusServer, successRateQuery } from '../support/prometheus/index.js';
+import { launchPrometheus, MetricsApp, successRateQuery } from '../support/prometheus/index.js';
 
 /** The seed `success-rate` metric, with a 1 s interval and a short rate window. */
 function successRate(address: string, overrides: Partial<Metric> = {}): Metric {
@@ -40,7 +41,7 @@ describe('AnalysisRun against a real Prometheus', () => {
     app.setErrorRate('healthy', 0.01);
     app.setErrorRate('broken', 0.2);
     app.setErrorRate('wobbly', 0.1);
-    prometheus = await PrometheusServer.launch({ targets: [app.target] });
+    prometheus = await launchPrometheus({ targets: [app.target] });
     await eventually(
       'prometheus has a success rate for every service',
       async () => {

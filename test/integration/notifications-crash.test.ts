@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { type SlackServer, startSlackServer } from '../../src/dev/slack-server/index.js';
 import { installCrds } from '../../src/install/index.js';
 import type { KubeClient, KubeObject } from '../../src/kube/index.js';
 import { outboxAnnotationPrefix } from '../../src/notifications/index.js';
@@ -13,7 +14,6 @@ import {
   slackToken,
 } from '../support/fixtures/notifications-env.js';
 import { eventually, testClient, testKubeconfigPath, testNamespace } from '../support/kube.js';
-import { type SlackServer, startSlackServer } from '../support/slack-server/index.js';
 
 const controller = fileURLToPath(new URL('../support/fixtures/notifications-controller.ts', import.meta.url));
 const rounds = 20;

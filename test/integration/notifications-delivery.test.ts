@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import type { SlackServer } from '../../src/dev/slack-server/index.js';
 import type { KubeClient, KubeObject } from '../../src/kube/index.js';
 import {
   application,
@@ -11,7 +12,6 @@ import {
   startHarness,
 } from '../support/fixtures/notifications-env.js';
 import { eventually, testClient, testNamespace } from '../support/kube.js';
-import type { SlackServer } from '../support/slack-server/index.js';
 
 type Event = KubeObject & {
   reason?: string;

@@ -1,5 +1,11 @@
+import { type PrometheusOptions, PrometheusServer } from '../../../src/dev/prometheus/index.js';
+
 export { MetricsApp } from './metrics-app.js';
-export { PROMETHEUS_BIN, type PrometheusOptions, PrometheusServer } from './prometheus-server.js';
+
+/** A Prometheus for a test: `SLIPWAY_PROMETHEUS_BIN` as the CLI reads it, else the system one, else built. */
+export function launchPrometheus(options: Omit<PrometheusOptions, 'binary'>): Promise<PrometheusServer> {
+  return PrometheusServer.launch({ ...options, binary: process.env.SLIPWAY_PROMETHEUS_BIN });
+}
 
 /** The seed `success-rate` query (test/fixtures/argo-manifests/seed.yaml) with a short window. */
 export function successRateQuery(serviceArg = '{{args.service-name}}', window = '5s'): string {

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { SlipwayError } from '../../../src/errors/index.js';
+import { SlipwayError } from '../../errors/index.js';
 
 /** Arguments of one Web API call and where its token came from. */
 export interface SlackCall {

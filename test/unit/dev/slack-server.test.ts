@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { ErrorCode, WebClient } from '@slack/web-api';
-import { type SlackServer, startSlackServer } from '../../support/slack-server/index.js';
+import { type SlackServer, startSlackServer } from '../../../src/dev/slack-server/index.js';
 
 const token = 'xoxb-test-token';
 let server: SlackServer;

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { SlipwayError } from '../../../src/errors/index.js';
+import { SlipwayError } from '../../errors/index.js';
 import { formatMessage } from './console-view.js';
 import { MessageStore } from './message-store.js';
 import { type MethodContext, runMethod } from './methods.js';

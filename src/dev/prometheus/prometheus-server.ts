@@ -1,41 +1,44 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePorts } from '../../../src/dev/cluster/index.js';
-
-export const PROMETHEUS_BIN = process.env.SLIPWAY_PROMETHEUS_BIN ?? '/usr/bin/prometheus';
+import { freePorts } from '../cluster/index.js';
+import { ensurePrometheusBinary } from './binary.js';
 
 export interface PrometheusOptions {
   /** `host:port` targets scraped as job "app". */
   readonly targets: readonly string[];
   /** Scrape interval. Default "1s". */
   readonly scrapeInterval?: string;
+  /** An explicit binary (`SLIPWAY_PROMETHEUS_BIN`); see `ensurePrometheusBinary`. Default: system, else built. */
+  readonly binary?: string | undefined;
+  /** Progress lines while Prometheus is built (only when no binary is installed). */
+  readonly onProgress?: (line: string) => void;
 }
 
 /**
- * A real Prometheus (Debian's `prometheus` package) on a free 127.0.0.1 port with a temp config and
- * TSDB dir. `stop()` kills it; `start()` brings it back on the same port and data (an outage in a test).
+ * A real Prometheus (Debian's `prometheus` package, else one built from the Go module proxy) on a free
+ * 127.0.0.1 port with a temp config and TSDB dir. `stop()` kills it; `start()` brings it back on the same
+ * port and data (an outage in a test).
  */
 export class PrometheusServer {
   readonly url: string;
   private child: ChildProcess | undefined;
 
   private constructor(
+    private readonly bin: string,
     private readonly port: number,
     private readonly dir: string,
   ) {
     this.url = `http://127.0.0.1:${port}`;
   }
 
-  /** Starts Prometheus and waits until it is ready. Fails clearly when the binary is missing. */
+  /** Starts Prometheus (building it first when none is installed) and waits until it is ready. */
   static async launch(options: PrometheusOptions): Promise<PrometheusServer> {
-    if (!existsSync(PROMETHEUS_BIN)) {
-      throw new Error(
-        `prometheus binary not found at ${PROMETHEUS_BIN}: install it with \`apt-get install prometheus\` ` +
-          '(or set SLIPWAY_PROMETHEUS_BIN); the analysis integration tests need a real Prometheus',
-      );
-    }
+    const bin = await ensurePrometheusBinary({
+      override: options.binary,
+      ...(options.onProgress !== undefined && { onProgress: options.onProgress }),
+    });
     const dir = mkdtempSync(join(tmpdir(), 'slipway-prometheus-'));
     const interval = options.scrapeInterval ?? '1s';
     const targets = options.targets.map((t) => `'${t}'`).join(', ');
@@ -52,7 +55,7 @@ export class PrometheusServer {
         '',
       ].join('\n'),
     );
-    const server = new PrometheusServer((await freePorts(1))[0]!, dir);
+    const server = new PrometheusServer(bin, (await freePorts(1))[0]!, dir);
     await server.start();
     return server;
   }
@@ -66,7 +69,7 @@ export class PrometheusServer {
     if (this.isRunning) return;
     const log = openSync(join(this.dir, 'prometheus.log'), 'a');
     this.child = spawn(
-      PROMETHEUS_BIN,
+      this.bin,
       [
         `--config.file=${join(this.dir, 'prometheus.yml')}`,
         `--storage.tsdb.path=${join(this.dir, 'data')}`,
