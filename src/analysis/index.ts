@@ -11,6 +11,13 @@ export {
   type RunAssessment,
 } from './assess.js';
 export {
+  type ConditionCompileError,
+  conditionCompileError,
+  firstConditionCompileError,
+  formatConditionError,
+  templateConditionError,
+} from './condition-check.js';
+export {
   type AnalysisControllerOptions,
   analysisControllerModule,
   DEFAULT_ANALYSIS_THREADS,
