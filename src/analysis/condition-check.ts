@@ -5,7 +5,7 @@
  */
 import { compile, ExprError } from '../expr/index.js';
 import { substituteArgs } from './args.js';
-import type { AnalysisTemplateLike, Metric } from './types.js';
+import type { AnalysisTemplateLike, Argument, Metric } from './types.js';
 
 export interface ConditionCompileError {
   readonly metric: string;
@@ -55,13 +55,21 @@ export function firstConditionCompileError(
 const ARG_PLACEHOLDER = 'dummy-value';
 
 /**
- * The first metric of a template whose condition does not compile once its args are filled in
- * (defaults, or a placeholder where the value comes from the Rollout, a field or a Secret). A metric
- * whose args cannot be filled in is skipped: building the run reports that.
+ * The first metric of a template whose condition does not compile once its args are filled in: the
+ * value the referencing Rollout passes, else the template's default, else a placeholder (values
+ * from a field, a pod-template hash or a Secret). A metric whose args cannot be filled in is skipped:
+ * building the run reports that.
  */
-export function templateConditionError(template: AnalysisTemplateLike): ConditionCompileError | undefined {
+export function templateConditionError(
+  template: AnalysisTemplateLike,
+  provided: readonly Argument[] = [],
+): ConditionCompileError | undefined {
   const values = new Map<string, string>();
-  for (const arg of template.spec.args ?? []) values.set(`args.${arg.name}`, arg.value ?? ARG_PLACEHOLDER);
+  for (const arg of template.spec.args ?? []) {
+    const given = provided.find((a) => a.name === arg.name);
+    const value = given?.value ?? (given?.valueFrom === undefined ? arg.value : undefined);
+    values.set(`args.${arg.name}`, value ?? ARG_PLACEHOLDER);
+  }
   for (const metric of template.spec.metrics ?? []) {
     const resolved = substituteArgs(metric, values);
     if (!resolved.ok) continue;

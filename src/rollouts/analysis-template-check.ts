@@ -6,6 +6,7 @@
  * (it gets an AnalysisRunError event when the run cannot be built). Pure: templates come through `lookup`.
  */
 import {
+  type Argument,
   formatConditionError,
   resolveTemplateRefs,
   type TemplateLookup,
@@ -34,7 +35,7 @@ export function analysisTemplateError(rollout: Rollout, lookup: TemplateLookup):
     const resolved = resolveTemplateRefs(analysis.templates ?? [], lookup);
     if (!resolved.ok) continue;
     for (const template of resolved.templates) {
-      const error = templateConditionError(template);
+      const error = templateConditionError(template, literalArgs(analysis));
       if (error === undefined) continue;
       const kind =
         template.kind === 'ClusterAnalysisTemplate' ? 'ClusterAnalysisTemplate' : 'AnalysisTemplate';
@@ -43,6 +44,13 @@ export function analysisTemplateError(rollout: Rollout, lookup: TemplateLookup):
     }
   }
   return undefined;
+}
+
+/** The args the Rollout passes as literal values (others are resolved when the run is created). */
+function literalArgs(analysis: RolloutAnalysis): Argument[] {
+  return (analysis.args ?? []).map((a) =>
+    a.value !== undefined ? { name: a.name, value: a.value } : { name: a.name, valueFrom: {} },
+  );
 }
 
 /** Whether the Rollout references any analysis template (to map template changes to Rollouts). */

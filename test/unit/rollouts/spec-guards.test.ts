@@ -140,3 +140,35 @@ describe('referenced analysis templates with conditions that do not compile', ()
     assert.equal(referencesAnalysisTemplates(rollout({ steps: [{ setWeight: 1 }] })), false);
   });
 });
+
+describe('referenced template args', () => {
+  it('a value the Rollout passes wins over the template default; valueFrom gets the placeholder', () => {
+    const store: Record<string, AnalysisTemplateLike> = {
+      t: {
+        kind: 'AnalysisTemplate',
+        metadata: { name: 't' },
+        spec: {
+          args: [{ name: 'threshold', value: '' }],
+          metrics: [
+            { name: 'm', successCondition: 'result > {{args.threshold}}', provider: { web: { url: 'x' } } },
+          ],
+        },
+      },
+    };
+    const lookup = (ref: AnalysisTemplateRef) => store[ref.templateName];
+    const withArgs = (args: unknown[]) =>
+      rollout({ steps: [{ analysis: { templates: [{ templateName: 't' }], args } }] });
+    assert.equal(analysisTemplateError(withArgs([{ name: 'threshold', value: '0.9' }]), lookup), undefined);
+    assert.equal(
+      analysisTemplateError(
+        withArgs([{ name: 'threshold', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }]),
+        lookup,
+      ),
+      undefined,
+    );
+    assert.match(
+      analysisTemplateError(withArgs([]), lookup) ?? '',
+      /could not evaluate successCondition "result > "/,
+    );
+  });
+});
