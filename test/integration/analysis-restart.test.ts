@@ -110,7 +110,7 @@ describe('analysis: the AnalysisRun controller stopped (SIGTERM) and killed (SIG
     ] as const) {
       await reach(at);
       // land some kills inside a measurement: the request starts right after the previous one's interval
-      if (signal === 'SIGKILL') await new Promise((r) => setTimeout(r, 850));
+      if (signal === 'SIGKILL') await new Promise((r) => setTimeout(r, 1_100));
       await stop(proc, signal);
       kills.push(signal);
       const frozen = await measured();
