@@ -5,7 +5,8 @@
  */
 import { compile, ExprError } from '../expr/index.js';
 import { substituteArgs } from './args.js';
-import type { AnalysisTemplateLike, Argument, Metric } from './types.js';
+import { isDryRunMetric } from './metric-rules.js';
+import type { AnalysisTemplateLike, Argument, DryRun, Metric } from './types.js';
 
 export interface ConditionCompileError {
   readonly metric: string;
@@ -58,12 +59,15 @@ const ARG_PLACEHOLDER = 'dummy-value';
  * The first metric of a template whose condition does not compile once its args are filled in: the
  * value the referencing Rollout passes, else the template's default, else a placeholder (values
  * from a field, a pod-template hash or a Secret). A metric whose args cannot be filled in is skipped:
- * building the run reports that.
+ * building the run reports that. Dry-run metrics (the template's rules and `extraDryRun`, the
+ * Rollout's) are skipped, as in the run.
  */
 export function templateConditionError(
   template: AnalysisTemplateLike,
   provided: readonly Argument[] = [],
+  extraDryRun: readonly DryRun[] = [],
 ): ConditionCompileError | undefined {
+  const dryRun = [...extraDryRun, ...(template.spec.dryRun ?? [])];
   const values = new Map<string, string>();
   for (const arg of template.spec.args ?? []) {
     const given = provided.find((a) => a.name === arg.name);
@@ -71,6 +75,7 @@ export function templateConditionError(
     values.set(`args.${arg.name}`, value ?? ARG_PLACEHOLDER);
   }
   for (const metric of template.spec.metrics ?? []) {
+    if (isDryRunMetric(dryRun, metric.name)) continue;
     const resolved = substituteArgs(metric, values);
     if (!resolved.ok) continue;
     const error = conditionCompileError(resolved.metric);

@@ -32,7 +32,13 @@ export {
   DEFAULT_MEASUREMENT_HISTORY_LIMIT,
   ERROR_RETRY_INTERVAL_MS,
 } from './metric-fields.js';
-export { dryRunMetricNames, retentionLimits, validateMetric, validateMetrics } from './metric-rules.js';
+export {
+  dryRunMetricNames,
+  isDryRunMetric,
+  retentionLimits,
+  validateMetric,
+  validateMetrics,
+} from './metric-rules.js';
 export {
   convertPromResult,
   evaluateJsonPath,

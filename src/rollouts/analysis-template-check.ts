@@ -35,7 +35,7 @@ export function analysisTemplateError(rollout: Rollout, lookup: TemplateLookup):
     const resolved = resolveTemplateRefs(analysis.templates ?? [], lookup);
     if (!resolved.ok) continue;
     for (const template of resolved.templates) {
-      const error = templateConditionError(template, literalArgs(analysis));
+      const error = templateConditionError(template, literalArgs(analysis), analysis.dryRun);
       if (error === undefined) continue;
       const kind =
         template.kind === 'ClusterAnalysisTemplate' ? 'ClusterAnalysisTemplate' : 'AnalysisTemplate';
