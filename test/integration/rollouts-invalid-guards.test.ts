@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { installCrds } from '../../src/install/index.js';
 import type { KubeClient, KubeObject } from '../../src/kube/index.js';
 import {
   getRollout,
@@ -9,7 +12,7 @@ import {
   rolloutManifest,
   useRolloutScenario,
 } from '../support/fixtures/rollout-scenario.js';
-import { eventually } from '../support/kube.js';
+import { eventually, testClient, testKubeconfigPath, testNamespace } from '../support/kube.js';
 
 /** InvalidSpec Warning Events on the Rollout: one entry per distinct message, with its repeat count. */
 async function invalidSpecEvents(client: KubeClient, namespace: string, name: string) {
@@ -171,6 +174,102 @@ describe('rollouts: InvalidSpec guards (unsupported steps, replica ceiling, anal
       name,
       'Healthy once the template compiles',
       (x) => x.status?.phase === 'Healthy' && invalidSpec(x) === undefined,
+      90_000,
+    );
+  });
+});
+
+describe('rollouts: slipway controller --max-replicas (the shipped command)', () => {
+  let client: KubeClient;
+  let ns: { name: string; delete(): Promise<void> };
+  let proc: ChildProcess | undefined;
+  const logs: { level?: number; msg?: string; error?: string }[] = [];
+
+  before(async () => {
+    client = testClient();
+    await installCrds(client);
+    ns = await testNamespace(client, 'ro-max-replicas');
+    const bin = fileURLToPath(new URL('../../bin/slipway.js', import.meta.url));
+    const child = spawn(
+      process.execPath,
+      [
+        bin,
+        'controller',
+        '--controllers',
+        'rollouts',
+        '-n',
+        ns.name,
+        '--max-replicas',
+        '3',
+        '--metrics-port',
+        '0',
+        '--kubeconfig',
+        testKubeconfigPath(),
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    proc = child;
+    let buffered = '';
+    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+      buffered += chunk;
+      const lines = buffered.split('\n');
+      buffered = lines.pop() ?? '';
+      for (const line of lines) {
+        try {
+          logs.push(JSON.parse(line) as (typeof logs)[number]);
+        } catch {
+          /* not a log line */
+        }
+      }
+    });
+    await eventually('controller started', async () =>
+      logs.some((l) => l.msg === 'controller started') ? true : undefined,
+    );
+  });
+  after(async () => {
+    proc?.kill('SIGTERM');
+    await ns?.delete();
+    client?.close();
+  });
+
+  it('4 replicas over a ceiling of 3: InvalidSpec naming the limit, one warn log line however often it is reconciled', async () => {
+    const name = 'over';
+    await client.create(rolloutManifest({ name, namespace: ns.name, replicas: 4, steps: [] }));
+    const r = await eventually('InvalidSpec', async () => {
+      const x = await getRollout(client, ns.name, name);
+      return invalidSpec(x) !== undefined ? x : undefined;
+    });
+    assert.match(
+      invalidSpec(r)?.message ?? '',
+      /spec\.replicas: Invalid value: 4: must be no more than 3,.*--max-replicas/,
+    );
+    await eventually('InvalidSpec Warning Event', async () =>
+      (await invalidSpecEvents(client, ns.name, name)).length === 1 ? true : undefined,
+    );
+    await poke(client, ns.name, name, 3);
+    await new Promise((res) => setTimeout(res, 2_000));
+    const lines = logs.filter((l) => l.msg === 'invalid rollout spec');
+    assert.equal(lines.length, 1, JSON.stringify(lines));
+    assert.equal(lines[0]?.level, 40, 'logged at warn');
+    assert.deepEqual(
+      (await invalidSpecEvents(client, ns.name, name)).map((e) => e.count),
+      [1],
+    );
+    assert.equal(
+      (await replicaSetsOf(client, ns.name)).filter((rs) => rs.metadata.name?.startsWith(`${name}-`)).length,
+      0,
+    );
+    await client.patch(
+      { ...ROLLOUT, namespace: ns.name, name },
+      { spec: { replicas: 3 } },
+      { type: 'merge' },
+    );
+    await eventually(
+      'Healthy at the ceiling',
+      async () => {
+        const x = await getRollout(client, ns.name, name);
+        return x.status?.phase === 'Healthy' && invalidSpec(x) === undefined ? true : undefined;
+      },
       90_000,
     );
   });
