@@ -11,6 +11,13 @@ export {
   type RunAssessment,
 } from './assess.js';
 export {
+  type ConditionCompileError,
+  conditionCompileError,
+  firstConditionCompileError,
+  formatConditionError,
+  templateConditionError,
+} from './condition-check.js';
+export {
   type AnalysisControllerOptions,
   analysisControllerModule,
   DEFAULT_ANALYSIS_THREADS,
@@ -25,7 +32,13 @@ export {
   DEFAULT_MEASUREMENT_HISTORY_LIMIT,
   ERROR_RETRY_INTERVAL_MS,
 } from './metric-fields.js';
-export { dryRunMetricNames, retentionLimits, validateMetric, validateMetrics } from './metric-rules.js';
+export {
+  dryRunMetricNames,
+  isDryRunMetric,
+  retentionLimits,
+  validateMetric,
+  validateMetrics,
+} from './metric-rules.js';
 export {
   convertPromResult,
   evaluateJsonPath,

@@ -14,6 +14,11 @@ function matches(pattern: string, name: string): boolean {
   }
 }
 
+/** Whether any dryRun rule selects the metric name. */
+export function isDryRunMetric(rules: readonly DryRun[] | undefined, name: string): boolean {
+  return (rules ?? []).some((rule) => matches(rule.metricName, name));
+}
+
 /** Metric names selected by the dryRun rules; a rule matching no metric is an error (as Argo). */
 export function dryRunMetricNames(
   rules: readonly DryRun[] | undefined,

@@ -9,6 +9,11 @@ import {
 import type { KubeClient, KubeObject, ObjectStore } from '../kube/index.js';
 import { resolveMetricsWithoutSecrets } from './args.js';
 import { assessRun, isTerminating, type RunAssessment } from './assess.js';
+import {
+  type ConditionCompileError,
+  firstConditionCompileError,
+  formatConditionError,
+} from './condition-check.js';
 import { takeMeasurements } from './measure.js';
 import { dryRunMetricNames, retentionLimits, validateMetrics } from './metric-rules.js';
 import type { ProviderRegistry } from './providers/index.js';
@@ -86,6 +91,12 @@ export class AnalysisRunReconciler implements Reconciler {
     const plan = planRun(run.spec);
     if (!plan.ok) {
       await this.finishWithError(ctx, run, plan.message);
+      return undefined;
+    }
+    // a condition that can never evaluate ends the run before any measurement is taken
+    const broken = firstConditionCompileError(plan.metrics, plan.dryRun);
+    if (broken !== undefined) {
+      await this.finishWithConditionError(ctx, run, broken, now);
       return undefined;
     }
     const terminating = isTerminating(run.spec.terminate, status);
@@ -197,6 +208,42 @@ export class AnalysisRunReconciler implements Reconciler {
       { subresource: 'status', signal: ctx.signal },
     );
     this.written.remember(written);
+  }
+
+  /** Phase Error worded like Argo's metric errors; the metric gets the error, nothing is measured. */
+  private async finishWithConditionError(
+    ctx: ReconcileContext,
+    run: AnalysisRunObject,
+    error: ConditionCompileError,
+    now: number,
+  ): Promise<void> {
+    const metricMessage = formatConditionError(error);
+    const message = `Metric "${error.metric}" assessed Error due to invalid ${error.field}: "Error Message: ${metricMessage}"`;
+    ctx.logger.warn(
+      { metric: error.metric, field: error.field, reason: error.reason },
+      'metric condition does not compile',
+    );
+    const previous = run.status?.metricResults ?? [];
+    const result = {
+      ...(previous.find((r) => r.name === error.metric) ?? { name: error.metric }),
+      phase: 'Error' as const,
+      message: metricMessage,
+    };
+    const status: AnalysisRunStatus = {
+      ...(run.status ?? {}),
+      phase: 'Error',
+      message,
+      startedAt: run.status?.startedAt ?? new Date(now).toISOString(),
+      metricResults: [...previous.filter((r) => r.name !== error.metric), result],
+    };
+    await this.writeStatus(run, status, ctx);
+    this.options.events.record(
+      run,
+      'Warning',
+      'MetricError',
+      `Metric '${error.metric}' Completed. Result: Error`,
+    );
+    this.options.events.record(run, 'Warning', 'AnalysisRunError', 'Analysis Completed. Result: Error');
   }
 
   private async finishWithError(

@@ -11,6 +11,8 @@ export interface ControllerModuleOptions {
   readonly rolloutThreads?: number;
   /** Concurrent AnalysisRun reconciles (`--analysis-threads`). */
   readonly analysisThreads?: number;
+  /** Most replicas a Rollout may ask for (`--max-replicas`). */
+  readonly maxReplicas?: number;
 }
 
 /** A feature area that adds its informers and controllers to the manager. */

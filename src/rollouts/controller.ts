@@ -5,6 +5,7 @@
 import { enqueueMapped, enqueueOwner, enqueueSelf, type Manager, WrittenObjects } from '../core/index.js';
 import { Index, type KubeObject } from '../kube/index.js';
 import type { AnalysisRun } from './analysis-runs.js';
+import { referencesAnalysisTemplates } from './analysis-template-check.js';
 import { RolloutExecutor } from './executor.js';
 import { POD_TEMPLATE_HASH_LABEL } from './pod-template-hash.js';
 import { type RolloutInformers, type RolloutObject, RolloutReconciler } from './reconciler.js';
@@ -15,6 +16,8 @@ export interface RegisterRolloutsOptions {
   readonly namespace?: string;
   /** Concurrent reconciles. Default DEFAULT_ROLLOUT_THREADS. */
   readonly workers?: number;
+  /** The replica ceiling (`--max-replicas`). Default DEFAULT_MAX_REPLICAS. */
+  readonly maxReplicas?: number;
 }
 
 /**
@@ -60,7 +63,12 @@ export function registerRolloutController(manager: Manager, options: RegisterRol
   });
   const controller = manager.addController({
     name: 'rollouts',
-    reconciler: new RolloutReconciler({ informers, executor, written }),
+    reconciler: new RolloutReconciler({
+      informers,
+      executor,
+      written,
+      ...(options.maxReplicas !== undefined && { maxReplicas: options.maxReplicas }),
+    }),
     workers: options.workers ?? DEFAULT_ROLLOUT_THREADS,
   });
   enqueueSelf(informers.rollouts, controller);
@@ -92,6 +100,16 @@ export function registerRolloutController(manager: Manager, options: RegisterRol
       })
       .map((r) => `${r.metadata.namespace ?? ''}/${r.metadata.name ?? ''}`),
   );
+  // an analysis template changing can make a Rollout that references templates valid or invalid
+  const referencing = (namespace?: string) =>
+    (namespace === undefined
+      ? informers.rollouts.store.list()
+      : informers.rollouts.store.byIndex(Index.Namespace, namespace)
+    )
+      .filter(referencesAnalysisTemplates)
+      .map((r) => `${r.metadata.namespace ?? ''}/${r.metadata.name ?? ''}`);
+  enqueueMapped(informers.analysisTemplates, controller, (t) => referencing(t.metadata.namespace ?? ''));
+  enqueueMapped(informers.clusterAnalysisTemplates, controller, () => referencing());
   return controller;
 }
 
@@ -124,7 +142,11 @@ export const rolloutsModule: {
   readonly name: string;
   register(
     manager: Manager,
-    options: { readonly namespace?: string; readonly rolloutThreads?: number },
+    options: {
+      readonly namespace?: string;
+      readonly rolloutThreads?: number;
+      readonly maxReplicas?: number;
+    },
   ): void;
 } = {
   name: 'rollouts',
@@ -132,6 +154,7 @@ export const rolloutsModule: {
     registerRolloutController(manager, {
       ...(options.namespace !== undefined && { namespace: options.namespace }),
       ...(options.rolloutThreads !== undefined && { workers: options.rolloutThreads }),
+      ...(options.maxReplicas !== undefined && { maxReplicas: options.maxReplicas }),
     });
   },
 };

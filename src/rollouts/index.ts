@@ -1,4 +1,5 @@
 export * from './analysis-runs.js';
+export * from './analysis-template-check.js';
 export * from './conditions.js';
 export {
   DEFAULT_ROLLOUT_THREADS,
@@ -15,6 +16,7 @@ export * from './phase.js';
 export * from './pod-template-defaults.js';
 export * from './pod-template-hash.js';
 export { type RolloutInformers, type RolloutObject, RolloutReconciler } from './reconciler.js';
+export * from './replica-ceiling.js';
 export * from './replica-sets.js';
 export * from './replicas.js';
 export * from './restart.js';
@@ -25,5 +27,6 @@ export * from './services.js';
 export * from './step-description.js';
 export * from './steps.js';
 export type * from './types.js';
+export * from './unsupported-features.js';
 export * from './user-actions.js';
 export * from './validation.js';

@@ -13,7 +13,8 @@ import type {
 } from '../core/index.js';
 import { Index, type KubeObject, type Reflector } from '../kube/index.js';
 import { type AnalysisRun, buildAnalysisRun, findCurrentRun, nextRunName } from './analysis-runs.js';
-import { invalidSpecCondition, RolloutConditionType } from './conditions.js';
+import { analysisTemplateError } from './analysis-template-check.js';
+import { ConditionReason, invalidSpecCondition, RolloutConditionType } from './conditions.js';
 import { decide, type RolloutDecision } from './decide.js';
 import { planEphemeralMetadata } from './ephemeral-metadata.js';
 import type { RolloutExecutor } from './executor.js';
@@ -25,6 +26,7 @@ import {
   podTemplateEqualIgnoreHash,
   REVISION_ANNOTATION,
 } from './pod-template-hash.js';
+import { DEFAULT_MAX_REPLICAS, replicaCeilingError } from './replica-ceiling.js';
 import {
   buildReplicaSet,
   isControlledBy,
@@ -39,8 +41,9 @@ import { resolveMaxUnavailable } from './replicas.js';
 import { isRestartDue, planRestart } from './restart.js';
 import { planServiceSwitches } from './services.js';
 import { formatLabelSelector } from './step-description.js';
-import type { Rollout, RolloutStatus } from './types.js';
+import type { Rollout, RolloutCondition, RolloutStatus } from './types.js';
 import { UnrecordedRuns } from './unrecorded-runs.js';
+import { unsupportedFeature } from './unsupported-features.js';
 import { formatValidationError, validateRollout } from './validation.js';
 
 export type RolloutObject = Rollout & KubeObject;
@@ -59,19 +62,8 @@ export interface RolloutReconcilerOptions {
   readonly informers: RolloutInformers;
   readonly executor: RolloutExecutor;
   readonly written: WrittenObjects;
-}
-
-/** Problems Slipway reports as InvalidSpec beyond Argo's validation (features it does not run). */
-function unsupportedFeature(rollout: Rollout): string | undefined {
-  const spec = rollout.spec ?? {};
-  if (spec.strategy?.blueGreen !== undefined)
-    return 'spec.strategy.blueGreen: Unsupported value: Slipway runs the canary strategy only';
-  if (spec.strategy?.canary === undefined)
-    return 'spec.strategy.canary: Required value: Slipway runs the canary strategy only';
-  if (spec.workloadRef !== undefined) return 'spec.workloadRef: Unsupported value: use spec.template';
-  if (spec.strategy.canary.trafficRouting !== undefined)
-    return 'spec.strategy.canary.trafficRouting: Unsupported value: traffic routing is not supported yet';
-  return undefined;
+  /** The replica ceiling (`--max-replicas`). Default DEFAULT_MAX_REPLICAS. */
+  readonly maxReplicas?: number;
 }
 
 export class RolloutReconciler implements Reconciler {
@@ -87,14 +79,9 @@ export class RolloutReconciler implements Reconciler {
     if (rollout === undefined || rollout.metadata.deletionTimestamp !== undefined) return undefined;
     const now = ctx.clock.now();
 
-    const errors = validateRollout(rollout);
-    const unsupported = unsupportedFeature(rollout);
-    if (errors.length > 0 || unsupported !== undefined) {
-      const [first] = errors;
-      const error =
-        first !== undefined ? formatValidationError(first, { argoPath: true }) : (unsupported ?? '');
-      await this.writeInvalid(rollout, error, now);
-      ctx.logger.info({ error }, 'invalid rollout spec');
+    const invalid = this.specError(rollout);
+    if (invalid !== undefined) {
+      await this.reportInvalid(ctx, rollout, invalid, now);
       return undefined;
     }
 
@@ -331,7 +318,51 @@ export class RolloutReconciler implements Reconciler {
     });
   }
 
-  private async writeInvalid(rollout: RolloutObject, error: string, now: number): Promise<void> {
+  /**
+   * Why the spec cannot be run, first problem first: Argo's validation (its messages), features
+   * Slipway cannot run, the replica ceiling, then referenced analysis templates.
+   */
+  private specError(rollout: RolloutObject): string | undefined {
+    const [first] = validateRollout(rollout);
+    if (first !== undefined) return formatValidationError(first, { argoPath: true });
+    return (
+      unsupportedFeature(rollout) ??
+      replicaCeilingError(rollout.spec, this.options.maxReplicas ?? DEFAULT_MAX_REPLICAS) ??
+      analysisTemplateError(rollout, this.templateLookup(rollout.metadata.namespace ?? ''))
+    );
+  }
+
+  /**
+   * InvalidSpec condition in status; a Warning Event and one warn line only when the problem is new
+   * (the condition's message changed), not on every reconcile of a Rollout that stays invalid.
+   */
+  private async reportInvalid(
+    ctx: ReconcileContext,
+    rollout: RolloutObject,
+    error: string,
+    now: number,
+  ): Promise<void> {
+    const { condition, isNew } = await this.writeInvalid(rollout, error, now);
+    if (!isNew) {
+      ctx.logger.debug({ error }, 'invalid rollout spec unchanged');
+      return;
+    }
+    ctx.logger.warn({ error }, 'invalid rollout spec');
+    this.options.executor.recordEvents(rollout, [
+      {
+        type: 'event',
+        eventType: 'Warning',
+        reason: ConditionReason.InvalidSpec,
+        message: condition.message,
+      },
+    ]);
+  }
+
+  private async writeInvalid(
+    rollout: RolloutObject,
+    error: string,
+    now: number,
+  ): Promise<{ readonly condition: RolloutCondition; readonly isNew: boolean }> {
     const prev = rollout.status ?? {};
     const previous = prev.conditions?.find((c) => c.type === RolloutConditionType.InvalidSpec);
     const condition = invalidSpecCondition(previous, rollout.metadata.name ?? '', error, now);
@@ -347,6 +378,7 @@ export class RolloutReconciler implements Reconciler {
     };
     const { phase, message: phaseMessage } = calculateRolloutPhase({ ...rollout, status: base });
     await this.writeStatus(rollout, { ...base, phase, message: phaseMessage });
+    return { condition, isNew: condition !== previous };
   }
 
   /** Writes status when it changed. */

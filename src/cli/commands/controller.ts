@@ -1,7 +1,7 @@
 import { DEFAULT_ANALYSIS_THREADS } from '../../analysis/index.js';
 import { Manager } from '../../core/index.js';
 import { createLogger, Metrics } from '../../observability/index.js';
-import { DEFAULT_ROLLOUT_THREADS } from '../../rollouts/index.js';
+import { DEFAULT_MAX_REPLICAS, DEFAULT_ROLLOUT_THREADS } from '../../rollouts/index.js';
 import { booleanOption, type Command, ExitCode, stringOption, UsageError } from '../command.js';
 import { type ControllerModule, controllerModules } from '../controller-modules.js';
 import { clientFromArgs } from '../kube-options.js';
@@ -25,6 +25,12 @@ export const controllerCommand: Command = {
       description: 'concurrent AnalysisRun reconciles (Argo: --analysis-threads)',
       default: String(DEFAULT_ANALYSIS_THREADS),
     },
+    'max-replicas': {
+      type: 'string',
+      description:
+        'most replicas a Rollout may ask for; above it the Rollout gets InvalidSpec and is not scaled',
+      default: String(DEFAULT_MAX_REPLICAS),
+    },
     'leader-elect': { type: 'boolean', description: 'run controllers only while holding the leader Lease' },
     'leader-election-namespace': {
       type: 'string',
@@ -46,8 +52,9 @@ export const controllerCommand: Command = {
   },
   async run(args) {
     const modules = selectModules(stringOption(args, 'controllers'));
-    const rolloutThreads = threadsOption(args, 'rollout-threads');
-    const analysisThreads = threadsOption(args, 'analysis-threads');
+    const rolloutThreads = positiveIntOption(args, 'rollout-threads');
+    const analysisThreads = positiveIntOption(args, 'analysis-threads');
+    const maxReplicas = positiveIntOption(args, 'max-replicas');
     const logger = createLogger({
       level: stringOption(args, 'log-level') ?? 'info',
       format: stringOption(args, 'log-format') === 'pretty' ? 'pretty' : 'json',
@@ -73,7 +80,12 @@ export const controllerCommand: Command = {
       },
     });
     for (const m of modules)
-      m.register(manager, { ...(namespace !== undefined && { namespace }), rolloutThreads, analysisThreads });
+      m.register(manager, {
+        ...(namespace !== undefined && { namespace }),
+        rolloutThreads,
+        analysisThreads,
+        maxReplicas,
+      });
     const done = new Promise<number>((resolve) => {
       const shutdown = (signal: string) => {
         logger.info({ signal }, 'signal received');
@@ -95,8 +107,8 @@ export const controllerCommand: Command = {
   },
 };
 
-/** `--rollout-threads 64`: a positive whole number. */
-function threadsOption(args: Parameters<Command['run']>[0], name: string): number {
+/** `--rollout-threads 64`, `--max-replicas 10000`: a positive whole number. */
+function positiveIntOption(args: Parameters<Command['run']>[0], name: string): number {
   const text = stringOption(args, name) ?? '';
   const n = Number(text);
   if (!Number.isInteger(n) || n < 1)

@@ -1,0 +1,146 @@
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { installCrds } from '../../src/install/index.js';
+import type { KubeClient } from '../../src/kube/index.js';
+import {
+  analysisRun,
+  checkRunInvariants,
+  getRun,
+  runPhase,
+} from '../support/fixtures/analysis-controller.js';
+import { eventually, testClient, testKubeconfigPath, testNamespace } from '../support/kube.js';
+
+const controllerScript = fileURLToPath(
+  new URL('../support/fixtures/analysis-controller-process.ts', import.meta.url),
+);
+
+function startController(namespace: string): Promise<ChildProcess> {
+  const proc = spawn(
+    process.execPath,
+    ['--import', 'tsx', controllerScript, testKubeconfigPath(), namespace],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  return new Promise((resolve, reject) => {
+    proc.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+      if (chunk.includes('started')) resolve(proc);
+    });
+    proc.once('exit', (code) => reject(new Error(`controller exited early (${code})`)));
+  });
+}
+
+function stop(proc: ChildProcess, signal: 'SIGTERM' | 'SIGKILL'): Promise<void> {
+  return new Promise((resolve) => {
+    if (proc.exitCode !== null || proc.signalCode !== null) return resolve();
+    proc.once('exit', () => resolve());
+    proc.kill(signal);
+  });
+}
+
+const COUNT = 15;
+
+describe('analysis: the AnalysisRun controller stopped (SIGTERM) and killed (SIGKILL) mid-run', () => {
+  let client: KubeClient;
+  let ns: { name: string; delete(): Promise<void> };
+  let server: Server;
+  let base: string;
+  let proc: ChildProcess | undefined;
+  const requests: number[] = [];
+
+  before(async () => {
+    client = testClient();
+    await installCrds(client);
+    ns = await testNamespace(client, 'analysis-restart');
+    // a slow endpoint, so that some kills land while a measurement is in flight
+    server = createServer((_req, res) => {
+      requests.push(Date.now());
+      setTimeout(() => {
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify({ value: 1 }));
+      }, 300);
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const address = server.address();
+    base = `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`;
+  });
+
+  after(async () => {
+    if (proc !== undefined) await stop(proc, 'SIGKILL');
+    await new Promise<void>((r) => server?.close(() => r()));
+    await ns?.delete();
+    client?.close();
+  });
+
+  it(`carries on after each restart: exactly ${COUNT} measurements recorded, Successful`, async () => {
+    const name = 'steady';
+    await client.create(
+      analysisRun(ns.name, name, {
+        metrics: [
+          {
+            name: 'ok',
+            count: COUNT,
+            interval: '1s',
+            successCondition: 'result.value == 1',
+            provider: { web: { url: `${base}/ok`, timeoutSeconds: 10 } },
+          },
+        ],
+      }),
+    );
+    proc = await startController(ns.name);
+    const measured = () =>
+      getRun(client, ns.name, name).then((r) => r.status?.metricResults?.[0]?.count ?? 0);
+    const reach = (n: number) =>
+      eventually(`${n} measurements`, async () => ((await measured()) >= n ? true : undefined), 120_000, 50);
+
+    await reach(2);
+    const startedAt = (await getRun(client, ns.name, name)).status?.startedAt;
+    assert.ok(startedAt, 'run started');
+
+    const kills: string[] = [];
+    for (const [at, signal] of [
+      [4, 'SIGTERM'],
+      [6, 'SIGKILL'],
+      [8, 'SIGTERM'],
+      [10, 'SIGKILL'],
+      [12, 'SIGKILL'],
+    ] as const) {
+      await reach(at);
+      // land some kills inside a measurement: the request starts right after the previous one's interval
+      if (signal === 'SIGKILL') await new Promise((r) => setTimeout(r, 1_100));
+      await stop(proc, signal);
+      kills.push(signal);
+      const frozen = await measured();
+      await new Promise((r) => setTimeout(r, 1_500));
+      assert.equal(await measured(), frozen, 'nothing is measured while no controller runs');
+      proc = await startController(ns.name);
+    }
+
+    const run = await runPhase(client, ns.name, name, 'Successful', 120_000);
+    const result = run.status?.metricResults?.[0];
+    process.stdout.write(
+      `# ${kills.join(' ')}: ${requests.length} provider requests for ${COUNT} measurements\n`,
+    );
+    assert.equal(run.status?.startedAt, startedAt, 'startedAt kept across restarts');
+    assert.equal(result?.phase, 'Successful');
+    assert.equal(result?.count, COUNT, 'no measurement lost or recorded twice');
+    assert.equal(result?.successful, COUNT);
+    assert.equal(result?.error ?? 0, 0, 'no Error measurement from a stop or a kill');
+    assert.deepEqual(checkRunInvariants(run), []);
+    // a measurement in flight when the process died is taken again (its result was never written);
+    // a graceful stop lets it finish, so only SIGKILLs may add a request
+    const sigkills = kills.filter((k) => k === 'SIGKILL').length;
+    assert.ok(
+      requests.length >= COUNT && requests.length <= COUNT + sigkills,
+      `${requests.length} requests for ${COUNT} measurements and ${sigkills} SIGKILLs`,
+    );
+    // the retained measurements are in order, one per interval
+    const starts = (result?.measurements ?? []).map((m) => Date.parse(m.startedAt ?? ''));
+    assert.equal(starts.length, 10, 'Argo keeps the last 10');
+    for (let i = 1; i < starts.length; i++)
+      assert.ok((starts[i] ?? 0) > (starts[i - 1] ?? 0), `measurement ${i} starts after ${i - 1}`);
+  });
+});

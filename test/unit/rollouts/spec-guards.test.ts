@@ -1,0 +1,174 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { AnalysisTemplateLike, AnalysisTemplateRef } from '../../../src/analysis/index.js';
+import {
+  analysisTemplateError,
+  DEFAULT_MAX_REPLICAS,
+  type Rollout,
+  referencesAnalysisTemplates,
+  replicaCeilingError,
+  unsupportedFeature,
+} from '../../../src/rollouts/index.js';
+
+const rollout = (canary: Record<string, unknown>, spec: Record<string, unknown> = {}): Rollout =>
+  ({
+    metadata: { name: 'r', namespace: 'ns' },
+    spec: {
+      replicas: 3,
+      selector: { matchLabels: { app: 'r' } },
+      template: { metadata: { labels: { app: 'r' } } },
+      strategy: { canary },
+      ...spec,
+    },
+  }) as Rollout;
+
+describe('features Slipway cannot run are InvalidSpec naming the field', () => {
+  it('a plugin step names its index and field', () => {
+    const r = rollout({ steps: [{ setWeight: 20 }, { plugin: { name: 'x', config: {} } }] });
+    assert.equal(
+      unsupportedFeature(r),
+      'spec.strategy.canary.steps[1].plugin: Unsupported value: Slipway cannot run step plugins',
+    );
+  });
+  it('an experiment step names its index and field', () => {
+    const r = rollout({ steps: [{ experiment: { templates: [] } }, { setWeight: 50 }] });
+    assert.match(
+      unsupportedFeature(r) ?? '',
+      /^spec\.strategy\.canary\.steps\[0\]\.experiment: Unsupported value: /,
+    );
+  });
+  it('a traffic router names the router', () => {
+    const r = rollout({ trafficRouting: { maxTrafficWeight: 1000, nginx: { stableIngress: 'x' } } });
+    assert.match(
+      unsupportedFeature(r) ?? '',
+      /^spec\.strategy\.canary\.trafficRouting\.nginx: Unsupported value/,
+    );
+    const plugin = rollout({ trafficRouting: { plugins: { 'acme/router': {} } } });
+    assert.match(unsupportedFeature(plugin) ?? '', /trafficRouting\.plugins: Unsupported value/);
+  });
+  it('blue-green and workloadRef', () => {
+    const bg = {
+      ...rollout({}),
+      spec: { ...rollout({}).spec, strategy: { blueGreen: { activeService: 'a' } } },
+    };
+    assert.match(unsupportedFeature(bg as Rollout) ?? '', /^spec\.strategy\.blueGreen: Unsupported value/);
+    const ref = rollout({}, { workloadRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'd' } });
+    assert.match(unsupportedFeature(ref) ?? '', /^spec\.workloadRef: Unsupported value/);
+  });
+  it('supported steps pass', () => {
+    const r = rollout({ steps: [{ setWeight: 20 }, { pause: {} }, { analysis: { templates: [] } }] });
+    assert.equal(unsupportedFeature(r), undefined);
+  });
+});
+
+describe('replica ceiling', () => {
+  it('names the value, the limit and the flag', () => {
+    assert.equal(replicaCeilingError({ replicas: 10_000 }, 10_000), undefined);
+    assert.equal(replicaCeilingError({}, 10_000), undefined);
+    assert.equal(
+      replicaCeilingError({ replicas: 1_000_000_000 }, DEFAULT_MAX_REPLICAS),
+      "spec.replicas: Invalid value: 1000000000: must be no more than 10000, the controller's replica ceiling (slipway controller --max-replicas)",
+    );
+    assert.match(replicaCeilingError({ replicas: 6 }, 5) ?? '', /no more than 5,/);
+  });
+});
+
+describe('referenced analysis templates with conditions that do not compile', () => {
+  const template = (name: string, spec: AnalysisTemplateLike['spec'], kind = 'AnalysisTemplate') =>
+    ({ kind, metadata: { name }, spec }) as AnalysisTemplateLike;
+  const store: Record<string, AnalysisTemplateLike> = {
+    good: template('good', {
+      args: [{ name: 'threshold' }],
+      metrics: [
+        {
+          name: 'rate',
+          successCondition: 'result[0] >= {{args.threshold}}',
+          provider: { web: { url: 'x' } },
+        },
+      ],
+    }),
+    broken: template('broken', {
+      metrics: [
+        { name: 'ok', successCondition: 'result == 1', provider: { web: { url: 'x' } } },
+        { name: 'rate', failureCondition: 'result >', provider: { web: { url: 'x' } } },
+      ],
+    }),
+    parent: template('parent', { templates: [{ templateName: 'broken' }] }),
+    cbroken: template(
+      'cbroken',
+      { metrics: [{ name: 'm', successCondition: '(((', provider: { web: { url: 'x' } } }] },
+      'ClusterAnalysisTemplate',
+    ),
+  };
+  const lookup = (ref: AnalysisTemplateRef) => store[ref.templateName];
+
+  it('a step referencing a broken template is invalid, naming path, template, metric and the compile error', () => {
+    const r = rollout({
+      steps: [
+        { setWeight: 20 },
+        { analysis: { templates: [{ templateName: 'good' }, { templateName: 'broken' }] } },
+      ],
+    });
+    assert.equal(
+      analysisTemplateError(r, lookup),
+      'spec.strategy.canary.steps[1].analysis.templates: Invalid value: "broken": AnalysisTemplate broken: metric "rate": could not evaluate failureCondition "result >": unexpected end of expression at line 1, column 9',
+    );
+    assert.ok(referencesAnalysisTemplates(r));
+  });
+  it('nested and cluster templates, and background analysis', () => {
+    const nested = rollout({ steps: [{ analysis: { templates: [{ templateName: 'parent' }] } }] });
+    assert.match(
+      analysisTemplateError(nested, lookup) ?? '',
+      /"broken": AnalysisTemplate broken: metric "rate"/,
+    );
+    const background = rollout({
+      analysis: { templates: [{ templateName: 'cbroken', clusterScope: true }] },
+    });
+    assert.match(
+      analysisTemplateError(background, lookup) ?? '',
+      /^spec\.strategy\.canary\.analysis\.templates: Invalid value: "cbroken": ClusterAnalysisTemplate cbroken: metric "m": could not evaluate successCondition "\(\(\("/,
+    );
+  });
+  it('good templates, args filled by a placeholder, and missing templates pass (the step reports those)', () => {
+    const r = rollout({
+      steps: [
+        { analysis: { templates: [{ templateName: 'good' }] } },
+        { analysis: { templates: [{ templateName: 'missing' }] } },
+      ],
+    });
+    assert.equal(analysisTemplateError(r, lookup), undefined);
+    assert.equal(referencesAnalysisTemplates(rollout({ steps: [{ setWeight: 1 }] })), false);
+  });
+});
+
+describe('referenced template args', () => {
+  it('a value the Rollout passes wins over the template default; valueFrom gets the placeholder', () => {
+    const store: Record<string, AnalysisTemplateLike> = {
+      t: {
+        kind: 'AnalysisTemplate',
+        metadata: { name: 't' },
+        spec: {
+          args: [{ name: 'threshold', value: '' }],
+          metrics: [
+            { name: 'm', successCondition: 'result > {{args.threshold}}', provider: { web: { url: 'x' } } },
+          ],
+        },
+      },
+    };
+    const lookup = (ref: AnalysisTemplateRef) => store[ref.templateName];
+    const withArgs = (args: unknown[]) =>
+      rollout({ steps: [{ analysis: { templates: [{ templateName: 't' }], args } }] });
+    assert.equal(analysisTemplateError(withArgs([{ name: 'threshold', value: '0.9' }]), lookup), undefined);
+    assert.equal(
+      analysisTemplateError(
+        withArgs([{ name: 'threshold', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }]),
+        lookup,
+      ),
+      undefined,
+    );
+    assert.match(
+      analysisTemplateError(withArgs([]), lookup) ?? '',
+      /could not evaluate successCondition "result > "/,
+    );
+  });
+});
