@@ -8,8 +8,10 @@ import { git } from './git.js';
 import { parseLsRemote, type RefMap, resolveRevision } from './revision.js';
 
 export interface RepoCacheOptions {
-  /** Holds one bare repository per repo URL and the checkouts. */
+  /** Holds one bare repository per repo URL (and the checkouts, unless `checkoutDir` is set). */
   readonly dir: string;
+  /** Where checkouts go. Default `<dir>/checkouts`. */
+  readonly checkoutDir?: string;
   readonly credentials: CredentialSource;
   /** Checkouts kept per repository (oldest removed first). Default 6. */
   readonly checkoutsPerRepo?: number;
@@ -166,8 +168,7 @@ export class RepoCache {
 
   private async writeCheckout(e: RepoEntry, sha: string): Promise<string> {
     const base = join(
-      this.options.dir,
-      'checkouts',
+      this.options.checkoutDir ?? join(this.options.dir, 'checkouts'),
       `${createHash('sha256').update(e.url).digest('hex').slice(0, 16)}-${sha}`,
     );
     const tree = join(base, 'tree');
