@@ -34,7 +34,12 @@ export class LiveState {
         gvk: { apiVersion: gvk.apiVersion, kind: gvk.kind },
         labelSelector: TRACKING_LABEL,
         ...(this.options.namespace !== undefined && { namespace: this.options.namespace }),
-        transform: (o) => o,
+        // Every cached object names its kind, whatever the list or watch said: the inventory and
+        // prune decisions key on it.
+        transform: (o) =>
+          o.kind === gvk.kind && o.apiVersion === gvk.apiVersion
+            ? o
+            : { ...o, apiVersion: gvk.apiVersion, kind: gvk.kind },
         indexers: { app: labelIndex(TRACKING_LABEL) },
       });
       r.onChange((cur, prev) => {
