@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -53,12 +53,19 @@ function layout(r: number): Record<string, string> {
 }
 
 class ControllerProcess {
-  private constructor(readonly proc: ChildProcess) {}
+  /** Every process started, so a failing test leaves none running. */
+  static readonly all = new Set<ControllerProcess>();
 
-  static start(namespace: string, tmp: string): Promise<ControllerProcess> {
+  private constructor(readonly proc: ChildProcess) {
+    ControllerProcess.all.add(this);
+  }
+
+  /** `syncDir`: SLIPWAY_SYNC_DIR (a persistent cache); default none (a work dir in the temp dir). */
+  static start(namespace: string, tmp: string, syncDir?: string): Promise<ControllerProcess> {
     // TMPDIR: the controller's default work dir lands where this test can count what is left.
     const env: NodeJS.ProcessEnv = { ...process.env, TMPDIR: tmp, SLIPWAY_REPO_POLL_SECONDS: '1' };
     delete env.SLIPWAY_SYNC_DIR;
+    if (syncDir !== undefined) env.SLIPWAY_SYNC_DIR = syncDir;
     const proc = spawn(
       process.execPath,
       [
@@ -81,18 +88,27 @@ class ControllerProcess {
       },
     );
     proc.stderr?.resume();
+    const started = new ControllerProcess(proc);
     return new Promise((resolve, reject) => {
       let out = '';
+      const timer = setTimeout(() => {
+        proc.kill('SIGKILL');
+        reject(new Error(`controller did not start within 60 s: ${out}`));
+      }, 60_000);
       const onData = (chunk: string) => {
         out = (out + chunk).slice(-4096);
         if (out.includes('controller started')) {
+          clearTimeout(timer);
           proc.stdout?.off('data', onData);
           proc.stdout?.resume();
-          resolve(new ControllerProcess(proc));
+          resolve(started);
         }
       };
       proc.stdout?.setEncoding('utf8').on('data', onData);
-      proc.once('exit', (code) => reject(new Error(`controller exited early (${code}): ${out}`)));
+      proc.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`controller exited early (${code}): ${out}`));
+      });
     });
   }
 
@@ -120,9 +136,17 @@ describe('sync: the Application controller restarted (SIGTERM and SIGKILL) while
     ns = await testNamespace(client, 'sync-restart');
     repo = TestRepo.create(layout(0));
     tmp = mkdtempSync(join(tmpdir(), 'slipway-sync-restart-test-'));
+    for (const name of APPS) {
+      await client.create(
+        application(ns.name, name, {
+          source: { repoURL: repo.url, targetRevision: 'HEAD', path: name },
+          syncPolicy: { automated: { prune: true, selfHeal: true } },
+        }),
+      );
+    }
   });
   after(async () => {
-    await controller?.stop('SIGKILL');
+    for (const p of ControllerProcess.all) await p.stop('SIGKILL');
     await ns?.delete();
     repo?.dispose();
     rmSync(tmp, { recursive: true, force: true });
@@ -187,16 +211,9 @@ describe('sync: the Application controller restarted (SIGTERM and SIGKILL) while
     }
   };
   const workDirs = () => readdirSync(tmp).filter((n) => n.startsWith('slipway-'));
+  let lastRound = 0;
 
   it('applies every commit, heals drift and prunes across ≥ 8 restarts, and leaves no work dir behind', async () => {
-    for (const name of APPS) {
-      await client.create(
-        application(ns.name, name, {
-          source: { repoURL: repo.url, targetRevision: 'HEAD', path: name },
-          syncPolicy: { automated: { prune: true, selfHeal: true } },
-        }),
-      );
-    }
     controller = await ControllerProcess.start(ns.name, tmp);
     await waitSettled(repo.head(), 0, 'the first sync');
 
@@ -272,6 +289,7 @@ describe('sync: the Application controller restarted (SIGTERM and SIGKILL) while
     }
 
     await waitSettled(sha, plan.length, 'every app at the last commit');
+    lastRound = plan.length;
     for (const name of APPS) {
       const a = await getApp(name);
       const kindless = (a.status?.resources ?? []).filter((r) => !r.kind);
@@ -292,5 +310,34 @@ describe('sync: the Application controller restarted (SIGTERM and SIGKILL) while
     assert.match(running[0]!, /^slipway-sync-/);
     await controller.stop('SIGTERM');
     assert.deepEqual(workDirs(), [], 'a stopped controller removes its own work dir');
+  });
+  it('with SLIPWAY_SYNC_DIR keeps the Git cache across a SIGKILL and removes only the dead run dir', async () => {
+    const cache = join(tmp, 'persistent-cache');
+    const runDirs = () => readdirSync(join(cache, 'run'));
+    controller = await ControllerProcess.start(ns.name, tmp, cache);
+    let round = lastRound + 1;
+    repo.write(layout(round));
+    let sha = repo.commit(`round ${round}`);
+    await waitSettled(sha, round, 'a sync with a persistent cache');
+    const repos = readdirSync(join(cache, 'repos'));
+    assert.equal(repos.length, 1, 'one bare Git cache');
+    const marker = join(cache, 'repos', repos[0]!, 'slipway-test-marker');
+    writeFileSync(marker, 'kept');
+    const [killedRun] = runDirs();
+    await controller.stop('SIGKILL');
+    assert.deepEqual(runDirs(), [killedRun], 'the killed process left its run dir');
+
+    controller = await ControllerProcess.start(ns.name, tmp, cache);
+    round++;
+    repo.write(layout(round));
+    sha = repo.commit(`round ${round}`);
+    await waitSettled(sha, round, 'a sync after the restart');
+    assert.equal(runDirs().length, 1, 'only the live controller has a run dir');
+    assert.notEqual(runDirs()[0], killedRun, 'the dead run dir is gone');
+    assert.ok(existsSync(marker), 'the Git cache survived the restart');
+    assert.deepEqual(workDirs(), [], 'nothing of a persistent-cache controller lands in the temp dir');
+    await controller.stop('SIGTERM');
+    assert.deepEqual(runDirs(), [], 'a stopped controller removes its run dir');
+    assert.deepEqual(readdirSync(join(cache, 'repos')), repos, 'and keeps the Git cache');
   });
 });
