@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { KubeObject } from '../../../src/kube/index.js';
+import { planSync } from '../../../src/sync/controller/sync-tasks.js';
 import {
   type Application,
   buildStatus,
@@ -8,6 +9,7 @@ import {
   decideAutoSync,
   nextRetryAtMs,
   type OperationState,
+  parseSyncOptions,
 } from '../../../src/sync/index.js';
 
 // What a controller finds in an Application's status when it starts: the state a killed process
@@ -131,6 +133,37 @@ describe('sync after a restart: the inventory never holds an entry without a kin
     assert.deepEqual(
       status.resources?.map((r) => `${r.kind}/${r.name}`),
       ['ConfigMap/web'],
+    );
+  });
+});
+
+describe('sync after a restart: nothing without a kind is ever pruned', () => {
+  it('plans no prune for a kind-less live object, and prunes a named one', () => {
+    const obj = (name: string, kind: string): KubeObject => ({
+      apiVersion: 'v1',
+      kind,
+      metadata: { name, namespace: 'demo' },
+    });
+    const comparison: Comparison = {
+      revision: REV,
+      desired: { revision: REV, sourceType: 'Directory', objects: [] },
+      resources: [
+        { key: '//demo/a', live: obj('a', ''), status: 'OutOfSync', requiresPruning: true, wave: 0 },
+        {
+          key: '/ConfigMap/demo/b',
+          live: obj('b', 'ConfigMap'),
+          status: 'OutOfSync',
+          requiresPruning: true,
+          wave: 0,
+        },
+      ],
+      hooks: [],
+      syncStatus: 'OutOfSync',
+    };
+    const { tasks } = planSync(comparison, op, parseSyncOptions());
+    assert.deepEqual(
+      tasks.map((t) => `${t.kind} ${t.obj.kind}/${t.obj.metadata.name}`),
+      ['prune ConfigMap/b'],
     );
   });
 });
