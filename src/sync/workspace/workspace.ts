@@ -21,8 +21,13 @@ export interface WorkspaceOptions {
   readonly dir?: string;
   /** Parent of the default directory. Default os.tmpdir(). */
   readonly tempRoot?: string;
-  /** Age after which ownerless directories of older versions are removed. Default 1 h. */
+  /**
+   * Age after which an ownerless `slipway-sync-*` dir (made by a version before owner records; it may
+   * belong to such a controller still running) is removed. Default 24 h.
+   */
   readonly ownerlessMaxAgeMs?: number;
+  /** The same for ownerless Helm/Kustomize/Git-credential scratch dirs (each lives < 2 min). Default 1 h. */
+  readonly ownerlessScratchMaxAgeMs?: number;
   readonly self?: ProcessOwner;
   readonly probe?: ProcessProbe;
   readonly nowMs?: number;
@@ -93,7 +98,8 @@ export function openWorkspace(options: WorkspaceOptions = {}): Workspace {
     nowMs: options.nowMs ?? Date.now(),
     ...(options.onReapError && { onError: options.onReapError }),
   };
-  const ownerlessMaxAgeMs = options.ownerlessMaxAgeMs ?? 3_600_000;
+  const ownerlessMaxAgeMs = options.ownerlessMaxAgeMs ?? 24 * 3_600_000;
+  const ownerlessScratchMaxAgeMs = options.ownerlessScratchMaxAgeMs ?? 3_600_000;
   const tempRoot = options.tempRoot ?? tmpdir();
   const token = ownerToken(self);
   const reaped: string[] = [];
@@ -104,7 +110,7 @@ export function openWorkspace(options: WorkspaceOptions = {}): Workspace {
       tempRoot,
       [
         { prefix: SYNC_PREFIX, ownerlessMaxAgeMs },
-        ...legacy.map((prefix): DirFamily => ({ prefix, ownerlessMaxAgeMs })),
+        ...legacy.map((prefix): DirFamily => ({ prefix, ownerlessMaxAgeMs: ownerlessScratchMaxAgeMs })),
       ],
       reap,
     ),

@@ -91,7 +91,8 @@ describe('sync work dirs: opening a workspace', () => {
     const root = tempRoot();
     const deadSync = dir(root, `slipway-sync-${ownerToken(dead)}-Ab12Cd`);
     const liveSync = dir(root, `slipway-sync-${ownerToken(live)}-Ef34Gh`);
-    const oldLegacy = dir(root, 'slipway-sync-Zz99Yy', 2 * hour);
+    const oldLegacy = dir(root, 'slipway-sync-Zz99Yy', 25 * hour);
+    const dayLegacy = dir(root, 'slipway-sync-Pp00Oo', 2 * hour);
     const newLegacy = dir(root, 'slipway-sync-Qq11Ww');
     const oldHelm = dir(root, 'slipway-helm-Hh22Jj', 2 * hour);
     const oldCred = dir(root, 'slipway-git-cred-Kk33Ll', 2 * hour);
@@ -99,7 +100,7 @@ describe('sync work dirs: opening a workspace', () => {
     const other = dir(root, 'something-else', 2 * hour);
     const ws = openWorkspace({ tempRoot: root, self, probe });
     assert.deepEqual([...ws.reaped].sort(), [deadSync, oldCred, oldHelm, oldLegacy].sort());
-    for (const kept of [liveSync, newLegacy, harness, other]) assert.ok(existsSync(kept), kept);
+    for (const kept of [liveSync, newLegacy, dayLegacy, harness, other]) assert.ok(existsSync(kept), kept);
     assert.equal(dirname(ws.cacheDir), root);
     assert.match(basename(ws.cacheDir), new RegExp(`^slipway-sync-${ownerToken(self)}-`));
     assert.equal(dirname(dirname(ws.runDir)), ws.cacheDir);
