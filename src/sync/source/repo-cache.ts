@@ -107,7 +107,8 @@ export class RepoCache {
     if (e.commits.has(sha)) return Promise.resolve(sha);
     return this.locked(e, async () => {
       if (e.commits.has(sha)) return sha;
-      if (!existsSync(join(e.bareDir, 'HEAD'))) {
+      // `git init` on an existing repository is harmless, and completes one a killed process left half made.
+      if (!existsSync(join(e.bareDir, 'HEAD')) || !existsSync(join(e.bareDir, 'config'))) {
         await mkdir(e.bareDir, { recursive: true });
         await git(['init', '--bare', '--quiet', e.bareDir]);
       }
