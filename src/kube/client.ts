@@ -39,7 +39,11 @@ export interface WatchOptions {
 const METADATA_LIST = 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json';
 const METADATA_OBJECT = 'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1,application/json';
 
-/** A PartialObjectMetadata item names itself meta.k8s.io/v1; callers want the kind they asked for. */
+/**
+ * Names a listed or watched object after the kind that was asked for. The API server omits
+ * apiVersion/kind on the items of a full list of built-in kinds, and a PartialObjectMetadata item names
+ * itself meta.k8s.io/v1; callers (caches, inventories, prunes) need the real kind on every object.
+ */
 function restoreKind(obj: KubeObject, gvk: GroupVersionKind): void {
   const parsed = obj as { apiVersion?: string; kind?: string };
   parsed.apiVersion = gvk.apiVersion;
@@ -157,7 +161,7 @@ export class KubeClient implements KubeReader, KubeWriter, KubeWatcher {
     });
     // an empty PartialObjectMetadataList says `"items": null`
     const items = list.items ?? [];
-    if (options.metadataOnly) for (const item of items) restoreKind(item, gvk);
+    for (const item of items) restoreKind(item, gvk);
     return list.items === items ? list : { ...list, items };
   }
 
@@ -209,7 +213,7 @@ export class KubeClient implements KubeReader, KubeWriter, KubeWatcher {
       if (event.type === 'ERROR')
         throw errorFromResponse(event.object?.code ?? 500, event.object, involved(gvk));
       if (!event.object) continue;
-      if (options.metadataOnly) restoreKind(event.object, gvk);
+      restoreKind(event.object, gvk);
       yield event as WatchEvent<T>;
     }
   }

@@ -10,6 +10,7 @@ export const SyncErrorCode = {
   ApplyFailed: 'SYNC_APPLY_FAILED',
   InvalidSpec: 'SYNC_INVALID_SPEC',
   WebhookRejected: 'SYNC_WEBHOOK_REJECTED',
+  CacheNotSynced: 'SYNC_CACHE_NOT_SYNCED',
 } as const;
 export type SyncErrorCode = (typeof SyncErrorCode)[keyof typeof SyncErrorCode];
 

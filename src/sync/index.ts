@@ -7,3 +7,4 @@ export * from './operation/index.js';
 export * from './render/index.js';
 export * from './source/index.js';
 export * from './types.js';
+export * from './workspace/index.js';

@@ -102,6 +102,8 @@ export async function compareApp(
   for (const o of desired.objects)
     kinds.set(`${o.apiVersion}|${o.kind}`, { apiVersion: o.apiVersion ?? '', kind: o.kind ?? '' });
   for (const r of app.status?.resources ?? []) {
+    // Entries without a kind (written by versions whose caches held kind-less objects) name nothing.
+    if (!r.kind || !r.version) continue;
     const apiVersion = r.group ? `${r.group}/${r.version}` : r.version;
     kinds.set(`${apiVersion}|${r.kind}`, { apiVersion, kind: r.kind });
   }
@@ -141,6 +143,7 @@ export async function compareApp(
   const seen = new Set<string>();
   for (const l of live.trackedBy(appName)) {
     const key = resourceKey(l);
+    if (!l.kind || !l.apiVersion) continue;
     if (desiredKeys.has(key) || seen.has(key) || hookTypes(l).length > 0) continue;
     if (l.metadata.ownerReferences?.some((o) => o.controller)) continue;
     seen.add(key);

@@ -1,5 +1,6 @@
 import type { Manager } from '../../core/index.js';
 import { type GroupVersionKind, type KubeObject, labelIndex, type Reflector } from '../../kube/index.js';
+import { SyncError, SyncErrorCode } from '../errors.js';
 import { TRACKING_LABEL } from './tracking.js';
 
 export interface LiveStateOptions {
@@ -7,6 +8,26 @@ export interface LiveStateOptions {
   readonly namespace?: string;
   /** Called with the app name a changed object is tracked by. */
   readonly onChange: (appName: string) => void;
+  /** How long a reconcile waits for a new kind's first list (RBAC may deny it). Default 60 s. */
+  readonly syncTimeoutMs?: number;
+}
+
+/** Waits for a cache's first list, but not forever: a list that keeps failing must not hold a worker. */
+function syncedWithin(r: Reflector<KubeObject>, ms: number, gvk: GroupVersionKind): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new SyncError(
+            SyncErrorCode.CacheNotSynced,
+            `cannot list ${gvk.kind} (${gvk.apiVersion}) within ${ms / 1000}s; check the controller's RBAC`,
+          ),
+        ),
+      ms,
+    );
+  });
+  return Promise.race([r.waitForSync(), timeout]).finally(() => clearTimeout(timer));
 }
 
 /**
@@ -25,16 +46,28 @@ export class LiveState {
     return `${gvk.apiVersion}|${gvk.kind}`;
   }
 
-  /** The informer for a kind, started and synced. */
+  /**
+   * The informer for a kind, started and synced. Rejects for a kind the server does not serve (an
+   * informer for it would retry its list forever and never sync, holding the reconcile with it).
+   */
   async ensure(gvk: GroupVersionKind): Promise<Reflector<KubeObject>> {
     const id = LiveState.id(gvk);
     let r = this.informers.get(id);
+    if (!r) {
+      await this.manager.client.discovery.resolve(gvk);
+      r = this.informers.get(id);
+    }
     if (!r) {
       r = this.manager.informer<KubeObject>({
         gvk: { apiVersion: gvk.apiVersion, kind: gvk.kind },
         labelSelector: TRACKING_LABEL,
         ...(this.options.namespace !== undefined && { namespace: this.options.namespace }),
-        transform: (o) => o,
+        // Every cached object names its kind, whatever the list or watch said: the inventory and
+        // prune decisions key on it.
+        transform: (o) =>
+          o.kind === gvk.kind && o.apiVersion === gvk.apiVersion
+            ? o
+            : { ...o, apiVersion: gvk.apiVersion, kind: gvk.kind },
         indexers: { app: labelIndex(TRACKING_LABEL) },
       });
       r.onChange((cur, prev) => {
@@ -48,7 +81,7 @@ export class LiveState {
       this.informers.set(id, r);
       r.start();
     }
-    await r.waitForSync();
+    if (!r.hasSynced) await syncedWithin(r, this.options.syncTimeoutMs ?? 60_000, gvk);
     return r;
   }
 

@@ -1,6 +1,5 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import type { RequestListener } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Controller, Manager } from '../../core/index.js';
 import { type KubeObject, objectKey } from '../../kube/index.js';
@@ -16,6 +15,7 @@ import {
   webhookHandler,
 } from '../source/index.js';
 import type { Application } from '../types.js';
+import { openWorkspace, useScratchRoot } from '../workspace/index.js';
 import { PredictionCache } from './comparison.js';
 import { DesiredStateCache } from './desired-state.js';
 import { LiveState } from './live-state.js';
@@ -26,7 +26,11 @@ import { SyncRunner } from './sync-runner.js';
 export interface SyncControllerOptions {
   /** Watch Applications (and managed objects) in one namespace only. Default: all. */
   readonly namespace?: string;
-  /** Git caches and checkouts. Default $SLIPWAY_SYNC_DIR or <tmp>/slipway-sync-<pid>. */
+  /**
+   * Git caches (kept across restarts) and, in a per-process run dir inside, checkouts and scratch files.
+   * Default $SLIPWAY_SYNC_DIR, else <tmp>/slipway-sync-<owner>-XXXXXX, removed on stop. Either way, what
+   * dead controllers left behind is removed on start.
+   */
   readonly workDir?: string;
   /** ls-remote period per repository. Default 180 s ($SLIPWAY_REPO_POLL_SECONDS). */
   readonly pollIntervalMs?: number;
@@ -66,22 +70,34 @@ export function registerSyncController(
   manager: Manager,
   options: SyncControllerOptions = {},
 ): SyncControllerHandle {
+  const logger = manager.logger.child({ controller: 'sync' });
   const configuredDir = options.workDir ?? process.env.SLIPWAY_SYNC_DIR;
-  // A directory we make for ourselves is ours to remove on stop; a configured one is kept (a warm cache).
-  const workDir = configuredDir ?? mkdtempSync(join(tmpdir(), 'slipway-sync-'));
-  mkdirSync(workDir, { recursive: true });
+  if (configuredDir !== undefined) mkdirSync(configuredDir, { recursive: true });
+  // A directory we make for ourselves is ours to remove on stop; a configured one is kept (a warm
+  // cache) except for our run dir. Directories of killed controllers are removed here.
+  const workspace = openWorkspace({
+    ...(configuredDir !== undefined && { dir: configuredDir }),
+    onReapError: (path, err) => logger.warn({ err, path }, 'cannot remove a dead controller work dir'),
+  });
+  if (workspace.reaped.length > 0)
+    logger.info({ removed: workspace.reaped.length }, 'removed work dirs of stopped controllers');
+  const releaseScratch = useScratchRoot(workspace.scratchDir);
+  const workDir = workspace.cacheDir;
   const pollIntervalMs =
     options.pollIntervalMs ?? Number(process.env.SLIPWAY_REPO_POLL_SECONDS ?? 180) * 1000;
   const reconciliationMs = options.reconciliationMs ?? 180_000;
   const credentials =
     options.credentials ??
     new SecretCredentialSource(manager.client, options.credentialsNamespace ?? options.namespace ?? 'argocd');
-  const repos = new RepoCache({ dir: workDir, credentials });
+  const repos = new RepoCache({
+    dir: workDir,
+    checkoutDir: join(workspace.runDir, 'checkouts'),
+    credentials,
+  });
   const apps = manager.informer<Application>({
     gvk: APP_GVK,
     ...(options.namespace !== undefined && { namespace: options.namespace }),
   });
-  const logger = manager.logger.child({ controller: 'sync' });
   let controller: Controller | undefined;
   const enqueueByName = (name: string) => {
     for (const a of apps.store.list()) if (a.metadata.name === name) controller?.enqueue(objectKey(a));
@@ -150,7 +166,8 @@ export function registerSyncController(
     refreshForPush,
     stop: () => {
       poller.stop();
-      if (configuredDir === undefined) rmSync(workDir, { recursive: true, force: true });
+      releaseScratch();
+      workspace.close();
     },
   };
 }

@@ -107,7 +107,9 @@ export class ApplicationReconciler implements Reconciler {
       else if (decision.kind === 'wait') requeueAfterMs = decision.delayMs;
     }
     if (operation && comparison) {
-      const continuing = opState?.phase === 'Running' && !opState.finishedAt && app.operation !== undefined;
+      // Running is resumed wherever it stopped (another process may have been killed mid-sync); a
+      // Running state with finishedAt is a failed attempt waiting for its retry.
+      const continuing = opState?.phase === 'Running' && app.operation !== undefined;
       if (!continuing) {
         opState = { operation, phase: 'Running', startedAt: nowIso };
         this.d.events.normal(

@@ -34,21 +34,24 @@ function images(comparison: Comparison): string[] {
   return [...out].sort();
 }
 
+/** The inventory: never an entry without a kind (it could be neither watched nor pruned). */
 function resourceStatuses(comparison: Comparison): ResourceStatus[] {
-  return comparison.resources.map((r) => {
-    const obj = (r.desired ?? r.live)!;
-    return {
-      group: groupOf(obj.apiVersion),
-      version: versionOf(obj.apiVersion),
-      kind: obj.kind ?? '',
-      namespace: obj.metadata.namespace ?? '',
-      name: obj.metadata.name ?? '',
-      status: r.status,
-      ...(r.health && { health: r.health }),
-      ...(r.requiresPruning && { requiresPruning: true }),
-      ...(r.wave !== 0 && { syncWave: r.wave }),
-    };
-  });
+  return comparison.resources
+    .filter((r) => (r.desired ?? r.live)?.kind)
+    .map((r) => {
+      const obj = (r.desired ?? r.live)!;
+      return {
+        group: groupOf(obj.apiVersion),
+        version: versionOf(obj.apiVersion),
+        kind: obj.kind ?? '',
+        namespace: obj.metadata.namespace ?? '',
+        name: obj.metadata.name ?? '',
+        status: r.status,
+        ...(r.health && { health: r.health }),
+        ...(r.requiresPruning && { requiresPruning: true }),
+        ...(r.wave !== 0 && { syncWave: r.wave }),
+      };
+    });
 }
 
 function appHealth(comparison: Comparison): HealthStatus {

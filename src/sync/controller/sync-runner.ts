@@ -7,6 +7,7 @@ import {
   compareTasks,
   groupSteps,
   hookDeletePolicies,
+  nextRetryAtMs,
   parseSyncOptions,
   resourceSyncOptions,
   retryDelayMs,
@@ -56,7 +57,6 @@ function hhmmss(ms: number): string {
 export class SyncRunner {
   /** When each step started waiting (per operation), for the wave timeout. */
   private readonly stepStarted = new Map<string, number>();
-  private readonly retryAt = new Map<string, number>();
 
   constructor(
     private readonly rm: ResourceManager,
@@ -67,12 +67,15 @@ export class SyncRunner {
   async tick(
     app: Application,
     comparison: Comparison,
-    state: OperationState,
+    current: OperationState,
     nowMs: number,
   ): Promise<SyncTick> {
+    // A failed attempt waiting for its retry is Running with the attempt's finishedAt (as in Argo CD):
+    // the wait survives restarts.
+    const retryAt = nextRetryAtMs(current);
+    if (retryAt !== undefined && nowMs < retryAt) return { state: current, requeueAfterMs: retryAt - nowMs };
+    const { finishedAt: _attemptFinished, ...state } = current;
     const opKey = `${app.metadata.uid ?? app.metadata.name}|${state.startedAt}|${state.retryCount ?? 0}`;
-    const retryAt = this.retryAt.get(opKey);
-    if (retryAt !== undefined && nowMs < retryAt) return { state, requeueAfterMs: retryAt - nowMs };
     const op = state.operation;
     const options = parseSyncOptions(app.spec.syncPolicy?.syncOptions, op.sync?.syncOptions);
     const { tasks, syncFail } = planSync(comparison, op, options);
@@ -92,7 +95,7 @@ export class SyncRunner {
       ...(phase !== 'Running' && { finishedAt: new Date(nowMs).toISOString() }),
     });
     const failWith = (message: string, retryable: boolean) =>
-      this.fail(app, state, write, syncFail, results, nowMs, message, retryable);
+      this.fail(state, write, syncFail, results, nowMs, message, retryable);
 
     if (results.length === 0) {
       const invalid = tasks.filter((t) => t.dryRunError);
@@ -270,7 +273,6 @@ export class SyncRunner {
   }
 
   private async fail(
-    app: Application,
     state: OperationState,
     write: (message: string, phase?: OperationState['phase']) => OperationState,
     syncFail: readonly SyncTask[],
@@ -289,11 +291,8 @@ export class SyncRunner {
         message: `Retrying attempt #${count + 1} at ${hhmmss(nowMs + delay)}. ${message}`,
         retryCount: count + 1,
         syncResult: { revision: state.syncResult?.revision ?? '', resources: [] },
+        finishedAt: new Date(nowMs).toISOString(),
       };
-      this.retryAt.set(
-        `${app.metadata.uid ?? app.metadata.name}|${state.startedAt}|${count + 1}`,
-        nowMs + delay,
-      );
       return { state: next, requeueAfterMs: delay };
     }
     for (const t of [...syncFail].sort(compareTasks)) results.push(await this.execute(t, parseSyncOptions()));

@@ -75,7 +75,7 @@ export function planSync(
         ...(r.live && { live: r.live }),
         ...(r.dryRunError && { dryRunError: r.dryRunError }),
       });
-    } else if (r.requiresPruning && r.live && prune) {
+    } else if (r.requiresPruning && r.live?.kind && prune) {
       const pruneLast =
         options.pruneLast || resourceSyncOptions(r.live.metadata.annotations).get('PruneLast') === 'true';
       // Prunes run after the resources of their wave are applied (PruneLast: after the last wave).

@@ -39,13 +39,18 @@ export function decideAutoSync(input: AutoSyncInput): AutoSyncDecision {
     retry,
   };
   if (!last || !sameRevision) return { kind: 'sync', operation: base };
-  if (last.phase === 'Failed' || last.phase === 'Error') {
+  // A failed attempt that touched an object without a kind failed on a controller bug (kind-less
+  // caches before 0.1.1), not on the revision: it is tried again.
+  const controllerFault = last.syncResult?.resources?.some((r) => !r.kind) === true;
+  if ((last.phase === 'Failed' || last.phase === 'Error') && !controllerFault) {
     return {
       kind: 'blocked',
       message: `Failed sync attempt to ${revision}: ${last.message ?? 'sync failed'}`,
     };
   }
-  if (last.phase === 'Running') return { kind: 'none', reason: 'an operation is in progress' };
+  // Running although no operation is requested: the state of an operation nobody will finish.
+  if (last.phase === 'Running') return { kind: 'sync', operation: base };
+  if (controllerFault) return { kind: 'sync', operation: base };
   if (!automated.selfHeal) return { kind: 'none', reason: `already attempted sync to ${revision}` };
   // Drift after the app was seen Synced again is a fresh drift: the backoff starts over.
   const finished = last.finishedAt ? Date.parse(last.finishedAt) : 0;

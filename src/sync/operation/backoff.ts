@@ -1,4 +1,4 @@
-import type { RetryStrategy } from '../types.js';
+import type { OperationState, RetryStrategy } from '../types.js';
 import { parseDurationMs } from './sync-options.js';
 
 /** Argo CD's self-heal backoff: 0, 2, 6, 18, 54, 162, then 300 s (attempts made so far → delay). */
@@ -19,4 +19,15 @@ export function retryDelayMs(strategy: RetryStrategy | undefined, retryCount: nu
   const factor = strategy?.backoff?.factor ?? 2;
   const cap = parseDurationMs(strategy?.backoff?.maxDuration) ?? 180_000;
   return Math.min(base * factor ** Math.max(0, retryCount - 1), cap);
+}
+
+/**
+ * When a failed attempt waiting for its retry may run again (Argo CD's convention: the operation stays
+ * Running with the attempt's `finishedAt`, so the wait survives restarts); undefined when none waits.
+ */
+export function nextRetryAtMs(state: OperationState): number | undefined {
+  if (state.phase !== 'Running' || !state.finishedAt || !state.retryCount) return undefined;
+  const finished = Date.parse(state.finishedAt);
+  if (Number.isNaN(finished)) return undefined;
+  return finished + retryDelayMs(state.operation.retry, state.retryCount);
 }

@@ -1,5 +1,5 @@
 export { type AutoSyncDecision, type AutoSyncInput, decideAutoSync } from './auto-sync.js';
-export { AUTOMATED_RETRY, retryDelayMs, selfHealDelayMs } from './backoff.js';
+export { AUTOMATED_RETRY, nextRetryAtMs, retryDelayMs, selfHealDelayMs } from './backoff.js';
 export { type HookDeletePolicy, hookDeletePolicies, hookTypes, isHook } from './hooks.js';
 export {
   comparePrune,

@@ -1,12 +1,12 @@
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import type { KubeObject } from '../../kube/index.js';
 import { SyncError, SyncErrorCode } from '../errors.js';
 import { runProcess } from '../run-process.js';
 import type { HelmSource } from '../types.js';
+import { scratchRoot } from '../workspace/index.js';
 import { parseManifests } from './parse-manifests.js';
 
 export interface HelmRenderOptions {
@@ -25,7 +25,7 @@ export async function renderHelm(
   label: string,
 ): Promise<KubeObject[]> {
   const h = options.helm ?? {};
-  const scratch = await mkdtemp(join(tmpdir(), 'slipway-helm-'));
+  const scratch = await mkdtemp(join(scratchRoot(), 'slipway-helm-'));
   try {
     const args = [
       'template',

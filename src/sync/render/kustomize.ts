@@ -1,11 +1,11 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import type { KubeObject } from '../../kube/index.js';
 import { SyncError, SyncErrorCode } from '../errors.js';
 import { runProcess } from '../run-process.js';
 import type { KustomizeSource } from '../types.js';
+import { scratchRoot } from '../workspace/index.js';
 import { hasKustomizeOverrides, kustomizeOverlay } from './kustomize-overlay.js';
 import { parseManifests } from './parse-manifests.js';
 
@@ -19,7 +19,7 @@ export async function renderKustomize(
   let target = appDir;
   let overlayDir: string | undefined;
   if (hasKustomizeOverrides(options)) {
-    overlayDir = await mkdtemp(join(tmpdir(), 'slipway-kustomize-'));
+    overlayDir = await mkdtemp(join(scratchRoot(), 'slipway-kustomize-'));
     await writeFile(
       join(overlayDir, 'kustomization.yaml'),
       stringify(kustomizeOverlay(resolve(appDir), options!)),

@@ -1,7 +1,7 @@
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { KubeReader } from '../../kube/index.js';
+import { scratchRoot } from '../workspace/index.js';
 
 /** What a repository Secret may hold (Argo CD's repository secret keys). Never logged. */
 export interface RepoCredentials {
@@ -93,7 +93,7 @@ export async function credentialEnv(creds: RepoCredentials | undefined): Promise
   if (!creds || (!creds.password && !creds.sshPrivateKey && !creds.username)) {
     return { env: {}, dispose: async () => {} };
   }
-  const dir = await mkdtemp(join(tmpdir(), 'slipway-git-cred-'));
+  const dir = await mkdtemp(join(scratchRoot(), 'slipway-git-cred-'));
   const env: Record<string, string> = {};
   if (creds.username !== undefined || creds.password !== undefined) {
     const askpass = join(dir, 'askpass.sh');

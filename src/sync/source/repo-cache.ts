@@ -8,8 +8,10 @@ import { git } from './git.js';
 import { parseLsRemote, type RefMap, resolveRevision } from './revision.js';
 
 export interface RepoCacheOptions {
-  /** Holds one bare repository per repo URL and the checkouts. */
+  /** Holds one bare repository per repo URL (and the checkouts, unless `checkoutDir` is set). */
   readonly dir: string;
+  /** Where checkouts go. Default `<dir>/checkouts`. */
+  readonly checkoutDir?: string;
   readonly credentials: CredentialSource;
   /** Checkouts kept per repository (oldest removed first). Default 6. */
   readonly checkoutsPerRepo?: number;
@@ -105,7 +107,8 @@ export class RepoCache {
     if (e.commits.has(sha)) return Promise.resolve(sha);
     return this.locked(e, async () => {
       if (e.commits.has(sha)) return sha;
-      if (!existsSync(join(e.bareDir, 'HEAD'))) {
+      // `git init` on an existing repository is harmless, and completes one a killed process left half made.
+      if (!existsSync(join(e.bareDir, 'HEAD')) || !existsSync(join(e.bareDir, 'config'))) {
         await mkdir(e.bareDir, { recursive: true });
         await git(['init', '--bare', '--quiet', e.bareDir]);
       }
@@ -166,8 +169,7 @@ export class RepoCache {
 
   private async writeCheckout(e: RepoEntry, sha: string): Promise<string> {
     const base = join(
-      this.options.dir,
-      'checkouts',
+      this.options.checkoutDir ?? join(this.options.dir, 'checkouts'),
       `${createHash('sha256').update(e.url).digest('hex').slice(0, 16)}-${sha}`,
     );
     const tree = join(base, 'tree');
