@@ -18,7 +18,7 @@ const KIND_ORDER = [
 ] as const;
 
 function rank(obj: KubeObject): number {
-  const i = (KIND_ORDER as readonly string[]).indexOf(obj.kind);
+  const i = (KIND_ORDER as readonly string[]).indexOf(obj.kind ?? '');
   return i === -1 ? KIND_ORDER.length : i;
 }
 

@@ -5,6 +5,7 @@
 // Runs on a private control plane: the controller watches the whole cluster, as shipped, and would act
 // on other test files' Rollouts and Applications on the shared one.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +15,7 @@ import { KubeClient, type KubeObject } from '../../src/kube/index.js';
 import { promoteRollout } from '../../src/rollouts/index.js';
 import type { Application } from '../../src/sync/index.js';
 import { runSandboxed, sandboxUnavailableReason } from '../support/deploy/container-sandbox.js';
+import { shippedContainer } from '../support/deploy/shipped-container.js';
 import {
   applySyncRecipe,
   compileDist,
@@ -35,7 +37,7 @@ const unavailable = sandboxUnavailableReason();
 const ROLLOUT_NS = 'shop';
 const APP_NS = 'argocd';
 const DEST_NS = 'guestbook';
-const REPO_IN_POD = '/srv/git/guestbook';
+const REPO_IN_POD = '/srv/git/guestbook.git';
 
 const chart = {
   'chart/Chart.yaml': 'apiVersion: v2\nname: guestbook\nversion: 0.1.0\n',
@@ -73,14 +75,17 @@ describe('the shipped Deployment (deploy/) runs read-only as its service account
   before(async () => {
     scratch = mkdtempSync(join(tmpdir(), 'slipway-deploy-test-'));
     const dist = join(scratch, 'dist');
-    // the image's build stage and a private control plane, concurrently
-    [cluster] = await Promise.all([
+    // the image's build stage and a private control plane, concurrently; `after` stops whatever started
+    const started = await Promise.allSettled([
       LocalCluster.start({
         readyTimeoutMs: 120_000,
         onProgress: (m) => process.stderr.write(`[deploy-test cluster] ${m}\n`),
+      }).then((c) => {
+        cluster = c;
       }),
       compileDist(dist),
     ]);
+    for (const s of started) if (s.status === 'rejected') throw s.reason;
     admin = KubeClient.fromKubeConfig({ kubeconfigPath: cluster.kubeconfigPath });
     await installController(cluster.kubeconfigPath);
     for (const name of [ROLLOUT_NS, APP_NS, DEST_NS]) {
@@ -88,17 +93,24 @@ describe('the shipped Deployment (deploy/) runs read-only as its service account
     }
     const recipeArgs = await applySyncRecipe(admin, DEST_NS);
     repo = TestRepo.create(chart);
+    // the "Git server": a bare copy owned by the pod's uid, because git refuses to serve a local
+    // repository that another user owns (a remote server's files are never the pod's problem)
+    const served = join(scratch, 'guestbook.git');
+    execFileSync('git', ['clone', '--quiet', '--bare', repo.dir, served]);
+    const { uid, gid } = shippedContainer();
+    execFileSync('chown', ['-R', `${uid}:${gid}`, served]);
     controller = await startShippedController({
       kubeconfigPath: cluster.kubeconfigPath,
       adminClient: admin,
       distDir: dist,
-      extraBinds: [{ source: repo.dir, target: REPO_IN_POD }],
+      extraBinds: [{ source: served, target: REPO_IN_POD }],
       extraArgs: recipeArgs,
     });
   });
 
   after(async () => {
     await controller?.stop();
+    if (process.env.SLIPWAY_TEST_LOG && controller) process.stderr.write(controller.process.output());
     admin?.close();
     await cluster?.stop();
     repo?.dispose();

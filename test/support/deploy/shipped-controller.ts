@@ -192,23 +192,31 @@ export async function startShippedController(options: ShippedControllerOptions):
         }
       });
   const stop = async () => {
-    if (proc.child.exitCode === null && proc.child.signalCode === null) await proc.stop(30_000);
+    await proc.stop(30_000);
     cleanup();
     return proc.child.exitCode;
   };
+  // fail at once when the process dies instead of waiting out the probe timeout
+  let dead = false;
+  const died = new Promise<never>((_, reject) => {
+    proc.child.once('exit', (code, signal) => {
+      dead = true;
+      reject(new Error(`controller exited (${code ?? signal})`));
+    });
+  });
+  died.catch(() => {});
   try {
-    for (const path of container.probePaths) {
-      await eventually(
-        `the controller's ${path} probe`,
-        async () => {
-          if (proc.child.exitCode !== null) throw new Error(`controller exited with ${proc.child.exitCode}`);
-          const res = await fetch(probeUrl(path));
-          return res.ok;
-        },
-        120_000,
-        250,
-      );
-    }
+    const probes = async () => {
+      for (const path of container.probePaths) {
+        await eventually(
+          `the controller's ${path} probe`,
+          async () => dead || (await fetch(probeUrl(path))).ok,
+          120_000,
+          250,
+        );
+      }
+    };
+    await Promise.race([probes(), died]);
   } catch (err) {
     await stop();
     throw new Error(`${(err as Error).message}\ncontroller output:\n${proc.output().slice(-6000)}`);
