@@ -117,7 +117,7 @@ describe('the shipped Deployment (deploy/) runs read-only as its service account
     if (scratch) rmSync(scratch, { recursive: true, force: true });
   });
 
-  it('runs as 65532 with only its volumes writable, and finds kustomize and helm', async () => {
+  it('runs compiled, as 65532, with only its volumes writable, and finds kustomize and helm', async () => {
     const paths = [
       '/',
       '/app',
@@ -133,6 +133,9 @@ describe('the shipped Deployment (deploy/) runs read-only as its service account
       'done',
       '"$SLIPWAY_KUSTOMIZE" version >/dev/null && echo kustomize runs',
       '"$SLIPWAY_HELM" version --short >/dev/null && echo helm runs',
+      // the image has no sources, so bin/slipway.js runs dist/; no kubeconfig, so in-cluster credentials
+      '[ ! -e /app/src ] && echo compiled only',
+      '[ -z "$KUBECONFIG" ] && [ ! -e "$HOME/.kube/config" ] && echo in-cluster only',
     ].join('\n');
     const probe = await runSandboxed(controller.specWith(['/bin/sh', '-c', script]));
     assert.equal(probe.code, 0, probe.output);
@@ -142,7 +145,9 @@ describe('the shipped Deployment (deploy/) runs read-only as its service account
       assert.ok(lines.includes(`${p} read-only`), `${p} must be read-only:\n${probe.output}`);
     for (const p of volumes)
       assert.ok(lines.includes(`${p} writable`), `${p} must be writable:\n${probe.output}`);
-    assert.ok(lines.includes('kustomize runs') && lines.includes('helm runs'), probe.output);
+    for (const fact of ['kustomize runs', 'helm runs', 'compiled only', 'in-cluster only']) {
+      assert.ok(lines.includes(fact), `expected "${fact}":\n${probe.output}`);
+    }
   });
 
   it('holds the leader Lease from its pod', async () => {
