@@ -88,8 +88,12 @@ describe('the shipped Deployment (deploy/) runs read-only as its service account
     for (const s of started) if (s.status === 'rejected') throw s.reason;
     admin = KubeClient.fromKubeConfig({ kubeconfigPath: cluster.kubeconfigPath });
     await installController(cluster.kubeconfigPath);
+    // deploy/ may already create some of these (e.g. argocd for repository credentials)
     for (const name of [ROLLOUT_NS, APP_NS, DEST_NS]) {
-      await admin.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+      await admin.apply(
+        { apiVersion: 'v1', kind: 'Namespace', metadata: { name } },
+        { fieldManager: 'deploy-test', force: true },
+      );
     }
     const recipeArgs = await applySyncRecipe(admin, DEST_NS);
     repo = TestRepo.create(chart);
