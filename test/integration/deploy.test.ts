@@ -75,27 +75,28 @@ describe('the shipped Deployment (deploy/) runs read-only as its service account
   before(async () => {
     scratch = mkdtempSync(join(tmpdir(), 'slipway-deploy-test-'));
     const dist = join(scratch, 'dist');
-    // the image's build stage and a private control plane, concurrently; `after` stops whatever started
+    // the image's build stage, concurrently with a private control plane and the install
+    let recipeArgs: string[] = [];
     const started = await Promise.allSettled([
-      LocalCluster.start({
-        readyTimeoutMs: 120_000,
-        onProgress: (m) => process.stderr.write(`[deploy-test cluster] ${m}\n`),
-      }).then((c) => {
-        cluster = c;
-      }),
       compileDist(dist),
+      (async () => {
+        cluster = await LocalCluster.start({
+          readyTimeoutMs: 120_000,
+          onProgress: (m) => process.stderr.write(`[deploy-test cluster] ${m}\n`),
+        });
+        admin = KubeClient.fromKubeConfig({ kubeconfigPath: cluster.kubeconfigPath });
+        await installController(cluster.kubeconfigPath);
+        // deploy/ may already create some of these (e.g. argocd for repository credentials)
+        for (const name of [ROLLOUT_NS, APP_NS, DEST_NS]) {
+          await admin.apply(
+            { apiVersion: 'v1', kind: 'Namespace', metadata: { name } },
+            { fieldManager: 'deploy-test', force: true },
+          );
+        }
+        recipeArgs = await applySyncRecipe(admin, DEST_NS);
+      })(),
     ]);
     for (const s of started) if (s.status === 'rejected') throw s.reason;
-    admin = KubeClient.fromKubeConfig({ kubeconfigPath: cluster.kubeconfigPath });
-    await installController(cluster.kubeconfigPath);
-    // deploy/ may already create some of these (e.g. argocd for repository credentials)
-    for (const name of [ROLLOUT_NS, APP_NS, DEST_NS]) {
-      await admin.apply(
-        { apiVersion: 'v1', kind: 'Namespace', metadata: { name } },
-        { fieldManager: 'deploy-test', force: true },
-      );
-    }
-    const recipeArgs = await applySyncRecipe(admin, DEST_NS);
     repo = TestRepo.create(chart);
     // the "Git server": a bare copy owned by the pod's uid, because git refuses to serve a local
     // repository that another user owns (a remote server's files are never the pod's problem)

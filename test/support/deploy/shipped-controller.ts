@@ -62,11 +62,21 @@ export async function applySyncRecipe(client: KubeClient, namespace: string): Pr
   return [`--sync-namespaces=${namespace}`];
 }
 
-/** `tsc -p tsconfig.build.json` into `outDir`: the image's build stage (`npm run build`). */
+/**
+ * `tsc -p tsconfig.build.json` into `outDir`: the image's build stage (`npm run build`). Without type
+ * checking (`npm run typecheck` does that): the emitted JavaScript is the same, in half the time.
+ */
 export async function compileDist(outDir: string): Promise<void> {
   await run(
     process.execPath,
-    [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--outDir', outDir],
+    [
+      join(ROOT, 'node_modules/typescript/bin/tsc'),
+      '-p',
+      'tsconfig.build.json',
+      '--noCheck',
+      '--outDir',
+      outDir,
+    ],
     { cwd: ROOT, timeout: 300_000 },
   );
 }
