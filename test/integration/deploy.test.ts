@@ -108,6 +108,7 @@ describe('the shipped Deployment (deploy/) runs read-only as its service account
       kubeconfigPath: cluster.kubeconfigPath,
       adminClient: admin,
       distDir: dist,
+      scratchDir: scratch,
       extraBinds: [{ source: served, target: REPO_IN_POD }],
       extraArgs: recipeArgs,
     });

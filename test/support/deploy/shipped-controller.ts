@@ -3,8 +3,7 @@
 // Deployment's service account (whose RBAC is what deploy/ grants). Only the metrics port differs:
 // the pod's own network namespace is not reproduced, so a free port replaces --metrics-port.
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -109,6 +108,8 @@ export interface ShippedControllerOptions {
   readonly adminClient: KubeClient;
   /** Compiled dist/ (compileDist). */
   readonly distDir: string;
+  /** Where the service account's files are written; the caller removes it. */
+  readonly scratchDir: string;
   /** Extra mounts (e.g. a Git repository the test serves from disk). */
   readonly extraBinds?: readonly SandboxBind[];
   readonly extraArgs?: readonly string[];
@@ -133,14 +134,18 @@ export interface ShippedController {
 async function containerSpec(options: ShippedControllerOptions, podName: string, port: number) {
   const container = shippedContainer();
   const tools = await ensureRenderTools();
-  const scratch = mkdtempSync(join(tmpdir(), 'slipway-deploy-sa-'));
   const token = await requestServiceAccountToken(
     options.adminClient,
     container.namespace,
     container.serviceAccountName,
   );
   const endpoint = clusterEndpoint(options.kubeconfigPath);
-  writeServiceAccountDir(join(scratch, 'serviceaccount'), token, endpoint.caPem, container.namespace);
+  writeServiceAccountDir(
+    join(options.scratchDir, 'serviceaccount'),
+    token,
+    endpoint.caPem,
+    container.namespace,
+  );
   const binds: SandboxBind[] = [
     ...imageBinds({
       copies: container.image.copies,
@@ -150,7 +155,7 @@ async function containerSpec(options: ShippedControllerOptions, podName: string,
       },
       runOutputs: { [join(container.image.workdir, 'node_modules')]: join(ROOT, 'node_modules') },
     }),
-    { source: join(scratch, 'serviceaccount'), target: SERVICE_ACCOUNT_MOUNT },
+    { source: join(options.scratchDir, 'serviceaccount'), target: SERVICE_ACCOUNT_MOUNT },
     ...(options.extraBinds ?? []),
   ];
   const env: Record<string, string> = {
@@ -180,14 +185,14 @@ async function containerSpec(options: ShippedControllerOptions, podName: string,
       ...(options.extraArgs ?? []),
     ],
   };
-  return { container, spec, cleanup: () => rmSync(scratch, { recursive: true, force: true }) };
+  return { container, spec };
 }
 
 /** Starts the shipped controller and waits until its readiness probe passes. */
 export async function startShippedController(options: ShippedControllerOptions): Promise<ShippedController> {
   const podName = options.podName ?? 'slipway-controller-5d8f7c9b4-x2x7q';
   const [port = 0] = await freePorts(1);
-  const { container, spec, cleanup } = await containerSpec(options, podName, port);
+  const { container, spec } = await containerSpec(options, podName, port);
   const proc = startSandboxed(spec);
   const probeUrl = (path: string) => `http://127.0.0.1:${port}${path}`;
   const logs = () =>
@@ -203,7 +208,6 @@ export async function startShippedController(options: ShippedControllerOptions):
       });
   const stop = async () => {
     await proc.stop(30_000);
-    cleanup();
     return proc.child.exitCode;
   };
   // fail at once when the process dies instead of waiting out the probe timeout
