@@ -6,4 +6,5 @@ export {
   type InstallOptions,
   installCrds,
 } from './crds.js';
+export { sortForInstall } from './install-order.js';
 export { parseManifests, readManifestDir } from './manifests.js';

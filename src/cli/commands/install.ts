@@ -1,4 +1,4 @@
-import { applyAll, DEPLOY_DIR, installCrds, readManifestDir } from '../../install/index.js';
+import { applyAll, DEPLOY_DIR, installCrds, readManifestDir, sortForInstall } from '../../install/index.js';
 import { booleanOption, type Command, ExitCode } from '../command.js';
 import { clientFromArgs } from '../kube-options.js';
 import { progress } from '../output.js';
@@ -21,7 +21,7 @@ export const installCommand: Command = {
       const names = await installCrds(client, { dryRun, onProgress: (m) => progress(`  ${m}`) });
       progress(`${names.length} CRDs ${dryRun ? 'validated' : 'installed'}`);
       if (booleanOption(args, 'controller')) {
-        const objects = readManifestDir(DEPLOY_DIR);
+        const objects = sortForInstall(readManifestDir(DEPLOY_DIR));
         await applyAll(client, objects, { dryRun, onProgress: (m) => progress(`  ${m}`) });
         progress(`controller manifests ${dryRun ? 'validated' : 'applied'} (${objects.length} objects)`);
       }
