@@ -122,8 +122,12 @@ export class Manager {
     return [...this.reflectors.values()].every((r) => r.hasSynced);
   }
 
+  /**
+   * Resolves once every informer has listed once or been refused by RBAC: a forbidden informer (logged
+   * by its reflector, retried slowly) must not keep every controller from starting.
+   */
   async waitForCacheSync(): Promise<void> {
-    await Promise.all([...this.reflectors.values()].map((r) => r.waitForSync()));
+    await Promise.all([...this.reflectors.values()].map((r) => r.waitUntilSettled()));
   }
 
   /** Starts informers, the probe server and (once leading) the controllers. Resolves when started. */

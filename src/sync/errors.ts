@@ -10,6 +10,7 @@ export const SyncErrorCode = {
   ApplyFailed: 'SYNC_APPLY_FAILED',
   InvalidSpec: 'SYNC_INVALID_SPEC',
   WebhookRejected: 'SYNC_WEBHOOK_REJECTED',
+  NamespaceNotManaged: 'SYNC_NAMESPACE_NOT_MANAGED',
 } as const;
 export type SyncErrorCode = (typeof SyncErrorCode)[keyof typeof SyncErrorCode];
 

@@ -25,6 +25,16 @@ export const controllerCommand: Command = {
       description: 'concurrent AnalysisRun reconciles (Argo: --analysis-threads)',
       default: String(DEFAULT_ANALYSIS_THREADS),
     },
+    'self-service-notification-enabled': {
+      type: 'boolean',
+      description:
+        "also read notification config in each object's own namespace (Argo's flag; needs the RBAC in docs/permissions.md)",
+    },
+    'sync-namespaces': {
+      type: 'string',
+      description:
+        'comma-separated namespaces Applications may deploy into, watched per namespace (default: all, cluster-wide rights)',
+    },
     'leader-elect': { type: 'boolean', description: 'run controllers only while holding the leader Lease' },
     'leader-election-namespace': {
       type: 'string',
@@ -48,6 +58,7 @@ export const controllerCommand: Command = {
     const modules = selectModules(stringOption(args, 'controllers'));
     const rolloutThreads = threadsOption(args, 'rollout-threads');
     const analysisThreads = threadsOption(args, 'analysis-threads');
+    const syncNamespaces = namespaceListOption(stringOption(args, 'sync-namespaces'));
     const logger = createLogger({
       level: stringOption(args, 'log-level') ?? 'info',
       format: stringOption(args, 'log-format') === 'pretty' ? 'pretty' : 'json',
@@ -73,7 +84,13 @@ export const controllerCommand: Command = {
       },
     });
     for (const m of modules)
-      m.register(manager, { ...(namespace !== undefined && { namespace }), rolloutThreads, analysisThreads });
+      m.register(manager, {
+        ...(namespace !== undefined && { namespace }),
+        rolloutThreads,
+        analysisThreads,
+        selfServiceNotification: booleanOption(args, 'self-service-notification-enabled'),
+        ...(syncNamespaces !== undefined && { syncNamespaces }),
+      });
     const done = new Promise<number>((resolve) => {
       const shutdown = (signal: string) => {
         logger.info({ signal }, 'signal received');
@@ -102,6 +119,25 @@ function threadsOption(args: Parameters<Command['run']>[0], name: string): numbe
   if (!Number.isInteger(n) || n < 1)
     throw new UsageError(`--${name}: expected a positive whole number, got "${text}"`);
   return n;
+}
+
+/** `--sync-namespaces a,b`: a non-empty list of namespace names. */
+function namespaceListOption(list: string | undefined): readonly string[] | undefined {
+  if (list === undefined) return undefined;
+  const names = [
+    ...new Set(
+      list
+        .split(',')
+        .map((n) => n.trim())
+        .filter((n) => n !== ''),
+    ),
+  ];
+  const bad = names.find((n) => !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(n));
+  if (names.length === 0 || bad !== undefined)
+    throw new UsageError(
+      `--sync-namespaces: ${bad !== undefined ? `"${bad}" is not a namespace name` : 'empty list'}`,
+    );
+  return names;
 }
 
 /** `--controllers rollouts,analysis`: the named modules, in their registration order. */

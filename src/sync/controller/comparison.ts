@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { isNotFound, KubeError, KubeErrorCode, type KubeObject } from '../../kube/index.js';
+import { isForbidden, isNotFound, KubeError, KubeErrorCode, type KubeObject } from '../../kube/index.js';
 import type { ResourceManager } from '../apply/index.js';
 import { canonicalJson, compareResource } from '../diff/index.js';
 import { assessHealth } from '../health/index.js';
@@ -110,7 +110,16 @@ export async function compareApp(
       .filter((o) => o.kind === 'CustomResourceDefinition')
       .map((o) => (o.spec as { names?: { kind?: string } } | undefined)?.names?.kind ?? ''),
   );
-  await Promise.all([...kinds.values()].map((gvk) => live.ensure(gvk).catch(() => undefined)));
+  for (const o of desired.objects) live.checkNamespace(o);
+  // a kind RBAC forbids fails the comparison with the missing permission; other failures (a kind whose
+  // CRD is not applied yet) leave it out
+  await Promise.all(
+    [...kinds.values()].map((gvk) =>
+      live.ensure(gvk).catch((err: unknown) => {
+        if (isForbidden(err)) throw err;
+      }),
+    ),
+  );
 
   const resources: ManagedResource[] = [];
   const desiredKeys = new Set<string>();
