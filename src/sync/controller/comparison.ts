@@ -98,13 +98,17 @@ export async function compareApp(
   const hooks: KubeObject[] = [];
   const plain: KubeObject[] = [];
   for (const o of desired.objects) (hookTypes(o).length > 0 ? hooks : plain).push(o);
-  const kinds = new Map<string, { apiVersion: string; kind: string }>();
-  for (const o of desired.objects)
-    kinds.set(`${o.apiVersion}|${o.kind}`, { apiVersion: o.apiVersion ?? '', kind: o.kind ?? '' });
-  for (const r of app.status?.resources ?? []) {
-    const apiVersion = r.group ? `${r.group}/${r.version}` : r.version;
-    kinds.set(`${apiVersion}|${r.kind}`, { apiVersion, kind: r.kind });
-  }
+  // every kind the app touches, with the namespaces it touches it in
+  const kinds = new Map<string, { gvk: { apiVersion: string; kind: string }; namespaces: Set<string> }>();
+  const touch = (apiVersion: string, kind: string, namespace: string | undefined) => {
+    const id = `${apiVersion}|${kind}`;
+    const entry = kinds.get(id) ?? { gvk: { apiVersion, kind }, namespaces: new Set<string>() };
+    if (namespace) entry.namespaces.add(namespace);
+    kinds.set(id, entry);
+  };
+  for (const o of desired.objects) touch(o.apiVersion ?? '', o.kind ?? '', o.metadata.namespace);
+  for (const r of app.status?.resources ?? [])
+    touch(r.group ? `${r.group}/${r.version}` : r.version, r.kind, r.namespace);
   const crdKinds = new Set(
     desired.objects
       .filter((o) => o.kind === 'CustomResourceDefinition')
@@ -114,8 +118,8 @@ export async function compareApp(
   // a kind RBAC forbids fails the comparison with the missing permission; other failures (a kind whose
   // CRD is not applied yet) leave it out
   await Promise.all(
-    [...kinds.values()].map((gvk) =>
-      live.ensure(gvk).catch((err: unknown) => {
+    [...kinds.values()].map(({ gvk, namespaces }) =>
+      live.ensure(gvk, [...namespaces]).catch((err: unknown) => {
         if (isForbidden(err)) throw err;
       }),
     ),

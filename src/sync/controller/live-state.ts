@@ -58,8 +58,11 @@ export class LiveState {
     return `${gvk.apiVersion}|${gvk.kind}`;
   }
 
-  /** The informers for a kind, started and synced; rejects when RBAC forbids one of them. */
-  async ensure(gvk: GroupVersionKind): Promise<void> {
+  /**
+   * The informers for a kind, started and synced; rejects when RBAC forbids the one of a namespace in
+   * `namespaces` (default: any), so one unbound destination does not hold up apps deploying elsewhere.
+   */
+  async ensure(gvk: GroupVersionKind, namespaces?: readonly string[]): Promise<void> {
     const id = LiveState.id(gvk);
     let cache = this.kindsById.get(id);
     if (!cache) {
@@ -73,6 +76,7 @@ export class LiveState {
     for (const [namespace, r] of informers) {
       const denied = r.forbidden;
       if (denied === undefined) continue;
+      if (namespace !== '' && namespaces !== undefined && !namespaces.includes(namespace)) continue;
       const where = namespace === '' ? 'cluster-wide' : `in namespace ${namespace}`;
       throw new KubeError(
         KubeErrorCode.Forbidden,
