@@ -104,6 +104,8 @@ export const controllerCommand: Command = {
       {
         controllers: modules.map((m) => m.name),
         namespace: namespace ?? '*',
+        syncNamespaces: syncNamespaces ?? '*',
+        selfServiceNotification: booleanOption(args, 'self-service-notification-enabled'),
         metricsPort: manager.probePort,
       },
       'controller started',

@@ -30,6 +30,8 @@ it('every command has --help, and unknown commands or flags are usage errors (ex
   // checked before anything starts (logger, metrics, kubeconfig)
   assert.equal((await quiet(() => main(['controller', '--rollout-threads', '0']))).code, 2);
   assert.equal((await quiet(() => main(['controller', '--analysis-threads', 'many']))).code, 2);
+  assert.equal((await quiet(() => main(['controller', '--sync-namespaces', ' , ']))).code, 2);
+  assert.equal((await quiet(() => main(['controller', '--sync-namespaces', 'shop,Bad_Name']))).code, 2);
   assert.equal((await quiet(() => main(['--help']))).code, 0);
 });
 
