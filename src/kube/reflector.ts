@@ -43,6 +43,8 @@ export interface ReflectorOptions<T extends KubeObject> {
   readonly forbiddenRetryMs?: number;
   readonly logger?: Logger;
   readonly onWatchRestart?: (reason: 'timeout' | 'error' | 'gone' | 'idle') => void;
+  /** Called once each time the list or watch becomes forbidden (e.g. to record a Warning Event). */
+  readonly onForbidden?: (err: KubeError) => void;
 }
 
 /** Removes managedFields, which are large and never needed by controllers. */
@@ -173,6 +175,7 @@ export class Reflector<T extends KubeObject> {
         },
         'list or watch forbidden, retrying slowly',
       );
+      this.options.onForbidden?.(err);
     }
     for (const w of this.settledWaiters.splice(0)) w();
   }

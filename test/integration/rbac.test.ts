@@ -155,6 +155,9 @@ describe('rbac: the controller runs as the service account', () => {
         '-n',
         ns.name,
         `--sync-namespaces=${dest.name},${unbound.name}`,
+        // self-service config in the watched namespace is not granted (no RoleBinding of
+        // slipway-notifications-self-service there): those informers are refused from the start
+        '--self-service-notification-enabled',
         '--metrics-port=0',
         '--log-format=json',
       ],
@@ -175,9 +178,19 @@ describe('rbac: the controller runs as the service account', () => {
 
   const logLines = (msg: string) => logs.filter((l) => l.includes(`"msg":"${msg}"`));
 
-  it('starts without waiting on anything it may not read', async () => {
+  it('starts; each informer RBAC refuses is logged', async () => {
     await eventually('the controller to start', () => logLines('controller started').length > 0, 120_000);
     assert.equal(proc?.exitCode, null);
+    const refused = await eventually(
+      'the refused self-service config informers logged',
+      () => {
+        const lines = logLines('list or watch forbidden, retrying slowly').filter((l) => l.includes(ns.name));
+        return lines.length >= 2 ? lines : undefined;
+      },
+      60_000,
+    );
+    assert.ok(refused.some((l) => l.includes('"resource":"Secret"')));
+    assert.ok(refused.some((l) => l.includes('"resource":"ConfigMap"')));
   });
 
   it('reconciles a Rollout through a canary to Healthy', async () => {
@@ -330,6 +343,15 @@ describe('rbac: the controller runs as the service account', () => {
     assert.match(message, new RegExp(`in namespace ${unbound.name}`));
     assert.match(message, /deploy\/sync\/namespace-binding\.yaml/);
     await warned('unbound', 'configmaps');
+    // the refused informer itself: a Warning Event where `kubectl get events -n` shows it
+    await eventually(
+      'an InformerForbidden event in the unbound namespace',
+      async () =>
+        (await eventMessages(admin, unbound.name, unbound.name)).some(
+          (m) => m.startsWith('InformerForbidden') && m.includes('configmaps'),
+        ),
+      60_000,
+    );
     // the forbidden informer is logged once, not once per retry
     assert.equal(
       logLines('list or watch forbidden, retrying slowly').filter((l) => l.includes(unbound.name)).length,

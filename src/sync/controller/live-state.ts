@@ -117,6 +117,7 @@ export class LiveState {
         }),
         logger: this.manager.logger.child({ informer: gvk.kind, component: 'sync-live-state' }),
         onWatchRestart: (reason) => this.manager.metrics.watchRestarts.inc({ resource: gvk.kind, reason }),
+        onForbidden: (err) => this.manager.reportForbidden(namespace, err),
       });
       r.onChange((cur, prev) => {
         const names = new Set<string>();
