@@ -1,4 +1,4 @@
-import type { KubeObject, KubeReader } from '../kube/index.js';
+import { explainAccessError, type KubeObject, type KubeReader } from '../kube/index.js';
 import type { Argument } from './types.js';
 
 interface SecretObject extends KubeObject {
@@ -27,7 +27,9 @@ export async function resolveSecretArgs(
         name: ref.name,
       });
     } catch (err) {
-      return { ok: false, message: err instanceof Error ? err.message : `cannot read secret '${ref.name}'` };
+      // a 403 names the missing permission; say which opt-in grants it (never a cluster-wide read)
+      const recipe = `bind ClusterRole slipway-analysis-secrets in namespace ${namespace} with a RoleBinding`;
+      return { ok: false, message: explainAccessError(err, recipe) };
     }
     const encoded = secret.data?.[ref.key];
     if (encoded === undefined)

@@ -13,6 +13,10 @@ export interface ControllerModuleOptions {
   readonly analysisThreads?: number;
   /** Most replicas a Rollout may ask for (`--max-replicas`). */
   readonly maxReplicas?: number;
+  /** Read notification config in each object's namespace too (`--self-service-notification-enabled`). */
+  readonly selfServiceNotification?: boolean;
+  /** Namespaces the Application controller may apply into (`--sync-namespaces`). Default: all. */
+  readonly syncNamespaces?: readonly string[];
 }
 
 /** A feature area that adds its informers and controllers to the manager. */

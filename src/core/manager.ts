@@ -1,6 +1,6 @@
 import type { RequestListener } from 'node:http';
-import type { KubeClient, KubeObject, ReflectorOptions } from '../kube/index.js';
-import { Reflector } from '../kube/index.js';
+import type { KubeClient, KubeError, KubeObject, ReflectorOptions } from '../kube/index.js';
+import { describeForbidden, Reflector } from '../kube/index.js';
 import { type Logger, type Metrics, type ProbeServer, startProbeServer } from '../observability/index.js';
 import { type Clock, systemClock } from './clock.js';
 import { Controller, type ControllerOptions } from './controller.js';
@@ -72,7 +72,7 @@ export class Manager {
 
   /** The shared informer for a kind (and namespace/selectors): created on first use. */
   informer<T extends KubeObject>(
-    options: Omit<ReflectorOptions<T>, 'logger' | 'onWatchRestart'>,
+    options: Omit<ReflectorOptions<T>, 'logger' | 'onWatchRestart' | 'onForbidden'>,
   ): Reflector<T> {
     const key = [
       options.gvk.apiVersion,
@@ -88,6 +88,7 @@ export class Manager {
         ...options,
         logger: this.logger.child({ informer: options.gvk.kind }),
         onWatchRestart: (reason) => this.metrics.watchRestarts.inc({ resource: options.gvk.kind, reason }),
+        onForbidden: (err) => this.reportForbidden(options.namespace, err),
       });
       this.reflectors.set(key, r as unknown as Reflector<KubeObject>);
       if (this.started) r.start();
@@ -122,8 +123,12 @@ export class Manager {
     return [...this.reflectors.values()].every((r) => r.hasSynced);
   }
 
+  /**
+   * Resolves once every informer has listed once or been refused by RBAC: a forbidden informer (logged
+   * by its reflector, retried slowly) must not keep every controller from starting.
+   */
   async waitForCacheSync(): Promise<void> {
-    await Promise.all([...this.reflectors.values()].map((r) => r.waitForSync()));
+    await Promise.all([...this.reflectors.values()].map((r) => r.waitUntilSettled()));
   }
 
   /** Starts informers, the probe server and (once leading) the controllers. Resolves when started. */
@@ -167,6 +172,19 @@ export class Manager {
   stop(): Promise<void> {
     this.stopping ??= this.shutdown();
     return this.stopping;
+  }
+
+  /**
+   * A Warning Event for an informer RBAC refuses, on the Namespace it watches (cluster-wide ones: on
+   * `default`), so `kubectl get events` shows the missing permission next to the objects it hides.
+   */
+  reportForbidden(namespace: string | undefined, err: KubeError): void {
+    const name = namespace ?? 'default';
+    this.events.warning(
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name, namespace: name } },
+      'InformerForbidden',
+      describeForbidden(err),
+    );
   }
 
   /** A metadata-only CRD informer: any change means discovery may be stale. */

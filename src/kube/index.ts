@@ -34,6 +34,7 @@ export {
   type KubeConfigOptions,
   loadClusterAccess,
 } from './kubeconfig.js';
+export { describeForbidden, explainAccessError, PERMISSIONS_DOC } from './permissions.js';
 export { type ChangeHandler, Reflector, type ReflectorOptions, stripManagedFields } from './reflector.js';
 export { Index, type IndexFunc, labelIndex, ObjectStore } from './store.js';
 export { type HttpMethod, type KubeRequest, KubeTransport } from './transport.js';

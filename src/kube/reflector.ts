@@ -1,6 +1,7 @@
 import type { Logger } from '../observability/index.js';
 import type { KubeClient } from './client.js';
-import { isGone } from './errors.js';
+import { isForbidden, isGone, type KubeError } from './errors.js';
+import { describeForbidden } from './permissions.js';
 import { type IndexFunc, ObjectStore } from './store.js';
 import { type GroupVersionKind, type KubeObject, objectKey } from './types.js';
 
@@ -35,8 +36,15 @@ export interface ReflectorOptions<T extends KubeObject> {
   /** Backoff after errors: first delay and cap, jittered. Defaults 200 ms and 5 s. */
   readonly backoffInitialMs?: number;
   readonly backoffMaxMs?: number;
+  /**
+   * Retry period (jittered) while RBAC forbids the list or watch: permissions change rarely, so this
+   * is slow, and it is logged once per transition rather than per attempt. Default 30 s.
+   */
+  readonly forbiddenRetryMs?: number;
   readonly logger?: Logger;
   readonly onWatchRestart?: (reason: 'timeout' | 'error' | 'gone' | 'idle') => void;
+  /** Called once each time the list or watch becomes forbidden (e.g. to record a Warning Event). */
+  readonly onForbidden?: (err: KubeError) => void;
 }
 
 /** Removes managedFields, which are large and never needed by controllers. */
@@ -58,6 +66,8 @@ export class Reflector<T extends KubeObject> {
   private resourceVersion: string | undefined;
   private synced = false;
   private syncedWaiters: (() => void)[] = [];
+  private denied: KubeError | undefined;
+  private settledWaiters: (() => void)[] = [];
   private loop: Promise<void> | undefined;
   private resyncTimer: NodeJS.Timeout | undefined;
 
@@ -100,6 +110,20 @@ export class Reflector<T extends KubeObject> {
     return new Promise((resolve) => this.syncedWaiters.push(resolve));
   }
 
+  /**
+   * The API server's 403 while the list or watch is forbidden (the reflector keeps retrying slowly and
+   * clears it once allowed). Its message names the missing verb, resource and namespace.
+   */
+  get forbidden(): KubeError | undefined {
+    return this.denied;
+  }
+
+  /** Resolves after the first complete list, or as soon as RBAC forbids it (see `forbidden`). */
+  waitUntilSettled(): Promise<void> {
+    if (this.synced || this.denied) return Promise.resolve();
+    return new Promise((resolve) => this.settledWaiters.push(resolve));
+  }
+
   private async run(): Promise<void> {
     const initial = this.options.backoffInitialMs ?? 200;
     const max = this.options.backoffMaxMs ?? 5_000;
@@ -119,6 +143,13 @@ export class Reflector<T extends KubeObject> {
           this.resourceVersion = undefined;
           continue;
         }
+        if (isForbidden(err)) {
+          this.deny(err);
+          this.resourceVersion = undefined; // relist when allowed: the cache may have missed changes
+          const retry = this.options.forbiddenRetryMs ?? 30_000;
+          await sleep(retry * (0.8 + Math.random() * 0.4), signal);
+          continue;
+        }
         const stalled = err instanceof Error && err.message.startsWith('watch stalled');
         this.options.onWatchRestart?.(stalled ? 'idle' : 'error');
         this.options.logger?.warn(
@@ -129,6 +160,33 @@ export class Reflector<T extends KubeObject> {
         delay = Math.min(delay * 2, max);
       }
     }
+  }
+
+  /** A 403: logged once (not per retry), waiters that accept a settled-but-forbidden cache released. */
+  private deny(err: KubeError): void {
+    const first = this.denied === undefined;
+    this.denied = err;
+    if (first) {
+      this.options.logger?.warn(
+        {
+          resource: this.options.gvk.kind,
+          namespace: this.options.namespace ?? '*',
+          problem: describeForbidden(err),
+        },
+        'list or watch forbidden, retrying slowly',
+      );
+      this.options.onForbidden?.(err);
+    }
+    for (const w of this.settledWaiters.splice(0)) w();
+  }
+
+  private allowed(): void {
+    if (this.denied === undefined) return;
+    this.denied = undefined;
+    this.options.logger?.info(
+      { resource: this.options.gvk.kind, namespace: this.options.namespace ?? '*' },
+      'list or watch allowed again',
+    );
   }
 
   private async relist(): Promise<void> {
@@ -153,9 +211,11 @@ export class Reflector<T extends KubeObject> {
       if (previous) this.emit(undefined, previous);
     }
     this.resourceVersion = resourceVersion;
+    this.allowed();
     if (!this.synced) {
       this.synced = true;
       for (const w of this.syncedWaiters.splice(0)) w();
+      for (const w of this.settledWaiters.splice(0)) w();
     }
   }
 

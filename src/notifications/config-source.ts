@@ -9,12 +9,18 @@ import type { NotificationApi } from './plan.js';
 import { createService, type NotificationService, type ServiceDefaults } from './services/index.js';
 
 export interface ConfigSourceOptions {
-  /** Namespace of the shared configuration, per kind (the object's own namespace is always read too). */
+  /** Namespace of the shared configuration, per kind. */
   readonly controllerNamespace: (kind: NotificationKind) => string;
+  /**
+   * Also read the configuration in each object's own namespace (Argo's
+   * `--self-service-notification-enabled`): both configurations then send. Default false: only the
+   * controller namespaces are read, which is what deploy/rbac.yaml grants.
+   */
+  readonly selfService?: boolean;
   /** ConfigMap / Secret names instead of each kind's default. */
   readonly configMapName?: string;
   readonly secretName?: string;
-  /** Watch only this namespace (and the controller namespaces). Default: all. */
+  /** With `selfService`: watch only this namespace (and the controller namespaces). Default: all. */
   readonly watchNamespace?: string;
   readonly kinds: readonly NotificationKind[];
   readonly serviceDefaults: ServiceDefaults;
@@ -35,8 +41,19 @@ function decodeSecret(secret: KubeObject | undefined): Record<string, string> {
 }
 
 /**
+ * Where the configuration is watched: the controller namespaces only, unless self-service is on; then
+ * every namespace (`undefined`: one cluster-wide informer per name) or the watched one.
+ */
+export function configNamespaces(options: ConfigSourceOptions): readonly (string | undefined)[] {
+  const shared = options.kinds.map((k) => options.controllerNamespace(k));
+  if (options.selfService !== true) return [...new Set(shared)];
+  if (options.watchNamespace === undefined) return [undefined];
+  return [...new Set([options.watchNamespace, ...shared])];
+}
+
+/**
  * Notification configuration from ConfigMaps and Secrets (watched by name with field selectors): the
- * controller namespace's and, like Argo Rollouts' namespace-based configuration, the object's own. Each
+ * controller namespace's and, with self-service on (Argo's namespace-based configuration), the object's own. Each
  * ConfigMap version is parsed once; its broken keys are logged, counted and reported as Warning Events on
  * the ConfigMap, and left out while every other key keeps working.
  */
@@ -56,10 +73,7 @@ export class ConfigSource {
   ) {
     const names = new Set(options.kinds.map((k) => options.configMapName ?? k.configMapName));
     const secretNames = new Set(options.kinds.map((k) => options.secretName ?? k.secretName));
-    const namespaces: (string | undefined)[] =
-      options.watchNamespace === undefined
-        ? [undefined]
-        : [...new Set([options.watchNamespace, ...options.kinds.map((k) => options.controllerNamespace(k))])];
+    const namespaces = configNamespaces(options);
     for (const namespace of namespaces) {
       const scope = namespace !== undefined ? { namespace } : {};
       for (const name of names) {
@@ -165,7 +179,8 @@ export class ConfigSource {
     const secretName = this.options.secretName ?? kind.secretName;
     const shared = this.options.controllerNamespace(kind);
     const out: NotificationApi[] = [];
-    for (const ns of shared === namespace ? [shared] : [shared, namespace]) {
+    const own = this.options.selfService === true && namespace !== shared;
+    for (const ns of own ? [shared, namespace] : [shared]) {
       const p = this.load(ns, cmName, secretName);
       if (p === undefined) continue;
       out.push({

@@ -20,10 +20,14 @@ import { TriggerEvaluator } from './triggers.js';
 export interface NotificationsModuleOptions {
   /**
    * Namespace of the shared configuration. Default: `$SLIPWAY_NOTIFICATIONS_NAMESPACE`, else the upstream
-   * install namespaces (`argocd` for Applications, `argo-rollouts` for Rollouts and AnalysisRuns). The
-   * object's own namespace is always read too (namespace-local configuration, as Argo Rollouts does).
+   * install namespaces (`argocd` for Applications, `argo-rollouts` for Rollouts and AnalysisRuns).
    */
   readonly configNamespace?: string;
+  /**
+   * Also read the configuration in each object's own namespace (Argo's
+   * `--self-service-notification-enabled`). Default: the controller option, else false.
+   */
+  readonly selfService?: boolean;
   /** ConfigMap name for every kind. Default `argocd-notifications-cm` / `argo-rollouts-notification-configmap`. */
   readonly configMapName?: string;
   /** Secret name for every kind. Default `argocd-notifications-secret` / `argo-rollouts-notification-secret`. */
@@ -51,7 +55,10 @@ const upstreamNamespace = (kind: NotificationKind): string =>
 export function notificationsModule(options: NotificationsModuleOptions = {}) {
   return {
     name: 'notifications',
-    register(manager: Manager, moduleOptions: { readonly namespace?: string }): void {
+    register(
+      manager: Manager,
+      moduleOptions: { readonly namespace?: string; readonly selfServiceNotification?: boolean },
+    ): void {
       const logger = manager.logger.child({ component: 'notifications' });
       const metrics = new NotificationMetrics(manager.metrics.registry);
       const kinds = (options.kinds ?? (Object.keys(notificationKinds) as NotificationKindName[])).map(
@@ -66,6 +73,7 @@ export function notificationsModule(options: NotificationsModuleOptions = {}) {
           ...(options.configMapName !== undefined && { configMapName: options.configMapName }),
           ...(options.secretName !== undefined && { secretName: options.secretName }),
           ...(moduleOptions.namespace !== undefined && { watchNamespace: moduleOptions.namespace }),
+          selfService: options.selfService ?? moduleOptions.selfServiceNotification ?? false,
           kinds,
           serviceDefaults: slackApiUrl !== undefined ? { slackApiUrl } : {},
         },

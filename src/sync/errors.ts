@@ -11,6 +11,7 @@ export const SyncErrorCode = {
   InvalidSpec: 'SYNC_INVALID_SPEC',
   WebhookRejected: 'SYNC_WEBHOOK_REJECTED',
   CacheNotSynced: 'SYNC_CACHE_NOT_SYNCED',
+  NamespaceNotManaged: 'SYNC_NAMESPACE_NOT_MANAGED',
 } as const;
 export type SyncErrorCode = (typeof SyncErrorCode)[keyof typeof SyncErrorCode];
 

@@ -31,6 +31,16 @@ export const controllerCommand: Command = {
         'most replicas a Rollout may ask for; above it the Rollout gets InvalidSpec and is not scaled',
       default: String(DEFAULT_MAX_REPLICAS),
     },
+    'self-service-notification-enabled': {
+      type: 'boolean',
+      description:
+        "also read notification config in each object's own namespace (Argo's flag; needs the RBAC in docs/permissions.md)",
+    },
+    'sync-namespaces': {
+      type: 'string',
+      description:
+        'comma-separated namespaces Applications may deploy into, watched per namespace (default: all, cluster-wide rights)',
+    },
     'leader-elect': { type: 'boolean', description: 'run controllers only while holding the leader Lease' },
     'leader-election-namespace': {
       type: 'string',
@@ -55,6 +65,7 @@ export const controllerCommand: Command = {
     const rolloutThreads = positiveIntOption(args, 'rollout-threads');
     const analysisThreads = positiveIntOption(args, 'analysis-threads');
     const maxReplicas = positiveIntOption(args, 'max-replicas');
+    const syncNamespaces = namespaceListOption(stringOption(args, 'sync-namespaces'));
     const logger = createLogger({
       level: stringOption(args, 'log-level') ?? 'info',
       format: stringOption(args, 'log-format') === 'pretty' ? 'pretty' : 'json',
@@ -85,6 +96,8 @@ export const controllerCommand: Command = {
         rolloutThreads,
         analysisThreads,
         maxReplicas,
+        selfServiceNotification: booleanOption(args, 'self-service-notification-enabled'),
+        ...(syncNamespaces !== undefined && { syncNamespaces }),
       });
     const done = new Promise<number>((resolve) => {
       const shutdown = (signal: string) => {
@@ -99,6 +112,8 @@ export const controllerCommand: Command = {
       {
         controllers: modules.map((m) => m.name),
         namespace: namespace ?? '*',
+        syncNamespaces: syncNamespaces ?? '*',
+        selfServiceNotification: booleanOption(args, 'self-service-notification-enabled'),
         metricsPort: manager.probePort,
       },
       'controller started',
@@ -114,6 +129,25 @@ function positiveIntOption(args: Parameters<Command['run']>[0], name: string): n
   if (!Number.isInteger(n) || n < 1)
     throw new UsageError(`--${name}: expected a positive whole number, got "${text}"`);
   return n;
+}
+
+/** `--sync-namespaces a,b`: a non-empty list of namespace names. */
+function namespaceListOption(list: string | undefined): readonly string[] | undefined {
+  if (list === undefined) return undefined;
+  const names = [
+    ...new Set(
+      list
+        .split(',')
+        .map((n) => n.trim())
+        .filter((n) => n !== ''),
+    ),
+  ];
+  const bad = names.find((n) => !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(n));
+  if (names.length === 0 || bad !== undefined)
+    throw new UsageError(
+      `--sync-namespaces: ${bad !== undefined ? `"${bad}" is not a namespace name` : 'empty list'}`,
+    );
+  return names;
 }
 
 /** `--controllers rollouts,analysis`: the named modules, in their registration order. */

@@ -1,4 +1,4 @@
-import type { KubeClient } from '../../kube/index.js';
+import { isForbidden, type KubeClient } from '../../kube/index.js';
 import type { ResourceManager } from '../apply/index.js';
 import type { Application } from '../types.js';
 import type { LiveState } from './live-state.js';
@@ -22,7 +22,10 @@ export async function finalizeApp(
   for (const r of app.status?.resources ?? []) {
     await live
       .ensure({ apiVersion: r.group ? `${r.group}/${r.version}` : r.version, kind: r.kind })
-      .catch(() => undefined);
+      .catch((err: unknown) => {
+        // never drop the finalizer over objects we may not see
+        if (isForbidden(err)) throw err;
+      });
   }
   const remaining = live
     .trackedBy(app.metadata.name ?? '')

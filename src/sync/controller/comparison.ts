@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { isNotFound, KubeError, KubeErrorCode, type KubeObject } from '../../kube/index.js';
+import { isForbidden, isNotFound, KubeError, KubeErrorCode, type KubeObject } from '../../kube/index.js';
 import type { ResourceManager } from '../apply/index.js';
 import { canonicalJson, compareResource } from '../diff/index.js';
 import { assessHealth } from '../health/index.js';
@@ -98,21 +98,35 @@ export async function compareApp(
   const hooks: KubeObject[] = [];
   const plain: KubeObject[] = [];
   for (const o of desired.objects) (hookTypes(o).length > 0 ? hooks : plain).push(o);
-  const kinds = new Map<string, { apiVersion: string; kind: string }>();
-  for (const o of desired.objects)
-    kinds.set(`${o.apiVersion}|${o.kind}`, { apiVersion: o.apiVersion ?? '', kind: o.kind ?? '' });
+  // every kind the app touches, with the namespaces it touches it in
+  const kinds = new Map<string, { gvk: { apiVersion: string; kind: string }; namespaces: Set<string> }>();
+  const touch = (apiVersion: string, kind: string, namespace: string | undefined) => {
+    const id = `${apiVersion}|${kind}`;
+    const entry = kinds.get(id) ?? { gvk: { apiVersion, kind }, namespaces: new Set<string>() };
+    if (namespace) entry.namespaces.add(namespace);
+    kinds.set(id, entry);
+  };
+  for (const o of desired.objects) touch(o.apiVersion ?? '', o.kind ?? '', o.metadata.namespace);
   for (const r of app.status?.resources ?? []) {
     // Entries without a kind (written by versions whose caches held kind-less objects) name nothing.
     if (!r.kind || !r.version) continue;
-    const apiVersion = r.group ? `${r.group}/${r.version}` : r.version;
-    kinds.set(`${apiVersion}|${r.kind}`, { apiVersion, kind: r.kind });
+    touch(r.group ? `${r.group}/${r.version}` : r.version, r.kind, r.namespace);
   }
   const crdKinds = new Set(
     desired.objects
       .filter((o) => o.kind === 'CustomResourceDefinition')
       .map((o) => (o.spec as { names?: { kind?: string } } | undefined)?.names?.kind ?? ''),
   );
-  await Promise.all([...kinds.values()].map((gvk) => live.ensure(gvk).catch(() => undefined)));
+  for (const o of desired.objects) live.checkNamespace(o);
+  // a kind RBAC forbids fails the comparison with the missing permission; other failures (a kind whose
+  // CRD is not applied yet) leave it out
+  await Promise.all(
+    [...kinds.values()].map(({ gvk, namespaces }) =>
+      live.ensure(gvk, [...namespaces]).catch((err: unknown) => {
+        if (isForbidden(err)) throw err;
+      }),
+    ),
+  );
 
   const resources: ManagedResource[] = [];
   const desiredKeys = new Set<string>();

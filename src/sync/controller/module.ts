@@ -27,6 +27,11 @@ export interface SyncControllerOptions {
   /** Watch Applications (and managed objects) in one namespace only. Default: all. */
   readonly namespace?: string;
   /**
+   * Destination namespaces (`--sync-namespaces`): live state is watched per namespace and objects
+   * elsewhere are refused, so per-namespace RoleBindings suffice. Default: all (cluster-wide rights).
+   */
+  readonly destinationNamespaces?: readonly string[];
+  /**
    * Git caches (kept across restarts) and, in a per-process run dir inside, checkouts and scratch files.
    * Default $SLIPWAY_SYNC_DIR, else <tmp>/slipway-sync-<owner>-XXXXXX, removed on stop. Either way, what
    * dead controllers left behind is removed on start.
@@ -104,6 +109,7 @@ export function registerSyncController(
   };
   const live = new LiveState(manager, {
     ...(options.namespace !== undefined && { namespace: options.namespace }),
+    ...(options.destinationNamespaces !== undefined && { namespaces: options.destinationNamespaces }),
     onChange: enqueueByName,
   });
   const rm = new ResourceManager(manager.client);
@@ -175,8 +181,14 @@ export function registerSyncController(
 /** The `sync` entry of `slipway controller`'s module list. */
 export const syncControllerModule = {
   name: 'sync',
-  register(manager: Manager, options: { readonly namespace?: string }): void {
-    const handle = registerSyncController(manager, options);
+  register(
+    manager: Manager,
+    options: { readonly namespace?: string; readonly syncNamespaces?: readonly string[] },
+  ): void {
+    const handle = registerSyncController(manager, {
+      ...(options.namespace !== undefined && { namespace: options.namespace }),
+      ...(options.syncNamespaces !== undefined && { destinationNamespaces: options.syncNamespaces }),
+    });
     manager.addRoute('/api/webhook', handle.webhook);
     manager.onStop(() => handle.stop());
   },

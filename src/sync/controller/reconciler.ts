@@ -5,8 +5,10 @@ import type {
   ReconcileResult,
   Reconciler,
 } from '../../core/index.js';
-import type { KubeClient, Reflector } from '../../kube/index.js';
+import { hasErrorCode } from '../../errors/index.js';
+import { isForbidden, type KubeClient, type Reflector } from '../../kube/index.js';
 import type { ResourceManager } from '../apply/index.js';
+import { SyncErrorCode } from '../errors.js';
 import { decideAutoSync } from '../operation/index.js';
 import type { RepoCache } from '../source/index.js';
 import type { Application, Operation, OperationState } from '../types.js';
@@ -85,6 +87,9 @@ export class ApplicationReconciler implements Reconciler {
       comparisonError = message(err);
       conditions.ComparisonError = comparisonError;
       ctx.logger.warn({ err, repo: source.repoURL }, 'comparison failed');
+      // missing permissions are the operator's to fix: say so on the Application too
+      if (isForbidden(err) || hasErrorCode(err, SyncErrorCode.NamespaceNotManaged))
+        this.d.events.warning(app, 'ComparisonError', comparisonError);
     }
 
     let operation: Operation | undefined = app.operation;

@@ -1,6 +1,12 @@
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { KubeReader } from '../../kube/index.js';
+import {
+  describeForbidden,
+  isForbidden,
+  KubeError,
+  KubeErrorCode,
+  type KubeReader,
+} from '../../kube/index.js';
 import { scratchRoot } from '../workspace/index.js';
 
 /** What a repository Secret may hold (Argo CD's repository secret keys). Never logged. */
@@ -41,13 +47,24 @@ export class SecretCredentialSource implements CredentialSource {
 
   async credentialsFor(repoURL: string): Promise<RepoCredentials | undefined> {
     const want = normalizeRepoURL(repoURL);
-    const list = await this.client.list(
-      { apiVersion: 'v1', kind: 'Secret' },
-      {
-        namespace: this.namespace,
-        labelSelector: 'argocd.argoproj.io/secret-type in (repository,repo-creds)',
-      },
-    );
+    const list = await this.client
+      .list(
+        { apiVersion: 'v1', kind: 'Secret' },
+        {
+          namespace: this.namespace,
+          labelSelector: 'argocd.argoproj.io/secret-type in (repository,repo-creds)',
+        },
+      )
+      .catch((err: unknown) => {
+        if (!isForbidden(err)) throw err;
+        const recipe = `bind ClusterRole slipway-repo-credentials in namespace ${this.namespace} to read repository Secrets`;
+        throw new KubeError(
+          KubeErrorCode.Forbidden,
+          describeForbidden(err, recipe),
+          { httpStatus: 403 },
+          err,
+        );
+      });
     let best: { score: number; data: Record<string, unknown> } | undefined;
     for (const s of list.items) {
       const data = (s as { data?: Record<string, unknown> }).data ?? {};

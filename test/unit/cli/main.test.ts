@@ -31,6 +31,8 @@ it('every command has --help, and unknown commands or flags are usage errors (ex
   assert.equal((await quiet(() => main(['controller', '--rollout-threads', '0']))).code, 2);
   assert.equal((await quiet(() => main(['controller', '--analysis-threads', 'many']))).code, 2);
   assert.equal((await quiet(() => main(['controller', '--max-replicas', '-1']))).code, 2);
+  assert.equal((await quiet(() => main(['controller', '--sync-namespaces', ' , ']))).code, 2);
+  assert.equal((await quiet(() => main(['controller', '--sync-namespaces', 'shop,Bad_Name']))).code, 2);
   assert.equal((await quiet(() => main(['--help']))).code, 0);
 });
 
