@@ -40,15 +40,37 @@ function decodeSecret(secret: KubeObject | undefined): Record<string, string> {
   return out;
 }
 
+/** One ConfigMap and its Secret, watched by name in one namespace (`undefined`: every namespace). */
+export interface ConfigWatch {
+  readonly namespace: string | undefined;
+  readonly configMapName: string;
+  readonly secretName: string;
+}
+
 /**
- * Where the configuration is watched: the controller namespaces only, unless self-service is on; then
- * every namespace (`undefined`: one cluster-wide informer per name) or the watched one.
+ * What is watched: each kind's own ConfigMap and Secret names in that kind's controller namespace only
+ * (the Roles in deploy/rbac.yaml name exactly these), and with self-service every kind's names in every
+ * (or the watched) namespace.
  */
-export function configNamespaces(options: ConfigSourceOptions): readonly (string | undefined)[] {
-  const shared = options.kinds.map((k) => options.controllerNamespace(k));
-  if (options.selfService !== true) return [...new Set(shared)];
-  if (options.watchNamespace === undefined) return [undefined];
-  return [...new Set([options.watchNamespace, ...shared])];
+export function configWatches(options: ConfigSourceOptions): readonly ConfigWatch[] {
+  const watches = new Map<string, ConfigWatch>();
+  const add = (namespace: string | undefined, kind: NotificationKind) => {
+    const configMapName = options.configMapName ?? kind.configMapName;
+    const secretName = options.secretName ?? kind.secretName;
+    watches.set(`${namespace ?? '*'}|${configMapName}|${secretName}`, {
+      namespace,
+      configMapName,
+      secretName,
+    });
+  };
+  const everywhere = options.selfService === true && options.watchNamespace === undefined;
+  for (const kind of options.kinds) {
+    if (everywhere) add(undefined, kind);
+    else add(options.controllerNamespace(kind), kind);
+    if (options.selfService === true && options.watchNamespace !== undefined)
+      add(options.watchNamespace, kind);
+  }
+  return [...watches.values()];
 }
 
 /**
@@ -71,29 +93,22 @@ export class ConfigSource {
     private readonly logger: Logger,
     private readonly metrics?: NotificationMetrics,
   ) {
-    const names = new Set(options.kinds.map((k) => options.configMapName ?? k.configMapName));
-    const secretNames = new Set(options.kinds.map((k) => options.secretName ?? k.secretName));
-    const namespaces = configNamespaces(options);
-    for (const namespace of namespaces) {
-      const scope = namespace !== undefined ? { namespace } : {};
-      for (const name of names) {
-        const r = manager.informer<KubeObject>({
-          gvk: { apiVersion: 'v1', kind: 'ConfigMap' },
-          ...scope,
-          fieldSelector: `metadata.name=${name}`,
-        });
-        r.onChange((cur, prev) => this.changed((cur ?? prev)?.metadata.namespace ?? ''));
-        this.configMaps.push(r);
-      }
-      for (const name of secretNames) {
-        const r = manager.informer<KubeObject>({
-          gvk: { apiVersion: 'v1', kind: 'Secret' },
-          ...scope,
-          fieldSelector: `metadata.name=${name}`,
-        });
-        r.onChange((cur, prev) => this.changed((cur ?? prev)?.metadata.namespace ?? ''));
-        this.secrets.push(r);
-      }
+    const watched = new Set<string>();
+    const watch = (kind: 'ConfigMap' | 'Secret', namespace: string | undefined, name: string) => {
+      const id = `${kind}|${namespace ?? '*'}|${name}`;
+      if (watched.has(id)) return;
+      watched.add(id);
+      const r = manager.informer<KubeObject>({
+        gvk: { apiVersion: 'v1', kind },
+        ...(namespace !== undefined && { namespace }),
+        fieldSelector: `metadata.name=${name}`,
+      });
+      r.onChange((cur, prev) => this.changed((cur ?? prev)?.metadata.namespace ?? ''));
+      (kind === 'ConfigMap' ? this.configMaps : this.secrets).push(r);
+    };
+    for (const w of configWatches(options)) {
+      watch('ConfigMap', w.namespace, w.configMapName);
+      watch('Secret', w.namespace, w.secretName);
     }
     const all = [...this.configMaps, ...this.secrets];
     void Promise.all(all.map((r) => r.waitForSync())).then(() => this.refreshAll());

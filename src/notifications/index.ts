@@ -16,7 +16,7 @@ export {
   type TriggerCondition,
   type WebhookTemplate,
 } from './config.js';
-export { ConfigSource, type ConfigSourceOptions, configNamespaces } from './config-source.js';
+export { ConfigSource, type ConfigSourceOptions, type ConfigWatch, configWatches } from './config-source.js';
 export { DeliveryEngine, type DeliveryEngineOptions, type ServiceResolver } from './delivery.js';
 export { NotificationError, NotificationErrorCode } from './errors.js';
 export { EventInbox } from './event-inbox.js';
