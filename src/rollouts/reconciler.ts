@@ -134,13 +134,14 @@ export class RolloutReconciler implements Reconciler {
     const status: RolloutStatus = restart.done
       ? { ...decision.status, restartedAt: rollout.spec?.restartAt }
       : decision.status;
-    await this.writeStatus(rollout, status);
-    executor.recordEvents(rollout, decision.events);
-    await this.act(ctx, rollout, decision, all);
+    // events (and the notifications they trigger) are stored before the status that commits them
+    const current = await executor.recordEventsBeforeCommit(rollout, status, decision.events);
+    await this.writeStatus(current, status);
+    await this.act(ctx, current, decision, all);
     // after the status write, which carries this resourceVersion
     const revision = revisionOf(newRS);
-    if (rollout.metadata.annotations?.[REVISION_ANNOTATION] !== String(revision))
-      await executor.setRolloutRevision(rollout, revision);
+    if (current.metadata.annotations?.[REVISION_ANNOTATION] !== String(revision))
+      await executor.setRolloutRevision(current, revision);
     for (const pod of restart.evict) await executor.evictPod(pod);
     const waits = [
       decision.requeueAfterMs,
