@@ -155,6 +155,15 @@ function unservable(input: PlanInputBase, all: readonly Destination[], out: Coll
         message: `service '${d.service}' is not configured in ${ids}`,
       });
       bad.add(k);
+    } else if (
+      !input.apis.some(
+        (a) => a.config.triggers[d.trigger] !== undefined && a.config.services[d.service] !== undefined,
+      )
+    ) {
+      const ids = input.apis.map((a) => a.id).join(', ');
+      const message = `trigger '${d.trigger}' and service '${d.service}' are not defined in the same configuration (${ids})`;
+      out.failures.push({ ...d, reason: 'ConfigError', message });
+      bad.add(k);
     }
   }
   return bad;
