@@ -4,7 +4,7 @@ import { type RenderJob, type RenderResult, WorkerRenderPool } from '../../../sr
 
 const job = (message: string): RenderJob => ({
   names: ['t'],
-  templates: { t: { message } },
+  templates: { t: { message, others: {} } },
   variable: 'rollout',
   object: { metadata: { name: 'web' }, status: { currentStepIndex: 3 } },
   context: {},
