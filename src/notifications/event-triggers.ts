@@ -8,6 +8,7 @@ import { isNotificationKind, type NotificationKind } from './kinds.js';
 import { encodeEntry, outboxAnnotation, sentAnnotation, stableId, staleSentMarkers } from './outbox-entry.js';
 import { eventId, planEventNotifications, type TriggerEvent } from './plan.js';
 import type { Renderer } from './render-pool.js';
+import { defaultAnnotationPrefix, legacyRecipientsAnnotation } from './subscriptions.js';
 import type { TriggerEvaluator } from './triggers.js';
 
 export interface EventTriggerDeps {
@@ -54,7 +55,12 @@ export class EventTriggers {
     const object = batch.snapshot ?? watched.informer.store.get(`${m.namespace ?? ''}/${m.name ?? ''}`);
     if (object === undefined) return undefined;
     if (!deps.configs.hasSynced) {
-      if (!durable) return undefined;
+      // only an object that subscribes by annotation waits for the configuration (global subscriptions by
+      // label cannot be told before it is loaded; an unreadable configuration must not stall every Rollout)
+      const subscribes = Object.keys(object.metadata.annotations ?? {}).some(
+        (k) => k.startsWith(`${defaultAnnotationPrefix}/`) || k.endsWith(legacyRecipientsAnnotation),
+      );
+      if (!durable || !subscribes) return undefined;
       throw new NotificationError(
         NotificationErrorCode.NotReady,
         'notification configuration is not loaded yet; retrying',

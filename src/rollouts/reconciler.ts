@@ -1,7 +1,9 @@
 /**
  * The Rollout reconciler: read from caches → validate → ensure the new ReplicaSet → decide (pure) →
- * write status once → act (events, scaling, analysis runs, services, metadata, restarts). Status is
- * written before scaling so that a crash between the two never moves a Rollout back a step.
+ * record the decision's events (durable listeners store their notifications first) → write status once →
+ * act (scaling, analysis runs, services, metadata, restarts). Status is written before scaling so that a
+ * crash between the two never moves a Rollout back a step, and after the events so that a crash between
+ * the two never loses one.
  */
 import type { AnalysisTemplateLike, TemplateLookup } from '../analysis/index.js';
 import type {

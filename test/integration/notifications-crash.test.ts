@@ -220,11 +220,11 @@ describe('notifications: Rollout step events while rollouts + notifications are 
           const containers = (r.spec?.template?.spec as { containers?: { image?: string }[] } | undefined)
             ?.containers;
           const done = r.status?.phase === 'Healthy' && containers?.[0]?.image === image;
-          const sent = server.messages('steps').filter((m) => m.text.startsWith(`${image} `)).length;
           const pending = Object.keys(r.metadata.annotations ?? {}).some((k) =>
             k.startsWith(outboxAnnotationPrefix),
           );
-          return done && sent >= steps.length && !pending;
+          // lost notifications never reach the outbox: the assertion below names them
+          return done && !pending;
         },
         120_000,
         250,
