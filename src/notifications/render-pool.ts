@@ -57,7 +57,9 @@ function workerEntry(): { readonly entry: URL | string; readonly eval: boolean }
   const js = new URL('./render-worker.js', import.meta.url);
   if (existsSync(fileURLToPath(js))) return { entry: js, eval: false };
   const ts = new URL('./render-worker.ts', import.meta.url).href;
-  const bootstrap = `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(ts)}); })`;
+  // resolved here, not in the worker: an eval'd worker resolves bare names from the working directory
+  const tsx = import.meta.resolve('tsx/esm/api');
+  const bootstrap = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(ts)}); })`;
   return { entry: bootstrap, eval: true };
 }
 
