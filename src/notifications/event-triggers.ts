@@ -39,11 +39,26 @@ export interface EventTriggerDeps {
  */
 export class EventTriggers {
   private seq = 0;
+  /** One object's events are handled in the order they were recorded (their messages go out in that order). */
+  private readonly chains = new Map<string, Promise<unknown>>();
   readonly listener: DurableEventListener = (batch) => this.handle(batch);
 
   constructor(private readonly deps: EventTriggerDeps) {}
 
-  async handle(batch: DurableEventBatch): Promise<KubeObject | undefined> {
+  handle(batch: DurableEventBatch): Promise<KubeObject | undefined> {
+    const m = batch.subject.metadata;
+    const key = `${batch.subject.kind ?? ''}/${m.namespace ?? ''}/${m.name ?? ''}`;
+    const previous = this.chains.get(key) ?? Promise.resolve();
+    const next = previous.catch(() => undefined).then(() => this.process(batch));
+    this.chains.set(key, next);
+    const forget = () => {
+      if (this.chains.get(key) === next) this.chains.delete(key);
+    };
+    next.then(forget, forget);
+    return next;
+  }
+
+  private async process(batch: DurableEventBatch): Promise<KubeObject | undefined> {
     const { deps } = this;
     const kindName = batch.subject.kind;
     if (!isNotificationKind(kindName)) return undefined;
