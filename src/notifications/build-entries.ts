@@ -64,13 +64,13 @@ export function reportProblems(
     if (ctx.reporter.report(subject, reason, message, fields))
       ctx.metrics?.permanentFailures.inc({ reason: f.reason });
   }
+  // A condition over a field the object does not have yet (`app.status.operationState` of a new
+  // Application) fails to evaluate in upstream too: counted and logged at debug, not an Event.
   for (const e of plan.evaluationErrors) {
     ctx.metrics?.triggerErrors.inc({ trigger: e.trigger });
-    ctx.reporter.report(
-      subject,
-      'InvalidNotificationConfig',
-      `trigger '${e.trigger}' of ${e.config}: condition ${e.condition} cannot be evaluated: ${e.error}`,
-      { trigger: e.trigger, config: e.config },
+    ctx.logger.debug(
+      { trigger: e.trigger, condition: e.condition, config: e.config, problem: e.error },
+      'trigger condition failed to evaluate',
     );
   }
   for (const p of plan.subscriptionProblems) {
