@@ -17,7 +17,8 @@ import {
   MemoryOutboxStore,
   notificationKinds,
   parseNotificationConfig,
-  planNotifications,
+  planEventNotifications,
+  renderJob,
   SlackService,
   TemplateRenderer,
   TriggerEvaluator,
@@ -96,17 +97,32 @@ for (let i = 0; i < total; i++) {
   if (wait > 1) await new Promise((r) => setTimeout(r, wait));
   const object = rollouts[i % channels] as KubeObject;
   const at = performance.now();
-  const plan = planNotifications({
+  const plan = planEventNotifications({
     kind: notificationKinds.Rollout,
     object,
     apis: [api],
     events: [{ id: `e${i}`, reason: 'RolloutStepCompleted' }],
     now: new Date(),
     evaluator,
-    renderer,
   });
   const m = object.metadata;
-  for (const entry of plan.entries) {
+  const entries = plan.deliveries.flatMap((d) => {
+    const r = renderJob(renderer, d.job);
+    return r.ok
+      ? [
+          {
+            id: d.id,
+            createdAt: Date.now(),
+            trigger: d.trigger,
+            service: d.service,
+            recipient: d.recipient,
+            config: d.config,
+            notification: r.notification,
+          },
+        ]
+      : [];
+  });
+  for (const entry of entries) {
     emittedAt.set(entry.id, at);
     engine.enqueue(
       { ...notificationKinds.Rollout.gvk, namespace: 'bench', name: m.name ?? '', uid: m.uid ?? '' },

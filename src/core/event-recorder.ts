@@ -27,6 +27,37 @@ export interface RecordedEvent {
 
 export type EventListener = (event: RecordedEvent) => void;
 
+/** Events handed to durable listeners. */
+export interface DurableEventBatch {
+  readonly subject: EventSubject;
+  /**
+   * The object as it is once the transition that produced the events is committed (for a Rollout: its new
+   * status), so what is stored describes the object at the event. Absent for events recorded with `record`
+   * (best effort: the listener uses what it has).
+   */
+  readonly snapshot?: KubeObject;
+  /**
+   * Identifies the committed state the transition starts from: a repeat of the transition (after a crash
+   * before its commit) carries the same value, so what the listener stores for it is found again.
+   */
+  readonly transition?: string;
+  readonly events: readonly RecordedEvent[];
+}
+
+/**
+ * Stores what must survive the events (notification outbox entries) and returns the object as written, or
+ * `undefined` when it wrote nothing. A rejection fails `recordDurable` (the caller retries; nothing is
+ * acknowledged before it is stored).
+ */
+export type DurableEventListener = (batch: DurableEventBatch) => Promise<KubeObject | undefined>;
+
+/** An event to record. */
+export interface EventSpec {
+  readonly type: EventType;
+  readonly reason: string;
+  readonly message: string;
+}
+
 export interface EventRecorderOptions {
   readonly client: KubeClient;
   /** `source.component` / `reportingComponent`, e.g. "slipway-rollouts". */
@@ -54,11 +85,16 @@ interface Series {
  * Writes core/v1 Events like client-go's recorder: a repeat of the same (object, type, reason,
  * message) bumps `count` and `lastTimestamp` of the existing Event instead of creating another, so
  * `kubectl describe` shows "x5 over 2m". Writes never fail a reconcile: errors are logged. In-process
- * listeners (the notification engine's event triggers) see every event as it is recorded.
+ * listeners see every event as it is recorded; durable listeners (the notification engine's event
+ * triggers) store what an event implies before the caller commits (`recordDurable`).
  */
+const pickVersion = (o: KubeObject) =>
+  o.metadata.resourceVersion !== undefined ? { resourceVersion: o.metadata.resourceVersion } : {};
+
 export class EventRecorder {
   private readonly series = new Map<string, Series>();
   private readonly listeners: EventListener[] = [];
+  private readonly durableListeners: DurableEventListener[] = [];
   private readonly backlog: RecordedEvent[] = [];
   private backlogHead = 0;
   private writing = 0;
@@ -75,6 +111,44 @@ export class EventRecorder {
     this.listeners.push(listener);
   }
 
+  /** Listeners that persist what an event implies before its transition is committed (see `recordDurable`). */
+  onEventDurable(listener: DurableEventListener): void {
+    this.durableListeners.push(listener);
+  }
+
+  /**
+   * Records events whose side effects must be stored BEFORE the caller commits the transition that produced
+   * them: awaits every durable listener with the snapshot (each one sees the object as the previous one wrote
+   * it), then records the Events as `record` does. Returns the object as last written by a listener
+   * (its `resourceVersion` is the one to write against), or `undefined` when none wrote. Throws when a
+   * listener fails; then no Event is recorded.
+   */
+  async recordDurable(
+    subject: EventSubject,
+    snapshot: KubeObject,
+    specs: readonly EventSpec[],
+    options: { readonly transition?: string } = {},
+  ): Promise<KubeObject | undefined> {
+    if (specs.length === 0) return undefined;
+    const timestamp = this.clock.now();
+    const events = specs.map((e): RecordedEvent => ({ subject, ...e, timestamp }));
+    let current = snapshot;
+    let written: KubeObject | undefined;
+    for (const l of this.durableListeners) {
+      const out = await l({
+        subject,
+        snapshot: current,
+        events,
+        ...(options.transition !== undefined && { transition: options.transition }),
+      });
+      if (out === undefined) continue;
+      written = out;
+      current = { ...current, metadata: { ...current.metadata, ...pickVersion(out) } };
+    }
+    for (const e of events) this.emit(e, false);
+    return written;
+  }
+
   normal(subject: EventSubject, reason: string, message: string): void {
     this.record(subject, 'Normal', reason, message);
   }
@@ -85,7 +159,16 @@ export class EventRecorder {
 
   record(subject: EventSubject, type: EventType, reason: string, message: string): void {
     const timestamp = this.clock.now();
-    const event: RecordedEvent = { subject, type, reason, message, timestamp };
+    this.emit({ subject, type, reason, message, timestamp }, true);
+  }
+
+  private emit(event: RecordedEvent, notifyDurable: boolean): void {
+    const { reason } = event;
+    if (notifyDurable)
+      for (const l of this.durableListeners)
+        Promise.resolve()
+          .then(() => l({ subject: event.subject, events: [event] }))
+          .catch((err: unknown) => this.options.logger.warn({ err, reason }, 'event listener failed'));
     for (const l of this.listeners) {
       try {
         l(event);
@@ -100,7 +183,7 @@ export class EventRecorder {
       return;
     }
     // the backlog keeps only what the Event names, not the whole object (a burst can be thousands)
-    const { apiVersion, kind, metadata: m } = subject;
+    const { apiVersion, kind, metadata: m } = event.subject;
     const slim: EventSubject = {
       ...(apiVersion !== undefined && { apiVersion }),
       ...(kind !== undefined && { kind }),

@@ -17,8 +17,11 @@ export {
   requestFromKey,
 } from './controller.js';
 export {
+  type DurableEventBatch,
+  type DurableEventListener,
   type EventListener,
   EventRecorder,
+  type EventSpec,
   type EventSubject,
   type EventType,
   type RecordedEvent,

@@ -203,6 +203,7 @@ export class ConfigSource {
         ...(ns !== shared && { keyPrefix: ns }),
         config: p.result.config,
         secrets: p.secrets,
+        problems: p.result.problems,
       });
     }
     return out;

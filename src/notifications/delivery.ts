@@ -279,7 +279,7 @@ export class DeliveryEngine {
 
   private async removeEntry(p: Pending, attempt: number): Promise<void> {
     try {
-      await this.options.store.complete(p.owner, p.entry.id);
+      await this.options.store.complete(p.owner, p.entry.id, p.entry.markSent === true);
     } catch (err) {
       if (this.stopped || attempt >= 10) {
         this.options.logger.warn(

@@ -8,6 +8,8 @@ export const NotificationErrorCode = {
   UnknownService: 'NOTIFICATION_UNKNOWN_SERVICE',
   /** The object changed while the outbox was written; the reconcile is retried. */
   Conflict: 'NOTIFICATION_CONFLICT',
+  /** The notification configuration is not loaded yet; the reconcile that records events is retried. */
+  NotReady: 'NOTIFICATION_NOT_READY',
   /** Bad command-line input to the notifications CLI. */
   Input: 'NOTIFICATION_INPUT',
 } as const;

@@ -1,3 +1,4 @@
+export { buildEntries, type ProblemContext, reportProblems } from './build-entries.js';
 export {
   type GlobalSubscription,
   knownServiceTypes,
@@ -19,7 +20,7 @@ export {
 export { ConfigSource, type ConfigSourceOptions, type ConfigWatch, configWatches } from './config-source.js';
 export { DeliveryEngine, type DeliveryEngineOptions, type ServiceResolver } from './delivery.js';
 export { NotificationError, NotificationErrorCode } from './errors.js';
-export { EventInbox } from './event-inbox.js';
+export { type EventTriggerDeps, EventTriggers } from './event-triggers.js';
 export {
   argocdConfigMapName,
   argocdSecretName,
@@ -59,7 +60,11 @@ export {
   outboxAnnotation,
   outboxAnnotationPrefix,
   readOutbox,
+  sentAnnotation,
+  sentAnnotationPrefix,
+  sentMarkersKept,
   stableId,
+  staleSentMarkers,
   type ThreadRef,
   threadAnnotation,
   threadAnnotationPrefix,
@@ -68,21 +73,34 @@ export { KubeOutboxStore, MemoryOutboxStore, type OutboxOwner, type OutboxStore 
 export { type BackoffOptions, backoffMs, type PacingOptions, TokenBucket } from './pacer.js';
 export {
   type EvaluationError,
+  type EventPlanInput,
+  eventId,
   type NotificationApi,
   type NotificationPlan,
   type PlanInput,
+  type PlannedDelivery,
   type PlannedFailure,
+  planEventNotifications,
   planNotifications,
   type TriggerEvent,
 } from './plan.js';
+export { ProblemReporter, type ProblemReporterOptions } from './problem-reporter.js';
 export { NotificationReconciler } from './reconciler.js';
 export {
   type RenderedNotification,
   type RenderedSlack,
   type RenderedWebhook,
+  type RenderJob,
   type RenderResult,
+  renderJob,
   TemplateRenderer,
 } from './render.js';
+export {
+  InlineRenderer,
+  type Renderer,
+  type RenderPoolOptions,
+  WorkerRenderPool,
+} from './render-pool.js';
 export * from './services/index.js';
 export {
   type Destination,

@@ -1,20 +1,16 @@
 import { enqueueSelf, type Manager } from '../core/index.js';
-import type { KubeObject } from '../kube/index.js';
+import type { KubeObject, Reflector } from '../kube/index.js';
 import { ConfigSource } from './config-source.js';
 import { DeliveryEngine } from './delivery.js';
-import { EventInbox } from './event-inbox.js';
-import {
-  isNotificationKind,
-  type NotificationKind,
-  type NotificationKindName,
-  notificationKinds,
-} from './kinds.js';
+import { EventTriggers } from './event-triggers.js';
+import { type NotificationKind, type NotificationKindName, notificationKinds } from './kinds.js';
 import { NotificationMetrics } from './metrics.js';
 import type { OutboxEntry } from './outbox-entry.js';
 import { KubeOutboxStore } from './outbox-store.js';
 import type { BackoffOptions, PacingOptions } from './pacer.js';
+import { ProblemReporter } from './problem-reporter.js';
 import { NotificationReconciler } from './reconciler.js';
-import { TemplateRenderer } from './render.js';
+import { type RenderPoolOptions, WorkerRenderPool } from './render-pool.js';
 import { TriggerEvaluator } from './triggers.js';
 
 export interface NotificationsModuleOptions {
@@ -38,6 +34,10 @@ export interface NotificationsModuleOptions {
   readonly kinds?: readonly NotificationKindName[];
   readonly pacing?: PacingOptions | false;
   readonly backoff?: BackoffOptions;
+  /** Template rendering budgets (worker threads, time and memory per render). */
+  readonly render?: RenderPoolOptions;
+  /** The same problem of one object is reported (Event + log) at most once per this. Default 10 min. */
+  readonly problemIntervalMs?: number;
   /** Observation hooks around each send (tests crash the process there). */
   readonly beforeSend?: (entry: OutboxEntry) => void;
   readonly afterSend?: (entry: OutboxEntry) => void;
@@ -102,15 +102,24 @@ export function notificationsModule(options: NotificationsModuleOptions = {}) {
           ),
       });
       const evaluator = new TriggerEvaluator();
-      const renderer = new TemplateRenderer();
-      const inboxes = new Map<string, EventInbox>();
-      const controllers = new Map<string, { enqueue(key: string): void }>();
+      const renderer = new WorkerRenderPool(options.render);
+      const problems = {
+        reporter: new ProblemReporter({
+          events: manager.events,
+          logger,
+          now: () => manager.clock.now(),
+          ...(options.problemIntervalMs !== undefined && { intervalMs: options.problemIntervalMs }),
+        }),
+        logger,
+        metrics,
+      };
+      const now = () => new Date(manager.clock.now());
+      const watched = new Map<string, { kind: NotificationKind; informer: Reflector<KubeObject> }>();
       for (const kind of kinds) {
         const informer = manager.informer<KubeObject>({
           gvk: kind.gvk,
           ...(moduleOptions.namespace !== undefined && { namespace: moduleOptions.namespace }),
         });
-        const inbox = new EventInbox();
         const controller = manager.addController({
           name: `notifications-${kind.gvk.kind.toLowerCase()}`,
           reconciler: new NotificationReconciler({
@@ -119,17 +128,14 @@ export function notificationsModule(options: NotificationsModuleOptions = {}) {
             client: manager.client,
             configs,
             delivery,
-            inbox,
-            events: manager.events,
             evaluator,
             renderer,
-            metrics,
-            now: () => new Date(manager.clock.now()),
+            problems,
+            now,
           }),
         });
         enqueueSelf(informer, controller);
-        inboxes.set(kind.gvk.kind, inbox);
-        controllers.set(kind.gvk.kind, controller);
+        watched.set(kind.gvk.kind, { kind, informer });
         configs.onChange((namespace) => {
           for (const o of informer.store.list())
             if (
@@ -140,17 +146,27 @@ export function notificationsModule(options: NotificationsModuleOptions = {}) {
               controller.enqueue(`${o.metadata.namespace ?? ''}/${o.metadata.name ?? ''}`);
         });
       }
-      manager.events.onEvent((event) => {
-        const kind = event.subject.kind;
-        if (!isNotificationKind(kind)) return;
-        const ns = event.subject.metadata.namespace;
-        if (moduleOptions.namespace !== undefined && ns !== moduleOptions.namespace) return;
-        const inbox = inboxes.get(kind);
-        const controller = controllers.get(kind);
-        if (inbox === undefined || controller === undefined) return;
-        controller.enqueue(inbox.add(event));
+      // Event triggers are stored by the controller that records the events, before it commits.
+      const eventTriggers = new EventTriggers({
+        kinds: watched,
+        client: manager.client,
+        configs,
+        delivery,
+        evaluator,
+        renderer,
+        problems,
+        ...(moduleOptions.namespace !== undefined && { namespace: moduleOptions.namespace }),
+        now,
       });
-      options.signal?.addEventListener('abort', () => delivery.stop(), { once: true });
+      manager.events.onEventDurable(eventTriggers.listener);
+      options.signal?.addEventListener(
+        'abort',
+        () => {
+          delivery.stop();
+          void renderer.close();
+        },
+        { once: true },
+      );
     },
   };
 }

@@ -19,10 +19,19 @@ export interface OutboxEntry {
   /** Which configuration (`namespace/configmap`) defines the service. */
   readonly config: string;
   readonly notification: RenderedNotification;
+  /**
+   * Leave a sent marker (`sentAnnotation`) when finished: the entry belongs to an event whose transition may
+   * be decided again after a crash before its commit, and the repeat must not send it again.
+   */
+  readonly markSent?: boolean;
 }
 
 export const outboxAnnotationPrefix = 'outbox.notifications.slipway.dev/';
 export const threadAnnotationPrefix = 'slack-thread.notifications.slipway.dev/';
+/** `sent.notifications.slipway.dev/<id>` = milliseconds since the epoch when the entry was finished. */
+export const sentAnnotationPrefix = 'sent.notifications.slipway.dev/';
+/** Sent markers kept per object (the newest); a repeat only ever concerns the latest transitions. */
+export const sentMarkersKept = 32;
 
 /** 20 hex characters of sha256 over the parts. */
 export function stableId(...parts: readonly string[]): string {
@@ -31,6 +40,19 @@ export function stableId(...parts: readonly string[]): string {
 
 export function outboxAnnotation(id: string): string {
   return `${outboxAnnotationPrefix}${id}`;
+}
+
+export function sentAnnotation(id: string): string {
+  return `${sentAnnotationPrefix}${id}`;
+}
+
+/** Sent markers beyond the newest `keep`, to delete. */
+export function staleSentMarkers(object: KubeObject, keep = sentMarkersKept): string[] {
+  const markers = Object.entries(object.metadata.annotations ?? {})
+    .filter(([k]) => k.startsWith(sentAnnotationPrefix))
+    .map(([k, v]) => ({ k, at: Number(v) || 0 }))
+    .sort((a, b) => b.at - a.at || (a.k < b.k ? -1 : 1));
+  return markers.slice(keep).map((m) => m.k);
 }
 
 export function encodeEntry(entry: OutboxEntry): string {
@@ -54,7 +76,16 @@ function decodeEntry(id: string, text: string): OutboxEntry | undefined {
   if (typeof recipient !== 'string' || typeof config !== 'string') return undefined;
   if (typeof raw.notification.message !== 'string') return undefined;
   const notification = raw.notification as unknown as RenderedNotification;
-  return { id, createdAt, trigger, service, recipient, config, notification };
+  return {
+    id,
+    createdAt,
+    trigger,
+    service,
+    recipient,
+    config,
+    notification,
+    ...(raw.markSent === true && { markSent: true }),
+  };
 }
 
 /** Pending entries stored on an object, oldest first; unreadable entries are returned as `broken` ids. */

@@ -1,6 +1,6 @@
 import { isConflict, isNotFound, type KubeClient } from '../kube/index.js';
 import type { Logger } from '../observability/index.js';
-import { outboxAnnotation, type ThreadRef } from './outbox-entry.js';
+import { outboxAnnotation, sentAnnotation, type ThreadRef } from './outbox-entry.js';
 
 /** The object an outbox entry lives on. */
 export interface OutboxOwner {
@@ -13,8 +13,11 @@ export interface OutboxOwner {
 
 /** Where finished entries are removed and Slack threads persisted. */
 export interface OutboxStore {
-  /** Removes a finished entry (delivered, found already delivered, or failed for good). */
-  complete(owner: OutboxOwner, id: string): Promise<void>;
+  /**
+   * Removes a finished entry (delivered, found already delivered, or failed for good), leaving a sent marker
+   * when `markSent` (see `OutboxEntry.markSent`).
+   */
+  complete(owner: OutboxOwner, id: string, markSent?: boolean): Promise<void>;
   /** Persists the thread of a `groupingKey` on the object (annotation name from `threadAnnotation`). */
   saveThread(owner: OutboxOwner, annotation: string, thread: ThreadRef): Promise<void>;
 }
@@ -39,7 +42,9 @@ export class KubeOutboxStore implements OutboxStore {
     private readonly batchMs = 20,
   ) {}
 
-  complete(owner: OutboxOwner, id: string): Promise<void> {
+  complete(owner: OutboxOwner, id: string, markSent = false): Promise<void> {
+    // same object, same batch: the marker and the removal go out in one patch
+    if (markSent) this.change(owner, sentAnnotation(id), String(Date.now())).catch(() => undefined);
     return this.change(owner, outboxAnnotation(id), null);
   }
 
@@ -90,7 +95,7 @@ export class MemoryOutboxStore implements OutboxStore {
   readonly completed: string[] = [];
   readonly threads = new Map<string, ThreadRef>();
 
-  async complete(_owner: OutboxOwner, id: string): Promise<void> {
+  async complete(_owner: OutboxOwner, id: string, _markSent?: boolean): Promise<void> {
     this.completed.push(id);
   }
 

@@ -1,5 +1,8 @@
 import { type GoTemplate, parse } from '../gotemplate/index.js';
+import type { KubeObject } from '../kube/index.js';
 import type { NotificationTemplate, SlackDeliveryPolicy } from './config.js';
+import type { NotificationKind } from './kinds.js';
+import { templateData } from './vars.js';
 
 /**
  * Template rendering (pure): a trigger condition sends one notification built from its templates in order,
@@ -33,6 +36,23 @@ export interface RenderedNotification {
 export type RenderResult =
   | { readonly ok: true; readonly notification: RenderedNotification }
   | { readonly ok: false; readonly template: string; readonly error: string };
+
+/**
+ * Everything one render needs, as plain (structured-cloneable) data, so it can run in a worker: the named
+ * templates, and what the template data is built from (`templateData`).
+ */
+export interface RenderJob {
+  readonly names: readonly string[];
+  readonly templates: Readonly<Record<string, NotificationTemplate>>;
+  readonly variable: NotificationKind['variable'];
+  readonly object: KubeObject;
+  readonly context: Readonly<Record<string, string>>;
+  readonly secrets: Readonly<Record<string, string>>;
+  readonly serviceType: string;
+  readonly recipient: string;
+  /** Milliseconds since the epoch: the time templates see. */
+  readonly now: number;
+}
 
 const reason = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
@@ -136,4 +156,20 @@ export class TemplateRenderer {
       throw err;
     }
   }
+}
+
+/** Renders a job in this thread. */
+export function renderJob(renderer: TemplateRenderer, job: RenderJob): RenderResult {
+  const now = new Date(job.now);
+  const data = templateData(
+    {
+      kind: { variable: job.variable },
+      object: job.object,
+      context: job.context,
+      secrets: job.secrets,
+      now: () => now,
+    },
+    { serviceType: job.serviceType, recipient: job.recipient },
+  );
+  return renderer.render(job.names, job.templates, data, now);
 }

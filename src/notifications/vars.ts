@@ -10,7 +10,7 @@ import type { NotificationKind } from './kinds.js';
  */
 
 export interface VarsInput {
-  readonly kind: NotificationKind;
+  readonly kind: Pick<NotificationKind, 'variable'>;
   readonly object: KubeObject;
   readonly context: Readonly<Record<string, string>>;
   readonly secrets: Readonly<Record<string, string>>;

@@ -4,13 +4,14 @@
  * that are already gone. Objects written here are remembered so the next reconcile does not act on a
  * cache that has not caught up with our own writes.
  */
+import { createHash } from 'node:crypto';
 import type { EventRecorder, EventSubject, WrittenObjects } from '../core/index.js';
 import { isAlreadyExists, isNotFound, type KubeClient, type KubeObject } from '../kube/index.js';
 import type { Logger } from '../observability/index.js';
 import type { AnalysisRun } from './analysis-runs.js';
 import { formatMessage } from './conditions.js';
 import type { EventIntent } from './machine.js';
-import { POD_TEMPLATE_HASH_LABEL, REVISION_ANNOTATION } from './pod-template-hash.js';
+import { canonicalJson, POD_TEMPLATE_HASH_LABEL, REVISION_ANNOTATION } from './pod-template-hash.js';
 import { type ReplicaSet, revisionOf } from './replica-sets.js';
 import type { ScaleIntent } from './scaling.js';
 import { MANAGED_BY_ANNOTATION, type ServiceSwitch } from './services.js';
@@ -48,6 +49,32 @@ export class RolloutExecutor {
   recordEvents(rollout: Rollout, intents: readonly EventIntent[]): void {
     const subject = subjectOf(rollout);
     for (const e of intents) this.options.events.record(subject, e.eventType, e.reason, e.message);
+  }
+
+  /**
+   * Records a decision's events BEFORE its status is written: durable listeners (notifications) store what
+   * the events imply, rendered from the Rollout with its new status. Returns the Rollout to write status
+   * against (their metadata write changed its resourceVersion). Throws when that store fails, so nothing
+   * is committed before it is stored.
+   */
+  async recordEventsBeforeCommit(
+    rollout: Rollout & KubeObject,
+    status: Rollout['status'],
+    intents: readonly EventIntent[],
+  ): Promise<Rollout & KubeObject> {
+    const specs = intents.map((e) => ({ type: e.eventType, reason: e.reason, message: e.message }));
+    const snapshot = { ...rollout, ...(status !== undefined && { status }) };
+    // the committed status this transition starts from: a repeat after a crash before the commit has the same
+    const transition = createHash('sha256')
+      .update(canonicalJson(rollout.status ?? {}))
+      .digest('hex');
+    const written = await this.options.events.recordDurable(subjectOf(rollout), snapshot, specs, {
+      transition,
+    });
+    if (written === undefined) return rollout;
+    const current = written as Rollout & KubeObject;
+    this.options.written.remember(current);
+    return { ...rollout, metadata: current.metadata };
   }
 
   /** Creates a ReplicaSet; on AlreadyExists returns the existing one for the caller to check. */

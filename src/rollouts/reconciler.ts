@@ -1,7 +1,9 @@
 /**
  * The Rollout reconciler: read from caches → validate → ensure the new ReplicaSet → decide (pure) →
- * write status once → act (events, scaling, analysis runs, services, metadata, restarts). Status is
- * written before scaling so that a crash between the two never moves a Rollout back a step.
+ * record the decision's events (durable listeners store their notifications first) → write status once →
+ * act (scaling, analysis runs, services, metadata, restarts). Status is written before scaling so that a
+ * crash between the two never moves a Rollout back a step, and after the events so that a crash between
+ * the two never loses one.
  */
 import type { AnalysisTemplateLike, TemplateLookup } from '../analysis/index.js';
 import type {
@@ -121,13 +123,14 @@ export class RolloutReconciler implements Reconciler {
     const status: RolloutStatus = restart.done
       ? { ...decision.status, restartedAt: rollout.spec?.restartAt }
       : decision.status;
-    await this.writeStatus(rollout, status);
-    executor.recordEvents(rollout, decision.events);
-    await this.act(ctx, rollout, decision, all);
+    // events (and the notifications they trigger) are stored before the status that commits them
+    const current = await executor.recordEventsBeforeCommit(rollout, status, decision.events);
+    await this.writeStatus(current, status);
+    await this.act(ctx, current, decision, all);
     // after the status write, which carries this resourceVersion
     const revision = revisionOf(newRS);
-    if (rollout.metadata.annotations?.[REVISION_ANNOTATION] !== String(revision))
-      await executor.setRolloutRevision(rollout, revision);
+    if (current.metadata.annotations?.[REVISION_ANNOTATION] !== String(revision))
+      await executor.setRolloutRevision(current, revision);
     for (const pod of restart.evict) await executor.evictPod(pod);
     const waits = [
       decision.requeueAfterMs,

@@ -13,6 +13,7 @@ import {
   slackSecret,
   slackToken,
 } from '../support/fixtures/notifications-env.js';
+import { getRollout, rolloutManifest, setImage } from '../support/fixtures/rollout-scenario.js';
 import { eventually, testClient, testKubeconfigPath, testNamespace } from '../support/kube.js';
 
 const controller = fileURLToPath(new URL('../support/fixtures/notifications-controller.ts', import.meta.url));
@@ -103,5 +104,145 @@ describe('notifications: controller SIGKILLed between condition and send', () =>
     }
     process.stdout.write(`# ${crashes} of ${rounds} controllers were SIGKILLed at their crash point\n`);
     assert.equal(crashes, rounds);
+  });
+});
+
+const rolloutProcess = fileURLToPath(
+  new URL('../support/fixtures/rollout-notifications-process.ts', import.meta.url),
+);
+
+function startRolloutProcess(
+  namespace: string,
+  apiUrl: string,
+  env: Record<string, string>,
+): { proc: ChildProcess; started: Promise<boolean> } {
+  const proc = spawn(
+    process.execPath,
+    ['--import', 'tsx', rolloutProcess, testKubeconfigPath(), namespace, apiUrl],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, ...env },
+    },
+  );
+  const started = new Promise<boolean>((resolve) => {
+    proc.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+      if (chunk.includes('started')) resolve(true);
+    });
+    proc.once('exit', () => resolve(false));
+  });
+  return { proc, started };
+}
+
+describe('notifications: Rollout step events while rollouts + notifications are SIGKILLed', () => {
+  let client: KubeClient;
+  let ns: { name: string; delete(): Promise<void> };
+  let server: SlackServer;
+  let apiUrl: string;
+  let stopSlack: () => Promise<void>;
+  const procs: ChildProcess[] = [];
+  const name = 'stepper';
+  const steps = [20, 40, 60, 80].flatMap((w) => [{ setWeight: w }, { pause: { duration: 1 } }]);
+
+  before(async () => {
+    client = testClient();
+    await installCrds(client);
+    ns = await testNamespace(client, 'notif-steps');
+    await client.create({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { namespace: ns.name, name: 'argo-rollouts-notification-configmap' },
+      data: {
+        'service.slack': 'token: $slack-token',
+        'template.step':
+          'message: "{{(index .rollout.spec.template.spec.containers 0).image}} step {{.rollout.status.currentStepIndex}}"',
+        'trigger.on-rollout-step-completed': '- send: [step]',
+      },
+    });
+    await client.create(slackSecret(ns.name, 'argo-rollouts-notification-secret'));
+    ({ server, apiUrl, stop: stopSlack } = await startSlackServer({ tokens: [slackToken] }));
+  });
+  after(async () => {
+    for (const p of procs) p.kill('SIGKILL');
+    await stopSlack?.();
+    await ns.delete();
+    client.close();
+  });
+
+  it('every step notification exactly once, naming the step that completed and its image', {
+    timeout: 600_000,
+  }, async () => {
+    const rollout = rolloutManifest({ name, namespace: ns.name, replicas: 2, image: 'demo:v1', steps });
+    await client.create({
+      ...rollout,
+      metadata: {
+        ...rollout.metadata,
+        annotations: { 'notifications.argoproj.io/subscribe.on-rollout-step-completed.slack': 'steps' },
+      },
+    });
+    const first = startRolloutProcess(ns.name, apiUrl, {});
+    procs.push(first.proc);
+    await eventually(
+      'initial deploy Healthy',
+      async () => (await getRollout(client, ns.name, name)).status?.phase === 'Healthy',
+      120_000,
+    );
+    first.proc.kill('SIGKILL');
+    await exited(first.proc);
+
+    let crashes = 0;
+    const revisions = ['demo:v2', 'demo:v3'];
+    for (const image of revisions) {
+      await setImage(client, ns.name, name, image);
+      for (let step = 1; step <= steps.length; step++) {
+        // odd steps crash right after the status write that commits the step, even ones right before it
+        const { proc } = startRolloutProcess(ns.name, apiUrl, {
+          CRASH_STEP: String(step),
+          CRASH_IMAGE: image,
+          CRASH_AT: step % 2 === 1 ? 'after' : 'before',
+        });
+        procs.push(proc);
+        const outcome = await Promise.race([
+          exited(proc),
+          new Promise((r) => setTimeout(() => r('timeout'), 60_000)),
+        ]);
+        if (outcome === 'SIGKILL') crashes += 1;
+        else {
+          proc.kill('SIGKILL');
+          await exited(proc);
+        }
+      }
+      const survivor = startRolloutProcess(ns.name, apiUrl, {});
+      procs.push(survivor.proc);
+      await eventually(
+        `${image} Healthy and its notifications delivered`,
+        async () => {
+          const r = await getRollout(client, ns.name, name);
+          const containers = (r.spec?.template?.spec as { containers?: { image?: string }[] } | undefined)
+            ?.containers;
+          const done = r.status?.phase === 'Healthy' && containers?.[0]?.image === image;
+          const pending = Object.keys(r.metadata.annotations ?? {}).some((k) =>
+            k.startsWith(outboxAnnotationPrefix),
+          );
+          // lost notifications never reach the outbox: the assertion below names them
+          return done && !pending;
+        },
+        120_000,
+        250,
+      );
+      await new Promise((r) => setTimeout(r, 1_500));
+      survivor.proc.kill('SIGKILL');
+      await exited(survivor.proc);
+    }
+    const texts = server.messages('steps').map((m) => m.text);
+    const expected = revisions.flatMap((image) => steps.map((_, i) => `${image} step ${i + 1}`));
+    assert.deepEqual(
+      [...texts].sort(),
+      [...expected].sort(),
+      'each completed step notified once, with its step and image',
+    );
+    process.stdout.write(
+      `${crashes} of ${revisions.length * steps.length} controllers were SIGKILLed at their crash point\n`,
+    );
+    assert.ok(crashes >= revisions.length * steps.length - 2, `${crashes} crashes`);
   });
 });

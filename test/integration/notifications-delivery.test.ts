@@ -185,6 +185,31 @@ describe('notifications: permanent failures and broken configuration', () => {
     await h.server.waitFor((s) => s.messages('deploys').length === 1, 30_000);
   });
 
+  it('a subscription to the broken trigger: one Warning Event on the object naming the key', async () => {
+    await client.create(
+      application(ns.name, 'subscribes-broken', {
+        'notifications.argoproj.io/subscribe.on-broken.slack': 'deploys',
+      }),
+    );
+    const onObject = async () =>
+      (await events(client, ns.name, 'InvalidNotificationConfig')).filter(
+        (e) => e.involvedObject?.kind === 'Application' && e.involvedObject?.name === 'subscribes-broken',
+      );
+    const [warning] = await eventually('InvalidNotificationConfig event on the Application', async () => {
+      const list = await onObject();
+      return list.length > 0 ? list : undefined;
+    });
+    assert.equal(warning?.type, 'Warning');
+    assert.match(warning?.message ?? '', /trigger\.on-broken/);
+    // reconciles repeat; the report does not
+    for (let i = 0; i < 3; i++)
+      await patchAppStatus(client, ns.name, 'subscribes-broken', { reconciledAt: `2024-01-01T00:00:0${i}Z` });
+    await new Promise((r) => setTimeout(r, 2_000));
+    const list = await onObject();
+    assert.equal(list.length, 1);
+    assert.equal((list[0] as { count?: number }).count ?? 1, 1);
+  });
+
   it('channel_not_found: a Warning Event on the object, no retry storm', async () => {
     await client.create(
       application(ns.name, 'lost', { 'notifications.argoproj.io/subscribe.on-deployed.slack': 'nowhere' }),

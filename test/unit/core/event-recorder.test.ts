@@ -88,4 +88,44 @@ describe('EventRecorder', () => {
     const { client } = slowEventSink(1);
     await new EventRecorder({ client, component: 'test', logger: silentLogger() }).flush();
   });
+
+  it('recordDurable stores through durable listeners before any Event, and fails when they fail', async () => {
+    const { sink, client } = slowEventSink(1);
+    const recorder = new EventRecorder({ client, component: 'test', logger: silentLogger() });
+    const order: string[] = [];
+    recorder.onEvent((e) => order.push(`event ${e.reason}`));
+    let fail = true;
+    recorder.onEventDurable(async (batch) => {
+      await new Promise((r) => setTimeout(r, 5));
+      if (fail) throw new Error('store down');
+      order.push(`stored ${batch.events.map((e) => e.reason).join(',')} from ${batch.transition}`);
+      const snapshot = batch.snapshot as KubeObject;
+      return { ...snapshot, metadata: { ...snapshot.metadata, resourceVersion: '8' } };
+    });
+    const snapshot: KubeObject = {
+      ...subject('d'),
+      metadata: { ...subject('d').metadata, resourceVersion: '7' },
+    };
+    const specs = [
+      { type: 'Normal' as const, reason: 'RolloutStepCompleted', message: 'step 1/2' },
+      { type: 'Normal' as const, reason: 'RolloutPaused', message: 'paused' },
+    ];
+    await assert.rejects(
+      recorder.recordDurable(subject('d'), snapshot, specs, { transition: 't1' }),
+      /store down/,
+    );
+    await recorder.flush();
+    assert.deepEqual(order, []);
+    assert.equal(sink.created.length, 0, 'nothing is recorded before it is stored');
+    fail = false;
+    const written = await recorder.recordDurable(subject('d'), snapshot, specs, { transition: 't1' });
+    assert.equal(written?.metadata.resourceVersion, '8');
+    await recorder.flush();
+    assert.deepEqual(order, [
+      'stored RolloutStepCompleted,RolloutPaused from t1',
+      'event RolloutStepCompleted',
+      'event RolloutPaused',
+    ]);
+    assert.equal(sink.created.length, 2);
+  });
 });

@@ -1,0 +1,144 @@
+import type { DurableEventBatch, DurableEventListener } from '../core/index.js';
+import { isConflict, isNotFound, type KubeClient, type KubeObject, type Reflector } from '../kube/index.js';
+import { buildEntries, type ProblemContext, reportProblems } from './build-entries.js';
+import type { ConfigSource } from './config-source.js';
+import type { DeliveryEngine } from './delivery.js';
+import { NotificationError, NotificationErrorCode } from './errors.js';
+import { isNotificationKind, type NotificationKind } from './kinds.js';
+import { encodeEntry, outboxAnnotation, sentAnnotation, stableId, staleSentMarkers } from './outbox-entry.js';
+import { eventId, planEventNotifications, type TriggerEvent } from './plan.js';
+import type { Renderer } from './render-pool.js';
+import { defaultAnnotationPrefix, legacyRecipientsAnnotation } from './subscriptions.js';
+import type { TriggerEvaluator } from './triggers.js';
+
+export interface EventTriggerDeps {
+  /** Watched kinds by Kubernetes kind, with their informers. */
+  readonly kinds: ReadonlyMap<
+    string,
+    { readonly kind: NotificationKind; readonly informer: Reflector<KubeObject> }
+  >;
+  readonly client: KubeClient;
+  readonly configs: ConfigSource;
+  readonly delivery: DeliveryEngine;
+  readonly evaluator: TriggerEvaluator;
+  readonly renderer: Renderer;
+  readonly problems: ProblemContext;
+  /** Only objects in this namespace. Default all. */
+  readonly namespace?: string;
+  readonly now: () => Date;
+}
+
+/**
+ * Event triggers (Argo Rollouts style: event reason `RolloutStepCompleted` fires `on-rollout-step-completed`)
+ * as a durable event listener. For events recorded with a snapshot (`recordDurable`, before the controller
+ * commits the transition), the notifications are rendered from that snapshot and written to the object's
+ * outbox with ids deterministic for the event, guarded by the snapshot's resourceVersion; the written object is
+ * returned so the caller commits against it. A repeat of the same transition (a crash before the commit) finds
+ * its entries pending or marked sent and writes nothing new. Events recorded without a snapshot are handled the
+ * same way, best effort, from the cached object.
+ */
+export class EventTriggers {
+  private seq = 0;
+  /** One object's events are handled in the order they were recorded (their messages go out in that order). */
+  private readonly chains = new Map<string, Promise<unknown>>();
+  readonly listener: DurableEventListener = (batch) => this.handle(batch);
+
+  constructor(private readonly deps: EventTriggerDeps) {}
+
+  handle(batch: DurableEventBatch): Promise<KubeObject | undefined> {
+    const m = batch.subject.metadata;
+    const key = `${batch.subject.kind ?? ''}/${m.namespace ?? ''}/${m.name ?? ''}`;
+    const previous = this.chains.get(key) ?? Promise.resolve();
+    const next = previous.catch(() => undefined).then(() => this.process(batch));
+    this.chains.set(key, next);
+    const forget = () => {
+      if (this.chains.get(key) === next) this.chains.delete(key);
+    };
+    next.then(forget, forget);
+    return next;
+  }
+
+  private async process(batch: DurableEventBatch): Promise<KubeObject | undefined> {
+    const { deps } = this;
+    const kindName = batch.subject.kind;
+    if (!isNotificationKind(kindName)) return undefined;
+    const watched = deps.kinds.get(kindName);
+    const m = batch.subject.metadata;
+    if (watched === undefined || (deps.namespace !== undefined && m.namespace !== deps.namespace))
+      return undefined;
+    const durable = batch.snapshot !== undefined;
+    const object = batch.snapshot ?? watched.informer.store.get(`${m.namespace ?? ''}/${m.name ?? ''}`);
+    if (object === undefined) return undefined;
+    if (!deps.configs.hasSynced) {
+      // only an object that subscribes by annotation waits for the configuration (global subscriptions by
+      // label cannot be told before it is loaded; an unreadable configuration must not stall every Rollout)
+      const subscribes = Object.keys(object.metadata.annotations ?? {}).some(
+        (k) => k.startsWith(`${defaultAnnotationPrefix}/`) || k.endsWith(legacyRecipientsAnnotation),
+      );
+      if (!durable || !subscribes) return undefined;
+      throw new NotificationError(
+        NotificationErrorCode.NotReady,
+        'notification configuration is not loaded yet; retrying',
+      );
+    }
+    const { kind } = watched;
+    const apis = deps.configs.apisFor(kind, m.namespace ?? '');
+    if (apis.length === 0) return undefined;
+    const uid = object.metadata.uid ?? `${m.namespace ?? ''}/${m.name ?? ''}`;
+    const occurrences = new Map<string, number>();
+    const events: TriggerEvent[] = batch.events.map((e) => {
+      if (!durable)
+        return {
+          id: stableId('event', uid, String(e.timestamp), String(++this.seq), e.reason, e.message),
+          reason: e.reason,
+        };
+      const k = `${e.reason}\u0000${e.message}`;
+      const n = occurrences.get(k) ?? 0;
+      occurrences.set(k, n + 1);
+      return { id: eventId(uid, batch.transition ?? '', e, n), reason: e.reason };
+    });
+    const now = deps.now();
+    const plan = planEventNotifications({ kind, object, apis, events, now, evaluator: deps.evaluator });
+    const subject = { ...kind.gvk, metadata: object.metadata };
+    const annotations = object.metadata.annotations ?? {};
+    const fresh = plan.deliveries.filter(
+      (d) =>
+        !deps.delivery.knows(d.id) &&
+        annotations[outboxAnnotation(d.id)] === undefined &&
+        annotations[sentAnnotation(d.id)] === undefined,
+    );
+    const built = await buildEntries(fresh, deps.renderer, now.getTime(), { markSent: durable });
+    reportProblems(deps.problems, subject, { ...plan, failures: [...plan.failures, ...built.failures] });
+    if (built.entries.length === 0) return undefined;
+    const patch: Record<string, string | null> = {};
+    for (const e of built.entries) patch[outboxAnnotation(e.id)] = encodeEntry(e);
+    for (const stale of staleSentMarkers(object)) patch[stale] = null;
+    const ref = { ...kind.gvk, namespace: m.namespace ?? '', name: m.name ?? '' };
+    let written: KubeObject;
+    try {
+      written = await deps.client.patch<KubeObject>(
+        ref,
+        {
+          metadata: {
+            uid: object.metadata.uid,
+            ...(durable && { resourceVersion: object.metadata.resourceVersion }),
+            annotations: patch,
+          },
+        },
+        { type: 'merge' },
+      );
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      if (isConflict(err) && durable)
+        throw new NotificationError(
+          NotificationErrorCode.Conflict,
+          'the object changed while its event notifications were recorded; retrying',
+          { cause: err },
+        );
+      throw err;
+    }
+    const owner = { ...kind.gvk, namespace: ref.namespace, name: ref.name, uid: written.metadata.uid ?? '' };
+    for (const entry of built.entries) deps.delivery.enqueue(owner, entry, false);
+    return durable ? written : undefined;
+  }
+}
