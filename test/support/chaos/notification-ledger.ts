@@ -1,0 +1,112 @@
+// Pure: compares the step messages Slack received with the steps that completed (the observer's truth).
+// Every completed step (rollout, revision hash, 1-based step) must have exactly one message whose text
+// names that revision and that step.
+import type { RevisionTruth } from './rollout-observer.js';
+
+export interface StepMessage {
+  readonly rollout: string;
+  readonly hash: string;
+  readonly image: string;
+  readonly step: number;
+  readonly total: number;
+}
+
+const LINE = /^chaos-step rollout=(\S+) hash=(\S*) image=(\S*) step=(\d+)\/(\d+)/;
+
+export function parseStepMessage(text: string): StepMessage | undefined {
+  const m = LINE.exec(text.trim());
+  if (m === null) return undefined;
+  return {
+    rollout: m[1] ?? '',
+    hash: m[2] ?? '',
+    image: m[3] ?? '',
+    step: Number(m[4]),
+    total: Number(m[5]),
+  };
+}
+
+export interface LedgerResult {
+  /** Completed steps (one message each is expected). */
+  readonly expected: number;
+  /** Step messages received. */
+  readonly received: number;
+  /** Completed steps without a message. */
+  readonly lost: number;
+  /** Extra copies of a message for a completed step. */
+  readonly duplicated: number;
+  /** Messages naming a revision/step that never completed (or the initial deploy's revision). */
+  readonly unexpected: number;
+  /**
+   * Of lost and duplicated/unexpected, how many pair up within one Rollout: a message was delivered for the
+   * event but names another step or revision (rendered from the wrong object state).
+   */
+  readonly wrongStep: number;
+  /** Text lines that are not step messages of this run (template broken?). */
+  readonly unparsable: number;
+  /** Up to 12 concrete anomalies as evidence. */
+  readonly examples: readonly string[];
+}
+
+export function compareNotifications(
+  truth: ReadonlyMap<string, ReadonlyMap<string, RevisionTruth>>,
+  texts: readonly string[],
+): LedgerResult {
+  const received = new Map<string, Map<string, number>>();
+  let unparsable = 0;
+  let count = 0;
+  for (const text of texts) {
+    const m = parseStepMessage(text);
+    if (m === undefined) {
+      unparsable += 1;
+      continue;
+    }
+    count += 1;
+    const perRollout = received.get(m.rollout) ?? new Map<string, number>();
+    const key = `${m.hash}#${m.step}`;
+    perRollout.set(key, (perRollout.get(key) ?? 0) + 1);
+    received.set(m.rollout, perRollout);
+  }
+  let expected = 0;
+  let lost = 0;
+  let duplicated = 0;
+  let unexpected = 0;
+  let wrongStep = 0;
+  const examples: string[] = [];
+  const note = (line: string) => {
+    if (examples.length < 12) examples.push(line);
+  };
+  for (const name of new Set([...truth.keys(), ...received.keys()])) {
+    const revisions = truth.get(name) ?? new Map<string, RevisionTruth>();
+    const got = received.get(name) ?? new Map<string, number>();
+    const want = new Set<string>();
+    for (const r of revisions.values())
+      if (!r.initial) for (let s = 1; s <= r.maxStep; s++) want.add(`${r.hash}#${s}`);
+    expected += want.size;
+    let rolloutLost = 0;
+    let rolloutExtra = 0;
+    for (const key of want) {
+      const n = got.get(key) ?? 0;
+      if (n === 0) {
+        rolloutLost += 1;
+        note(`${name}: no message for revision#step ${key} (${imageOf(revisions, key)})`);
+      } else if (n > 1) {
+        duplicated += n - 1;
+        rolloutExtra += n - 1;
+        note(`${name}: ${n} messages for revision#step ${key} (${imageOf(revisions, key)})`);
+      }
+    }
+    for (const [key, n] of got)
+      if (!want.has(key)) {
+        unexpected += n;
+        rolloutExtra += n;
+        note(`${name}: ${n} message(s) for revision#step ${key}, which never completed`);
+      }
+    lost += rolloutLost;
+    wrongStep += Math.min(rolloutLost, rolloutExtra);
+  }
+  return { expected, received: count, lost, duplicated, unexpected, wrongStep, unparsable, examples };
+}
+
+function imageOf(revisions: ReadonlyMap<string, RevisionTruth>, key: string): string {
+  return revisions.get(key.split('#')[0] ?? '')?.image ?? 'image unknown';
+}
