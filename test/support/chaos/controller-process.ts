@@ -29,6 +29,8 @@ export interface RestartStats {
   readonly starts: number;
   readonly sigkills: number;
   readonly sigterms: number;
+  /** SIGTERMs that arrived while the process was still loading (before its handler): default action. */
+  readonly sigtermsDuringStartup: number;
   /** SIGTERMed processes that exited with a non-zero code or had to be SIGKILLed. */
   readonly unclean: { readonly incarnation: number; readonly outcome: string }[];
   /** Incarnations that exited on their own (crashes). */
@@ -48,11 +50,13 @@ export class ControllerProcess {
   private child: ChildProcess | undefined;
   private incarnation = 0;
   private expectedExit = false;
+  private isReady = false;
   private readonly log: number;
   private readonly stats = {
     starts: 0,
     sigkills: 0,
     sigterms: 0,
+    sigtermsDuringStartup: 0,
     unclean: [] as { incarnation: number; outcome: string }[],
     crashes: [] as { incarnation: number; outcome: string }[],
     readyMs: [] as number[],
@@ -101,6 +105,7 @@ export class ControllerProcess {
     });
     this.child = child;
     this.expectedExit = false;
+    this.isReady = false;
     this.stats.starts += 1;
     child.once('exit', (code, signal) => {
       if (!this.expectedExit && this.child === child)
@@ -116,6 +121,7 @@ export class ControllerProcess {
         () => false,
       );
       if (ok) {
+        if (this.child === child) this.isReady = true;
         this.stats.readyMs.push(Date.now() - started);
         return;
       }
@@ -140,7 +146,8 @@ export class ControllerProcess {
       const timer = setTimeout(() => child.kill('SIGKILL'), grace);
       const outcome = await exited;
       clearTimeout(timer);
-      if (outcome !== '0') this.stats.unclean.push({ incarnation: this.incarnation, outcome });
+      if (outcome === 'SIGTERM' && !this.isReady) this.stats.sigtermsDuringStartup += 1;
+      else if (outcome !== '0') this.stats.unclean.push({ incarnation: this.incarnation, outcome });
     }
     this.child = undefined;
   }

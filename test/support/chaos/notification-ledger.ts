@@ -25,22 +25,26 @@ export function parseStepMessage(text: string): StepMessage | undefined {
   };
 }
 
+/**
+ * Per Rollout, the number of messages against the number of completed steps decides what was lost or
+ * sent twice; messages beyond that which name a step or revision without its own message are counted as
+ * wrong-step (delivered once, rendered from another state of the object). A lost message of one revision
+ * and a duplicate of another in the same Rollout therefore count as one wrong-step message.
+ */
 export interface LedgerResult {
   /** Completed steps (one message each is expected). */
   readonly expected: number;
   /** Step messages received. */
   readonly received: number;
-  /** Completed steps without a message. */
+  /** Completed steps that got no message (Σ per Rollout of max(0, expected − received)). */
   readonly lost: number;
-  /** Extra copies of a message for a completed step. */
+  /** Messages beyond one per completed step (Σ per Rollout of max(0, received − expected)). */
   readonly duplicated: number;
-  /** Messages naming a revision/step that never completed (or the initial deploy's revision). */
-  readonly unexpected: number;
-  /**
-   * Of lost and duplicated/unexpected, how many pair up within one Rollout: a message was delivered for the
-   * event but names another step or revision (rendered from the wrong object state).
-   */
+  /** Messages delivered for a step but naming another step or revision. */
   readonly wrongStep: number;
+  /** Raw content mismatches: completed steps with no message naming them / extra messages naming a step. */
+  readonly missingByContent: number;
+  readonly extraByContent: number;
   /** Text lines that are not step messages of this run (template broken?). */
   readonly unparsable: number;
   /** Up to 12 concrete anomalies as evidence. */
@@ -69,8 +73,9 @@ export function compareNotifications(
   let expected = 0;
   let lost = 0;
   let duplicated = 0;
-  let unexpected = 0;
   let wrongStep = 0;
+  let missingByContent = 0;
+  let extraByContent = 0;
   const examples: string[] = [];
   const note = (line: string) => {
     if (examples.length < 12) examples.push(line);
@@ -81,30 +86,42 @@ export function compareNotifications(
     const want = new Set<string>();
     for (const r of revisions.values())
       if (!r.initial) for (let s = 1; s <= r.maxStep; s++) want.add(`${r.hash}#${s}`);
-    expected += want.size;
-    let rolloutLost = 0;
-    let rolloutExtra = 0;
+    let missing = 0;
+    let extra = 0;
     for (const key of want) {
       const n = got.get(key) ?? 0;
       if (n === 0) {
-        rolloutLost += 1;
-        note(`${name}: no message for revision#step ${key} (${imageOf(revisions, key)})`);
+        missing += 1;
+        note(`${name}: no message names revision#step ${key} (${imageOf(revisions, key)})`);
       } else if (n > 1) {
-        duplicated += n - 1;
-        rolloutExtra += n - 1;
-        note(`${name}: ${n} messages for revision#step ${key} (${imageOf(revisions, key)})`);
+        extra += n - 1;
+        note(`${name}: ${n} messages name revision#step ${key} (${imageOf(revisions, key)})`);
       }
     }
     for (const [key, n] of got)
       if (!want.has(key)) {
-        unexpected += n;
-        rolloutExtra += n;
-        note(`${name}: ${n} message(s) for revision#step ${key}, which never completed`);
+        extra += n;
+        note(`${name}: ${n} message(s) name revision#step ${key}, which never completed`);
       }
-    lost += rolloutLost;
-    wrongStep += Math.min(rolloutLost, rolloutExtra);
+    const sent = [...got.values()].reduce((a, b) => a + b, 0);
+    expected += want.size;
+    lost += Math.max(0, want.size - sent);
+    duplicated += Math.max(0, sent - want.size);
+    wrongStep += Math.min(missing, extra);
+    missingByContent += missing;
+    extraByContent += extra;
   }
-  return { expected, received: count, lost, duplicated, unexpected, wrongStep, unparsable, examples };
+  return {
+    expected,
+    received: count,
+    lost,
+    duplicated,
+    wrongStep,
+    missingByContent,
+    extraByContent,
+    unparsable,
+    examples,
+  };
 }
 
 function imageOf(revisions: ReadonlyMap<string, RevisionTruth>, key: string): string {

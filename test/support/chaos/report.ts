@@ -10,7 +10,9 @@ export function isChaosClean(r: ChaosReport): boolean {
     isClean(r.endState) &&
     n.lost === 0 &&
     n.duplicated === 0 &&
-    n.unexpected === 0 &&
+    n.wrongStep === 0 &&
+    n.missingByContent === 0 &&
+    n.extraByContent === 0 &&
     n.unparsable === 0
   );
 }
@@ -32,6 +34,7 @@ export function chaosSummary(r: ChaosReport) {
     controllerReadyMs: { median: median(r.restarts.readyMs), max: Math.max(0, ...r.restarts.readyMs) },
     controllerCrashes: r.restarts.crashes.length,
     uncleanSigterms: r.restarts.unclean.length,
+    sigtermsDuringStartup: r.restarts.sigtermsDuringStartup,
     rollouts: r.rollouts,
     rolloutUpdates: r.rolloutUpdates,
     applications: r.applications,
@@ -41,7 +44,6 @@ export function chaosSummary(r: ChaosReport) {
     notificationsReceived: n.received,
     notificationsLost: n.lost,
     notificationsDuplicated: n.duplicated,
-    notificationsUnexpected: n.unexpected,
     notificationsWrongStep: n.wrongStep,
     messagesJustBeforeKills: r.messagesJustBeforeKills,
     rolloutsNotHealthy: r.endState.rollouts.length,
@@ -63,11 +65,12 @@ export function formatChaosReport(r: ChaosReport): string {
     `chaos (seed ${s.seed}): ${s.kills} restarts (${s.sigkills} SIGKILL, ${s.sigterms} SIGTERM) in ${s.chaosSeconds} s; ` +
       `settled ${s.converged ? 'in' : 'NOT within'} ${s.settleSeconds} s`,
     `  controller: ready in ${s.controllerReadyMs.median} ms median (max ${s.controllerReadyMs.max}); ` +
-      `${s.controllerCrashes} exits on its own; ${s.uncleanSigterms} SIGTERMs without a clean exit`,
+      `${s.controllerCrashes} exits on its own; ${s.uncleanSigterms} SIGTERMs without a clean exit ` +
+      `(${s.sigtermsDuringStartup} more arrived while it was still loading)`,
     `  load: ${s.rollouts} Rollouts, ${s.rolloutUpdates} image updates; ${s.applications} Applications, ` +
       `${s.commits} commits, ${s.drifts} drifts`,
     `  notifications: ${n.expected} steps completed, ${n.received} messages; lost ${n.lost}, duplicated ` +
-      `${n.duplicated}, for steps that never completed ${n.unexpected} (of which wrong step/revision ${n.wrongStep}); ` +
+      `${n.duplicated}, naming another step or revision ${n.wrongStep}; ` +
       `${r.messagesJustBeforeKills} arrived in the second before a kill`,
     `  Rollouts not Healthy on their last revision: ${r.endState.rollouts.length}; ReplicaSets: ` +
       `${rs.duplicate.length} duplicate, ${rs.orphan.length} orphan, ${rs.wronglyScaled.length} wrongly scaled, ` +

@@ -77,11 +77,16 @@ export interface ChaosReport {
 
 const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
-      clearTimeout(t);
+    if (signal?.aborted) return resolve();
+    const onAbort = () => {
+      clearTimeout(timer);
       resolve();
-    });
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
   });
 
 async function until(deadlineMs: number, check: () => Promise<boolean>): Promise<boolean> {
@@ -216,7 +221,8 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
       notifications: compareNotifications(observer.truth(), texts),
       messagesJustBeforeKills: countBeforeKills(slack.server, killTimes),
       endState,
-      tmpLeftovers: readdirSync(tmp).length,
+      // tsx keeps its compile cache in TMPDIR (tsx-<uid>): the harness's, not the controller's
+      tmpLeftovers: readdirSync(tmp).filter((f) => !f.startsWith('tsx-')).length,
       observerRelists: observer.relists,
       logPath,
     };

@@ -34,21 +34,28 @@ describe('chaos notification ledger', () => {
         received: r.received,
         lost: r.lost,
         dup: r.duplicated,
-        unexpected: r.unexpected,
+        wrong: r.wrongStep,
       },
-      { expected: 6, received: 6, lost: 0, dup: 0, unexpected: 0 },
+      { expected: 6, received: 6, lost: 0, dup: 0, wrong: 0 },
     );
   });
 
-  it('counts lost, duplicated and wrongly numbered messages', () => {
+  it('tells lost and duplicated messages from wrongly numbered ones', () => {
     const t = truth({ hash: 'a', maxStep: 4, initial: true }, { hash: 'b', maxStep: 3, initial: false });
-    // step 1 twice, step 2 missing, step 3 rendered as step 4 (which never completed)
-    const r = compareNotifications(t, [msg('r0', 'b', 1), msg('r0', 'b', 1), msg('r0', 'b', 4), 'noise']);
-    assert.equal(r.expected, 3);
-    assert.equal(r.lost, 2);
-    assert.equal(r.duplicated, 1);
-    assert.equal(r.unexpected, 1);
-    assert.equal(r.wrongStep, 2);
-    assert.equal(r.unparsable, 1);
+    // three steps, three messages: step 1 twice, step 3 rendered as step 4 (never completed)
+    const misnumbered = compareNotifications(t, [msg('r0', 'b', 1), msg('r0', 'b', 1), msg('r0', 'b', 4)]);
+    assert.deepEqual(
+      [misnumbered.lost, misnumbered.duplicated, misnumbered.wrongStep, misnumbered.missingByContent],
+      [0, 0, 2, 2],
+    );
+    // two messages for three steps, one of them twice: one lost, and one of the copies names a lost step
+    const lost = compareNotifications(t, [msg('r0', 'b', 1), msg('r0', 'b', 1), 'noise']);
+    assert.deepEqual([lost.lost, lost.duplicated, lost.wrongStep, lost.unparsable], [1, 0, 1, 1]);
+    // four messages for three steps
+    const dup = compareNotifications(
+      t,
+      [1, 2, 3, 3].map((s) => msg('r0', 'b', s)),
+    );
+    assert.deepEqual([dup.lost, dup.duplicated, dup.wrongStep], [0, 1, 0]);
   });
 });
