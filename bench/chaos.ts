@@ -7,7 +7,8 @@
 // invariant failed (never on time).
 //
 //   node --import tsx bench/chaos.ts [--rollouts 20] [--apps 10] [--kills 100] [--seed N] [--tsx]
-//                                    [--sigterm-every 0] [--keep]
+//                                    [--sigterm-every 0] [--settle-seconds 300] [--keep]
+//   npm run bench chaos -- --kills=20 --seed=7
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,9 +19,11 @@ import { chaosSummary, formatChaosReport, isChaosClean, runChaos } from '../test
 import { buildDist, shippedNodeFlags } from './compiled-controller.js';
 
 const args = process.argv.slice(2);
+// `--kills 20` or `--kills=20` (bench/run.mjs passes on only arguments that start with "-")
 const option = (name: string, fallback: number): number => {
   const i = args.indexOf(name);
-  const value = i >= 0 ? Number(args[i + 1]) : fallback;
+  const inline = args.find((a) => a.startsWith(`${name}=`))?.slice(name.length + 1);
+  const value = Number(inline ?? (i >= 0 ? args[i + 1] : undefined) ?? fallback);
   return Number.isFinite(value) ? value : fallback;
 };
 const log = (m: string) => process.stderr.write(`[bench] ${m}\n`);
@@ -30,6 +33,11 @@ const seed = option('--seed', Math.floor(Math.random() * 2 ** 31));
 
 if (!useTsx) buildDist();
 const cluster = await LocalCluster.start({ onProgress: (m) => log(m), readyTimeoutMs: 120_000 });
+for (const signal of ['SIGINT', 'SIGTERM'] as const)
+  process.once(signal, () => {
+    log(`${signal}: stopping the cluster (work dir kept)`);
+    void cluster.stop().finally(() => process.exit(130));
+  });
 const client = KubeClient.fromKubeConfig({ kubeconfigPath: cluster.kubeconfigPath });
 const workDir = mkdtempSync(join(tmpdir(), 'slipway-chaos-bench-'));
 let clean = false;

@@ -45,6 +45,8 @@ export interface LedgerResult {
   /** Raw content mismatches: completed steps with no message naming them / extra messages naming a step. */
   readonly missingByContent: number;
   readonly extraByContent: number;
+  /** Of `missingByContent`, steps that completed after the last kill (losses no kill can explain). */
+  readonly missingAfterLastKill: number;
   /** Text lines that are not step messages of this run (template broken?). */
   readonly unparsable: number;
   /** Up to 12 concrete anomalies as evidence. */
@@ -54,6 +56,7 @@ export interface LedgerResult {
 export function compareNotifications(
   truth: ReadonlyMap<string, ReadonlyMap<string, RevisionTruth>>,
   texts: readonly string[],
+  lastKillAt = Number.POSITIVE_INFINITY,
 ): LedgerResult {
   const received = new Map<string, Map<string, number>>();
   let unparsable = 0;
@@ -76,6 +79,7 @@ export function compareNotifications(
   let wrongStep = 0;
   let missingByContent = 0;
   let extraByContent = 0;
+  let missingAfterLastKill = 0;
   const examples: string[] = [];
   const note = (line: string) => {
     if (examples.length < 12) examples.push(line);
@@ -84,14 +88,20 @@ export function compareNotifications(
     const revisions = truth.get(name) ?? new Map<string, RevisionTruth>();
     const got = received.get(name) ?? new Map<string, number>();
     const want = new Set<string>();
+    const completedAt = new Map<string, number>();
     for (const r of revisions.values())
-      if (!r.initial) for (let s = 1; s <= r.maxStep; s++) want.add(`${r.hash}#${s}`);
+      if (!r.initial)
+        for (let s = 1; s <= r.maxStep; s++) {
+          want.add(`${r.hash}#${s}`);
+          completedAt.set(`${r.hash}#${s}`, r.completedAt.get(s) ?? 0);
+        }
     let missing = 0;
     let extra = 0;
     for (const key of want) {
       const n = got.get(key) ?? 0;
       if (n === 0) {
         missing += 1;
+        if ((completedAt.get(key) ?? 0) > lastKillAt) missingAfterLastKill += 1;
         note(`${name}: no message names revision#step ${key} (${imageOf(revisions, key)})`);
       } else if (n > 1) {
         extra += n - 1;
@@ -119,6 +129,7 @@ export function compareNotifications(
     wrongStep,
     missingByContent,
     extraByContent,
+    missingAfterLastKill,
     unparsable,
     examples,
   };

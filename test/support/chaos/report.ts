@@ -45,6 +45,7 @@ export function chaosSummary(r: ChaosReport) {
     notificationsLost: n.lost,
     notificationsDuplicated: n.duplicated,
     notificationsWrongStep: n.wrongStep,
+    notificationsMissingAfterLastKill: n.missingAfterLastKill,
     messagesJustBeforeKills: r.messagesJustBeforeKills,
     rolloutsNotHealthy: r.endState.rollouts.length,
     stuckApplications: r.endState.applications.length,
@@ -70,7 +71,8 @@ export function formatChaosReport(r: ChaosReport): string {
     `  load: ${s.rollouts} Rollouts, ${s.rolloutUpdates} image updates; ${s.applications} Applications, ` +
       `${s.commits} commits, ${s.drifts} drifts`,
     `  notifications: ${n.expected} steps completed, ${n.received} messages; lost ${n.lost}, duplicated ` +
-      `${n.duplicated}, naming another step or revision ${n.wrongStep}; ` +
+      `${n.duplicated}, naming another step or revision ${n.wrongStep}; ${n.missingAfterLastKill} steps ` +
+      `completed after the last kill have no message naming them; ` +
       `${r.messagesJustBeforeKills} arrived in the second before a kill`,
     `  Rollouts not Healthy on their last revision: ${r.endState.rollouts.length}; ReplicaSets: ` +
       `${rs.duplicate.length} duplicate, ${rs.orphan.length} orphan, ${rs.wronglyScaled.length} wrongly scaled, ` +

@@ -16,6 +16,8 @@ export interface RevisionTruth {
   image?: string;
   maxStep: number;
   readonly initial: boolean;
+  /** When the harness first saw each completed step (1-based) in status, ms since the epoch. */
+  readonly completedAt: Map<number, number>;
 }
 
 export class RolloutObserver {
@@ -57,10 +59,12 @@ export class RolloutObserver {
     }
     let truth = revisions.get(hash);
     if (truth === undefined) {
-      truth = { hash, maxStep: 0, initial: revisions.size === 0 };
+      truth = { hash, maxStep: 0, initial: revisions.size === 0, completedAt: new Map() };
       revisions.set(hash, truth);
     }
-    truth.maxStep = Math.max(truth.maxStep, Number(status?.currentStepIndex ?? 0));
+    const step = Number(status?.currentStepIndex ?? 0);
+    for (let s = truth.maxStep + 1; s <= step; s++) truth.completedAt.set(s, Date.now());
+    truth.maxStep = Math.max(truth.maxStep, step);
     const observed = (r as { status?: { observedGeneration?: string | number } }).status?.observedGeneration;
     if (truth.image === undefined && String(observed) === String(r.metadata.generation)) {
       const spec = (r as { spec?: { template?: { spec?: { containers?: { image?: string }[] } } } }).spec;

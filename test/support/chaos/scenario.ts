@@ -218,7 +218,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
       applications: o.applications,
       commits: git.commits,
       drifts: drifter.drifts,
-      notifications: compareNotifications(observer.truth(), texts),
+      notifications: compareNotifications(observer.truth(), texts, killTimes.at(-1)),
       messagesJustBeforeKills: countBeforeKills(slack.server, killTimes),
       endState,
       // tsx keeps its compile cache in TMPDIR (tsx-<uid>): the harness's, not the controller's

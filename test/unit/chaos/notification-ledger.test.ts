@@ -22,9 +22,9 @@ describe('chaos notification ledger', () => {
 
   it('expects one message per completed step, none for the initial deploy', () => {
     const t = truth(
-      { hash: 'a', maxStep: 4, initial: true },
-      { hash: 'b', maxStep: 2, initial: false },
-      { hash: 'c', maxStep: 4, initial: false },
+      { hash: 'a', maxStep: 4, initial: true, completedAt: new Map() },
+      { hash: 'b', maxStep: 2, initial: false, completedAt: new Map() },
+      { hash: 'c', maxStep: 4, initial: false, completedAt: new Map() },
     );
     const texts = [msg('r0', 'b', 1), msg('r0', 'b', 2), ...[1, 2, 3, 4].map((s) => msg('r0', 'c', s))];
     const r = compareNotifications(t, texts);
@@ -41,7 +41,10 @@ describe('chaos notification ledger', () => {
   });
 
   it('tells lost and duplicated messages from wrongly numbered ones', () => {
-    const t = truth({ hash: 'a', maxStep: 4, initial: true }, { hash: 'b', maxStep: 3, initial: false });
+    const t = truth(
+      { hash: 'a', maxStep: 4, initial: true, completedAt: new Map() },
+      { hash: 'b', maxStep: 3, initial: false, completedAt: new Map() },
+    );
     // three steps, three messages: step 1 twice, step 3 rendered as step 4 (never completed)
     const misnumbered = compareNotifications(t, [msg('r0', 'b', 1), msg('r0', 'b', 1), msg('r0', 'b', 4)]);
     assert.deepEqual(
