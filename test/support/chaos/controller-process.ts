@@ -51,6 +51,7 @@ export class ControllerProcess {
   private incarnation = 0;
   private expectedExit = false;
   private isReady = false;
+  private readyWaiters: (() => void)[] = [];
   private readonly log: number;
   private readonly stats = {
     starts: 0,
@@ -121,12 +122,29 @@ export class ControllerProcess {
         () => false,
       );
       if (ok) {
-        if (this.child === child) this.isReady = true;
+        if (this.child === child) {
+          this.isReady = true;
+          for (const w of this.readyWaiters.splice(0)) w();
+        }
         this.stats.readyMs.push(Date.now() - started);
         return;
       }
       await new Promise((r) => setTimeout(r, 100));
     }
+  }
+
+  /** Resolves once the current incarnation answers /readyz (caches synced), or after `timeoutMs`. */
+  async waitReady(timeoutMs: number): Promise<boolean> {
+    if (this.isReady) return true;
+    let timer: NodeJS.Timeout | undefined;
+    const ready = await Promise.race([
+      new Promise<boolean>((resolve) => this.readyWaiters.push(() => resolve(true))),
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(false), timeoutMs);
+      }),
+    ]);
+    clearTimeout(timer);
+    return ready;
   }
 
   /** Stops the current incarnation with `signal` and waits until it is gone. */

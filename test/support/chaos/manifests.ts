@@ -13,13 +13,34 @@ export const REPLICA_SET = { apiVersion: 'apps/v1', kind: 'ReplicaSet' } as cons
 export const SLACK_TOKEN = 'xoxb-chaos-token';
 export const STEP_TEMPLATE = 'chaos-step';
 
-/** Four steps: two weights, each followed by a short pause. */
+export const ANALYSIS_TEMPLATE = 'chaos-check';
+
+/** Four steps: a weight, an inline analysis (so the AnalysisRun controller takes part), a weight, a pause. */
 export const CANARY_STEPS: readonly CanaryStep[] = [
   { setWeight: 50 },
-  { pause: { duration: '1s' } },
+  { analysis: { templates: [{ templateName: ANALYSIS_TEMPLATE }] } },
   { setWeight: 100 },
-  { pause: { duration: '2s' } },
+  { pause: { duration: '1s' } },
 ] as CanaryStep[];
+
+/** One web measurement against the harness's health endpoint (`{"data":{"ok":true}}`). */
+export function analysisTemplate(namespace: string, healthUrl: string): KubeObject {
+  return {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'AnalysisTemplate',
+    metadata: { name: ANALYSIS_TEMPLATE, namespace },
+    spec: {
+      metrics: [
+        {
+          name: 'ok',
+          count: 1,
+          successCondition: 'result.ok == true',
+          provider: { web: { url: healthUrl, jsonPath: '{$.data}', timeoutSeconds: 5 } },
+        },
+      ],
+    },
+  };
+}
 
 export const rolloutName = (i: number) => `r${i}`;
 export const rolloutChannel = (name: string) => `chaos-${name}`;

@@ -3,6 +3,8 @@
 // process (every controller) killed at random intervals and restarted at once; then quiesce and check
 // the end state and every step notification.
 import { mkdirSync, readdirSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { installCrds } from '../../../src/install/index.js';
 import type { KubeClient } from '../../../src/kube/index.js';
@@ -12,6 +14,7 @@ import { ControllerProcess, type ControllerRuntime, type RestartStats } from './
 import { between, DriftDriver, GitDriver, pick, RolloutUpdater, seededRandom } from './drivers.js';
 import { checkApplications, checkRollouts, type EndState, isClean } from './invariants.js';
 import {
+  analysisTemplate,
   appName,
   chaosApplication,
   chaosRollout,
@@ -41,7 +44,7 @@ export interface ChaosOptions {
   readonly kills: number;
   /** Every k-th restart is a SIGTERM (a clean shutdown) instead of a SIGKILL; 0 = never. */
   readonly sigtermEvery: number;
-  /** Milliseconds between a start and the next kill. */
+  /** Milliseconds an incarnation runs after it is ready (caches synced) before it is killed. */
   readonly killIntervalMs: Range;
   /** Milliseconds between two Rollout image updates / Git commits / live drifts. */
   readonly updateGapMs: Range;
@@ -108,6 +111,12 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
   await installCrds(client);
 
   const slack = await startSlackServer({ tokens: [SLACK_TOKEN] });
+  const health = createServer((_req, res) => {
+    res.setHeader('content-type', 'application/json');
+    res.end(JSON.stringify({ data: { ok: true } }));
+  });
+  await new Promise<void>((r) => health.listen(0, '127.0.0.1', r));
+  const healthUrl = `http://127.0.0.1:${(health.address() as AddressInfo).port}/health`;
   const rolloutNames = Array.from({ length: o.rollouts }, (_, i) => rolloutName(i));
   const appNames = Array.from({ length: o.applications }, (_, i) => appName(i));
   const updater = new RolloutUpdater(client, ns, rolloutNames);
@@ -116,6 +125,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
   const observer = new RolloutObserver(client, ns);
   try {
     for (const obj of rolloutNotificationConfig(ns, slack.apiUrl)) await client.create(obj);
+    await client.create(analysisTemplate(ns, healthUrl));
     repo = TestRepo.create();
     const git = new GitDriver(repo, appNames);
     repo.write(git.allFiles());
@@ -159,6 +169,9 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     const kills = { sigkill: 0, sigterm: 0 };
     const killLoop = async () => {
       for (let i = 1; i <= o.kills; i++) {
+        // on a loaded machine a start takes seconds: count the interval from readiness, so every
+        // incarnation does some work before it dies
+        await controller?.waitReady(60_000);
         await sleep(between(random, o.killIntervalMs));
         const signal = o.sigtermEvery > 0 && i % o.sigtermEvery === 0 ? 'SIGTERM' : 'SIGKILL';
         killTimes.push(Date.now());
@@ -230,6 +243,8 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     await observer.stop();
     await controller?.dispose();
     await slack.stop();
+    health.closeAllConnections();
+    await new Promise((r) => health.close(r));
     repo?.dispose();
   }
 }
