@@ -46,11 +46,14 @@ describe('chaos: every controller in one process, restarted 12 times under load'
       });
       process.stderr.write(`${formatChaosReport(report)}\n`);
     },
-    { timeout: 480_000 },
+    { timeout: 720_000 },
   );
   after(async () => {
-    // the controller log stays for a failed run (its path is in the report)
+    // only the controller log of a failed run stays (its path is in the report)
     if (report !== undefined && isChaosClean(report)) rmSync(workDir, { recursive: true, force: true });
+    else
+      for (const d of ['tmp', 'sync'])
+        if (workDir !== undefined) rmSync(join(workDir, d), { recursive: true, force: true });
     await ns?.delete();
     client?.close();
   });
