@@ -54,6 +54,7 @@ export function chaosSummary(r: ChaosReport) {
     wronglyScaledReplicaSets: rs.wronglyScaled.length,
     overHistoryLimit: rs.overHistoryLimit.length,
     tmpLeftovers: r.tmpLeftovers,
+    observerRelists: r.observerRelists,
     clean: isChaosClean(r),
   };
 }
@@ -78,7 +79,8 @@ export function formatChaosReport(r: ChaosReport): string {
       `${rs.duplicate.length} duplicate, ${rs.orphan.length} orphan, ${rs.wronglyScaled.length} wrongly scaled, ` +
       `${rs.overHistoryLimit.length} over the history limit`,
     `  Applications stuck (not Synced at the last commit, unhealthy, drifted or malformed): ${r.endState.applications.length}`,
-    `  controller TMPDIR entries left after the final clean stop: ${s.tmpLeftovers}`,
+    `  controller TMPDIR entries left after the final clean stop: ${s.tmpLeftovers}; ` +
+      `Rollout watch relists (ground-truth gaps): ${r.observerRelists}`,
   ];
   const evidence = [
     ...n.examples.map((e) => `notification: ${e}`),
