@@ -12,6 +12,7 @@ const benches = {
   analysis: ['bench/analysis.ts'],
   sync: ['bench/sync.ts'],
   notifications: ['bench/notifications.ts'],
+  chaos: ['bench/chaos.ts'],
 };
 const defaults = ['queue', 'reflector-memory'];
 const argv = process.argv.slice(2);
