@@ -160,7 +160,9 @@ async function main(): Promise<number> {
     logger: createLogger({ level: 'info', destination: logStream }),
     metrics: new Metrics(),
   });
-  for (const m of controllerModules) m.register(manager, {});
+  // The app team keeps its Rollout notification config next to the Rollout, in its own namespace:
+  // Argo's self-service notifications (--self-service-notification-enabled).
+  for (const m of controllerModules) m.register(manager, { selfServiceNotification: true });
   await manager.start();
   cleanups.push(async () => {
     await manager.stop();
