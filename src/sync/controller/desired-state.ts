@@ -2,7 +2,13 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import type { KubeClient, KubeObject } from '../../kube/index.js';
 import { canonicalJson } from '../diff/index.js';
-import { type RenderedManifests, renderSource, type SourceType } from '../render/index.js';
+import {
+  type RenderedManifests,
+  type RenderLimits,
+  renderSource,
+  type SourceType,
+  SymlinkAudit,
+} from '../render/index.js';
 import type { RepoCache } from '../source/index.js';
 import type { Application } from '../types.js';
 import { withTracking } from './tracking.js';
@@ -20,6 +26,8 @@ export interface DesiredStateOptions {
   readonly workDir: string;
   /** Rendered manifests kept. Default 4096. */
   readonly cacheSize?: number;
+  /** File and render size limits. Default DefaultRenderLimits (10 MiB per file, 20 MiB per render). */
+  readonly renderLimits?: RenderLimits;
 }
 
 /**
@@ -29,6 +37,7 @@ export interface DesiredStateOptions {
  */
 export class DesiredStateCache {
   private readonly cache = new Map<string, Promise<DesiredState>>();
+  private readonly symlinks = new SymlinkAudit();
 
   constructor(private readonly options: DesiredStateOptions) {}
 
@@ -66,6 +75,8 @@ export class DesiredStateCache {
       appName: app.metadata.name ?? '',
       namespace: destNs,
       helmHome: join(this.options.workDir, 'helm'),
+      symlinks: this.symlinks,
+      ...(this.options.renderLimits && { limits: this.options.renderLimits }),
     });
     const crdScopes = new Map<string, string>();
     for (const o of rendered.objects) {

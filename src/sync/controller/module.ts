@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { Controller, Manager } from '../../core/index.js';
 import { type KubeObject, objectKey } from '../../kube/index.js';
 import { ResourceManager } from '../apply/index.js';
+import { type RenderLimits, renderLimitsFromEnv } from '../render/index.js';
 import {
   type CredentialSource,
   normalizeRepoURL,
@@ -38,6 +39,11 @@ export interface SyncControllerOptions {
   readonly credentials?: CredentialSource;
   /** Concurrent reconciles. Default 8. */
   readonly workers?: number;
+  /**
+   * Size limits on repository files and renders. Default $SLIPWAY_MAX_MANIFEST_FILE_BYTES (10 MiB)
+   * and $SLIPWAY_MAX_RENDER_BYTES (20 MiB).
+   */
+  readonly renderLimits?: RenderLimits;
 }
 
 export interface SyncControllerHandle {
@@ -82,6 +88,14 @@ export function registerSyncController(
     ...(options.namespace !== undefined && { namespace: options.namespace }),
   });
   const logger = manager.logger.child({ controller: 'sync' });
+  let renderLimits = options.renderLimits;
+  if (!renderLimits) {
+    const fromEnv = renderLimitsFromEnv(process.env);
+    for (const variable of fromEnv.invalid) {
+      logger.warn({ variable }, 'ignoring a size limit that is not a positive number of bytes');
+    }
+    renderLimits = fromEnv.limits;
+  }
   let controller: Controller | undefined;
   const enqueueByName = (name: string) => {
     for (const a of apps.store.list()) if (a.metadata.name === name) controller?.enqueue(objectKey(a));
@@ -95,7 +109,7 @@ export function registerSyncController(
     client: manager.client,
     apps,
     live,
-    desired: new DesiredStateCache({ client: manager.client, repos, workDir }),
+    desired: new DesiredStateCache({ client: manager.client, repos, workDir, renderLimits }),
     repos,
     rm,
     predictions: new PredictionCache(),

@@ -84,7 +84,12 @@ export class ApplicationReconciler implements Reconciler {
     } catch (err) {
       comparisonError = message(err);
       conditions.ComparisonError = comparisonError;
-      ctx.logger.warn({ err, repo: source.repoURL }, 'comparison failed');
+      // A new failure is announced once (Event + warning); retries of the same one stay quiet.
+      const previous = app.status?.conditions?.find((c) => c.type === 'ComparisonError')?.message;
+      if (previous !== comparisonError) {
+        ctx.logger.warn({ err, repo: source.repoURL }, 'comparison failed');
+        this.d.events.warning(app, 'ComparisonError', comparisonError);
+      } else ctx.logger.debug({ err, repo: source.repoURL }, 'comparison still failing');
     }
 
     let operation: Operation | undefined = app.operation;

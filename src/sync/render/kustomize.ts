@@ -6,16 +6,34 @@ import type { KubeObject } from '../../kube/index.js';
 import { SyncError, SyncErrorCode } from '../errors.js';
 import { runProcess } from '../run-process.js';
 import type { KustomizeSource } from '../types.js';
+import { checkKustomizeInputs } from './kustomize-inputs.js';
 import { hasKustomizeOverrides, kustomizeOverlay } from './kustomize-overlay.js';
 import { parseManifests } from './parse-manifests.js';
+import { type RenderLimits, renderTooLargeError } from './render-limits.js';
+import { repoRelative } from './repo-bounds.js';
+import { toolEnv } from './tool-env.js';
 
-/** `kustomize build` of the app directory, with the Application's overrides as a generated overlay. */
+export interface KustomizeRenderOptions {
+  /** Real path of the checkout: bases must resolve inside it. */
+  readonly repoRoot: string;
+  readonly limits: RenderLimits;
+  readonly kustomize?: KustomizeSource;
+}
+
+/**
+ * `kustomize build` of the app directory, with the Application's overrides as a generated overlay.
+ * The kustomization graph is checked first (no remote or out-of-repository bases), kustomize keeps
+ * its default root-only load restrictor, runs without network, and is killed past the render limit.
+ */
 export async function renderKustomize(
   kustomizeBin: string,
   appDir: string,
-  options: KustomizeSource | undefined,
+  renderOptions: KustomizeRenderOptions,
   label: string,
 ): Promise<KubeObject[]> {
+  const options = renderOptions.kustomize;
+  const { repoRoot, limits } = renderOptions;
+  await checkKustomizeInputs(repoRoot, repoRelative(repoRoot, appDir) ?? '', limits, label);
   let target = appDir;
   let overlayDir: string | undefined;
   if (hasKustomizeOverrides(options)) {
@@ -27,7 +45,12 @@ export async function renderKustomize(
     target = overlayDir;
   }
   try {
-    const result = await runProcess(kustomizeBin, ['build', target], { timeoutMs: 120_000 });
+    const result = await runProcess(kustomizeBin, ['build', target], {
+      env: toolEnv(),
+      timeoutMs: 120_000,
+      maxStdoutBytes: limits.maxRenderBytes,
+    });
+    if (result.stdoutOverflow) throw renderTooLargeError(`kustomize build ${label}`, limits);
     if (result.code !== 0) {
       const why = result.stderr
         .trim()
