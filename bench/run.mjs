@@ -11,6 +11,7 @@ const benches = {
   rollouts: ['bench/rollouts.ts'],
   analysis: ['bench/analysis.ts'],
   sync: ['bench/sync.ts'],
+  'render-bounds': ['bench/render-bounds.ts'],
   notifications: ['bench/notifications.ts'],
 };
 const defaults = ['queue', 'reflector-memory'];

@@ -33,7 +33,7 @@ async function listFiles(w: Walk, dir: string): Promise<string[]> {
     if (e.name.startsWith('.')) continue;
     const path = join(dir, e.name);
     if (e.isDirectory()) {
-      if (w.recurse) files.push(...(await listFiles(w, path)));
+      if (w.recurse) for (const f of await listFiles(w, path)) files.push(f);
     } else if (e.isFile() && MANIFEST.test(e.name)) files.push(path);
     else if (e.isSymbolicLink() && MANIFEST.test(e.name)) {
       const rel = repoRelative(w.root, path) ?? e.name;
@@ -70,7 +70,8 @@ export async function renderDirectory(
       throw fileTooLargeError(repoRelative(options.repoRoot, file) ?? rel, size, options.limits);
     }
     budget.take(size);
-    out.push(...parseManifests(await readFile(file, 'utf8'), rel));
+    // One at a time: spreading 100,000 objects into push() overflows the stack.
+    for (const o of parseManifests(await readFile(file, 'utf8'), rel)) out.push(o);
   }
   return out;
 }

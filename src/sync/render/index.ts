@@ -2,6 +2,7 @@ export { globToRegExp, matchesGlob } from './glob.js';
 export { checkKustomizeInputs, isRemoteReference } from './kustomize-inputs.js';
 export { parseKustomizeImage } from './kustomize-overlay.js';
 export { parseManifests } from './parse-manifests.js';
+export { decodeDoubleQuoted } from './quoted-scalar.js';
 export {
   detectSourceType,
   type RenderedManifests,

@@ -1,6 +1,7 @@
 import { Composer, LineCounter, Parser } from 'yaml';
 import type { KubeObject } from '../../kube/index.js';
 import { SyncError, SyncErrorCode } from '../errors.js';
+import { restoreQuotedScalars, swapLargeQuotedScalars } from './quoted-scalar.js';
 
 /**
  * Parses multi-document YAML (or JSON, a YAML subset) into objects, flattening `*List` kinds.
@@ -11,7 +12,14 @@ import { SyncError, SyncErrorCode } from '../errors.js';
 export function parseManifests(text: string, source: string): KubeObject[] {
   const out: KubeObject[] = [];
   const lines = new LineCounter();
-  const docs = new Composer().compose(new Parser(lines.addNewLine).parse(text));
+  const quoted = new Map<string, string>();
+  const tokens = function* () {
+    for (const token of new Parser(lines.addNewLine).parse(text)) {
+      for (const [k, v] of swapLargeQuotedScalars(token).values) quoted.set(k, v);
+      yield token;
+    }
+  };
+  const docs = new Composer().compose(tokens());
   // "(document N)" is added when a file turns out to hold more than one document.
   const isMulti = holdsSeveralDocuments(text);
   let i = 0;
@@ -26,7 +34,8 @@ export function parseManifests(text: string, source: string): KubeObject[] {
         `${where}: invalid yaml at line ${line}: ${first.message.split('\n')[0]}`,
       );
     }
-    const value = doc.toJS() as unknown;
+    // Placeholders are unique, and the decoded strings end up in the objects anyway: no need to prune.
+    const value = restoreQuotedScalars(doc.toJS(), quoted);
     if (value === null || value === undefined) continue;
     if (typeof value !== 'object' || Array.isArray(value)) {
       throw new SyncError(SyncErrorCode.ManifestInvalid, `${where}: is not a Kubernetes object`);

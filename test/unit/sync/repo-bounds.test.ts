@@ -11,9 +11,11 @@ import {
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { parseDocument } from 'yaml';
 import {
   checkKustomizeInputs,
   DefaultRenderLimits,
+  decodeDoubleQuoted,
   findOutOfBoundsSymlink,
   isRemoteReference,
   parseManifests,
@@ -296,5 +298,44 @@ describe('render size limits', () => {
     );
     assert.equal(parseManifests(`---\n${cm('a')}`, 'g.yaml').length, 1);
     assert.throws(() => parseManifests('---\nkind: [\n', 'g.yaml'), /g.yaml: invalid yaml/);
+  });
+});
+
+describe('large double-quoted scalars', () => {
+  const big = (inner: string) => `${inner}${' '.repeat(0)}`.padEnd(5000, 'y');
+  const viaLibrary = (text: string) => parseDocument(text).toJS() as unknown;
+
+  it('decodes exactly like the yaml library: escapes, folding, trimming, CRLF', () => {
+    const bodies = [
+      'plain text',
+      'tab\\tnew\\nline \\"quoted\\" back\\\\slash \\/ \\0 \\a \\b \\e \\f \\r \\v \\N \\_ \\L \\P \\ x',
+      'hex \\x41 \\u00e9 \\U0001F600 end',
+      'fold\n    continued\n\n\n    after blanks   \n    \tend',
+      'escaped break \\\n    joined',
+      'crlf\r\n    next\r\n\r\n    para',
+      'trailing   \n    spaces\t \n    ',
+      'lone \r cr',
+    ];
+    for (const b of bodies) {
+      const inner = big(b);
+      const text = `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\ndata:\n  k: "${inner}"\n  list: ["${inner}", b]\n`;
+      assert.deepEqual(parseManifests(text, 'f.yaml')[0], viaLibrary(text), JSON.stringify(b));
+      assert.equal(decodeDoubleQuoted(`"${inner}"`), (viaLibrary(`k: "${inner}"`) as { k: string }).k);
+    }
+  });
+
+  it('leaves invalid escapes and tagged scalars to the library', () => {
+    assert.equal(decodeDoubleQuoted('"bad \\q escape"'), undefined);
+    assert.equal(decodeDoubleQuoted('"bad \\xZZ"'), undefined);
+    const tagged = `apiVersion: v1\nkind: Secret\nmetadata: {name: s}\ndata:\n  k: !!str "${big('a')}"\n`;
+    assert.deepEqual(parseManifests(tagged, 'f.yaml')[0], viaLibrary(tagged));
+    const bad = `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\ndata:\n  k: "${big('\\q')}"\n`;
+    assert.throws(() => parseManifests(bad, 'f.yaml'), /invalid yaml at line 5: Invalid escape sequence/);
+  });
+
+  it('restores placeholders in keys and through aliases', () => {
+    const key = big('key');
+    const text = `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\ndata:\n  ? "${key}"\n  : &a "${big('v')}"\n  other: *a\n`;
+    assert.deepEqual(parseManifests(text, 'f.yaml')[0], viaLibrary(text));
   });
 });
