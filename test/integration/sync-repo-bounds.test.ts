@@ -109,6 +109,12 @@ describe('sync: repository content stays inside the checkout and within size lim
       join(outside, 'manifests', 'leak.yaml'),
       'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: leaked-from-disk}\ndata: {k: planted-outside}\n',
     );
+    mkdirSync(join(outside, 'kbase'));
+    writeFileSync(join(outside, 'kbase', 'kustomization.yaml'), 'resources: [leak.yaml]\n');
+    writeFileSync(
+      join(outside, 'kbase', 'leak.yaml'),
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: leaked-from-disk}\ndata: {k: planted-outside}\n',
+    );
     ns = await testNamespace(testClient(), 'sync-bounds');
     h = await SyncHarness.start(ns.name);
   });
@@ -141,27 +147,38 @@ describe('sync: repository content stays inside the checkout and within size lim
     await assertNothingLeaked();
   });
 
-  it('refuses a kustomize generator reading /etc/passwd through a symlink', async () => {
+  it('refuses a kustomize base and a generator file symlinked out of the checkout', async () => {
     const repo = TestRepo.create({
       'kust/kustomization.yaml':
-        'resources: [cm.yaml]\nconfigMapGenerator:\n- name: kust-passwd\n  files: [passwd]\n',
+        'resources: [cm.yaml, base]\nconfigMapGenerator:\n- name: kust-passwd\n  files: [passwd]\n',
       'kust/cm.yaml': cm('kust-good'),
     });
     repos.push(repo);
+    // A base directory elsewhere on the controller's disk (kustomize loads any directory as a new root),
+    // and a generator file reading the host's /etc/passwd.
+    symlinkSync(join(outside, 'kbase'), join(repo.dir, 'kust', 'base'));
     symlinkSync('/etc/passwd', join(repo.dir, 'kust', 'passwd'));
-    repo.commit('generator reads the host');
+    repo.commit('kustomization reads the host');
     await create('kust-escape', repo, 'kust');
-    const app = await waitForComparisonError('kust-escape', /out-of-bounds symlinks\. file: kust\/passwd$/);
+    const app = await waitForComparisonError('kust-escape', /out-of-bounds symlinks\. file: kust\/base$/);
     assert.doesNotMatch(conditionOf(app, 'ComparisonError'), /root:/);
     assert.ok(!(await configMaps()).some((c) => c.metadata.name === 'kust-good'), 'nothing applied');
     await assertNothingLeaked();
 
+    repo.remove('kust/base');
+    repo.commit('fix: drop the outside base');
+    await refresh('kust-escape');
+    await waitForComparisonError('kust-escape', /out-of-bounds symlinks\. file: kust\/passwd$/);
+    await assertNothingLeaked();
+
     repo.remove('kust/passwd');
-    repo.write({ 'kust/passwd': 'not a secret\n' });
-    repo.commit('fix: a real file');
+    repo.write({ 'kust/passwd': 'not a secret\n', 'kust/base/kustomization.yaml': 'resources: [cm.yaml]\n' });
+    repo.write({ 'kust/base/cm.yaml': cm('kust-base') });
+    repo.commit('fix: real files');
     await refresh('kust-escape');
     await waitForSynced('kust-escape');
-    assert.ok((await configMaps()).some((c) => c.metadata.name === 'kust-good'));
+    const names = (await configMaps()).map((c) => c.metadata.name);
+    assert.ok(names.includes('kust-good') && names.includes('kust-base'), names.join(','));
     await assertNothingLeaked();
   });
 
