@@ -58,15 +58,28 @@ function layout(tree: string, c: Case): Record<string, unknown> {
       );
       return { path: 'app' };
     case 'kustomize-50MB':
-      writeBig(join(dir, 'all.yaml'), '', 50 * MiB, smallDocs(100), '');
-      writeFileSync(join(dir, 'kustomization.yaml'), 'resources: [all.yaml]\n');
+      writeBig(
+        join(dir, 'big.yaml'),
+        'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: big}\ndata:\n  k: |\n',
+        50 * MiB,
+        '    0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\n',
+        '',
+      );
+      writeFileSync(join(dir, 'kustomization.yaml'), 'resources: [big.yaml]\n');
       return { path: 'app' };
     case 'helm-50MB':
       writeFileSync(join(dir, 'Chart.yaml'), 'apiVersion: v2\nname: big\nversion: 1.0.0\n');
       mkdirSync(join(dir, 'templates'));
+      writeBig(
+        join(dir, 'big.txt'),
+        '',
+        50 * MiB,
+        '0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\n',
+        '',
+      );
       writeFileSync(
-        join(dir, 'templates', 'cms.yaml'),
-        '{{- range $i := until 700000 }}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: c{{ $i }}}\ndata: {k: v}\n{{- end }}\n',
+        join(dir, 'templates', 'cm.yaml'),
+        'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: big}\ndata:\n  k: {{ .Files.Get "big.txt" | quote }}\n',
       );
       return { path: 'app' };
     case 'directory-at-limit': {

@@ -18,8 +18,10 @@ export interface ProcessResult {
   readonly code: number;
   readonly stdout: string;
   readonly stderr: string;
-  /** The process printed more than `maxStdoutBytes` and was killed; `stdout` is cut short. */
+  /** The process printed more than `maxStdoutBytes` and was killed; `stdout` is then empty. */
   readonly stdoutOverflow?: boolean;
+  /** The process ran past `timeoutMs` and was killed. */
+  readonly timedOut?: boolean;
 }
 
 /** stderr kept for messages; a tool flooding it must not flood memory. */
@@ -62,7 +64,11 @@ export function runProcess(
       errBytes += part.length;
       err.push(part);
     });
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, options.timeoutMs ?? 60_000);
     child.on('error', (e) => {
       clearTimeout(timer);
       reject(e);
@@ -74,6 +80,7 @@ export function runProcess(
         stdout: Buffer.concat(out).toString('utf8'),
         stderr: Buffer.concat(err).toString('utf8'),
         ...(stdoutOverflow && { stdoutOverflow }),
+        ...(timedOut && { timedOut }),
       });
     });
     child.stdin.on('error', () => {});

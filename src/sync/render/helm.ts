@@ -117,6 +117,9 @@ export async function renderHelm(
       maxStdoutBytes: options.limits.maxRenderBytes,
     });
     if (result.stdoutOverflow) throw renderTooLargeError(`helm template ${label}`, options.limits);
+    if (result.timedOut) {
+      throw new SyncError(SyncErrorCode.RenderFailed, `helm template ${label} timed out after 120 s`);
+    }
     if (result.code !== 0) {
       const why = result.stderr.trim().replaceAll(chartDir, '.').replaceAll(scratch, '<values>');
       throw new SyncError(SyncErrorCode.RenderFailed, `helm template ${label} failed: ${why}`);

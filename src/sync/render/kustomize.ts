@@ -51,6 +51,9 @@ export async function renderKustomize(
       maxStdoutBytes: limits.maxRenderBytes,
     });
     if (result.stdoutOverflow) throw renderTooLargeError(`kustomize build ${label}`, limits);
+    if (result.timedOut) {
+      throw new SyncError(SyncErrorCode.RenderFailed, `kustomize build ${label} timed out after 120 s`);
+    }
     if (result.code !== 0) {
       const why = result.stderr
         .trim()
