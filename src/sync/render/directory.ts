@@ -4,7 +4,7 @@ import type { KubeObject } from '../../kube/index.js';
 import type { DirectorySource } from '../types.js';
 import { matchesGlob } from './glob.js';
 import { parseManifests } from './parse-manifests.js';
-import { fileTooLargeError, RenderBudget, type RenderLimits } from './render-limits.js';
+import { fileTooLargeError, RenderBudget, type RenderLimits, type RenderOutput } from './render-limits.js';
 import { outOfBoundsSymlinkError, repoRelative, resolveInRepo } from './repo-bounds.js';
 
 const MANIFEST = /\.(ya?ml|json)$/;
@@ -53,7 +53,7 @@ async function listFiles(w: Walk, dir: string): Promise<string[]> {
 export async function renderDirectory(
   appDir: string,
   options: DirectoryRenderOptions,
-): Promise<KubeObject[]> {
+): Promise<RenderOutput> {
   const d = options.directory ?? {};
   const budget = new RenderBudget(
     options.limits,
@@ -73,5 +73,5 @@ export async function renderDirectory(
     // One at a time: spreading 100,000 objects into push() overflows the stack.
     for (const o of parseManifests(await readFile(file, 'utf8'), rel)) out.push(o);
   }
-  return out;
+  return { objects: out, bytes: budget.bytes };
 }

@@ -2,12 +2,16 @@ import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
 import { stringify } from 'yaml';
-import type { KubeObject } from '../../kube/index.js';
 import { SyncError, SyncErrorCode } from '../errors.js';
 import { runProcess } from '../run-process.js';
 import type { HelmSource } from '../types.js';
 import { parseManifests } from './parse-manifests.js';
-import { fileTooLargeError, type RenderLimits, renderTooLargeError } from './render-limits.js';
+import {
+  fileTooLargeError,
+  type RenderLimits,
+  type RenderOutput,
+  renderTooLargeError,
+} from './render-limits.js';
 import { repoRelative, resolveInRepo } from './repo-bounds.js';
 import { toolEnv } from './tool-env.js';
 
@@ -66,7 +70,7 @@ export async function renderHelm(
   chartDir: string,
   options: HelmRenderOptions,
   label: string,
-): Promise<KubeObject[]> {
+): Promise<RenderOutput> {
   const h = options.helm ?? {};
   const scratch = await mkdtemp(join(tmpdir(), 'slipway-helm-'));
   try {
@@ -124,7 +128,8 @@ export async function renderHelm(
       const why = result.stderr.trim().replaceAll(chartDir, '.').replaceAll(scratch, '<values>');
       throw new SyncError(SyncErrorCode.RenderFailed, `helm template ${label} failed: ${why}`);
     }
-    return parseManifests(result.stdout, `helm template ${label}`);
+    const objects = parseManifests(result.stdout, `helm template ${label}`);
+    return { objects, bytes: Buffer.byteLength(result.stdout) };
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }

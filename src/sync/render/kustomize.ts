@@ -2,14 +2,13 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { stringify } from 'yaml';
-import type { KubeObject } from '../../kube/index.js';
 import { SyncError, SyncErrorCode } from '../errors.js';
 import { runProcess } from '../run-process.js';
 import type { KustomizeSource } from '../types.js';
 import { checkKustomizeInputs } from './kustomize-inputs.js';
 import { hasKustomizeOverrides, kustomizeOverlay } from './kustomize-overlay.js';
 import { parseManifests } from './parse-manifests.js';
-import { type RenderLimits, renderTooLargeError } from './render-limits.js';
+import { type RenderLimits, type RenderOutput, renderTooLargeError } from './render-limits.js';
 import { repoRelative } from './repo-bounds.js';
 import { toolEnv } from './tool-env.js';
 
@@ -30,7 +29,7 @@ export async function renderKustomize(
   appDir: string,
   renderOptions: KustomizeRenderOptions,
   label: string,
-): Promise<KubeObject[]> {
+): Promise<RenderOutput> {
   const options = renderOptions.kustomize;
   const { repoRoot, limits } = renderOptions;
   await checkKustomizeInputs(repoRoot, repoRelative(repoRoot, appDir) ?? '', limits, label);
@@ -61,7 +60,8 @@ export async function renderKustomize(
         .replaceAll(overlayDir ?? '\u0000', '<overrides>');
       throw new SyncError(SyncErrorCode.RenderFailed, `kustomize build ${label} failed: ${why}`);
     }
-    return parseManifests(result.stdout, `kustomize build ${label}`);
+    const objects = parseManifests(result.stdout, `kustomize build ${label}`);
+    return { objects, bytes: Buffer.byteLength(result.stdout) };
   } finally {
     if (overlayDir) await rm(overlayDir, { recursive: true, force: true });
   }

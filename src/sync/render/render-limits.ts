@@ -1,4 +1,11 @@
+import type { KubeObject } from '../../kube/index.js';
 import { SyncError, SyncErrorCode } from '../errors.js';
+
+/** What a renderer returns: the objects and the size of the text they were parsed from. */
+export interface RenderOutput {
+  readonly objects: KubeObject[];
+  readonly bytes: number;
+}
 
 /** Size limits on what one render may read from a repository and from kustomize/helm. */
 export interface RenderLimits {
@@ -62,6 +69,11 @@ export function renderTooLargeError(what: string, limits: RenderLimits): SyncErr
 /** Counts bytes read by one render against `maxRenderBytes`. */
 export class RenderBudget {
   private used = 0;
+
+  /** Bytes taken so far. */
+  get bytes(): number {
+    return this.used;
+  }
 
   constructor(
     readonly limits: RenderLimits,

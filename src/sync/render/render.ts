@@ -30,6 +30,8 @@ export interface RenderRequest {
 export interface RenderedManifests {
   readonly sourceType: SourceType;
   readonly objects: readonly KubeObject[];
+  /** Size of the manifests' text (files read, or tool output). */
+  readonly bytes: number;
 }
 
 /** The kind of source, as Argo CD detects it: explicit settings first, then the files present. */
@@ -87,7 +89,7 @@ export async function renderSource(req: RenderRequest): Promise<RenderedManifest
         limits,
         ...(req.source.directory && { directory: req.source.directory }),
       };
-      return { sourceType, objects: await renderDirectory(appDir, options) };
+      return { sourceType, ...(await renderDirectory(appDir, options)) };
     }
     case 'Kustomize': {
       const tools = await ensureRenderTools();
@@ -96,11 +98,11 @@ export async function renderSource(req: RenderRequest): Promise<RenderedManifest
         limits,
         ...(req.source.kustomize && { kustomize: req.source.kustomize }),
       };
-      return { sourceType, objects: await renderKustomize(tools.kustomize, appDir, options, label) };
+      return { sourceType, ...(await renderKustomize(tools.kustomize, appDir, options, label)) };
     }
     case 'Helm': {
       const tools = await ensureRenderTools();
-      const objects = await renderHelm(
+      const output = await renderHelm(
         tools.helm,
         appDir,
         {
@@ -113,7 +115,7 @@ export async function renderSource(req: RenderRequest): Promise<RenderedManifest
         },
         label,
       );
-      return { sourceType, objects };
+      return { sourceType, ...output };
     }
   }
 }
