@@ -15,6 +15,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { DefaultRenderLimits, ensureRenderTools, renderSource, SymlinkAudit } from '../src/sync/index.js';
 
@@ -115,6 +116,8 @@ async function runCase(c: Case): Promise<void> {
   const tree = join(root, 'tree');
   const source = layout(tree, c);
   const baseline = process.memoryUsage().rss;
+  const loop = monitorEventLoopDelay({ resolution: 10 });
+  loop.enable();
   const started = Date.now();
   let outcome: string;
   try {
@@ -132,13 +135,16 @@ async function runCase(c: Case): Promise<void> {
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
+  loop.disable();
   const peak = process.resourceUsage().maxRSS * 1024;
+  const maxStallMs = loop.max / 1e6;
   console.log(
     JSON.stringify({
       case: c,
       baselineMiB: baseline / MiB,
       peakMiB: peak / MiB,
       seconds: (Date.now() - started) / 1000,
+      maxStallMs,
       outcome,
     }),
   );
@@ -162,11 +168,12 @@ if (only >= 0) {
       peakMiB: number;
       baselineMiB: number;
       seconds: number;
+      maxStallMs: number;
       outcome: string;
     };
     results.push(res);
     console.log(
-      `${c.padEnd(28)} peak RSS ${res.peakMiB.toFixed(0).padStart(4)} MiB (baseline ${res.baselineMiB.toFixed(0)} MiB) ${res.seconds.toFixed(1)} s  ${res.outcome}`,
+      `${c.padEnd(28)} peak RSS ${res.peakMiB.toFixed(0).padStart(4)} MiB (baseline ${res.baselineMiB.toFixed(0)} MiB) ${res.seconds.toFixed(1)} s, longest event-loop stall ${res.maxStallMs.toFixed(0)} ms  ${res.outcome}`,
     );
   }
   console.log(JSON.stringify({ bench: 'render-bounds', limits: DefaultRenderLimits, results }));

@@ -3,7 +3,7 @@ import { join, relative } from 'node:path';
 import type { KubeObject } from '../../kube/index.js';
 import type { DirectorySource } from '../types.js';
 import { matchesGlob } from './glob.js';
-import { parseManifests } from './parse-manifests.js';
+import { parseManifestsYielding } from './parse-manifests.js';
 import { fileTooLargeError, RenderBudget, type RenderLimits, type RenderOutput } from './render-limits.js';
 import { outOfBoundsSymlinkError, repoRelative, resolveInRepo } from './repo-bounds.js';
 
@@ -71,7 +71,7 @@ export async function renderDirectory(
     }
     budget.take(size);
     // One at a time: spreading 100,000 objects into push() overflows the stack.
-    for (const o of parseManifests(await readFile(file, 'utf8'), rel)) out.push(o);
+    for (const o of await parseManifestsYielding(await readFile(file, 'utf8'), rel)) out.push(o);
   }
   return { objects: out, bytes: budget.bytes };
 }

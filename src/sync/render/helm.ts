@@ -5,7 +5,7 @@ import { stringify } from 'yaml';
 import { SyncError, SyncErrorCode } from '../errors.js';
 import { runProcess } from '../run-process.js';
 import type { HelmSource } from '../types.js';
-import { parseManifests } from './parse-manifests.js';
+import { parseManifestsYielding } from './parse-manifests.js';
 import {
   fileTooLargeError,
   type RenderLimits,
@@ -128,7 +128,7 @@ export async function renderHelm(
       const why = result.stderr.trim().replaceAll(chartDir, '.').replaceAll(scratch, '<values>');
       throw new SyncError(SyncErrorCode.RenderFailed, `helm template ${label} failed: ${why}`);
     }
-    const objects = parseManifests(result.stdout, `helm template ${label}`);
+    const objects = await parseManifestsYielding(result.stdout, `helm template ${label}`);
     return { objects, bytes: Buffer.byteLength(result.stdout) };
   } finally {
     await rm(scratch, { recursive: true, force: true });

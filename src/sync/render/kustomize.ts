@@ -7,7 +7,7 @@ import { runProcess } from '../run-process.js';
 import type { KustomizeSource } from '../types.js';
 import { checkKustomizeInputs } from './kustomize-inputs.js';
 import { hasKustomizeOverrides, kustomizeOverlay } from './kustomize-overlay.js';
-import { parseManifests } from './parse-manifests.js';
+import { parseManifestsYielding } from './parse-manifests.js';
 import { type RenderLimits, type RenderOutput, renderTooLargeError } from './render-limits.js';
 import { repoRelative } from './repo-bounds.js';
 import { toolEnv } from './tool-env.js';
@@ -60,7 +60,7 @@ export async function renderKustomize(
         .replaceAll(overlayDir ?? '\u0000', '<overrides>');
       throw new SyncError(SyncErrorCode.RenderFailed, `kustomize build ${label} failed: ${why}`);
     }
-    const objects = parseManifests(result.stdout, `kustomize build ${label}`);
+    const objects = await parseManifestsYielding(result.stdout, `kustomize build ${label}`);
     return { objects, bytes: Buffer.byteLength(result.stdout) };
   } finally {
     if (overlayDir) await rm(overlayDir, { recursive: true, force: true });
