@@ -61,9 +61,9 @@ async function appDirectory(root: string, path: string | undefined, label: strin
     if (r.via === path) throw new SyncError(SyncErrorCode.InvalidSpec, `${label}: app path outside root`);
     throw outOfBoundsSymlinkError(r.via);
   }
-  const dir = join(root, path ?? '.');
-  const isDir = r.kind === 'inside' && r.exists && (await stat(dir)).isDirectory();
-  if (!isDir) {
+  // The physically resolved directory: `link/..` means the link target's parent, as for the OS.
+  const dir = r.kind === 'inside' && r.exists ? join(root, r.path) : undefined;
+  if (!dir || !(await stat(dir)).isDirectory()) {
     throw new SyncError(SyncErrorCode.RenderFailed, `app path ${label} does not exist in the repository`);
   }
   return dir;
