@@ -11,6 +11,13 @@ const benches = {
   rollouts: ['bench/rollouts.ts'],
   analysis: ['bench/analysis.ts'],
   sync: ['bench/sync.ts'],
+  'render-bounds': ['bench/render-bounds.ts'],
+  // The image's Node flags: the figure is the controller's own.
+  'render-bounds-controller': [
+    '--max-semi-space-size=4',
+    '--heap-growing-percent=50',
+    'bench/render-bounds-controller.ts',
+  ],
   notifications: ['bench/notifications.ts'],
   chaos: ['bench/chaos.ts'],
 };

@@ -5,6 +5,8 @@ export const SyncErrorCode = {
   GitFailed: 'SYNC_GIT_FAILED',
   RevisionNotFound: 'SYNC_REVISION_NOT_FOUND',
   RenderFailed: 'SYNC_RENDER_FAILED',
+  OutOfBounds: 'SYNC_OUT_OF_BOUNDS',
+  RenderTooLarge: 'SYNC_RENDER_TOO_LARGE',
   ManifestInvalid: 'SYNC_MANIFEST_INVALID',
   ToolMissing: 'SYNC_TOOL_MISSING',
   ApplyFailed: 'SYNC_APPLY_FAILED',

@@ -7,13 +7,25 @@ export interface RunProcessOptions {
   /** Kill the process after this long. Default 60 s. */
   readonly timeoutMs?: number;
   readonly signal?: AbortSignal;
+  /**
+   * Stop reading stdout past this many bytes and kill the process (`stdoutOverflow` is then set).
+   * Default: unlimited.
+   */
+  readonly maxStdoutBytes?: number;
 }
 
 export interface ProcessResult {
   readonly code: number;
   readonly stdout: string;
   readonly stderr: string;
+  /** The process printed more than `maxStdoutBytes` and was killed; `stdout` is then empty. */
+  readonly stdoutOverflow?: boolean;
+  /** The process ran past `timeoutMs` and was killed. */
+  readonly timedOut?: boolean;
 }
+
+/** stderr kept for messages; a tool flooding it must not flood memory. */
+const MAX_STDERR_BYTES = 256 * 1024;
 
 /** Runs a binary (never through a shell) and collects its output; never throws for a non-zero exit. */
 export function runProcess(
@@ -30,9 +42,33 @@ export function runProcess(
     });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
-    child.stdout.on('data', (b: Buffer) => out.push(b));
-    child.stderr.on('data', (b: Buffer) => err.push(b));
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
+    let outBytes = 0;
+    let errBytes = 0;
+    let stdoutOverflow = false;
+    const maxOut = options.maxStdoutBytes ?? Number.POSITIVE_INFINITY;
+    child.stdout.on('data', (b: Buffer) => {
+      if (stdoutOverflow) return;
+      outBytes += b.length;
+      if (outBytes > maxOut) {
+        stdoutOverflow = true;
+        out.length = 0;
+        child.stdout.destroy();
+        child.kill('SIGKILL');
+        return;
+      }
+      out.push(b);
+    });
+    child.stderr.on('data', (b: Buffer) => {
+      if (errBytes >= MAX_STDERR_BYTES) return;
+      const part = b.subarray(0, MAX_STDERR_BYTES - errBytes);
+      errBytes += part.length;
+      err.push(part);
+    });
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, options.timeoutMs ?? 60_000);
     child.on('error', (e) => {
       clearTimeout(timer);
       reject(e);
@@ -43,6 +79,8 @@ export function runProcess(
         code: code ?? (signal ? 137 : 1),
         stdout: Buffer.concat(out).toString('utf8'),
         stderr: Buffer.concat(err).toString('utf8'),
+        ...(stdoutOverflow && { stdoutOverflow }),
+        ...(timedOut && { timedOut }),
       });
     });
     child.stdin.on('error', () => {});

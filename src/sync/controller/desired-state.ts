@@ -2,7 +2,13 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import type { KubeClient, KubeObject } from '../../kube/index.js';
 import { canonicalJson } from '../diff/index.js';
-import { type RenderedManifests, renderSource, type SourceType } from '../render/index.js';
+import {
+  type RenderedManifests,
+  type RenderLimits,
+  renderSource,
+  type SourceType,
+  SymlinkAudit,
+} from '../render/index.js';
 import type { RepoCache } from '../source/index.js';
 import type { Application } from '../types.js';
 import { withTracking } from './tracking.js';
@@ -12,6 +18,8 @@ export interface DesiredState {
   readonly sourceType: SourceType;
   /** Rendered objects with namespace defaulted and the tracking label set, in render order. */
   readonly objects: readonly KubeObject[];
+  /** Size of the manifests' text the objects came from. */
+  readonly bytes: number;
 }
 
 export interface DesiredStateOptions {
@@ -20,6 +28,13 @@ export interface DesiredStateOptions {
   readonly workDir: string;
   /** Rendered manifests kept. Default 4096. */
   readonly cacheSize?: number;
+  /** File and render size limits. Default DefaultRenderLimits (10 MiB per file, 20 MiB per render). */
+  readonly renderLimits?: RenderLimits;
+  /**
+   * Manifest text (summed over cached renders) kept before the least recently used renders are
+   * dropped; the newest is always kept. Default 64 MiB (objects cost ~4x their text in memory).
+   */
+  readonly cacheBytes?: number;
 }
 
 /**
@@ -29,6 +44,9 @@ export interface DesiredStateOptions {
  */
 export class DesiredStateCache {
   private readonly cache = new Map<string, Promise<DesiredState>>();
+  private readonly sizes = new Map<string, number>();
+  private cachedBytes = 0;
+  private readonly symlinks = new SymlinkAudit();
 
   constructor(private readonly options: DesiredStateOptions) {}
 
@@ -37,23 +55,46 @@ export class DesiredStateCache {
     const key = createHash('sha256')
       .update(canonicalJson([source, revision, app.metadata.name, app.spec.destination.namespace ?? '']))
       .digest('hex');
-    if (hard) this.cache.delete(key);
+    if (hard) this.drop(key);
     let p = this.cache.get(key);
     if (!p) {
-      p = this.render(app, revision);
-      this.cache.set(key, p);
-      p.catch(() => this.cache.delete(key));
-      while (this.cache.size > (this.options.cacheSize ?? 4096)) {
-        const oldest = this.cache.keys().next().value;
-        if (oldest === undefined) break;
-        this.cache.delete(oldest);
-      }
+      const rendering = this.render(app, revision);
+      p = rendering;
+      this.cache.set(key, rendering);
+      rendering.then(
+        (d) => {
+          if (this.cache.get(key) !== rendering) return;
+          this.sizes.set(key, d.bytes);
+          this.cachedBytes += d.bytes;
+          this.trim(key);
+        },
+        () => {
+          if (this.cache.get(key) === rendering) this.drop(key);
+        },
+      );
+      this.trim(key);
     } else {
       // Refresh recency.
       this.cache.delete(key);
       this.cache.set(key, p);
     }
     return p;
+  }
+
+  private drop(key: string): void {
+    this.cache.delete(key);
+    this.cachedBytes -= this.sizes.get(key) ?? 0;
+    this.sizes.delete(key);
+  }
+
+  /** Drops least recently used renders over the entry or byte budget, never `keep`. */
+  private trim(keep: string): void {
+    const maxEntries = this.options.cacheSize ?? 4096;
+    const maxBytes = this.options.cacheBytes ?? 64 * 1024 * 1024;
+    for (const key of this.cache.keys()) {
+      if (this.cache.size <= maxEntries && this.cachedBytes <= maxBytes) break;
+      if (key !== keep) this.drop(key);
+    }
   }
 
   private async render(app: Application, revision: string): Promise<DesiredState> {
@@ -66,6 +107,8 @@ export class DesiredStateCache {
       appName: app.metadata.name ?? '',
       namespace: destNs,
       helmHome: join(this.options.workDir, 'helm'),
+      symlinks: this.symlinks,
+      ...(this.options.renderLimits && { limits: this.options.renderLimits }),
     });
     const crdScopes = new Map<string, string>();
     for (const o of rendered.objects) {
@@ -84,7 +127,7 @@ export class DesiredStateCache {
         objects.push({ ...prepared, metadata });
       } else objects.push(prepared);
     }
-    return { revision, sourceType: rendered.sourceType, objects };
+    return { revision, sourceType: rendered.sourceType, objects, bytes: rendered.bytes };
   }
 
   private async isNamespaced(o: KubeObject, crdScopes: ReadonlyMap<string, string>): Promise<boolean> {

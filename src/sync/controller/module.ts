@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Controller, Manager } from '../../core/index.js';
 import { type KubeObject, objectKey } from '../../kube/index.js';
 import { ResourceManager } from '../apply/index.js';
+import { type RenderLimits, renderLimitsFromEnv } from '../render/index.js';
 import {
   type CredentialSource,
   normalizeRepoURL,
@@ -47,6 +48,11 @@ export interface SyncControllerOptions {
   readonly credentials?: CredentialSource;
   /** Concurrent reconciles. Default 8. */
   readonly workers?: number;
+  /**
+   * Size limits on repository files and renders. Default $SLIPWAY_MAX_MANIFEST_FILE_BYTES (10 MiB)
+   * and $SLIPWAY_MAX_RENDER_BYTES (20 MiB).
+   */
+  readonly renderLimits?: RenderLimits;
 }
 
 export interface SyncControllerHandle {
@@ -103,6 +109,14 @@ export function registerSyncController(
     gvk: APP_GVK,
     ...(options.namespace !== undefined && { namespace: options.namespace }),
   });
+  let renderLimits = options.renderLimits;
+  if (!renderLimits) {
+    const fromEnv = renderLimitsFromEnv(process.env);
+    for (const variable of fromEnv.invalid) {
+      logger.warn({ variable }, 'ignoring a size limit that is not a positive number of bytes');
+    }
+    renderLimits = fromEnv.limits;
+  }
   let controller: Controller | undefined;
   const enqueueByName = (name: string) => {
     for (const a of apps.store.list()) if (a.metadata.name === name) controller?.enqueue(objectKey(a));
@@ -117,7 +131,7 @@ export function registerSyncController(
     client: manager.client,
     apps,
     live,
-    desired: new DesiredStateCache({ client: manager.client, repos, workDir }),
+    desired: new DesiredStateCache({ client: manager.client, repos, workDir, renderLimits }),
     repos,
     rm,
     predictions: new PredictionCache(),

@@ -5,10 +5,8 @@ import type {
   ReconcileResult,
   Reconciler,
 } from '../../core/index.js';
-import { hasErrorCode } from '../../errors/index.js';
-import { isForbidden, type KubeClient, type Reflector } from '../../kube/index.js';
+import type { KubeClient, Reflector } from '../../kube/index.js';
 import type { ResourceManager } from '../apply/index.js';
-import { SyncErrorCode } from '../errors.js';
 import { decideAutoSync } from '../operation/index.js';
 import type { RepoCache } from '../source/index.js';
 import type { Application, Operation, OperationState } from '../types.js';
@@ -86,10 +84,12 @@ export class ApplicationReconciler implements Reconciler {
     } catch (err) {
       comparisonError = message(err);
       conditions.ComparisonError = comparisonError;
-      ctx.logger.warn({ err, repo: source.repoURL }, 'comparison failed');
-      // missing permissions are the operator's to fix: say so on the Application too
-      if (isForbidden(err) || hasErrorCode(err, SyncErrorCode.NamespaceNotManaged))
+      // A new failure is announced once (Event + warning); retries of the same one stay quiet.
+      const previous = app.status?.conditions?.find((c) => c.type === 'ComparisonError')?.message;
+      if (previous !== comparisonError) {
+        ctx.logger.warn({ err, repo: source.repoURL }, 'comparison failed');
         this.d.events.warning(app, 'ComparisonError', comparisonError);
+      } else ctx.logger.debug({ err, repo: source.repoURL }, 'comparison still failing');
     }
 
     let operation: Operation | undefined = app.operation;

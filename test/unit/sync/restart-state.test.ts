@@ -115,7 +115,7 @@ describe('sync after a restart: the inventory never holds an entry without a kin
     });
     const comparison: Comparison = {
       revision: REV,
-      desired: { revision: REV, sourceType: 'Directory', objects: [cm('web', 'ConfigMap')] },
+      desired: { revision: REV, sourceType: 'Directory', objects: [cm('web', 'ConfigMap')], bytes: 0 },
       resources: [
         {
           key: '/ConfigMap/demo/web',
@@ -146,7 +146,7 @@ describe('sync after a restart: nothing without a kind is ever pruned', () => {
     });
     const comparison: Comparison = {
       revision: REV,
-      desired: { revision: REV, sourceType: 'Directory', objects: [] },
+      desired: { revision: REV, sourceType: 'Directory', objects: [], bytes: 0 },
       resources: [
         { key: '//demo/a', live: obj('a', ''), status: 'OutOfSync', requiresPruning: true, wave: 0 },
         {
