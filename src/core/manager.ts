@@ -217,19 +217,36 @@ export class Manager {
     const deadline = this.options.shutdownDeadlineMs ?? 10_000;
     this.logger.info({ deadlineMs: deadline }, 'shutting down');
     await Promise.all(this.controllers.map((c) => c.stop(deadline)));
-    for (const hook of this.stopHooks) {
-      try {
-        await hook();
-      } catch (err) {
-        this.logger.warn({ err }, 'shutdown hook failed');
-      }
-    }
-    await this.elector?.stop();
-    await this.electorRun;
-    await Promise.all([...this.reflectors.values()].map((r) => r.stop()));
-    await this.events.flush();
-    await this.probe?.close();
+    // Every later step gets a bounded wait of its own: a stop hook, a watch or an event write stuck on a
+    // slow API server must not keep a SIGTERMed controller alive past its grace period.
+    const step = (name: string, work: () => unknown) => this.boundedStep(name, work, deadline);
+    for (const hook of this.stopHooks) await step('stop hook', hook);
+    await step('leader election release', async () => {
+      await this.elector?.stop();
+      await this.electorRun;
+    });
+    await step('informers', () => Promise.all([...this.reflectors.values()].map((r) => r.stop())));
+    await step('event writes', () => this.events.flush());
+    await step('probe server', async () => this.probe?.close());
     this.client.close();
     this.leading = false;
+    this.logger.info('stopped');
+  }
+
+  /** Runs one shutdown step; a failure or a step still running after `ms` is logged and left behind. */
+  private async boundedStep(name: string, work: () => unknown, ms: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), ms);
+    });
+    try {
+      const outcome = await Promise.race([Promise.resolve(work()).then(() => 'done' as const), timeout]);
+      if (outcome === 'timeout')
+        this.logger.warn({ step: name, deadlineMs: ms }, 'shutdown step did not finish in time');
+    } catch (err) {
+      this.logger.warn({ err, step: name }, 'shutdown step failed');
+    } finally {
+      clearTimeout(timer);
+    }
   }
 }
