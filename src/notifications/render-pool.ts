@@ -33,6 +33,8 @@ export interface RenderPoolOptions {
   readonly timeoutMs?: number;
   /** Old-generation heap limit of a worker. Default 64 MiB. */
   readonly maxHeapMb?: number;
+  /** How long a new worker may take to load before it is replaced. Default 30,000 ms. */
+  readonly startTimeoutMs?: number;
 }
 
 interface Job {
@@ -76,6 +78,7 @@ export class WorkerRenderPool implements Renderer {
   private seq = 0;
   private closed = false;
   private readonly timeoutMs: number;
+  private readonly startTimeoutMs: number;
   private readonly maxHeapMb: number;
 
   constructor(options: RenderPoolOptions = {}) {
@@ -86,6 +89,7 @@ export class WorkerRenderPool implements Renderer {
       timer: undefined,
     }));
     this.timeoutMs = options.timeoutMs ?? 2_000;
+    this.startTimeoutMs = options.startTimeoutMs ?? 30_000;
     this.maxHeapMb = options.maxHeapMb ?? 64;
   }
 
@@ -107,6 +111,9 @@ export class WorkerRenderPool implements Renderer {
     const { entry, eval: isEval } = workerEntry();
     const worker = new Worker(entry, {
       eval: isEval,
+      // Not the parent's flags: under `node -e …` they hold the parent's script, which the worker would
+      // run instead of its entry (it never became ready and every render waited forever).
+      execArgv: [],
       resourceLimits: {
         maxOldGenerationSizeMb: this.maxHeapMb,
         maxYoungGenerationSizeMb: Math.max(4, Math.floor(this.maxHeapMb / 8)),
@@ -116,8 +123,18 @@ export class WorkerRenderPool implements Renderer {
       stderr: false,
     });
     worker.unref();
+    // A worker that does not start fails the oldest waiting render, so a broken worker never stalls
+    // the callers (a reconcile awaiting its notifications' render) and the next one gets a fresh worker.
+    slot.timer = setTimeout(() => {
+      if (slot.worker !== worker || slot.ready) return;
+      const waiting = this.queue.shift();
+      waiting?.resolve(failed(waiting.job, 'the render worker did not start'));
+      void this.retire(slot, 'the render worker did not start');
+    }, this.startTimeoutMs);
+    slot.timer.unref();
     worker.on('message', (m: { readonly seq: number; readonly result: RenderResult } | { ready: true }) => {
       if ('ready' in m) {
+        clearTimeout(slot.timer);
         slot.ready = true;
         this.dispatch();
         return;
