@@ -12,7 +12,6 @@ export {
   type ControllerOptions,
   type ReconcileContext,
   type ReconcileRequest,
-  type ReconcileResult,
   type Reconciler,
   requestFromKey,
 } from './controller.js';
@@ -35,6 +34,12 @@ export {
   type RateLimiter,
   TokenBucketRateLimiter,
 } from './rate-limiter.js';
+export {
+  type ReconcileOutcome,
+  type ReconcileResult,
+  reconcileOutcome,
+  requeueAfter,
+} from './reconcile-result.js';
 export { TerminalError } from './terminal-error.js';
 export { type ChangeFilter, enqueueMapped, enqueueOwner, enqueueSelf } from './watches.js';
 export { WorkQueue, type WorkQueueOptions } from './work-queue.js';
