@@ -15,6 +15,7 @@ export {
   type Reconciler,
   requestFromKey,
 } from './controller.js';
+export type { CommonModuleOptions, ControllerModule } from './controller-module.js';
 export {
   type DurableEventBatch,
   type DurableEventListener,

@@ -12,6 +12,7 @@ export {
 export {
   DEFAULT_ROLLOUT_THREADS,
   type RegisterRolloutsOptions,
+  type RolloutsModuleOptions,
   registerRolloutController,
   rolloutsModule,
 } from './controller.js';

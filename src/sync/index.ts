@@ -9,6 +9,7 @@ export {
   resourceKey,
   type SyncControllerHandle,
   type SyncControllerOptions,
+  type SyncModuleOptions,
   syncControllerModule,
 } from './controller/index.js';
 export { compareResource, unifiedDiff } from './diff/index.js';
@@ -34,12 +35,20 @@ export {
   isRemoteReference,
   parseKustomizeImage,
   parseManifests,
+  type RenderLimits,
+  type RenderLimitsFromEnv,
   renderLimitsFromEnv,
   renderSource,
   resolveInRepo,
   SymlinkAudit,
 } from './render/index.js';
-export { parseLsRemote, RepoCache, resolveRevision, SecretCredentialSource } from './source/index.js';
+export {
+  parseLsRemote,
+  RepoCache,
+  resolveRevision,
+  SecretCredentialSource,
+  type WebhookSecrets,
+} from './source/index.js';
 export type { Application, OperationState, ResourceIgnoreDifferences, SyncPhase } from './types.js';
 export {
   currentProcessOwner,
