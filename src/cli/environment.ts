@@ -32,11 +32,10 @@ export interface CliEnvironment {
 
 /** Reads the variables from `env`. Pure apart from its argument. */
 export function readCliEnvironment(env: Readonly<Record<string, string | undefined>>): CliEnvironment {
-  const { POD_NAMESPACE, SLIPWAY_LOG_LEVEL, SLIPWAY_SYNC_DIR } = env;
   return {
-    ...(POD_NAMESPACE !== undefined && { podNamespace: POD_NAMESPACE }),
-    ...(SLIPWAY_LOG_LEVEL !== undefined && { logLevel: SLIPWAY_LOG_LEVEL }),
-    ...(SLIPWAY_SYNC_DIR !== undefined && { syncDir: SLIPWAY_SYNC_DIR }),
+    ...(env.POD_NAMESPACE !== undefined && { podNamespace: env.POD_NAMESPACE }),
+    ...(env.SLIPWAY_LOG_LEVEL !== undefined && { logLevel: env.SLIPWAY_LOG_LEVEL }),
+    ...(env.SLIPWAY_SYNC_DIR !== undefined && { syncDir: env.SLIPWAY_SYNC_DIR }),
     repoPollIntervalMs: Number(env.SLIPWAY_REPO_POLL_SECONDS ?? 180) * 1000,
     renderLimits: renderLimitsFromEnv(env),
     webhookSecrets: {
