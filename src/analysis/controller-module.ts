@@ -1,4 +1,10 @@
-import { enqueueOwner, enqueueSelf, type Manager } from '../core/index.js';
+import {
+  type CommonModuleOptions,
+  type ControllerModule,
+  enqueueOwner,
+  enqueueSelf,
+  type Manager,
+} from '../core/index.js';
 import type { KubeObject } from '../kube/index.js';
 import { ANALYSIS_RUN_UID_LABEL, JOB_GVK, ProviderRegistry } from './providers/index.js';
 import { ANALYSIS_RUN_GVK, type AnalysisRunObject, AnalysisRunReconciler } from './run-reconciler.js';
@@ -36,16 +42,19 @@ export function registerAnalysisController(manager: Manager, options: AnalysisCo
   enqueueOwner(jobs, controller, 'AnalysisRun');
 }
 
+/** What `slipway controller` passes the `analysis` module. */
+export interface AnalysisModuleOptions extends CommonModuleOptions {
+  /** Concurrent AnalysisRun reconciles (`--analysis-threads`). Default DEFAULT_ANALYSIS_THREADS. */
+  readonly analysisThreads?: number;
+}
+
 /** The `analysis` module of `slipway controller`. */
-export const analysisControllerModule = {
+export const analysisControllerModule: ControllerModule<AnalysisModuleOptions> = {
   name: 'analysis',
-  register(
-    manager: Manager,
-    options: { readonly namespace?: string; readonly analysisThreads?: number },
-  ): void {
+  register(manager, options) {
     registerAnalysisController(manager, {
       ...(options.namespace !== undefined && { namespace: options.namespace }),
       ...(options.analysisThreads !== undefined && { workers: options.analysisThreads }),
     });
   },
-} as const;
+};

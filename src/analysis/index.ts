@@ -19,6 +19,7 @@ export {
 } from './condition-check.js';
 export {
   type AnalysisControllerOptions,
+  type AnalysisModuleOptions,
   analysisControllerModule,
   DEFAULT_ANALYSIS_THREADS,
   registerAnalysisController,

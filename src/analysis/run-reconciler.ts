@@ -4,6 +4,7 @@ import {
   type ReconcileRequest,
   type ReconcileResult,
   type Reconciler,
+  requeueAfter,
   WrittenObjects,
 } from '../core/index.js';
 import type { KubeClient, KubeObject, ObjectStore } from '../kube/index.js';
@@ -144,9 +145,9 @@ export class AnalysisRunReconciler implements Reconciler {
     const failFast = (next.metricResults ?? []).some(
       (r) => r.dryRun !== true && (r.phase === 'Failed' || r.phase === 'Error' || r.phase === 'Inconclusive'),
     );
-    if (failFast || run.spec.terminate === true) return { requeueAfterMs: 0 };
+    if (failFast || run.spec.terminate === true) return { requeue: true };
     const due = nextReconcileTime(plan.metrics, next, clock.now());
-    return due === undefined ? undefined : { requeueAfterMs: Math.max(0, due - clock.now()) };
+    return due === undefined ? undefined : requeueAfter(due - clock.now());
   }
 
   private nextStatus(

@@ -1,34 +1,100 @@
-import { analysisControllerModule } from '../analysis/index.js';
-import type { Manager } from '../core/index.js';
-import { notificationsControllerModule } from '../notifications/index.js';
-import { rolloutsModule } from '../rollouts/index.js';
-import { syncControllerModule } from '../sync/index.js';
+import { type AnalysisModuleOptions, analysisControllerModule } from '../analysis/index.js';
+import type { ControllerModule, Manager } from '../core/index.js';
+import {
+  type NotificationsControllerModuleOptions,
+  notificationsControllerModule,
+} from '../notifications/index.js';
+import { type RolloutsModuleOptions, rolloutsModule } from '../rollouts/index.js';
+import { type SyncModuleOptions, syncControllerModule } from '../sync/index.js';
+import type { CliEnvironment } from './environment.js';
 
-export interface ControllerModuleOptions {
-  /** Watch one namespace only. */
+/** Each module's own options, by module name. */
+export interface ControllerModulesOptions {
+  readonly analysis: AnalysisModuleOptions;
+  readonly rollouts: RolloutsModuleOptions;
+  readonly notifications: NotificationsControllerModuleOptions;
+  readonly sync: SyncModuleOptions;
+}
+
+export type ControllerModuleName = keyof ControllerModulesOptions;
+
+const modules: { readonly [K in ControllerModuleName]: ControllerModule<ControllerModulesOptions[K]> } = {
+  analysis: analysisControllerModule,
+  rollouts: rolloutsModule,
+  notifications: notificationsControllerModule,
+  sync: syncControllerModule,
+};
+
+/** Every controller `slipway controller` runs, in registration order. Modules add themselves here. */
+export const controllerModuleNames: readonly ControllerModuleName[] = [
+  'analysis',
+  'rollouts',
+  'notifications',
+  'sync',
+];
+
+/** The flags of `slipway controller` that modules use (undefined: the module's default). */
+export interface ControllerFlags {
   readonly namespace?: string;
-  /** Concurrent Rollout reconciles (`--rollout-threads`). */
   readonly rolloutThreads?: number;
-  /** Concurrent AnalysisRun reconciles (`--analysis-threads`). */
   readonly analysisThreads?: number;
-  /** Most replicas a Rollout may ask for (`--max-replicas`). */
   readonly maxReplicas?: number;
-  /** Read notification config in each object's namespace too (`--self-service-notification-enabled`). */
   readonly selfServiceNotification?: boolean;
-  /** Namespaces the Application controller may apply into (`--sync-namespaces`). Default: all. */
   readonly syncNamespaces?: readonly string[];
 }
 
-/** A feature area that adds its informers and controllers to the manager. */
-export interface ControllerModule {
-  readonly name: string;
-  register(manager: Manager, options: ControllerModuleOptions): void;
+/** Splits the flags and the environment into each module's options. Pure. */
+export function controllerModulesOptions(
+  flags: ControllerFlags,
+  env: CliEnvironment,
+): ControllerModulesOptions {
+  const common = flags.namespace !== undefined ? { namespace: flags.namespace } : {};
+  return {
+    analysis: {
+      ...common,
+      ...(flags.analysisThreads !== undefined && { analysisThreads: flags.analysisThreads }),
+    },
+    rollouts: {
+      ...common,
+      ...(flags.rolloutThreads !== undefined && { rolloutThreads: flags.rolloutThreads }),
+      ...(flags.maxReplicas !== undefined && { maxReplicas: flags.maxReplicas }),
+    },
+    notifications: {
+      ...common,
+      selfServiceNotification: flags.selfServiceNotification ?? false,
+      ...(env.notificationsNamespace !== undefined && { configNamespace: env.notificationsNamespace }),
+      ...(env.slackApiUrl !== undefined && { slackApiUrl: env.slackApiUrl }),
+    },
+    sync: {
+      ...common,
+      ...(flags.syncNamespaces !== undefined && { syncNamespaces: flags.syncNamespaces }),
+      ...(env.syncDir !== undefined && { workDir: env.syncDir }),
+      pollIntervalMs: env.repoPollIntervalMs,
+      webhookSecrets: env.webhookSecrets,
+      renderLimits: env.renderLimits.limits,
+    },
+  };
 }
 
-/** Every controller `slipway controller` runs. Modules add themselves here as they land. */
-export const controllerModules: readonly ControllerModule[] = [
-  analysisControllerModule,
-  rolloutsModule,
-  notificationsControllerModule,
-  syncControllerModule,
-];
+/** Registers the named modules with their options; warns once about environment values it ignores. */
+export function registerControllerModules(
+  manager: Manager,
+  names: readonly ControllerModuleName[],
+  options: ControllerModulesOptions,
+  env: CliEnvironment,
+): void {
+  if (names.includes('sync')) {
+    const logger = manager.logger.child({ controller: 'sync' });
+    for (const variable of env.renderLimits.invalid)
+      logger.warn({ variable }, 'ignoring a size limit that is not a positive number of bytes');
+  }
+  for (const name of names) register(manager, name, options);
+}
+
+function register<K extends ControllerModuleName>(
+  manager: Manager,
+  name: K,
+  options: ControllerModulesOptions,
+): void {
+  modules[name].register(manager, options[name]);
+}

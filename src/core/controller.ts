@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger, Metrics } from '../observability/index.js';
 import { type Clock, systemClock } from './clock.js';
 import { defaultControllerRateLimiter, type RateLimiter } from './rate-limiter.js';
-import { TerminalError } from './terminal-error.js';
+import { type ReconcileResult, reconcileOutcome } from './reconcile-result.js';
 import { WorkQueue } from './work-queue.js';
 
 /** What a reconcile is asked to do: bring one object to its desired state. No event type, no object. */
@@ -13,11 +13,6 @@ export interface ReconcileRequest {
   readonly key: string;
 }
 
-export interface ReconcileResult {
-  /** Reconcile again after this long (a pause ending, the next measurement due). */
-  readonly requeueAfterMs?: number;
-}
-
 export interface ReconcileContext {
   readonly logger: Logger;
   readonly signal: AbortSignal;
@@ -26,8 +21,9 @@ export interface ReconcileContext {
 }
 
 /**
- * The reconcile contract. Return normally when done (optionally asking for a timed requeue); throw
- * to retry with backoff; throw a TerminalError to record the failure without retrying.
+ * The reconcile contract. Return normally when done (optionally asking for a timed or a rate-limited
+ * requeue, see ReconcileResult); throw to retry with backoff; throw a TerminalError to record the
+ * failure without retrying.
  */
 export interface Reconciler {
   reconcile(ctx: ReconcileContext, request: ReconcileRequest): Promise<ReconcileResult | undefined>;
@@ -125,30 +121,48 @@ export class Controller {
     const log = logger.child({ controller: this.name, key, reconcileID });
     const labels = { controller: this.name };
     const started = performance.now();
+    let ending: Parameters<typeof reconcileOutcome>[0];
     try {
       const result = await reconciler.reconcile(
         { logger: log, signal: this.abort.signal, clock: this.clock, reconcileID },
         requestFromKey(key),
       );
-      this.queue.forget(key);
-      const after = result?.requeueAfterMs;
-      if (after !== undefined && after >= 0) {
-        this.queue.addAfter(key, after);
-        metrics?.reconcileTotal.inc({ ...labels, result: 'requeue' });
-      } else {
-        metrics?.reconcileTotal.inc({ ...labels, result: 'success' });
-      }
-    } catch (err) {
-      const code = (err as { code?: string }).code ?? 'UNKNOWN';
-      metrics?.reconcileErrors.inc({ ...labels, code });
-      if (err instanceof TerminalError) {
-        this.queue.forget(key);
-        metrics?.reconcileTotal.inc({ ...labels, result: 'terminal' });
-        log.error({ err }, 'reconcile failed permanently');
-      } else {
-        this.queue.addRateLimited(key);
-        metrics?.reconcileTotal.inc({ ...labels, result: 'error' });
-        log.warn({ err, retries: this.queue.numRequeues(key) }, 'reconcile failed, will retry');
+      ending = { result };
+    } catch (error) {
+      ending = { error };
+    }
+    try {
+      const outcome = reconcileOutcome(ending);
+      switch (outcome.kind) {
+        case 'done':
+          this.queue.forget(key);
+          metrics?.reconcileTotal.inc({ ...labels, result: 'success' });
+          break;
+        case 'requeueAfter':
+          this.queue.forget(key);
+          this.queue.addAfter(key, outcome.delayMs);
+          metrics?.reconcileTotal.inc({ ...labels, result: 'requeue_after' });
+          break;
+        case 'requeueRateLimited':
+          this.queue.addRateLimited(key);
+          metrics?.reconcileTotal.inc({ ...labels, result: 'requeue' });
+          break;
+        case 'terminal':
+        case 'error': {
+          const err = 'error' in ending ? ending.error : undefined;
+          const code = (err as { code?: string } | undefined)?.code ?? 'UNKNOWN';
+          metrics?.reconcileErrors.inc({ ...labels, code });
+          if (outcome.kind === 'terminal') {
+            this.queue.forget(key);
+            metrics?.reconcileTotal.inc({ ...labels, result: 'terminal' });
+            log.error({ err }, 'reconcile failed permanently');
+          } else {
+            this.queue.addRateLimited(key);
+            metrics?.reconcileTotal.inc({ ...labels, result: 'error' });
+            log.warn({ err, retries: this.queue.numRequeues(key) }, 'reconcile failed, will retry');
+          }
+          break;
+        }
       }
     } finally {
       metrics?.reconcileDuration.observe(labels, (performance.now() - started) / 1000);

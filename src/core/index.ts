@@ -12,10 +12,10 @@ export {
   type ControllerOptions,
   type ReconcileContext,
   type ReconcileRequest,
-  type ReconcileResult,
   type Reconciler,
   requestFromKey,
 } from './controller.js';
+export type { CommonModuleOptions, ControllerModule } from './controller-module.js';
 export {
   type DurableEventBatch,
   type DurableEventListener,
@@ -35,6 +35,12 @@ export {
   type RateLimiter,
   TokenBucketRateLimiter,
 } from './rate-limiter.js';
+export {
+  type ReconcileOutcome,
+  type ReconcileResult,
+  reconcileOutcome,
+  requeueAfter,
+} from './reconcile-result.js';
 export { TerminalError } from './terminal-error.js';
 export { type ChangeFilter, enqueueMapped, enqueueOwner, enqueueSelf } from './watches.js';
 export { WorkQueue, type WorkQueueOptions } from './work-queue.js';

@@ -4,7 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parse } from 'yaml';
-import { controllerModules } from '../cli/controller-modules.js';
+import {
+  controllerModuleNames,
+  controllerModulesOptions,
+  registerControllerModules,
+} from '../cli/controller-modules.js';
+import { cliEnvironment } from '../cli/environment.js';
 import { Manager } from '../core/index.js';
 import { devClusterUp, LocalCluster } from '../dev/cluster/index.js';
 import { assertPrerequisites } from '../dev/prerequisites.js';
@@ -34,7 +39,8 @@ const fast = flags.fast === true;
 const pause = fast ? '4s' : '15s';
 const interval = fast ? '2s' : '5s';
 const delay = fast ? '4s' : '10s';
-const n = new Narrator();
+const env = cliEnvironment();
+const n = new Narrator(process.stdout.isTTY === true && !env.noColor);
 const cleanups: (() => Promise<void> | void)[] = [];
 const workDir = mkdtempSync(join(tmpdir(), 'slipway-demo-'));
 let keepLogs = false;
@@ -72,7 +78,7 @@ const secret = (name: string, namespace: string): KubeObject => ({
 });
 
 async function main(): Promise<number> {
-  const prometheusBin = process.env.SLIPWAY_PROMETHEUS_BIN;
+  const prometheusBin = env.prometheusBin;
   assertPrerequisites({ cluster: true, prometheus: { override: prometheusBin } });
   n.heading(
     'Starting a local Kubernetes control plane (etcd, kube-apiserver, controller-manager, scheduler, kwok)',
@@ -162,13 +168,18 @@ async function main(): Promise<number> {
   });
   // The app team keeps its Rollout notification config next to the Rollout, in its own namespace:
   // Argo's self-service notifications (--self-service-notification-enabled).
-  for (const m of controllerModules) m.register(manager, { selfServiceNotification: true });
+  registerControllerModules(
+    manager,
+    controllerModuleNames,
+    controllerModulesOptions({ selfServiceNotification: true }, env),
+    env,
+  );
   await manager.start();
   cleanups.push(async () => {
     await manager.stop();
     logStream.end();
   });
-  n.ok(`controllers: ${controllerModules.map((m) => m.name).join(', ')} (logs: ${logPath})`);
+  n.ok(`controllers: ${controllerModuleNames.join(', ')} (logs: ${logPath})`);
 
   const results: { step: string; ok: boolean }[] = [];
   const check = (step: string, ok: boolean) => {

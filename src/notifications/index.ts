@@ -33,6 +33,7 @@ export {
 } from './kinds.js';
 export { NotificationMetrics } from './metrics.js';
 export {
+  type NotificationsControllerModuleOptions,
   type NotificationsModuleOptions,
   notificationsControllerModule,
   notificationsModule,

@@ -1,4 +1,4 @@
-import { enqueueSelf, type Manager } from '../core/index.js';
+import { type CommonModuleOptions, type ControllerModule, enqueueSelf, type Manager } from '../core/index.js';
 import type { KubeObject, Reflector } from '../kube/index.js';
 import { ConfigSource } from './config-source.js';
 import { DeliveryEngine } from './delivery.js';
@@ -15,8 +15,9 @@ import { TriggerEvaluator } from './triggers.js';
 
 export interface NotificationsModuleOptions {
   /**
-   * Namespace of the shared configuration. Default: `$SLIPWAY_NOTIFICATIONS_NAMESPACE`, else the upstream
-   * install namespaces (`argocd` for Applications, `argo-rollouts` for Rollouts and AnalysisRuns).
+   * Namespace of the shared configuration. Default: the module option (`$SLIPWAY_NOTIFICATIONS_NAMESPACE`),
+   * else the upstream install namespaces (`argocd` for Applications, `argo-rollouts` for Rollouts and
+   * AnalysisRuns).
    */
   readonly configNamespace?: string;
   /**
@@ -28,7 +29,7 @@ export interface NotificationsModuleOptions {
   readonly configMapName?: string;
   /** Secret name for every kind. Default `argocd-notifications-secret` / `argo-rollouts-notification-secret`. */
   readonly secretName?: string;
-  /** Slack API URL when a service sets no `apiURL`. Default `$SLIPWAY_SLACK_API_URL`, else Slack's. */
+  /** Slack API URL when a service sets no `apiURL`. Default the module option (`$SLIPWAY_SLACK_API_URL`), else Slack's. */
   readonly slackApiUrl?: string;
   /** Kinds to watch. Default Application, Rollout, AnalysisRun. */
   readonly kinds?: readonly NotificationKindName[];
@@ -48,24 +49,33 @@ export interface NotificationsModuleOptions {
   readonly signal?: AbortSignal;
 }
 
+/** What `slipway controller` passes the `notifications` module (flags and environment, parsed). */
+export interface NotificationsControllerModuleOptions extends CommonModuleOptions {
+  /** `--self-service-notification-enabled`. Default false. */
+  readonly selfServiceNotification?: boolean;
+  /** `$SLIPWAY_NOTIFICATIONS_NAMESPACE`: namespace of the shared configuration. */
+  readonly configNamespace?: string;
+  /** `$SLIPWAY_SLACK_API_URL`: Slack API URL when a service sets no `apiURL`. */
+  readonly slackApiUrl?: string;
+}
+
 const upstreamNamespace = (kind: NotificationKind): string =>
   kind.variable === 'app' ? 'argocd' : 'argo-rollouts';
 
 /** The `notifications` controller module: one controller per kind sharing config, outbox and delivery. */
-export function notificationsModule(options: NotificationsModuleOptions = {}) {
+export function notificationsModule(
+  options: NotificationsModuleOptions = {},
+): ControllerModule<NotificationsControllerModuleOptions> {
   return {
     name: 'notifications',
-    register(
-      manager: Manager,
-      moduleOptions: { readonly namespace?: string; readonly selfServiceNotification?: boolean },
-    ): void {
+    register(manager: Manager, moduleOptions: NotificationsControllerModuleOptions): void {
       const logger = manager.logger.child({ component: 'notifications' });
       const metrics = new NotificationMetrics(manager.metrics.registry);
       const kinds = (options.kinds ?? (Object.keys(notificationKinds) as NotificationKindName[])).map(
         (k) => notificationKinds[k],
       );
-      const configNamespace = options.configNamespace ?? process.env.SLIPWAY_NOTIFICATIONS_NAMESPACE;
-      const slackApiUrl = options.slackApiUrl ?? process.env.SLIPWAY_SLACK_API_URL;
+      const configNamespace = options.configNamespace ?? moduleOptions.configNamespace;
+      const slackApiUrl = options.slackApiUrl ?? moduleOptions.slackApiUrl;
       const configs = new ConfigSource(
         manager,
         {
@@ -171,5 +181,5 @@ export function notificationsModule(options: NotificationsModuleOptions = {}) {
   };
 }
 
-/** The module `slipway controller` runs (configured from the environment). */
+/** The module `slipway controller` runs (configured through its module options). */
 export const notificationsControllerModule = notificationsModule();

@@ -3,7 +3,7 @@ import { type Logger, type LoggerOptions, pino } from 'pino';
 export type { Logger };
 
 export interface LoggerFactoryOptions {
-  /** trace | debug | info | warn | error | fatal | silent. Default: $SLIPWAY_LOG_LEVEL or info. */
+  /** trace | debug | info | warn | error | fatal | silent. Default info (the CLI passes `--log-level`, whose default is $SLIPWAY_LOG_LEVEL). */
   readonly level?: string;
   /** json (default) or pretty (human-readable single lines, for terminals). */
   readonly format?: 'json' | 'pretty';
@@ -33,7 +33,7 @@ export const REDACT_PATHS = [
 
 /** The process-wide root logger; controllers and reconciles use child loggers of it. */
 export function createLogger(options: LoggerFactoryOptions = {}): Logger {
-  const level = options.level ?? process.env.SLIPWAY_LOG_LEVEL ?? 'info';
+  const level = options.level ?? 'info';
   const config: LoggerOptions = {
     level,
     base: { app: 'slipway' },

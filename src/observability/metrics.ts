@@ -5,7 +5,7 @@ export class Metrics {
   readonly registry = new Registry();
   readonly reconcileTotal = new Counter({
     name: 'slipway_reconcile_total',
-    help: 'Reconciles by controller and result (success, error, requeue, terminal).',
+    help: 'Reconciles by controller and result (success, error, requeue, requeue_after, terminal).',
     labelNames: ['controller', 'result'] as const,
     registers: [this.registry],
   });

@@ -2,7 +2,15 @@
  * The `rollouts` controller module: shared informers for Rollouts and what they own or point at,
  * watch mappings (a ReplicaSet, AnalysisRun or Pod change enqueues its Rollout) and the reconciler.
  */
-import { enqueueMapped, enqueueOwner, enqueueSelf, type Manager, WrittenObjects } from '../core/index.js';
+import {
+  type CommonModuleOptions,
+  type ControllerModule,
+  enqueueMapped,
+  enqueueOwner,
+  enqueueSelf,
+  type Manager,
+  WrittenObjects,
+} from '../core/index.js';
 import { Index, type KubeObject } from '../kube/index.js';
 import type { AnalysisRun } from './analysis-runs.js';
 import { referencesAnalysisTemplates } from './analysis-template-check.js';
@@ -137,18 +145,16 @@ function sameStrings(
   return ak.every((k) => a?.[k] === b?.[k]);
 }
 
-/** The `slipway controller` module (a ControllerModule, see src/cli/controller-modules.ts). */
-export const rolloutsModule: {
-  readonly name: string;
-  register(
-    manager: Manager,
-    options: {
-      readonly namespace?: string;
-      readonly rolloutThreads?: number;
-      readonly maxReplicas?: number;
-    },
-  ): void;
-} = {
+/** What `slipway controller` passes the `rollouts` module. */
+export interface RolloutsModuleOptions extends CommonModuleOptions {
+  /** Concurrent Rollout reconciles (`--rollout-threads`). Default DEFAULT_ROLLOUT_THREADS. */
+  readonly rolloutThreads?: number;
+  /** Most replicas a Rollout may ask for (`--max-replicas`). Default DEFAULT_MAX_REPLICAS. */
+  readonly maxReplicas?: number;
+}
+
+/** The `rollouts` module of `slipway controller`. */
+export const rolloutsModule: ControllerModule<RolloutsModuleOptions> = {
   name: 'rollouts',
   register(manager, options) {
     registerRolloutController(manager, {

@@ -58,6 +58,7 @@ export interface RolloutDecision {
   readonly pruneReplicaSets: readonly ReplicaSet[];
   /** The machine's events, for logs and golden tests. */
   readonly machineEvents: readonly RolloutEvent[];
+  /** Time until the next wake-up (a pause ending, the progress deadline); 0 when it is already due. */
   readonly requeueAfterMs?: number;
 }
 

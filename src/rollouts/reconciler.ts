@@ -6,12 +6,13 @@
  * the two never loses one.
  */
 import type { AnalysisTemplateLike, TemplateLookup } from '../analysis/index.js';
-import type {
-  ReconcileContext,
-  ReconcileRequest,
-  ReconcileResult,
-  Reconciler,
-  WrittenObjects,
+import {
+  type ReconcileContext,
+  type ReconcileRequest,
+  type ReconcileResult,
+  type Reconciler,
+  requeueAfter,
+  type WrittenObjects,
 } from '../core/index.js';
 import { Index, type KubeObject, type Reflector } from '../kube/index.js';
 import { type AnalysisRun, buildAnalysisRun, findCurrentRun, nextRunName } from './analysis-runs.js';
@@ -93,7 +94,8 @@ export class RolloutReconciler implements Reconciler {
       .filter((rs) => isControlledBy(rs, uid))
       .map((rs) => written.fresher('ReplicaSet', rs) ?? rs);
     const ensured = await this.ensureNewReplicaSet(ctx, rollout, replicaSets);
-    if (ensured === undefined) return { requeueAfterMs: 0 };
+    // not ensured yet (a hash collision): again through the rate limiter
+    if (ensured === undefined) return { requeue: true };
     const { newRS, created } = ensured;
     const all = replicaSets.some((rs) => rs.metadata.name === newRS.metadata.name)
       ? replicaSets.map((rs) => (rs.metadata.name === newRS.metadata.name ? newRS : rs))
@@ -137,7 +139,7 @@ export class RolloutReconciler implements Reconciler {
       restart.waitMs,
       restart.evict.length > 0 ? 2_000 : undefined,
     ].filter((v): v is number => v !== undefined);
-    return waits.length > 0 ? { requeueAfterMs: Math.min(...waits) } : undefined;
+    return waits.length > 0 ? requeueAfter(Math.min(...waits)) : undefined;
   }
 
   /** Finds or creates the ReplicaSet for the current template; undefined after a hash collision. */

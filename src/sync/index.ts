@@ -1,10 +1,64 @@
-export * from './apply/index.js';
-export * from './controller/index.js';
-export * from './diff/index.js';
+// The Application controller's public surface: what the CLI, the other modules, tests and benches use.
+// Everything else is internal to its sub-folder; add a name here only when something outside needs it.
+export { ResourceManager } from './apply/index.js';
+export {
+  buildStatus,
+  type Comparison,
+  DesiredStateCache,
+  registerSyncController,
+  resourceKey,
+  type SyncControllerHandle,
+  type SyncControllerOptions,
+  type SyncModuleOptions,
+  syncControllerModule,
+} from './controller/index.js';
+export { compareResource, unifiedDiff } from './diff/index.js';
 export { SyncError, SyncErrorCode } from './errors.js';
-export * from './health/index.js';
-export * from './operation/index.js';
-export * from './render/index.js';
-export * from './source/index.js';
-export * from './types.js';
-export * from './workspace/index.js';
+export { aggregateHealth, assessHealth } from './health/index.js';
+export {
+  decideAutoSync,
+  groupSteps,
+  hookTypes,
+  nextRetryAtMs,
+  parseSyncOptions,
+  retryDelayMs,
+  selfHealDelayMs,
+  syncWave,
+} from './operation/index.js';
+export {
+  checkKustomizeInputs,
+  DefaultRenderLimits,
+  decodeDoubleQuoted,
+  ensureRenderTools,
+  findOutOfBoundsSymlink,
+  globToRegExp,
+  isRemoteReference,
+  parseKustomizeImage,
+  parseManifests,
+  type RenderLimits,
+  type RenderLimitsFromEnv,
+  renderLimitsFromEnv,
+  renderSource,
+  resolveInRepo,
+  SymlinkAudit,
+} from './render/index.js';
+export {
+  parseLsRemote,
+  RepoCache,
+  resolveRevision,
+  SecretCredentialSource,
+  type WebhookSecrets,
+} from './source/index.js';
+export type { Application, OperationState, ResourceIgnoreDifferences, SyncPhase } from './types.js';
+export {
+  currentProcessOwner,
+  isOwnerAlive,
+  openWorkspace,
+  ownerToken,
+  type ProcessOwner,
+  type ProcessProbe,
+  parseOwnerToken,
+  scratchRoot,
+  systemProcessProbe,
+  useScratchRoot,
+} from './workspace/index.js';

@@ -1,4 +1,5 @@
 import { type Command, ExitCode, UsageError } from '../command.js';
+import { cliEnvironment } from '../environment.js';
 import { clientFromArgs } from '../kube-options.js';
 import { progress } from '../output.js';
 import { APP_OPTIONS, appRef, getApp, patchApp } from './app-common.js';
@@ -22,7 +23,7 @@ export const appRollbackCommand: Command = {
       await patchApp(client, ref, {
         operation: {
           sync: { revision: entry.revision },
-          initiatedBy: { username: process.env.USER ?? 'slipway-cli' },
+          initiatedBy: { username: cliEnvironment().user ?? 'slipway-cli' },
         },
       });
       progress(`rollback of ${ref.namespace}/${ref.name} to ${entry.revision} requested`);

@@ -1,4 +1,5 @@
 import { booleanOption, type Command, ExitCode, stringOption } from '../command.js';
+import { cliEnvironment } from '../environment.js';
 import { clientFromArgs } from '../kube-options.js';
 import { progress } from '../output.js';
 import { APP_OPTIONS, appRef, getApp, patchApp } from './app-common.js';
@@ -33,7 +34,7 @@ export const appSyncCommand: Command = {
             prune: booleanOption(args, 'prune'),
             ...(Array.isArray(opts) && { syncOptions: opts }),
           },
-          initiatedBy: { username: process.env.USER ?? 'slipway-cli' },
+          initiatedBy: { username: cliEnvironment().user ?? 'slipway-cli' },
         },
       });
       progress(`sync of ${ref.namespace}/${ref.name} requested`);

@@ -3,7 +3,13 @@ import { Manager } from '../../core/index.js';
 import { createLogger, Metrics } from '../../observability/index.js';
 import { DEFAULT_MAX_REPLICAS, DEFAULT_ROLLOUT_THREADS } from '../../rollouts/index.js';
 import { booleanOption, type Command, ExitCode, stringOption, UsageError } from '../command.js';
-import { type ControllerModule, controllerModules } from '../controller-modules.js';
+import {
+  type ControllerModuleName,
+  controllerModuleNames,
+  controllerModulesOptions,
+  registerControllerModules,
+} from '../controller-modules.js';
+import { cliEnvironment } from '../environment.js';
 import { clientFromArgs } from '../kube-options.js';
 
 export const controllerCommand: Command = {
@@ -13,7 +19,7 @@ export const controllerCommand: Command = {
     namespace: { type: 'string', short: 'n', description: 'watch only this namespace (default: all)' },
     controllers: {
       type: 'string',
-      description: `comma-separated controllers to run (default: all of ${controllerModules.map((m) => m.name).join(',')})`,
+      description: `comma-separated controllers to run (default: all of ${controllerModuleNames.join(',')})`,
     },
     'rollout-threads': {
       type: 'string',
@@ -45,14 +51,18 @@ export const controllerCommand: Command = {
     'leader-election-namespace': {
       type: 'string',
       description: 'namespace of the leader Lease',
-      default: process.env.POD_NAMESPACE ?? 'slipway-system',
+      default: cliEnvironment().podNamespace ?? 'slipway-system',
     },
     'metrics-port': {
       type: 'string',
       description: 'port for /metrics, /healthz, /readyz (0 = any)',
       default: '8080',
     },
-    'log-level': { type: 'string', description: 'trace, debug, info, warn or error', default: 'info' },
+    'log-level': {
+      type: 'string',
+      description: 'trace, debug, info, warn or error',
+      default: cliEnvironment().logLevel ?? 'info',
+    },
     'log-format': { type: 'string', description: 'json or pretty', default: 'json' },
     'shutdown-timeout': {
       type: 'string',
@@ -90,15 +100,19 @@ export const controllerCommand: Command = {
         void manager.stop().finally(() => process.exit(1));
       },
     });
-    for (const m of modules)
-      m.register(manager, {
+    const env = cliEnvironment();
+    const moduleOptions = controllerModulesOptions(
+      {
         ...(namespace !== undefined && { namespace }),
         rolloutThreads,
         analysisThreads,
         maxReplicas,
         selfServiceNotification: booleanOption(args, 'self-service-notification-enabled'),
         ...(syncNamespaces !== undefined && { syncNamespaces }),
-      });
+      },
+      env,
+    );
+    registerControllerModules(manager, modules, moduleOptions, env);
     const done = new Promise<number>((resolve) => {
       const shutdown = (signal: string) => {
         logger.info({ signal }, 'signal received');
@@ -110,7 +124,7 @@ export const controllerCommand: Command = {
     await manager.start();
     logger.info(
       {
-        controllers: modules.map((m) => m.name),
+        controllers: modules,
         namespace: namespace ?? '*',
         syncNamespaces: syncNamespaces ?? '*',
         selfServiceNotification: booleanOption(args, 'self-service-notification-enabled'),
@@ -151,19 +165,19 @@ function namespaceListOption(list: string | undefined): readonly string[] | unde
 }
 
 /** `--controllers rollouts,analysis`: the named modules, in their registration order. */
-function selectModules(list: string | undefined): readonly ControllerModule[] {
-  if (list === undefined) return controllerModules;
+function selectModules(list: string | undefined): readonly ControllerModuleName[] {
+  if (list === undefined) return controllerModuleNames;
   const wanted = new Set(
     list
       .split(',')
       .map((n) => n.trim())
       .filter((n) => n !== ''),
   );
-  const known = controllerModules.map((m) => m.name);
+  const known: readonly string[] = controllerModuleNames;
   const unknown = [...wanted].filter((n) => !known.includes(n));
   if (unknown.length > 0 || wanted.size === 0)
     throw new UsageError(
       `--controllers: ${unknown.length > 0 ? `unknown controller "${unknown.join('", "')}"` : 'empty list'}; choose from ${known.join(', ')}`,
     );
-  return controllerModules.filter((m) => wanted.has(m.name));
+  return controllerModuleNames.filter((m) => wanted.has(m));
 }

@@ -1,6 +1,7 @@
 import { PrometheusServer } from '../../dev/prometheus/index.js';
 import { startSlackServer } from '../../dev/slack-server/index.js';
 import { type Command, ExitCode, stringOption, UsageError } from '../command.js';
+import { cliEnvironment } from '../environment.js';
 import { progress } from '../output.js';
 
 /** Resolves when the process gets SIGINT or SIGTERM. */
@@ -48,7 +49,7 @@ export const devPrometheusCommand: Command = {
     const prometheus = await PrometheusServer.launch({
       targets: args.positionals,
       scrapeInterval: stringOption(args, 'scrape-interval') ?? '1s',
-      binary: process.env.SLIPWAY_PROMETHEUS_BIN,
+      binary: cliEnvironment().prometheusBin,
       onProgress: (m) => progress(`  ${m}`),
     });
     progress(

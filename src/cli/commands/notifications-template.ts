@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createService, TemplateRenderer, templateData } from '../../notifications/index.js';
 import { type Command, ExitCode, stringOption, UsageError } from '../command.js';
+import { cliEnvironment } from '../environment.js';
 import { loadNotificationSource, notificationSourceOptions } from './notifications-config.js';
 
 /** `slipway notifications template notify NAME --object FILE --recipient slack:chan|console:`. */
@@ -49,7 +50,7 @@ export const notificationsTemplateNotifyCommand: Command = {
     }
     const outcome = await createService(
       service,
-      process.env.SLIPWAY_SLACK_API_URL ? { slackApiUrl: process.env.SLIPWAY_SLACK_API_URL } : {},
+      cliEnvironment().slackApiUrl ? { slackApiUrl: cliEnvironment().slackApiUrl } : {},
     ).send({
       id: randomUUID(),
       recipient,

@@ -1,6 +1,7 @@
 import type { KubeObject } from '../../kube/index.js';
 import { isControlledBy, type ReplicaSet, type Rollout } from '../../rollouts/index.js';
 import { type Command, ExitCode, stringOption } from '../command.js';
+import { cliEnvironment } from '../environment.js';
 import { clientFromArgs } from '../kube-options.js';
 import { formatTable, OUTPUT_OPTION, printIfRequested, printObject } from '../output.js';
 import { type RolloutSnapshot, renderRollout } from '../rollout-view/tree.js';
@@ -105,7 +106,7 @@ export const rolloutGetCommand: Command = {
         return ExitCode.Ok;
       }
       const tty = process.stdout.isTTY === true;
-      const color = tty && args.values['no-color'] !== true && process.env.NO_COLOR === undefined;
+      const color = tty && args.values['no-color'] !== true && !cliEnvironment().noColor;
       if (args.values.watch !== true) {
         process.stdout.write(renderRollout(await readSnapshot(client, ref), { color }));
         return ExitCode.Ok;

@@ -5,6 +5,7 @@ export {
   registerSyncController,
   type SyncControllerHandle,
   type SyncControllerOptions,
+  type SyncModuleOptions,
   syncControllerModule,
 } from './module.js';
 export { ApplicationReconciler } from './reconciler.js';

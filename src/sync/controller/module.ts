@@ -1,10 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import type { RequestListener } from 'node:http';
 import { join } from 'node:path';
-import type { Controller, Manager } from '../../core/index.js';
+import type { CommonModuleOptions, Controller, ControllerModule, Manager } from '../../core/index.js';
 import { type KubeObject, objectKey } from '../../kube/index.js';
 import { ResourceManager } from '../apply/index.js';
-import { type RenderLimits, renderLimitsFromEnv } from '../render/index.js';
+import type { RenderLimits } from '../render/index.js';
 import {
   type CredentialSource,
   normalizeRepoURL,
@@ -34,14 +34,15 @@ export interface SyncControllerOptions {
   readonly destinationNamespaces?: readonly string[];
   /**
    * Git caches (kept across restarts) and, in a per-process run dir inside, checkouts and scratch files.
-   * Default $SLIPWAY_SYNC_DIR, else <tmp>/slipway-sync-<owner>-XXXXXX, removed on stop. Either way, what
-   * dead controllers left behind is removed on start.
+   * `slipway controller` passes $SLIPWAY_SYNC_DIR. Default <tmp>/slipway-sync-<owner>-XXXXXX, removed on
+   * stop. Either way, what dead controllers left behind is removed on start.
    */
   readonly workDir?: string;
-  /** ls-remote period per repository. Default 180 s ($SLIPWAY_REPO_POLL_SECONDS). */
+  /** ls-remote period per repository. Default 180 s (`slipway controller`: $SLIPWAY_REPO_POLL_SECONDS). */
   readonly pollIntervalMs?: number;
   /** Periodic re-comparison of every app. Default 180 s. */
   readonly reconciliationMs?: number;
+  /** Secrets push webhooks must be signed with ($SLIPWAY_WEBHOOK_*_SECRET). Default none. */
   readonly webhookSecrets?: WebhookSecrets;
   /** Where repository Secrets live. Default: the namespace option, else "argocd". */
   readonly credentialsNamespace?: string;
@@ -49,8 +50,8 @@ export interface SyncControllerOptions {
   /** Concurrent reconciles. Default 8. */
   readonly workers?: number;
   /**
-   * Size limits on repository files and renders. Default $SLIPWAY_MAX_MANIFEST_FILE_BYTES (10 MiB)
-   * and $SLIPWAY_MAX_RENDER_BYTES (20 MiB).
+   * Size limits on repository files and renders. Default 10 MiB per file and 20 MiB per render
+   * (`slipway controller`: $SLIPWAY_MAX_MANIFEST_FILE_BYTES and $SLIPWAY_MAX_RENDER_BYTES).
    */
   readonly renderLimits?: RenderLimits;
 }
@@ -82,7 +83,7 @@ export function registerSyncController(
   options: SyncControllerOptions = {},
 ): SyncControllerHandle {
   const logger = manager.logger.child({ controller: 'sync' });
-  const configuredDir = options.workDir ?? process.env.SLIPWAY_SYNC_DIR;
+  const configuredDir = options.workDir;
   if (configuredDir !== undefined) mkdirSync(configuredDir, { recursive: true });
   // A directory we make for ourselves is ours to remove on stop; a configured one is kept (a warm
   // cache) except for our run dir. Directories of killed controllers are removed here.
@@ -94,8 +95,7 @@ export function registerSyncController(
     logger.info({ removed: workspace.reaped.length }, 'removed work dirs of stopped controllers');
   const releaseScratch = useScratchRoot(workspace.scratchDir);
   const workDir = workspace.cacheDir;
-  const pollIntervalMs =
-    options.pollIntervalMs ?? Number(process.env.SLIPWAY_REPO_POLL_SECONDS ?? 180) * 1000;
+  const pollIntervalMs = options.pollIntervalMs ?? 180_000;
   const reconciliationMs = options.reconciliationMs ?? 180_000;
   const credentials =
     options.credentials ??
@@ -109,14 +109,7 @@ export function registerSyncController(
     gvk: APP_GVK,
     ...(options.namespace !== undefined && { namespace: options.namespace }),
   });
-  let renderLimits = options.renderLimits;
-  if (!renderLimits) {
-    const fromEnv = renderLimitsFromEnv(process.env);
-    for (const variable of fromEnv.invalid) {
-      logger.warn({ variable }, 'ignoring a size limit that is not a positive number of bytes');
-    }
-    renderLimits = fromEnv.limits;
-  }
+  const renderLimits = options.renderLimits;
   let controller: Controller | undefined;
   const enqueueByName = (name: string) => {
     for (const a of apps.store.list()) if (a.metadata.name === name) controller?.enqueue(objectKey(a));
@@ -131,7 +124,12 @@ export function registerSyncController(
     client: manager.client,
     apps,
     live,
-    desired: new DesiredStateCache({ client: manager.client, repos, workDir, renderLimits }),
+    desired: new DesiredStateCache({
+      client: manager.client,
+      repos,
+      workDir,
+      ...(renderLimits !== undefined && { renderLimits }),
+    }),
     repos,
     rm,
     predictions: new PredictionCache(),
@@ -175,11 +173,8 @@ export function registerSyncController(
     logger.info({ provider: event.provider, ref: event.ref, apps: n }, 'webhook push received');
     return n;
   };
-  const secrets = () =>
-    options.webhookSecrets ?? {
-      ...(process.env.SLIPWAY_WEBHOOK_GITHUB_SECRET && { github: process.env.SLIPWAY_WEBHOOK_GITHUB_SECRET }),
-      ...(process.env.SLIPWAY_WEBHOOK_GITLAB_SECRET && { gitlab: process.env.SLIPWAY_WEBHOOK_GITLAB_SECRET }),
-    };
+  const webhookSecrets = options.webhookSecrets ?? {};
+  const secrets = () => webhookSecrets;
   return {
     controller,
     webhook: webhookHandler(secrets, refreshForPush),
@@ -192,18 +187,27 @@ export function registerSyncController(
   };
 }
 
+/** What `slipway controller` passes the `sync` module (flags and environment, parsed). */
+export interface SyncModuleOptions
+  extends CommonModuleOptions,
+    Pick<SyncControllerOptions, 'workDir' | 'pollIntervalMs' | 'webhookSecrets' | 'renderLimits'> {
+  /** Namespaces Applications may deploy into (`--sync-namespaces`). Default: all. */
+  readonly syncNamespaces?: readonly string[];
+}
+
 /** The `sync` entry of `slipway controller`'s module list. */
-export const syncControllerModule = {
+export const syncControllerModule: ControllerModule<SyncModuleOptions> = {
   name: 'sync',
-  register(
-    manager: Manager,
-    options: { readonly namespace?: string; readonly syncNamespaces?: readonly string[] },
-  ): void {
+  register(manager, options) {
     const handle = registerSyncController(manager, {
       ...(options.namespace !== undefined && { namespace: options.namespace }),
       ...(options.syncNamespaces !== undefined && { destinationNamespaces: options.syncNamespaces }),
+      ...(options.workDir !== undefined && { workDir: options.workDir }),
+      ...(options.pollIntervalMs !== undefined && { pollIntervalMs: options.pollIntervalMs }),
+      ...(options.webhookSecrets !== undefined && { webhookSecrets: options.webhookSecrets }),
+      ...(options.renderLimits !== undefined && { renderLimits: options.renderLimits }),
     });
     manager.addRoute('/api/webhook', handle.webhook);
     manager.onStop(() => handle.stop());
   },
-} as const;
+};

@@ -1,9 +1,10 @@
-import type {
-  EventRecorder,
-  ReconcileContext,
-  ReconcileRequest,
-  ReconcileResult,
-  Reconciler,
+import {
+  type EventRecorder,
+  type ReconcileContext,
+  type ReconcileRequest,
+  type ReconcileResult,
+  type Reconciler,
+  requeueAfter,
 } from '../../core/index.js';
 import type { KubeClient, Reflector } from '../../kube/index.js';
 import type { ResourceManager } from '../apply/index.js';
@@ -179,7 +180,7 @@ export class ApplicationReconciler implements Reconciler {
     }
     this.errorBackoff.delete(req.key);
     const periodic = this.d.reconciliationMs * (1 + Math.random() * 0.1);
-    return { requeueAfterMs: Math.min(requeueAfterMs ?? periodic, periodic) };
+    return requeueAfter(Math.min(requeueAfterMs ?? periodic, periodic));
   }
 
   /** A sync to another revision than the target (rollback, `--revision`) compares against that revision. */

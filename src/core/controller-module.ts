@@ -1,0 +1,16 @@
+import type { Manager } from './manager.js';
+
+/** Options every controller module takes (the shared flags of `slipway controller`). */
+export interface CommonModuleOptions {
+  /** Watch one namespace only (`--namespace`). Default: all. */
+  readonly namespace?: string;
+}
+
+/**
+ * A feature area that adds its informers and controllers to the manager. Each module declares its own
+ * `Options` (flags and environment already parsed by the CLI); modules read no environment themselves.
+ */
+export interface ControllerModule<Options extends CommonModuleOptions = CommonModuleOptions> {
+  readonly name: string;
+  register(manager: Manager, options: Options): void;
+}
