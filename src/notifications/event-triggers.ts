@@ -78,7 +78,7 @@ export class EventTriggers {
     const object = batch.snapshot ?? watched.informer.store.get(`${m.namespace ?? ''}/${m.name ?? ''}`);
     if (object === undefined) return undefined;
     const { kind } = watched;
-    // entries an earlier attempt from the same committed state stored (see `obsoleteEntries`)
+    // entries an earlier attempt from the same committed state stored (see `write`)
     const from = durable ? batch.transition : undefined;
     const attempted = from === undefined ? [] : readOutbox(object).entries.filter((e) => e.from === from);
     if (!deps.configs.hasSynced) {
@@ -87,7 +87,8 @@ export class EventTriggers {
       const subscribes = Object.keys(object.metadata.annotations ?? {}).some(
         (k) => k.startsWith(`${defaultAnnotationPrefix}/`) || k.endsWith(legacyRecipientsAnnotation),
       );
-      if (durable && subscribes)
+      // a decision without events stores nothing whatever the configuration: only its cleanup runs
+      if (durable && subscribes && batch.events.length > 0)
         throw new NotificationError(
           NotificationErrorCode.NotReady,
           'notification configuration is not loaded yet; retrying',
