@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { hostname } from 'node:os';
 import { isNotFound, type KubeClient, type KubeObject } from '../kube/index.js';
 import type { Logger } from '../observability/index.js';
@@ -50,6 +51,33 @@ export interface DurableEventBatch {
  * acknowledged before it is stored).
  */
 export type DurableEventListener = (batch: DurableEventBatch) => Promise<KubeObject | undefined>;
+
+/** JSON with object keys sorted and undefined members left out (the rollouts' pod-template canonical form). */
+function canonical(value: unknown): string {
+  if (value === undefined) return 'null';
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (typeof value === 'object' && value !== null) {
+    const o = value as Record<string, unknown>;
+    const keys = Object.keys(o)
+      .filter((k) => o[k] !== undefined)
+      .sort();
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/**
+ * Identifies a committed state: sha256 of the canonical JSON of an object's `status` (`{}` when absent). The
+ * controller passes it as `transition` to `recordDurable` for the status it decides from, and the notification
+ * sender compares it with the status of the object it observes, so both MUST use this one function on the
+ * status exactly as the API server returns it (a status written and read back hashes the same: the server
+ * returns what it stored, pruned and defaulted, to the writer and to every watcher alike).
+ */
+export function transitionOf(status: unknown): string {
+  return createHash('sha256')
+    .update(canonical(status ?? {}))
+    .digest('hex');
+}
 
 /** An event to record. */
 export interface EventSpec {
@@ -121,7 +149,9 @@ export class EventRecorder {
    * them: awaits every durable listener with the snapshot (each one sees the object as the previous one wrote
    * it), then records the Events as `record` does. Returns the object as last written by a listener
    * (its `resourceVersion` is the one to write against), or `undefined` when none wrote. Throws when a
-   * listener fails; then no Event is recorded.
+   * listener fails; then no Event is recorded. With a `transition`, listeners are called even for no events:
+   * a transition without events must still drop what an uncommitted, differently decided attempt from the same
+   * state stored (a listener that has nothing to do writes nothing).
    */
   async recordDurable(
     subject: EventSubject,
@@ -129,7 +159,7 @@ export class EventRecorder {
     specs: readonly EventSpec[],
     options: { readonly transition?: string } = {},
   ): Promise<KubeObject | undefined> {
-    if (specs.length === 0) return undefined;
+    if (specs.length === 0 && options.transition === undefined) return undefined;
     const timestamp = this.clock.now();
     const events = specs.map((e): RecordedEvent => ({ subject, ...e, timestamp }));
     let current = snapshot;

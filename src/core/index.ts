@@ -25,6 +25,7 @@ export {
   type EventSubject,
   type EventType,
   type RecordedEvent,
+  transitionOf,
 } from './event-recorder.js';
 export { type LeaderElectionOptions, LeaderElector, microTime } from './leader-election.js';
 export { Manager, type ManagerOptions } from './manager.js';

@@ -11,7 +11,7 @@ export async function buildEntries(
   deliveries: readonly PlannedDelivery[],
   renderer: Renderer,
   createdAt: number,
-  options: { readonly markSent?: boolean } = {},
+  options: { readonly markSent?: boolean; readonly from?: string } = {},
 ): Promise<{ readonly entries: OutboxEntry[]; readonly failures: PlannedFailure[] }> {
   const results = await Promise.all(deliveries.map((d) => renderer.render(d.job)));
   const entries: OutboxEntry[] = [];
@@ -34,6 +34,7 @@ export async function buildEntries(
       config: d.config,
       notification: r.notification,
       ...(options.markSent === true && { markSent: true }),
+      ...(options.from !== undefined && { from: options.from }),
     });
   });
   return { entries, failures };

@@ -1,4 +1,5 @@
 import type { Logger } from '../observability/index.js';
+import { type CommitView, decideCommit } from './commit-gate.js';
 import type { NotificationMetrics } from './metrics.js';
 import type { OutboxEntry, ThreadRef } from './outbox-entry.js';
 import { threadAnnotation } from './outbox-entry.js';
@@ -24,6 +25,15 @@ export interface DeliveryEngineOptions {
   /** Called right after a message was delivered, before the outbox entry is removed. */
   readonly afterSend?: (entry: OutboxEntry) => void;
   readonly now?: () => number;
+  /**
+   * The entry's object as last observed (one object version: whether the entry is in its outbox, and the
+   * `transitionOf` its status), or `undefined` when it is gone. Without it every entry counts as committed.
+   */
+  readonly observe?: (owner: OutboxOwner, id: string) => CommitView | undefined;
+  /** How long an entry may wait for its transition to be committed. Default `maxUncommittedMs` (10 min). */
+  readonly maxUncommittedMs?: number;
+  /** How often a waiting entry looks at its object again. Default 250 ms. */
+  readonly commitPollMs?: number;
 }
 
 interface Pending {
@@ -32,6 +42,10 @@ interface Pending {
   /** Check whether it was already delivered before sending (recovered from a previous process, or ambiguous). */
   needsLookup: boolean;
   attempts: number;
+  /** The entry was in an observed version of its object (recovered entries are read from one). */
+  seen: boolean;
+  /** Removed by `discard`: skipped when it reaches the head of its channel. */
+  discarded: boolean;
 }
 
 interface Channel {
@@ -83,7 +97,14 @@ export class DeliveryEngine {
   enqueue(owner: OutboxOwner, entry: OutboxEntry, recovered: boolean): boolean {
     if (this.stopped || this.knows(entry.id)) return false;
     const service = this.options.services(entry.config, entry.service);
-    const p: Pending = { owner, entry, needsLookup: recovered, attempts: 0 };
+    const p: Pending = {
+      owner,
+      entry,
+      needsLookup: recovered,
+      attempts: 0,
+      seen: recovered,
+      discarded: false,
+    };
     this.pending.set(entry.id, p);
     this.options.metrics?.pending.set(this.pending.size);
     const key = `${service?.workspace ?? 'none'}|${entry.recipient}`;
@@ -102,6 +123,18 @@ export class DeliveryEngine {
     channel.items.push(p);
     if (!channel.running) void this.run(channel);
     return true;
+  }
+
+  /**
+   * Forgets a queued entry that its controller removed from the outbox (it belonged to a transition that was
+   * never committed). A later enqueue of the same id is accepted.
+   */
+  discard(id: string): void {
+    const p = this.pending.get(id);
+    if (p === undefined) return;
+    p.discarded = true;
+    this.pending.delete(id);
+    this.options.metrics?.pending.set(this.pending.size);
   }
 
   /** Stops sending; queued entries stay in their outbox for the next process. */
@@ -134,6 +167,14 @@ export class DeliveryEngine {
     try {
       while (!this.stopped && channel.items.length > 0) {
         const p = channel.items[0] as Pending;
+        if (p.discarded) {
+          channel.items.shift();
+          continue;
+        }
+        if (!this.isCommitted(channel, p)) {
+          if (channel.items[0] === p) await this.sleep(this.options.commitPollMs ?? 250);
+          continue;
+        }
         const service = this.options.services(p.entry.config, p.entry.service);
         const workspace = service?.workspace ?? 'none';
         const wait = Math.max(channel.notBefore, this.blockedUntil.get(workspace) ?? 0) - this.now();
@@ -159,6 +200,34 @@ export class DeliveryEngine {
       if (channel.items.length === 0) this.channels.delete(channel.key);
       else if (!this.stopped) void this.run(channel);
     }
+  }
+
+  /**
+   * Whether the entry's transition is committed (see `decideCommit`). An entry that waits holds its channel
+   * (order within a channel is kept); one that is obsolete or waited too long is dropped here.
+   */
+  private isCommitted(channel: Channel, p: Pending): boolean {
+    if (p.entry.from === undefined || this.options.observe === undefined) return true;
+    const view = this.options.observe(p.owner, p.entry.id);
+    if (view?.hasEntry === true) p.seen = true;
+    const verdict = decideCommit({
+      entry: p.entry,
+      view,
+      seen: p.seen,
+      now: this.now(),
+      ...(this.options.maxUncommittedMs !== undefined && { maxWaitMs: this.options.maxUncommittedMs }),
+    });
+    if (verdict.kind === 'deliver') return true;
+    if (verdict.kind === 'wait') return false;
+    channel.items.shift();
+    this.pending.delete(p.entry.id);
+    this.options.metrics?.pending.set(this.pending.size);
+    this.options.logger.info(
+      { id: p.entry.id, trigger: p.entry.trigger, object: p.owner.name, reason: verdict.reason },
+      'notification dropped: its transition was not committed',
+    );
+    if (verdict.remove) void this.removeEntry(p, 0, false);
+    return false;
   }
 
   private request(p: Pending): SendRequest {
@@ -277,9 +346,13 @@ export class DeliveryEngine {
     void this.removeEntry(p, 0);
   }
 
-  private async removeEntry(p: Pending, attempt: number): Promise<void> {
+  private async removeEntry(
+    p: Pending,
+    attempt: number,
+    markSent = p.entry.markSent === true,
+  ): Promise<void> {
     try {
-      await this.options.store.complete(p.owner, p.entry.id, p.entry.markSent === true);
+      await this.options.store.complete(p.owner, p.entry.id, markSent);
     } catch (err) {
       if (this.stopped || attempt >= 10) {
         this.options.logger.warn(
@@ -289,7 +362,7 @@ export class DeliveryEngine {
         return;
       }
       await this.sleep(backoffMs(attempt + 1, { initialMs: 500, maxMs: 10_000 }));
-      await this.removeEntry(p, attempt + 1);
+      await this.removeEntry(p, attempt + 1, markSent);
     }
   }
 }

@@ -5,7 +5,15 @@ import type { ConfigSource } from './config-source.js';
 import type { DeliveryEngine } from './delivery.js';
 import { NotificationError, NotificationErrorCode } from './errors.js';
 import { isNotificationKind, type NotificationKind } from './kinds.js';
-import { encodeEntry, outboxAnnotation, sentAnnotation, stableId, staleSentMarkers } from './outbox-entry.js';
+import {
+  encodeEntry,
+  type OutboxEntry,
+  outboxAnnotation,
+  readOutbox,
+  sentAnnotation,
+  stableId,
+  staleSentMarkers,
+} from './outbox-entry.js';
 import { eventId, planEventNotifications, type TriggerEvent } from './plan.js';
 import type { Renderer } from './render-pool.js';
 import { defaultAnnotationPrefix, legacyRecipientsAnnotation } from './subscriptions.js';
@@ -69,21 +77,27 @@ export class EventTriggers {
     const durable = batch.snapshot !== undefined;
     const object = batch.snapshot ?? watched.informer.store.get(`${m.namespace ?? ''}/${m.name ?? ''}`);
     if (object === undefined) return undefined;
+    const { kind } = watched;
+    // entries an earlier attempt from the same committed state stored (see `write`)
+    const from = durable ? batch.transition : undefined;
+    const attempted = from === undefined ? [] : readOutbox(object).entries.filter((e) => e.from === from);
     if (!deps.configs.hasSynced) {
       // only an object that subscribes by annotation waits for the configuration (global subscriptions by
       // label cannot be told before it is loaded; an unreadable configuration must not stall every Rollout)
       const subscribes = Object.keys(object.metadata.annotations ?? {}).some(
         (k) => k.startsWith(`${defaultAnnotationPrefix}/`) || k.endsWith(legacyRecipientsAnnotation),
       );
-      if (!durable || !subscribes) return undefined;
-      throw new NotificationError(
-        NotificationErrorCode.NotReady,
-        'notification configuration is not loaded yet; retrying',
-      );
+      // a decision without events stores nothing whatever the configuration: only its cleanup runs
+      if (durable && subscribes && batch.events.length > 0)
+        throw new NotificationError(
+          NotificationErrorCode.NotReady,
+          'notification configuration is not loaded yet; retrying',
+        );
+      return this.write(kind, object, [], attempted, durable);
     }
-    const { kind } = watched;
     const apis = deps.configs.apisFor(kind, m.namespace ?? '');
-    if (apis.length === 0) return undefined;
+    if (apis.length === 0 || batch.events.length === 0)
+      return this.write(kind, object, [], attempted, durable);
     const uid = object.metadata.uid ?? `${m.namespace ?? ''}/${m.name ?? ''}`;
     const occurrences = new Map<string, number>();
     const events: TriggerEvent[] = batch.events.map((e) => {
@@ -107,12 +121,41 @@ export class EventTriggers {
         annotations[outboxAnnotation(d.id)] === undefined &&
         annotations[sentAnnotation(d.id)] === undefined,
     );
-    const built = await buildEntries(fresh, deps.renderer, now.getTime(), { markSent: durable });
+    const built = await buildEntries(fresh, deps.renderer, now.getTime(), {
+      markSent: durable,
+      ...(from !== undefined && { from }),
+    });
     reportProblems(deps.problems, subject, { ...plan, failures: [...plan.failures, ...built.failures] });
-    if (built.entries.length === 0) return undefined;
+    const decided = new Set(plan.deliveries.map((d) => d.id));
+    return this.write(
+      kind,
+      object,
+      built.entries,
+      attempted.filter((e) => !decided.has(e.id)),
+      durable,
+    );
+  }
+
+  /**
+   * One annotation patch: adds the new entries and removes `obsolete` ones (pending entries of an attempt from
+   * the same committed state that was never committed and has now been decided differently). It precedes the
+   * status write that moves the status away from that state, so an entry still present once the status moved
+   * on was committed. Writes nothing when there is nothing to add or remove.
+   */
+  private async write(
+    kind: NotificationKind,
+    object: KubeObject,
+    entries: readonly OutboxEntry[],
+    obsolete: readonly OutboxEntry[],
+    durable: boolean,
+  ): Promise<KubeObject | undefined> {
+    const { deps } = this;
+    const m = object.metadata;
+    if (entries.length === 0 && obsolete.length === 0) return undefined;
     const patch: Record<string, string | null> = {};
-    for (const e of built.entries) patch[outboxAnnotation(e.id)] = encodeEntry(e);
-    for (const stale of staleSentMarkers(object)) patch[stale] = null;
+    for (const e of entries) patch[outboxAnnotation(e.id)] = encodeEntry(e);
+    for (const e of obsolete) patch[outboxAnnotation(e.id)] = null;
+    if (entries.length > 0) for (const stale of staleSentMarkers(object)) patch[stale] = null;
     const ref = { ...kind.gvk, namespace: m.namespace ?? '', name: m.name ?? '' };
     let written: KubeObject;
     try {
@@ -137,8 +180,14 @@ export class EventTriggers {
         );
       throw err;
     }
+    if (obsolete.length > 0)
+      deps.problems.logger.info(
+        { object: ref.name, namespace: ref.namespace, dropped: obsolete.map((e) => e.id) },
+        'dropped notifications of a transition that was never committed',
+      );
+    for (const e of obsolete) deps.delivery.discard(e.id);
     const owner = { ...kind.gvk, namespace: ref.namespace, name: ref.name, uid: written.metadata.uid ?? '' };
-    for (const entry of built.entries) deps.delivery.enqueue(owner, entry, false);
+    for (const entry of entries) deps.delivery.enqueue(owner, entry, false);
     return durable ? written : undefined;
   }
 }

@@ -1,5 +1,12 @@
 export { buildEntries, type ProblemContext, reportProblems } from './build-entries.js';
 export {
+  type CommitInput,
+  type CommitVerdict,
+  type CommitView,
+  decideCommit,
+  maxUncommittedMs,
+} from './commit-gate.js';
+export {
   type GlobalSubscription,
   knownServiceTypes,
   type NotificationConfig,

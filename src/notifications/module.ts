@@ -1,11 +1,17 @@
-import { type CommonModuleOptions, type ControllerModule, enqueueSelf, type Manager } from '../core/index.js';
+import {
+  type CommonModuleOptions,
+  type ControllerModule,
+  enqueueSelf,
+  type Manager,
+  transitionOf,
+} from '../core/index.js';
 import type { KubeObject, Reflector } from '../kube/index.js';
 import { ConfigSource } from './config-source.js';
 import { DeliveryEngine } from './delivery.js';
 import { EventTriggers } from './event-triggers.js';
 import { type NotificationKind, type NotificationKindName, notificationKinds } from './kinds.js';
 import { NotificationMetrics } from './metrics.js';
-import type { OutboxEntry } from './outbox-entry.js';
+import { type OutboxEntry, outboxAnnotation } from './outbox-entry.js';
 import { KubeOutboxStore } from './outbox-store.js';
 import type { BackoffOptions, PacingOptions } from './pacer.js';
 import { ProblemReporter } from './problem-reporter.js';
@@ -91,7 +97,17 @@ export function notificationsModule(
         logger,
         metrics,
       );
+      const watched = new Map<string, { kind: NotificationKind; informer: Reflector<KubeObject> }>();
       const delivery = new DeliveryEngine({
+        // annotations and status from the same cached object version (see decideCommit)
+        observe: (owner, id) => {
+          const object = watched.get(owner.kind)?.informer.store.get(`${owner.namespace}/${owner.name}`);
+          if (object === undefined || object.metadata.uid !== owner.uid) return undefined;
+          return {
+            hasEntry: object.metadata.annotations?.[outboxAnnotation(id)] !== undefined,
+            transition: transitionOf(object.status),
+          };
+        },
         services: (config, service) => configs.service(config, service),
         store: new KubeOutboxStore(manager.client, logger),
         logger,
@@ -124,7 +140,6 @@ export function notificationsModule(
         metrics,
       };
       const now = () => new Date(manager.clock.now());
-      const watched = new Map<string, { kind: NotificationKind; informer: Reflector<KubeObject> }>();
       for (const kind of kinds) {
         const informer = manager.informer<KubeObject>({
           gvk: kind.gvk,

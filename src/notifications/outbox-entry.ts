@@ -24,6 +24,11 @@ export interface OutboxEntry {
    * be decided again after a crash before its commit, and the repeat must not send it again.
    */
   readonly markSent?: boolean;
+  /**
+   * For an event-trigger entry: the transition it belongs to (`transitionOf` the status the transition starts
+   * from). It is sent only once the object's status moved away from it (see `decideCommit`).
+   */
+  readonly from?: string;
 }
 
 export const outboxAnnotationPrefix = 'outbox.notifications.slipway.dev/';
@@ -71,10 +76,11 @@ function decodeEntry(id: string, text: string): OutboxEntry | undefined {
     return undefined;
   }
   if (!isRecord(raw) || raw.v !== 1 || !isRecord(raw.notification)) return undefined;
-  const { createdAt, trigger, service, recipient, config } = raw;
+  const { createdAt, trigger, service, recipient, config, from } = raw;
   if (typeof createdAt !== 'number' || typeof trigger !== 'string' || typeof service !== 'string') return;
   if (typeof recipient !== 'string' || typeof config !== 'string') return undefined;
   if (typeof raw.notification.message !== 'string') return undefined;
+  if (from !== undefined && typeof from !== 'string') return undefined;
   const notification = raw.notification as unknown as RenderedNotification;
   return {
     id,
@@ -85,6 +91,7 @@ function decodeEntry(id: string, text: string): OutboxEntry | undefined {
     config,
     notification,
     ...(raw.markSent === true && { markSent: true }),
+    ...(typeof from === 'string' && { from }),
   };
 }
 

@@ -4,14 +4,13 @@
  * that are already gone. Objects written here are remembered so the next reconcile does not act on a
  * cache that has not caught up with our own writes.
  */
-import { createHash } from 'node:crypto';
-import type { EventRecorder, EventSubject, WrittenObjects } from '../core/index.js';
+import { type EventRecorder, type EventSubject, transitionOf, type WrittenObjects } from '../core/index.js';
 import { isAlreadyExists, isNotFound, type KubeClient, type KubeObject } from '../kube/index.js';
 import type { Logger } from '../observability/index.js';
 import type { AnalysisRun } from './analysis-runs.js';
 import { formatMessage } from './conditions.js';
 import type { EventIntent } from './machine.js';
-import { canonicalJson, POD_TEMPLATE_HASH_LABEL, REVISION_ANNOTATION } from './pod-template-hash.js';
+import { POD_TEMPLATE_HASH_LABEL, REVISION_ANNOTATION } from './pod-template-hash.js';
 import { type ReplicaSet, revisionOf } from './replica-sets.js';
 import type { ScaleIntent } from './scaling.js';
 import { MANAGED_BY_ANNOTATION, type ServiceSwitch } from './services.js';
@@ -64,10 +63,11 @@ export class RolloutExecutor {
   ): Promise<Rollout & KubeObject> {
     const specs = intents.map((e) => ({ type: e.eventType, reason: e.reason, message: e.message }));
     const snapshot = { ...rollout, ...(status !== undefined && { status }) };
-    // the committed status this transition starts from: a repeat after a crash before the commit has the same
-    const transition = createHash('sha256')
-      .update(canonicalJson(rollout.status ?? {}))
-      .digest('hex');
+    // the committed status this transition starts from: a repeat after a crash before the commit has the same,
+    // and the notification sender holds the entries back while the Rollout's status still hashes to it. Called
+    // for every decision, with or without events: one without them still drops what an uncommitted attempt
+    // from the same status, decided differently, left in the outbox.
+    const transition = transitionOf(rollout.status);
     const written = await this.options.events.recordDurable(subjectOf(rollout), snapshot, specs, {
       transition,
     });

@@ -2,10 +2,11 @@ import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { transitionOf } from '../../src/core/index.js';
 import { type SlackServer, startSlackServer } from '../../src/dev/slack-server/index.js';
 import { installCrds } from '../../src/install/index.js';
 import type { KubeClient, KubeObject } from '../../src/kube/index.js';
-import { outboxAnnotationPrefix } from '../../src/notifications/index.js';
+import { outboxAnnotationPrefix, readOutbox } from '../../src/notifications/index.js';
 import {
   application,
   patchAppStatus,
@@ -244,5 +245,80 @@ describe('notifications: Rollout step events while rollouts + notifications are 
       `${crashes} of ${revisions.length * steps.length} controllers were SIGKILLed at their crash point\n`,
     );
     assert.ok(crashes >= revisions.length * steps.length - 2, `${crashes} crashes`);
+  });
+
+  it('no notification for a step that never committed when the image changed before the restart', {
+    timeout: 400_000,
+  }, async () => {
+    const switcher = 'switcher';
+    const rollout = rolloutManifest({
+      name: switcher,
+      namespace: ns.name,
+      replicas: 2,
+      image: 'demo:v1',
+      steps,
+    });
+    await client.create({
+      ...rollout,
+      metadata: {
+        ...rollout.metadata,
+        annotations: { 'notifications.argoproj.io/subscribe.on-rollout-step-completed.slack': 'switch' },
+      },
+    });
+    const first = startRolloutProcess(ns.name, apiUrl, {});
+    procs.push(first.proc);
+    await eventually(
+      'initial deploy Healthy',
+      async () => (await getRollout(client, ns.name, switcher)).status?.phase === 'Healthy',
+      120_000,
+    );
+    first.proc.kill('SIGKILL');
+    await exited(first.proc);
+
+    // killed after the outbox write for step 3 of demo:v2 and before the status write that commits it
+    await setImage(client, ns.name, switcher, 'demo:v2');
+    const crashing = startRolloutProcess(ns.name, apiUrl, {
+      CRASH_STEP: '3',
+      CRASH_IMAGE: 'demo:v2',
+      CRASH_AT: 'before',
+    });
+    procs.push(crashing.proc);
+    const outcome = await Promise.race([
+      exited(crashing.proc),
+      new Promise((r) => setTimeout(() => r('timeout'), 120_000)),
+    ]);
+    assert.equal(outcome, 'SIGKILL', 'the controller reached its crash point');
+    const crashed = await getRollout(client, ns.name, switcher);
+    const abandoned = readOutbox(crashed).entries.filter((e) => e.notification.message === 'demo:v2 step 3');
+    assert.equal(abandoned.length, 1, 'the entry of the uncommitted step is in the outbox');
+    // the status hash the controller recorded (from the status it read) is the one read back from the server
+    assert.equal(abandoned[0]?.from, transitionOf(crashed.status));
+    assert.equal(crashed.status?.currentStepIndex, 2, 'step 3 was not committed');
+
+    // the image changes while no controller runs: the restarted one decides differently from the same status
+    await setImage(client, ns.name, switcher, 'demo:v3');
+    const survivor = startRolloutProcess(ns.name, apiUrl, {});
+    procs.push(survivor.proc);
+    await eventually(
+      'demo:v3 Healthy and its notifications delivered',
+      async () => {
+        const r = await getRollout(client, ns.name, switcher);
+        const containers = (r.spec?.template?.spec as { containers?: { image?: string }[] } | undefined)
+          ?.containers;
+        const done = r.status?.phase === 'Healthy' && containers?.[0]?.image === 'demo:v3';
+        const pending = Object.keys(r.metadata.annotations ?? {}).some((k) =>
+          k.startsWith(outboxAnnotationPrefix),
+        );
+        return done && !pending && server.messages('switch').length >= 2 + steps.length;
+      },
+      180_000,
+      250,
+    );
+    await new Promise((r) => setTimeout(r, 2_000));
+    survivor.proc.kill('SIGKILL');
+    await exited(survivor.proc);
+    const texts = server.messages('switch').map((m) => m.text);
+    const expected = ['demo:v2 step 1', 'demo:v2 step 2', ...steps.map((_, i) => `demo:v3 step ${i + 1}`)];
+    assert.deepEqual([...texts].sort(), [...expected].sort(), 'committed steps once each, none abandoned');
   });
 });

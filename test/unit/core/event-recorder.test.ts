@@ -128,4 +128,20 @@ describe('EventRecorder', () => {
     ]);
     assert.equal(sink.created.length, 2);
   });
+
+  it('recordDurable without events still calls durable listeners for a transition (cleanup), not without', async () => {
+    const { sink, client } = slowEventSink(1);
+    const recorder = new EventRecorder({ client, component: 'test', logger: silentLogger() });
+    const calls: string[] = [];
+    recorder.onEventDurable(async (batch) => {
+      calls.push(`${batch.events.length} from ${batch.transition}`);
+      return undefined;
+    });
+    const snapshot: KubeObject = subject('e');
+    assert.equal(await recorder.recordDurable(subject('e'), snapshot, [], { transition: 't2' }), undefined);
+    assert.equal(await recorder.recordDurable(subject('e'), snapshot, []), undefined);
+    await recorder.flush();
+    assert.deepEqual(calls, ['0 from t2']);
+    assert.equal(sink.created.length, 0);
+  });
 });
