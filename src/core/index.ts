@@ -35,7 +35,8 @@ export {
   type RateLimiter,
   TokenBucketRateLimiter,
 } from './rate-limiter.js';
+export { RetryAfterStatusError } from './retry-after-status.js';
+export { type StatusWrite, StatusWriter, type StatusWriterOptions } from './status-writer.js';
 export { TerminalError } from './terminal-error.js';
 export { type ChangeFilter, enqueueMapped, enqueueOwner, enqueueSelf } from './watches.js';
 export { WorkQueue, type WorkQueueOptions } from './work-queue.js';
-export { WrittenObjects, type WrittenObjectsOptions } from './written-objects.js';

@@ -2,7 +2,7 @@
  * The `rollouts` controller module: shared informers for Rollouts and what they own or point at,
  * watch mappings (a ReplicaSet, AnalysisRun or Pod change enqueues its Rollout) and the reconciler.
  */
-import { enqueueMapped, enqueueOwner, enqueueSelf, type Manager, WrittenObjects } from '../core/index.js';
+import { enqueueMapped, enqueueOwner, enqueueSelf, type Manager, StatusWriter } from '../core/index.js';
 import { Index, type KubeObject } from '../kube/index.js';
 import type { AnalysisRun } from './analysis-runs.js';
 import { referencesAnalysisTemplates } from './analysis-template-check.js';
@@ -54,7 +54,7 @@ export function registerRolloutController(manager: Manager, options: RegisterRol
       gvk: { apiVersion: ARGO, kind: 'ClusterAnalysisTemplate' },
     }),
   };
-  const written = new WrittenObjects();
+  const written = new StatusWriter();
   const executor = new RolloutExecutor({
     client: manager.client,
     events: manager.events,

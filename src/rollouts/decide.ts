@@ -10,6 +10,7 @@ import {
   findCurrentRun,
   isRunCompleted,
   observedRun,
+  plannedRunName,
   type RunRequest,
   runBaseName,
   runsToDelete,
@@ -45,6 +46,8 @@ export interface RolloutObservation {
   readonly currentPodHash: string;
   readonly revision: number;
   readonly runs: readonly AnalysisRun[];
+  /** Names of every AnalysisRun in the namespace (a new run's name must be free). Default: `runs`' names. */
+  readonly runNamesInUse?: ReadonlySet<string>;
   readonly now: number;
 }
 
@@ -273,12 +276,26 @@ export function decide(o: RolloutObservation): RolloutDecision {
   const scale = planScaling(rollout, postSets, weight, status.promoteFull === true);
 
   // ---- AnalysisRuns ----
+  // A run to create is named in status before it exists (status is written before acting), so a
+  // process killed between the create and the next status write finds it again by that name
+  // instead of starting a ".1" twin. The name is reused while the step (or background) is the same.
+  const inUse = o.runNamesInUse ?? new Set(o.runs.map((r) => r.metadata.name ?? ''));
+  const sameStep = !specChanged && result.stepIndex === prevIndex && prev.abortedAt === result.abortedAt;
   const createRuns: RunRequest[] = [];
   const current: AnalysisRun[] = [];
+  let plannedStepRef: { name: string; status: string } | undefined;
+  let plannedBackgroundRef: { name: string; status: string } | undefined;
   const currentStep = steps[result.stepIndex];
   if (currentStep?.kind === 'analysis' && !result.abort) {
     if (stepRunRef !== undefined && stepRunNow !== undefined) current.push(stepRunNow);
-    else
+    else {
+      const name = plannedRunName(
+        runBaseName(rollout.metadata?.name ?? '', o.currentPodHash, o.revision, result.stepIndex),
+        sameStep ? prev.canary?.currentStepAnalysisRunStatus?.name : undefined,
+        o.runs,
+        inUse,
+      );
+      plannedStepRef = { name, status: '' };
       createRuns.push({
         type: 'Step',
         analysis: currentStep.analysis,
@@ -286,20 +303,31 @@ export function decide(o: RolloutObservation): RolloutDecision {
         podHash: o.currentPodHash,
         ...(newStableHash !== undefined && { stableHash: newStableHash }),
         revision: o.revision,
-        name: runBaseName(rollout.metadata?.name ?? '', o.currentPodHash, o.revision, result.stepIndex),
+        name,
       });
+    }
   }
   if (backgroundActive && canary.analysis !== undefined) {
     if (backgroundRef !== undefined && backgroundNow !== undefined) current.push(backgroundNow);
-    else
+    else {
+      const name = plannedRunName(
+        runBaseName(rollout.metadata?.name ?? '', o.currentPodHash, o.revision),
+        !specChanged && prev.abortedAt === result.abortedAt
+          ? prev.canary?.currentBackgroundAnalysisRunStatus?.name
+          : undefined,
+        o.runs,
+        inUse,
+      );
+      plannedBackgroundRef = { name, status: '' };
       createRuns.push({
         type: 'Background',
         analysis: canary.analysis,
         podHash: o.currentPodHash,
         ...(newStableHash !== undefined && { stableHash: newStableHash }),
         revision: o.revision,
-        name: runBaseName(rollout.metadata?.name ?? '', o.currentPodHash, o.revision),
+        name,
       });
+    }
   }
   const limits = (
     spec as { analysis?: { successfulRunHistoryLimit?: number; unsuccessfulRunHistoryLimit?: number } }
@@ -316,8 +344,21 @@ export function decide(o: RolloutObservation): RolloutDecision {
     wakeups.push(deadline + 1000);
   const next = wakeups.length > 0 ? Math.min(...wakeups) : undefined;
 
+  const committed: RolloutStatus =
+    plannedStepRef === undefined && plannedBackgroundRef === undefined
+      ? status
+      : {
+          ...status,
+          canary: {
+            ...status.canary,
+            ...(plannedStepRef !== undefined && { currentStepAnalysisRunStatus: plannedStepRef }),
+            ...(plannedBackgroundRef !== undefined && {
+              currentBackgroundAnalysisRunStatus: plannedBackgroundRef,
+            }),
+          },
+        };
   return {
-    status,
+    status: committed,
     events: [...result.intents, ...analysisEvents(prev.canary, stepRunNow, backgroundNow)],
     scale,
     createRuns,
