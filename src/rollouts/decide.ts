@@ -10,9 +10,7 @@ import {
   findCurrentRun,
   isRunCompleted,
   observedRun,
-  plannedRunName,
   type RunRequest,
-  runBaseName,
   runsToDelete,
   runsToTerminate,
   statusRef,
@@ -32,6 +30,7 @@ import {
 } from './replica-sets.js';
 import { isRollbackWithinWindow } from './rollback-window.js';
 import { calculateConditions, progressDeadlineAt } from './rollout-conditions.js';
+import { planRuns } from './run-plan.js';
 import { isAtDesiredReplicas, planScaling, type ScaleIntent } from './scaling.js';
 import { formatLabelSelector, stepDescription } from './step-description.js';
 import { computeStepHash, describeStep, desiredCanaryScale, PauseReason, type StepModel } from './steps.js';
@@ -276,59 +275,24 @@ export function decide(o: RolloutObservation): RolloutDecision {
   const scale = planScaling(rollout, postSets, weight, status.promoteFull === true);
 
   // ---- AnalysisRuns ----
-  // A run to create is named in status before it exists (status is written before acting), so a
-  // process killed between the create and the next status write finds it again by that name
-  // instead of starting a ".1" twin. The name is reused while the step (or background) is the same.
-  const inUse = o.runNamesInUse ?? new Set(o.runs.map((r) => r.metadata.name ?? ''));
-  const sameStep = !specChanged && result.stepIndex === prevIndex && prev.abortedAt === result.abortedAt;
-  const createRuns: RunRequest[] = [];
-  const current: AnalysisRun[] = [];
-  let plannedStepRef: { name: string; status: string } | undefined;
-  let plannedBackgroundRef: { name: string; status: string } | undefined;
-  const currentStep = steps[result.stepIndex];
-  if (currentStep?.kind === 'analysis' && !result.abort) {
-    if (stepRunRef !== undefined && stepRunNow !== undefined) current.push(stepRunNow);
-    else {
-      const name = plannedRunName(
-        runBaseName(rollout.metadata?.name ?? '', o.currentPodHash, o.revision, result.stepIndex),
-        sameStep ? prev.canary?.currentStepAnalysisRunStatus?.name : undefined,
-        o.runs,
-        inUse,
-      );
-      plannedStepRef = { name, status: '' };
-      createRuns.push({
-        type: 'Step',
-        analysis: currentStep.analysis,
-        stepIndex: result.stepIndex,
-        podHash: o.currentPodHash,
-        ...(newStableHash !== undefined && { stableHash: newStableHash }),
-        revision: o.revision,
-        name,
-      });
-    }
-  }
-  if (backgroundActive && canary.analysis !== undefined) {
-    if (backgroundRef !== undefined && backgroundNow !== undefined) current.push(backgroundNow);
-    else {
-      const name = plannedRunName(
-        runBaseName(rollout.metadata?.name ?? '', o.currentPodHash, o.revision),
-        !specChanged && prev.abortedAt === result.abortedAt
-          ? prev.canary?.currentBackgroundAnalysisRunStatus?.name
-          : undefined,
-        o.runs,
-        inUse,
-      );
-      plannedBackgroundRef = { name, status: '' };
-      createRuns.push({
-        type: 'Background',
-        analysis: canary.analysis,
-        podHash: o.currentPodHash,
-        ...(newStableHash !== undefined && { stableHash: newStableHash }),
-        revision: o.revision,
-        name,
-      });
-    }
-  }
+  const isSameAttempt = !specChanged && prev.abortedAt === result.abortedAt;
+  const { createRuns, current, planned } = planRuns({
+    rolloutName: rollout.metadata?.name ?? '',
+    podHash: o.currentPodHash,
+    stableHash: newStableHash,
+    revision: o.revision,
+    step: steps[result.stepIndex],
+    stepIndex: result.stepIndex,
+    isSameStep: isSameAttempt && result.stepIndex === prevIndex,
+    isSameAttempt,
+    aborted: result.abort,
+    stepRun: stepRunRef !== undefined ? stepRunNow : undefined,
+    background: backgroundActive ? canary.analysis : undefined,
+    backgroundRun: backgroundRef !== undefined ? backgroundNow : undefined,
+    previous: prev.canary,
+    owned: o.runs,
+    inUse: o.runNamesInUse ?? new Set(o.runs.map((r) => r.metadata.name ?? '')),
+  });
   const limits = (
     spec as { analysis?: { successfulRunHistoryLimit?: number; unsuccessfulRunHistoryLimit?: number } }
   ).analysis;
@@ -344,19 +308,9 @@ export function decide(o: RolloutObservation): RolloutDecision {
     wakeups.push(deadline + 1000);
   const next = wakeups.length > 0 ? Math.min(...wakeups) : undefined;
 
+  // runs to create are named in the status written before they are created (see run-plan.ts)
   const committed: RolloutStatus =
-    plannedStepRef === undefined && plannedBackgroundRef === undefined
-      ? status
-      : {
-          ...status,
-          canary: {
-            ...status.canary,
-            ...(plannedStepRef !== undefined && { currentStepAnalysisRunStatus: plannedStepRef }),
-            ...(plannedBackgroundRef !== undefined && {
-              currentBackgroundAnalysisRunStatus: plannedBackgroundRef,
-            }),
-          },
-        };
+    createRuns.length === 0 ? status : { ...status, canary: { ...status.canary, ...planned } };
   return {
     status: committed,
     events: [...result.intents, ...analysisEvents(prev.canary, stepRunNow, backgroundNow)],
