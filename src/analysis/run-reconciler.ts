@@ -5,7 +5,7 @@ import {
   type ReconcileResult,
   type Reconciler,
   requeueAfter,
-  WrittenObjects,
+  StatusWriter,
 } from '../core/index.js';
 import type { KubeClient, KubeObject, ObjectStore } from '../kube/index.js';
 import { resolveMetricsWithoutSecrets } from './args.js';
@@ -78,7 +78,7 @@ const isWarning = (phase: AnalysisPhase): boolean => phase === 'Failed' || phase
  */
 export class AnalysisRunReconciler implements Reconciler {
   /** Our own status writes, until the cache has them (a late watch event must not re-measure). */
-  private readonly written = new WrittenObjects();
+  private readonly written = new StatusWriter();
 
   constructor(private readonly options: AnalysisRunReconcilerOptions) {}
 
@@ -204,11 +204,12 @@ export class AnalysisRunReconciler implements Reconciler {
     status: AnalysisRunStatus,
     ctx: ReconcileContext,
   ): Promise<void> {
-    const written = await this.options.client.replace<AnalysisRunObject>(
-      { ...run, status },
-      { subresource: 'status', signal: ctx.signal },
-    );
-    this.written.remember(written);
+    await this.written.writeStatus({
+      current: run,
+      status,
+      write: (next) =>
+        this.options.client.replace<AnalysisRunObject>(next, { subresource: 'status', signal: ctx.signal }),
+    });
   }
 
   /** Phase Error worded like Argo's metric errors; the metric gets the error, nothing is measured. */

@@ -42,7 +42,8 @@ export {
   reconcileOutcome,
   requeueAfter,
 } from './reconcile-result.js';
+export { RetryAfterStatusError } from './retry-after-status.js';
+export { type StatusWrite, StatusWriter, type StatusWriterOptions } from './status-writer.js';
 export { TerminalError } from './terminal-error.js';
 export { type ChangeFilter, enqueueMapped, enqueueOwner, enqueueSelf } from './watches.js';
 export { WorkQueue, type WorkQueueOptions } from './work-queue.js';
-export { WrittenObjects, type WrittenObjectsOptions } from './written-objects.js';

@@ -58,11 +58,21 @@ export function runBaseName(
   return stepIndex === undefined ? base : `${base}-${stepIndex}`;
 }
 
-/** The base name, or `<base>.<n>` when earlier runs took it (Argo's collision counter). */
-export function nextRunName(base: string, runs: readonly AnalysisRun[]): string {
-  const taken = new Set(runs.map((r) => r.metadata.name));
-  if (!taken.has(base)) return base;
-  for (let n = 1; ; n++) if (!taken.has(`${base}.${n}`)) return `${base}.${n}`;
+/**
+ * The name of a run to create: the one status already names for it when that run does not exist
+ * (planned by an earlier reconcile whose create was lost or is not in the cache yet), else the next
+ * free name after `base`.
+ */
+export function plannedRunName(
+  base: string,
+  named: string | undefined,
+  owned: readonly AnalysisRun[],
+  inUse: ReadonlySet<string>,
+): string {
+  if (named !== undefined && named !== '' && !owned.some((r) => r.metadata.name === named)) return named;
+  // Argo's collision counter: `<base>.<n>` when earlier runs took the name
+  if (!inUse.has(base)) return base;
+  for (let n = 1; ; n++) if (!inUse.has(`${base}.${n}`)) return `${base}.${n}`;
 }
 
 export interface RunSelector {

@@ -9,7 +9,7 @@ import {
   enqueueOwner,
   enqueueSelf,
   type Manager,
-  WrittenObjects,
+  StatusWriter,
 } from '../core/index.js';
 import { Index, type KubeObject } from '../kube/index.js';
 import type { AnalysisRun } from './analysis-runs.js';
@@ -62,7 +62,7 @@ export function registerRolloutController(manager: Manager, options: RegisterRol
       gvk: { apiVersion: ARGO, kind: 'ClusterAnalysisTemplate' },
     }),
   };
-  const written = new WrittenObjects();
+  const written = new StatusWriter();
   const executor = new RolloutExecutor({
     client: manager.client,
     events: manager.events,

@@ -11,7 +11,6 @@ import {
   isRunCompleted,
   observedRun,
   type RunRequest,
-  runBaseName,
   runsToDelete,
   runsToTerminate,
   statusRef,
@@ -31,6 +30,7 @@ import {
 } from './replica-sets.js';
 import { isRollbackWithinWindow } from './rollback-window.js';
 import { calculateConditions, progressDeadlineAt } from './rollout-conditions.js';
+import { planRuns } from './run-plan.js';
 import { isAtDesiredReplicas, planScaling, type ScaleIntent } from './scaling.js';
 import { formatLabelSelector, stepDescription } from './step-description.js';
 import { computeStepHash, describeStep, desiredCanaryScale, PauseReason, type StepModel } from './steps.js';
@@ -45,6 +45,8 @@ export interface RolloutObservation {
   readonly currentPodHash: string;
   readonly revision: number;
   readonly runs: readonly AnalysisRun[];
+  /** Names of every AnalysisRun in the namespace (a new run's name must be free). Default: `runs`' names. */
+  readonly runNamesInUse?: ReadonlySet<string>;
   readonly now: number;
 }
 
@@ -274,34 +276,24 @@ export function decide(o: RolloutObservation): RolloutDecision {
   const scale = planScaling(rollout, postSets, weight, status.promoteFull === true);
 
   // ---- AnalysisRuns ----
-  const createRuns: RunRequest[] = [];
-  const current: AnalysisRun[] = [];
-  const currentStep = steps[result.stepIndex];
-  if (currentStep?.kind === 'analysis' && !result.abort) {
-    if (stepRunRef !== undefined && stepRunNow !== undefined) current.push(stepRunNow);
-    else
-      createRuns.push({
-        type: 'Step',
-        analysis: currentStep.analysis,
-        stepIndex: result.stepIndex,
-        podHash: o.currentPodHash,
-        ...(newStableHash !== undefined && { stableHash: newStableHash }),
-        revision: o.revision,
-        name: runBaseName(rollout.metadata?.name ?? '', o.currentPodHash, o.revision, result.stepIndex),
-      });
-  }
-  if (backgroundActive && canary.analysis !== undefined) {
-    if (backgroundRef !== undefined && backgroundNow !== undefined) current.push(backgroundNow);
-    else
-      createRuns.push({
-        type: 'Background',
-        analysis: canary.analysis,
-        podHash: o.currentPodHash,
-        ...(newStableHash !== undefined && { stableHash: newStableHash }),
-        revision: o.revision,
-        name: runBaseName(rollout.metadata?.name ?? '', o.currentPodHash, o.revision),
-      });
-  }
+  const isSameAttempt = !specChanged && prev.abortedAt === result.abortedAt;
+  const { createRuns, current, planned } = planRuns({
+    rolloutName: rollout.metadata?.name ?? '',
+    podHash: o.currentPodHash,
+    stableHash: newStableHash,
+    revision: o.revision,
+    step: steps[result.stepIndex],
+    stepIndex: result.stepIndex,
+    isSameStep: isSameAttempt && result.stepIndex === prevIndex,
+    isSameAttempt,
+    aborted: result.abort,
+    stepRun: stepRunRef !== undefined ? stepRunNow : undefined,
+    background: backgroundActive ? canary.analysis : undefined,
+    backgroundRun: backgroundRef !== undefined ? backgroundNow : undefined,
+    previous: prev.canary,
+    owned: o.runs,
+    inUse: o.runNamesInUse ?? new Set(o.runs.map((r) => r.metadata.name ?? '')),
+  });
   const limits = (
     spec as { analysis?: { successfulRunHistoryLimit?: number; unsuccessfulRunHistoryLimit?: number } }
   ).analysis;
@@ -317,8 +309,11 @@ export function decide(o: RolloutObservation): RolloutDecision {
     wakeups.push(deadline + 1000);
   const next = wakeups.length > 0 ? Math.min(...wakeups) : undefined;
 
+  // runs to create are named in the status written before they are created (see run-plan.ts)
+  const committed: RolloutStatus =
+    createRuns.length === 0 ? status : { ...status, canary: { ...status.canary, ...planned } };
   return {
-    status,
+    status: committed,
     events: [...result.intents, ...analysisEvents(prev.canary, stepRunNow, backgroundNow)],
     scale,
     createRuns,

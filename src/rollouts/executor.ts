@@ -4,7 +4,7 @@
  * that are already gone. Objects written here are remembered so the next reconcile does not act on a
  * cache that has not caught up with our own writes.
  */
-import { type EventRecorder, type EventSubject, transitionOf, type WrittenObjects } from '../core/index.js';
+import { type EventRecorder, type EventSubject, type StatusWriter, transitionOf } from '../core/index.js';
 import { isAlreadyExists, isNotFound, type KubeClient, type KubeObject } from '../kube/index.js';
 import type { Logger } from '../observability/index.js';
 import type { AnalysisRun } from './analysis-runs.js';
@@ -26,7 +26,8 @@ const AR = { apiVersion: 'argoproj.io/v1alpha1', kind: 'AnalysisRun' } as const;
 export interface ExecutorOptions {
   readonly client: KubeClient;
   readonly events: EventRecorder;
-  readonly written: WrittenObjects;
+  /** Remembers what we write (read-your-writes) and writes the Rollout's status. */
+  readonly written: StatusWriter;
   readonly logger: Logger;
 }
 
@@ -73,7 +74,7 @@ export class RolloutExecutor {
     });
     if (written === undefined) return rollout;
     const current = written as Rollout & KubeObject;
-    this.options.written.remember(current);
+    this.options.written.remember(current, rollout);
     return { ...rollout, metadata: current.metadata };
   }
 
@@ -102,7 +103,7 @@ export class RolloutExecutor {
       { metadata: { annotations: { 'rollout.argoproj.io/revision': String(revision) } } },
       { type: 'merge', fieldManager: FIELD_MANAGER },
     );
-    this.options.written.remember(patched);
+    this.options.written.remember(patched, rs);
     return patched;
   }
 
@@ -115,7 +116,7 @@ export class RolloutExecutor {
         { spec: { replicas: intent.to } },
         { type: 'merge', fieldManager: FIELD_MANAGER },
       );
-      this.options.written.remember(patched);
+      this.options.written.remember(patched, rs);
       this.options.events.normal(
         subject,
         'ScalingReplicaSet',
@@ -207,14 +208,23 @@ export class RolloutExecutor {
     );
   }
 
-  /** Writes the status subresource with optimistic concurrency (a conflict means: reconcile again). */
-  async writeStatus(rollout: Rollout & KubeObject): Promise<Rollout & KubeObject> {
-    const written = await this.options.client.replace<Rollout & KubeObject>(rollout, {
-      subresource: 'status',
-      fieldManager: FIELD_MANAGER,
+  /**
+   * Writes the status subresource when it changed, with optimistic concurrency (a conflict means:
+   * reconcile again). Returns the stored Rollout, or undefined when the status was unchanged.
+   */
+  async writeStatus(
+    rollout: Rollout & KubeObject,
+    status: Rollout['status'],
+  ): Promise<(Rollout & KubeObject) | undefined> {
+    return this.options.written.writeStatus({
+      current: rollout,
+      status,
+      write: (next) =>
+        this.options.client.replace<Rollout & KubeObject>(next, {
+          subresource: 'status',
+          fieldManager: FIELD_MANAGER,
+        }),
     });
-    this.options.written.remember(written);
-    return written;
   }
 
   /**
@@ -234,7 +244,7 @@ export class RolloutExecutor {
       { metadata: { annotations: { [REVISION_ANNOTATION]: String(revision) } } },
       { type: 'merge', fieldManager: FIELD_MANAGER },
     );
-    this.options.written.remember(patched);
+    this.options.written.remember(patched, rollout);
   }
 
   /** Merge-patches any object (pods' ephemeral labels, ReplicaSet templates). */
@@ -249,7 +259,7 @@ export class RolloutExecutor {
       patch,
       { type: 'merge', fieldManager: FIELD_MANAGER },
     );
-    if (obj.kind === 'ReplicaSet') this.options.written.remember(out);
+    if (obj.kind === 'ReplicaSet') this.options.written.remember(out, obj);
     return out;
   }
 

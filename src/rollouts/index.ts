@@ -1,5 +1,6 @@
 // The Rollout controller's public surface: what the CLI, the other modules, tests and benches use.
 // Everything else in this folder is internal; add a name here only when something outside needs it.
+export { type AnalysisRun, plannedRunName } from './analysis-runs.js';
 export { analysisTemplateError, referencesAnalysisTemplates } from './analysis-template-check.js';
 export {
   ConditionReason,

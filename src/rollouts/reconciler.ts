@@ -12,10 +12,10 @@ import {
   type ReconcileResult,
   type Reconciler,
   requeueAfter,
-  type WrittenObjects,
+  type StatusWriter,
 } from '../core/index.js';
 import { Index, type KubeObject, type Reflector } from '../kube/index.js';
-import { type AnalysisRun, buildAnalysisRun, findCurrentRun, nextRunName } from './analysis-runs.js';
+import { type AnalysisRun, buildAnalysisRun } from './analysis-runs.js';
 import { analysisTemplateError } from './analysis-template-check.js';
 import { ConditionReason, invalidSpecCondition, RolloutConditionType } from './conditions.js';
 import { decide, type RolloutDecision } from './decide.js';
@@ -45,7 +45,6 @@ import { isRestartDue, planRestart } from './restart.js';
 import { planServiceSwitches } from './services.js';
 import { formatLabelSelector } from './step-description.js';
 import type { Rollout, RolloutCondition, RolloutStatus } from './types.js';
-import { UnrecordedRuns } from './unrecorded-runs.js';
 import { unsupportedFeature } from './unsupported-features.js';
 import { formatValidationError, validateRollout } from './validation.js';
 
@@ -64,14 +63,13 @@ export interface RolloutInformers {
 export interface RolloutReconcilerOptions {
   readonly informers: RolloutInformers;
   readonly executor: RolloutExecutor;
-  readonly written: WrittenObjects;
+  /** Read-your-writes for Rollouts and ReplicaSets (the executor writes through it). */
+  readonly written: StatusWriter;
   /** The replica ceiling (`--max-replicas`). Default DEFAULT_MAX_REPLICAS. */
   readonly maxReplicas?: number;
 }
 
 export class RolloutReconciler implements Reconciler {
-  private readonly unrecorded = new UnrecordedRuns();
-
   constructor(private readonly options: RolloutReconcilerOptions) {}
 
   async reconcile(ctx: ReconcileContext, request: ReconcileRequest): Promise<ReconcileResult | undefined> {
@@ -101,16 +99,21 @@ export class RolloutReconciler implements Reconciler {
       ? replicaSets.map((rs) => (rs.metadata.name === newRS.metadata.name ? newRS : rs))
       : [...replicaSets, newRS];
     const runs = informers.analysisRuns.store.byIndex(Index.Owner, uid ?? '');
+    const runNamesInUse = new Set(
+      informers.analysisRuns.store
+        .byIndex(Index.Namespace, rollout.metadata.namespace ?? '')
+        .map((r) => r.metadata.name ?? ''),
+    );
 
     const decision = decide({
-      // runs created last time but not yet named in status count as named (see UnrecordedRuns)
-      rollout: this.unrecorded.fill(rollout),
+      rollout,
       replicaSets: all,
       newRS,
       newRSCreated: created,
       currentPodHash: podHashOf(newRS),
       revision: revisionOf(newRS),
       runs,
+      runNamesInUse,
       now,
     });
     ctx.logger.debug(
@@ -213,29 +216,14 @@ export class RolloutReconciler implements Reconciler {
     decision: RolloutDecision,
     replicaSets: readonly ReplicaSet[],
   ): Promise<void> {
-    const { executor, informers } = this.options;
-    const uid = rollout.metadata.uid ?? '';
+    const { executor } = this.options;
     await executor.scale(rollout, decision.scale);
     await executor.terminateAnalysisRuns(decision.terminateRuns);
     await executor.deleteAnalysisRuns(decision.deleteRuns);
-    const existingRuns = informers.analysisRuns.store.byIndex(
-      Index.Namespace,
-      rollout.metadata.namespace ?? '',
-    );
-    const ours = informers.analysisRuns.store.byIndex(Index.Owner, rollout.metadata.uid ?? '');
     for (const request of decision.createRuns) {
-      // The decision saw the cache before this reconcile's writes; a run created by the previous
-      // reconcile may have arrived since. It is the one to use, not a reason for a ".1" twin.
-      const existing = findCurrentRun(ours, request);
-      if (existing !== undefined) {
-        this.unrecorded.remember(uid, request.type, { ...request, name: existing.metadata.name ?? '' });
-        continue;
-      }
-      const built = buildAnalysisRun(
-        rollout,
-        { ...request, name: nextRunName(request.name, existingRuns) },
-        this.templateLookup(rollout.metadata.namespace ?? ''),
-      );
+      // The status just written names this run (decide plans the name), so a restart finds it; a
+      // run the previous reconcile created under this name makes the create a no-op (AlreadyExists).
+      const built = buildAnalysisRun(rollout, request, this.templateLookup(rollout.metadata.namespace ?? ''));
       if (!built.ok) {
         ctx.logger.warn({ message: built.message }, 'cannot create analysis run');
         executor.recordEvents(rollout, [
@@ -243,8 +231,7 @@ export class RolloutReconciler implements Reconciler {
         ]);
         continue;
       }
-      const run = await executor.createAnalysisRun(built.run);
-      this.unrecorded.remember(uid, request.type, { ...request, name: run.metadata.name ?? '' });
+      await executor.createAnalysisRun(built.run);
     }
     await this.pointServices(rollout, decision.status, replicaSets);
     await this.syncEphemeralMetadata(rollout, decision.status, replicaSets);
@@ -386,10 +373,9 @@ export class RolloutReconciler implements Reconciler {
     return { condition, isNew: condition !== previous };
   }
 
-  /** Writes status when it changed. */
+  /** Writes status when it changed (undefined members dropped, as the API server would). */
   private async writeStatus(rollout: RolloutObject, status: RolloutStatus): Promise<void> {
     const clean = JSON.parse(JSON.stringify(status)) as RolloutStatus;
-    if (canonicalJson(clean) === canonicalJson(rollout.status ?? {})) return;
-    await this.options.executor.writeStatus({ ...rollout, status: clean });
+    await this.options.executor.writeStatus(rollout, clean);
   }
 }

@@ -107,7 +107,8 @@ describe('rollouts: inline analysis steps', () => {
       60_000,
     );
     const hash = at1.status?.currentPodHash ?? '';
-    const run1 = await runFor(name, 1);
+    // status names the run before it is created (a restart then finds it): wait for the create
+    const run1 = await eventually('run for step 1', () => runFor(name, 1), 30_000);
     assert.equal(run1.metadata.name, `${name}-${hash}-2-1`);
     assert.deepEqual(
       {

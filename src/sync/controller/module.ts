@@ -1,7 +1,13 @@
 import { mkdirSync } from 'node:fs';
 import type { RequestListener } from 'node:http';
 import { join } from 'node:path';
-import type { CommonModuleOptions, Controller, ControllerModule, Manager } from '../../core/index.js';
+import {
+  type CommonModuleOptions,
+  type Controller,
+  type ControllerModule,
+  type Manager,
+  StatusWriter,
+} from '../../core/index.js';
 import { type KubeObject, objectKey } from '../../kube/index.js';
 import { ResourceManager } from '../apply/index.js';
 import type { RenderLimits } from '../render/index.js';
@@ -21,7 +27,7 @@ import { PredictionCache } from './comparison.js';
 import { DesiredStateCache } from './desired-state.js';
 import { LiveState } from './live-state.js';
 import { ApplicationReconciler } from './reconciler.js';
-import { StatusWriter } from './status-writer.js';
+import { ApplicationStatusWriter } from './status-writer.js';
 import { SyncRunner } from './sync-runner.js';
 
 export interface SyncControllerOptions {
@@ -134,7 +140,7 @@ export function registerSyncController(
     rm,
     predictions: new PredictionCache(),
     runner: new SyncRunner(rm, live, logger),
-    writer: new StatusWriter(manager.client, reconciliationMs / 2),
+    writer: new ApplicationStatusWriter(manager.client, reconciliationMs / 2, new StatusWriter()),
     events: manager.events,
     revisionMaxAgeMs: pollIntervalMs,
     reconciliationMs,

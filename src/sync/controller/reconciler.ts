@@ -13,10 +13,11 @@ import type { RepoCache } from '../source/index.js';
 import type { Application, Operation, OperationState } from '../types.js';
 import { finalizeApp } from './app-deletion.js';
 import { type Comparison, compareApp, type PredictionCache } from './comparison.js';
+import { comparisonRetryDelay } from './comparison-backoff.js';
 import type { DesiredStateCache } from './desired-state.js';
 import type { LiveState } from './live-state.js';
 import { appendHistory, buildStatus } from './status.js';
-import type { StatusWriter } from './status-writer.js';
+import type { ApplicationStatusWriter } from './status-writer.js';
 import type { SyncRunner } from './sync-runner.js';
 
 export interface ApplicationReconcilerDeps {
@@ -28,7 +29,7 @@ export interface ApplicationReconcilerDeps {
   readonly rm: ResourceManager;
   readonly predictions: PredictionCache;
   readonly runner: SyncRunner;
-  readonly writer: StatusWriter;
+  readonly writer: ApplicationStatusWriter;
   readonly events: EventRecorder;
   /** How old a ls-remote answer may be before it is asked again (the poll interval). */
   readonly revisionMaxAgeMs: number;
@@ -47,17 +48,15 @@ function message(err: unknown): string {
  * runs), decide automated sync, advance the running operation one step, write status once.
  */
 export class ApplicationReconciler implements Reconciler {
-  private readonly errorBackoff = new Map<string, number>();
-
   constructor(private readonly d: ApplicationReconcilerDeps) {}
 
   async reconcile(ctx: ReconcileContext, req: ReconcileRequest): Promise<ReconcileResult | undefined> {
     const cached = this.d.apps.store.get(req.key);
     if (!cached) {
-      this.d.writer.forget(req.key);
+      this.d.writer.forget(req.namespace, req.name);
       return undefined;
     }
-    const app = this.d.writer.freshest(req.key, cached);
+    const app = this.d.writer.freshest(cached);
     if (app.metadata.deletionTimestamp) {
       const pending = await finalizeApp(this.d.client, app, this.d.live, this.d.rm);
       return pending ? { requeueAfterMs: 1_000 } : undefined;
@@ -71,7 +70,7 @@ export class ApplicationReconciler implements Reconciler {
       conditions.InvalidSpecError =
         'spec.source.repoURL is required (multiple sources are not supported yet)';
       const status = buildStatus({ app, conditions, nowIso });
-      await this.d.writer.write(req.key, app, { status }, nowMs);
+      await this.d.writer.write(app, { status }, nowMs);
       return undefined;
     }
 
@@ -162,7 +161,6 @@ export class ApplicationReconciler implements Reconciler {
         ? { ...status0, history: appendHistory(app, opState) }
         : status0;
     await this.d.writer.write(
-      req.key,
       app,
       {
         status,
@@ -172,13 +170,8 @@ export class ApplicationReconciler implements Reconciler {
       nowMs,
     );
 
-    if (comparisonError) {
-      const prev = this.errorBackoff.get(req.key) ?? 2_500;
-      const next = Math.min(prev * 2, this.d.reconciliationMs);
-      this.errorBackoff.set(req.key, next);
-      return { requeueAfterMs: next };
-    }
-    this.errorBackoff.delete(req.key);
+    if (comparisonError)
+      return { requeueAfterMs: comparisonRetryDelay(status, nowMs, this.d.reconciliationMs) };
     const periodic = this.d.reconciliationMs * (1 + Math.random() * 0.1);
     return requeueAfter(Math.min(requeueAfterMs ?? periodic, periodic));
   }

@@ -1,0 +1,131 @@
+import { type KubeObject, stripManagedFields } from '../kube/index.js';
+import { type Clock, systemClock } from './clock.js';
+
+export interface StatusWriterOptions {
+  /** Forget a write the cache has not caught up with after this long (a deleted object). Default 5 min. */
+  readonly maxAgeMs?: number;
+  readonly clock?: Clock;
+}
+
+/** An object with a status, written as a whole through `write` (a /status replace or a patch). */
+export interface StatusWrite<T extends KubeObject> {
+  /** The object as this reconcile read it (through `fresher`); its resourceVersion is the write's base. */
+  readonly current: T;
+  /** The status this reconcile wants. */
+  readonly status: unknown;
+  /** Performs the write and returns the object the API server stored. */
+  readonly write: (next: T) => Promise<T>;
+  /** Whether the status differs from what is stored. Default: canonical JSON inequality. */
+  readonly changed?: (stored: unknown, desired: unknown) => boolean;
+}
+
+interface Entry {
+  readonly obj: KubeObject;
+  /** resourceVersions known to precede `obj`: the bases of our writes and our earlier writes. */
+  readonly older: ReadonlySet<string>;
+  readonly at: number;
+}
+
+const MAX_OLDER = 64;
+
+/**
+ * The one status writer every controller uses (in the spirit of Flux's deferred status patch):
+ *
+ * - **read-your-writes**: it remembers the newest copy of each object this process wrote, and
+ *   `fresher` returns it while the informer cache still holds a version that preceded it (a late
+ *   watch event for an older version woke the reconcile). resourceVersion is opaque: a cached
+ *   version is "older" only when it is one we saw before or while writing (the base of a write, or
+ *   an earlier write of ours). Equal means the cache caught up; any other version was written by
+ *   someone else after us, and the cache wins.
+ * - **compare, then write**: `writeStatus` skips the call when the status is unchanged.
+ * - **write once, then fail**: a reconcile that must back off writes its status first and then
+ *   throws `retryAfterStatus(err)`, so the queue's rate limiter paces the retry.
+ *
+ * In memory only by design: losing it on restart costs one reconcile from a stale cache, never a
+ * wrong decision, because every decision that must survive a restart lives in the object's status.
+ */
+export class StatusWriter {
+  private readonly objects = new Map<string, Entry>();
+  private writes = 0;
+  private readonly clock: Clock;
+
+  constructor(private readonly options: StatusWriterOptions = {}) {
+    this.clock = options.clock ?? systemClock;
+  }
+
+  private static key(kind: string, namespace: string, name: string): string {
+    return `${kind}/${namespace}/${name}`;
+  }
+
+  /**
+   * Remembers an object we wrote. `base` is the version the write was made against (the object
+   * read before the patch or replace); without it only our own earlier writes count as older.
+   */
+  remember(obj: KubeObject, base?: KubeObject): void {
+    const now = this.clock.now();
+    const key = StatusWriter.key(obj.kind ?? '', obj.metadata.namespace ?? '', obj.metadata.name ?? '');
+    const previous = this.objects.get(key);
+    const older = new Set<string>();
+    if (previous !== undefined && previous.obj.metadata.uid === obj.metadata.uid) {
+      for (const rv of previous.older) older.add(rv);
+      addVersion(older, previous.obj);
+    }
+    if (base !== undefined && base.metadata.uid === obj.metadata.uid) addVersion(older, base);
+    older.delete(obj.metadata.resourceVersion ?? '');
+    while (older.size > MAX_OLDER) older.delete(older.values().next().value as string);
+    this.objects.set(key, { obj: stripManagedFields(obj), older, at: now });
+    if (++this.writes % 1024 === 0) this.sweep(now);
+  }
+
+  /** Our last write when the cached object is a version that preceded it; otherwise the cached one. */
+  fresher<T extends KubeObject>(kind: string, cached: T | undefined): T | undefined {
+    if (cached === undefined) return undefined;
+    const key = StatusWriter.key(kind, cached.metadata.namespace ?? '', cached.metadata.name ?? '');
+    const entry = this.objects.get(key);
+    if (entry === undefined) return cached;
+    const cachedVersion = cached.metadata.resourceVersion ?? '';
+    const isOlder = entry.obj.metadata.uid === cached.metadata.uid && entry.older.has(cachedVersion);
+    if (!isOlder) {
+      this.objects.delete(key);
+      return cached;
+    }
+    return entry.obj as T;
+  }
+
+  /** Drops what we remember of an object (it was deleted). */
+  forget(kind: string, namespace: string, name: string): void {
+    this.objects.delete(StatusWriter.key(kind, namespace, name));
+  }
+
+  /**
+   * Writes `status` when it differs from the stored one and remembers the result. Returns the
+   * stored object, or undefined when nothing was written.
+   */
+  async writeStatus<T extends KubeObject>(w: StatusWrite<T>): Promise<T | undefined> {
+    const stored = (w.current as { readonly status?: unknown }).status;
+    const changed = w.changed ?? ((a, b) => canonicalJson(a ?? {}) !== canonicalJson(b ?? {}));
+    if (!changed(stored, w.status)) return undefined;
+    const written = await w.write({ ...w.current, status: w.status });
+    this.remember(written, w.current);
+    return written;
+  }
+
+  private sweep(now: number): void {
+    const maxAge = this.options.maxAgeMs ?? 300_000;
+    for (const [key, entry] of this.objects) if (now - entry.at > maxAge) this.objects.delete(key);
+  }
+}
+
+function addVersion(set: Set<string>, obj: KubeObject): void {
+  const rv = obj.metadata.resourceVersion;
+  if (rv !== undefined && rv !== '') set.add(rv);
+}
+
+/** JSON with object keys sorted and undefined members dropped, for equality of statuses. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v !== null && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1)))
+      : v,
+  );
+}

@@ -1,0 +1,125 @@
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { installCrds } from '../../src/install/index.js';
+import type { KubeClient, KubeObject } from '../../src/kube/index.js';
+import {
+  checkInvariants,
+  getRollout,
+  rolloutManifest,
+  setImage,
+} from '../support/fixtures/rollout-scenario.js';
+import { eventually, testClient, testKubeconfigPath, testNamespace } from '../support/kube.js';
+
+const controllerScript = fileURLToPath(
+  new URL('../support/fixtures/rollout-controller-process.ts', import.meta.url),
+);
+const AR = { apiVersion: 'argoproj.io/v1alpha1', kind: 'AnalysisRun' } as const;
+
+function spawnController(namespace: string, env: Record<string, string> = {}): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', controllerScript, testKubeconfigPath(), namespace], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, ...env },
+  });
+}
+
+function started(proc: ChildProcess): Promise<ChildProcess> {
+  return new Promise((resolve, reject) => {
+    proc.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+      if (chunk.includes('started')) resolve(proc);
+    });
+    proc.once('exit', (code) => reject(new Error(`controller exited early (${code})`)));
+  });
+}
+
+const exited = (proc: ChildProcess, timeoutMs: number): Promise<NodeJS.Signals | null | 'running'> =>
+  new Promise((resolve) => {
+    if (proc.exitCode !== null || proc.signalCode !== null) return resolve(proc.signalCode);
+    const timer = setTimeout(() => resolve('running'), timeoutMs);
+    proc.once('exit', (_code, signal) => {
+      clearTimeout(timer);
+      resolve(signal);
+    });
+  });
+
+// No AnalysisRun controller runs here: the test plays its part by setting the run's phase.
+describe('rollouts: the controller killed between an AnalysisRun create and the status naming it', () => {
+  let client: KubeClient;
+  let ns: { name: string; delete(): Promise<void> };
+  let proc: ChildProcess | undefined;
+
+  before(async () => {
+    client = testClient();
+    await installCrds(client);
+    ns = await testNamespace(client, 'ro-restart-ar');
+    await client.create({
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'AnalysisTemplate',
+      metadata: { name: 'quick', namespace: ns.name },
+      spec: {
+        metrics: [
+          { name: 'ok', successCondition: 'result == 1', provider: { web: { url: 'http://x.invalid' } } },
+        ],
+      },
+    });
+  });
+  after(async () => {
+    proc?.kill('SIGKILL');
+    await ns.delete();
+    client.close();
+  });
+
+  it('after the restart exactly one run exists for the step (no ".1" twin) and the Rollout proceeds', async () => {
+    const name = 'twin-guard';
+    await client.create(
+      rolloutManifest({
+        name,
+        namespace: ns.name,
+        replicas: 2,
+        steps: [{ setWeight: 50 }, { analysis: { templates: [{ templateName: 'quick' }] } }],
+      }),
+    );
+    // this process SIGKILLs itself right after it creates an AnalysisRun
+    proc = await started(spawnController(ns.name, { SLIPWAY_TEST_KILL_AFTER_CREATE: 'AnalysisRun' }));
+    await eventually(
+      'initial deploy Healthy',
+      async () => (await getRollout(client, ns.name, name)).status?.phase === 'Healthy',
+      90_000,
+    );
+    await setImage(client, ns.name, name, 'argoproj/rollouts-demo:green');
+    assert.equal(await exited(proc, 120_000), 'SIGKILL', 'killed right after the AnalysisRun create');
+    const stepRuns = async (): Promise<KubeObject[]> =>
+      (await client.listAll(AR, { namespace: ns.name, labelSelector: 'step-index=1' })).items;
+    const [created, ...others] = await stepRuns();
+    assert.ok(created !== undefined, 'the run was created before the kill');
+    assert.deepEqual(others, []);
+
+    // the analysis finished while the controller was down (a fast metric)
+    await client.patch(
+      { ...AR, namespace: ns.name, name: created.metadata.name ?? '' },
+      { status: { phase: 'Successful' } },
+      { type: 'merge', subresource: 'status' },
+    );
+    proc = await started(spawnController(ns.name));
+    // done when the Rollout is through the step, or as soon as a twin run shows up
+    await eventually(
+      'Healthy after the analysis step, or a twin run',
+      async () => {
+        if ((await stepRuns()).length > 1) return true;
+        const r = await getRollout(client, ns.name, name);
+        return r.status?.phase === 'Healthy' && r.status.stableRS === r.status.currentPodHash;
+      },
+      120_000,
+    );
+    assert.deepEqual(
+      (await stepRuns()).map((r) => r.metadata.name),
+      [created.metadata.name],
+      'exactly one run for the analysis step',
+    );
+    const done = await getRollout(client, ns.name, name);
+    assert.equal(done.status?.phase, 'Healthy');
+    assert.equal(done.status?.stableRS, done.status?.currentPodHash);
+    await checkInvariants(client, ns.name, name);
+  });
+});
