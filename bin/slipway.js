@@ -13,6 +13,3 @@ if (existsSync(sources)) {
   ({ main } = await import(new URL('../dist/cli/main.js', import.meta.url).href));
 }
 process.exitCode = await main(process.argv.slice(2));
-// A command is done when main returns: a handle something forgot to close (a socket, a child process)
-// must not keep a SIGTERMed controller alive until the kubelet's SIGKILL. The timer itself holds nothing.
-setTimeout(() => process.exit(), 2_000).unref();

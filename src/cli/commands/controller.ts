@@ -116,7 +116,12 @@ export const controllerCommand: Command = {
     const done = new Promise<number>((resolve) => {
       const shutdown = (signal: string) => {
         logger.info({ signal }, 'signal received');
-        void manager.stop().then(() => resolve(ExitCode.Ok));
+        void manager.stop().then(() => {
+          resolve(ExitCode.Ok);
+          // Stopped: a socket some client library keeps alive (Slack's HTTP agent) must not hold the
+          // process until the kubelet's SIGKILL. The timer itself keeps nothing alive.
+          setTimeout(() => process.exit(ExitCode.Ok), 2_000).unref();
+        });
       };
       process.once('SIGTERM', () => shutdown('SIGTERM'));
       process.once('SIGINT', () => shutdown('SIGINT'));
