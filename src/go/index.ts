@@ -1,3 +1,4 @@
+export { timeFieldsAt, utcEpochMs, ZERO_TIME_MS } from './calendar.js';
 export {
   type DurationErrorKind,
   formatGoDuration,
@@ -8,3 +9,10 @@ export {
   parseGoDuration,
   toDurationNanos,
 } from './duration.js';
+export {
+  formatGoLayout,
+  RFC3339,
+  RFC3339_NANO,
+  TIME_STRING_LAYOUT,
+  type TimeFields,
+} from './time-layout.js';
