@@ -1,4 +1,5 @@
 export { timeFieldsAt, utcEpochMs, ZERO_TIME_MS } from './calendar.js';
+export { canonicalJson } from './canonical-json.js';
 export {
   type DurationErrorKind,
   formatGoDuration,

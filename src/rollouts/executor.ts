@@ -6,12 +6,13 @@
  */
 import { createHash } from 'node:crypto';
 import type { EventRecorder, EventSubject, WrittenObjects } from '../core/index.js';
+import { canonicalJson } from '../go/index.js';
 import { isAlreadyExists, isNotFound, type KubeClient, type KubeObject } from '../kube/index.js';
 import type { Logger } from '../observability/index.js';
 import type { AnalysisRun } from './analysis-runs.js';
 import { formatMessage } from './conditions.js';
 import type { EventIntent } from './machine.js';
-import { canonicalJson, POD_TEMPLATE_HASH_LABEL, REVISION_ANNOTATION } from './pod-template-hash.js';
+import { POD_TEMPLATE_HASH_LABEL, REVISION_ANNOTATION } from './pod-template-hash.js';
 import { type ReplicaSet, revisionOf } from './replica-sets.js';
 import type { ScaleIntent } from './scaling.js';
 import { MANAGED_BY_ANNOTATION, type ServiceSwitch } from './services.js';

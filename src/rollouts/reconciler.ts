@@ -13,6 +13,7 @@ import type {
   Reconciler,
   WrittenObjects,
 } from '../core/index.js';
+import { canonicalJson } from '../go/index.js';
 import { Index, type KubeObject, type Reflector } from '../kube/index.js';
 import { type AnalysisRun, buildAnalysisRun, findCurrentRun, nextRunName } from './analysis-runs.js';
 import { analysisTemplateError } from './analysis-template-check.js';
@@ -22,7 +23,6 @@ import { planEphemeralMetadata } from './ephemeral-metadata.js';
 import type { RolloutExecutor } from './executor.js';
 import { calculateRolloutPhase } from './phase.js';
 import {
-  canonicalJson,
   computePodTemplateHash,
   findNewReplicaSet,
   podTemplateEqualIgnoreHash,

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
+import { canonicalJson } from '../../go/index.js';
 import type { KubeClient, KubeObject } from '../../kube/index.js';
-import { canonicalJson } from '../diff/index.js';
 import {
   type RenderedManifests,
   type RenderLimits,
