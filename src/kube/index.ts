@@ -34,6 +34,19 @@ export {
   type KubeConfigOptions,
   loadClusterAccess,
 } from './kubeconfig.js';
+export {
+  formatMetaLabelSelector,
+  InvalidLabelSelectorError,
+  type LabelOperator,
+  type LabelRequirement,
+  type LabelSelector,
+  labelSelectorFromMeta,
+  type MetaLabelSelector,
+  type MetaLabelSelectorRequirement,
+  matchesLabelSelector,
+  matchesMetaLabelSelector,
+  parseLabelSelector,
+} from './label-selector.js';
 export { describeForbidden, explainAccessError, PERMISSIONS_DOC } from './permissions.js';
 export { type ChangeHandler, Reflector, type ReflectorOptions, stripManagedFields } from './reflector.js';
 export { Index, type IndexFunc, labelIndex, ObjectStore } from './store.js';

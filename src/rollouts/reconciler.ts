@@ -14,7 +14,7 @@ import type {
   WrittenObjects,
 } from '../core/index.js';
 import { canonicalJson } from '../go/index.js';
-import { Index, type KubeObject, type Reflector } from '../kube/index.js';
+import { formatMetaLabelSelector, Index, type KubeObject, type Reflector } from '../kube/index.js';
 import { type AnalysisRun, buildAnalysisRun, findCurrentRun, nextRunName } from './analysis-runs.js';
 import { analysisTemplateError } from './analysis-template-check.js';
 import { ConditionReason, invalidSpecCondition, RolloutConditionType } from './conditions.js';
@@ -42,7 +42,6 @@ import {
 import { resolveMaxUnavailable } from './replicas.js';
 import { isRestartDue, planRestart } from './restart.js';
 import { planServiceSwitches } from './services.js';
-import { formatLabelSelector } from './step-description.js';
 import type { Rollout, RolloutCondition, RolloutStatus } from './types.js';
 import { UnrecordedRuns } from './unrecorded-runs.js';
 import { unsupportedFeature } from './unsupported-features.js';
@@ -377,7 +376,9 @@ export class RolloutReconciler implements Reconciler {
       ...prev,
       observedGeneration: String(rollout.metadata.generation ?? 0),
       conditions,
-      ...(rollout.spec?.selector !== undefined && { selector: formatLabelSelector(rollout.spec.selector) }),
+      ...(rollout.spec?.selector !== undefined && {
+        selector: formatMetaLabelSelector(rollout.spec.selector),
+      }),
     };
     const { phase, message: phaseMessage } = calculateRolloutPhase({ ...rollout, status: base });
     await this.writeStatus(rollout, { ...base, phase, message: phaseMessage });
