@@ -74,31 +74,18 @@ const DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/;
 /** Parses RFC 3339 (`2023-08-14T00:00:00Z`), `2006-01-02 15:04:05` (UTC) and `2006-01-02`. */
 export function parseTime(text: string): ExprTime | undefined {
   const dateOnly = DATE_ONLY.exec(text);
-  if (dateOnly !== null) return build(dateOnly[1], dateOnly[2], dateOnly[3], '0', '0', '0', undefined, 'Z');
+  if (dateOnly !== null) return build([...dateOnly.slice(1, 4), '0', '0', '0'], undefined, 'Z');
   const m = RFC3339.exec(text);
   if (m === null) return undefined;
-  return build(m[1], m[2], m[3], m[4], m[5], m[6], m[7], m[8] ?? 'Z');
+  return build(m.slice(1, 7), m[7], m[8] ?? 'Z');
 }
 
 function build(
-  y = '',
-  mo = '',
-  d = '',
-  h = '',
-  mi = '',
-  s = '',
+  civil: readonly (string | undefined)[],
   fraction: string | undefined,
   zone: string,
 ): ExprTime | undefined {
-  const [year, month, day, hour, minute, second] = [y, mo, d, h, mi, s].map(Number) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
-  const utcMs = utcEpochMs(year, month, day, hour, minute, second);
+  const utcMs = utcEpochMs(civil);
   if (utcMs === undefined) return undefined;
   let ms = utcMs + (fraction === undefined ? 0 : Math.floor(Number(`0${fraction}`) * 1000));
   if (zone !== 'Z' && zone !== 'z') {

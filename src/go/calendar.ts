@@ -35,17 +35,14 @@ export function timeFieldsAt(epochMs: number, subMsNanos = 0, offsetSec = 0, zon
 }
 
 /**
- * Epoch milliseconds of a UTC wall-clock time given as year, month (1-12), day, hour, minute and
- * second; undefined when a field is out of range (a 31st of April, an hour 24), as Go's time.Parse.
+ * Epoch milliseconds of a UTC wall-clock time given as [year, month (1-12), day, hour, minute, second],
+ * as numbers or decimal digits (a regular expression's captures); undefined when a field is missing or
+ * out of range (a 31st of April, an hour 24), as Go's time.Parse refuses them.
  */
-export function utcEpochMs(
-  year: number,
-  month: number,
-  day: number,
-  hour: number,
-  minute: number,
-  second: number,
-): number | undefined {
+export function utcEpochMs(civil: readonly (number | string | undefined)[]): number | undefined {
+  const at = (i: number): number => Number(civil[i] ?? Number.NaN);
+  const [year, month, day, hour, minute, second] = [at(0), at(1), at(2), at(3), at(4), at(5)];
+  if (![year, month, day, hour, minute, second].every(Number.isInteger)) return undefined;
   if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return undefined;
   const date = new Date(0);
   date.setUTCFullYear(year, month - 1, day);

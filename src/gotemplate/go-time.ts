@@ -149,15 +149,7 @@ export function parseRfc3339(text: string): GoTime {
   const fail = (): FuncError =>
     new FuncError(`parsing time ${JSON.stringify(text)} as "${RFC3339}": cannot parse`);
   if (!m) throw fail();
-  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
-  const utcMs = utcEpochMs(year, month, day, hour, minute, second);
+  const utcMs = utcEpochMs(m.slice(1, 7));
   if (utcMs === undefined) throw fail();
   const nanos = Number((m[7] ?? '').padEnd(9, '0'));
   let offsetSec = 0;

@@ -26,9 +26,9 @@ describe('go time layouts', () => {
   });
 
   it('turns a valid UTC wall clock into an instant and refuses impossible dates', () => {
-    assert.equal(utcEpochMs(2023, 8, 14, 15, 4, 5), at - 120);
-    assert.equal(utcEpochMs(1, 1, 1, 0, 0, 0), ZERO_TIME_MS);
-    assert.equal(utcEpochMs(2024, 2, 29, 0, 0, 0), Date.UTC(2024, 1, 29));
+    assert.equal(utcEpochMs([2023, 8, 14, 15, 4, 5]), at - 120);
+    assert.equal(utcEpochMs([1, 1, 1, 0, 0, 0]), ZERO_TIME_MS);
+    assert.equal(utcEpochMs(['2024', '02', '29', '00', '00', '00']), Date.UTC(2024, 1, 29));
     const impossible: readonly (readonly [number, number, number, number, number, number])[] = [
       [2023, 2, 29, 0, 0, 0],
       [2023, 4, 31, 0, 0, 0],
@@ -37,7 +37,9 @@ describe('go time layouts', () => {
       [2023, 1, 1, 24, 0, 0],
       [2023, 1, 1, 0, 60, 0],
       [2023, 1, 1, 0, 0, 60],
+      [2023, 1, 1, 0, 0, 0.5],
     ];
-    for (const bad of impossible) assert.equal(utcEpochMs(...bad), undefined, bad.join('-'));
+    assert.equal(utcEpochMs(['2023', '01', '01']), undefined);
+    for (const bad of impossible) assert.equal(utcEpochMs(bad), undefined, bad.join('-'));
   });
 });
