@@ -1,4 +1,4 @@
-import { ExprDuration, parseDuration } from '../expr/index.js';
+import { parseGoDuration } from '../go/index.js';
 import type { IntOrString, Metric } from './types.js';
 
 /** Argo's default consecutive error limit: the metric errors on the 5th error in a row. */
@@ -20,9 +20,9 @@ export function intValue(value: IntOrString | undefined): number | undefined {
 
 /** Parses a Go duration string (`30s`, `1m`) to milliseconds; the reason when invalid. */
 export function durationMs(text: string): { ok: true; ms: number } | { ok: false; message: string } {
-  const parsed = parseDuration(text);
-  if (!(parsed instanceof ExprDuration)) return { ok: false, message: parsed };
-  return { ok: true, ms: parsed.nanoseconds / 1e6 };
+  const parsed = parseGoDuration(text);
+  if (!parsed.ok) return { ok: false, message: parsed.message };
+  return { ok: true, ms: Number(parsed.nanos) / 1e6 };
 }
 
 export function failureLimitOf(metric: Metric): number {

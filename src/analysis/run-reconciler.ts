@@ -7,6 +7,7 @@ import {
   requeueAfter,
   StatusWriter,
 } from '../core/index.js';
+import { canonicalJson } from '../go/index.js';
 import type { KubeClient, KubeObject, ObjectStore } from '../kube/index.js';
 import { resolveMetricsWithoutSecrets } from './args.js';
 import { assessRun, isTerminating, type RunAssessment } from './assess.js';
@@ -21,7 +22,6 @@ import type { ProviderRegistry } from './providers/index.js';
 import { trimMeasurements } from './record-measurement.js';
 import { generateMetricTasks, nextReconcileTime } from './schedule.js';
 import { resolveSecretArgs } from './secret-args.js';
-import { stableJson } from './stable-json.js';
 import {
   type AnalysisPhase,
   type AnalysisRunSpec,
@@ -137,7 +137,7 @@ export class AnalysisRunReconciler implements Reconciler {
       dryRunMetrics: plan.dryRun,
     });
     const next = this.nextStatus(status, assessment, plan.retention, now);
-    if (stableJson(next) !== stableJson(status)) {
+    if (canonicalJson(next) !== canonicalJson(status)) {
       await this.writeStatus(run, next, ctx);
       this.recordEvents(run, status, next, assessment, ctx);
     }

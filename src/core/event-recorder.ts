@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { hostname } from 'node:os';
+import { canonicalJson } from '../go/index.js';
 import { isNotFound, type KubeClient, type KubeObject } from '../kube/index.js';
 import type { Logger } from '../observability/index.js';
 import { type Clock, systemClock } from './clock.js';
@@ -52,20 +53,6 @@ export interface DurableEventBatch {
  */
 export type DurableEventListener = (batch: DurableEventBatch) => Promise<KubeObject | undefined>;
 
-/** JSON with object keys sorted and undefined members left out (the rollouts' pod-template canonical form). */
-function canonical(value: unknown): string {
-  if (value === undefined) return 'null';
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (typeof value === 'object' && value !== null) {
-    const o = value as Record<string, unknown>;
-    const keys = Object.keys(o)
-      .filter((k) => o[k] !== undefined)
-      .sort();
-    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
-
 /**
  * Identifies a committed state: sha256 of the canonical JSON of an object's `status` (`{}` when absent). The
  * controller passes it as `transition` to `recordDurable` for the status it decides from, and the notification
@@ -75,7 +62,7 @@ function canonical(value: unknown): string {
  */
 export function transitionOf(status: unknown): string {
   return createHash('sha256')
-    .update(canonical(status ?? {}))
+    .update(canonicalJson(status ?? {}))
     .digest('hex');
 }
 

@@ -1,3 +1,4 @@
+import { formatGoLayout, TIME_STRING_LAYOUT, timeFieldsAt, utcEpochMs, ZERO_TIME_MS } from '../go/index.js';
 import { ExprDuration } from './duration.js';
 
 /** A Go `time.Time` in UTC with millisecond precision. */
@@ -18,9 +19,7 @@ export class ExprTime {
 
   /** Go's default layout, e.g. `2023-08-14 00:00:00 +0000 UTC`. */
   toString(): string {
-    const iso = this.toDate().toISOString();
-    const fraction = iso.slice(20, 23).replace(/0+$/, '');
-    return `${iso.slice(0, 10)} ${iso.slice(11, 19)}${fraction === '' ? '' : `.${fraction}`} +0000 UTC`;
+    return formatGoLayout(timeFieldsAt(this.epochMs), TIME_STRING_LAYOUT);
   }
 
   toJSON(): string {
@@ -69,50 +68,26 @@ export const TIME_METHODS: ReadonlyMap<string, (t: ExprTime, args: readonly unkn
   ['String', (t) => t.toString()],
 ]);
 
-/** Go's zero time, 0001-01-01T00:00:00Z. */
-const ZERO_TIME_MS = ((): number => {
-  const zero = new Date(0);
-  zero.setUTCFullYear(1, 0, 1);
-  return zero.getTime();
-})();
-
 const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})?$/;
 const DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 /** Parses RFC 3339 (`2023-08-14T00:00:00Z`), `2006-01-02 15:04:05` (UTC) and `2006-01-02`. */
 export function parseTime(text: string): ExprTime | undefined {
   const dateOnly = DATE_ONLY.exec(text);
-  if (dateOnly !== null) return build(dateOnly[1], dateOnly[2], dateOnly[3], '0', '0', '0', undefined, 'Z');
+  if (dateOnly !== null) return build([...dateOnly.slice(1, 4), '0', '0', '0'], undefined, 'Z');
   const m = RFC3339.exec(text);
   if (m === null) return undefined;
-  return build(m[1], m[2], m[3], m[4], m[5], m[6], m[7], m[8] ?? 'Z');
+  return build(m.slice(1, 7), m[7], m[8] ?? 'Z');
 }
 
 function build(
-  y = '',
-  mo = '',
-  d = '',
-  h = '',
-  mi = '',
-  s = '',
+  civil: readonly (string | undefined)[],
   fraction: string | undefined,
   zone: string,
 ): ExprTime | undefined {
-  const [year, month, day, hour, minute, second] = [y, mo, d, h, mi, s].map(Number) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
-  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59)
-    return undefined;
-  const date = new Date(0);
-  date.setUTCFullYear(year, month - 1, day);
-  date.setUTCHours(hour, minute, second, 0);
-  if (date.getUTCDate() !== day) return undefined;
-  let ms = date.getTime() + (fraction === undefined ? 0 : Math.floor(Number(`0${fraction}`) * 1000));
+  const utcMs = utcEpochMs(civil);
+  if (utcMs === undefined) return undefined;
+  let ms = utcMs + (fraction === undefined ? 0 : Math.floor(Number(`0${fraction}`) * 1000));
   if (zone !== 'Z' && zone !== 'z') {
     const sign = zone.startsWith('-') ? -1 : 1;
     ms -= sign * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(4, 6))) * 60_000;

@@ -1,12 +1,17 @@
+import {
+  formatGoLayout,
+  RFC3339,
+  RFC3339_NANO,
+  TIME_STRING_LAYOUT,
+  type TimeFields,
+  timeFieldsAt,
+  utcEpochMs,
+  ZERO_TIME_MS,
+} from '../go/index.js';
 import { FuncError } from './errors.js';
 import { GoDuration, toDurationNs } from './go-duration.js';
-import { formatGoLayout, type TimeFields } from './go-time-format.js';
 
-export const RFC3339 = '2006-01-02T15:04:05Z07:00';
-export const RFC3339_NANO = '2006-01-02T15:04:05.999999999Z07:00';
-const STRING_LAYOUT = '2006-01-02 15:04:05.999999999 -0700 MST';
-
-const MS_PER_DAY = 86_400_000;
+export { RFC3339, RFC3339_NANO };
 
 /**
  * A Go `time.Time`: an instant (epoch milliseconds plus a sub-millisecond nanosecond part) and a
@@ -32,23 +37,7 @@ export class GoTime {
   }
 
   private fields(): TimeFields {
-    const local = new Date(this.epochMs + this.offsetSec * 1000);
-    const year = local.getUTCFullYear();
-    const startOfYear = Date.UTC(year, 0, 1);
-    const dayStart = Date.UTC(year, local.getUTCMonth(), local.getUTCDate());
-    return {
-      year,
-      month: local.getUTCMonth() + 1,
-      day: local.getUTCDate(),
-      hour: local.getUTCHours(),
-      minute: local.getUTCMinutes(),
-      second: local.getUTCSeconds(),
-      nanos: local.getUTCMilliseconds() * 1e6 + this.subMsNanos,
-      weekday: local.getUTCDay(),
-      yearDay: Math.round((dayStart - startOfYear) / MS_PER_DAY) + 1,
-      offsetSec: this.offsetSec,
-      zone: this.zone,
-    };
+    return timeFieldsAt(this.epochMs, this.subMsNanos, this.offsetSec, this.zone);
   }
 
   Format(layout: unknown): string {
@@ -133,7 +122,7 @@ export class GoTime {
   }
 
   String(): string {
-    return this.Format(STRING_LAYOUT);
+    return this.Format(TIME_STRING_LAYOUT);
   }
 
   toString(): string {
@@ -145,13 +134,6 @@ export class GoTime {
     return this.Format(RFC3339_NANO);
   }
 }
-
-/** Go's zero time, January 1, year 1, 00:00:00 UTC. */
-const ZERO_TIME_MS = ((): number => {
-  const d = new Date(0);
-  d.setUTCFullYear(1, 0, 1);
-  return d.getTime();
-})();
 
 function asTime(v: unknown, method: string): GoTime {
   if (v instanceof GoTime) return v;
@@ -167,17 +149,8 @@ export function parseRfc3339(text: string): GoTime {
   const fail = (): FuncError =>
     new FuncError(`parsing time ${JSON.stringify(text)} as "${RFC3339}": cannot parse`);
   if (!m) throw fail();
-  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
-  if (month < 1 || month > 12 || hour > 23 || minute > 59 || second > 59) throw fail();
-  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
-  if (day < 1 || day > daysInMonth) throw fail();
+  const utcMs = utcEpochMs(m.slice(1, 7));
+  if (utcMs === undefined) throw fail();
   const nanos = Number((m[7] ?? '').padEnd(9, '0'));
   let offsetSec = 0;
   if (m[9] !== undefined) {
@@ -186,9 +159,6 @@ export function parseRfc3339(text: string): GoTime {
     if (hh > 23 || mm > 59) throw fail();
     offsetSec = (m[9] === '-' ? -1 : 1) * (hh * 3600 + mm * 60);
   }
-  const utc = new Date(0);
-  utc.setUTCFullYear(year, month - 1, day);
-  utc.setUTCHours(hour, minute, second, 0);
-  const epochMs = utc.getTime() - offsetSec * 1000;
+  const epochMs = utcMs - offsetSec * 1000;
   return new GoTime(epochMs, nanos, offsetSec, offsetSec === 0 ? 'UTC' : '');
 }

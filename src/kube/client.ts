@@ -102,6 +102,13 @@ export interface KubeWriter {
   replace<T extends KubeObject = KubeObject>(obj: KubeObject, options?: WriteOptions): Promise<T>;
   patch<T extends KubeObject = KubeObject>(ref: ObjectRef, patch: unknown, options: PatchOptions): Promise<T>;
   delete(ref: ObjectRef, options?: DeleteOptions): Promise<void>;
+  evict(pod: PodRef, options?: DeleteOptions): Promise<void>;
+}
+
+/** A pod by namespace and name. */
+export interface PodRef {
+  readonly namespace: string;
+  readonly name: string;
 }
 
 const PATCH_CONTENT_TYPE: Record<PatchType, string> = {
@@ -271,16 +278,31 @@ export class KubeClient implements KubeReader, KubeWriter, KubeWatcher {
 
   async delete(ref: ObjectRef, options: DeleteOptions = {}): Promise<void> {
     const path = await this.path(ref, ref.namespace, ref.name);
-    const body = {
-      apiVersion: 'v1',
-      kind: 'DeleteOptions',
-      ...(options.propagationPolicy && { propagationPolicy: options.propagationPolicy }),
-      ...(options.gracePeriodSeconds !== undefined && { gracePeriodSeconds: options.gracePeriodSeconds }),
-      ...(options.preconditions && { preconditions: options.preconditions }),
-      ...(options.dryRun && { dryRun: ['All'] }),
-    };
+    const body = deleteOptionsBody(options);
     await this.transport.request({
       method: 'DELETE',
+      path,
+      body,
+      object: involved(ref),
+      signal: options.signal,
+    });
+  }
+
+  /**
+   * Evicts a pod through the policy/v1 Eviction subresource, which honours PodDisruptionBudgets.
+   * Throws KUBE_DISRUPTION_BUDGET (429) while a budget forbids it, KUBE_NOT_FOUND when the pod is gone.
+   */
+  async evict(pod: PodRef, options: DeleteOptions = {}): Promise<void> {
+    const ref = { apiVersion: 'v1', kind: 'Pod', ...pod };
+    const path = await this.path(ref, pod.namespace, pod.name, 'eviction');
+    const body = {
+      apiVersion: 'policy/v1',
+      kind: 'Eviction',
+      metadata: { name: pod.name, namespace: pod.namespace },
+      ...(Object.keys(options).some((k) => k !== 'signal') && { deleteOptions: deleteOptionsBody(options) }),
+    };
+    await this.transport.request({
+      method: 'POST',
       path,
       body,
       object: involved(ref),
@@ -305,6 +327,17 @@ export function resourcePath(
   if (name !== undefined) path += `/${encodeURIComponent(name)}`;
   if (subresource) path += `/${subresource}`;
   return path;
+}
+
+function deleteOptionsBody(options: DeleteOptions): Record<string, unknown> {
+  return {
+    apiVersion: 'v1',
+    kind: 'DeleteOptions',
+    ...(options.propagationPolicy && { propagationPolicy: options.propagationPolicy }),
+    ...(options.gracePeriodSeconds !== undefined && { gracePeriodSeconds: options.gracePeriodSeconds }),
+    ...(options.preconditions && { preconditions: options.preconditions }),
+    ...(options.dryRun && { dryRun: ['All'] }),
+  };
 }
 
 function writeQuery(options: WriteOptions): Record<string, QueryValue> {

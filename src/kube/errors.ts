@@ -10,6 +10,7 @@ export const KubeErrorCode = {
   Unauthorized: 'KUBE_UNAUTHORIZED',
   Gone: 'KUBE_GONE',
   TooManyRequests: 'KUBE_TOO_MANY_REQUESTS',
+  DisruptionBudget: 'KUBE_DISRUPTION_BUDGET',
   Unavailable: 'KUBE_UNAVAILABLE',
   Internal: 'KUBE_INTERNAL',
   BadRequest: 'KUBE_BAD_REQUEST',
@@ -69,6 +70,7 @@ export const isInvalid = isCode(KubeErrorCode.Invalid);
 export const isForbidden = isCode(KubeErrorCode.Forbidden);
 export const isGone = isCode(KubeErrorCode.Gone);
 export const isUnavailable = isCode(KubeErrorCode.Unavailable);
+export const isDisruptionBudget = isCode(KubeErrorCode.DisruptionBudget);
 
 function describe(obj: InvolvedObject | undefined): string {
   if (!obj?.kind && !obj?.name) return '';
@@ -101,6 +103,8 @@ export function errorFromResponse(
   else if (httpStatus === 403) code = KubeErrorCode.Forbidden;
   else if (httpStatus === 401) code = KubeErrorCode.Unauthorized;
   else if (httpStatus === 410) code = KubeErrorCode.Gone;
+  else if (httpStatus === 429 && status.details?.causes?.some((c) => c.reason === 'DisruptionBudget'))
+    code = KubeErrorCode.DisruptionBudget;
   else if (httpStatus === 429) code = KubeErrorCode.TooManyRequests;
   else if (httpStatus === 400) code = KubeErrorCode.BadRequest;
   else if (httpStatus === 500 && /^failed to create typed patch object/.test(serverMessage)) {
@@ -130,13 +134,14 @@ export function errorFromNetwork(err: unknown, object?: InvolvedObject): KubeErr
   );
 }
 
-/** True for failures worth retrying as they are (network, 5xx, 429, conflicts). */
+/** True for failures worth retrying as they are (network, 5xx, 429 incl. disruption budgets, conflicts). */
 export function isRetryable(err: unknown): boolean {
   return (
     err instanceof KubeError &&
     (err.code === KubeErrorCode.Unavailable ||
       err.code === KubeErrorCode.Internal ||
       err.code === KubeErrorCode.TooManyRequests ||
+      err.code === KubeErrorCode.DisruptionBudget ||
       err.code === KubeErrorCode.Conflict)
   );
 }

@@ -8,6 +8,7 @@ export {
   type ListOptions,
   type PatchOptions,
   type PatchType,
+  type PodRef,
   resourcePath,
   type WatchOptions,
   type WriteOptions,
@@ -19,6 +20,7 @@ export {
   type InvolvedObject,
   isAlreadyExists,
   isConflict,
+  isDisruptionBudget,
   isForbidden,
   isGone,
   isInvalid,
@@ -34,6 +36,19 @@ export {
   type KubeConfigOptions,
   loadClusterAccess,
 } from './kubeconfig.js';
+export {
+  formatMetaLabelSelector,
+  InvalidLabelSelectorError,
+  type LabelOperator,
+  type LabelRequirement,
+  type LabelSelector,
+  labelSelectorFromMeta,
+  type MetaLabelSelector,
+  type MetaLabelSelectorRequirement,
+  matchesLabelSelector,
+  matchesMetaLabelSelector,
+  parseLabelSelector,
+} from './label-selector.js';
 export { describeForbidden, explainAccessError, PERMISSIONS_DOC } from './permissions.js';
 export { type ChangeHandler, Reflector, type ReflectorOptions, stripManagedFields } from './reflector.js';
 export { Index, type IndexFunc, labelIndex, ObjectStore } from './store.js';

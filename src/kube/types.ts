@@ -81,3 +81,18 @@ export function splitGroupVersion(apiVersion: string): { group: string; version:
     ? { group: '', version: apiVersion }
     : { group: apiVersion.slice(0, slash), version: apiVersion.slice(slash + 1) };
 }
+
+/** The API group of an apiVersion: "apps" for "apps/v1", "" for the core group ("v1") or none. */
+export function groupOf(apiVersion: string | undefined): string {
+  return splitGroupVersion(apiVersion ?? '').group;
+}
+
+/** The version of an apiVersion: "v1" for "apps/v1" and for "v1". */
+export function versionOf(apiVersion: string | undefined): string {
+  return splitGroupVersion(apiVersion ?? '').version;
+}
+
+/** `group/kind` ("apps/Deployment", "/ConfigMap"): a kind whatever its version, as Argo CD keys them. */
+export function groupKindKey(apiVersion: string | undefined, kind: string | undefined): string {
+  return `${groupOf(apiVersion)}/${kind ?? ''}`;
+}

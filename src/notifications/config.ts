@@ -1,5 +1,5 @@
 import { parseDocument } from 'yaml';
-import { type LabelSelector, parseLabelSelector } from './subscriptions.js';
+import { type LabelSelector, parseLabelSelector } from '../kube/index.js';
 
 /**
  * Parses the argocd-notifications / Argo Rollouts notifications ConfigMap (`argocd-notifications-cm`,

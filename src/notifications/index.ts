@@ -113,13 +113,7 @@ export * from './services/index.js';
 export {
   type Destination,
   defaultAnnotationPrefix,
-  InvalidLabelSelectorError,
-  type LabelOperator,
-  type LabelRequirement,
-  type LabelSelector,
   legacyRecipientsAnnotation,
-  matchesLabelSelector,
-  parseLabelSelector,
   type ResolvedDestinations,
   resolveDestinations,
   type SubscriptionConfig,

@@ -5,6 +5,7 @@
  * no clock; the reconciler observes and the executor acts.
  */
 
+import { formatMetaLabelSelector } from '../kube/index.js';
 import {
   type AnalysisRun,
   findCurrentRun,
@@ -32,7 +33,7 @@ import { isRollbackWithinWindow } from './rollback-window.js';
 import { calculateConditions, progressDeadlineAt } from './rollout-conditions.js';
 import { planRuns } from './run-plan.js';
 import { isAtDesiredReplicas, planScaling, type ScaleIntent } from './scaling.js';
-import { formatLabelSelector, stepDescription } from './step-description.js';
+import { stepDescription } from './step-description.js';
 import { computeStepHash, describeStep, desiredCanaryScale, PauseReason, type StepModel } from './steps.js';
 import type { CanaryStatus, Rollout, RolloutStatus } from './types.js';
 
@@ -242,7 +243,7 @@ export function decide(o: RolloutObservation): RolloutDecision {
     readyReplicas: sumOf(all, readyReplicas),
     availableReplicas: sumOf(all, availableReplicas),
     HPAReplicas: sumOf(all, actualReplicas),
-    selector: formatLabelSelector(spec.selector ?? {}),
+    selector: formatMetaLabelSelector(spec.selector ?? {}),
     canary: {
       ...(prev.canary ?? {}),
       currentStepAnalysisRunStatus: stepRunRef,

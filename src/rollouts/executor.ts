@@ -275,18 +275,9 @@ export class RolloutExecutor {
 
   /** Evicts a pod through the policy/v1 Eviction subresource, which honours PodDisruptionBudgets. */
   async evictPod(pod: KubeObject): Promise<void> {
-    const namespace = pod.metadata.namespace ?? '';
-    const name = pod.metadata.name ?? '';
-    const path = `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(name)}/eviction`;
-    await this.options.client.transport
-      .request({
-        method: 'POST',
-        path,
-        body: { apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name, namespace } },
-        object: { apiVersion: 'v1', kind: 'Pod', namespace, name },
-      })
-      .catch((err: unknown) => {
-        if (!isNotFound(err)) throw err;
-      });
+    const ref = { namespace: pod.metadata.namespace ?? '', name: pod.metadata.name ?? '' };
+    await this.options.client.evict(ref).catch((err: unknown) => {
+      if (!isNotFound(err)) throw err;
+    });
   }
 }

@@ -21,7 +21,6 @@ export { decide } from './decide.js';
 export {
   INVALID_DURATION,
   InvalidDurationError,
-  parseGoDuration,
   parsePauseDuration,
   pauseDurationSeconds,
 } from './duration.js';
@@ -66,6 +65,7 @@ export type {
   CanaryStep,
   CanaryStrategy,
   IntOrString,
+  PodTemplateSpec,
   Rollout,
   RolloutCondition,
   RolloutPause,

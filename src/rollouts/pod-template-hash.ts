@@ -4,6 +4,7 @@
  * equality ignoring the hash label and ephemeral metadata, so ReplicaSets Argo created are adopted
  * without a re-rollout). Pure.
  */
+import { canonicalJson } from '../go/index.js';
 import { defaultPodTemplate, semanticEqual } from './pod-template-defaults.js';
 import { fnv32a, safeEncodeString } from './steps.js';
 import type { PodTemplateSpec } from './types.js';
@@ -15,19 +16,6 @@ export const EPHEMERAL_METADATA_ANNOTATION = 'rollout.argoproj.io/ephemeral-meta
 type Json = Record<string, unknown>;
 const isRecord = (value: unknown): value is Json =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
-
-/** JSON with object keys sorted, so equal templates hash equally whatever their key order. */
-export function canonicalJson(value: unknown): string {
-  if (value === undefined) return 'null';
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (isRecord(value)) {
-    const keys = Object.keys(value)
-      .filter((k) => value[k] !== undefined)
-      .sort();
-    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(value[k])}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
 
 /** The template without the pod-template-hash label. */
 export function stripHashLabel(template: PodTemplateSpec): PodTemplateSpec {

@@ -14,7 +14,8 @@ import {
   requeueAfter,
   type StatusWriter,
 } from '../core/index.js';
-import { Index, type KubeObject, type Reflector } from '../kube/index.js';
+import { canonicalJson } from '../go/index.js';
+import { formatMetaLabelSelector, Index, type KubeObject, type Reflector } from '../kube/index.js';
 import { type AnalysisRun, buildAnalysisRun } from './analysis-runs.js';
 import { analysisTemplateError } from './analysis-template-check.js';
 import { ConditionReason, invalidSpecCondition, RolloutConditionType } from './conditions.js';
@@ -23,7 +24,6 @@ import { planEphemeralMetadata } from './ephemeral-metadata.js';
 import type { RolloutExecutor } from './executor.js';
 import { calculateRolloutPhase } from './phase.js';
 import {
-  canonicalJson,
   computePodTemplateHash,
   findNewReplicaSet,
   podTemplateEqualIgnoreHash,
@@ -43,7 +43,6 @@ import {
 import { resolveMaxUnavailable } from './replicas.js';
 import { isRestartDue, planRestart } from './restart.js';
 import { planServiceSwitches } from './services.js';
-import { formatLabelSelector } from './step-description.js';
 import type { Rollout, RolloutCondition, RolloutStatus } from './types.js';
 import { unsupportedFeature } from './unsupported-features.js';
 import { formatValidationError, validateRollout } from './validation.js';
@@ -366,7 +365,9 @@ export class RolloutReconciler implements Reconciler {
       ...prev,
       observedGeneration: String(rollout.metadata.generation ?? 0),
       conditions,
-      ...(rollout.spec?.selector !== undefined && { selector: formatLabelSelector(rollout.spec.selector) }),
+      ...(rollout.spec?.selector !== undefined && {
+        selector: formatMetaLabelSelector(rollout.spec.selector),
+      }),
     };
     const { phase, message: phaseMessage } = calculateRolloutPhase({ ...rollout, status: base });
     await this.writeStatus(rollout, { ...base, phase, message: phaseMessage });

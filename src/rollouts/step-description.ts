@@ -1,5 +1,5 @@
-/** Human-readable forms Argo prints: a canary step in events, a label selector in status. Pure. */
-import type { CanaryStep, LabelSelector } from './types.js';
+/** Human-readable form Argo prints for a canary step in events. Pure. */
+import type { CanaryStep } from './types.js';
 
 /** Argo's CanaryStepString: "setWeight: 20", "pause", "pause: 10s", "analysis", … */
 export function stepDescription(step: CanaryStep): string {
@@ -13,21 +13,4 @@ export function stepDescription(step: CanaryStep): string {
   if (step.setMirrorRoute !== undefined) return 'setMirrorRoute';
   if (step.plugin !== undefined) return 'plugin';
   return '';
-}
-
-/** metav1.FormatLabelSelector: "app=demo,tier in (a,b)"; "<none>" for an empty selector. */
-export function formatLabelSelector(selector: LabelSelector): string {
-  const parts: string[] = [];
-  for (const [key, value] of Object.entries(selector.matchLabels ?? {}).sort(([a], [b]) =>
-    a.localeCompare(b),
-  ))
-    parts.push(`${key}=${value}`);
-  for (const e of selector.matchExpressions ?? []) {
-    const values = [...(e.values ?? [])].sort().join(',');
-    if (e.operator === 'In') parts.push(`${e.key} in (${values})`);
-    else if (e.operator === 'NotIn') parts.push(`${e.key} notin (${values})`);
-    else if (e.operator === 'Exists') parts.push(e.key);
-    else parts.push(`!${e.key}`);
-  }
-  return parts.length === 0 ? '<none>' : parts.join(',');
 }

@@ -6,6 +6,7 @@
  */
 import { SlipwayError } from '../errors/index.js';
 import {
+  formatMetaLabelSelector,
   isConflict,
   isNotFound,
   type KubeObject,
@@ -14,7 +15,6 @@ import {
   type ObjectRef,
 } from '../kube/index.js';
 import type { ReplicaSet } from './replica-sets.js';
-import { formatLabelSelector } from './step-description.js';
 import { currentStep } from './steps.js';
 import type { Rollout } from './types.js';
 import { planUndo, type UndoPlan } from './undo.js';
@@ -201,7 +201,7 @@ export async function undoRollout(
   toRevision = 0,
 ): Promise<Exclude<UndoPlan, { kind: 'error' }>> {
   const rollout = await client.get<RolloutObjectLike>(ref(r));
-  const selector = formatLabelSelector(rollout.spec?.selector ?? {});
+  const selector = formatMetaLabelSelector(rollout.spec?.selector ?? {});
   const { items } = await client.listAll<ReplicaSet>(
     { apiVersion: 'apps/v1', kind: 'ReplicaSet' },
     { namespace: r.namespace, ...(selector !== '<none>' && { labelSelector: selector }) },

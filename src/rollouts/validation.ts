@@ -4,6 +4,7 @@
  * are the real JSON paths (`spec.strategy.canary.steps[2].pause.duration`); `argoField` carries the
  * path Argo prints, which leaves out `.canary`, so formatted messages can match upstream exactly.
  */
+import { matchesMetaLabelSelector } from '../kube/index.js';
 import { formatMessage } from './conditions.js';
 import { pauseDurationSeconds } from './duration.js';
 import { scaleIntOrPercent } from './replicas.js';
@@ -106,28 +107,6 @@ function selectorProblem(selector: LabelSelector): boolean {
     if (e.operator === 'In' || e.operator === 'NotIn') return values.length === 0;
     if (e.operator === 'Exists' || e.operator === 'DoesNotExist') return values.length > 0;
     return true;
-  });
-}
-
-/** Whether a label selector selects a set of labels (Kubernetes semantics). */
-export function selectorMatches(selector: LabelSelector, labels: Readonly<Record<string, string>>): boolean {
-  for (const [key, value] of Object.entries(selector.matchLabels ?? {}))
-    if (labels[key] !== value) return false;
-  return (selector.matchExpressions ?? []).every((e) => {
-    const has = Object.hasOwn(labels, e.key);
-    const value = labels[e.key];
-    switch (e.operator) {
-      case 'In':
-        return has && value !== undefined && (e.values ?? []).includes(value);
-      case 'NotIn':
-        return !has || value === undefined || !(e.values ?? []).includes(value);
-      case 'Exists':
-        return has;
-      case 'DoesNotExist':
-        return !has;
-      default:
-        return false;
-    }
   });
 }
 
@@ -314,7 +293,7 @@ export function validateRollout(rollout: Rollout): ValidationError[] {
     const isEmpty =
       Object.keys(selector.matchLabels ?? {}).length + (selector.matchExpressions ?? []).length === 0;
     const labels = spec.template?.metadata?.labels ?? {};
-    if (!isEmpty && !selectorMatches(selector, labels)) {
+    if (!isEmpty && !matchesMetaLabelSelector(selector, labels)) {
       errors.push(invalid('spec.template.metadata.labels', labels, ValidationMessage.SelectorMismatch));
     }
   }

@@ -1,6 +1,6 @@
+import { parseGoDuration } from '../../go/index.js';
 import {
   abortRollout,
-  parseGoDuration,
   pauseRollout,
   restartRollout,
   resumeRollout,

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
+import { canonicalJson } from '../../go/index.js';
 import { isForbidden, isNotFound, KubeError, KubeErrorCode, type KubeObject } from '../../kube/index.js';
 import type { ResourceManager } from '../apply/index.js';
-import { canonicalJson, compareResource } from '../diff/index.js';
+import { compareResource } from '../diff/index.js';
 import { assessHealth } from '../health/index.js';
 import { hookTypes } from '../operation/hooks.js';
 import { syncWave } from '../operation/order.js';

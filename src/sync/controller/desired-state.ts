@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import type { KubeClient, KubeObject } from '../../kube/index.js';
-import { canonicalJson } from '../diff/index.js';
+import { canonicalJson } from '../../go/index.js';
+import { groupKindKey, type KubeClient, type KubeObject } from '../../kube/index.js';
 import {
   type RenderedManifests,
   type RenderLimits,
@@ -138,8 +138,7 @@ export class DesiredStateCache {
       });
       return info.namespaced;
     } catch {
-      const group = (o.apiVersion ?? '').includes('/') ? (o.apiVersion ?? '').split('/')[0] : '';
-      const scope = crdScopes.get(`${group}/${o.kind ?? ''}`);
+      const scope = crdScopes.get(groupKindKey(o.apiVersion, o.kind));
       return scope ? scope === 'Namespaced' : true;
     }
   }

@@ -9,7 +9,7 @@ import type {
   RevisionHistory,
 } from '../types.js';
 import type { Comparison } from './comparison.js';
-import { groupOf, versionOf } from './tracking.js';
+import { resourceIdentity } from './tracking.js';
 
 export interface StatusInput {
   readonly app: Application;
@@ -41,11 +41,7 @@ function resourceStatuses(comparison: Comparison): ResourceStatus[] {
     .map((r) => {
       const obj = (r.desired ?? r.live)!;
       return {
-        group: groupOf(obj.apiVersion),
-        version: versionOf(obj.apiVersion),
-        kind: obj.kind ?? '',
-        namespace: obj.metadata.namespace ?? '',
-        name: obj.metadata.name ?? '',
+        ...resourceIdentity(obj),
         status: r.status,
         ...(r.health && { health: r.health }),
         ...(r.requiresPruning && { requiresPruning: true }),

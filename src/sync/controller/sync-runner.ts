@@ -17,7 +17,7 @@ import type { Application, OperationState, ResourceResult } from '../types.js';
 import type { Comparison } from './comparison.js';
 import type { LiveState } from './live-state.js';
 import { planSync, type SyncTask } from './sync-tasks.js';
-import { groupOf, versionOf } from './tracking.js';
+import { resourceIdentity } from './tracking.js';
 
 export interface SyncTick {
   readonly state: OperationState;
@@ -28,11 +28,7 @@ const POLL_MS = 1_000;
 
 function resultOf(t: SyncTask, obj: KubeObject, extra: Partial<ResourceResult>): ResourceResult {
   return {
-    group: groupOf(obj.apiVersion),
-    version: versionOf(obj.apiVersion),
-    kind: obj.kind ?? '',
-    namespace: obj.metadata.namespace ?? '',
-    name: obj.metadata.name ?? '',
+    ...resourceIdentity(obj),
     syncPhase: t.phase,
     ...(t.kind === 'hook' && { hookType: t.phase }),
     ...extra,

@@ -1,4 +1,4 @@
-import type { KubeObject } from '../../kube/index.js';
+import { groupOf, type KubeObject } from '../../kube/index.js';
 import { hookTypes, resourceSyncOptions, type SyncOptions, syncWave } from '../operation/index.js';
 import type { Operation, SyncPhase } from '../types.js';
 import type { Comparison } from './comparison.js';
@@ -20,7 +20,7 @@ export interface SyncTask {
 function selected(op: Operation, obj: KubeObject): boolean {
   const only = op.sync?.resources;
   if (!only || only.length === 0) return true;
-  const group = (obj.apiVersion ?? '').includes('/') ? (obj.apiVersion ?? '').split('/')[0] : '';
+  const group = groupOf(obj.apiVersion);
   return only.some(
     (r) =>
       (r.group ?? '') === group &&

@@ -1,4 +1,4 @@
-import type { KubeObject } from '../../kube/index.js';
+import { groupKindKey, groupOf, type KubeObject, versionOf } from '../../kube/index.js';
 
 /** Argo CD's default tracking label: every object an Application renders carries its name. */
 export const TRACKING_LABEL = 'app.kubernetes.io/instance';
@@ -14,14 +14,21 @@ export function withTracking(obj: KubeObject, appName: string, namespace: string
   };
 }
 
-export function groupOf(apiVersion: string | undefined): string {
-  const v = apiVersion ?? '';
-  return v.includes('/') ? v.slice(0, v.indexOf('/')) : '';
-}
-
-export function versionOf(apiVersion: string | undefined): string {
-  const v = apiVersion ?? '';
-  return v.includes('/') ? v.slice(v.indexOf('/') + 1) : v;
+/** The group, version, kind, namespace and name Argo CD records for a resource in an Application's status. */
+export function resourceIdentity(obj: KubeObject): {
+  readonly group: string;
+  readonly version: string;
+  readonly kind: string;
+  readonly namespace: string;
+  readonly name: string;
+} {
+  return {
+    group: groupOf(obj.apiVersion),
+    version: versionOf(obj.apiVersion),
+    kind: obj.kind ?? '',
+    namespace: obj.metadata.namespace ?? '',
+    name: obj.metadata.name ?? '',
+  };
 }
 
 /** `group/kind/namespace/name`: one managed resource, whatever its API version. */
@@ -30,5 +37,5 @@ export function resourceKey(obj: {
   readonly kind?: string;
   readonly metadata: { readonly namespace?: string; readonly name?: string };
 }): string {
-  return `${groupOf(obj.apiVersion)}/${obj.kind ?? ''}/${obj.metadata.namespace ?? ''}/${obj.metadata.name ?? ''}`;
+  return `${groupKindKey(obj.apiVersion, obj.kind)}/${obj.metadata.namespace ?? ''}/${obj.metadata.name ?? ''}`;
 }

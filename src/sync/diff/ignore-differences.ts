@@ -1,13 +1,8 @@
-import type { KubeObject } from '../../kube/index.js';
+import { groupOf, type KubeObject } from '../../kube/index.js';
 import type { ResourceIgnoreDifferences } from '../types.js';
 import { evaluateJqPath, type PathKey } from './jq-path.js';
 import { parsePointer, removePath } from './json-pointer.js';
 import { ownedPaths } from './managed-fields.js';
-
-function groupOf(apiVersion: string | undefined): string {
-  const v = apiVersion ?? '';
-  return v.includes('/') ? v.slice(0, v.indexOf('/')) : '';
-}
 
 /** The rules of `ignoreDifferences` that apply to an object (group, kind, optional name/namespace). */
 export function matchingRules(

@@ -3,5 +3,5 @@ export { applyIgnoreDifferences, ignoredPaths, matchingRules } from './ignore-di
 export { evaluateJqPath, JqPathError, type PathKey, parseJqPath } from './jq-path.js';
 export { parsePointer, removeAtPointer, removePath } from './json-pointer.js';
 export { ownedPaths } from './managed-fields.js';
-export { canonicalJson, jsonEqual, normalizeForDiff } from './normalize.js';
+export { jsonEqual, normalizeForDiff } from './normalize.js';
 export { unifiedDiff } from './unified-diff.js';

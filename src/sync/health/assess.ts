@@ -1,4 +1,4 @@
-import type { KubeObject } from '../../kube/index.js';
+import { groupKindKey, type KubeObject } from '../../kube/index.js';
 import type { HealthStatus, HealthStatusCode } from '../types.js';
 import { apiServiceHealth } from './api-service.js';
 import { customResourceDefinitionHealth } from './custom-resource-definition.js';
@@ -37,19 +37,13 @@ const CHECKS: Readonly<Record<string, Check>> = {
   'apiextensions.k8s.io/CustomResourceDefinition': customResourceDefinitionHealth,
 };
 
-function groupOf(apiVersion: string | undefined): string {
-  const v = apiVersion ?? '';
-  const slash = v.indexOf('/');
-  return slash < 0 ? '' : v.slice(0, slash);
-}
-
 /**
  * The health of one live object with gitops-engine semantics, or undefined for kinds without a
  * health notion (ConfigMaps, RBAC…), which count as Healthy in the app. An object being deleted is
  * Progressing ("Pending deletion").
  */
 export function assessHealth(obj: KubeObject): HealthStatus | undefined {
-  const check = CHECKS[`${groupOf(obj.apiVersion)}/${obj.kind ?? ''}`];
+  const check = CHECKS[groupKindKey(obj.apiVersion, obj.kind)];
   if (obj.metadata.deletionTimestamp && check) return { status: 'Progressing', message: 'Pending deletion' };
   return check?.(obj);
 }

@@ -1,3 +1,5 @@
+import { parseGoDuration } from '../../go/index.js';
+
 /** Argo CD sync options (`syncPolicy.syncOptions`, the operation's, and per-resource annotations). */
 export interface SyncOptions {
   readonly createNamespace: boolean;
@@ -13,19 +15,15 @@ export interface SyncOptions {
 
 export const DEFAULT_WAVE_TIMEOUT_MS = 300_000;
 
-/** Go-style durations ("5s", "1m30s", "2h", "500ms") and bare seconds. Undefined when invalid. */
+/**
+ * Argo CD's duration strings (`backoff.duration`, `SyncWaveTimeout`): bare digits are seconds, anything
+ * else a Go duration ("5s", "1m30s", "500ms"). Undefined when invalid or negative.
+ */
 export function parseDurationMs(text: string | undefined): number | undefined {
   if (!text) return undefined;
   if (/^\d+$/.test(text)) return Number(text) * 1000;
-  const re = /(\d+(?:\.\d+)?)(ms|h|m|s)/g;
-  let total = 0;
-  let consumed = 0;
-  for (const m of text.matchAll(re)) {
-    const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] as 'ms' | 's' | 'm' | 'h'];
-    total += Number(m[1]) * unit;
-    consumed += m[0].length;
-  }
-  return consumed === text.length && consumed > 0 ? total : undefined;
+  const parsed = parseGoDuration(text);
+  return parsed.ok && parsed.nanos >= 0n ? Number(parsed.nanos) / 1e6 : undefined;
 }
 
 /** Reads `Key=value` options; later lists win. */

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
+import { parseLabelSelector } from '../../../src/kube/index.js';
 import {
   type NotificationConfig,
-  parseLabelSelector,
   parseNotificationConfig,
   problemSeverity,
 } from '../../../src/notifications/index.js';

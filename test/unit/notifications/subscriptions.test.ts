@@ -5,6 +5,8 @@ import {
   InvalidLabelSelectorError,
   matchesLabelSelector,
   parseLabelSelector,
+} from '../../../src/kube/index.js';
+import {
   parseNotificationConfig,
   resolveDestinations,
   type SubscriptionOptions,

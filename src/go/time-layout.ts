@@ -1,3 +1,12 @@
+/** Go's `time.Time.Format` over a reference layout (`2006-01-02T15:04:05Z07:00`). Pure. */
+
+/** Go's `time.RFC3339` layout. */
+export const RFC3339 = '2006-01-02T15:04:05Z07:00';
+/** Go's `time.RFC3339Nano` layout. */
+export const RFC3339_NANO = '2006-01-02T15:04:05.999999999Z07:00';
+/** The layout of Go's `time.Time.String()`, e.g. `2023-08-14 00:00:00 +0000 UTC`. */
+export const TIME_STRING_LAYOUT = '2006-01-02 15:04:05.999999999 -0700 MST';
+
 /** Calendar fields of an instant in its location, as Go's time.Time.Format needs them. */
 export interface TimeFields {
   readonly year: number;

@@ -1,0 +1,19 @@
+export { timeFieldsAt, utcEpochMs, ZERO_TIME_MS } from './calendar.js';
+export { canonicalJson } from './canonical-json.js';
+export {
+  type DurationErrorKind,
+  formatGoDuration,
+  goQuote,
+  MAX_DURATION_NS,
+  MIN_DURATION_NS,
+  type ParsedDuration,
+  parseGoDuration,
+  toDurationNanos,
+} from './duration.js';
+export {
+  formatGoLayout,
+  RFC3339,
+  RFC3339_NANO,
+  TIME_STRING_LAYOUT,
+  type TimeFields,
+} from './time-layout.js';
