@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +11,7 @@ import {
   getRun,
   runPhase,
 } from '../support/fixtures/analysis-controller.js';
+import { spawnFixture, whenStarted } from '../support/fixtures/fixture-process.js';
 import { eventually, testClient, testKubeconfigPath, testNamespace } from '../support/kube.js';
 
 const controllerScript = fileURLToPath(
@@ -18,19 +19,7 @@ const controllerScript = fileURLToPath(
 );
 
 function startController(namespace: string): Promise<ChildProcess> {
-  const proc = spawn(
-    process.execPath,
-    ['--import', 'tsx', controllerScript, testKubeconfigPath(), namespace],
-    {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  return new Promise((resolve, reject) => {
-    proc.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
-      if (chunk.includes('started')) resolve(proc);
-    });
-    proc.once('exit', (code) => reject(new Error(`controller exited early (${code})`)));
-  });
+  return whenStarted(spawnFixture(controllerScript, [testKubeconfigPath(), namespace]));
 }
 
 function stop(proc: ChildProcess, signal: 'SIGTERM' | 'SIGKILL'): Promise<void> {

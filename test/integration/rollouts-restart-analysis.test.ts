@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { installCrds } from '../../src/install/index.js';
 import type { KubeClient, KubeObject } from '../../src/kube/index.js';
+import { spawnFixture, whenStarted } from '../support/fixtures/fixture-process.js';
 import {
   checkInvariants,
   getRollout,
@@ -18,20 +19,10 @@ const controllerScript = fileURLToPath(
 const AR = { apiVersion: 'argoproj.io/v1alpha1', kind: 'AnalysisRun' } as const;
 
 function spawnController(namespace: string, env: Record<string, string> = {}): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', controllerScript, testKubeconfigPath(), namespace], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, ...env },
-  });
+  return spawnFixture(controllerScript, [testKubeconfigPath(), namespace], env);
 }
 
-function started(proc: ChildProcess): Promise<ChildProcess> {
-  return new Promise((resolve, reject) => {
-    proc.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
-      if (chunk.includes('started')) resolve(proc);
-    });
-    proc.once('exit', (code) => reject(new Error(`controller exited early (${code})`)));
-  });
-}
+const started = whenStarted;
 
 const exited = (proc: ChildProcess, timeoutMs: number): Promise<NodeJS.Signals | null | 'running'> =>
   new Promise((resolve) => {

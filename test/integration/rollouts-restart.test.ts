@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { installCrds } from '../../src/install/index.js';
 import type { KubeClient } from '../../src/kube/index.js';
+import { spawnFixture, whenStarted } from '../support/fixtures/fixture-process.js';
 import {
   checkInvariants,
   getRollout,
@@ -18,19 +19,7 @@ const controllerScript = fileURLToPath(
 );
 
 function startController(namespace: string): Promise<ChildProcess> {
-  const proc = spawn(
-    process.execPath,
-    ['--import', 'tsx', controllerScript, testKubeconfigPath(), namespace],
-    {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  return new Promise((resolve, reject) => {
-    proc.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
-      if (chunk.includes('started')) resolve(proc);
-    });
-    proc.once('exit', (code) => reject(new Error(`controller exited early (${code})`)));
-  });
+  return whenStarted(spawnFixture(controllerScript, [testKubeconfigPath(), namespace]));
 }
 
 describe('rollouts: the controller killed at step boundaries', () => {
