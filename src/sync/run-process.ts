@@ -38,8 +38,19 @@ export function runProcess(
       cwd: options.cwd,
       env: options.env ?? process.env,
       stdio: ['pipe', 'pipe', 'pipe'],
+      // Its own process group, so a kill reaches what it started too (git's upload-pack and remote
+      // helpers): a grandchild holding our pipes open would otherwise keep 'close' from ever coming.
+      detached: true,
       ...(options.signal && { signal: options.signal }),
     });
+    const killGroup = () => {
+      try {
+        if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+        else child.kill('SIGKILL');
+      } catch {
+        child.kill('SIGKILL');
+      }
+    };
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let outBytes = 0;
@@ -53,7 +64,7 @@ export function runProcess(
         stdoutOverflow = true;
         out.length = 0;
         child.stdout.destroy();
-        child.kill('SIGKILL');
+        killGroup();
         return;
       }
       out.push(b);
@@ -67,14 +78,25 @@ export function runProcess(
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
-      child.kill('SIGKILL');
+      killGroup();
     }, options.timeoutMs ?? 60_000);
+    // Exited, but something it left behind still holds the pipes: give it 2 s, then end it and them.
+    let orphans: NodeJS.Timeout | undefined;
+    child.on('exit', () => {
+      orphans = setTimeout(() => {
+        killGroup();
+        child.stdout.destroy();
+        child.stderr.destroy();
+      }, 2_000);
+      orphans.unref();
+    });
     child.on('error', (e) => {
       clearTimeout(timer);
       reject(e);
     });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
+      clearTimeout(orphans);
       resolve({
         code: code ?? (signal ? 137 : 1),
         stdout: Buffer.concat(out).toString('utf8'),

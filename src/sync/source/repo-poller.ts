@@ -55,7 +55,8 @@ export class RepoPoller {
     } catch (err) {
       this.options.logger.warn({ err, repo: url }, 'ls-remote failed');
       this.options.onChange(url);
+    } finally {
+      if (!this.stopped && this.timers.has(url)) this.schedule(url);
     }
-    if (!this.stopped && this.timers.has(url)) this.schedule(url);
   }
 }
