@@ -169,26 +169,37 @@ describe('notifications: Rollout step events while rollouts + notifications are 
     client.close();
   });
 
-  it('every step notification exactly once, naming the step that completed and its image', {
-    timeout: 600_000,
-  }, async () => {
-    const rollout = rolloutManifest({ name, namespace: ns.name, replicas: 2, image: 'demo:v1', steps });
+  /** Creates a Rollout subscribed to step notifications on `channel` and deploys it (no steps on a first deploy). */
+  async function deploySubscribed(rolloutName: string, channel: string): Promise<void> {
+    const rollout = rolloutManifest({
+      name: rolloutName,
+      namespace: ns.name,
+      replicas: 2,
+      image: 'demo:v1',
+      steps,
+    });
     await client.create({
       ...rollout,
       metadata: {
         ...rollout.metadata,
-        annotations: { 'notifications.argoproj.io/subscribe.on-rollout-step-completed.slack': 'steps' },
+        annotations: { 'notifications.argoproj.io/subscribe.on-rollout-step-completed.slack': channel },
       },
     });
     const first = startRolloutProcess(ns.name, apiUrl, {});
     procs.push(first.proc);
     await eventually(
       'initial deploy Healthy',
-      async () => (await getRollout(client, ns.name, name)).status?.phase === 'Healthy',
+      async () => (await getRollout(client, ns.name, rolloutName)).status?.phase === 'Healthy',
       120_000,
     );
     first.proc.kill('SIGKILL');
     await exited(first.proc);
+  }
+
+  it('every step notification exactly once, naming the step that completed and its image', {
+    timeout: 600_000,
+  }, async () => {
+    await deploySubscribed(name, 'steps');
 
     let crashes = 0;
     const revisions = ['demo:v2', 'demo:v3'];
@@ -251,29 +262,7 @@ describe('notifications: Rollout step events while rollouts + notifications are 
     timeout: 400_000,
   }, async () => {
     const switcher = 'switcher';
-    const rollout = rolloutManifest({
-      name: switcher,
-      namespace: ns.name,
-      replicas: 2,
-      image: 'demo:v1',
-      steps,
-    });
-    await client.create({
-      ...rollout,
-      metadata: {
-        ...rollout.metadata,
-        annotations: { 'notifications.argoproj.io/subscribe.on-rollout-step-completed.slack': 'switch' },
-      },
-    });
-    const first = startRolloutProcess(ns.name, apiUrl, {});
-    procs.push(first.proc);
-    await eventually(
-      'initial deploy Healthy',
-      async () => (await getRollout(client, ns.name, switcher)).status?.phase === 'Healthy',
-      120_000,
-    );
-    first.proc.kill('SIGKILL');
-    await exited(first.proc);
+    await deploySubscribed(switcher, 'switch');
 
     // killed after the outbox write for step 3 of demo:v2 and before the status write that commits it
     await setImage(client, ns.name, switcher, 'demo:v2');
