@@ -5,12 +5,13 @@ import {
   type Manager,
   transitionOf,
 } from '../core/index.js';
-import type { KubeObject, Reflector } from '../kube/index.js';
+import { type KubeObject, objectKey, type Reflector } from '../kube/index.js';
 import { ConfigSource } from './config-source.js';
 import { DeliveryEngine } from './delivery.js';
 import { EventTriggers } from './event-triggers.js';
 import { type NotificationKind, type NotificationKindName, notificationKinds } from './kinds.js';
 import { NotificationMetrics } from './metrics.js';
+import { ObservedStates } from './observed-states.js';
 import { type OutboxEntry, outboxAnnotation } from './outbox-entry.js';
 import { KubeOutboxStore } from './outbox-store.js';
 import type { BackoffOptions, PacingOptions } from './pacer.js';
@@ -145,6 +146,10 @@ export function notificationsModule(
           gvk: kind.gvk,
           ...(moduleOptions.namespace !== undefined && { namespace: moduleOptions.namespace }),
         });
+        const observed = new ObservedStates();
+        informer.onChange((current) => {
+          if (current) observed.record(objectKey(current), current);
+        });
         const controller = manager.addController({
           name: `notifications-${kind.gvk.kind.toLowerCase()}`,
           reconciler: new NotificationReconciler({
@@ -157,6 +162,7 @@ export function notificationsModule(
             renderer,
             problems,
             now,
+            observed,
           }),
         });
         enqueueSelf(informer, controller);

@@ -55,7 +55,15 @@ interface PlanInputBase {
   readonly evaluator: TriggerEvaluator;
 }
 
-export type PlanInput = PlanInputBase;
+export interface PlanInput extends PlanInputBase {
+  /**
+   * Where the notified state is read from when it is not `object`: a fresher read of the same object. State
+   * triggers are evaluated on the state that was observed (a short-lived state such as OutOfSync during a
+   * self-heal is not lost because a later one replaced it before the reconcile), while what was already sent
+   * comes from the latest stored annotation, so an older observation can never send twice.
+   */
+  readonly notifiedFrom?: KubeObject;
+}
 
 export interface EventPlanInput extends PlanInputBase {
   readonly events: readonly TriggerEvent[];
@@ -169,12 +177,13 @@ function unservable(input: PlanInputBase, all: readonly Destination[], out: Coll
   return bad;
 }
 
-function plan(input: PlanInputBase, events: readonly TriggerEvent[] | undefined) {
+function plan(input: PlanInput, events: readonly TriggerEvent[] | undefined) {
   const { object, now } = input;
   const meta = object.metadata;
   const uid = meta.uid ?? `${meta.namespace ?? ''}/${meta.name ?? ''}`;
   const nowSeconds = Math.floor(now.getTime() / 1000);
-  const original = parseNotifiedState(meta.annotations?.[notifiedAnnotation]);
+  const recorded = (input.notifiedFrom ?? object).metadata.annotations?.[notifiedAnnotation];
+  const original = parseNotifiedState(recorded);
   let state = original;
   const out: Collector = { deliveries: [], failures: [], evaluationErrors: [], subscriptionProblems: [] };
   const resolvedPerApi = input.apis.map((api) =>

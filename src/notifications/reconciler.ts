@@ -6,6 +6,7 @@ import type { DeliveryEngine } from './delivery.js';
 import { NotificationError, NotificationErrorCode } from './errors.js';
 import type { NotificationKind } from './kinds.js';
 import { notifiedAnnotation } from './notified-state.js';
+import { ObservedStates, planObservedStates } from './observed-states.js';
 import {
   encodeEntry,
   type OutboxEntry,
@@ -15,7 +16,7 @@ import {
   threadAnnotationPrefix,
 } from './outbox-entry.js';
 import type { OutboxOwner } from './outbox-store.js';
-import { type NotificationPlan, type PlannedFailure, planNotifications } from './plan.js';
+import type { NotificationPlan, PlannedFailure } from './plan.js';
 import type { Renderer } from './render-pool.js';
 import type { TriggerEvaluator } from './triggers.js';
 
@@ -29,6 +30,8 @@ export interface NotificationReconcilerDeps {
   readonly renderer: Renderer;
   readonly problems: ProblemContext;
   readonly now: () => Date;
+  /** States the watch delivered since the last reconcile (default: only the cache's current one). */
+  readonly observed?: ObservedStates;
 }
 
 const maxWriteAttempts = 5;
@@ -38,12 +41,17 @@ const needsWrite = (plan: NotificationPlan): boolean =>
 
 /**
  * One reconcile of one object: recover outbox entries left by a previous process (or written by the event
- * triggers), evaluate state triggers on the object as reconciled, and write the new notified state plus the
- * new outbox entries in ONE patch guarded by the object's resourceVersion (decided on a fresh read, so a stale
- * cache can never send twice). Only then are the entries handed to the delivery engine.
+ * triggers), evaluate state triggers on the state observed in the cache (as upstream does: a short-lived
+ * state replaced before the write still notifies), and write the new notified state plus the new outbox
+ * entries in ONE patch guarded by the resourceVersion of a fresh read, whose notified state decides what was
+ * already sent (so a stale cache can never send twice). Only then are the entries handed to the delivery engine.
  */
 export class NotificationReconciler implements Reconciler {
-  constructor(private readonly deps: NotificationReconcilerDeps) {}
+  private readonly observed: ObservedStates;
+
+  constructor(private readonly deps: NotificationReconcilerDeps) {
+    this.observed = deps.observed ?? new ObservedStates();
+  }
 
   private owner(object: KubeObject): OutboxOwner {
     const m = object.metadata;
@@ -70,12 +78,27 @@ export class NotificationReconciler implements Reconciler {
     const { deps } = this;
     if (!deps.configs.hasSynced) return { requeueAfterMs: 200 };
     const cached = deps.informer.store.get(req.key);
-    if (cached === undefined) return undefined;
+    if (cached === undefined) {
+      this.observed.forget(req.key);
+      return undefined;
+    }
     this.recover(cached);
     const apis = deps.configs.apisFor(deps.kind, req.namespace);
-    if (apis.length === 0) return undefined;
-    const plan = (object: KubeObject) =>
-      planNotifications({ kind: deps.kind, object, apis, now: deps.now(), evaluator: deps.evaluator });
+    if (apis.length === 0) {
+      this.observed.forget(req.key);
+      return undefined;
+    }
+    // Triggers see every state the watch delivered since the last reconcile; what was already sent comes
+    // from the fresh read.
+    const observations = [...this.observed.peek(req.key)];
+    if (observations.at(-1)?.metadata.resourceVersion !== cached.metadata.resourceVersion)
+      observations.push(cached);
+    const plan = (fresh: KubeObject) =>
+      planObservedStates(
+        { kind: deps.kind, apis, now: deps.now(), evaluator: deps.evaluator },
+        observations,
+        fresh,
+      );
     let result = plan(cached);
     let object = cached;
     let entries: OutboxEntry[] = [];
@@ -90,6 +113,7 @@ export class NotificationReconciler implements Reconciler {
           );
         } catch (err) {
           if (!isNotFound(err)) throw err;
+          this.observed.forget(req.key);
           return undefined;
         }
         this.recover(object);
@@ -127,6 +151,7 @@ export class NotificationReconciler implements Reconciler {
       ...result,
       failures: [...result.failures, ...renderFailures],
     });
+    this.observed.ack(req.key, observations);
     const owner = this.owner(object);
     for (const entry of entries) deps.delivery.enqueue(owner, entry, false);
     if (entries.length > 0) ctx.logger.debug({ entries: entries.length }, 'notifications queued');
