@@ -22,8 +22,10 @@ interface RepoEntry {
   readonly url: string;
   readonly bareDir: string;
   lock: Promise<unknown>;
+  /** `at` is when the answer was asked for, so an answer is never taken for newer than it is. */
   refs?: { readonly map: RefMap; readonly at: number };
-  refsInFlight?: Promise<RefMap>;
+  /** Bumped by `invalidate`: an answer asked for before it is not stored. */
+  refsEpoch: number;
   readonly commits: Set<string>;
   readonly checkouts: Map<string, Promise<string>>;
 }
@@ -49,6 +51,7 @@ export class RepoCache {
         url,
         bareDir: join(this.options.dir, 'repos', `${id}.git`),
         lock: Promise.resolve(),
+        refsEpoch: 0,
         checkouts: new Map(),
         commits: new Set(),
       };
@@ -68,13 +71,16 @@ export class RepoCache {
   async refs(url: string, maxAgeMs = 0): Promise<RefMap> {
     const e = this.entry(url);
     if (e.refs && this.now() - e.refs.at <= maxAgeMs) return e.refs.map;
+    const askedAt = this.now();
+    const epoch = e.refsEpoch;
     const creds = await this.options.credentials.credentialsFor(url);
     const out = await git(['ls-remote', '--', url], {
       ...(creds && { credentials: creds }),
       timeoutMs: 30_000,
     });
     const map = parseLsRemote(out);
-    e.refs = { map, at: this.now() };
+    // Concurrent answers: a slower, older one never replaces a newer one (nor one asked after invalidate).
+    if (epoch === e.refsEpoch && (!e.refs || e.refs.at <= askedAt)) e.refs = { map, at: askedAt };
     return map;
   }
 
@@ -86,7 +92,9 @@ export class RepoCache {
   /** Forgets the cached refs so the next resolution asks the remote (webhook, hard refresh). */
   invalidate(url: string): void {
     const e = this.repos.get(url);
-    if (e) e.refs = undefined;
+    if (!e) return;
+    e.refs = undefined;
+    e.refsEpoch++;
   }
 
   /** Resolves `targetRevision` to a commit SHA present in the local cache. */
