@@ -1,56 +1,9 @@
 // The Rollout controller's public surface: what the CLI, the other modules, tests and benches use.
 // Everything else in this folder is internal; add a name here only when something outside needs it.
-export { type AnalysisRun, plannedRunName } from './analysis-runs.js';
-export { analysisTemplateError, referencesAnalysisTemplates } from './analysis-template-check.js';
-export {
-  ConditionReason,
-  formatMessage,
-  invalidSpecCondition,
-  type NewCondition,
-  RolloutConditionType,
-  setCondition,
-} from './conditions.js';
-export {
-  DEFAULT_ROLLOUT_THREADS,
-  type RegisterRolloutsOptions,
-  type RolloutsModuleOptions,
-  registerRolloutController,
-  rolloutsModule,
-} from './controller.js';
-export { decide } from './decide.js';
-export {
-  INVALID_DURATION,
-  InvalidDurationError,
-  parsePauseDuration,
-  pauseDurationSeconds,
-} from './duration.js';
-export { planEphemeralMetadata } from './ephemeral-metadata.js';
-export { FIELD_MANAGER, RolloutExecutor } from './executor.js';
-export { type RolloutContext, type RolloutEvent, runRolloutMachine } from './machine.js';
-export { calculateRolloutPhase, computeRolloutPhase, type PhaseResult } from './phase.js';
-export {
-  computePodTemplateHash,
-  EPHEMERAL_METADATA_ANNOTATION,
-  findNewReplicaSet,
-  POD_TEMPLATE_HASH_LABEL,
-  podTemplateEqualIgnoreHash,
-} from './pod-template-hash.js';
-export { type RolloutInformers, type RolloutObject, RolloutReconciler } from './reconciler.js';
-export { DEFAULT_MAX_REPLICAS, replicaCeilingError } from './replica-ceiling.js';
-export { buildReplicaSet, isControlledBy, type ReplicaSet, revisionOf } from './replica-sets.js';
-export {
-  type BasicCanaryInput,
-  calculateBasicCanaryReplicas,
-  type DesiredSplitInput,
-  desiredSplit,
-  type IntOrStringInput,
-  resolveMaxSurge,
-  resolveMaxUnavailable,
-  trafficWeightToReplicas,
-} from './replicas.js';
-export { planRestart, type RestartPlan } from './restart.js';
-export { isRollbackWithinWindow, type RollbackWindow } from './rollback-window.js';
-export { MANAGED_BY_ANNOTATION, planServiceSwitches } from './services.js';
+export { type AnalysisRun, plannedRunName } from './analysis/analysis-runs.js';
+export { analysisTemplateError, referencesAnalysisTemplates } from './analysis/analysis-template-check.js';
+export { type RolloutContext, type RolloutEvent, runRolloutMachine } from './canary/machine.js';
+export { DEFAULT_MAX_REPLICAS, replicaCeilingError } from './canary/replica-ceiling.js';
 export {
   computeStepHash,
   currentSetWeight,
@@ -60,19 +13,19 @@ export {
   hasStepHashChanged,
   isPauseStepCompleted,
   pauseTimeRemainingMs,
-} from './steps.js';
-export type {
-  CanaryStep,
-  CanaryStrategy,
-  IntOrString,
-  PodTemplateSpec,
-  Rollout,
-  RolloutCondition,
-  RolloutPause,
-  RolloutStatus,
-} from './types.js';
-export { planUndo } from './undo.js';
-export { unsupportedFeature } from './unsupported-features.js';
+} from './canary/steps.js';
+export {
+  DEFAULT_ROLLOUT_THREADS,
+  type RegisterRolloutsOptions,
+  type RolloutsModuleOptions,
+  registerRolloutController,
+  rolloutsModule,
+} from './controller/controller.js';
+export { decide } from './controller/decide.js';
+export { FIELD_MANAGER, RolloutExecutor } from './controller/executor.js';
+export { type RolloutInformers, type RolloutObject, RolloutReconciler } from './controller/reconciler.js';
+export { MANAGED_BY_ANNOTATION, planServiceSwitches } from './controller/services.js';
+export { planUndo } from './operations/undo.js';
 export {
   abortRollout,
   checkPromoteOptions,
@@ -90,5 +43,52 @@ export {
   type UserActionClient,
   undoRollout,
   withImage,
-} from './user-actions.js';
-export { invalidSpecMessage, validateRollout } from './validation.js';
+} from './operations/user-actions.js';
+export { planEphemeralMetadata } from './replica-sets/ephemeral-metadata.js';
+export { buildReplicaSet, isControlledBy, type ReplicaSet, revisionOf } from './replica-sets/replica-sets.js';
+export { planRestart, type RestartPlan } from './replica-sets/restart.js';
+export {
+  type BasicCanaryInput,
+  calculateBasicCanaryReplicas,
+  type DesiredSplitInput,
+  desiredSplit,
+  type IntOrStringInput,
+  resolveMaxSurge,
+  resolveMaxUnavailable,
+  trafficWeightToReplicas,
+} from './replicas.js';
+export {
+  INVALID_DURATION,
+  InvalidDurationError,
+  parsePauseDuration,
+  pauseDurationSeconds,
+} from './spec/duration.js';
+export {
+  computePodTemplateHash,
+  EPHEMERAL_METADATA_ANNOTATION,
+  findNewReplicaSet,
+  POD_TEMPLATE_HASH_LABEL,
+  podTemplateEqualIgnoreHash,
+} from './spec/pod-template-hash.js';
+export { unsupportedFeature } from './spec/unsupported-features.js';
+export { invalidSpecMessage, validateRollout } from './spec/validation.js';
+export {
+  ConditionReason,
+  formatMessage,
+  invalidSpecCondition,
+  type NewCondition,
+  RolloutConditionType,
+  setCondition,
+} from './status/conditions.js';
+export { calculateRolloutPhase, computeRolloutPhase, type PhaseResult } from './status/phase.js';
+export { isRollbackWithinWindow, type RollbackWindow } from './status/rollback-window.js';
+export type {
+  CanaryStep,
+  CanaryStrategy,
+  IntOrString,
+  PodTemplateSpec,
+  Rollout,
+  RolloutCondition,
+  RolloutPause,
+  RolloutStatus,
+} from './types.js';

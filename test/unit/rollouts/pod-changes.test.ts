@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { KubeObject } from '../../../src/kube/index.js';
-import { podMetadataChanged } from '../../../src/rollouts/controller.js';
+import { podMetadataChanged } from '../../../src/rollouts/controller/controller.js';
 
 const pod = (metadata: KubeObject['metadata']): KubeObject => ({ apiVersion: 'v1', kind: 'Pod', metadata });
 const base = {

@@ -4,7 +4,7 @@
  * or stalling the Rollout until its progress deadline. Pure; checked after Argo's own validation, so a
  * spec Argo rejects keeps Argo's message.
  */
-import type { CanaryStep, Rollout } from './types.js';
+import type { CanaryStep, Rollout } from '../types.js';
 
 /** Canary step actions Slipway does not execute, with why. */
 const UNSUPPORTED_STEPS = {

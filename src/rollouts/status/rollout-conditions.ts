@@ -4,6 +4,8 @@
  * aborted, timed out, new ReplicaSet available), Available, Paused, Completed, Healthy and
  * ReplicaFailure. Pure: `now` comes in.
  */
+
+import type { RolloutCondition, RolloutSpec, RolloutStatus } from '../types.js';
 import {
   ConditionMessage,
   ConditionReason,
@@ -14,7 +16,6 @@ import {
   removeCondition,
   setCondition,
 } from './conditions.js';
-import type { RolloutCondition, RolloutSpec, RolloutStatus } from './types.js';
 
 export interface ConditionInputs {
   readonly rolloutName: string;

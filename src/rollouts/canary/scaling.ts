@@ -12,9 +12,9 @@ import {
   revisionOf,
   specReplicas,
   sumOf,
-} from './replica-sets.js';
-import { calculateBasicCanaryReplicas, resolveMaxUnavailable } from './replicas.js';
-import type { Rollout } from './types.js';
+} from '../replica-sets/replica-sets.js';
+import { calculateBasicCanaryReplicas, resolveMaxUnavailable } from '../replicas.js';
+import type { Rollout } from '../types.js';
 
 export interface ScaleIntent {
   readonly type: 'scale';

@@ -2,8 +2,9 @@
  * Rollout phase and message, computed from spec and status exactly as Argo Rollouts does
  * (utils/rollout/rolloututil.go: GetRolloutPhase and CalculateRolloutPhase).
  */
+
+import type { Rollout, RolloutSpec, RolloutStatus } from '../types.js';
 import { ConditionReason, RolloutConditionType } from './conditions.js';
-import type { Rollout, RolloutSpec, RolloutStatus } from './types.js';
 
 export const RolloutPhase = {
   Healthy: 'Healthy',

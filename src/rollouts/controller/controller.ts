@@ -10,14 +10,14 @@ import {
   enqueueSelf,
   type Manager,
   StatusWriter,
-} from '../core/index.js';
-import { Index, type KubeObject } from '../kube/index.js';
-import type { AnalysisRun } from './analysis-runs.js';
-import { referencesAnalysisTemplates } from './analysis-template-check.js';
+} from '../../core/index.js';
+import { Index, type KubeObject } from '../../kube/index.js';
+import type { AnalysisRun } from '../analysis/analysis-runs.js';
+import { referencesAnalysisTemplates } from '../analysis/analysis-template-check.js';
+import type { ReplicaSet } from '../replica-sets/replica-sets.js';
+import { POD_TEMPLATE_HASH_LABEL } from '../spec/pod-template-hash.js';
 import { RolloutExecutor } from './executor.js';
-import { POD_TEMPLATE_HASH_LABEL } from './pod-template-hash.js';
 import { type RolloutInformers, type RolloutObject, RolloutReconciler } from './reconciler.js';
-import type { ReplicaSet } from './replica-sets.js';
 
 export interface RegisterRolloutsOptions {
   /** Watch one namespace only. */

@@ -4,8 +4,8 @@
  * Mirrors Argo Rollouts' utils/replicaset/canary.go, utils/conditions (ComputeStepHash) and
  * rollout/pause.go.
  */
-import { pauseDurationSeconds } from './duration.js';
-import type { CanaryStep, PauseCondition, Rollout, RolloutPause, SetCanaryScale } from './types.js';
+import { pauseDurationSeconds } from '../spec/duration.js';
+import type { CanaryStep, PauseCondition, Rollout, RolloutPause, SetCanaryScale } from '../types.js';
 
 /** Pause reasons written to `status.pauseConditions[].reason` (Argo's PauseReason values). */
 export const PauseReason = {

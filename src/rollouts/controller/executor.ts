@@ -4,17 +4,17 @@
  * that are already gone. Objects written here are remembered so the next reconcile does not act on a
  * cache that has not caught up with our own writes.
  */
-import { type EventRecorder, type EventSubject, type StatusWriter, transitionOf } from '../core/index.js';
-import { isAlreadyExists, isNotFound, type KubeClient, type KubeObject } from '../kube/index.js';
-import type { Logger } from '../observability/index.js';
-import type { AnalysisRun } from './analysis-runs.js';
-import { formatMessage } from './conditions.js';
-import type { EventIntent } from './machine.js';
-import { POD_TEMPLATE_HASH_LABEL, REVISION_ANNOTATION } from './pod-template-hash.js';
-import { type ReplicaSet, revisionOf } from './replica-sets.js';
-import type { ScaleIntent } from './scaling.js';
+import { type EventRecorder, type EventSubject, type StatusWriter, transitionOf } from '../../core/index.js';
+import { isAlreadyExists, isNotFound, type KubeClient, type KubeObject } from '../../kube/index.js';
+import type { Logger } from '../../observability/index.js';
+import type { AnalysisRun } from '../analysis/analysis-runs.js';
+import type { EventIntent } from '../canary/machine.js';
+import type { ScaleIntent } from '../canary/scaling.js';
+import { type ReplicaSet, revisionOf } from '../replica-sets/replica-sets.js';
+import { POD_TEMPLATE_HASH_LABEL, REVISION_ANNOTATION } from '../spec/pod-template-hash.js';
+import { formatMessage } from '../status/conditions.js';
+import type { Rollout } from '../types.js';
 import { MANAGED_BY_ANNOTATION, type ServiceSwitch } from './services.js';
-import type { Rollout } from './types.js';
 
 export { MANAGED_BY_ANNOTATION } from './services.js';
 

@@ -4,9 +4,10 @@
  * create and the next status write finds it again by that name instead of starting a ".1" twin; the
  * name is reused while the step (or the background analysis) is the same. Pure.
  */
+
+import type { StepModel } from '../canary/steps.js';
+import type { AnalysisRunStatusRef, CanaryStatus, RolloutAnalysis } from '../types.js';
 import { type AnalysisRun, plannedRunName, type RunRequest, runBaseName } from './analysis-runs.js';
-import type { StepModel } from './steps.js';
-import type { AnalysisRunStatusRef, CanaryStatus, RolloutAnalysis } from './types.js';
 
 export interface RunPlanInput {
   readonly rolloutName: string;

@@ -10,12 +10,12 @@ import {
   buildAnalysisRunSpec,
   resolveTemplateRefs,
   type TemplateLookup,
-} from '../analysis/index.js';
-import type { KubeObject } from '../kube/index.js';
-import type { AnalysisPhase, ObservedRun } from './machine.js';
-import { POD_TEMPLATE_HASH_LABEL, REVISION_ANNOTATION } from './pod-template-hash.js';
-import { controllerRef } from './replica-sets.js';
-import type { AnalysisRunStatusRef, Rollout, RolloutAnalysis } from './types.js';
+} from '../../analysis/index.js';
+import type { KubeObject } from '../../kube/index.js';
+import type { AnalysisPhase, ObservedRun } from '../canary/machine.js';
+import { controllerRef } from '../replica-sets/replica-sets.js';
+import { POD_TEMPLATE_HASH_LABEL, REVISION_ANNOTATION } from '../spec/pod-template-hash.js';
+import type { AnalysisRunStatusRef, Rollout, RolloutAnalysis } from '../types.js';
 
 export const ROLLOUT_TYPE_LABEL = 'rollout-type';
 export const STEP_INDEX_LABEL = 'step-index';

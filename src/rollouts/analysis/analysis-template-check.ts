@@ -11,8 +11,8 @@ import {
   resolveTemplateRefs,
   type TemplateLookup,
   templateConditionError,
-} from '../analysis/index.js';
-import type { Rollout, RolloutAnalysis } from './types.js';
+} from '../../analysis/index.js';
+import type { Rollout, RolloutAnalysis } from '../types.js';
 
 /** Every analysis of the Rollout with the field path Argo reports for its templates. */
 export function referencedAnalyses(

@@ -4,7 +4,7 @@
  * stable one; it is within the window when fewer than `revisions` ReplicaSets were created strictly
  * between the two. Creation timestamps, not revision numbers, order the history, as in Argo. Pure.
  */
-import type { ReplicaSet } from './replica-sets.js';
+import type { ReplicaSet } from '../replica-sets/replica-sets.js';
 
 export interface RollbackWindow {
   readonly revisions?: number;

@@ -4,7 +4,7 @@
  * Rollout reacts to either tool the same way. Deciding what to send is pure (`promotePatches`,
  * `planUndo`, `withImage`, ...); the `*Rollout` functions only read, send and retry.
  */
-import { SlipwayError } from '../errors/index.js';
+import { SlipwayError } from '../../errors/index.js';
 import {
   formatMetaLabelSelector,
   isConflict,
@@ -13,10 +13,10 @@ import {
   type KubeReader,
   type KubeWriter,
   type ObjectRef,
-} from '../kube/index.js';
-import type { ReplicaSet } from './replica-sets.js';
-import { currentStep } from './steps.js';
-import type { Rollout } from './types.js';
+} from '../../kube/index.js';
+import { currentStep } from '../canary/steps.js';
+import type { ReplicaSet } from '../replica-sets/replica-sets.js';
+import type { Rollout } from '../types.js';
 import { planUndo, type UndoPlan } from './undo.js';
 
 export { type JsonPatchOperation, planUndo, type UndoPlan } from './undo.js';

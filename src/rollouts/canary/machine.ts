@@ -7,9 +7,9 @@
  * rollout/canary.go (syncRolloutStatusCanary, completedCurrentCanaryStep) and rollout/pause.go.
  */
 import { assign, type SnapshotFrom, setup, transition } from 'xstate';
-import { toKubeTime } from './conditions.js';
+import { toKubeTime } from '../status/conditions.js';
+import type { PauseCondition } from '../types.js';
 import { PauseReason, type PauseReason as PauseReasonValue, type StepModel } from './steps.js';
-import type { PauseCondition } from './types.js';
 
 export type AnalysisPhase = 'Pending' | 'Running' | 'Successful' | 'Failed' | 'Error' | 'Inconclusive';
 

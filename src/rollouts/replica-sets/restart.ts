@@ -5,7 +5,7 @@
  * caller passes pods listed live from the API while a restart is due (the pod cache holds metadata
  * only). Pure.
  */
-import type { KubeObject } from '../kube/index.js';
+import type { KubeObject } from '../../kube/index.js';
 
 export interface RestartPlan {
   readonly evict: readonly KubeObject[];

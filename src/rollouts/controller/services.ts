@@ -6,10 +6,10 @@
  * A switch waits until the target has an available pod, or every pod when the Service is not yet
  * managed by a Rollout (adoption). Pure.
  */
-import type { KubeObject } from '../kube/index.js';
-import { POD_TEMPLATE_HASH_LABEL } from './pod-template-hash.js';
-import { availableReplicas, podHashOf, type ReplicaSet, specReplicas } from './replica-sets.js';
-import type { CanaryStrategy, RolloutStatus } from './types.js';
+import type { KubeObject } from '../../kube/index.js';
+import { availableReplicas, podHashOf, type ReplicaSet, specReplicas } from '../replica-sets/replica-sets.js';
+import { POD_TEMPLATE_HASH_LABEL } from '../spec/pod-template-hash.js';
+import type { CanaryStrategy, RolloutStatus } from '../types.js';
 
 /** Set on a Service a Rollout points; its absence means the Service is being adopted. */
 export const MANAGED_BY_ANNOTATION = 'argo-rollouts.argoproj.io/managed-by-rollouts';

@@ -4,12 +4,12 @@
  * are the real JSON paths (`spec.strategy.canary.steps[2].pause.duration`); `argoField` carries the
  * path Argo prints, which leaves out `.canary`, so formatted messages can match upstream exactly.
  */
-import { matchesMetaLabelSelector } from '../kube/index.js';
-import { formatMessage } from './conditions.js';
+import { matchesMetaLabelSelector } from '../../kube/index.js';
+import { stepActions } from '../canary/steps.js';
+import { scaleIntOrPercent } from '../replicas.js';
+import { formatMessage } from '../status/conditions.js';
+import type { CanaryStrategy, LabelSelector, Rollout } from '../types.js';
 import { pauseDurationSeconds } from './duration.js';
-import { scaleIntOrPercent } from './replicas.js';
-import { stepActions } from './steps.js';
-import type { CanaryStrategy, LabelSelector, Rollout } from './types.js';
 
 export const ValidationMessage = {
   InvalidSetWeight: (maxWeight: number) => `SetWeight needs to be between 0 and ${maxWeight}`,

@@ -5,7 +5,7 @@
  * crash between the two never moves a Rollout back a step, and after the events so that a crash between
  * the two never loses one.
  */
-import type { AnalysisTemplateLike, TemplateLookup } from '../analysis/index.js';
+import type { AnalysisTemplateLike, TemplateLookup } from '../../analysis/index.js';
 import {
   type ReconcileContext,
   type ReconcileRequest,
@@ -13,23 +13,13 @@ import {
   type Reconciler,
   requeueAfter,
   type StatusWriter,
-} from '../core/index.js';
-import { canonicalJson } from '../go/index.js';
-import { formatMetaLabelSelector, Index, type KubeObject, type Reflector } from '../kube/index.js';
-import { type AnalysisRun, buildAnalysisRun } from './analysis-runs.js';
-import { analysisTemplateError } from './analysis-template-check.js';
-import { ConditionReason, invalidSpecCondition, RolloutConditionType } from './conditions.js';
-import { decide, type RolloutDecision } from './decide.js';
-import { planEphemeralMetadata } from './ephemeral-metadata.js';
-import type { RolloutExecutor } from './executor.js';
-import { calculateRolloutPhase } from './phase.js';
-import {
-  computePodTemplateHash,
-  findNewReplicaSet,
-  podTemplateEqualIgnoreHash,
-  REVISION_ANNOTATION,
-} from './pod-template-hash.js';
-import { DEFAULT_MAX_REPLICAS, replicaCeilingError } from './replica-ceiling.js';
+} from '../../core/index.js';
+import { canonicalJson } from '../../go/index.js';
+import { formatMetaLabelSelector, Index, type KubeObject, type Reflector } from '../../kube/index.js';
+import { type AnalysisRun, buildAnalysisRun } from '../analysis/analysis-runs.js';
+import { analysisTemplateError } from '../analysis/analysis-template-check.js';
+import { DEFAULT_MAX_REPLICAS, replicaCeilingError } from '../canary/replica-ceiling.js';
+import { planEphemeralMetadata } from '../replica-sets/ephemeral-metadata.js';
 import {
   buildReplicaSet,
   isControlledBy,
@@ -39,13 +29,23 @@ import {
   revisionOf,
   specReplicas,
   sumOf,
-} from './replica-sets.js';
-import { resolveMaxUnavailable } from './replicas.js';
-import { isRestartDue, planRestart } from './restart.js';
+} from '../replica-sets/replica-sets.js';
+import { isRestartDue, planRestart } from '../replica-sets/restart.js';
+import { resolveMaxUnavailable } from '../replicas.js';
+import {
+  computePodTemplateHash,
+  findNewReplicaSet,
+  podTemplateEqualIgnoreHash,
+  REVISION_ANNOTATION,
+} from '../spec/pod-template-hash.js';
+import { unsupportedFeature } from '../spec/unsupported-features.js';
+import { formatValidationError, validateRollout } from '../spec/validation.js';
+import { ConditionReason, invalidSpecCondition, RolloutConditionType } from '../status/conditions.js';
+import { calculateRolloutPhase } from '../status/phase.js';
+import type { Rollout, RolloutCondition, RolloutStatus } from '../types.js';
+import { decide, type RolloutDecision } from './decide.js';
+import type { RolloutExecutor } from './executor.js';
 import { planServiceSwitches } from './services.js';
-import type { Rollout, RolloutCondition, RolloutStatus } from './types.js';
-import { unsupportedFeature } from './unsupported-features.js';
-import { formatValidationError, validateRollout } from './validation.js';
 
 export type RolloutObject = Rollout & KubeObject;
 

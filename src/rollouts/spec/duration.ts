@@ -4,9 +4,9 @@
  * "1h30m", "1.5m"). Go durations are truncated to whole seconds, so "500ms" pauses for 0 seconds,
  * exactly as upstream.
  */
-import { SlipwayError } from '../errors/index.js';
-import { parseGoDuration } from '../go/index.js';
-import type { IntOrString, RolloutPause } from './types.js';
+import { SlipwayError } from '../../errors/index.js';
+import { parseGoDuration } from '../../go/index.js';
+import type { IntOrString, RolloutPause } from '../types.js';
 
 export const INVALID_DURATION = 'ROLLOUT_INVALID_DURATION';
 

@@ -3,7 +3,7 @@
  * (pkg/apis/rollouts/v1alpha1/types.go, utils/conditions/conditions.go), and pure condition setters
  * with Argo's `SetRolloutCondition` semantics.
  */
-import type { ConditionStatus, RolloutCondition } from './types.js';
+import type { ConditionStatus, RolloutCondition } from '../types.js';
 
 export const RolloutConditionType = {
   InvalidSpec: 'InvalidSpec',

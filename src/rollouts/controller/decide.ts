@@ -5,7 +5,7 @@
  * no clock; the reconciler observes and the executor acts.
  */
 
-import { formatMetaLabelSelector } from '../kube/index.js';
+import { formatMetaLabelSelector } from '../../kube/index.js';
 import {
   type AnalysisRun,
   findCurrentRun,
@@ -15,11 +15,19 @@ import {
   runsToDelete,
   runsToTerminate,
   statusRef,
-} from './analysis-runs.js';
-import { ConditionReason, getCondition, RolloutConditionType } from './conditions.js';
-import type { EventIntent, RolloutContext, RolloutEvent } from './machine.js';
-import { runRolloutMachine } from './machine.js';
-import { calculateRolloutPhase } from './phase.js';
+} from '../analysis/analysis-runs.js';
+import { planRuns } from '../analysis/run-plan.js';
+import type { EventIntent, RolloutContext, RolloutEvent } from '../canary/machine.js';
+import { runRolloutMachine } from '../canary/machine.js';
+import { isAtDesiredReplicas, planScaling, type ScaleIntent } from '../canary/scaling.js';
+import { stepDescription } from '../canary/step-description.js';
+import {
+  computeStepHash,
+  describeStep,
+  desiredCanaryScale,
+  PauseReason,
+  type StepModel,
+} from '../canary/steps.js';
 import {
   actualReplicas,
   availableReplicas,
@@ -28,14 +36,12 @@ import {
   readyReplicas,
   replicaSetsToPrune,
   sumOf,
-} from './replica-sets.js';
-import { isRollbackWithinWindow } from './rollback-window.js';
-import { calculateConditions, progressDeadlineAt } from './rollout-conditions.js';
-import { planRuns } from './run-plan.js';
-import { isAtDesiredReplicas, planScaling, type ScaleIntent } from './scaling.js';
-import { stepDescription } from './step-description.js';
-import { computeStepHash, describeStep, desiredCanaryScale, PauseReason, type StepModel } from './steps.js';
-import type { CanaryStatus, Rollout, RolloutStatus } from './types.js';
+} from '../replica-sets/replica-sets.js';
+import { ConditionReason, getCondition, RolloutConditionType } from '../status/conditions.js';
+import { calculateRolloutPhase } from '../status/phase.js';
+import { isRollbackWithinWindow } from '../status/rollback-window.js';
+import { calculateConditions, progressDeadlineAt } from '../status/rollout-conditions.js';
+import type { CanaryStatus, Rollout, RolloutStatus } from '../types.js';
 
 export interface RolloutObservation {
   readonly rollout: Rollout;

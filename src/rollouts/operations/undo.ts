@@ -2,10 +2,10 @@
  * `undo [--to-revision N]` as the kubectl-argo-rollouts plugin decides it (cmd/undo/undo.go): which
  * ReplicaSet's template to restore, and the JSON patch that restores it. Pure; failures are data.
  */
-import type { ObjectRef, PatchType } from '../kube/index.js';
-import { POD_TEMPLATE_HASH_LABEL, REVISION_ANNOTATION } from './pod-template-hash.js';
-import { isControlledBy, type ReplicaSet } from './replica-sets.js';
-import type { Rollout } from './types.js';
+import type { ObjectRef, PatchType } from '../../kube/index.js';
+import { isControlledBy, type ReplicaSet } from '../replica-sets/replica-sets.js';
+import { POD_TEMPLATE_HASH_LABEL, REVISION_ANNOTATION } from '../spec/pod-template-hash.js';
+import type { Rollout } from '../types.js';
 
 export interface JsonPatchOperation {
   readonly op: 'replace';

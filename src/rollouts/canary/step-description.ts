@@ -1,5 +1,5 @@
 /** Human-readable form Argo prints for a canary step in events. Pure. */
-import type { CanaryStep } from './types.js';
+import type { CanaryStep } from '../types.js';
 
 /** Argo's CanaryStepString: "setWeight: 20", "pause", "pause: 10s", "analysis", … */
 export function stepDescription(step: CanaryStep): string {

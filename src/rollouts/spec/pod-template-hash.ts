@@ -4,10 +4,10 @@
  * equality ignoring the hash label and ephemeral metadata, so ReplicaSets Argo created are adopted
  * without a re-rollout). Pure.
  */
-import { canonicalJson } from '../go/index.js';
+import { canonicalJson } from '../../go/index.js';
+import { fnv32a, safeEncodeString } from '../canary/steps.js';
+import type { PodTemplateSpec } from '../types.js';
 import { defaultPodTemplate, semanticEqual } from './pod-template-defaults.js';
-import { fnv32a, safeEncodeString } from './steps.js';
-import type { PodTemplateSpec } from './types.js';
 
 export const POD_TEMPLATE_HASH_LABEL = 'rollouts-pod-template-hash';
 export const REVISION_ANNOTATION = 'rollout.argoproj.io/revision';

@@ -4,15 +4,15 @@
  * in the `rollout.argoproj.io/ephemeral-metadata` annotation so it can be removed when the role
  * changes. Pure: computes merge patches.
  */
-import type { KubeObject } from '../kube/index.js';
+import type { KubeObject } from '../../kube/index.js';
 import {
   EPHEMERAL_METADATA_ANNOTATION,
   type EphemeralMetadata,
   parseEphemeralMetadata,
-} from './pod-template-hash.js';
+} from '../spec/pod-template-hash.js';
+import type { ObjectMeta } from '../types.js';
 import type { ReplicaSet } from './replica-sets.js';
 import { ephemeralAnnotation } from './replica-sets.js';
-import type { ObjectMeta } from './types.js';
 
 type Patchable = Readonly<Record<string, string>> | undefined;
 

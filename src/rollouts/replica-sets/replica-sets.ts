@@ -2,15 +2,15 @@
  * A Rollout's ReplicaSets: the fields read, classification into new/stable/older, revisions, the
  * object created for a new pod template, and revision-history cleanup. Pure.
  */
-import type { KubeObject, OwnerReference } from '../kube/index.js';
+import type { KubeObject, OwnerReference } from '../../kube/index.js';
 import {
   EPHEMERAL_METADATA_ANNOTATION,
   POD_TEMPLATE_HASH_LABEL,
   REVISION_ANNOTATION,
   replicaSetName,
   stripHashLabel,
-} from './pod-template-hash.js';
-import type { LabelSelector, ObjectMeta, PodTemplateSpec, Rollout } from './types.js';
+} from '../spec/pod-template-hash.js';
+import type { LabelSelector, ObjectMeta, PodTemplateSpec, Rollout } from '../types.js';
 
 export interface ReplicaSet extends KubeObject {
   readonly spec?: {
