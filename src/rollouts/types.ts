@@ -109,11 +109,61 @@ export interface CanaryStep {
   readonly plugin?: Readonly<Record<string, unknown>>;
 }
 
+/** `trafficRouting.istio.virtualService(s)[]`: which routes of a VirtualService carry the split. */
+export interface IstioVirtualService {
+  readonly name: string;
+  /** Named HTTP routes; optional when the VirtualService has exactly one HTTP route. */
+  readonly routes?: readonly string[];
+  readonly tlsRoutes?: readonly { readonly port?: number; readonly sniHosts?: readonly string[] }[];
+  readonly tcpRoutes?: readonly { readonly port?: number }[];
+}
+
+export interface IstioDestinationRule {
+  readonly name: string;
+  readonly canarySubsetName: string;
+  readonly stableSubsetName: string;
+}
+
+export interface IstioTrafficRouting {
+  readonly virtualService?: IstioVirtualService;
+  readonly virtualServices?: readonly IstioVirtualService[];
+  readonly destinationRule?: IstioDestinationRule;
+}
+
+export interface NginxTrafficRouting {
+  readonly annotationPrefix?: string;
+  readonly stableIngress?: string;
+  readonly stableIngresses?: readonly string[];
+  readonly additionalIngressAnnotations?: Readonly<Record<string, string>>;
+  readonly canaryIngressAnnotations?: Readonly<Record<string, string>>;
+}
+
+export interface SmiTrafficRouting {
+  readonly rootService?: string;
+  readonly trafficSplitName?: string;
+}
+
+/** `spec.strategy.canary.trafficRouting` (Argo's RolloutTrafficRouting). */
+export interface RolloutTrafficRouting {
+  readonly istio?: IstioTrafficRouting;
+  readonly nginx?: NginxTrafficRouting;
+  readonly smi?: SmiTrafficRouting;
+  /** Routers Slipway does not run (reported as InvalidSpec naming them) and plugin configuration. */
+  readonly alb?: Readonly<Record<string, unknown>>;
+  readonly ambassador?: Readonly<Record<string, unknown>>;
+  readonly appMesh?: Readonly<Record<string, unknown>>;
+  readonly traefik?: Readonly<Record<string, unknown>>;
+  readonly apisix?: Readonly<Record<string, unknown>>;
+  readonly plugins?: Readonly<Record<string, unknown>>;
+  readonly managedRoutes?: readonly { readonly name: string }[];
+  readonly maxTrafficWeight?: number;
+}
+
 export interface CanaryStrategy {
   readonly canaryService?: string;
   readonly stableService?: string;
   readonly steps?: readonly CanaryStep[];
-  readonly trafficRouting?: Readonly<Record<string, unknown>> & { readonly maxTrafficWeight?: number };
+  readonly trafficRouting?: RolloutTrafficRouting;
   readonly maxUnavailable?: IntOrString;
   readonly maxSurge?: IntOrString;
   readonly analysis?: RolloutAnalysisBackground;

@@ -1,0 +1,20 @@
+/**
+ * The traffic routers Slipway runs. Adding a router: one folder under `src/rollouts/traffic/` exporting a
+ * `TrafficRouterFactory`, and one line here.
+ */
+import type { Rollout } from '../types.js';
+import type { TrafficRouter, TrafficRouterContext, TrafficRouterFactory } from './router.js';
+
+export const trafficRouterFactories: readonly TrafficRouterFactory[] = [];
+
+/** `trafficRouting` keys Argo knows but Slipway does not run: reported as InvalidSpec naming the router. */
+export const unsupportedRouterKeys = ['alb', 'ambassador', 'appMesh', 'traefik', 'apisix'] as const;
+
+/** The factories whose configuration this Rollout uses (Argo runs every configured router). */
+export function routerFactoriesFor(rollout: Rollout): TrafficRouterFactory[] {
+  return trafficRouterFactories.filter((f) => f.matches(rollout));
+}
+
+export function createTrafficRouters(ctx: TrafficRouterContext): TrafficRouter[] {
+  return routerFactoriesFor(ctx.rollout).map((f) => f.create(ctx));
+}
