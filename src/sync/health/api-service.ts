@@ -5,6 +5,6 @@ import { findCondition } from './object-fields.js';
 export function apiServiceHealth(obj: unknown): HealthStatus {
   const available = findCondition(obj, 'Available');
   if (!available) return { status: 'Progressing', message: 'Waiting to be processed' };
-  if (available.status === 'True') return { status: 'Healthy', message: available.message ?? '' };
-  return { status: 'Progressing', message: `${available.reason ?? ''}: ${available.message ?? ''}` };
+  const message = `${available.reason ?? ''}: ${available.message ?? ''}`;
+  return { status: available.status === 'True' ? 'Healthy' : 'Progressing', message };
 }

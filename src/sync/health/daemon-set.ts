@@ -1,3 +1,4 @@
+import { goQuote } from '../../go/index.js';
 import type { HealthStatus } from '../types.js';
 import { num, str } from './object-fields.js';
 
@@ -5,8 +6,11 @@ import { num, str } from './object-fields.js';
 export function daemonSetHealth(obj: unknown): HealthStatus {
   const generation = num(obj, 'metadata', 'generation') ?? 0;
   const observed = num(obj, 'status', 'observedGeneration') ?? 0;
-  if (observed === 0 || generation > observed) {
-    return { status: 'Progressing', message: 'Waiting for daemon set spec update to be observed...' };
+  if (generation > observed) {
+    return {
+      status: 'Progressing',
+      message: 'Waiting for rollout to finish: observed daemon set generation less than desired generation',
+    };
   }
   const desired = num(obj, 'status', 'desiredNumberScheduled') ?? 0;
   const updated = num(obj, 'status', 'updatedNumberScheduled') ?? 0;
@@ -21,13 +25,13 @@ export function daemonSetHealth(obj: unknown): HealthStatus {
   if (updated < desired) {
     return {
       status: 'Progressing',
-      message: `Waiting for daemon set "${name}" rollout to finish: ${updated} out of ${desired} new pods have been updated...`,
+      message: `Waiting for daemon set ${goQuote(name)} rollout to finish: ${updated} out of ${desired} new pods have been updated...`,
     };
   }
   if (available < desired) {
     return {
       status: 'Progressing',
-      message: `Waiting for daemon set "${name}" rollout to finish: ${available} of ${desired} updated pods are available...`,
+      message: `Waiting for daemon set ${goQuote(name)} rollout to finish: ${available} of ${desired} updated pods are available...`,
     };
   }
   return { status: 'Healthy' };

@@ -1,7 +1,11 @@
 import type { HealthStatus } from '../types.js';
-import { conditions, field } from './object-fields.js';
+import { conditions } from './object-fields.js';
 
-/** gitops-engine `health_job.go`: Failed → Degraded, Complete → Healthy, suspended → Suspended, else Progressing. */
+/**
+ * gitops-engine `health_job.go`: a Failed or Complete condition (whatever its status) completes the Job,
+ * Failed → Degraded; a Suspended condition completes it too, and only a True one makes it Suspended (with the
+ * failure message, as upstream); `spec.suspend` alone is not judged. Otherwise Progressing.
+ */
 export function jobHealth(obj: unknown): HealthStatus {
   let failed = false;
   let complete = false;
@@ -9,7 +13,6 @@ export function jobHealth(obj: unknown): HealthStatus {
   let failMessage = '';
   let message = '';
   for (const c of conditions(obj)) {
-    if (c.status !== 'True') continue;
     if (c.type === 'Failed') {
       failed = true;
       complete = true;
@@ -19,16 +22,12 @@ export function jobHealth(obj: unknown): HealthStatus {
       message = c.message ?? '';
     } else if (c.type === 'Suspended') {
       complete = true;
-      suspended = true;
       message = c.message ?? '';
+      if (c.status === 'True') suspended = true;
     }
   }
-  if (!complete) {
-    return field(obj, 'spec', 'suspend') === true
-      ? { status: 'Suspended', message: 'Job is suspended' }
-      : { status: 'Progressing', message };
-  }
+  if (!complete) return { status: 'Progressing', message };
   if (failed) return { status: 'Degraded', message: failMessage };
-  if (suspended) return { status: 'Suspended', message };
+  if (suspended) return { status: 'Suspended', message: failMessage };
   return { status: 'Healthy', message };
 }
