@@ -50,8 +50,12 @@ export const NEGATABLE_OPERATORS: ReadonlySet<string> = new Set([
   'endsWith',
 ]);
 
+/**
+ * The ordering comparisons, which chain (`a < b < c` is `a < b && b < c`), as expr-lang's IsComparison;
+ * `==`, `!=`, `in`, `matches`, … share their precedence level but are plain left-associative operators.
+ */
 export function isComparison(op: string): boolean {
-  return BINARY_OPERATORS.get(op)?.precedence === 20;
+  return op === '<' || op === '>' || op === '>=' || op === '<=';
 }
 
 /** Builtins whose arguments are parsed as closures: `expr` is an ordinary argument, `predicate` a closure. */
