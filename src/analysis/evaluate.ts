@@ -71,9 +71,37 @@ function evalError(
   return { phase: 'Error', message: `could not evaluate ${field} "${condition}": ${why}` };
 }
 
+/** Functions Argo's analysis environment defines over expr's builtins of the same name. */
+const ARGO_ENV_FUNCTIONS = ['isNil', 'default'];
+
+const arity = (name: string, args: readonly unknown[], n: number): void => {
+  if (args.length < n) throw new Error(`not enough arguments in call to ${name}`);
+  if (args.length > n) throw new Error(`too many arguments in call to ${name}`);
+};
+
+/**
+ * Argo's analysis environment (utils/evaluate EvalCondition): `isNil(x)` and `default(x, d)` ignore `x` and
+ * look at the whole measurement: `isNil` is whether the result is nil, `default` returns the result unless
+ * it is nil (then `d`).
+ */
+function argoEnv(result: unknown): Record<string, unknown> {
+  const nil = result === null || result === undefined;
+  return {
+    result: result ?? null,
+    isNil: (...args: unknown[]) => {
+      arity('isNil', args, 1);
+      return nil;
+    },
+    default: (...args: unknown[]) => {
+      arity('default', args, 2);
+      return nil ? args[1] : result;
+    },
+  };
+}
+
 function evaluateCondition(condition: string, result: unknown, options: EvaluateOptions): ConditionOutcome {
   try {
-    const value = compile(condition).evaluate({ result: result ?? null }, options);
+    const value = compile(condition, { envFunctions: ARGO_ENV_FUNCTIONS }).evaluate(argoEnv(result), options);
     if (typeof value !== 'boolean')
       return { ok: false, message: `expected bool, but got ${typeName(value)}` };
     return { ok: true, value };

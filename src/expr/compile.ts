@@ -15,6 +15,11 @@ export interface CompileOptions {
    * `unknown name x` (Argo Rollouts analysis). Default false.
    */
   readonly allowUndefinedVariables?: boolean;
+  /**
+   * Functions the environment defines under a builtin's name (as `expr.Env(env)` does in Go): calls to them
+   * go to the env's function, not the builtin. Default none.
+   */
+  readonly envFunctions?: readonly string[];
 }
 
 export interface EvaluateOptions {
@@ -37,7 +42,10 @@ export const DEFAULT_BUDGET = 100_000;
  * whose types can never match) with line and column.
  */
 export function compile(source: string, options: CompileOptions = {}): Program {
-  const tree: Node = parse(source, { maxDepth: options.maxDepth ?? 256, builtins: BUILTIN_NAMES });
+  const overridden = new Set(options.envFunctions ?? []);
+  const builtins =
+    overridden.size === 0 ? BUILTIN_NAMES : new Set([...BUILTIN_NAMES].filter((n) => !overridden.has(n)));
+  const tree: Node = parse(source, { maxDepth: options.maxDepth ?? 256, builtins });
   checkTypes(tree);
   const allowUndefinedVariables = options.allowUndefinedVariables ?? false;
   return {
