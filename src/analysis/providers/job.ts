@@ -102,7 +102,7 @@ export class JobProvider implements MetricProvider {
           },
         ],
       },
-      spec: spec.spec,
+      spec: withPodLabel(spec.spec, ANALYSIS_RUN_UID_LABEL, ctx.run.uid),
     };
     try {
       await this.client.create(job, { signal: ctx.signal });
@@ -185,4 +185,20 @@ function finisher(ctx: MeasureContext, measurement: Measurement) {
     finishedAt: new Date(ctx.clock.now()).toISOString(),
     ...(message !== undefined && { message }),
   });
+}
+
+/** The Job spec with `label` on its pod template too (Argo's pod informer finds metric Job pods by it). */
+function withPodLabel(
+  jobSpec: Record<string, unknown>,
+  label: string,
+  value: string,
+): Record<string, unknown> {
+  const template = (jobSpec.template ?? {}) as { metadata?: { labels?: Record<string, string> } };
+  return {
+    ...jobSpec,
+    template: {
+      ...template,
+      metadata: { ...template.metadata, labels: { ...template.metadata?.labels, [label]: value } },
+    },
+  };
 }

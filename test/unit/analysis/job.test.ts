@@ -146,6 +146,12 @@ describe('JobProvider', () => {
       'analysisrun.argoproj.io/metric-name': 'dummymetric',
     });
     assert.equal(job?.metadata.ownerReferences?.[0]?.uid, 'dummyuid');
+    const pods = (job?.spec as { template?: { metadata?: { labels?: Record<string, string> } } }).template;
+    assert.equal(
+      pods?.metadata?.labels?.['analysisrun.argoproj.io/uid'],
+      'dummyuid',
+      'pods carry the run uid',
+    );
   });
 
   it('Argo TestRunCreateCollision: a Job of that name owned by another run is an Error', async () => {
