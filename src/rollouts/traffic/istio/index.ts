@@ -18,6 +18,7 @@ export {
 } from './plan-destination-rule.js';
 export {
   type CanaryTarget,
+  canaryTargetOf,
   planHeaderRoute,
   planMirrorRoute,
   planRemoveManagedRoutes,

@@ -11,6 +11,7 @@ import { IstioErrorCode, IstioRouterError } from './errors.js';
 import { destinationRuleDelay, planDestinationRule } from './plan-destination-rule.js';
 import {
   type CanaryTarget,
+  canaryTargetOf,
   planHeaderRoute,
   planMirrorRoute,
   planRemoveManagedRoutes,
@@ -19,7 +20,6 @@ import { planVirtualServiceWeights, type VirtualServicePlan } from './plan-weigh
 import {
   DESTINATION_RULE,
   type JsonObject,
-  stableAndCanaryServices,
   VIRTUAL_SERVICE,
   virtualServiceRef,
   virtualServicesOf,
@@ -84,15 +84,13 @@ export class IstioRouter implements TrafficRouter {
 
   /** The canary Service (or the DestinationRule's host) and canary subset header / mirror routes use. */
   private async canaryTarget(): Promise<CanaryTarget> {
-    const [, canarySvc] = stableAndCanaryServices(this.rollout);
     const rule = this.destinationRuleSpec;
-    if (rule === undefined) return { host: canarySvc, subset: '' };
+    if (rule === undefined) return canaryTargetOf(this.rollout, undefined);
     const dr = await this.client.get(
       { ...DESTINATION_RULE, namespace: this.namespace, name: rule.name },
       { signal: this.signal },
     );
-    const host = (dr.spec as { host?: string } | undefined)?.host ?? '';
-    return { host: host !== '' ? host : canarySvc, subset: rule.canarySubsetName };
+    return canaryTargetOf(this.rollout, (dr.spec as { host?: string } | undefined)?.host);
   }
 
   async setWeight(desiredWeight: number, additional: readonly AdditionalDestination[]): Promise<void> {

@@ -28,6 +28,20 @@ export interface CanaryTarget {
   readonly subset: string;
 }
 
+/**
+ * Argo's choice of target: the DestinationRule's `spec.host` when the Rollout names a DestinationRule
+ * (with its canary subset), else the canary Service.
+ */
+export function canaryTargetOf(rollout: Rollout, destinationRuleHost: string | undefined): CanaryTarget {
+  const canary = rollout.spec?.strategy?.canary;
+  const rule = canary?.trafficRouting?.istio?.destinationRule;
+  const host =
+    destinationRuleHost !== undefined && destinationRuleHost !== ''
+      ? destinationRuleHost
+      : (canary?.canaryService ?? '');
+  return { host, subset: rule?.canarySubsetName ?? '' };
+}
+
 export interface ManagedRouteInput {
   readonly rollout: Rollout;
   readonly entry: IstioVirtualService;
