@@ -52,6 +52,8 @@ interface Golden {
       tls?: RouteSummary[];
       tcp?: RouteSummary[];
       httpRoute0?: Json;
+      /** `[route name, sorted keys]` per HTTP route: fields the router does not own survive. */
+      keys?: [string, string[]][];
     };
   }[];
   destinationRuleCases: {
@@ -144,6 +146,10 @@ describe('Istio router planning (golden, from Argo Rollouts istio_test.go)', () 
         if (expect[kind] !== undefined) assert.deepEqual(summarize(spec[kind]), expect[kind], kind);
       }
       if (expect.httpRoute0 !== undefined) assert.deepEqual((spec.http as Json[])[0], expect.httpRoute0);
+      if (expect.keys !== undefined) {
+        const keys = (spec.http as Json[]).map((r) => [r.name, Object.keys(r).sort()]);
+        assert.deepEqual(keys, expect.keys);
+      }
       // Planning again from the result is a no-op: the router is idempotent.
       const again = c.steps.at(-1);
       if (again?.op === 'setWeight') {
