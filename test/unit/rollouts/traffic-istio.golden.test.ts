@@ -13,6 +13,7 @@ import {
   planVirtualServiceWeights,
   type VirtualServicePlan,
   validateVirtualServiceReferences,
+  virtualServiceNotFoundMessage,
   virtualServiceRef,
   virtualServicesOf,
 } from '../../../src/rollouts/traffic/istio/index.js';
@@ -222,6 +223,13 @@ describe('Istio configuration (golden)', () => {
       assert.deepEqual(validateVirtualServiceReferences(rolloutOf(c.rollout), objects as Json[]), c.expect);
     });
   }
+  it('a VirtualService that does not exist (Argo GetReferencedVirtualServices)', () => {
+    const rollout = rolloutOf({ trafficRouting: { istio: { virtualServices: [{ name: 'edge.other' }] } } });
+    assert.equal(
+      virtualServiceNotFoundMessage(rollout, 'edge.other'),
+      'spec.strategy.canary.trafficRouting.istio.virtualServices.name: Invalid value: "edge": virtualservices.networking.istio.io "edge" not found',
+    );
+  });
   it('does not match a Rollout without istio', () => {
     assert.equal(istioRouterFactory.matches(rolloutOf({ trafficRouting: { smi: {} } })), false);
   });

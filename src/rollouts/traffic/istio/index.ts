@@ -24,7 +24,11 @@ export {
   planRemoveManagedRoutes,
 } from './plan-managed-routes.js';
 export { planVirtualServiceWeights, type VirtualServicePlan } from './plan-weights.js';
-export { validateIstio, validateVirtualServiceReferences } from './validate.js';
+export {
+  validateIstio,
+  validateVirtualServiceReferences,
+  virtualServiceNotFoundMessage,
+} from './validate.js';
 export {
   DESTINATION_RULE,
   ISTIO_API_VERSION,

@@ -68,3 +68,14 @@ export function validateVirtualServiceReferences(
   }
   return errors;
 }
+
+/**
+ * Argo's InvalidSpec message when a VirtualService the Rollout names does not exist
+ * (GetReferencedVirtualServices: the API server's NotFound text under the name field).
+ */
+export function virtualServiceNotFoundMessage(rollout: Rollout, name: string): string {
+  const multiple = rollout.spec?.strategy?.canary?.trafficRouting?.istio?.virtualServices !== undefined;
+  const field = `${ISTIO_FIELD}.${multiple ? 'virtualServices' : 'virtualService'}.name`;
+  const vsName = virtualServiceRef(name, '').name;
+  return `${field}: Invalid value: ${JSON.stringify(vsName)}: virtualservices.networking.istio.io ${JSON.stringify(vsName)} not found`;
+}
