@@ -6,7 +6,9 @@ import {
   canaryTargetOf,
   destinationRuleDelay,
   istioRouterFactory,
+  managingRolloutOf,
   planDestinationRule,
+  planDestinationRuleRelease,
   planHeaderRoute,
   planMirrorRoute,
   planRemoveManagedRoutes,
@@ -84,6 +86,8 @@ interface Golden {
     expect: string[];
   }[];
 }
+
+const MANAGED = 'argo-rollouts.argoproj.io/managed-by-rollouts';
 
 const golden = JSON.parse(
   readFileSync(new URL('../../golden/rollouts/traffic/istio.json', import.meta.url), 'utf8'),
@@ -181,6 +185,39 @@ describe('Istio DestinationRule subsets (golden)', () => {
       else assert.deepEqual(plan, { kind: 'update', destinationRule: c.expect });
     });
   }
+
+  it('released when the Rollout no longer names it: annotation and hash labels removed', () => {
+    const managed = {
+      metadata: { name: 'dr', annotations: { [MANAGED]: 'web', keep: 'me' } },
+      spec: {
+        host: 'web',
+        subsets: [
+          { name: 'stable', labels: { app: 'web', 'rollouts-pod-template-hash': 'abc' } },
+          { name: 'canary', labels: { 'rollouts-pod-template-hash': 'def' } },
+          { name: 'other' },
+        ],
+      },
+    };
+    assert.equal(managingRolloutOf(managed), 'web');
+    const plan = planDestinationRuleRelease(managed);
+    assert.deepEqual(plan, {
+      kind: 'update',
+      destinationRule: {
+        metadata: { name: 'dr', annotations: { keep: 'me' } },
+        spec: {
+          host: 'web',
+          subsets: [
+            { name: 'stable', labels: { app: 'web' } },
+            { name: 'canary', labels: {} },
+            { name: 'other' },
+          ],
+        },
+      },
+    });
+    assert.ok(plan.kind === 'update');
+    assert.equal(managingRolloutOf(plan.destinationRule), undefined);
+    assert.equal(planDestinationRuleRelease(plan.destinationRule).kind, 'unchanged');
+  });
 
   for (const c of golden.delayCases) {
     it(`delay: ${c.name}`, () => {

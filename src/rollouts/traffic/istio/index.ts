@@ -14,7 +14,9 @@ export {
   type DestinationRulePlan,
   destinationRuleDelay,
   MANAGED_BY_ROLLOUTS_ANNOTATION,
+  managingRolloutOf,
   planDestinationRule,
+  planDestinationRuleRelease,
 } from './plan-destination-rule.js';
 export {
   type CanaryTarget,

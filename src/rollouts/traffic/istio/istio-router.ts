@@ -54,9 +54,8 @@ export class IstioRouter implements TrafficRouter {
     return this.client.get({ ...VIRTUAL_SERVICE, ...ref }, { signal: this.signal });
   }
 
-  private async write(
-    plan: VirtualServicePlan | { kind: 'update'; virtualService: JsonObject },
-  ): Promise<void> {
+  /** Writes a planned VirtualService (replace at the read's resourceVersion); an invalid plan throws. */
+  private async write(plan: VirtualServicePlan): Promise<void> {
     if (plan.kind === 'unchanged') return;
     if (plan.kind === 'invalid') throw new IstioRouterError(IstioErrorCode.InvalidRoutes, plan.message);
     await this.client.replace(plan.virtualService as KubeObject, {

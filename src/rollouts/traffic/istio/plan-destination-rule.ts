@@ -122,3 +122,43 @@ export function destinationRuleDelay(
   }
   return undefined;
 }
+
+/** The Rollout managing a DestinationRule (its managed-by annotation), if any. */
+export function managingRolloutOf(destinationRule: JsonObject): string | undefined {
+  const annotations = (destinationRule.metadata as { annotations?: Record<string, string> } | undefined)
+    ?.annotations;
+  const name = annotations?.[MANAGED_BY_ROLLOUTS_ANNOTATION];
+  return name === undefined || name === '' ? undefined : name;
+}
+
+/**
+ * Argo's clean-up when the managing Rollout is gone or no longer names the DestinationRule
+ * (IstioController.syncDestinationRule): the managed-by annotation and every subset's hash label go.
+ */
+export function planDestinationRuleRelease(destinationRule: JsonObject): DestinationRulePlan {
+  const metadata = (destinationRule.metadata as JsonObject | undefined) ?? {};
+  const annotations = { ...((metadata.annotations as Record<string, string> | undefined) ?? {}) };
+  delete annotations[MANAGED_BY_ROLLOUTS_ANNOTATION];
+  const spec = (destinationRule.spec as JsonObject | undefined) ?? {};
+  const subsets = Array.isArray(spec.subsets) ? (spec.subsets as JsonObject[]) : [];
+  const released: JsonObject = {
+    ...destinationRule,
+    metadata: { ...metadata, annotations },
+    spec: {
+      ...spec,
+      subsets: subsets.map((s) => {
+        const labels = s.labels as Record<string, string> | undefined;
+        if (labels?.[POD_TEMPLATE_HASH_LABEL] === undefined) return s;
+        const { [POD_TEMPLATE_HASH_LABEL]: _, ...rest } = labels;
+        return { ...s, labels: rest };
+      }),
+    },
+  };
+  const before = managingRolloutOf(destinationRule);
+  const hadLabels = subsets.some(
+    (s) => (s.labels as Record<string, string> | undefined)?.[POD_TEMPLATE_HASH_LABEL] !== undefined,
+  );
+  return before === undefined && !hadLabels
+    ? { kind: 'unchanged' }
+    : { kind: 'update', destinationRule: released };
+}
