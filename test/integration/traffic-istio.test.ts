@@ -8,6 +8,7 @@ import {
   MANAGED_BY_ROLLOUTS_ANNOTATION,
   VIRTUAL_SERVICE,
 } from '../../src/rollouts/traffic/istio/index.js';
+import { createTrafficRouters } from '../../src/rollouts/traffic/registry.js';
 import type { TrafficRouter } from '../../src/rollouts/traffic/router.js';
 import type { CanaryStrategy, Rollout } from '../../src/rollouts/types.js';
 import { eventually, testClient, testNamespace } from '../support/kube.js';
@@ -151,6 +152,12 @@ describe('Istio traffic router against a real API server', () => {
     });
     const router = routerFor(rollout);
     assert.equal(router.type, 'Istio');
+    const registered = createTrafficRouters({ rollout, client, fieldManager: 'slipway-test' });
+    assert.deepEqual(
+      registered.map((r) => r.type),
+      ['Istio'],
+      'the registry builds the Istio router for this Rollout',
+    );
 
     await router.setWeight(10, []);
     let vs = await readVs('web-vs');
