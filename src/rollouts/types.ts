@@ -122,6 +122,8 @@ export interface IstioDestinationRule {
   readonly name: string;
   readonly canarySubsetName: string;
   readonly stableSubsetName: string;
+  /** Subsets not controlled by the Rollout: their weights are left as they are and taken from stable's. */
+  readonly additionalSubsetNames?: readonly string[];
 }
 
 export interface IstioTrafficRouting {

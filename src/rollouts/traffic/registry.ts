@@ -3,9 +3,10 @@
  * `TrafficRouterFactory`, and one line here.
  */
 import type { Rollout } from '../types.js';
+import { istioRouterFactory } from './istio/index.js';
 import type { TrafficRouter, TrafficRouterContext, TrafficRouterFactory } from './router.js';
 
-export const trafficRouterFactories: readonly TrafficRouterFactory[] = [];
+export const trafficRouterFactories: readonly TrafficRouterFactory[] = [istioRouterFactory];
 
 /** `trafficRouting` keys Argo knows but Slipway does not run: reported as InvalidSpec naming the router. */
 export const unsupportedRouterKeys = ['alb', 'ambassador', 'appMesh', 'traefik', 'apisix'] as const;
