@@ -3,9 +3,10 @@
  * `TrafficRouterFactory`, and one line here.
  */
 import type { Rollout } from '../types.js';
+import { gatewayApiRouterFactory } from './gateway-api/index.js';
 import type { TrafficRouter, TrafficRouterContext, TrafficRouterFactory } from './router.js';
 
-export const trafficRouterFactories: readonly TrafficRouterFactory[] = [];
+export const trafficRouterFactories: readonly TrafficRouterFactory[] = [gatewayApiRouterFactory];
 
 /** `trafficRouting` keys Argo knows but Slipway does not run: reported as InvalidSpec naming the router. */
 export const unsupportedRouterKeys = ['alb', 'ambassador', 'appMesh', 'traefik', 'apisix'] as const;
