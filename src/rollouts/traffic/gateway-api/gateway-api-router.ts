@@ -33,7 +33,11 @@ export class GatewayApiRouter implements TrafficRouter {
     this.rollout = ctx.rollout;
   }
 
-  async updateHash(): Promise<void> {}
+  async updateHash(
+    _canaryHash: string | undefined,
+    _stableHash: string | undefined,
+    _additional: readonly AdditionalDestination[],
+  ): Promise<void> {}
 
   async setMirrorRoute(_route: SetMirrorRoute): Promise<void> {}
 
