@@ -218,7 +218,9 @@ describe('Gateway API router against a real API server', () => {
       match: [{ headerName: 'X-Canary', headerValue: { exact: 'yes' } }],
     };
     await r.setHeaderRoute(header);
-    await r.setHeaderRoute(header); // a repeated step adds nothing
+    const written = (await get('HTTPRoute', 'web-http')).metadata.resourceVersion;
+    await r.setHeaderRoute(header); // a repeated step writes nothing
+    assert.equal((await get('HTTPRoute', 'web-http')).metadata.resourceVersion, written);
     for (const [kind, name] of [
       ['HTTPRoute', 'web-http'],
       ['GRPCRoute', 'web-grpc'],

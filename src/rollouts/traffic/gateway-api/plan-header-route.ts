@@ -121,7 +121,25 @@ function mergedMatch(
   };
 }
 
+/**
+ * Unchanged when every planned rule is contained in the rule already at its place: the API server adds
+ * defaults (`weight: 1`, header `type: Exact`, …) to what was written, and a repeated step must not
+ * write again.
+ */
 function withRules(route: RouteObject, rules: readonly RouteRule[]): PlanResult {
-  const next: RouteObject = { ...route, spec: { ...route.spec, rules } };
-  return { ok: true, route: next, changed: JSON.stringify(next) !== JSON.stringify(route) };
+  const current = route.spec?.rules ?? [];
+  const changed = rules.length !== current.length || rules.some((r, i) => !isContainedIn(r, current[i]));
+  return { ok: true, route: { ...route, spec: { ...route.spec, rules } }, changed };
+}
+
+/** `a` is `b`, or `b` with more object keys (arrays match element by element). */
+function isContainedIn(a: unknown, b: unknown): boolean {
+  if (Array.isArray(a))
+    return Array.isArray(b) && a.length === b.length && a.every((x, i) => isContainedIn(x, b[i]));
+  if (typeof a === 'object' && a !== null) {
+    if (typeof b !== 'object' || b === null || Array.isArray(b)) return false;
+    const rb = b as Record<string, unknown>;
+    return Object.entries(a).every(([k, v]) => Object.hasOwn(rb, k) && isContainedIn(v, rb[k]));
+  }
+  return a === b;
 }
