@@ -7,7 +7,9 @@
  * hashes, and the plugin has no mirror routes). Unlike the plugin, which always answers "verified",
  * `verifyWeight` reads the routes back and answers whether the weights are in place.
  */
-import { formatMetaLabelSelector, isConflict, type KubeObject } from '../../../kube/index.js';
+
+import { hasErrorCode } from '../../../errors/index.js';
+import { formatMetaLabelSelector, isConflict, KubeErrorCode, type KubeObject } from '../../../kube/index.js';
 import type { Rollout, SetHeaderRoute, SetMirrorRoute } from '../../types.js';
 import type { AdditionalDestination, TrafficRouter, TrafficRouterContext } from '../router.js';
 import {
@@ -21,13 +23,21 @@ import { managedRouteNames } from './managed-rules.js';
 import type { ServicePort } from './plan-experiment.js';
 import { planRemoveManagedRoutes, planSetHeaderRoute } from './plan-header-route.js';
 import { type PlanResult, planWeight, type WeightInput } from './plan-weight.js';
-import { ROUTE_KIND_ORDER, ROUTE_KINDS, type RouteObject, supportsHeaderRoutes } from './route-shapes.js';
+import {
+  ROUTE_KIND_ORDER,
+  ROUTE_KINDS,
+  type RouteKind,
+  type RouteObject,
+  supportsHeaderRoutes,
+} from './route-shapes.js';
 
 const CONFLICT_ATTEMPTS = 5;
 
 export class GatewayApiRouter implements TrafficRouter {
   readonly type = GATEWAY_API_TYPE;
   private readonly rollout: Rollout;
+  /** The API version each route kind was found under (see ROUTE_KINDS.apiVersions). */
+  private readonly servedVersion = new Map<RouteKind, string>();
 
   constructor(private readonly ctx: TrafficRouterContext) {
     this.rollout = ctx.rollout;
@@ -119,13 +129,15 @@ export class GatewayApiRouter implements TrafficRouter {
       out.push(...config.routes.filter((r) => r.kind === kind));
       const selector = config.selectors[kind];
       if (selector === undefined) continue;
-      const list = await this.ctx.client.list(
-        { apiVersion: ROUTE_KINDS[kind].apiVersion, kind: ROUTE_KINDS[kind].kind },
-        {
-          namespace: config.namespace,
-          labelSelector: formatMetaLabelSelector(selector),
-          signal: this.ctx.signal,
-        },
+      const list = await this.withServedVersion(kind, (apiVersion) =>
+        this.ctx.client.list(
+          { apiVersion, kind: ROUTE_KINDS[kind].kind },
+          {
+            namespace: config.namespace,
+            labelSelector: formatMetaLabelSelector(selector),
+            signal: this.ctx.signal,
+          },
+        ),
       );
       for (const item of list.items) {
         if (item.metadata.name) out.push({ kind, name: item.metadata.name, useHeaderRoutes: false });
@@ -192,12 +204,30 @@ export class GatewayApiRouter implements TrafficRouter {
     return out;
   }
 
-  private read(ref: GatewayApiRouteRef, config: GatewayApiConfig): Promise<RouteObject> {
-    const { apiVersion, kind } = ROUTE_KINDS[ref.kind];
-    return this.ctx.client.get<RouteObject & KubeObject>(
-      { apiVersion, kind, namespace: config.namespace, name: ref.name },
-      { signal: this.ctx.signal },
+  private read(ref: GatewayApiRouteRef, config: GatewayApiConfig): Promise<RouteObject & KubeObject> {
+    return this.withServedVersion(ref.kind, (apiVersion) =>
+      this.ctx.client.get<RouteObject & KubeObject>(
+        { apiVersion, kind: ROUTE_KINDS[ref.kind].kind, namespace: config.namespace, name: ref.name },
+        { signal: this.ctx.signal },
+      ),
     );
+  }
+
+  /** Runs `call` with the first API version of the kind the server serves. */
+  private async withServedVersion<T>(kind: RouteKind, call: (apiVersion: string) => Promise<T>): Promise<T> {
+    const known = this.servedVersion.get(kind);
+    if (known !== undefined) return call(known);
+    const versions = ROUTE_KINDS[kind].apiVersions;
+    for (const [i, apiVersion] of versions.entries()) {
+      try {
+        const result = await call(apiVersion);
+        this.servedVersion.set(kind, apiVersion);
+        return result;
+      } catch (err) {
+        if (!hasErrorCode(err, KubeErrorCode.UnknownKind) || i === versions.length - 1) throw err;
+      }
+    }
+    throw new Error('unreachable: a kind has at least one API version');
   }
 
   /** Read, plan, write back when changed; a conflicting write reads again (bounded). */
@@ -206,14 +236,14 @@ export class GatewayApiRouter implements TrafficRouter {
     config: GatewayApiConfig,
     plan: (route: RouteObject) => PlanResult,
   ): Promise<void> {
-    const { apiVersion, kind } = ROUTE_KINDS[ref.kind];
     for (let attempt = 1; ; attempt++) {
       const current = await this.read(ref, config);
       const result = plan(current);
       if (!result.ok) throw new GatewayApiError(result.error);
       if (!result.changed) return;
       try {
-        await this.ctx.client.replace({ ...result.route, apiVersion, kind } as KubeObject, {
+        const typed = { ...result.route, apiVersion: current.apiVersion, kind: ROUTE_KINDS[ref.kind].kind };
+        await this.ctx.client.replace(typed as KubeObject, {
           fieldManager: this.ctx.fieldManager,
           signal: this.ctx.signal,
         });

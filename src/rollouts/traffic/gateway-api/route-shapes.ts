@@ -50,12 +50,22 @@ export interface RouteObject {
   readonly [key: string]: unknown;
 }
 
-/** The route kinds the plugin drives, with the API version its clientset uses for each. */
+/**
+ * The route kinds the plugin drives. `apiVersions` in order of preference: the version the plugin's
+ * clientset uses first, then `v1` for TCPRoute / TLSRoute, which the Gateway API standard channel serves
+ * alone from v1.5 on.
+ */
 export const ROUTE_KINDS = {
-  http: { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', label: 'httpRoute' },
-  grpc: { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'GRPCRoute', label: 'grpcRoute' },
-  tcp: { apiVersion: 'gateway.networking.k8s.io/v1alpha2', kind: 'TCPRoute', label: 'tcpRoute' },
-  tls: { apiVersion: 'gateway.networking.k8s.io/v1alpha2', kind: 'TLSRoute', label: 'tlsRoute' },
+  http: { kind: 'HTTPRoute', apiVersions: ['gateway.networking.k8s.io/v1'] },
+  grpc: { kind: 'GRPCRoute', apiVersions: ['gateway.networking.k8s.io/v1'] },
+  tcp: {
+    kind: 'TCPRoute',
+    apiVersions: ['gateway.networking.k8s.io/v1alpha2', 'gateway.networking.k8s.io/v1'],
+  },
+  tls: {
+    kind: 'TLSRoute',
+    apiVersions: ['gateway.networking.k8s.io/v1alpha2', 'gateway.networking.k8s.io/v1'],
+  },
 } as const;
 
 export type RouteKind = keyof typeof ROUTE_KINDS;

@@ -28,7 +28,14 @@ class MemoryClient {
   readonly objects = new Map<string, KubeObject>();
   readonly writes: string[] = [];
   conflictsLeft = 0;
+  /** `apiVersion/kind` pairs the server does not serve (discovery answers KUBE_UNKNOWN_KIND). */
+  readonly unserved = new Set<string>();
   private rv = 1;
+
+  private checkServed(gvk: { apiVersion: string; kind: string }): void {
+    if (this.unserved.has(`${gvk.apiVersion}/${gvk.kind}`))
+      throw new KubeError(KubeErrorCode.UnknownKind, `the server has no resource for kind ${gvk.kind}`);
+  }
 
   add(obj: KubeObject): void {
     const m = obj.metadata;
@@ -42,6 +49,7 @@ class MemoryClient {
     const unsupported = () => Promise.reject(new Error('not used by the router'));
     return {
       get: async <T extends KubeObject>(ref: ObjectRef) => {
+        this.checkServed(ref);
         const obj = this.objects.get(key(ref.apiVersion, ref.kind, ref.namespace, ref.name));
         if (!obj) throw new KubeError(KubeErrorCode.NotFound, `${ref.kind} "${ref.name}" not found`);
         return structuredClone(obj) as T;
@@ -50,6 +58,7 @@ class MemoryClient {
         gvk: { apiVersion: string; kind: string },
         options?: { labelSelector?: string },
       ) => {
+        this.checkServed(gvk);
         const [k, v] = (options?.labelSelector ?? '').split('=');
         const items = [...this.objects.values()].filter(
           (o) =>
@@ -181,5 +190,41 @@ describe('GatewayApiRouter over a TrafficClient', () => {
       );
       return true;
     });
+  });
+
+  it('uses TCPRoute v1 where v1alpha2 is not served (Gateway API standard channel from v1.5)', async () => {
+    const mem = new MemoryClient();
+    mem.unserved.add('gateway.networking.k8s.io/v1alpha2/TCPRoute');
+    mem.add({
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'TCPRoute',
+      metadata: { namespace: 'apps', name: 'db' },
+      spec: {
+        rules: [
+          {
+            backendRefs: [
+              { name: 'stable', weight: 100 },
+              { name: 'canary', weight: 0 },
+            ],
+          },
+        ],
+      },
+    });
+    const router = new GatewayApiRouter({
+      rollout: rollout({ tcpRoute: 'db' }),
+      client: mem.asClient(),
+      fieldManager: 'test',
+    });
+    await router.setWeight(25, []);
+    assert.deepEqual(mem.writes, ['TCPRoute/db']);
+    const stored = [...mem.objects.values()][0] as KubeObject & {
+      spec: { rules: { backendRefs: { weight: number }[] }[] };
+    };
+    assert.equal(stored.apiVersion, 'gateway.networking.k8s.io/v1');
+    assert.deepEqual(
+      stored.spec.rules[0]?.backendRefs.map((b) => b.weight),
+      [75, 25],
+    );
+    assert.equal(await router.verifyWeight(25, []), true);
   });
 });
