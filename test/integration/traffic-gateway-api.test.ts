@@ -80,22 +80,39 @@ async function ensureInterimCrds(client: KubeClient): Promise<void> {
   }
   for (const c of INTERIM_CRDS) {
     await eventually(
-      `${c.plural} served`,
+      `${c.plural} established`,
       async () => {
-        client.discovery.invalidate();
-        await client.list({ apiVersion: `${GROUP}/${c.version}`, kind: c.kind }, { limit: 1 });
-        return true;
+        const crd = await client.get<
+          KubeObject & { status?: { conditions?: { type: string; status: string }[] } }
+        >({ ...crdRef, name: `${c.plural}.${GROUP}` });
+        return crd.status?.conditions?.some((x) => x.type === 'Established' && x.status === 'True');
       },
       120_000,
       250,
     );
   }
+  client.discovery.invalidate();
+}
+
+/** TCPRoute is served as v1alpha2 (experimental channel, the plugin's version) or only as v1 (standard). */
+async function servedTcpVersion(client: KubeClient): Promise<string> {
+  for (const v of ['v1alpha2', 'v1']) {
+    try {
+      await client.list({ apiVersion: `${GROUP}/${v}`, kind: 'TCPRoute' }, { limit: 1 });
+      return v;
+    } catch {
+      // not served under this version
+    }
+  }
+  throw new Error('TCPRoute is not served');
 }
 
 const backend = (name: string, weight: number, port = 80) => ({ name, port, weight });
 
+let tcpVersion = 'v1alpha2';
+
 function route(kind: 'HTTPRoute' | 'GRPCRoute' | 'TCPRoute', namespace: string, name: string, spec: object) {
-  const version = kind === 'TCPRoute' ? 'v1alpha2' : 'v1';
+  const version = kind === 'TCPRoute' ? tcpVersion : 'v1';
   return { apiVersion: `${GROUP}/${version}`, kind, metadata: { namespace, name }, spec } as KubeObject;
 }
 
@@ -126,7 +143,7 @@ describe('Gateway API router against a real API server', () => {
 
   const get = (kind: 'HTTPRoute' | 'GRPCRoute' | 'TCPRoute', name: string) =>
     client.get<RouteObject & KubeObject>({
-      apiVersion: `${GROUP}/${kind === 'TCPRoute' ? 'v1alpha2' : 'v1'}`,
+      apiVersion: `${GROUP}/${kind === 'TCPRoute' ? tcpVersion : 'v1'}`,
       kind,
       namespace: ns.name,
       name,
@@ -138,6 +155,7 @@ describe('Gateway API router against a real API server', () => {
   before(async () => {
     client = testClient();
     await ensureInterimCrds(client);
+    tcpVersion = await eventually('TCPRoute served', () => servedTcpVersion(client), 60_000, 500);
     ns = await testNamespace(client, 'gwapi');
     const http = {
       parentRefs: [{ name: 'gateway' }],
