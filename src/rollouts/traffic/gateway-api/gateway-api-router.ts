@@ -79,8 +79,9 @@ export class GatewayApiRouter implements TrafficRouter {
   async setHeaderRoute(headerRoute: SetHeaderRoute): Promise<void> {
     await this.run('set header route', async (config) => {
       for (const ref of await this.resolveRoutes(config)) {
-        if (!ref.useHeaderRoutes || !supportsHeaderRoutes(ref.kind)) continue;
-        const input = this.headerInput(ref.kind as 'http' | 'grpc');
+        const { kind } = ref;
+        if (!ref.useHeaderRoutes || !supportsHeaderRoutes(kind)) continue;
+        const input = this.headerInput(kind);
         await this.mutate(ref, config, (route) => planSetHeaderRoute(route, headerRoute, input));
       }
     });
@@ -89,8 +90,9 @@ export class GatewayApiRouter implements TrafficRouter {
   async removeManagedRoutes(): Promise<void> {
     await this.run('remove managed routes', async (config) => {
       for (const ref of await this.resolveRoutes(config)) {
-        if (!ref.useHeaderRoutes || !supportsHeaderRoutes(ref.kind)) continue;
-        const input = this.headerInput(ref.kind as 'http' | 'grpc');
+        const { kind } = ref;
+        if (!ref.useHeaderRoutes || !supportsHeaderRoutes(kind)) continue;
+        const input = this.headerInput(kind);
         await this.mutate(ref, config, (route) => planRemoveManagedRoutes(route, input));
       }
     });

@@ -74,6 +74,6 @@ export type RouteKind = keyof typeof ROUTE_KINDS;
 export const ROUTE_KIND_ORDER: readonly RouteKind[] = ['http', 'grpc', 'tcp', 'tls'];
 
 /** Only HTTPRoutes and GRPCRoutes carry header routes. */
-export function supportsHeaderRoutes(kind: RouteKind): boolean {
+export function supportsHeaderRoutes(kind: RouteKind): kind is 'http' | 'grpc' {
   return kind === 'http' || kind === 'grpc';
 }
