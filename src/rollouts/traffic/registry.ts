@@ -3,10 +3,14 @@
  * `TrafficRouterFactory`, and one line here.
  */
 import type { Rollout } from '../types.js';
+import { gatewayApiRouterFactory } from './gateway-api/index.js';
 import { istioRouterFactory } from './istio/index.js';
 import type { TrafficRouter, TrafficRouterContext, TrafficRouterFactory } from './router.js';
 
-export const trafficRouterFactories: readonly TrafficRouterFactory[] = [istioRouterFactory];
+export const trafficRouterFactories: readonly TrafficRouterFactory[] = [
+  istioRouterFactory,
+  gatewayApiRouterFactory,
+];
 
 /** `trafficRouting` keys Argo knows but Slipway does not run: reported as InvalidSpec naming the router. */
 export const unsupportedRouterKeys = ['alb', 'ambassador', 'appMesh', 'traefik', 'apisix'] as const;
