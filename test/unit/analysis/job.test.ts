@@ -146,7 +146,8 @@ describe('JobProvider', () => {
       'analysisrun.argoproj.io/metric-name': 'dummymetric',
     });
     assert.equal(job?.metadata.ownerReferences?.[0]?.uid, 'dummyuid');
-    const pods = (job?.spec as { template?: { metadata?: { labels?: Record<string, string> } } }).template;
+    const pods = (job?.spec as undefined | { template?: { metadata?: { labels?: Record<string, string> } } })
+      ?.template;
     assert.equal(
       pods?.metadata?.labels?.['analysisrun.argoproj.io/uid'],
       'dummyuid',
