@@ -3,9 +3,11 @@
  * `TrafficRouterFactory`, and one line here.
  */
 import type { Rollout } from '../types.js';
+import { nginxRouterFactory } from './nginx/index.js';
 import type { TrafficRouter, TrafficRouterContext, TrafficRouterFactory } from './router.js';
+import { smiRouterFactory } from './smi/index.js';
 
-export const trafficRouterFactories: readonly TrafficRouterFactory[] = [];
+export const trafficRouterFactories: readonly TrafficRouterFactory[] = [smiRouterFactory, nginxRouterFactory];
 
 /** `trafficRouting` keys Argo knows but Slipway does not run: reported as InvalidSpec naming the router. */
 export const unsupportedRouterKeys = ['alb', 'ambassador', 'appMesh', 'traefik', 'apisix'] as const;
