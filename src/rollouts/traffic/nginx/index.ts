@@ -6,6 +6,7 @@ import { validateNginxConfig } from './validate-nginx.js';
 export { NGINX_TYPE, NginxRouter } from './nginx-router.js';
 export {
   annotationPrefix,
+  type CanaryIngressAction,
   type CanaryIngressPlan,
   canaryIngressName,
   DEFAULT_ANNOTATION_PREFIX,
@@ -14,6 +15,8 @@ export {
   type Ingress,
   mergedAnnotations,
   noStableRulesMessage,
+  notControlledMessage,
+  planCanaryIngress,
   planCanaryIngressPatch,
   stableIngressNames,
 } from './plan-canary-ingress.js';

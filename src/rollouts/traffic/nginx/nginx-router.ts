@@ -6,16 +6,14 @@
  * report the weight in effect.
  */
 import { isAlreadyExists, isNotFound, type ObjectRef } from '../../../kube/index.js';
-import { isControlledBy } from '../../replica-sets/replica-sets.js';
 import type { Rollout, SetHeaderRoute, SetMirrorRoute } from '../../types.js';
 import type { AdditionalDestination, TrafficClient, TrafficRouter } from '../router.js';
 import { causeMessage, TrafficRouterError } from '../traffic-router-error.js';
 import {
   canaryIngressName,
-  desiredCanaryIngress,
   INGRESS_API_VERSION,
   type Ingress,
-  planCanaryIngressPatch,
+  planCanaryIngress,
   stableIngressNames,
 } from './plan-canary-ingress.js';
 
@@ -69,12 +67,10 @@ export class NginxRouter implements TrafficRouter {
       }
     }
 
-    const plan = desiredCanaryIngress(rollout, stable, canaryName, desiredWeight);
-    if (!plan.ok) throw new TrafficRouterError(plan.message);
-
-    if (current === undefined) {
+    let action = planCanaryIngress(rollout, stable, desiredWeight, current);
+    if (action.kind === 'create') {
       try {
-        await client.create(plan.ingress, { fieldManager, signal });
+        await client.create(action.object, { fieldManager, signal });
         return;
       } catch (err) {
         if (!isAlreadyExists(err)) {
@@ -95,19 +91,25 @@ export class NginxRouter implements TrafficRouter {
           { cause: err },
         );
       }
+      action = planCanaryIngress(rollout, stable, desiredWeight, current);
     }
-
-    if (!isControlledBy(current, rollout.metadata?.uid)) {
-      throw new TrafficRouterError(`canary ingress \`${canaryName}\` controlled by different object`);
-    }
-    const patch = planCanaryIngressPatch(current, plan.ingress);
-    if (patch === undefined) return;
-    try {
-      await client.patch(this.ref(canaryName), patch, { type: 'merge', fieldManager, signal });
-    } catch (err) {
-      throw new TrafficRouterError(`error patching canary ingress \`${canaryName}\`: ${causeMessage(err)}`, {
-        cause: err,
-      });
+    switch (action.kind) {
+      case 'error':
+        throw new TrafficRouterError(action.message);
+      case 'patch':
+        try {
+          await client.patch(this.ref(canaryName), action.patch, { type: 'merge', fieldManager, signal });
+        } catch (err) {
+          throw new TrafficRouterError(
+            `error patching canary ingress \`${canaryName}\`: ${causeMessage(err)}`,
+            {
+              cause: err,
+            },
+          );
+        }
+        return;
+      default:
+        return;
     }
   }
 

@@ -5,7 +5,7 @@
  * `canary` / `canary-weight` (and `canary-weight-total` with maxTrafficWeight) annotations. Pure.
  */
 import type { KubeObject } from '../../../kube/index.js';
-import { controllerRef } from '../../replica-sets/replica-sets.js';
+import { controllerRef, isControlledBy } from '../../replica-sets/replica-sets.js';
 import type { Rollout } from '../../types.js';
 import { createMergePatch } from '../merge-patch.js';
 
@@ -168,3 +168,35 @@ export function planCanaryIngressPatch(
     view(mergedAnnotations(current, desired), desired.metadata.labels, desired.spec),
   );
 }
+
+/** What `setWeight` must do to one canary Ingress. */
+export type CanaryIngressAction =
+  | { readonly kind: 'create'; readonly object: Ingress }
+  | { readonly kind: 'patch'; readonly name: string; readonly patch: Record<string, unknown> }
+  | { readonly kind: 'none' }
+  | { readonly kind: 'error'; readonly message: string };
+
+/**
+ * The whole decision of `setWeight` for one stable Ingress, given the canary Ingress as it is (undefined
+ * when it does not exist).
+ */
+export function planCanaryIngress(
+  rollout: Rollout,
+  stableIngress: Ingress,
+  desiredWeight: number,
+  current: Ingress | undefined,
+): CanaryIngressAction {
+  const name = canaryIngressName(rollout.metadata?.name ?? '', stableIngress.metadata.name ?? '');
+  const plan = desiredCanaryIngress(rollout, stableIngress, name, desiredWeight);
+  if (!plan.ok) return { kind: 'error', message: plan.message };
+  if (current === undefined) return { kind: 'create', object: plan.ingress };
+  if (!isControlledBy(current, rollout.metadata?.uid)) {
+    return { kind: 'error', message: notControlledMessage(name) };
+  }
+  const patch = planCanaryIngressPatch(current, plan.ingress);
+  return patch === undefined ? { kind: 'none' } : { kind: 'patch', name, patch };
+}
+
+/** Argo's error when the canary Ingress exists without this Rollout as its controller. */
+export const notControlledMessage = (name: string): string =>
+  `canary ingress \`${name}\` controlled by different object`;

@@ -137,3 +137,30 @@ export function planTrafficSplitPatch(
   const patch = createMergePatch(current, desired);
   return patch === undefined ? undefined : { spec: patch };
 }
+
+/** What `setWeight` must do to the TrafficSplit. */
+export type TrafficSplitAction =
+  | { readonly kind: 'create'; readonly object: TrafficSplit }
+  | { readonly kind: 'patch'; readonly name: string; readonly patch: Record<string, unknown> }
+  | { readonly kind: 'none' }
+  | { readonly kind: 'error'; readonly message: string };
+
+/** The whole decision of `setWeight`, given the TrafficSplit as it is (undefined when it does not exist). */
+export function planTrafficSplit(
+  rollout: Rollout,
+  version: TrafficSplitVersion,
+  desiredWeight: number,
+  additional: readonly AdditionalDestination[],
+  existing: TrafficSplit | undefined,
+): TrafficSplitAction {
+  const desired = desiredTrafficSplit(rollout, version, desiredWeight, additional);
+  if (existing === undefined) return { kind: 'create', object: desired };
+  const name = desired.metadata.name ?? '';
+  if (!isOwnedBy(existing, rollout)) return { kind: 'error', message: notOwnedMessage(name) };
+  const patch = planTrafficSplitPatch(
+    existing,
+    desiredTrafficSplitSpec(rollout, version, desiredWeight, additional),
+    version,
+  );
+  return patch === undefined ? { kind: 'none' } : { kind: 'patch', name, patch };
+}

@@ -8,10 +8,7 @@ import type { Rollout, SetHeaderRoute, SetMirrorRoute } from '../../types.js';
 import type { AdditionalDestination, TrafficClient, TrafficRouter } from '../router.js';
 import { TrafficRouterError } from '../traffic-router-error.js';
 import {
-  desiredTrafficSplit,
-  isOwnedBy,
-  notOwnedMessage,
-  planTrafficSplitPatch,
+  planTrafficSplit,
   TRAFFIC_SPLIT_GROUP,
   type TrafficSplit,
   type TrafficSplitVersion,
@@ -35,26 +32,31 @@ export class SmiRouter implements TrafficRouter {
 
   async setWeight(desiredWeight: number, additional: readonly AdditionalDestination[]): Promise<void> {
     const { rollout, client, version, fieldManager, signal } = this.options;
-    const name = trafficSplitName(rollout);
-    const desired = desiredTrafficSplit(rollout, version, desiredWeight, additional);
     const ref = {
       apiVersion: `${TRAFFIC_SPLIT_GROUP}/${version}`,
       kind: 'TrafficSplit',
       namespace: rollout.metadata?.namespace ?? '',
-      name,
+      name: trafficSplitName(rollout),
     };
-    let existing: TrafficSplit;
+    let existing: TrafficSplit | undefined;
     try {
       existing = await client.get<TrafficSplit>(ref, { signal });
     } catch (err) {
       if (!isNotFound(err)) throw err;
-      await client.create(desired, { fieldManager, signal });
-      return;
     }
-    if (!isOwnedBy(existing, rollout)) throw new TrafficRouterError(notOwnedMessage(name));
-    const patch = planTrafficSplitPatch(existing, desired.spec ?? { service: '', backends: [] }, version);
-    if (patch === undefined) return;
-    await client.patch(ref, patch, { type: 'merge', fieldManager, signal });
+    const action = planTrafficSplit(rollout, version, desiredWeight, additional, existing);
+    switch (action.kind) {
+      case 'create':
+        await client.create(action.object, { fieldManager, signal });
+        return;
+      case 'patch':
+        await client.patch(ref, action.patch, { type: 'merge', fieldManager, signal });
+        return;
+      case 'error':
+        throw new TrafficRouterError(action.message);
+      case 'none':
+        return;
+    }
   }
 
   async verifyWeight(): Promise<boolean | undefined> {
