@@ -13,7 +13,7 @@ import {
 } from '../../src/rollouts/traffic/smi/index.js';
 import { ROLLOUT, rolloutManifest } from '../support/fixtures/rollout-scenario.js';
 import { eventually, testClient, testNamespace } from '../support/kube.js';
-import { ensureInterimCrd } from '../support/traffic/interim-crd.js';
+import { ensureInterimCrd, waitForKind } from '../support/traffic/interim-crd.js';
 
 const VERSIONS: readonly TrafficSplitVersion[] = ['v1alpha1', 'v1alpha2', 'v1alpha3'];
 
@@ -25,6 +25,7 @@ describe('traffic: SMI router against the API server', () => {
   before(async () => {
     client = testClient();
     await installCrds(client);
+    await waitForKind(client, ROLLOUT);
     const versions = await ensureInterimCrd(client, {
       group: 'split.smi-spec.io',
       kind: 'TrafficSplit',

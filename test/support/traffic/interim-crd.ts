@@ -2,7 +2,12 @@
 // Installs a minimal CRD for a traffic router's kind ONLY IF the cluster has none: the real
 // group/kind/versions with an open schema (`x-kubernetes-preserve-unknown-fields`), enough for a router's
 // integration test to create, patch and read back its objects.
-import { isAlreadyExists, isNotFound, type KubeClient, type KubeObject } from '../../../src/kube/index.js';
+import {
+  type GroupVersionKind,
+  isAlreadyExists,
+  type KubeClient,
+  type KubeObject,
+} from '../../../src/kube/index.js';
 import { eventually } from '../kube.js';
 
 const CRD = { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition' } as const;
@@ -57,23 +62,21 @@ export async function ensureInterimCrd(client: KubeClient, crd: InterimCrd): Pro
     60_000,
   );
   const served = established.spec.versions.filter((v) => v.served).map((v) => v.name);
-  // Discovery learns the new kind on its next refresh: wait until a list answers.
-  for (const version of served) {
-    await eventually(
-      `${crd.kind} ${version} in discovery`,
-      async () => {
-        client.discovery.invalidate();
-        try {
-          await client.list({ apiVersion: `${crd.group}/${version}`, kind: crd.kind }, { limit: 1 });
-          return true;
-        } catch (err) {
-          if (isNotFound(err)) return false;
-          throw err;
-        }
-      },
-      60_000,
-      500,
-    );
-  }
+  for (const version of served)
+    await waitForKind(client, { apiVersion: `${crd.group}/${version}`, kind: crd.kind });
   return served;
+}
+
+/** Waits until discovery knows a kind whose CRD was just installed (a list of it answers). */
+export async function waitForKind(client: KubeClient, gvk: GroupVersionKind): Promise<void> {
+  await eventually(
+    `${gvk.kind} ${gvk.apiVersion} in discovery`,
+    async () => {
+      client.discovery.invalidate();
+      await client.list(gvk, { limit: 1 });
+      return true;
+    },
+    60_000,
+    500,
+  );
 }
