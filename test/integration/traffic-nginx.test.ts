@@ -12,7 +12,8 @@ import {
   validateStableIngresses,
 } from '../../src/rollouts/traffic/nginx/index.js';
 import { ROLLOUT, rolloutManifest } from '../support/fixtures/rollout-scenario.js';
-import { eventually, testClient, testNamespace } from '../support/kube.js';
+import { applyDeployRbac, impersonatingClient } from '../support/fixtures/service-account-access.js';
+import { eventually, testClient, testKubeconfigPath, testNamespace } from '../support/kube.js';
 import { waitForKind } from '../support/traffic/interim-crd.js';
 
 const INGRESS = { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress' } as const;
@@ -226,6 +227,33 @@ describe('traffic: NGINX router against the API server', () => {
       nginxRouterFactory.create({ rollout: other, client, fieldManager: FIELD_MANAGER }).setWeight(10, []),
       { message: 'ingress `web-d` has no rules using service elsewhere backend' },
     );
+  });
+
+  it("works with the controller's own permissions (deploy/rbac.yaml)", async () => {
+    await applyDeployRbac(client);
+    const asController = impersonatingClient(testKubeconfigPath());
+    try {
+      await client.create(stableIngress('web-f', 'f.example.com'));
+      const rollout = await storedRollout('rbac', { stableIngress: 'web-f' });
+      const router = nginxRouterFactory.create({
+        rollout,
+        client: asController,
+        fieldManager: FIELD_MANAGER,
+      });
+      await eventually(
+        'setWeight as the controller',
+        async () => {
+          await router.setWeight(10, []);
+          return true;
+        },
+        60_000,
+        500,
+      );
+      await router.setWeight(20, []);
+      assert.equal((await get('rbac-web-f-canary')).metadata.annotations?.[`${P}/canary-weight`], '20');
+    } finally {
+      asController.close();
+    }
   });
 
   it('the canary Ingress goes away with its Rollout (owner reference, garbage collector)', async () => {

@@ -12,7 +12,8 @@ import {
   type TrafficSplitVersion,
 } from '../../src/rollouts/traffic/smi/index.js';
 import { ROLLOUT, rolloutManifest } from '../support/fixtures/rollout-scenario.js';
-import { eventually, testClient, testNamespace } from '../support/kube.js';
+import { applyDeployRbac, impersonatingClient } from '../support/fixtures/service-account-access.js';
+import { eventually, testClient, testKubeconfigPath, testNamespace } from '../support/kube.js';
 import { ensureInterimCrd, waitForKind } from '../support/traffic/interim-crd.js';
 
 const VERSIONS: readonly TrafficSplitVersion[] = ['v1alpha1', 'v1alpha2', 'v1alpha3'];
@@ -146,6 +147,33 @@ describe('traffic: SMI router against the API server', () => {
     });
     const after = await client.get<TrafficSplit>(splitRef('v1alpha1', 'foreign-split'));
     assert.deepEqual(weights(after), ['x=100']);
+  });
+
+  it("works with the controller's own permissions (deploy/rbac.yaml)", async () => {
+    await applyDeployRbac(client);
+    const asController = impersonatingClient(testKubeconfigPath());
+    try {
+      const rollout = await storedRollout('smi-rbac', {});
+      const router = createSmiRouterFactory().create({
+        rollout,
+        client: asController,
+        fieldManager: FIELD_MANAGER,
+      });
+      await eventually(
+        'setWeight as the controller',
+        async () => {
+          await router.setWeight(10, []);
+          return true;
+        },
+        60_000,
+        500,
+      );
+      await router.setWeight(20, []);
+      const ts = await client.get<TrafficSplit>(splitRef('v1alpha1', 'smi-rbac'));
+      assert.deepEqual(weights(ts), ['smi-rbac-canary=20', 'smi-rbac-stable=80']);
+    } finally {
+      asController.close();
+    }
   });
 
   it('the TrafficSplit goes away with its Rollout (owner reference, garbage collector)', async () => {
