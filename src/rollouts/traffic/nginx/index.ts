@@ -45,3 +45,9 @@ export const nginxRouterFactory: TrafficRouterFactory = {
       ...(ctx.signal && { signal: ctx.signal }),
     }),
 };
+export {
+  DEFAULT_NGINX_INGRESS_CLASSES,
+  ingressClassOf,
+  isNginxIngress,
+  rolloutIngressKeys,
+} from './ingress-watch.js';
