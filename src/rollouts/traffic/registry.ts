@@ -5,10 +5,14 @@
 import type { Rollout } from '../types.js';
 import { gatewayApiRouterFactory } from './gateway-api/index.js';
 import { istioRouterFactory } from './istio/index.js';
+import { nginxRouterFactory } from './nginx/index.js';
 import type { TrafficRouter, TrafficRouterContext, TrafficRouterFactory } from './router.js';
+import { smiRouterFactory } from './smi/index.js';
 
 export const trafficRouterFactories: readonly TrafficRouterFactory[] = [
   istioRouterFactory,
+  smiRouterFactory,
+  nginxRouterFactory,
   gatewayApiRouterFactory,
 ];
 
