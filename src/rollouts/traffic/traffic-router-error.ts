@@ -5,9 +5,11 @@ import { SlipwayError } from '../../errors/index.js';
  * read is missing, an object it would write belongs to someone else, a write failed). The message is
  * Argo Rollouts' message for the same failure; the reconcile is retried.
  */
+export const TRAFFIC_ROUTER_ERROR = 'ROLLOUT_TRAFFIC_ROUTER';
+
 export class TrafficRouterError extends SlipwayError {
   constructor(message: string, options?: { readonly cause?: unknown }) {
-    super('ROLLOUT_TRAFFIC_ROUTER', message, options);
+    super(TRAFFIC_ROUTER_ERROR, message, options);
   }
 }
 

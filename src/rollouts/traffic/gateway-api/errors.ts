@@ -1,6 +1,7 @@
-import { SlipwayError } from '../../../errors/index.js';
+import { TRAFFIC_ROUTER_ERROR, TrafficRouterError } from '../traffic-router-error.js';
 
-export const GATEWAY_API_ERROR = 'TRAFFIC_GATEWAY_API';
+/** The code of every Gateway API router error: the traffic routers share one. */
+export const GATEWAY_API_ERROR = TRAFFIC_ROUTER_ERROR;
 
 /**
  * The plugin's messages (rollouts-plugin-trafficrouter-gatewayapi `pkg/plugin/errors.go`), kept verbatim
@@ -19,11 +20,7 @@ export const GatewayApiMessages = {
 } as const;
 
 /** A Gateway API route could not be planned or written; the message is the plugin's. */
-export class GatewayApiError extends SlipwayError {
-  constructor(message: string, options?: { readonly cause?: unknown }) {
-    super(GATEWAY_API_ERROR, message, options);
-  }
-}
+export class GatewayApiError extends TrafficRouterError {}
 
 /** Argo's plugin reconciler prefixes every plugin error with the operation (`failed to set weight via plugin: …`). */
 export type GatewayApiOperation =

@@ -3,7 +3,7 @@ import { SlipwayError } from '../../../errors/index.js';
 
 export const IstioErrorCode = {
   /** The VirtualService's routes cannot carry the split (a route or destination is missing). */
-  InvalidRoutes: 'ISTIO_INVALID_ROUTES',
+  InvalidRoutes: 'ROLLOUT_TRAFFIC_ROUTER',
   /** The DestinationRule switch waits for a ReplicaSet that will take traffic to be fully available. */
   DestinationRuleDelayed: 'ISTIO_DESTINATION_RULE_DELAYED',
 } as const;
