@@ -5,16 +5,20 @@
  * ReplicaFailure. Pure: `now` comes in.
  */
 
+import {
+  ConditionRules,
+  findCondition,
+  removeCondition,
+  setCondition,
+  toKubeTime,
+} from '../../core/index.js';
 import type { RolloutCondition, RolloutSpec, RolloutStatus } from '../types.js';
 import {
   ConditionMessage,
   ConditionReason,
   formatMessage,
-  getCondition,
-  newCondition,
   RolloutConditionType,
-  removeCondition,
-  setCondition,
+  setRolloutCondition,
 } from './conditions.js';
 
 export interface ConditionInputs {
@@ -67,7 +71,7 @@ export function hasTimedOut(
   conditions: readonly RolloutCondition[],
   now: number,
 ): boolean {
-  const progressing = getCondition(conditions, RolloutConditionType.Progressing);
+  const progressing = findCondition(conditions, RolloutConditionType.Progressing);
   if (progressing === undefined || progressing.reason === ConditionReason.NewReplicaSetAvailable)
     return false;
   if (progressing.reason === ConditionReason.ProgressDeadlineExceeded) return true;
@@ -85,12 +89,15 @@ export function progressDeadlineAt(
   spec: RolloutSpec,
   conditions: readonly RolloutCondition[],
 ): number | undefined {
-  const progressing = getCondition(conditions, RolloutConditionType.Progressing);
+  const progressing = findCondition(conditions, RolloutConditionType.Progressing);
   if (progressing === undefined || progressing.status !== 'True') return undefined;
   if (progressing.reason === ConditionReason.NewReplicaSetAvailable) return undefined;
   const from = Date.parse(progressing.lastUpdateTime);
   return Number.isNaN(from) ? undefined : from + progressDeadlineSeconds(spec) * 1000;
 }
+
+/** Argo's progressing update: rewritten on every change, even with the same reason. */
+const PROGRESS_RULES = { ...ConditionRules.argoRollouts, keepWhenSame: [] } as const;
 
 function progressingUpdate(
   conditions: readonly RolloutCondition[],
@@ -98,10 +105,8 @@ function progressingUpdate(
   message: string,
   now: number,
 ): readonly RolloutCondition[] {
-  const current = getCondition(conditions, RolloutConditionType.Progressing);
-  let next = newCondition({ type: RolloutConditionType.Progressing, status: 'True', reason, message }, now);
-  if (current?.status === 'True') next = { ...next, lastTransitionTime: current.lastTransitionTime };
-  return [...removeCondition(conditions, RolloutConditionType.Progressing), next];
+  const progressing = { type: RolloutConditionType.Progressing, status: 'True', reason, message } as const;
+  return setCondition(conditions, progressing, toKubeTime(now), PROGRESS_RULES).conditions;
 }
 
 export function calculateConditions(input: ConditionInputs): readonly RolloutCondition[] {
@@ -112,10 +117,10 @@ export function calculateConditions(input: ConditionInputs): readonly RolloutCon
     s: 'True' | 'False' | 'Unknown',
     reason: string,
     message: string,
-  ) => setCondition(list, { type, status: s, reason, message }, now).conditions;
+  ) => setRolloutCondition(list, { type, status: s, reason, message }, now).conditions;
   let conditions = removeCondition(previous.conditions, RolloutConditionType.InvalidSpec);
   const isPaused = (status.pauseConditions ?? []).length > 0 || spec.paused === true;
-  const wasPaused = getCondition(conditions, RolloutConditionType.Paused)?.status === 'True';
+  const wasPaused = findCondition(conditions, RolloutConditionType.Paused)?.status === 'True';
   const complete = isRolloutComplete(spec, status);
   const rsName = input.newRSName ?? '';
 
@@ -137,8 +142,8 @@ export function calculateConditions(input: ConditionInputs): readonly RolloutCon
   );
 
   if (status.abort) {
-    const message = `${formatMessage.rolloutAborted(input.revision)}${input.abortMessage ? `: ${input.abortMessage}` : ''}`;
-    const current = getCondition(conditions, RolloutConditionType.Progressing);
+    const message = formatMessage.rolloutAborted(input.revision, input.abortMessage);
+    const current = findCondition(conditions, RolloutConditionType.Progressing);
     if (current?.reason !== ConditionReason.RolloutAborted)
       conditions = set(
         conditions,
@@ -148,7 +153,7 @@ export function calculateConditions(input: ConditionInputs): readonly RolloutCon
         message,
       );
   } else if (
-    getCondition(conditions, RolloutConditionType.Progressing)?.reason === ConditionReason.RolloutAborted
+    findCondition(conditions, RolloutConditionType.Progressing)?.reason === ConditionReason.RolloutAborted
   ) {
     conditions = set(
       conditions,
