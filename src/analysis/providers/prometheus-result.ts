@@ -1,7 +1,7 @@
 import type { EvaluateOptions } from '../../expr/index.js';
+import { formatF } from '../../go/index.js';
 import { evaluateMetricResult, type MetricConditions } from '../evaluate.js';
 import type { Measurement } from '../types.js';
-import { formatGoFloat, parsePromFloat } from './go-float.js';
 
 /** The `data` object of a Prometheus query API response, as JSON. */
 export interface PromQueryData {
@@ -24,6 +24,18 @@ type Sample = readonly [number, string];
 
 const isSample = (v: unknown): v is Sample => Array.isArray(v) && v.length === 2 && typeof v[1] === 'string';
 
+/** Parses a Prometheus sample value string (`"0.5"`, `"+Inf"`, `"NaN"`). */
+function parsePromFloat(text: string): number {
+  if (text === '+Inf' || text === 'Inf') return Infinity;
+  if (text === '-Inf') return -Infinity;
+  if (text === 'NaN') return Number.NaN;
+  return Number(text);
+}
+
+/** A sample as Argo prints it: `strconv.FormatFloat(v, 'f', -1, 64)` (shortest digits, no exponent). */
+const sampleText = (value: number): string => formatF(value, -1);
+const vectorText = (values: readonly number[]): string => `[${values.map(sampleText).join(',')}]`;
+
 /**
  * Converts a query result the way Argo's Prometheus provider does: a scalar is a number, a vector an
  * array of its sample values, a matrix (range query) the flattened values of every series. The text is
@@ -34,7 +46,7 @@ export function convertPromResult(data: PromQueryData): PromValue {
     case 'scalar': {
       if (!isSample(data.result)) return { ok: false, message: 'malformed scalar result from Prometheus' };
       const value = parsePromFloat(data.result[1]);
-      return { ok: true, value, text: formatGoFloat(value) };
+      return { ok: true, value, text: sampleText(value) };
     }
     case 'vector': {
       if (!Array.isArray(data.result))
@@ -45,7 +57,7 @@ export function convertPromResult(data: PromQueryData): PromValue {
         if (!isSample(sample)) return { ok: false, message: 'malformed vector result from Prometheus' };
         values.push(parsePromFloat(sample[1]));
       }
-      return { ok: true, value: values, text: `[${values.map(formatGoFloat).join(',')}]` };
+      return { ok: true, value: values, text: vectorText(values) };
     }
     case 'matrix': {
       if (!Array.isArray(data.result))
@@ -59,7 +71,7 @@ export function convertPromResult(data: PromQueryData): PromValue {
           values.push(parsePromFloat(sample[1]));
         }
       }
-      return { ok: true, value: values, text: `[${values.map(formatGoFloat).join(',')}]` };
+      return { ok: true, value: values, text: vectorText(values) };
     }
     default:
       return { ok: false, message: 'Prometheus metric type not supported' };
