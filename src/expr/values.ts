@@ -1,4 +1,4 @@
-import { formatGoValue, type GoValueFormat } from '../go/index.js';
+import { formatGoValue, type GoValueFormat, isGoMap } from '../go/index.js';
 import { ExprDuration } from './duration.js';
 import { ExprTime } from './time.js';
 
@@ -10,11 +10,7 @@ export type ExprMap = Record<string, unknown>;
 export const isNil = (value: unknown): value is null | undefined => value === null || value === undefined;
 
 /** Plain objects (object literals, JSON, null-prototype maps) are expr maps; class instances are not. */
-export function isPlainMap(value: unknown): value is ExprMap {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const proto: unknown = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
-}
+export const isPlainMap = (value: unknown): value is ExprMap => isGoMap(value);
 
 export const isForbiddenKey = (key: string): boolean => FORBIDDEN_KEYS.has(key);
 

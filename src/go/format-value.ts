@@ -26,10 +26,18 @@ export function formatGoNumber(n: number): string {
   return formatG(n);
 }
 
-function plainEntries(value: object): readonly (readonly [string, unknown])[] | undefined {
+/**
+ * A JSON object as Go's `map[string]interface{}`: a plain object (literal, parsed JSON, null
+ * prototype); class instances are structs.
+ */
+export function isGoMap(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
   const proto: unknown = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null ? Object.entries(value) : undefined;
+  return proto === Object.prototype || proto === null;
 }
+
+const plainEntries = (value: object): readonly (readonly [string, unknown])[] | undefined =>
+  isGoMap(value) ? Object.entries(value) : undefined;
 
 /**
  * Go orders string keys by their UTF-8 bytes, which is code point order: the same as UTF-16 unit

@@ -11,7 +11,7 @@ export {
   toDurationNanos,
 } from './duration.js';
 export { formatE, formatF, formatG } from './format-float.js';
-export { formatGoNumber, formatGoValue, type GoValueFormat } from './format-value.js';
+export { formatGoNumber, formatGoValue, type GoValueFormat, isGoMap } from './format-value.js';
 export {
   formatGoLayout,
   RFC3339,

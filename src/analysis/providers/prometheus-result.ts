@@ -36,6 +36,22 @@ function parsePromFloat(text: string): number {
 const sampleText = (value: number): string => formatF(value, -1);
 const vectorText = (values: readonly number[]): string => `[${values.map(sampleText).join(',')}]`;
 
+/** A vector's samples (one per series) or a matrix's (every series' values); undefined when malformed. */
+function samplesOf(resultType: 'vector' | 'matrix', result: unknown): Sample[] | undefined {
+  if (!Array.isArray(result)) return undefined;
+  const out: Sample[] = [];
+  for (const series of result as unknown[]) {
+    const fields = series as { value?: unknown; values?: unknown } | null;
+    const samples = resultType === 'vector' ? [fields?.value] : fields?.values;
+    if (!Array.isArray(samples)) return undefined;
+    for (const sample of samples) {
+      if (!isSample(sample)) return undefined;
+      out.push(sample);
+    }
+  }
+  return out;
+}
+
 /**
  * Converts a query result the way Argo's Prometheus provider does: a scalar is a number, a vector an
  * array of its sample values, a matrix (range query) the flattened values of every series. The text is
@@ -48,29 +64,12 @@ export function convertPromResult(data: PromQueryData): PromValue {
       const value = parsePromFloat(data.result[1]);
       return { ok: true, value, text: sampleText(value) };
     }
-    case 'vector': {
-      if (!Array.isArray(data.result))
-        return { ok: false, message: 'malformed vector result from Prometheus' };
-      const values: number[] = [];
-      for (const series of data.result as unknown[]) {
-        const sample = (series as { value?: unknown } | null)?.value;
-        if (!isSample(sample)) return { ok: false, message: 'malformed vector result from Prometheus' };
-        values.push(parsePromFloat(sample[1]));
-      }
-      return { ok: true, value: values, text: vectorText(values) };
-    }
+    case 'vector':
     case 'matrix': {
-      if (!Array.isArray(data.result))
-        return { ok: false, message: 'malformed matrix result from Prometheus' };
-      const values: number[] = [];
-      for (const series of data.result as unknown[]) {
-        const samples = (series as { values?: unknown } | null)?.values;
-        if (!Array.isArray(samples)) return { ok: false, message: 'malformed matrix result from Prometheus' };
-        for (const sample of samples) {
-          if (!isSample(sample)) return { ok: false, message: 'malformed matrix result from Prometheus' };
-          values.push(parsePromFloat(sample[1]));
-        }
-      }
+      const samples = samplesOf(data.resultType, data.result);
+      if (samples === undefined)
+        return { ok: false, message: `malformed ${data.resultType} result from Prometheus` };
+      const values = samples.map((sample) => parsePromFloat(sample[1]));
       return { ok: true, value: values, text: vectorText(values) };
     }
     default:

@@ -7,6 +7,7 @@
 
 import {
   ConditionRules,
+  type ConditionStatus,
   findCondition,
   removeCondition,
   setCondition,
@@ -111,30 +112,21 @@ function progressingUpdate(
 
 export function calculateConditions(input: ConditionInputs): readonly RolloutCondition[] {
   const { spec, previous, status, now } = input;
-  const set = (
-    list: readonly RolloutCondition[],
-    type: string,
-    s: 'True' | 'False' | 'Unknown',
-    reason: string,
-    message: string,
-  ) => setRolloutCondition(list, { type, status: s, reason, message }, now).conditions;
   let conditions = removeCondition(previous.conditions, RolloutConditionType.InvalidSpec);
+  const set = (type: string, s: ConditionStatus, reason: string, message: string): void => {
+    conditions = setRolloutCondition(conditions, { type, status: s, reason, message }, now).conditions;
+  };
+  const setProgressing = (s: ConditionStatus, reason: string, message: string): void =>
+    set(RolloutConditionType.Progressing, s, reason, message);
   const isPaused = (status.pauseConditions ?? []).length > 0 || spec.paused === true;
   const wasPaused = findCondition(conditions, RolloutConditionType.Paused)?.status === 'True';
   const complete = isRolloutComplete(spec, status);
   const rsName = input.newRSName ?? '';
 
   if (input.newRSCreated) {
-    conditions = set(
-      conditions,
-      RolloutConditionType.Progressing,
-      'True',
-      ConditionReason.NewReplicaSetCreated,
-      formatMessage.newReplicaSet(rsName),
-    );
+    setProgressing('True', ConditionReason.NewReplicaSetCreated, formatMessage.newReplicaSet(rsName));
   }
-  conditions = set(
-    conditions,
+  set(
     RolloutConditionType.Completed,
     !isPaused && complete ? 'True' : 'False',
     ConditionReason.RolloutCompleted,
@@ -145,44 +137,18 @@ export function calculateConditions(input: ConditionInputs): readonly RolloutCon
     const message = formatMessage.rolloutAborted(input.revision, input.abortMessage);
     const current = findCondition(conditions, RolloutConditionType.Progressing);
     if (current?.reason !== ConditionReason.RolloutAborted)
-      conditions = set(
-        conditions,
-        RolloutConditionType.Progressing,
-        'False',
-        ConditionReason.RolloutAborted,
-        message,
-      );
+      setProgressing('False', ConditionReason.RolloutAborted, message);
   } else if (
     findCondition(conditions, RolloutConditionType.Progressing)?.reason === ConditionReason.RolloutAborted
   ) {
-    conditions = set(
-      conditions,
-      RolloutConditionType.Progressing,
-      'True',
-      ConditionReason.RolloutRetry,
-      ConditionMessage.RolloutRetry,
-    );
+    setProgressing('True', ConditionReason.RolloutRetry, ConditionMessage.RolloutRetry);
   } else if (isPaused && !wasPaused) {
-    conditions = set(
-      conditions,
-      RolloutConditionType.Progressing,
-      'Unknown',
-      ConditionReason.RolloutPaused,
-      ConditionMessage.RolloutPaused,
-    );
+    setProgressing('Unknown', ConditionReason.RolloutPaused, ConditionMessage.RolloutPaused);
   } else if (!isPaused && wasPaused) {
-    conditions = set(
-      conditions,
-      RolloutConditionType.Progressing,
-      'Unknown',
-      ConditionReason.RolloutResumed,
-      ConditionMessage.RolloutResumed,
-    );
+    setProgressing('Unknown', ConditionReason.RolloutResumed, ConditionMessage.RolloutResumed);
   } else if (!isPaused) {
     if (complete) {
-      conditions = set(
-        conditions,
-        RolloutConditionType.Progressing,
+      setProgressing(
         'True',
         ConditionReason.NewReplicaSetAvailable,
         formatMessage.replicaSetCompleted(rsName),
@@ -195,9 +161,7 @@ export function calculateConditions(input: ConditionInputs): readonly RolloutCon
         now,
       );
     } else if (!input.waitingForAnalysis && hasTimedOut(spec, conditions, now)) {
-      conditions = set(
-        conditions,
-        RolloutConditionType.Progressing,
+      setProgressing(
         'False',
         ConditionReason.ProgressDeadlineExceeded,
         formatMessage.replicaSetTimedOut(rsName),
@@ -206,8 +170,7 @@ export function calculateConditions(input: ConditionInputs): readonly RolloutCon
   }
 
   const available = (status.availableReplicas ?? 0) >= (spec.replicas ?? 1);
-  conditions = set(
-    conditions,
+  set(
     RolloutConditionType.Available,
     available ? 'True' : 'False',
     ConditionReason.Available,
@@ -215,8 +178,7 @@ export function calculateConditions(input: ConditionInputs): readonly RolloutCon
   );
 
   if (input.replicaFailure !== undefined) {
-    conditions = set(
-      conditions,
+    set(
       RolloutConditionType.ReplicaFailure,
       'True',
       input.replicaFailure.reason,
@@ -227,16 +189,9 @@ export function calculateConditions(input: ConditionInputs): readonly RolloutCon
   }
 
   if (isPaused) {
-    conditions = set(
-      conditions,
-      RolloutConditionType.Paused,
-      'True',
-      ConditionReason.RolloutPaused,
-      ConditionMessage.RolloutPaused,
-    );
+    set(RolloutConditionType.Paused, 'True', ConditionReason.RolloutPaused, ConditionMessage.RolloutPaused);
   } else if (wasPaused) {
-    conditions = set(
-      conditions,
+    set(
       RolloutConditionType.Paused,
       'False',
       ConditionReason.RolloutResumed,
@@ -250,8 +205,7 @@ export function calculateConditions(input: ConditionInputs): readonly RolloutCon
     (status.availableReplicas ?? 0) === (spec.replicas ?? 1) &&
     (steps.length === 0 || (status.currentStepIndex ?? 0) === steps.length) &&
     (status.stableRS ?? '') === (status.currentPodHash ?? '');
-  conditions = set(
-    conditions,
+  set(
     RolloutConditionType.Healthy,
     healthy ? 'True' : 'False',
     ConditionReason.RolloutHealthy,
