@@ -89,7 +89,10 @@ export const formatMessage = {
 
 export type NewCondition = ConditionInput<RolloutCondition>;
 
-/** `findCondition`, under the name the rollout controller's decide step imports. */
+/**
+ * Re-exported from src/core for the machine and decide step, which import them from here under these
+ * names; new code imports `findCondition` and `toKubeTime` from src/core.
+ */
 export { findCondition as getCondition, toKubeTime };
 
 /**
