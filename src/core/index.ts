@@ -1,11 +1,20 @@
 export { type Clock, ManualClock, systemClock } from './clock.js';
 export {
   type Condition,
-  getCondition,
+  type ConditionInput,
+  type ConditionLike,
+  ConditionRules,
+  type ConditionStatus,
+  findCondition,
   isConditionTrue,
+  type MarkInput,
+  markFalse,
+  markTrue,
+  markUnknown,
   removeCondition,
-  type SetConditionOptions,
+  type SetConditionResult,
   setCondition,
+  toKubeTime,
 } from './conditions.js';
 export {
   Controller,

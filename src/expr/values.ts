@@ -1,3 +1,4 @@
+import { formatGoValue, type GoValueFormat, isGoMap } from '../go/index.js';
 import { ExprDuration } from './duration.js';
 import { ExprTime } from './time.js';
 
@@ -9,11 +10,7 @@ export type ExprMap = Record<string, unknown>;
 export const isNil = (value: unknown): value is null | undefined => value === null || value === undefined;
 
 /** Plain objects (object literals, JSON, null-prototype maps) are expr maps; class instances are not. */
-export function isPlainMap(value: unknown): value is ExprMap {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const proto: unknown = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
-}
+export const isPlainMap = (value: unknown): value is ExprMap => isGoMap(value);
 
 export const isForbiddenKey = (key: string): boolean => FORBIDDEN_KEYS.has(key);
 
@@ -81,27 +78,13 @@ export function isEqual(a: unknown, b: unknown, depth = 0): boolean {
   return false;
 }
 
-/** Go-like text for `string(x)` and string building. */
-export function formatValue(value: unknown): string {
-  if (isNil(value)) return '<nil>';
-  if (typeof value === 'string') return value;
-  if (typeof value === 'number') return formatNumber(value);
-  if (typeof value === 'boolean' || typeof value === 'bigint') return String(value);
-  if (value instanceof ExprDuration || value instanceof ExprTime) return value.toString();
-  if (Array.isArray(value)) return `[${value.map(formatValue).join(' ')}]`;
-  if (isPlainMap(value)) {
-    return `map[${mapKeys(value)
-      .sort()
-      .map((k) => `${k}:${formatValue(ownValue(value, k)?.value)}`)
-      .join(' ')}]`;
-  }
-  return `<${typeName(value)}>`;
-}
+const EXPR_VALUE_FORMAT: GoValueFormat = {
+  text: (v) => (v instanceof ExprDuration || v instanceof ExprTime ? v.toString() : undefined),
+  entries: (v) => (isPlainMap(v) ? mapKeys(v).map((k) => [k, ownValue(v, k)?.value] as const) : undefined),
+  other: (v) => `<${typeName(v)}>`,
+};
 
-/** Numbers as Go prints them: `3`, `3.5`, `NaN`, `+Inf`, `1e+21`. */
-export function formatNumber(value: number): string {
-  if (Number.isNaN(value)) return 'NaN';
-  if (value === Number.POSITIVE_INFINITY) return '+Inf';
-  if (value === Number.NEGATIVE_INFINITY) return '-Inf';
-  return String(value).replace(/e([+-])(\d)$/, 'e$10$2');
+/** Go's `%v` text for `string(x)` and string building (expr-lang formats with `fmt.Sprintf("%v")`). */
+export function formatValue(value: unknown): string {
+  return formatGoValue(value, EXPR_VALUE_FORMAT);
 }

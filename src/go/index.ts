@@ -10,6 +10,8 @@ export {
   parseGoDuration,
   toDurationNanos,
 } from './duration.js';
+export { formatE, formatF, formatG } from './format-float.js';
+export { formatGoNumber, formatGoValue, type GoValueFormat, isGoMap } from './format-value.js';
 export {
   formatGoLayout,
   RFC3339,

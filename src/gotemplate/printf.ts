@@ -1,5 +1,5 @@
+import { formatE, formatF, formatG } from '../go/index.js';
 import { TemplateLimitError } from './errors.js';
-import { formatE, formatF, formatG } from './format-float.js';
 import { formatValue, stringerText } from './format-value.js';
 import { GoDuration } from './go-duration.js';
 import { isGoMap, kindOf, typeName } from './values.js';

@@ -1,3 +1,4 @@
+import { isGoMap } from '../go/index.js';
 import { GoDuration } from './go-duration.js';
 import { GoTime } from './go-time.js';
 
@@ -10,11 +11,7 @@ export type GoCallable = (...args: unknown[]) => unknown;
 /** Go kinds that matter to the template engine. `undefined` (missing) and `null` (nil) are both "nil". */
 export type GoKind = 'nil' | 'bool' | 'int' | 'float' | 'string' | 'slice' | 'map' | 'func' | 'struct';
 
-export function isGoMap(v: unknown): v is GoMap {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
-  const proto: unknown = Object.getPrototypeOf(v);
-  return proto === Object.prototype || proto === null;
-}
+export { isGoMap };
 
 export function kindOf(v: unknown): GoKind {
   if (v === undefined || v === null) return 'nil';

@@ -78,7 +78,7 @@ export {
   invalidSpecCondition,
   type NewCondition,
   RolloutConditionType,
-  setCondition,
+  setRolloutCondition,
 } from './status/conditions.js';
 export { calculateRolloutPhase, computeRolloutPhase, type PhaseResult } from './status/phase.js';
 export { isRollbackWithinWindow, type RollbackWindow } from './status/rollback-window.js';

@@ -4,11 +4,10 @@
  * same manifests and the upstream kubectl plugin work unchanged. Everything is optional because the
  * API server hands us partially filled objects; defaults live in the pure functions that read them.
  */
+import type { ConditionStatus } from '../core/index.js';
 
 /** Kubernetes `intstr.IntOrString` as it appears in JSON: a number or a string such as "25%". */
 export type IntOrString = number | string;
-
-export type ConditionStatus = 'True' | 'False' | 'Unknown';
 
 export interface LabelSelectorRequirement {
   readonly key: string;

@@ -1,7 +1,7 @@
 import type { EvaluateOptions } from '../../expr/index.js';
+import { formatF } from '../../go/index.js';
 import { evaluateMetricResult, type MetricConditions } from '../evaluate.js';
 import type { Measurement } from '../types.js';
-import { formatGoFloat, parsePromFloat } from './go-float.js';
 
 /** The `data` object of a Prometheus query API response, as JSON. */
 export interface PromQueryData {
@@ -24,6 +24,34 @@ type Sample = readonly [number, string];
 
 const isSample = (v: unknown): v is Sample => Array.isArray(v) && v.length === 2 && typeof v[1] === 'string';
 
+/** Parses a Prometheus sample value string (`"0.5"`, `"+Inf"`, `"NaN"`). */
+function parsePromFloat(text: string): number {
+  if (text === '+Inf' || text === 'Inf') return Infinity;
+  if (text === '-Inf') return -Infinity;
+  if (text === 'NaN') return Number.NaN;
+  return Number(text);
+}
+
+/** A sample as Argo prints it: `strconv.FormatFloat(v, 'f', -1, 64)` (shortest digits, no exponent). */
+const sampleText = (value: number): string => formatF(value, -1);
+const vectorText = (values: readonly number[]): string => `[${values.map(sampleText).join(',')}]`;
+
+/** A vector's samples (one per series) or a matrix's (every series' values); undefined when malformed. */
+function samplesOf(resultType: 'vector' | 'matrix', result: unknown): Sample[] | undefined {
+  if (!Array.isArray(result)) return undefined;
+  const out: Sample[] = [];
+  for (const series of result as unknown[]) {
+    const fields = series as { value?: unknown; values?: unknown } | null;
+    const samples = resultType === 'vector' ? [fields?.value] : fields?.values;
+    if (!Array.isArray(samples)) return undefined;
+    for (const sample of samples) {
+      if (!isSample(sample)) return undefined;
+      out.push(sample);
+    }
+  }
+  return out;
+}
+
 /**
  * Converts a query result the way Argo's Prometheus provider does: a scalar is a number, a vector an
  * array of its sample values, a matrix (range query) the flattened values of every series. The text is
@@ -34,32 +62,15 @@ export function convertPromResult(data: PromQueryData): PromValue {
     case 'scalar': {
       if (!isSample(data.result)) return { ok: false, message: 'malformed scalar result from Prometheus' };
       const value = parsePromFloat(data.result[1]);
-      return { ok: true, value, text: formatGoFloat(value) };
+      return { ok: true, value, text: sampleText(value) };
     }
-    case 'vector': {
-      if (!Array.isArray(data.result))
-        return { ok: false, message: 'malformed vector result from Prometheus' };
-      const values: number[] = [];
-      for (const series of data.result as unknown[]) {
-        const sample = (series as { value?: unknown } | null)?.value;
-        if (!isSample(sample)) return { ok: false, message: 'malformed vector result from Prometheus' };
-        values.push(parsePromFloat(sample[1]));
-      }
-      return { ok: true, value: values, text: `[${values.map(formatGoFloat).join(',')}]` };
-    }
+    case 'vector':
     case 'matrix': {
-      if (!Array.isArray(data.result))
-        return { ok: false, message: 'malformed matrix result from Prometheus' };
-      const values: number[] = [];
-      for (const series of data.result as unknown[]) {
-        const samples = (series as { values?: unknown } | null)?.values;
-        if (!Array.isArray(samples)) return { ok: false, message: 'malformed matrix result from Prometheus' };
-        for (const sample of samples) {
-          if (!isSample(sample)) return { ok: false, message: 'malformed matrix result from Prometheus' };
-          values.push(parsePromFloat(sample[1]));
-        }
-      }
-      return { ok: true, value: values, text: `[${values.map(formatGoFloat).join(',')}]` };
+      const samples = samplesOf(data.resultType, data.result);
+      if (samples === undefined)
+        return { ok: false, message: `malformed ${data.resultType} result from Prometheus` };
+      const values = samples.map((sample) => parsePromFloat(sample[1]));
+      return { ok: true, value: values, text: vectorText(values) };
     }
     default:
       return { ok: false, message: 'Prometheus metric type not supported' };

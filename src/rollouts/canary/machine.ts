@@ -7,7 +7,7 @@
  * rollout/canary.go (syncRolloutStatusCanary, completedCurrentCanaryStep) and rollout/pause.go.
  */
 import { assign, type SnapshotFrom, setup, transition } from 'xstate';
-import { toKubeTime } from '../status/conditions.js';
+import { ConditionMessage, formatMessage, toKubeTime } from '../status/conditions.js';
 import type { PauseCondition } from '../types.js';
 import { PauseReason, type PauseReason as PauseReasonValue, type StepModel } from './steps.js';
 
@@ -234,11 +234,7 @@ export const rolloutMachine = setup({
       stepIndex: c.currentPodHash === c.stableRS ? c.steps.length : 0,
       intents: pushEvent(
         c,
-        event(
-          'Warning',
-          'RolloutAborted',
-          `Rollout aborted update to revision ${c.revision}${c.abortMessage ? `: ${c.abortMessage}` : ''}`,
-        ),
+        event('Warning', 'RolloutAborted', formatMessage.rolloutAborted(c.revision, c.abortMessage)),
       ),
     })),
     abortForAnalysis: assign(({ context: c }) => {
@@ -248,7 +244,7 @@ export const rolloutMachine = setup({
         abortMessage: run?.message ?? `AnalysisRun ${run?.name ?? ''} ${run?.phase ?? ''}`,
       };
     }),
-    abortForDeadline: assign({ abort: true, abortMessage: 'ReplicaSet has timed out progressing.' }),
+    abortForDeadline: assign({ abort: true, abortMessage: ConditionMessage.ProgressDeadlineAbort }),
     clearAbort: assign({ abortedAt: undefined, abortMessage: undefined, stepIndex: 0 }),
     applyPromoteFull: assign(({ context: c }) => ({
       abort: false,
@@ -278,7 +274,7 @@ export const rolloutMachine = setup({
           event(
             'Normal',
             'RolloutCompleted',
-            `Rollout completed update to revision ${c.revision} (${c.currentPodHash}): ${reason}`,
+            formatMessage.rolloutCompleted(c.revision, c.currentPodHash, reason),
           ),
         ),
       };
@@ -295,10 +291,10 @@ export const rolloutMachine = setup({
         event(
           'Normal',
           'RolloutStepCompleted',
-          `Rollout step ${c.stepIndex + 1}/${c.steps.length} completed (${c.stepNames[c.stepIndex] ?? ''})`,
+          formatMessage.rolloutStepCompleted(c.stepIndex + 1, c.steps.length, c.stepNames[c.stepIndex] ?? ''),
         ),
         // leaving a pause the controller set (time up or promoted) resumes the rollout
-        ...(c.controllerPause ? [event('Normal', 'RolloutResumed', 'Rollout is resumed')] : []),
+        ...(c.controllerPause ? [event('Normal', 'RolloutResumed', ConditionMessage.RolloutResumed)] : []),
       ],
     })),
     addStepPause: assign(({ context: c }) => ({
@@ -309,7 +305,7 @@ export const rolloutMachine = setup({
       controllerPause: true,
       intents: pushEvent(
         c,
-        event('Normal', 'RolloutPaused', `Rollout is paused (${PauseReason.CanaryPauseStep})`),
+        event('Normal', 'RolloutPaused', formatMessage.rolloutPausedFor(PauseReason.CanaryPauseStep)),
       ),
     })),
     addInconclusivePause: assign(({ context: c }) => ({
@@ -320,12 +316,12 @@ export const rolloutMachine = setup({
       controllerPause: true,
       intents: pushEvent(
         c,
-        event('Normal', 'RolloutPaused', `Rollout is paused (${PauseReason.InconclusiveAnalysis})`),
+        event('Normal', 'RolloutPaused', formatMessage.rolloutPausedFor(PauseReason.InconclusiveAnalysis)),
       ),
     })),
     recordResume: assign(({ context: c }) => ({
       controllerPause: false,
-      intents: pushEvent(c, event('Normal', 'RolloutResumed', 'Rollout is resumed')),
+      intents: pushEvent(c, event('Normal', 'RolloutResumed', ConditionMessage.RolloutResumed)),
     })),
   },
 }).createMachine({

@@ -40,7 +40,12 @@ import {
 } from '../spec/pod-template-hash.js';
 import { unsupportedFeature } from '../spec/unsupported-features.js';
 import { formatValidationError, validateRollout } from '../spec/validation.js';
-import { ConditionReason, invalidSpecCondition, RolloutConditionType } from '../status/conditions.js';
+import {
+  ConditionReason,
+  formatMessage,
+  invalidSpecCondition,
+  RolloutConditionType,
+} from '../status/conditions.js';
 import { calculateRolloutPhase } from '../status/phase.js';
 import type { Rollout, RolloutCondition, RolloutStatus } from '../types.js';
 import { decide, type RolloutDecision } from './decide.js';
@@ -164,7 +169,7 @@ export class RolloutReconciler implements Reconciler {
             type: 'event',
             eventType: 'Normal',
             reason: 'RolloutUpdated',
-            message: `Rollout updated to revision ${revisionOf(bumped)}`,
+            message: formatMessage.rolloutUpdated(revisionOf(bumped)),
           },
         ]);
         return { newRS: bumped, created: false };
@@ -197,13 +202,13 @@ export class RolloutReconciler implements Reconciler {
         type: 'event',
         eventType: 'Normal',
         reason: 'NewReplicaSetCreated',
-        message: `Created ReplicaSet ${result.rs.metadata.name ?? ''} (revision ${revision})`,
+        message: formatMessage.newReplicaSetDetailed(result.rs.metadata.name ?? '', revision),
       },
       {
         type: 'event',
         eventType: 'Normal',
         reason: 'RolloutUpdated',
-        message: `Rollout updated to revision ${revision}`,
+        message: formatMessage.rolloutUpdated(revision),
       },
     ]);
     return { newRS: result.rs, created: true };

@@ -5,6 +5,7 @@
  * caller passes pods listed live from the API while a restart is due (the pod cache holds metadata
  * only). Pure.
  */
+import { isConditionTrue } from '../../core/index.js';
 import type { KubeObject } from '../../kube/index.js';
 
 export interface RestartPlan {
@@ -33,7 +34,7 @@ export function isRestartDue(
 const isAvailable = (pod: KubeObject): boolean => {
   if (pod.metadata.deletionTimestamp !== undefined) return false;
   const status = pod.status as { conditions?: { type: string; status: string }[] } | undefined;
-  return (status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
+  return isConditionTrue(status?.conditions, 'Ready');
 };
 
 export function planRestart(options: {

@@ -5,16 +5,21 @@
  * ReplicaFailure. Pure: `now` comes in.
  */
 
+import {
+  ConditionRules,
+  type ConditionStatus,
+  findCondition,
+  removeCondition,
+  setCondition,
+  toKubeTime,
+} from '../../core/index.js';
 import type { RolloutCondition, RolloutSpec, RolloutStatus } from '../types.js';
 import {
   ConditionMessage,
   ConditionReason,
   formatMessage,
-  getCondition,
-  newCondition,
   RolloutConditionType,
-  removeCondition,
-  setCondition,
+  setRolloutCondition,
 } from './conditions.js';
 
 export interface ConditionInputs {
@@ -67,7 +72,7 @@ export function hasTimedOut(
   conditions: readonly RolloutCondition[],
   now: number,
 ): boolean {
-  const progressing = getCondition(conditions, RolloutConditionType.Progressing);
+  const progressing = findCondition(conditions, RolloutConditionType.Progressing);
   if (progressing === undefined || progressing.reason === ConditionReason.NewReplicaSetAvailable)
     return false;
   if (progressing.reason === ConditionReason.ProgressDeadlineExceeded) return true;
@@ -85,12 +90,15 @@ export function progressDeadlineAt(
   spec: RolloutSpec,
   conditions: readonly RolloutCondition[],
 ): number | undefined {
-  const progressing = getCondition(conditions, RolloutConditionType.Progressing);
+  const progressing = findCondition(conditions, RolloutConditionType.Progressing);
   if (progressing === undefined || progressing.status !== 'True') return undefined;
   if (progressing.reason === ConditionReason.NewReplicaSetAvailable) return undefined;
   const from = Date.parse(progressing.lastUpdateTime);
   return Number.isNaN(from) ? undefined : from + progressDeadlineSeconds(spec) * 1000;
 }
+
+/** Argo's progressing update: rewritten on every change, even with the same reason. */
+const PROGRESS_RULES = { ...ConditionRules.argoRollouts, keepWhenSame: [] } as const;
 
 function progressingUpdate(
   conditions: readonly RolloutCondition[],
@@ -98,38 +106,27 @@ function progressingUpdate(
   message: string,
   now: number,
 ): readonly RolloutCondition[] {
-  const current = getCondition(conditions, RolloutConditionType.Progressing);
-  let next = newCondition({ type: RolloutConditionType.Progressing, status: 'True', reason, message }, now);
-  if (current?.status === 'True') next = { ...next, lastTransitionTime: current.lastTransitionTime };
-  return [...removeCondition(conditions, RolloutConditionType.Progressing), next];
+  const progressing = { type: RolloutConditionType.Progressing, status: 'True', reason, message } as const;
+  return setCondition(conditions, progressing, toKubeTime(now), PROGRESS_RULES).conditions;
 }
 
 export function calculateConditions(input: ConditionInputs): readonly RolloutCondition[] {
   const { spec, previous, status, now } = input;
-  const set = (
-    list: readonly RolloutCondition[],
-    type: string,
-    s: 'True' | 'False' | 'Unknown',
-    reason: string,
-    message: string,
-  ) => setCondition(list, { type, status: s, reason, message }, now).conditions;
   let conditions = removeCondition(previous.conditions, RolloutConditionType.InvalidSpec);
+  const set = (type: string, s: ConditionStatus, reason: string, message: string): void => {
+    conditions = setRolloutCondition(conditions, { type, status: s, reason, message }, now).conditions;
+  };
+  const setProgressing = (s: ConditionStatus, reason: string, message: string): void =>
+    set(RolloutConditionType.Progressing, s, reason, message);
   const isPaused = (status.pauseConditions ?? []).length > 0 || spec.paused === true;
-  const wasPaused = getCondition(conditions, RolloutConditionType.Paused)?.status === 'True';
+  const wasPaused = findCondition(conditions, RolloutConditionType.Paused)?.status === 'True';
   const complete = isRolloutComplete(spec, status);
   const rsName = input.newRSName ?? '';
 
   if (input.newRSCreated) {
-    conditions = set(
-      conditions,
-      RolloutConditionType.Progressing,
-      'True',
-      ConditionReason.NewReplicaSetCreated,
-      formatMessage.newReplicaSet(rsName),
-    );
+    setProgressing('True', ConditionReason.NewReplicaSetCreated, formatMessage.newReplicaSet(rsName));
   }
-  conditions = set(
-    conditions,
+  set(
     RolloutConditionType.Completed,
     !isPaused && complete ? 'True' : 'False',
     ConditionReason.RolloutCompleted,
@@ -137,47 +134,21 @@ export function calculateConditions(input: ConditionInputs): readonly RolloutCon
   );
 
   if (status.abort) {
-    const message = `${formatMessage.rolloutAborted(input.revision)}${input.abortMessage ? `: ${input.abortMessage}` : ''}`;
-    const current = getCondition(conditions, RolloutConditionType.Progressing);
+    const message = formatMessage.rolloutAborted(input.revision, input.abortMessage);
+    const current = findCondition(conditions, RolloutConditionType.Progressing);
     if (current?.reason !== ConditionReason.RolloutAborted)
-      conditions = set(
-        conditions,
-        RolloutConditionType.Progressing,
-        'False',
-        ConditionReason.RolloutAborted,
-        message,
-      );
+      setProgressing('False', ConditionReason.RolloutAborted, message);
   } else if (
-    getCondition(conditions, RolloutConditionType.Progressing)?.reason === ConditionReason.RolloutAborted
+    findCondition(conditions, RolloutConditionType.Progressing)?.reason === ConditionReason.RolloutAborted
   ) {
-    conditions = set(
-      conditions,
-      RolloutConditionType.Progressing,
-      'True',
-      ConditionReason.RolloutRetry,
-      ConditionMessage.RolloutRetry,
-    );
+    setProgressing('True', ConditionReason.RolloutRetry, ConditionMessage.RolloutRetry);
   } else if (isPaused && !wasPaused) {
-    conditions = set(
-      conditions,
-      RolloutConditionType.Progressing,
-      'Unknown',
-      ConditionReason.RolloutPaused,
-      ConditionMessage.RolloutPaused,
-    );
+    setProgressing('Unknown', ConditionReason.RolloutPaused, ConditionMessage.RolloutPaused);
   } else if (!isPaused && wasPaused) {
-    conditions = set(
-      conditions,
-      RolloutConditionType.Progressing,
-      'Unknown',
-      ConditionReason.RolloutResumed,
-      ConditionMessage.RolloutResumed,
-    );
+    setProgressing('Unknown', ConditionReason.RolloutResumed, ConditionMessage.RolloutResumed);
   } else if (!isPaused) {
     if (complete) {
-      conditions = set(
-        conditions,
-        RolloutConditionType.Progressing,
+      setProgressing(
         'True',
         ConditionReason.NewReplicaSetAvailable,
         formatMessage.replicaSetCompleted(rsName),
@@ -190,9 +161,7 @@ export function calculateConditions(input: ConditionInputs): readonly RolloutCon
         now,
       );
     } else if (!input.waitingForAnalysis && hasTimedOut(spec, conditions, now)) {
-      conditions = set(
-        conditions,
-        RolloutConditionType.Progressing,
+      setProgressing(
         'False',
         ConditionReason.ProgressDeadlineExceeded,
         formatMessage.replicaSetTimedOut(rsName),
@@ -201,8 +170,7 @@ export function calculateConditions(input: ConditionInputs): readonly RolloutCon
   }
 
   const available = (status.availableReplicas ?? 0) >= (spec.replicas ?? 1);
-  conditions = set(
-    conditions,
+  set(
     RolloutConditionType.Available,
     available ? 'True' : 'False',
     ConditionReason.Available,
@@ -210,8 +178,7 @@ export function calculateConditions(input: ConditionInputs): readonly RolloutCon
   );
 
   if (input.replicaFailure !== undefined) {
-    conditions = set(
-      conditions,
+    set(
       RolloutConditionType.ReplicaFailure,
       'True',
       input.replicaFailure.reason,
@@ -222,16 +189,9 @@ export function calculateConditions(input: ConditionInputs): readonly RolloutCon
   }
 
   if (isPaused) {
-    conditions = set(
-      conditions,
-      RolloutConditionType.Paused,
-      'True',
-      ConditionReason.RolloutPaused,
-      ConditionMessage.RolloutPaused,
-    );
+    set(RolloutConditionType.Paused, 'True', ConditionReason.RolloutPaused, ConditionMessage.RolloutPaused);
   } else if (wasPaused) {
-    conditions = set(
-      conditions,
+    set(
       RolloutConditionType.Paused,
       'False',
       ConditionReason.RolloutResumed,
@@ -245,8 +205,7 @@ export function calculateConditions(input: ConditionInputs): readonly RolloutCon
     (status.availableReplicas ?? 0) === (spec.replicas ?? 1) &&
     (steps.length === 0 || (status.currentStepIndex ?? 0) === steps.length) &&
     (status.stableRS ?? '') === (status.currentPodHash ?? '');
-  conditions = set(
-    conditions,
+  set(
     RolloutConditionType.Healthy,
     healthy ? 'True' : 'False',
     ConditionReason.RolloutHealthy,

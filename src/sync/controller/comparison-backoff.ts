@@ -1,3 +1,4 @@
+import { findCondition } from '../../core/index.js';
 import type { ApplicationStatus } from '../types.js';
 
 /** The first retry after a comparison starts failing. */
@@ -10,7 +11,7 @@ export const COMPARISON_RETRY_MIN_MS = 2_500;
  * CD keeps its state there, so it survives a restart and needs no memory. Pure.
  */
 export function comparisonRetryDelay(status: ApplicationStatus, nowMs: number, maxMs: number): number {
-  const since = status.conditions?.find((c) => c.type === 'ComparisonError')?.lastTransitionTime;
+  const since = findCondition(status.conditions, 'ComparisonError')?.lastTransitionTime;
   const start = since === undefined ? Number.NaN : Date.parse(since);
   const failingFor = Number.isNaN(start) ? 0 : Math.max(0, nowMs - start);
   return Math.min(Math.max(2 * failingFor, COMPARISON_RETRY_MIN_MS), maxMs);

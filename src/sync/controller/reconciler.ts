@@ -1,5 +1,6 @@
 import {
   type EventRecorder,
+  findCondition,
   type ReconcileContext,
   type ReconcileRequest,
   type ReconcileResult,
@@ -85,7 +86,7 @@ export class ApplicationReconciler implements Reconciler {
       comparisonError = message(err);
       conditions.ComparisonError = comparisonError;
       // A new failure is announced once (Event + warning); retries of the same one stay quiet.
-      const previous = app.status?.conditions?.find((c) => c.type === 'ComparisonError')?.message;
+      const previous = findCondition(app.status?.conditions, 'ComparisonError')?.message;
       if (previous !== comparisonError) {
         ctx.logger.warn({ err, repo: source.repoURL }, 'comparison failed');
         this.d.events.warning(app, 'ComparisonError', comparisonError);

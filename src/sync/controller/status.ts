@@ -1,3 +1,4 @@
+import { ConditionRules, setCondition } from '../../core/index.js';
 import { aggregateHealth } from '../health/index.js';
 import type {
   Application,
@@ -62,22 +63,25 @@ function appHealth(comparison: Comparison): HealthStatus {
   );
 }
 
+/**
+ * Argo CD's `SetConditions` over the conditions this loop evaluates (all of them): the ones raised now,
+ * each keeping its stored lastTransitionTime while its message is the same, sorted by type.
+ */
 function mergeConditions(
   previous: readonly ApplicationCondition[] | undefined,
   want: Readonly<Record<string, string>>,
   nowIso: string,
 ): ApplicationCondition[] | undefined {
-  const out: ApplicationCondition[] = [];
-  for (const [type, message] of Object.entries(want)) {
-    const old = previous?.find((c) => c.type === type);
-    out.push({
-      type,
-      message,
-      lastTransitionTime: old && old.message === message ? (old.lastTransitionTime ?? nowIso) : nowIso,
-    });
-  }
-  return out.length > 0 ? out.sort((a, b) => a.type.localeCompare(b.type)) : undefined;
+  let out = removeUnwanted(previous, want);
+  for (const [type, message] of Object.entries(want))
+    out = setCondition(out, { type, message }, nowIso, ConditionRules.argoCd).conditions;
+  return out.length > 0 ? [...out].sort((a, b) => a.type.localeCompare(b.type)) : undefined;
 }
+
+const removeUnwanted = (
+  previous: readonly ApplicationCondition[] | undefined,
+  want: Readonly<Record<string, string>>,
+): readonly ApplicationCondition[] => (previous ?? []).filter((c) => Object.hasOwn(want, c.type));
 
 /** Appends a deployment to history after a successful sync (kept to revisionHistoryLimit, default 10). */
 export function appendHistory(app: Application, op: OperationState): RevisionHistory[] {

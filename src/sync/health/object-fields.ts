@@ -1,3 +1,4 @@
+import { findCondition as findListed } from '../../core/index.js';
 /** Loose readers for raw JSON objects: health checks read status fields without trusting their types. */
 export type Json = Readonly<Record<string, unknown>>;
 
@@ -39,5 +40,5 @@ export function conditions(obj: unknown): readonly StatusCondition[] {
 }
 
 export function findCondition(obj: unknown, type: string): StatusCondition | undefined {
-  return conditions(obj).find((c) => c.type === type);
+  return findListed(conditions(obj), type);
 }

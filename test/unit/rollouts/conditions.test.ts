@@ -8,7 +8,7 @@ import {
   type NewCondition,
   type RolloutCondition,
   RolloutConditionType,
-  setCondition,
+  setRolloutCondition,
 } from '../../../src/rollouts/index.js';
 
 const golden = JSON.parse(
@@ -23,9 +23,11 @@ const golden = JSON.parse(
   }[];
 };
 
-describe('setCondition', () => {
+describe('setRolloutCondition', () => {
   for (const c of golden.cases) {
-    it(c.name, () => assert.deepEqual(setCondition(c.conditions ?? undefined, c.set, c.now), c.expected));
+    it(c.name, () =>
+      assert.deepEqual(setRolloutCondition(c.conditions ?? undefined, c.set, c.now), c.expected),
+    );
   }
 });
 
@@ -38,17 +40,15 @@ describe('catalogues and messages', () => {
       formatMessage.replicaSetCompleted('demo-abc'),
       'ReplicaSet "demo-abc" has successfully progressed.',
     );
+    assert.equal(formatMessage.rolloutAborted(3), 'Rollout aborted update to revision 3');
     assert.equal(
-      formatMessage.rolloutSuccessfullyProgressed('demo'),
-      'Rollout "demo" has successfully progressed.',
+      formatMessage.rolloutAborted(3, 'Metric "m" assessed Failed'),
+      'Rollout aborted update to revision 3: Metric "m" assessed Failed',
     );
+    assert.equal(formatMessage.rolloutPausedFor('CanaryPauseStep'), 'Rollout is paused (CanaryPauseStep)');
     assert.equal(
       formatMessage.rolloutStepCompleted(2, 4, 'setWeight: 40'),
       'Rollout step 2/4 completed (setWeight: 40)',
-    );
-    assert.equal(
-      formatMessage.analysisRunFailed('run-1', 'demo'),
-      `AnalysisRun 'run-1' owned by the Rollout '"demo"' failed.`,
     );
   });
   it('reuses the InvalidSpec condition while its message is unchanged', () => {

@@ -1,4 +1,4 @@
-/** Float formatting with Go's strconv semantics (exact round-half-even) for %e, %f and %g. */
+/** Float formatting with Go's strconv semantics (exact round-half-even) for %e, %f and %g. Pure. */
 
 interface Digits {
   readonly digits: string; // significant digits without trailing zeros; "0" for zero
@@ -88,10 +88,17 @@ export function formatE(x: number, prec = 6, upper = false): string {
   return upper ? out.toUpperCase() : out;
 }
 
-/** `%f` with `prec` decimals (6 by default). */
+/**
+ * `%f` with `prec` decimals (6 by default); a negative `prec` gives the fewest digits that read back
+ * exactly (`strconv.FormatFloat(x, 'f', -1, 64)`: `0.5`, `1000000`, `0.00000015`).
+ */
 export function formatF(x: number, prec = 6): string {
   const sp = special(x);
   if (sp !== undefined) return sp;
+  if (prec < 0) {
+    const d = shortest(Math.abs(x));
+    return sign(x) + fixed(d, Math.max(d.digits.length - d.exp - 1, 0));
+  }
   const p = Math.min(prec, 1000);
   const d = exact(Math.abs(x));
   return sign(x) + fixed(roundTo(d, d.exp + 1 + p), p);
