@@ -1,4 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SlipwayError } from '../../errors/index.js';
@@ -99,7 +100,7 @@ export function loadTrafficCrds(paths: readonly string[]): KubeObject[] {
   for (const path of paths) {
     const text = readFileSync(path, 'utf8');
     const istio = path.endsWith('customresourcedefinitions.gen.yaml');
-    const objects = parseManifests(istio ? documentsNaming(text, ISTIO_CRDS) : text, path).filter(
+    const objects = parseCached(istio ? documentsNaming(text, ISTIO_CRDS) : text, path).filter(
       (o) => o.kind === 'CustomResourceDefinition',
     );
     if (istio) crds.push(...pick(objects, ISTIO_CRDS, path));
@@ -108,6 +109,28 @@ export function loadTrafficCrds(paths: readonly string[]): KubeObject[] {
     else crds.push(...pick(objects, [], path));
   }
   return crds;
+}
+
+/**
+ * `parseManifests`, remembered next to the source as JSON keyed by the text's digest: these CRDs are
+ * some 20,000 lines of YAML, seconds to parse on a loaded machine, and every test run reads them.
+ */
+function parseCached(text: string, path: string): KubeObject[] {
+  const digest = createHash('sha256').update(text).digest('hex').slice(0, 16);
+  const cached = `${path}.${digest}.json`;
+  try {
+    return JSON.parse(readFileSync(cached, 'utf8')) as KubeObject[];
+  } catch {
+    /* not parsed yet, or unreadable: parse */
+  }
+  const objects = parseManifests(text, path);
+  try {
+    writeFileSync(`${cached}.${process.pid}.tmp`, JSON.stringify(objects));
+    renameSync(`${cached}.${process.pid}.tmp`, cached);
+  } catch {
+    /* a read-only cache only costs the parse */
+  }
+  return objects;
 }
 
 /**
