@@ -68,7 +68,12 @@ if (integration.length > 0) {
   }
   const onProgress = (m) => process.stderr.write(`[prometheus] ${m}\n`);
   env.SLIPWAY_PROMETHEUS_BIN = await ensurePrometheusBinary({ ...prometheus, onProgress });
-  await ensureTrafficCrds({ onProgress: (m) => process.stderr.write(`[traffic-crds] ${m}\n`) });
+  try {
+    await ensureTrafficCrds({ onProgress: (m) => process.stderr.write(`[traffic-crds] ${m}\n`) });
+  } catch (err) {
+    console.error(`slipway tests: ${err.message}`);
+    process.exit(1);
+  }
   const { startSharedTestCluster } = await import('./support/cluster/shared.ts');
   cluster = await startSharedTestCluster();
   env.SLIPWAY_TEST_KUBECONFIG = cluster.kubeconfigPath;
