@@ -1,6 +1,12 @@
 import { createHash } from 'node:crypto';
 import { INSTALL_FIELD_MANAGER, waitForCrdsEstablished } from '../../install/index.js';
-import { isAlreadyExists, isNotFound, type KubeClient, type KubeObject } from '../../kube/index.js';
+import {
+  isAlreadyExists,
+  isNotFound,
+  isRetryable,
+  type KubeClient,
+  type KubeObject,
+} from '../../kube/index.js';
 import { ensureTrafficCrds, loadTrafficCrds, type TrafficCrdOptions } from './traffic-crds.js';
 
 /** Digest of the CRD as Slipway installs it: an installed CRD carrying the same one is left alone. */
@@ -23,7 +29,18 @@ export async function installTrafficCrds(
 ): Promise<string[]> {
   const crds = loadTrafficCrds(await ensureTrafficCrds(options)).map(withDigest);
   // one at a time: concurrent creates measured no faster (the API server's CPU is the limit)
-  for (const crd of crds) await installOne(client, crd, options);
+  for (const crd of crds) {
+    // a loaded API server can time out or throttle one call; every step is idempotent, so try again
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await installOne(client, crd, options);
+        break;
+      } catch (err) {
+        if (!isRetryable(err) || attempt >= 5) throw err;
+        await new Promise((r) => setTimeout(r, 500 * attempt));
+      }
+    }
+  }
   const names = crds.map((c) => c.metadata.name ?? '');
   await waitForCrdsEstablished(client, names, {
     timeoutMs: options.timeoutMs ?? 120_000,
