@@ -57,15 +57,23 @@ if (integration.length > 0) {
   const { ensurePrometheusBinary } = await import('../src/dev/prometheus/index.ts');
   const { renderToolPaths } = await import('../src/sync/render/index.ts');
   const prometheus = { override: process.env.SLIPWAY_PROMETHEUS_BIN };
+  const { ensureTrafficCrds, trafficCrdPaths } = await import('../src/dev/traffic-crds/index.ts');
   const renderTools = { what: 'kustomize and helm', paths: Object.values(renderToolPaths()) };
+  const trafficCrds = { what: 'the upstream traffic CRDs (fetched)', paths: trafficCrdPaths() };
   try {
-    assertPrerequisites({ cluster: true, prometheus, otherBuilds: [renderTools] });
+    assertPrerequisites({ cluster: true, prometheus, otherBuilds: [renderTools, trafficCrds] });
   } catch (err) {
     console.error(`slipway tests: ${err.message}`);
     process.exit(1);
   }
   const onProgress = (m) => process.stderr.write(`[prometheus] ${m}\n`);
   env.SLIPWAY_PROMETHEUS_BIN = await ensurePrometheusBinary({ ...prometheus, onProgress });
+  try {
+    await ensureTrafficCrds({ onProgress: (m) => process.stderr.write(`[traffic-crds] ${m}\n`) });
+  } catch (err) {
+    console.error(`slipway tests: ${err.message}`);
+    process.exit(1);
+  }
   const { startSharedTestCluster } = await import('./support/cluster/shared.ts');
   cluster = await startSharedTestCluster();
   env.SLIPWAY_TEST_KUBECONFIG = cluster.kubeconfigPath;

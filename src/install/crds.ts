@@ -33,6 +33,16 @@ export async function installCrds(client: KubeClient, options: InstallOptions = 
   );
   const names = await applyAll(client, crds, options);
   if (options.dryRun) return names;
+  await waitForCrdsEstablished(client, names, options);
+  return names;
+}
+
+/** Waits until every named CRD is Established (fails fast on a non-structural schema). */
+export async function waitForCrdsEstablished(
+  client: KubeClient,
+  names: readonly string[],
+  options: Pick<InstallOptions, 'timeoutMs' | 'onProgress'> = {},
+): Promise<void> {
   const deadline = Date.now() + (options.timeoutMs ?? 60_000);
   for (const name of names) {
     for (;;) {
@@ -60,7 +70,6 @@ export async function installCrds(client: KubeClient, options: InstallOptions = 
     options.onProgress?.(`crd ${name} established`);
   }
   client.discovery.invalidate();
-  return names;
 }
 
 /** Applies manifests in order with server-side apply (force: Slipway owns what it installs). */

@@ -5,6 +5,7 @@ export {
   INSTALL_FIELD_MANAGER,
   type InstallOptions,
   installCrds,
+  waitForCrdsEstablished,
 } from './crds.js';
 export { sortForInstall } from './install-order.js';
 export { parseManifests, readManifestDir } from './manifests.js';

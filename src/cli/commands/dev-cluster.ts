@@ -1,5 +1,7 @@
 import { devClusterDown, devClusterUp, readDevClusterState } from '../../dev/cluster/index.js';
-import { type Command, ExitCode, stringOption } from '../command.js';
+import { ensureTrafficCrds, installTrafficCrds } from '../../dev/traffic-crds/index.js';
+import { KubeClient } from '../../kube/index.js';
+import { booleanOption, type Command, ExitCode, stringOption } from '../command.js';
 import { printObject, progress } from '../output.js';
 
 export const devClusterUpCommand: Command = {
@@ -8,15 +10,33 @@ export const devClusterUpCommand: Command = {
     'Start a local Kubernetes control plane (etcd, kube-apiserver, controller-manager, scheduler, kwok fake nodes)',
   options: {
     nodes: { type: 'string', description: 'fake Ready nodes to create', default: '2' },
+    'traffic-crds': {
+      type: 'boolean',
+      description:
+        'also install the upstream traffic CRDs: Istio VirtualService and DestinationRule, Gateway API routes, SMI TrafficSplit',
+    },
   },
   async run(args) {
     const started = Date.now();
+    const trafficCrds = booleanOption(args, 'traffic-crds');
+    const onProgress = (m: string) => progress(`  ${m}`);
+    // fetched before the cluster starts, so a missing Go or proxy fails first
+    if (trafficCrds) await ensureTrafficCrds({ onProgress });
     const { state, reused } = await devClusterUp({
       nodes: Number(stringOption(args, 'nodes') ?? '2'),
-      onProgress: (m) => progress(`  ${m}`),
+      onProgress,
     });
     if (reused) progress('a dev cluster is already running');
     else progress(`dev cluster ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    if (trafficCrds) {
+      const client = KubeClient.fromKubeConfig({ kubeconfigPath: state.kubeconfigPath });
+      try {
+        const names = await installTrafficCrds(client);
+        progress(`${names.length} upstream traffic CRDs established`);
+      } finally {
+        client.close();
+      }
+    }
     progress(`  kubectl --kubeconfig ${state.kubeconfigPath} get nodes`);
     process.stdout.write(`${state.kubeconfigPath}\n`);
     return ExitCode.Ok;

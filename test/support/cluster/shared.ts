@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { slipwayCacheDir } from '../../../src/dev/cluster/binaries.js';
 import { type ClusterState, LocalCluster, stopClusterState } from '../../../src/dev/cluster/local-cluster.js';
 import { isAlive } from '../../../src/dev/cluster/processes.js';
+import { installTrafficCrds } from '../../../src/dev/traffic-crds/index.js';
+import { KubeClient } from '../../../src/kube/index.js';
 
 export interface SharedTestCluster {
   readonly kubeconfigPath: string;
@@ -44,6 +46,20 @@ export async function startSharedTestCluster(): Promise<SharedTestCluster> {
   const record = join(runsDir(), `${process.pid}.json`);
   const state = cluster.state(process.pid);
   writeFileSync(record, JSON.stringify(state));
+  // Every run has the upstream traffic CRDs (Istio, Gateway API, SMI) the routers work against.
+  const crdsStarted = Date.now();
+  try {
+    const crds = await installTrafficCrds(
+      KubeClient.fromKubeConfig({ kubeconfigPath: cluster.kubeconfigPath }),
+    );
+    process.stderr.write(
+      `[test-cluster] ${crds.length} upstream traffic CRDs established in ${Date.now() - crdsStarted} ms\n`,
+    );
+  } catch (err) {
+    await cluster.stop();
+    rmSync(record, { force: true });
+    throw err;
+  }
   const infoPath = join(cluster.dir, 'cluster-info.json');
   writeFileSync(infoPath, JSON.stringify(state));
   process.stderr.write(`[test-cluster] ready in ${Date.now() - started} ms (${cluster.server})\n`);
