@@ -20,6 +20,8 @@ const benches = {
   ],
   notifications: ['bench/notifications.ts'],
   chaos: ['bench/chaos.ts'],
+  // Needs Go: builds an oracle against the argo-rollouts module (once) and compares random inputs.
+  'argo-replicas-diff': ['bench/argo-replicas-diff.ts'],
 };
 const defaults = ['queue', 'reflector-memory'];
 const argv = process.argv.slice(2);
