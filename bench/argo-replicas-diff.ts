@@ -2,7 +2,9 @@
 // Random Rollouts (steps, current step, abort, promoteFull, setCanaryScale, dynamicStableScale,
 // maxTrafficWeight, minPodsPerReplicaSet, status.canary.weights, ReplicaSets) go to a small Go oracle
 // (bench/argo-replicas/main.go) built against the published argo-rollouts module and to Slipway's
-// functions; every answer must be equal. Needs Go; the oracle is built once into ~/.cache/slipway/bin.
+// functions; every answer must be equal. 30 % of the cases are basic canaries (no traffic router,
+// random maxSurge/maxUnavailable, older ReplicaSets), compared with the controller's own basic path
+// (canary/scaling.ts targetReplicas with decide's weight). Needs Go; the oracle is built once into ~/.cache/slipway/bin.
 // Not part of `npm test`. Prints figures and one final JSON line; exits 1 on any mismatch.
 //
 //   node --import tsx bench/argo-replicas-diff.ts [--cases N] [--seed S] [--show K]
@@ -14,6 +16,8 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { slipwayCacheDir } from '../src/dev/cluster/index.js';
 import { goMissingError, hasGo, runGoBuild } from '../src/dev/go-build.js';
+// Internal on purpose: the basic canary's sizes exactly as the controller computes them.
+import { targetReplicas } from '../src/rollouts/canary/scaling.js';
 import {
   calculateTrafficRoutedCanaryReplicas,
   canaryReplicasOrWeight,
@@ -78,6 +82,8 @@ interface Case {
   readonly rollout: Rollout;
   readonly newRS: ReplicaSet | null;
   readonly stableRS: ReplicaSet | null;
+  /** Basic (no trafficRouting) cases only. */
+  readonly olderRSs: ReplicaSet[];
   readonly weights: { canary: { weight: number }; stable: { weight: number } } | null;
 }
 
@@ -118,7 +124,38 @@ function randomReplicaSet(name: string, replicas: number): ReplicaSet | null {
   } as ReplicaSet;
 }
 
+const intOrPercent = (): number | string =>
+  chance(0.5) ? int(5) : pick(['0%', '10%', '25%', '50%', '100%', `${int(101)}%`]);
+
+/** A basic canary (no traffic router) as the controller sees it: the new ReplicaSet is the stable one when their hashes match. */
+function randomBasicCase(): Case {
+  const replicas = chance(0.8) ? int(21) : int(300);
+  const steps = Array.from({ length: int(7) }, () => randomStep(100));
+  const canary: Record<string, unknown> = { steps };
+  if (chance(0.7)) canary.maxSurge = intOrPercent();
+  if (chance(0.7)) canary.maxUnavailable = intOrPercent();
+  const status: Record<string, unknown> = {
+    stableRS: pick(['stable', 'stable', 'stable', '']),
+    currentPodHash: pick(['canary', 'canary', 'canary', 'stable']),
+  };
+  if (chance(0.8)) status.currentStepIndex = int(steps.length + 2);
+  if (chance(0.3)) status.abort = true;
+  if (chance(0.15)) status.promoteFull = true;
+  const rollout = {
+    metadata: { name: 'web', namespace: 'default' },
+    spec: { replicas, strategy: { canary } },
+    status,
+  } as unknown as Rollout;
+  const newRS = randomReplicaSet('canary', replicas);
+  const stableRS = status.currentPodHash === status.stableRS ? newRS : randomReplicaSet('stable', replicas);
+  const olderRSs = Array.from({ length: chance(0.6) ? 0 : 1 + int(2) }, (_, i) =>
+    randomReplicaSet(`older${i}`, replicas),
+  ).filter((rs): rs is ReplicaSet => rs !== null);
+  return { rollout, newRS, stableRS, olderRSs, weights: null };
+}
+
 function randomCase(): Case {
+  if (chance(0.3)) return randomBasicCase();
   const replicas = chance(0.8) ? int(21) : int(300);
   const maxTrafficWeight = chance(0.6) ? undefined : pick([100, 1000, 10, 7, 1 + int(2000)]);
   const maxWeight = maxTrafficWeight ?? 100;
@@ -160,6 +197,7 @@ function randomCase(): Case {
     rollout,
     newRS: randomReplicaSet('canary', replicas),
     stableRS: randomReplicaSet('stable', replicas),
+    olderRSs: [],
     weights,
   };
 }
@@ -169,10 +207,24 @@ function randomCase(): Case {
 interface OracleAnswer {
   readonly canary?: number;
   readonly stable?: number;
+  readonly basicCanary?: number;
+  readonly basicStable?: number;
   readonly setWeight: number;
   readonly scaleReplicas?: number;
   readonly scaleWeight: number;
   readonly error?: string;
+}
+
+/** What the controller targets for a basic canary (canary/scaling.ts, with decide's weight). */
+function slipwayBasicAnswer(c: Case) {
+  const sets = {
+    ...(c.newRS && { newRS: c.newRS }),
+    ...(c.stableRS && { stableRS: c.stableRS }),
+    olderRSs: c.olderRSs,
+  };
+  const weight = desiredCanaryScale(c.rollout).weight;
+  const counts = targetReplicas(c.rollout, sets, weight, c.rollout.status?.promoteFull === true);
+  return { basicCanary: counts.canary, basicStable: counts.stable, setWeight: currentSetWeight(c.rollout) };
 }
 
 function slipwayAnswer(c: Case) {
@@ -195,6 +247,8 @@ const built = performance.now();
 let matched = 0;
 let compared = 0;
 let oracleErrors = 0;
+let basicMatched = 0;
+let basicCompared = 0;
 let stepsModelMatched = 0;
 let stepsModelCompared = 0;
 const mismatches: unknown[] = [];
@@ -213,6 +267,20 @@ for (let done = 0; done < totalCases; done += BATCH) {
     const argo = answers[i] as OracleAnswer;
     if (argo.error !== undefined) {
       oracleErrors += 1;
+      return;
+    }
+    if (c.rollout.spec?.strategy?.canary?.trafficRouting === undefined) {
+      basicCompared += 1;
+      const ours = slipwayBasicAnswer(c);
+      if (
+        ours.basicCanary === argo.basicCanary &&
+        ours.basicStable === argo.basicStable &&
+        ours.setWeight === argo.setWeight
+      ) {
+        basicMatched += 1;
+      } else if (mismatches.length < showMismatches) {
+        mismatches.push({ case: c, argo, slipway: ours });
+      }
       return;
     }
     compared += 1;
@@ -242,10 +310,13 @@ for (let done = 0; done < totalCases; done += BATCH) {
 const finished = performance.now();
 for (const m of mismatches) console.log('MISMATCH', JSON.stringify(m));
 console.log(`argo-rollouts ${ARGO_ROLLOUTS_VERSION} oracle: ${oracle}`);
-console.log(`cases: ${totalCases}, compared: ${compared}, oracle errors: ${oracleErrors}`);
+console.log(
+  `cases: ${totalCases} (traffic-routed ${compared}, basic ${basicCompared}), oracle errors: ${oracleErrors}`,
+);
 console.log(
   `calculateTrafficRoutedCanaryReplicas + canaryReplicasOrWeight + currentSetWeight: ${matched}/${compared} matched`,
 );
+console.log(`basic canary (targetReplicas with decide's weight): ${basicMatched}/${basicCompared} matched`);
 console.log(
   `desiredCanaryScale (no aborted dynamic step-down): ${stepsModelMatched}/${stepsModelCompared} matched`,
 );
@@ -263,6 +334,15 @@ console.log(
     oracleErrors,
     stepsModelCompared,
     stepsModelMatched,
+    basicCompared,
+    basicMatched,
   }),
 );
-process.exit(matched === compared && stepsModelMatched === stepsModelCompared && oracleErrors === 0 ? 0 : 1);
+process.exit(
+  matched === compared &&
+    basicMatched === basicCompared &&
+    stepsModelMatched === stepsModelCompared &&
+    oracleErrors === 0
+    ? 0
+    : 1,
+);

@@ -14,6 +14,11 @@ export interface SetCanaryScaleInput {
   readonly matchTrafficWeight?: boolean;
 }
 
+/**
+ * `calculateBasicCanaryReplicas`' input plus what the traffic-routed math reads. Of the basic fields,
+ * `maxSurge`, `maxUnavailable` and `older` are not read (Argo's traffic-routed math ignores them);
+ * `canary` and `stable` are read only while aborted with `dynamicStableScale`.
+ */
 export interface TrafficRoutedCanaryInput extends BasicCanaryInput {
   /**
    * The setWeight in effect (Argo's `GetCurrentSetWeight`: the nearest setWeight at or before the
