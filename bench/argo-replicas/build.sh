@@ -1,19 +1,22 @@
 #!/usr/bin/env bash
-# Builds the Argo Rollouts replica-math oracle (main.go beside this script) against the argo-rollouts
+# Builds an Argo Rollouts oracle (ORACLE=argo-replicas, the default, or argo-validation: the main.go in
+# bench/$ORACLE) against the argo-rollouts
 # module from the Go module proxy at ARGO_ROLLOUTS_VERSION, with that module's own replace directives
 # (its k8s.io/* pins), so the code under test is exactly the published one. Cached under
-# $SLIPWAY_CACHE/bin as argo-replicas-oracle-<version>-<hash of main.go>; a warm run does nothing.
+# $SLIPWAY_CACHE/bin as $ORACLE-oracle-<version>-<hash of main.go>; a warm run does nothing.
 set -euo pipefail
 
 # v1.10.1: its utils/ and validation/ equal v1.10.2's, which needs Go >= 1.26.10 (1.10.1 needs 1.26.1).
 ARGO_ROLLOUTS_VERSION="${ARGO_ROLLOUTS_VERSION:-v1.10.1}"
-BUILD_NAME=build-argo-replicas-oracle
-BUILD_WHAT="the Argo Rollouts replica-math oracle (bench/argo-replicas-diff.ts)"
-here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ORACLE="${ORACLE:-argo-replicas}"
+BUILD_NAME="build-$ORACLE-oracle"
+BUILD_WHAT="the Argo Rollouts oracle bench/$ORACLE (bench/$ORACLE-diff.ts)"
+bench="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+here="$bench/$ORACLE"
 # shellcheck source=../../src/dev/go-build.sh
-. "$here/../../src/dev/go-build.sh"
+. "$bench/../src/dev/go-build.sh"
 
-name="argo-replicas-oracle"
+name="$ORACLE-oracle"
 version="$ARGO_ROLLOUTS_VERSION-$(sha256sum "$here/main.go" | cut -c1-12)"
 cached "$name" "$version" && exit 0
 start=$(date +%s)
