@@ -20,6 +20,9 @@ const benches = {
   ],
   notifications: ['bench/notifications.ts'],
   chaos: ['bench/chaos.ts'],
+  // Need Go: build an oracle against the argo-rollouts module (once) and compare random inputs.
+  'argo-replicas-diff': ['bench/argo-replicas-diff.ts'],
+  'argo-validation-diff': ['bench/argo-validation-diff.ts'],
 };
 const defaults = ['queue', 'reflector-memory'];
 const argv = process.argv.slice(2);

@@ -12,8 +12,10 @@ export {
   desiredCanaryScale,
   hasStepHashChanged,
   isPauseStepCompleted,
+  maxTrafficWeight,
   pauseTimeRemainingMs,
 } from './canary/steps.js';
+export { targetTrafficRoutedReplicas, trafficRoutedReplicaInput } from './canary/traffic-routed-scaling.js';
 export {
   DEFAULT_ROLLOUT_THREADS,
   type RegisterRolloutsOptions,
@@ -49,12 +51,17 @@ export { buildReplicaSet, isControlledBy, type ReplicaSet, revisionOf } from './
 export { planRestart, type RestartPlan } from './replica-sets/restart.js';
 export {
   type BasicCanaryInput,
+  type CanaryReplicasOrWeight,
   calculateBasicCanaryReplicas,
+  calculateTrafficRoutedCanaryReplicas,
+  canaryReplicasOrWeight,
   type DesiredSplitInput,
   desiredSplit,
   type IntOrStringInput,
   resolveMaxSurge,
   resolveMaxUnavailable,
+  type SetCanaryScaleInput,
+  type TrafficRoutedCanaryInput,
   trafficWeightToReplicas,
 } from './replicas.js';
 export {

@@ -2,8 +2,18 @@
  * Replica math of a basic (replica-weighted, no traffic router) canary. Pure: plain numbers in,
  * plain numbers out. Results are identical to Argo Rollouts' `CalculateReplicaCountsForBasicCanary`
  * (utils/replicaset/canary.go), including its surge/availability ladder and its rounding quirks.
+ * The traffic-routed canary's math lives in traffic-routed-replicas.ts and is exported from here too.
  */
 import type { IntOrString } from './types.js';
+
+export {
+  type CanaryReplicasOrWeight,
+  calculateTrafficRoutedCanaryReplicas,
+  canaryReplicasOrWeight,
+  type SetCanaryScaleInput,
+  type TrafficRoutedCanaryInput,
+  trafficWeightToReplicas,
+} from './traffic-routed-replicas.js';
 
 /** An IntOrString as JSON (`3`, `"25%"`) or in the Go struct form (`{type: 1, strVal: "25%"}`). */
 export type IntOrStringInput =
@@ -290,9 +300,4 @@ export function calculateBasicCanaryReplicas(input: BasicCanaryInput): CanaryRep
     );
   }
   return { canary: newCount, stable: stableCount };
-}
-
-/** Replicas needed to carry `weight` of `maxWeight` traffic, rounded up (Argo's `trafficWeightToReplicas`). */
-export function trafficWeightToReplicas(replicas: number, weight: number, maxWeight = 100): number {
-  return Math.ceil((weight * replicas) / maxWeight);
 }

@@ -90,14 +90,20 @@ export function currentStepIndex(rollout: Rollout): number | undefined {
   return currentStep(rollout).index;
 }
 
+/** Argo's `MaxTrafficWeight`: `trafficRouting.maxTrafficWeight`, 100 by default. */
+export function maxTrafficWeight(rollout: Rollout): number {
+  const routing = rollout.spec?.strategy?.canary?.trafficRouting;
+  return routing?.maxTrafficWeight ?? 100;
+}
+
 /**
- * Argo's `GetCurrentSetWeight`: 0 while aborted; 100 after the last step (or without steps);
- * otherwise the nearest setWeight at or before the current step, 0 if there is none.
+ * Argo's `GetCurrentSetWeight`: 0 while aborted; maxTrafficWeight (100) after the last step (or
+ * without steps); otherwise the nearest setWeight at or before the current step, 0 if there is none.
  */
 export function currentSetWeight(rollout: Rollout): number {
   if (rollout.status?.abort) return 0;
   const { index, step } = currentStep(rollout);
-  if (step === undefined || index === undefined) return 100;
+  if (step === undefined || index === undefined) return maxTrafficWeight(rollout);
   const steps = stepsOf(rollout);
   for (let i = index; i >= 0; i--) {
     const weight = steps[i]?.setWeight;
@@ -126,8 +132,10 @@ export function currentSetCanaryScale(rollout: Rollout): SetCanaryScale | undefi
 }
 
 /**
- * Argo's `GetCanaryReplicasOrWeight`: 100 on full promotion, without a stable ReplicaSet or when
- * the desired pod template is already stable; else an explicit setCanaryScale; else the setWeight.
+ * Argo's `GetCanaryReplicasOrWeight`: maxTrafficWeight (100) on full promotion, without a stable
+ * ReplicaSet or when the desired pod template is already stable; else an explicit setCanaryScale;
+ * else the setWeight. (The aborted dynamicStableScale step-down needs the ReplicaSets:
+ * `canaryReplicasOrWeight` in traffic-routed-replicas.ts has it.)
  */
 export function desiredCanaryScale(rollout: Rollout): {
   readonly weight: number;
@@ -135,7 +143,7 @@ export function desiredCanaryScale(rollout: Rollout): {
 } {
   const status = rollout.status ?? {};
   if (status.promoteFull || !status.stableRS || status.currentPodHash === status.stableRS)
-    return { weight: 100 };
+    return { weight: maxTrafficWeight(rollout) };
   const scale = currentSetCanaryScale(rollout);
   if (scale?.replicas !== undefined) return { weight: 0, replicas: scale.replicas };
   if (scale?.weight !== undefined) return { weight: scale.weight };

@@ -4,7 +4,9 @@
  * or stalling the Rollout until its progress deadline. Pure; checked after Argo's own validation, so a
  * spec Argo rejects keeps Argo's message.
  */
-import type { CanaryStep, Rollout } from '../types.js';
+import { trafficRouterFactories, type unsupportedRouterKeys } from '../traffic/registry.js';
+import type { TrafficRouterFactory } from '../traffic/router.js';
+import type { CanaryStep, Rollout, RolloutTrafficRouting } from '../types.js';
 
 /** Canary step actions Slipway does not execute, with why. */
 const UNSUPPORTED_STEPS = {
@@ -13,6 +15,52 @@ const UNSUPPORTED_STEPS = {
 } as const satisfies Partial<Record<keyof CanaryStep, string>>;
 
 const unsupported = (field: string, why: string) => `${field}: Unsupported value: ${why}`;
+
+/** Argo's router names (their `Type()`), for the routers Slipway will not run. */
+const UNSUPPORTED_ROUTERS: Record<(typeof unsupportedRouterKeys)[number], string> = {
+  alb: 'ALB',
+  ambassador: 'Ambassador',
+  appMesh: 'AppMesh',
+  traefik: 'Traefik',
+  apisix: 'Apisix',
+};
+/** The one router plugin Slipway runs (natively) once its router is registered. */
+const GATEWAY_API_PLUGIN = 'argoproj-labs/gatewayAPI';
+const NOT_YET = 'traffic routing is not supported yet';
+const ROUTING_FIELD = 'spec.strategy.canary.trafficRouting';
+
+/**
+ * The first configured router without a registered factory: routers Slipway will never run and
+ * plugins other than Gateway API are named; the routers still to come keep the "not yet" text.
+ */
+function unsupportedRouter(
+  routing: RolloutTrafficRouting,
+  routers: readonly Pick<TrafficRouterFactory, 'key'>[],
+): string | undefined {
+  const isRegistered = (key: string) => routers.some((r) => r.key === key);
+  const keys = Object.keys(routing).filter((k) => k !== 'maxTrafficWeight' && k !== 'managedRoutes');
+  if (keys.length === 0) return unsupported(ROUTING_FIELD, NOT_YET);
+  for (const key of keys) {
+    if (key === 'plugins') {
+      for (const plugin of Object.keys(routing.plugins ?? {})) {
+        if (isRegistered(plugin)) continue;
+        const why =
+          plugin === GATEWAY_API_PLUGIN
+            ? NOT_YET
+            : `Slipway does not run the traffic router plugin "${plugin}"`;
+        return unsupported(`${ROUTING_FIELD}.plugins`, why);
+      }
+      continue;
+    }
+    if (isRegistered(key)) continue;
+    const name = UNSUPPORTED_ROUTERS[key as keyof typeof UNSUPPORTED_ROUTERS];
+    return unsupported(
+      `${ROUTING_FIELD}.${key}`,
+      name ? `Slipway does not run the ${name} traffic router` : NOT_YET,
+    );
+  }
+  return undefined;
+}
 
 function firstUnsupportedStep(steps: readonly CanaryStep[]): string | undefined {
   for (const [i, step] of steps.entries()) {
@@ -26,7 +74,10 @@ function firstUnsupportedStep(steps: readonly CanaryStep[]): string | undefined 
 }
 
 /** The first feature of the spec Slipway cannot run, as an InvalidSpec error text; undefined if none. */
-export function unsupportedFeature(rollout: Rollout): string | undefined {
+export function unsupportedFeature(
+  rollout: Rollout,
+  routers: readonly Pick<TrafficRouterFactory, 'key'>[] = trafficRouterFactories,
+): string | undefined {
   const spec = rollout.spec ?? {};
   if (spec.strategy?.blueGreen !== undefined)
     return unsupported('spec.strategy.blueGreen', 'Slipway runs the canary strategy only');
@@ -36,9 +87,8 @@ export function unsupportedFeature(rollout: Rollout): string | undefined {
   if (spec.workloadRef !== undefined) return unsupported('spec.workloadRef', 'use spec.template');
   const routing = canary.trafficRouting;
   if (routing !== undefined) {
-    const router = Object.keys(routing).find((k) => k !== 'maxTrafficWeight' && k !== 'managedRoutes');
-    const field = `spec.strategy.canary.trafficRouting${router === undefined ? '' : `.${router}`}`;
-    return unsupported(field, 'traffic routing is not supported yet');
+    const refused = unsupportedRouter(routing, routers);
+    if (refused !== undefined) return refused;
   }
   return firstUnsupportedStep(canary.steps ?? []);
 }

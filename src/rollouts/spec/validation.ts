@@ -5,21 +5,37 @@
  * path Argo prints, which leaves out `.canary`, so formatted messages can match upstream exactly.
  */
 import { matchesMetaLabelSelector } from '../../kube/index.js';
-import { stepActions } from '../canary/steps.js';
 import { scaleIntOrPercent } from '../replicas.js';
 import { formatMessage } from '../status/conditions.js';
-import type { CanaryStrategy, LabelSelector, Rollout } from '../types.js';
+import type { CanaryStep, CanaryStrategy, LabelSelector, Rollout } from '../types.js';
 import { pauseDurationSeconds } from './duration.js';
+import {
+  requiresCanaryStableServices,
+  routerConfigError,
+  TrafficValidationMessage,
+  validatePingPong,
+  validateStepTraffic,
+} from './traffic-validation.js';
+import {
+  formatValidationError,
+  invalid,
+  invalidAt,
+  required,
+  requiredAt,
+  type ValidationError,
+} from './validation-error.js';
+
+export { formatValidationError, type ValidationError } from './validation-error.js';
 
 export const ValidationMessage = {
   InvalidSetWeight: (maxWeight: number) => `SetWeight needs to be between 0 and ${maxWeight}`,
   InvalidSetCanaryScaleTrafficPolicy: 'SetCanaryScale requires TrafficRouting to be set',
-  InvalidSetHeaderRouteTrafficPolicy:
-    'SetHeaderRoute requires TrafficRouting, supports Istio and ALB and Apisix',
-  InvalidSetMirrorRouteTrafficPolicy: 'SetMirrorRoute requires TrafficRouting, supports Istio only',
+  InvalidSetHeaderRouteTrafficPolicy: TrafficValidationMessage.InvalidSetHeaderRouteTrafficPolicy,
+  InvalidSetMirrorRouteTrafficPolicy: TrafficValidationMessage.InvalidSetMirrorRouteTrafficPolicy,
   InvalidDuration: 'Duration needs to be greater than 0',
   InvalidMaxSurgeMaxUnavailable: 'MaxSurge and MaxUnavailable both can not be zero',
-  InvalidStep: 'Step must have one of the following set: experiment, setWeight, setCanaryScale or pause',
+  InvalidStep:
+    'Step must have one of the following set: experiment, setWeight, setCanaryScale, plugin or pause',
   InvalidStrategy: 'Multiple Strategies can not be listed',
   DuplicatedServicesBlueGreen:
     'This rollout uses the same service for the active and preview services, but two different services are required.',
@@ -31,9 +47,8 @@ export const ValidationMessage = {
   InvalidCanaryDynamicStableScale: 'Canary dynamicStableScale can only be used with traffic routing',
   InvalidCanaryDynamicStableScaleWithScaleDownDelay:
     'Canary dynamicStableScale cannot be used with scaleDownDelaySeconds',
-  InvalidCanaryMaxWeight: 'Canary maxTrafficWeight in traffic routing only support in Nginx and Plugins',
-  StepRouteNotInManagedRoutes:
-    'Steps define a route that does not exist in spec.strategy.canary.trafficRouting.managedRoutes',
+  InvalidCanaryMaxWeight: 'Canary maxTrafficWeight in traffic routing only supported in Nginx and Plugins',
+  StepRouteNotInManagedRoutes: TrafficValidationMessage.StepRouteNotInManagedRoutes,
   EmptySelector: 'empty selector is invalid for deployment',
   InvalidSelector: 'invalid label selector',
   SelectorMismatch: '`selector` does not match template `labels`',
@@ -42,59 +57,6 @@ export const ValidationMessage = {
   /** Slipway only: Argo silently resolves an unparseable maxSurge/maxUnavailable to 0. */
   InvalidIntOrPercent: 'must be an integer or a percentage such as "25%"',
 } as const;
-
-export interface ValidationError {
-  readonly type: 'Required' | 'Invalid';
-  /** JSON path of the offending field. */
-  readonly field: string;
-  /** The path Argo reports for the same error. */
-  readonly argoField: string;
-  readonly message: string;
-  readonly value?: unknown;
-}
-
-const required = (field: string, message: string, argoField = field): ValidationError => ({
-  type: 'Required',
-  field,
-  argoField,
-  message,
-});
-const invalid = (field: string, value: unknown, message: string, argoField = field): ValidationError => ({
-  type: 'Invalid',
-  field,
-  argoField,
-  value,
-  message,
-});
-
-type Paths = readonly [field: string, argoField: string];
-const invalidAt = (paths: Paths, value: unknown, message: string) =>
-  invalid(paths[0], value, message, paths[1]);
-const requiredAt = (paths: Paths, message: string) => required(paths[0], message, paths[1]);
-
-function formatValue(value: unknown): string {
-  if (value === undefined || value === null) return 'null';
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  if (typeof value === 'object' && Object.values(value).every((v) => typeof v === 'string')) {
-    const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : 1));
-    return `map[string]string{${entries.map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`).join(', ')}}`;
-  }
-  return JSON.stringify(value);
-}
-
-/**
- * Kubernetes' `field.Error.Error()` text, e.g.
- * `spec.strategy.steps[0].setWeight: Invalid value: 101: SetWeight needs to be between 0 and 100`.
- */
-export function formatValidationError(
-  error: ValidationError,
-  options: { readonly argoPath?: boolean } = {},
-): string {
-  const field = options.argoPath ? error.argoField : error.field;
-  const body = error.type === 'Required' ? 'Required value' : `Invalid value: ${formatValue(error.value)}`;
-  return `${field}: ${body}${error.message === '' ? '' : `: ${error.message}`}`;
-}
 
 /** Argo's InvalidSpec condition message for the first validation error. */
 export function invalidSpecMessage(rolloutName: string, error: ValidationError): string {
@@ -116,15 +78,31 @@ const isMetadataPathValid = (path: string): boolean => {
   return match !== null && (match[2] === undefined || match[1] === 'labels' || match[1] === 'annotations');
 };
 
-const ROUTERS_NEEDING_SERVICES = ['smi', 'apisix', 'ambassador', 'nginx', 'appMesh', 'traefik'] as const;
-
-function requiresCanaryStableServices(canary: CanaryStrategy & { readonly pingPong?: unknown }): boolean {
-  const tr = canary.trafficRouting as Record<string, unknown> | undefined;
-  if (tr === undefined) return false;
-  if (tr.alb !== undefined && canary.pingPong === undefined) return true;
-  const istio = tr.istio as { destinationRule?: unknown } | undefined;
-  if (istio !== undefined && istio.destinationRule === undefined) return true;
-  return ROUTERS_NEEDING_SERVICES.some((router) => tr[router] !== undefined);
+/** Argo's `hasMultipleStepsType` (setWeight, pause, experiment, analysis) and its empty-step check. */
+function stepShapeErrors(step: CanaryStep, paths: readonly [string, string]): ValidationError[] {
+  const has = (value: unknown) => value !== undefined && value !== null;
+  const errors: ValidationError[] = [];
+  const exclusive = [step.setWeight, step.pause, step.experiment, step.analysis].filter(has).length;
+  if (exclusive > 1) {
+    const value = `step.Experiment: ${has(step.experiment)} step.Pause: ${has(step.pause)} step.SetWeight: ${has(step.setWeight)} step.Analysis: ${has(step.analysis)}`;
+    errors.push(invalidAt(paths, value, ValidationMessage.InvalidStep));
+  }
+  const actions = [
+    step.experiment,
+    step.pause,
+    step.setWeight,
+    step.analysis,
+    step.setCanaryScale,
+    step.setHeaderRoute,
+    step.setMirrorRoute,
+    step.plugin,
+  ];
+  if (!actions.some(has)) {
+    const value =
+      'step.Experiment: true step.Pause: true step.SetWeight: true step.Analysis: true step.SetCanaryScale: true step.SetHeaderRoute: true step.SetMirrorRoute: true step.Plugin: true';
+    errors.push(invalidAt(paths, value, ValidationMessage.InvalidStep));
+  }
+  return errors;
 }
 
 function validateCanary(canary: CanaryStrategy, replicas: number): ValidationError[] {
@@ -150,6 +128,7 @@ function validateCanary(canary: CanaryStrategy, replicas: number): ValidationErr
       invalidAt(at('stableService'), canary.stableService, ValidationMessage.DuplicatedServicesCanary),
     );
   }
+  errors.push(...validatePingPong(canary, at));
   if (requiresCanaryStableServices(canary)) {
     for (const name of ['stableService', 'canaryService'] as const) {
       if (!canary[name])
@@ -197,62 +176,23 @@ function validateCanary(canary: CanaryStrategy, replicas: number): ValidationErr
     }
   }
   const maxWeight = tr?.maxTrafficWeight ?? 100;
-  const managedRoutes = tr?.managedRoutes as readonly { name?: string }[] | undefined;
   (canary.steps ?? []).forEach((step, i) => {
-    const [stepPath, argoStepPath] = at(`steps[${i}]`);
+    const stepPaths = at(`steps[${i}]`);
+    const [stepPath, argoStepPath] = stepPaths;
     const sub = (name: string) => [`${stepPath}.${name}`, `${argoStepPath}.${name}`] as const;
-    const actions = stepActions(step);
-    if (actions.length !== 1) {
-      errors.push(invalidAt([stepPath, argoStepPath], actions.join(', '), ValidationMessage.InvalidStep));
-    }
-    if (step.setWeight !== undefined && (step.setWeight < 0 || step.setWeight > maxWeight)) {
+    errors.push(...stepShapeErrors(step, stepPaths));
+    if (step.setWeight != null && (step.setWeight < 0 || step.setWeight > maxWeight)) {
       errors.push(invalidAt(sub('setWeight'), step.setWeight, ValidationMessage.InvalidSetWeight(maxWeight)));
     }
-    if (step.pause !== undefined && pauseDurationSeconds(step.pause) < 0) {
+    if (step.pause != null && pauseDurationSeconds(step.pause) < 0) {
       errors.push(
         invalidAt(sub('pause.duration'), pauseDurationSeconds(step.pause), ValidationMessage.InvalidDuration),
       );
     }
-    if (step.setCanaryScale !== undefined && tr === undefined) {
+    if (step.setCanaryScale != null && tr === undefined) {
       errors.push(requiredAt(at('trafficRouting'), ValidationMessage.InvalidSetCanaryScaleTrafficPolicy));
     }
-    if (step.setHeaderRoute !== undefined) {
-      const plugins = tr?.plugins as Record<string, unknown> | undefined;
-      if (
-        tr === undefined ||
-        (tr.istio === undefined &&
-          tr.alb === undefined &&
-          tr.apisix === undefined &&
-          Object.keys(plugins ?? {}).length === 0)
-      ) {
-        errors.push(
-          invalidAt(
-            sub('setHeaderRoute'),
-            step.setHeaderRoute,
-            ValidationMessage.InvalidSetHeaderRouteTrafficPolicy,
-          ),
-        );
-      }
-    }
-    if (step.setMirrorRoute !== undefined && tr?.istio === undefined) {
-      errors.push(
-        invalidAt(
-          sub('setMirrorRoute'),
-          step.setMirrorRoute,
-          ValidationMessage.InvalidSetMirrorRouteTrafficPolicy,
-        ),
-      );
-    }
-    const route = step.setHeaderRoute ?? step.setMirrorRoute;
-    if (tr !== undefined && route !== undefined) {
-      if (managedRoutes === undefined) {
-        const message = formatMessage.missingField('spec.strategy.canary.trafficRouting.managedRoutes');
-        errors.push(requiredAt(at('trafficRouting.managedRoutes'), message));
-      } else if (!managedRoutes.some((r) => r.name === (route.name ?? ''))) {
-        const name = step.setHeaderRoute !== undefined ? 'setHeaderRoute' : 'setMirrorRoute';
-        errors.push(invalidAt(sub(name), route.name ?? '', ValidationMessage.StepRouteNotInManagedRoutes));
-      }
-    }
+    errors.push(...validateStepTraffic(step, tr, stepPaths));
     const args = step.analysis?.args ?? [];
     const badArg = args.some((a) => {
       const path = a.valueFrom?.fieldRef?.fieldPath;
@@ -337,5 +277,8 @@ export function validateRollout(rollout: Rollout): ValidationError[] {
   } else if (canary !== undefined) {
     errors.push(...validateCanary(canary, Math.max(replicas, 0)));
   }
+  // Argo checks the router configuration after the spec, before reading the objects it references.
+  const configError = canary === undefined ? undefined : routerConfigError(canary);
+  if (configError !== undefined) errors.push(configError);
   return errors;
 }

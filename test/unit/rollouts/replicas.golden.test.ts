@@ -5,11 +5,13 @@ import { fileURLToPath } from 'node:url';
 import {
   type BasicCanaryInput,
   calculateBasicCanaryReplicas,
+  calculateTrafficRoutedCanaryReplicas,
   type DesiredSplitInput,
   desiredSplit,
   type IntOrStringInput,
   resolveMaxSurge,
   resolveMaxUnavailable,
+  type TrafficRoutedCanaryInput,
   trafficWeightToReplicas,
 } from '../../../src/rollouts/index.js';
 
@@ -77,8 +79,23 @@ describe('canary-replicas.json (Argo canary_test.go tables)', () => {
           assert.equal(resolve(input.replicas, input.maxSurge, input.maxUnavailable), c.expected.value);
           return;
         }
+        case 'trafficRouted':
+        case 'trafficRoutedDynamicStableScale': {
+          // Argo's fixture: step 0 is {setWeight, setCanaryScale}, current; the dynamic-scale rows
+          // put their setWeight there (`steps[0]`), the others give it as `weight`.
+          const input = c.input as TrafficRoutedCanaryInput & { readonly canary?: unknown };
+          const weight = input.steps?.[0]?.setWeight ?? input.weight;
+          const dynamic = c.kind === 'trafficRoutedDynamicStableScale';
+          const { canary, stable, ...rest } = input;
+          const sets = dynamic ? { ...(canary && { canary }), ...(stable && { stable }) } : {};
+          assert.deepEqual(
+            calculateTrafficRoutedCanaryReplicas({ ...rest, ...sets, weight, dynamicStableScale: dynamic }),
+            c.expected,
+          );
+          return;
+        }
         default:
-          t.skip('traffic-routed replica math is not part of the basic canary core');
+          t.skip(`unknown kind ${c.kind}`);
       }
     });
   }

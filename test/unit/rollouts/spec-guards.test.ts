@@ -46,6 +46,65 @@ describe('features Slipway cannot run are InvalidSpec naming the field', () => {
     const plugin = rollout({ trafficRouting: { plugins: { 'acme/router': {} } } });
     assert.match(unsupportedFeature(plugin) ?? '', /trafficRouting\.plugins: Unsupported value/);
   });
+  it('routers Slipway does not run are named as Argo names them', () => {
+    const cases = [
+      ['alb', { ingress: 'web' }, 'ALB'],
+      ['ambassador', { mappings: ['m'] }, 'Ambassador'],
+      ['appMesh', { virtualService: { name: 'v' } }, 'AppMesh'],
+      ['traefik', { weightedTraefikServiceName: 't' }, 'Traefik'],
+      ['apisix', { route: { name: 'r' } }, 'Apisix'],
+    ] as const;
+    for (const [key, config, name] of cases) {
+      assert.equal(
+        unsupportedFeature(rollout({ trafficRouting: { [key]: config } })),
+        `spec.strategy.canary.trafficRouting.${key}: Unsupported value: Slipway does not run the ${name} traffic router`,
+      );
+    }
+  });
+  it('routers still to come keep the "not supported yet" text until registered', () => {
+    for (const routing of [
+      { istio: { virtualService: { name: 'vs' } } },
+      { smi: {} },
+      { nginx: { stableIngress: 'web' } },
+    ]) {
+      const key = Object.keys(routing)[0];
+      assert.equal(
+        unsupportedFeature(rollout({ trafficRouting: routing })),
+        `spec.strategy.canary.trafficRouting.${key}: Unsupported value: traffic routing is not supported yet`,
+      );
+    }
+    const gateway = rollout({
+      trafficRouting: { plugins: { 'argoproj-labs/gatewayAPI': { httpRoute: 'r' } } },
+    });
+    assert.equal(
+      unsupportedFeature(gateway),
+      'spec.strategy.canary.trafficRouting.plugins: Unsupported value: traffic routing is not supported yet',
+    );
+  });
+  it('other router plugins are refused naming the plugin', () => {
+    const r = rollout({ trafficRouting: { plugins: { 'acme/router': {} } } });
+    assert.equal(
+      unsupportedFeature(r),
+      'spec.strategy.canary.trafficRouting.plugins: Unsupported value: Slipway does not run the traffic router plugin "acme/router"',
+    );
+  });
+  it('a registered router passes; every configured router must be registered', () => {
+    const routers = [{ key: 'istio' }, { key: 'argoproj-labs/gatewayAPI' }];
+    const istio = rollout({
+      trafficRouting: { istio: { virtualService: { name: 'vs' } }, managedRoutes: [] },
+    });
+    assert.equal(unsupportedFeature(istio, routers), undefined);
+    const gateway = rollout({ trafficRouting: { plugins: { 'argoproj-labs/gatewayAPI': {} } } });
+    assert.equal(unsupportedFeature(gateway, routers), undefined);
+    const both = rollout({
+      trafficRouting: { istio: { virtualService: { name: 'vs' } }, alb: { ingress: 'x' } },
+    });
+    assert.match(unsupportedFeature(both, routers) ?? '', /trafficRouting\.alb: Unsupported value: .*ALB/);
+    const plugins = rollout({
+      trafficRouting: { plugins: { 'argoproj-labs/gatewayAPI': {}, 'acme/router': {} } },
+    });
+    assert.match(unsupportedFeature(plugins, routers) ?? '', /plugin "acme\/router"/);
+  });
   it('blue-green and workloadRef', () => {
     const bg = {
       ...rollout({}),

@@ -1,0 +1,348 @@
+// Differential check of the traffic-routed canary replica math against Argo Rollouts' own Go code.
+// Random Rollouts (steps, current step, abort, promoteFull, setCanaryScale, dynamicStableScale,
+// maxTrafficWeight, minPodsPerReplicaSet, status.canary.weights, ReplicaSets) go to a small Go oracle
+// (bench/argo-replicas/main.go) built against the published argo-rollouts module and to Slipway's
+// functions; every answer must be equal. 30 % of the cases are basic canaries (no traffic router,
+// random maxSurge/maxUnavailable, older ReplicaSets), compared with the controller's own basic path
+// (canary/scaling.ts targetReplicas with decide's weight). Needs Go; the oracle is built once into ~/.cache/slipway/bin.
+// Not part of `npm test`. Prints figures and one final JSON line; exits 1 on any mismatch.
+//
+//   node --import tsx bench/argo-replicas-diff.ts [--cases N] [--seed S] [--show K]
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { slipwayCacheDir } from '../src/dev/cluster/index.js';
+import { goMissingError, hasGo, runGoBuild } from '../src/dev/go-build.js';
+// Internal on purpose: the basic canary's sizes exactly as the controller computes them.
+import { targetReplicas } from '../src/rollouts/canary/scaling.js';
+import {
+  calculateTrafficRoutedCanaryReplicas,
+  canaryReplicasOrWeight,
+  currentSetWeight,
+  desiredCanaryScale,
+  type ReplicaSet,
+  type Rollout,
+  trafficRoutedReplicaInput,
+} from '../src/rollouts/index.js';
+
+/** Change it here and in bench/argo-replicas/build.sh together. */
+const ARGO_ROLLOUTS_VERSION = 'v1.10.1';
+
+const args = process.argv.slice(2);
+const option = (name: string, fallback: number): number => {
+  const i = args.indexOf(name);
+  const value = i >= 0 ? Number(args[i + 1]) : fallback;
+  return Number.isFinite(value) ? value : fallback;
+};
+const totalCases = option('--cases', 100_000);
+const showMismatches = option('--show', 5);
+let seed = option('--seed', 20261206) >>> 0;
+const BATCH = 10_000;
+
+/** mulberry32: small, deterministic PRNG. */
+function random(): number {
+  seed = (seed + 0x6d2b79f5) >>> 0;
+  let t = seed;
+  t = Math.imul(t ^ (t >>> 15), t | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+}
+const int = (n: number): number => Math.floor(random() * n);
+const chance = (p: number): boolean => random() < p;
+const pick = <T>(items: readonly T[]): T => items[int(items.length)] as T;
+
+async function ensureOracle(): Promise<string> {
+  const dir = fileURLToPath(new URL('./argo-replicas/', import.meta.url));
+  const hash = createHash('sha256')
+    .update(readFileSync(join(dir, 'main.go')))
+    .digest('hex')
+    .slice(0, 12);
+  const binary = join(slipwayCacheDir(), 'bin', `argo-replicas-oracle-${ARGO_ROLLOUTS_VERSION}-${hash}`);
+  if (existsSync(binary)) return binary;
+  const what = 'the Argo Rollouts replica-math oracle';
+  if (!hasGo()) throw goMissingError(what);
+  console.log(`building ${what} against argo-rollouts ${ARGO_ROLLOUTS_VERSION} (once; a few minutes)`);
+  await runGoBuild({
+    script: join(dir, 'build.sh'),
+    name: 'build-argo-replicas-oracle',
+    what,
+    failureCode: 'DEV_ARGO_ORACLE_BUILD',
+    env: { ARGO_ROLLOUTS_VERSION, SLIPWAY_CACHE: slipwayCacheDir() },
+    onProgress: (line) => console.log(`  ${line}`),
+  });
+  return binary;
+}
+
+// ---- random inputs ---------------------------------------------------------------------------
+
+interface Case {
+  readonly rollout: Rollout;
+  readonly newRS: ReplicaSet | null;
+  readonly stableRS: ReplicaSet | null;
+  /** Basic (no trafficRouting) cases only. */
+  readonly olderRSs: ReplicaSet[];
+  readonly weights: { canary: { weight: number }; stable: { weight: number } } | null;
+}
+
+const weightUpTo = (max: number): number => (chance(0.1) ? pick([0, max]) : int(max + 1));
+
+function randomStep(maxWeight: number): Record<string, unknown> {
+  const scale = () => {
+    const s: Record<string, unknown> = {};
+    if (chance(0.5)) s.replicas = int(15);
+    if (chance(0.5)) s.weight = chance(0.1) ? int(3 * maxWeight) : weightUpTo(maxWeight);
+    if (chance(0.25)) s.matchTrafficWeight = true;
+    return s;
+  };
+  switch (int(6)) {
+    case 0:
+    case 1:
+      return { setWeight: weightUpTo(maxWeight) };
+    case 2:
+      return { pause: chance(0.5) ? {} : { duration: '1m' } };
+    case 3:
+      return { setCanaryScale: scale() };
+    case 4:
+      // Argo's own fixtures put both on one step.
+      return { setWeight: weightUpTo(maxWeight), setCanaryScale: scale() };
+    default:
+      return { setHeaderRoute: { name: 'header' }, ...(chance(0.3) && { setCanaryScale: scale() }) };
+  }
+}
+
+function randomReplicaSet(name: string, replicas: number): ReplicaSet | null {
+  if (chance(0.2)) return null;
+  const spec = chance(0.7) ? int(replicas + 3) : int(40);
+  const available = chance(0.6) ? spec : int(spec + 3);
+  return {
+    metadata: { name },
+    spec: { replicas: spec },
+    status: { availableReplicas: available },
+  } as ReplicaSet;
+}
+
+const intOrPercent = (): number | string =>
+  chance(0.5) ? int(5) : pick(['0%', '10%', '25%', '50%', '100%', `${int(101)}%`]);
+
+/** A basic canary (no traffic router) as the controller sees it: the new ReplicaSet is the stable one when their hashes match. */
+function randomBasicCase(): Case {
+  const replicas = chance(0.8) ? int(21) : int(300);
+  const steps = Array.from({ length: int(7) }, () => randomStep(100));
+  const canary: Record<string, unknown> = { steps };
+  if (chance(0.7)) canary.maxSurge = intOrPercent();
+  if (chance(0.7)) canary.maxUnavailable = intOrPercent();
+  const status: Record<string, unknown> = {
+    stableRS: pick(['stable', 'stable', 'stable', '']),
+    currentPodHash: pick(['canary', 'canary', 'canary', 'stable']),
+  };
+  if (chance(0.8)) status.currentStepIndex = int(steps.length + 2);
+  if (chance(0.3)) status.abort = true;
+  if (chance(0.15)) status.promoteFull = true;
+  const rollout = {
+    metadata: { name: 'web', namespace: 'default' },
+    spec: { replicas, strategy: { canary } },
+    status,
+  } as unknown as Rollout;
+  const newRS = randomReplicaSet('canary', replicas);
+  const stableRS = status.currentPodHash === status.stableRS ? newRS : randomReplicaSet('stable', replicas);
+  const olderRSs = Array.from({ length: chance(0.6) ? 0 : 1 + int(2) }, (_, i) =>
+    randomReplicaSet(`older${i}`, replicas),
+  ).filter((rs): rs is ReplicaSet => rs !== null);
+  return { rollout, newRS, stableRS, olderRSs, weights: null };
+}
+
+function randomCase(): Case {
+  if (chance(0.3)) return randomBasicCase();
+  const replicas = chance(0.8) ? int(21) : int(300);
+  const maxTrafficWeight = chance(0.6) ? undefined : pick([100, 1000, 10, 7, 1 + int(2000)]);
+  const maxWeight = maxTrafficWeight ?? 100;
+  const steps = Array.from({ length: int(7) }, () => randomStep(maxWeight));
+  const canary: Record<string, unknown> = {
+    canaryService: 'canary',
+    stableService: 'stable',
+    trafficRouting: {
+      ...(maxTrafficWeight === undefined
+        ? { istio: { virtualService: { name: 'vs' } } }
+        : { nginx: { stableIngress: 'web' }, maxTrafficWeight }),
+      managedRoutes: [{ name: 'header' }],
+    },
+    steps,
+  };
+  if (chance(0.5)) canary.dynamicStableScale = true;
+  if (chance(0.5)) canary.abortScaleDownDelaySeconds = pick([0, 0, 30, 5, 600]);
+  if (chance(0.3)) canary.minPodsPerReplicaSet = int(6);
+  const status: Record<string, unknown> = {
+    stableRS: pick(['stable', 'stable', 'stable', '']),
+    currentPodHash: pick(['canary', 'canary', 'canary', 'stable']),
+  };
+  if (chance(0.8)) status.currentStepIndex = int(steps.length + 2);
+  if (chance(0.4)) status.abort = true;
+  if (chance(0.15)) status.promoteFull = true;
+  let weights: Case['weights'] = null;
+  if (chance(0.7)) {
+    const canaryWeight = weightUpTo(maxWeight);
+    const stableWeight = chance(0.8) ? maxWeight - canaryWeight : weightUpTo(maxWeight);
+    weights = { canary: { weight: canaryWeight }, stable: { weight: stableWeight } };
+    status.canary = { weights };
+  }
+  const rollout = {
+    metadata: { name: 'web', namespace: 'default' },
+    spec: { replicas, strategy: { canary } },
+    status,
+  } as unknown as Rollout;
+  return {
+    rollout,
+    newRS: randomReplicaSet('canary', replicas),
+    stableRS: randomReplicaSet('stable', replicas),
+    olderRSs: [],
+    weights,
+  };
+}
+
+// ---- comparison ------------------------------------------------------------------------------
+
+interface OracleAnswer {
+  readonly canary?: number;
+  readonly stable?: number;
+  readonly basicCanary?: number;
+  readonly basicStable?: number;
+  readonly setWeight: number;
+  readonly scaleReplicas?: number;
+  readonly scaleWeight: number;
+  readonly error?: string;
+}
+
+/** What the controller targets for a basic canary (canary/scaling.ts, with decide's weight). */
+function slipwayBasicAnswer(c: Case) {
+  const sets = {
+    ...(c.newRS && { newRS: c.newRS }),
+    ...(c.stableRS && { stableRS: c.stableRS }),
+    olderRSs: c.olderRSs,
+  };
+  const weight = desiredCanaryScale(c.rollout).weight;
+  const counts = targetReplicas(c.rollout, sets, weight, c.rollout.status?.promoteFull === true);
+  return { basicCanary: counts.canary, basicStable: counts.stable, setWeight: currentSetWeight(c.rollout) };
+}
+
+function slipwayAnswer(c: Case) {
+  const sets = { ...(c.newRS && { newRS: c.newRS }), ...(c.stableRS && { stableRS: c.stableRS }) };
+  const input = trafficRoutedReplicaInput(c.rollout, sets);
+  const counts = calculateTrafficRoutedCanaryReplicas(input);
+  const scale = canaryReplicasOrWeight(input);
+  return {
+    canary: counts.canary,
+    stable: counts.stable,
+    setWeight: currentSetWeight(c.rollout),
+    scaleReplicas: scale.replicas,
+    scaleWeight: scale.weight,
+  };
+}
+
+const started = performance.now();
+const oracle = await ensureOracle();
+const built = performance.now();
+let matched = 0;
+let compared = 0;
+let oracleErrors = 0;
+let basicMatched = 0;
+let basicCompared = 0;
+let stepsModelMatched = 0;
+let stepsModelCompared = 0;
+const mismatches: unknown[] = [];
+for (let done = 0; done < totalCases; done += BATCH) {
+  const cases = Array.from({ length: Math.min(BATCH, totalCases - done) }, randomCase);
+  const stdin = cases.map((c) => JSON.stringify(c)).join('\n');
+  const run = spawnSync(oracle, { input: `${stdin}\n`, maxBuffer: 1 << 30, encoding: 'utf8' });
+  if (run.status !== 0) throw new Error(`oracle failed (exit ${run.status}): ${run.stderr}`);
+  const answers = run.stdout
+    .trimEnd()
+    .split('\n')
+    .map((l) => JSON.parse(l) as OracleAnswer);
+  if (answers.length !== cases.length)
+    throw new Error(`oracle answered ${answers.length} of ${cases.length}`);
+  cases.forEach((c, i) => {
+    const argo = answers[i] as OracleAnswer;
+    if (argo.error !== undefined) {
+      oracleErrors += 1;
+      return;
+    }
+    if (c.rollout.spec?.strategy?.canary?.trafficRouting === undefined) {
+      basicCompared += 1;
+      const ours = slipwayBasicAnswer(c);
+      if (
+        ours.basicCanary === argo.basicCanary &&
+        ours.basicStable === argo.basicStable &&
+        ours.setWeight === argo.setWeight
+      ) {
+        basicMatched += 1;
+      } else if (mismatches.length < showMismatches) {
+        mismatches.push({ case: c, argo, slipway: ours });
+      }
+      return;
+    }
+    compared += 1;
+    const ours = slipwayAnswer(c);
+    const same =
+      ours.canary === argo.canary &&
+      ours.stable === argo.stable &&
+      ours.setWeight === argo.setWeight &&
+      ours.scaleReplicas === argo.scaleReplicas &&
+      ours.scaleWeight === argo.scaleWeight;
+    if (same) matched += 1;
+    else if (mismatches.length < showMismatches) mismatches.push({ case: c, argo, slipway: ours });
+    // canary/steps.ts' desiredCanaryScale (status projection) has no ReplicaSets, so no aborted
+    // dynamicStableScale step-down: compared where that path is not taken.
+    const canary = c.rollout.spec?.strategy?.canary;
+    if (!(c.rollout.status?.abort && canary?.dynamicStableScale && c.newRS && c.stableRS)) {
+      stepsModelCompared += 1;
+      const projected = desiredCanaryScale(c.rollout);
+      if (projected.weight === argo.scaleWeight && projected.replicas === argo.scaleReplicas) {
+        stepsModelMatched += 1;
+      } else if (mismatches.length < showMismatches) {
+        mismatches.push({ case: c, argo, desiredCanaryScale: projected });
+      }
+    }
+  });
+}
+const finished = performance.now();
+for (const m of mismatches) console.log('MISMATCH', JSON.stringify(m));
+console.log(`argo-rollouts ${ARGO_ROLLOUTS_VERSION} oracle: ${oracle}`);
+console.log(
+  `cases: ${totalCases} (traffic-routed ${compared}, basic ${basicCompared}), oracle errors: ${oracleErrors}`,
+);
+console.log(
+  `calculateTrafficRoutedCanaryReplicas + canaryReplicasOrWeight + currentSetWeight: ${matched}/${compared} matched`,
+);
+console.log(`basic canary (targetReplicas with decide's weight): ${basicMatched}/${basicCompared} matched`);
+console.log(
+  `desiredCanaryScale (no aborted dynamic step-down): ${stepsModelMatched}/${stepsModelCompared} matched`,
+);
+console.log(
+  `oracle build/check: ${((built - started) / 1000).toFixed(1)} s, comparison: ${((finished - built) / 1000).toFixed(1)} s`,
+);
+console.log(
+  JSON.stringify({
+    bench: 'argo-replicas-diff',
+    argoRollouts: ARGO_ROLLOUTS_VERSION,
+    seed: option('--seed', 20261206),
+    cases: totalCases,
+    compared,
+    matched,
+    oracleErrors,
+    stepsModelCompared,
+    stepsModelMatched,
+    basicCompared,
+    basicMatched,
+  }),
+);
+process.exit(
+  matched === compared &&
+    basicMatched === basicCompared &&
+    stepsModelMatched === stepsModelCompared &&
+    oracleErrors === 0
+    ? 0
+    : 1,
+);
