@@ -14,98 +14,14 @@ import {
 } from '../../src/rollouts/traffic/gateway-api/index.js';
 import { createTrafficRouters } from '../../src/rollouts/traffic/registry.js';
 import type { Rollout } from '../../src/rollouts/types.js';
-import { eventually, testClient, testNamespace } from '../support/kube.js';
+import { testClient, testNamespace } from '../support/kube.js';
+import { requireUpstreamCrd } from '../support/traffic/upstream-crds.js';
 
 const GROUP = 'gateway.networking.k8s.io';
 const CANARY = 'web-canary';
 const STABLE = 'web-stable';
 const LABEL = 'rollouts.argoproj.io/gatewayapi-canary';
 const FIELD_MANAGER = 'slipway-test';
-
-/**
- * INTERIM: minimal stand-ins for the upstream Gateway API CRDs (real group, versions and kinds, schema
- * `x-kubernetes-preserve-unknown-fields`), created only when the CRD is absent. Once the upstream CRDs are
- * installed for the test cluster, this block goes and the test runs against them unchanged.
- */
-const INTERIM_CRDS = [
-  { kind: 'HTTPRoute', plural: 'httproutes', version: 'v1' },
-  { kind: 'GRPCRoute', plural: 'grpcroutes', version: 'v1' },
-  { kind: 'TCPRoute', plural: 'tcproutes', version: 'v1alpha2' },
-] as const;
-
-async function ensureInterimCrds(client: KubeClient): Promise<void> {
-  const crdRef = { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition' } as const;
-  for (const c of INTERIM_CRDS) {
-    const name = `${c.plural}.${GROUP}`;
-    try {
-      await client.get({ ...crdRef, name });
-      continue;
-    } catch (err) {
-      if (!isNotFound(err)) throw err;
-    }
-    await client
-      .create({
-        ...crdRef,
-        metadata: {
-          name,
-          labels: { 'slipway.dev/interim-test-crd': 'true' },
-          // *.k8s.io groups are protected; the upstream CRDs carry this approval annotation too
-          annotations: {
-            'api-approved.kubernetes.io': 'https://github.com/kubernetes-sigs/gateway-api/pull/2466',
-          },
-        },
-        spec: {
-          group: GROUP,
-          scope: 'Namespaced',
-          names: {
-            kind: c.kind,
-            plural: c.plural,
-            singular: c.kind.toLowerCase(),
-            listKind: `${c.kind}List`,
-          },
-          versions: [
-            {
-              name: c.version,
-              served: true,
-              storage: true,
-              schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } },
-            },
-          ],
-        },
-      })
-      .catch((err) => {
-        // another test file may have created it meanwhile
-        if (!(err instanceof Error && 'code' in err && err.code === 'KUBE_ALREADY_EXISTS')) throw err;
-      });
-  }
-  for (const c of INTERIM_CRDS) {
-    await eventually(
-      `${c.plural} established`,
-      async () => {
-        const crd = await client.get<
-          KubeObject & { status?: { conditions?: { type: string; status: string }[] } }
-        >({ ...crdRef, name: `${c.plural}.${GROUP}` });
-        return crd.status?.conditions?.some((x) => x.type === 'Established' && x.status === 'True');
-      },
-      120_000,
-      250,
-    );
-  }
-  client.discovery.invalidate();
-}
-
-/** TCPRoute is served as v1alpha2 (experimental channel, the plugin's version) or only as v1 (standard). */
-async function servedTcpVersion(client: KubeClient): Promise<string> {
-  for (const v of ['v1alpha2', 'v1']) {
-    try {
-      await client.list({ apiVersion: `${GROUP}/${v}`, kind: 'TCPRoute' }, { limit: 1 });
-      return v;
-    } catch {
-      // not served under this version
-    }
-  }
-  throw new Error('TCPRoute is not served');
-}
 
 const backend = (name: string, weight: number, port = 80) => ({ name, port, weight });
 
@@ -154,8 +70,11 @@ describe('Gateway API router against a real API server', () => {
 
   before(async () => {
     client = testClient();
-    await ensureInterimCrds(client);
-    tcpVersion = await eventually('TCPRoute served', () => servedTcpVersion(client), 60_000, 500);
+    await requireUpstreamCrd(client, `httproutes.${GROUP}`);
+    await requireUpstreamCrd(client, `grpcroutes.${GROUP}`);
+    // TCPRoute is served as v1alpha2 (experimental channel, the plugin's version) or only as v1 (standard)
+    const tcpVersions = await requireUpstreamCrd(client, `tcproutes.${GROUP}`);
+    tcpVersion = tcpVersions.includes('v1alpha2') ? 'v1alpha2' : 'v1';
     ns = await testNamespace(client, 'gwapi');
     const http = {
       parentRefs: [{ name: 'gateway' }],

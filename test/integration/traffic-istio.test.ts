@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { isAlreadyExists, type KubeClient, KubeErrorCode, type KubeObject } from '../../src/kube/index.js';
+import { type KubeClient, KubeErrorCode, type KubeObject } from '../../src/kube/index.js';
 import {
   DESTINATION_RULE,
   IstioErrorCode,
@@ -11,65 +11,8 @@ import {
 import { createTrafficRouters } from '../../src/rollouts/traffic/registry.js';
 import type { TrafficRouter } from '../../src/rollouts/traffic/router.js';
 import type { CanaryStrategy, Rollout } from '../../src/rollouts/types.js';
-import { eventually, testClient, testNamespace } from '../support/kube.js';
-
-/**
- * INTERIM (lead: switch to the upstream Istio CRDs once they are installed for the test cluster):
- * minimal CRDs under Istio's real group/version/kind with `x-kubernetes-preserve-unknown-fields`,
- * created only when no VirtualService / DestinationRule CRD exists, never replacing the upstream ones.
- */
-const INTERIM_CRD_LABEL = 'slipway.dev/interim-test-crd';
-
-async function ensureIstioCrds(client: KubeClient): Promise<void> {
-  for (const [kind, plural] of [
-    ['VirtualService', 'virtualservices'],
-    ['DestinationRule', 'destinationrules'],
-  ] as const) {
-    const name = `${plural}.networking.istio.io`;
-    try {
-      await client.create({
-        apiVersion: 'apiextensions.k8s.io/v1',
-        kind: 'CustomResourceDefinition',
-        metadata: { name, labels: { [INTERIM_CRD_LABEL]: 'true' } },
-        spec: {
-          group: 'networking.istio.io',
-          scope: 'Namespaced',
-          names: { kind, listKind: `${kind}List`, plural, singular: kind.toLowerCase() },
-          versions: [
-            {
-              name: 'v1alpha3',
-              served: true,
-              storage: true,
-              schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } },
-            },
-          ],
-        },
-      });
-    } catch (err) {
-      if (!isAlreadyExists(err)) throw err;
-    }
-    await eventually(
-      `CRD ${name} established`,
-      async () => {
-        const crd = await client.get({
-          apiVersion: 'apiextensions.k8s.io/v1',
-          kind: 'CustomResourceDefinition',
-          name,
-        });
-        const conditions = (crd.status as { conditions?: { type: string; status: string }[] } | undefined)
-          ?.conditions;
-        return conditions?.some((c) => c.type === 'Established' && c.status === 'True');
-      },
-      120_000,
-    );
-  }
-  client.discovery.invalidate();
-  await eventually(
-    'VirtualService served',
-    () => client.discovery.resolve(VIRTUAL_SERVICE).then(() => true),
-    120_000,
-  );
-}
+import { testClient, testNamespace } from '../support/kube.js';
+import { requireUpstreamCrd } from '../support/traffic/upstream-crds.js';
 
 type Json = Record<string, unknown>;
 const dest = (host: string, weight: number, subset?: string): Json => ({
@@ -96,7 +39,8 @@ describe('Istio traffic router against a real API server', () => {
 
   before(async () => {
     client = testClient();
-    await ensureIstioCrds(client);
+    await requireUpstreamCrd(client, 'virtualservices.networking.istio.io');
+    await requireUpstreamCrd(client, 'destinationrules.networking.istio.io');
     ns = await testNamespace(client, 'istio');
     other = await testNamespace(client, 'istio-other');
   });

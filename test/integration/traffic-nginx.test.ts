@@ -11,10 +11,10 @@ import {
   nginxRouterFactory,
   validateStableIngresses,
 } from '../../src/rollouts/traffic/nginx/index.js';
+import { waitForKind } from '../support/discovery.js';
 import { ROLLOUT, rolloutManifest } from '../support/fixtures/rollout-scenario.js';
 import { applyDeployRbac, impersonatingClient } from '../support/fixtures/service-account-access.js';
 import { eventually, testClient, testKubeconfigPath, testNamespace } from '../support/kube.js';
-import { waitForKind } from '../support/traffic/interim-crd.js';
 
 const INGRESS = { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress' } as const;
 const P = 'nginx.ingress.kubernetes.io';

@@ -1,6 +1,6 @@
 // The SMI router class against a real API server: TrafficSplits created owned by the Rollout, patched on
-// setWeight, refused when someone else owns them, garbage-collected with the Rollout. The TrafficSplit
-// CRD is the interim one (test/support/traffic/interim-crd.ts) unless the cluster already has one.
+// setWeight, refused when someone else owns them, garbage-collected with the Rollout, against the upstream
+// TrafficSplit CRD the shared test cluster installs.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { installCrds } from '../../src/install/index.js';
@@ -11,10 +11,11 @@ import {
   type TrafficSplit,
   type TrafficSplitVersion,
 } from '../../src/rollouts/traffic/smi/index.js';
+import { waitForKind } from '../support/discovery.js';
 import { ROLLOUT, rolloutManifest } from '../support/fixtures/rollout-scenario.js';
 import { applyDeployRbac, impersonatingClient } from '../support/fixtures/service-account-access.js';
 import { eventually, testClient, testKubeconfigPath, testNamespace } from '../support/kube.js';
-import { ensureInterimCrd, waitForKind } from '../support/traffic/interim-crd.js';
+import { requireUpstreamCrd } from '../support/traffic/upstream-crds.js';
 
 const VERSIONS: readonly TrafficSplitVersion[] = ['v1alpha1', 'v1alpha2', 'v1alpha3'];
 
@@ -27,12 +28,7 @@ describe('traffic: SMI router against the API server', () => {
     client = testClient();
     await installCrds(client);
     await waitForKind(client, ROLLOUT);
-    const versions = await ensureInterimCrd(client, {
-      group: 'split.smi-spec.io',
-      kind: 'TrafficSplit',
-      plural: 'trafficsplits',
-      versions: VERSIONS,
-    });
+    const versions = await requireUpstreamCrd(client, 'trafficsplits.split.smi-spec.io');
     served = VERSIONS.filter((v) => versions.includes(v));
     ns = await testNamespace(client, 'traffic-smi');
   });
@@ -62,8 +58,9 @@ describe('traffic: SMI router against the API server', () => {
   });
   const weights = (ts: TrafficSplit) => (ts.spec?.backends ?? []).map((b) => `${b.service}=${b.weight}`);
 
-  it('serves at least the default TrafficSplit version', () => {
+  it('serves the default TrafficSplit version, and every version the router writes', () => {
     assert.ok(served.includes('v1alpha1'), `served TrafficSplit versions: ${served.join(', ')}`);
+    assert.deepEqual(served, VERSIONS, 'the upstream CRD serves every version the router writes');
   });
 
   it('setWeight creates the TrafficSplit owned by the Rollout, then patches it; repeats write nothing', async () => {
