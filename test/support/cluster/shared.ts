@@ -48,10 +48,9 @@ export async function startSharedTestCluster(): Promise<SharedTestCluster> {
   writeFileSync(record, JSON.stringify(state));
   // Every run has the upstream traffic CRDs (Istio, Gateway API, SMI) the routers work against.
   const crdsStarted = Date.now();
+  const crdClient = KubeClient.fromKubeConfig({ kubeconfigPath: cluster.kubeconfigPath });
   try {
-    const crds = await installTrafficCrds(
-      KubeClient.fromKubeConfig({ kubeconfigPath: cluster.kubeconfigPath }),
-    );
+    const crds = await installTrafficCrds(crdClient);
     process.stderr.write(
       `[test-cluster] ${crds.length} upstream traffic CRDs established in ${Date.now() - crdsStarted} ms\n`,
     );
@@ -59,6 +58,8 @@ export async function startSharedTestCluster(): Promise<SharedTestCluster> {
     await cluster.stop();
     rmSync(record, { force: true });
     throw err;
+  } finally {
+    crdClient.close();
   }
   const infoPath = join(cluster.dir, 'cluster-info.json');
   writeFileSync(infoPath, JSON.stringify(state));
