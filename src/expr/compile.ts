@@ -3,6 +3,7 @@ import { BUILTIN_NAMES } from './builtins.js';
 import { checkTypes } from './check.js';
 import { ExprBudgetError, ExprError, ExprEvalError } from './errors.js';
 import { Evaluator } from './evaluate.js';
+import { toHost } from './numbers.js';
 import { parse } from './parser.js';
 
 export interface CompileOptions {
@@ -27,6 +28,11 @@ export interface EvaluateOptions {
   readonly now?: Date;
   /** Overrides the compile-time budget for this evaluation. */
   readonly budget?: number;
+  /**
+   * Return integral float64 values as GoFloat instead of plain numbers (differential tests against Go).
+   * Default false.
+   */
+  readonly keepNumberKinds?: boolean;
 }
 
 export interface Program {
@@ -58,7 +64,8 @@ export function compile(source: string, options: CompileOptions = {}): Program {
         allowUndefinedVariables,
       });
       try {
-        return evaluator.run(tree);
+        const value = evaluator.run(tree);
+        return evaluateOptions.keepNumberKinds === true ? value : toHost(value);
       } catch (err) {
         if (err instanceof ExprError) throw err;
         if (err instanceof RangeError && /call stack/i.test(err.message)) {

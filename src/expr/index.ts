@@ -12,3 +12,4 @@ export {
 } from './errors.js';
 export { ExprTime, parseTime } from './time.js';
 export { formatValue, typeName } from './values.js';
+export { GoFloat } from './numbers.js';

@@ -17,3 +17,4 @@ export {
   TIME_STRING_LAYOUT,
   type TimeFields,
 } from './time-layout.js';
+export { formatGoFloat } from './go-float.js';
