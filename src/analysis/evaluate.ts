@@ -1,5 +1,5 @@
 import type { EvaluateOptions } from '../expr/index.js';
-import { compile, ExprError, typeName } from '../expr/index.js';
+import { compile, ExprError, floatsFromHost, typeName } from '../expr/index.js';
 
 /** The conditions of an AnalysisTemplate metric. */
 export interface MetricConditions {
@@ -84,10 +84,12 @@ const arity = (name: string, args: readonly unknown[], n: number): void => {
  * look at the whole measurement: `isNil` is whether the result is nil, `default` returns the result unless
  * it is nil (then `d`).
  */
-function argoEnv(result: unknown): Record<string, unknown> {
-  const nil = result === null || result === undefined;
+function argoEnv(measured: unknown): Record<string, unknown> {
+  const nil = measured === null || measured === undefined;
+  // Argo's providers hand over float64 numbers (JSON decoded into `any`, Prometheus samples).
+  const result = floatsFromHost(measured ?? null);
   return {
-    result: result ?? null,
+    result,
     isNil: (...args: unknown[]) => {
       arity('isNil', args, 1);
       return nil;

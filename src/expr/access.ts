@@ -1,14 +1,17 @@
 import { ExprError, ExprEvalError } from './errors.js';
+import { isNumeric, numberValue, truncateToInt } from './numbers.js';
 import { preview } from './runtime.js';
 import { adopt, isNil, isPlainMap, ownValue, typeName } from './values.js';
 
+/** expr's runtime.Fetch index: any number, truncated (runtime.ToInt); negative counts from the end. */
 function toIndex(key: unknown, length: number, kind: string): number {
-  if (typeof key !== 'number' || !Number.isInteger(key)) {
+  if (!isNumeric(key)) {
     throw new ExprEvalError(`cannot use ${typeName(key)} as index to ${kind}`);
   }
-  const index = key < 0 ? key + length : key;
+  const n = truncateToInt(numberValue(key));
+  const index = n < 0 ? n + length : n;
   if (index < 0 || index >= length) {
-    throw new ExprEvalError(`index out of range: ${key} (${kind} length is ${length})`);
+    throw new ExprEvalError(`index out of range: ${index} (array length is ${length})`);
   }
   return index;
 }

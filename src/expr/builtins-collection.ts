@@ -1,27 +1,77 @@
 import { ExprEvalError } from './errors.js';
 import { toJson } from './json.js';
+import type { ExprNumber } from './numbers.js';
+import { GoFloat, goFloat, goInt, isIntValue, isNumeric, numberValue } from './numbers.js';
 import type { BuiltinFunction } from './runtime.js';
-import { checkArity, expectArray, expectInt, expectNumber, invalidArgument } from './runtime.js';
+import { checkArity, expectArray, expectInt, invalidArgument } from './runtime.js';
 import type { ExprMap } from './values.js';
-import { isNil, isPlainMap, mapKeys, ownValue } from './values.js';
+import { goTypeName, isNil, isPlainMap, mapKeys, ownValue } from './values.js';
 
 function expectMap(name: string, value: unknown): ExprMap {
   if (!isPlainMap(value)) throw invalidArgument(name, value);
   return value;
 }
 
-/** Numbers from `f(1, 2)` or `f([1, 2])`. */
-function numbers(name: string, args: readonly unknown[]): number[] {
-  const flat = args.flatMap((a) => (Array.isArray(a) ? a : [a]));
-  if (flat.length === 0) throw new ExprEvalError(`not enough arguments to call ${name}`);
-  return flat.map((n) => expectNumber(name, n));
+const invalidFor = (name: string, value: unknown): ExprEvalError =>
+  new ExprEvalError(`invalid argument for ${name} (type ${goTypeName(value)})`);
+
+/**
+ * expr's max/min: numbers from the arguments and (nested) arrays; a later value replaces the one kept when
+ * `replaces(kept, next)` (so a NaN is kept only when it comes first); nothing numeric is nil; a single
+ * non-array, non-number argument is returned as it is.
+ */
+function minMax(
+  name: string,
+  replaces: (kept: number, next: number) => boolean,
+  args: readonly unknown[],
+  depth = 0,
+): unknown {
+  if (depth > 64) throw new ExprEvalError(`${name}: arrays nested too deeply`);
+  let kept: ExprNumber | undefined;
+  const consider = (value: ExprNumber) => {
+    if (kept === undefined || replaces(numberValue(kept), numberValue(value))) kept = value;
+  };
+  for (const arg of args) {
+    if (Array.isArray(arg)) {
+      for (const item of arg) {
+        const value = minMax(name, replaces, [item], depth + 1);
+        if (!isNumeric(value)) throw invalidFor(name, value);
+        consider(value);
+      }
+    } else if (isNumeric(arg)) {
+      consider(arg);
+    } else {
+      if (args.length === 1) return arg ?? null;
+      throw invalidFor(name, arg);
+    }
+  }
+  return kept ?? null;
 }
 
+/** The numbers of expr's mean/median: arguments and (nested) arrays flattened; anything else is an error. */
+function aggregateNumbers(name: string, args: readonly unknown[], out: number[] = [], depth = 0): number[] {
+  if (depth > 64) throw new ExprEvalError(`${name}: arrays nested too deeply`);
+  for (const arg of args) {
+    if (Array.isArray(arg)) aggregateNumbers(name, arg, out, depth + 1);
+    else if (isNumeric(arg)) out.push(numberValue(arg));
+    else throw invalidFor(name, arg);
+  }
+  return out;
+}
+
+/** Go's sort.Float64s order: NaN first. */
+const float64Order = (a: number, b: number): number =>
+  Number.isNaN(a) ? (Number.isNaN(b) ? 0 : -1) : Number.isNaN(b) ? 1 : a - b;
+
+/** expr's ceil/floor/round: float64 results; an int becomes its float. */
 const rounding =
   (name: string, fn: (n: number) => number): BuiltinFunction =>
   (args) => {
     checkArity(name, args, 1);
-    return fn(expectNumber(name, args[0]));
+    const value = args[0];
+    if (isIntValue(value)) return goFloat(value);
+    if (!isNumeric(value)) throw invalidFor(name, value);
+    return goFloat(fn(numberValue(value)));
   };
 
 function sortValues(items: readonly unknown[], descending: boolean): unknown[] {
@@ -40,27 +90,49 @@ export const COLLECTION_BUILTINS: ReadonlyMap<string, BuiltinFunction> = new Map
     'abs',
     (args) => {
       checkArity('abs', args, 1);
-      return Math.abs(expectNumber('abs', args[0]));
+      const value = args[0];
+      if (isIntValue(value)) return goInt(Math.abs(value));
+      if (!isNumeric(value)) throw invalidFor('abs', value);
+      const x = numberValue(value);
+      return goFloat(x < 0 ? -x : x);
     },
   ],
-  ['max', (args) => numbers('max', args).reduce((a, b) => Math.max(a, b))],
-  ['min', (args) => numbers('min', args).reduce((a, b) => Math.min(a, b))],
+  [
+    'max',
+    (args) => {
+      if (args.length === 0) throw new ExprEvalError('not enough arguments to call max');
+      return minMax('max', (kept, next) => kept < next, args);
+    },
+  ],
+  [
+    'min',
+    (args) => {
+      if (args.length === 0) throw new ExprEvalError('not enough arguments to call min');
+      return minMax('min', (kept, next) => kept > next, args);
+    },
+  ],
   ['ceil', rounding('ceil', Math.ceil)],
   ['floor', rounding('floor', Math.floor)],
   ['round', rounding('round', (n) => Math.sign(n) * Math.round(Math.abs(n)))],
   [
     'mean',
     (args) => {
-      const list = numbers('mean', args);
-      return list.reduce((a, b) => a + b, 0) / list.length;
+      if (args.length === 0) throw new ExprEvalError('not enough arguments to call mean');
+      const list = aggregateNumbers('mean', args);
+      if (list.length === 0) return new GoFloat(0);
+      return goFloat(list.reduce((a, b) => a + b, 0) / list.length);
     },
   ],
   [
     'median',
     (args) => {
-      const list = numbers('median', args).sort((a, b) => a - b);
+      if (args.length === 0) throw new ExprEvalError('not enough arguments to call median');
+      const list = aggregateNumbers('median', args).sort(float64Order);
+      if (list.length === 0) return new GoFloat(0);
       const mid = Math.floor(list.length / 2);
-      return list.length % 2 === 1 ? list[mid] : ((list[mid - 1] ?? 0) + (list[mid] ?? 0)) / 2;
+      return goFloat(
+        list.length % 2 === 1 ? (list[mid] ?? 0) : ((list[mid - 1] ?? 0) + (list[mid] ?? 0)) / 2,
+      );
     },
   ],
   [

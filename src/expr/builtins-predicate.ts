@@ -1,7 +1,7 @@
 import { defineKey } from './builtins-collection.js';
 import { ExprEvalError } from './errors.js';
+import { arithmetic } from './operations.js';
 import type { Predicate, PredicateBuiltin } from './runtime.js';
-import { expectNumber } from './runtime.js';
 import type { ExprMap } from './values.js';
 import { formatValue, ownValue, typeName } from './values.js';
 
@@ -18,7 +18,7 @@ function required(name: string, predicate: Predicate | undefined): Predicate {
   return predicate;
 }
 
-/** Index of the first (or last) element passing the predicate, or -1. */
+/** Index of the first (or last) element passing the predicate, or -1 (expr's findIndex: nil). */
 function search(name: string, list: readonly unknown[], predicate: Predicate, fromEnd: boolean): number {
   for (let k = 0; k < list.length; k++) {
     const i = fromEnd ? list.length - 1 - k : k;
@@ -53,8 +53,8 @@ export const PREDICATE_FUNCTIONS: ReadonlyMap<string, PredicateBuiltin> = new Ma
   [
     'sum',
     (list, p) =>
-      list.reduce<number>(
-        (total, item, i) => total + expectNumber('sum', p === undefined ? item : p(item, i)),
+      list.reduce<unknown>(
+        (total, item, i) => arithmetic('+', p === undefined ? item : p(item, i), total),
         0,
       ),
   ],
@@ -65,7 +65,13 @@ export const PREDICATE_FUNCTIONS: ReadonlyMap<string, PredicateBuiltin> = new Ma
       return i < 0 ? null : list[i];
     },
   ],
-  ['findIndex', (list, p) => search('findIndex', list, required('findIndex', p), false)],
+  [
+    'findIndex',
+    (list, p) => {
+      const i = search('findIndex', list, required('findIndex', p), false);
+      return i < 0 ? null : i;
+    },
+  ],
   [
     'findLast',
     (list, p) => {
@@ -73,7 +79,13 @@ export const PREDICATE_FUNCTIONS: ReadonlyMap<string, PredicateBuiltin> = new Ma
       return i < 0 ? null : list[i];
     },
   ],
-  ['findLastIndex', (list, p) => search('findLastIndex', list, required('findLastIndex', p), true)],
+  [
+    'findLastIndex',
+    (list, p) => {
+      const i = search('findLastIndex', list, required('findLastIndex', p), true);
+      return i < 0 ? null : i;
+    },
+  ],
   [
     'groupBy',
     (list, p) => {

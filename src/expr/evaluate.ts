@@ -4,6 +4,7 @@ import { BUILTIN_FUNCTIONS, PREDICATE_BUILTIN_FUNCTIONS } from './builtins.js';
 import { defineKey } from './builtins-collection.js';
 import { DURATION_METHODS, ExprDuration } from './duration.js';
 import { ExprEvalError } from './errors.js';
+import { goFloat, goInt, isIntValue, isNumeric, numberValue } from './numbers.js';
 import { arithmetic, compare, membership, mismatch, stringOperator } from './operations.js';
 import type { Predicate, Runtime } from './runtime.js';
 import { budgetExceeded, expectArray, invalidArgument, preview } from './runtime.js';
@@ -55,9 +56,10 @@ export class Evaluator implements Runtime {
       case 'nil':
         return null;
       case 'bool':
-      case 'number':
       case 'string':
         return node.value;
+      case 'number':
+        return node.isFloat ? goFloat(node.value) : node.value;
       case 'identifier':
         return this.variable(node.name);
       case 'pointer':
@@ -223,7 +225,8 @@ export class Evaluator implements Runtime {
       if (typeof value !== 'boolean') throw invalidArgument(op, value);
       return !value;
     }
-    if (typeof value === 'number') return op === '-' ? -value : value;
+    if (isIntValue(value)) return op === '-' ? goInt(-value) : value;
+    if (isNumeric(value)) return op === '-' ? goFloat(-numberValue(value)) : value;
     if (value instanceof ExprDuration) return op === '-' ? new ExprDuration(-value.nanoseconds) : value;
     throw new ExprEvalError(`invalid operation: ${op} (mismatched type ${typeName(value)})`);
   }
@@ -273,12 +276,7 @@ export class Evaluator implements Runtime {
   }
 
   private range(from: unknown, to: unknown): number[] {
-    if (
-      typeof from !== 'number' ||
-      typeof to !== 'number' ||
-      !Number.isInteger(from) ||
-      !Number.isInteger(to)
-    ) {
+    if (!isIntValue(from) || !isIntValue(to)) {
       throw mismatch('..', from, to);
     }
     const size = Math.max(0, to - from + 1);

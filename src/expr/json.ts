@@ -1,7 +1,8 @@
 import { ExprDuration } from './duration.js';
 import { ExprEvalError } from './errors.js';
+import { isNumeric, numberValue } from './numbers.js';
 import { ExprTime } from './time.js';
-import { isNil, isPlainMap, mapKeys, ownValue } from './values.js';
+import { formatValue, isNil, isPlainMap, mapKeys, ownValue } from './values.js';
 
 const MAX_DEPTH = 64;
 
@@ -13,9 +14,10 @@ export function toJson(value: unknown): string {
 function write(value: unknown, indent: string, depth: number): string {
   if (depth > MAX_DEPTH) throw new ExprEvalError('toJSON: value is nested too deeply');
   if (isNil(value)) return 'null';
-  if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw new ExprEvalError(`toJSON: unsupported value: ${value}`);
-    return JSON.stringify(value);
+  if (isNumeric(value)) {
+    const n = numberValue(value);
+    if (!Number.isFinite(n)) throw new ExprEvalError(`json: unsupported value: ${formatValue(value)}`);
+    return Object.is(n, -0) ? '-0' : JSON.stringify(n);
   }
   if (typeof value === 'string' || typeof value === 'boolean') return JSON.stringify(value);
   if (value instanceof ExprTime) return JSON.stringify(value.toJSON());

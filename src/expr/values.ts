@@ -1,4 +1,6 @@
+import { formatGoFloat } from '../go/index.js';
 import { ExprDuration } from './duration.js';
+import { GoFloat, isNumeric, numberValue } from './numbers.js';
 import { ExprTime } from './time.js';
 
 /** Keys that never resolve, whatever the data holds, so expressions cannot reach prototypes. */
@@ -53,16 +55,36 @@ export function typeName(value: unknown): string {
       break;
   }
   if (Array.isArray(value)) return 'array';
+  if (value instanceof GoFloat) return 'float';
   if (value instanceof ExprDuration) return 'time.Duration';
   if (value instanceof ExprTime) return 'time.Time';
   if (isPlainMap(value)) return 'map';
   return 'object';
 }
 
-/** Deep equality with expr semantics: numbers by value (NaN is unequal to itself), arrays and maps by content. */
+/** Go's type of a value as `%T` prints it, for error messages: int, float64, []interface {}, <nil>. */
+export function goTypeName(value: unknown): string {
+  if (isNil(value)) return '<nil>';
+  if (Array.isArray(value)) return '[]interface {}';
+  if (isPlainMap(value)) return 'map[string]interface {}';
+  const name = typeName(value);
+  return name === 'float' ? 'float64' : name;
+}
+
+/**
+ * Equality as expr's runtime.Equal: numbers by value across int and float (NaN is unequal to itself);
+ * inside arrays and maps reflect.DeepEqual, where an int never equals a float.
+ */
 export function isEqual(a: unknown, b: unknown, depth = 0): boolean {
   if (isNil(a) || isNil(b)) return isNil(a) && isNil(b);
-  if (typeof a === 'number' && typeof b === 'number') return a === b;
+  if (isNumeric(a) && isNumeric(b)) {
+    if (
+      depth > 0 &&
+      (a instanceof GoFloat || !Number.isInteger(a)) !== (b instanceof GoFloat || !Number.isInteger(b))
+    )
+      return false;
+    return numberValue(a) === numberValue(b);
+  }
   if (a === b) return true;
   if (depth > 64) return false;
   if (a instanceof ExprDuration && b instanceof ExprDuration) return a.nanoseconds === b.nanoseconds;
@@ -85,7 +107,8 @@ export function isEqual(a: unknown, b: unknown, depth = 0): boolean {
 export function formatValue(value: unknown): string {
   if (isNil(value)) return '<nil>';
   if (typeof value === 'string') return value;
-  if (typeof value === 'number') return formatNumber(value);
+  if (value instanceof GoFloat) return formatGoFloat(value.value);
+  if (typeof value === 'number') return Number.isInteger(value) ? String(value) : formatGoFloat(value);
   if (typeof value === 'boolean' || typeof value === 'bigint') return String(value);
   if (value instanceof ExprDuration || value instanceof ExprTime) return value.toString();
   if (Array.isArray(value)) return `[${value.map(formatValue).join(' ')}]`;

@@ -10,6 +10,7 @@ export {
   parseGoDuration,
   toDurationNanos,
 } from './duration.js';
+export { formatGoFloat } from './go-float.js';
 export {
   formatGoLayout,
   RFC3339,
@@ -17,4 +18,3 @@ export {
   TIME_STRING_LAYOUT,
   type TimeFields,
 } from './time-layout.js';
-export { formatGoFloat } from './go-float.js';

@@ -2,7 +2,7 @@
 // case per line on stdin and answers one JSON line per case on stdout with what expr-lang/expr and Argo
 // Rollouts' utils/evaluate do with it. Built against the published modules by build.sh; not part of Slipway.
 //
-// Case:   {"mode":"expr","expr":"..."}                       expr.Compile(expr) then expr.Run(program, nil)
+// Case:   {"mode":"expr","expr":"...","env":{...}}  expr.Compile(expr[, expr.Env(env)]) then expr.Run(program, env)
 //         {"mode":"metric","success":"...","failure":"...","result":V}  evaluate.EvaluateResult
 // Values: JSON, except {"$f":"NaN"|"+Inf"|"-Inf"|"-0"} for floats JSON cannot hold. Every JSON number in a
 // result is a float64, as Argo's providers hand it over.
@@ -31,6 +31,7 @@ type input struct {
 	Success string          `json:"success"`
 	Failure string          `json:"failure"`
 	Result  json.RawMessage `json:"result"`
+	Env     json.RawMessage `json:"env"`
 }
 
 type output struct {
@@ -127,11 +128,20 @@ func answer(line []byte) (out output) {
 	}
 	switch in.Mode {
 	case "expr":
-		program, err := expr.Compile(in.Expr)
+		var env map[string]any
+		options := []expr.Option{}
+		if len(in.Env) > 0 {
+			if err := json.Unmarshal(in.Env, &env); err != nil {
+				return output{Error: "bad env: " + err.Error()}
+			}
+			env = decode(env).(map[string]any)
+			options = append(options, expr.Env(env))
+		}
+		program, err := expr.Compile(in.Expr, options...)
 		if err != nil {
 			return output{Error: err.Error()}
 		}
-		value, err := expr.Run(program, nil)
+		value, err := expr.Run(program, env)
 		if err != nil {
 			return output{Error: err.Error()}
 		}
