@@ -1,5 +1,5 @@
 import type { EvaluateOptions } from '../expr/index.js';
-import { compile, ExprError, floatsFromHost, typeName } from '../expr/index.js';
+import { compile, ExprError, ExprSyntaxError, floatsFromHost, typeName } from '../expr/index.js';
 
 /** The conditions of an AnalysisTemplate metric. */
 export interface MetricConditions {
@@ -109,6 +109,7 @@ function evaluateCondition(condition: string, result: unknown, options: Evaluate
     return { ok: true, value };
   } catch (err) {
     if (!(err instanceof ExprError)) throw err;
-    return { ok: false, message: err.message };
+    // Argo reports expr's compile errors without their position (file.Error.Message).
+    return { ok: false, message: err instanceof ExprSyntaxError ? err.reason : err.message };
   }
 }

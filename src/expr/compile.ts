@@ -3,8 +3,11 @@ import { BUILTIN_NAMES } from './builtins.js';
 import { checkTypes } from './check.js';
 import { ExprBudgetError, ExprError, ExprEvalError } from './errors.js';
 import { Evaluator } from './evaluate.js';
+import type { Nature } from './natures.js';
+import { natureOfValue } from './natures.js';
 import { toHost } from './numbers.js';
 import { parse } from './parser.js';
+import { ownValue } from './values.js';
 
 export interface CompileOptions {
   /** Deepest nesting the parser accepts (the tree may be four times as tall). Default 256. */
@@ -57,6 +60,8 @@ export function compile(source: string, options: CompileOptions = {}): Program {
   return {
     source,
     evaluate(env, evaluateOptions = {}) {
+      // As `expr.Env(env)`: with the environment's types known, a type error anywhere is a compile error.
+      if (!allowUndefinedVariables) checkTypes(tree, { env: envNatures(env) });
       const evaluator = new Evaluator({
         env,
         now: evaluateOptions.now ?? new Date(),
@@ -76,4 +81,13 @@ export function compile(source: string, options: CompileOptions = {}): Program {
       }
     },
   };
+}
+
+function envNatures(env: Readonly<Record<string, unknown>>): Map<string, Nature> {
+  const natures = new Map<string, Nature>();
+  for (const name of Object.keys(env)) {
+    const found = ownValue(env, name);
+    if (found !== undefined) natures.set(name, natureOfValue(found.value));
+  }
+  return natures;
 }

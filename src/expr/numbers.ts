@@ -22,8 +22,9 @@ export const numberValue = (v: ExprNumber): number => (typeof v === 'number' ? v
 /** A float64 result. */
 export const goFloat = (n: number): ExprNumber => (Number.isInteger(n) ? new GoFloat(n) : n);
 
-const INT64_MIN = -9223372036854775808;
-const INT64_LIMIT = 9223372036854775808;
+/** -2^63 and 2^63, exact as doubles. */
+const INT64_MIN = -(2 ** 63);
+const INT64_LIMIT = 2 ** 63;
 
 /** An int result: never negative zero. */
 export const goInt = (n: number): number => (n === 0 ? 0 : n);

@@ -4,6 +4,7 @@
 //
 // Case:   {"mode":"expr","expr":"...","env":{...}}  expr.Compile(expr[, expr.Env(env)]) then expr.Run(program, env)
 //         {"mode":"metric","success":"...","failure":"...","result":V}  evaluate.EvaluateResult
+// Env numbers are int when written as integers (as Kubernetes decodes them), float64 otherwise.
 // Values: JSON, except {"$f":"NaN"|"+Inf"|"-Inf"|"-0"} for floats JSON cannot hold. Every JSON number in a
 // result is a float64, as Argo's providers hand it over.
 // Answer: {"phase":"...","error":"...","value":V} with V tagged: {"int":"12"}, {"float":1.5 or "NaN"…},
@@ -12,6 +13,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -43,6 +45,13 @@ type output struct {
 
 func decode(v any) any {
 	switch t := v.(type) {
+	case json.Number:
+		// Environments keep Kubernetes' number kinds: int64 for integers, float64 otherwise.
+		if i, err := t.Int64(); err == nil {
+			return int(i)
+		}
+		f, _ := t.Float64()
+		return f
 	case []any:
 		for i := range t {
 			t[i] = decode(t[i])
@@ -131,7 +140,9 @@ func answer(line []byte) (out output) {
 		var env map[string]any
 		options := []expr.Option{}
 		if len(in.Env) > 0 {
-			if err := json.Unmarshal(in.Env, &env); err != nil {
+			decoder := json.NewDecoder(bytes.NewReader(in.Env))
+			decoder.UseNumber()
+			if err := decoder.Decode(&env); err != nil {
 				return output{Error: "bad env: " + err.Error()}
 			}
 			env = decode(env).(map[string]any)
