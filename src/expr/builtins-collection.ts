@@ -5,12 +5,20 @@ import { GoFloat, goFloat, goInt, isIntValue, isNumeric, numberValue } from './n
 import type { BuiltinFunction } from './runtime.js';
 import { checkArity, expectArray, expectInt, invalidArgument } from './runtime.js';
 import type { ExprMap } from './values.js';
-import { goTypeName, isNil, isPlainMap, mapKeys, ownValue } from './values.js';
+import { goTypeName, isEqual, isNil, isPlainMap, mapKeys, ownValue } from './values.js';
 
 function expectMap(name: string, value: unknown): ExprMap {
   if (!isPlainMap(value)) throw invalidArgument(name, value);
   return value;
 }
+
+/** Go's reflect.Kind name of a value, as expr's collection builtins report it. */
+const goKind = (value: unknown): string => {
+  if (isNil(value)) return 'invalid';
+  if (isPlainMap(value)) return 'map';
+  const name = goTypeName(value);
+  return name === 'time.Duration' ? 'int64' : name === 'time.Time' ? 'struct' : name;
+};
 
 const invalidFor = (name: string, value: unknown): ExprEvalError =>
   new ExprEvalError(`invalid argument for ${name} (type ${goTypeName(value)})`);
@@ -75,14 +83,23 @@ const rounding =
   };
 
 function sortValues(items: readonly unknown[], descending: boolean): unknown[] {
-  const allNumbers = items.every((i) => typeof i === 'number');
+  const allNumbers = items.every(isNumeric);
   const allStrings = items.every((i) => typeof i === 'string');
   if (!allNumbers && !allStrings)
     throw new ExprEvalError('sort needs an array of only numbers or only strings');
-  const sorted = [...items].sort((a, b) =>
-    (a as number | string) < (b as number | string) ? -1 : a === b ? 0 : 1,
-  );
+  const key = (v: unknown): number | string => (isNumeric(v) ? numberValue(v) : (v as string));
+  const sorted = [...items].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
   return descending ? sorted.reverse() : sorted;
+}
+
+/** expr's flatten: nested arrays spread, depth-first. */
+function flattenArray(items: readonly unknown[], out: unknown[] = [], depth = 0): unknown[] {
+  if (depth > 64) throw new ExprEvalError('flatten: arrays nested too deeply');
+  for (const item of items) {
+    if (Array.isArray(item)) flattenArray(item, out, depth + 1);
+    else out.push(item);
+  }
+  return out;
 }
 
 export const COLLECTION_BUILTINS: ReadonlyMap<string, BuiltinFunction> = new Map<string, BuiltinFunction>([
@@ -139,16 +156,17 @@ export const COLLECTION_BUILTINS: ReadonlyMap<string, BuiltinFunction> = new Map
     'first',
     (args) => {
       checkArity('first', args, 1);
-      const list = expectArray('first', args[0]);
-      return list.length > 0 ? list[0] : null;
+      // expr's first recovers from a failing fetch: anything but a non-empty array gives nil.
+      const list = args[0];
+      return Array.isArray(list) && list.length > 0 ? list[0] : null;
     },
   ],
   [
     'last',
     (args) => {
       checkArity('last', args, 1);
-      const list = expectArray('last', args[0]);
-      return list.length > 0 ? list[list.length - 1] : null;
+      const list = args[0];
+      return Array.isArray(list) && list.length > 0 ? list[list.length - 1] : null;
     },
   ],
   [
@@ -162,7 +180,9 @@ export const COLLECTION_BUILTINS: ReadonlyMap<string, BuiltinFunction> = new Map
     'reverse',
     (args) => {
       checkArity('reverse', args, 1);
-      return [...expectArray('reverse', args[0])].reverse();
+      const value = args[0];
+      if (!Array.isArray(value)) throw new ExprEvalError(`cannot reverse ${goKind(value)}`);
+      return [...value].reverse();
     },
   ],
   [
@@ -171,7 +191,8 @@ export const COLLECTION_BUILTINS: ReadonlyMap<string, BuiltinFunction> = new Map
       checkArity('sort', args, 1, 2);
       const order = args.length === 2 ? args[1] : 'asc';
       if (order !== 'asc' && order !== 'desc') throw new ExprEvalError('sort order must be "asc" or "desc"');
-      return sortValues(expectArray('sort', args[0]), order === 'desc');
+      // expr's sort of anything but an array sorts nothing: [].
+      return Array.isArray(args[0]) ? sortValues(args[0], order === 'desc') : [];
     },
   ],
   [
@@ -183,10 +204,25 @@ export const COLLECTION_BUILTINS: ReadonlyMap<string, BuiltinFunction> = new Map
     },
   ],
   [
+    'flatten',
+    (args, runtime) => {
+      checkArity('flatten', args, 1);
+      const value = args[0];
+      if (!Array.isArray(value)) throw new ExprEvalError(`cannot flatten ${goKind(value)}`);
+      const flat = flattenArray(value);
+      runtime.charge(flat.length);
+      return flat;
+    },
+  ],
+  [
     'uniq',
     (args) => {
       checkArity('uniq', args, 1);
-      return [...new Set(expectArray('uniq', args[0]))];
+      const value = args[0];
+      if (!Array.isArray(value)) throw new ExprEvalError(`cannot uniq ${goKind(value)}`);
+      const kept: unknown[] = [];
+      for (const item of value) if (!kept.some((k) => isEqual(k, item))) kept.push(item);
+      return kept;
     },
   ],
   [

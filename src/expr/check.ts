@@ -57,11 +57,24 @@ const PREDICATE_RETURNS_BOOL = new Set([
  * typed environment (`expr.Env(env)`, as Argo Rollouts compiles analysis conditions), the variables' types.
  * A type error anywhere is a compile error, even in a branch that would never run.
  */
-export function checkTypes(root: Node, scope: CheckScope = {}): Nature {
-  return new Checker(scope).visit(root);
+export function checkTypes(root: Node, scope: CheckScope = {}): CheckResult {
+  const checker = new Checker(scope);
+  const nature = checker.visit(root);
+  return { nature, typedEqualities: checker.typedEqualities };
+}
+
+export interface CheckResult {
+  readonly nature: Nature;
+  /**
+   * `==` / `!=` nodes whose operands are both statically int (or both string): expr compiles them to
+   * OpEqualInt / OpEqualString, which fail at run time when a value is not of that type (a findIndex
+   * without a match is nil).
+   */
+  readonly typedEqualities: ReadonlyMap<Node, 'int' | 'string'>;
 }
 
 class Checker {
+  readonly typedEqualities = new Map<Node, 'int' | 'string'>();
   private readonly pointers: Nature[] = [];
   private readonly locals: { readonly name: string; readonly nature: Nature }[] = [];
 
@@ -180,8 +193,13 @@ class Checker {
     switch (op) {
       case '==':
       case '!=':
-        if (comparable(l, r)) return BOOL;
-        break;
+        if (!comparable(l, r)) break;
+        if (l.kind === 'int' && r.kind === 'int' && l.goName === undefined && r.goName === undefined) {
+          this.typedEqualities.set(node, 'int');
+        } else if (l.kind === 'string' && r.kind === 'string') {
+          this.typedEqualities.set(node, 'string');
+        }
+        return BOOL;
       case '||':
       case 'or':
       case '&&':
@@ -348,11 +366,40 @@ class Checker {
       return predicateResult(node.name, collection, out, second !== undefined);
     }
     const natures = node.args.map((a) => this.visit(a));
+    const arg = natures[0];
+    if (arg !== undefined && !isUnknown(arg) && arg.kind !== 'array') {
+      // sort's typed overloads reject any other type; expr's optimizer runs reverse/flatten/uniq on a
+      // constant argument while compiling.
+      if (node.name === 'sort')
+        this.fail(node, `cannot use ${natureName(arg)} as argument (type []int) to call sort `);
+      if (COMPILE_TIME_CALLS.has(node.name) && node.args[0] !== undefined && isConstant(node.args[0])) {
+        this.fail(node, `cannot ${node.name} ${arg.kind === 'nil' ? 'invalid' : natureName(arg)}`);
+      }
+    }
     const signature = FUNCTION_SIGNATURES[node.name];
     if (signature !== undefined) return this.arguments(node.name, signature, node.args, node);
     const problem = validateBuiltin(node.name, natures);
     if (typeof problem === 'string') this.fail(node, problem);
     return problem;
+  }
+}
+
+const COMPILE_TIME_CALLS = new Set(['reverse', 'flatten', 'uniq']);
+
+/** Literals and operators over literals: what expr's optimizer folds. */
+function isConstant(node: Node): boolean {
+  switch (node.type) {
+    case 'nil':
+    case 'bool':
+    case 'number':
+    case 'string':
+      return true;
+    case 'unary':
+      return isConstant(node.operand);
+    case 'binary':
+      return isConstant(node.left) && isConstant(node.right);
+    default:
+      return false;
   }
 }
 
@@ -466,10 +513,18 @@ function validateBuiltin(name: string, args: readonly Nature[]): Nature | string
       return STRING;
     case 'first':
     case 'last':
-      return (
-        one() ??
-        (unknown ? ANY : a.kind === 'array' ? elemOf(a) : `cannot get ${name} element from ${goType(a)}`)
-      );
+      // Validate answers the reflect element type of []interface {}: unknown.
+      return one() ?? (unknown || a.kind === 'array' ? ANY : `cannot get ${name} element from ${goType(a)}`);
+    case 'sort':
+    case 'reverse':
+    case 'uniq':
+    case 'flatten':
+    case 'concat':
+    case 'take':
+    case 'keys':
+    case 'values':
+    case 'split':
+      return arrayOf(ANY);
     default:
       return ANY;
   }

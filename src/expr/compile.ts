@@ -55,18 +55,19 @@ export function compile(source: string, options: CompileOptions = {}): Program {
   const builtins =
     overridden.size === 0 ? BUILTIN_NAMES : new Set([...BUILTIN_NAMES].filter((n) => !overridden.has(n)));
   const tree: Node = parse(source, { maxDepth: options.maxDepth ?? 256, builtins });
-  checkTypes(tree);
+  const untyped = checkTypes(tree);
   const allowUndefinedVariables = options.allowUndefinedVariables ?? false;
   return {
     source,
     evaluate(env, evaluateOptions = {}) {
       // As `expr.Env(env)`: with the environment's types known, a type error anywhere is a compile error.
-      if (!allowUndefinedVariables) checkTypes(tree, { env: envNatures(env) });
+      const checked = allowUndefinedVariables ? untyped : checkTypes(tree, { env: envNatures(env) });
       const evaluator = new Evaluator({
         env,
         now: evaluateOptions.now ?? new Date(),
         budget: evaluateOptions.budget ?? options.budget ?? DEFAULT_BUDGET,
         allowUndefinedVariables,
+        typedEqualities: checked.typedEqualities,
       });
       try {
         const value = evaluator.run(tree);

@@ -1,4 +1,4 @@
-import { callHost, fetch, slice } from './access.js';
+import { callHost, fetch, slice, utf8Bytes } from './access.js';
 import type { CallNode, MemberNode, Node, SliceNode } from './ast.js';
 import { BUILTIN_FUNCTIONS, PREDICATE_BUILTIN_FUNCTIONS } from './builtins.js';
 import { defineKey } from './builtins-collection.js';
@@ -10,7 +10,7 @@ import type { Predicate, Runtime } from './runtime.js';
 import { budgetExceeded, expectArray, invalidArgument, preview } from './runtime.js';
 import { ExprTime, TIME_METHODS } from './time.js';
 import type { ExprMap } from './values.js';
-import { adopt, isEqual, isNil, isPlainMap, ownValue, typeName } from './values.js';
+import { adopt, goTypeName, isEqual, isNil, isPlainMap, ownValue, typeName } from './values.js';
 
 /** Marks a `?.` chain that hit nil; the enclosing chain node turns it into nil. */
 const SHORT_CIRCUIT: unique symbol = Symbol('short-circuit');
@@ -21,6 +21,8 @@ export interface EvaluationContext {
   readonly budget: number;
   /** Unknown variables evaluate to nil instead of failing. */
   readonly allowUndefinedVariables: boolean;
+  /** Equalities expr compiles to OpEqualInt / OpEqualString (see CheckResult). */
+  readonly typedEqualities?: ReadonlyMap<Node, 'int' | 'string'>;
 }
 
 interface Frame {
@@ -94,7 +96,7 @@ export class Evaluator implements Runtime {
       case 'unary':
         return this.unary(node.operator, this.eval(node.operand));
       case 'binary':
-        return this.binary(node.operator, node.left, node.right);
+        return this.binary(node.operator, node.left, node.right, node);
       case 'conditional': {
         const cond = this.eval(node.cond);
         if (node.elvis) return isNil(cond) || cond === false ? this.eval(node.whenFalse) : cond;
@@ -189,7 +191,7 @@ export class Evaluator implements Runtime {
     if (predicateBuiltin !== undefined) {
       const [collectionNode, predicateNode, ...extraNodes] = argNodes;
       const collection = collectionNode === undefined ? undefined : this.eval(collectionNode);
-      const list = expectArray(name, collection);
+      const list = typeof collection === 'string' ? utf8Bytes(collection) : expectArray(name, collection);
       this.charge(list.length);
       const predicate = predicateNode?.type === 'predicate' ? this.closure(predicateNode.body) : undefined;
       return predicateBuiltin(
@@ -231,7 +233,7 @@ export class Evaluator implements Runtime {
     throw new ExprEvalError(`invalid operation: ${op} (mismatched type ${typeName(value)})`);
   }
 
-  private binary(op: string, leftNode: Node, rightNode: Node): unknown {
+  private binary(op: string, leftNode: Node, rightNode: Node, node: Node): unknown {
     const left = this.run(leftNode);
     switch (op) {
       case '&&':
@@ -251,6 +253,8 @@ export class Evaluator implements Runtime {
         break;
     }
     const right = this.run(rightNode);
+    const typed = this.context.typedEqualities?.get(node);
+    if (typed !== undefined) assertGoType(typed, left, right);
     switch (op) {
       case '==':
         return isEqual(left, right);
@@ -282,5 +286,16 @@ export class Evaluator implements Runtime {
     const size = Math.max(0, to - from + 1);
     this.charge(size);
     return Array.from({ length: size }, (_, i) => from + i);
+  }
+}
+
+/** expr's OpEqualInt / OpEqualString type assertions (`a.(int)`), which panic on anything else. */
+function assertGoType(type: 'int' | 'string', left: unknown, right: unknown): void {
+  for (const value of [left, right]) {
+    const ok = type === 'int' ? isIntValue(value) : typeof value === 'string';
+    if (!ok)
+      throw new ExprEvalError(
+        `interface conversion: interface {} is ${isNil(value) ? 'nil' : goTypeName(value)}, not ${type}`,
+      );
   }
 }

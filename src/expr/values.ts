@@ -108,7 +108,7 @@ export function formatValue(value: unknown): string {
   if (isNil(value)) return '<nil>';
   if (typeof value === 'string') return value;
   if (value instanceof GoFloat) return formatGoFloat(value.value);
-  if (typeof value === 'number') return Number.isInteger(value) ? String(value) : formatGoFloat(value);
+  if (typeof value === 'number') return Number.isInteger(value) ? formatInt(value) : formatGoFloat(value);
   if (typeof value === 'boolean' || typeof value === 'bigint') return String(value);
   if (value instanceof ExprDuration || value instanceof ExprTime) return value.toString();
   if (Array.isArray(value)) return `[${value.map(formatValue).join(' ')}]`;
@@ -120,6 +120,10 @@ export function formatValue(value: unknown): string {
   }
   return `<${typeName(value)}>`;
 }
+
+/** An int64 in decimal, exact beyond 2^53 (int(1e21) is -9223372036854775808). */
+export const formatInt = (value: number): string =>
+  Number.isSafeInteger(value) ? String(value) : BigInt(value).toString();
 
 /** Numbers as Go prints them: `3`, `3.5`, `NaN`, `+Inf`, `1e+21`. */
 export function formatNumber(value: number): string {

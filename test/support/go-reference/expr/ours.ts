@@ -1,5 +1,5 @@
 import { evaluateMetricResult } from '../../../../src/analysis/evaluate.js';
-import { compile, ExprError, GoFloat } from '../../../../src/expr/index.js';
+import { compile, ExprError, formatInt, GoFloat } from '../../../../src/expr/index.js';
 import type { ReferenceAnswer, ReferenceCase } from './reference.js';
 
 const NOW = new Date('2024-05-01T12:00:00Z');
@@ -27,7 +27,7 @@ function tagFloat(n: number): unknown {
 export function tagValue(value: unknown): unknown {
   if (value === null || value === undefined) return null;
   if (value instanceof GoFloat) return tagFloat(value.value);
-  if (typeof value === 'number') return Number.isInteger(value) ? { int: String(value) } : tagFloat(value);
+  if (typeof value === 'number') return Number.isInteger(value) ? { int: formatInt(value) } : tagFloat(value);
   if (typeof value === 'string' || typeof value === 'boolean') return value;
   if (Array.isArray(value)) return value.map(tagValue);
   if (typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
