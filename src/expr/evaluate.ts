@@ -227,9 +227,12 @@ export class Evaluator implements Runtime {
       if (typeof value !== 'boolean') throw invalidArgument(op, value);
       return !value;
     }
-    if (isIntValue(value)) return op === '-' ? goInt(-value) : value;
-    if (isNumeric(value)) return op === '-' ? goFloat(-numberValue(value)) : value;
-    if (value instanceof ExprDuration) return op === '-' ? new ExprDuration(-value.nanoseconds) : value;
+    // expr compiles unary + to nothing: any value passes through.
+    if (op === '+') return value;
+    // -(-2^63) wraps to itself in int64.
+    if (isIntValue(value)) return value === -(2 ** 63) ? value : goInt(-value);
+    if (isNumeric(value)) return goFloat(-numberValue(value));
+    if (value instanceof ExprDuration) return new ExprDuration(-value.nanoseconds);
     throw new ExprEvalError(`invalid operation: ${op} (mismatched type ${typeName(value)})`);
   }
 
@@ -243,9 +246,8 @@ export class Evaluator implements Runtime {
         const isAnd = op === '&&' || op === 'and';
         if (typeof left !== 'boolean') throw mismatch(op, left, true);
         if (left !== isAnd) return left;
-        const right = this.run(rightNode);
-        if (typeof right !== 'boolean') throw mismatch(op, left, right);
-        return right;
+        // expr jumps on the left operand and leaves the right one as it is (the checker typed it).
+        return this.run(rightNode);
       }
       case '??':
         return isNil(left) ? this.run(rightNode) : left;

@@ -19,8 +19,9 @@ function write(value: unknown, indent: string, depth: number): string {
     if (!Number.isFinite(n)) throw new ExprEvalError(`json: unsupported value: ${formatValue(value)}`);
     return Object.is(n, -0) ? '-0' : JSON.stringify(n);
   }
-  if (typeof value === 'string' || typeof value === 'boolean') return JSON.stringify(value);
-  if (value instanceof ExprTime) return JSON.stringify(value.toJSON());
+  if (typeof value === 'boolean') return JSON.stringify(value);
+  if (typeof value === 'string') return goJsonString(value);
+  if (value instanceof ExprTime) return goJsonString(value.toJSON());
   if (value instanceof ExprDuration) return String(value.nanoseconds);
   const inner = `${indent}  `;
   if (Array.isArray(value)) {
@@ -31,9 +32,17 @@ function write(value: unknown, indent: string, depth: number): string {
     const keys = mapKeys(value).sort();
     if (keys.length === 0) return '{}';
     const body = keys.map(
-      (k) => `${inner}${JSON.stringify(k)}: ${write(ownValue(value, k)?.value, inner, depth + 1)}`,
+      (k) => `${inner}${goJsonString(k)}: ${write(ownValue(value, k)?.value, inner, depth + 1)}`,
     );
     return `{\n${body.join(',\n')}\n${indent}}`;
   }
   throw new ExprEvalError('toJSON: unsupported value');
+}
+
+/** encoding/json's string: HTML-safe (`<`, `>`, `&` escaped) and U+2028 / U+2029 escaped. */
+function goJsonString(text: string): string {
+  return JSON.stringify(text).replace(
+    /[<>&\u2028\u2029]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }

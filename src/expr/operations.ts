@@ -1,5 +1,6 @@
 import { ExprDuration } from './duration.js';
 import { ExprEvalError } from './errors.js';
+import { goPow } from './go-math.js';
 import { goFloat, goInt, isIntValue, isNumeric, numberValue } from './numbers.js';
 import { compileRegex } from './regex.js';
 import { ExprTime } from './time.js';
@@ -48,7 +49,7 @@ export function arithmetic(op: string, a: unknown, b: unknown): unknown {
         return goInt(x % y);
       case '**':
       case '^':
-        return goFloat(x ** y);
+        return goFloat(goPow(x, y));
     }
   }
   if (op === '+' && typeof a === 'string' && typeof b === 'string') {
