@@ -237,6 +237,8 @@ export class Evaluator implements Runtime {
   }
 
   private binary(op: string, leftNode: Node, rightNode: Node, node: Node): unknown {
+    const folded = foldLogical(op, leftNode, rightNode);
+    if (folded !== undefined) return typeof folded === 'boolean' ? folded : this.run(folded);
     const left = this.run(leftNode);
     switch (op) {
       case '&&':
@@ -300,4 +302,19 @@ function assertGoType(type: 'int' | 'string', left: unknown, right: unknown): vo
         `interface conversion: interface {} is ${isNil(value) ? 'nil' : goTypeName(value)}, not ${type}`,
       );
   }
+}
+
+/**
+ * expr's optimizer (optimizer/fold.go) after the checker: `true and x` / `x and true` are x, `false or x` /
+ * `x or false` are x (unchecked), `x and false` is false and `x or true` is true (x never runs).
+ */
+function foldLogical(op: string, leftNode: Node, rightNode: Node): Node | boolean | undefined {
+  const isAnd = op === '&&' || op === 'and';
+  if (!isAnd && op !== '||' && op !== 'or') return undefined;
+  const a = leftNode.type === 'bool' ? leftNode.value : undefined;
+  const b = rightNode.type === 'bool' ? rightNode.value : undefined;
+  if (a === isAnd) return rightNode;
+  if (b === isAnd) return leftNode;
+  if (a === !isAnd || b === !isAnd) return !isAnd;
+  return undefined;
 }

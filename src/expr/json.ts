@@ -1,8 +1,8 @@
 import { ExprDuration } from './duration.js';
 import { ExprEvalError } from './errors.js';
-import { isNumeric, numberValue } from './numbers.js';
+import { isIntValue, isNumeric, numberValue } from './numbers.js';
 import { ExprTime } from './time.js';
-import { formatValue, isNil, isPlainMap, mapKeys, ownValue } from './values.js';
+import { formatInt, formatValue, isNil, isPlainMap, mapKeys, ownValue } from './values.js';
 
 const MAX_DEPTH = 64;
 
@@ -17,6 +17,7 @@ function write(value: unknown, indent: string, depth: number): string {
   if (isNumeric(value)) {
     const n = numberValue(value);
     if (!Number.isFinite(n)) throw new ExprEvalError(`json: unsupported value: ${formatValue(value)}`);
+    if (isIntValue(value)) return formatInt(n);
     return Object.is(n, -0) ? '-0' : JSON.stringify(n);
   }
   if (typeof value === 'boolean') return JSON.stringify(value);
