@@ -1,3 +1,4 @@
+import { utf8Bytes } from './access.js';
 import { ExprEvalError } from './errors.js';
 import { toJson } from './json.js';
 import type { ExprNumber } from './numbers.js';
@@ -5,7 +6,7 @@ import { GoFloat, goFloat, goInt, isIntValue, isNumeric, numberValue } from './n
 import type { BuiltinFunction } from './runtime.js';
 import { checkArity, expectArray, expectInt, invalidArgument } from './runtime.js';
 import type { ExprMap } from './values.js';
-import { goTypeName, isEqual, isNil, isPlainMap, mapKeys, ownValue } from './values.js';
+import { goTypeName, isEqual, isNil, isPlainMap, mapKeys, NIL_SLICE, ownValue } from './values.js';
 
 function expectMap(name: string, value: unknown): ExprMap {
   if (!isPlainMap(value)) throw invalidArgument(name, value);
@@ -108,7 +109,7 @@ export const COLLECTION_BUILTINS: ReadonlyMap<string, BuiltinFunction> = new Map
     (args) => {
       checkArity('abs', args, 1);
       const value = args[0];
-      if (isIntValue(value)) return goInt(Math.abs(value));
+      if (isIntValue(value)) return value === -(2 ** 63) ? value : goInt(Math.abs(value));
       if (!isNumeric(value)) throw invalidFor('abs', value);
       const x = numberValue(value);
       return goFloat(x < 0 ? -x : x);
@@ -157,7 +158,7 @@ export const COLLECTION_BUILTINS: ReadonlyMap<string, BuiltinFunction> = new Map
     (args) => {
       checkArity('first', args, 1);
       // expr's first recovers from a failing fetch: anything but a non-empty array gives nil.
-      const list = args[0];
+      const list = typeof args[0] === 'string' ? utf8Bytes(args[0]) : args[0];
       return Array.isArray(list) && list.length > 0 ? list[0] : null;
     },
   ],
@@ -165,7 +166,7 @@ export const COLLECTION_BUILTINS: ReadonlyMap<string, BuiltinFunction> = new Map
     'last',
     (args) => {
       checkArity('last', args, 1);
-      const list = args[0];
+      const list = typeof args[0] === 'string' ? utf8Bytes(args[0]) : args[0];
       return Array.isArray(list) && list.length > 0 ? list[list.length - 1] : null;
     },
   ],
@@ -191,8 +192,8 @@ export const COLLECTION_BUILTINS: ReadonlyMap<string, BuiltinFunction> = new Map
       checkArity('sort', args, 1, 2);
       const order = args.length === 2 ? args[1] : 'asc';
       if (order !== 'asc' && order !== 'desc') throw new ExprEvalError('sort order must be "asc" or "desc"');
-      // expr's sort of anything but an array sorts nothing: [].
-      return Array.isArray(args[0]) ? sortValues(args[0], order === 'desc') : [];
+      // expr's sort of anything but an array answers a nil slice.
+      return Array.isArray(args[0]) ? sortValues(args[0], order === 'desc') : NIL_SLICE;
     },
   ],
   [

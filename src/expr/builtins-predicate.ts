@@ -33,13 +33,8 @@ export const PREDICATE_FUNCTIONS: ReadonlyMap<string, PredicateBuiltin> = new Ma
   ['none', (list, p) => !list.some((item, i) => test('none', required('none', p), item, i))],
   [
     'one',
-    (list, p) => {
-      let hits = 0;
-      for (const [i, item] of list.entries()) {
-        if (test('one', required('one', p), item, i) && ++hits > 1) return false;
-      }
-      return hits === 1;
-    },
+    // expr counts every element (no early exit), then compares the count with 1.
+    (list, p) => list.filter((item, i) => test('one', required('one', p), item, i)).length === 1,
   ],
   ['filter', (list, p) => list.filter((item, i) => test('filter', required('filter', p), item, i))],
   ['map', (list, p) => list.map((item, i) => required('map', p)(item, i))],

@@ -368,12 +368,12 @@ class Checker {
     const natures = node.args.map((a) => this.visit(a));
     const arg = natures[0];
     if (arg !== undefined && !isUnknown(arg) && arg.kind !== 'array') {
-      // sort's typed overloads reject any other type; expr's optimizer runs reverse/flatten/uniq on a
-      // constant argument while compiling.
-      if (node.name === 'sort')
+      // sort's typed overloads and the Validate functions of reverse / flatten / uniq reject any other type.
+      if (node.name === 'sort') {
         this.fail(node, `cannot use ${natureName(arg)} as argument (type []int) to call sort `);
-      if (COMPILE_TIME_CALLS.has(node.name) && node.args[0] !== undefined && isConstant(node.args[0])) {
-        this.fail(node, `cannot ${node.name} ${arg.kind === 'nil' ? 'invalid' : natureName(arg)}`);
+      }
+      if (ARRAY_ONLY_CALLS.has(node.name)) {
+        this.fail(node, `cannot ${node.name} ${arg.kind === 'nil' ? '<nil>' : natureName(arg)}`);
       }
     }
     const signature = FUNCTION_SIGNATURES[node.name];
@@ -384,24 +384,7 @@ class Checker {
   }
 }
 
-const COMPILE_TIME_CALLS = new Set(['reverse', 'flatten', 'uniq']);
-
-/** Literals and operators over literals: what expr's optimizer folds. */
-function isConstant(node: Node): boolean {
-  switch (node.type) {
-    case 'nil':
-    case 'bool':
-    case 'number':
-    case 'string':
-      return true;
-    case 'unary':
-      return isConstant(node.operand);
-    case 'binary':
-      return isConstant(node.left) && isConstant(node.right);
-    default:
-      return false;
-  }
-}
+const ARRAY_ONLY_CALLS = new Set(['reverse', 'flatten', 'uniq']);
 
 const PREDICATE_FUNCTIONS = new Set([
   'all',

@@ -187,6 +187,19 @@ export class Evaluator implements Runtime {
   }
 
   private builtin(name: string, argNodes: readonly Node[]): unknown {
+    // expr's optimizer (sum_array.go): sum of an array literal of two or more is a + (b + (c + …)).
+    const literal = argNodes[0];
+    // An array of constants is folded into one constant value first, which sum_array.go does not match.
+    if (
+      name === 'sum' &&
+      argNodes.length === 1 &&
+      literal?.type === 'array' &&
+      literal.items.length >= 2 &&
+      !literal.items.every(isConstant)
+    ) {
+      const values = literal.items.map((item) => this.eval(item));
+      return values.reduceRight((acc, value) => arithmetic('+', value, acc));
+    }
     const predicateBuiltin = PREDICATE_BUILTIN_FUNCTIONS.get(name);
     if (predicateBuiltin !== undefined) {
       const [collectionNode, predicateNode, ...extraNodes] = argNodes;
@@ -317,4 +330,23 @@ function foldLogical(op: string, leftNode: Node, rightNode: Node): Node | boolea
   if (b === isAnd) return leftNode;
   if (a === !isAnd || b === !isAnd) return !isAnd;
   return undefined;
+}
+
+/** Literals and operators over literals: what expr's optimizer folds into a constant. */
+function isConstant(node: Node): boolean {
+  switch (node.type) {
+    case 'nil':
+    case 'bool':
+    case 'number':
+    case 'string':
+      return true;
+    case 'unary':
+      return isConstant(node.operand);
+    case 'binary':
+      return isConstant(node.left) && isConstant(node.right);
+    case 'array':
+      return node.items.every(isConstant);
+    default:
+      return false;
+  }
 }

@@ -9,6 +9,10 @@ import { goTypeName, isEqual, isNil, isPlainMap, ownValue } from './values.js';
 /** Longest string an expression may build. */
 export const MAX_STRING_LENGTH = 1_000_000;
 
+/** expr's runtime panics for operands the checker could not type (vm/runtime: `%T op %T`). */
+const runtimeMismatch = (op: string, a: unknown, b: unknown): ExprEvalError =>
+  new ExprEvalError(`invalid operation: ${goTypeName(a)} ${op} ${goTypeName(b)}`);
+
 export function mismatch(op: string, a: unknown, b: unknown): ExprEvalError {
   return new ExprEvalError(
     `invalid operation: ${op} (mismatched types ${goTypeName(a)} and ${goTypeName(b)})`,
@@ -44,7 +48,7 @@ export function arithmetic(op: string, a: unknown, b: unknown): unknown {
       case '/':
         return goFloat(x / y);
       case '%':
-        if (!ints) throw mismatch(op, a, b);
+        if (!ints) throw runtimeMismatch(op, a, b);
         if (y === 0) throw new ExprEvalError('integer divide by zero');
         return goInt(x % y);
       case '**':
@@ -79,7 +83,7 @@ function timeArithmetic(op: string, a: unknown, b: unknown): unknown {
     if (op === '-' && b instanceof ExprTime) return new ExprDuration((a.epochMs - b.epochMs) * 1e6);
   }
   if (op === '+' && da !== undefined && b instanceof ExprTime) return new ExprTime(b.epochMs + da / 1e6);
-  throw mismatch(op, a, b);
+  throw runtimeMismatch(op, a, b);
 }
 
 /** `<`, `<=`, `>`, `>=` on numbers, strings, durations and times. Any comparison with NaN is false. */
@@ -90,7 +94,7 @@ export function compare(op: string, a: unknown, b: unknown): boolean {
   else if (typeof a === 'string' && typeof b === 'string') [x, y] = [a, b];
   else if (a instanceof ExprDuration && b instanceof ExprDuration) [x, y] = [a.nanoseconds, b.nanoseconds];
   else if (a instanceof ExprTime && b instanceof ExprTime) [x, y] = [a.epochMs, b.epochMs];
-  else throw mismatch(op, a, b);
+  else throw runtimeMismatch(op, a, b);
   switch (op) {
     case '<':
       return x < y;
@@ -119,6 +123,8 @@ export function membership(needle: unknown, haystack: unknown, charge: (steps: n
 
 /** `contains`, `startsWith`, `endsWith`, `matches` on strings. */
 export function stringOperator(op: string, a: unknown, b: unknown): boolean {
+  // expr's OpContains / OpStartsWith / OpEndsWith / OpMatches: nil on either side is false.
+  if (isNil(a) || isNil(b)) return false;
   if (typeof a !== 'string' || typeof b !== 'string') throw mismatch(op, a, b);
   switch (op) {
     case 'contains':

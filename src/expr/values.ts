@@ -8,7 +8,11 @@ const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor',
 
 export type ExprMap = Record<string, unknown>;
 
-export const isNil = (value: unknown): value is null | undefined => value === null || value === undefined;
+/** Go's nil []interface {} (sort of a non-array): nil for `??` and `== nil`, an empty array otherwise. */
+export const NIL_SLICE: readonly unknown[] = Object.freeze([]);
+
+export const isNil = (value: unknown): value is null | undefined =>
+  value === null || value === undefined || value === NIL_SLICE;
 
 /** Plain objects (object literals, JSON, null-prototype maps) are expr maps; class instances are not. */
 export function isPlainMap(value: unknown): value is ExprMap {
@@ -105,6 +109,7 @@ export function isEqual(a: unknown, b: unknown, depth = 0): boolean {
 
 /** Go-like text for `string(x)` and string building. */
 export function formatValue(value: unknown): string {
+  if (value === NIL_SLICE) return '[]';
   if (isNil(value)) return '<nil>';
   if (typeof value === 'string') return value;
   if (value instanceof GoFloat) return formatGoFloat(value.value);
