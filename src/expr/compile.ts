@@ -15,8 +15,10 @@ export interface CompileOptions {
   /** Evaluation steps (visited nodes plus elements iterated) before EXPR_BUDGET. Default 100_000. */
   readonly budget?: number;
   /**
-   * When true, unknown variables evaluate to nil (argocd-notifications triggers); when false they fail with
-   * `unknown name x` (Argo Rollouts analysis). Default false.
+   * When true, unknown variables evaluate to nil and the environment stays untyped (argocd-notifications
+   * triggers, `expr.Compile` without an env); when false they fail with `unknown name x` and evaluate checks
+   * types against the environment's values first, as `expr.Env(env)` does (Argo Rollouts analysis).
+   * Default false.
    */
   readonly allowUndefinedVariables?: boolean;
   /**
