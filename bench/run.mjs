@@ -7,6 +7,7 @@ const benches = {
   queue: ['bench/queue.ts'],
   'reflector-memory': ['--expose-gc', 'bench/reflector-memory.ts'],
   'expr-fuzz': ['bench/expr-fuzz.ts'],
+  'expr-diff': ['bench/expr-diff.ts'],
   'gotemplate-fuzz': ['bench/gotemplate-fuzz.ts'],
   rollouts: ['bench/rollouts.ts'],
   analysis: ['bench/analysis.ts'],

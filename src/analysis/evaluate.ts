@@ -1,5 +1,5 @@
 import type { EvaluateOptions } from '../expr/index.js';
-import { compile, ExprError, typeName } from '../expr/index.js';
+import { compile, ExprError, ExprSyntaxError, floatsFromHost, typeName } from '../expr/index.js';
 
 /** The conditions of an AnalysisTemplate metric. */
 export interface MetricConditions {
@@ -84,10 +84,12 @@ const arity = (name: string, args: readonly unknown[], n: number): void => {
  * look at the whole measurement: `isNil` is whether the result is nil, `default` returns the result unless
  * it is nil (then `d`).
  */
-function argoEnv(result: unknown): Record<string, unknown> {
-  const nil = result === null || result === undefined;
+function argoEnv(measured: unknown): Record<string, unknown> {
+  const nil = measured === null || measured === undefined;
+  // Argo's providers hand over float64 numbers (JSON decoded into `any`, Prometheus samples).
+  const result = floatsFromHost(measured ?? null);
   return {
-    result: result ?? null,
+    result,
     isNil: (...args: unknown[]) => {
       arity('isNil', args, 1);
       return nil;
@@ -107,6 +109,7 @@ function evaluateCondition(condition: string, result: unknown, options: Evaluate
     return { ok: true, value };
   } catch (err) {
     if (!(err instanceof ExprError)) throw err;
-    return { ok: false, message: err.message };
+    // Argo reports expr's compile errors without their position (file.Error.Message).
+    return { ok: false, message: err instanceof ExprSyntaxError ? err.reason : err.message };
   }
 }

@@ -1,14 +1,17 @@
 import { ExprError, ExprEvalError } from './errors.js';
+import { isNumeric, numberValue, truncateToInt } from './numbers.js';
 import { preview } from './runtime.js';
 import { adopt, isNil, isPlainMap, ownValue, typeName } from './values.js';
 
+/** expr's runtime.Fetch index: any number, truncated (runtime.ToInt); negative counts from the end. */
 function toIndex(key: unknown, length: number, kind: string): number {
-  if (typeof key !== 'number' || !Number.isInteger(key)) {
+  if (!isNumeric(key)) {
     throw new ExprEvalError(`cannot use ${typeName(key)} as index to ${kind}`);
   }
-  const index = key < 0 ? key + length : key;
+  const n = truncateToInt(numberValue(key));
+  const index = n < 0 ? n + length : n;
   if (index < 0 || index >= length) {
-    throw new ExprEvalError(`index out of range: ${key} (${kind} length is ${length})`);
+    throw new ExprEvalError(`index out of range: ${index} (array length is ${length})`);
   }
   return index;
 }
@@ -20,8 +23,9 @@ function toIndex(key: unknown, length: number, kind: string): number {
 export function fetch(object: unknown, key: unknown): unknown {
   if (Array.isArray(object)) return adopt(object[toIndex(key, object.length, 'array')]) ?? null;
   if (typeof object === 'string') {
-    const chars = [...object];
-    return chars[toIndex(key, chars.length, 'string')] ?? null;
+    // reflect's Index on a string: the byte (typed strings are refused by the checker).
+    const bytes = utf8Bytes(object);
+    return bytes[toIndex(key, bytes.length, 'string')] ?? null;
   }
   if (isPlainMap(object)) {
     if (typeof key !== 'string' && typeof key !== 'number') {
@@ -34,21 +38,27 @@ export function fetch(object: unknown, key: unknown): unknown {
 
 function bound(value: unknown, fallback: number, length: number): number {
   if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value)) {
+  if (!isNumeric(value)) {
     throw new ExprEvalError(`slice bounds must be integers, got ${typeName(value)}`);
   }
-  const index = value < 0 ? value + length : value;
+  const n = truncateToInt(numberValue(value));
+  const index = n < 0 ? n + length : n;
   return Math.min(Math.max(index, 0), length);
 }
 
 /** `object[from:to]` on arrays and strings; bounds are clamped like expr-lang does. */
 export function slice(object: unknown, from: unknown, to: unknown): unknown {
-  const items = Array.isArray(object) ? object : typeof object === 'string' ? [...object] : undefined;
-  if (items === undefined) throw new ExprEvalError(`cannot slice ${typeName(object)}`);
-  const start = bound(from, 0, items.length);
-  const end = Math.max(start, bound(to, items.length, items.length));
-  const part = items.slice(start, end);
-  return typeof object === 'string' ? part.join('') : part;
+  if (typeof object === 'string') {
+    // By byte, as reflect's Slice on a string.
+    const bytes = Buffer.from(object, 'utf8');
+    const start = bound(from, 0, bytes.length);
+    const end = Math.max(start, bound(to, bytes.length, bytes.length));
+    return bytes.subarray(start, end).toString('utf8');
+  }
+  if (!Array.isArray(object)) throw new ExprEvalError(`cannot slice ${typeName(object)}`);
+  const start = bound(from, 0, object.length);
+  const end = Math.max(start, bound(to, object.length, object.length));
+  return object.slice(start, end);
 }
 
 /** Calls a function supplied by the environment; anything it throws becomes an ExprEvalError. */
@@ -62,4 +72,9 @@ export function callHost(name: string, fn: unknown, self: unknown, args: readonl
     const reason = err instanceof Error ? err.message : String(err);
     throw new ExprEvalError(`${name}() failed: ${reason}`, { cause: err });
   }
+}
+
+/** A string's UTF-8 bytes as ints: what expr iterates and indexes on an untyped string. */
+export function utf8Bytes(text: string): number[] {
+  return [...Buffer.from(text, 'utf8')];
 }

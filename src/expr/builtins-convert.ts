@@ -1,9 +1,10 @@
 import { ExprDuration, parseDuration } from './duration.js';
 import { ExprEvalError } from './errors.js';
+import { goFloat, isIntValue, isNumeric, numberValue, truncateToInt } from './numbers.js';
 import type { BuiltinFunction } from './runtime.js';
 import { checkArity, expectNumber, invalidArgument, preview } from './runtime.js';
 import { ExprTime, parseTime } from './time.js';
-import { formatValue, isNil, isPlainMap, mapKeys, typeName } from './values.js';
+import { formatValue, goTypeName, isNil, isPlainMap, mapKeys, typeName } from './values.js';
 
 const GO_INT = /^[+-]?[0-9]+$/;
 const GO_FLOAT = /^[+-]?(([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?|inf|infinity|nan)$/i;
@@ -34,6 +35,15 @@ export function parseGoFloat(text: string): number {
   return value;
 }
 
+/** Go's strconv.Atoi as expr's int(string) reports it. */
+function atoi(text: string): number {
+  try {
+    return parseGoInt(text);
+  } catch {
+    throw new ExprEvalError(`invalid operation: int(${text})`);
+  }
+}
+
 function length(value: unknown): number {
   if (typeof value === 'string') return [...value].length;
   if (Array.isArray(value)) return value.length;
@@ -60,18 +70,25 @@ export const CONVERT_BUILTINS: ReadonlyMap<string, BuiltinFunction> = new Map<st
     'int',
     ([value, ...rest]) => {
       checkArity('int', [value, ...rest], 1);
-      if (typeof value === 'number') return Math.trunc(value);
-      if (typeof value === 'string') return parseGoInt(value);
-      throw invalidArgument('int', value);
+      if (isIntValue(value)) return value;
+      if (isNumeric(value)) return truncateToInt(numberValue(value));
+      if (typeof value === 'string') return atoi(value);
+      throw new ExprEvalError(`invalid operation: int(${goTypeName(value)})`);
     },
   ],
   [
     'float',
     ([value, ...rest]) => {
       checkArity('float', [value, ...rest], 1);
-      if (typeof value === 'number') return value;
-      if (typeof value === 'string') return parseGoFloat(value);
-      throw invalidArgument('float', value);
+      if (isNumeric(value)) return goFloat(numberValue(value));
+      if (typeof value === 'string') {
+        try {
+          return goFloat(parseGoFloat(value));
+        } catch {
+          throw new ExprEvalError(`invalid operation: float(${value})`);
+        }
+      }
+      throw new ExprEvalError(`invalid operation: float(${goTypeName(value)})`);
     },
   ],
   [
@@ -85,18 +102,19 @@ export const CONVERT_BUILTINS: ReadonlyMap<string, BuiltinFunction> = new Map<st
     'asInt',
     ([value, ...rest]) => {
       checkArity('asInt', [value, ...rest], 1);
-      if (typeof value === 'number') return Math.trunc(value);
+      if (isIntValue(value)) return value;
+      if (isNumeric(value)) return truncateToInt(numberValue(value));
       if (typeof value === 'string') return parseGoInt(value);
-      throw new ExprEvalError(`asInt() not supported on ${typeName(value)} ${preview(value)}`);
+      throw new ExprEvalError(`asInt() not supported on ${goTypeName(value)} ${preview(value)}`);
     },
   ],
   [
     'asFloat',
     ([value, ...rest]) => {
       checkArity('asFloat', [value, ...rest], 1);
-      if (typeof value === 'number') return value;
-      if (typeof value === 'string') return parseGoFloat(value);
-      throw new ExprEvalError(`asFloat() not supported on ${typeName(value)} ${preview(value)}`);
+      if (isNumeric(value)) return goFloat(numberValue(value));
+      if (typeof value === 'string') return goFloat(parseGoFloat(value));
+      throw new ExprEvalError(`asFloat() not supported on ${goTypeName(value)} ${preview(value)}`);
     },
   ],
   [

@@ -1,7 +1,7 @@
 import { defineKey } from './builtins-collection.js';
 import { ExprEvalError } from './errors.js';
+import { arithmetic } from './operations.js';
 import type { Predicate, PredicateBuiltin } from './runtime.js';
-import { expectNumber } from './runtime.js';
 import type { ExprMap } from './values.js';
 import { formatValue, ownValue, typeName } from './values.js';
 
@@ -18,7 +18,7 @@ function required(name: string, predicate: Predicate | undefined): Predicate {
   return predicate;
 }
 
-/** Index of the first (or last) element passing the predicate, or -1. */
+/** Index of the first (or last) element passing the predicate, or -1 (expr's findIndex: nil). */
 function search(name: string, list: readonly unknown[], predicate: Predicate, fromEnd: boolean): number {
   for (let k = 0; k < list.length; k++) {
     const i = fromEnd ? list.length - 1 - k : k;
@@ -33,13 +33,8 @@ export const PREDICATE_FUNCTIONS: ReadonlyMap<string, PredicateBuiltin> = new Ma
   ['none', (list, p) => !list.some((item, i) => test('none', required('none', p), item, i))],
   [
     'one',
-    (list, p) => {
-      let hits = 0;
-      for (const [i, item] of list.entries()) {
-        if (test('one', required('one', p), item, i) && ++hits > 1) return false;
-      }
-      return hits === 1;
-    },
+    // expr counts every element (no early exit), then compares the count with 1.
+    (list, p) => list.filter((item, i) => test('one', required('one', p), item, i)).length === 1,
   ],
   ['filter', (list, p) => list.filter((item, i) => test('filter', required('filter', p), item, i))],
   ['map', (list, p) => list.map((item, i) => required('map', p)(item, i))],
@@ -53,8 +48,8 @@ export const PREDICATE_FUNCTIONS: ReadonlyMap<string, PredicateBuiltin> = new Ma
   [
     'sum',
     (list, p) =>
-      list.reduce<number>(
-        (total, item, i) => total + expectNumber('sum', p === undefined ? item : p(item, i)),
+      list.reduce<unknown>(
+        (total, item, i) => arithmetic('+', p === undefined ? item : p(item, i), total),
         0,
       ),
   ],
@@ -65,7 +60,13 @@ export const PREDICATE_FUNCTIONS: ReadonlyMap<string, PredicateBuiltin> = new Ma
       return i < 0 ? null : list[i];
     },
   ],
-  ['findIndex', (list, p) => search('findIndex', list, required('findIndex', p), false)],
+  [
+    'findIndex',
+    (list, p) => {
+      const i = search('findIndex', list, required('findIndex', p), false);
+      return i < 0 ? null : i;
+    },
+  ],
   [
     'findLast',
     (list, p) => {
@@ -73,7 +74,13 @@ export const PREDICATE_FUNCTIONS: ReadonlyMap<string, PredicateBuiltin> = new Ma
       return i < 0 ? null : list[i];
     },
   ],
-  ['findLastIndex', (list, p) => search('findLastIndex', list, required('findLastIndex', p), true)],
+  [
+    'findLastIndex',
+    (list, p) => {
+      const i = search('findLastIndex', list, required('findLastIndex', p), true);
+      return i < 0 ? null : i;
+    },
+  ],
   [
     'groupBy',
     (list, p) => {

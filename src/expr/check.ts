@@ -1,120 +1,520 @@
-import type { Node } from './ast.js';
+import type { BuiltinNode, Node } from './ast.js';
 import { childrenOf } from './ast.js';
 import { ExprTypeError } from './errors.js';
+import type { Nature } from './natures.js';
+import {
+  ANY,
+  arrayOf,
+  BOOL,
+  comparable,
+  elemOf,
+  FLOAT,
+  INT,
+  isInteger,
+  isNumber,
+  isUnknown,
+  MAP,
+  maybeCompatible,
+  NIL,
+  natureName,
+  STRING,
+  sameKind,
+} from './natures.js';
 
-/** A type known without the environment; `unknown` for anything that depends on data. */
-type StaticType = 'int' | 'float' | 'string' | 'bool' | 'nil' | 'array' | 'map' | 'unknown';
+/** What the checker knows about names: the environment's natures (typed env) or nothing (all unknown). */
+export interface CheckScope {
+  /** Natures of environment variables; undefined when the environment is not known (untyped). */
+  readonly env?: ReadonlyMap<string, Nature>;
+}
 
-const RETURNS: Readonly<Record<string, StaticType>> = {
-  asInt: 'int',
-  asFloat: 'float',
-  len: 'int',
-  int: 'int',
-  float: 'float',
-  count: 'int',
-  findIndex: 'int',
-  findLastIndex: 'int',
-  indexOf: 'int',
-  lastIndexOf: 'int',
-  string: 'string',
-  lower: 'string',
-  upper: 'string',
-  trim: 'string',
-  join: 'string',
-  type: 'string',
-  toJSON: 'string',
-  isNaN: 'bool',
-  isInf: 'bool',
-  isNil: 'bool',
-  all: 'bool',
-  any: 'bool',
-  none: 'bool',
-  one: 'bool',
-  hasPrefix: 'bool',
-  hasSuffix: 'bool',
-  filter: 'array',
-  map: 'array',
-  split: 'array',
-  keys: 'array',
-  values: 'array',
+/** Signatures of the functions Argo Rollouts' analysis environment and our builtins of the same role define. */
+const FUNCTION_SIGNATURES: Readonly<
+  Record<string, { readonly params: readonly Nature[]; readonly out: Nature }>
+> = {
+  asInt: { params: [ANY], out: { kind: 'int', goName: 'int64' } },
+  asFloat: { params: [ANY], out: FLOAT },
+  isNaN: { params: [FLOAT], out: BOOL },
+  isInf: { params: [FLOAT], out: BOOL },
+  isNil: { params: [ANY], out: BOOL },
+  default: { params: [ANY, ANY], out: ANY },
 };
 
-const isNumeric = (t: StaticType): boolean => t === 'int' || t === 'float';
-const BOOLEAN_OPS = new Set(['&&', '||', 'and', 'or']);
-const ORDERING_OPS = new Set(['<', '<=', '>', '>=']);
-const ARITHMETIC_OPS = new Set(['+', '-', '*', '/', '%', '**', '^']);
+const PREDICATE_RETURNS_BOOL = new Set([
+  'all',
+  'any',
+  'none',
+  'one',
+  'filter',
+  'count',
+  'find',
+  'findIndex',
+  'findLast',
+  'findLastIndex',
+]);
 
 /**
- * Rejects operations whose operand types are known at compile time and can never work, as expr-lang's
- * checker does: `asFloat(result) == "1.1"`, `1 + "a"`, `"a" && true`. Data from the environment is untyped and
- * always passes.
+ * expr-lang's static checker (checker/checker.go) for the natures it can know: literals, builtins and, in a
+ * typed environment (`expr.Env(env)`, as Argo Rollouts compiles analysis conditions), the variables' types.
+ * A type error anywhere is a compile error, even in a branch that would never run.
  */
-export function checkTypes(root: Node): void {
-  infer(root);
+export function checkTypes(root: Node, scope: CheckScope = {}): CheckResult {
+  const checker = new Checker(scope);
+  const nature = checker.visit(root);
+  return { nature, typedEqualities: checker.typedEqualities };
 }
 
-function mismatch(node: Node, op: string, a: StaticType, b: StaticType): never {
-  throw new ExprTypeError(`invalid operation: ${op} (mismatched types ${a} and ${b})`, node.loc);
+export interface CheckResult {
+  readonly nature: Nature;
+  /**
+   * `==` / `!=` nodes whose operands are both statically int (or both string): expr compiles them to
+   * OpEqualInt / OpEqualString, which fail at run time when a value is not of that type (a findIndex
+   * without a match is nil).
+   */
+  readonly typedEqualities: ReadonlyMap<Node, 'int' | 'string'>;
 }
 
-function infer(node: Node): StaticType {
-  switch (node.type) {
-    case 'nil':
-      return 'nil';
-    case 'bool':
-      return 'bool';
-    case 'number':
-      return node.isFloat ? 'float' : 'int';
-    case 'string':
-      return 'string';
-    case 'array':
-      node.items.forEach(infer);
-      return 'array';
-    case 'map':
-      for (const entry of node.entries) infer(entry.value);
-      return 'map';
-    case 'builtin':
-      node.args.forEach(infer);
-      return RETURNS[node.name] ?? 'unknown';
-    case 'unary': {
-      const operand = infer(node.operand);
-      if ((node.operator === 'not' || node.operator === '!') && operand !== 'bool' && operand !== 'unknown') {
-        throw new ExprTypeError(`invalid operation: ${node.operator} (mismatched type ${operand})`, node.loc);
+class Checker {
+  readonly typedEqualities = new Map<Node, 'int' | 'string'>();
+  private readonly pointers: Nature[] = [];
+  private readonly locals: { readonly name: string; readonly nature: Nature }[] = [];
+
+  constructor(private readonly scope: CheckScope) {}
+
+  private fail(node: Node, message: string): never {
+    throw new ExprTypeError(message, node.loc);
+  }
+
+  visit(node: Node): Nature {
+    switch (node.type) {
+      case 'nil':
+        return NIL;
+      case 'bool':
+        return BOOL;
+      case 'number':
+        return node.isFloat ? FLOAT : INT;
+      case 'string':
+        return STRING;
+      case 'identifier':
+        return this.identifier(node.name);
+      case 'pointer': {
+        const collection = this.pointers[this.pointers.length - 1];
+        if (node.name === 'index') return INT;
+        if (node.name !== '' || collection === undefined) return ANY;
+        return isUnknown(collection) ? ANY : elemOf(collection);
       }
-      return node.operator === 'not' || node.operator === '!' ? 'bool' : operand;
+      case 'array': {
+        const items = node.items.map((item) => this.visit(item));
+        const first = items[0];
+        if (first === undefined) return arrayOf(ANY);
+        return items.every((item) => sameKind(item, first))
+          ? arrayOf(items[items.length - 1] ?? ANY)
+          : arrayOf(ANY);
+      }
+      case 'map':
+        for (const entry of node.entries) {
+          this.visit(entry.key);
+          this.visit(entry.value);
+        }
+        return MAP;
+      case 'unary':
+        return this.unary(node.operator, this.visit(node.operand), node);
+      case 'binary':
+        return this.binary(node.operator, this.visit(node.left), this.visit(node.right), node);
+      case 'member':
+        return this.member(node.object, node.property, node);
+      case 'slice': {
+        const base = this.visit(node.object);
+        if (isUnknown(base)) return ANY;
+        if (base.kind !== 'string' && base.kind !== 'array')
+          this.fail(node, `cannot slice ${natureName(base)}`);
+        for (const bound of [node.from, node.to]) {
+          if (bound === undefined) continue;
+          const b = this.visit(bound);
+          if (!isInteger(b) && !isUnknown(b)) this.fail(bound, `non-integer slice index ${natureName(b)}`);
+        }
+        return base;
+      }
+      case 'chain':
+        return this.visit(node.node);
+      case 'conditional': {
+        const cond = this.visit(node.cond);
+        if (node.elvis) {
+          this.visit(node.whenFalse);
+          return ANY;
+        }
+        if (cond.kind !== 'bool' && !isUnknown(cond)) {
+          this.fail(node.cond, `non-bool expression (type ${natureName(cond)}) used as condition`);
+        }
+        const a = this.visit(node.whenTrue);
+        const b = this.visit(node.whenFalse);
+        if (a.kind === 'nil') return b;
+        if (b.kind === 'nil') return a;
+        return sameKind(a, b) || isUnknown(b) ? a : ANY;
+      }
+      case 'call':
+        return this.call(node.callee, node.args, node);
+      case 'builtin':
+        return this.builtin(node);
+      case 'let': {
+        this.locals.push({ name: node.name, nature: this.visit(node.value) });
+        try {
+          return this.visit(node.body);
+        } finally {
+          this.locals.pop();
+        }
+      }
+      default:
+        for (const child of childrenOf(node)) this.visit(child);
+        return ANY;
     }
-    case 'binary':
-      return inferBinary(node.operator, node, infer(node.left), infer(node.right));
-    default:
-      for (const child of childrenOf(node)) infer(child);
-      return 'unknown';
+  }
+
+  private identifier(name: string): Nature {
+    for (let i = this.locals.length - 1; i >= 0; i--) {
+      const local = this.locals[i];
+      if (local?.name === name) return local.nature;
+    }
+    return this.scope.env?.get(name) ?? ANY;
+  }
+
+  private unary(op: string, nature: Nature, node: Node): Nature {
+    if (op === '!' || op === 'not') {
+      if (nature.kind === 'bool' || isUnknown(nature)) return BOOL;
+    } else if (isNumber(nature)) {
+      return nature;
+    } else if (isUnknown(nature)) {
+      return ANY;
+    }
+    return this.fail(node, `invalid operation: ${op} (mismatched type ${natureName(nature)})`);
+  }
+
+  private binary(op: string, l: Nature, r: Nature, node: Node): Nature {
+    const numbers = isNumber(l) && isNumber(r);
+    switch (op) {
+      case '==':
+      case '!=':
+        if (!comparable(l, r)) break;
+        if (l.kind === 'int' && r.kind === 'int' && l.goName === undefined && r.goName === undefined) {
+          this.typedEqualities.set(node, 'int');
+        } else if (l.kind === 'string' && r.kind === 'string') {
+          this.typedEqualities.set(node, 'string');
+        }
+        return BOOL;
+      case '||':
+      case 'or':
+      case '&&':
+      case 'and':
+        if ((l.kind === 'bool' && r.kind === 'bool') || maybeCompatible(l, r, ['bool'])) return BOOL;
+        break;
+      case '<':
+      case '>':
+      case '<=':
+      case '>=':
+        if (numbers || (l.kind === r.kind && ['string', 'time', 'duration'].includes(l.kind))) return BOOL;
+        if (maybeCompatible(l, r, ['number', 'string', 'time', 'duration'])) return BOOL;
+        break;
+      case '+':
+      case '-':
+      case '*':
+        if (numbers) return l.kind === 'float' || r.kind === 'float' ? FLOAT : l;
+        if (op === '+' && l.kind === 'string' && r.kind === 'string') return STRING;
+        if (['time', 'duration'].includes(l.kind) && ['time', 'duration'].includes(r.kind)) return ANY;
+        if (op === '*' && (l.kind === 'duration' || r.kind === 'duration')) return ANY;
+        if (
+          maybeCompatible(
+            l,
+            r,
+            op === '+' ? ['number', 'string', 'time', 'duration'] : ['number', 'time', 'duration'],
+          )
+        )
+          return ANY;
+        break;
+      case '/':
+      case '**':
+      case '^':
+        if (numbers || maybeCompatible(l, r, ['number'])) return FLOAT;
+        if (op === '/' && l.kind === 'duration') return ANY;
+        break;
+      case '%':
+        if ((isInteger(l) && isInteger(r)) || maybeCompatible(l, r, ['integer'])) return INT;
+        break;
+      case 'in':
+        if (r.kind === 'map') {
+          if (!isUnknown(l) && l.kind !== 'string')
+            this.fail(node, `cannot use ${natureName(l)} as type string in map key`);
+          return BOOL;
+        }
+        if (r.kind === 'array') {
+          const elem = elemOf(r);
+          if (!comparable(l, elem))
+            this.fail(node, `cannot use ${natureName(l)} as type ${natureName(elem)} in array`);
+          return BOOL;
+        }
+        if (isUnknown(l) && ['string', 'array', 'map'].includes(r.kind)) return BOOL;
+        if (isUnknown(r)) return BOOL;
+        break;
+      case 'matches':
+      case 'contains':
+      case 'startsWith':
+      case 'endsWith':
+        if ((l.kind === 'string' && r.kind === 'string') || maybeCompatible(l, r, ['string'])) return BOOL;
+        break;
+      case '..':
+        if ((isInteger(l) && isInteger(r)) || maybeCompatible(l, r, ['integer'])) return arrayOf(INT);
+        break;
+      case '??':
+        if (l.kind === 'nil') return r;
+        if (r.kind === 'nil') return l;
+        return sameKind(r, l) || isUnknown(l) ? l : ANY;
+      default:
+        return ANY;
+    }
+    return this.fail(
+      node,
+      `invalid operation: ${op} (mismatched types ${natureName(l)} and ${natureName(r)})`,
+    );
+  }
+
+  private member(objectNode: Node, propertyNode: Node, node: Node): Nature {
+    const base = this.visit(objectNode);
+    const prop = this.visit(propertyNode);
+    if (isUnknown(base)) return ANY;
+    const field = propertyNode.type === 'string' ? propertyNode.value : undefined;
+    if (field !== undefined && base.kind === 'nil') this.fail(node, `type nil has no field ${field}`);
+    if (base.kind === 'map') {
+      if (prop.kind !== 'string' && !isUnknown(prop)) {
+        this.fail(propertyNode, `cannot use ${natureName(prop)} to get an element from ${natureName(base)}`);
+      }
+      return ANY;
+    }
+    if (base.kind === 'array') {
+      if (!isInteger(prop) && !isUnknown(prop)) {
+        this.fail(
+          propertyNode,
+          `array elements can only be selected using an integer (got ${natureName(prop)})`,
+        );
+      }
+      return elemOf(base);
+    }
+    if (base.kind === 'time' || base.kind === 'duration' || base.kind === 'func') return ANY;
+    if (field !== undefined) return this.fail(node, `type ${natureName(base)} has no field ${field}`);
+    return this.fail(node, `type ${natureName(base)}[${natureName(prop)}] is undefined`);
+  }
+
+  private call(callee: Node, args: readonly Node[], node: Node): Nature {
+    const fn = callee.type === 'member' ? ANY : this.visit(callee);
+    if (callee.type === 'member') this.visit(callee.object);
+    const name = callee.type === 'identifier' ? callee.name : undefined;
+    const signature = name === undefined ? undefined : FUNCTION_SIGNATURES[name];
+    if (fn.kind === 'func' && signature !== undefined)
+      return this.arguments(name ?? '', signature, args, node);
+    for (const arg of args) this.visit(arg);
+    if (fn.kind === 'nil') this.fail(node, `${name ?? 'function'} is nil; cannot call nil as function`);
+    if (isUnknown(fn) || fn.kind === 'func') return ANY;
+    return this.fail(node, `${natureName(fn)} is not callable`);
+  }
+
+  private arguments(
+    name: string,
+    signature: { readonly params: readonly Nature[]; readonly out: Nature },
+    args: readonly Node[],
+    node: Node,
+  ): Nature {
+    const natures = args.map((a) => this.visit(a));
+    if (args.length > signature.params.length) this.fail(node, `too many arguments to call ${name}`);
+    if (args.length < signature.params.length) this.fail(node, `not enough arguments to call ${name}`);
+    natures.forEach((arg, i) => {
+      const param = signature.params[i] ?? ANY;
+      if (isUnknown(param) || isUnknown(arg)) return;
+      if (param.kind === 'float' && isInteger(arg)) return;
+      if (arg.kind === 'nil') {
+        this.fail(args[i] ?? node, `cannot use nil as argument (type ${natureName(param)}) to call ${name}`);
+      }
+      if (!sameKind(arg, param)) {
+        this.fail(
+          args[i] ?? node,
+          `cannot use ${natureName(arg)} as argument (type ${natureName(param)}) to call ${name} `,
+        );
+      }
+    });
+    return signature.out;
+  }
+
+  private builtin(node: BuiltinNode): Nature {
+    const [first, second, ...rest] = node.args;
+    if (
+      node.args.length >= 1 &&
+      (second?.type === 'predicate' || node.name === 'sum' || node.name === 'count')
+    ) {
+      const collection = first === undefined ? ANY : this.visit(first);
+      if (PREDICATE_FUNCTIONS.has(node.name) && collection.kind !== 'array' && !isUnknown(collection)) {
+        this.fail(first ?? node, `builtin ${node.name} takes only array (got ${natureName(collection)})`);
+      }
+      let out: Nature = ANY;
+      if (second !== undefined) {
+        this.pointers.push(collection);
+        try {
+          out = second.type === 'predicate' ? this.visit(second.body) : this.visit(second);
+        } finally {
+          this.pointers.pop();
+        }
+        if (PREDICATE_RETURNS_BOOL.has(node.name) && out.kind !== 'bool' && !isUnknown(out)) {
+          this.fail(second, `predicate should return boolean (got ${natureName(out)})`);
+        }
+      }
+      for (const extra of rest) this.visit(extra);
+      return predicateResult(node.name, collection, out, second !== undefined);
+    }
+    const natures = node.args.map((a) => this.visit(a));
+    const arg = natures[0];
+    if (arg !== undefined && !isUnknown(arg) && arg.kind !== 'array') {
+      // sort's typed overloads and the Validate functions of reverse / flatten / uniq reject any other type.
+      if (node.name === 'sort') {
+        this.fail(node, `cannot use ${natureName(arg)} as argument (type []int) to call sort `);
+      }
+      if (ARRAY_ONLY_CALLS.has(node.name)) {
+        this.fail(node, `cannot ${node.name} ${arg.kind === 'nil' ? '<nil>' : natureName(arg)}`);
+      }
+    }
+    const signature = FUNCTION_SIGNATURES[node.name];
+    if (signature !== undefined) return this.arguments(node.name, signature, node.args, node);
+    const problem = validateBuiltin(node.name, natures);
+    if (typeof problem === 'string') this.fail(node, problem);
+    return problem;
   }
 }
 
-function inferBinary(op: string, node: Node, a: StaticType, b: StaticType): StaticType {
-  const known = a !== 'unknown' && b !== 'unknown';
-  if (BOOLEAN_OPS.has(op)) {
-    if ((a !== 'bool' && a !== 'unknown') || (b !== 'bool' && b !== 'unknown')) mismatch(node, op, a, b);
-    return 'bool';
+const ARRAY_ONLY_CALLS = new Set(['reverse', 'flatten', 'uniq']);
+
+const PREDICATE_FUNCTIONS = new Set([
+  'all',
+  'any',
+  'none',
+  'one',
+  'filter',
+  'map',
+  'count',
+  'sum',
+  'find',
+  'findIndex',
+  'findLast',
+  'findLastIndex',
+  'groupBy',
+  'sortBy',
+  'reduce',
+]);
+
+function predicateResult(name: string, collection: Nature, out: Nature, hasPredicate: boolean): Nature {
+  switch (name) {
+    case 'all':
+    case 'any':
+    case 'none':
+    case 'one':
+      return BOOL;
+    case 'filter':
+      return isUnknown(collection) ? arrayOf(ANY) : arrayOf(elemOf(collection));
+    case 'map':
+      return arrayOf(out);
+    case 'count':
+    case 'findIndex':
+    case 'findLastIndex':
+      return INT;
+    case 'sum':
+      if (hasPredicate) return out;
+      return isUnknown(collection) ? ANY : elemOf(collection);
+    case 'find':
+    case 'findLast':
+      return isUnknown(collection) ? ANY : elemOf(collection);
+    case 'groupBy':
+      return MAP;
+    case 'sortBy':
+      return collection;
+    default:
+      return ANY;
   }
-  if (op === '==' || op === '!=') {
-    const comparable = a === b || (isNumeric(a) && isNumeric(b)) || a === 'nil' || b === 'nil';
-    if (known && !comparable) mismatch(node, op, a, b);
-    return 'bool';
+}
+
+/** expr's Validate functions of the builtins (builtin/builtin.go): the result nature, or the error message. */
+function validateBuiltin(name: string, args: readonly Nature[]): Nature | string {
+  const goType = (n: Nature): string =>
+    isUnknown(n) ? 'interface {}' : n.kind === 'nil' ? '<nil>' : natureName(n);
+  const one = (): string | undefined =>
+    args.length === 1 ? undefined : `invalid number of arguments (expected 1, got ${args.length})`;
+  const a = args[0] ?? ANY;
+  const unknown = isUnknown(a);
+  switch (name) {
+    case 'len':
+      return (
+        one() ??
+        (unknown || ['array', 'map', 'string'].includes(a.kind)
+          ? INT
+          : `invalid argument for len (type ${goType(a)})`)
+      );
+    case 'abs':
+      return one() ?? (unknown || isNumber(a) ? a : `invalid argument for abs (type ${goType(a)})`);
+    case 'ceil':
+    case 'floor':
+    case 'round':
+      return one() ?? (unknown || isNumber(a) ? FLOAT : `invalid argument for ${name} (type ${goType(a)})`);
+    case 'int':
+    case 'float':
+      return (
+        one() ??
+        (unknown || isNumber(a) || a.kind === 'string'
+          ? name === 'int'
+            ? INT
+            : FLOAT
+          : `invalid argument for ${name} (type ${goType(a)})`)
+      );
+    case 'max':
+    case 'min':
+    case 'mean':
+    case 'median': {
+      if (args.length === 0) return `not enough arguments to call ${name}`;
+      for (const arg of args) {
+        if (isUnknown(arg) || arg.kind === 'array') return ANY;
+        if (!isNumber(arg)) return `invalid argument for ${name} (type ${goType(arg)})`;
+      }
+      return name === 'max' || name === 'min' ? a : FLOAT;
+    }
+    case 'string':
+    case 'type':
+    case 'toJSON':
+      return one() ?? STRING;
+    case 'upper':
+    case 'lower':
+      if (args.length !== 1)
+        return `${args.length > 1 ? 'too many' : 'not enough'} arguments to call ${name}`;
+      return stringParam(name, a) ?? STRING;
+    case 'trim':
+      if (args.length === 0 || args.length > 2)
+        return `${args.length > 2 ? 'too many' : 'not enough'} arguments to call trim`;
+      for (const arg of args) {
+        const problem = stringParam(name, arg);
+        if (problem !== undefined) return problem;
+      }
+      return STRING;
+    case 'first':
+    case 'last':
+      // Validate answers the reflect element type of []interface {}: unknown.
+      return one() ?? (unknown || a.kind === 'array' ? ANY : `cannot get ${name} element from ${goType(a)}`);
+    case 'sort':
+    case 'reverse':
+    case 'uniq':
+    case 'flatten':
+    case 'concat':
+    case 'take':
+    case 'keys':
+    case 'values':
+    case 'split':
+      return arrayOf(ANY);
+    default:
+      return ANY;
   }
-  if (ORDERING_OPS.has(op)) {
-    const ordered = (isNumeric(a) && isNumeric(b)) || (a === 'string' && b === 'string');
-    if (known && !ordered) mismatch(node, op, a, b);
-    return 'bool';
-  }
-  if (ARITHMETIC_OPS.has(op)) {
-    if (!known) return 'unknown';
-    if (op === '+' && a === 'string' && b === 'string') return 'string';
-    if (!isNumeric(a) || !isNumeric(b)) mismatch(node, op, a, b);
-    if (op === '%' && (a !== 'int' || b !== 'int')) mismatch(node, op, a, b);
-    return op === '/' || op === '**' || op === '^' || a === 'float' || b === 'float' ? 'float' : 'int';
-  }
-  if (op === '??') return a === 'nil' ? b : a === 'unknown' ? 'unknown' : a;
-  if (op === '..') return 'array';
-  return 'bool';
+}
+
+function stringParam(name: string, arg: Nature): string | undefined {
+  if (isUnknown(arg) || arg.kind === 'string') return undefined;
+  if (arg.kind === 'nil') return `cannot use nil as argument (type string) to call ${name}`;
+  return `cannot use ${natureName(arg)} as argument (type string) to call ${name} `;
 }

@@ -3,7 +3,11 @@ import { BUILTIN_NAMES } from './builtins.js';
 import { checkTypes } from './check.js';
 import { ExprBudgetError, ExprError, ExprEvalError } from './errors.js';
 import { Evaluator } from './evaluate.js';
+import type { Nature } from './natures.js';
+import { natureOfValue } from './natures.js';
+import { toHost } from './numbers.js';
 import { parse } from './parser.js';
+import { ownValue } from './values.js';
 
 export interface CompileOptions {
   /** Deepest nesting the parser accepts (the tree may be four times as tall). Default 256. */
@@ -11,8 +15,10 @@ export interface CompileOptions {
   /** Evaluation steps (visited nodes plus elements iterated) before EXPR_BUDGET. Default 100_000. */
   readonly budget?: number;
   /**
-   * When true, unknown variables evaluate to nil (argocd-notifications triggers); when false they fail with
-   * `unknown name x` (Argo Rollouts analysis). Default false.
+   * When true, unknown variables evaluate to nil and the environment stays untyped (argocd-notifications
+   * triggers, `expr.Compile` without an env); when false they fail with `unknown name x` and evaluate checks
+   * types against the environment's values first, as `expr.Env(env)` does (Argo Rollouts analysis).
+   * Default false.
    */
   readonly allowUndefinedVariables?: boolean;
   /**
@@ -27,6 +33,11 @@ export interface EvaluateOptions {
   readonly now?: Date;
   /** Overrides the compile-time budget for this evaluation. */
   readonly budget?: number;
+  /**
+   * Return integral float64 values as GoFloat instead of plain numbers (differential tests against Go).
+   * Default false.
+   */
+  readonly keepNumberKinds?: boolean;
 }
 
 export interface Program {
@@ -46,19 +57,23 @@ export function compile(source: string, options: CompileOptions = {}): Program {
   const builtins =
     overridden.size === 0 ? BUILTIN_NAMES : new Set([...BUILTIN_NAMES].filter((n) => !overridden.has(n)));
   const tree: Node = parse(source, { maxDepth: options.maxDepth ?? 256, builtins });
-  checkTypes(tree);
+  const untyped = checkTypes(tree);
   const allowUndefinedVariables = options.allowUndefinedVariables ?? false;
   return {
     source,
     evaluate(env, evaluateOptions = {}) {
+      // As `expr.Env(env)`: with the environment's types known, a type error anywhere is a compile error.
+      const checked = allowUndefinedVariables ? untyped : checkTypes(tree, { env: envNatures(env) });
       const evaluator = new Evaluator({
         env,
         now: evaluateOptions.now ?? new Date(),
         budget: evaluateOptions.budget ?? options.budget ?? DEFAULT_BUDGET,
         allowUndefinedVariables,
+        typedEqualities: checked.typedEqualities,
       });
       try {
-        return evaluator.run(tree);
+        const value = evaluator.run(tree);
+        return evaluateOptions.keepNumberKinds === true ? value : toHost(value);
       } catch (err) {
         if (err instanceof ExprError) throw err;
         if (err instanceof RangeError && /call stack/i.test(err.message)) {
@@ -69,4 +84,13 @@ export function compile(source: string, options: CompileOptions = {}): Program {
       }
     },
   };
+}
+
+function envNatures(env: Readonly<Record<string, unknown>>): Map<string, Nature> {
+  const natures = new Map<string, Nature>();
+  for (const name of Object.keys(env)) {
+    const found = ownValue(env, name);
+    if (found !== undefined) natures.set(name, natureOfValue(found.value));
+  }
+  return natures;
 }

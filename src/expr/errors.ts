@@ -38,7 +38,8 @@ export class ExprSyntaxError extends ExprError {
 
 /**
  * The expression parses but can never evaluate, e.g. `asFloat(x) == "1.1"` compares a float with a string.
- * Thrown by compile for operands whose types are known without the environment.
+ * Thrown by compile for operands whose types are known without the environment, and by evaluate once the
+ * environment's types are known (expr.Env(env); not with allowUndefinedVariables).
  */
 export class ExprTypeError extends ExprSyntaxError {
   constructor(reason: string, position: SourcePosition) {

@@ -1,15 +1,16 @@
-import { callHost, fetch, slice } from './access.js';
+import { callHost, fetch, slice, utf8Bytes } from './access.js';
 import type { CallNode, MemberNode, Node, SliceNode } from './ast.js';
 import { BUILTIN_FUNCTIONS, PREDICATE_BUILTIN_FUNCTIONS } from './builtins.js';
 import { defineKey } from './builtins-collection.js';
 import { DURATION_METHODS, ExprDuration } from './duration.js';
 import { ExprEvalError } from './errors.js';
+import { goFloat, goInt, isIntValue, isNumeric, numberValue } from './numbers.js';
 import { arithmetic, compare, membership, mismatch, stringOperator } from './operations.js';
 import type { Predicate, Runtime } from './runtime.js';
 import { budgetExceeded, expectArray, invalidArgument, preview } from './runtime.js';
 import { ExprTime, TIME_METHODS } from './time.js';
 import type { ExprMap } from './values.js';
-import { adopt, isEqual, isNil, isPlainMap, ownValue, typeName } from './values.js';
+import { adopt, goTypeName, isEqual, isNil, isPlainMap, ownValue, typeName } from './values.js';
 
 /** Marks a `?.` chain that hit nil; the enclosing chain node turns it into nil. */
 const SHORT_CIRCUIT: unique symbol = Symbol('short-circuit');
@@ -20,6 +21,8 @@ export interface EvaluationContext {
   readonly budget: number;
   /** Unknown variables evaluate to nil instead of failing. */
   readonly allowUndefinedVariables: boolean;
+  /** Equalities expr compiles to OpEqualInt / OpEqualString (see CheckResult). */
+  readonly typedEqualities?: ReadonlyMap<Node, 'int' | 'string'>;
 }
 
 interface Frame {
@@ -55,9 +58,10 @@ export class Evaluator implements Runtime {
       case 'nil':
         return null;
       case 'bool':
-      case 'number':
       case 'string':
         return node.value;
+      case 'number':
+        return node.isFloat ? goFloat(node.value) : node.value;
       case 'identifier':
         return this.variable(node.name);
       case 'pointer':
@@ -92,7 +96,7 @@ export class Evaluator implements Runtime {
       case 'unary':
         return this.unary(node.operator, this.eval(node.operand));
       case 'binary':
-        return this.binary(node.operator, node.left, node.right);
+        return this.binary(node.operator, node.left, node.right, node);
       case 'conditional': {
         const cond = this.eval(node.cond);
         if (node.elvis) return isNil(cond) || cond === false ? this.eval(node.whenFalse) : cond;
@@ -183,11 +187,24 @@ export class Evaluator implements Runtime {
   }
 
   private builtin(name: string, argNodes: readonly Node[]): unknown {
+    // expr's optimizer (sum_array.go): sum of an array literal of two or more is a + (b + (c + …)).
+    const literal = argNodes[0];
+    // An array of constants is folded into one constant value first, which sum_array.go does not match.
+    if (
+      name === 'sum' &&
+      argNodes.length === 1 &&
+      literal?.type === 'array' &&
+      literal.items.length >= 2 &&
+      !literal.items.every(isConstant)
+    ) {
+      const values = literal.items.map((item) => this.eval(item));
+      return values.reduceRight((acc, value) => arithmetic('+', value, acc));
+    }
     const predicateBuiltin = PREDICATE_BUILTIN_FUNCTIONS.get(name);
     if (predicateBuiltin !== undefined) {
       const [collectionNode, predicateNode, ...extraNodes] = argNodes;
       const collection = collectionNode === undefined ? undefined : this.eval(collectionNode);
-      const list = expectArray(name, collection);
+      const list = typeof collection === 'string' ? utf8Bytes(collection) : expectArray(name, collection);
       this.charge(list.length);
       const predicate = predicateNode?.type === 'predicate' ? this.closure(predicateNode.body) : undefined;
       return predicateBuiltin(
@@ -223,12 +240,18 @@ export class Evaluator implements Runtime {
       if (typeof value !== 'boolean') throw invalidArgument(op, value);
       return !value;
     }
-    if (typeof value === 'number') return op === '-' ? -value : value;
-    if (value instanceof ExprDuration) return op === '-' ? new ExprDuration(-value.nanoseconds) : value;
+    // expr compiles unary + to nothing: any value passes through.
+    if (op === '+') return value;
+    // -(-2^63) wraps to itself in int64.
+    if (isIntValue(value)) return value === -(2 ** 63) ? value : goInt(-value);
+    if (isNumeric(value)) return goFloat(-numberValue(value));
+    if (value instanceof ExprDuration) return new ExprDuration(-value.nanoseconds);
     throw new ExprEvalError(`invalid operation: ${op} (mismatched type ${typeName(value)})`);
   }
 
-  private binary(op: string, leftNode: Node, rightNode: Node): unknown {
+  private binary(op: string, leftNode: Node, rightNode: Node, node: Node): unknown {
+    const folded = foldLogical(op, leftNode, rightNode);
+    if (folded !== undefined) return typeof folded === 'boolean' ? folded : this.run(folded);
     const left = this.run(leftNode);
     switch (op) {
       case '&&':
@@ -238,9 +261,8 @@ export class Evaluator implements Runtime {
         const isAnd = op === '&&' || op === 'and';
         if (typeof left !== 'boolean') throw mismatch(op, left, true);
         if (left !== isAnd) return left;
-        const right = this.run(rightNode);
-        if (typeof right !== 'boolean') throw mismatch(op, left, right);
-        return right;
+        // expr jumps on the left operand and leaves the right one as it is (the checker typed it).
+        return this.run(rightNode);
       }
       case '??':
         return isNil(left) ? this.run(rightNode) : left;
@@ -248,6 +270,8 @@ export class Evaluator implements Runtime {
         break;
     }
     const right = this.run(rightNode);
+    const typed = this.context.typedEqualities?.get(node);
+    if (typed !== undefined) assertGoType(typed, left, right);
     switch (op) {
       case '==':
         return isEqual(left, right);
@@ -273,16 +297,56 @@ export class Evaluator implements Runtime {
   }
 
   private range(from: unknown, to: unknown): number[] {
-    if (
-      typeof from !== 'number' ||
-      typeof to !== 'number' ||
-      !Number.isInteger(from) ||
-      !Number.isInteger(to)
-    ) {
+    if (!isIntValue(from) || !isIntValue(to)) {
       throw mismatch('..', from, to);
     }
     const size = Math.max(0, to - from + 1);
     this.charge(size);
     return Array.from({ length: size }, (_, i) => from + i);
+  }
+}
+
+/** expr's OpEqualInt / OpEqualString type assertions (`a.(int)`), which panic on anything else. */
+function assertGoType(type: 'int' | 'string', left: unknown, right: unknown): void {
+  for (const value of [left, right]) {
+    const ok = type === 'int' ? isIntValue(value) : typeof value === 'string';
+    if (!ok)
+      throw new ExprEvalError(
+        `interface conversion: interface {} is ${isNil(value) ? 'nil' : goTypeName(value)}, not ${type}`,
+      );
+  }
+}
+
+/**
+ * expr's optimizer (optimizer/fold.go) after the checker: `true and x` / `x and true` are x, `false or x` /
+ * `x or false` are x (unchecked), `x and false` is false and `x or true` is true (x never runs).
+ */
+function foldLogical(op: string, leftNode: Node, rightNode: Node): Node | boolean | undefined {
+  const isAnd = op === '&&' || op === 'and';
+  if (!isAnd && op !== '||' && op !== 'or') return undefined;
+  const a = leftNode.type === 'bool' ? leftNode.value : undefined;
+  const b = rightNode.type === 'bool' ? rightNode.value : undefined;
+  if (a === isAnd) return rightNode;
+  if (b === isAnd) return leftNode;
+  if (a === !isAnd || b === !isAnd) return !isAnd;
+  return undefined;
+}
+
+/** Literals and operators over literals: what expr's optimizer folds into a constant. */
+function isConstant(node: Node): boolean {
+  switch (node.type) {
+    case 'nil':
+    case 'bool':
+    case 'number':
+    case 'string':
+      return true;
+    case 'unary':
+      return isConstant(node.operand);
+    case 'binary':
+      return isConstant(node.left) && isConstant(node.right);
+    case 'array':
+      return node.items.every(isConstant);
+    default:
+      return false;
   }
 }

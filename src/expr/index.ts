@@ -10,5 +10,6 @@ export {
   ExprSyntaxError,
   ExprTypeError,
 } from './errors.js';
+export { floatsFromHost, GoFloat, toHost } from './numbers.js';
 export { ExprTime, parseTime } from './time.js';
-export { formatValue, typeName } from './values.js';
+export { formatInt, formatValue, typeName } from './values.js';

@@ -1,7 +1,8 @@
 import { ExprDuration } from './duration.js';
 import { ExprEvalError } from './errors.js';
+import { isIntValue, isNumeric, numberValue } from './numbers.js';
 import { ExprTime } from './time.js';
-import { isNil, isPlainMap, mapKeys, ownValue } from './values.js';
+import { formatInt, formatValue, isNil, isPlainMap, mapKeys, ownValue } from './values.js';
 
 const MAX_DEPTH = 64;
 
@@ -13,12 +14,15 @@ export function toJson(value: unknown): string {
 function write(value: unknown, indent: string, depth: number): string {
   if (depth > MAX_DEPTH) throw new ExprEvalError('toJSON: value is nested too deeply');
   if (isNil(value)) return 'null';
-  if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw new ExprEvalError(`toJSON: unsupported value: ${value}`);
-    return JSON.stringify(value);
+  if (isNumeric(value)) {
+    const n = numberValue(value);
+    if (!Number.isFinite(n)) throw new ExprEvalError(`json: unsupported value: ${formatValue(value)}`);
+    if (isIntValue(value)) return formatInt(n);
+    return Object.is(n, -0) ? '-0' : JSON.stringify(n);
   }
-  if (typeof value === 'string' || typeof value === 'boolean') return JSON.stringify(value);
-  if (value instanceof ExprTime) return JSON.stringify(value.toJSON());
+  if (typeof value === 'boolean') return JSON.stringify(value);
+  if (typeof value === 'string') return goJsonString(value);
+  if (value instanceof ExprTime) return goJsonString(value.toJSON());
   if (value instanceof ExprDuration) return String(value.nanoseconds);
   const inner = `${indent}  `;
   if (Array.isArray(value)) {
@@ -29,9 +33,17 @@ function write(value: unknown, indent: string, depth: number): string {
     const keys = mapKeys(value).sort();
     if (keys.length === 0) return '{}';
     const body = keys.map(
-      (k) => `${inner}${JSON.stringify(k)}: ${write(ownValue(value, k)?.value, inner, depth + 1)}`,
+      (k) => `${inner}${goJsonString(k)}: ${write(ownValue(value, k)?.value, inner, depth + 1)}`,
     );
     return `{\n${body.join(',\n')}\n${indent}}`;
   }
   throw new ExprEvalError('toJSON: unsupported value');
+}
+
+/** encoding/json's string: HTML-safe (`<`, `>`, `&` escaped) and U+2028 / U+2029 escaped. */
+function goJsonString(text: string): string {
+  return JSON.stringify(text).replace(
+    /[<>&\u2028\u2029]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }

@@ -1,5 +1,6 @@
 import { ExprBudgetError, ExprEvalError } from './errors.js';
-import { formatValue, typeName } from './values.js';
+import { isNumeric, numberValue } from './numbers.js';
+import { formatValue, goTypeName } from './values.js';
 
 /** What builtins may use from the evaluation in progress. */
 export interface Runtime {
@@ -31,8 +32,8 @@ export function checkArity(name: string, args: readonly unknown[], min: number, 
 }
 
 export function expectNumber(name: string, value: unknown): number {
-  if (typeof value !== 'number') throw invalidArgument(name, value);
-  return value;
+  if (!isNumeric(value)) throw invalidArgument(name, value);
+  return numberValue(value);
 }
 
 export function expectString(name: string, value: unknown): string {
@@ -51,7 +52,7 @@ export function expectArray(name: string, value: unknown): readonly unknown[] {
 }
 
 export function invalidArgument(name: string, value: unknown): ExprEvalError {
-  return new ExprEvalError(`invalid argument for ${name} (type ${typeName(value)}: ${preview(value)})`);
+  return new ExprEvalError(`invalid argument for ${name} (type ${goTypeName(value)})`);
 }
 
 /** Short text of a value for error messages. */

@@ -1,5 +1,6 @@
-import { formatGoValue, type GoValueFormat, isGoMap } from '../go/index.js';
+import { formatG, isGoMap } from '../go/index.js';
 import { ExprDuration } from './duration.js';
+import { GoFloat, isNumeric, numberValue } from './numbers.js';
 import { ExprTime } from './time.js';
 
 /** Keys that never resolve, whatever the data holds, so expressions cannot reach prototypes. */
@@ -7,7 +8,11 @@ const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor',
 
 export type ExprMap = Record<string, unknown>;
 
-export const isNil = (value: unknown): value is null | undefined => value === null || value === undefined;
+/** Go's nil []interface {} (sort of a non-array): nil for `??` and `== nil`, an empty array otherwise. */
+export const NIL_SLICE: readonly unknown[] = Object.freeze([]);
+
+export const isNil = (value: unknown): value is null | undefined =>
+  value === null || value === undefined || value === NIL_SLICE;
 
 /** Plain objects (object literals, JSON, null-prototype maps) are expr maps; class instances are not. */
 export const isPlainMap = (value: unknown): value is ExprMap => isGoMap(value);
@@ -50,16 +55,36 @@ export function typeName(value: unknown): string {
       break;
   }
   if (Array.isArray(value)) return 'array';
+  if (value instanceof GoFloat) return 'float';
   if (value instanceof ExprDuration) return 'time.Duration';
   if (value instanceof ExprTime) return 'time.Time';
   if (isPlainMap(value)) return 'map';
   return 'object';
 }
 
-/** Deep equality with expr semantics: numbers by value (NaN is unequal to itself), arrays and maps by content. */
+/** Go's type of a value as `%T` prints it, for error messages: int, float64, []interface {}, <nil>. */
+export function goTypeName(value: unknown): string {
+  if (isNil(value)) return '<nil>';
+  if (Array.isArray(value)) return '[]interface {}';
+  if (isPlainMap(value)) return 'map[string]interface {}';
+  const name = typeName(value);
+  return name === 'float' ? 'float64' : name;
+}
+
+/**
+ * Equality as expr's runtime.Equal: numbers by value across int and float (NaN is unequal to itself);
+ * inside arrays and maps reflect.DeepEqual, where an int never equals a float.
+ */
 export function isEqual(a: unknown, b: unknown, depth = 0): boolean {
   if (isNil(a) || isNil(b)) return isNil(a) && isNil(b);
-  if (typeof a === 'number' && typeof b === 'number') return a === b;
+  if (isNumeric(a) && isNumeric(b)) {
+    if (
+      depth > 0 &&
+      (a instanceof GoFloat || !Number.isInteger(a)) !== (b instanceof GoFloat || !Number.isInteger(b))
+    )
+      return false;
+    return numberValue(a) === numberValue(b);
+  }
   if (a === b) return true;
   if (depth > 64) return false;
   if (a instanceof ExprDuration && b instanceof ExprDuration) return a.nanoseconds === b.nanoseconds;
@@ -78,13 +103,33 @@ export function isEqual(a: unknown, b: unknown, depth = 0): boolean {
   return false;
 }
 
-const EXPR_VALUE_FORMAT: GoValueFormat = {
-  text: (v) => (v instanceof ExprDuration || v instanceof ExprTime ? v.toString() : undefined),
-  entries: (v) => (isPlainMap(v) ? mapKeys(v).map((k) => [k, ownValue(v, k)?.value] as const) : undefined),
-  other: (v) => `<${typeName(v)}>`,
-};
-
-/** Go's `%v` text for `string(x)` and string building (expr-lang formats with `fmt.Sprintf("%v")`). */
+/** Go-like text for `string(x)` and string building. */
 export function formatValue(value: unknown): string {
-  return formatGoValue(value, EXPR_VALUE_FORMAT);
+  if (value === NIL_SLICE) return '[]';
+  if (isNil(value)) return '<nil>';
+  if (typeof value === 'string') return value;
+  if (value instanceof GoFloat) return formatG(value.value);
+  if (typeof value === 'number') return Number.isInteger(value) ? formatInt(value) : formatG(value);
+  if (typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  if (value instanceof ExprDuration || value instanceof ExprTime) return value.toString();
+  if (Array.isArray(value)) return `[${value.map(formatValue).join(' ')}]`;
+  if (isPlainMap(value)) {
+    return `map[${mapKeys(value)
+      .sort()
+      .map((k) => `${k}:${formatValue(ownValue(value, k)?.value)}`)
+      .join(' ')}]`;
+  }
+  return `<${typeName(value)}>`;
+}
+
+/** An int64 in decimal, exact beyond 2^53 (int(1e21) is -9223372036854775808). */
+export const formatInt = (value: number): string =>
+  Number.isSafeInteger(value) ? String(value) : BigInt(value).toString();
+
+/** Numbers as Go prints them: `3`, `3.5`, `NaN`, `+Inf`, `1e+21`. */
+export function formatNumber(value: number): string {
+  if (Number.isNaN(value)) return 'NaN';
+  if (value === Number.POSITIVE_INFINITY) return '+Inf';
+  if (value === Number.NEGATIVE_INFINITY) return '-Inf';
+  return String(value).replace(/e([+-])(\d)$/, 'e$10$2');
 }

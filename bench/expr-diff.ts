@@ -1,0 +1,47 @@
+// Differential run of src/expr and evaluateMetricResult against the Go originals (expr-lang/expr v1.17.7,
+// Argo Rollouts v1.10.1 utils/evaluate; built once by test/support/go-reference/expr/build.sh). Prints the
+// agreement per area, the disagreements (first 20 of each) and one final JSON line.
+//
+//   node --import tsx bench/expr-diff.ts [--cases N] [--seed S]     (default 200,000 per area, seed 20)
+import { exprCases, metricCases } from '../test/support/go-reference/expr/generate.js';
+import { agree, answerOurs } from '../test/support/go-reference/expr/ours.js';
+import type { ReferenceCase } from '../test/support/go-reference/expr/reference.js';
+import { askReference, referenceBinary } from '../test/support/go-reference/expr/reference.js';
+
+const args = process.argv.slice(2);
+const option = (name: string, fallback: number): number => {
+  const i = args.indexOf(name);
+  const value = i >= 0 ? Number(args[i + 1]) : fallback;
+  return Number.isFinite(value) ? value : fallback;
+};
+const total = option('--cases', 200_000);
+const seed = option('--seed', 20);
+const reference = referenceBinary();
+if (reference.path === undefined) {
+  console.error(`expr-diff: ${reference.skip}`);
+  process.exit(1);
+}
+
+function run(area: string, make: (seed: number, count: number) => ReferenceCase[], areaSeed: number) {
+  const chunk = 20_000;
+  let disagreements = 0;
+  for (let done = 0; done < total; done += chunk) {
+    const cases = make(areaSeed + done, Math.min(chunk, total - done));
+    const theirs = askReference(reference.path ?? '', cases);
+    cases.forEach((c, i) => {
+      const ours = answerOurs(c);
+      const go = theirs[i];
+      if (go === undefined || agree(ours, go)) return;
+      if (++disagreements <= 20)
+        console.log(
+          `${area}: ${JSON.stringify(c)}\n  go:   ${JSON.stringify(go)}\n  ours: ${JSON.stringify(ours)}`,
+        );
+    });
+  }
+  const agreement = (100 * (total - disagreements)) / total;
+  console.log(`${area}: ${total} cases, ${disagreements} disagreements, ${agreement.toFixed(3)}% agreement`);
+  return { cases: total, disagreements, agreement };
+}
+
+const result = { expr: run('expr', exprCases, seed), metric: run('metric', metricCases, seed + 1) };
+console.log(JSON.stringify({ bench: 'expr-diff', seed, ...result }));
