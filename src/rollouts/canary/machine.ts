@@ -1,15 +1,29 @@
 /**
  * The Rollout lifecycle as an XState machine (canary strategy). Status is the source of truth:
  * every reconcile rebuilds a snapshot from status (`resolveRolloutSnapshot`), feeds the events it
- * observed through XState's pure `transition()`, and reads back the new status fields and the
- * intents (events to record) from the context. Actions only `assign`; time arrives as `TICK{now}`;
- * a timed pause asks for a requeue instead of an in-process timer. Follows Argo Rollouts'
+ * observed through XState's pure `transition()`, and reads back the new status fields from the context
+ * and the named actions `transition()` returns (`recordEvent`, and on the final `PLAN` event the effects:
+ * scale, analysis runs, Services, traffic, requeue; see effects.ts). Actions only `assign` or emit named
+ * actions for the executor; time arrives as `TICK{now}`; a timed pause asks for a requeue instead of an
+ * in-process timer. Follows Argo Rollouts'
  * rollout/canary.go (syncRolloutStatusCanary, completedCurrentCanaryStep) and rollout/pause.go.
  */
-import { assign, type SnapshotFrom, setup, transition } from 'xstate';
+import { assign, enqueueActions, type SnapshotFrom, setup, transition } from 'xstate';
 import { toKubeTime } from '../status/conditions.js';
+import type { EventIntent, RolloutAction } from '../strategies/actions.js';
 import type { PauseCondition } from '../types.js';
-import { PauseReason, type PauseReason as PauseReasonValue, type StepModel } from './steps.js';
+import { type CanaryWorld, planCanaryActions } from './effects.js';
+import {
+  currentStepModel,
+  failedRun,
+  hasPause,
+  inconclusiveRunNeedsPause,
+  isCurrentStepDone,
+} from './progress.js';
+import { PauseReason, type StepModel } from './steps.js';
+
+export type { EventIntent } from '../strategies/actions.js';
+export { weightAtStep } from './progress.js';
 
 export type AnalysisPhase = 'Pending' | 'Running' | 'Successful' | 'Failed' | 'Error' | 'Inconclusive';
 
@@ -19,14 +33,6 @@ export interface ObservedRun {
   readonly message?: string;
   /** Step index of a step run. */
   readonly stepIndex?: number;
-}
-
-/** An event to record on the Rollout. */
-export interface EventIntent {
-  readonly type: 'event';
-  readonly eventType: 'Normal' | 'Warning';
-  readonly reason: string;
-  readonly message: string;
 }
 
 export interface RolloutContext {
@@ -63,8 +69,6 @@ export interface RolloutContext {
   readonly userPromoted: boolean;
   readonly progressDeadlineExceeded: boolean;
   readonly progressDeadlineAbort: boolean;
-  // ---- output ----
-  readonly intents: readonly EventIntent[];
 }
 
 export type RolloutEvent =
@@ -77,76 +81,11 @@ export type RolloutEvent =
   | { readonly type: 'ROLLBACK_WITHIN_WINDOW' }
   | { readonly type: 'ABORT' }
   | { readonly type: 'RETRY' }
-  | { readonly type: 'PROGRESS_DEADLINE_EXCEEDED' };
+  | { readonly type: 'PROGRESS_DEADLINE_EXCEEDED' }
+  /** Sent last, with the projected status and the observed world: the machine emits its effects. */
+  | { readonly type: 'PLAN'; readonly world: CanaryWorld };
 
 type Ctx = { readonly context: RolloutContext };
-
-const FAILED = new Set<AnalysisPhase>(['Failed', 'Error']);
-
-const currentStepModel = (c: RolloutContext): StepModel | undefined => c.steps[c.stepIndex];
-const hasPause = (c: RolloutContext, reason: PauseReasonValue) =>
-  c.pauseConditions.some((p) => p.reason === reason);
-
-/** The setWeight in effect at `index` (Argo's GetCurrentSetWeight without abort). */
-export function weightAtStep(steps: readonly StepModel[], index: number): number {
-  if (index >= steps.length) return 100;
-  for (let i = index; i >= 0; i--) {
-    const step = steps[i];
-    if (step?.kind === 'setWeight') return step.weight;
-  }
-  return 0;
-}
-
-function isPauseStepDone(c: RolloutContext, step: Extract<StepModel, { kind: 'pause' }>): boolean {
-  const condition = c.pauseConditions.find((p) => p.reason === PauseReason.CanaryPauseStep);
-  if (step.durationSeconds !== undefined && condition !== undefined) {
-    const expiresAt = Date.parse(condition.startTime) + step.durationSeconds * 1000;
-    if (c.now > expiresAt) return true;
-  }
-  return c.controllerPause && condition === undefined;
-}
-
-function isCurrentStepDone(c: RolloutContext): boolean {
-  if (c.specPaused) return false;
-  const step = currentStepModel(c);
-  switch (step?.kind) {
-    case undefined:
-      return false;
-    case 'setWeight':
-      return c.readyWeight === weightAtStep(c.steps, c.stepIndex);
-    case 'pause':
-      return isPauseStepDone(c, step);
-    case 'analysis': {
-      const run = c.stepRun;
-      if (run?.stepIndex !== c.stepIndex) return false;
-      return (
-        run.phase === 'Successful' ||
-        (run.phase === 'Inconclusive' && c.userPromoted && !hasPause(c, PauseReason.InconclusiveAnalysis))
-      );
-    }
-    // setCanaryScale needs traffic routing (rejected by validation); unsupported steps never complete
-    default:
-      return false;
-  }
-}
-
-const isBackgroundActive = (c: RolloutContext) =>
-  c.backgroundStartingStep !== undefined && c.stepIndex >= c.backgroundStartingStep;
-
-function failedRun(c: RolloutContext): ObservedRun | undefined {
-  const step = c.stepRun;
-  if (step !== undefined && step.stepIndex === c.stepIndex && FAILED.has(step.phase)) return step;
-  const background = c.backgroundRun;
-  if (background !== undefined && isBackgroundActive(c) && FAILED.has(background.phase)) return background;
-  return undefined;
-}
-
-function inconclusiveRunNeedsPause(c: RolloutContext): boolean {
-  if (c.controllerPause || hasPause(c, PauseReason.InconclusiveAnalysis)) return false;
-  const step = c.stepRun;
-  if (step?.stepIndex === c.stepIndex && step.phase === 'Inconclusive') return true;
-  return isBackgroundActive(c) && c.backgroundRun?.phase === 'Inconclusive';
-}
 
 const event = (eventType: EventIntent['eventType'], reason: string, message: string): EventIntent => ({
   type: 'event',
@@ -155,7 +94,28 @@ const event = (eventType: EventIntent['eventType'], reason: string, message: str
   message,
 });
 
-const pushEvent = (c: RolloutContext, intent: EventIntent) => [...c.intents, intent];
+/** A `recordEvent` named action (typed loosely: the enqueue of an action defined in the same setup). */
+const recordEvent = (params: EventIntent) => ({ type: 'recordEvent', params }) as never;
+
+/** The named actions only the executor interprets: no-ops inside the machine, declared so `transition()` returns them. */
+const EXECUTOR_ACTIONS = Object.fromEntries(
+  (
+    [
+      'pointService',
+      'removeManagedRoutes',
+      'setHeaderRoute',
+      'setMirrorRoute',
+      'setTrafficWeight',
+      'recordEvent',
+      'scaleReplicaSet',
+      'terminateAnalysisRun',
+      'deleteAnalysisRun',
+      'createAnalysisRun',
+      'deleteReplicaSet',
+      'requeueAfter',
+    ] as const satisfies readonly RolloutAction['type'][]
+  ).map((type) => [type, (_: unknown, _params: unknown) => {}]),
+) as Record<RolloutAction['type'], (_: unknown, params: unknown) => void>;
 
 export const rolloutMachine = setup({
   types: {
@@ -203,9 +163,12 @@ export const rolloutMachine = setup({
     observePromote: assign({ userPromoted: true }),
     observeDeadline: assign({ progressDeadlineExceeded: true }),
     observeRollbackWindow: assign({ rollbackWithinWindow: true }),
-    resetForNewRevision: assign(({ event: e, context: c }) => {
+    resetForNewRevision: enqueueActions(({ event: e, context: c, enqueue }) => {
       const rollbackToStable = e.type === 'SPEC_CHANGED' && e.rollbackToStable;
-      return {
+      // back to the stable ReplicaSet: every step is skipped at once
+      if (rollbackToStable && c.steps.length > 0)
+        enqueue(recordEvent(event('Normal', 'SkipSteps', 'Rollback to stable')));
+      enqueue.assign({
         stepIndex: rollbackToStable ? c.steps.length : 0,
         pauseConditions: [],
         controllerPause: false,
@@ -219,28 +182,26 @@ export const rolloutMachine = setup({
         backgroundRun: undefined,
         userPromoted: false,
         progressDeadlineExceeded: false,
-        // back to the stable ReplicaSet: every step is skipped at once
-        intents:
-          rollbackToStable && c.steps.length > 0
-            ? pushEvent(c, event('Normal', 'SkipSteps', 'Rollback to stable'))
-            : c.intents,
-      };
+      });
     }),
-    recordAbort: assign(({ context: c }) => ({
-      abortedAt: toKubeTime(c.now),
-      pauseConditions: [],
-      controllerPause: false,
-      promoteFull: false,
-      stepIndex: c.currentPodHash === c.stableRS ? c.steps.length : 0,
-      intents: pushEvent(
-        c,
-        event(
-          'Warning',
-          'RolloutAborted',
-          `Rollout aborted update to revision ${c.revision}${c.abortMessage ? `: ${c.abortMessage}` : ''}`,
+    recordAbort: enqueueActions(({ context: c, enqueue }) => {
+      enqueue(
+        recordEvent(
+          event(
+            'Warning',
+            'RolloutAborted',
+            `Rollout aborted update to revision ${c.revision}${c.abortMessage ? `: ${c.abortMessage}` : ''}`,
+          ),
         ),
-      ),
-    })),
+      );
+      enqueue.assign({
+        abortedAt: toKubeTime(c.now),
+        pauseConditions: [],
+        controllerPause: false,
+        promoteFull: false,
+        stepIndex: c.currentPodHash === c.stableRS ? c.steps.length : 0,
+      });
+    }),
     abortForAnalysis: assign(({ context: c }) => {
       const run = failedRun(c);
       return {
@@ -258,7 +219,7 @@ export const rolloutMachine = setup({
       controllerPause: false,
       stepIndex: c.steps.length,
     })),
-    promoteStable: assign(({ context: c }) => {
+    promoteStable: enqueueActions(({ context: c, enqueue }) => {
       const reason = !c.hasStableRS
         ? 'Initial deploy'
         : c.promoteFull
@@ -266,67 +227,82 @@ export const rolloutMachine = setup({
           : c.rollbackWithinWindow
             ? 'Rollback within window'
             : `Completed all ${c.steps.length} canary steps`;
-      return {
-        stableRS: c.currentPodHash,
-        hasStableRS: true,
-        promoteFull: false,
-        pauseConditions: [],
-        controllerPause: false,
-        stepIndex: c.steps.length,
-        intents: pushEvent(
-          c,
+      enqueue(
+        recordEvent(
           event(
             'Normal',
             'RolloutCompleted',
             `Rollout completed update to revision ${c.revision} (${c.currentPodHash}): ${reason}`,
           ),
         ),
-      };
+      );
+      enqueue.assign({
+        stableRS: c.currentPodHash,
+        hasStableRS: true,
+        promoteFull: false,
+        pauseConditions: [],
+        controllerPause: false,
+        stepIndex: c.steps.length,
+      });
     }),
-    completeStep: assign(({ context: c }) => ({
-      stepIndex: c.stepIndex + 1,
-      pauseConditions: c.pauseConditions.filter(
-        (p) => p.reason !== PauseReason.CanaryPauseStep && p.reason !== PauseReason.InconclusiveAnalysis,
-      ),
-      controllerPause: false,
-      userPromoted: false,
-      intents: [
-        ...c.intents,
-        event(
-          'Normal',
-          'RolloutStepCompleted',
-          `Rollout step ${c.stepIndex + 1}/${c.steps.length} completed (${c.stepNames[c.stepIndex] ?? ''})`,
+    completeStep: enqueueActions(({ context: c, enqueue }) => {
+      enqueue(
+        recordEvent(
+          event(
+            'Normal',
+            'RolloutStepCompleted',
+            `Rollout step ${c.stepIndex + 1}/${c.steps.length} completed (${c.stepNames[c.stepIndex] ?? ''})`,
+          ),
         ),
-        // leaving a pause the controller set (time up or promoted) resumes the rollout
-        ...(c.controllerPause ? [event('Normal', 'RolloutResumed', 'Rollout is resumed')] : []),
-      ],
-    })),
-    addStepPause: assign(({ context: c }) => ({
-      pauseConditions: [
-        ...c.pauseConditions,
-        { reason: PauseReason.CanaryPauseStep, startTime: toKubeTime(c.now) },
-      ],
-      controllerPause: true,
-      intents: pushEvent(
-        c,
-        event('Normal', 'RolloutPaused', `Rollout is paused (${PauseReason.CanaryPauseStep})`),
-      ),
-    })),
-    addInconclusivePause: assign(({ context: c }) => ({
-      pauseConditions: [
-        ...c.pauseConditions,
-        { reason: PauseReason.InconclusiveAnalysis, startTime: toKubeTime(c.now) },
-      ],
-      controllerPause: true,
-      intents: pushEvent(
-        c,
-        event('Normal', 'RolloutPaused', `Rollout is paused (${PauseReason.InconclusiveAnalysis})`),
-      ),
-    })),
-    recordResume: assign(({ context: c }) => ({
-      controllerPause: false,
-      intents: pushEvent(c, event('Normal', 'RolloutResumed', 'Rollout is resumed')),
-    })),
+      );
+      // leaving a pause the controller set (time up or promoted) resumes the rollout
+      if (c.controllerPause) enqueue(recordEvent(event('Normal', 'RolloutResumed', 'Rollout is resumed')));
+      enqueue.assign({
+        stepIndex: c.stepIndex + 1,
+        pauseConditions: c.pauseConditions.filter(
+          (p) => p.reason !== PauseReason.CanaryPauseStep && p.reason !== PauseReason.InconclusiveAnalysis,
+        ),
+        controllerPause: false,
+        userPromoted: false,
+      });
+    }),
+    addStepPause: enqueueActions(({ context: c, enqueue }) => {
+      enqueue(
+        recordEvent(event('Normal', 'RolloutPaused', `Rollout is paused (${PauseReason.CanaryPauseStep})`)),
+      );
+      enqueue.assign({
+        pauseConditions: [
+          ...c.pauseConditions,
+          { reason: PauseReason.CanaryPauseStep, startTime: toKubeTime(c.now) },
+        ],
+        controllerPause: true,
+      });
+    }),
+    addInconclusivePause: enqueueActions(({ context: c, enqueue }) => {
+      enqueue(
+        recordEvent(
+          event('Normal', 'RolloutPaused', `Rollout is paused (${PauseReason.InconclusiveAnalysis})`),
+        ),
+      );
+      enqueue.assign({
+        pauseConditions: [
+          ...c.pauseConditions,
+          { reason: PauseReason.InconclusiveAnalysis, startTime: toKubeTime(c.now) },
+        ],
+        controllerPause: true,
+      });
+    }),
+    recordResume: enqueueActions(({ enqueue }) => {
+      enqueue(recordEvent(event('Normal', 'RolloutResumed', 'Rollout is resumed')));
+      enqueue.assign({ controllerPause: false });
+    }),
+    /** The effects of the decision, as named actions for the executor (see effects.ts). */
+    planEffects: enqueueActions(({ context, event: e, enqueue }) => {
+      if (e.type !== 'PLAN') return;
+      for (const action of planCanaryActions(context, e.world)) enqueue(action as never);
+    }),
+    // named actions interpreted by the executor; the machine only returns them
+    ...EXECUTOR_ACTIONS,
   },
 }).createMachine({
   id: 'rollout',
@@ -347,6 +323,7 @@ export const rolloutMachine = setup({
     },
     ABORT: { guard: 'isNewlyAborted', target: '.aborted', actions: 'recordAbort' },
     RETRY: { guard: 'wasAborted', target: '.progressing', actions: 'clearAbort' },
+    PLAN: { actions: 'planEffects' },
   },
   states: {
     progressing: {
@@ -395,9 +372,32 @@ export function resolveRolloutSnapshot(context: RolloutContext): RolloutSnapshot
   return rolloutMachine.resolveState({ value: stateFromContext(context), context });
 }
 
-/** Feeds events through the pure `transition()`; returns the final snapshot. */
-export function runRolloutMachine(context: RolloutContext, events: readonly RolloutEvent[]): RolloutSnapshot {
-  let snapshot = resolveRolloutSnapshot(context);
-  for (const e of events) [snapshot] = transition(rolloutMachine, snapshot, e);
-  return snapshot;
+export interface RolloutMachineRun {
+  readonly snapshot: RolloutSnapshot;
+  /** The named actions `transition()` returned, in order, as plain data for the executor. */
+  readonly actions: readonly RolloutAction[];
+}
+
+/** Feeds events through the pure `transition()` from `snapshot`; collects the named actions it returns. */
+export function continueRolloutMachine(
+  from: RolloutSnapshot,
+  events: readonly RolloutEvent[],
+): RolloutMachineRun {
+  let snapshot = from;
+  const actions: RolloutAction[] = [];
+  for (const e of events) {
+    const [next, executable] = transition(rolloutMachine, snapshot, e);
+    snapshot = next;
+    for (const a of executable)
+      actions.push({ type: a.type, ...(a.params !== undefined && { params: a.params }) } as RolloutAction);
+  }
+  return { snapshot, actions };
+}
+
+/** Rebuilds the snapshot from `context` and feeds the events through the pure `transition()`. */
+export function runRolloutMachine(
+  context: RolloutContext,
+  events: readonly RolloutEvent[],
+): RolloutMachineRun {
+  return continueRolloutMachine(resolveRolloutSnapshot(context), events);
 }

@@ -48,6 +48,8 @@ export const ConditionReason = {
   TargetGroupUnverified: 'TargetGroupUnverified',
   TargetGroupVerifyError: 'TargetGroupVerifyError',
   WeightVerifyError: 'WeightVerifyError',
+  /** A router failed to set the weight (Argo records it as a Warning event). */
+  TrafficRoutingError: 'TrafficRoutingError',
   LoadBalancerNotFound: 'LoadBalancerNotFound',
   RolloutAddedToInformer: 'RolloutAddedToInformer',
 } as const;
