@@ -81,6 +81,7 @@ function contextFrom(
     userPromoted: false,
     progressDeadlineExceeded: false,
     progressDeadlineAbort: rollout.spec?.progressDeadlineAbort === true,
+    trafficRouted: o.trafficRouted === true,
   };
 }
 
@@ -180,7 +181,15 @@ export function decideCanary(o: RolloutObservation): CanaryDecision {
     if (progressing?.reason === ConditionReason.ProgressDeadlineExceeded)
       events.push({ type: 'PROGRESS_DEADLINE_EXCEEDED' });
     const weight = desiredCanaryScale(rollout).weight;
-    if (isAtDesiredReplicas(rollout, sets, weight)) events.push({ type: 'REPLICAS_READY', weight });
+    if (isAtDesiredReplicas(rollout, sets, weight))
+      events.push({ type: 'REPLICAS_READY', weight, stepIndex: prevIndex });
+    const weights = prev.canary?.weights;
+    if (o.trafficRouted === true && weights !== undefined)
+      events.push({
+        type: 'TRAFFIC_WEIGHT',
+        weight: weights.canary.weight,
+        ...(weights.verified !== undefined && { verified: weights.verified }),
+      });
   }
 
   const run = runRolloutMachine(contextFrom(o, steps, sets.stableRS !== undefined), events);

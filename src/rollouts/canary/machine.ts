@@ -63,6 +63,13 @@ export interface RolloutContext {
   readonly now: number;
   /** The weight at which ReplicaSet sizes and availability are at their targets (REPLICAS_READY). */
   readonly readyWeight?: number;
+  /** The step at which they were observed at their targets (a setCanaryScale step completes on it). */
+  readonly readyStepIndex?: number;
+  /** A traffic router runs this Rollout: a setWeight step also waits for its weight to be set and verified. */
+  readonly trafficRouted?: boolean;
+  /** The canary weight status records as set, and whether the routers verified it (TRAFFIC_WEIGHT). */
+  readonly trafficWeight?: number;
+  readonly trafficVerified?: boolean;
   readonly stepRun?: ObservedRun;
   readonly backgroundRun?: ObservedRun;
   /** The user cleared the pause conditions (promote) while the controller had paused. */
@@ -74,7 +81,8 @@ export interface RolloutContext {
 export type RolloutEvent =
   | { readonly type: 'SPEC_CHANGED'; readonly rollbackToStable: boolean }
   | { readonly type: 'TICK'; readonly now: number }
-  | { readonly type: 'REPLICAS_READY'; readonly weight: number }
+  | { readonly type: 'REPLICAS_READY'; readonly weight: number; readonly stepIndex?: number }
+  | { readonly type: 'TRAFFIC_WEIGHT'; readonly weight: number; readonly verified?: boolean }
   | { readonly type: 'ANALYSIS'; readonly kind: 'step' | 'background'; readonly run: ObservedRun }
   | { readonly type: 'PROMOTE' }
   | { readonly type: 'PROMOTE_FULL' }
@@ -153,9 +161,12 @@ export const rolloutMachine = setup({
   },
   actions: {
     observeTick: assign({ now: ({ event: e }) => (e.type === 'TICK' ? e.now : 0) }),
-    observeReplicas: assign({
-      readyWeight: ({ event: e, context }) => (e.type === 'REPLICAS_READY' ? e.weight : context.readyWeight),
-    }),
+    observeReplicas: assign(({ event: e }) =>
+      e.type === 'REPLICAS_READY' ? { readyWeight: e.weight, readyStepIndex: e.stepIndex } : {},
+    ),
+    observeTraffic: assign(({ event: e }) =>
+      e.type === 'TRAFFIC_WEIGHT' ? { trafficWeight: e.weight, trafficVerified: e.verified } : {},
+    ),
     observeAnalysis: assign(({ event: e }) => {
       if (e.type !== 'ANALYSIS') return {};
       return e.kind === 'step' ? { stepRun: e.run } : { backgroundRun: e.run };
@@ -178,6 +189,9 @@ export const rolloutMachine = setup({
         promoteFull: false,
         rollbackWithinWindow: false,
         readyWeight: undefined,
+        readyStepIndex: undefined,
+        trafficWeight: undefined,
+        trafficVerified: undefined,
         stepRun: undefined,
         backgroundRun: undefined,
         userPromoted: false,
@@ -311,6 +325,7 @@ export const rolloutMachine = setup({
   on: {
     TICK: { actions: 'observeTick' },
     REPLICAS_READY: { actions: 'observeReplicas' },
+    TRAFFIC_WEIGHT: { actions: 'observeTraffic' },
     ANALYSIS: { actions: 'observeAnalysis' },
     PROMOTE: { actions: 'observePromote' },
     PROGRESS_DEADLINE_EXCEEDED: { actions: 'observeDeadline' },

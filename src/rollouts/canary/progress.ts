@@ -30,8 +30,14 @@ export function isCurrentStepDone(c: RolloutContext): boolean {
   switch (step?.kind) {
     case undefined:
       return false;
-    case 'setWeight':
-      return c.readyWeight === weightAtStep(c.steps, c.stepIndex);
+    case 'setWeight': {
+      const weight = weightAtStep(c.steps, c.stepIndex);
+      if (c.readyWeight !== weight) return false;
+      // routed traffic: the weight was set (status records it) and no router reported it unverified
+      return c.trafficRouted !== true || (c.trafficWeight === weight && c.trafficVerified !== false);
+    }
+    case 'setCanaryScale':
+      return c.readyStepIndex === c.stepIndex;
     case 'pause':
       return pauseStepProgress({
         durationSeconds: step.durationSeconds,
@@ -47,7 +53,10 @@ export function isCurrentStepDone(c: RolloutContext): boolean {
         (run.phase === 'Inconclusive' && c.userPromoted && !hasPause(c, PauseReason.InconclusiveAnalysis))
       );
     }
-    // setCanaryScale needs traffic routing (rejected by validation); unsupported steps never complete
+    // header and mirror routes are set by the executor as the step is reached (validation lets them
+    // through only with a traffic router); other unsupported steps never complete
+    case 'unsupported':
+      return step.action === 'setHeaderRoute' || step.action === 'setMirrorRoute';
     default:
       return false;
   }

@@ -4,6 +4,7 @@
  * or stalling the Rollout until its progress deadline. Pure; checked after Argo's own validation, so a
  * spec Argo rejects keeps Argo's message.
  */
+import { routerFactoriesFor } from '../traffic/registry.js';
 import type { CanaryStep, Rollout } from '../types.js';
 
 /** Canary step actions Slipway does not execute, with why. */
@@ -36,9 +37,31 @@ export function unsupportedFeature(rollout: Rollout): string | undefined {
   if (spec.workloadRef !== undefined) return unsupported('spec.workloadRef', 'use spec.template');
   const routing = canary.trafficRouting;
   if (routing !== undefined) {
-    const router = Object.keys(routing).find((k) => k !== 'maxTrafficWeight' && k !== 'managedRoutes');
-    const field = `spec.strategy.canary.trafficRouting${router === undefined ? '' : `.${router}`}`;
-    return unsupported(field, 'traffic routing is not supported yet');
+    // a registered router runs it (its own validation first); anything else is refused, naming the router
+    const factories = routerFactoriesFor(rollout);
+    if (factories.length === 0) {
+      const router = Object.keys(routing).find((k) => k !== 'maxTrafficWeight' && k !== 'managedRoutes');
+      const field = `spec.strategy.canary.trafficRouting${router === undefined ? '' : `.${router}`}`;
+      return unsupported(field, 'traffic routing is not supported yet');
+    }
+    const keys = new Set(factories.map((f) => f.key));
+    const configured = Object.entries(routing).flatMap(([key, value]) =>
+      key === 'maxTrafficWeight' || key === 'managedRoutes'
+        ? []
+        : key === 'plugins'
+          ? Object.keys((value ?? {}) as object).map((name) => ({ key: name, field: `plugins.${name}` }))
+          : [{ key, field: key }],
+    );
+    const other = configured.find((c) => !keys.has(c.key));
+    if (other !== undefined)
+      return unsupported(
+        `spec.strategy.canary.trafficRouting.${other.field}`,
+        'traffic routing is not supported yet',
+      );
+    for (const factory of factories) {
+      const [problem] = factory.validate(rollout);
+      if (problem !== undefined) return problem;
+    }
   }
   return firstUnsupportedStep(canary.steps ?? []);
 }
