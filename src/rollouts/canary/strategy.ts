@@ -4,9 +4,12 @@
 import type { RolloutStrategy } from '../strategies/strategy.js';
 import type { Rollout } from '../types.js';
 import { decideCanary } from './decide.js';
+import { rolloutMachine } from './machine.js';
 
 export const canaryStrategy: RolloutStrategy = {
   name: 'canary',
+  machine: rolloutMachine,
+  machineSource: 'src/rollouts/canary/machine.ts',
   matches: (rollout: Rollout) => rollout.spec?.strategy?.canary !== undefined,
   decide: decideCanary,
   serviceNames: (rollout: Rollout) => {

@@ -4,6 +4,7 @@
  * the machine emitted. The reconciler picks the strategy from the spec; ReplicaSet management, analysis
  * wiring and the executor are shared. Pure: no client, no clock.
  */
+import type { AnyStateMachine } from 'xstate';
 import type { KubeObject } from '../../kube/index.js';
 import type { AnalysisRun } from '../analysis/analysis-runs.js';
 import type { ReplicaSet } from '../replica-sets/replica-sets.js';
@@ -40,6 +41,10 @@ export interface RolloutDecision {
 export interface RolloutStrategy {
   /** `canary`, `blueGreen`: the `spec.strategy` key. */
   readonly name: string;
+  /** The strategy's XState machine (rendered to docs/machines/<name>.md by `npm run docs:machines`). */
+  readonly machine: AnyStateMachine;
+  /** Where the machine is defined, relative to the repository root. */
+  readonly machineSource: string;
   matches(rollout: Rollout): boolean;
   decide(observation: RolloutObservation): RolloutDecision;
   /** The Services a reconcile should look up for this Rollout. */
