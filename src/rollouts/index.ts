@@ -37,6 +37,7 @@ export {
 export { FIELD_MANAGER, RolloutExecutor } from './controller/executor.js';
 export { type RolloutInformers, type RolloutObject, RolloutReconciler } from './controller/reconciler.js';
 export { MANAGED_BY_ANNOTATION, planServiceSwitches } from './controller/services.js';
+export { runTrafficActions, type TrafficOutcome } from './controller/traffic-actions.js';
 export { planUndo } from './operations/undo.js';
 export {
   abortRollout,
@@ -108,6 +109,12 @@ export {
   strategyFor,
 } from './strategies/index.js';
 export type {
+  AdditionalDestination,
+  TrafficRouter,
+  TrafficRouterContext,
+  TrafficRouterFactory,
+} from './traffic/router.js';
+export type {
   CanaryStep,
   CanaryStrategy,
   IntOrString,
@@ -116,4 +123,6 @@ export type {
   RolloutCondition,
   RolloutPause,
   RolloutStatus,
+  TrafficWeights,
+  WeightDestination,
 } from './types.js';

@@ -19,7 +19,7 @@ const messageOf = (err: unknown) => (err instanceof Error ? err.message : String
 export async function runTrafficActions(
   routers: readonly TrafficRouter[],
   actions: readonly RolloutAction[],
-  events: EventRecorder,
+  events: Pick<EventRecorder, 'record'>,
   subject: EventSubject,
 ): Promise<TrafficOutcome> {
   const [weight] = actionsOf(actions, 'setTrafficWeight');
