@@ -4,7 +4,7 @@ export { type AnalysisRun, plannedRunName } from './analysis/analysis-runs.js';
 export { analysisTemplateError, referencesAnalysisTemplates } from './analysis/analysis-template-check.js';
 export { decideCanary as decide, decideCanary } from './canary/decide.js';
 export { type CanaryDecision, decisionOf } from './canary/decision.js';
-export { type CanaryWorld, planCanaryActions, WEIGHT_VERIFY_RETRY_MS } from './canary/effects.js';
+export { type CanaryWorld, planCanaryActions } from './canary/effects.js';
 export {
   continueRolloutMachine,
   type RolloutContext,
@@ -37,7 +37,11 @@ export {
 export { FIELD_MANAGER, RolloutExecutor } from './controller/executor.js';
 export { type RolloutInformers, type RolloutObject, RolloutReconciler } from './controller/reconciler.js';
 export { MANAGED_BY_ANNOTATION, planServiceSwitches } from './controller/services.js';
-export { runTrafficActions, type TrafficOutcome } from './controller/traffic-actions.js';
+export {
+  runTrafficActions,
+  type TrafficOutcome,
+  WEIGHT_VERIFY_RETRY_MS,
+} from './controller/traffic-actions.js';
 export { planUndo } from './operations/undo.js';
 export {
   abortRollout,

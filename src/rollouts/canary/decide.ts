@@ -13,8 +13,6 @@ import {
   findCurrentRun,
   isRunCompleted,
   observedRun,
-  runsToDelete,
-  runsToTerminate,
   statusRef,
 } from '../analysis/analysis-runs.js';
 import { planRuns } from '../analysis/run-plan.js';
@@ -23,7 +21,6 @@ import {
   availableReplicas,
   classifyReplicaSets,
   readyReplicas,
-  replicaSetsToPrune,
   sumOf,
 } from '../replica-sets/replica-sets.js';
 import { ConditionReason, getCondition, RolloutConditionType } from '../status/conditions.js';
@@ -315,16 +312,9 @@ export function decideCanary(o: RolloutObservation): CanaryDecision {
     services: o.services ?? new Map(),
     observedEvents: analysisEvents(prev.canary, stepRunNow, backgroundNow),
     createRuns,
-    terminateRuns: runsToTerminate(o.runs, current),
-    deleteRuns: runsToDelete(o.runs, current, {
-      ...(limits?.successfulRunHistoryLimit !== undefined && {
-        successful: limits.successfulRunHistoryLimit,
-      }),
-      ...(limits?.unsuccessfulRunHistoryLimit !== undefined && {
-        unsuccessful: limits.unsuccessfulRunHistoryLimit,
-      }),
-    }),
-    pruneReplicaSets: replicaSetsToPrune(postSets, spec.revisionHistoryLimit),
+    ownedRuns: o.runs,
+    currentRuns: current,
+    ...(limits !== undefined && { runHistoryLimits: limits }),
     ...(traffic !== undefined && { traffic }),
     ...(deadline !== undefined &&
       phase === 'Progressing' &&

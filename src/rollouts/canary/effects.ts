@@ -5,9 +5,18 @@
  * executor runs the actions in its fixed order (strategies/actions.ts).
  */
 import type { KubeObject } from '../../kube/index.js';
-import type { AnalysisRun, RunRequest } from '../analysis/analysis-runs.js';
+import {
+  type AnalysisRun,
+  type RunRequest,
+  runsToDelete,
+  runsToTerminate,
+} from '../analysis/analysis-runs.js';
 import { planServiceSwitches } from '../controller/services.js';
-import type { ClassifiedReplicaSets, ReplicaSet } from '../replica-sets/replica-sets.js';
+import {
+  type ClassifiedReplicaSets,
+  type ReplicaSet,
+  replicaSetsToPrune,
+} from '../replica-sets/replica-sets.js';
 import type { EventIntent, RolloutAction } from '../strategies/actions.js';
 import type { Rollout, RolloutStatus } from '../types.js';
 import type { RolloutContext } from './machine.js';
@@ -15,9 +24,6 @@ import { pauseStepProgress } from './pause.js';
 import { planScaling } from './scaling.js';
 import { desiredCanaryScale } from './steps.js';
 import type { TrafficPlan } from './traffic.js';
-
-/** How long to wait before checking again a weight the routers have not verified (Argo's default, 10 s). */
-export const WEIGHT_VERIFY_RETRY_MS = 10_000;
 
 /** The observed world and the projected status the effects are planned from. */
 export interface CanaryWorld {
@@ -30,10 +36,16 @@ export interface CanaryWorld {
   readonly services: ReadonlyMap<string, KubeObject>;
   /** Events the observations imply (AnalysisRun phase changes), recorded after the machine's own. */
   readonly observedEvents: readonly EventIntent[];
+  /** Runs to create (named in status already, see run-plan.ts). */
   readonly createRuns: readonly RunRequest[];
-  readonly terminateRuns: readonly AnalysisRun[];
-  readonly deleteRuns: readonly AnalysisRun[];
-  readonly pruneReplicaSets: readonly ReplicaSet[];
+  /** The runs the Rollout owns, and the ones the new status keeps (the rest are terminated). */
+  readonly ownedRuns: readonly AnalysisRun[];
+  readonly currentRuns: readonly AnalysisRun[];
+  /** `spec.analysis` history limits. */
+  readonly runHistoryLimits?: {
+    readonly successfulRunHistoryLimit?: number;
+    readonly unsuccessfulRunHistoryLimit?: number;
+  };
   /** Present when a registered traffic router runs this Rollout. */
   readonly traffic?: TrafficPlan;
   /** When the progress deadline is due to be checked (ms since epoch), if it should be. */
@@ -72,17 +84,23 @@ function requeueAt(c: RolloutContext, w: CanaryWorld): number | undefined {
   return wakeups.length > 0 ? Math.min(...wakeups) : undefined;
 }
 
+function historyLimits(w: CanaryWorld) {
+  const limits = w.runHistoryLimits;
+  return {
+    ...(limits?.successfulRunHistoryLimit !== undefined && { successful: limits.successfulRunHistoryLimit }),
+    ...(limits?.unsuccessfulRunHistoryLimit !== undefined && {
+      unsuccessful: limits.unsuccessfulRunHistoryLimit,
+    }),
+  };
+}
+
 export function planCanaryActions(c: RolloutContext, w: CanaryWorld): RolloutAction[] {
   const { rollout, status } = w;
   const canary = rollout.spec?.strategy?.canary;
   const weight = desiredCanaryScale({ ...rollout, status }).weight;
   const lookup = (name: string) => w.services.get(name);
   const at = requeueAt(c, w);
-  const unverified = w.traffic !== undefined && status.canary?.weights?.verified === false;
-  const requeue = [
-    at === undefined ? undefined : Math.max(0, at - w.now),
-    unverified ? WEIGHT_VERIFY_RETRY_MS : undefined,
-  ].filter((v): v is number => v !== undefined);
+
   return [
     ...w.observedEvents.map((e) => ({ type: 'recordEvent', params: e }) as const),
     ...planServiceSwitches(canary, status, w.replicaSets, lookup).map(
@@ -92,10 +110,16 @@ export function planCanaryActions(c: RolloutContext, w: CanaryWorld): RolloutAct
     ...planScaling(rollout, w.sets, weight, status.promoteFull === true).map(
       (s) => ({ type: 'scaleReplicaSet', params: s }) as const,
     ),
-    ...w.terminateRuns.map((r) => ({ type: 'terminateAnalysisRun', params: r }) as const),
-    ...w.deleteRuns.map((r) => ({ type: 'deleteAnalysisRun', params: r }) as const),
+    ...runsToTerminate(w.ownedRuns, w.currentRuns).map(
+      (r) => ({ type: 'terminateAnalysisRun', params: r }) as const,
+    ),
+    ...runsToDelete(w.ownedRuns, w.currentRuns, historyLimits(w)).map(
+      (r) => ({ type: 'deleteAnalysisRun', params: r }) as const,
+    ),
     ...w.createRuns.map((r) => ({ type: 'createAnalysisRun', params: r }) as const),
-    ...w.pruneReplicaSets.map((rs) => ({ type: 'deleteReplicaSet', params: rs }) as const),
-    ...(requeue.length > 0 ? [{ type: 'requeueAfter', params: { ms: Math.min(...requeue) } } as const] : []),
+    ...replicaSetsToPrune(w.sets, rollout.spec?.revisionHistoryLimit).map(
+      (rs) => ({ type: 'deleteReplicaSet', params: rs }) as const,
+    ),
+    ...(at !== undefined ? [{ type: 'requeueAfter', params: { ms: Math.max(0, at - w.now) } } as const] : []),
   ];
 }

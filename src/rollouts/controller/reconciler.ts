@@ -20,7 +20,6 @@ import { canonicalJson } from '../../go/index.js';
 import { formatMetaLabelSelector, Index, type KubeObject, type Reflector } from '../../kube/index.js';
 import { type AnalysisRun, buildAnalysisRun } from '../analysis/analysis-runs.js';
 import { analysisTemplateError } from '../analysis/analysis-template-check.js';
-import { WEIGHT_VERIFY_RETRY_MS } from '../canary/effects.js';
 import { DEFAULT_MAX_REPLICAS, replicaCeilingError } from '../canary/replica-ceiling.js';
 import { planEphemeralMetadata } from '../replica-sets/ephemeral-metadata.js';
 import {
@@ -50,6 +49,7 @@ import { strategyFor } from '../strategies/registry.js';
 import { routerFactoriesFor } from '../traffic/registry.js';
 import type { Rollout, RolloutCondition, RolloutStatus } from '../types.js';
 import type { RolloutExecutor } from './executor.js';
+import { WEIGHT_VERIFY_RETRY_MS } from './traffic-actions.js';
 
 export type RolloutObject = Rollout & KubeObject;
 

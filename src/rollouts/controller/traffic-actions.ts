@@ -9,6 +9,9 @@ import { ConditionReason, formatMessage } from '../status/conditions.js';
 import { actionsOf, type RolloutAction } from '../strategies/actions.js';
 import type { TrafficRouter } from '../traffic/router.js';
 
+/** How long to wait before checking again a weight the routers have not verified (Argo's default, 10 s). */
+export const WEIGHT_VERIFY_RETRY_MS = 10_000;
+
 export interface TrafficOutcome {
   /** Every router verified the weight (true), one did not yet (false), or none can tell (undefined). */
   readonly verified?: boolean;
