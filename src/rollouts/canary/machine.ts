@@ -9,7 +9,7 @@
  * rollout/canary.go (syncRolloutStatusCanary, completedCurrentCanaryStep) and rollout/pause.go.
  */
 import { assign, enqueueActions, type SnapshotFrom, setup, transition } from 'xstate';
-import { toKubeTime } from '../status/conditions.js';
+import { ConditionReason, formatMessage, toKubeTime } from '../status/conditions.js';
 import type { EventIntent, RolloutAction } from '../strategies/actions.js';
 import type { RolloutContext, RolloutEvent } from './context.js';
 import { planCanaryActions } from './effects.js';
@@ -136,8 +136,8 @@ export const rolloutMachine = setup({
         recordEvent(
           event(
             'Warning',
-            'RolloutAborted',
-            `Rollout aborted update to revision ${c.revision}${c.abortMessage ? `: ${c.abortMessage}` : ''}`,
+            ConditionReason.RolloutAborted,
+            `${formatMessage.rolloutAborted(c.revision)}${c.abortMessage ? `: ${c.abortMessage}` : ''}`,
           ),
         ),
       );
@@ -178,8 +178,8 @@ export const rolloutMachine = setup({
         recordEvent(
           event(
             'Normal',
-            'RolloutCompleted',
-            `Rollout completed update to revision ${c.revision} (${c.currentPodHash}): ${reason}`,
+            ConditionReason.RolloutCompleted,
+            formatMessage.rolloutCompleted(c.revision, c.currentPodHash, reason),
           ),
         ),
       );
@@ -197,13 +197,18 @@ export const rolloutMachine = setup({
         recordEvent(
           event(
             'Normal',
-            'RolloutStepCompleted',
-            `Rollout step ${c.stepIndex + 1}/${c.steps.length} completed (${c.stepNames[c.stepIndex] ?? ''})`,
+            ConditionReason.RolloutStepCompleted,
+            formatMessage.rolloutStepCompleted(
+              c.stepIndex + 1,
+              c.steps.length,
+              c.stepNames[c.stepIndex] ?? '',
+            ),
           ),
         ),
       );
       // leaving a pause the controller set (time up or promoted) resumes the rollout
-      if (c.controllerPause) enqueue(recordEvent(event('Normal', 'RolloutResumed', 'Rollout is resumed')));
+      if (c.controllerPause)
+        enqueue(recordEvent(event('Normal', ConditionReason.RolloutResumed, 'Rollout is resumed')));
       enqueue.assign({
         stepIndex: c.stepIndex + 1,
         pauseConditions: c.pauseConditions.filter(
@@ -215,7 +220,13 @@ export const rolloutMachine = setup({
     }),
     addStepPause: enqueueActions(({ context: c, enqueue }) => {
       enqueue(
-        recordEvent(event('Normal', 'RolloutPaused', `Rollout is paused (${PauseReason.CanaryPauseStep})`)),
+        recordEvent(
+          event(
+            'Normal',
+            ConditionReason.RolloutPaused,
+            `Rollout is paused (${PauseReason.CanaryPauseStep})`,
+          ),
+        ),
       );
       enqueue.assign({
         pauseConditions: [
@@ -228,7 +239,11 @@ export const rolloutMachine = setup({
     addInconclusivePause: enqueueActions(({ context: c, enqueue }) => {
       enqueue(
         recordEvent(
-          event('Normal', 'RolloutPaused', `Rollout is paused (${PauseReason.InconclusiveAnalysis})`),
+          event(
+            'Normal',
+            ConditionReason.RolloutPaused,
+            `Rollout is paused (${PauseReason.InconclusiveAnalysis})`,
+          ),
         ),
       );
       enqueue.assign({
@@ -240,7 +255,7 @@ export const rolloutMachine = setup({
       });
     }),
     recordResume: enqueueActions(({ enqueue }) => {
-      enqueue(recordEvent(event('Normal', 'RolloutResumed', 'Rollout is resumed')));
+      enqueue(recordEvent(event('Normal', ConditionReason.RolloutResumed, 'Rollout is resumed')));
       enqueue.assign({ controllerPause: false });
     }),
     /** The effects of the decision, as named actions for the executor (see effects.ts). */
