@@ -181,7 +181,12 @@ export function decideCanary(o: RolloutObservation): CanaryDecision {
     if (isAtDesiredReplicas(rollout, sets, weight))
       events.push({ type: 'REPLICAS_READY', weight, stepIndex: prevIndex });
     const weights = prev.canary?.weights;
-    if (o.trafficRouted === true && weights !== undefined)
+    // the weight recorded for this pod template (a previous revision's weight never completes a step)
+    if (
+      o.trafficRouted === true &&
+      weights !== undefined &&
+      weights.canary.podTemplateHash === o.currentPodHash
+    )
       events.push({
         type: 'TRAFFIC_WEIGHT',
         weight: weights.canary.weight,

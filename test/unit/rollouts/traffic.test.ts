@@ -149,6 +149,15 @@ describe('a traffic-routed canary decision', () => {
     assert.equal(held.status.currentStepIndex, 0);
   });
 
+  it('a weight recorded for another pod template does not complete the step', () => {
+    const sets = { stable: rs('old', 10, 10, 1), canary: rs('new', 1, 1, 2) };
+    const first = decideRouted(settled(), sets);
+    const weights = first.status.canary?.weights as TrafficWeights;
+    const stale = { ...weights, canary: { ...weights.canary, podTemplateHash: 'previous' } };
+    const held = decideRouted(settled({ canary: { weights: stale } }), sets);
+    assert.equal(held.status.currentStepIndex, 0);
+  });
+
   it('keeps the stable fully scaled while the canary takes its share', () => {
     const d = decideRouted(settled(), { stable: rs('old', 10, 10, 1), canary: rs('new', 0, 0, 2) });
     assert.deepEqual(
