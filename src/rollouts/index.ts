@@ -2,7 +2,18 @@
 // Everything else in this folder is internal; add a name here only when something outside needs it.
 export { type AnalysisRun, plannedRunName } from './analysis/analysis-runs.js';
 export { analysisTemplateError, referencesAnalysisTemplates } from './analysis/analysis-template-check.js';
-export { type RolloutContext, type RolloutEvent, runRolloutMachine } from './canary/machine.js';
+export { decideCanary as decide, decideCanary } from './canary/decide.js';
+export { type CanaryDecision, decisionOf } from './canary/decision.js';
+export { type CanaryWorld, planCanaryActions } from './canary/effects.js';
+export {
+  continueRolloutMachine,
+  type RolloutContext,
+  type RolloutEvent,
+  type RolloutMachineRun,
+  rolloutMachine,
+  runRolloutMachine,
+} from './canary/machine.js';
+export { pauseStepProgress } from './canary/pause.js';
 export { DEFAULT_MAX_REPLICAS, replicaCeilingError } from './canary/replica-ceiling.js';
 export {
   computeStepHash,
@@ -15,6 +26,8 @@ export {
   maxTrafficWeight,
   pauseTimeRemainingMs,
 } from './canary/steps.js';
+export { canaryStrategy } from './canary/strategy.js';
+export { planTraffic, type TrafficPlan, type TrafficPlanInput } from './canary/traffic.js';
 export { targetTrafficRoutedReplicas, trafficRoutedReplicaInput } from './canary/traffic-routed-scaling.js';
 export {
   DEFAULT_ROLLOUT_THREADS,
@@ -23,10 +36,14 @@ export {
   registerRolloutController,
   rolloutsModule,
 } from './controller/controller.js';
-export { decide } from './controller/decide.js';
 export { FIELD_MANAGER, RolloutExecutor } from './controller/executor.js';
 export { type RolloutInformers, type RolloutObject, RolloutReconciler } from './controller/reconciler.js';
 export { MANAGED_BY_ANNOTATION, planServiceSwitches } from './controller/services.js';
+export {
+  runTrafficActions,
+  type TrafficOutcome,
+  WEIGHT_VERIFY_RETRY_MS,
+} from './controller/traffic-actions.js';
 export { planUndo } from './operations/undo.js';
 export {
   abortRollout,
@@ -89,6 +106,25 @@ export {
 } from './status/conditions.js';
 export { calculateRolloutPhase, computeRolloutPhase, type PhaseResult } from './status/phase.js';
 export { isRollbackWithinWindow, type RollbackWindow } from './status/rollback-window.js';
+export {
+  ACTION_ORDER,
+  actionsOf,
+  type EventIntent,
+  inExecutionOrder,
+  PRE_COMMIT,
+  type RolloutAction,
+  type RolloutDecision,
+  type RolloutObservation,
+  type RolloutStrategy,
+  rolloutStrategies,
+  strategyFor,
+} from './strategies/index.js';
+export type {
+  AdditionalDestination,
+  TrafficRouter,
+  TrafficRouterContext,
+  TrafficRouterFactory,
+} from './traffic/router.js';
 export type {
   CanaryStep,
   CanaryStrategy,
@@ -98,4 +134,6 @@ export type {
   RolloutCondition,
   RolloutPause,
   RolloutStatus,
+  TrafficWeights,
+  WeightDestination,
 } from './types.js';

@@ -1,152 +1,32 @@
 /**
  * The Rollout lifecycle as an XState machine (canary strategy). Status is the source of truth:
  * every reconcile rebuilds a snapshot from status (`resolveRolloutSnapshot`), feeds the events it
- * observed through XState's pure `transition()`, and reads back the new status fields and the
- * intents (events to record) from the context. Actions only `assign`; time arrives as `TICK{now}`;
- * a timed pause asks for a requeue instead of an in-process timer. Follows Argo Rollouts'
+ * observed through XState's pure `transition()`, and reads back the new status fields from the context
+ * and the named actions `transition()` returns (`recordEvent`, and on the final `PLAN` event the effects:
+ * scale, analysis runs, Services, traffic, requeue; see effects.ts). Actions only `assign` or emit named
+ * actions for the executor; time arrives as `TICK{now}`; a timed pause asks for a requeue instead of an
+ * in-process timer. Follows Argo Rollouts'
  * rollout/canary.go (syncRolloutStatusCanary, completedCurrentCanaryStep) and rollout/pause.go.
  */
-import { assign, type SnapshotFrom, setup, transition } from 'xstate';
-import { ConditionMessage, formatMessage, toKubeTime } from '../status/conditions.js';
-import type { PauseCondition } from '../types.js';
-import { PauseReason, type PauseReason as PauseReasonValue, type StepModel } from './steps.js';
+import { assign, enqueueActions, type SnapshotFrom, setup, transition } from 'xstate';
+import { ConditionReason, formatMessage, toKubeTime } from '../status/conditions.js';
+import type { EventIntent, RolloutAction } from '../strategies/actions.js';
+import type { RolloutContext, RolloutEvent } from './context.js';
+import { planCanaryActions } from './effects.js';
+import {
+  currentStepModel,
+  failedRun,
+  hasPause,
+  inconclusiveRunNeedsPause,
+  isCurrentStepDone,
+} from './progress.js';
+import { PauseReason } from './steps.js';
 
-export type AnalysisPhase = 'Pending' | 'Running' | 'Successful' | 'Failed' | 'Error' | 'Inconclusive';
-
-export interface ObservedRun {
-  readonly name: string;
-  readonly phase: AnalysisPhase;
-  readonly message?: string;
-  /** Step index of a step run. */
-  readonly stepIndex?: number;
-}
-
-/** An event to record on the Rollout. */
-export interface EventIntent {
-  readonly type: 'event';
-  readonly eventType: 'Normal' | 'Warning';
-  readonly reason: string;
-  readonly message: string;
-}
-
-export interface RolloutContext {
-  readonly steps: readonly StepModel[];
-  /** A short description of each step for events ("setWeight: 20", "pause: 10"). */
-  readonly stepNames: readonly string[];
-  readonly stepIndex: number;
-  readonly pauseConditions: readonly PauseCondition[];
-  readonly controllerPause: boolean;
-  readonly abort: boolean;
-  readonly abortedAt?: string;
-  /** Why the controller aborted (analysis, progress deadline); empty for a user abort. */
-  readonly abortMessage?: string;
-  readonly promoteFull: boolean;
-  /** Going back to a ReplicaSet within spec.rollbackWindow: skip the steps (ROLLBACK_WITHIN_WINDOW). */
-  readonly rollbackWithinWindow?: boolean;
-  readonly stableRS?: string;
-  readonly currentPodHash: string;
-  /** The ReplicaSet named by stableRS exists. */
-  readonly hasStableRS: boolean;
-  readonly specPaused: boolean;
-  readonly revision: number;
-  /** Every pod of the new ReplicaSet is available (spec.replicas of the Rollout). */
-  readonly newRSFullyAvailable: boolean;
-  /** Background analysis configured, and the step it starts at. */
-  readonly backgroundStartingStep?: number;
-  // ---- observations fed by events ----
-  readonly now: number;
-  /** The weight at which ReplicaSet sizes and availability are at their targets (REPLICAS_READY). */
-  readonly readyWeight?: number;
-  readonly stepRun?: ObservedRun;
-  readonly backgroundRun?: ObservedRun;
-  /** The user cleared the pause conditions (promote) while the controller had paused. */
-  readonly userPromoted: boolean;
-  readonly progressDeadlineExceeded: boolean;
-  readonly progressDeadlineAbort: boolean;
-  // ---- output ----
-  readonly intents: readonly EventIntent[];
-}
-
-export type RolloutEvent =
-  | { readonly type: 'SPEC_CHANGED'; readonly rollbackToStable: boolean }
-  | { readonly type: 'TICK'; readonly now: number }
-  | { readonly type: 'REPLICAS_READY'; readonly weight: number }
-  | { readonly type: 'ANALYSIS'; readonly kind: 'step' | 'background'; readonly run: ObservedRun }
-  | { readonly type: 'PROMOTE' }
-  | { readonly type: 'PROMOTE_FULL' }
-  | { readonly type: 'ROLLBACK_WITHIN_WINDOW' }
-  | { readonly type: 'ABORT' }
-  | { readonly type: 'RETRY' }
-  | { readonly type: 'PROGRESS_DEADLINE_EXCEEDED' };
+export type { EventIntent } from '../strategies/actions.js';
+export type { AnalysisPhase, ObservedRun, RolloutContext, RolloutEvent } from './context.js';
+export { weightAtStep } from './progress.js';
 
 type Ctx = { readonly context: RolloutContext };
-
-const FAILED = new Set<AnalysisPhase>(['Failed', 'Error']);
-
-const currentStepModel = (c: RolloutContext): StepModel | undefined => c.steps[c.stepIndex];
-const hasPause = (c: RolloutContext, reason: PauseReasonValue) =>
-  c.pauseConditions.some((p) => p.reason === reason);
-
-/** The setWeight in effect at `index` (Argo's GetCurrentSetWeight without abort). */
-export function weightAtStep(steps: readonly StepModel[], index: number): number {
-  if (index >= steps.length) return 100;
-  for (let i = index; i >= 0; i--) {
-    const step = steps[i];
-    if (step?.kind === 'setWeight') return step.weight;
-  }
-  return 0;
-}
-
-function isPauseStepDone(c: RolloutContext, step: Extract<StepModel, { kind: 'pause' }>): boolean {
-  const condition = c.pauseConditions.find((p) => p.reason === PauseReason.CanaryPauseStep);
-  if (step.durationSeconds !== undefined && condition !== undefined) {
-    const expiresAt = Date.parse(condition.startTime) + step.durationSeconds * 1000;
-    if (c.now > expiresAt) return true;
-  }
-  return c.controllerPause && condition === undefined;
-}
-
-function isCurrentStepDone(c: RolloutContext): boolean {
-  if (c.specPaused) return false;
-  const step = currentStepModel(c);
-  switch (step?.kind) {
-    case undefined:
-      return false;
-    case 'setWeight':
-      return c.readyWeight === weightAtStep(c.steps, c.stepIndex);
-    case 'pause':
-      return isPauseStepDone(c, step);
-    case 'analysis': {
-      const run = c.stepRun;
-      if (run?.stepIndex !== c.stepIndex) return false;
-      return (
-        run.phase === 'Successful' ||
-        (run.phase === 'Inconclusive' && c.userPromoted && !hasPause(c, PauseReason.InconclusiveAnalysis))
-      );
-    }
-    // setCanaryScale needs traffic routing (rejected by validation); unsupported steps never complete
-    default:
-      return false;
-  }
-}
-
-const isBackgroundActive = (c: RolloutContext) =>
-  c.backgroundStartingStep !== undefined && c.stepIndex >= c.backgroundStartingStep;
-
-function failedRun(c: RolloutContext): ObservedRun | undefined {
-  const step = c.stepRun;
-  if (step !== undefined && step.stepIndex === c.stepIndex && FAILED.has(step.phase)) return step;
-  const background = c.backgroundRun;
-  if (background !== undefined && isBackgroundActive(c) && FAILED.has(background.phase)) return background;
-  return undefined;
-}
-
-function inconclusiveRunNeedsPause(c: RolloutContext): boolean {
-  if (c.controllerPause || hasPause(c, PauseReason.InconclusiveAnalysis)) return false;
-  const step = c.stepRun;
-  if (step?.stepIndex === c.stepIndex && step.phase === 'Inconclusive') return true;
-  return isBackgroundActive(c) && c.backgroundRun?.phase === 'Inconclusive';
-}
 
 const event = (eventType: EventIntent['eventType'], reason: string, message: string): EventIntent => ({
   type: 'event',
@@ -155,7 +35,28 @@ const event = (eventType: EventIntent['eventType'], reason: string, message: str
   message,
 });
 
-const pushEvent = (c: RolloutContext, intent: EventIntent) => [...c.intents, intent];
+/** A `recordEvent` named action (typed loosely: the enqueue of an action defined in the same setup). */
+const recordEvent = (params: EventIntent) => ({ type: 'recordEvent', params }) as never;
+
+/** The named actions only the executor interprets: no-ops inside the machine, declared so `transition()` returns them. */
+const EXECUTOR_ACTIONS = Object.fromEntries(
+  (
+    [
+      'pointService',
+      'removeManagedRoutes',
+      'setHeaderRoute',
+      'setMirrorRoute',
+      'setTrafficWeight',
+      'recordEvent',
+      'scaleReplicaSet',
+      'terminateAnalysisRun',
+      'deleteAnalysisRun',
+      'createAnalysisRun',
+      'deleteReplicaSet',
+      'requeueAfter',
+    ] as const satisfies readonly RolloutAction['type'][]
+  ).map((type) => [type, (_: unknown, _params: unknown) => {}]),
+) as Record<RolloutAction['type'], (_: unknown, params: unknown) => void>;
 
 export const rolloutMachine = setup({
   types: {
@@ -193,9 +94,12 @@ export const rolloutMachine = setup({
   },
   actions: {
     observeTick: assign({ now: ({ event: e }) => (e.type === 'TICK' ? e.now : 0) }),
-    observeReplicas: assign({
-      readyWeight: ({ event: e, context }) => (e.type === 'REPLICAS_READY' ? e.weight : context.readyWeight),
-    }),
+    observeReplicas: assign(({ event: e }) =>
+      e.type === 'REPLICAS_READY' ? { readyWeight: e.weight, readyStepIndex: e.stepIndex } : {},
+    ),
+    observeTraffic: assign(({ event: e }) =>
+      e.type === 'TRAFFIC_WEIGHT' ? { trafficWeight: e.weight, trafficVerified: e.verified } : {},
+    ),
     observeAnalysis: assign(({ event: e }) => {
       if (e.type !== 'ANALYSIS') return {};
       return e.kind === 'step' ? { stepRun: e.run } : { backgroundRun: e.run };
@@ -203,9 +107,12 @@ export const rolloutMachine = setup({
     observePromote: assign({ userPromoted: true }),
     observeDeadline: assign({ progressDeadlineExceeded: true }),
     observeRollbackWindow: assign({ rollbackWithinWindow: true }),
-    resetForNewRevision: assign(({ event: e, context: c }) => {
+    resetForNewRevision: enqueueActions(({ event: e, context: c, enqueue }) => {
       const rollbackToStable = e.type === 'SPEC_CHANGED' && e.rollbackToStable;
-      return {
+      // back to the stable ReplicaSet: every step is skipped at once
+      if (rollbackToStable && c.steps.length > 0)
+        enqueue(recordEvent(event('Normal', 'SkipSteps', 'Rollback to stable')));
+      enqueue.assign({
         stepIndex: rollbackToStable ? c.steps.length : 0,
         pauseConditions: [],
         controllerPause: false,
@@ -215,28 +122,33 @@ export const rolloutMachine = setup({
         promoteFull: false,
         rollbackWithinWindow: false,
         readyWeight: undefined,
+        readyStepIndex: undefined,
+        trafficWeight: undefined,
+        trafficVerified: undefined,
         stepRun: undefined,
         backgroundRun: undefined,
         userPromoted: false,
         progressDeadlineExceeded: false,
-        // back to the stable ReplicaSet: every step is skipped at once
-        intents:
-          rollbackToStable && c.steps.length > 0
-            ? pushEvent(c, event('Normal', 'SkipSteps', 'Rollback to stable'))
-            : c.intents,
-      };
+      });
     }),
-    recordAbort: assign(({ context: c }) => ({
-      abortedAt: toKubeTime(c.now),
-      pauseConditions: [],
-      controllerPause: false,
-      promoteFull: false,
-      stepIndex: c.currentPodHash === c.stableRS ? c.steps.length : 0,
-      intents: pushEvent(
-        c,
-        event('Warning', 'RolloutAborted', formatMessage.rolloutAborted(c.revision, c.abortMessage)),
-      ),
-    })),
+    recordAbort: enqueueActions(({ context: c, enqueue }) => {
+      enqueue(
+        recordEvent(
+          event(
+            'Warning',
+            ConditionReason.RolloutAborted,
+            `${formatMessage.rolloutAborted(c.revision)}${c.abortMessage ? `: ${c.abortMessage}` : ''}`,
+          ),
+        ),
+      );
+      enqueue.assign({
+        abortedAt: toKubeTime(c.now),
+        pauseConditions: [],
+        controllerPause: false,
+        promoteFull: false,
+        stepIndex: c.currentPodHash === c.stableRS ? c.steps.length : 0,
+      });
+    }),
     abortForAnalysis: assign(({ context: c }) => {
       const run = failedRun(c);
       return {
@@ -244,7 +156,7 @@ export const rolloutMachine = setup({
         abortMessage: run?.message ?? `AnalysisRun ${run?.name ?? ''} ${run?.phase ?? ''}`,
       };
     }),
-    abortForDeadline: assign({ abort: true, abortMessage: ConditionMessage.ProgressDeadlineAbort }),
+    abortForDeadline: assign({ abort: true, abortMessage: 'ReplicaSet has timed out progressing.' }),
     clearAbort: assign({ abortedAt: undefined, abortMessage: undefined, stepIndex: 0 }),
     applyPromoteFull: assign(({ context: c }) => ({
       abort: false,
@@ -254,7 +166,7 @@ export const rolloutMachine = setup({
       controllerPause: false,
       stepIndex: c.steps.length,
     })),
-    promoteStable: assign(({ context: c }) => {
+    promoteStable: enqueueActions(({ context: c, enqueue }) => {
       const reason = !c.hasStableRS
         ? 'Initial deploy'
         : c.promoteFull
@@ -262,67 +174,97 @@ export const rolloutMachine = setup({
           : c.rollbackWithinWindow
             ? 'Rollback within window'
             : `Completed all ${c.steps.length} canary steps`;
-      return {
+      enqueue(
+        recordEvent(
+          event(
+            'Normal',
+            ConditionReason.RolloutCompleted,
+            formatMessage.rolloutCompleted(c.revision, c.currentPodHash, reason),
+          ),
+        ),
+      );
+      enqueue.assign({
         stableRS: c.currentPodHash,
         hasStableRS: true,
         promoteFull: false,
         pauseConditions: [],
         controllerPause: false,
         stepIndex: c.steps.length,
-        intents: pushEvent(
-          c,
+      });
+    }),
+    completeStep: enqueueActions(({ context: c, enqueue }) => {
+      enqueue(
+        recordEvent(
           event(
             'Normal',
-            'RolloutCompleted',
-            formatMessage.rolloutCompleted(c.revision, c.currentPodHash, reason),
+            ConditionReason.RolloutStepCompleted,
+            formatMessage.rolloutStepCompleted(
+              c.stepIndex + 1,
+              c.steps.length,
+              c.stepNames[c.stepIndex] ?? '',
+            ),
           ),
         ),
-      };
-    }),
-    completeStep: assign(({ context: c }) => ({
-      stepIndex: c.stepIndex + 1,
-      pauseConditions: c.pauseConditions.filter(
-        (p) => p.reason !== PauseReason.CanaryPauseStep && p.reason !== PauseReason.InconclusiveAnalysis,
-      ),
-      controllerPause: false,
-      userPromoted: false,
-      intents: [
-        ...c.intents,
-        event(
-          'Normal',
-          'RolloutStepCompleted',
-          formatMessage.rolloutStepCompleted(c.stepIndex + 1, c.steps.length, c.stepNames[c.stepIndex] ?? ''),
+      );
+      // leaving a pause the controller set (time up or promoted) resumes the rollout
+      if (c.controllerPause)
+        enqueue(recordEvent(event('Normal', ConditionReason.RolloutResumed, 'Rollout is resumed')));
+      enqueue.assign({
+        stepIndex: c.stepIndex + 1,
+        pauseConditions: c.pauseConditions.filter(
+          (p) => p.reason !== PauseReason.CanaryPauseStep && p.reason !== PauseReason.InconclusiveAnalysis,
         ),
-        // leaving a pause the controller set (time up or promoted) resumes the rollout
-        ...(c.controllerPause ? [event('Normal', 'RolloutResumed', ConditionMessage.RolloutResumed)] : []),
-      ],
-    })),
-    addStepPause: assign(({ context: c }) => ({
-      pauseConditions: [
-        ...c.pauseConditions,
-        { reason: PauseReason.CanaryPauseStep, startTime: toKubeTime(c.now) },
-      ],
-      controllerPause: true,
-      intents: pushEvent(
-        c,
-        event('Normal', 'RolloutPaused', formatMessage.rolloutPausedFor(PauseReason.CanaryPauseStep)),
-      ),
-    })),
-    addInconclusivePause: assign(({ context: c }) => ({
-      pauseConditions: [
-        ...c.pauseConditions,
-        { reason: PauseReason.InconclusiveAnalysis, startTime: toKubeTime(c.now) },
-      ],
-      controllerPause: true,
-      intents: pushEvent(
-        c,
-        event('Normal', 'RolloutPaused', formatMessage.rolloutPausedFor(PauseReason.InconclusiveAnalysis)),
-      ),
-    })),
-    recordResume: assign(({ context: c }) => ({
-      controllerPause: false,
-      intents: pushEvent(c, event('Normal', 'RolloutResumed', ConditionMessage.RolloutResumed)),
-    })),
+        controllerPause: false,
+        userPromoted: false,
+      });
+    }),
+    addStepPause: enqueueActions(({ context: c, enqueue }) => {
+      enqueue(
+        recordEvent(
+          event(
+            'Normal',
+            ConditionReason.RolloutPaused,
+            `Rollout is paused (${PauseReason.CanaryPauseStep})`,
+          ),
+        ),
+      );
+      enqueue.assign({
+        pauseConditions: [
+          ...c.pauseConditions,
+          { reason: PauseReason.CanaryPauseStep, startTime: toKubeTime(c.now) },
+        ],
+        controllerPause: true,
+      });
+    }),
+    addInconclusivePause: enqueueActions(({ context: c, enqueue }) => {
+      enqueue(
+        recordEvent(
+          event(
+            'Normal',
+            ConditionReason.RolloutPaused,
+            `Rollout is paused (${PauseReason.InconclusiveAnalysis})`,
+          ),
+        ),
+      );
+      enqueue.assign({
+        pauseConditions: [
+          ...c.pauseConditions,
+          { reason: PauseReason.InconclusiveAnalysis, startTime: toKubeTime(c.now) },
+        ],
+        controllerPause: true,
+      });
+    }),
+    recordResume: enqueueActions(({ enqueue }) => {
+      enqueue(recordEvent(event('Normal', ConditionReason.RolloutResumed, 'Rollout is resumed')));
+      enqueue.assign({ controllerPause: false });
+    }),
+    /** The effects of the decision, as named actions for the executor (see effects.ts). */
+    planEffects: enqueueActions(({ context, event: e, enqueue }) => {
+      if (e.type !== 'PLAN') return;
+      for (const action of planCanaryActions(context, e.world)) enqueue(action as never);
+    }),
+    // named actions interpreted by the executor; the machine only returns them
+    ...EXECUTOR_ACTIONS,
   },
 }).createMachine({
   id: 'rollout',
@@ -331,6 +273,7 @@ export const rolloutMachine = setup({
   on: {
     TICK: { actions: 'observeTick' },
     REPLICAS_READY: { actions: 'observeReplicas' },
+    TRAFFIC_WEIGHT: { actions: 'observeTraffic' },
     ANALYSIS: { actions: 'observeAnalysis' },
     PROMOTE: { actions: 'observePromote' },
     PROGRESS_DEADLINE_EXCEEDED: { actions: 'observeDeadline' },
@@ -343,6 +286,7 @@ export const rolloutMachine = setup({
     },
     ABORT: { guard: 'isNewlyAborted', target: '.aborted', actions: 'recordAbort' },
     RETRY: { guard: 'wasAborted', target: '.progressing', actions: 'clearAbort' },
+    PLAN: { actions: 'planEffects' },
   },
   states: {
     progressing: {
@@ -391,9 +335,32 @@ export function resolveRolloutSnapshot(context: RolloutContext): RolloutSnapshot
   return rolloutMachine.resolveState({ value: stateFromContext(context), context });
 }
 
-/** Feeds events through the pure `transition()`; returns the final snapshot. */
-export function runRolloutMachine(context: RolloutContext, events: readonly RolloutEvent[]): RolloutSnapshot {
-  let snapshot = resolveRolloutSnapshot(context);
-  for (const e of events) [snapshot] = transition(rolloutMachine, snapshot, e);
-  return snapshot;
+export interface RolloutMachineRun {
+  readonly snapshot: RolloutSnapshot;
+  /** The named actions `transition()` returned, in order, as plain data for the executor. */
+  readonly actions: readonly RolloutAction[];
+}
+
+/** Feeds events through the pure `transition()` from `snapshot`; collects the named actions it returns. */
+export function continueRolloutMachine(
+  from: RolloutSnapshot,
+  events: readonly RolloutEvent[],
+): RolloutMachineRun {
+  let snapshot = from;
+  const actions: RolloutAction[] = [];
+  for (const e of events) {
+    const [next, executable] = transition(rolloutMachine, snapshot, e);
+    snapshot = next;
+    for (const a of executable)
+      actions.push({ type: a.type, ...(a.params !== undefined && { params: a.params }) } as RolloutAction);
+  }
+  return { snapshot, actions };
+}
+
+/** Rebuilds the snapshot from `context` and feeds the events through the pure `transition()`. */
+export function runRolloutMachine(
+  context: RolloutContext,
+  events: readonly RolloutEvent[],
+): RolloutMachineRun {
+  return continueRolloutMachine(resolveRolloutSnapshot(context), events);
 }

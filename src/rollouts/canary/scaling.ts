@@ -1,6 +1,7 @@
 /**
  * Where each ReplicaSet's size should go on this reconcile for a basic (replica-weighted) canary:
- * the canary/stable pair from `calculateBasicCanaryReplicas`, older ReplicaSets scaled down within
+ * the canary/stable pair from `calculateBasicCanaryReplicas` (`calculateTrafficRoutedCanaryReplicas` with
+ * traffic routing), older ReplicaSets scaled down within
  * maxUnavailable (Argo's scaleDownOldReplicaSetsForCanary), and whether the sizes already match the
  * target for a weight (Argo's AtDesiredReplicaCountsForCanary). Pure.
  */
@@ -13,17 +14,16 @@ import {
   specReplicas,
   sumOf,
 } from '../replica-sets/replica-sets.js';
-import { calculateBasicCanaryReplicas, resolveMaxUnavailable } from '../replicas.js';
+import {
+  calculateBasicCanaryReplicas,
+  calculateTrafficRoutedCanaryReplicas,
+  resolveMaxUnavailable,
+} from '../replicas.js';
+import type { ScaleIntent } from '../strategies/actions.js';
 import type { Rollout } from '../types.js';
+import { currentSetCanaryScale } from './steps.js';
 
-export interface ScaleIntent {
-  readonly type: 'scale';
-  readonly replicaSet: ReplicaSet;
-  /** Which side it is, for the ScalingReplicaSet event. */
-  readonly role: 'canary' | 'stable' | 'older';
-  readonly from: number;
-  readonly to: number;
-}
+export type { ScaleIntent } from '../strategies/actions.js';
 
 const counts = (rs: ReplicaSet | undefined) =>
   rs === undefined ? undefined : { replicas: specReplicas(rs), availableReplicas: availableReplicas(rs) };
@@ -39,7 +39,7 @@ export function targetReplicas(
   const newIsStable = sets.newRS !== undefined && sets.newRS === sets.stableRS;
   const newCounts = counts(sets.newRS);
   const stableCounts = counts(sets.stableRS);
-  return calculateBasicCanaryReplicas({
+  const input = {
     replicas: rollout.spec?.replicas ?? 1,
     weight,
     ...(canary?.maxSurge !== undefined && { maxSurge: canary.maxSurge }),
@@ -52,6 +52,26 @@ export function targetReplicas(
     })),
     newIsStable,
     promoteFull,
+  };
+  if (canary?.trafficRouting === undefined) return calculateBasicCanaryReplicas(input);
+  const setCanaryScale = currentSetCanaryScale(rollout);
+  const weights = rollout.status?.canary?.weights;
+  return calculateTrafficRoutedCanaryReplicas({
+    ...input,
+    ...(setCanaryScale !== undefined && { setCanaryScale }),
+    ...(canary.dynamicStableScale !== undefined && { dynamicStableScale: canary.dynamicStableScale }),
+    ...(rollout.status?.abort === true && { abort: true }),
+    ...(canary.abortScaleDownDelaySeconds !== undefined && {
+      abortScaleDownDelaySeconds: canary.abortScaleDownDelaySeconds,
+    }),
+    ...(canary.trafficRouting.maxTrafficWeight !== undefined && {
+      maxTrafficWeight: canary.trafficRouting.maxTrafficWeight,
+    }),
+    ...(canary.minPodsPerReplicaSet !== undefined && { minPodsPerReplicaSet: canary.minPodsPerReplicaSet }),
+    ...(weights !== undefined && {
+      trafficWeights: { canary: weights.canary.weight, stable: weights.stable.weight },
+    }),
+    steps: canary.steps ?? [],
   });
 }
 

@@ -6,6 +6,7 @@
  */
 import { pauseDurationSeconds } from '../spec/duration.js';
 import type { CanaryStep, PauseCondition, Rollout, RolloutPause, SetCanaryScale } from '../types.js';
+import { pauseStepProgress } from './pause.js';
 
 /** Pause reasons written to `status.pauseConditions[].reason` (Argo's PauseReason values). */
 export const PauseReason = {
@@ -354,29 +355,27 @@ export function findPauseCondition(rollout: Rollout, reason: string): PauseCondi
   return rollout.status?.pauseConditions?.find((condition) => condition.reason === reason);
 }
 
+/** The pause step's progress for this Rollout's status (see pause.ts, the one place that decides it). */
+function pauseProgress(rollout: Rollout, pause: RolloutPause, now: number) {
+  return pauseStepProgress({
+    durationSeconds: pause.duration === undefined ? undefined : pauseDurationSeconds(pause),
+    pauseConditions: rollout.status?.pauseConditions ?? [],
+    controllerPause: rollout.status?.controllerPause === true,
+    now,
+  });
+}
+
 /** When a timed pause step expires (ms since epoch), or undefined if it is not timed or not started. */
 export function pauseExpiresAt(rollout: Rollout, pause: RolloutPause): number | undefined {
-  if (pause.duration === undefined) return undefined;
-  const condition = findPauseCondition(rollout, PauseReason.CanaryPauseStep);
-  if (condition === undefined) return undefined;
-  const start = Date.parse(condition.startTime);
-  if (Number.isNaN(start)) return undefined;
-  return start + pauseDurationSeconds(pause) * 1000;
+  return pauseProgress(rollout, pause, 0).expiresAt;
 }
 
 /**
- * Argo's `CompletedCanaryPauseStep`: a timed pause is done strictly after startTime + duration; an
- * indefinite pause is done once the user removed its pause condition while `controllerPause` stays set.
+ * Argo's `CompletedCanaryPauseStep`: a timed pause is done strictly after startTime + duration; a pause
+ * is also done once the user removed the pause conditions while `controllerPause` stays set.
  */
 export function isPauseStepCompleted(rollout: Rollout, pause: RolloutPause, now: number): boolean {
-  if (pause.duration !== undefined) {
-    const expiresAt = pauseExpiresAt(rollout, pause);
-    return expiresAt !== undefined && now > expiresAt;
-  }
-  return (
-    rollout.status?.controllerPause === true &&
-    findPauseCondition(rollout, PauseReason.CanaryPauseStep) === undefined
-  );
+  return pauseProgress(rollout, pause, now).done;
 }
 
 /** Milliseconds until a timed pause step expires (0 when due), for the reconcile requeue; else undefined. */

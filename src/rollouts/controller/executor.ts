@@ -8,13 +8,15 @@ import { type EventRecorder, type EventSubject, type StatusWriter, transitionOf 
 import { isAlreadyExists, isNotFound, type KubeClient, type KubeObject } from '../../kube/index.js';
 import type { Logger } from '../../observability/index.js';
 import type { AnalysisRun } from '../analysis/analysis-runs.js';
-import type { EventIntent } from '../canary/machine.js';
-import type { ScaleIntent } from '../canary/scaling.js';
 import { type ReplicaSet, revisionOf } from '../replica-sets/replica-sets.js';
 import { POD_TEMPLATE_HASH_LABEL, REVISION_ANNOTATION } from '../spec/pod-template-hash.js';
 import { formatMessage } from '../status/conditions.js';
+import { actionsOf, type EventIntent, type RolloutAction, type ScaleIntent } from '../strategies/actions.js';
+import { createTrafficRouters } from '../traffic/registry.js';
+import type { TrafficRouter, TrafficRouterContext } from '../traffic/router.js';
 import type { Rollout } from '../types.js';
 import { MANAGED_BY_ANNOTATION, type ServiceSwitch } from './services.js';
+import { runTrafficActions } from './traffic-actions.js';
 
 export { MANAGED_BY_ANNOTATION } from './services.js';
 
@@ -29,6 +31,8 @@ export interface ExecutorOptions {
   /** Remembers what we write (read-your-writes) and writes the Rollout's status. */
   readonly written: StatusWriter;
   readonly logger: Logger;
+  /** Builds the traffic routers a Rollout configures. Default: the registered routers. */
+  readonly routers?: (ctx: TrafficRouterContext) => TrafficRouter[];
 }
 
 export function subjectOf(rollout: Rollout): EventSubject {
@@ -76,6 +80,22 @@ export class RolloutExecutor {
     const current = written as Rollout & KubeObject;
     this.options.written.remember(current, rollout);
     return { ...rollout, metadata: current.metadata };
+  }
+
+  /**
+   * The actions that precede the commit, in order: Services pointed at available pods, then traffic
+   * through the routers. `routed` says whether a weight was set; `verified` what the routers verified.
+   */
+  async runBeforeCommit(
+    rollout: Rollout & KubeObject,
+    actions: readonly RolloutAction[],
+  ): Promise<{ readonly routed: boolean; readonly verified?: boolean }> {
+    for (const { params } of actionsOf(actions, 'pointService')) await this.switchService(rollout, params);
+    if (actionsOf(actions, 'setTrafficWeight').length === 0) return { routed: false };
+    const build = this.options.routers ?? createTrafficRouters;
+    const routers = build({ rollout, client: this.options.client, fieldManager: FIELD_MANAGER });
+    const outcome = await runTrafficActions(routers, actions, this.options.events, subjectOf(rollout));
+    return { routed: routers.length > 0, ...outcome };
   }
 
   /** Creates a ReplicaSet; on AlreadyExists returns the existing one for the caller to check. */

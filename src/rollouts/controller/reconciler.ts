@@ -1,9 +1,11 @@
 /**
- * The Rollout reconciler: read from caches → validate → ensure the new ReplicaSet → decide (pure) →
- * record the decision's events (durable listeners store their notifications first) → write status once →
- * act (scaling, analysis runs, services, metadata, restarts). Status is written before scaling so that a
- * crash between the two never moves a Rollout back a step, and after the events so that a crash between
- * the two never loses one.
+ * The Rollout reconciler: read from caches → validate → ensure the new ReplicaSet → the strategy decides
+ * (pure; its machine returns named actions) → the executor runs them in its fixed order: Services and
+ * traffic, then the decision's events (durable listeners store their notifications first), then status
+ * written once, then scaling, analysis runs, metadata, pruning and restarts. Status is written before
+ * scaling so that a crash between the two never moves a Rollout back a step, and after the events so that
+ * a crash between the two never loses one. Traffic moves before status so that the weights it records are
+ * the ones the routers verified, and before scaling so that a canary leaves the traffic before it shrinks.
  */
 import type { AnalysisTemplateLike, TemplateLookup } from '../../analysis/index.js';
 import {
@@ -47,10 +49,12 @@ import {
   RolloutConditionType,
 } from '../status/conditions.js';
 import { calculateRolloutPhase } from '../status/phase.js';
+import { actionsOf, inExecutionOrder, PRE_COMMIT, type RolloutAction } from '../strategies/actions.js';
+import { strategyFor } from '../strategies/registry.js';
+import { routerFactoriesFor } from '../traffic/registry.js';
 import type { Rollout, RolloutCondition, RolloutStatus } from '../types.js';
-import { decide, type RolloutDecision } from './decide.js';
 import type { RolloutExecutor } from './executor.js';
-import { planServiceSwitches } from './services.js';
+import { WEIGHT_VERIFY_RETRY_MS } from './traffic-actions.js';
 
 export type RolloutObject = Rollout & KubeObject;
 
@@ -109,7 +113,16 @@ export class RolloutReconciler implements Reconciler {
         .map((r) => r.metadata.name ?? ''),
     );
 
-    const decision = decide({
+    const strategy = strategyFor(rollout);
+    // validation only lets specs through that a registered strategy runs
+    if (strategy === undefined) return undefined;
+    const namespace = rollout.metadata.namespace ?? '';
+    const services = new Map<string, KubeObject>();
+    for (const name of strategy.serviceNames(rollout)) {
+      const service = informers.services.store.get(`${namespace}/${name}`);
+      if (service !== undefined) services.set(name, service);
+    }
+    const decision = strategy.decide({
       rollout,
       replicaSets: all,
       newRS,
@@ -118,31 +131,43 @@ export class RolloutReconciler implements Reconciler {
       revision: revisionOf(newRS),
       runs,
       runNamesInUse,
+      services,
+      trafficRouted: routerFactoriesFor(rollout).length > 0,
       now,
     });
+    const actions = inExecutionOrder(decision.actions);
     ctx.logger.debug(
       {
         events: decision.machineEvents.map((e) => e.type),
+        actions: actions.map((a) => a.type),
         step: decision.status.currentStepIndex,
         phase: decision.status.phase,
       },
       'rollout decided',
     );
     const restart = await this.planRestart(rollout, decision.status.restartedAt, all, now);
-    const status: RolloutStatus = restart.done
+    // Services and traffic first: the weights status records are the ones the routers verified
+    const traffic = await executor.runBeforeCommit(
+      rollout,
+      actions.filter((a) => PRE_COMMIT.has(a.type)),
+    );
+    const decided: RolloutStatus = restart.done
       ? { ...decision.status, restartedAt: rollout.spec?.restartAt }
       : decision.status;
+    const status = traffic.routed ? withVerifiedWeights(decided, traffic.verified) : decided;
     // events (and the notifications they trigger) are stored before the status that commits them
-    const current = await executor.recordEventsBeforeCommit(rollout, status, decision.events);
+    const events = actionsOf(actions, 'recordEvent').map((a) => a.params);
+    const current = await executor.recordEventsBeforeCommit(rollout, status, events);
     await this.writeStatus(current, status);
-    await this.act(ctx, current, decision, all);
+    await this.act(ctx, current, status, actions, all);
     // after the status write, which carries this resourceVersion
     const revision = revisionOf(newRS);
     if (current.metadata.annotations?.[REVISION_ANNOTATION] !== String(revision))
       await executor.setRolloutRevision(current, revision);
     for (const pod of restart.evict) await executor.evictPod(pod);
     const waits = [
-      decision.requeueAfterMs,
+      ...actionsOf(actions, 'requeueAfter').map((a) => a.params.ms),
+      traffic.verified === false ? WEIGHT_VERIFY_RETRY_MS : undefined,
       restart.waitMs,
       restart.evict.length > 0 ? 2_000 : undefined,
     ].filter((v): v is number => v !== undefined);
@@ -214,17 +239,22 @@ export class RolloutReconciler implements Reconciler {
     return { newRS: result.rs, created: true };
   }
 
+  /** The actions after the commit, in the executor's order: scale, analysis runs, metadata, prune. */
   private async act(
     ctx: ReconcileContext,
     rollout: RolloutObject,
-    decision: RolloutDecision,
+    status: RolloutStatus,
+    actions: readonly RolloutAction[],
     replicaSets: readonly ReplicaSet[],
   ): Promise<void> {
     const { executor } = this.options;
-    await executor.scale(rollout, decision.scale);
-    await executor.terminateAnalysisRuns(decision.terminateRuns);
-    await executor.deleteAnalysisRuns(decision.deleteRuns);
-    for (const request of decision.createRuns) {
+    await executor.scale(
+      rollout,
+      actionsOf(actions, 'scaleReplicaSet').map((a) => a.params),
+    );
+    await executor.terminateAnalysisRuns(actionsOf(actions, 'terminateAnalysisRun').map((a) => a.params));
+    await executor.deleteAnalysisRuns(actionsOf(actions, 'deleteAnalysisRun').map((a) => a.params));
+    for (const { params: request } of actionsOf(actions, 'createAnalysisRun')) {
       // The status just written names this run (decide plans the name), so a restart finds it; a
       // run the previous reconcile created under this name makes the create a no-op (AlreadyExists).
       const built = buildAnalysisRun(rollout, request, this.templateLookup(rollout.metadata.namespace ?? ''));
@@ -237,9 +267,8 @@ export class RolloutReconciler implements Reconciler {
       }
       await executor.createAnalysisRun(built.run);
     }
-    await this.pointServices(rollout, decision.status, replicaSets);
-    await this.syncEphemeralMetadata(rollout, decision.status, replicaSets);
-    await executor.deleteReplicaSets(decision.pruneReplicaSets);
+    await this.syncEphemeralMetadata(rollout, status, replicaSets);
+    await executor.deleteReplicaSets(actionsOf(actions, 'deleteReplicaSet').map((a) => a.params));
   }
 
   private templateLookup(namespace: string): TemplateLookup {
@@ -250,17 +279,6 @@ export class RolloutReconciler implements Reconciler {
         : informers.analysisTemplates.store.get(`${namespace}/${ref.templateName}`);
       return obj as unknown as AnalysisTemplateLike | undefined;
     };
-  }
-
-  private async pointServices(
-    rollout: RolloutObject,
-    status: RolloutStatus,
-    sets: readonly ReplicaSet[],
-  ): Promise<void> {
-    const namespace = rollout.metadata.namespace ?? '';
-    const lookup = (name: string) => this.options.informers.services.store.get(`${namespace}/${name}`);
-    for (const change of planServiceSwitches(rollout.spec?.strategy?.canary, status, sets, lookup))
-      await this.options.executor.switchService(rollout, change);
   }
 
   private async syncEphemeralMetadata(
@@ -384,4 +402,15 @@ export class RolloutReconciler implements Reconciler {
     const clean = JSON.parse(JSON.stringify(status)) as RolloutStatus;
     await this.options.executor.writeStatus(rollout, clean);
   }
+}
+
+/** `status.canary.weights.verified` as the routers reported it (absent when they cannot tell). */
+function withVerifiedWeights(status: RolloutStatus, verified: boolean | undefined): RolloutStatus {
+  const weights = status.canary?.weights;
+  if (weights === undefined) return status;
+  const { verified: _previous, ...rest } = weights;
+  return {
+    ...status,
+    canary: { ...status.canary, weights: verified === undefined ? rest : { ...rest, verified } },
+  };
 }

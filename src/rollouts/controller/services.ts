@@ -9,17 +9,13 @@
 import type { KubeObject } from '../../kube/index.js';
 import { availableReplicas, podHashOf, type ReplicaSet, specReplicas } from '../replica-sets/replica-sets.js';
 import { POD_TEMPLATE_HASH_LABEL } from '../spec/pod-template-hash.js';
+import type { ServiceSwitch } from '../strategies/actions.js';
 import type { CanaryStrategy, RolloutStatus } from '../types.js';
 
 /** Set on a Service a Rollout points; its absence means the Service is being adopted. */
 export const MANAGED_BY_ANNOTATION = 'argo-rollouts.argoproj.io/managed-by-rollouts';
 
-export interface ServiceSwitch {
-  readonly service: KubeObject;
-  /** The hash the Service selects now ("" when it selects none). */
-  readonly from: string;
-  readonly to: string;
-}
+export type { ServiceSwitch } from '../strategies/actions.js';
 
 export const selectedHash = (service: KubeObject): string =>
   (service.spec as { selector?: Record<string, string> } | undefined)?.selector?.[POD_TEMPLATE_HASH_LABEL] ??

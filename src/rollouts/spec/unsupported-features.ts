@@ -74,9 +74,13 @@ function firstUnsupportedStep(steps: readonly CanaryStep[]): string | undefined 
 }
 
 /** The first feature of the spec Slipway cannot run, as an InvalidSpec error text; undefined if none. */
+/** What the check needs of a router: its key, and (for registered routers) its own validation. */
+type RouterCheck = Pick<TrafficRouterFactory, 'key'> &
+  Partial<Pick<TrafficRouterFactory, 'matches' | 'validate'>>;
+
 export function unsupportedFeature(
   rollout: Rollout,
-  routers: readonly Pick<TrafficRouterFactory, 'key'>[] = trafficRouterFactories,
+  routers: readonly RouterCheck[] = trafficRouterFactories,
 ): string | undefined {
   const spec = rollout.spec ?? {};
   if (spec.strategy?.blueGreen !== undefined)
@@ -89,6 +93,12 @@ export function unsupportedFeature(
   if (routing !== undefined) {
     const refused = unsupportedRouter(routing, routers);
     if (refused !== undefined) return refused;
+    // every configured router is registered: each checks its own configuration (Argo's messages)
+    for (const factory of routers) {
+      if (factory.matches?.(rollout) !== true) continue;
+      const [problem] = factory.validate?.(rollout) ?? [];
+      if (problem !== undefined) return problem;
+    }
   }
   return firstUnsupportedStep(canary.steps ?? []);
 }

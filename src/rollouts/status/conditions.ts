@@ -46,6 +46,12 @@ export const ConditionReason = {
   /** Argo's TimedOutReason. */
   ProgressDeadlineExceeded: 'ProgressDeadlineExceeded',
   ScalingReplicaSet: 'ScalingReplicaSet',
+  /** Argo's event when the router shows a new weight. */
+  TrafficWeightUpdated: 'TrafficWeightUpdated',
+  /** A router failed to set the weight (Argo records it as a Warning event). */
+  TrafficRoutingError: 'TrafficRoutingError',
+  /** A router could not tell whether the weight is in place. */
+  WeightVerifyError: 'WeightVerifyError',
 } as const;
 export type ConditionReason = (typeof ConditionReason)[keyof typeof ConditionReason];
 
@@ -67,6 +73,8 @@ const q = (value: string): string => JSON.stringify(value);
 
 /** Formatted condition and event messages, one function per Argo format string this controller uses. */
 export const formatMessage = {
+  trafficWeightUpdated: (detail: string) => `Traffic weight updated ${detail}`,
+  weightVerifyError: (error: string) => `Failed to verify weight: ${error}`,
   missingField: (field: string) => `Rollout has missing field '${field}'`,
   invalidSpec: (rolloutName: string, error: string) => `The Rollout "${rolloutName}" is invalid: ${error}`,
   replicaSetProgressing: (rs: string) => `ReplicaSet ${q(rs)} is progressing.`,

@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { type RolloutContext, type RolloutEvent, runRolloutMachine } from '../../../src/rollouts/index.js';
+import {
+  actionsOf,
+  type RolloutContext,
+  type RolloutEvent,
+  runRolloutMachine,
+} from '../../../src/rollouts/index.js';
 
 interface Case {
   name: string;
@@ -35,7 +40,7 @@ function contextFor(c: Case): RolloutContext {
 describe('rollout machine (golden step progressions)', () => {
   for (const c of golden.cases) {
     it(c.name, () => {
-      const snapshot = runRolloutMachine(contextFor(c), c.events);
+      const { snapshot, actions } = runRolloutMachine(contextFor(c), c.events);
       const ctx = snapshot.context;
       const actual = {
         state: String(snapshot.value),
@@ -44,7 +49,7 @@ describe('rollout machine (golden step progressions)', () => {
         pauses: ctx.pauseConditions.map((p) => p.reason),
         abort: ctx.abort,
         ...(c.expected.abortedAt !== undefined && { abortedAt: ctx.abortedAt }),
-        reasons: ctx.intents.map((i) => i.reason),
+        reasons: actionsOf(actions, 'recordEvent').map((a) => a.params.reason),
       };
       assert.deepEqual(actual, c.expected);
     });

@@ -1,7 +1,9 @@
 /**
- * One reconcile's decision for a valid canary Rollout, from observed data to a plan: the events the
- * machine is fed, the new status (steps, pauses, abort, conditions, phase, counts), the ReplicaSet
- * sizes, the AnalysisRuns to create, terminate or delete, and when to look again. Pure: no client,
+ * The canary strategy's decision for one reconcile of a valid Rollout: observations become the machine's
+ * events, the machine (through XState's pure `transition()`) moves the steps, pauses and abort and returns
+ * named actions, and the new status is projected (conditions, phase, counts, analysis references, traffic
+ * weights). A last `PLAN` event hands the machine the projected status and the observed world; it returns
+ * the effects (scale, analysis runs, Services, traffic, prune, requeue) as named actions. Pure: no client,
  * no clock; the reconciler observes and the executor acts.
  */
 
@@ -11,65 +13,35 @@ import {
   findCurrentRun,
   isRunCompleted,
   observedRun,
-  type RunRequest,
-  runsToDelete,
-  runsToTerminate,
   statusRef,
 } from '../analysis/analysis-runs.js';
 import { planRuns } from '../analysis/run-plan.js';
-import type { EventIntent, RolloutContext, RolloutEvent } from '../canary/machine.js';
-import { runRolloutMachine } from '../canary/machine.js';
-import { isAtDesiredReplicas, planScaling, type ScaleIntent } from '../canary/scaling.js';
-import { stepDescription } from '../canary/step-description.js';
-import {
-  computeStepHash,
-  describeStep,
-  desiredCanaryScale,
-  PauseReason,
-  type StepModel,
-} from '../canary/steps.js';
 import {
   actualReplicas,
   availableReplicas,
   classifyReplicaSets,
-  type ReplicaSet,
   readyReplicas,
-  replicaSetsToPrune,
   sumOf,
 } from '../replica-sets/replica-sets.js';
 import { ConditionReason, getCondition, RolloutConditionType } from '../status/conditions.js';
 import { calculateRolloutPhase } from '../status/phase.js';
 import { isRollbackWithinWindow } from '../status/rollback-window.js';
 import { calculateConditions, progressDeadlineAt } from '../status/rollout-conditions.js';
-import type { CanaryStatus, Rollout, RolloutStatus } from '../types.js';
-
-export interface RolloutObservation {
-  readonly rollout: Rollout;
-  /** ReplicaSets the Rollout controls, the new one included. */
-  readonly replicaSets: readonly ReplicaSet[];
-  readonly newRS: ReplicaSet;
-  readonly newRSCreated: boolean;
-  readonly currentPodHash: string;
-  readonly revision: number;
-  readonly runs: readonly AnalysisRun[];
-  /** Names of every AnalysisRun in the namespace (a new run's name must be free). Default: `runs`' names. */
-  readonly runNamesInUse?: ReadonlySet<string>;
-  readonly now: number;
-}
-
-export interface RolloutDecision {
-  readonly status: RolloutStatus;
-  readonly events: readonly EventIntent[];
-  readonly scale: readonly ScaleIntent[];
-  readonly createRuns: readonly RunRequest[];
-  readonly terminateRuns: readonly AnalysisRun[];
-  readonly deleteRuns: readonly AnalysisRun[];
-  readonly pruneReplicaSets: readonly ReplicaSet[];
-  /** The machine's events, for logs and golden tests. */
-  readonly machineEvents: readonly RolloutEvent[];
-  /** Time until the next wake-up (a pause ending, the progress deadline); 0 when it is already due. */
-  readonly requeueAfterMs?: number;
-}
+import type { EventIntent, RolloutAction } from '../strategies/actions.js';
+import type { RolloutObservation } from '../strategies/strategy.js';
+import type { CanaryStatus, RolloutStatus } from '../types.js';
+import { type CanaryDecision, decisionOf } from './decision.js';
+import type { CanaryWorld } from './effects.js';
+import {
+  continueRolloutMachine,
+  type RolloutContext,
+  type RolloutEvent,
+  runRolloutMachine,
+} from './machine.js';
+import { isAtDesiredReplicas } from './scaling.js';
+import { stepDescription } from './step-description.js';
+import { computeStepHash, describeStep, desiredCanaryScale, PauseReason, type StepModel } from './steps.js';
+import { planTraffic } from './traffic.js';
 
 const hasPauseReason = (status: RolloutStatus, reason: string) =>
   (status.pauseConditions ?? []).some((p) => p.reason === reason);
@@ -106,7 +78,7 @@ function contextFrom(
     userPromoted: false,
     progressDeadlineExceeded: false,
     progressDeadlineAbort: rollout.spec?.progressDeadlineAbort === true,
-    intents: [],
+    trafficRouted: o.trafficRouted === true,
   };
 }
 
@@ -137,7 +109,7 @@ function analysisEvents(
   return out;
 }
 
-export function decide(o: RolloutObservation): RolloutDecision {
+export function decideCanary(o: RolloutObservation): CanaryDecision {
   const { rollout, now } = o;
   const spec = rollout.spec ?? {};
   const prev = rollout.status ?? {};
@@ -206,10 +178,24 @@ export function decide(o: RolloutObservation): RolloutDecision {
     if (progressing?.reason === ConditionReason.ProgressDeadlineExceeded)
       events.push({ type: 'PROGRESS_DEADLINE_EXCEEDED' });
     const weight = desiredCanaryScale(rollout).weight;
-    if (isAtDesiredReplicas(rollout, sets, weight)) events.push({ type: 'REPLICAS_READY', weight });
+    if (isAtDesiredReplicas(rollout, sets, weight))
+      events.push({ type: 'REPLICAS_READY', weight, stepIndex: prevIndex });
+    const weights = prev.canary?.weights;
+    // the weight recorded for this pod template (a previous revision's weight never completes a step)
+    if (
+      o.trafficRouted === true &&
+      weights !== undefined &&
+      weights.canary.podTemplateHash === o.currentPodHash
+    )
+      events.push({
+        type: 'TRAFFIC_WEIGHT',
+        weight: weights.canary.weight,
+        ...(weights.verified !== undefined && { verified: weights.verified }),
+      });
   }
 
-  const result = runRolloutMachine(contextFrom(o, steps, sets.stableRS !== undefined), events).context;
+  const run = runRolloutMachine(contextFrom(o, steps, sets.stableRS !== undefined), events);
+  const result = run.snapshot.context;
 
   // ---- the new status ----
   const stepIndex = steps.length > 0 ? result.stepIndex : undefined;
@@ -278,9 +264,18 @@ export function decide(o: RolloutObservation): RolloutDecision {
   const { phase, message } = calculateRolloutPhase({ ...rollout, status: withConditions });
   const status: RolloutStatus = { ...withConditions, phase, message };
 
-  // ---- ReplicaSets ----
+  // ---- traffic (when a registered router runs this Rollout) ----
   const weight = desiredCanaryScale({ ...rollout, status }).weight;
-  const scale = planScaling(rollout, postSets, weight, status.promoteFull === true);
+  const traffic =
+    o.trafficRouted === true
+      ? planTraffic({
+          rollout: { ...rollout, status },
+          newRS: postSets.newRS,
+          stableRS: postSets.stableRS,
+          atDesiredReplicas: isAtDesiredReplicas({ ...rollout, status }, postSets, weight),
+          previousWeights: prev.canary?.weights,
+        })
+      : undefined;
 
   // ---- AnalysisRuns ----
   const isSameAttempt = !specChanged && prev.abortedAt === result.abortedAt;
@@ -305,36 +300,33 @@ export function decide(o: RolloutObservation): RolloutDecision {
     spec as { analysis?: { successfulRunHistoryLimit?: number; unsuccessfulRunHistoryLimit?: number } }
   ).analysis;
 
-  // ---- when to look again ----
-  const wakeups: number[] = [];
-  const pause = result.pauseConditions.find((p) => p.reason === PauseReason.CanaryPauseStep);
-  const pauseStep = steps[result.stepIndex];
-  if (pause !== undefined && pauseStep?.kind === 'pause' && pauseStep.durationSeconds !== undefined)
-    wakeups.push(Date.parse(pause.startTime) + pauseStep.durationSeconds * 1000 + 5); // done strictly after
   const deadline = progressDeadlineAt(spec, conditions);
-  if (deadline !== undefined && phase === 'Progressing' && stepRunRef === undefined)
-    wakeups.push(deadline + 1000);
-  const next = wakeups.length > 0 ? Math.min(...wakeups) : undefined;
 
   // runs to create are named in the status written before they are created (see run-plan.ts)
-  const committed: RolloutStatus =
+  const withRuns: RolloutStatus =
     createRuns.length === 0 ? status : { ...status, canary: { ...status.canary, ...planned } };
-  return {
+  const committed: RolloutStatus =
+    traffic === undefined
+      ? withRuns
+      : { ...withRuns, canary: { ...withRuns.canary, weights: traffic.weights } };
+  const world: CanaryWorld = {
+    rollout,
     status: committed,
-    events: [...result.intents, ...analysisEvents(prev.canary, stepRunNow, backgroundNow)],
-    scale,
+    sets: postSets,
+    replicaSets: o.replicaSets,
+    services: o.services ?? new Map(),
+    observedEvents: analysisEvents(prev.canary, stepRunNow, backgroundNow),
     createRuns,
-    terminateRuns: runsToTerminate(o.runs, current),
-    deleteRuns: runsToDelete(o.runs, current, {
-      ...(limits?.successfulRunHistoryLimit !== undefined && {
-        successful: limits.successfulRunHistoryLimit,
-      }),
-      ...(limits?.unsuccessfulRunHistoryLimit !== undefined && {
-        unsuccessful: limits.unsuccessfulRunHistoryLimit,
-      }),
-    }),
-    pruneReplicaSets: replicaSetsToPrune(postSets, spec.revisionHistoryLimit),
-    machineEvents: events,
-    ...(next !== undefined && { requeueAfterMs: Math.max(0, next - now) }),
+    ownedRuns: o.runs,
+    currentRuns: current,
+    ...(limits !== undefined && { runHistoryLimits: limits }),
+    ...(traffic !== undefined && { traffic }),
+    ...(deadline !== undefined &&
+      phase === 'Progressing' &&
+      stepRunRef === undefined && { progressDeadlineCheckAt: deadline + 1000 }),
+    now,
   };
+  const effects = continueRolloutMachine(run.snapshot, [{ type: 'PLAN', world }]);
+  const actions: RolloutAction[] = [...run.actions, ...effects.actions];
+  return decisionOf(committed, actions, events);
 }

@@ -1,0 +1,138 @@
+/**
+ * The traffic a canary's routers should carry on this reconcile (Argo Rollouts' reconcileTrafficRouting in
+ * rollout/trafficrouting.go): the desired canary weight, the header and mirror routes of the current step,
+ * whether managed routes go, and the `status.canary.weights` that follow. Pure: the decision projects the
+ * weights into status and the machine emits the router actions; the executor reports `verified`.
+ *
+ * - fully promoted (stable is the desired pod template): weight 0, managed routes removed;
+ * - aborted: weight 0 at once (with dynamicStableScale: what the stable can carry), managed routes removed;
+ * - no available canary pod: weight 0;
+ * - promoteFull: the weight reached so far (dynamicStableScale: what the canary can carry), routes removed;
+ * - while the ReplicaSets are not at their sizes for the step: the previous setWeight;
+ * - else the step's setWeight, or the maximum once every step ran.
+ */
+import { availableReplicas, podHashOf, type ReplicaSet } from '../replica-sets/replica-sets.js';
+import { ConditionReason, formatMessage } from '../status/conditions.js';
+import type { EventIntent, TrafficWeightIntent } from '../strategies/actions.js';
+import type { Rollout, SetHeaderRoute, SetMirrorRoute, TrafficWeights, WeightDestination } from '../types.js';
+import { currentSetWeight } from './steps.js';
+
+export interface TrafficPlanInput {
+  /** The Rollout with the status this decision writes. */
+  readonly rollout: Rollout;
+  readonly newRS: ReplicaSet | undefined;
+  readonly stableRS: ReplicaSet | undefined;
+  /** The ReplicaSets have the sizes and availability the current step asks for. */
+  readonly atDesiredReplicas: boolean;
+  /** `status.canary.weights` as last written. */
+  readonly previousWeights: TrafficWeights | undefined;
+}
+
+export interface TrafficPlan {
+  readonly removeManagedRoutes: boolean;
+  readonly headerRoute?: SetHeaderRoute;
+  readonly mirrorRoute?: SetMirrorRoute;
+  readonly weight: TrafficWeightIntent;
+  /** The weights to write in status (`verified` comes from the routers). */
+  readonly weights: TrafficWeights;
+  /** TrafficWeightUpdated when the weights changed. */
+  readonly event?: EventIntent;
+}
+
+/** `maxTrafficWeight` (default 100): the total weight setWeight steps are a share of. */
+export const maxTrafficWeight = (rollout: Rollout): number =>
+  rollout.spec?.strategy?.canary?.trafficRouting?.maxTrafficWeight ?? 100;
+
+function desiredWeight(i: TrafficPlanInput): { readonly weight: number; readonly removeRoutes: boolean } {
+  const { rollout } = i;
+  const status = rollout.status ?? {};
+  const canary = rollout.spec?.strategy?.canary;
+  const replicas = rollout.spec?.replicas ?? 1;
+  const steps = canary?.steps ?? [];
+  if (status.stableRS !== undefined && status.stableRS === status.currentPodHash)
+    return { weight: 0, removeRoutes: true };
+  if (status.abort === true) {
+    if (!canary?.dynamicStableScale) return { weight: 0, removeRoutes: true };
+    const carried = 100 - Math.trunc((100 * availableReplicas(i.stableRS)) / replicas);
+    const previous = i.previousWeights?.canary.weight;
+    return { weight: previous === undefined ? carried : Math.min(carried, previous), removeRoutes: true };
+  }
+  if (i.newRS === undefined || availableReplicas(i.newRS) === 0) return { weight: 0, removeRoutes: false };
+  if (status.promoteFull === true) {
+    const weight = canary?.dynamicStableScale
+      ? Math.trunc((100 * availableReplicas(i.newRS)) / replicas)
+      : (i.previousWeights?.canary.weight ?? 0);
+    return { weight, removeRoutes: true };
+  }
+  if (steps.length === 0) return { weight: 0, removeRoutes: false };
+  const index = status.currentStepIndex ?? 0;
+  if (!i.atDesiredReplicas) {
+    for (let s = index - 1; s >= 0; s--) {
+      const weight = steps[s]?.setWeight;
+      if (weight !== undefined) return { weight, removeRoutes: false };
+    }
+    return { weight: 0, removeRoutes: false };
+  }
+  if (index < steps.length) return { weight: currentSetWeight(rollout), removeRoutes: false };
+  return { weight: maxTrafficWeight(rollout), removeRoutes: false };
+}
+
+const sameDestination = (a: WeightDestination, b: WeightDestination) =>
+  a.weight === b.weight && a.serviceName === b.serviceName && a.podTemplateHash === b.podTemplateHash;
+
+/** Argo's trafficWeightUpdatedMessage (no experiment destinations yet, so no "additional" detail). */
+function weightUpdatedDetail(previous: TrafficWeights | undefined, next: TrafficWeights): string {
+  if (previous === undefined) return `to ${next.canary.weight}`;
+  if (previous.canary.weight !== next.canary.weight)
+    return `from ${previous.canary.weight} to ${next.canary.weight}`;
+  return '';
+}
+
+export function planTraffic(i: TrafficPlanInput): TrafficPlan {
+  const { rollout } = i;
+  const canary = rollout.spec?.strategy?.canary;
+  const status = rollout.status ?? {};
+  const { weight, removeRoutes } = desiredWeight(i);
+  const canaryHash = i.newRS === undefined ? undefined : podHashOf(i.newRS);
+  const stableHash = i.stableRS === undefined ? undefined : podHashOf(i.stableRS);
+  const destination = (w: number, serviceName: string | undefined, hash: string | undefined) => ({
+    weight: w,
+    ...(serviceName !== undefined && serviceName !== '' && { serviceName }),
+    ...(hash !== undefined && hash !== '' && { podTemplateHash: hash }),
+  });
+  const next: TrafficWeights = {
+    canary: destination(weight, canary?.canaryService, canaryHash),
+    stable: destination(maxTrafficWeight(rollout) - weight, canary?.stableService, stableHash),
+  };
+  const previous = i.previousWeights;
+  const modified =
+    previous === undefined ||
+    !sameDestination(previous.canary, next.canary) ||
+    !sameDestination(previous.stable, next.stable) ||
+    (previous.additional ?? []).length > 0;
+  // the current step's header and mirror routes (not on the first deploy, as Argo: generation > 1)
+  const steps = canary?.steps ?? [];
+  const index = status.currentStepIndex ?? 0;
+  const step = index < steps.length ? steps[index] : undefined;
+  const routable = step !== undefined && (rollout.metadata?.generation ?? 0) > 1;
+  return {
+    removeManagedRoutes: removeRoutes,
+    ...(routable && step.setHeaderRoute !== undefined && { headerRoute: step.setHeaderRoute }),
+    ...(routable && step.setMirrorRoute !== undefined && { mirrorRoute: step.setMirrorRoute }),
+    weight: {
+      weight,
+      additional: [],
+      ...(canaryHash !== undefined && { canaryHash }),
+      ...(stableHash !== undefined && { stableHash }),
+    },
+    weights: modified ? next : (previous ?? next),
+    ...(modified && {
+      event: {
+        type: 'event',
+        eventType: 'Normal',
+        reason: ConditionReason.TrafficWeightUpdated,
+        message: formatMessage.trafficWeightUpdated(weightUpdatedDetail(previous, next)),
+      },
+    }),
+  };
+}

@@ -1,0 +1,14 @@
+/**
+ * The strategies Slipway runs. Adding one (blue-green): a folder with its machine and a `RolloutStrategy`,
+ * and one line here.
+ */
+import { canaryStrategy } from '../canary/strategy.js';
+import type { Rollout } from '../types.js';
+import type { RolloutStrategy } from './strategy.js';
+
+export const rolloutStrategies: readonly RolloutStrategy[] = [canaryStrategy];
+
+/** The strategy the spec asks for; undefined when none is registered (validation reports it). */
+export function strategyFor(rollout: Rollout): RolloutStrategy | undefined {
+  return rolloutStrategies.find((s) => s.matches(rollout));
+}
