@@ -10,7 +10,7 @@
  */
 import { assign, enqueueActions, type SnapshotFrom, setup, transition } from 'xstate';
 import { ConditionReason, formatMessage, toKubeTime } from '../status/conditions.js';
-import type { EventIntent, RolloutAction } from '../strategies/actions.js';
+import { ACTION_ORDER, type EventIntent, type RolloutAction } from '../strategies/actions.js';
 import type { RolloutContext, RolloutEvent } from './context.js';
 import { planCanaryActions } from './effects.js';
 import {
@@ -40,22 +40,7 @@ const recordEvent = (params: EventIntent) => ({ type: 'recordEvent', params }) a
 
 /** The named actions only the executor interprets: no-ops inside the machine, declared so `transition()` returns them. */
 const EXECUTOR_ACTIONS = Object.fromEntries(
-  (
-    [
-      'pointService',
-      'removeManagedRoutes',
-      'setHeaderRoute',
-      'setMirrorRoute',
-      'setTrafficWeight',
-      'recordEvent',
-      'scaleReplicaSet',
-      'terminateAnalysisRun',
-      'deleteAnalysisRun',
-      'createAnalysisRun',
-      'deleteReplicaSet',
-      'requeueAfter',
-    ] as const satisfies readonly RolloutAction['type'][]
-  ).map((type) => [type, (_: unknown, _params: unknown) => {}]),
+  ACTION_ORDER.map((type) => [type, (_: unknown, _params: unknown) => {}]),
 ) as Record<RolloutAction['type'], (_: unknown, params: unknown) => void>;
 
 export const rolloutMachine = setup({

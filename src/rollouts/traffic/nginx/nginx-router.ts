@@ -6,9 +6,10 @@
  * report the weight in effect.
  */
 import { isAlreadyExists, isNotFound, type ObjectRef } from '../../../kube/index.js';
-import type { Rollout, SetHeaderRoute, SetMirrorRoute } from '../../types.js';
-import type { AdditionalDestination, TrafficClient, TrafficRouter } from '../router.js';
+import type { Rollout } from '../../types.js';
+import type { AdditionalDestination, TrafficClient } from '../router.js';
 import { causeMessage, TrafficRouterError } from '../traffic-router-error.js';
+import { WeightOnlyRouter } from '../weight-only-router.js';
 import {
   canaryIngressName,
   INGRESS_API_VERSION,
@@ -26,10 +27,12 @@ export interface NginxRouterOptions {
   readonly signal?: AbortSignal;
 }
 
-export class NginxRouter implements TrafficRouter {
+export class NginxRouter extends WeightOnlyRouter {
   readonly type = NGINX_TYPE;
 
-  constructor(private readonly options: NginxRouterOptions) {}
+  constructor(private readonly options: NginxRouterOptions) {
+    super();
+  }
 
   async setWeight(desiredWeight: number, _additional: readonly AdditionalDestination[]): Promise<void> {
     for (const stableName of stableIngressNames(this.options.rollout)) {
@@ -112,16 +115,4 @@ export class NginxRouter implements TrafficRouter {
         return;
     }
   }
-
-  async verifyWeight(): Promise<boolean | undefined> {
-    return undefined;
-  }
-
-  async updateHash(): Promise<void> {}
-
-  async setHeaderRoute(_route: SetHeaderRoute): Promise<void> {}
-
-  async setMirrorRoute(_route: SetMirrorRoute): Promise<void> {}
-
-  async removeManagedRoutes(): Promise<void> {}
 }

@@ -4,9 +4,10 @@
  * report the weight in effect: those calls do nothing, as in Argo.
  */
 import { isNotFound } from '../../../kube/index.js';
-import type { Rollout, SetHeaderRoute, SetMirrorRoute } from '../../types.js';
-import type { AdditionalDestination, TrafficClient, TrafficRouter } from '../router.js';
+import type { Rollout } from '../../types.js';
+import type { AdditionalDestination, TrafficClient } from '../router.js';
 import { TrafficRouterError } from '../traffic-router-error.js';
+import { WeightOnlyRouter } from '../weight-only-router.js';
 import {
   planTrafficSplit,
   TRAFFIC_SPLIT_GROUP,
@@ -25,10 +26,12 @@ export interface SmiRouterOptions {
   readonly signal?: AbortSignal;
 }
 
-export class SmiRouter implements TrafficRouter {
+export class SmiRouter extends WeightOnlyRouter {
   readonly type = SMI_TYPE;
 
-  constructor(private readonly options: SmiRouterOptions) {}
+  constructor(private readonly options: SmiRouterOptions) {
+    super();
+  }
 
   async setWeight(desiredWeight: number, additional: readonly AdditionalDestination[]): Promise<void> {
     const { rollout, client, version, fieldManager, signal } = this.options;
@@ -58,16 +61,4 @@ export class SmiRouter implements TrafficRouter {
         return;
     }
   }
-
-  async verifyWeight(): Promise<boolean | undefined> {
-    return undefined;
-  }
-
-  async updateHash(): Promise<void> {}
-
-  async setHeaderRoute(_route: SetHeaderRoute): Promise<void> {}
-
-  async setMirrorRoute(_route: SetMirrorRoute): Promise<void> {}
-
-  async removeManagedRoutes(): Promise<void> {}
 }
