@@ -27,6 +27,7 @@ import {
   type Rollout,
   trafficRoutedReplicaInput,
 } from '../src/rollouts/index.js';
+import { seededRandom } from '../test/support/seeded-random.js';
 
 /** Change it here and in bench/argo-replicas/build.sh together. */
 const ARGO_ROLLOUTS_VERSION = 'v1.10.1';
@@ -39,17 +40,10 @@ const option = (name: string, fallback: number): number => {
 };
 const totalCases = option('--cases', 100_000);
 const showMismatches = option('--show', 5);
-let seed = option('--seed', 20261206) >>> 0;
+const seed = option('--seed', 20261206) >>> 0;
 const BATCH = 10_000;
 
-/** mulberry32: small, deterministic PRNG. */
-function random(): number {
-  seed = (seed + 0x6d2b79f5) >>> 0;
-  let t = seed;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-}
+const random = seededRandom(seed);
 const int = (n: number): number => Math.floor(random() * n);
 const chance = (p: number): boolean => random() < p;
 const pick = <T>(items: readonly T[]): T => items[int(items.length)] as T;

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { compile, ExprError } from '../src/expr/index.js';
+import { seededRandom } from '../test/support/seeded-random.js';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: number): number => {
@@ -16,18 +17,11 @@ const option = (name: string, fallback: number): number => {
   return Number.isFinite(value) ? value : fallback;
 };
 const totalCases = option('--cases', 100_000);
-let seed = option('--seed', 20240501) >>> 0;
+const seed = option('--seed', 20240501) >>> 0;
 const CASE_LIMIT_MS = 50;
 const BUDGET = 2_000;
 
-/** mulberry32: small, deterministic PRNG. */
-function random(): number {
-  seed = (seed + 0x6d2b79f5) >>> 0;
-  let t = seed;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-}
+const random = seededRandom(seed);
 const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
 
 const goldenDir = fileURLToPath(new URL('../test/golden/expr/', import.meta.url));

@@ -5,6 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { SlipwayError } from '../src/errors/index.js';
 import { createTimeNamespace, GoDuration, parse, parseRfc3339 } from '../src/gotemplate/index.js';
+import { seededRandom } from '../test/support/seeded-random.js';
 
 const argValue = (flag: string, fallback: number): number => {
   const i = process.argv.indexOf(flag);
@@ -17,17 +18,7 @@ const SLOW_MS = 50;
 const LIMITS = { maxOutputBytes: 64 * 1024, maxSteps: 20_000, maxDepth: 20, maxNesting: 50 };
 const NOW = new Date('2024-03-05T07:08:09.123Z');
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const rand = mulberry32(SEED);
+const rand = seededRandom(SEED);
 const int = (n: number): number => Math.floor(rand() * n);
 const pick = <T>(xs: readonly T[]): T => xs[int(xs.length)] as T;
 

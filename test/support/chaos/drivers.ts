@@ -3,19 +3,10 @@
 // edited). Every choice comes from the run's seeded random source.
 import type { KubeClient } from '../../../src/kube/index.js';
 import type { TestRepo } from '../git/repo.js';
+import { seededRandom } from '../seeded-random.js';
 import { type AppDesired, appFiles, CONFIG_MAP, DEPLOYMENT, ROLLOUT, rolloutImage } from './manifests.js';
 
-/** mulberry32: small, seedable, good enough to pick targets and delays reproducibly. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom };
 
 export const between = (random: () => number, [min, max]: readonly [number, number]) =>
   Math.round(min + random() * (max - min));
