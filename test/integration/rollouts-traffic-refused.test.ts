@@ -1,6 +1,7 @@
 /**
  * Traffic routing specs on the real cluster: Argo's own validation messages for traffic steps, and
- * routers Slipway does not run refused by name (InvalidSpec, a Warning Event, no ReplicaSet).
+ * routers Slipway does not run refused by name (InvalidSpec, a Warning Event, no ReplicaSet); a spec Argo
+ * accepts with a router Slipway runs is not refused.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -58,17 +59,6 @@ const cases: readonly { name: string; canary: Record<string, unknown>; message: 
     message:
       'The Rollout "max-weight-istio" is invalid: spec.strategy.trafficRouting.maxTrafficWeight: Invalid value: 1000: Canary maxTrafficWeight in traffic routing only supported in Nginx and Plugins',
   },
-  {
-    // Valid for Argo: the step passes validation and only the (not yet registered) router is refused.
-    name: 'scale-and-header',
-    canary: {
-      ...services,
-      trafficRouting: { ...istio, managedRoutes: [{ name: 'header' }] },
-      steps: [{ setCanaryScale: { replicas: 1 }, setHeaderRoute: headerRoute }, { pause: {} }],
-    },
-    message:
-      'The Rollout "scale-and-header" is invalid: spec.strategy.canary.trafficRouting.istio: Unsupported value: traffic routing is not supported yet',
-  },
 ];
 
 describe('rollouts: traffic routing specs Slipway refuses, with the message Argo would give', () => {
@@ -96,4 +86,38 @@ describe('rollouts: traffic routing specs Slipway refuses, with the message Argo
       assert.equal(sets.length, 0, 'no ReplicaSet for a refused spec');
     });
   }
+
+  it('scale-and-header: a step with setCanaryScale and setHeaderRoute is valid, as in Argo, and runs', async () => {
+    const name = 'scale-and-header';
+    await s.client.create(
+      rolloutManifest({
+        name,
+        namespace: s.namespace,
+        replicas: 1,
+        canary: {
+          ...services,
+          trafficRouting: { ...istio, managedRoutes: [{ name: 'header' }] },
+          steps: [{ setCanaryScale: { replicas: 1 }, setHeaderRoute: headerRoute }, { pause: {} }],
+        },
+      }),
+    );
+    const sets = await eventually(
+      'a ReplicaSet for the accepted spec',
+      async () => {
+        const mine = (await replicaSetsOf(s.client, s.namespace)).filter((rs) =>
+          rs.metadata.name?.startsWith(`${name}-`),
+        );
+        return mine.length > 0 ? mine : undefined;
+      },
+      90_000,
+    );
+    assert.equal(sets.length, 1);
+    const r = await s.client.get<RolloutObject>({
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Rollout',
+      namespace: s.namespace,
+      name,
+    });
+    assert.equal(invalidSpec(r), undefined, 'no InvalidSpec');
+  });
 });
