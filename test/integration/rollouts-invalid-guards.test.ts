@@ -41,14 +41,11 @@ describe('rollouts: InvalidSpec guards (unsupported steps, replica ceiling, anal
 
   it('a plugin step is InvalidSpec naming it, with one Warning Event per distinct message', async () => {
     const name = 'plugin-step';
-    await s.client.create(
-      rolloutManifest({
-        name,
-        namespace: s.namespace,
-        replicas: 1,
-        steps: [{ setWeight: 20 }, { plugin: { name: 'acme/step', config: {} } }],
-      }),
-    );
+    await s.createRollout({
+      name,
+      replicas: 1,
+      steps: [{ setWeight: 20 }, { plugin: { name: 'acme/step', config: {} } }],
+    });
     const r = await s.reaches(name, 'InvalidSpec', (x) => x.status?.phase === 'Degraded', 60_000);
     const condition = invalidSpec(r);
     assert.equal(condition?.reason, 'InvalidSpec');
@@ -139,14 +136,11 @@ describe('rollouts: InvalidSpec guards (unsupported steps, replica ceiling, anal
       },
     });
     await s.client.create(template('result.errors >'));
-    await s.client.create(
-      rolloutManifest({
-        name,
-        namespace: s.namespace,
-        replicas: 1,
-        steps: [{ setWeight: 50 }, { analysis: { templates: [{ templateName: 'error-rate' }] } }],
-      }),
-    );
+    await s.createRollout({
+      name,
+      replicas: 1,
+      steps: [{ setWeight: 50 }, { analysis: { templates: [{ templateName: 'error-rate' }] } }],
+    });
     const r = await s.reaches(name, 'InvalidSpec', (x) => invalidSpec(x) !== undefined);
     assert.equal(r.status?.phase, 'Degraded');
     const message = invalidSpec(r)?.message ?? '';
