@@ -2,9 +2,8 @@
 // Ingresses generated from one or several stable Ingresses, owned by the Rollout, their weight patched on
 // setWeight, other controllers' annotations kept, foreign canary Ingresses refused.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { installCrds } from '../../src/install/index.js';
-import type { KubeClient, KubeObject } from '../../src/kube/index.js';
+import { before, describe, it } from 'node:test';
+import type { KubeObject } from '../../src/kube/index.js';
 import { FIELD_MANAGER, type Rollout } from '../../src/rollouts/index.js';
 import {
   type Ingress,
@@ -14,24 +13,17 @@ import {
 import { waitForKind } from '../support/discovery.js';
 import { ROLLOUT, rolloutManifest } from '../support/fixtures/rollout-scenario.js';
 import { applyDeployRbac, impersonatingClient } from '../support/fixtures/service-account-access.js';
-import { eventually, testClient, testKubeconfigPath, testNamespace } from '../support/kube.js';
+import { eventually, testKubeconfigPath } from '../support/kube.js';
+import { useTestNamespace } from '../support/namespace-scenario.js';
 
 const INGRESS = { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress' } as const;
 const P = 'nginx.ingress.kubernetes.io';
 
 describe('traffic: NGINX router against the API server', () => {
-  let client: KubeClient;
-  let ns: { name: string; delete(): Promise<void> };
+  const { client, ns } = useTestNamespace('traffic-nginx', { crds: true });
 
   before(async () => {
-    client = testClient();
-    await installCrds(client);
     await waitForKind(client, ROLLOUT);
-    ns = await testNamespace(client, 'traffic-nginx');
-  });
-  after(async () => {
-    await ns.delete();
-    client.close();
   });
 
   async function storedRollout(

@@ -2,9 +2,8 @@
 // setWeight, refused when someone else owns them, garbage-collected with the Rollout, against the upstream
 // TrafficSplit CRD the shared test cluster installs.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { installCrds } from '../../src/install/index.js';
-import type { KubeClient, KubeObject } from '../../src/kube/index.js';
+import { before, describe, it } from 'node:test';
+import type { KubeObject } from '../../src/kube/index.js';
 import { FIELD_MANAGER, type Rollout } from '../../src/rollouts/index.js';
 import {
   createSmiRouterFactory,
@@ -14,27 +13,20 @@ import {
 import { waitForKind } from '../support/discovery.js';
 import { ROLLOUT, rolloutManifest } from '../support/fixtures/rollout-scenario.js';
 import { applyDeployRbac, impersonatingClient } from '../support/fixtures/service-account-access.js';
-import { eventually, testClient, testKubeconfigPath, testNamespace } from '../support/kube.js';
+import { eventually, testKubeconfigPath } from '../support/kube.js';
+import { useTestNamespace } from '../support/namespace-scenario.js';
 import { requireUpstreamCrd } from '../support/traffic/upstream-crds.js';
 
 const VERSIONS: readonly TrafficSplitVersion[] = ['v1alpha1', 'v1alpha2', 'v1alpha3'];
 
 describe('traffic: SMI router against the API server', () => {
-  let client: KubeClient;
-  let ns: { name: string; delete(): Promise<void> };
+  const { client, ns } = useTestNamespace('traffic-smi', { crds: true });
   let served: TrafficSplitVersion[] = [];
 
   before(async () => {
-    client = testClient();
-    await installCrds(client);
     await waitForKind(client, ROLLOUT);
     const versions = await requireUpstreamCrd(client, 'trafficsplits.split.smi-spec.io');
     served = VERSIONS.filter((v) => versions.includes(v));
-    ns = await testNamespace(client, 'traffic-smi');
-  });
-  after(async () => {
-    await ns.delete();
-    client.close();
   });
 
   /** A Rollout stored in the cluster (so owner references resolve) with SMI traffic routing. */
