@@ -2,8 +2,7 @@ import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { installCrds } from '../../src/install/index.js';
-import type { KubeClient, KubeObject } from '../../src/kube/index.js';
+import type { KubeObject } from '../../src/kube/index.js';
 import { spawnFixture, whenStarted } from '../support/fixtures/fixture-process.js';
 import {
   checkInvariants,
@@ -11,7 +10,8 @@ import {
   rolloutManifest,
   setImage,
 } from '../support/fixtures/rollout-scenario.js';
-import { eventually, testClient, testKubeconfigPath, testNamespace } from '../support/kube.js';
+import { eventually, testKubeconfigPath } from '../support/kube.js';
+import { useTestNamespace } from '../support/namespace-scenario.js';
 
 const controllerScript = fileURLToPath(
   new URL('../support/fixtures/rollout-controller-process.ts', import.meta.url),
@@ -36,14 +36,14 @@ const exited = (proc: ChildProcess, timeoutMs: number): Promise<NodeJS.Signals |
 
 // No AnalysisRun controller runs here: the test plays its part by setting the run's phase.
 describe('rollouts: the controller killed between an AnalysisRun create and the status naming it', () => {
-  let client: KubeClient;
-  let ns: { name: string; delete(): Promise<void> };
   let proc: ChildProcess | undefined;
+  // Registered before the namespace's hooks: runs before the namespace is deleted.
+  after(async () => {
+    proc?.kill('SIGKILL');
+  });
+  const { client, ns } = useTestNamespace('ro-restart-ar', { crds: true });
 
   before(async () => {
-    client = testClient();
-    await installCrds(client);
-    ns = await testNamespace(client, 'ro-restart-ar');
     await client.create({
       apiVersion: 'argoproj.io/v1alpha1',
       kind: 'AnalysisTemplate',
@@ -54,11 +54,6 @@ describe('rollouts: the controller killed between an AnalysisRun create and the 
         ],
       },
     });
-  });
-  after(async () => {
-    proc?.kill('SIGKILL');
-    await ns.delete();
-    client.close();
   });
 
   it('after the restart exactly one run exists for the step (no ".1" twin) and the Rollout proceeds', async () => {

@@ -1,9 +1,7 @@
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
-import { after, before, describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { installCrds } from '../../src/install/index.js';
-import type { KubeClient } from '../../src/kube/index.js';
 import { spawnFixture, whenStarted } from '../support/fixtures/fixture-process.js';
 import {
   checkInvariants,
@@ -12,7 +10,8 @@ import {
   rolloutManifest,
   setImage,
 } from '../support/fixtures/rollout-scenario.js';
-import { eventually, testClient, testKubeconfigPath, testNamespace } from '../support/kube.js';
+import { eventually, testKubeconfigPath } from '../support/kube.js';
+import { useTestNamespace } from '../support/namespace-scenario.js';
 
 const controllerScript = fileURLToPath(
   new URL('../support/fixtures/rollout-controller-process.ts', import.meta.url),
@@ -23,20 +22,12 @@ function startController(namespace: string): Promise<ChildProcess> {
 }
 
 describe('rollouts: the controller killed at step boundaries', () => {
-  let client: KubeClient;
-  let ns: { name: string; delete(): Promise<void> };
   let proc: ChildProcess | undefined;
-
-  before(async () => {
-    client = testClient();
-    await installCrds(client);
-    ns = await testNamespace(client, 'ro-restart');
-  });
+  // Registered before the namespace's hooks: runs before the namespace is deleted.
   after(async () => {
     proc?.kill('SIGKILL');
-    await ns.delete();
-    client.close();
   });
+  const { client, ns } = useTestNamespace('ro-restart', { crds: true });
 
   it('completes after ≥ 20 SIGKILLs: no duplicate ReplicaSet, no step backwards, pause start times kept', async () => {
     const name = 'restart-demo';
