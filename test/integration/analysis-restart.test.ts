@@ -1,25 +1,16 @@
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import {
   analysisRun,
   checkRunInvariants,
   getRun,
   runPhase,
 } from '../support/fixtures/analysis-controller.js';
-import { spawnFixture, whenStarted } from '../support/fixtures/fixture-process.js';
-import { eventually, testKubeconfigPath } from '../support/kube.js';
+import { spawnControllerFixture, whenStarted } from '../support/fixtures/fixture-process.js';
+import { eventually } from '../support/kube.js';
 import { type LocalHttpServer, startLocalHttpServer } from '../support/local-http-server.js';
 import { useTestNamespace } from '../support/namespace-scenario.js';
-
-const controllerScript = fileURLToPath(
-  new URL('../support/fixtures/analysis-controller-process.ts', import.meta.url),
-);
-
-function startController(namespace: string): Promise<ChildProcess> {
-  return whenStarted(spawnFixture(controllerScript, [testKubeconfigPath(), namespace]));
-}
 
 function stop(proc: ChildProcess, signal: 'SIGTERM' | 'SIGKILL'): Promise<void> {
   return new Promise((resolve) => {
@@ -68,7 +59,7 @@ describe('analysis: the AnalysisRun controller stopped (SIGTERM) and killed (SIG
         ],
       }),
     );
-    proc = await startController(ns.name);
+    proc = await whenStarted(spawnControllerFixture('analysis-controller-process', ns.name));
     const measured = () =>
       getRun(client, ns.name, name).then((r) => r.status?.metricResults?.[0]?.count ?? 0);
     const reach = (n: number) =>
@@ -94,7 +85,7 @@ describe('analysis: the AnalysisRun controller stopped (SIGTERM) and killed (SIG
       const frozen = await measured();
       await new Promise((r) => setTimeout(r, 1_500));
       assert.equal(await measured(), frozen, 'nothing is measured while no controller runs');
-      proc = await startController(ns.name);
+      proc = await whenStarted(spawnControllerFixture('analysis-controller-process', ns.name));
     }
 
     const run = await runPhase(client, ns.name, name, 'Successful', 120_000);

@@ -1,26 +1,18 @@
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import type { KubeObject } from '../../src/kube/index.js';
-import { spawnFixture, whenStarted } from '../support/fixtures/fixture-process.js';
+import { spawnControllerFixture, whenStarted } from '../support/fixtures/fixture-process.js';
 import {
   checkInvariants,
   getRollout,
   rolloutManifest,
   setImage,
 } from '../support/fixtures/rollout-scenario.js';
-import { eventually, testKubeconfigPath } from '../support/kube.js';
+import { eventually } from '../support/kube.js';
 import { useTestNamespace } from '../support/namespace-scenario.js';
 
-const controllerScript = fileURLToPath(
-  new URL('../support/fixtures/rollout-controller-process.ts', import.meta.url),
-);
 const AR = { apiVersion: 'argoproj.io/v1alpha1', kind: 'AnalysisRun' } as const;
-
-function spawnController(namespace: string, env: Record<string, string> = {}): ChildProcess {
-  return spawnFixture(controllerScript, [testKubeconfigPath(), namespace], env);
-}
 
 const started = whenStarted;
 
@@ -67,7 +59,11 @@ describe('rollouts: the controller killed between an AnalysisRun create and the 
       }),
     );
     // this process SIGKILLs itself right after it creates an AnalysisRun
-    proc = await started(spawnController(ns.name, { SLIPWAY_TEST_KILL_AFTER_CREATE: 'AnalysisRun' }));
+    proc = await started(
+      spawnControllerFixture('rollout-controller-process', ns.name, {
+        SLIPWAY_TEST_KILL_AFTER_CREATE: 'AnalysisRun',
+      }),
+    );
     await eventually(
       'initial deploy Healthy',
       async () => (await getRollout(client, ns.name, name)).status?.phase === 'Healthy',
@@ -87,7 +83,7 @@ describe('rollouts: the controller killed between an AnalysisRun create and the 
       { status: { phase: 'Successful' } },
       { type: 'merge', subresource: 'status' },
     );
-    proc = await started(spawnController(ns.name));
+    proc = await started(spawnControllerFixture('rollout-controller-process', ns.name));
     // done when the Rollout is through the step, or as soon as a twin run shows up
     await eventually(
       'Healthy after the analysis step, or a twin run',

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
 import { after, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { spawnFixture, whenStarted } from '../support/fixtures/fixture-process.js';
+import { spawnControllerFixture, whenStarted } from '../support/fixtures/fixture-process.js';
 import {
   checkInvariants,
   getRollout,
@@ -10,16 +9,8 @@ import {
   rolloutManifest,
   setImage,
 } from '../support/fixtures/rollout-scenario.js';
-import { eventually, testKubeconfigPath } from '../support/kube.js';
+import { eventually } from '../support/kube.js';
 import { useTestNamespace } from '../support/namespace-scenario.js';
-
-const controllerScript = fileURLToPath(
-  new URL('../support/fixtures/rollout-controller-process.ts', import.meta.url),
-);
-
-function startController(namespace: string): Promise<ChildProcess> {
-  return whenStarted(spawnFixture(controllerScript, [testKubeconfigPath(), namespace]));
-}
 
 describe('rollouts: the controller killed at step boundaries', () => {
   let proc: ChildProcess | undefined;
@@ -33,7 +24,7 @@ describe('rollouts: the controller killed at step boundaries', () => {
     const name = 'restart-demo';
     const steps = [10, 20, 40, 60, 80, 90].flatMap((w) => [{ setWeight: w }, { pause: { duration: 2 } }]);
     await client.create(rolloutManifest({ name, namespace: ns.name, replicas: 4, steps }));
-    proc = await startController(ns.name);
+    proc = await whenStarted(spawnControllerFixture('rollout-controller-process', ns.name));
     await eventually(
       'initial deploy Healthy',
       async () => (await getRollout(client, ns.name, name)).status?.phase === 'Healthy',
@@ -94,7 +85,7 @@ describe('rollouts: the controller killed at step boundaries', () => {
       ).catch(() => {});
       proc?.kill('SIGKILL');
       kills++;
-      proc = await startController(ns.name);
+      proc = await whenStarted(spawnControllerFixture('rollout-controller-process', ns.name));
       if (kills > 60) break;
     }
     await eventually(
