@@ -5,9 +5,9 @@ import type { KubeObject } from '../../src/kube/index.js';
 import { promoteRollout } from '../../src/rollouts/index.js';
 import {
   checkInvariants,
+  createRollout,
   getRollout,
   type RolloutObject,
-  rolloutManifest,
   setImage,
   startRolloutController,
 } from '../support/fixtures/rollout-scenario.js';
@@ -72,21 +72,18 @@ describe('rollouts: inline analysis steps', () => {
         { name: 'hash', valueFrom: { podTemplateHashValue: 'Latest' as const } },
       ],
     };
-    await client.create(
-      rolloutManifest({
-        name,
-        namespace: ns.name,
-        replicas: 4,
-        steps: [
-          { setWeight: 25 },
-          { analysis },
-          { setWeight: 50 },
-          { analysis },
-          { setWeight: 75 },
-          { analysis },
-        ],
-      }),
-    );
+    await createRollout(client, ns.name, {
+      name,
+      replicas: 4,
+      steps: [
+        { setWeight: 25 },
+        { analysis },
+        { setWeight: 50 },
+        { analysis },
+        { setWeight: 75 },
+        { analysis },
+      ],
+    });
     await eventually('Healthy', async () => (await rollout(name)).status?.phase === 'Healthy', 60_000);
     await setImage(client, ns.name, name, 'argoproj/rollouts-demo:green');
 

@@ -4,11 +4,11 @@ import type { Manager } from '../../src/core/index.js';
 import { promoteRollout } from '../../src/rollouts/index.js';
 import {
   checkInvariants,
+  createRollout,
   eventReasons,
   getRollout,
   readyPodsByHash,
   replicaSetsOf,
-  rolloutManifest,
   setImage,
   startRolloutController,
 } from '../support/fixtures/rollout-scenario.js';
@@ -33,22 +33,19 @@ describe('rollouts: the appendix canary', () => {
 
   it('initial deploy goes to 100%, then an image change walks the steps to Healthy', async () => {
     const name = 'rollouts-demo';
-    await client.create(
-      rolloutManifest({
-        name,
-        namespace: ns.name,
-        steps: [
-          { setWeight: 20 },
-          { pause: {} },
-          { setWeight: 40 },
-          { pause: { duration: 2 } },
-          { setWeight: 60 },
-          { pause: { duration: '2s' } },
-          { setWeight: 80 },
-          { pause: { duration: 2 } },
-        ],
-      }),
-    );
+    await createRollout(client, ns.name, {
+      name,
+      steps: [
+        { setWeight: 20 },
+        { pause: {} },
+        { setWeight: 40 },
+        { pause: { duration: 2 } },
+        { setWeight: 60 },
+        { pause: { duration: '2s' } },
+        { setWeight: 80 },
+        { pause: { duration: 2 } },
+      ],
+    });
     const initial = await eventually(
       'the initial deploy to be Healthy',
       async () => {

@@ -10,7 +10,6 @@ import {
   type RolloutObject,
   readyPodsByHash,
   replicaSetsOf,
-  rolloutManifest,
   useRolloutScenario,
 } from '../support/fixtures/rollout-scenario.js';
 import { eventually, testKubeconfigPath } from '../support/kube.js';
@@ -69,7 +68,7 @@ describe('rollouts: restart, undo and set-image', () => {
 
   it('restart (spec.restartAt) replaces every pod, at most maxUnavailable at a time, and sets status.restartedAt', async () => {
     const name = 'restart-demo';
-    await s.client.create(rolloutManifest({ name, namespace: s.namespace, replicas: 4 }));
+    await s.createRollout({ name, replicas: 4 });
     const healthy = await at(name, 'Healthy with 4 pods', (r) => r.status?.phase === 'Healthy');
     const hash = healthy.status?.stableRS ?? '';
     await eventually('4 ready pods', async () => (await readyPodsByHash(s.client, s.namespace))[hash] === 4);

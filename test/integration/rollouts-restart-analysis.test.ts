@@ -5,8 +5,8 @@ import type { KubeObject } from '../../src/kube/index.js';
 import { spawnControllerFixture, whenStarted } from '../support/fixtures/fixture-process.js';
 import {
   checkInvariants,
+  createRollout,
   getRollout,
-  rolloutManifest,
   setImage,
 } from '../support/fixtures/rollout-scenario.js';
 import { eventually } from '../support/kube.js';
@@ -50,14 +50,11 @@ describe('rollouts: the controller killed between an AnalysisRun create and the 
 
   it('after the restart exactly one run exists for the step (no ".1" twin) and the Rollout proceeds', async () => {
     const name = 'twin-guard';
-    await client.create(
-      rolloutManifest({
-        name,
-        namespace: ns.name,
-        replicas: 2,
-        steps: [{ setWeight: 50 }, { analysis: { templates: [{ templateName: 'quick' }] } }],
-      }),
-    );
+    await createRollout(client, ns.name, {
+      name,
+      replicas: 2,
+      steps: [{ setWeight: 50 }, { analysis: { templates: [{ templateName: 'quick' }] } }],
+    });
     // this process SIGKILLs itself right after it creates an AnalysisRun
     proc = await started(
       spawnControllerFixture('rollout-controller-process', ns.name, {

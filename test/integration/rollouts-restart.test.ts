@@ -4,9 +4,9 @@ import { after, describe, it } from 'node:test';
 import { spawnControllerFixture, whenStarted } from '../support/fixtures/fixture-process.js';
 import {
   checkInvariants,
+  createRollout,
   getRollout,
   replicaSetsOf,
-  rolloutManifest,
   setImage,
 } from '../support/fixtures/rollout-scenario.js';
 import { eventually } from '../support/kube.js';
@@ -23,7 +23,7 @@ describe('rollouts: the controller killed at step boundaries', () => {
   it('completes after ≥ 20 SIGKILLs: no duplicate ReplicaSet, no step backwards, pause start times kept', async () => {
     const name = 'restart-demo';
     const steps = [10, 20, 40, 60, 80, 90].flatMap((w) => [{ setWeight: w }, { pause: { duration: 2 } }]);
-    await client.create(rolloutManifest({ name, namespace: ns.name, replicas: 4, steps }));
+    await createRollout(client, ns.name, { name, replicas: 4, steps });
     proc = await whenStarted(spawnControllerFixture('rollout-controller-process', ns.name));
     await eventually(
       'initial deploy Healthy',

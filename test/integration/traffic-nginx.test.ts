@@ -12,7 +12,11 @@ import {
 } from '../../src/rollouts/traffic/nginx/index.js';
 import { waitForKind } from '../support/discovery.js';
 import { ROLLOUT, rolloutManifest } from '../support/fixtures/rollout-scenario.js';
-import { applyDeployRbac, impersonatingClient } from '../support/fixtures/service-account-access.js';
+import {
+  applyDeployRbac,
+  eventuallyAllowed,
+  impersonatingClient,
+} from '../support/fixtures/service-account-access.js';
 import { eventually, testKubeconfigPath } from '../support/kube.js';
 import { useTestNamespace } from '../support/namespace-scenario.js';
 
@@ -232,15 +236,7 @@ describe('traffic: NGINX router against the API server', () => {
         client: asController,
         fieldManager: FIELD_MANAGER,
       });
-      await eventually(
-        'setWeight as the controller',
-        async () => {
-          await router.setWeight(10, []);
-          return true;
-        },
-        60_000,
-        500,
-      );
+      await eventuallyAllowed('setWeight as the controller', () => router.setWeight(10, []));
       await router.setWeight(20, []);
       assert.equal((await get('rbac-web-f-canary')).metadata.annotations?.[`${P}/canary-weight`], '20');
     } finally {

@@ -12,7 +12,11 @@ import {
 } from '../../src/rollouts/traffic/smi/index.js';
 import { waitForKind } from '../support/discovery.js';
 import { ROLLOUT, rolloutManifest } from '../support/fixtures/rollout-scenario.js';
-import { applyDeployRbac, impersonatingClient } from '../support/fixtures/service-account-access.js';
+import {
+  applyDeployRbac,
+  eventuallyAllowed,
+  impersonatingClient,
+} from '../support/fixtures/service-account-access.js';
 import { eventually, testKubeconfigPath } from '../support/kube.js';
 import { useTestNamespace } from '../support/namespace-scenario.js';
 import { requireUpstreamCrd } from '../support/traffic/upstream-crds.js';
@@ -148,15 +152,7 @@ describe('traffic: SMI router against the API server', () => {
         client: asController,
         fieldManager: FIELD_MANAGER,
       });
-      await eventually(
-        'setWeight as the controller',
-        async () => {
-          await router.setWeight(10, []);
-          return true;
-        },
-        60_000,
-        500,
-      );
+      await eventuallyAllowed('setWeight as the controller', () => router.setWeight(10, []));
       await router.setWeight(20, []);
       const ts = await client.get<TrafficSplit>(splitRef('v1alpha1', 'smi-rbac'));
       assert.deepEqual(weights(ts), ['smi-rbac-canary=20', 'smi-rbac-stable=80']);
