@@ -3,15 +3,14 @@
 // setWeight, other controllers' annotations kept, foreign canary Ingresses refused.
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import type { KubeObject } from '../../src/kube/index.js';
-import { FIELD_MANAGER, type Rollout } from '../../src/rollouts/index.js';
+import { FIELD_MANAGER } from '../../src/rollouts/index.js';
 import {
   type Ingress,
   nginxRouterFactory,
   validateStableIngresses,
 } from '../../src/rollouts/traffic/nginx/index.js';
 import { waitForKind } from '../support/discovery.js';
-import { ROLLOUT, rolloutManifest } from '../support/fixtures/rollout-scenario.js';
+import { createRollout, ROLLOUT } from '../support/fixtures/rollout-scenario.js';
 import {
   applyDeployRbac,
   eventuallyAllowed,
@@ -35,19 +34,16 @@ describe('traffic: NGINX router against the API server', () => {
     nginx: Record<string, unknown>,
     extra: Record<string, unknown> = {},
   ) {
-    return client.create<Rollout & KubeObject>(
-      rolloutManifest({
-        name,
-        namespace: ns.name,
-        replicas: 1,
-        steps: [{ setWeight: 10 }, { pause: {} }],
-        canary: {
-          canaryService: 'web-canary',
-          stableService: 'web-stable',
-          trafficRouting: { nginx, ...extra },
-        },
-      }),
-    );
+    return createRollout(client, ns.name, {
+      name,
+      replicas: 1,
+      steps: [{ setWeight: 10 }, { pause: {} }],
+      canary: {
+        canaryService: 'web-canary',
+        stableService: 'web-stable',
+        trafficRouting: { nginx, ...extra },
+      },
+    });
   }
 
   const stableIngress = (name: string, host: string, path = '/'): Ingress => ({

@@ -11,7 +11,7 @@ import {
   type TrafficSplitVersion,
 } from '../../src/rollouts/traffic/smi/index.js';
 import { waitForKind } from '../support/discovery.js';
-import { ROLLOUT, rolloutManifest } from '../support/fixtures/rollout-scenario.js';
+import { createRollout, ROLLOUT } from '../support/fixtures/rollout-scenario.js';
 import {
   applyDeployRbac,
   eventuallyAllowed,
@@ -35,15 +35,12 @@ describe('traffic: SMI router against the API server', () => {
 
   /** A Rollout stored in the cluster (so owner references resolve) with SMI traffic routing. */
   async function storedRollout(name: string, smi: Record<string, unknown>): Promise<Rollout & KubeObject> {
-    return client.create<Rollout & KubeObject>(
-      rolloutManifest({
-        name,
-        namespace: ns.name,
-        replicas: 1,
-        steps: [{ setWeight: 10 }, { pause: {} }],
-        canary: { canaryService: `${name}-canary`, stableService: `${name}-stable`, trafficRouting: { smi } },
-      }),
-    );
+    return createRollout(client, ns.name, {
+      name,
+      replicas: 1,
+      steps: [{ setWeight: 10 }, { pause: {} }],
+      canary: { canaryService: `${name}-canary`, stableService: `${name}-stable`, trafficRouting: { smi } },
+    });
   }
 
   const splitRef = (version: string, name: string) => ({
