@@ -27,26 +27,18 @@ import {
   type Rollout,
   trafficRoutedReplicaInput,
 } from '../src/rollouts/index.js';
-import { seededRandom } from '../test/support/seeded-random.js';
+import { seededChoices } from '../test/support/seeded-random.js';
+import { numberOption } from './support/number-option.js';
 
 /** Change it here and in bench/argo-replicas/build.sh together. */
 const ARGO_ROLLOUTS_VERSION = 'v1.10.1';
 
-const args = process.argv.slice(2);
-const option = (name: string, fallback: number): number => {
-  const i = args.indexOf(name);
-  const value = i >= 0 ? Number(args[i + 1]) : fallback;
-  return Number.isFinite(value) ? value : fallback;
-};
-const totalCases = option('--cases', 100_000);
-const showMismatches = option('--show', 5);
-const seed = option('--seed', 20261206) >>> 0;
+const totalCases = numberOption('--cases', 100_000);
+const showMismatches = numberOption('--show', 5);
+const seed = numberOption('--seed', 20261206) >>> 0;
 const BATCH = 10_000;
 
-const random = seededRandom(seed);
-const int = (n: number): number => Math.floor(random() * n);
-const chance = (p: number): boolean => random() < p;
-const pick = <T>(items: readonly T[]): T => items[int(items.length)] as T;
+const { int, chance, pick } = seededChoices(seed);
 
 async function ensureOracle(): Promise<string> {
   const dir = fileURLToPath(new URL('./argo-replicas/', import.meta.url));
@@ -321,7 +313,7 @@ console.log(
   JSON.stringify({
     bench: 'argo-replicas-diff',
     argoRollouts: ARGO_ROLLOUTS_VERSION,
-    seed: option('--seed', 20261206),
+    seed: numberOption('--seed', 20261206),
     cases: totalCases,
     compared,
     matched,

@@ -17,19 +17,13 @@ import { installCrds } from '../src/install/index.js';
 import { KubeClient } from '../src/kube/index.js';
 import { chaosSummary, formatChaosReport, isChaosClean, runChaos } from '../test/support/chaos/index.js';
 import { buildDist, shippedNodeFlags } from './compiled-controller.js';
+import { numberOption } from './support/number-option.js';
 
-const args = process.argv.slice(2);
-// `--kills 20` or `--kills=20` (bench/run.mjs passes on only arguments that start with "-")
-const option = (name: string, fallback: number): number => {
-  const i = args.indexOf(name);
-  const inline = args.find((a) => a.startsWith(`${name}=`))?.slice(name.length + 1);
-  const value = Number(inline ?? (i >= 0 ? args[i + 1] : undefined) ?? fallback);
-  return Number.isFinite(value) ? value : fallback;
-};
 const log = (m: string) => process.stderr.write(`[bench] ${m}\n`);
+const args = process.argv.slice(2);
 const useTsx = args.includes('--tsx');
 const keep = args.includes('--keep');
-const seed = option('--seed', Math.floor(Math.random() * 2 ** 31));
+const seed = numberOption('--seed', Math.floor(Math.random() * 2 ** 31));
 
 if (!useTsx) buildDist();
 const cluster = await LocalCluster.start({ onProgress: (m) => log(m), readyTimeoutMs: 120_000 });
@@ -56,16 +50,16 @@ try {
           kind: 'compiled',
           nodeFlags: (process.env.BENCH_NODE_FLAGS ?? shippedNodeFlags()).split(' ').filter(Boolean),
         },
-    rollouts: option('--rollouts', 20),
-    rolloutReplicas: option('--replicas', 2),
-    applications: option('--apps', 10),
-    kills: option('--kills', 100),
-    sigtermEvery: option('--sigterm-every', 0),
+    rollouts: numberOption('--rollouts', 20),
+    rolloutReplicas: numberOption('--replicas', 2),
+    applications: numberOption('--apps', 10),
+    kills: numberOption('--kills', 100),
+    sigtermEvery: numberOption('--sigterm-every', 0),
     killIntervalMs: [1_000, 8_000],
     updateGapMs: [500, 2_500],
     commitGapMs: [2_000, 6_000],
     driftGapMs: [1_500, 4_000],
-    settleTimeoutMs: option('--settle-seconds', 300) * 1000,
+    settleTimeoutMs: numberOption('--settle-seconds', 300) * 1000,
     seed,
     log,
   });

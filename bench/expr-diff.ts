@@ -7,15 +7,10 @@ import { exprCases, metricCases } from '../test/support/go-reference/expr/genera
 import { agree, answerOurs } from '../test/support/go-reference/expr/ours.js';
 import type { ReferenceCase } from '../test/support/go-reference/expr/reference.js';
 import { askReference, referenceBinary } from '../test/support/go-reference/expr/reference.js';
+import { numberOption } from './support/number-option.js';
 
-const args = process.argv.slice(2);
-const option = (name: string, fallback: number): number => {
-  const i = args.indexOf(name);
-  const value = i >= 0 ? Number(args[i + 1]) : fallback;
-  return Number.isFinite(value) ? value : fallback;
-};
-const total = option('--cases', 200_000);
-const seed = option('--seed', 20);
+const total = numberOption('--cases', 200_000);
+const seed = numberOption('--seed', 20);
 const reference = referenceBinary();
 if (reference.path === undefined) {
   console.error(`expr-diff: ${reference.skip}`);

@@ -8,21 +8,15 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { compile, ExprError } from '../src/expr/index.js';
-import { seededRandom } from '../test/support/seeded-random.js';
+import { seededChoices } from '../test/support/seeded-random.js';
+import { numberOption } from './support/number-option.js';
 
-const args = process.argv.slice(2);
-const option = (name: string, fallback: number): number => {
-  const i = args.indexOf(name);
-  const value = i >= 0 ? Number(args[i + 1]) : fallback;
-  return Number.isFinite(value) ? value : fallback;
-};
-const totalCases = option('--cases', 100_000);
-const seed = option('--seed', 20240501) >>> 0;
+const totalCases = numberOption('--cases', 100_000);
+const seed = numberOption('--seed', 20240501) >>> 0;
 const CASE_LIMIT_MS = 50;
 const BUDGET = 2_000;
 
-const random = seededRandom(seed);
-const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
+const { random, pick } = seededChoices(seed);
 
 const goldenDir = fileURLToPath(new URL('../test/golden/expr/', import.meta.url));
 const seeds: string[] = readdirSync(goldenDir)

@@ -5,22 +5,16 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { SlipwayError } from '../src/errors/index.js';
 import { createTimeNamespace, GoDuration, parse, parseRfc3339 } from '../src/gotemplate/index.js';
-import { seededRandom } from '../test/support/seeded-random.js';
+import { seededChoices } from '../test/support/seeded-random.js';
+import { numberOption } from './support/number-option.js';
 
-const argValue = (flag: string, fallback: number): number => {
-  const i = process.argv.indexOf(flag);
-  const v = i === -1 ? undefined : Number(process.argv[i + 1]);
-  return v !== undefined && Number.isFinite(v) ? v : fallback;
-};
-const CASES = argValue('--cases', 100_000);
-const SEED = argValue('--seed', 20240305);
+const CASES = numberOption('--cases', 100_000);
+const SEED = numberOption('--seed', 20240305);
 const SLOW_MS = 50;
 const LIMITS = { maxOutputBytes: 64 * 1024, maxSteps: 20_000, maxDepth: 20, maxNesting: 50 };
 const NOW = new Date('2024-03-05T07:08:09.123Z');
 
-const rand = seededRandom(SEED);
-const int = (n: number): number => Math.floor(rand() * n);
-const pick = <T>(xs: readonly T[]): T => xs[int(xs.length)] as T;
+const { random: rand, int, pick } = seededChoices(SEED);
 
 const DATA = {
   app: {

@@ -1,18 +1,13 @@
-// End to end: the sync controller (in this process, started with the image's Node flags by
-// bench/run.mjs) against a local control plane and a Git repository holding a 50 MB manifest file,
-// a kustomization printing 50 MB and a Helm chart printing 50 MB, next to a small app. Prints the
-// controller process's peak RSS until every app has its outcome, and one JSON line.
-import { execFileSync } from 'node:child_process';
 import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { Manager } from '../src/core/index.js';
 import { LocalCluster } from '../src/dev/cluster/index.js';
 import { installCrds } from '../src/install/index.js';
 import { KubeClient } from '../src/kube/index.js';
 import { Metrics, silentLogger } from '../src/observability/index.js';
 import { type Application, ensureRenderTools, registerSyncController } from '../src/sync/index.js';
+import { commitDirectory } from './support/commit-directory.js';
 
 const MiB = 1024 * 1024;
 const NS = 'bounds';
@@ -56,21 +51,7 @@ function makeRepo(): { url: string; root: string } {
     join(dir, 'helm-big', 'templates', 'cm.yaml'),
     'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: hbig}\ndata:\n  k: {{ .Files.Get "big.txt" | quote }}\n',
   );
-  const git = (...args: string[]) =>
-    execFileSync('git', args, {
-      cwd: dir,
-      env: {
-        ...process.env,
-        GIT_AUTHOR_NAME: 'b',
-        GIT_AUTHOR_EMAIL: 'b@b',
-        GIT_COMMITTER_NAME: 'b',
-        GIT_COMMITTER_EMAIL: 'b@b',
-      },
-    });
-  git('init', '--quiet', '--initial-branch=main');
-  git('add', '-A');
-  git('commit', '--quiet', '-m', 'oversized content');
-  return { url: pathToFileURL(dir).href, root };
+  return { url: commitDirectory(dir, 'oversized content'), root };
 }
 
 await ensureRenderTools();

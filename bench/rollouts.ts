@@ -23,17 +23,11 @@ import {
   startCompiledController,
   summarizeControllerWork,
 } from './compiled-controller.js';
-
-const args = process.argv.slice(2);
-const option = (name: string, fallback: number): number => {
-  const i = args.indexOf(name);
-  const value = i >= 0 ? Number(args[i + 1]) : fallback;
-  return Number.isFinite(value) ? value : fallback;
-};
+import { numberOption } from './support/number-option.js';
 
 type RolloutObject = Rollout & KubeObject;
 const ROLLOUT = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout' } as const;
-const n = option('--n', 100);
+const n = numberOption('--n', 100);
 const namespace = 'bench';
 const log = (m: string) => process.stderr.write(`[bench] ${m}\n`);
 

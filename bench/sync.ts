@@ -1,13 +1,6 @@
-// Sync loop benchmark: N Applications (Deployment + Service + ConfigMap each) from one Git repo on a
-// fresh local control plane. Prints time to all Synced+Healthy from cold, steady-state CPU, RSS and
-// drift-to-heal latency (p50/p99) over random manual edits, then one JSON line. Never asserts on time.
-//
-//   node --import tsx bench/sync.ts --apps 1000 [--edits 100] [--settle 30]
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Manager } from '../src/core/index.js';
 import { LocalCluster } from '../src/dev/cluster/index.js';
@@ -15,6 +8,7 @@ import { installCrds } from '../src/install/index.js';
 import { KubeClient } from '../src/kube/index.js';
 import { Metrics, silentLogger } from '../src/observability/index.js';
 import { type Application, registerSyncController } from '../src/sync/index.js';
+import { commitDirectory } from './support/commit-directory.js';
 
 const { values } = parseArgs({
   options: {
@@ -44,21 +38,7 @@ function makeRepo(n: number): { url: string; root: string } {
         `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: ${name}}\nspec:\n  replicas: 1\n  selector: {matchLabels: {app: ${name}}}\n  template:\n    metadata: {labels: {app: ${name}}}\n    spec: {containers: [{name: c, image: "nginx:1.27"}]}\n`,
     );
   }
-  const git = (...args: string[]) =>
-    execFileSync('git', args, {
-      cwd: dir,
-      env: {
-        ...process.env,
-        GIT_AUTHOR_NAME: 'b',
-        GIT_AUTHOR_EMAIL: 'b@b',
-        GIT_COMMITTER_NAME: 'b',
-        GIT_COMMITTER_EMAIL: 'b@b',
-      },
-    });
-  git('init', '--quiet', '--initial-branch=main');
-  git('add', '-A');
-  git('commit', '--quiet', '-m', 'bench apps');
-  return { url: pathToFileURL(dir).href, root };
+  return { url: commitDirectory(dir, 'bench apps'), root };
 }
 
 function percentile(xs: number[], p: number): number {

@@ -1,40 +1,28 @@
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
 import { after, before, describe, it } from 'node:test';
-import { installCrds } from '../../src/install/index.js';
-import type { KubeClient } from '../../src/kube/index.js';
 import { analysisRun, runPhase, startAnalysisController } from '../support/fixtures/analysis-controller.js';
 import { eventRecorded } from '../support/fixtures/rollout-scenario.js';
-import { testClient, testNamespace } from '../support/kube.js';
+import { type LocalHttpServer, startLocalHttpServer } from '../support/local-http-server.js';
+import { useTestNamespace } from '../support/namespace-scenario.js';
 
 describe('AnalysisRun: conditions that do not compile end the run before any measurement', () => {
-  let client: KubeClient;
-  let ns: { name: string; delete(): Promise<void> };
-  let server: Server;
-  let base: string;
+  let server: LocalHttpServer;
   let requests = 0;
   let controller: { stop(): Promise<void> };
+  // Registered before the namespace's hooks: runs before the namespace is deleted.
+  after(async () => {
+    await controller?.stop();
+    await server?.close();
+  });
+  const { client, ns } = useTestNamespace('analysis-compile', { crds: true });
 
   before(async () => {
-    client = testClient();
-    await installCrds(client);
-    ns = await testNamespace(client, 'analysis-compile');
-    server = createServer((_req, res) => {
+    server = await startLocalHttpServer((_req, res) => {
       requests += 1;
       res.setHeader('content-type', 'application/json');
       res.end(JSON.stringify({ value: 1 }));
     });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    const address = server.address();
-    base = `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`;
     controller = await startAnalysisController(ns.name);
-  });
-
-  after(async () => {
-    await controller?.stop();
-    await new Promise<void>((r) => server?.close(() => r()));
-    await ns?.delete();
-    client?.close();
   });
 
   it('Error naming the metric, the condition and the compile error; the provider is never called', async () => {
@@ -47,14 +35,14 @@ describe('AnalysisRun: conditions that do not compile end the run before any mea
             interval: '1s',
             count: 3,
             successCondition: 'result.value == 1',
-            provider: { web: { url: `${base}/fine` } },
+            provider: { web: { url: `${server.base}/fine` } },
           },
           {
             name: 'success-rate',
             interval: '1s',
             count: 3,
             successCondition: 'result.value >= {{args.threshold}} &&',
-            provider: { web: { url: `${base}/rate` } },
+            provider: { web: { url: `${server.base}/rate` } },
           },
         ],
       }),
@@ -83,8 +71,16 @@ describe('AnalysisRun: conditions that do not compile end the run before any mea
       analysisRun(ns.name, 'dry', {
         dryRun: [{ metricName: 'experimental' }],
         metrics: [
-          { name: 'fine', successCondition: 'result.value == 1', provider: { web: { url: `${base}/fine` } } },
-          { name: 'experimental', successCondition: 'result ==', provider: { web: { url: `${base}/x` } } },
+          {
+            name: 'fine',
+            successCondition: 'result.value == 1',
+            provider: { web: { url: `${server.base}/fine` } },
+          },
+          {
+            name: 'experimental',
+            successCondition: 'result ==',
+            provider: { web: { url: `${server.base}/x` } },
+          },
         ],
       }),
     );

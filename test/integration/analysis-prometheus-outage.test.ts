@@ -1,8 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { PrometheusServer } from '../../src/dev/prometheus/index.js';
-import { installCrds } from '../../src/install/index.js';
-import type { KubeClient } from '../../src/kube/index.js';
 import {
   analysisRun,
   checkRunInvariants,
@@ -10,21 +8,24 @@ import {
   runPhase,
   startAnalysisController,
 } from '../support/fixtures/analysis-controller.js';
-import { eventually, testClient, testNamespace } from '../support/kube.js';
+import { eventually } from '../support/kube.js';
+import { useTestNamespace } from '../support/namespace-scenario.js';
 import { launchPrometheus, MetricsApp, successRateQuery } from '../support/prometheus/index.js';
 
 /** Errors are retried after 10 s (Argo), so these scenarios take tens of seconds each. */
 describe('AnalysisRun when Prometheus goes away', () => {
-  let client: KubeClient;
-  let ns: { name: string; delete(): Promise<void> };
   let app: MetricsApp;
   let prometheus: PrometheusServer;
   let controller: { stop(): Promise<void> };
+  // Registered before the namespace's hooks: runs before the namespace is deleted.
+  after(async () => {
+    await controller?.stop();
+    await prometheus?.dispose();
+    await app?.stop();
+  });
+  const { client, ns } = useTestNamespace('analysis-outage', { crds: true });
 
   before(async () => {
-    client = testClient();
-    await installCrds(client);
-    ns = await testNamespace(client, 'analysis-outage');
     app = await MetricsApp.start();
     app.setErrorRate('web', 0.01);
     prometheus = await launchPrometheus({ targets: [app.target] });
@@ -35,14 +36,6 @@ describe('AnalysisRun when Prometheus goes away', () => {
       500,
     );
     controller = await startAnalysisController(ns.name);
-  });
-
-  after(async () => {
-    await controller?.stop();
-    await prometheus?.dispose();
-    await app?.stop();
-    await ns?.delete();
-    client?.close();
   });
 
   const metric = (count: number, consecutiveErrorLimit: number) => ({

@@ -2,15 +2,15 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Metric } from '../../src/analysis/index.js';
 import type { PrometheusServer } from '../../src/dev/prometheus/index.js';
-import { installCrds } from '../../src/install/index.js';
-import type { KubeClient, KubeObject } from '../../src/kube/index.js';
+import type { KubeObject } from '../../src/kube/index.js';
 import {
   analysisRun,
   checkRunInvariants,
   runPhase,
   startAnalysisController,
 } from '../support/fixtures/analysis-controller.js';
-import { eventually, testClient, testNamespace } from '../support/kube.js';
+import { eventually } from '../support/kube.js';
+import { useTestNamespace } from '../support/namespace-scenario.js';
 import { launchPrometheus, MetricsApp, successRateQuery } from '../support/prometheus/index.js';
 
 /** The seed `success-rate` metric, with a 1 s interval and a short rate window. */
@@ -27,16 +27,18 @@ function successRate(address: string, overrides: Partial<Metric> = {}): Metric {
 }
 
 describe('AnalysisRun against a real Prometheus', () => {
-  let client: KubeClient;
-  let ns: { name: string; delete(): Promise<void> };
   let app: MetricsApp;
   let prometheus: PrometheusServer;
   let controller: { stop(): Promise<void> };
+  // Registered before the namespace's hooks: runs before the namespace is deleted.
+  after(async () => {
+    await controller?.stop();
+    await prometheus?.dispose();
+    await app?.stop();
+  });
+  const { client, ns } = useTestNamespace('analysis-prom', { crds: true });
 
   before(async () => {
-    client = testClient();
-    await installCrds(client);
-    ns = await testNamespace(client, 'analysis-prom');
     app = await MetricsApp.start();
     app.setErrorRate('healthy', 0.01);
     app.setErrorRate('broken', 0.2);
@@ -55,14 +57,6 @@ describe('AnalysisRun against a real Prometheus', () => {
       500,
     );
     controller = await startAnalysisController(ns.name);
-  });
-
-  after(async () => {
-    await controller?.stop();
-    await prometheus?.dispose();
-    await app?.stop();
-    await ns?.delete();
-    client?.close();
   });
 
   it('is Successful at a 1% error rate', async () => {

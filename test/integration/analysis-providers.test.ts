@@ -1,46 +1,36 @@
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
 import { after, before, describe, it } from 'node:test';
-import { installCrds } from '../../src/install/index.js';
-import type { KubeClient, KubeObject } from '../../src/kube/index.js';
+import type { KubeObject } from '../../src/kube/index.js';
 import {
   analysisRun,
   getRun,
   runPhase,
   startAnalysisController,
 } from '../support/fixtures/analysis-controller.js';
-import { eventually, testClient, testNamespace } from '../support/kube.js';
+import { eventually } from '../support/kube.js';
+import { type LocalHttpServer, startLocalHttpServer } from '../support/local-http-server.js';
+import { useTestNamespace } from '../support/namespace-scenario.js';
 
 const SECRET = 's3cr3t-token-value';
 
 describe('AnalysisRun web and job providers, terminate, args', () => {
-  let client: KubeClient;
-  let ns: { name: string; delete(): Promise<void> };
-  let server: Server;
-  let base: string;
+  let server: LocalHttpServer;
   let controller: { stop(): Promise<void> };
+  // Registered before the namespace's hooks: runs before the namespace is deleted.
+  after(async () => {
+    await controller?.stop();
+    await server?.close();
+  });
+  const { client, ns } = useTestNamespace('analysis-providers', { crds: true });
 
   before(async () => {
-    client = testClient();
-    await installCrds(client);
-    ns = await testNamespace(client, 'analysis-providers');
-    server = createServer((req, res) => {
+    server = await startLocalHttpServer((req, res) => {
       res.setHeader('content-type', 'application/json');
       if (req.url === '/health') res.end(JSON.stringify({ data: { ok: true, ratio: 0.99 } }));
       else if (req.url === '/echo') res.end(JSON.stringify({ auth: req.headers.authorization ?? '' }));
       else res.writeHead(500).end('{}');
     });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    const address = server.address();
-    base = `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`;
     controller = await startAnalysisController(ns.name);
-  });
-
-  after(async () => {
-    await controller?.stop();
-    await new Promise<void>((r) => server?.close(() => r()));
-    await ns?.delete();
-    client?.close();
   });
 
   it('web provider: jsonPath result with conditions', async () => {
@@ -52,7 +42,7 @@ describe('AnalysisRun web and job providers, terminate, args', () => {
             count: 2,
             interval: '1s',
             successCondition: 'result.ok && result.ratio > 0.95',
-            provider: { web: { url: `${base}/health`, jsonPath: '{$.data}', timeoutSeconds: 5 } },
+            provider: { web: { url: `${server.base}/health`, jsonPath: '{$.data}', timeoutSeconds: 5 } },
           },
         ],
       }),
@@ -64,7 +54,9 @@ describe('AnalysisRun web and job providers, terminate, args', () => {
   it('web provider: a non-2xx status is an error', async () => {
     await client.create(
       analysisRun(ns.name, 'web-500', {
-        metrics: [{ name: 'down', consecutiveErrorLimit: 0, provider: { web: { url: `${base}/fail` } } }],
+        metrics: [
+          { name: 'down', consecutiveErrorLimit: 0, provider: { web: { url: `${server.base}/fail` } } },
+        ],
       }),
     );
     const run = await runPhase(client, ns.name, 'web-500', 'Error');
@@ -91,7 +83,7 @@ describe('AnalysisRun web and job providers, terminate, args', () => {
             successCondition: 'asInt(result) > 0',
             provider: {
               web: {
-                url: `${base}/echo`,
+                url: `${server.base}/echo`,
                 jsonPath: '{$.auth}',
                 headers: [{ key: 'Authorization', value: 'Bearer {{args.token}}' }],
               },
@@ -112,7 +104,7 @@ describe('AnalysisRun web and job providers, terminate, args', () => {
   it('an arg without a value makes the run Error with a clear message', async () => {
     await client.create(
       analysisRun(ns.name, 'unresolved', {
-        metrics: [{ name: 'm', provider: { web: { url: `${base}/{{args.missing}}` } } }],
+        metrics: [{ name: 'm', provider: { web: { url: `${server.base}/{{args.missing}}` } } }],
       }),
     );
     const run = await runPhase(client, ns.name, 'unresolved', 'Error');
@@ -125,7 +117,7 @@ describe('AnalysisRun web and job providers, terminate, args', () => {
   it('terminate ends an endless run Successful with "Run Terminated"', async () => {
     await client.create(
       analysisRun(ns.name, 'endless', {
-        metrics: [{ name: 'health', interval: '1s', provider: { web: { url: `${base}/health` } } }],
+        metrics: [{ name: 'health', interval: '1s', provider: { web: { url: `${server.base}/health` } } }],
       }),
     );
     await eventually(

@@ -1,26 +1,16 @@
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
-import { createServer, type Server } from 'node:http';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { installCrds } from '../../src/install/index.js';
-import type { KubeClient } from '../../src/kube/index.js';
 import {
   analysisRun,
   checkRunInvariants,
   getRun,
   runPhase,
 } from '../support/fixtures/analysis-controller.js';
-import { spawnFixture, whenStarted } from '../support/fixtures/fixture-process.js';
-import { eventually, testClient, testKubeconfigPath, testNamespace } from '../support/kube.js';
-
-const controllerScript = fileURLToPath(
-  new URL('../support/fixtures/analysis-controller-process.ts', import.meta.url),
-);
-
-function startController(namespace: string): Promise<ChildProcess> {
-  return whenStarted(spawnFixture(controllerScript, [testKubeconfigPath(), namespace]));
-}
+import { spawnControllerFixture, whenStarted } from '../support/fixtures/fixture-process.js';
+import { eventually } from '../support/kube.js';
+import { type LocalHttpServer, startLocalHttpServer } from '../support/local-http-server.js';
+import { useTestNamespace } from '../support/namespace-scenario.js';
 
 function stop(proc: ChildProcess, signal: 'SIGTERM' | 'SIGKILL'): Promise<void> {
   return new Promise((resolve) => {
@@ -33,35 +23,25 @@ function stop(proc: ChildProcess, signal: 'SIGTERM' | 'SIGKILL'): Promise<void> 
 const COUNT = 15;
 
 describe('analysis: the AnalysisRun controller stopped (SIGTERM) and killed (SIGKILL) mid-run', () => {
-  let client: KubeClient;
-  let ns: { name: string; delete(): Promise<void> };
-  let server: Server;
-  let base: string;
+  let server: LocalHttpServer;
   let proc: ChildProcess | undefined;
   const requests: number[] = [];
+  // Registered before the namespace's hooks: runs before the namespace is deleted.
+  after(async () => {
+    if (proc !== undefined) await stop(proc, 'SIGKILL');
+    await server?.close();
+  });
+  const { client, ns } = useTestNamespace('analysis-restart', { crds: true });
 
   before(async () => {
-    client = testClient();
-    await installCrds(client);
-    ns = await testNamespace(client, 'analysis-restart');
     // a slow endpoint, so that some kills land while a measurement is in flight
-    server = createServer((_req, res) => {
+    server = await startLocalHttpServer((_req, res) => {
       requests.push(Date.now());
       setTimeout(() => {
         res.setHeader('content-type', 'application/json');
         res.end(JSON.stringify({ value: 1 }));
       }, 300);
     });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    const address = server.address();
-    base = `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`;
-  });
-
-  after(async () => {
-    if (proc !== undefined) await stop(proc, 'SIGKILL');
-    await new Promise<void>((r) => server?.close(() => r()));
-    await ns?.delete();
-    client?.close();
   });
 
   it(`carries on after each restart: exactly ${COUNT} measurements recorded, Successful`, async () => {
@@ -74,12 +54,12 @@ describe('analysis: the AnalysisRun controller stopped (SIGTERM) and killed (SIG
             count: COUNT,
             interval: '1s',
             successCondition: 'result.value == 1',
-            provider: { web: { url: `${base}/ok`, timeoutSeconds: 10 } },
+            provider: { web: { url: `${server.base}/ok`, timeoutSeconds: 10 } },
           },
         ],
       }),
     );
-    proc = await startController(ns.name);
+    proc = await whenStarted(spawnControllerFixture('analysis-controller-process', ns.name));
     const measured = () =>
       getRun(client, ns.name, name).then((r) => r.status?.metricResults?.[0]?.count ?? 0);
     const reach = (n: number) =>
@@ -105,7 +85,7 @@ describe('analysis: the AnalysisRun controller stopped (SIGTERM) and killed (SIG
       const frozen = await measured();
       await new Promise((r) => setTimeout(r, 1_500));
       assert.equal(await measured(), frozen, 'nothing is measured while no controller runs');
-      proc = await startController(ns.name);
+      proc = await whenStarted(spawnControllerFixture('analysis-controller-process', ns.name));
     }
 
     const run = await runPhase(client, ns.name, name, 'Successful', 120_000);

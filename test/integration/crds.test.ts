@@ -1,27 +1,16 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { installCrds, parseManifests } from '../../src/install/index.js';
-import { isInvalid, type KubeClient, KubeErrorCode, type KubeObject } from '../../src/kube/index.js';
-import { testClient, testNamespace } from '../support/kube.js';
+import { isInvalid, KubeErrorCode, type KubeObject } from '../../src/kube/index.js';
+import { useTestNamespace } from '../support/namespace-scenario.js';
 
 const fixtures = fileURLToPath(new URL('../fixtures/argo-manifests/', import.meta.url));
 
 describe('CRDs on a real API server', () => {
-  let client: KubeClient;
-  let ns: { name: string; delete(): Promise<void> };
-
-  before(async () => {
-    client = testClient();
-    await installCrds(client);
-    ns = await testNamespace(client, 'crds');
-  });
-  after(async () => {
-    await ns.delete();
-    client.close();
-  });
+  const { client, ns } = useTestNamespace('crds', { crds: true });
 
   it('installs idempotently and every kind is served', async () => {
     const names = await installCrds(client);

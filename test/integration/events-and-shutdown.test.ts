@@ -1,22 +1,13 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { EventRecorder, Manager, type RecordedEvent } from '../../src/core/index.js';
-import type { KubeClient, KubeObject } from '../../src/kube/index.js';
+import type { KubeObject } from '../../src/kube/index.js';
 import { Metrics, silentLogger } from '../../src/observability/index.js';
-import { configMap, eventually, testClient, testKubeconfigPath, testNamespace } from '../support/kube.js';
+import { configMap, eventually, testKubeconfigPath } from '../support/kube.js';
+import { useTestNamespace } from '../support/namespace-scenario.js';
 
 describe('event recorder and manager shutdown', () => {
-  let client: KubeClient;
-  let ns: { name: string; delete(): Promise<void> };
-
-  before(async () => {
-    client = testClient();
-    ns = await testNamespace(client, 'events');
-  });
-  after(async () => {
-    await ns.delete();
-    client.close();
-  });
+  const { client, ns } = useTestNamespace('events');
 
   it('aggregates repeats into one Event with a count, like kubectl shows them', async () => {
     const subject = await client.create(configMap(ns.name, 'subject', {}));

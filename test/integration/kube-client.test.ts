@@ -1,32 +1,22 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import {
   isAlreadyExists,
   isConflict,
   isDisruptionBudget,
   isNotFound,
-  type KubeClient,
   KubeErrorCode,
   type KubeObject,
 } from '../../src/kube/index.js';
-import { configMap, eventually, testClient, testNamespace } from '../support/kube.js';
+import { configMap, eventually } from '../support/kube.js';
+import { useTestNamespace } from '../support/namespace-scenario.js';
 
 const CM = { apiVersion: 'v1', kind: 'ConfigMap' } as const;
 const POD = { apiVersion: 'v1', kind: 'Pod' } as const;
 const PDB = { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget' } as const;
 
 describe('kube client (raw JSON) against a real API server', () => {
-  let client: KubeClient;
-  let ns: { name: string; delete(): Promise<void> };
-
-  before(async () => {
-    client = testClient();
-    ns = await testNamespace(client, 'kube');
-  });
-  after(async () => {
-    await ns.delete();
-    client.close();
-  });
+  const { client, ns } = useTestNamespace('kube');
 
   it('creates, gets, patches (merge, json, strategic), replaces and deletes; unknown fields survive', async () => {
     const created = await client.create<KubeObject & { data: Record<string, string> }>(

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { after, before, describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import type { KubeClient, KubeObject } from '../../src/kube/index.js';
-import { eventually, testClient, testKubeconfigPath, testNamespace } from '../support/kube.js';
+import type { KubeObject } from '../../src/kube/index.js';
+import { eventually, testKubeconfigPath } from '../support/kube.js';
+import { useTestNamespace } from '../support/namespace-scenario.js';
 
 const candidate = fileURLToPath(new URL('../support/fixtures/leader-candidate.ts', import.meta.url));
 
@@ -29,19 +30,12 @@ function startCandidate(namespace: string, identity: string): Candidate {
 }
 
 describe('leader election on a coordination.k8s.io Lease', () => {
-  let client: KubeClient;
-  let ns: { name: string; delete(): Promise<void> };
   const candidates: Candidate[] = [];
-
-  before(async () => {
-    client = testClient();
-    ns = await testNamespace(client, 'le');
-  });
+  // Registered before the namespace's hooks: runs before the namespace is deleted.
   after(async () => {
     for (const c of candidates) c.proc.kill('SIGKILL');
-    await ns.delete();
-    client.close();
   });
+  const { client, ns } = useTestNamespace('le');
 
   const holder = async () =>
     (

@@ -16,6 +16,7 @@ import {
 } from '../support/fixtures/notifications-env.js';
 import { getRollout, rolloutManifest, setImage } from '../support/fixtures/rollout-scenario.js';
 import { eventually, testClient, testKubeconfigPath, testNamespace } from '../support/kube.js';
+import { useTestNamespace } from '../support/namespace-scenario.js';
 
 const controller = fileURLToPath(new URL('../support/fixtures/notifications-controller.ts', import.meta.url));
 const rounds = 20;
@@ -34,26 +35,21 @@ const exited = (proc: ChildProcess) =>
   });
 
 describe('notifications: controller SIGKILLed between condition and send', () => {
-  let client: KubeClient;
-  let ns: { name: string; delete(): Promise<void> };
   let server: SlackServer;
   let apiUrl: string;
   let stopSlack: () => Promise<void>;
   const procs: ChildProcess[] = [];
-
-  before(async () => {
-    client = testClient();
-    await installCrds(client);
-    ns = await testNamespace(client, 'notif-crash');
-    await client.create(seedConfigMap(ns.name));
-    await client.create(slackSecret(ns.name, 'argocd-notifications-secret'));
-    ({ server, apiUrl, stop: stopSlack } = await startSlackServer({ tokens: [slackToken] }));
-  });
+  // Registered before the namespace's hooks: runs before the namespace is deleted.
   after(async () => {
     for (const p of procs) p.kill('SIGKILL');
     await stopSlack?.();
-    await ns.delete();
-    client.close();
+  });
+  const { client, ns } = useTestNamespace('notif-crash', { crds: true });
+
+  before(async () => {
+    await client.create(seedConfigMap(ns.name));
+    await client.create(slackSecret(ns.name, 'argocd-notifications-secret'));
+    ({ server, apiUrl, stop: stopSlack } = await startSlackServer({ tokens: [slackToken] }));
   });
 
   it(`delivers every notification exactly once across ${rounds} crashes`, { timeout: 170_000 }, async () => {

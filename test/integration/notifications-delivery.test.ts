@@ -12,6 +12,7 @@ import {
   startHarness,
 } from '../support/fixtures/notifications-env.js';
 import { eventually, testClient, testNamespace } from '../support/kube.js';
+import { useTestNamespace } from '../support/namespace-scenario.js';
 
 type Event = KubeObject & {
   reason?: string;
@@ -48,13 +49,14 @@ function deliveredIds(server: SlackServer, channel: string): string[] {
 }
 
 describe('notifications: Rollout event triggers from the catalog', () => {
-  let client: KubeClient;
-  let ns: { name: string; delete(): Promise<void> };
   let h: NotificationsHarness;
+  // Registered before the namespace's hooks: runs before the namespace is deleted.
+  after(async () => {
+    await h?.stop();
+  });
+  const { client, ns } = useTestNamespace('notif-ro');
 
   before(async () => {
-    client = testClient();
-    ns = await testNamespace(client, 'notif-ro');
     await client.create(catalogConfigMap('argo-rollouts-notification-configmap.yaml', ns.name));
     await client.create(slackSecret(ns.name, 'argo-rollouts-notification-secret'));
     // A sliding-second limit of 3 checks our pacing (1/s, burst 2) with room for network jitter.
@@ -62,11 +64,6 @@ describe('notifications: Rollout event triggers from the catalog', () => {
       channels: ['rollouts', 'canary'],
       perChannelLimit: { messagesPerSecond: 3 },
     });
-  });
-  after(async () => {
-    await h?.stop();
-    await ns.delete();
-    client.close();
   });
 
   const record = async (name: string, reason: string, message: string) => {

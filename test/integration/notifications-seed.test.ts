@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { KubeClient, KubeObject } from '../../src/kube/index.js';
+import type { KubeObject } from '../../src/kube/index.js';
 import { notifiedAnnotation, outboxAnnotationPrefix } from '../../src/notifications/index.js';
 import {
   application,
@@ -10,7 +10,8 @@ import {
   slackSecret,
   startHarness,
 } from '../support/fixtures/notifications-env.js';
-import { eventually, testClient, testNamespace } from '../support/kube.js';
+import { eventually } from '../support/kube.js';
+import { useTestNamespace } from '../support/namespace-scenario.js';
 
 const appRef = (namespace: string, name: string) => ({
   apiVersion: 'argoproj.io/v1alpha1',
@@ -20,21 +21,17 @@ const appRef = (namespace: string, name: string) => ({
 });
 
 describe('notifications: the seed ConfigMap with Applications subscribed by annotation', () => {
-  let client: KubeClient;
-  let ns: { name: string; delete(): Promise<void> };
   let h: NotificationsHarness;
+  // Registered before the namespace's hooks: runs before the namespace is deleted.
+  after(async () => {
+    await h?.stop();
+  });
+  const { client, ns } = useTestNamespace('notif-seed');
 
   before(async () => {
-    client = testClient();
-    ns = await testNamespace(client, 'notif-seed');
     await client.create(seedConfigMap(ns.name));
     await client.create(slackSecret(ns.name, 'argocd-notifications-secret'));
     h = await startHarness(client, ns.name, { channels: ['deploys', 'alerts'] });
-  });
-  after(async () => {
-    await h?.stop();
-    await ns.delete();
-    client.close();
   });
 
   it('sends exactly one on-deployed message, then one app-health-degraded attachment', async () => {

@@ -5,12 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { applyAll, installCrds } from '../../src/install/index.js';
 import type { KubeClient, KubeObject } from '../../src/kube/index.js';
 import type { Application } from '../../src/sync/index.js';
-import {
-  eventMessages,
-  getRollout,
-  rolloutManifest,
-  setImage,
-} from '../support/fixtures/rollout-scenario.js';
+import { createRollout, eventMessages, getRollout, setImage } from '../support/fixtures/rollout-scenario.js';
 import {
   applyDeployRbac,
   deployManifests,
@@ -195,14 +190,11 @@ describe('rbac: the controller runs as the service account', () => {
 
   it('reconciles a Rollout through a canary to Healthy', async () => {
     const name = 'rbac-canary';
-    await admin.create(
-      rolloutManifest({
-        name,
-        namespace: ns.name,
-        replicas: 2,
-        steps: [{ setWeight: 50 }, { pause: { duration: 1 } }],
-      }),
-    );
+    await createRollout(admin, ns.name, {
+      name,
+      replicas: 2,
+      steps: [{ setWeight: 50 }, { pause: { duration: 1 } }],
+    });
     const first = await eventually(
       'the first revision Healthy',
       async () => {

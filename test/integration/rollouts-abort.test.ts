@@ -6,7 +6,6 @@ import {
   getRollout,
   readyPodsByHash,
   replicaSetsOf,
-  rolloutManifest,
   setImage,
   useRolloutScenario,
 } from '../support/fixtures/rollout-scenario.js';
@@ -20,23 +19,16 @@ describe('rollouts: abort, retry and promote --full', () => {
   it('abort at 40% scales the canary away; retry restarts at step 0; promote --full goes to 100%', async () => {
     const name = 'abort-demo';
     const ref = { namespace: s.namespace, name };
-    await s.client.create(
-      rolloutManifest({
-        name,
-        namespace: s.namespace,
-        steps: [{ setWeight: 20 }, { pause: {} }, { setWeight: 40 }, { pause: {} }, { setWeight: 80 }],
-      }),
-    );
+    await s.createRollout({
+      name,
+      steps: [{ setWeight: 20 }, { pause: {} }, { setWeight: 40 }, { pause: {} }, { setWeight: 80 }],
+    });
     const initial = await at(name, 'initial deploy Healthy', (r) => r.status?.phase === 'Healthy');
     const stable = initial.status?.stableRS ?? '';
     await setImage(s.client, s.namespace, name, 'argoproj/rollouts-demo:red');
-    await at(name, 'pause at 20%', (r) => r.status?.phase === 'Paused' && r.status.currentStepIndex === 1);
+    await s.pausedAt(name, 'pause at 20%', 1);
     await promoteRollout(s.client, ref);
-    const at40 = await at(
-      name,
-      'pause at 40%',
-      (r) => r.status?.phase === 'Paused' && r.status.currentStepIndex === 3,
-    );
+    const at40 = await s.pausedAt(name, 'pause at 40%', 3);
     const canary = at40.status?.currentPodHash ?? '';
     await eventually('2 canary / 3 stable pods', async () => {
       const pods = await readyPodsByHash(s.client, s.namespace);
@@ -59,11 +51,7 @@ describe('rollouts: abort, retry and promote --full', () => {
     await checkInvariants(s.client, s.namespace, name);
 
     await retryRollout(s.client, ref);
-    const retried = await at(
-      name,
-      'paused at step 1 after retry',
-      (r) => r.status?.phase === 'Paused' && r.status.currentStepIndex === 1,
-    );
+    const retried = await s.pausedAt(name, 'paused at step 1 after retry', 1);
     assert.equal(retried.status?.abort, undefined);
     await eventually('1 canary / 4 stable pods again', async () => {
       const pods = await readyPodsByHash(s.client, s.namespace);

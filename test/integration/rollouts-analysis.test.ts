@@ -1,31 +1,31 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Manager } from '../../src/core/index.js';
-import { installCrds } from '../../src/install/index.js';
-import type { KubeClient, KubeObject } from '../../src/kube/index.js';
+import type { KubeObject } from '../../src/kube/index.js';
 import { promoteRollout } from '../../src/rollouts/index.js';
 import {
   checkInvariants,
+  createRollout,
   getRollout,
   type RolloutObject,
-  rolloutManifest,
   setImage,
   startRolloutController,
 } from '../support/fixtures/rollout-scenario.js';
-import { eventually, testClient, testNamespace } from '../support/kube.js';
+import { eventually } from '../support/kube.js';
+import { useTestNamespace } from '../support/namespace-scenario.js';
 
 const AR = { apiVersion: 'argoproj.io/v1alpha1', kind: 'AnalysisRun' } as const;
 
 // No AnalysisRun controller runs here: the test plays its part by patching run status.
 describe('rollouts: inline analysis steps', () => {
-  let client: KubeClient;
-  let ns: { name: string; delete(): Promise<void> };
   let manager: Manager;
+  // Registered before the namespace's hooks: runs before the namespace is deleted.
+  after(async () => {
+    await manager.stop();
+  });
+  const { client, ns } = useTestNamespace('ro-analysis', { crds: true });
 
   before(async () => {
-    client = testClient();
-    await installCrds(client);
-    ns = await testNamespace(client, 'ro-analysis');
     manager = await startRolloutController(client, ns.name);
     await client.create({
       apiVersion: 'argoproj.io/v1alpha1',
@@ -42,11 +42,6 @@ describe('rollouts: inline analysis steps', () => {
         ],
       },
     });
-  });
-  after(async () => {
-    await manager.stop();
-    await ns.delete();
-    client.close();
   });
 
   const rollout = (name: string) => getRollout(client, ns.name, name);
@@ -77,21 +72,18 @@ describe('rollouts: inline analysis steps', () => {
         { name: 'hash', valueFrom: { podTemplateHashValue: 'Latest' as const } },
       ],
     };
-    await client.create(
-      rolloutManifest({
-        name,
-        namespace: ns.name,
-        replicas: 4,
-        steps: [
-          { setWeight: 25 },
-          { analysis },
-          { setWeight: 50 },
-          { analysis },
-          { setWeight: 75 },
-          { analysis },
-        ],
-      }),
-    );
+    await createRollout(client, ns.name, {
+      name,
+      replicas: 4,
+      steps: [
+        { setWeight: 25 },
+        { analysis },
+        { setWeight: 50 },
+        { analysis },
+        { setWeight: 75 },
+        { analysis },
+      ],
+    });
     await eventually('Healthy', async () => (await rollout(name)).status?.phase === 'Healthy', 60_000);
     await setImage(client, ns.name, name, 'argoproj/rollouts-demo:green');
 

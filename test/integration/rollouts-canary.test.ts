@@ -1,60 +1,51 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Manager } from '../../src/core/index.js';
-import { installCrds } from '../../src/install/index.js';
-import type { KubeClient } from '../../src/kube/index.js';
 import { promoteRollout } from '../../src/rollouts/index.js';
 import {
   checkInvariants,
+  createRollout,
   eventReasons,
   getRollout,
   readyPodsByHash,
   replicaSetsOf,
-  rolloutManifest,
   setImage,
   startRolloutController,
 } from '../support/fixtures/rollout-scenario.js';
-import { eventually, testClient, testNamespace } from '../support/kube.js';
+import { eventually } from '../support/kube.js';
+import { useTestNamespace } from '../support/namespace-scenario.js';
 
 describe('rollouts: the appendix canary', () => {
-  let client: KubeClient;
-  let ns: { name: string; delete(): Promise<void> };
   let manager: Manager;
   const recorded: string[] = [];
+  // Registered before the namespace's hooks: runs before the namespace is deleted.
+  after(async () => {
+    await manager.stop();
+  });
+  const { client, ns } = useTestNamespace('ro-canary', { crds: true });
 
   before(async () => {
-    client = testClient();
-    await installCrds(client);
-    ns = await testNamespace(client, 'ro-canary');
     manager = await startRolloutController(client, ns.name);
     manager.events.onEvent((e) => {
       if (e.subject.metadata.name === 'rollouts-demo') recorded.push(e.reason);
     });
   });
-  after(async () => {
-    await manager.stop();
-    await ns.delete();
-    client.close();
-  });
 
   it('initial deploy goes to 100%, then an image change walks the steps to Healthy', async () => {
     const name = 'rollouts-demo';
-    await client.create(
-      rolloutManifest({
-        name,
-        namespace: ns.name,
-        steps: [
-          { setWeight: 20 },
-          { pause: {} },
-          { setWeight: 40 },
-          { pause: { duration: 2 } },
-          { setWeight: 60 },
-          { pause: { duration: '2s' } },
-          { setWeight: 80 },
-          { pause: { duration: 2 } },
-        ],
-      }),
-    );
+    await createRollout(client, ns.name, {
+      name,
+      steps: [
+        { setWeight: 20 },
+        { pause: {} },
+        { setWeight: 40 },
+        { pause: { duration: 2 } },
+        { setWeight: 60 },
+        { pause: { duration: '2s' } },
+        { setWeight: 80 },
+        { pause: { duration: 2 } },
+      ],
+    });
     const initial = await eventually(
       'the initial deploy to be Healthy',
       async () => {

@@ -5,7 +5,6 @@ import {
   getRollout,
   ROLLOUT,
   replicaSetsOf,
-  rolloutManifest,
   useRolloutScenario,
 } from '../support/fixtures/rollout-scenario.js';
 import { eventually } from '../support/kube.js';
@@ -26,23 +25,13 @@ describe('rollouts: progress deadline', () => {
   }
 
   async function deploy(name: string, progressDeadlineAbort: boolean): Promise<string> {
-    await s.client.create(
-      rolloutManifest({
-        name,
-        namespace: s.namespace,
-        replicas: 2,
-        steps: [{ setWeight: 50 }, { pause: {} }],
-        spec: { progressDeadlineSeconds: 3, progressDeadlineAbort },
-      }),
-    );
-    const r = await eventually(
-      'initial deploy Healthy',
-      async () => {
-        const x = await getRollout(s.client, s.namespace, name);
-        return x.status?.phase === 'Healthy' ? x : undefined;
-      },
-      60_000,
-    );
+    await s.createRollout({
+      name,
+      replicas: 2,
+      steps: [{ setWeight: 50 }, { pause: {} }],
+      spec: { progressDeadlineSeconds: 3, progressDeadlineAbort },
+    });
+    const r = await s.reaches(name, 'initial deploy Healthy', (r) => r.status?.phase === 'Healthy');
     return r.status?.stableRS ?? '';
   }
 
@@ -50,14 +39,7 @@ describe('rollouts: progress deadline', () => {
     const name = 'deadline';
     await deploy(name, false);
     await breakTemplate(name);
-    const r = await eventually(
-      'ProgressDeadlineExceeded',
-      async () => {
-        const x = await getRollout(s.client, s.namespace, name);
-        return x.status?.phase === 'Degraded' ? x : undefined;
-      },
-      60_000,
-    );
+    const r = await s.reaches(name, 'ProgressDeadlineExceeded', (r) => r.status?.phase === 'Degraded');
     const progressing = r.status?.conditions?.find((c) => c.type === 'Progressing');
     assert.equal(progressing?.status, 'False');
     assert.equal(progressing?.reason, 'ProgressDeadlineExceeded');
@@ -73,13 +55,10 @@ describe('rollouts: progress deadline', () => {
     const name = 'deadline-abort';
     const stable = await deploy(name, true);
     await breakTemplate(name);
-    const r = await eventually(
+    const r = await s.reaches(
+      name,
       'aborted',
-      async () => {
-        const x = await getRollout(s.client, s.namespace, name);
-        return x.status?.abort === true && x.status.phase === 'Degraded' ? x : undefined;
-      },
-      60_000,
+      (r) => r.status?.abort === true && r.status.phase === 'Degraded',
     );
     assert.match(r.status?.message ?? '', /^RolloutAborted: /);
     await eventually('canary scaled to 0, stable at 2', async () => {

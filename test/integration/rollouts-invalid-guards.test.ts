@@ -5,11 +5,11 @@ import { fileURLToPath } from 'node:url';
 import { installCrds } from '../../src/install/index.js';
 import type { KubeClient, KubeObject } from '../../src/kube/index.js';
 import {
+  createRollout,
   getRollout,
   ROLLOUT,
   type RolloutObject,
   replicaSetsOf,
-  rolloutManifest,
   useRolloutScenario,
 } from '../support/fixtures/rollout-scenario.js';
 import { eventually, testClient, testKubeconfigPath, testNamespace } from '../support/kube.js';
@@ -41,14 +41,11 @@ describe('rollouts: InvalidSpec guards (unsupported steps, replica ceiling, anal
 
   it('a plugin step is InvalidSpec naming it, with one Warning Event per distinct message', async () => {
     const name = 'plugin-step';
-    await s.client.create(
-      rolloutManifest({
-        name,
-        namespace: s.namespace,
-        replicas: 1,
-        steps: [{ setWeight: 20 }, { plugin: { name: 'acme/step', config: {} } }],
-      }),
-    );
+    await s.createRollout({
+      name,
+      replicas: 1,
+      steps: [{ setWeight: 20 }, { plugin: { name: 'acme/step', config: {} } }],
+    });
     const r = await s.reaches(name, 'InvalidSpec', (x) => x.status?.phase === 'Degraded', 60_000);
     const condition = invalidSpec(r);
     assert.equal(condition?.reason, 'InvalidSpec');
@@ -87,7 +84,7 @@ describe('rollouts: InvalidSpec guards (unsupported steps, replica ceiling, anal
 
   it('replicas above the ceiling through the scale subresource: InvalidSpec naming the flag, not scaled', async () => {
     const name = 'ceiling';
-    await s.client.create(rolloutManifest({ name, namespace: s.namespace, replicas: 2, steps: [] }));
+    await s.createRollout({ name, replicas: 2, steps: [] });
     await s.reaches(name, 'Healthy', (x) => x.status?.phase === 'Healthy');
     await s.client.patch(
       { ...ROLLOUT, namespace: s.namespace, name },
@@ -139,14 +136,11 @@ describe('rollouts: InvalidSpec guards (unsupported steps, replica ceiling, anal
       },
     });
     await s.client.create(template('result.errors >'));
-    await s.client.create(
-      rolloutManifest({
-        name,
-        namespace: s.namespace,
-        replicas: 1,
-        steps: [{ setWeight: 50 }, { analysis: { templates: [{ templateName: 'error-rate' }] } }],
-      }),
-    );
+    await s.createRollout({
+      name,
+      replicas: 1,
+      steps: [{ setWeight: 50 }, { analysis: { templates: [{ templateName: 'error-rate' }] } }],
+    });
     const r = await s.reaches(name, 'InvalidSpec', (x) => invalidSpec(x) !== undefined);
     assert.equal(r.status?.phase, 'Degraded');
     const message = invalidSpec(r)?.message ?? '';
@@ -234,7 +228,7 @@ describe('rollouts: slipway controller --max-replicas (the shipped command)', ()
 
   it('4 replicas over a ceiling of 3: InvalidSpec naming the limit, one warn log line however often it is reconciled', async () => {
     const name = 'over';
-    await client.create(rolloutManifest({ name, namespace: ns.name, replicas: 4, steps: [] }));
+    await createRollout(client, ns.name, { name, replicas: 4, steps: [] });
     const r = await eventually('InvalidSpec', async () => {
       const x = await getRollout(client, ns.name, name);
       return invalidSpec(x) !== undefined ? x : undefined;

@@ -80,14 +80,11 @@ describe('rollouts: invalid specs and deletion', () => {
 
   it('a Rollout deleted mid-canary leaves no ReplicaSets or pods behind', async () => {
     const name = 'deleted';
-    await s.client.create(
-      rolloutManifest({
-        name,
-        namespace: s.namespace,
-        replicas: 3,
-        steps: [{ setWeight: 50 }, { pause: {} }],
-      }),
-    );
+    await s.createRollout({
+      name,
+      replicas: 3,
+      steps: [{ setWeight: 50 }, { pause: {} }],
+    });
     await eventually(
       'Healthy',
       async () => (await getRollout(s.client, s.namespace, name)).status?.phase === 'Healthy',

@@ -10,7 +10,6 @@ import {
   type RolloutObject,
   readyPodsByHash,
   replicaSetsOf,
-  rolloutManifest,
   useRolloutScenario,
 } from '../support/fixtures/rollout-scenario.js';
 import { eventually, testKubeconfigPath } from '../support/kube.js';
@@ -69,7 +68,7 @@ describe('rollouts: restart, undo and set-image', () => {
 
   it('restart (spec.restartAt) replaces every pod, at most maxUnavailable at a time, and sets status.restartedAt', async () => {
     const name = 'restart-demo';
-    await s.client.create(rolloutManifest({ name, namespace: s.namespace, replicas: 4 }));
+    await s.createRollout({ name, replicas: 4 });
     const healthy = await at(name, 'Healthy with 4 pods', (r) => r.status?.phase === 'Healthy');
     const hash = healthy.status?.stableRS ?? '';
     await eventually('4 ready pods', async () => (await readyPodsByHash(s.client, s.namespace))[hash] === 4);
@@ -114,14 +113,11 @@ describe('rollouts: restart, undo and set-image', () => {
 
   it('a new template cancels a pending restart: status.restartedAt is set, no pod is evicted', async () => {
     const name = 'restart-update';
-    await s.client.create(
-      rolloutManifest({
-        name,
-        namespace: s.namespace,
-        replicas: 4,
-        steps: [{ setWeight: 25 }, { pause: {} }],
-      }),
-    );
+    await s.createRollout({
+      name,
+      replicas: 4,
+      steps: [{ setWeight: 25 }, { pause: {} }],
+    });
     const healthy = await at(name, 'Healthy with 4 pods', (r) => r.status?.phase === 'Healthy');
     const stable = healthy.status?.stableRS ?? '';
     await eventually(
@@ -167,15 +163,12 @@ describe('rollouts: restart, undo and set-image', () => {
   it('undo: outside rollbackWindow walks the steps; back to stable mid-canary is immediate; within the window skips the steps', async () => {
     const name = 'undo-demo';
     const steps = [{ setWeight: 25 }, { pause: {} }, { setWeight: 50 }, { pause: {} }];
-    await s.client.create(
-      rolloutManifest({
-        name,
-        namespace: s.namespace,
-        replicas: 4,
-        steps,
-        spec: { revisionHistoryLimit: 10, rollbackWindow: { revisions: 1 } },
-      }),
-    );
+    await s.createRollout({
+      name,
+      replicas: 4,
+      steps,
+      spec: { revisionHistoryLimit: 10, rollbackWindow: { revisions: 1 } },
+    });
     const rs1 = await at(name, 'revision 1 Healthy', (r) => r.status?.phase === 'Healthy');
     const blue = rs1.status?.stableRS ?? '';
 

@@ -1,26 +1,18 @@
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { installCrds } from '../../src/install/index.js';
-import type { KubeClient, KubeObject } from '../../src/kube/index.js';
-import { spawnFixture, whenStarted } from '../support/fixtures/fixture-process.js';
+import type { KubeObject } from '../../src/kube/index.js';
+import { spawnControllerFixture, whenStarted } from '../support/fixtures/fixture-process.js';
 import {
   checkInvariants,
+  createRollout,
   getRollout,
-  rolloutManifest,
   setImage,
 } from '../support/fixtures/rollout-scenario.js';
-import { eventually, testClient, testKubeconfigPath, testNamespace } from '../support/kube.js';
+import { eventually } from '../support/kube.js';
+import { useTestNamespace } from '../support/namespace-scenario.js';
 
-const controllerScript = fileURLToPath(
-  new URL('../support/fixtures/rollout-controller-process.ts', import.meta.url),
-);
 const AR = { apiVersion: 'argoproj.io/v1alpha1', kind: 'AnalysisRun' } as const;
-
-function spawnController(namespace: string, env: Record<string, string> = {}): ChildProcess {
-  return spawnFixture(controllerScript, [testKubeconfigPath(), namespace], env);
-}
 
 const started = whenStarted;
 
@@ -36,14 +28,14 @@ const exited = (proc: ChildProcess, timeoutMs: number): Promise<NodeJS.Signals |
 
 // No AnalysisRun controller runs here: the test plays its part by setting the run's phase.
 describe('rollouts: the controller killed between an AnalysisRun create and the status naming it', () => {
-  let client: KubeClient;
-  let ns: { name: string; delete(): Promise<void> };
   let proc: ChildProcess | undefined;
+  // Registered before the namespace's hooks: runs before the namespace is deleted.
+  after(async () => {
+    proc?.kill('SIGKILL');
+  });
+  const { client, ns } = useTestNamespace('ro-restart-ar', { crds: true });
 
   before(async () => {
-    client = testClient();
-    await installCrds(client);
-    ns = await testNamespace(client, 'ro-restart-ar');
     await client.create({
       apiVersion: 'argoproj.io/v1alpha1',
       kind: 'AnalysisTemplate',
@@ -55,24 +47,20 @@ describe('rollouts: the controller killed between an AnalysisRun create and the 
       },
     });
   });
-  after(async () => {
-    proc?.kill('SIGKILL');
-    await ns.delete();
-    client.close();
-  });
 
   it('after the restart exactly one run exists for the step (no ".1" twin) and the Rollout proceeds', async () => {
     const name = 'twin-guard';
-    await client.create(
-      rolloutManifest({
-        name,
-        namespace: ns.name,
-        replicas: 2,
-        steps: [{ setWeight: 50 }, { analysis: { templates: [{ templateName: 'quick' }] } }],
+    await createRollout(client, ns.name, {
+      name,
+      replicas: 2,
+      steps: [{ setWeight: 50 }, { analysis: { templates: [{ templateName: 'quick' }] } }],
+    });
+    // this process SIGKILLs itself right after it creates an AnalysisRun
+    proc = await started(
+      spawnControllerFixture('rollout-controller-process', ns.name, {
+        SLIPWAY_TEST_KILL_AFTER_CREATE: 'AnalysisRun',
       }),
     );
-    // this process SIGKILLs itself right after it creates an AnalysisRun
-    proc = await started(spawnController(ns.name, { SLIPWAY_TEST_KILL_AFTER_CREATE: 'AnalysisRun' }));
     await eventually(
       'initial deploy Healthy',
       async () => (await getRollout(client, ns.name, name)).status?.phase === 'Healthy',
@@ -92,7 +80,7 @@ describe('rollouts: the controller killed between an AnalysisRun create and the 
       { status: { phase: 'Successful' } },
       { type: 'merge', subresource: 'status' },
     );
-    proc = await started(spawnController(ns.name));
+    proc = await started(spawnControllerFixture('rollout-controller-process', ns.name));
     // done when the Rollout is through the step, or as soon as a twin run shows up
     await eventually(
       'Healthy after the analysis step, or a twin run',

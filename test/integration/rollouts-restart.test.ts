@@ -1,48 +1,30 @@
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
-import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { installCrds } from '../../src/install/index.js';
-import type { KubeClient } from '../../src/kube/index.js';
-import { spawnFixture, whenStarted } from '../support/fixtures/fixture-process.js';
+import { after, describe, it } from 'node:test';
+import { spawnControllerFixture, whenStarted } from '../support/fixtures/fixture-process.js';
 import {
   checkInvariants,
+  createRollout,
   getRollout,
   replicaSetsOf,
-  rolloutManifest,
   setImage,
 } from '../support/fixtures/rollout-scenario.js';
-import { eventually, testClient, testKubeconfigPath, testNamespace } from '../support/kube.js';
-
-const controllerScript = fileURLToPath(
-  new URL('../support/fixtures/rollout-controller-process.ts', import.meta.url),
-);
-
-function startController(namespace: string): Promise<ChildProcess> {
-  return whenStarted(spawnFixture(controllerScript, [testKubeconfigPath(), namespace]));
-}
+import { eventually } from '../support/kube.js';
+import { useTestNamespace } from '../support/namespace-scenario.js';
 
 describe('rollouts: the controller killed at step boundaries', () => {
-  let client: KubeClient;
-  let ns: { name: string; delete(): Promise<void> };
   let proc: ChildProcess | undefined;
-
-  before(async () => {
-    client = testClient();
-    await installCrds(client);
-    ns = await testNamespace(client, 'ro-restart');
-  });
+  // Registered before the namespace's hooks: runs before the namespace is deleted.
   after(async () => {
     proc?.kill('SIGKILL');
-    await ns.delete();
-    client.close();
   });
+  const { client, ns } = useTestNamespace('ro-restart', { crds: true });
 
   it('completes after ≥ 20 SIGKILLs: no duplicate ReplicaSet, no step backwards, pause start times kept', async () => {
     const name = 'restart-demo';
     const steps = [10, 20, 40, 60, 80, 90].flatMap((w) => [{ setWeight: w }, { pause: { duration: 2 } }]);
-    await client.create(rolloutManifest({ name, namespace: ns.name, replicas: 4, steps }));
-    proc = await startController(ns.name);
+    await createRollout(client, ns.name, { name, replicas: 4, steps });
+    proc = await whenStarted(spawnControllerFixture('rollout-controller-process', ns.name));
     await eventually(
       'initial deploy Healthy',
       async () => (await getRollout(client, ns.name, name)).status?.phase === 'Healthy',
@@ -103,7 +85,7 @@ describe('rollouts: the controller killed at step boundaries', () => {
       ).catch(() => {});
       proc?.kill('SIGKILL');
       kills++;
-      proc = await startController(ns.name);
+      proc = await whenStarted(spawnControllerFixture('rollout-controller-process', ns.name));
       if (kills > 60) break;
     }
     await eventually(

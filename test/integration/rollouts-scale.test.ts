@@ -8,7 +8,6 @@ import {
   ROLLOUT,
   readyPodsByHash,
   replicaSetsOf,
-  rolloutManifest,
   setImage,
   useRolloutScenario,
 } from '../support/fixtures/rollout-scenario.js';
@@ -47,14 +46,11 @@ describe('rollouts: scaling a Rollout mid-canary', () => {
 
   /** Creates a Rollout, lets it go Healthy, then updates it and waits for the pause at `weight`. */
   async function pausedMidCanary(name: string, replicas: number, weight: number) {
-    await s.client.create(
-      rolloutManifest({
-        name,
-        namespace: s.namespace,
-        replicas,
-        steps: [{ setWeight: weight }, { pause: {} }],
-      }),
-    );
+    await s.createRollout({
+      name,
+      replicas,
+      steps: [{ setWeight: weight }, { pause: {} }],
+    });
     const initial = await at(name, 'initial deploy Healthy', (r) => r.status?.phase === 'Healthy');
     await setImage(s.client, s.namespace, name, 'argoproj/rollouts-demo:yellow');
     const paused = await at(

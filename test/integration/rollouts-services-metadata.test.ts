@@ -13,21 +13,14 @@ import { startAnalysisController } from '../support/fixtures/analysis-controller
 import {
   checkInvariants,
   eventRecorded,
-  type RolloutObject,
   readyPodsByHash,
   replicaSetsOf,
-  rolloutManifest,
   setImage,
   useRolloutScenario,
 } from '../support/fixtures/rollout-scenario.js';
 import { eventually } from '../support/kube.js';
 
 const AR = { apiVersion: 'argoproj.io/v1alpha1', kind: 'AnalysisRun' } as const;
-
-type Scenario = ReturnType<typeof useRolloutScenario>;
-
-const waitFor = (s: Scenario, name: string, what: string, check: (r: RolloutObject) => boolean) =>
-  s.reaches(name, what, check);
 
 describe('rollouts: canaryService / stableService and canary / stable metadata', () => {
   const s = useRolloutScenario('ro-svc');
@@ -76,21 +69,18 @@ describe('rollouts: canaryService / stableService and canary / stable metadata',
   it('services follow canary and stable; metadata moves with the roles; both services end on the new stable', async () => {
     await s.client.create(service(canaryService));
     await s.client.create(service(stableService));
-    await s.client.create(
-      rolloutManifest({
-        name,
-        namespace: s.namespace,
-        replicas: 4,
-        steps: [{ setWeight: 25 }, { pause: {} }],
-        canary: {
-          canaryService,
-          stableService,
-          canaryMetadata: { labels: { role: 'canary' }, annotations: { 'demo/role': 'canary' } },
-          stableMetadata: { labels: { role: 'stable' } },
-        },
-      }),
-    );
-    const initial = await waitFor(s, name, 'initial deploy Healthy', (r) => r.status?.phase === 'Healthy');
+    await s.createRollout({
+      name,
+      replicas: 4,
+      steps: [{ setWeight: 25 }, { pause: {} }],
+      canary: {
+        canaryService,
+        stableService,
+        canaryMetadata: { labels: { role: 'canary' }, annotations: { 'demo/role': 'canary' } },
+        stableMetadata: { labels: { role: 'stable' } },
+      },
+    });
+    const initial = await s.reaches(name, 'initial deploy Healthy', (r) => r.status?.phase === 'Healthy');
     const first = initial.status?.stableRS ?? '';
     await eventually('both services on the first ReplicaSet', async () => {
       const sel = await selectors();
@@ -110,12 +100,7 @@ describe('rollouts: canaryService / stableService and canary / stable metadata',
 
     // mid-canary: the canary Service selects the new pods only, the stable Service the old ones
     await setImage(s.client, s.namespace, name, 'argoproj/rollouts-demo:yellow');
-    const paused = await waitFor(
-      s,
-      name,
-      'paused at 25%',
-      (r) => r.status?.phase === 'Paused' && r.status.currentStepIndex === 1,
-    );
+    const paused = await s.pausedAt(name, 'paused at 25%', 1);
     const second = paused.status?.currentPodHash ?? '';
     await eventually('3 stable / 1 canary pods', async () => {
       const pods = await readyPodsByHash(s.client, s.namespace);
@@ -144,8 +129,7 @@ describe('rollouts: canaryService / stableService and canary / stable metadata',
 
     // promotion: the canary becomes stable, both Services select it, its pods carry the stable metadata
     await promoteRollout(s.client, { namespace: s.namespace, name });
-    await waitFor(
-      s,
+    await s.reaches(
       name,
       'Healthy on the second ReplicaSet',
       (r) => r.status?.phase === 'Healthy' && r.status.stableRS === second,
@@ -171,17 +155,10 @@ describe('rollouts: canaryService / stableService and canary / stable metadata',
 
     // abort: without traffic routing the canary Service goes back to the stable pods
     await setImage(s.client, s.namespace, name, 'argoproj/rollouts-demo:red');
-    const third = (
-      await waitFor(
-        s,
-        name,
-        'paused at 25% again',
-        (r) => r.status?.phase === 'Paused' && r.status.currentStepIndex === 1,
-      )
-    ).status?.currentPodHash;
+    const third = (await s.pausedAt(name, 'paused at 25% again', 1)).status?.currentPodHash;
     await eventually('canary Service → third', async () => (await selectors()).canary === third);
     await abortRollout(s.client, { namespace: s.namespace, name });
-    await waitFor(s, name, 'Degraded after abort', (r) => r.status?.phase === 'Degraded');
+    await s.reaches(name, 'Degraded after abort', (r) => r.status?.phase === 'Degraded');
     await eventually('both services on the stable ReplicaSet after the abort', async () => {
       const sel = await selectors();
       return sel.canary === second && sel.stable === second;
@@ -236,41 +213,32 @@ describe('rollouts: background analysis (strategy.canary.analysis)', () => {
   it('starts at startingStep, ends with the rollout, and a failing run aborts mid-pause', async () => {
     const name = 'bg-demo';
     const ref = { namespace: s.namespace, name };
-    await s.client.create(
-      rolloutManifest({
-        name,
-        namespace: s.namespace,
-        replicas: 4,
-        steps: [
-          { setWeight: 25 },
-          { pause: {} },
-          { setWeight: 50 },
-          { pause: {} },
-          { setWeight: 75 },
-          { pause: {} },
-        ],
-        canary: { analysis: { templates: [{ templateName: 'health' }], startingStep: 2 } },
-      }),
-    );
-    await waitFor(s, name, 'initial deploy Healthy', (r) => r.status?.phase === 'Healthy');
+    await s.createRollout({
+      name,
+      replicas: 4,
+      steps: [
+        { setWeight: 25 },
+        { pause: {} },
+        { setWeight: 50 },
+        { pause: {} },
+        { setWeight: 75 },
+        { pause: {} },
+      ],
+      canary: { analysis: { templates: [{ templateName: 'health' }], startingStep: 2 } },
+    });
+    await s.reaches(name, 'initial deploy Healthy', (r) => r.status?.phase === 'Healthy');
     assert.deepEqual(await backgroundRuns(), [], 'no analysis for the initial deploy');
 
     // before startingStep: no run
     await setImage(s.client, s.namespace, name, 'argoproj/rollouts-demo:yellow');
-    const at1 = await waitFor(
-      s,
-      name,
-      'paused at step 1',
-      (r) => r.status?.phase === 'Paused' && r.status.currentStepIndex === 1,
-    );
+    const at1 = await s.pausedAt(name, 'paused at step 1', 1);
     assert.deepEqual(await backgroundRuns(), [], 'no background run before startingStep');
     assert.equal(at1.status?.canary?.currentBackgroundAnalysisRunStatus, undefined);
     const hash = at1.status?.currentPodHash ?? '';
 
     // at startingStep the run starts, labelled and named like Argo's, and keeps measuring
     await promoteRollout(s.client, ref);
-    const at3 = await waitFor(
-      s,
+    const at3 = await s.reaches(
       name,
       'paused at step 3 with a running background run',
       (r) =>
@@ -294,15 +262,9 @@ describe('rollouts: background analysis (strategy.canary.analysis)', () => {
 
     // the rollout completes: the run is terminated and ends Successful
     await promoteRollout(s.client, ref);
-    await waitFor(
-      s,
-      name,
-      'paused at step 5',
-      (r) => r.status?.phase === 'Paused' && r.status.currentStepIndex === 5,
-    );
+    await s.pausedAt(name, 'paused at step 5', 5);
     await promoteRollout(s.client, ref);
-    const done = await waitFor(
-      s,
+    const done = await s.reaches(
       name,
       'Healthy',
       (r) => r.status?.phase === 'Healthy' && r.status.stableRS === hash,
@@ -317,15 +279,9 @@ describe('rollouts: background analysis (strategy.canary.analysis)', () => {
 
     // next revision: the metric starts failing while the rollout waits at a pause step → abort
     await setImage(s.client, s.namespace, name, 'argoproj/rollouts-demo:red');
-    await waitFor(
-      s,
-      name,
-      'paused at step 1 (red)',
-      (r) => r.status?.phase === 'Paused' && r.status.currentStepIndex === 1,
-    );
+    await s.pausedAt(name, 'paused at step 1 (red)', 1);
     await promoteRollout(s.client, ref);
-    const red = await waitFor(
-      s,
+    const red = await s.reaches(
       name,
       'paused at step 3 (red) with a running run',
       (r) =>
@@ -337,8 +293,7 @@ describe('rollouts: background analysis (strategy.canary.analysis)', () => {
     const redRun = red.status?.canary?.currentBackgroundAnalysisRunStatus?.name ?? '';
     assert.equal(redRun, `${name}-${redHash}-3`);
     healthy = false;
-    const aborted = await waitFor(
-      s,
+    const aborted = await s.reaches(
       name,
       'aborted by the failed background run',
       (r) => r.status?.phase === 'Degraded',

@@ -89,18 +89,15 @@ describe('rollouts: traffic routing specs Slipway refuses, with the message Argo
 
   it('scale-and-header: a step with setCanaryScale and setHeaderRoute is valid, as in Argo, and runs', async () => {
     const name = 'scale-and-header';
-    await s.client.create(
-      rolloutManifest({
-        name,
-        namespace: s.namespace,
-        replicas: 1,
-        canary: {
-          ...services,
-          trafficRouting: { ...istio, managedRoutes: [{ name: 'header' }] },
-          steps: [{ setCanaryScale: { replicas: 1 }, setHeaderRoute: headerRoute }, { pause: {} }],
-        },
-      }),
-    );
+    await s.createRollout({
+      name,
+      replicas: 1,
+      canary: {
+        ...services,
+        trafficRouting: { ...istio, managedRoutes: [{ name: 'header' }] },
+        steps: [{ setCanaryScale: { replicas: 1 }, setHeaderRoute: headerRoute }, { pause: {} }],
+      },
+    });
     const sets = await eventually(
       'a ReplicaSet for the accepted spec',
       async () => {

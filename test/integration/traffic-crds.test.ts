@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { installTrafficCrds, TrafficCrdVersions } from '../../src/dev/traffic-crds/index.js';
 import { parseManifests } from '../../src/install/index.js';
-import { isInvalid, type KubeClient, type KubeObject } from '../../src/kube/index.js';
-import { eventually, testClient, testNamespace } from '../support/kube.js';
+import { isInvalid, type KubeObject } from '../../src/kube/index.js';
+import { eventually } from '../support/kube.js';
+import { useTestNamespace } from '../support/namespace-scenario.js';
 
 const fixtures = fileURLToPath(new URL('../fixtures/traffic-crds/', import.meta.url));
 const load = (file: string) => parseManifests(readFileSync(`${fixtures}${file}`, 'utf8'), file);
@@ -37,17 +38,7 @@ function assertWritten(actual: unknown, written: unknown, at: string): void {
 }
 
 describe('upstream traffic CRDs in the shared test cluster', () => {
-  let client: KubeClient;
-  let ns: { name: string; delete(): Promise<void> };
-
-  before(async () => {
-    client = testClient();
-    ns = await testNamespace(client, 'traffic-crds');
-  });
-  after(async () => {
-    await ns.delete();
-    client.close();
-  });
+  const { client, ns } = useTestNamespace('traffic-crds');
 
   it('the test runner installed them, Established, from the pinned upstream releases', async () => {
     const names = [

@@ -2,36 +2,31 @@
 // Ingresses generated from one or several stable Ingresses, owned by the Rollout, their weight patched on
 // setWeight, other controllers' annotations kept, foreign canary Ingresses refused.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { installCrds } from '../../src/install/index.js';
-import type { KubeClient, KubeObject } from '../../src/kube/index.js';
-import { FIELD_MANAGER, type Rollout } from '../../src/rollouts/index.js';
+import { before, describe, it } from 'node:test';
+import { FIELD_MANAGER } from '../../src/rollouts/index.js';
 import {
   type Ingress,
   nginxRouterFactory,
   validateStableIngresses,
 } from '../../src/rollouts/traffic/nginx/index.js';
 import { waitForKind } from '../support/discovery.js';
-import { ROLLOUT, rolloutManifest } from '../support/fixtures/rollout-scenario.js';
-import { applyDeployRbac, impersonatingClient } from '../support/fixtures/service-account-access.js';
-import { eventually, testClient, testKubeconfigPath, testNamespace } from '../support/kube.js';
+import { createRollout, ROLLOUT } from '../support/fixtures/rollout-scenario.js';
+import {
+  applyDeployRbac,
+  eventuallyAllowed,
+  impersonatingClient,
+} from '../support/fixtures/service-account-access.js';
+import { eventually, testKubeconfigPath } from '../support/kube.js';
+import { useTestNamespace } from '../support/namespace-scenario.js';
 
 const INGRESS = { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress' } as const;
 const P = 'nginx.ingress.kubernetes.io';
 
 describe('traffic: NGINX router against the API server', () => {
-  let client: KubeClient;
-  let ns: { name: string; delete(): Promise<void> };
+  const { client, ns } = useTestNamespace('traffic-nginx', { crds: true });
 
   before(async () => {
-    client = testClient();
-    await installCrds(client);
     await waitForKind(client, ROLLOUT);
-    ns = await testNamespace(client, 'traffic-nginx');
-  });
-  after(async () => {
-    await ns.delete();
-    client.close();
   });
 
   async function storedRollout(
@@ -39,19 +34,16 @@ describe('traffic: NGINX router against the API server', () => {
     nginx: Record<string, unknown>,
     extra: Record<string, unknown> = {},
   ) {
-    return client.create<Rollout & KubeObject>(
-      rolloutManifest({
-        name,
-        namespace: ns.name,
-        replicas: 1,
-        steps: [{ setWeight: 10 }, { pause: {} }],
-        canary: {
-          canaryService: 'web-canary',
-          stableService: 'web-stable',
-          trafficRouting: { nginx, ...extra },
-        },
-      }),
-    );
+    return createRollout(client, ns.name, {
+      name,
+      replicas: 1,
+      steps: [{ setWeight: 10 }, { pause: {} }],
+      canary: {
+        canaryService: 'web-canary',
+        stableService: 'web-stable',
+        trafficRouting: { nginx, ...extra },
+      },
+    });
   }
 
   const stableIngress = (name: string, host: string, path = '/'): Ingress => ({
@@ -240,15 +232,7 @@ describe('traffic: NGINX router against the API server', () => {
         client: asController,
         fieldManager: FIELD_MANAGER,
       });
-      await eventually(
-        'setWeight as the controller',
-        async () => {
-          await router.setWeight(10, []);
-          return true;
-        },
-        60_000,
-        500,
-      );
+      await eventuallyAllowed('setWeight as the controller', () => router.setWeight(10, []));
       await router.setWeight(20, []);
       assert.equal((await get('rbac-web-f-canary')).metadata.annotations?.[`${P}/canary-weight`], '20');
     } finally {

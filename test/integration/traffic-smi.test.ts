@@ -2,9 +2,8 @@
 // setWeight, refused when someone else owns them, garbage-collected with the Rollout, against the upstream
 // TrafficSplit CRD the shared test cluster installs.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { installCrds } from '../../src/install/index.js';
-import type { KubeClient, KubeObject } from '../../src/kube/index.js';
+import { before, describe, it } from 'node:test';
+import type { KubeObject } from '../../src/kube/index.js';
 import { FIELD_MANAGER, type Rollout } from '../../src/rollouts/index.js';
 import {
   createSmiRouterFactory,
@@ -12,42 +11,36 @@ import {
   type TrafficSplitVersion,
 } from '../../src/rollouts/traffic/smi/index.js';
 import { waitForKind } from '../support/discovery.js';
-import { ROLLOUT, rolloutManifest } from '../support/fixtures/rollout-scenario.js';
-import { applyDeployRbac, impersonatingClient } from '../support/fixtures/service-account-access.js';
-import { eventually, testClient, testKubeconfigPath, testNamespace } from '../support/kube.js';
+import { createRollout, ROLLOUT } from '../support/fixtures/rollout-scenario.js';
+import {
+  applyDeployRbac,
+  eventuallyAllowed,
+  impersonatingClient,
+} from '../support/fixtures/service-account-access.js';
+import { eventually, testKubeconfigPath } from '../support/kube.js';
+import { useTestNamespace } from '../support/namespace-scenario.js';
 import { requireUpstreamCrd } from '../support/traffic/upstream-crds.js';
 
 const VERSIONS: readonly TrafficSplitVersion[] = ['v1alpha1', 'v1alpha2', 'v1alpha3'];
 
 describe('traffic: SMI router against the API server', () => {
-  let client: KubeClient;
-  let ns: { name: string; delete(): Promise<void> };
+  const { client, ns } = useTestNamespace('traffic-smi', { crds: true });
   let served: TrafficSplitVersion[] = [];
 
   before(async () => {
-    client = testClient();
-    await installCrds(client);
     await waitForKind(client, ROLLOUT);
     const versions = await requireUpstreamCrd(client, 'trafficsplits.split.smi-spec.io');
     served = VERSIONS.filter((v) => versions.includes(v));
-    ns = await testNamespace(client, 'traffic-smi');
-  });
-  after(async () => {
-    await ns.delete();
-    client.close();
   });
 
   /** A Rollout stored in the cluster (so owner references resolve) with SMI traffic routing. */
   async function storedRollout(name: string, smi: Record<string, unknown>): Promise<Rollout & KubeObject> {
-    return client.create<Rollout & KubeObject>(
-      rolloutManifest({
-        name,
-        namespace: ns.name,
-        replicas: 1,
-        steps: [{ setWeight: 10 }, { pause: {} }],
-        canary: { canaryService: `${name}-canary`, stableService: `${name}-stable`, trafficRouting: { smi } },
-      }),
-    );
+    return createRollout(client, ns.name, {
+      name,
+      replicas: 1,
+      steps: [{ setWeight: 10 }, { pause: {} }],
+      canary: { canaryService: `${name}-canary`, stableService: `${name}-stable`, trafficRouting: { smi } },
+    });
   }
 
   const splitRef = (version: string, name: string) => ({
@@ -156,15 +149,7 @@ describe('traffic: SMI router against the API server', () => {
         client: asController,
         fieldManager: FIELD_MANAGER,
       });
-      await eventually(
-        'setWeight as the controller',
-        async () => {
-          await router.setWeight(10, []);
-          return true;
-        },
-        60_000,
-        500,
-      );
+      await eventuallyAllowed('setWeight as the controller', () => router.setWeight(10, []));
       await router.setWeight(20, []);
       const ts = await client.get<TrafficSplit>(splitRef('v1alpha1', 'smi-rbac'));
       assert.deepEqual(weights(ts), ['smi-rbac-canary=20', 'smi-rbac-stable=80']);

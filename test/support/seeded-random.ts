@@ -9,3 +9,22 @@ export function seededRandom(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/** Draws from one seeded stream: a number in [0, 1), an integer below `n`, a coin that lands true with `p`, an item. */
+export interface SeededChoices {
+  random(): number;
+  int(n: number): number;
+  chance(p: number): boolean;
+  pick<T>(items: readonly T[]): T;
+}
+
+export function seededChoices(seed: number): SeededChoices {
+  const random = seededRandom(seed);
+  const int = (n: number): number => Math.floor(random() * n);
+  return {
+    random,
+    int,
+    chance: (p) => random() < p,
+    pick: <T>(items: readonly T[]): T => items[int(items.length)] as T,
+  };
+}

@@ -1,22 +1,11 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { commands, main } from '../../../src/cli/main.js';
+import { captureOutput } from '../../support/captured-output.js';
 
 const quiet = async (fn: () => Promise<number>) => {
-  const writes = [process.stdout.write, process.stderr.write];
-  let out = '';
-  process.stdout.write = process.stderr.write = ((chunk: string) => {
-    out += chunk;
-    return true;
-  }) as typeof process.stdout.write;
-  try {
-    return { code: await fn(), out };
-  } finally {
-    [process.stdout.write, process.stderr.write] = writes as [
-      typeof process.stdout.write,
-      typeof process.stderr.write,
-    ];
-  }
+  const { result: code, out } = await captureOutput(fn);
+  return { code, out };
 };
 
 it('every command has --help, and unknown commands or flags are usage errors (exit 2)', async () => {

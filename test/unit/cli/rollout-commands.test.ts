@@ -6,22 +6,11 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { main } from '../../../src/cli/main.js';
+import { captureOutput } from '../../support/captured-output.js';
 
 const run = async (argv: readonly string[]) => {
-  const writes = [process.stdout.write, process.stderr.write];
-  let out = '';
-  process.stdout.write = process.stderr.write = ((chunk: string) => {
-    out += chunk;
-    return true;
-  }) as typeof process.stdout.write;
-  try {
-    return { code: await main(argv), out };
-  } finally {
-    [process.stdout.write, process.stderr.write] = writes as [
-      typeof process.stdout.write,
-      typeof process.stderr.write,
-    ];
-  }
+  const { result: code, out } = await captureOutput(() => main(argv));
+  return { code, out };
 };
 
 const usage: readonly (readonly string[])[] = [

@@ -1,21 +1,19 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { formatF, formatG, formatGoNumber, formatGoValue } from '../../../src/go/index.js';
+import { readGolden } from '../../support/golden.js';
 
 interface Case {
   readonly value?: unknown;
   readonly number?: string;
   readonly v: string;
 }
-const golden = JSON.parse(
-  readFileSync(new URL('../../golden/go/format-value.json', import.meta.url), 'utf8'),
-) as {
+const golden = readGolden<{
   values: Case[];
   numbers: Case[];
   float_g_shortest: Case[];
   float_f_shortest: Case[];
-};
+}>('go/format-value.json');
 
 describe('formatGoValue (%v) golden', () => {
   for (const c of golden.values) it(JSON.stringify(c.value), () => assert.equal(formatGoValue(c.value), c.v));

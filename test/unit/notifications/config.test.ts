@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { parseLabelSelector } from '../../../src/kube/index.js';
 import {
@@ -7,6 +6,7 @@ import {
   parseNotificationConfig,
   problemSeverity,
 } from '../../../src/notifications/index.js';
+import { readGolden } from '../../support/golden.js';
 
 interface SubscriptionExpectation {
   readonly recipients: readonly string[];
@@ -24,9 +24,7 @@ interface Case {
   readonly problems: readonly (readonly [string, string])[];
 }
 
-const golden = JSON.parse(
-  readFileSync(new URL('../../golden/notifications/config.json', import.meta.url), 'utf8'),
-) as { readonly cases: readonly Case[] };
+const golden = readGolden<{ readonly cases: readonly Case[] }>('notifications/config.json');
 
 describe('notification config parsing (golden)', () => {
   for (const c of golden.cases) {

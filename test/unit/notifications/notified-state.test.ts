@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import {
   type NotificationKeyParts,
@@ -13,6 +12,7 @@ import {
   shouldNotify,
   truncateNotifiedState,
 } from '../../../src/notifications/index.js';
+import { readGolden } from '../../support/golden.js';
 
 interface Golden {
   readonly keys: readonly { name: string; parts: NotificationKeyParts; key: string }[];
@@ -30,9 +30,7 @@ interface Golden {
   }[];
 }
 
-const golden = JSON.parse(
-  readFileSync(new URL('../../golden/notifications/notified-state.json', import.meta.url), 'utf8'),
-) as Golden;
+const golden = readGolden<Golden>('notifications/notified-state.json');
 
 describe('notified state keys (golden)', () => {
   for (const c of golden.keys) {

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import {
   ConditionReason,
@@ -10,10 +9,9 @@ import {
   RolloutConditionType,
   setRolloutCondition,
 } from '../../../src/rollouts/index.js';
+import { readGolden } from '../../support/golden.js';
 
-const golden = JSON.parse(
-  readFileSync(new URL('../../golden/rollouts/conditions.json', import.meta.url), 'utf8'),
-) as {
+const golden = readGolden<{
   cases: {
     name: string;
     conditions: RolloutCondition[] | null;
@@ -21,7 +19,7 @@ const golden = JSON.parse(
     now: number;
     expected: { changed: boolean; conditions: RolloutCondition[] };
   }[];
-};
+}>('rollouts/conditions.json');
 
 describe('setRolloutCondition', () => {
   for (const c of golden.cases) {

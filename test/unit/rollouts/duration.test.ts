@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { SlipwayError } from '../../../src/errors/index.js';
 import {
@@ -9,12 +8,11 @@ import {
   parsePauseDuration,
   pauseDurationSeconds,
 } from '../../../src/rollouts/index.js';
+import { readGolden } from '../../support/golden.js';
 
-const golden = JSON.parse(
-  readFileSync(new URL('../../golden/rollouts/durations.json', import.meta.url), 'utf8'),
-) as {
+const golden = readGolden<{
   cases: { input: IntOrString; expected: { seconds?: number; error?: boolean } }[];
-};
+}>('rollouts/durations.json');
 
 describe('pause durations', () => {
   for (const c of golden.cases) {

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import {
   actionsOf,
@@ -7,6 +6,7 @@ import {
   type RolloutEvent,
   runRolloutMachine,
 } from '../../../src/rollouts/index.js';
+import { readGolden } from '../../support/golden.js';
 
 interface Case {
   name: string;
@@ -23,12 +23,10 @@ interface Case {
   };
 }
 
-const golden = JSON.parse(
-  readFileSync(new URL('../../golden/rollouts/machine.json', import.meta.url), 'utf8'),
-) as {
+const golden = readGolden<{
   base: RolloutContext;
   cases: Case[];
-};
+}>('rollouts/machine.json');
 
 /** JSON null in an override removes the field. */
 function contextFor(c: Case): RolloutContext {

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import {
   calculateRolloutPhase,
@@ -7,12 +6,11 @@ import {
   type PhaseResult,
   type Rollout,
 } from '../../../src/rollouts/index.js';
+import { readGolden } from '../../support/golden.js';
 
-const golden = JSON.parse(
-  readFileSync(new URL('../../golden/rollouts/phase.json', import.meta.url), 'utf8'),
-) as {
+const golden = readGolden<{
   cases: { name: string; rollout: Rollout; expected: PhaseResult }[];
-};
+}>('rollouts/phase.json');
 
 describe('rollout phase', () => {
   for (const c of golden.cases) {

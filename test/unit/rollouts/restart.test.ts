@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import type { KubeObject } from '../../../src/kube/index.js';
 import { planRestart, type RestartPlan } from '../../../src/rollouts/index.js';
+import { readGolden } from '../../support/golden.js';
 
 type Pod = readonly [name: string, created: string, ready: boolean, terminating: boolean];
 
@@ -21,9 +21,7 @@ interface Case extends Partial<Inputs> {
   readonly expected: { readonly evict: readonly string[]; readonly done: boolean; readonly waitMs?: number };
 }
 
-const golden = JSON.parse(
-  readFileSync(new URL('../../golden/rollouts/restart.json', import.meta.url), 'utf8'),
-) as { base: Inputs; cases: Case[] };
+const golden = readGolden<{ base: Inputs; cases: Case[] }>('rollouts/restart.json');
 
 const pod = ([name, created, ready, terminating]: Pod): KubeObject => ({
   apiVersion: 'v1',

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { isRollbackWithinWindow, type ReplicaSet, type RollbackWindow } from '../../../src/rollouts/index.js';
+import { readGolden } from '../../support/golden.js';
 
 interface Case {
   readonly name: string;
@@ -12,9 +12,7 @@ interface Case {
   readonly expected: boolean;
 }
 
-const golden = JSON.parse(
-  readFileSync(new URL('../../golden/rollouts/rollback-window.json', import.meta.url), 'utf8'),
-) as { cases: Case[] };
+const golden = readGolden<{ cases: Case[] }>('rollouts/rollback-window.json');
 
 const rs = (name: string, creationTimestamp: string): ReplicaSet => ({
   apiVersion: 'apps/v1',

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import type { KubeObject } from '../../../src/kube/index.js';
 import {
@@ -9,6 +8,7 @@ import {
   type ReplicaSet,
   type RolloutStatus,
 } from '../../../src/rollouts/index.js';
+import { readGolden } from '../../support/golden.js';
 
 interface Case {
   readonly name: string;
@@ -19,9 +19,7 @@ interface Case {
   readonly expected: readonly [service: string, from: string, to: string][];
 }
 
-const golden = JSON.parse(
-  readFileSync(new URL('../../golden/rollouts/services.json', import.meta.url), 'utf8'),
-) as { cases: Case[] };
+const golden = readGolden<{ cases: Case[] }>('rollouts/services.json');
 
 const replicaSet = ([hash, replicas, available]: Case['replicaSets'][number]): ReplicaSet => ({
   metadata: { name: `demo-${hash}`, labels: { 'rollouts-pod-template-hash': hash } },

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import {
   type CanaryStep,
@@ -14,10 +13,9 @@ import {
   type Rollout,
   type RolloutPause,
 } from '../../../src/rollouts/index.js';
+import { readGolden } from '../../support/golden.js';
 
-const golden = JSON.parse(
-  readFileSync(new URL('../../golden/rollouts/steps.json', import.meta.url), 'utf8'),
-) as {
+const golden = readGolden<{
   weights: { name: string; rollout: Rollout; expected: Record<string, number | null> }[];
   hashes: { name: string; steps: CanaryStep[] | null; expected: string }[];
   pauses: {
@@ -28,7 +26,7 @@ const golden = JSON.parse(
     expected: { completed: boolean; remainingMs: number | null };
   }[];
   describe: { step: CanaryStep; expected: unknown }[];
-};
+}>('rollouts/steps.json');
 
 describe('current step and weight', () => {
   for (const c of golden.weights) {

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import {
   actionsOf,
@@ -13,6 +12,7 @@ import {
   type TrafficRouter,
   type TrafficWeights,
 } from '../../../src/rollouts/index.js';
+import { readGolden } from '../../support/golden.js';
 
 interface Case {
   name: string;
@@ -30,9 +30,7 @@ interface Case {
   };
 }
 
-const golden = JSON.parse(
-  readFileSync(new URL('../../golden/rollouts/traffic-plan.json', import.meta.url), 'utf8'),
-) as { cases: Case[] };
+const golden = readGolden<{ cases: Case[] }>('rollouts/traffic-plan.json');
 
 const rsOf = (hash: string, available: number): ReplicaSet => ({
   metadata: { name: `web-${hash}`, labels: { 'rollouts-pod-template-hash': hash } },

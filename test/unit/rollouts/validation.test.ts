@@ -1,18 +1,16 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { invalidSpecMessage, type Rollout, validateRollout } from '../../../src/rollouts/index.js';
+import { readGolden } from '../../support/golden.js';
 
-const golden = JSON.parse(
-  readFileSync(new URL('../../golden/rollouts/validation.json', import.meta.url), 'utf8'),
-) as {
+const golden = readGolden<{
   cases: {
     name: string;
     rollout: Rollout;
     expected: { field: string; message: string }[];
     invalidSpecMessage?: string;
   }[];
-};
+}>('rollouts/validation.json');
 
 describe('rollout validation', () => {
   for (const c of golden.cases) {

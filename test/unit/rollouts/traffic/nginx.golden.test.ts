@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import {
   type Ingress,
@@ -8,6 +7,7 @@ import {
   validateStableIngresses,
 } from '../../../../src/rollouts/traffic/nginx/index.js';
 import type { Rollout } from '../../../../src/rollouts/types.js';
+import { readGolden } from '../../../support/golden.js';
 
 interface Case {
   readonly name: string;
@@ -18,13 +18,11 @@ interface Case {
   readonly expected: unknown;
 }
 
-const golden = JSON.parse(
-  readFileSync(new URL('../../../golden/rollouts/traffic/nginx.json', import.meta.url), 'utf8'),
-) as {
+const golden = readGolden<{
   cases: Case[];
   config: { name: string; rollout: Rollout; expected: string[] }[];
   references: { name: string; rollout: Rollout; ingresses: Ingress[]; expected: string | null }[];
-};
+}>('rollouts/traffic/nginx.json');
 
 describe('NGINX canary Ingress plans (golden)', () => {
   for (const c of golden.cases) {

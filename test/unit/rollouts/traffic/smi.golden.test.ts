@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import type { AdditionalDestination } from '../../../../src/rollouts/traffic/router.js';
 import {
@@ -9,6 +8,7 @@ import {
   type TrafficSplitVersion,
 } from '../../../../src/rollouts/traffic/smi/index.js';
 import type { Rollout } from '../../../../src/rollouts/types.js';
+import { readGolden } from '../../../support/golden.js';
 
 interface Case {
   readonly name: string;
@@ -20,9 +20,7 @@ interface Case {
   readonly expected: unknown;
 }
 
-const golden = JSON.parse(
-  readFileSync(new URL('../../../golden/rollouts/traffic/smi.json', import.meta.url), 'utf8'),
-) as { cases: Case[] };
+const golden = readGolden<{ cases: Case[] }>('rollouts/traffic/smi.json');
 
 describe('SMI TrafficSplit plans (golden)', () => {
   for (const c of golden.cases) {
