@@ -27,8 +27,10 @@ const benches = {
 };
 const defaults = ['queue', 'reflector-memory'];
 const argv = process.argv.slice(2);
-const names = argv.filter((a) => !a.startsWith('-'));
-const extra = argv.filter((a) => a.startsWith('-'));
+// bench names first, then the options passed to each (`argo-replicas-diff --cases 1000 --seed 7`)
+const firstOption = argv.findIndex((a) => a.startsWith('-'));
+const names = firstOption < 0 ? argv : argv.slice(0, firstOption);
+const extra = firstOption < 0 ? [] : argv.slice(firstOption);
 let failed = 0;
 for (const name of names.length > 0 ? names : defaults) {
   const args = benches[name];
