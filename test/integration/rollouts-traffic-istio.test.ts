@@ -80,7 +80,14 @@ describe('rollouts: the seed canary routed by an Istio VirtualService', () => {
   let history: WorldHistory | undefined;
   let measured = 0;
   /** What the scale-down-delay checks below read from the scenario. */
-  const found = { oldStable: '', promotedAt: 0n, abortedCanary: '', abortedAt: '', abortMark: 0n };
+  const found: {
+    oldStable: string;
+    promotedAt: bigint;
+    abortedCanary: string;
+    abortedAt: string;
+    abortMark: bigint;
+    deadlineAfterRetry?: string;
+  } = { oldStable: '', promotedAt: 0n, abortedCanary: '', abortedAt: '', abortMark: 0n };
 
   before(async () => {
     await requireUpstreamCrd(s.client, 'virtualservices.networking.istio.io');
@@ -366,13 +373,15 @@ describe('rollouts: the seed canary routed by an Istio VirtualService', () => {
       'retry starts again at 10%',
     );
     assert.ok(available(seen().before('ReplicaSet', rs3, trace3[0]?.write.revision ?? 0n)) >= 1);
+    const canaryAfterRetry = await s.client.get<ReplicaSet>({ ...RS, namespace: s.namespace, name: rs3 });
+    found.deadlineAfterRetry = canaryAfterRetry.metadata.annotations?.['scale-down-deadline'];
     await checkInvariants(s.client, s.namespace, NAME);
     await seen().stop(); // before the scenario's hooks close the client and delete the namespace
   });
 
   // Argo keeps a ReplicaSet that leaves a traffic-routed canary for a while before scaling it down: the
   // `scale-down-deadline` annotation, 30 s by default (scaleDownDelaySeconds after a promotion,
-  // abortScaleDownDelaySeconds after an abort). Slipway scales both down at once today.
+  // abortScaleDownDelaySeconds after an abort). Slipway delays the abort one; the promotion one is still missing.
   const deadlineBeforeShrink = (rsName: string, after: bigint, from: number) => {
     const writes = seen()
       .writesOf('ReplicaSet', rsName)
@@ -387,14 +396,13 @@ describe('rollouts: the seed canary routed by an Istio VirtualService', () => {
     return annotated.object.metadata.annotations?.['scale-down-deadline'] ?? '';
   };
 
-  it('the aborted canary keeps its pods for abortScaleDownDelaySeconds (default 30 s)', {
-    todo: 'product gap: no scale-down-deadline on abort (Argo rollout/replicaset.go reconcileNewReplicaSet)',
-  }, () => {
+  it('the aborted canary keeps its pods until a scale-down-deadline abortScaleDownDelaySeconds (30 s) on', () => {
     const deadline = deadlineBeforeShrink(found.abortedCanary, found.abortMark, 3);
     assert.ok(
       Date.parse(deadline) - Date.parse(found.abortedAt) >= 30_000,
-      'the deadline is 30 s after the abort',
+      `the deadline ${deadline} is 30 s after the abort at ${found.abortedAt}`,
     );
+    assert.equal(found.deadlineAfterRetry, undefined, 'retry removes the scale-down-deadline');
   });
 
   it('the old stable keeps its pods for scaleDownDelaySeconds (default 30 s) after promotion', {
