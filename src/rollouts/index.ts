@@ -2,6 +2,11 @@
 // Everything else in this folder is internal; add a name here only when something outside needs it.
 export { type AnalysisRun, plannedRunName } from './analysis/analysis-runs.js';
 export { analysisTemplateError, referencesAnalysisTemplates } from './analysis/analysis-template-check.js';
+export {
+  abortScaleDownDelaySeconds,
+  planAbortedCanaryScaleDown,
+  SCALE_DOWN_DEADLINE_ANNOTATION,
+} from './canary/abort-scale-down.js';
 export { decideCanary as decide, decideCanary } from './canary/decide.js';
 export { type CanaryDecision, decisionOf } from './canary/decision.js';
 export { type CanaryWorld, planCanaryActions } from './canary/effects.js';
@@ -15,6 +20,7 @@ export {
 } from './canary/machine.js';
 export { pauseStepProgress } from './canary/pause.js';
 export { DEFAULT_MAX_REPLICAS, replicaCeilingError } from './canary/replica-ceiling.js';
+export { planScaling } from './canary/scaling.js';
 export {
   computeStepHash,
   currentSetWeight,

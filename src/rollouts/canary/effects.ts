@@ -21,7 +21,7 @@ import type { EventIntent, RolloutAction } from '../strategies/actions.js';
 import type { Rollout, RolloutStatus } from '../types.js';
 import type { RolloutContext } from './machine.js';
 import { pauseStepProgress } from './pause.js';
-import { planScaling } from './scaling.js';
+import { abortScaleDownWakeup, planScaling } from './scaling.js';
 import { desiredCanaryScale } from './steps.js';
 import type { TrafficPlan } from './traffic.js';
 
@@ -99,7 +99,10 @@ export function planCanaryActions(c: RolloutContext, w: CanaryWorld): RolloutAct
   const canary = rollout.spec?.strategy?.canary;
   const weight = desiredCanaryScale({ ...rollout, status }).weight;
   const lookup = (name: string) => w.services.get(name);
-  const at = requeueAt(c, w);
+  const scaleDownAt = abortScaleDownWakeup(rollout, w.sets, weight, w.now);
+  const at = [requeueAt(c, w), scaleDownAt === undefined ? undefined : scaleDownAt + 5]
+    .filter((t): t is number => t !== undefined)
+    .reduce<number | undefined>((a, b) => (a === undefined ? b : Math.min(a, b)), undefined);
 
   return [
     ...w.observedEvents.map((e) => ({ type: 'recordEvent', params: e }) as const),
@@ -107,7 +110,7 @@ export function planCanaryActions(c: RolloutContext, w: CanaryWorld): RolloutAct
       (s) => ({ type: 'pointService', params: s }) as const,
     ),
     ...(w.traffic !== undefined ? trafficActions(w.traffic) : []),
-    ...planScaling(rollout, w.sets, weight, status.promoteFull === true).map(
+    ...planScaling(rollout, w.sets, weight, status.promoteFull === true, w.now).map(
       (s) => ({ type: 'scaleReplicaSet', params: s }) as const,
     ),
     ...runsToTerminate(w.ownedRuns, w.currentRuns).map(

@@ -21,6 +21,7 @@ import {
 } from '../replicas.js';
 import type { ScaleIntent } from '../strategies/actions.js';
 import type { Rollout } from '../types.js';
+import { planAbortedCanaryScaleDown, scaleDownDeadlineOf } from './abort-scale-down.js';
 import { currentSetCanaryScale } from './steps.js';
 
 export type { ScaleIntent } from '../strategies/actions.js';
@@ -90,17 +91,35 @@ export function isAtDesiredReplicas(rollout: Rollout, sets: ClassifiedReplicaSet
   return sumOf(sets.olderRSs, availableReplicas) === 0;
 }
 
-/** The scale changes for this reconcile; empty when every ReplicaSet already has its size. */
+/**
+ * The scale changes for this reconcile; empty when every ReplicaSet already has its size. With `now`
+ * (epoch ms), an aborted traffic-routed canary waits for its `scale-down-deadline` (abort-scale-down.ts).
+ */
 export function planScaling(
   rollout: Rollout,
   sets: ClassifiedReplicaSets,
   weight: number,
   promoteFull: boolean,
+  now?: number,
 ): ScaleIntent[] {
   const intents: ScaleIntent[] = [];
   const { newRS, stableRS } = sets;
   const target = targetReplicas(rollout, sets, weight, promoteFull);
-  if (newRS !== undefined && specReplicas(newRS) !== target.canary) {
+  const abortHold =
+    now === undefined || newRS === undefined || target.canary >= specReplicas(newRS)
+      ? undefined
+      : planAbortedCanaryScaleDown(rollout, sets, now);
+  if (abortHold?.kind === 'hold') {
+    if (abortHold.deadline !== undefined && newRS !== undefined)
+      intents.push({
+        type: 'scale',
+        replicaSet: newRS,
+        role: 'canary',
+        from: specReplicas(newRS),
+        to: specReplicas(newRS),
+        scaleDownDeadline: abortHold.deadline,
+      });
+  } else if (newRS !== undefined && specReplicas(newRS) !== target.canary) {
     intents.push({
       type: 'scale',
       replicaSet: newRS,
@@ -118,8 +137,43 @@ export function planScaling(
       to: target.stable,
     });
   }
+  // Argo's removeScaleDownDeadlines: no deadline stays on the canary or stable once nothing is aborted
+  if (now !== undefined && rollout.status?.abort !== true) {
+    for (const [rs, role] of [
+      [newRS, 'canary'],
+      [stableRS, 'stable'],
+    ] as const) {
+      if (rs === undefined || scaleDownDeadlineOf(rs) === undefined) continue;
+      const at = intents.findIndex((i) => i.replicaSet === rs);
+      const existing = intents[at];
+      if (existing !== undefined) intents[at] = { ...existing, scaleDownDeadline: null };
+      else
+        intents.push({
+          type: 'scale',
+          replicaSet: rs,
+          role,
+          from: specReplicas(rs),
+          to: specReplicas(rs),
+          scaleDownDeadline: null,
+        });
+    }
+  }
   intents.push(...planOlderScaleDown(rollout, sets));
   return intents;
+}
+
+/** When the aborted canary's scale-down deadline passes (epoch ms), for the reconcile requeue. */
+export function abortScaleDownWakeup(
+  rollout: Rollout,
+  sets: ClassifiedReplicaSets,
+  weight: number,
+  now: number,
+): number | undefined {
+  const { newRS } = sets;
+  if (newRS === undefined) return undefined;
+  if (targetReplicas(rollout, sets, weight, false).canary >= specReplicas(newRS)) return undefined;
+  const plan = planAbortedCanaryScaleDown(rollout, sets, now);
+  return plan.kind === 'hold' ? plan.wakeAt : undefined;
 }
 
 /** Scale older ReplicaSets towards 0, oldest first, keeping replicas − maxUnavailable available. */

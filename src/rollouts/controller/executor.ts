@@ -8,6 +8,7 @@ import { type EventRecorder, type EventSubject, type StatusWriter, transitionOf 
 import { isAlreadyExists, isNotFound, type KubeClient, type KubeObject } from '../../kube/index.js';
 import type { Logger } from '../../observability/index.js';
 import type { AnalysisRun } from '../analysis/analysis-runs.js';
+import { SCALE_DOWN_DEADLINE_ANNOTATION } from '../canary/abort-scale-down.js';
 import { type ReplicaSet, revisionOf } from '../replica-sets/replica-sets.js';
 import { POD_TEMPLATE_HASH_LABEL, REVISION_ANNOTATION } from '../spec/pod-template-hash.js';
 import { formatMessage } from '../status/conditions.js';
@@ -133,10 +134,16 @@ export class RolloutExecutor {
       const { replicaSet: rs } = intent;
       const patched = await this.options.client.patch<ReplicaSet>(
         { ...RS, namespace: rs.metadata.namespace ?? '', name: rs.metadata.name ?? '' },
-        { spec: { replicas: intent.to } },
+        {
+          spec: { replicas: intent.to },
+          ...(intent.scaleDownDeadline !== undefined && {
+            metadata: { annotations: { [SCALE_DOWN_DEADLINE_ANNOTATION]: intent.scaleDownDeadline } },
+          }),
+        },
         { type: 'merge', fieldManager: FIELD_MANAGER },
       );
       this.options.written.remember(patched, rs);
+      if (intent.to === intent.from) continue; // only the scale-down deadline changed
       this.options.events.normal(
         subject,
         'ScalingReplicaSet',

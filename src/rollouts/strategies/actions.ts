@@ -25,6 +25,8 @@ export interface ScaleIntent {
   readonly role: 'canary' | 'stable' | 'older';
   readonly from: number;
   readonly to: number;
+  /** The `scale-down-deadline` annotation to write (null: remove it); `to` may equal `from`. */
+  readonly scaleDownDeadline?: string | null;
 }
 
 /** A Service whose `rollouts-pod-template-hash` selector moves from one hash to another. */

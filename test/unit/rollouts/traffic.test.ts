@@ -165,9 +165,15 @@ describe('a traffic-routed canary decision', () => {
   });
 
   it('on abort sends the weight to 0 before the canary is scaled down', () => {
+    // the canary's scale-down-deadline (abortScaleDownDelaySeconds) has passed: it goes now
+    const canary = rs('new', 3, 3, 2);
+    const due = {
+      ...canary,
+      metadata: { ...canary.metadata, annotations: { 'scale-down-deadline': '2026-12-06T11:59:00Z' } },
+    };
     const d = decideRouted(settled({ abort: true, currentStepIndex: 2 }), {
       stable: rs('old', 10, 10, 1),
-      canary: rs('new', 3, 3, 2),
+      canary: due,
     });
     const order = inExecutionOrder(d.actions).map((a) =>
       a.type === 'setTrafficWeight'
@@ -180,6 +186,20 @@ describe('a traffic-routed canary decision', () => {
     const scaleAt = order.indexOf('scale canary 0');
     assert.ok(weightAt >= 0 && scaleAt > weightAt, order.join(', '));
     assert.ok(order.includes('removeManagedRoutes'));
+  });
+
+  it('on abort the weight goes to 0 at once and the canary keeps its pods until its deadline', () => {
+    const d = decideRouted(settled({ abort: true, currentStepIndex: 2 }), {
+      stable: rs('old', 10, 10, 1),
+      canary: rs('new', 3, 3, 2),
+    });
+    const weight = d.actions.find((a) => a.type === 'setTrafficWeight');
+    assert.equal(weight?.type === 'setTrafficWeight' && weight.params.weight, 0);
+    assert.deepEqual(
+      d.scale.map((s) => [s.role, s.from, s.to, s.scaleDownDeadline]),
+      [['canary', 3, 3, '2026-12-06T12:00:30Z']],
+    );
+    assert.ok((d.requeueAfterMs ?? 0) >= 30_000, 'woken at the deadline');
   });
 });
 
