@@ -5,7 +5,10 @@
 // The controller is measured as it is deployed: `npm run build`, then the compiled `slipway controller
 // --controllers rollouts` in its own process (see docs/decisions/001-tsx-runtime.md).
 //
-//   node --import tsx bench/rollouts.ts [--n 100]
+//   node --import tsx bench/rollouts.ts [--n 100] [--traffic]
+//
+// --traffic: the traffic-routed variant. Each Rollout gets stable and canary Services and an Istio
+// VirtualService (the upstream CRDs are installed), and its steps set the weight through the router.
 //
 // Also prints the API server's own count of writes by resource during the update (whose writes the
 // 2-core machine is spending its time on) and the controller's reconciles, queue waits and heap.
@@ -14,6 +17,7 @@
 // BENCH_NODE_FLAGS=--heapsnapshot-signal=SIGUSR2 writes a heap snapshot of the settled controller.
 import { readFileSync } from 'node:fs';
 import { LocalCluster } from '../src/dev/cluster/index.js';
+import { installTrafficCrds } from '../src/dev/traffic-crds/index.js';
 import { installCrds } from '../src/install/index.js';
 import { KubeClient, type KubeObject } from '../src/kube/index.js';
 import type { ReplicaSet, Rollout } from '../src/rollouts/index.js';
@@ -28,6 +32,7 @@ import { numberOption } from './support/number-option.js';
 type RolloutObject = Rollout & KubeObject;
 const ROLLOUT = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout' } as const;
 const n = numberOption('--n', 100);
+const traffic = process.argv.includes('--traffic');
 const namespace = 'bench';
 const log = (m: string) => process.stderr.write(`[bench] ${m}\n`);
 
@@ -36,6 +41,7 @@ const client = KubeClient.fromKubeConfig({ kubeconfigPath: cluster.kubeconfigPat
 let controller: CompiledController | undefined;
 try {
   await installCrds(client);
+  if (traffic) await installTrafficCrds(client);
   await client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });
   controller = await startCompiledController(cluster.kubeconfigPath, namespace);
   const { child } = controller;
@@ -60,9 +66,44 @@ try {
         metadata: { labels: { app: `r${i}` } },
         spec: { containers: [{ name: 'app', image }] },
       },
-      strategy: { canary: { steps: [{ setWeight: 50 }, { pause: { duration: 2 } }, { setWeight: 100 }] } },
+      strategy: {
+        canary: {
+          ...(traffic && {
+            canaryService: `r${i}-canary`,
+            stableService: `r${i}-stable`,
+            trafficRouting: { istio: { virtualService: { name: `r${i}`, routes: ['primary'] } } },
+          }),
+          steps: [{ setWeight: 50 }, { pause: { duration: 2 } }, { setWeight: 100 }],
+        },
+      },
     },
   });
+
+  /** The traffic variant's Services and VirtualService for Rollout `i`. */
+  const routingObjects = (i: number): KubeObject[] => {
+    const service = (name: string): KubeObject => ({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name, namespace },
+      spec: { selector: { app: `r${i}` }, ports: [{ port: 80, targetPort: 8080 }] },
+    });
+    const destination = (host: string, weight: number) => ({ destination: { host }, weight });
+    return [
+      service(`r${i}-stable`),
+      service(`r${i}-canary`),
+      {
+        apiVersion: 'networking.istio.io/v1beta1',
+        kind: 'VirtualService',
+        metadata: { name: `r${i}`, namespace },
+        spec: {
+          hosts: [`r${i}`],
+          http: [
+            { name: 'primary', route: [destination(`r${i}-stable`, 100), destination(`r${i}-canary`, 0)] },
+          ],
+        },
+      },
+    ];
+  };
 
   // watcher: triggers and the controller's next write
   const rollouts = new Map<string, RolloutObject>();
@@ -147,6 +188,15 @@ try {
       await new Promise((r) => setTimeout(r, 100));
     }
   };
+  if (traffic) {
+    log(`creating ${n} × (2 Services, 1 VirtualService)`);
+    for (let i = 0; i < n; i += 20)
+      await Promise.all(
+        Array.from({ length: Math.min(20, n - i) }, (_, k) =>
+          Promise.all(routingObjects(i + k).map((o) => client.create(o))),
+        ),
+      );
+  }
   log(`creating ${n} rollouts`);
   for (let i = 0; i < n; i += 20)
     await Promise.all(
@@ -193,7 +243,7 @@ try {
     return { p50: pctOf(s, 50), p99: pctOf(s, 99), samples: s.length };
   };
   const result = {
-    bench: 'rollouts',
+    bench: traffic ? 'rollouts-traffic' : 'rollouts',
     n,
     reconciles: work.reconciles,
     reconcileErrors: work.errors,
@@ -205,7 +255,9 @@ try {
     controllerMaxRssMiB: Math.round(maxRss / 1048576),
     controllerCpuSeconds: cpuSeconds,
   };
-  process.stdout.write(`rollouts: ${n} updated at once → all Healthy in ${(totalMs / 1000).toFixed(1)} s\n`);
+  process.stdout.write(
+    `rollouts${traffic ? ' (Istio traffic routing)' : ''}: ${n} updated at once → all Healthy in ${(totalMs / 1000).toFixed(1)} s\n`,
+  );
   process.stdout.write(
     `added latency per step (trigger → next write): p50 ${pct(50)} ms, p99 ${pct(99)} ms (${sorted.length} samples)\n`,
   );
