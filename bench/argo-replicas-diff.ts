@@ -8,14 +8,7 @@
 // Not part of `npm test`. Prints figures and one final JSON line; exits 1 on any mismatch.
 //
 //   node --import tsx bench/argo-replicas-diff.ts [--cases N] [--seed S] [--show K]
-import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
-import { slipwayCacheDir } from '../src/dev/cluster/index.js';
-import { goMissingError, hasGo, runGoBuild } from '../src/dev/go-build.js';
 // Internal on purpose: the basic canary's sizes exactly as the controller computes them.
 import { targetReplicas } from '../src/rollouts/canary/scaling.js';
 import {
@@ -28,10 +21,8 @@ import {
   trafficRoutedReplicaInput,
 } from '../src/rollouts/index.js';
 import { seededChoices } from '../test/support/seeded-random.js';
+import { ARGO_ROLLOUTS_VERSION, askOracle, ensureArgoOracle } from './support/argo-oracle.js';
 import { numberOption } from './support/number-option.js';
-
-/** Change it here and in bench/argo-replicas/build.sh together. */
-const ARGO_ROLLOUTS_VERSION = 'v1.10.1';
 
 const totalCases = numberOption('--cases', 100_000);
 const showMismatches = numberOption('--show', 5);
@@ -39,28 +30,6 @@ const seed = numberOption('--seed', 20261206) >>> 0;
 const BATCH = 10_000;
 
 const { int, chance, pick } = seededChoices(seed);
-
-async function ensureOracle(): Promise<string> {
-  const dir = fileURLToPath(new URL('./argo-replicas/', import.meta.url));
-  const hash = createHash('sha256')
-    .update(readFileSync(join(dir, 'main.go')))
-    .digest('hex')
-    .slice(0, 12);
-  const binary = join(slipwayCacheDir(), 'bin', `argo-replicas-oracle-${ARGO_ROLLOUTS_VERSION}-${hash}`);
-  if (existsSync(binary)) return binary;
-  const what = 'the Argo Rollouts replica-math oracle';
-  if (!hasGo()) throw goMissingError(what);
-  console.log(`building ${what} against argo-rollouts ${ARGO_ROLLOUTS_VERSION} (once; a few minutes)`);
-  await runGoBuild({
-    script: join(dir, 'build.sh'),
-    name: 'build-argo-replicas-oracle',
-    what,
-    failureCode: 'DEV_ARGO_ORACLE_BUILD',
-    env: { ARGO_ROLLOUTS_VERSION, SLIPWAY_CACHE: slipwayCacheDir() },
-    onProgress: (line) => console.log(`  ${line}`),
-  });
-  return binary;
-}
 
 // ---- random inputs ---------------------------------------------------------------------------
 
@@ -228,7 +197,7 @@ function slipwayAnswer(c: Case) {
 }
 
 const started = performance.now();
-const oracle = await ensureOracle();
+const oracle = await ensureArgoOracle('argo-replicas', 'the Argo Rollouts replica-math oracle');
 const built = performance.now();
 let matched = 0;
 let compared = 0;
@@ -240,15 +209,7 @@ let stepsModelCompared = 0;
 const mismatches: unknown[] = [];
 for (let done = 0; done < totalCases; done += BATCH) {
   const cases = Array.from({ length: Math.min(BATCH, totalCases - done) }, randomCase);
-  const stdin = cases.map((c) => JSON.stringify(c)).join('\n');
-  const run = spawnSync(oracle, { input: `${stdin}\n`, maxBuffer: 1 << 30, encoding: 'utf8' });
-  if (run.status !== 0) throw new Error(`oracle failed (exit ${run.status}): ${run.stderr}`);
-  const answers = run.stdout
-    .trimEnd()
-    .split('\n')
-    .map((l) => JSON.parse(l) as OracleAnswer);
-  if (answers.length !== cases.length)
-    throw new Error(`oracle answered ${answers.length} of ${cases.length}`);
+  const answers = askOracle<OracleAnswer>(oracle, cases);
   cases.forEach((c, i) => {
     const argo = answers[i] as OracleAnswer;
     if (argo.error !== undefined) {

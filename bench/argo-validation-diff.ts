@@ -7,21 +7,12 @@
 // of `npm test`. Prints figures and one final JSON line; exits 1 on any mismatch.
 //
 //   node --import tsx bench/argo-validation-diff.ts [--cases N] [--seed S] [--show K]
-import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
-import { slipwayCacheDir } from '../src/dev/cluster/index.js';
-import { goMissingError, hasGo, runGoBuild } from '../src/dev/go-build.js';
 import { type Rollout, validateRollout } from '../src/rollouts/index.js';
 import { formatValidationError } from '../src/rollouts/spec/validation.js';
 import { seededChoices } from '../test/support/seeded-random.js';
+import { ARGO_ROLLOUTS_VERSION, askOracle, ensureArgoOracle } from './support/argo-oracle.js';
 import { numberOption } from './support/number-option.js';
-
-/** Change it here and in bench/argo-replicas/build.sh together. */
-const ARGO_ROLLOUTS_VERSION = 'v1.10.1';
 
 const totalCases = numberOption('--cases', 50_000);
 const showMismatches = numberOption('--show', 5);
@@ -30,28 +21,6 @@ const BATCH = 5_000;
 
 const { int, chance, pick } = seededChoices(seed);
 const some = <T>(n: number, make: () => T): T[] => Array.from({ length: int(n + 1) }, make);
-
-async function ensureOracle(): Promise<string> {
-  const bench = fileURLToPath(new URL('./', import.meta.url));
-  const hash = createHash('sha256')
-    .update(readFileSync(join(bench, 'argo-validation', 'main.go')))
-    .digest('hex')
-    .slice(0, 12);
-  const binary = join(slipwayCacheDir(), 'bin', `argo-validation-oracle-${ARGO_ROLLOUTS_VERSION}-${hash}`);
-  if (existsSync(binary)) return binary;
-  const what = 'the Argo Rollouts validation oracle';
-  if (!hasGo()) throw goMissingError(what);
-  console.log(`building ${what} against argo-rollouts ${ARGO_ROLLOUTS_VERSION} (once; a few minutes)`);
-  await runGoBuild({
-    script: join(bench, 'argo-replicas', 'build.sh'),
-    name: 'build-argo-validation-oracle',
-    what,
-    failureCode: 'DEV_ARGO_ORACLE_BUILD',
-    env: { ARGO_ROLLOUTS_VERSION, ORACLE: 'argo-validation', SLIPWAY_CACHE: slipwayCacheDir() },
-    onProgress: (line) => console.log(`  ${line}`),
-  });
-  return binary;
-}
 
 // ---- random specs ----------------------------------------------------------------------------
 
@@ -200,7 +169,7 @@ function randomRollout(): Rollout {
 // ---- comparison ------------------------------------------------------------------------------
 
 const started = performance.now();
-const oracle = await ensureOracle();
+const oracle = await ensureArgoOracle('argo-validation', 'the Argo Rollouts validation oracle');
 const built = performance.now();
 let matched = 0;
 let compared = 0;
@@ -209,16 +178,7 @@ let invalidCases = 0;
 const mismatches: unknown[] = [];
 for (let done = 0; done < totalCases; done += BATCH) {
   const cases = Array.from({ length: Math.min(BATCH, totalCases - done) }, randomRollout);
-  const run = spawnSync(oracle, {
-    input: `${cases.map((c) => JSON.stringify(c)).join('\n')}\n`,
-    maxBuffer: 1 << 30,
-    encoding: 'utf8',
-  });
-  if (run.status !== 0) throw new Error(`oracle failed (exit ${run.status}): ${run.stderr}`);
-  const answers = run.stdout
-    .trimEnd()
-    .split('\n')
-    .map((l) => JSON.parse(l) as { errors?: string[]; error?: string });
+  const answers = askOracle<{ errors?: string[]; error?: string }>(oracle, cases);
   cases.forEach((rollout, i) => {
     const argo = answers[i];
     if (argo?.error !== undefined || argo?.errors === undefined) {
