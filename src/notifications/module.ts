@@ -147,8 +147,9 @@ export function notificationsModule(
           ...(moduleOptions.namespace !== undefined && { namespace: moduleOptions.namespace }),
         });
         const observed = new ObservedStates();
+        // Only while reconciles run to consume them: a standby's warm cache keeps no old versions.
         informer.onChange((current) => {
-          if (current) observed.record(objectKey(current), current);
+          if (current && manager.isLeader) observed.record(objectKey(current), current);
         });
         const controller = manager.addController({
           name: `notifications-${kind.gvk.kind.toLowerCase()}`,
