@@ -1,3 +1,4 @@
+import { canonicalJson } from '../go/index.js';
 import { type KubeObject, stripManagedFields } from '../kube/index.js';
 import { type Clock, systemClock } from './clock.js';
 
@@ -119,13 +120,4 @@ export class StatusWriter {
 function addVersion(set: Set<string>, obj: KubeObject): void {
   const rv = obj.metadata.resourceVersion;
   if (rv !== undefined && rv !== '') set.add(rv);
-}
-
-/** JSON with object keys sorted and undefined members dropped, for equality of statuses. */
-function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    v !== null && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1)))
-      : v,
-  );
 }

@@ -5,21 +5,15 @@
  * replaced whole. Pure; shared by the routers.
  */
 
+import { canonicalJson } from '../../go/index.js';
+
 type JsonObject = Readonly<Record<string, unknown>>;
 
 const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Key-order-independent deep equality of JSON values (`undefined` members count as absent). */
 export function jsonValuesEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (Array.isArray(a) || Array.isArray(b)) {
-    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
-    return a.every((v, i) => jsonValuesEqual(v, b[i]));
-  }
-  if (!isObject(a) || !isObject(b)) return false;
-  const ak = Object.keys(a).filter((k) => a[k] !== undefined);
-  const bk = Object.keys(b).filter((k) => b[k] !== undefined);
-  return ak.length === bk.length && ak.every((k) => jsonValuesEqual(a[k], b[k]));
+  return a === b || canonicalJson(a) === canonicalJson(b);
 }
 
 /**
