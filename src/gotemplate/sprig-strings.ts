@@ -1,7 +1,7 @@
+import { quoteGo } from '../go/index.js';
 import { FuncError, TemplateLimitError } from './errors.js';
 import { formatValue, stringerText } from './format-value.js';
 import { def, defVariadic, type FuncContext, type GoFunc } from './functions.js';
-import { quoteGo } from './printf.js';
 import { regexMatch, regexReplaceAll } from './regex.js';
 
 /** sprig's strval: strings as-is, Stringers through String(), everything else with %v. */

@@ -1,4 +1,4 @@
-import { goQuote } from '../../go/index.js';
+import { quoteGo } from '../../go/index.js';
 import type { HealthStatus } from '../types.js';
 import { num, str } from './object-fields.js';
 
@@ -25,13 +25,13 @@ export function daemonSetHealth(obj: unknown): HealthStatus {
   if (updated < desired) {
     return {
       status: 'Progressing',
-      message: `Waiting for daemon set ${goQuote(name)} rollout to finish: ${updated} out of ${desired} new pods have been updated...`,
+      message: `Waiting for daemon set ${quoteGo(name)} rollout to finish: ${updated} out of ${desired} new pods have been updated...`,
     };
   }
   if (available < desired) {
     return {
       status: 'Progressing',
-      message: `Waiting for daemon set ${goQuote(name)} rollout to finish: ${available} of ${desired} updated pods are available...`,
+      message: `Waiting for daemon set ${quoteGo(name)} rollout to finish: ${available} of ${desired} updated pods are available...`,
     };
   }
   return { status: 'Healthy' };
