@@ -80,8 +80,12 @@ describe('event recorder and manager shutdown', () => {
     informer.onChange((cur) => cur && controller.enqueue(`${cur.metadata.namespace}/${cur.metadata.name}`));
     await manager.start();
     await eventually('leadership', () => manager.isLeader, 15_000);
-    const res = await fetch(`http://127.0.0.1:${manager.probePort}/readyz`);
-    assert.equal(res.status, 200);
+    // Ready means every informer has listed once; that can follow leadership by a moment.
+    await eventually(
+      'readyz to answer 200 once the informers have synced',
+      async () => (await fetch(`http://127.0.0.1:${manager.probePort}/readyz`)).status === 200,
+      15_000,
+    );
     const metricsText = await (await fetch(`http://127.0.0.1:${manager.probePort}/metrics`)).text();
     assert.match(metricsText, /slipway_leader\{lease="shutdown-test"\} 1/);
     await client.create(configMap(ns.name, 'slow', {}));
