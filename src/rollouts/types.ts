@@ -97,10 +97,52 @@ export interface SetMirrorRoute {
 }
 
 /** One entry of `spec.strategy.canary.steps`. Exactly one action should be set. */
+/** `metadata` of an experiment template or `activeMetadata` / `previewMetadata` (Argo's PodTemplateMetadata). */
+export interface PodTemplateMetadata {
+  readonly labels?: Readonly<Record<string, string>>;
+  readonly annotations?: Readonly<Record<string, string>>;
+}
+
+/** `specRef`: which of the Rollout's ReplicaSets an experiment template copies. */
+export type ReplicaSetSpecRef = 'stable' | 'canary';
+
+/** One template of a canary `experiment` step (Argo's RolloutExperimentTemplate). */
+export interface RolloutExperimentTemplate {
+  readonly name: string;
+  readonly specRef: ReplicaSetSpecRef;
+  readonly replicas?: number;
+  readonly metadata?: PodTemplateMetadata;
+  readonly selector?: LabelSelector;
+  /** Traffic weight for the template (only with traffic routing). */
+  readonly weight?: number;
+  /** `{}` or `{name}`: create a Service for the template. */
+  readonly service?: { readonly name?: string };
+}
+
+/** An analysis of a canary `experiment` step (Argo's RolloutExperimentStepAnalysisTemplateRef). */
+export interface RolloutExperimentStepAnalysis {
+  readonly name: string;
+  readonly templateName: string;
+  readonly clusterScope?: boolean;
+  readonly args?: readonly AnalysisRunArgument[];
+  readonly requiredForCompletion?: boolean;
+}
+
+/** A canary `experiment` step (Argo's RolloutExperimentStep). */
+export interface RolloutExperimentStep {
+  readonly templates: readonly RolloutExperimentTemplate[];
+  /** Go duration string or seconds; absent: the experiment runs until its analyses finish. */
+  readonly duration?: IntOrString;
+  readonly analyses?: readonly RolloutExperimentStepAnalysis[];
+  readonly dryRun?: readonly { readonly metricName: string }[];
+  readonly analysisRunMetadata?: PodTemplateMetadata;
+  readonly scaleDownDelaySeconds?: number;
+}
+
 export interface CanaryStep {
   readonly setWeight?: number;
   readonly pause?: RolloutPause;
-  readonly experiment?: Readonly<Record<string, unknown>>;
+  readonly experiment?: RolloutExperimentStep;
   readonly analysis?: RolloutAnalysis;
   readonly setCanaryScale?: SetCanaryScale;
   readonly setHeaderRoute?: SetHeaderRoute;
@@ -177,17 +219,51 @@ export interface CanaryStrategy {
   readonly stableMetadata?: ObjectMeta;
 }
 
+/** `antiAffinity` of a blue-green strategy: keep new pods off the nodes of the old ones. */
+export interface AntiAffinity {
+  readonly preferredDuringSchedulingIgnoredDuringExecution?: { readonly weight: number };
+  readonly requiredDuringSchedulingIgnoredDuringExecution?: Readonly<Record<string, never>>;
+}
+
+/** `spec.strategy.blueGreen` (Argo's BlueGreenStrategy). */
+export interface BlueGreenStrategy {
+  readonly activeService?: string;
+  readonly previewService?: string;
+  readonly previewReplicaCount?: number;
+  /** Default true. */
+  readonly autoPromotionEnabled?: boolean;
+  readonly autoPromotionSeconds?: number;
+  readonly maxUnavailable?: IntOrString;
+  /** Default 30 s. */
+  readonly scaleDownDelaySeconds?: number;
+  readonly scaleDownDelayRevisionLimit?: number;
+  readonly prePromotionAnalysis?: RolloutAnalysis;
+  readonly postPromotionAnalysis?: RolloutAnalysis;
+  readonly antiAffinity?: AntiAffinity;
+  readonly previewMetadata?: PodTemplateMetadata;
+  readonly activeMetadata?: PodTemplateMetadata;
+  readonly abortScaleDownDelaySeconds?: number;
+}
+
 export interface RolloutStrategy {
   readonly canary?: CanaryStrategy;
-  /** Blue-green is recognised so it can be reported, not executed. */
-  readonly blueGreen?: Readonly<Record<string, unknown>>;
+  readonly blueGreen?: BlueGreenStrategy;
+}
+
+/** `spec.workloadRef`: the pod template comes from this Deployment (or ReplicaSet / PodTemplate). */
+export interface WorkloadRef {
+  readonly apiVersion?: string;
+  readonly kind?: string;
+  readonly name?: string;
+  /** `never` (default), `onsuccess` or `progressively`: how the referenced Deployment is scaled down. */
+  readonly scaleDown?: string;
 }
 
 export interface RolloutSpec {
   readonly replicas?: number;
   readonly selector?: LabelSelector;
   readonly template?: PodTemplateSpec;
-  readonly workloadRef?: { readonly apiVersion?: string; readonly kind?: string; readonly name?: string };
+  readonly workloadRef?: WorkloadRef;
   readonly minReadySeconds?: number;
   readonly revisionHistoryLimit?: number;
   readonly paused?: boolean;
@@ -242,6 +318,15 @@ export interface CanaryStatus {
   readonly weights?: TrafficWeights;
 }
 
+/** `status.blueGreen` (Argo's BlueGreenStatus). */
+export interface BlueGreenStatus {
+  readonly previewSelector?: string;
+  readonly activeSelector?: string;
+  readonly scaleUpPreviewCheckPoint?: boolean;
+  readonly prePromotionAnalysisRunStatus?: AnalysisRunStatusRef;
+  readonly postPromotionAnalysisRunStatus?: AnalysisRunStatusRef;
+}
+
 export interface RolloutStatus {
   readonly abort?: boolean;
   readonly pauseConditions?: readonly PauseCondition[];
@@ -260,7 +345,9 @@ export interface RolloutStatus {
   readonly observedGeneration?: string | number;
   readonly conditions?: readonly RolloutCondition[];
   readonly canary?: CanaryStatus;
-  readonly blueGreen?: Readonly<Record<string, unknown>>;
+  readonly blueGreen?: BlueGreenStatus;
+  /** `rollout.argoproj.io/workload-generation` of the referenced workload (workloadRef). */
+  readonly workloadObservedGeneration?: string;
   readonly HPAReplicas?: number;
   readonly selector?: string;
   readonly stableRS?: string;
