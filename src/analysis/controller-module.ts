@@ -6,12 +6,15 @@ import {
   type Manager,
 } from '../core/index.js';
 import type { KubeObject } from '../kube/index.js';
+import { instanceIdSelector } from './controller-instance.js';
 import { ANALYSIS_RUN_UID_LABEL, JOB_GVK, ProviderRegistry } from './providers/index.js';
 import { ANALYSIS_RUN_GVK, type AnalysisRunObject, AnalysisRunReconciler } from './run-reconciler.js';
 
 export interface AnalysisControllerOptions {
   /** Watch one namespace only. Default: all. */
   readonly namespace?: string;
+  /** Run only the AnalysisRuns of this controller instance (`--instance-id`). Default: the unlabelled ones. */
+  readonly instanceId?: string;
   /** Concurrent reconciles. Default DEFAULT_ANALYSIS_THREADS. */
   readonly workers?: number;
   /** Observes scheduling lag: (due time, actual measurement start), epoch ms. */
@@ -24,7 +27,11 @@ export const DEFAULT_ANALYSIS_THREADS = 30;
 /** Adds the AnalysisRun controller, its informers (AnalysisRuns, the provider's Jobs) and watches. */
 export function registerAnalysisController(manager: Manager, options: AnalysisControllerOptions = {}): void {
   const ns = options.namespace !== undefined ? { namespace: options.namespace } : {};
-  const runs = manager.informer<AnalysisRunObject>({ gvk: ANALYSIS_RUN_GVK, ...ns });
+  const runs = manager.informer<AnalysisRunObject>({
+    gvk: ANALYSIS_RUN_GVK,
+    labelSelector: instanceIdSelector(options.instanceId),
+    ...ns,
+  });
   const jobs = manager.informer<KubeObject>({ gvk: JOB_GVK, labelSelector: ANALYSIS_RUN_UID_LABEL, ...ns });
   const reconciler = new AnalysisRunReconciler({
     client: manager.client,
@@ -54,6 +61,7 @@ export const analysisControllerModule: ControllerModule<AnalysisModuleOptions> =
   register(manager, options) {
     registerAnalysisController(manager, {
       ...(options.namespace !== undefined && { namespace: options.namespace }),
+      ...(options.instanceId !== undefined && { instanceId: options.instanceId }),
       ...(options.analysisThreads !== undefined && { workers: options.analysisThreads }),
     });
   },

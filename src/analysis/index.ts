@@ -18,6 +18,11 @@ export {
   templateConditionError,
 } from './condition-check.js';
 export {
+  CONTROLLER_INSTANCE_ID_LABEL,
+  instanceIdLabels,
+  instanceIdSelector,
+} from './controller-instance.js';
+export {
   type AnalysisControllerOptions,
   type AnalysisModuleOptions,
   analysisControllerModule,

@@ -36,6 +36,7 @@ export const controllerModuleNames: readonly ControllerModuleName[] = [
 /** The flags of `slipway controller` that modules use (undefined: the module's default). */
 export interface ControllerFlags {
   readonly namespace?: string;
+  readonly instanceId?: string;
   readonly rolloutThreads?: number;
   readonly analysisThreads?: number;
   readonly maxReplicas?: number;
@@ -49,18 +50,23 @@ export function controllerModulesOptions(
   env: CliEnvironment,
 ): ControllerModulesOptions {
   const common = flags.namespace !== undefined ? { namespace: flags.namespace } : {};
+  // the modules that run Argo Rollouts objects (Argo's --instance-id)
+  const argoRollouts = {
+    ...common,
+    ...(flags.instanceId !== undefined && { instanceId: flags.instanceId }),
+  };
   return {
     analysis: {
-      ...common,
+      ...argoRollouts,
       ...(flags.analysisThreads !== undefined && { analysisThreads: flags.analysisThreads }),
     },
     rollouts: {
-      ...common,
+      ...argoRollouts,
       ...(flags.rolloutThreads !== undefined && { rolloutThreads: flags.rolloutThreads }),
       ...(flags.maxReplicas !== undefined && { maxReplicas: flags.maxReplicas }),
     },
     notifications: {
-      ...common,
+      ...argoRollouts,
       selfServiceNotification: flags.selfServiceNotification ?? false,
       ...(env.notificationsNamespace !== undefined && { configNamespace: env.notificationsNamespace }),
       ...(env.slackApiUrl !== undefined && { slackApiUrl: env.slackApiUrl }),

@@ -4,6 +4,11 @@ import type { Manager } from './manager.js';
 export interface CommonModuleOptions {
   /** Watch one namespace only (`--namespace`). Default: all. */
   readonly namespace?: string;
+  /**
+   * Argo Rollouts' `--instance-id`: run only the Argo Rollouts objects labelled with it (none: only the
+   * unlabelled ones). Modules that do not run Argo Rollouts objects ignore it.
+   */
+  readonly instanceId?: string;
 }
 
 /**

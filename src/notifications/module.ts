@@ -1,3 +1,4 @@
+import { instanceIdSelector } from '../analysis/index.js';
 import {
   type CommonModuleOptions,
   type ControllerModule,
@@ -145,6 +146,8 @@ export function notificationsModule(
         const informer = manager.informer<KubeObject>({
           gvk: kind.gvk,
           ...(moduleOptions.namespace !== undefined && { namespace: moduleOptions.namespace }),
+          // Argo Rollouts notifies from its own, instance-filtered informers
+          ...(kind.variable !== 'app' && { labelSelector: instanceIdSelector(moduleOptions.instanceId) }),
         });
         const observed = new ObservedStates();
         // Only while reconciles run to consume them: a standby's warm cache keeps no old versions.

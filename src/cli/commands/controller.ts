@@ -17,6 +17,11 @@ export const controllerCommand: Command = {
   summary: 'Run Slipway controllers (rollouts, analysis, sync, notifications) until SIGTERM',
   options: {
     namespace: { type: 'string', short: 'n', description: 'watch only this namespace (default: all)' },
+    'instance-id': {
+      type: 'string',
+      description:
+        'run only the Argo Rollouts objects labelled argo-rollouts.argoproj.io/controller-instance-id=ID (default: only unlabelled ones; Argo: --instance-id)',
+    },
     controllers: {
       type: 'string',
       description: `comma-separated controllers to run (default: all of ${controllerModuleNames.join(',')})`,
@@ -82,6 +87,7 @@ export const controllerCommand: Command = {
     });
     const metrics = new Metrics().collectProcessMetrics();
     const namespace = stringOption(args, 'namespace');
+    const instanceId = instanceIdOption(stringOption(args, 'instance-id'));
     const manager = new Manager({
       client: clientFromArgs(args),
       logger,
@@ -92,7 +98,8 @@ export const controllerCommand: Command = {
       ...(booleanOption(args, 'leader-elect') && {
         leaderElection: {
           namespace: stringOption(args, 'leader-election-namespace') ?? 'slipway-system',
-          name: 'slipway-controller',
+          // one leader per instance id, as Argo's lease name
+          name: instanceId === undefined ? 'slipway-controller' : `slipway-controller-${instanceId}`,
         },
       }),
       onLeadershipLost: () => {
@@ -104,6 +111,7 @@ export const controllerCommand: Command = {
     const moduleOptions = controllerModulesOptions(
       {
         ...(namespace !== undefined && { namespace }),
+        ...(instanceId !== undefined && { instanceId }),
         rolloutThreads,
         analysisThreads,
         maxReplicas,
@@ -131,6 +139,7 @@ export const controllerCommand: Command = {
       {
         controllers: modules,
         namespace: namespace ?? '*',
+        instanceId: instanceId ?? '',
         syncNamespaces: syncNamespaces ?? '*',
         selfServiceNotification: booleanOption(args, 'self-service-notification-enabled'),
         metricsPort: manager.probePort,
@@ -148,6 +157,14 @@ function positiveIntOption(args: Parameters<Command['run']>[0], name: string): n
   if (!Number.isInteger(n) || n < 1)
     throw new UsageError(`--${name}: expected a positive whole number, got "${text}"`);
   return n;
+}
+
+/** `--instance-id team-b`: a label value (empty: none, as Argo). */
+function instanceIdOption(id: string | undefined): string | undefined {
+  if (id === undefined || id === '') return undefined;
+  if (id.length > 63 || !/^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(id))
+    throw new UsageError(`--instance-id: "${id}" is not a valid label value`);
+  return id;
 }
 
 /** `--sync-namespaces a,b`: a non-empty list of namespace names. */

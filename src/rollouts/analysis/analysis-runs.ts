@@ -8,6 +8,7 @@ import {
   type AnalysisTemplateLike,
   type Argument,
   buildAnalysisRunSpec,
+  instanceIdLabels,
   resolveTemplateRefs,
   type TemplateLookup,
 } from '../../analysis/index.js';
@@ -228,6 +229,7 @@ export function buildAnalysisRun(
           [POD_TEMPLATE_HASH_LABEL]: request.podHash,
           [ROLLOUT_TYPE_LABEL]: request.type,
           ...(request.stepIndex !== undefined && { [STEP_INDEX_LABEL]: String(request.stepIndex) }),
+          ...instanceIdLabels(rollout),
         },
         annotations: { ...(meta?.annotations ?? {}), [REVISION_ANNOTATION]: String(request.revision) },
         ownerReferences: [controllerRef(rollout)],

@@ -2,6 +2,8 @@
  * The `rollouts` controller module: shared informers for Rollouts and what they own or point at,
  * watch mappings (a ReplicaSet, AnalysisRun or Pod change enqueues its Rollout) and the reconciler.
  */
+
+import { instanceIdSelector } from '../../analysis/index.js';
 import {
   type CommonModuleOptions,
   type ControllerModule,
@@ -22,6 +24,8 @@ import { type RolloutInformers, type RolloutObject, RolloutReconciler } from './
 export interface RegisterRolloutsOptions {
   /** Watch one namespace only. */
   readonly namespace?: string;
+  /** Run only the Rollouts of this controller instance (`--instance-id`). Default: the unlabelled ones. */
+  readonly instanceId?: string;
   /** Concurrent reconciles. Default DEFAULT_ROLLOUT_THREADS. */
   readonly workers?: number;
   /** The replica ceiling (`--max-replicas`). Default DEFAULT_MAX_REPLICAS. */
@@ -38,14 +42,24 @@ const ARGO = 'argoproj.io/v1alpha1';
 
 export function registerRolloutController(manager: Manager, options: RegisterRolloutsOptions = {}) {
   const ns = options.namespace !== undefined ? { namespace: options.namespace } : {};
+  // Argo filters its own kinds by instance id, the templates included
+  const instance = { labelSelector: instanceIdSelector(options.instanceId) };
   const informers: RolloutInformers = {
-    rollouts: manager.informer<RolloutObject>({ gvk: { apiVersion: ARGO, kind: 'Rollout' }, ...ns }),
+    rollouts: manager.informer<RolloutObject>({
+      gvk: { apiVersion: ARGO, kind: 'Rollout' },
+      ...instance,
+      ...ns,
+    }),
     replicaSets: manager.informer<ReplicaSet>({
       gvk: { apiVersion: 'apps/v1', kind: 'ReplicaSet' },
       labelSelector: POD_TEMPLATE_HASH_LABEL,
       ...ns,
     }),
-    analysisRuns: manager.informer<AnalysisRun>({ gvk: { apiVersion: ARGO, kind: 'AnalysisRun' }, ...ns }),
+    analysisRuns: manager.informer<AnalysisRun>({
+      gvk: { apiVersion: ARGO, kind: 'AnalysisRun' },
+      ...instance,
+      ...ns,
+    }),
     services: manager.informer<KubeObject>({ gvk: { apiVersion: 'v1', kind: 'Service' }, ...ns }),
     // metadata is all the reconciler reads from pods (owner, labels, creation, deletion)
     pods: manager.informer<KubeObject>({
@@ -56,10 +70,12 @@ export function registerRolloutController(manager: Manager, options: RegisterRol
     }),
     analysisTemplates: manager.informer<KubeObject>({
       gvk: { apiVersion: ARGO, kind: 'AnalysisTemplate' },
+      ...instance,
       ...ns,
     }),
     clusterAnalysisTemplates: manager.informer<KubeObject>({
       gvk: { apiVersion: ARGO, kind: 'ClusterAnalysisTemplate' },
+      ...instance,
     }),
   };
   const written = new StatusWriter();
@@ -159,6 +175,7 @@ export const rolloutsModule: ControllerModule<RolloutsModuleOptions> = {
   register(manager, options) {
     registerRolloutController(manager, {
       ...(options.namespace !== undefined && { namespace: options.namespace }),
+      ...(options.instanceId !== undefined && { instanceId: options.instanceId }),
       ...(options.rolloutThreads !== undefined && { workers: options.rolloutThreads }),
       ...(options.maxReplicas !== undefined && { maxReplicas: options.maxReplicas }),
     });

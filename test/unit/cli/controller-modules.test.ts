@@ -85,6 +85,14 @@ describe('controller module options', () => {
     });
   });
 
+  it('gives the instance id to the modules that run Argo Rollouts objects only', () => {
+    const options = controllerModulesOptions({ instanceId: 'team-b' }, readCliEnvironment({}));
+    assert.equal(options.analysis.instanceId, 'team-b');
+    assert.equal(options.rollouts.instanceId, 'team-b');
+    assert.equal(options.notifications.instanceId, 'team-b');
+    assert.equal(options.sync.instanceId, undefined);
+  });
+
   it('leaves unset flags to the modules’ defaults', () => {
     const options = controllerModulesOptions({}, readCliEnvironment({}));
     assert.deepEqual(options.analysis, {});
