@@ -177,4 +177,107 @@ describe('AnalysisRun web and job providers, terminate, args', () => {
       'Metric "smoke" assessed Failed due to failed (1) > failureLimit (0): "Error Message: Job was active longer than specified deadline"',
     );
   });
+
+  // The local cluster's kwok stages run a Job pod's command: `sleep N` takes N seconds, `exit N` is its exit code
+  // (Argo's e2e analysis templates: analysistemplate-sleep-job.yaml, -fail-multiple-job, -long-running-job).
+  const scriptJob = (script: string) =>
+    jobSpec({
+      containers: [
+        { name: 'sleep-job', image: 'nginx:1.19-alpine', command: ['sh', '-c', '-x'], args: [script] },
+      ],
+    });
+
+  it('job provider: a Job whose command exits 1 fails the metric with the Job controller’s reason', async () => {
+    await client.create(
+      analysisRun(ns.name, 'job-exit-1', {
+        metrics: [{ name: 'sleep-job', provider: { job: { spec: scriptJob('sleep 0s && exit 1') } } }],
+      }),
+    );
+    const run = await runPhase(client, ns.name, 'job-exit-1', 'Failed', 90_000);
+    assert.equal(
+      run.status?.message,
+      'Metric "sleep-job" assessed Failed due to failed (1) > failureLimit (0): "Error Message: Job has reached the specified backoff limit"',
+    );
+    const { items: pods } = await client.listAll<
+      KubeObject & { status?: { containerStatuses?: { state?: { terminated?: { exitCode?: number } } }[] } }
+    >({ apiVersion: 'v1', kind: 'Pod' }, { namespace: ns.name });
+    const exitCodes = pods
+      .filter((p) => p.metadata.labels?.['job-name']?.includes('sleep-job') ?? false)
+      .map((p) => p.status?.containerStatuses?.[0]?.state?.terminated?.exitCode);
+    assert.ok(exitCodes.includes(1), `the pod exited 1 (${JSON.stringify(exitCodes)})`);
+  });
+
+  it('job provider: a Job that sleeps keeps the measurement Running until it exits 0', async () => {
+    await client.create(
+      analysisRun(ns.name, 'job-sleep', {
+        metrics: [{ name: 'sleep-job', provider: { job: { spec: scriptJob('sleep 4 && exit 0') } } }],
+      }),
+    );
+    await eventually(
+      'the Job measurement to be Running',
+      async () =>
+        (await getRun(client, ns.name, 'job-sleep')).status?.metricResults?.[0]?.measurements?.[0]?.phase ===
+        'Running',
+      60_000,
+    );
+    const started = Date.now();
+    const run = await runPhase(client, ns.name, 'job-sleep', 'Successful', 90_000);
+    assert.equal(run.status?.phase, 'Successful');
+    assert.ok(Date.now() - started >= 1_000, 'the pod ran for its sleep, not at once');
+  });
+
+  it('job provider: a Job whose image cannot be pulled ends the measurement Inconclusive (Argo ≥ 1.10)', async () => {
+    const spec = jobSpec({
+      containers: [
+        {
+          name: 'invalid-image-job',
+          image: 'nonexistent-image-that-does-not-exist:latest',
+          command: ['sh', '-c'],
+          args: ["echo 'This should never run'"],
+        },
+      ],
+    });
+    await client.create(
+      analysisRun(ns.name, 'job-bad-image', {
+        metrics: [{ name: 'invalid-image-job', provider: { job: { spec } } }],
+      }),
+    );
+    const run = await runPhase(client, ns.name, 'job-bad-image', 'Inconclusive', 90_000);
+    const message = run.status?.metricResults?.[0]?.measurements?.[0]?.message ?? '';
+    assert.match(message, /^Pod .+, container invalid-image-job has terminal error \(ErrImagePull\): /);
+  });
+
+  it('job provider: terminating a run deletes its long-running Job (sleep 6000)', async () => {
+    await client.create(
+      analysisRun(ns.name, 'job-long', {
+        metrics: [{ name: 'long-running-job', provider: { job: { spec: scriptJob('sleep 6000') } } }],
+      }),
+    );
+    const running = await eventually(
+      'the long-running Job measurement to be Running',
+      async () => {
+        const r = await getRun(client, ns.name, 'job-long');
+        return r.status?.metricResults?.[0]?.measurements?.[0]?.phase === 'Running' ? r : undefined;
+      },
+      60_000,
+    );
+    const jobName = running.status?.metricResults?.[0]?.measurements?.[0]?.metadata?.['job-name'] ?? '';
+    await client.patch(
+      { apiVersion: 'argoproj.io/v1alpha1', kind: 'AnalysisRun', namespace: ns.name, name: 'job-long' },
+      { spec: { terminate: true } },
+      { type: 'merge' },
+    );
+    // Argo ≥ 1.9: a terminated Job measurement is Inconclusive ("Metric Terminated")
+    const run = await runPhase(client, ns.name, 'job-long', 'Inconclusive', 90_000);
+    assert.equal(run.status?.metricResults?.[0]?.measurements?.[0]?.message, 'Metric Terminated');
+    await eventually(
+      'the Job to be deleted',
+      async () =>
+        (await client
+          .get({ apiVersion: 'batch/v1', kind: 'Job', namespace: ns.name, name: jobName })
+          .then(() => false)
+          .catch(() => true)) || undefined,
+      60_000,
+    );
+  });
 });

@@ -1,12 +1,15 @@
 import {
+  formatMetaLabelSelector,
   isAlreadyExists,
   isNotFound,
   type KubeObject,
   type KubeReader,
   type KubeWriter,
+  type MetaLabelSelector,
 } from '../../kube/index.js';
 import type { Measurement, Metric } from '../types.js';
 import { jobsToDelete, sequencedJobName } from './job-names.js';
+import { type JobPod, jobResumeDelayMs, terminalPodError } from './job-pods.js';
 import {
   errorMeasurement,
   type MeasureContext,
@@ -24,7 +27,10 @@ const METRIC_ANNOTATION = 'analysisrun.argoproj.io/metric-name';
 const JOB_NAME_KEY = 'job-name';
 const JOB_NAMESPACE_KEY = 'job-namespace';
 
+const POD_GVK = { apiVersion: 'v1', kind: 'Pod' } as const;
+
 interface JobObject extends KubeObject {
+  readonly spec?: { readonly selector?: MetaLabelSelector };
   readonly status?: {
     readonly conditions?: readonly {
       readonly type?: string;
@@ -55,7 +61,7 @@ function jobRef(measurement: Measurement, run: RunRef): { namespace: string; nam
 
 const MISSING_METADATA = 'job metadata reference missing';
 
-/** What the job provider needs of the API: Jobs by name, by label, created and deleted. */
+/** What the job provider needs of the API: Jobs by name, by label, created and deleted; their pods. */
 export type JobClient = Pick<KubeReader, 'get' | 'list'> & Pick<KubeWriter, 'create' | 'delete'>;
 
 /**
@@ -131,8 +137,13 @@ export class JobProvider implements MetricProvider {
     try {
       const job = await this.client.get<JobObject>({ ...JOB_GVK, ...ref }, { signal: ctx.signal });
       const state = jobPhase(job);
-      if (state.phase === 'Running') return measurement;
-      return finish(state.phase, state.message);
+      if (state.phase !== 'Running') return finish(state.phase, state.message);
+      // a pod stuck on its image never changes the Job: look at the pods, and look again later
+      const stuck = terminalPodError(await this.podsOf(job, ctx.signal));
+      if (stuck !== undefined) return finish('Inconclusive', stuck);
+      const now = ctx.clock.now();
+      const elapsed = now - (Date.parse(measurement.startedAt ?? '') || now);
+      return { ...measurement, resumeAt: new Date(now + jobResumeDelayMs(elapsed)).toISOString() };
     } catch (err) {
       if (isNotFound(err)) return finish('Error', `job.batch "${ref.name}" not found`);
       return finish('Error', reasonOf(err));
@@ -165,6 +176,18 @@ export class JobProvider implements MetricProvider {
     const doomed = jobsToDelete(items, limit);
     for (const job of doomed) await this.deleteJob({ namespace: run.namespace, name: job }, signal);
     return doomed;
+  }
+
+  /** The Job's pods, by its selector. */
+  private async podsOf(job: JobObject, signal: AbortSignal): Promise<readonly JobPod[]> {
+    const selector = job.spec?.selector;
+    if (selector === undefined) return [];
+    const { items } = await this.client.list<JobPod>(POD_GVK, {
+      namespace: job.metadata.namespace ?? '',
+      labelSelector: formatMetaLabelSelector(selector),
+      signal,
+    });
+    return items;
   }
 
   /** Foreground deletion (the Job's pods go first); a Job already gone is fine. */

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { SlipwayError } from '../../errors/index.js';
 import { KubeClient } from '../../kube/index.js';
 import { type ControlPlaneBinaries, ensureBinaries } from './binaries.js';
@@ -8,6 +9,9 @@ import { createFakeNodes, isNodeReady } from './fake-nodes.js';
 import { type ClusterCredentials, kubeconfigYaml, writeCredentials } from './pki.js';
 import { freePorts } from './ports.js';
 import { isAlive, type ManagedProcess, startProcess, stopProcess } from './processes.js';
+
+/** Slipway's kwok stages: Job pods sleep and exit as their command says; missing images never pull (see the file). */
+const podStages = fileURLToPath(new URL('./kwok-pod-stages.yaml', import.meta.url));
 
 export type Component = 'etcd' | 'kube-apiserver' | 'kube-controller-manager' | 'kube-scheduler' | 'kwok';
 export const ALL_COMPONENTS: readonly Component[] = [
@@ -239,6 +243,7 @@ export class LocalCluster {
           [
             ...kc,
             `--config=${b.kwokStages}`,
+            `--config=${podStages}`,
             '--manage-all-nodes=false',
             '--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake',
             '--node-ip=10.0.0.1',

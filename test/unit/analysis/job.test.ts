@@ -71,6 +71,7 @@ describe('job provider decisions golden (Argo job_test.go)', () => {
 /** Jobs in memory; records deletes; can be told to fail them. */
 class FakeJobs implements JobClient {
   readonly jobs = new Map<string, KubeObject>();
+  readonly pods: KubeObject[] = [];
   readonly deletes: { name: string; options?: DeleteOptions }[] = [];
   failDeletes = false;
 
@@ -82,9 +83,9 @@ class FakeJobs implements JobClient {
       });
     return job as T;
   }
-  async list<T extends KubeObject = KubeObject>(_gvk: unknown, options?: ListOptions) {
+  async list<T extends KubeObject = KubeObject>(gvk: { kind: string }, options?: ListOptions) {
     const [key, value] = (options?.labelSelector ?? '').split('=');
-    const items = [...this.jobs.values()].filter(
+    const items = (gvk.kind === 'Pod' ? this.pods : [...this.jobs.values()]).filter(
       (j) => key === '' || j.metadata.labels?.[key ?? ''] === value,
     );
     return { apiVersion: 'v1', kind: 'List', metadata: {}, items: items as T[] };
@@ -183,7 +184,39 @@ describe('JobProvider', () => {
     assert.deepEqual([ok.phase, ok.finishedAt], ['Successful', iso(5)]);
     const bad = await provider.resume(context(), running('bad'));
     assert.deepEqual([bad.phase, bad.message], ['Failed', 'BackoffLimitExceeded']);
-    assert.deepEqual(await provider.resume(context(), running('busy')), running('busy'));
+    const busy = await provider.resume(context(), running('busy'));
+    assert.equal(busy.phase, 'Running');
+    assert.equal(busy.finishedAt, undefined);
+    // Argo TestResumeRunningJob: polled again after √(2·elapsed) s (5 s elapsed → √10 s)
+    assert.equal(busy.resumeAt, new Date(T0 + 5000 + Math.sqrt(10) * 1000).toISOString());
+  });
+
+  it('Argo TestResumeRunningJobWith{FailedPods,FailedInitContainer}: an image that cannot be pulled → Inconclusive', async () => {
+    const client = new FakeJobs();
+    const provider = new JobProvider(client);
+    for (const [name, field, reason] of [
+      ['pull', 'containerStatuses', 'ErrImagePull'],
+      ['init', 'initContainerStatuses', 'ImagePullBackOff'],
+    ] as const) {
+      client.jobs.set(name, {
+        metadata: { name, namespace: 'ns' },
+        spec: { selector: { matchLabels: { 'job-name': name } } },
+        status: {},
+      } as KubeObject);
+      client.pods.push({
+        metadata: { name: `${name}-pod`, namespace: 'ns', labels: { 'job-name': name } },
+        status: { [field]: [{ name: 'dummy', state: { waiting: { reason, message: 'not found' } } }] },
+      } as KubeObject);
+      const m = await provider.resume(context(), running(name));
+      assert.deepEqual(
+        [m.phase, m.message, m.finishedAt],
+        [
+          'Inconclusive',
+          `Pod ${name}-pod, container dummy has terminal error (${reason}): not found\n`,
+          iso(5),
+        ],
+      );
+    }
   });
 
   it('Argo TestResumeErrorJob / TestResumeMeasurementNoMetadata', async () => {
