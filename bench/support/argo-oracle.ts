@@ -1,13 +1,13 @@
 // The Argo Rollouts oracles the differential benches compare against: small Go programs under bench/
 // built once (bench/argo-replicas/build.sh) against the pinned argo-rollouts module from the Go module
 // proxy, cached by the hash of their source, and fed JSON lines.
-import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { slipwayCacheDir } from '../../src/dev/cluster/index.js';
 import { goMissingError, hasGo, runGoBuild } from '../../src/dev/go-build.js';
+import { askGoReference } from '../../test/support/go-reference/go-reference.js';
 
 /** Change it here and in bench/argo-replicas/build.sh together. */
 export const ARGO_ROLLOUTS_VERSION = 'v1.10.1';
@@ -37,14 +37,5 @@ export async function ensureArgoOracle(name: string, what: string): Promise<stri
 
 /** One answer per case: the cases as JSON lines on stdin, the answers as JSON lines on stdout. */
 export function askOracle<A>(oracle: string, cases: readonly unknown[]): A[] {
-  const input = `${cases.map((c) => JSON.stringify(c)).join('\n')}\n`;
-  const run = spawnSync(oracle, { input, maxBuffer: 1 << 30, encoding: 'utf8' });
-  if (run.status !== 0) throw new Error(`oracle failed (exit ${run.status}): ${run.stderr}`);
-  const answers = run.stdout
-    .trimEnd()
-    .split('\n')
-    .map((l) => JSON.parse(l) as A);
-  if (answers.length !== cases.length)
-    throw new Error(`oracle answered ${answers.length} of ${cases.length}`);
-  return answers;
+  return askGoReference<A>(oracle, cases, 'Argo oracle');
 }

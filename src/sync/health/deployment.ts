@@ -1,3 +1,4 @@
+import { quoteGo } from '../../go/index.js';
 import type { HealthStatus } from '../types.js';
 import { field, findCondition, num, str } from './object-fields.js';
 
@@ -9,7 +10,7 @@ export function deploymentHealth(obj: unknown): HealthStatus {
   if (generation > observed) {
     return {
       status: 'Progressing',
-      message: 'Waiting for rollout to finish: observed deployment generation less then desired generation',
+      message: 'Waiting for rollout to finish: observed deployment generation less than desired generation',
     };
   }
   const replicas = num(obj, 'spec', 'replicas');
@@ -19,7 +20,7 @@ export function deploymentHealth(obj: unknown): HealthStatus {
   if (findCondition(obj, 'Progressing')?.reason === 'ProgressDeadlineExceeded') {
     return {
       status: 'Degraded',
-      message: `Deployment "${str(obj, 'metadata', 'name') ?? ''}" exceeded its progress deadline`,
+      message: `Deployment ${quoteGo(str(obj, 'metadata', 'name') ?? '')} exceeded its progress deadline`,
     };
   }
   if (replicas !== undefined && updated < replicas) {

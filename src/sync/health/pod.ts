@@ -1,3 +1,4 @@
+import { quoteGo } from '../../go/index.js';
 import type { HealthStatus } from '../types.js';
 import { field, findCondition, type Json, list, num, str } from './object-fields.js';
 
@@ -8,12 +9,15 @@ function failMessage(ctr: Json): string {
   if (message) return message;
   if (str(terminated, 'reason') === 'OOMKilled') return 'OOMKilled';
   const exitCode = num(terminated, 'exitCode') ?? 0;
-  return exitCode !== 0 ? `container "${str(ctr, 'name') ?? ''}" failed with exit code ${exitCode}` : '';
+  return exitCode !== 0
+    ? `container ${quoteGo(str(ctr, 'name') ?? '')} failed with exit code ${exitCode}`
+    : '';
 }
 
 /** gitops-engine `health_pod.go` semantics (hook pods with Never/OnFailure stay Progressing while running). */
 export function podHealth(obj: unknown): HealthStatus {
-  const restartPolicy = str(obj, 'spec', 'restartPolicy') ?? 'Always';
+  // as gitops-engine reads the typed pod: an unset policy is none of the three (the API server sets one)
+  const restartPolicy = str(obj, 'spec', 'restartPolicy') ?? '';
   const message = str(obj, 'status', 'message') ?? '';
   const containers = list(obj, 'status', 'containerStatuses');
   if (restartPolicy === 'Always') {
@@ -44,7 +48,9 @@ export function podHealth(obj: unknown): HealthStatus {
       return { status: 'Degraded', message: '' };
     }
     case 'Running': {
-      if (restartPolicy !== 'Always') return { status: 'Progressing', message };
+      if (restartPolicy === 'OnFailure' || restartPolicy === 'Never')
+        return { status: 'Progressing', message };
+      if (restartPolicy !== 'Always') return { status: 'Unknown', message };
       if (findCondition(obj, 'Ready')?.status === 'True') return { status: 'Healthy', message };
       if (containers.some((c) => field(c, 'lastState', 'terminated') !== undefined)) {
         return { status: 'Degraded', message };

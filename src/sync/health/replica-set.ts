@@ -1,5 +1,5 @@
 import type { HealthStatus } from '../types.js';
-import { conditions, num } from './object-fields.js';
+import { findCondition, num } from './object-fields.js';
 
 /** gitops-engine `health_replicaset.go` semantics. */
 export function replicaSetHealth(obj: unknown): HealthStatus {
@@ -8,11 +8,12 @@ export function replicaSetHealth(obj: unknown): HealthStatus {
   if (generation > observed) {
     return {
       status: 'Progressing',
-      message: 'Waiting for rollout to finish: observed replica set generation less then desired generation',
+      message: 'Waiting for rollout to finish: observed replica set generation less than desired generation',
     };
   }
-  const failure = conditions(obj).find((c) => c.type === 'ReplicaFailure' && c.status === 'True');
-  if (failure) return { status: 'Degraded', message: failure.message ?? '' };
+  // the first ReplicaFailure condition decides, as upstream reads it
+  const failure = findCondition(obj, 'ReplicaFailure');
+  if (failure?.status === 'True') return { status: 'Degraded', message: failure.message ?? '' };
   const replicas = num(obj, 'spec', 'replicas');
   const available = num(obj, 'status', 'availableReplicas') ?? 0;
   if (replicas !== undefined && available < replicas) {
