@@ -12,6 +12,7 @@ export {
 } from './duration.js';
 export { formatE, formatF, formatG } from './format-float.js';
 export { formatGoNumber, formatGoValue, type GoValueFormat, isGoMap } from './format-value.js';
+export { goJsonSyntaxError } from './json-syntax.js';
 export { isPrintable, quoteGo } from './quote.js';
 export {
   formatGoLayout,

@@ -1,3 +1,4 @@
+import { goJsonSyntaxError } from '../../go/index.js';
 import type { HealthStatus } from '../types.js';
 import { conditions, field, type StatusCondition, str } from './object-fields.js';
 
@@ -47,12 +48,9 @@ const CONDITION_FIELDS = { type: 'Type', status: 'Status', reason: 'Reason', mes
  * Go would fail.
  */
 function decodeConditionsAnnotation(raw: string): StatusCondition[] | string {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(raw);
-  } catch (err) {
-    return err instanceof Error ? err.message : String(err);
-  }
+  const syntax = goJsonSyntaxError(raw);
+  if (syntax !== undefined) return syntax;
+  const parsed: unknown = JSON.parse(raw);
   if (parsed === null) return [];
   if (!Array.isArray(parsed))
     return `json: cannot unmarshal ${jsonKind(parsed) === 'boolean' ? 'bool' : jsonKind(parsed)} into Go value of type []health.hpaCondition`;

@@ -28,6 +28,70 @@ function clean(v: unknown): unknown {
 
 const small = (c: SeededChoices) => c.int(6);
 
+const JUNK = [
+  '{',
+  '}',
+  '[',
+  ']',
+  ':',
+  ',',
+  '"',
+  '\\',
+  'u',
+  'x',
+  '1',
+  '-',
+  '.',
+  'e',
+  '+',
+  't',
+  'n',
+  ' ',
+  '\n',
+  '\u0001',
+  "'",
+  'é',
+  '🚀',
+  '\u0085',
+];
+
+/** JSON text, sometimes damaged (a character dropped, replaced or added, or the text cut short). */
+function mangled(c: SeededChoices, json: string): string {
+  if (c.chance(0.5)) return json;
+  const at = c.int(json.length + 1);
+  switch (c.int(5)) {
+    case 0:
+      return json.slice(0, at) + json.slice(at + 1);
+    case 1:
+      return json.slice(0, at) + c.pick(JUNK) + json.slice(at + 1);
+    case 2:
+      return json.slice(0, at) + c.pick(JUNK) + json.slice(at);
+    case 3:
+      return json.slice(0, at);
+    default:
+      return c.pick([
+        '',
+        ' ',
+        'null',
+        '{}',
+        '[1]',
+        '"x"',
+        'true',
+        '[{"type":1}]',
+        '[{"Type":"AbleToScale","STATUS":"True"}]',
+        '01',
+        '-',
+        '1e',
+        '[1,]',
+        '{"a" 1}',
+        'tru',
+        'nul',
+        '"\\q"',
+        '"\\u12g4"',
+      ]);
+  }
+}
+
 function meta(c: SeededChoices, extra: Obj = {}): Obj {
   const deleting = c.chance(0.05);
   return {
@@ -235,7 +299,7 @@ const KINDS: Readonly<Record<string, (c: SeededChoices) => Obj>> = {
       metadata: meta(c, {
         ...(v1 &&
           conds !== undefined && {
-            annotations: { 'autoscaling.alpha.kubernetes.io/conditions': JSON.stringify(conds) },
+            annotations: { 'autoscaling.alpha.kubernetes.io/conditions': mangled(c, JSON.stringify(conds)) },
           }),
       }),
       spec: { maxReplicas: 3, scaleTargetRef: { kind: 'Deployment', name: 'web' } },
