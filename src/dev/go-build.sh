@@ -34,3 +34,29 @@ build_tool() {
   (cd "$dir" && go build -trimpath -ldflags "-s -w $ldflags" -o "$BIN/$name-$version.tmp" "$pkg")
   mv "$BIN/$name-$version.tmp" "$BIN/$name-$version"
 }
+
+# build_program NAME VERSION MAIN_GO MODULE@VERSION [MODULE@VERSION…]: builds the single-file program
+# MAIN_GO (a test reference or bench oracle) from a wrapper module that requires each MODULE at its
+# VERSION and copies the first module's own `replace (…)` block (its k8s.io pins), so the code under test
+# is exactly the published one. Cached as NAME-VERSION; prints the binary's path either way.
+build_program() {
+  local name="$1" version="$2" main="$3"; shift 3
+  if cached "$name" "$version"; then echo "$BIN/$name-$version"; return 0; fi
+  local start dir first gomod spec
+  start=$(date +%s)
+  dir="$work/$name"; mkdir -p "$dir"
+  cp "$main" "$dir/main.go"
+  first="$1"
+  log "fetching $first"
+  gomod=$(cd "$dir" && GOFLAGS= go mod download -json "$first" | sed -n 's/^\t"GoMod": "\(.*\)",$/\1/p')
+  {
+    printf 'module slipway.local/%s\ngo 1.24\n' "$name"
+    for spec in "$@"; do printf 'require %s %s\n' "${spec%@*}" "${spec##*@}"; done
+    sed -n '/^replace (/,/^)/p' "$gomod"
+  } > "$dir/go.mod"
+  log "building $name $version"
+  (cd "$dir" && go mod tidy >/dev/null && go build -trimpath -ldflags "-s -w" -o "$BIN/$name-$version.tmp" .)
+  mv "$BIN/$name-$version.tmp" "$BIN/$name-$version"
+  echo "$BIN/$name-$version"
+  log "$name ready in $BIN ($(( $(date +%s) - start ))s)"
+}

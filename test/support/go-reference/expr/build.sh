@@ -15,22 +15,5 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=../../../../src/dev/go-build.sh
 . "$here/../../../../src/dev/go-build.sh"
 
-name="argo-expr-reference"
-version="$ARGO_ROLLOUTS_VERSION-expr-$EXPR_VERSION-$(sha256sum "$here/main.go" | cut -c1-12)"
-if cached "$name" "$version"; then echo "$BIN/$name-$version"; exit 0; fi
-start=$(date +%s)
-dir="$work/$name"; mkdir -p "$dir"
-cp "$here/main.go" "$dir/main.go"
-log "fetching github.com/argoproj/argo-rollouts $ARGO_ROLLOUTS_VERSION"
-gomod=$(cd "$dir" && GOFLAGS= go mod download -json "github.com/argoproj/argo-rollouts@$ARGO_ROLLOUTS_VERSION" \
-  | sed -n 's/^\t"GoMod": "\(.*\)",$/\1/p')
-{
-  printf 'module slipway.local/%s\ngo 1.24\nrequire github.com/argoproj/argo-rollouts %s\nrequire github.com/expr-lang/expr %s\n' \
-    "$name" "$ARGO_ROLLOUTS_VERSION" "$EXPR_VERSION"
-  sed -n '/^replace (/,/^)/p' "$gomod"
-} > "$dir/go.mod"
-log "building $name $version"
-(cd "$dir" && go mod tidy >/dev/null && go build -trimpath -ldflags "-s -w" -o "$BIN/$name-$version.tmp" .)
-mv "$BIN/$name-$version.tmp" "$BIN/$name-$version"
-echo "$BIN/$name-$version"
-log "$name ready in $BIN ($(( $(date +%s) - start ))s)"
+build_program argo-expr-reference "$ARGO_ROLLOUTS_VERSION-expr-$EXPR_VERSION-$(sha256sum "$here/main.go" | cut -c1-12)" \
+  "$here/main.go" "github.com/argoproj/argo-rollouts@$ARGO_ROLLOUTS_VERSION" "github.com/expr-lang/expr@$EXPR_VERSION"
