@@ -73,6 +73,14 @@ export { planEphemeralMetadata } from './replica-sets/ephemeral-metadata.js';
 export { buildReplicaSet, isControlledBy, type ReplicaSet, revisionOf } from './replica-sets/replica-sets.js';
 export { planRestart, type RestartPlan } from './replica-sets/restart.js';
 export {
+  DEFAULT_SCALE_DOWN_DELAY_SECONDS,
+  type DelayedReplicaSet,
+  planScaleDownDelay,
+  type ScaleDownDelayInput,
+  type ScaleDownDelayPlan,
+  type ScaleDownDelayVerdict,
+} from './replica-sets/scale-down-delay.js';
+export {
   type BasicCanaryInput,
   type CanaryReplicasOrWeight,
   calculateBasicCanaryReplicas,
