@@ -2,6 +2,17 @@
 // Everything else in this folder is internal; add a name here only when something outside needs it.
 export { type AnalysisRun, plannedRunName } from './analysis/analysis-runs.js';
 export { analysisTemplateError, referencesAnalysisTemplates } from './analysis/analysis-template-check.js';
+export { planPromotionRuns } from './bluegreen/analysis.js';
+export { withAntiAffinity } from './bluegreen/anti-affinity.js';
+export { decideBlueGreen } from './bluegreen/decide.js';
+export {
+  type BlueGreenContext,
+  type BlueGreenEvent,
+  blueGreenMachine,
+  runBlueGreenMachine,
+} from './bluegreen/machine.js';
+export { newReplicaSetReplicas, planBlueGreenScaling } from './bluegreen/replicas.js';
+export { blueGreenStrategy } from './bluegreen/strategy.js';
 export {
   abortScaleDownDelaySeconds,
   planAbortedCanaryScaleDown,
