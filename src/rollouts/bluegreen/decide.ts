@@ -249,6 +249,7 @@ export function decideBlueGreen(o: RolloutObservation): RolloutDecision {
     previewTarget,
     referenced,
     holdOlder,
+    specChanged,
     observedEvents: promotionRunEvents(prev.blueGreen, current),
     createRuns: runs.createRuns,
     ownedRuns: o.runs,

@@ -21,8 +21,8 @@ import {
 import type { EventIntent, RolloutAction, ServiceSwitch } from '../strategies/actions.js';
 import type { Rollout, RolloutStatus } from '../types.js';
 import type { BlueGreenContext } from './context.js';
-import { autoPromotionAt, hasPause } from './pause.js';
-import { planBlueGreenScaling } from './replicas.js';
+import { autoPromotionAt } from './pause.js';
+import { type BlueGreenScaling, planBlueGreenScaling } from './replicas.js';
 
 export interface BlueGreenWorld {
   readonly rollout: Rollout;
@@ -38,6 +38,8 @@ export interface BlueGreenWorld {
   /** Hashes status or a Service still reference. */
   readonly referenced: ReadonlySet<string>;
   readonly holdOlder: boolean;
+  /** A new pod template: Argo only syncs status in this reconcile (ReplicaSets are reconciled on the next). */
+  readonly specChanged: boolean;
   readonly observedEvents: readonly EventIntent[];
   readonly createRuns: readonly RunRequest[];
   readonly ownedRuns: readonly AnalysisRun[];
@@ -58,7 +60,7 @@ function pointAt(service: KubeObject | undefined, hash: string): ServiceSwitch |
 }
 
 export function planBlueGreenActions(c: BlueGreenContext, w: BlueGreenWorld): RolloutAction[] {
-  const scaling = planBlueGreenScaling({
+  const planned = planBlueGreenScaling({
     rollout: w.rollout,
     status: w.status,
     sets: w.sets,
@@ -67,14 +69,19 @@ export function planBlueGreenActions(c: BlueGreenContext, w: BlueGreenWorld): Ro
     holdOlder: w.holdOlder,
     now: w.now,
   });
+  // after a new pod template Argo only sizes the new ReplicaSet (it creates it at its size) and leaves
+  // everything else, scale-down deadlines included, to the next reconcile
+  const scaling: BlueGreenScaling = w.specChanged
+    ? {
+        intents: planned.intents
+          .filter((i) => i.replicaSet === w.sets.newRS && i.to !== i.from)
+          .map(({ scaleDownDeadline: _, ...i }) => i),
+      }
+    : planned;
   const preview = pointAt(w.previewService, w.previewTarget);
   // the preview and active Services may be one object only in an invalid spec; never point it twice
   const active = pointAt(w.activeService, c.activeTarget);
-  const wakeups = [
-    hasPause(c, 'BlueGreenPause') ? autoPromotionAt(c) : undefined,
-    scaling.wakeAt,
-    w.progressDeadlineCheckAt,
-  ]
+  const wakeups = [autoPromotionAt(c), scaling.wakeAt, w.progressDeadlineCheckAt]
     .filter((t): t is number => t !== undefined)
     .map((t) => t + 5);
   const at = wakeups.length > 0 ? Math.min(...wakeups) : undefined;

@@ -322,6 +322,8 @@ export function continueBlueGreenMachine(
   const actions: RolloutAction[] = [];
   for (const e of events) {
     const [next, executable] = transition(blueGreenMachine, snapshot, e);
+    // an action that threw leaves the machine in error: surface it rather than act on half a decision
+    if (next.status === 'error') throw next.error;
     snapshot = next;
     for (const a of executable)
       actions.push({ type: a.type, ...(a.params !== undefined && { params: a.params }) } as RolloutAction);

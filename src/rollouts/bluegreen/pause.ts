@@ -26,11 +26,11 @@ export const isFastTracked = (c: BlueGreenContext) =>
 export const completedPrePromotionAnalysis = (c: BlueGreenContext) =>
   !c.hasPrePromotionAnalysis || c.preRun?.phase === 'Successful';
 
-/** When an auto-promotion pause ends (epoch ms), if it has started. */
+/** When the auto-promotion pause in the context's pause conditions ends (epoch ms), if there is one. */
 export function autoPromotionAt(c: BlueGreenContext): number | undefined {
-  if (!c.autoPromotionEnabled || c.autoPromotionSeconds <= 0 || c.pauseStartedAt === undefined)
-    return undefined;
-  const start = Date.parse(c.pauseStartedAt);
+  const pause = c.pauseConditions.find((p) => p.reason === PauseReason.BlueGreenPause);
+  if (!c.autoPromotionEnabled || c.autoPromotionSeconds <= 0 || pause === undefined) return undefined;
+  const start = Date.parse(pause.startTime);
   return Number.isNaN(start) ? undefined : start + c.autoPromotionSeconds * 1000;
 }
 
@@ -40,8 +40,9 @@ export function completedBlueGreenPause(c: BlueGreenContext): boolean {
   if (c.scaleUpPreviewCheckPoint) return true;
   if (c.autoPromotionEnabled) {
     if (c.autoPromotionSeconds === 0) return true;
-    const at = autoPromotionAt(c);
-    return at !== undefined && c.now > at;
+    // the pause of the status read (Argo reads rollout.Status), even when this reconcile removed it
+    const start = Date.parse(c.pauseStartedAt ?? '');
+    return !Number.isNaN(start) && c.now > start + c.autoPromotionSeconds * 1000;
   }
   return c.controllerPause && c.pauseStartedAt === undefined;
 }

@@ -56,11 +56,8 @@ export class BlueGreenWorld {
   }
 
   selector(service: string): string {
-    return (
-      (this.services.get(service)?.spec as { selector?: Record<string, string> }).selector?.[
-        POD_TEMPLATE_HASH_LABEL
-      ] ?? ''
-    );
+    const spec = this.services.get(service)?.spec as { selector?: Record<string, string> } | undefined;
+    return spec?.selector?.[POD_TEMPLATE_HASH_LABEL] ?? '';
   }
 
   get status(): RolloutStatus {
@@ -76,9 +73,19 @@ export class BlueGreenWorld {
     };
   }
 
-  patchStatus(patch: Partial<RolloutStatus>): void {
-    this.rollout = { ...this.rollout, status: { ...this.status, ...patch } };
+  /** A merge patch of status (null removes a field), as the kubectl plugin sends one. */
+  patchStatus(patch: Record<string, unknown>): void {
+    const next: Record<string, unknown> = { ...this.status };
+    for (const [k, v] of Object.entries(patch)) {
+      if (v === null) delete next[k];
+      else next[k] = v;
+    }
+    this.rollout = { ...this.rollout, status: next as RolloutStatus };
   }
+
+  /** The events and the requeue of the last step. */
+  lastEvents: string[] = [];
+  lastRequeueMs: number | undefined;
 
   rs(hash: string): ReplicaSet | undefined {
     return this.replicaSets.find((r) => r.metadata.labels?.[POD_TEMPLATE_HASH_LABEL] === hash);
@@ -97,7 +104,24 @@ export class BlueGreenWorld {
   private ensureNewRS(): { rs: ReplicaSet; created: boolean } {
     const hash = computePodTemplateHash(this.rollout.spec?.template, undefined);
     const found = this.rs(hash);
-    if (found !== undefined) return { rs: found, created: false };
+    if (found !== undefined) {
+      // a reused ReplicaSet (undo, rollback) moves to the newest revision, as the reconciler does
+      const revision = Number(found.metadata.annotations?.['rollout.argoproj.io/revision']);
+      if (revision === this.revision) return { rs: found, created: false };
+      this.revision++;
+      const bumped = {
+        ...found,
+        metadata: {
+          ...found.metadata,
+          annotations: {
+            ...found.metadata.annotations,
+            'rollout.argoproj.io/revision': String(this.revision),
+          },
+        },
+      };
+      this.replicaSets = this.replicaSets.map((rs) => (rs === found ? bumped : rs));
+      return { rs: bumped, created: false };
+    }
     this.revision++;
     const rs: ReplicaSet = {
       apiVersion: 'apps/v1',
@@ -143,6 +167,11 @@ export class BlueGreenWorld {
       services: this.services,
       now: this.now,
     });
+    this.lastEvents = decision.actions
+      .filter((a) => a.type === 'recordEvent')
+      .map((a) => `${a.params.reason}: ${a.params.message}`);
+    const requeue = decision.actions.find((a) => a.type === 'requeueAfter');
+    this.lastRequeueMs = requeue?.type === 'requeueAfter' ? requeue.params.ms : undefined;
     for (const a of decision.actions) this.apply(a);
     this.rollout = { ...this.rollout, status: JSON.parse(JSON.stringify(decision.status)) };
     this.settlePods();
