@@ -62,7 +62,6 @@ export const blueGreenMachine = setup({
     wasAborted: ({ context }: Ctx) => !context.abort && context.abortedAt !== undefined,
     isPaused: ({ context }: Ctx) => !context.abort && isPaused(context),
     isHealthy: ({ context }: Ctx) => !context.abort && !isPaused(context) && isHealthy(context),
-    isProgressing: ({ context: c }: Ctx) => !c.abort && !isPaused(c) && !isHealthy(c),
   },
   actions: {
     observeTick: enqueueActions(({ event: e, enqueue }) => {
