@@ -13,13 +13,12 @@ import {
   promoteRollout,
   type ReplicaSet,
   retryRollout,
+  undoRollout,
 } from '../../src/rollouts/index.js';
 import { startAnalysisController } from '../support/fixtures/analysis-controller.js';
 import {
   checkInvariants,
   eventReasons,
-  getRollout,
-  type RolloutObject,
   replicaSetsOf,
   setImage,
   useRolloutScenario,
@@ -280,14 +279,42 @@ describe('rollouts: blue-green', () => {
     await checkInvariants(s.client, s.namespace, name);
   });
 
-  it('a fresh controller adopts Services without the managed-by annotation only once pods are available', async () => {
-    const name = 'bg-adopt';
-    await createBlueGreen(name, {}, 1);
-    const r: RolloutObject = await s.reaches(name, 'Healthy', (x) => x.status?.phase === 'Healthy');
-    assert.equal((await services(name)).active, r.status?.currentPodHash);
-    assert.equal(
-      (await getRollout(s.client, s.namespace, name)).status?.blueGreen?.activeSelector,
-      r.status?.currentPodHash,
+  it("undo within the old stack's scale-down delay: back at once, no pause (fast rollback)", async () => {
+    const name = 'bg-undo';
+    const ref = { namespace: s.namespace, name };
+    await createBlueGreen(name, { autoPromotionEnabled: false, scaleDownDelaySeconds: 120 });
+    const blue =
+      (await s.reaches(name, 'Healthy', (r) => r.status?.phase === 'Healthy')).status?.currentPodHash ?? '';
+    await setImage(s.client, s.namespace, name, 'argoproj/rollouts-demo:green');
+    const green =
+      (await s.reaches(name, 'Paused', (r) => r.status?.phase === 'Paused')).status?.currentPodHash ?? '';
+    await promoteRollout(s.client, ref);
+    await s.reaches(
+      name,
+      'Healthy on green',
+      (r) => r.status?.phase === 'Healthy' && r.status.stableRS === green,
     );
+    await eventually('blue waits out its delay', async () =>
+      Boolean((await rsByHash(blue))?.metadata.annotations?.['scale-down-deadline']),
+    );
+
+    await undoRollout(s.client, ref);
+    const phases = new Set<string>();
+    const back = await s.reaches(name, 'Healthy on blue again', (r) => {
+      phases.add(r.status?.phase ?? '');
+      return r.status?.phase === 'Healthy' && r.status.stableRS === blue;
+    });
+    assert.ok(!phases.has('Paused'), `never paused: ${[...phases].join(',')}`);
+    assert.equal(back.status?.blueGreen?.activeSelector, blue);
+    assert.equal(back.metadata.annotations?.['rollout.argoproj.io/revision'], '3');
+    assert.deepEqual(await services(name), { active: blue, preview: blue });
+    await eventually('blue lost its deadline, green got one', async () => {
+      const [b, g] = [await rsByHash(blue), await rsByHash(green)];
+      return (
+        b?.metadata.annotations?.['scale-down-deadline'] === undefined &&
+        g?.metadata.annotations?.['scale-down-deadline'] !== undefined
+      );
+    });
+    await checkInvariants(s.client, s.namespace, name);
   });
 });
