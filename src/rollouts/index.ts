@@ -2,6 +2,17 @@
 // Everything else in this folder is internal; add a name here only when something outside needs it.
 export { type AnalysisRun, plannedRunName } from './analysis/analysis-runs.js';
 export { analysisTemplateError, referencesAnalysisTemplates } from './analysis/analysis-template-check.js';
+export { planPromotionRuns } from './bluegreen/analysis.js';
+export { withAntiAffinity } from './bluegreen/anti-affinity.js';
+export { decideBlueGreen } from './bluegreen/decide.js';
+export {
+  type BlueGreenContext,
+  type BlueGreenEvent,
+  blueGreenMachine,
+  runBlueGreenMachine,
+} from './bluegreen/machine.js';
+export { newReplicaSetReplicas, planBlueGreenScaling } from './bluegreen/replicas.js';
+export { blueGreenStrategy } from './bluegreen/strategy.js';
 export {
   abortScaleDownDelaySeconds,
   planAbortedCanaryScaleDown,
@@ -72,6 +83,14 @@ export {
 export { planEphemeralMetadata } from './replica-sets/ephemeral-metadata.js';
 export { buildReplicaSet, isControlledBy, type ReplicaSet, revisionOf } from './replica-sets/replica-sets.js';
 export { planRestart, type RestartPlan } from './replica-sets/restart.js';
+export {
+  DEFAULT_SCALE_DOWN_DELAY_SECONDS,
+  type DelayedReplicaSet,
+  planScaleDownDelay,
+  type ScaleDownDelayInput,
+  type ScaleDownDelayPlan,
+  type ScaleDownDelayVerdict,
+} from './replica-sets/scale-down-delay.js';
 export {
   type BasicCanaryInput,
   type CanaryReplicasOrWeight,

@@ -20,7 +20,13 @@ import type { AnalysisRunStatusRef, Rollout, RolloutAnalysis } from '../types.js
 
 export const ROLLOUT_TYPE_LABEL = 'rollout-type';
 export const STEP_INDEX_LABEL = 'step-index';
-export const RolloutType = { Step: 'Step', Background: 'Background' } as const;
+export const RolloutType = {
+  Step: 'Step',
+  Background: 'Background',
+  PrePromotion: 'PrePromotion',
+  PostPromotion: 'PostPromotion',
+} as const;
+export type RolloutRunType = (typeof RolloutType)[keyof typeof RolloutType];
 
 export interface AnalysisRun extends KubeObject {
   readonly spec?: { readonly terminate?: boolean; readonly [key: string]: unknown };
@@ -53,10 +59,11 @@ export function runBaseName(
   rolloutName: string,
   podHash: string,
   revision: number,
-  stepIndex?: number,
+  /** The step index, or Argo's `pre` / `post` infix of blue-green runs. */
+  infix?: number | string,
 ): string {
   const base = `${rolloutName}-${podHash}-${revision}`;
-  return stepIndex === undefined ? base : `${base}-${stepIndex}`;
+  return infix === undefined ? base : `${base}-${infix}`;
 }
 
 /**
@@ -77,7 +84,7 @@ export function plannedRunName(
 }
 
 export interface RunSelector {
-  readonly type: 'Step' | 'Background';
+  readonly type: RolloutRunType;
   readonly podHash: string;
   readonly stepIndex?: number;
   /** The name status references for this kind of run. */
@@ -186,7 +193,7 @@ export function resolveFieldPath(rollout: Rollout, path: string): string | undef
 }
 
 export interface RunRequest {
-  readonly type: 'Step' | 'Background';
+  readonly type: RolloutRunType;
   readonly analysis: RolloutAnalysis;
   readonly stepIndex?: number;
   readonly podHash: string;

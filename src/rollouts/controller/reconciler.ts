@@ -33,7 +33,6 @@ import {
   sumOf,
 } from '../replica-sets/replica-sets.js';
 import { isRestartDue, planRestart } from '../replica-sets/restart.js';
-import { resolveMaxUnavailable } from '../replicas.js';
 import {
   computePodTemplateHash,
   findNewReplicaSet,
@@ -51,6 +50,7 @@ import {
 import { calculateRolloutPhase } from '../status/phase.js';
 import { actionsOf, inExecutionOrder, PRE_COMMIT, type RolloutAction } from '../strategies/actions.js';
 import { strategyFor } from '../strategies/registry.js';
+import type { EphemeralMetadataRoles, RolloutStrategy } from '../strategies/strategy.js';
 import { routerFactoriesFor } from '../traffic/registry.js';
 import type { Rollout, RolloutCondition, RolloutStatus } from '../types.js';
 import type { RolloutExecutor } from './executor.js';
@@ -94,12 +94,15 @@ export class RolloutReconciler implements Reconciler {
       return undefined;
     }
 
+    const strategy = strategyFor(rollout);
+    // validation only lets specs through that a registered strategy runs
+    if (strategy === undefined) return undefined;
     const uid = rollout.metadata.uid;
     const replicaSets = informers.replicaSets.store
       .byIndex(Index.Owner, uid ?? '')
       .filter((rs) => isControlledBy(rs, uid))
       .map((rs) => written.fresher('ReplicaSet', rs) ?? rs);
-    const ensured = await this.ensureNewReplicaSet(ctx, rollout, replicaSets);
+    const ensured = await this.ensureNewReplicaSet(ctx, rollout, replicaSets, strategy);
     // not ensured yet (a hash collision): again through the rate limiter
     if (ensured === undefined) return { requeue: true };
     const { newRS, created } = ensured;
@@ -113,9 +116,6 @@ export class RolloutReconciler implements Reconciler {
         .map((r) => r.metadata.name ?? ''),
     );
 
-    const strategy = strategyFor(rollout);
-    // validation only lets specs through that a registered strategy runs
-    if (strategy === undefined) return undefined;
     const namespace = rollout.metadata.namespace ?? '';
     const services = new Map<string, KubeObject>();
     for (const name of strategy.serviceNames(rollout)) {
@@ -145,7 +145,7 @@ export class RolloutReconciler implements Reconciler {
       },
       'rollout decided',
     );
-    const restart = await this.planRestart(rollout, decision.status.restartedAt, all, now);
+    const restart = await this.planRestart(rollout, strategy, decision.status.restartedAt, all, now);
     // Services and traffic first: the weights status records are the ones the routers verified
     const traffic = await executor.runBeforeCommit(
       rollout,
@@ -159,7 +159,7 @@ export class RolloutReconciler implements Reconciler {
     const events = actionsOf(actions, 'recordEvent').map((a) => a.params);
     const current = await executor.recordEventsBeforeCommit(rollout, status, events);
     await this.writeStatus(current, status);
-    await this.act(ctx, current, status, actions, all);
+    await this.act(ctx, current, status, actions, all, strategy);
     // after the status write, which carries this resourceVersion
     const revision = revisionOf(newRS);
     if (current.metadata.annotations?.[REVISION_ANNOTATION] !== String(revision))
@@ -179,6 +179,7 @@ export class RolloutReconciler implements Reconciler {
     ctx: ReconcileContext,
     rollout: RolloutObject,
     replicaSets: readonly ReplicaSet[],
+    strategy: RolloutStrategy,
   ): Promise<{ readonly newRS: ReplicaSet; readonly created: boolean } | undefined> {
     const { executor } = this.options;
     const template = rollout.spec?.template;
@@ -203,16 +204,19 @@ export class RolloutReconciler implements Reconciler {
     }
     const hash = computePodTemplateHash(template, collisionCount);
     const stableExists = replicaSets.some((rs) => podHashOf(rs) === rollout.status?.stableRS);
-    const canary = rollout.spec?.strategy?.canary;
-    const ephemeral = stableExists ? canary?.canaryMetadata : canary?.stableMetadata;
-    const desired = buildReplicaSet(rollout, hash, revision, 0, ephemeral);
+    const roles = strategy.ephemeralMetadata(rollout);
+    const built = buildReplicaSet(rollout, hash, revision, 0, stableExists ? roles.new : roles.stable);
+    const desired = strategy.decorateReplicaSet?.(rollout, built) ?? built;
     const result = await executor.createReplicaSet(desired);
     if (!result.created) {
       const ours = isControlledBy(result.rs, rollout.metadata.uid);
-      if (ours && podTemplateEqualIgnoreHash(result.rs.spec?.template ?? {}, template ?? {}, {})) {
-        return { newRS: result.rs, created: false };
-      }
-      if (ours && canonicalJson(result.rs.spec?.template?.spec) === canonicalJson(template?.spec)) {
+      const existing = canonicalJson(result.rs.spec?.template?.spec);
+      if (
+        ours &&
+        (podTemplateEqualIgnoreHash(result.rs.spec?.template ?? {}, template ?? {}, {}) ||
+          existing === canonicalJson(template?.spec) ||
+          existing === canonicalJson(desired.spec?.template?.spec))
+      ) {
         return { newRS: result.rs, created: false };
       }
       ctx.logger.warn({ replicaSet: desired.metadata.name }, 'pod template hash collision');
@@ -246,6 +250,7 @@ export class RolloutReconciler implements Reconciler {
     status: RolloutStatus,
     actions: readonly RolloutAction[],
     replicaSets: readonly ReplicaSet[],
+    strategy: RolloutStrategy,
   ): Promise<void> {
     const { executor } = this.options;
     await executor.scale(
@@ -267,7 +272,7 @@ export class RolloutReconciler implements Reconciler {
       }
       await executor.createAnalysisRun(built.run);
     }
-    await this.syncEphemeralMetadata(rollout, status, replicaSets);
+    await this.syncEphemeralMetadata(status, replicaSets, strategy.ephemeralMetadata(rollout));
     await executor.deleteReplicaSets(actionsOf(actions, 'deleteReplicaSet').map((a) => a.params));
   }
 
@@ -282,18 +287,15 @@ export class RolloutReconciler implements Reconciler {
   }
 
   private async syncEphemeralMetadata(
-    rollout: RolloutObject,
     status: RolloutStatus,
     sets: readonly ReplicaSet[],
+    roles: EphemeralMetadataRoles,
   ): Promise<void> {
-    const canary = rollout.spec?.strategy?.canary;
-    if (canary?.canaryMetadata === undefined && canary?.stableMetadata === undefined) return;
+    if (roles.new === undefined && roles.stable === undefined) return;
     for (const rs of sets) {
       const hash = podHashOf(rs);
-      const role =
-        hash === status.stableRS ? 'stable' : hash === status.currentPodHash ? 'canary' : undefined;
-      const desired =
-        role === 'stable' ? canary.stableMetadata : role === 'canary' ? canary.canaryMetadata : undefined;
+      const role = hash === status.stableRS ? 'stable' : hash === status.currentPodHash ? 'new' : undefined;
+      const desired = role === undefined ? undefined : roles[role];
       // any other ReplicaSet loses the injected metadata from its template; its pods are going away
       const pods =
         role === undefined
@@ -306,12 +308,12 @@ export class RolloutReconciler implements Reconciler {
 
   private async planRestart(
     rollout: RolloutObject,
+    strategy: RolloutStrategy,
     restartedAt: string | undefined,
     sets: readonly ReplicaSet[],
     now: number,
   ) {
     const replicas = rollout.spec?.replicas ?? 1;
-    const canary = rollout.spec?.strategy?.canary;
     const restartAt = rollout.spec?.restartAt;
     // readiness is not in the pod cache (metadata only): list the pods live while a restart is due
     const pods = isRestartDue(restartAt, restartedAt, now)
@@ -323,11 +325,7 @@ export class RolloutReconciler implements Reconciler {
       pods,
       replicas,
       totalReplicas: sumOf(sets, specReplicas),
-      maxUnavailable: resolveMaxUnavailable(
-        replicas,
-        canary?.maxSurge ?? '25%',
-        canary?.maxUnavailable ?? '25%',
-      ),
+      maxUnavailable: strategy.restartMaxUnavailable(rollout),
       now,
     });
   }

@@ -83,12 +83,10 @@ export function unsupportedFeature(
   routers: readonly RouterCheck[] = trafficRouterFactories,
 ): string | undefined {
   const spec = rollout.spec ?? {};
-  if (spec.strategy?.blueGreen !== undefined)
-    return unsupported('spec.strategy.blueGreen', 'Slipway runs the canary strategy only');
-  const canary = spec.strategy?.canary;
-  if (canary === undefined)
-    return 'spec.strategy.canary: Required value: Slipway runs the canary strategy only';
   if (spec.workloadRef !== undefined) return unsupported('spec.workloadRef', 'use spec.template');
+  const canary = spec.strategy?.canary;
+  // blue-green runs as it is; validation reports a spec with neither strategy
+  if (canary === undefined) return undefined;
   const routing = canary.trafficRouting;
   if (routing !== undefined) {
     const refused = unsupportedRouter(routing, routers);

@@ -1,6 +1,6 @@
 /**
  * The Rollout's status conditions after a reconcile, like Argo Rollouts' calculateRolloutConditions
- * (rollout/sync.go) for the canary strategy: Progressing (created, updated, paused, resumed,
+ * (rollout/sync.go) for the canary and blue-green strategies: Progressing (created, updated, paused, resumed,
  * aborted, timed out, new ReplicaSet available), Available, Paused, Completed, Healthy and
  * ReplicaFailure. Pure: `now` comes in.
  */
@@ -46,6 +46,17 @@ export const progressDeadlineSeconds = (spec: RolloutSpec): number =>
 /** Argo's RolloutComplete: every pod updated and available, the new ReplicaSet is stable. */
 export function isRolloutComplete(spec: RolloutSpec, status: RolloutStatus): boolean {
   const replicas = spec.replicas ?? 1;
+  const blueGreen = spec.strategy?.blueGreen;
+  if (blueGreen !== undefined) {
+    // Argo's RolloutHealthy for blue-green: the Services select the new pods (not stableRS)
+    const hash = status.currentPodHash ?? '';
+    return (
+      (status.updatedReplicas ?? 0) === replicas &&
+      (status.availableReplicas ?? 0) === replicas &&
+      (status.blueGreen?.activeSelector ?? '') === hash &&
+      (!blueGreen.previewService || (status.blueGreen?.previewSelector ?? '') === hash)
+    );
+  }
   return (
     (status.updatedReplicas ?? 0) === replicas &&
     (status.replicas ?? 0) === replicas &&
@@ -53,6 +64,10 @@ export function isRolloutComplete(spec: RolloutSpec, status: RolloutStatus): boo
     (status.currentPodHash ?? '') === (status.stableRS ?? '')
   );
 }
+
+/** Argo's RolloutCompleted: the current pod template is the stable one. */
+const isPromoted = (status: RolloutStatus) =>
+  (status.stableRS ?? '') !== '' && status.stableRS === status.currentPodHash;
 
 /** Argo's RolloutProgressing: something moved since the previous status. */
 function madeProgress(previous: RolloutStatus, status: RolloutStatus): boolean {
@@ -128,7 +143,7 @@ export function calculateConditions(input: ConditionInputs): readonly RolloutCon
   }
   set(
     RolloutConditionType.Completed,
-    !isPaused && complete ? 'True' : 'False',
+    !isPaused && (spec.strategy?.blueGreen !== undefined ? isPromoted(status) : complete) ? 'True' : 'False',
     ConditionReason.RolloutCompleted,
     ConditionReason.RolloutCompleted,
   );
@@ -201,10 +216,12 @@ export function calculateConditions(input: ConditionInputs): readonly RolloutCon
 
   const steps = spec.strategy?.canary?.steps ?? [];
   const healthy =
-    (status.updatedReplicas ?? 0) === (spec.replicas ?? 1) &&
-    (status.availableReplicas ?? 0) === (spec.replicas ?? 1) &&
-    (steps.length === 0 || (status.currentStepIndex ?? 0) === steps.length) &&
-    (status.stableRS ?? '') === (status.currentPodHash ?? '');
+    spec.strategy?.blueGreen !== undefined
+      ? complete
+      : (status.updatedReplicas ?? 0) === (spec.replicas ?? 1) &&
+        (status.availableReplicas ?? 0) === (spec.replicas ?? 1) &&
+        (steps.length === 0 || (status.currentStepIndex ?? 0) === steps.length) &&
+        (status.stableRS ?? '') === (status.currentPodHash ?? '');
   set(
     RolloutConditionType.Healthy,
     healthy ? 'True' : 'False',

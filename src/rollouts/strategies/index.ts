@@ -12,4 +12,9 @@ export {
   type TrafficWeightIntent,
 } from './actions.js';
 export { rolloutStrategies, strategyFor } from './registry.js';
-export type { RolloutDecision, RolloutObservation, RolloutStrategy } from './strategy.js';
+export type {
+  EphemeralMetadataRoles,
+  RolloutDecision,
+  RolloutObservation,
+  RolloutStrategy,
+} from './strategy.js';

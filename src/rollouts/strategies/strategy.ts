@@ -8,7 +8,7 @@ import type { AnyStateMachine } from 'xstate';
 import type { KubeObject } from '../../kube/index.js';
 import type { AnalysisRun } from '../analysis/analysis-runs.js';
 import type { ReplicaSet } from '../replica-sets/replica-sets.js';
-import type { Rollout, RolloutStatus } from '../types.js';
+import type { PodTemplateMetadata, Rollout, RolloutStatus } from '../types.js';
 import type { RolloutAction } from './actions.js';
 
 export interface RolloutObservation {
@@ -49,4 +49,16 @@ export interface RolloutStrategy {
   decide(observation: RolloutObservation): RolloutDecision;
   /** The Services a reconcile should look up for this Rollout. */
   serviceNames(rollout: Rollout): readonly string[];
+  /** The ephemeral pod metadata of the new and the stable ReplicaSet (Argo's reconcileEphemeralMetadata). */
+  ephemeralMetadata(rollout: Rollout): EphemeralMetadataRoles;
+  /** How many pods a restart (`spec.restartAt`) may take down at once (Argo's MaxUnavailable). */
+  restartMaxUnavailable(rollout: Rollout): number;
+  /** What the strategy changes in a new ReplicaSet before it is created (blue-green's antiAffinity). */
+  decorateReplicaSet?(rollout: Rollout, rs: ReplicaSet): ReplicaSet;
+}
+
+/** `canaryMetadata`/`stableMetadata` or `previewMetadata`/`activeMetadata`. */
+export interface EphemeralMetadataRoles {
+  readonly new?: PodTemplateMetadata;
+  readonly stable?: PodTemplateMetadata;
 }

@@ -103,12 +103,12 @@ describe('features Slipway cannot run are InvalidSpec naming the field', () => {
     });
     assert.match(unsupportedFeature(plugins, routers) ?? '', /plugin "acme\/router"/);
   });
-  it('blue-green and workloadRef', () => {
+  it('blue-green runs (issue 15); workloadRef is refused', () => {
     const bg = {
       ...rollout({}),
       spec: { ...rollout({}).spec, strategy: { blueGreen: { activeService: 'a' } } },
     };
-    assert.match(unsupportedFeature(bg as Rollout) ?? '', /^spec\.strategy\.blueGreen: Unsupported value/);
+    assert.equal(unsupportedFeature(bg as Rollout), undefined);
     const ref = rollout({}, { workloadRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'd' } });
     assert.match(unsupportedFeature(ref) ?? '', /^spec\.workloadRef: Unsupported value/);
   });
