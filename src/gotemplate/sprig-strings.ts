@@ -2,7 +2,8 @@ import { quoteGo } from '../go/index.js';
 import { FuncError, TemplateLimitError } from './errors.js';
 import { formatValue, stringerText } from './format-value.js';
 import { def, defVariadic, type FuncContext, type GoFunc } from './functions.js';
-import { regexMatch, regexReplaceAll } from './regex.js';
+import { trimSet } from './sprig-text.js';
+import { typed } from './sprig-typed.js';
 
 /** sprig's strval: strings as-is, Stringers through String(), everything else with %v. */
 export function strval(v: unknown): string {
@@ -16,6 +17,10 @@ function strslice(v: unknown): string[] {
   if (v === null || v === undefined) return [];
   return [strval(v)];
 }
+
+/** Go's unicode.IsSpace, as strings.TrimSpace uses it. */
+const GO_SPACE_START = /^[\t\n\v\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]+/u;
+const GO_SPACE_END = /[\t\n\v\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]+$/u;
 
 const bytesOf = (s: string): Buffer => Buffer.from(s, 'utf8');
 
@@ -41,13 +46,22 @@ function substr(start: number, end: number, s: string): string {
   return sliceBytes(s, start, end);
 }
 
+/** Go's strings.Title word separators: ASCII except letters, digits and '_'; beyond ASCII, spaces. */
+function isTitleSeparator(c: string): boolean {
+  const code = c.codePointAt(0) ?? 0;
+  if (code <= 0x7f) return !/^[A-Za-z0-9_]$/.test(c);
+  if (/^[\p{L}\p{Nd}]$/u.test(c)) return false;
+  return /^[\u0085\u00A0\p{Zs}\u2028\u2029]$/u.test(c);
+}
+
 /** Go's strings.Title: upper-cases the first letter of every word. */
 function title(s: string): string {
   let prevIsSeparator = true;
   let out = '';
   for (const c of s) {
-    out += prevIsSeparator ? c.toUpperCase() : c;
-    prevIsSeparator = !/^[\p{L}\p{N}_']$/u.test(c);
+    const up = c.toUpperCase();
+    out += prevIsSeparator && [...up].length === 1 ? up : c;
+    prevIsSeparator = isTitleSeparator(c);
   }
   return out;
 }
@@ -88,21 +102,15 @@ export const SPRIG_STRINGS: Readonly<Record<string, GoFunc>> = {
   upper: def(['string'], (s) => s.toUpperCase()),
   lower: def(['string'], (s) => s.toLowerCase()),
   title: def(['string'], title),
-  trim: def(['string'], (s) => s.trim()),
-  trimAll: def(['string', 'string'], (cut, s) => {
-    const set = [...cut];
-    const chars = [...s];
-    let a = 0;
-    let b = chars.length;
-    while (a < b && set.includes(chars[a] ?? '')) a++;
-    while (b > a && set.includes(chars[b - 1] ?? '')) b--;
-    return chars.slice(a, b).join('');
-  }),
+  trim: def(['string'], (s) => s.replace(GO_SPACE_START, '').replace(GO_SPACE_END, '')),
+  trimAll: def(['string', 'string'], (cut, s) => trimSet(s, cut)),
   trimPrefix: def(['string', 'string'], (prefix, s) => (s.startsWith(prefix) ? s.slice(prefix.length) : s)),
   trimSuffix: def(['string', 'string'], (suffix, s) =>
     suffix !== '' && s.endsWith(suffix) ? s.slice(0, s.length - suffix.length) : s,
   ),
-  replace: def(['string', 'string', 'string'], (old, repl, src) => src.split(old).join(repl)),
+  replace: def(['string', 'string', 'string'], (old, repl, src) =>
+    old === '' ? repl + [...src].map((c) => c + repl).join('') : src.split(old).join(repl),
+  ),
   contains: def(['string', 'string'], (sub, s) => s.includes(sub)),
   hasPrefix: def(['string', 'string'], (prefix, s) => s.startsWith(prefix)),
   hasSuffix: def(['string', 'string'], (suffix, s) => s.endsWith(suffix)),
@@ -123,14 +131,10 @@ export const SPRIG_STRINGS: Readonly<Record<string, GoFunc>> = {
   repeat: withCtx(['int', 'string'], ([count, s], ctx) => repeat(count as number, s as string, ctx)),
   indent: withCtx(['int', 'string'], ([n, s], ctx) => indent(n as number, s as string, ctx)),
   nindent: withCtx(['int', 'string'], ([n, s], ctx) => '\n' + indent(n as number, s as string, ctx)),
-  nospace: def(['string'], (s) => s.replace(/\s/gu, '')),
   join: def(['string', 'any'], (sep, v) => strslice(v).join(sep)),
-  splitList: def(['string', 'string'], (sep, s) => (sep === '' ? [...s] : s.split(sep))),
   toString: def(['any'], strval),
-  toStrings: def(['any'], strslice),
+  toStrings: def(['any'], (v) => typed(strslice(v), '[]string')),
   plural: def(['string', 'string', 'int'], (one, many, n) => (n === 1 ? one : many)),
   b64enc: def(['string'], (s) => Buffer.from(s, 'utf8').toString('base64')),
   b64dec: def(['string'], b64dec),
-  regexMatch: def(['string', 'string'], regexMatch),
-  regexReplaceAll: def(['string', 'string', 'string'], regexReplaceAll),
 };
