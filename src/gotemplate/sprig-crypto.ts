@@ -4,11 +4,13 @@ import {
   createHash,
   createHmac,
   generateKeyPairSync,
+  type KeyObject,
   randomBytes,
   randomUUID,
   scryptSync,
 } from 'node:crypto';
 import { bcryptPassword } from './blowfish.js';
+import { derChildren, derInt, derSequence, pemEncode } from './der.js';
 import { FuncError, TemplateLimitError } from './errors.js';
 import { def, type GoFunc } from './functions.js';
 
@@ -145,29 +147,34 @@ function derivePassword(counter: number, type: string, password: string, user: s
   return out;
 }
 
-/** PEM private keys as Go's x509 marshals them (PKCS#1 RSA, SEC 1 EC, PKCS#8 ed25519). */
+/** sprig's pemBlockForKey: PKCS#1 for RSA, SEC 1 for EC, sprig's own DSA form, PKCS#8 otherwise. */
+export function privateKeyPem(key: KeyObject): string {
+  switch (key.asymmetricKeyType) {
+    case 'rsa':
+      return key.export({ type: 'pkcs1', format: 'pem' }) as string;
+    case 'ec':
+      return key.export({ type: 'sec1', format: 'pem' }) as string;
+    case 'dsa':
+      return dsaPem(key.export({ type: 'pkcs8', format: 'der' }));
+    default:
+      return key.export({ type: 'pkcs8', format: 'pem' }) as string;
+  }
+}
+
+/** sprig's genPrivateKey: RSA 4096, DSA L2048N256, ECDSA P-256 or Ed25519, PEM as Go writes them. */
 function generatePrivateKey(type: string): string {
   switch (type) {
     case '':
     case 'rsa':
-      return generateKeyPairSync('rsa', { modulusLength: 4096 }).privateKey.export({
-        type: 'pkcs1',
-        format: 'pem',
-      }) as string;
+      return privateKeyPem(generateKeyPairSync('rsa', { modulusLength: 4096 }).privateKey);
     case 'ecdsa':
-      return generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({
-        type: 'sec1',
-        format: 'pem',
-      }) as string;
+      return privateKeyPem(generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey);
     case 'ed25519':
-      return generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
-    case 'dsa': {
-      const pem = generateKeyPairSync('dsa', { modulusLength: 2048, divisorLength: 256 }).privateKey.export({
-        type: 'pkcs8',
-        format: 'der',
-      });
-      return dsaPem(pem);
-    }
+      return privateKeyPem(generateKeyPairSync('ed25519').privateKey);
+    case 'dsa':
+      return privateKeyPem(
+        generateKeyPairSync('dsa', { modulusLength: 2048, divisorLength: 256 }).privateKey,
+      );
     default:
       return `Unknown type ${type}`;
   }
@@ -184,21 +191,9 @@ function dsaPem(pkcs8: Buffer): string {
 function dsaKeyParts(der: Buffer): { p: bigint; q: bigint; g: bigint; y: bigint; x: bigint } {
   const ints: bigint[] = [];
   const walk = (buf: Buffer): void => {
-    let i = 0;
-    while (i < buf.length) {
-      const tag = buf[i] ?? 0;
-      let len = buf[i + 1] ?? 0;
-      let off = i + 2;
-      if (len & 0x80) {
-        const n = len & 0x7f;
-        len = 0;
-        for (let k = 0; k < n; k++) len = len * 256 + (buf[off + k] ?? 0);
-        off += n;
-      }
-      const content = buf.subarray(off, off + len);
-      if (tag === 0x30 || tag === 0x04) walk(content);
-      else if (tag === 0x02) ints.push(BigInt(`0x${content.toString('hex') || '0'}`));
-      i = off + len;
+    for (const el of derChildren(buf)) {
+      if (el.tag === 0x30 || el.tag === 0x04) walk(el.content);
+      else if (el.tag === 0x02) ints.push(BigInt(`0x${el.content.toString('hex') || '0'}`));
     }
   };
   walk(der);
@@ -206,7 +201,7 @@ function dsaKeyParts(der: Buffer): { p: bigint; q: bigint; g: bigint; y: bigint;
   return { p, q, g, x, y: modPow(g, x, p) };
 }
 
-export function modPow(base: bigint, exp: bigint, mod: bigint): bigint {
+function modPow(base: bigint, exp: bigint, mod: bigint): bigint {
   let result = 1n;
   let b = base % mod;
   let e = exp;
@@ -216,34 +211,6 @@ export function modPow(base: bigint, exp: bigint, mod: bigint): bigint {
     e >>= 1n;
   }
   return result;
-}
-
-function derLength(n: number): Buffer {
-  if (n < 0x80) return Buffer.from([n]);
-  const bytes: number[] = [];
-  for (let v = n; v > 0; v = Math.floor(v / 256)) bytes.unshift(v % 256);
-  return Buffer.from([0x80 | bytes.length, ...bytes]);
-}
-
-export function derTlv(tag: number, content: Buffer): Buffer {
-  return Buffer.concat([Buffer.from([tag]), derLength(content.length), content]);
-}
-
-export function derSequence(items: readonly Buffer[]): Buffer {
-  return derTlv(0x30, Buffer.concat(items));
-}
-
-export function derInt(n: bigint): Buffer {
-  let hex = n.toString(16);
-  if (hex.length % 2) hex = `0${hex}`;
-  let b = Buffer.from(hex, 'hex');
-  if ((b[0] ?? 0) & 0x80) b = Buffer.concat([Buffer.from([0]), b]);
-  return derTlv(0x02, b);
-}
-
-export function pemEncode(type: string, der: Buffer): string {
-  const lines = der.toString('base64').match(/.{1,64}/g) ?? [];
-  return `-----BEGIN ${type}-----\n${lines.join('\n')}\n-----END ${type}-----\n`;
 }
 
 const MAX_RANDOM_BYTES = 1 << 20;

@@ -1,4 +1,5 @@
 import type { GoFunc } from './functions.js';
+import { SPRIG_CERTS } from './sprig-certs.js';
 import { SPRIG_CRYPTO } from './sprig-crypto.js';
 import { SPRIG_DATES } from './sprig-dates.js';
 import { SPRIG_DEFAULTS } from './sprig-defaults.js';
@@ -39,6 +40,7 @@ export const SPRIG_FUNCS: Readonly<Record<string, GoFunc>> = {
   ...SPRIG_URL,
   ...SPRIG_SEMVER,
   ...SPRIG_CRYPTO,
+  ...SPRIG_CERTS,
   /** Slipway extension: `time.Now` / `time.Parse` without the leading dot, bound to the clock. */
   time: {
     params: [],
