@@ -109,7 +109,7 @@ function parse(layout: string, original: string): ParsedTime {
     );
   const range = (what: string): ParseFailure =>
     new ParseFailure(`parsing time ${quote(original)}: ${what} out of range`);
-  let year = 1;
+  let year = 0;
   let month = -1;
   let day = -1;
   let yday = -1;

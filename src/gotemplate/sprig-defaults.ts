@@ -31,6 +31,9 @@ const MAX_COPY_DEPTH = 100;
 
 /** mitchellh/copystructure's Copy over the value model: slices and maps are copied, the rest shared. */
 export function deepCopy(v: unknown, depth = 0): unknown {
+  if (depth === 0 && (v === null || v === undefined)) {
+    throw new FuncError('reflect: call of reflect.Value.Type on zero Value');
+  }
   if (depth > MAX_COPY_DEPTH) throw new FuncError('deepCopy error: value nested too deeply');
   if (Array.isArray(v)) {
     const out = v.map((x) => deepCopy(x, depth + 1));

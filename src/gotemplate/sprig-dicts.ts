@@ -22,9 +22,9 @@ function setKey(m: unknown, key: string, value: unknown): GoMap {
   return map;
 }
 
-function unsetKey(m: unknown, key: string): GoMap | null {
+function unsetKey(m: unknown, key: string): GoMap {
   const map = expectMap(m);
-  if (map === undefined) return null;
+  if (map === undefined) return newMap();
   delete map[key];
   return map;
 }

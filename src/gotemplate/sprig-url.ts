@@ -121,7 +121,6 @@ function parseUrl(rawUrl: string): GoUrl {
   const withoutFrag = hash < 0 ? rawUrl : rawUrl.slice(0, hash);
   const fragment = hash < 0 ? '' : urlUnescape(rawUrl.slice(hash + 1), 'fragment');
   if (/[\x00-\x1f\x7f]/.test(withoutFrag)) throw new ParseError('net/url: invalid control character in URL');
-  if (withoutFrag === '') throw new ParseError('empty url');
   const url: GoUrl = { scheme: '', opaque: '', user: undefined, host: '', path: '', rawQuery: '', fragment };
   if (withoutFrag === '*') {
     url.path = '*';
