@@ -15,15 +15,39 @@ const isNumber = (r: string): boolean => /^\p{N}$/u.test(r);
 const isAlphabet = (r: string): boolean =>
   /^\p{L}$/u.test(r) && !/^[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]$/u.test(r);
 
-/** Go's unicode.ToUpper/ToLower for one rune (never expanding to several, as JS may). */
-const toUpper = (r: string): string => {
+/** Go's unicode.ToUpper for one rune: the simple mapping, never expanding to several runes as JS may. */
+export const toUpper = (r: string): string => {
   const u = r.toUpperCase();
   return [...u].length === 1 ? u : r;
 };
-const toLower = (r: string): string => {
+
+/** Go's unicode.ToLower for one rune (İ becomes i, where JS's full mapping adds a combining dot). */
+export const toLower = (r: string): string => {
+  if (r === '\u0130') return 'i';
   const l = r.toLowerCase();
   return [...l].length === 1 ? l : r;
 };
+
+/** Go's unicode.ToTitle for one rune: upper case, except the Latin digraphs' own title forms. */
+const TITLE_DIGRAPHS: Readonly<Record<string, string>> = {
+  '\u01C4': '\u01C5',
+  '\u01C5': '\u01C5',
+  '\u01C6': '\u01C5',
+  '\u01C7': '\u01C8',
+  '\u01C8': '\u01C8',
+  '\u01C9': '\u01C8',
+  '\u01CA': '\u01CB',
+  '\u01CB': '\u01CB',
+  '\u01CC': '\u01CB',
+  '\u01F1': '\u01F2',
+  '\u01F2': '\u01F2',
+  '\u01F3': '\u01F2',
+};
+export const toTitle = (r: string): string => TITLE_DIGRAPHS[r] ?? toUpper(r);
+
+/** Go's strings.ToUpper / ToLower: rune by rune with the simple mappings. */
+export const goUpper = (s: string): string => [...s].map(toUpper).join('');
+export const goLower = (s: string): string => [...s].map(toLower).join('');
 
 interface Word {
   readonly type: WordType;

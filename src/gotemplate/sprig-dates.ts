@@ -40,7 +40,8 @@ export function parseTime(layout: string, value: string): GoTime {
   if (zone === '' || zone === 'UTC') return new GoTime(epochMs, subMsNanos);
   const gmt = /^GMT([+-]\d+)$/.exec(zone);
   const off = gmt ? Number(gmt[1]) * 3600 : 0;
-  return new GoTime(epochMs - off * 1000, subMsNanos, off, zone);
+  // Go keeps the instant read as UTC and only attaches the fabricated zone (setLoc).
+  return new GoTime(epochMs, subMsNanos, off, zone);
 }
 
 const zeroTime = (): GoTime => new GoTime(ZERO_TIME_MS);

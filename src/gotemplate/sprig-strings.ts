@@ -2,6 +2,7 @@ import { quoteGo } from '../go/index.js';
 import { FuncError, TemplateLimitError } from './errors.js';
 import { formatValue, stringerText } from './format-value.js';
 import { def, defVariadic, type FuncContext, type GoFunc } from './functions.js';
+import { goLower, goUpper, toTitle } from './sprig-case.js';
 import { trimSet } from './sprig-text.js';
 import { typed } from './sprig-typed.js';
 
@@ -59,8 +60,7 @@ function title(s: string): string {
   let prevIsSeparator = true;
   let out = '';
   for (const c of s) {
-    const up = c.toUpperCase();
-    out += prevIsSeparator && [...up].length === 1 ? up : c;
+    out += prevIsSeparator ? toTitle(c) : c;
     prevIsSeparator = isTitleSeparator(c);
   }
   return out;
@@ -81,15 +81,54 @@ function indent(spaces: number, s: string, ctx: FuncContext): string {
   return pad + s.replaceAll('\n', '\n' + pad);
 }
 
-function b64dec(s: string): string {
-  const clean = s.replace(/[\r\n]/g, '');
-  const bad = /[^A-Za-z0-9+/=]/.exec(clean);
-  if (bad) return `illegal base64 data at input byte ${bad.index}`;
-  const padAt = clean.indexOf('=');
-  if (clean.length % 4 !== 0 || (padAt !== -1 && padAt < clean.length - 2) || /=[^=]/.test(clean)) {
-    return `illegal base64 data at input byte ${padAt !== -1 ? padAt : clean.length - (clean.length % 4)}`;
+const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+/** Go's base64.StdEncoding.DecodeString (a port of decodeQuantum); errors come back as text. */
+function b64dec(text: string): string {
+  const src = Buffer.from(text, 'utf8');
+  const out: number[] = [];
+  const corrupt = (at: number): string => `illegal base64 data at input byte ${at}`;
+  const isNl = (c: number | undefined): boolean => c === 0x0a || c === 0x0d;
+  let si = 0;
+  while (si < src.length) {
+    const buf = [0, 0, 0, 0];
+    let dlen = 4;
+    let tail = false;
+    for (let j = 0; j < 4; j++) {
+      if (si === src.length) {
+        if (j === 0) return Buffer.from(out).toString('utf8');
+        return corrupt(si - j);
+      }
+      const c = src[si++] ?? 0;
+      const v = c < 128 ? B64.indexOf(String.fromCharCode(c)) : -1;
+      if (v >= 0) {
+        buf[j] = v;
+        continue;
+      }
+      if (isNl(c)) {
+        j--;
+        continue;
+      }
+      if (c !== 0x3d || j < 2) return corrupt(si - 1);
+      if (j === 2) {
+        while (si < src.length && isNl(src[si])) si++;
+        if (si === src.length) return corrupt(src.length);
+        if (src[si] !== 0x3d) return corrupt(si - 1);
+        si++;
+      }
+      while (si < src.length && isNl(src[si])) si++;
+      if (si < src.length) return corrupt(si);
+      dlen = j;
+      tail = true;
+      break;
+    }
+    const val = ((buf[0] ?? 0) << 18) | ((buf[1] ?? 0) << 12) | ((buf[2] ?? 0) << 6) | (buf[3] ?? 0);
+    const bytes = [(val >> 16) & 255, (val >> 8) & 255, val & 255];
+    out.push(...bytes.slice(0, dlen - 1));
+    if (tail) break;
+    while (si < src.length && isNl(src[si])) si++;
   }
-  return Buffer.from(clean, 'base64').toString('utf8');
+  return Buffer.from(out).toString('utf8');
 }
 
 const withCtx = (
@@ -99,8 +138,8 @@ const withCtx = (
 
 /** sprig's string functions, with sprig's argument order (the subject string comes last). */
 export const SPRIG_STRINGS: Readonly<Record<string, GoFunc>> = {
-  upper: def(['string'], (s) => s.toUpperCase()),
-  lower: def(['string'], (s) => s.toLowerCase()),
+  upper: def(['string'], goUpper),
+  lower: def(['string'], goLower),
   title: def(['string'], title),
   trim: def(['string'], (s) => s.replace(GO_SPACE_START, '').replace(GO_SPACE_END, '')),
   trimAll: def(['string', 'string'], (cut, s) => trimSet(s, cut)),

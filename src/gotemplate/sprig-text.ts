@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 import { FuncError, TemplateLimitError } from './errors.js';
 import { formatValue } from './format-value.js';
 import { def, defVariadic, type FuncContext, type GoFunc } from './functions.js';
-import { swapCase, toLowerCaseWords, toPascalCase } from './sprig-case.js';
+import { swapCase, toLower, toLowerCaseWords, toPascalCase } from './sprig-case.js';
 import { newMap } from './sprig-convert.js';
 import { typed } from './sprig-typed.js';
 
@@ -71,8 +71,7 @@ function untitle(s: string): string {
       }
       if (next) {
         next = false;
-        const l = c.toLowerCase();
-        return [...l].length === 1 ? l : c;
+        return toLower(c);
       }
       return c;
     })
