@@ -21,3 +21,5 @@ export {
   TIME_STRING_LAYOUT,
   type TimeFields,
 } from './time-layout.js';
+export { type ParsedTime, type ParseTimeResult, parseGoTime } from './time-parse.js';
+export { isKnownZone, type ZoneAt, zoneAt } from './time-zone.js';

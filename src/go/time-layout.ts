@@ -22,7 +22,7 @@ export interface TimeFields {
   readonly zone: string;
 }
 
-const MONTHS = [
+export const MONTHS = [
   'January',
   'February',
   'March',
@@ -36,9 +36,9 @@ const MONTHS = [
   'November',
   'December',
 ];
-const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+export const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 
-type Chunk =
+export type Chunk =
   | 'January'
   | 'Jan'
   | 'Monday'
@@ -65,7 +65,7 @@ type Chunk =
   | 'zone'
   | 'frac';
 
-interface Found {
+export interface Found {
   readonly at: number;
   readonly len: number;
   readonly chunk: Chunk;
@@ -88,7 +88,7 @@ const ZONE_LAYOUTS = [
 ];
 
 /** Finds the next reference-layout element at or after `from`, following Go's nextStdChunk rules. */
-function nextChunk(layout: string, from: number): Found | undefined {
+export function nextChunk(layout: string, from: number): Found | undefined {
   for (let i = from; i < layout.length; i++) {
     const c = layout[i];
     const rest = layout.slice(i);

@@ -5,8 +5,7 @@ import { type ExecLimits, executeTemplate } from './exec.js';
 import type { GoFunc } from './functions.js';
 import { GoTime } from './go-time.js';
 import { parseTemplates } from './parser.js';
-import { SPRIG_OTHER } from './sprig.js';
-import { SPRIG_STRINGS } from './sprig-strings.js';
+import { SPRIG_FUNCS } from './sprig.js';
 
 export type { TemplateErrorLocation } from './errors.js';
 export { TemplateExecError, TemplateLimitError, TemplateParseError } from './errors.js';
@@ -52,9 +51,7 @@ export const DEFAULT_MAX_STEPS = 1_000_000;
 export const DEFAULT_MAX_DEPTH = 100;
 export const DEFAULT_MAX_NESTING = 100;
 
-const STANDARD_FUNCS: ReadonlyMap<string, GoFunc> = new Map(
-  Object.entries({ ...SPRIG_STRINGS, ...SPRIG_OTHER, ...BUILTINS }),
-);
+const STANDARD_FUNCS: ReadonlyMap<string, GoFunc> = new Map(Object.entries({ ...BUILTINS, ...SPRIG_FUNCS }));
 
 function userFunc(fn: (...args: unknown[]) => unknown): GoFunc {
   return { params: [], variadic: 'any', call: (args) => fn(...args) };

@@ -2,7 +2,9 @@ import { quoteGo } from '../go/index.js';
 import { FuncError, TemplateLimitError } from './errors.js';
 import { formatValue, stringerText } from './format-value.js';
 import { def, defVariadic, type FuncContext, type GoFunc } from './functions.js';
-import { regexMatch, regexReplaceAll } from './regex.js';
+import { goLower, goUpper, toTitle } from './sprig-case.js';
+import { trimSet } from './sprig-text.js';
+import { typed } from './sprig-typed.js';
 
 /** sprig's strval: strings as-is, Stringers through String(), everything else with %v. */
 export function strval(v: unknown): string {
@@ -16,6 +18,10 @@ function strslice(v: unknown): string[] {
   if (v === null || v === undefined) return [];
   return [strval(v)];
 }
+
+/** Go's unicode.IsSpace, as strings.TrimSpace uses it. */
+const GO_SPACE_START = /^[\t\n\v\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]+/u;
+const GO_SPACE_END = /[\t\n\v\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]+$/u;
 
 const bytesOf = (s: string): Buffer => Buffer.from(s, 'utf8');
 
@@ -41,13 +47,21 @@ function substr(start: number, end: number, s: string): string {
   return sliceBytes(s, start, end);
 }
 
+/** Go's strings.Title word separators: ASCII except letters, digits and '_'; beyond ASCII, spaces. */
+function isTitleSeparator(c: string): boolean {
+  const code = c.codePointAt(0) ?? 0;
+  if (code <= 0x7f) return !/^[A-Za-z0-9_]$/.test(c);
+  if (/^[\p{L}\p{Nd}]$/u.test(c)) return false;
+  return /^[\u0085\u00A0\p{Zs}\u2028\u2029]$/u.test(c);
+}
+
 /** Go's strings.Title: upper-cases the first letter of every word. */
 function title(s: string): string {
   let prevIsSeparator = true;
   let out = '';
   for (const c of s) {
-    out += prevIsSeparator ? c.toUpperCase() : c;
-    prevIsSeparator = !/^[\p{L}\p{N}_']$/u.test(c);
+    out += prevIsSeparator ? toTitle(c) : c;
+    prevIsSeparator = isTitleSeparator(c);
   }
   return out;
 }
@@ -67,15 +81,54 @@ function indent(spaces: number, s: string, ctx: FuncContext): string {
   return pad + s.replaceAll('\n', '\n' + pad);
 }
 
-function b64dec(s: string): string {
-  const clean = s.replace(/[\r\n]/g, '');
-  const bad = /[^A-Za-z0-9+/=]/.exec(clean);
-  if (bad) return `illegal base64 data at input byte ${bad.index}`;
-  const padAt = clean.indexOf('=');
-  if (clean.length % 4 !== 0 || (padAt !== -1 && padAt < clean.length - 2) || /=[^=]/.test(clean)) {
-    return `illegal base64 data at input byte ${padAt !== -1 ? padAt : clean.length - (clean.length % 4)}`;
+const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+/** Go's base64.StdEncoding.DecodeString (a port of decodeQuantum); errors come back as text. */
+function b64dec(text: string): string {
+  const src = Buffer.from(text, 'utf8');
+  const out: number[] = [];
+  const corrupt = (at: number): string => `illegal base64 data at input byte ${at}`;
+  const isNl = (c: number | undefined): boolean => c === 0x0a || c === 0x0d;
+  let si = 0;
+  while (si < src.length) {
+    const buf = [0, 0, 0, 0];
+    let dlen = 4;
+    let tail = false;
+    for (let j = 0; j < 4; j++) {
+      if (si === src.length) {
+        if (j === 0) return Buffer.from(out).toString('utf8');
+        return corrupt(si - j);
+      }
+      const c = src[si++] ?? 0;
+      const v = c < 128 ? B64.indexOf(String.fromCharCode(c)) : -1;
+      if (v >= 0) {
+        buf[j] = v;
+        continue;
+      }
+      if (isNl(c)) {
+        j--;
+        continue;
+      }
+      if (c !== 0x3d || j < 2) return corrupt(si - 1);
+      if (j === 2) {
+        while (si < src.length && isNl(src[si])) si++;
+        if (si === src.length) return corrupt(src.length);
+        if (src[si] !== 0x3d) return corrupt(si - 1);
+        si++;
+      }
+      while (si < src.length && isNl(src[si])) si++;
+      if (si < src.length) return corrupt(si);
+      dlen = j;
+      tail = true;
+      break;
+    }
+    const val = ((buf[0] ?? 0) << 18) | ((buf[1] ?? 0) << 12) | ((buf[2] ?? 0) << 6) | (buf[3] ?? 0);
+    const bytes = [(val >> 16) & 255, (val >> 8) & 255, val & 255];
+    out.push(...bytes.slice(0, dlen - 1));
+    if (tail) break;
+    while (si < src.length && isNl(src[si])) si++;
   }
-  return Buffer.from(clean, 'base64').toString('utf8');
+  return Buffer.from(out).toString('utf8');
 }
 
 const withCtx = (
@@ -85,24 +138,18 @@ const withCtx = (
 
 /** sprig's string functions, with sprig's argument order (the subject string comes last). */
 export const SPRIG_STRINGS: Readonly<Record<string, GoFunc>> = {
-  upper: def(['string'], (s) => s.toUpperCase()),
-  lower: def(['string'], (s) => s.toLowerCase()),
+  upper: def(['string'], goUpper),
+  lower: def(['string'], goLower),
   title: def(['string'], title),
-  trim: def(['string'], (s) => s.trim()),
-  trimAll: def(['string', 'string'], (cut, s) => {
-    const set = [...cut];
-    const chars = [...s];
-    let a = 0;
-    let b = chars.length;
-    while (a < b && set.includes(chars[a] ?? '')) a++;
-    while (b > a && set.includes(chars[b - 1] ?? '')) b--;
-    return chars.slice(a, b).join('');
-  }),
+  trim: def(['string'], (s) => s.replace(GO_SPACE_START, '').replace(GO_SPACE_END, '')),
+  trimAll: def(['string', 'string'], (cut, s) => trimSet(s, cut)),
   trimPrefix: def(['string', 'string'], (prefix, s) => (s.startsWith(prefix) ? s.slice(prefix.length) : s)),
   trimSuffix: def(['string', 'string'], (suffix, s) =>
     suffix !== '' && s.endsWith(suffix) ? s.slice(0, s.length - suffix.length) : s,
   ),
-  replace: def(['string', 'string', 'string'], (old, repl, src) => src.split(old).join(repl)),
+  replace: def(['string', 'string', 'string'], (old, repl, src) =>
+    old === '' ? repl + [...src].map((c) => c + repl).join('') : src.split(old).join(repl),
+  ),
   contains: def(['string', 'string'], (sub, s) => s.includes(sub)),
   hasPrefix: def(['string', 'string'], (prefix, s) => s.startsWith(prefix)),
   hasSuffix: def(['string', 'string'], (suffix, s) => s.endsWith(suffix)),
@@ -123,14 +170,10 @@ export const SPRIG_STRINGS: Readonly<Record<string, GoFunc>> = {
   repeat: withCtx(['int', 'string'], ([count, s], ctx) => repeat(count as number, s as string, ctx)),
   indent: withCtx(['int', 'string'], ([n, s], ctx) => indent(n as number, s as string, ctx)),
   nindent: withCtx(['int', 'string'], ([n, s], ctx) => '\n' + indent(n as number, s as string, ctx)),
-  nospace: def(['string'], (s) => s.replace(/\s/gu, '')),
   join: def(['string', 'any'], (sep, v) => strslice(v).join(sep)),
-  splitList: def(['string', 'string'], (sep, s) => (sep === '' ? [...s] : s.split(sep))),
   toString: def(['any'], strval),
-  toStrings: def(['any'], strslice),
+  toStrings: def(['any'], (v) => typed(strslice(v), '[]string')),
   plural: def(['string', 'string', 'int'], (one, many, n) => (n === 1 ? one : many)),
   b64enc: def(['string'], (s) => Buffer.from(s, 'utf8').toString('base64')),
   b64dec: def(['string'], b64dec),
-  regexMatch: def(['string', 'string'], regexMatch),
-  regexReplaceAll: def(['string', 'string', 'string'], regexReplaceAll),
 };

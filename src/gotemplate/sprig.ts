@@ -1,162 +1,46 @@
-import { FuncError } from './errors.js';
-import { def, defVariadic, type GoFunc } from './functions.js';
-import { GoDuration } from './go-duration.js';
-import { goJson } from './go-json.js';
-import { GoTime } from './go-time.js';
-import { strval } from './sprig-strings.js';
+import type { GoFunc } from './functions.js';
+import { SPRIG_CERTS } from './sprig-certs.js';
+import { SPRIG_CRYPTO } from './sprig-crypto.js';
+import { SPRIG_DATES } from './sprig-dates.js';
+import { SPRIG_DEFAULTS } from './sprig-defaults.js';
+import { SPRIG_DICTS } from './sprig-dicts.js';
+import { SPRIG_ENCODING } from './sprig-encoding.js';
+import { SPRIG_LISTS } from './sprig-lists.js';
+import { SPRIG_MATH } from './sprig-math.js';
+import { SPRIG_PATHS } from './sprig-paths.js';
+import { SPRIG_REFLECT } from './sprig-reflect.js';
+import { SPRIG_REGEX } from './sprig-regex.js';
+import { SPRIG_SEMVER } from './sprig-semver.js';
+import { SPRIG_STRINGS } from './sprig-strings.js';
+import { SPRIG_TEXT } from './sprig-text.js';
+import { SPRIG_URL } from './sprig-url.js';
 import { createTimeNamespace } from './time-namespace.js';
-import { isGoMap, kindOf, sortedKeys, typeName } from './values.js';
 
-/** spf13/cast's ToInt64 as sprig uses it: numbers truncate, numeric strings parse, the rest is 0. */
-export function toInt64(v: unknown): number {
-  if (v instanceof GoDuration) return v.ns;
-  if (typeof v === 'number') return Number.isFinite(v) ? Math.trunc(v) : 0;
-  if (typeof v === 'boolean') return v ? 1 : 0;
-  if (typeof v === 'string') {
-    const s = v.replace(/\.0*$/, '');
-    const m = /^([+-]?)(0[xX][0-9a-fA-F]+|0[oO]?[0-7]+|0[bB][01]+|[0-9]+)$/.exec(s);
-    if (!m) return 0;
-    const body = (m[2] ?? '0').replace(/^0(?=[0-7])/, '0o');
-    const n = Number(body);
-    return Number.isFinite(n) ? (m[1] === '-' ? -n : n) : 0;
-  }
-  return 0;
-}
+export { toInt64 } from './sprig-convert.js';
+export { isEmpty } from './sprig-defaults.js';
 
-function toFloat64(v: unknown): number {
-  if (typeof v === 'number') return v;
-  if (typeof v === 'string') {
-    const n = Number(v);
-    return v.trim() !== '' && Number.isFinite(n) ? n : 0;
-  }
-  if (typeof v === 'boolean') return v ? 1 : 0;
-  return v instanceof GoDuration ? v.ns : 0;
-}
-
-/** sprig's empty: zero values, nil and empty collections; structs are never empty. */
-export function isEmpty(v: unknown): boolean {
-  switch (kindOf(v)) {
-    case 'nil':
-      return true;
-    case 'bool':
-      return v === false;
-    case 'int':
-    case 'float':
-      return v instanceof GoDuration ? v.ns === 0 : Number(v) === 0;
-    case 'string':
-      return v === '';
-    case 'slice':
-      return (v as unknown[]).length === 0;
-    case 'map':
-      return Object.keys(v as object).length === 0;
-    default:
-      return false;
-  }
-}
-
-function listEnd(list: unknown, which: 'first' | 'last'): unknown {
-  if (!Array.isArray(list)) throw new FuncError(`Cannot find ${which} on type ${typeName(list)}`);
-  return which === 'first' ? list[0] : list[list.length - 1];
-}
-
-function intDivide(a: unknown, b: unknown, op: 'div' | 'mod'): number {
-  const x = toInt64(a);
-  const y = toInt64(b);
-  if (y === 0) throw new FuncError('runtime error: integer divide by zero');
-  return op === 'div' ? Math.trunc(x / y) : x % y;
-}
-
-function dict(args: readonly unknown[]): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (let i = 0; i < args.length; i += 2) {
-    Object.defineProperty(out, strval(args[i]), {
-      value: i + 1 < args.length ? (args[i + 1] ?? null) : '',
-      enumerable: true,
-      writable: true,
-      configurable: true,
-    });
-  }
-  return out;
-}
-
-function asTime(v: unknown, now: () => GoTime): GoTime {
-  if (v instanceof GoTime) return v;
-  if (typeof v === 'number' && Number.isInteger(v)) return new GoTime(v * 1000);
-  return now();
-}
-
-const safeJson = (v: unknown, indent: string, escapeHtml: boolean): string => {
-  try {
-    return goJson(v, indent, escapeHtml);
-  } catch {
-    return '';
-  }
-};
-
-/** sprig's non-string functions that Slipway supports (math, defaults, lists, dicts, JSON, dates). */
-export const SPRIG_OTHER: Readonly<Record<string, GoFunc>> = {
-  add: defVariadic([], 'any', (_, xs) => xs.reduce<number>((acc, x) => acc + toInt64(x), 0)),
-  add1: def(['any'], (x) => toInt64(x) + 1),
-  sub: def(['any', 'any'], (a, b) => toInt64(a) - toInt64(b)),
-  mul: defVariadic(['any'], 'any', ([a], xs) => xs.reduce<number>((acc, x) => acc * toInt64(x), toInt64(a))),
-  div: def(['any', 'any'], (a, b) => intDivide(a, b, 'div')),
-  mod: def(['any', 'any'], (a, b) => intDivide(a, b, 'mod')),
-  max: defVariadic(['any'], 'any', ([a], xs) => Math.max(toInt64(a), ...xs.map(toInt64))),
-  min: defVariadic(['any'], 'any', ([a], xs) => Math.min(toInt64(a), ...xs.map(toInt64))),
-  atoi: def(['string'], (s) => (/^[+-]?\d+$/.test(s) ? Number(s) : 0)),
-  int: def(['any'], toInt64),
-  int64: def(['any'], toInt64),
-  float64: def(['any'], toFloat64),
-  default: defVariadic(['any'], 'any', ([d], given) =>
-    given.length === 0 || isEmpty(given[0]) ? d : given[0],
-  ),
-  empty: def(['any'], isEmpty),
-  coalesce: defVariadic([], 'any', (_, xs) => xs.find((x) => !isEmpty(x)) ?? null),
-  ternary: def(['any', 'any', 'bool'], (yes, no, cond) => (cond ? yes : no)),
-  fail: def(['string'], (msg) => {
-    throw new FuncError(msg);
-  }),
-  list: defVariadic([], 'any', (_, xs) => xs.map((x) => x ?? null)),
-  dict: defVariadic([], 'any', (_, xs) => dict(xs)),
-  first: def(['any'], (l) => listEnd(l, 'first')),
-  last: def(['any'], (l) => listEnd(l, 'last')),
-  hasKey: def(['any', 'string'], (m, k) => isGoMap(m) && Object.hasOwn(m, k)),
-  keys: defVariadic([], 'any', (_, maps) => maps.flatMap((m) => (isGoMap(m) ? sortedKeys(m) : []))),
-  sortAlpha: def(['any'], (l) => (Array.isArray(l) ? l.map(strval) : [strval(l)]).sort()),
-  toJson: def(['any'], (v) => safeJson(v, '', true)),
-  toPrettyJson: def(['any'], (v) => safeJson(v, '  ', true)),
-  toRawJson: def(['any'], (v) => safeJson(v, '', false)),
-  fromJson: def(['string'], (s) => {
-    try {
-      return JSON.parse(s) as unknown;
-    } catch {
-      return null;
-    }
-  }),
-  now: { params: [], variadic: undefined, call: (_, ctx) => ctx.now() },
-  date: {
-    params: ['string', 'any'],
-    variadic: undefined,
-    call: ([f, t], ctx) => asTime(t, ctx.now).UTC().Format(f),
-  },
-  dateInZone: {
-    params: ['string', 'any', 'string'],
-    variadic: undefined,
-    call: ([f, t], ctx) => asTime(t, ctx.now).UTC().Format(f),
-  },
-  unixEpoch: def(['any'], (t) => {
-    if (!(t instanceof GoTime))
-      throw new FuncError(`wrong type for value; expected time.Time; got ${typeName(t)}`);
-    return String(t.Unix());
-  }),
-  ago: {
-    params: ['any'],
-    variadic: undefined,
-    call: ([t], ctx) => {
-      const now = ctx.now();
-      return now.Sub(asTime(t, ctx.now)).Round(new GoDuration(1e9)).String();
-    },
-  },
+/**
+ * Every function of sprig v3.3.0's TxtFuncMap except `env` and `expandenv`, as argocd-notifications
+ * configures it, plus Slipway's `time`. Registered after Go's builtins, so sprig's `slice` replaces
+ * text/template's, as template.Funcs does in Go.
+ */
+export const SPRIG_FUNCS: Readonly<Record<string, GoFunc>> = {
+  hello: { params: [], variadic: undefined, call: () => 'Hello!' },
+  ...SPRIG_STRINGS,
+  ...SPRIG_TEXT,
+  ...SPRIG_REGEX,
+  ...SPRIG_MATH,
+  ...SPRIG_DEFAULTS,
+  ...SPRIG_ENCODING,
+  ...SPRIG_LISTS,
+  ...SPRIG_DICTS,
+  ...SPRIG_DATES,
+  ...SPRIG_REFLECT,
+  ...SPRIG_PATHS,
+  ...SPRIG_URL,
+  ...SPRIG_SEMVER,
+  ...SPRIG_CRYPTO,
+  ...SPRIG_CERTS,
   /** Slipway extension: `time.Now` / `time.Parse` without the leading dot, bound to the clock. */
   time: {
     params: [],
