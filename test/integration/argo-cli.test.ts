@@ -58,12 +58,12 @@ describe('the upstream kubectl plugin against Rollouts Slipway runs', () => {
     const paused = await rolloutViewsAgree(
       s.namespace,
       name,
-      (v) => v.fields.Status === '॥ Paused' && v.fields.Available === '6' && v.fields.Ready === '6',
+      (v) => v.fields.Status === '॥ Paused' && v.fields.Updated === '1' && v.fields.Available === '5',
     );
     assert.equal(paused.fields.Step, '1/4');
     assert.equal(paused.fields.SetWeight, '20');
-    // 1 of 6 available pods is the canary's: the plugin's integer 1*100/6
-    assert.equal(paused.fields.ActualWeight, '16');
+    // Argo's basic canary math: 1 canary + 4 stable pods; ActualWeight = 1 * 100 / 5 available
+    assert.equal(paused.fields.ActualWeight, '20');
     assert.deepEqual(paused.images, [`${IMAGE('blue')} (stable)`, `${IMAGE('green')} (canary)`]);
     assert.ok(paused.tree.some((row) => /ReplicaSet \| ✔ Healthy \| canary$/.test(row)));
 
@@ -72,7 +72,7 @@ describe('the upstream kubectl plugin against Rollouts Slipway runs', () => {
       async () => {
         const lists = await bothRolloutLists(s.namespace);
         assert.deepEqual(lists.slipway, lists.upstream);
-        return lists.upstream.some((l) => /^basic\s+Canary\s+Paused\s+1\/4\s+20\s+6\/6\s+5\s+1\s+6$/.test(l));
+        return lists.upstream.some((l) => /^basic\s+Canary\s+Paused\s+1\/4\s+20\s+5\/5\s+5\s+1\s+5$/.test(l));
       },
       LONG,
       500,
@@ -105,7 +105,11 @@ describe('the upstream kubectl plugin against Rollouts Slipway runs', () => {
 
     await plugin('retry', 'rollout', name);
     await s.pausedAt(name, 'paused at step 1 again after retry', 1);
-    await rolloutViewsAgree(s.namespace, name, (v) => v.fields.Step === '1/4' && v.fields.Available === '6');
+    await rolloutViewsAgree(
+      s.namespace,
+      name,
+      (v) => v.fields.Step === '1/4' && v.fields.Updated === '1' && v.fields.Available === '5',
+    );
 
     await plugin('promote', name, '--full');
     await s.reaches(
@@ -126,7 +130,7 @@ describe('the upstream kubectl plugin against Rollouts Slipway runs', () => {
     await rolloutViewsAgree(
       s.namespace,
       name,
-      (v) => v.fields.Status === '॥ Paused' && v.fields.Available === '6',
+      (v) => v.fields.Status === '॥ Paused' && v.fields.Updated === '1' && v.fields.Available === '5',
     );
     await plugin('promote', name, '--full');
     await s.reaches(name, 'Healthy on blue', (r) => r.status?.phase === 'Healthy', LONG);

@@ -89,13 +89,10 @@ export async function rolloutViewsAgree(
       500,
     );
   } catch (err) {
-    if (last !== undefined)
-      assert.deepEqual(
-        last.slipway,
-        last.upstream,
-        `upstream:\n${last.raw.upstream}\nslipway:\n${last.raw.slipway}`,
-      );
-    throw err;
+    if (last === undefined) throw err;
+    const texts = `upstream:\n${last.raw.upstream}\nslipway:\n${last.raw.slipway}`;
+    assert.deepEqual(last.slipway, last.upstream, texts);
+    throw new Error(`${(err as Error).message}; the last views agree but not as expected:\n${texts}`);
   }
 }
 
