@@ -75,6 +75,19 @@ describe('handover: a canary started by Argo Rollouts and finished by Slipway', 
     const canaryHash = paused.status?.currentPodHash ?? '';
     const stableHash = paused.status?.stableRS ?? '';
     assert.notEqual(canaryHash, stableHash);
+    const canaryRs = await client.get({
+      apiVersion: 'apps/v1',
+      kind: 'ReplicaSet',
+      namespace: ns.name,
+      name: `${name}-${canaryHash}`,
+    });
+    const managers = (canaryRs.metadata.managedFields as { manager?: string }[] | undefined)?.map(
+      (f) => f.manager,
+    );
+    assert.ok(
+      managers?.some((m) => m?.startsWith('argo-rollouts-controller')),
+      `Argo's controller created the canary ReplicaSet (managers: ${managers?.join(', ')})`,
+    );
 
     const handover = await handOverToSlipway(client, ns.name, name, argo);
     slipway = handover.slipway;
