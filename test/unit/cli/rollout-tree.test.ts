@@ -99,3 +99,36 @@ it('colours statuses on a terminal and keeps columns aligned', () => {
   const plain = text.replace(/\u001b\[[0-9;]*m/g, '');
   assert.equal(plain, renderRollout(snapshot, { color: false }));
 });
+
+it('shows a blue-green Rollout as the plugin does: no step lines, active and preview tags', () => {
+  const bg: RolloutSnapshot = {
+    ...snapshot,
+    analysisRuns: [],
+    pods: [],
+    rollout: {
+      ...snapshot.rollout,
+      spec: {
+        replicas: 5,
+        strategy: { blueGreen: { activeService: 'web-active', previewService: 'web-preview' } },
+      },
+      status: {
+        phase: 'Paused',
+        message: 'BlueGreenPause',
+        stableRS: 'aaa',
+        currentPodHash: 'bbb',
+        blueGreen: { activeSelector: 'aaa', previewSelector: 'bbb' },
+        replicas: 6,
+        updatedReplicas: 1,
+        readyReplicas: 6,
+        availableReplicas: 6,
+      },
+    },
+  };
+  const lines = renderRollout(bg, { color: false }).split('\n');
+  assert.ok(lines.includes('Strategy:        BlueGreen'));
+  assert.ok(!lines.some((l) => l.startsWith('  Step:') || l.startsWith('  SetWeight:')));
+  assert.ok(lines.includes('Images:          web:1 (stable, active)'));
+  assert.ok(lines.includes('                 web:2 (preview)'));
+  assert.ok(lines.some((l) => /⧉ web-aaa\s+ReplicaSet\s+✔ Healthy\s+5m\s+stable,active$/.test(l)));
+  assert.ok(lines.some((l) => /⧉ web-bbb\s+ReplicaSet\s+✔ Healthy\s+5m\s+preview$/.test(l)));
+});
