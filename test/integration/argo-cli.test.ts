@@ -7,10 +7,12 @@
  * the Slipway-run Rollout as Argo's controller would.
  */
 import assert from 'node:assert/strict';
-import { before, describe, it } from 'node:test';
+import { createServer, type Server } from 'node:http';
+import { after, before, describe, it } from 'node:test';
 import { VIRTUAL_SERVICE } from '../../src/rollouts/traffic/istio/index.js';
 import { bothRolloutLists, rolloutViewsAgree } from '../support/argo/rollout-views.js';
 import { argoBinaries, argoPluginOk } from '../support/argo/upstream-binaries.js';
+import { startAnalysisController } from '../support/fixtures/analysis-controller.js';
 import {
   checkInvariants,
   getRollout,
@@ -26,10 +28,40 @@ const LONG = 120_000;
 
 describe('the upstream kubectl plugin against Rollouts Slipway runs', () => {
   const s = useRolloutScenario('argo-cli');
+  let server: Server | undefined;
+  let analysis: { stop(): Promise<void> } | undefined;
 
   before(async () => {
     await argoBinaries(); // built on first use; minutes on a cold Go cache
     await requireUpstreamCrd(s.client, 'virtualservices.networking.istio.io');
+    server = createServer((_req, res) => {
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ rate: 0.99 }));
+    });
+    await new Promise<void>((r) => server?.listen(0, '127.0.0.1', r));
+    const address = server.address();
+    const port = typeof address === 'object' && address !== null ? address.port : 0;
+    analysis = await startAnalysisController(s.namespace);
+    await s.client.create({
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'AnalysisTemplate',
+      metadata: { name: 'success-rate', namespace: s.namespace },
+      spec: {
+        metrics: [
+          {
+            name: 'success-rate',
+            count: 2,
+            interval: '1s',
+            successCondition: 'result >= 0.95',
+            provider: { web: { url: `http://127.0.0.1:${port}/rate`, jsonPath: '{$.rate}' } },
+          },
+        ],
+      },
+    });
+  });
+  after(async () => {
+    await analysis?.stop();
+    server?.close();
   });
 
   /** Image of the Rollout's template. */
@@ -170,7 +202,13 @@ describe('the upstream kubectl plugin against Rollouts Slipway runs', () => {
       name,
       replicas: 4,
       image: IMAGE('blue'),
-      steps: [{ setWeight: 30 }, { pause: {} }, { setWeight: 70 }, { pause: {} }],
+      steps: [
+        { setWeight: 30 },
+        { analysis: { templates: [{ templateName: 'success-rate' }] } },
+        { pause: {} },
+        { setWeight: 70 },
+        { pause: {} },
+      ],
       canary: {
         canaryService: 'routed-canary',
         stableService: 'routed-stable',
@@ -181,20 +219,26 @@ describe('the upstream kubectl plugin against Rollouts Slipway runs', () => {
     await rolloutViewsAgree(s.namespace, name, (v) => v.fields.Status === '✔ Healthy');
 
     await setImage(s.client, s.namespace, name, IMAGE('green'));
-    await s.pausedAt(name, 'paused at step 1', 1);
+    await s.pausedAt(name, 'paused at step 2, after the analysis', 2);
     const paused = await rolloutViewsAgree(
       s.namespace,
       name,
       (v) => v.fields.Status === '॥ Paused' && v.fields.ActualWeight === '30',
     );
     assert.equal(paused.fields.SetWeight, '30');
+    assert.ok(
+      paused.tree.some((row) =>
+        /^│ {2}└──α routed-[a-z0-9]+-2-1 \| AnalysisRun \| ✔ Successful \| ✔ 2$/.test(row),
+      ),
+      `the step's AnalysisRun under revision 2:\n${paused.tree.join('\n')}`,
+    );
 
     await argoPluginOk('promote', name, '-n', s.namespace);
-    await s.pausedAt(name, 'paused at step 3', 3);
+    await s.pausedAt(name, 'paused at step 4', 4);
     const second = await rolloutViewsAgree(
       s.namespace,
       name,
-      (v) => v.fields.Step === '3/4' && v.fields.ActualWeight === '70',
+      (v) => v.fields.Step === '4/5' && v.fields.ActualWeight === '70',
     );
     assert.equal(second.fields.SetWeight, '70');
     await eventually(
@@ -202,7 +246,7 @@ describe('the upstream kubectl plugin against Rollouts Slipway runs', () => {
       async () => {
         const lists = await bothRolloutLists(s.namespace);
         assert.deepEqual(lists.slipway, lists.upstream);
-        return lists.upstream.some((l) => /^routed\s+Canary\s+Paused\s+3\/4\s+70\s/.test(l));
+        return lists.upstream.some((l) => /^routed\s+Canary\s+Paused\s+4\/5\s+70\s/.test(l));
       },
       LONG,
       500,
