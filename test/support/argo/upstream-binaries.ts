@@ -2,7 +2,7 @@
 // command with the test kubeconfig) and its controller (one namespace, its own ports, no leader
 // election). Built from the Go module proxy on first use (src/dev/argo-rollouts), then cached.
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { createWriteStream, mkdtempSync, readFileSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureArgoRolloutsBinaries } from '../../../src/dev/argo-rollouts/index.js';
@@ -53,7 +53,7 @@ export interface ArgoController {
   readonly process: ChildProcess;
   /** Its log file (text format). */
   readonly logPath: string;
-  /** SIGTERM, then waits for the process to exit (SIGKILL after 20 s). */
+  /** SIGTERM, then waits for the process to exit (SIGKILL after 20 s); removes the log unless SLIPWAY_TEST_KEEP_LOGS is set. */
   stop(): Promise<void>;
 }
 
@@ -67,7 +67,8 @@ export async function startArgoController(
 ): Promise<ArgoController> {
   const { controller } = await argoBinaries();
   const [metricsPort = 0, healthzPort = 0] = await freePorts(2);
-  const logPath = join(mkdtempSync(join(tmpdir(), 'argo-controller-')), 'controller.log');
+  const logDir = mkdtempSync(join(tmpdir(), 'argo-controller-'));
+  const logPath = join(logDir, 'controller.log');
   const log = createWriteStream(logPath);
   const proc = spawn(
     controller,
@@ -115,6 +116,7 @@ export async function startArgoController(
       await exited;
       clearTimeout(timer);
       log.end();
+      if (!process.env.SLIPWAY_TEST_KEEP_LOGS) rmSync(logDir, { recursive: true, force: true });
     },
   };
 }
