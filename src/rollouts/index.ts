@@ -129,7 +129,13 @@ export {
   RolloutConditionType,
   setRolloutCondition,
 } from './status/conditions.js';
-export { calculateRolloutPhase, computeRolloutPhase, type PhaseResult } from './status/phase.js';
+export {
+  calculateRolloutPhase,
+  computeRolloutPhase,
+  isGenerationObserved,
+  isUnpausing,
+  type PhaseResult,
+} from './status/phase.js';
 export { isRollbackWithinWindow, type RollbackWindow } from './status/rollback-window.js';
 export {
   ACTION_ORDER,

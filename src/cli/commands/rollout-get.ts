@@ -1,23 +1,22 @@
-import type { KubeObject } from '../../kube/index.js';
-import { isControlledBy, type ReplicaSet, type Rollout } from '../../rollouts/index.js';
+import type { ReplicaSet } from '../../rollouts/index.js';
 import { type Command, ExitCode, stringOption } from '../command.js';
 import { cliEnvironment } from '../environment.js';
 import { clientFromArgs } from '../kube-options.js';
-import { formatTable, OUTPUT_OPTION, printIfRequested, printObject } from '../output.js';
-import { type RolloutSnapshot, renderRollout } from '../rollout-view/tree.js';
+import { OUTPUT_OPTION, printIfRequested, printObject } from '../output.js';
+import {
+  type AnalysisRunObject,
+  type RolloutObject,
+  type RolloutSnapshot,
+  renderRollout,
+  rolloutListTable,
+} from '../rollout-view/index.js';
 import { NAMESPACE_OPTION, namespaceOf, rolloutName } from './rollout-common.js';
 
-type RolloutObject = Rollout & KubeObject;
 const GVK = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout' } as const;
-
-const stepOf = (r: RolloutObject) => {
-  const total = r.spec?.strategy?.canary?.steps?.length ?? 0;
-  return total === 0 ? '-' : `${r.status?.currentStepIndex ?? 0}/${total}`;
-};
 
 export const rolloutListCommand: Command = {
   path: ['rollout', 'list'],
-  summary: 'List Rollouts with their phase, step and replica counts',
+  summary: 'List Rollouts with their strategy, status, step, weight and replica counts',
   options: {
     ...NAMESPACE_OPTION,
     'all-namespaces': { type: 'boolean', short: 'A', description: 'every namespace' },
@@ -32,19 +31,11 @@ export const rolloutListCommand: Command = {
         all ? {} : { namespace: namespaceOf(args, client) },
       );
       if (printIfRequested(args, items)) return ExitCode.Ok;
-      const rows = [['NAMESPACE', 'NAME', 'STATUS', 'STEP', 'DESIRED', 'CURRENT', 'UP-TO-DATE', 'AVAILABLE']];
-      for (const r of items)
-        rows.push([
-          r.metadata.namespace ?? '',
-          r.metadata.name ?? '',
-          r.status?.phase ?? '',
-          stepOf(r),
-          String(r.spec?.replicas ?? 1),
-          String(r.status?.replicas ?? 0),
-          String(r.status?.updatedReplicas ?? 0),
-          String(r.status?.availableReplicas ?? 0),
-        ]);
-      process.stdout.write(`${formatTable(rows)}\n`);
+      if (items.length === 0) {
+        process.stderr.write('No resources found.\n');
+        return ExitCode.Ok;
+      }
+      process.stdout.write(`${rolloutListTable(items, all).join('\n')}\n`);
       return ExitCode.Ok;
     } finally {
       client.close();
@@ -57,24 +48,18 @@ async function readSnapshot(
   ref: { namespace: string; name: string },
 ): Promise<RolloutSnapshot> {
   const rollout = await client.get<RolloutObject>({ ...GVK, ...ref });
-  const uid = rollout.metadata.uid;
   const [rs, pods, runs] = await Promise.all([
-    client.listAll<ReplicaSet & KubeObject>(
-      { apiVersion: 'apps/v1', kind: 'ReplicaSet' },
-      { namespace: ref.namespace },
-    ),
+    client.listAll<ReplicaSet>({ apiVersion: 'apps/v1', kind: 'ReplicaSet' }, { namespace: ref.namespace }),
     client.listAll({ apiVersion: 'v1', kind: 'Pod' }, { namespace: ref.namespace }),
     client
       .listAll({ apiVersion: 'argoproj.io/v1alpha1', kind: 'AnalysisRun' }, { namespace: ref.namespace })
       .catch(() => ({ items: [] })),
   ]);
-  const replicaSets = rs.items.filter((x) => isControlledBy(x, uid));
-  const rsUids = new Set(replicaSets.map((x) => x.metadata.uid));
   return {
-    rollout: rollout as RolloutSnapshot['rollout'],
-    replicaSets: replicaSets as unknown as RolloutSnapshot['replicaSets'],
-    pods: pods.items.filter((p) => p.metadata.ownerReferences?.some((o) => rsUids.has(o.uid))),
-    analysisRuns: runs.items.filter((a) => a.metadata.ownerReferences?.some((o) => o.uid === uid)),
+    rollout,
+    replicaSets: rs.items,
+    pods: pods.items,
+    analysisRuns: runs.items as AnalysisRunObject[],
     now: Date.now(),
   };
 }

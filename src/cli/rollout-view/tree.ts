@@ -1,218 +1,182 @@
-import type { KubeObject } from '../../kube/index.js';
-
-/** Everything the rollout view shows, read by the caller; rendering is pure. */
-export interface RolloutSnapshot {
-  readonly rollout: KubeObject & {
-    spec?: { replicas?: number; strategy?: { canary?: { steps?: readonly Record<string, unknown>[] } } };
-    status?: {
-      phase?: string;
-      message?: string;
-      currentStepIndex?: number;
-      stableRS?: string;
-      currentPodHash?: string;
-      replicas?: number;
-      updatedReplicas?: number;
-      readyReplicas?: number;
-      availableReplicas?: number;
-      canary?: { weights?: { canary?: { weight?: number } } };
-    };
-  };
-  readonly replicaSets: readonly (KubeObject & {
-    spec?: { replicas?: number; template?: { spec?: { containers?: { image?: string }[] } } };
-    status?: { readyReplicas?: number; availableReplicas?: number };
-  })[];
-  readonly pods: readonly (KubeObject & {
-    status?: { phase?: string; containerStatuses?: { ready?: boolean }[] };
-    spec?: { containers?: unknown[] };
-  })[];
-  readonly analysisRuns: readonly (KubeObject & {
-    status?: {
-      phase?: string;
-      metricResults?: { successful?: number; failed?: number; error?: number; inconclusive?: number }[];
-    };
-  })[];
-  /** Milliseconds since the epoch, for ages. */
-  readonly now: number;
-}
+/**
+ * The upstream plugin's `kubectl argo rollouts get rollout` view, line for line: a summary, then the
+ * tree of revisions → ReplicaSets → pods, and AnalysisRuns → Jobs. Pure: the caller reads the world.
+ */
+import { alignColumns, paint } from './columns.js';
+import { ageOf, humanDuration } from './human-duration.js';
+import { analysisIcon, COLOR_OF, Icon, KindIcon, podIcon, replicaSetIcon, rolloutIcon } from './icons.js';
+import {
+  type AnalysisRunInfo,
+  imagesOf,
+  type ReplicaSetInfo,
+  type RolloutInfo,
+  type RolloutSnapshot,
+  rolloutInfo,
+} from './rollout-info.js';
 
 export interface RenderOptions {
   readonly color: boolean;
 }
 
-const ICON: Record<string, string> = {
-  Healthy: '✔',
-  Successful: '✔',
-  Running: '◌',
-  Progressing: '◌',
-  Pending: '◌',
-  Paused: '॥',
-  Degraded: '✖',
-  Failed: '✖',
-  Error: '⚠',
-  Inconclusive: '⚠',
-  ScaledDown: '•',
-};
-const COLOR: Record<string, string> = {
-  Healthy: '32',
-  Successful: '32',
-  Running: '36',
-  Progressing: '33',
-  Pending: '33',
-  Paused: '33',
-  Degraded: '31',
-  Failed: '31',
-  Error: '31',
-  Inconclusive: '33',
-  ScaledDown: '2',
-};
+type Row = [string, string, string, string, string];
 
-function age(iso: string | undefined, now: number): string {
-  if (!iso) return '';
-  const s = Math.max(0, Math.floor((now - Date.parse(iso)) / 1000));
-  if (s < 120) return `${s}s`;
-  if (s < 7200) return `${Math.floor(s / 60)}m`;
-  if (s < 172800) return `${Math.floor(s / 3600)}h`;
-  return `${Math.floor(s / 86400)}d`;
+/** `text` coloured as the plugin colours `key` (an icon, a tag or a phase). */
+const colorer =
+  (options: RenderOptions) =>
+  (text: string, key = text): string =>
+    paint(options.color, COLOR_OF[key], text);
+
+/** The two prefixes of a child: its own line's, and its children's. */
+const prefixes = (isLast: boolean, sub: string): [string, string] =>
+  isLast ? [`${sub}└──`, `${sub}   `] : [`${sub}├──`, `${sub}│  `];
+
+function scaleDownDelay(deadline: string, now: number): string {
+  const at = Date.parse(deadline);
+  if (Number.isNaN(at) || !/T/.test(deadline)) return '';
+  return at < now ? 'passed' : humanDuration(at - now);
 }
 
-const revision = (o: KubeObject) => Number(o.metadata.annotations?.['rollout.argoproj.io/revision'] ?? 0);
-const hashOf = (o: KubeObject) => o.metadata.labels?.['rollouts-pod-template-hash'] ?? '';
-
-/** The upstream plugin's `get rollout` view: a summary, then revisions → ReplicaSets → pods and runs. */
-export function renderRollout(snap: RolloutSnapshot, options: RenderOptions): string {
-  const paint = (status: string, text: string) =>
-    options.color && COLOR[status] ? `\u001b[${COLOR[status]}m${text}\u001b[0m` : text;
-  const badge = (status: string) => paint(status, `${ICON[status] ?? '?'} ${status}`);
-  const r = snap.rollout;
-  const s = r.status ?? {};
-  const steps = r.spec?.strategy?.canary?.steps ?? [];
-  const setWeight = steps
-    .slice(0, Math.min(s.currentStepIndex ?? 0, steps.length))
-    .reduce<number | undefined>(
-      (w, step) => (typeof step.setWeight === 'number' ? step.setWeight : w),
-      undefined,
-    );
-  const images = new Map<string, string[]>();
-  for (const rs of snap.replicaSets) {
-    if ((rs.spec?.replicas ?? 0) === 0) continue;
-    const role = hashOf(rs) === s.stableRS ? 'stable' : hashOf(rs) === s.currentPodHash ? 'canary' : 'old';
-    for (const c of rs.spec?.template?.spec?.containers ?? []) {
-      if (c.image) images.set(c.image, [...(images.get(c.image) ?? []), role]);
-    }
+function replicaSetRows(
+  rs: ReplicaSetInfo,
+  prefix: string,
+  sub: string,
+  now: number,
+  c: ReturnType<typeof colorer>,
+): Row[] {
+  let name = rs.name;
+  const info: string[] = [];
+  for (const tag of rs.tags) {
+    info.push(c(tag));
+    name = c(name, tag);
   }
-  const out = [
-    `Name:            ${r.metadata.name}`,
-    `Namespace:       ${r.metadata.namespace}`,
-    `Status:          ${badge(s.phase ?? 'Progressing')}`,
-    ...(s.message ? [`Message:         ${s.message}`] : []),
-    'Strategy:        Canary',
-    `  Step:          ${s.currentStepIndex ?? 0}/${steps.length}`,
-    `  SetWeight:     ${s.currentStepIndex !== undefined && s.currentStepIndex >= steps.length ? 100 : (setWeight ?? 0)}`,
-    `  ActualWeight:  ${s.canary?.weights?.canary?.weight ?? '-'}`,
-    `Images:          ${[...images].map(([img, roles]) => `${img} (${roles.join(', ')})`).join('\n                 ') || '-'}`,
-    'Replicas:',
-    `  Desired:       ${r.spec?.replicas ?? 1}`,
-    `  Current:       ${s.replicas ?? 0}`,
-    `  Updated:       ${s.updatedReplicas ?? 0}`,
-    `  Ready:         ${s.readyReplicas ?? 0}`,
-    `  Available:     ${s.availableReplicas ?? 0}`,
-    '',
+  if (rs.scaleDownDeadline !== undefined && rs.scaleDownDeadline !== '')
+    info.push(`delay:${scaleDownDelay(rs.scaleDownDeadline, now)}`);
+  const rows: Row[] = [
+    [
+      `${prefix}${KindIcon.replicaSet} ${name}`,
+      'ReplicaSet',
+      `${c(replicaSetIcon(rs.status))} ${rs.status}`,
+      ageOf(rs.creationTimestamp, now),
+      info.join(','),
+    ],
   ];
-  const rows: [string, string, string, string, string][] = [['NAME', 'KIND', 'STATUS', 'AGE', 'INFO']];
-  rows.push([
-    `⟳ ${r.metadata.name}`,
-    'Rollout',
-    badge(s.phase ?? 'Progressing'),
-    age(r.metadata.creationTimestamp, snap.now),
-    '',
-  ]);
-  const revisions = [...new Set(snap.replicaSets.map(revision))].sort((a, b) => b - a);
-  revisions.forEach((rev, ri) => {
-    const lastRev = ri === revisions.length - 1;
-    rows.push([`${lastRev ? '└' : '├'}──# revision:${rev}`, '', '', '', '']);
-    const indent = lastRev ? '   ' : '│  ';
-    const children: [string, string, string, string, string, string[][]][] = [];
-    for (const rs of snap.replicaSets.filter((x) => revision(x) === rev)) {
-      const desired = rs.spec?.replicas ?? 0;
-      const status =
-        desired === 0
-          ? 'ScaledDown'
-          : (rs.status?.availableReplicas ?? 0) >= desired
-            ? 'Healthy'
-            : 'Progressing';
-      const info = [
-        hashOf(rs) === s.stableRS ? 'stable' : '',
-        hashOf(rs) === s.currentPodHash && hashOf(rs) !== s.stableRS ? 'canary' : '',
-      ]
-        .filter(Boolean)
-        .join(',');
-      const pods = snap.pods
-        .filter((p) => p.metadata.ownerReferences?.some((o) => o.uid === rs.metadata.uid))
-        .map((p) => {
-          const ready = (p.status?.containerStatuses ?? []).filter((c) => c.ready).length;
-          const phase = p.status?.phase ?? 'Pending';
-          const st = phase === 'Running' ? 'Running' : phase === 'Failed' ? 'Failed' : 'Pending';
-          return [
-            `□ ${p.metadata.name}`,
-            'Pod',
-            badge(st),
-            age(p.metadata.creationTimestamp, snap.now),
-            `ready:${ready}/${p.spec?.containers?.length ?? 1}`,
-          ];
-        });
-      children.push([
-        `⧉ ${rs.metadata.name}`,
-        'ReplicaSet',
-        badge(status),
-        age(rs.metadata.creationTimestamp, snap.now),
-        info,
-        pods,
-      ]);
-    }
-    for (const run of snap.analysisRuns.filter(
-      (a) => hashOf(a) !== '' && snap.replicaSets.some((x) => revision(x) === rev && hashOf(x) === hashOf(a)),
-    )) {
-      const m = run.status?.metricResults ?? [];
-      const count = (k: 'successful' | 'failed' | 'error') => m.reduce((n, x) => n + (x[k] ?? 0), 0);
-      const info = [
-        `✔ ${count('successful')}`,
-        count('failed') ? `✖ ${count('failed')}` : '',
-        count('error') ? `⚠ ${count('error')}` : '',
-      ]
-        .filter(Boolean)
-        .join(',');
-      children.push([
-        `α ${run.metadata.name}`,
-        'AnalysisRun',
-        badge(run.status?.phase ?? 'Pending'),
-        age(run.metadata.creationTimestamp, snap.now),
-        info,
-        [],
-      ]);
-    }
-    children.forEach(([name, kind, status, a, info, pods], ci) => {
-      const lastChild = ci === children.length - 1;
-      rows.push([`${indent}${lastChild ? '└' : '├'}──${name}`, kind, status, a, info]);
-      pods.forEach((p, pi) => {
-        rows.push([
-          `${indent}${lastChild ? '   ' : '│  '}${pi === pods.length - 1 ? '└' : '├'}──${p[0]}`,
-          p[1]!,
-          p[2]!,
-          p[3]!,
-          p[4]!,
-        ]);
-      });
-    });
+  rs.pods.forEach((pod, i) => {
+    const [podPrefix] = prefixes(i === rs.pods.length - 1, sub);
+    const podInfo = [`ready:${pod.ready}`, ...(pod.restarts > 0 ? [`restarts:${pod.restarts}`] : [])];
+    rows.push([
+      `${podPrefix}${KindIcon.pod} ${pod.name}`,
+      'Pod',
+      `${c(podIcon(pod.status))} ${pod.status}`,
+      ageOf(pod.creationTimestamp, now),
+      podInfo.join(','),
+    ]);
   });
-  const visible = (t: string) => t.replace(/\u001b\[[0-9;]*m/g, '').length;
-  const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((row) => visible(row[i]!))));
-  for (const row of rows) {
-    out.push(
-      row
-        .map((c, i) => (i < 4 ? c + ' '.repeat(widths[i]! - visible(c)) : c))
-        .join('  ')
-        .trimEnd(),
+  return rows;
+}
+
+function analysisRunRows(
+  run: AnalysisRunInfo,
+  prefix: string,
+  sub: string,
+  now: number,
+  c: ReturnType<typeof colorer>,
+): Row[] {
+  const counts: [string, number][] = [
+    [Icon.ok, run.successful],
+    [Icon.bad, run.failed],
+    [Icon.unknown, run.inconclusive],
+    [Icon.warning, run.error],
+  ];
+  const info = counts.filter(([, n]) => n > 0).map(([icon, n]) => `${c(icon)} ${n}`);
+  const rows: Row[] = [
+    [
+      `${prefix}${KindIcon.analysisRun} ${c(run.name, run.status)}`,
+      'AnalysisRun',
+      `${c(analysisIcon(run.status))} ${run.status}`,
+      ageOf(run.creationTimestamp, now),
+      info.join(','),
+    ],
+  ];
+  run.jobs.forEach((job, i) => {
+    const [jobPrefix] = prefixes(i === run.jobs.length - 1, sub);
+    rows.push([
+      `${jobPrefix}${KindIcon.job} ${c(job.name, job.status)}`,
+      'Job',
+      `${c(analysisIcon(job.status))} ${job.status}`,
+      ageOf(job.startedAt, now),
+      '',
+    ]);
+  });
+  return rows;
+}
+
+function treeRows(info: RolloutInfo, now: number, c: ReturnType<typeof colorer>): Row[] {
+  const rows: Row[] = [
+    ['NAME', 'KIND', 'STATUS', 'AGE', 'INFO'],
+    [
+      `${KindIcon.rollout} ${info.name}`,
+      'Rollout',
+      `${c(rolloutIcon(info.status))} ${info.status}`,
+      ageOf(info.creationTimestamp, now),
+      '',
+    ],
+  ];
+  const revisions = [...new Set([...info.replicaSets, ...info.analysisRuns].map((x) => x.revision))].sort(
+    (a, b) => b - a,
+  );
+  revisions.forEach((revision, ri) => {
+    const [prefix, sub] = prefixes(ri === revisions.length - 1, '');
+    rows.push([`${prefix}${KindIcon.revision} revision:${revision}`, '', ' ', '', '']);
+    const sets = info.replicaSets.filter((rs) => rs.revision === revision);
+    const runs = info.analysisRuns.filter((run) => run.revision === revision);
+    const total = sets.length + runs.length;
+    let index = 0;
+    for (const rs of sets) {
+      const [p, s] = prefixes(index++ === total - 1, sub);
+      rows.push(...replicaSetRows(rs, p, s, now, c));
+    }
+    for (const run of runs) {
+      const [p, s] = prefixes(index++ === total - 1, sub);
+      rows.push(...analysisRunRows(run, p, s, now, c));
+    }
+  });
+  return rows;
+}
+
+const field = (label: string, value: string | number) => `${label.padEnd(17)}${value}`.trimEnd();
+
+/** The summary lines (Name … Replicas) of `get rollout`. */
+function summaryLines(info: RolloutInfo, c: ReturnType<typeof colorer>): string[] {
+  const lines = [
+    field('Name:', info.name),
+    field('Namespace:', info.namespace),
+    field('Status:', `${c(rolloutIcon(info.status))} ${info.status}`),
+  ];
+  if (info.message !== '') lines.push(field('Message:', info.message));
+  lines.push(field('Strategy:', info.strategy));
+  if (info.strategy === 'Canary')
+    lines.push(
+      field('  Step:', info.step),
+      field('  SetWeight:', info.setWeight),
+      field('  ActualWeight:', info.actualWeight),
     );
-  }
-  return `${out.join('\n')}\n`;
+  imagesOf(info).forEach(({ image, tags }, i) => {
+    const text = tags.length > 0 ? `${image} (${tags.map((t) => c(t)).join(', ')})` : image;
+    lines.push(field(i === 0 ? 'Images:' : '', text));
+  });
+  lines.push(
+    'Replicas:',
+    field('  Desired:', info.desired),
+    field('  Current:', info.current),
+    field('  Updated:', info.updated),
+    field('  Ready:', info.ready),
+    field('  Available:', info.available),
+  );
+  return lines;
+}
+
+export function renderRollout(snap: RolloutSnapshot, options: RenderOptions): string {
+  const info = rolloutInfo(snap);
+  const c = colorer(options);
+  return `${[...summaryLines(info, c), '', ...alignColumns(treeRows(info, snap.now, c))].join('\n')}\n`;
 }

@@ -1,0 +1,11 @@
+export { rolloutListTable } from './list-table.js';
+export {
+  type AnalysisRunObject,
+  clientRolloutPhase,
+  currentSetWeight,
+  type RolloutInfo,
+  type RolloutObject,
+  type RolloutSnapshot,
+  rolloutInfo,
+} from './rollout-info.js';
+export { type RenderOptions, renderRollout } from './tree.js';
