@@ -21,6 +21,7 @@ interface Case {
   stableRS: { hash: string; available: number };
   atDesiredReplicas: boolean;
   previousWeights?: TrafficWeights;
+  previousStatus?: Rollout['status'];
   expected: {
     weight: number;
     removeManagedRoutes: boolean;
@@ -47,12 +48,13 @@ describe('traffic plan (golden, Argo reconcileTrafficRouting)', () => {
         stableRS: rsOf(c.stableRS.hash, c.stableRS.available),
         atDesiredReplicas: c.atDesiredReplicas,
         previousWeights: c.previousWeights,
+        ...(c.previousStatus !== undefined && { previousStatus: c.previousStatus }),
       });
       assert.deepEqual(
         {
           weight: plan.weight.weight,
           removeManagedRoutes: plan.removeManagedRoutes,
-          ...(plan.headerRoute !== undefined && { header: plan.headerRoute.name }),
+          ...(plan.headerRoutes.length > 0 && { header: plan.headerRoutes.map((r) => r.name).join(',') }),
           weights: plan.weights,
           ...(plan.event !== undefined && { event: plan.event.message }),
         },
