@@ -11,7 +11,8 @@
  * - no available canary pod: weight 0;
  * - promoteFull: the weight reached so far (dynamicStableScale: what the canary can carry), routes removed;
  * - while the ReplicaSets are not at their sizes for the step: the previous setWeight;
- * - else the step's setWeight, or the maximum once every step ran.
+ * - else the step's setWeight, or the maximum once every step ran;
+ * - whatever the above, the weights stay as they are while the stable lacks the pods for its share.
  */
 import { availableReplicas, podHashOf, type ReplicaSet } from '../replica-sets/replica-sets.js';
 import { ConditionReason, formatMessage } from '../status/conditions.js';
@@ -132,6 +133,35 @@ function stepsReached(i: TrafficPlanInput): CanaryStep[] {
   return steps.slice(Math.min(from, to), to + 1);
 }
 
+/**
+ * Whether the stable ReplicaSet has the available pods for `stableWeight` (Argo's checkReplicasAvailable): when
+ * it has not, Argo leaves the weights as they are for this reconcile. Without it, a dynamicStableScale canary
+ * at its first setWeight flaps: the stable shrinks for the weight, the shrinking sizes send the weight back to
+ * 0, which grows the stable again.
+ */
+function stableCarries(i: TrafficPlanInput, stableWeight: number): boolean {
+  const replicas = i.rollout.spec?.replicas ?? 1;
+  const needed = Math.trunc((stableWeight * replicas) / maxTrafficWeight(i.rollout));
+  return i.stableRS !== undefined && availableReplicas(i.stableRS) >= needed;
+}
+
+/** Weights, hashes and status as last written; managed routes still go when they should. */
+function holdWeights(previous: TrafficWeights, removeRoutes: boolean): TrafficPlan {
+  const { canary, stable } = previous;
+  return {
+    removeManagedRoutes: removeRoutes,
+    headerRoutes: [],
+    mirrorRoutes: [],
+    weight: {
+      weight: canary.weight,
+      additional: [],
+      ...(canary.podTemplateHash !== undefined && { canaryHash: canary.podTemplateHash }),
+      ...(stable.podTemplateHash !== undefined && { stableHash: stable.podTemplateHash }),
+    },
+    weights: previous,
+  };
+}
+
 const sameDestination = (a: WeightDestination, b: WeightDestination) =>
   a.weight === b.weight && a.serviceName === b.serviceName && a.podTemplateHash === b.podTemplateHash;
 
@@ -159,6 +189,8 @@ export function planTraffic(i: TrafficPlanInput): TrafficPlan {
     stable: destination(maxTrafficWeight(rollout) - weight, canary?.stableService, stableHash),
   };
   const previous = i.previousWeights;
+  if (previous !== undefined && !stableCarries(i, maxTrafficWeight(rollout) - weight))
+    return holdWeights(previous, removeRoutes);
   const modified =
     previous === undefined ||
     !sameDestination(previous.canary, next.canary) ||

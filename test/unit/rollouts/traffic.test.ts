@@ -166,6 +166,26 @@ describe('a traffic-routed canary decision', () => {
     );
   });
 
+  it('dynamicStableScale: the first setWeight completes while the stable shrinks, the weight never flaps to 0', () => {
+    const first = decideRouted(settled(), { stable: rs('old', 10, 10, 1), canary: rs('new', 1, 1, 2) });
+    const dynamic = (r: Rollout): Rollout => ({
+      ...r,
+      spec: {
+        ...r.spec,
+        strategy: { canary: { ...r.spec?.strategy?.canary, dynamicStableScale: true } },
+      },
+    });
+    // the weight is recorded; the stable is shrinking to 9 for it (10 pods still available)
+    const d = decideRouted(dynamic(settled({ canary: first.status.canary })), {
+      stable: rs('old', 9, 10, 1),
+      canary: rs('new', 1, 1, 2),
+    });
+    const [weight] = actionsOf(d.actions, 'setTrafficWeight');
+    assert.equal(weight?.params.weight, 10);
+    assert.equal(d.status.canary?.weights?.canary.weight, 10);
+    assert.equal(d.status.currentStepIndex, 1, 'the step completes without waiting for the stable');
+  });
+
   it('on abort sends the weight to 0 before the canary is scaled down', () => {
     // the canary's scale-down-deadline (abortScaleDownDelaySeconds) has passed: it goes now
     const canary = rs('new', 3, 3, 2);
