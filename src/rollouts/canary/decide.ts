@@ -274,6 +274,7 @@ export function decideCanary(o: RolloutObservation): CanaryDecision {
           stableRS: postSets.stableRS,
           atDesiredReplicas: isAtDesiredReplicas({ ...rollout, status }, postSets, weight),
           previousWeights: prev.canary?.weights,
+          previousStatus: prev,
         })
       : undefined;
 

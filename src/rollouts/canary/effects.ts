@@ -56,12 +56,8 @@ export interface CanaryWorld {
 function trafficActions(plan: TrafficPlan): RolloutAction[] {
   return [
     ...(plan.removeManagedRoutes ? [{ type: 'removeManagedRoutes' } as const] : []),
-    ...(plan.headerRoute !== undefined
-      ? [{ type: 'setHeaderRoute', params: plan.headerRoute } as const]
-      : []),
-    ...(plan.mirrorRoute !== undefined
-      ? [{ type: 'setMirrorRoute', params: plan.mirrorRoute } as const]
-      : []),
+    ...plan.headerRoutes.map((params) => ({ type: 'setHeaderRoute', params }) as const),
+    ...plan.mirrorRoutes.map((params) => ({ type: 'setMirrorRoute', params }) as const),
     { type: 'setTrafficWeight', params: plan.weight },
     ...(plan.event !== undefined ? [{ type: 'recordEvent', params: plan.event } as const] : []),
   ];

@@ -76,13 +76,23 @@ export function targetReplicas(
   });
 }
 
-/** Argo's AtDesiredReplicaCountsForCanary (basic canary): sizes and availability match the target. */
+/**
+ * Argo's AtDesiredReplicaCountsForCanary: the canary has its target size, all available. Basic canary: the
+ * stable too, and no older ReplicaSet has available pods. Traffic-routed: the stable's target pods exist
+ * (not necessarily available), none of it with dynamicStableScale (the stable follows the traffic, so
+ * waiting for it would hold the weight that lets it shrink), and older ReplicaSets take no traffic.
+ */
 export function isAtDesiredReplicas(rollout: Rollout, sets: ClassifiedReplicaSets, weight: number): boolean {
   const { newRS, stableRS } = sets;
   if (newRS === undefined) return false;
   const target = targetReplicas(rollout, sets, weight, false);
   if (target.canary !== specReplicas(newRS) || target.canary !== availableReplicas(newRS)) return false;
   if (stableRS === undefined) return false;
+  const canary = rollout.spec?.strategy?.canary;
+  if (canary?.trafficRouting !== undefined) {
+    if (canary.dynamicStableScale === true || stableRS === newRS) return true;
+    return target.stable === specReplicas(stableRS) && target.stable === (stableRS.status?.replicas ?? 0);
+  }
   if (
     stableRS !== newRS &&
     (target.stable !== specReplicas(stableRS) || target.stable !== availableReplicas(stableRS))

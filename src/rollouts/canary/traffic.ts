@@ -4,17 +4,28 @@
  * whether managed routes go, and the `status.canary.weights` that follow. Pure: the decision projects the
  * weights into status and the machine emits the router actions; the executor reports `verified`.
  *
- * - fully promoted (stable is the desired pod template): weight 0, managed routes removed;
+ * - fully promoted (stable is the desired pod template): weight 0, managed routes removed; except in the
+ *   decision that promotes the canary by completing its steps, which sends it the whole weight, as Argo does
+ *   (it decides traffic from the status as read, where the promotion shows one reconcile later);
  * - aborted: weight 0 at once (with dynamicStableScale: what the stable can carry), managed routes removed;
  * - no available canary pod: weight 0;
  * - promoteFull: the weight reached so far (dynamicStableScale: what the canary can carry), routes removed;
  * - while the ReplicaSets are not at their sizes for the step: the previous setWeight;
- * - else the step's setWeight, or the maximum once every step ran.
+ * - else the step's setWeight, or the maximum once every step ran;
+ * - whatever the above, the weights stay as they are while the stable lacks the pods for its share.
  */
 import { availableReplicas, podHashOf, type ReplicaSet } from '../replica-sets/replica-sets.js';
 import { ConditionReason, formatMessage } from '../status/conditions.js';
 import type { EventIntent, TrafficWeightIntent } from '../strategies/actions.js';
-import type { Rollout, SetHeaderRoute, SetMirrorRoute, TrafficWeights, WeightDestination } from '../types.js';
+import type {
+  CanaryStep,
+  Rollout,
+  RolloutStatus,
+  SetHeaderRoute,
+  SetMirrorRoute,
+  TrafficWeights,
+  WeightDestination,
+} from '../types.js';
 import { currentSetWeight } from './steps.js';
 
 export interface TrafficPlanInput {
@@ -26,12 +37,16 @@ export interface TrafficPlanInput {
   readonly atDesiredReplicas: boolean;
   /** `status.canary.weights` as last written. */
   readonly previousWeights: TrafficWeights | undefined;
+  /** The status as read, before this decision. Default: the Rollout's status (no transition). */
+  readonly previousStatus?: RolloutStatus;
 }
 
 export interface TrafficPlan {
   readonly removeManagedRoutes: boolean;
-  readonly headerRoute?: SetHeaderRoute;
-  readonly mirrorRoute?: SetMirrorRoute;
+  /** The header routes of the steps this decision reaches or passes, in step order. */
+  readonly headerRoutes: readonly SetHeaderRoute[];
+  /** The mirror routes of the steps this decision reaches or passes, in step order. */
+  readonly mirrorRoutes: readonly SetMirrorRoute[];
   readonly weight: TrafficWeightIntent;
   /** The weights to write in status (`verified` comes from the routers). */
   readonly weights: TrafficWeights;
@@ -49,8 +64,10 @@ function desiredWeight(i: TrafficPlanInput): { readonly weight: number; readonly
   const canary = rollout.spec?.strategy?.canary;
   const replicas = rollout.spec?.replicas ?? 1;
   const steps = canary?.steps ?? [];
-  if (status.stableRS !== undefined && status.stableRS === status.currentPodHash)
+  if (status.stableRS !== undefined && status.stableRS === status.currentPodHash) {
+    if (completesStepsNow(i)) return { weight: maxTrafficWeight(rollout), removeRoutes: false };
     return { weight: 0, removeRoutes: true };
+  }
   if (status.abort === true) {
     if (!canary?.dynamicStableScale) return { weight: 0, removeRoutes: true };
     const carried = 100 - Math.trunc((100 * availableReplicas(i.stableRS)) / replicas);
@@ -77,6 +94,74 @@ function desiredWeight(i: TrafficPlanInput): { readonly weight: number; readonly
   return { weight: maxTrafficWeight(rollout), removeRoutes: false };
 }
 
+/**
+ * Whether this decision promotes the canary because its steps are done: the same update, not promoted, not
+ * aborted and not fully promoted by request before it (Argo's `completedAllSteps` in shouldFullPromote).
+ */
+function completesStepsNow(i: TrafficPlanInput): boolean {
+  const before = i.previousStatus;
+  const status = i.rollout.status ?? {};
+  const steps = i.rollout.spec?.strategy?.canary?.steps ?? [];
+  return (
+    before !== undefined &&
+    steps.length > 0 &&
+    before.stableRS !== undefined &&
+    before.stableRS !== before.currentPodHash &&
+    before.currentPodHash === status.currentPodHash &&
+    before.abort !== true &&
+    before.promoteFull !== true &&
+    status.promoteFull !== true &&
+    (status.currentStepIndex ?? 0) >= steps.length
+  );
+}
+
+/**
+ * The steps whose header and mirror routes this decision sets: from the step the status as read was at (the
+ * first step for a new update) to the step this decision reaches, both included. Argo sets a route step's
+ * route in the reconcile that starts at it; here route steps complete as they are reached, so a decision may
+ * pass one without resting on it. Never on the first deploy (Argo: revision > 1, here generation > 1).
+ */
+function stepsReached(i: TrafficPlanInput): CanaryStep[] {
+  const { rollout } = i;
+  const steps = rollout.spec?.strategy?.canary?.steps ?? [];
+  if ((rollout.metadata?.generation ?? 0) <= 1) return [];
+  const status = rollout.status ?? {};
+  const before = i.previousStatus ?? status;
+  const sameUpdate = before.currentPodHash === status.currentPodHash;
+  const from = sameUpdate ? (before.currentStepIndex ?? 0) : 0;
+  const to = status.currentStepIndex ?? 0;
+  return steps.slice(Math.min(from, to), to + 1);
+}
+
+/**
+ * Whether the stable ReplicaSet has the available pods for `stableWeight` (Argo's checkReplicasAvailable): when
+ * it has not, Argo leaves the weights as they are for this reconcile. Without it, a dynamicStableScale canary
+ * at its first setWeight flaps: the stable shrinks for the weight, the shrinking sizes send the weight back to
+ * 0, which grows the stable again.
+ */
+function stableCarries(i: TrafficPlanInput, stableWeight: number): boolean {
+  const replicas = i.rollout.spec?.replicas ?? 1;
+  const needed = Math.trunc((stableWeight * replicas) / maxTrafficWeight(i.rollout));
+  return i.stableRS !== undefined && availableReplicas(i.stableRS) >= needed;
+}
+
+/** Weights, hashes and status as last written; managed routes still go when they should. */
+function holdWeights(previous: TrafficWeights, removeRoutes: boolean): TrafficPlan {
+  const { canary, stable } = previous;
+  return {
+    removeManagedRoutes: removeRoutes,
+    headerRoutes: [],
+    mirrorRoutes: [],
+    weight: {
+      weight: canary.weight,
+      additional: [],
+      ...(canary.podTemplateHash !== undefined && { canaryHash: canary.podTemplateHash }),
+      ...(stable.podTemplateHash !== undefined && { stableHash: stable.podTemplateHash }),
+    },
+    weights: previous,
+  };
+}
+
 const sameDestination = (a: WeightDestination, b: WeightDestination) =>
   a.weight === b.weight && a.serviceName === b.serviceName && a.podTemplateHash === b.podTemplateHash;
 
@@ -91,7 +176,6 @@ function weightUpdatedDetail(previous: TrafficWeights | undefined, next: Traffic
 export function planTraffic(i: TrafficPlanInput): TrafficPlan {
   const { rollout } = i;
   const canary = rollout.spec?.strategy?.canary;
-  const status = rollout.status ?? {};
   const { weight, removeRoutes } = desiredWeight(i);
   const canaryHash = i.newRS === undefined ? undefined : podHashOf(i.newRS);
   const stableHash = i.stableRS === undefined ? undefined : podHashOf(i.stableRS);
@@ -105,20 +189,22 @@ export function planTraffic(i: TrafficPlanInput): TrafficPlan {
     stable: destination(maxTrafficWeight(rollout) - weight, canary?.stableService, stableHash),
   };
   const previous = i.previousWeights;
+  if (previous !== undefined && !stableCarries(i, maxTrafficWeight(rollout) - weight))
+    return holdWeights(previous, removeRoutes);
   const modified =
     previous === undefined ||
     !sameDestination(previous.canary, next.canary) ||
     !sameDestination(previous.stable, next.stable) ||
     (previous.additional ?? []).length > 0;
-  // the current step's header and mirror routes (not on the first deploy, as Argo: generation > 1)
-  const steps = canary?.steps ?? [];
-  const index = status.currentStepIndex ?? 0;
-  const step = index < steps.length ? steps[index] : undefined;
-  const routable = step !== undefined && (rollout.metadata?.generation ?? 0) > 1;
+  const routeSteps = removeRoutes ? [] : stepsReached(i);
   return {
     removeManagedRoutes: removeRoutes,
-    ...(routable && step.setHeaderRoute !== undefined && { headerRoute: step.setHeaderRoute }),
-    ...(routable && step.setMirrorRoute !== undefined && { mirrorRoute: step.setMirrorRoute }),
+    headerRoutes: routeSteps.flatMap((step) =>
+      step.setHeaderRoute === undefined ? [] : [step.setHeaderRoute],
+    ),
+    mirrorRoutes: routeSteps.flatMap((step) =>
+      step.setMirrorRoute === undefined ? [] : [step.setMirrorRoute],
+    ),
     weight: {
       weight,
       additional: [],

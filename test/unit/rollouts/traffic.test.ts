@@ -21,6 +21,7 @@ interface Case {
   stableRS: { hash: string; available: number };
   atDesiredReplicas: boolean;
   previousWeights?: TrafficWeights;
+  previousStatus?: Rollout['status'];
   expected: {
     weight: number;
     removeManagedRoutes: boolean;
@@ -47,12 +48,13 @@ describe('traffic plan (golden, Argo reconcileTrafficRouting)', () => {
         stableRS: rsOf(c.stableRS.hash, c.stableRS.available),
         atDesiredReplicas: c.atDesiredReplicas,
         previousWeights: c.previousWeights,
+        ...(c.previousStatus !== undefined && { previousStatus: c.previousStatus }),
       });
       assert.deepEqual(
         {
           weight: plan.weight.weight,
           removeManagedRoutes: plan.removeManagedRoutes,
-          ...(plan.headerRoute !== undefined && { header: plan.headerRoute.name }),
+          ...(plan.headerRoutes.length > 0 && { header: plan.headerRoutes.map((r) => r.name).join(',') }),
           weights: plan.weights,
           ...(plan.event !== undefined && { event: plan.event.message }),
         },
@@ -162,6 +164,26 @@ describe('a traffic-routed canary decision', () => {
       d.scale.map((s) => [s.role, s.to]),
       [['canary', 1]],
     );
+  });
+
+  it('dynamicStableScale: the first setWeight completes while the stable shrinks, the weight never flaps to 0', () => {
+    const first = decideRouted(settled(), { stable: rs('old', 10, 10, 1), canary: rs('new', 1, 1, 2) });
+    const dynamic = (r: Rollout): Rollout => ({
+      ...r,
+      spec: {
+        ...r.spec,
+        strategy: { canary: { ...r.spec?.strategy?.canary, dynamicStableScale: true } },
+      },
+    });
+    // the weight is recorded; the stable is shrinking to 9 for it (10 pods still available)
+    const d = decideRouted(dynamic(settled({ canary: first.status.canary })), {
+      stable: rs('old', 9, 10, 1),
+      canary: rs('new', 1, 1, 2),
+    });
+    const [weight] = actionsOf(d.actions, 'setTrafficWeight');
+    assert.equal(weight?.params.weight, 10);
+    assert.equal(d.status.canary?.weights?.canary.weight, 10);
+    assert.equal(d.status.currentStepIndex, 1, 'the step completes without waiting for the stable');
   });
 
   it('on abort sends the weight to 0 before the canary is scaled down', () => {
