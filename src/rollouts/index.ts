@@ -13,11 +13,7 @@ export {
 } from './bluegreen/machine.js';
 export { newReplicaSetReplicas, planBlueGreenScaling } from './bluegreen/replicas.js';
 export { blueGreenStrategy } from './bluegreen/strategy.js';
-export {
-  abortScaleDownDelaySeconds,
-  planAbortedCanaryScaleDown,
-  SCALE_DOWN_DEADLINE_ANNOTATION,
-} from './canary/abort-scale-down.js';
+export { abortScaleDownDelaySeconds, planAbortedCanaryScaleDown } from './canary/abort-scale-down.js';
 export { decideCanary as decide, decideCanary } from './canary/decide.js';
 export { type CanaryDecision, decisionOf } from './canary/decision.js';
 export { type CanaryWorld, planCanaryActions } from './canary/effects.js';
@@ -31,7 +27,7 @@ export {
 } from './canary/machine.js';
 export { pauseStepProgress } from './canary/pause.js';
 export { DEFAULT_MAX_REPLICAS, replicaCeilingError } from './canary/replica-ceiling.js';
-export { planScaling } from './canary/scaling.js';
+export { planRoutedOlderScaleDown, planScaling } from './canary/scaling.js';
 export {
   computeStepHash,
   currentSetWeight,
@@ -84,12 +80,15 @@ export { planEphemeralMetadata } from './replica-sets/ephemeral-metadata.js';
 export { buildReplicaSet, isControlledBy, type ReplicaSet, revisionOf } from './replica-sets/replica-sets.js';
 export { planRestart, type RestartPlan } from './replica-sets/restart.js';
 export {
+  DEFAULT_ABORT_SCALE_DOWN_DELAY_SECONDS,
   DEFAULT_SCALE_DOWN_DELAY_SECONDS,
   type DelayedReplicaSet,
   planScaleDownDelay,
+  SCALE_DOWN_DEADLINE_ANNOTATION,
   type ScaleDownDelayInput,
   type ScaleDownDelayPlan,
   type ScaleDownDelayVerdict,
+  scaleDownDeadlineOf,
 } from './replica-sets/scale-down-delay.js';
 export {
   type BasicCanaryInput,

@@ -381,7 +381,7 @@ describe('rollouts: the seed canary routed by an Istio VirtualService', () => {
 
   // Argo keeps a ReplicaSet that leaves a traffic-routed canary for a while before scaling it down: the
   // `scale-down-deadline` annotation, 30 s by default (scaleDownDelaySeconds after a promotion,
-  // abortScaleDownDelaySeconds after an abort). Slipway delays the abort one; the promotion one is still missing.
+  // abortScaleDownDelaySeconds after an abort).
   const deadlineBeforeShrink = (rsName: string, after: bigint, from: number) => {
     const writes = seen()
       .writesOf('ReplicaSet', rsName)
@@ -405,9 +405,7 @@ describe('rollouts: the seed canary routed by an Istio VirtualService', () => {
     assert.equal(found.deadlineAfterRetry, undefined, 'retry removes the scale-down-deadline');
   });
 
-  it('the old stable keeps its pods for scaleDownDelaySeconds (default 30 s) after promotion', {
-    todo: 'product gap: no scale-down-deadline after promotion (Argo scaleDownOldReplicaSetsForCanary)',
-  }, () => {
+  it('the old stable keeps its pods for scaleDownDelaySeconds (default 30 s) after promotion', () => {
     deadlineBeforeShrink(found.oldStable, found.promotedAt, 10);
   });
 });

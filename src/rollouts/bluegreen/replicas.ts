@@ -14,18 +14,16 @@ import {
   specReplicas,
 } from '../replica-sets/replica-sets.js';
 import {
+  DEFAULT_ABORT_SCALE_DOWN_DELAY_SECONDS,
   DEFAULT_SCALE_DOWN_DELAY_SECONDS,
   planScaleDownDelay,
-  SCALE_DOWN_DEADLINE_ANNOTATION,
+  scaleDownDeadlineOf,
   toRfc3339Seconds,
 } from '../replica-sets/scale-down-delay.js';
 import type { ScaleIntent } from '../strategies/actions.js';
 import type { Rollout, RolloutStatus } from '../types.js';
 
-const DEFAULT_ABORT_SCALE_DOWN_DELAY_SECONDS = 30;
-
 const replicasOf = (rollout: Rollout) => rollout.spec?.replicas ?? 1;
-const deadlineOf = (rs: ReplicaSet) => rs.metadata.annotations?.[SCALE_DOWN_DEADLINE_ANNOTATION] || undefined;
 
 /** Argo's NewRSNewReplicas for blue-green, against the status read at the start of the reconcile. */
 export function newReplicaSetReplicas(
@@ -111,7 +109,7 @@ function abortedNewReplicaSet(
   stableRS: ReplicaSet,
   delay: number,
 ): { readonly intent?: ScaleIntent; readonly wakeAt?: number } {
-  const written = deadlineOf(newRS);
+  const written = scaleDownDeadlineOf(newRS);
   if (written !== undefined) {
     const at = Date.parse(written);
     if (!Number.isNaN(at) && at > i.now) return { wakeAt: at };
@@ -140,7 +138,7 @@ export function planBlueGreenScaling(i: BlueGreenScalingInput): BlueGreenScaling
 
   // Argo's removeScaleDownDeadlines: none on the stable, none on the new one unless an abort delays it
   const clearDeadline = (rs: ReplicaSet | undefined) =>
-    rs !== undefined && deadlineOf(rs) !== undefined ? null : undefined;
+    rs !== undefined && scaleDownDeadlineOf(rs) !== undefined ? null : undefined;
   if (stableRS !== undefined) {
     const deadline = clearDeadline(stableRS);
     if (specReplicas(stableRS) !== replicas || deadline !== undefined)
@@ -165,7 +163,7 @@ export function planBlueGreenScaling(i: BlueGreenScalingInput): BlueGreenScaling
       replicaSets: sets.olderRSs
         .filter((rs) => specReplicas(rs) > 0 && !i.referenced.has(podHashOf(rs)))
         .map((rs) => {
-          const deadline = deadlineOf(rs);
+          const deadline = scaleDownDeadlineOf(rs);
           return {
             ref: rs,
             revision: revisionOf(rs),

@@ -5,15 +5,13 @@
  * ahead, keeps its pods until then, and is scaled down after it. Without an abort the annotation is removed
  * from the canary and stable ReplicaSets (Argo's removeScaleDownDeadlines), so a retry starts clean. Pure.
  */
+import { availableReplicas, type ClassifiedReplicaSets } from '../replica-sets/replica-sets.js';
 import {
-  availableReplicas,
-  type ClassifiedReplicaSets,
-  type ReplicaSet,
-} from '../replica-sets/replica-sets.js';
+  DEFAULT_ABORT_SCALE_DOWN_DELAY_SECONDS,
+  scaleDownDeadlineOf,
+  toRfc3339Seconds,
+} from '../replica-sets/scale-down-delay.js';
 import type { Rollout } from '../types.js';
-
-export const SCALE_DOWN_DEADLINE_ANNOTATION = 'scale-down-deadline';
-export const DEFAULT_ABORT_SCALE_DOWN_DELAY_SECONDS = 30;
 
 /** What to do with the canary ReplicaSet the replica math wants smaller. */
 export type AbortedCanaryScaleDown =
@@ -30,12 +28,6 @@ export function abortScaleDownDelaySeconds(rollout: Rollout): number | undefined
   if (explicit === undefined && canary.dynamicStableScale === true) return undefined;
   return explicit ?? DEFAULT_ABORT_SCALE_DOWN_DELAY_SECONDS;
 }
-
-/** RFC 3339 in UTC with whole seconds, as Go's `time.RFC3339` prints it. */
-const rfc3339 = (ms: number) => new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
-
-export const scaleDownDeadlineOf = (rs: ReplicaSet | undefined): string | undefined =>
-  rs?.metadata.annotations?.[SCALE_DOWN_DEADLINE_ANNOTATION];
 
 /** Whether and when the aborted canary may be scaled down now (`now` in epoch ms). */
 export function planAbortedCanaryScaleDown(
@@ -55,6 +47,6 @@ export function planAbortedCanaryScaleDown(
   }
   // the deadline scales the canary down unconditionally: set it only once stable can carry everything
   if (availableReplicas(stableRS) < (rollout.spec?.replicas ?? 1)) return { kind: 'hold' };
-  const deadline = rfc3339(now + delay * 1000);
+  const deadline = toRfc3339Seconds(now + delay * 1000);
   return { kind: 'hold', deadline, wakeAt: Date.parse(deadline) };
 }

@@ -17,11 +17,12 @@ import {
   type ReplicaSet,
   replicaSetsToPrune,
 } from '../replica-sets/replica-sets.js';
+import { POD_TEMPLATE_HASH_LABEL } from '../spec/pod-template-hash.js';
 import type { EventIntent, RolloutAction } from '../strategies/actions.js';
 import type { Rollout, RolloutStatus } from '../types.js';
 import type { RolloutContext } from './machine.js';
 import { pauseStepProgress } from './pause.js';
-import { abortScaleDownWakeup, planScaling } from './scaling.js';
+import { abortScaleDownWakeup, planRoutedOlderScaleDown, planScaling } from './scaling.js';
 import { desiredCanaryScale } from './steps.js';
 import type { TrafficPlan } from './traffic.js';
 
@@ -96,7 +97,27 @@ export function planCanaryActions(c: RolloutContext, w: CanaryWorld): RolloutAct
   const weight = desiredCanaryScale({ ...rollout, status }).weight;
   const lookup = (name: string) => w.services.get(name);
   const scaleDownAt = abortScaleDownWakeup(rollout, w.sets, weight, w.now);
-  const at = [requeueAt(c, w), scaleDownAt === undefined ? undefined : scaleDownAt + 5]
+  // what the Services select is still in use: an older ReplicaSet they point at is not scaled down
+  const serviceHashes = new Set(
+    [canary?.stableService, canary?.canaryService]
+      .map((name) => (name ? lookup(name) : undefined))
+      .map(
+        (svc) =>
+          (svc?.spec as { selector?: Record<string, string> } | undefined)?.selector?.[
+            POD_TEMPLATE_HASH_LABEL
+          ],
+      )
+      .filter((h): h is string => h !== undefined && h !== ''),
+  );
+  const olderAt =
+    canary?.trafficRouting !== undefined
+      ? planRoutedOlderScaleDown(rollout, w.sets, w.now, serviceHashes).requeueAt
+      : undefined;
+  const at = [
+    requeueAt(c, w),
+    scaleDownAt === undefined ? undefined : scaleDownAt + 5,
+    olderAt === undefined ? undefined : olderAt + 5,
+  ]
     .filter((t): t is number => t !== undefined)
     .reduce<number | undefined>((a, b) => (a === undefined ? b : Math.min(a, b)), undefined);
 
@@ -106,7 +127,7 @@ export function planCanaryActions(c: RolloutContext, w: CanaryWorld): RolloutAct
       (s) => ({ type: 'pointService', params: s }) as const,
     ),
     ...(w.traffic !== undefined ? trafficActions(w.traffic) : []),
-    ...planScaling(rollout, w.sets, weight, status.promoteFull === true, w.now).map(
+    ...planScaling(rollout, w.sets, weight, status.promoteFull === true, w.now, serviceHashes).map(
       (s) => ({ type: 'scaleReplicaSet', params: s }) as const,
     ),
     ...runsToTerminate(w.ownedRuns, w.currentRuns).map(

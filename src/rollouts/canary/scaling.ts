@@ -9,11 +9,17 @@
 import {
   availableReplicas,
   type ClassifiedReplicaSets,
+  podHashOf,
   type ReplicaSet,
   revisionOf,
   specReplicas,
   sumOf,
 } from '../replica-sets/replica-sets.js';
+import {
+  DEFAULT_SCALE_DOWN_DELAY_SECONDS,
+  planScaleDownDelay,
+  scaleDownDeadlineOf,
+} from '../replica-sets/scale-down-delay.js';
 import {
   calculateBasicCanaryReplicas,
   calculateTrafficRoutedCanaryReplicas,
@@ -21,7 +27,7 @@ import {
 } from '../replicas.js';
 import type { ScaleIntent } from '../strategies/actions.js';
 import type { Rollout } from '../types.js';
-import { planAbortedCanaryScaleDown, scaleDownDeadlineOf } from './abort-scale-down.js';
+import { planAbortedCanaryScaleDown } from './abort-scale-down.js';
 import { currentSetCanaryScale } from './steps.js';
 
 export type { ScaleIntent } from '../strategies/actions.js';
@@ -111,6 +117,7 @@ export function planScaling(
   weight: number,
   promoteFull: boolean,
   now?: number,
+  referencedHashes: ReadonlySet<string> = new Set(),
 ): ScaleIntent[] {
   const intents: ScaleIntent[] = [];
   const { newRS, stableRS } = sets;
@@ -168,7 +175,11 @@ export function planScaling(
         });
     }
   }
-  intents.push(...planOlderScaleDown(rollout, sets));
+  intents.push(
+    ...(rollout.spec?.strategy?.canary?.trafficRouting !== undefined && now !== undefined
+      ? planRoutedOlderScaleDown(rollout, sets, now, referencedHashes).intents
+      : planOlderScaleDown(rollout, sets)),
+  );
   return intents;
 }
 
@@ -186,12 +197,8 @@ export function abortScaleDownWakeup(
   return plan.kind === 'hold' ? plan.wakeAt : undefined;
 }
 
-/** Scale older ReplicaSets towards 0, oldest first, keeping replicas − maxUnavailable available. */
-function planOlderScaleDown(rollout: Rollout, sets: ClassifiedReplicaSets): ScaleIntent[] {
-  const older = [...sets.olderRSs]
-    .filter((rs) => specReplicas(rs) > 0)
-    .sort((a, b) => revisionOf(a) - revisionOf(b));
-  if (older.length === 0) return [];
+/** Argo's minimum available pods budget: available pods above replicas − maxUnavailable. */
+function scaleDownBudget(rollout: Rollout, sets: ClassifiedReplicaSets): number {
   const replicas = rollout.spec?.replicas ?? 1;
   const canary = rollout.spec?.strategy?.canary;
   const maxUnavailable = resolveMaxUnavailable(
@@ -202,8 +209,105 @@ function planOlderScaleDown(rollout: Rollout, sets: ClassifiedReplicaSets): Scal
   const all = [sets.newRS, sets.stableRS === sets.newRS ? undefined : sets.stableRS, ...sets.olderRSs].filter(
     (rs): rs is ReplicaSet => rs !== undefined,
   );
-  const available = sumOf(all, availableReplicas);
-  let budget = available - (replicas - maxUnavailable);
+  return sumOf(all, availableReplicas) - (replicas - maxUnavailable);
+}
+
+/**
+ * The pod hashes a traffic-routed canary still points at (Argo's isReplicaSetReferenced): the stable and
+ * current hashes, the weights' destinations and what the Services select (`serviceHashes`).
+ */
+function referencedBy(rollout: Rollout, serviceHashes: ReadonlySet<string>): Set<string> {
+  const status = rollout.status;
+  const weights = status?.canary?.weights;
+  return new Set(
+    [
+      status?.stableRS,
+      status?.currentPodHash,
+      status?.blueGreen?.activeSelector,
+      status?.blueGreen?.previewSelector,
+      weights?.canary.podTemplateHash,
+      weights?.stable.podTemplateHash,
+      ...serviceHashes,
+    ].filter((h): h is string => h !== undefined && h !== ''),
+  );
+}
+
+/**
+ * Older ReplicaSets of a traffic-routed canary (Argo's scaleDownOldReplicaSetsForCanary), newest first
+ * within the availability budget: a ReplicaSet something still points at is left alone; once the Rollout is
+ * fully promoted (or one already carries a deadline) the previous stable keeps its pods until a
+ * `scale-down-deadline` `scaleDownDelaySeconds` (30) ahead, at most `scaleDownDelayRevisionLimit` of them
+ * (with `dynamicStableScale` it goes at once); an intermediate ReplicaSet of an interrupted update goes at
+ * once. `requeueAt`: the earliest deadline to look again at.
+ */
+export function planRoutedOlderScaleDown(
+  rollout: Rollout,
+  sets: ClassifiedReplicaSets,
+  now: number,
+  serviceHashes: ReadonlySet<string> = new Set(),
+): { readonly intents: ScaleIntent[]; readonly requeueAt?: number } {
+  let budget = scaleDownBudget(rollout, sets);
+  if (budget <= 0) return { intents: [] };
+  const canary = rollout.spec?.strategy?.canary;
+  const referenced = referencedBy(rollout, serviceHashes);
+  const fullyPromoted =
+    rollout.status?.stableRS !== undefined && rollout.status.stableRS === rollout.status.currentPodHash;
+  const older = [...sets.olderRSs]
+    .filter((rs) => !referenced.has(podHashOf(rs)))
+    .sort((a, b) => revisionOf(b) - revisionOf(a));
+  const delayed = (rs: ReplicaSet) =>
+    canary?.dynamicStableScale !== true && (fullyPromoted || scaleDownDeadlineOf(rs) !== undefined);
+  const delay = planScaleDownDelay({
+    replicaSets: older
+      .filter((rs) => specReplicas(rs) > 0 && delayed(rs))
+      .map((rs) => ({
+        ref: rs,
+        revision: revisionOf(rs),
+        replicas: specReplicas(rs),
+        ...(scaleDownDeadlineOf(rs) !== undefined && { deadline: scaleDownDeadlineOf(rs) }),
+      })),
+    delaySeconds: canary?.scaleDownDelaySeconds ?? DEFAULT_SCALE_DOWN_DELAY_SECONDS,
+    ...(canary?.scaleDownDelayRevisionLimit !== undefined && {
+      revisionLimit: canary.scaleDownDelayRevisionLimit,
+    }),
+    keepReplicas: (rs) => rs.replicas,
+    now,
+  });
+  const verdicts = new Map(delay.verdicts.map((v) => [v.ref, v]));
+  const intents: ScaleIntent[] = [];
+  const wakeups: number[] = [];
+  for (const rs of older) {
+    if (budget <= 0) break;
+    const current = specReplicas(rs);
+    if (current === 0) continue;
+    const verdict = verdicts.get(rs);
+    const to = verdict === undefined || verdict.kind === 'scaleDown' ? 0 : verdict.replicas;
+    if (verdict?.kind === 'annotate') {
+      intents.push({
+        type: 'scale',
+        replicaSet: rs,
+        role: 'older',
+        from: current,
+        to,
+        scaleDownDeadline: verdict.deadline,
+      });
+      wakeups.push(Date.parse(verdict.deadline));
+    } else if (verdict?.kind === 'wait') wakeups.push(verdict.wakeAt);
+    if (to === current) continue;
+    if (verdict?.kind !== 'annotate')
+      intents.push({ type: 'scale', replicaSet: rs, role: 'older', from: current, to });
+    budget -= current - to;
+  }
+  return { intents, ...(wakeups.length > 0 && { requeueAt: Math.min(...wakeups) }) };
+}
+
+/** Scale older ReplicaSets towards 0, oldest first, keeping replicas − maxUnavailable available. */
+function planOlderScaleDown(rollout: Rollout, sets: ClassifiedReplicaSets): ScaleIntent[] {
+  const older = [...sets.olderRSs]
+    .filter((rs) => specReplicas(rs) > 0)
+    .sort((a, b) => revisionOf(a) - revisionOf(b));
+  if (older.length === 0) return [];
+  let budget = scaleDownBudget(rollout, sets);
   const intents: ScaleIntent[] = [];
   for (const rs of older) {
     const current = specReplicas(rs);

@@ -8,8 +8,8 @@ import { type EventRecorder, type EventSubject, type StatusWriter, transitionOf 
 import { isAlreadyExists, isNotFound, type KubeClient, type KubeObject } from '../../kube/index.js';
 import type { Logger } from '../../observability/index.js';
 import type { AnalysisRun } from '../analysis/analysis-runs.js';
-import { SCALE_DOWN_DEADLINE_ANNOTATION } from '../canary/abort-scale-down.js';
 import { type ReplicaSet, revisionOf } from '../replica-sets/replica-sets.js';
+import { SCALE_DOWN_DEADLINE_ANNOTATION } from '../replica-sets/scale-down-delay.js';
 import { POD_TEMPLATE_HASH_LABEL, REVISION_ANNOTATION } from '../spec/pod-template-hash.js';
 import { formatMessage } from '../status/conditions.js';
 import { actionsOf, type EventIntent, type RolloutAction, type ScaleIntent } from '../strategies/actions.js';

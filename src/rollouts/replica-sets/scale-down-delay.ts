@@ -47,6 +47,13 @@ export interface ScaleDownDelayPlan<T> {
 
 export const SCALE_DOWN_DEADLINE_ANNOTATION = 'scale-down-deadline';
 export const DEFAULT_SCALE_DOWN_DELAY_SECONDS = 30;
+/** `abortScaleDownDelaySeconds` when a traffic-routed canary or a blue-green preview is aborted. */
+export const DEFAULT_ABORT_SCALE_DOWN_DELAY_SECONDS = 30;
+
+/** A ReplicaSet's `scale-down-deadline` annotation; an empty one counts as none (Argo's HasScaleDownDeadline). */
+export const scaleDownDeadlineOf = (
+  rs: { readonly metadata: { readonly annotations?: Readonly<Record<string, string>> } } | undefined,
+): string | undefined => rs?.metadata.annotations?.[SCALE_DOWN_DEADLINE_ANNOTATION] || undefined;
 
 /** RFC 3339 in UTC with whole seconds, as Go's `time.RFC3339` prints it. */
 export const toRfc3339Seconds = (ms: number): string =>
