@@ -317,4 +317,32 @@ describe('rollouts: blue-green', () => {
     });
     await checkInvariants(s.client, s.namespace, name);
   });
+
+  it('a missing active Service is InvalidSpec naming the field; once created the Rollout goes on', async () => {
+    const name = 'bg-missing';
+    await s.createRollout({
+      name,
+      replicas: 1,
+      spec: { strategy: { blueGreen: { activeService: `${name}-active` } } },
+    });
+    const invalid = await s.reaches(name, 'Degraded: InvalidSpec', (r) => r.status?.phase === 'Degraded');
+    assert.equal(
+      invalid.status?.message,
+      `InvalidSpec: The Rollout "${name}" is invalid: spec.strategy.blueGreen.activeService: Invalid value: "${name}-active": service "${name}-active" not found`,
+    );
+    await eventually('a Warning InvalidSpec event', async () =>
+      (await eventReasons(s.client, s.namespace, name)).includes('InvalidSpec'),
+    );
+    await s.client.create({
+      ...SVC,
+      metadata: { name: `${name}-active`, namespace: s.namespace },
+      spec: { selector: { app: name }, ports: [{ port: 80, targetPort: 8080, protocol: 'TCP' }] },
+    });
+    const healthy = await s.reaches(
+      name,
+      'Healthy once the Service exists',
+      (r) => r.status?.phase === 'Healthy',
+    );
+    assert.equal(selectorOf(await service(`${name}-active`)), healthy.status?.currentPodHash);
+  });
 });
