@@ -317,4 +317,68 @@ describe('rollouts: blue-green', () => {
     });
     await checkInvariants(s.client, s.namespace, name);
   });
+
+  it('a missing active Service is InvalidSpec naming the field; once created the Rollout goes on', async () => {
+    const name = 'bg-missing';
+    await s.createRollout({
+      name,
+      replicas: 1,
+      spec: { strategy: { blueGreen: { activeService: `${name}-active` } } },
+    });
+    const invalid = await s.reaches(name, 'Degraded: InvalidSpec', (r) => r.status?.phase === 'Degraded');
+    assert.equal(
+      invalid.status?.message,
+      `InvalidSpec: The Rollout "${name}" is invalid: spec.strategy.blueGreen.activeService: Invalid value: "${name}-active": service "${name}-active" not found`,
+    );
+    await eventually('a Warning InvalidSpec event', async () =>
+      (await eventReasons(s.client, s.namespace, name)).includes('InvalidSpec'),
+    );
+    await s.client.create({
+      ...SVC,
+      metadata: { name: `${name}-active`, namespace: s.namespace },
+      spec: { selector: { app: name }, ports: [{ port: 80, targetPort: 8080, protocol: 'TCP' }] },
+    });
+    const healthy = await s.reaches(
+      name,
+      'Healthy once the Service exists',
+      (r) => r.status?.phase === 'Healthy',
+    );
+    assert.equal(selectorOf(await service(`${name}-active`)), healthy.status?.currentPodHash);
+  });
+
+  it('previewMetadata on the preview pods, activeMetadata once they are active', async () => {
+    const name = 'bg-meta';
+    const ref = { namespace: s.namespace, name };
+    await createBlueGreen(name, {
+      autoPromotionEnabled: false,
+      previewMetadata: { labels: { role: 'preview' } },
+      activeMetadata: { labels: { role: 'active' } },
+    });
+    const blue =
+      (await s.reaches(name, 'Healthy', (r) => r.status?.phase === 'Healthy')).status?.currentPodHash ?? '';
+    const roles = async (hash: string) => {
+      const { items } = await s.client.listAll(
+        { apiVersion: 'v1', kind: 'Pod' },
+        { namespace: s.namespace, labelSelector: `${POD_TEMPLATE_HASH_LABEL}=${hash}` },
+      );
+      return items.filter((p) => !p.metadata.deletionTimestamp).map((p) => p.metadata.labels?.role ?? '');
+    };
+    await eventually('first pods active', async () => (await roles(blue)).join() === 'active,active');
+    await setImage(s.client, s.namespace, name, 'argoproj/rollouts-demo:green');
+    const green =
+      (await s.reaches(name, 'Paused', (r) => r.status?.phase === 'Paused')).status?.currentPodHash ?? '';
+    await eventually('green pods preview', async () => (await roles(green)).join() === 'preview,preview');
+    assert.deepEqual(await roles(blue), ['active', 'active']);
+    await promoteRollout(s.client, ref);
+    await s.reaches(
+      name,
+      'Healthy on green',
+      (r) => r.status?.phase === 'Healthy' && r.status.stableRS === green,
+    );
+    await eventually(
+      'green pods active',
+      async () => (await roles(green)).join() === 'active,active',
+      60_000,
+    );
+  });
 });

@@ -8,6 +8,7 @@ import { withAntiAffinity } from './anti-affinity.js';
 import { decideBlueGreen } from './decide.js';
 import { blueGreenEphemeralMetadata, blueGreenRestartMaxUnavailable } from './ephemeral-metadata.js';
 import { blueGreenMachine } from './machine.js';
+import { blueGreenServiceError } from './service-references.js';
 
 export const blueGreenStrategy: RolloutStrategy = {
   name: 'blueGreen',
@@ -23,5 +24,6 @@ export const blueGreenStrategy: RolloutStrategy = {
   },
   ephemeralMetadata: blueGreenEphemeralMetadata,
   restartMaxUnavailable: blueGreenRestartMaxUnavailable,
+  serviceError: blueGreenServiceError,
   decorateReplicaSet: withAntiAffinity,
 };

@@ -18,6 +18,7 @@ import type { AnalysisRun } from '../analysis/analysis-runs.js';
 import { referencesAnalysisTemplates } from '../analysis/analysis-template-check.js';
 import type { ReplicaSet } from '../replica-sets/replica-sets.js';
 import { POD_TEMPLATE_HASH_LABEL } from '../spec/pod-template-hash.js';
+import { strategyFor } from '../strategies/registry.js';
 import { RolloutExecutor } from './executor.js';
 import { type RolloutInformers, type RolloutObject, RolloutReconciler } from './reconciler.js';
 
@@ -116,12 +117,12 @@ export function registerRolloutController(manager: Manager, options: RegisterRol
   enqueueMapped(informers.services, controller, (service) =>
     informers.rollouts.store
       .byIndex(Index.Namespace, service.metadata.namespace ?? '')
-      .filter((r) => {
-        const canary = r.spec?.strategy?.canary;
-        return (
-          canary?.canaryService === service.metadata.name || canary?.stableService === service.metadata.name
-        );
-      })
+      .filter(
+        (r) =>
+          strategyFor(r)
+            ?.serviceNames(r)
+            .includes(service.metadata.name ?? '') === true,
+      )
       .map((r) => `${r.metadata.namespace ?? ''}/${r.metadata.name ?? ''}`),
   );
   // an analysis template changing can make a Rollout that references templates valid or invalid

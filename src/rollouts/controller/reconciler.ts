@@ -17,7 +17,7 @@ import {
   type StatusWriter,
 } from '../../core/index.js';
 import { canonicalJson } from '../../go/index.js';
-import { formatMetaLabelSelector, Index, type KubeObject, type Reflector } from '../../kube/index.js';
+import { Index, type KubeObject, type Reflector } from '../../kube/index.js';
 import { type AnalysisRun, buildAnalysisRun } from '../analysis/analysis-runs.js';
 import { analysisTemplateError } from '../analysis/analysis-template-check.js';
 import { DEFAULT_MAX_REPLICAS, replicaCeilingError } from '../canary/replica-ceiling.js';
@@ -41,18 +41,13 @@ import {
 } from '../spec/pod-template-hash.js';
 import { unsupportedFeature } from '../spec/unsupported-features.js';
 import { formatValidationError, validateRollout } from '../spec/validation.js';
-import {
-  ConditionReason,
-  formatMessage,
-  invalidSpecCondition,
-  RolloutConditionType,
-} from '../status/conditions.js';
-import { calculateRolloutPhase } from '../status/phase.js';
+import { ConditionReason, formatMessage } from '../status/conditions.js';
+import { invalidSpecStatus } from '../status/invalid-spec-status.js';
 import { actionsOf, inExecutionOrder, PRE_COMMIT, type RolloutAction } from '../strategies/actions.js';
 import { strategyFor } from '../strategies/registry.js';
 import type { EphemeralMetadataRoles, RolloutStrategy } from '../strategies/strategy.js';
 import { routerFactoriesFor } from '../traffic/registry.js';
-import type { Rollout, RolloutCondition, RolloutStatus } from '../types.js';
+import type { Rollout, RolloutStatus } from '../types.js';
 import type { RolloutExecutor } from './executor.js';
 import { WEIGHT_VERIFY_RETRY_MS } from './traffic-actions.js';
 
@@ -97,6 +92,17 @@ export class RolloutReconciler implements Reconciler {
     const strategy = strategyFor(rollout);
     // validation only lets specs through that a registered strategy runs
     if (strategy === undefined) return undefined;
+    const services = new Map<string, KubeObject>();
+    for (const name of strategy.serviceNames(rollout)) {
+      const service = informers.services.store.get(`${rollout.metadata.namespace ?? ''}/${name}`);
+      if (service !== undefined) services.set(name, service);
+    }
+    // Argo's reference checks: the Services a strategy points must exist and may be pointed by it
+    const unusable = strategy.serviceError?.(rollout, services);
+    if (unusable !== undefined) {
+      await this.reportInvalid(ctx, rollout, unusable, now);
+      return undefined;
+    }
     const uid = rollout.metadata.uid;
     const replicaSets = informers.replicaSets.store
       .byIndex(Index.Owner, uid ?? '')
@@ -116,12 +122,6 @@ export class RolloutReconciler implements Reconciler {
         .map((r) => r.metadata.name ?? ''),
     );
 
-    const namespace = rollout.metadata.namespace ?? '';
-    const services = new Map<string, KubeObject>();
-    for (const name of strategy.serviceNames(rollout)) {
-      const service = informers.services.store.get(`${namespace}/${name}`);
-      if (service !== undefined) services.set(name, service);
-    }
     const decision = strategy.decide({
       rollout,
       replicaSets: all,
@@ -354,7 +354,8 @@ export class RolloutReconciler implements Reconciler {
     error: string,
     now: number,
   ): Promise<void> {
-    const { condition, isNew } = await this.writeInvalid(rollout, error, now);
+    const { status, condition, isNew } = invalidSpecStatus(rollout, error, now);
+    await this.writeStatus(rollout, status);
     if (!isNew) {
       ctx.logger.debug({ error }, 'invalid rollout spec unchanged');
       return;
@@ -368,31 +369,6 @@ export class RolloutReconciler implements Reconciler {
         message: condition.message,
       },
     ]);
-  }
-
-  private async writeInvalid(
-    rollout: RolloutObject,
-    error: string,
-    now: number,
-  ): Promise<{ readonly condition: RolloutCondition; readonly isNew: boolean }> {
-    const prev = rollout.status ?? {};
-    const previous = prev.conditions?.find((c) => c.type === RolloutConditionType.InvalidSpec);
-    const condition = invalidSpecCondition(previous, rollout.metadata.name ?? '', error, now);
-    const conditions = [
-      ...(prev.conditions ?? []).filter((c) => c.type !== RolloutConditionType.InvalidSpec),
-      condition,
-    ];
-    const base: RolloutStatus = {
-      ...prev,
-      observedGeneration: String(rollout.metadata.generation ?? 0),
-      conditions,
-      ...(rollout.spec?.selector !== undefined && {
-        selector: formatMetaLabelSelector(rollout.spec.selector),
-      }),
-    };
-    const { phase, message: phaseMessage } = calculateRolloutPhase({ ...rollout, status: base });
-    await this.writeStatus(rollout, { ...base, phase, message: phaseMessage });
-    return { condition, isNew: condition !== previous };
   }
 
   /** Writes status when it changed (undefined members dropped, as the API server would). */

@@ -53,6 +53,8 @@ export interface RolloutStrategy {
   ephemeralMetadata(rollout: Rollout): EphemeralMetadataRoles;
   /** How many pods a restart (`spec.restartAt`) may take down at once (Argo's MaxUnavailable). */
   restartMaxUnavailable(rollout: Rollout): number;
+  /** Why the Services it names cannot be used (missing, selecting other pods, another Rollout's), if so. */
+  serviceError?(rollout: Rollout, services: ReadonlyMap<string, KubeObject>): string | undefined;
   /** What the strategy changes in a new ReplicaSet before it is created (blue-green's antiAffinity). */
   decorateReplicaSet?(rollout: Rollout, rs: ReplicaSet): ReplicaSet;
 }
