@@ -1,3 +1,4 @@
+import type { Experiment } from '../../experiments/index.js';
 import type { ReplicaSet } from '../../rollouts/index.js';
 import { type Command, ExitCode, stringOption } from '../command.js';
 import { cliEnvironment } from '../environment.js';
@@ -48,18 +49,25 @@ async function readSnapshot(
   ref: { namespace: string; name: string },
 ): Promise<RolloutSnapshot> {
   const rollout = await client.get<RolloutObject>({ ...GVK, ...ref });
-  const [rs, pods, runs] = await Promise.all([
+  const [rs, pods, runs, experiments] = await Promise.all([
     client.listAll<ReplicaSet>({ apiVersion: 'apps/v1', kind: 'ReplicaSet' }, { namespace: ref.namespace }),
     client.listAll({ apiVersion: 'v1', kind: 'Pod' }, { namespace: ref.namespace }),
     client
       .listAll({ apiVersion: 'argoproj.io/v1alpha1', kind: 'AnalysisRun' }, { namespace: ref.namespace })
       .catch(() => ({ items: [] })),
+    client
+      .listAll<Experiment>(
+        { apiVersion: 'argoproj.io/v1alpha1', kind: 'Experiment' },
+        { namespace: ref.namespace },
+      )
+      .catch(() => ({ items: [] as Experiment[] })),
   ]);
   return {
     rollout,
     replicaSets: rs.items,
     pods: pods.items,
     analysisRuns: runs.items as AnalysisRunObject[],
+    experiments: experiments.items,
     now: Date.now(),
   };
 }

@@ -19,6 +19,7 @@ export const KindIcon = {
   replicaSet: '⧉',
   pod: '□',
   job: '⊞',
+  experiment: 'Σ',
   analysisRun: 'α',
 } as const;
 

@@ -1,6 +1,6 @@
+export type { AnalysisRunObject, NamespaceObjects } from './children-info.js';
 export { rolloutListTable } from './list-table.js';
 export {
-  type AnalysisRunObject,
   clientRolloutPhase,
   currentSetWeight,
   type RolloutInfo,

@@ -7,69 +7,25 @@ import {
   computeRolloutPhase,
   isGenerationObserved,
   isUnpausing,
-  type ReplicaSet,
   type Rollout,
 } from '../../rollouts/index.js';
-import { type PodInfo, type PodObject, podInfo } from './pod-info.js';
+import {
+  type AnalysisRunInfo,
+  analysisRunInfos,
+  type ExperimentInfo,
+  experimentInfos,
+  type NamespaceObjects,
+  type ReplicaSetInfo,
+  replicaSetInfos,
+} from './children-info.js';
 
 export type RolloutObject = Rollout & KubeObject;
 
-export type AnalysisRunObject = KubeObject & {
-  readonly status?: {
-    readonly phase?: string;
-    readonly metricResults?: readonly {
-      readonly name?: string;
-      readonly successful?: number;
-      readonly failed?: number;
-      readonly error?: number;
-      readonly inconclusive?: number;
-      readonly measurements?: readonly {
-        readonly phase?: string;
-        readonly startedAt?: string;
-        readonly metadata?: Readonly<Record<string, string>>;
-      }[];
-    }[];
-  };
-};
-
 /** Everything the rollout view shows, read by the caller; rendering is pure. */
-export interface RolloutSnapshot {
+export interface RolloutSnapshot extends NamespaceObjects {
   readonly rollout: RolloutObject;
-  /** ReplicaSets of the namespace (those the Rollout controls are shown). */
-  readonly replicaSets: readonly ReplicaSet[];
-  readonly pods: readonly PodObject[];
-  readonly analysisRuns: readonly AnalysisRunObject[];
   /** Milliseconds since the epoch, for ages. */
   readonly now: number;
-}
-
-export type RolloutTag = 'stable' | 'canary' | 'active' | 'preview';
-
-export interface ReplicaSetInfo {
-  readonly name: string;
-  readonly creationTimestamp: string | undefined;
-  readonly revision: number;
-  readonly status: string;
-  /** status.replicas: a ReplicaSet with pods contributes its images. */
-  readonly replicas: number;
-  readonly available: number;
-  readonly tags: readonly RolloutTag[];
-  readonly images: readonly string[];
-  /** The `scale-down-deadline` annotation (RFC 3339), when set. */
-  readonly scaleDownDeadline: string | undefined;
-  readonly pods: readonly PodInfo[];
-}
-
-export interface AnalysisRunInfo {
-  readonly name: string;
-  readonly creationTimestamp: string | undefined;
-  readonly revision: number;
-  readonly status: string;
-  readonly successful: number;
-  readonly failed: number;
-  readonly inconclusive: number;
-  readonly error: number;
-  readonly jobs: readonly { name: string; status: string; startedAt: string | undefined }[];
 }
 
 export interface RolloutInfo {
@@ -90,19 +46,9 @@ export interface RolloutInfo {
   readonly ready: number;
   readonly available: number;
   readonly replicaSets: readonly ReplicaSetInfo[];
+  readonly experiments: readonly ExperimentInfo[];
   readonly analysisRuns: readonly AnalysisRunInfo[];
 }
-
-const HASH_LABEL = 'rollouts-pod-template-hash';
-const REVISION = 'rollout.argoproj.io/revision';
-const SCALE_DOWN_DEADLINE = 'scale-down-deadline';
-
-const revisionOf = (o: KubeObject): number => {
-  const n = Number.parseInt(o.metadata.annotations?.[REVISION] ?? '', 10);
-  return Number.isNaN(n) ? 0 : n;
-};
-const ownedBy = (o: KubeObject, uid: string | undefined): boolean =>
-  uid !== undefined && (o.metadata.ownerReferences ?? []).some((ref) => ref.uid === uid);
 
 /** The phase and message a client shows (Argo's GetRolloutPhase): the controller's, once it caught up. */
 export function clientRolloutPhase(rollout: Rollout): { phase: string; message: string } {
@@ -140,98 +86,12 @@ export function currentSetWeight(r: Rollout): number {
   return 0;
 }
 
-function replicaSetHealth(rs: ReplicaSet): string {
-  const desired = rs.spec?.replicas;
-  const observed = rs.status?.observedGeneration ?? 0;
-  if ((rs.metadata.generation ?? 0) > observed) return 'Progressing';
-  if (rs.status?.conditions?.some((c) => c.type === 'ReplicaFailure' && c.status === 'True'))
-    return 'ReplicaFailure';
-  if (desired !== undefined && (rs.status?.availableReplicas ?? 0) < desired) return 'Progressing';
-  return desired === 0 ? 'ScaledDown' : 'Healthy';
-}
-
-function tagsOf(r: Rollout, hash: string): RolloutTag[] {
-  const s = r.status ?? {};
-  const tags: RolloutTag[] = [];
-  if (r.spec?.strategy?.canary !== undefined) {
-    if (s.stableRS === hash) tags.push('stable');
-    else if (s.currentPodHash === hash) tags.push('canary');
-  }
-  if (r.spec?.strategy?.blueGreen !== undefined) {
-    if (s.stableRS === hash) tags.push('stable');
-    if (s.blueGreen?.activeSelector === hash) tags.push('active');
-    else if (s.blueGreen?.previewSelector === hash) tags.push('preview');
-  }
-  return tags;
-}
-
-function replicaSetInfos(snap: RolloutSnapshot): ReplicaSetInfo[] {
-  const r = snap.rollout;
-  const owned = snap.replicaSets.filter((rs) => ownedBy(rs, r.metadata.uid));
-  return owned
-    .map((rs) => ({
-      name: rs.metadata.name ?? '',
-      creationTimestamp: rs.metadata.creationTimestamp,
-      revision: revisionOf(rs),
-      status: replicaSetHealth(rs),
-      replicas: rs.status?.replicas ?? 0,
-      available: rs.status?.availableReplicas ?? 0,
-      tags: tagsOf(r, rs.metadata.labels?.[HASH_LABEL] ?? ''),
-      images: (
-        (rs.spec?.template?.spec as { containers?: { image?: string }[] } | undefined)?.containers ?? []
-      ).map((c) => c.image ?? ''),
-      scaleDownDeadline: rs.metadata.annotations?.[SCALE_DOWN_DEADLINE],
-      pods: snap.pods
-        .filter((p) => ownedBy(p, rs.metadata.uid))
-        .map(podInfo)
-        .sort(
-          (a, b) =>
-            Date.parse(a.creationTimestamp ?? '') - Date.parse(b.creationTimestamp ?? '') ||
-            (a.name < b.name ? -1 : a.name > b.name ? 1 : 0),
-        ),
-    }))
-    .sort((a, b) => b.revision - a.revision || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-}
-
-function analysisRunInfos(snap: RolloutSnapshot): AnalysisRunInfo[] {
-  return snap.analysisRuns
-    .filter((run) => ownedBy(run, snap.rollout.metadata.uid))
-    .map((run) => {
-      const results = run.status?.metricResults ?? [];
-      const sum = (k: 'successful' | 'failed' | 'inconclusive' | 'error') =>
-        results.reduce((n, m) => n + (m[k] ?? 0), 0);
-      return {
-        name: run.metadata.name ?? '',
-        creationTimestamp: run.metadata.creationTimestamp,
-        revision: revisionOf(run),
-        status: run.status?.phase ?? '',
-        successful: sum('successful'),
-        failed: sum('failed'),
-        inconclusive: sum('inconclusive'),
-        error: sum('error'),
-        jobs: results.flatMap((m) =>
-          (m.measurements ?? []).flatMap((x) =>
-            x.metadata?.['job-name'] === undefined
-              ? []
-              : [{ name: x.metadata['job-name'], status: x.phase ?? '', startedAt: x.startedAt }],
-          ),
-        ),
-      };
-    })
-    .sort(
-      (a, b) =>
-        b.revision - a.revision ||
-        Date.parse(a.creationTimestamp ?? '') - Date.parse(b.creationTimestamp ?? '') ||
-        (a.name > b.name ? -1 : a.name < b.name ? 1 : 0),
-    );
-}
-
 /** The plugin's `NewRolloutInfo`: summary fields, ReplicaSets with pods, AnalysisRuns. */
 export function rolloutInfo(snap: RolloutSnapshot): RolloutInfo {
   const r = snap.rollout;
   const s = r.status ?? {};
   const canary = r.spec?.strategy?.canary;
-  const replicaSets = replicaSetInfos(snap);
+  const replicaSets = replicaSetInfos(r.metadata.uid, r, snap);
   const { phase, message } = clientRolloutPhase(r);
   let step = '';
   let setWeight = 0;
@@ -266,23 +126,26 @@ export function rolloutInfo(snap: RolloutSnapshot): RolloutInfo {
     ready: s.readyReplicas ?? 0,
     available: s.availableReplicas ?? 0,
     replicaSets,
-    analysisRuns: analysisRunInfos(snap),
+    experiments: experimentInfos(r, snap),
+    analysisRuns: analysisRunInfos(r.metadata.uid, snap),
   };
 }
 
 /**
  * Images of ReplicaSets that have pods, sorted by image, with their tags: an image's first ReplicaSet
  * gives its tags in the plugin's order (stable/canary, active/preview); a later one merges them, sorted.
+ * Experiments' ReplicaSets add `Σ:<template>`.
  */
 export function imagesOf(info: RolloutInfo): { image: string; tags: string[] }[] {
   const tags = new Map<string, string[]>();
-  for (const rs of info.replicaSets) {
-    if (rs.replicas <= 0) continue;
-    for (const image of rs.images) {
-      const seen = tags.get(image);
-      tags.set(image, seen === undefined ? [...rs.tags] : [...new Set([...seen, ...rs.tags])].sort());
-    }
-  }
+  const add = (image: string, more: readonly string[]) => {
+    const seen = tags.get(image);
+    tags.set(image, seen === undefined ? [...more] : [...new Set([...seen, ...more])].sort());
+  };
+  for (const rs of info.replicaSets) if (rs.replicas > 0) for (const image of rs.images) add(image, rs.tags);
+  for (const e of info.experiments)
+    for (const rs of e.replicaSets)
+      if (rs.replicas > 0) for (const image of rs.images) add(image, rs.template ? [`Σ:${rs.template}`] : []);
   return [...tags]
     .map(([image, t]) => ({ image, tags: t }))
     .sort((a, b) => (a.image < b.image ? -1 : a.image > b.image ? 1 : 0));

@@ -1,18 +1,14 @@
 /**
  * The upstream plugin's `kubectl argo rollouts get rollout` view, line for line: a summary, then the
- * tree of revisions → ReplicaSets → pods, and AnalysisRuns → Jobs. Pure: the caller reads the world.
+ * tree of revisions → ReplicaSets → pods, Experiments → their ReplicaSets and runs, and
+ * AnalysisRuns → Jobs. Pure: the caller reads the world.
  */
+
+import type { AnalysisRunInfo, ExperimentInfo, ReplicaSetInfo } from './children-info.js';
 import { alignColumns, paint } from './columns.js';
 import { ageOf, humanDuration } from './human-duration.js';
 import { analysisIcon, COLOR_OF, Icon, KindIcon, podIcon, replicaSetIcon, rolloutIcon } from './icons.js';
-import {
-  type AnalysisRunInfo,
-  imagesOf,
-  type ReplicaSetInfo,
-  type RolloutInfo,
-  type RolloutSnapshot,
-  rolloutInfo,
-} from './rollout-info.js';
+import { imagesOf, type RolloutInfo, type RolloutSnapshot, rolloutInfo } from './rollout-info.js';
 
 export interface RenderOptions {
   readonly color: boolean;
@@ -110,6 +106,35 @@ function analysisRunRows(
   return rows;
 }
 
+function experimentRows(
+  e: ExperimentInfo,
+  prefix: string,
+  sub: string,
+  now: number,
+  c: ReturnType<typeof colorer>,
+): Row[] {
+  const rows: Row[] = [
+    [
+      `${prefix}${KindIcon.experiment} ${c(e.name, e.status)}`,
+      'Experiment',
+      `${c(analysisIcon(e.status))} ${e.status}`,
+      ageOf(e.creationTimestamp, now),
+      '',
+    ],
+  ];
+  const total = e.replicaSets.length + e.analysisRuns.length;
+  let index = 0;
+  for (const rs of e.replicaSets) {
+    const [p, s] = prefixes(index++ === total - 1, sub);
+    rows.push(...replicaSetRows(rs, p, s, now, c));
+  }
+  for (const run of e.analysisRuns) {
+    const [p, s] = prefixes(index++ === total - 1, sub);
+    rows.push(...analysisRunRows(run, p, s, now, c));
+  }
+  return rows;
+}
+
 function treeRows(info: RolloutInfo, now: number, c: ReturnType<typeof colorer>): Row[] {
   const rows: Row[] = [
     ['NAME', 'KIND', 'STATUS', 'AGE', 'INFO'],
@@ -128,12 +153,17 @@ function treeRows(info: RolloutInfo, now: number, c: ReturnType<typeof colorer>)
     const [prefix, sub] = prefixes(ri === revisions.length - 1, '');
     rows.push([`${prefix}${KindIcon.revision} revision:${revision}`, '', ' ', '', '']);
     const sets = info.replicaSets.filter((rs) => rs.revision === revision);
+    const experiments = info.experiments.filter((e) => e.revision === revision);
     const runs = info.analysisRuns.filter((run) => run.revision === revision);
-    const total = sets.length + runs.length;
+    const total = sets.length + experiments.length + runs.length;
     let index = 0;
     for (const rs of sets) {
       const [p, s] = prefixes(index++ === total - 1, sub);
       rows.push(...replicaSetRows(rs, p, s, now, c));
+    }
+    for (const e of experiments) {
+      const [p, s] = prefixes(index++ === total - 1, sub);
+      rows.push(...experimentRows(e, p, s, now, c));
     }
     for (const run of runs) {
       const [p, s] = prefixes(index++ === total - 1, sub);

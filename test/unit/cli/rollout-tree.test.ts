@@ -132,3 +132,48 @@ it('shows a blue-green Rollout as the plugin does: no step lines, active and pre
   assert.ok(lines.some((l) => /⧉ web-aaa\s+ReplicaSet\s+✔ Healthy\s+5m\s+stable,active$/.test(l)));
   assert.ok(lines.some((l) => /⧉ web-bbb\s+ReplicaSet\s+✔ Healthy\s+5m\s+preview$/.test(l)));
 });
+
+it('shows a step experiment under its revision, with its ReplicaSet and the Σ:template image tag', () => {
+  const expRs = {
+    ...rs('ccc', 2, 1, 'web:2'),
+    metadata: {
+      name: 'web-exp-canary',
+      uid: 'uid-exp-rs',
+      creationTimestamp: '2026-01-01T00:09:00Z',
+      annotations: { 'rollout.argoproj.io/revision': '2', 'experiment.argoproj.io/template-name': 'canary' },
+      ownerReferences: [
+        { apiVersion: 'argoproj.io/v1alpha1', kind: 'Experiment', name: 'web-exp', uid: 'uid-exp' },
+      ],
+    },
+  };
+  const withExperiment: RolloutSnapshot = {
+    ...snapshot,
+    analysisRuns: [],
+    pods: [],
+    replicaSets: [...snapshot.replicaSets, expRs],
+    experiments: [
+      {
+        apiVersion: 'argoproj.io/v1alpha1',
+        kind: 'Experiment',
+        metadata: {
+          name: 'web-exp',
+          uid: 'uid-exp',
+          creationTimestamp: '2026-01-01T00:09:00Z',
+          annotations: { 'rollout.argoproj.io/revision': '2' },
+          ownerReferences: [
+            { apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', name: 'web', uid: 'uid-web' },
+          ],
+        },
+        status: { phase: 'Running' },
+      },
+    ],
+  };
+  const lines = renderRollout(withExperiment, { color: false }).split('\n');
+  assert.ok(lines.includes('                 web:2 (canary, Σ:canary)'), lines.join('\n'));
+  const tree = lines.slice(lines.findIndex((l) => l.startsWith('NAME')));
+  assert.equal(tree[2], '├──# revision:2');
+  assert.match(tree[3]!, /^│ {2}├──⧉ web-bbb\s+ReplicaSet\s+✔ Healthy\s+5m\s+canary$/);
+  assert.match(tree[4]!, /^│ {2}└──Σ web-exp\s+Experiment\s+◌ Running\s+60s$/);
+  assert.match(tree[5]!, /^│ {5}└──⧉ web-exp-canary\s+ReplicaSet\s+✔ Healthy\s+60s$/);
+  assert.equal(tree[6], '└──# revision:1');
+});
