@@ -402,4 +402,47 @@ describe('experiments: the controller stopped (SIGTERM) and killed (SIGKILL) mid
     assert.equal(sets.length, 2, 'one ReplicaSet per template');
     await checkInvariants(client, ns.name, name);
   });
+
+  it('killed right after creating a ReplicaSet, then an AnalysisRun, before status names them: no twins', async () => {
+    const name = 'crash-points';
+    // the previous test's controller must not serve this experiment
+    if (proc !== undefined) await stop(proc, 'SIGKILL');
+    await client.create<ExperimentObject>({
+      ...EX,
+      metadata: { name, namespace: ns.name },
+      spec: {
+        scaleDownDelaySeconds: 0,
+        templates: [template('only', 'blue')],
+        analyses: [{ name: 'pass', templateName: 'pass', requiredForCompletion: true }],
+      },
+    });
+    for (const kind of ['ReplicaSet', 'AnalysisRun']) {
+      proc = spawnControllerFixture('experiment-controller-process', ns.name, {
+        SLIPWAY_TEST_KILL_AFTER_CREATE: kind,
+      });
+      const exited = new Promise<NodeJS.Signals | null | 'running'>((resolve) => {
+        const timer = setTimeout(() => resolve('running'), WAIT);
+        proc?.once('exit', (_code, signal) => {
+          clearTimeout(timer);
+          resolve(signal);
+        });
+      });
+      assert.equal(await exited, 'SIGKILL', `killed right after creating a ${kind}`);
+    }
+    const ex = await getExperiment(client, ns.name, name);
+    assert.equal(ex.status?.analysisRuns?.[0]?.analysisRun ?? '', '', 'the status never named the run');
+    proc = await whenStarted(spawnControllerFixture('experiment-controller-process', ns.name));
+    const done = await reaches(client, ns.name, name, 'Successful', phaseIs('Successful'));
+    assert.equal(done.status?.message, 'Required AnalysisRuns completed');
+    assert.deepEqual(
+      (await ownedBy(client, AR, ns.name, done)).map((r) => r.metadata.name),
+      [`${name}-pass`],
+      'the run created before the kill was adopted',
+    );
+    assert.deepEqual(
+      (await ownedBy(client, RS, ns.name, done)).map((r) => r.metadata.name),
+      [`${name}-only`],
+    );
+    await checkInvariants(client, ns.name, name);
+  });
 });
