@@ -147,6 +147,8 @@ describe('experiments: the Experiment controller with the AnalysisRun controller
       analysisTemplate(ns.name, 'pass', `${server.base}/pass`, 2),
       analysisTemplate(ns.name, 'fail', `${server.base}/fail`, 1),
       analysisTemplate(ns.name, 'forever', `${server.base}/pass`, 1000),
+      analysisTemplate(ns.name, 'dry-fail', `${server.base}/fail`, 1),
+      analysisTemplate(ns.name, 'kept', `${server.base}/pass`, 4),
     ])
       await client.create(t);
     manager = new Manager({
@@ -313,6 +315,41 @@ describe('experiments: the Experiment controller with the AnalysisRun controller
         ),
       WAIT,
     );
+    await checkInvariants(client, ns.name, name);
+  });
+
+  it('dryRun and measurementRetention reach the runs (Argo e2e TestExperimentWithDryRunMetrics / MeasurementRetention)', async () => {
+    const name = 'dry-run';
+    await create(name, {
+      duration: '4s',
+      templates: [template('baseline', 'blue')],
+      analyses: [
+        { name: 'dry', templateName: 'dry-fail' },
+        { name: 'kept', templateName: 'kept', requiredForCompletion: true },
+      ],
+      dryRun: [{ metricName: 'dry-.*' }],
+      measurementRetention: [{ metricName: 'kept', limit: 2 }],
+    });
+    const done = await reaches(client, ns.name, name, 'Successful', phaseIs('Successful'));
+    assert.deepEqual(
+      done.status?.analysisRuns?.map((r) => [r.name, r.phase]),
+      [
+        ['dry', 'Successful'],
+        ['kept', 'Successful'],
+      ],
+    );
+    type Run = KubeObject & {
+      status?: {
+        dryRunSummary?: Record<string, number>;
+        metricResults?: { count?: number; measurements?: unknown[] }[];
+      };
+    };
+    const dry = await client.get<Run>({ ...AR, namespace: ns.name, name: `${name}-dry` });
+    assert.equal(dry.status?.dryRunSummary?.count, 1);
+    assert.equal(dry.status?.dryRunSummary?.failed, 1);
+    const kept = await client.get<Run>({ ...AR, namespace: ns.name, name: `${name}-kept` });
+    assert.equal(kept.status?.metricResults?.[0]?.count, 4);
+    assert.equal(kept.status?.metricResults?.[0]?.measurements?.length, 2);
     await checkInvariants(client, ns.name, name);
   });
 
