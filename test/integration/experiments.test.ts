@@ -93,7 +93,15 @@ function reaches(
     },
     WAIT,
     200,
-  );
+  ).catch(async (err: Error) => {
+    // say where it stood: the experiment's status and its runs'
+    const ex = await getExperiment(client, namespace, name);
+    const runs = (await ownedBy<KubeObject & { status?: unknown }>(client, AR, namespace, ex)).map((r) => ({
+      name: r.metadata.name,
+      status: r.status,
+    }));
+    throw new Error(`${err.message}; status ${JSON.stringify(ex.status)}; runs ${JSON.stringify(runs)}`);
+  });
 }
 
 const phaseIs = (phase: string) => (ex: ExperimentObject) => ex.status?.phase === phase;
@@ -147,8 +155,28 @@ describe('experiments: the Experiment controller with the AnalysisRun controller
       analysisTemplate(ns.name, 'pass', `${server.base}/pass`, 2),
       analysisTemplate(ns.name, 'fail', `${server.base}/fail`, 1),
       analysisTemplate(ns.name, 'forever', `${server.base}/pass`, 1000),
-      analysisTemplate(ns.name, 'dry-fail', `${server.base}/fail`, 1),
-      analysisTemplate(ns.name, 'kept', `${server.base}/pass`, 4),
+      {
+        apiVersion: 'argoproj.io/v1alpha1',
+        kind: 'AnalysisTemplate',
+        metadata: { name: 'dry-and-kept', namespace: ns.name },
+        spec: {
+          metrics: [
+            {
+              name: 'dry-fail',
+              count: 1,
+              successCondition: 'result.value == 1',
+              provider: { web: { url: `${server.base}/fail`, timeoutSeconds: 10 } },
+            },
+            {
+              name: 'kept',
+              count: 4,
+              interval: '1s',
+              successCondition: 'result.value == 1',
+              provider: { web: { url: `${server.base}/pass`, timeoutSeconds: 10 } },
+            },
+          ],
+        },
+      },
     ])
       await client.create(t);
     manager = new Manager({
@@ -323,33 +351,28 @@ describe('experiments: the Experiment controller with the AnalysisRun controller
     await create(name, {
       duration: '4s',
       templates: [template('baseline', 'blue')],
-      analyses: [
-        { name: 'dry', templateName: 'dry-fail' },
-        { name: 'kept', templateName: 'kept', requiredForCompletion: true },
-      ],
+      // the rules apply to every analysis of the experiment, and each must match one of its metrics
+      analyses: [{ name: 'both', templateName: 'dry-and-kept', requiredForCompletion: true }],
       dryRun: [{ metricName: 'dry-.*' }],
       measurementRetention: [{ metricName: 'kept', limit: 2 }],
     });
     const done = await reaches(client, ns.name, name, 'Successful', phaseIs('Successful'));
     assert.deepEqual(
       done.status?.analysisRuns?.map((r) => [r.name, r.phase]),
-      [
-        ['dry', 'Successful'],
-        ['kept', 'Successful'],
-      ],
+      [['both', 'Successful']],
     );
     type Run = KubeObject & {
       status?: {
         dryRunSummary?: Record<string, number>;
-        metricResults?: { count?: number; measurements?: unknown[] }[];
+        metricResults?: { name: string; count?: number; measurements?: unknown[] }[];
       };
     };
-    const dry = await client.get<Run>({ ...AR, namespace: ns.name, name: `${name}-dry` });
-    assert.equal(dry.status?.dryRunSummary?.count, 1);
-    assert.equal(dry.status?.dryRunSummary?.failed, 1);
-    const kept = await client.get<Run>({ ...AR, namespace: ns.name, name: `${name}-kept` });
-    assert.equal(kept.status?.metricResults?.[0]?.count, 4);
-    assert.equal(kept.status?.metricResults?.[0]?.measurements?.length, 2);
+    const run = await client.get<Run>({ ...AR, namespace: ns.name, name: `${name}-both` });
+    assert.equal(run.status?.dryRunSummary?.count, 1);
+    assert.equal(run.status?.dryRunSummary?.failed, 1);
+    const kept = run.status?.metricResults?.find((r) => r.name === 'kept');
+    assert.equal(kept?.count, 4);
+    assert.equal(kept?.measurements?.length, 2);
     await checkInvariants(client, ns.name, name);
   });
 
