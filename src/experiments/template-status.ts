@@ -105,8 +105,11 @@ export function reconcileTemplate(input: TemplateInput): TemplateOutcome {
           if (!failed) Object.assign(ts, serviceFields(name, rs));
         }
       } else Object.assign(ts, serviceFields(service.metadata.name ?? '', rs));
-    } else if (service !== undefined && (rs.status?.availableReplicas ?? 0) === 0) {
-      // no Service wanted, or the template is done and its pods are gone
+    } else if (
+      service !== undefined &&
+      (t.service === undefined || t.service === null || (rs.status?.availableReplicas ?? 0) === 0)
+    ) {
+      // no Service wanted (any more), or the template is done and its pods are gone
       const failed = fail(
         { type: 'deleteService', template: t.name, name: service.metadata.name ?? '' },
         (err) => `Failed to delete Service for template '${t.name}': ${err}`,
