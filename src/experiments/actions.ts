@@ -30,6 +30,8 @@ export interface ExperimentEvent {
   readonly eventType: 'Normal' | 'Warning';
   readonly reason: string;
   readonly message: string;
+  /** Also recorded (as a Warning) on the Rollout owning the experiment, as Argo does for run transitions. */
+  readonly toRollout?: boolean;
 }
 
 /** Why an action failed, by `failureKey`: fed back into a second decision, which reports it in status. */

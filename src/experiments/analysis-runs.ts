@@ -63,6 +63,7 @@ export function reconcileAnalysis(input: AnalysisInput): AnalysisOutcome {
       eventType: bad ? 'Warning' : 'Normal',
       reason: `AnalysisRun${next.status.phase}`,
       message: next.status.message ? `${base}: ${next.status.message}` : base,
+      toRollout: true,
     });
   }
   return { ...next, events };

@@ -77,6 +77,17 @@ export class ExperimentReconciler implements Reconciler {
     if (decision.status.phase !== ex.status?.phase)
       ctx.logger.info({ experiment: request.key, phase: decision.status.phase }, 'experiment phase changed');
     for (const e of decision.events) events.record(experimentSubject(ex), e.eventType, e.reason, e.message);
+    // a run's transitions also reach the Rollout of a canary experiment step (its notifications), as upstream
+    const rollout = ex.metadata.ownerReferences?.find((r) => r.kind === 'Rollout');
+    if (rollout !== undefined) {
+      const subject = {
+        apiVersion: rollout.apiVersion,
+        kind: 'Rollout',
+        metadata: { name: rollout.name, namespace: ex.metadata.namespace ?? '', uid: rollout.uid },
+      };
+      for (const e of decision.events)
+        if (e.toRollout === true) events.record(subject, 'Warning', e.reason, e.message);
+    }
     return decision.wakeAt === undefined ? undefined : requeueAfter(decision.wakeAt - ctx.clock.now());
   }
 
