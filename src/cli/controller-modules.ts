@@ -1,5 +1,6 @@
 import { type AnalysisModuleOptions, analysisControllerModule } from '../analysis/index.js';
 import type { ControllerModule, Manager } from '../core/index.js';
+import { type ExperimentsModuleOptions, experimentsControllerModule } from '../experiments/index.js';
 import {
   type NotificationsControllerModuleOptions,
   notificationsControllerModule,
@@ -12,6 +13,7 @@ import type { CliEnvironment } from './environment.js';
 export interface ControllerModulesOptions {
   readonly analysis: AnalysisModuleOptions;
   readonly rollouts: RolloutsModuleOptions;
+  readonly experiments: ExperimentsModuleOptions;
   readonly notifications: NotificationsControllerModuleOptions;
   readonly sync: SyncModuleOptions;
 }
@@ -21,6 +23,7 @@ export type ControllerModuleName = keyof ControllerModulesOptions;
 const modules: { readonly [K in ControllerModuleName]: ControllerModule<ControllerModulesOptions[K]> } = {
   analysis: analysisControllerModule,
   rollouts: rolloutsModule,
+  experiments: experimentsControllerModule,
   notifications: notificationsControllerModule,
   sync: syncControllerModule,
 };
@@ -29,6 +32,7 @@ const modules: { readonly [K in ControllerModuleName]: ControllerModule<Controll
 export const controllerModuleNames: readonly ControllerModuleName[] = [
   'analysis',
   'rollouts',
+  'experiments',
   'notifications',
   'sync',
 ];
@@ -39,6 +43,7 @@ export interface ControllerFlags {
   readonly instanceId?: string;
   readonly rolloutThreads?: number;
   readonly analysisThreads?: number;
+  readonly experimentThreads?: number;
   readonly maxReplicas?: number;
   readonly selfServiceNotification?: boolean;
   readonly syncNamespaces?: readonly string[];
@@ -64,6 +69,10 @@ export function controllerModulesOptions(
       ...argoRollouts,
       ...(flags.rolloutThreads !== undefined && { rolloutThreads: flags.rolloutThreads }),
       ...(flags.maxReplicas !== undefined && { maxReplicas: flags.maxReplicas }),
+    },
+    experiments: {
+      ...common,
+      ...(flags.experimentThreads !== undefined && { experimentThreads: flags.experimentThreads }),
     },
     notifications: {
       ...argoRollouts,

@@ -1,5 +1,6 @@
 import { DEFAULT_ANALYSIS_THREADS } from '../../analysis/index.js';
 import { Manager } from '../../core/index.js';
+import { DEFAULT_EXPERIMENT_THREADS } from '../../experiments/index.js';
 import { createLogger, Metrics } from '../../observability/index.js';
 import { DEFAULT_MAX_REPLICAS, DEFAULT_ROLLOUT_THREADS } from '../../rollouts/index.js';
 import { booleanOption, type Command, ExitCode, stringOption, UsageError } from '../command.js';
@@ -14,7 +15,7 @@ import { clientFromArgs } from '../kube-options.js';
 
 export const controllerCommand: Command = {
   path: ['controller'],
-  summary: 'Run Slipway controllers (rollouts, analysis, sync, notifications) until SIGTERM',
+  summary: 'Run Slipway controllers (rollouts, analysis, experiments, sync, notifications) until SIGTERM',
   options: {
     namespace: { type: 'string', short: 'n', description: 'watch only this namespace (default: all)' },
     'instance-id': {
@@ -35,6 +36,11 @@ export const controllerCommand: Command = {
       type: 'string',
       description: 'concurrent AnalysisRun reconciles (Argo: --analysis-threads)',
       default: String(DEFAULT_ANALYSIS_THREADS),
+    },
+    'experiment-threads': {
+      type: 'string',
+      description: 'concurrent Experiment reconciles (Argo: --experiment-threads)',
+      default: String(DEFAULT_EXPERIMENT_THREADS),
     },
     'max-replicas': {
       type: 'string',
@@ -79,6 +85,7 @@ export const controllerCommand: Command = {
     const modules = selectModules(stringOption(args, 'controllers'));
     const rolloutThreads = positiveIntOption(args, 'rollout-threads');
     const analysisThreads = positiveIntOption(args, 'analysis-threads');
+    const experimentThreads = positiveIntOption(args, 'experiment-threads');
     const maxReplicas = positiveIntOption(args, 'max-replicas');
     const syncNamespaces = namespaceListOption(stringOption(args, 'sync-namespaces'));
     const logger = createLogger({
@@ -114,6 +121,7 @@ export const controllerCommand: Command = {
         ...(instanceId !== undefined && { instanceId }),
         rolloutThreads,
         analysisThreads,
+        experimentThreads,
         maxReplicas,
         selfServiceNotification: booleanOption(args, 'self-service-notification-enabled'),
         ...(syncNamespaces !== undefined && { syncNamespaces }),

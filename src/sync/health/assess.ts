@@ -4,6 +4,7 @@ import { apiServiceHealth } from './api-service.js';
 import { customResourceDefinitionHealth } from './custom-resource-definition.js';
 import { daemonSetHealth } from './daemon-set.js';
 import { deploymentHealth } from './deployment.js';
+import { experimentHealth } from './experiment.js';
 import { horizontalPodAutoscalerHealth } from './horizontal-pod-autoscaler.js';
 import { ingressHealth } from './ingress.js';
 import { jobHealth } from './job.js';
@@ -46,6 +47,7 @@ const CHECKS: Readonly<Record<string, KindCheck>> = {
   'argoproj.io/Workflow': { check: workflowHealth },
   // Argo CD's built-in resource customizations (Lua in Argo CD, not gitops-engine):
   'argoproj.io/Rollout': { check: rolloutHealth },
+  'argoproj.io/Experiment': { check: experimentHealth },
   'apiextensions.k8s.io/CustomResourceDefinition': { check: customResourceDefinitionHealth },
 };
 

@@ -50,7 +50,7 @@ describe('CLI environment', () => {
 
 describe('controller module options', () => {
   it('lists the modules in registration order', () => {
-    assert.deepEqual(controllerModuleNames, ['analysis', 'rollouts', 'notifications', 'sync']);
+    assert.deepEqual(controllerModuleNames, ['analysis', 'rollouts', 'experiments', 'notifications', 'sync']);
   });
 
   it('gives each module only its own flags and environment', () => {
@@ -64,6 +64,7 @@ describe('controller module options', () => {
         namespace: 'team',
         rolloutThreads: 8,
         analysisThreads: 3,
+        experimentThreads: 2,
         maxReplicas: 50,
         selfServiceNotification: true,
         syncNamespaces: ['a', 'b'],
@@ -73,6 +74,7 @@ describe('controller module options', () => {
     assert.deepEqual(options, {
       analysis: { namespace: 'team', analysisThreads: 3 },
       rollouts: { namespace: 'team', rolloutThreads: 8, maxReplicas: 50 },
+      experiments: { namespace: 'team', experimentThreads: 2 },
       notifications: { namespace: 'team', selfServiceNotification: true, configNamespace: 'notify' },
       sync: {
         namespace: 'team',
@@ -97,6 +99,7 @@ describe('controller module options', () => {
     const options = controllerModulesOptions({}, readCliEnvironment({}));
     assert.deepEqual(options.analysis, {});
     assert.deepEqual(options.rollouts, {});
+    assert.deepEqual(options.experiments, {});
     assert.deepEqual(options.notifications, { selfServiceNotification: false });
     assert.equal(options.sync.workDir, undefined);
   });
