@@ -5,7 +5,14 @@
  * rollout/pause.go.
  */
 import { pauseDurationSeconds } from '../spec/duration.js';
-import type { CanaryStep, PauseCondition, Rollout, RolloutPause, SetCanaryScale } from '../types.js';
+import type {
+  CanaryStep,
+  PauseCondition,
+  Rollout,
+  RolloutExperimentStep,
+  RolloutPause,
+  SetCanaryScale,
+} from '../types.js';
 import { pauseStepProgress } from './pause.js';
 
 /** Pause reasons written to `status.pauseConditions[].reason` (Argo's PauseReason values). */
@@ -31,7 +38,6 @@ export type StepAction = (typeof ACTIONS)[number];
 
 /** Actions Slipway recognises but does not execute. */
 export const UNSUPPORTED_ACTIONS: readonly StepAction[] = [
-  'experiment',
   'setHeaderRoute',
   'setMirrorRoute',
   'plugin',
@@ -43,6 +49,7 @@ export type StepModel =
   | { readonly kind: 'pause'; readonly durationSeconds?: number }
   | { readonly kind: 'analysis'; readonly analysis: NonNullable<CanaryStep['analysis']> }
   | { readonly kind: 'setCanaryScale'; readonly scale: SetCanaryScale }
+  | { readonly kind: 'experiment'; readonly experiment: RolloutExperimentStep }
   | { readonly kind: 'unsupported'; readonly action: StepAction }
   | { readonly kind: 'invalid'; readonly actions: readonly StepAction[] };
 
@@ -67,6 +74,8 @@ export function describeStep(step: CanaryStep): StepModel {
       return { kind: 'analysis', analysis: step.analysis ?? {} };
     case 'setCanaryScale':
       return { kind: 'setCanaryScale', scale: step.setCanaryScale ?? {} };
+    case 'experiment':
+      return { kind: 'experiment', experiment: step.experiment ?? { templates: [] } };
     default:
       return { kind: 'unsupported', action };
   }

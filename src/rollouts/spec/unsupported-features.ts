@@ -10,7 +10,6 @@ import type { CanaryStep, Rollout, RolloutTrafficRouting } from '../types.js';
 
 /** Canary step actions Slipway does not execute, with why. */
 const UNSUPPORTED_STEPS = {
-  experiment: 'Slipway cannot run experiment steps yet (no Experiment controller)',
   plugin: 'Slipway cannot run step plugins',
 } as const satisfies Partial<Record<keyof CanaryStep, string>>;
 

@@ -30,12 +30,11 @@ describe('features Slipway cannot run are InvalidSpec naming the field', () => {
       'spec.strategy.canary.steps[1].plugin: Unsupported value: Slipway cannot run step plugins',
     );
   });
-  it('an experiment step names its index and field', () => {
-    const r = rollout({ steps: [{ experiment: { templates: [] } }, { setWeight: 50 }] });
-    assert.match(
-      unsupportedFeature(r) ?? '',
-      /^spec\.strategy\.canary\.steps\[0\]\.experiment: Unsupported value: /,
-    );
+  it('an experiment step runs (issue 15): not refused', () => {
+    const r = rollout({
+      steps: [{ experiment: { templates: [{ name: 'baseline', specRef: 'stable' }] } }, { setWeight: 50 }],
+    });
+    assert.equal(unsupportedFeature(r), undefined);
   });
   it('a traffic router Slipway does not run names the router', () => {
     const r = rollout({ trafficRouting: { maxTrafficWeight: 1000, alb: { ingress: 'x' } } });
