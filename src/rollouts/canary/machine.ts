@@ -9,11 +9,11 @@
  * rollout/canary.go (syncRolloutStatusCanary, completedCurrentCanaryStep) and rollout/pause.go.
  */
 import { assign, enqueueActions, type SnapshotFrom, setup, transition } from 'xstate';
+import { experimentFailedMessage } from '../experiments/rollout-experiments.js';
 import { ConditionReason, formatMessage, toKubeTime } from '../status/conditions.js';
 import { ACTION_ORDER, type EventIntent, type RolloutAction } from '../strategies/actions.js';
 import type { RolloutContext, RolloutEvent } from './context.js';
 import { planCanaryActions } from './effects.js';
-import { experimentFailedMessage } from '../experiments/rollout-experiments.js';
 import {
   currentStepModel,
   failedExperiment,

@@ -37,11 +37,7 @@ const ACTIONS = [
 export type StepAction = (typeof ACTIONS)[number];
 
 /** Actions Slipway recognises but does not execute. */
-export const UNSUPPORTED_ACTIONS: readonly StepAction[] = [
-  'setHeaderRoute',
-  'setMirrorRoute',
-  'plugin',
-];
+export const UNSUPPORTED_ACTIONS: readonly StepAction[] = ['setHeaderRoute', 'setMirrorRoute', 'plugin'];
 
 export type StepModel =
   | { readonly kind: 'setWeight'; readonly weight: number }

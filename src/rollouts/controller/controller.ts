@@ -11,8 +11,8 @@ import {
   type Manager,
   StatusWriter,
 } from '../../core/index.js';
-import { Index, type KubeObject } from '../../kube/index.js';
 import type { Experiment } from '../../experiments/index.js';
+import { Index, type KubeObject } from '../../kube/index.js';
 import type { AnalysisRun } from '../analysis/analysis-runs.js';
 import { referencesAnalysisTemplates } from '../analysis/analysis-template-check.js';
 import type { ReplicaSet } from '../replica-sets/replica-sets.js';

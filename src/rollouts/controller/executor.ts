@@ -4,8 +4,9 @@
  * that are already gone. Objects written here are remembered so the next reconcile does not act on a
  * cache that has not caught up with our own writes.
  */
-import type { Experiment } from '../../experiments/index.js';
+
 import { type EventRecorder, type EventSubject, type StatusWriter, transitionOf } from '../../core/index.js';
+import type { Experiment } from '../../experiments/index.js';
 import { isAlreadyExists, isNotFound, type KubeClient, type KubeObject } from '../../kube/index.js';
 import type { Logger } from '../../observability/index.js';
 import type { AnalysisRun } from '../analysis/analysis-runs.js';

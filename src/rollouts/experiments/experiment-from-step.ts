@@ -5,7 +5,11 @@
  * Rollout, and one template per step template copying the stable or canary ReplicaSet's pod template.
  * Pure.
  */
-import type { Experiment, ExperimentAnalysisTemplateRef, ExperimentTemplate } from '../../experiments/index.js';
+import type {
+  Experiment,
+  ExperimentAnalysisTemplateRef,
+  ExperimentTemplate,
+} from '../../experiments/index.js';
 import { resolveRolloutArgs } from '../analysis/analysis-runs.js';
 import { controllerRef, podHashOf, type ReplicaSet } from '../replica-sets/replica-sets.js';
 import { POD_TEMPLATE_HASH_LABEL, REVISION_ANNOTATION } from '../spec/pod-template-hash.js';
@@ -118,7 +122,9 @@ export function buildExperiment(
         ...(analyses.length > 0 && { analyses }),
         ...(step.dryRun !== undefined && { dryRun: step.dryRun }),
         ...(step.analysisRunMetadata !== undefined && { analysisRunMetadata: step.analysisRunMetadata }),
-        ...(step.scaleDownDelaySeconds !== undefined && { scaleDownDelaySeconds: step.scaleDownDelaySeconds }),
+        ...(step.scaleDownDelaySeconds !== undefined && {
+          scaleDownDelaySeconds: step.scaleDownDelaySeconds,
+        }),
       },
     },
   };

@@ -82,7 +82,8 @@ export const formatMessage = {
   replicaSetProgressing: (rs: string) => `ReplicaSet ${q(rs)} is progressing.`,
   newReplicaSet: (rs: string) => `Created new replica set ${q(rs)}`,
   /** Argo's FailedRSCreateMessage. */
-  failedReplicaSetCreate: (rs: string, error: string) => `Failed to create new replica set ${q(rs)}: ${error}`,
+  failedReplicaSetCreate: (rs: string, error: string) =>
+    `Failed to create new replica set ${q(rs)}: ${error}`,
   newReplicaSetDetailed: (rs: string, revision: number) => `Created ReplicaSet ${rs} (revision ${revision})`,
   rolloutUpdated: (revision: string | number) => `Rollout updated to revision ${revision}`,
   rolloutCompleted: (revision: number, podHash: string, detail: string) =>
