@@ -24,6 +24,7 @@ import {
   Index,
   isInvalid,
   isRetryable,
+  KubeError,
   type KubeObject,
   type Reflector,
 } from '../../kube/index.js';
@@ -399,7 +400,8 @@ export class RolloutReconciler implements Reconciler {
     err: unknown,
     now: number,
   ): Promise<void> {
-    const error = err instanceof Error ? err.message : String(err);
+    // the API server's own words, as Argo's message has them
+    const error = err instanceof KubeError ? (err.serverMessage ?? err.message) : String(err);
     const prev = rollout.status ?? {};
     const { conditions, changed } = replicaSetCreateErrorCondition(prev.conditions, rsName, error, now);
     const base: RolloutStatus = {
