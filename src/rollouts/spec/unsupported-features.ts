@@ -13,6 +13,12 @@ const UNSUPPORTED_STEPS = {
   plugin: 'Slipway cannot run step plugins',
 } as const satisfies Partial<Record<keyof CanaryStep, string>>;
 
+/** Canary fields Slipway would otherwise ignore, changing what the Rollout does without a word. */
+const UNSUPPORTED_CANARY_FIELDS = {
+  pingPong: 'Slipway does not run ping-pong Services yet',
+  antiAffinity: 'Slipway does not set canary anti-affinity yet',
+} as const;
+
 const unsupported = (field: string, why: string) => `${field}: Unsupported value: ${why}`;
 
 /** Argo's router names (their `Type()`), for the routers Slipway will not run. */
@@ -98,6 +104,10 @@ export function unsupportedFeature(
       const [problem] = factory.validate?.(rollout) ?? [];
       if (problem !== undefined) return problem;
     }
+  }
+  for (const [field, why] of Object.entries(UNSUPPORTED_CANARY_FIELDS)) {
+    const value = (canary as Readonly<Record<string, unknown>>)[field];
+    if (value !== undefined && value !== null) return unsupported(`spec.strategy.canary.${field}`, why);
   }
   return firstUnsupportedStep(canary.steps ?? []);
 }
