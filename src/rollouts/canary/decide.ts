@@ -224,6 +224,9 @@ export function decideCanary(o: RolloutObservation): CanaryDecision {
     backgroundNow !== undefined && backgroundActive ? statusRef(backgroundNow) : undefined;
   const newStableHash = result.stableRS;
   const postSets = classifyReplicaSets(o.replicaSets, o.newRS, newStableHash);
+  const limits = (
+    spec as { analysis?: { successfulRunHistoryLimit?: number; unsuccessfulRunHistoryLimit?: number } }
+  ).analysis;
   const experimentPlan = planExperimentStep({
     rollout,
     previousIndex: prevIndex,
@@ -237,6 +240,15 @@ export function decideCanary(o: RolloutObservation): CanaryDecision {
     namesInUse: o.experimentNamesInUse ?? new Set(experiments.map((ex) => ex.metadata.name ?? '')),
     ...(postSets.stableRS !== undefined && { stableRS: postSets.stableRS }),
     newRS: o.newRS,
+    replicaSets: o.replicaSets,
+    historyLimits: {
+      ...(limits?.successfulRunHistoryLimit !== undefined && {
+        successful: limits.successfulRunHistoryLimit,
+      }),
+      ...(limits?.unsuccessfulRunHistoryLimit !== undefined && {
+        unsuccessful: limits.unsuccessfulRunHistoryLimit,
+      }),
+    },
     podHash: o.currentPodHash,
     revision: o.revision,
   });
@@ -326,9 +338,6 @@ export function decideCanary(o: RolloutObservation): CanaryDecision {
     owned: o.runs,
     inUse: o.runNamesInUse ?? new Set(o.runs.map((r) => r.metadata.name ?? '')),
   });
-  const limits = (
-    spec as { analysis?: { successfulRunHistoryLimit?: number; unsuccessfulRunHistoryLimit?: number } }
-  ).analysis;
 
   const deadline = progressDeadlineAt(spec, conditions);
 
@@ -351,6 +360,7 @@ export function decideCanary(o: RolloutObservation): CanaryDecision {
     ],
     ...(experimentPlan.create !== undefined && { createExperiment: experimentPlan.create }),
     terminateExperiments: experimentPlan.terminate,
+    deleteExperiments: experimentPlan.delete,
     createRuns,
     ownedRuns: o.runs,
     currentRuns: current,

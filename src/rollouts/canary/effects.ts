@@ -40,6 +40,7 @@ export interface CanaryWorld {
   /** The experiment to create (named in status already) and the ones to terminate. */
   readonly createExperiment?: Experiment;
   readonly terminateExperiments?: readonly Experiment[];
+  readonly deleteExperiments?: readonly Experiment[];
   /** Runs to create (named in status already, see run-plan.ts). */
   readonly createRuns: readonly RunRequest[];
   /** The runs the Rollout owns, and the ones the new status keeps (the rest are terminated). */
@@ -114,10 +115,11 @@ export function planCanaryActions(c: RolloutContext, w: CanaryWorld): RolloutAct
       (s) => ({ type: 'pointService', params: s }) as const,
     ),
     ...(w.traffic !== undefined ? trafficActions(w.traffic) : []),
-    ...(w.terminateExperiments ?? []).map((ex) => ({ type: 'terminateExperiment', params: ex }) as const),
     ...(w.createExperiment !== undefined
       ? [{ type: 'createExperiment', params: w.createExperiment } as const]
       : []),
+    ...(w.terminateExperiments ?? []).map((ex) => ({ type: 'terminateExperiment', params: ex }) as const),
+    ...(w.deleteExperiments ?? []).map((ex) => ({ type: 'deleteExperiment', params: ex }) as const),
     ...planScaling(rollout, w.sets, weight, status.promoteFull === true, w.now).map(
       (s) => ({ type: 'scaleReplicaSet', params: s }) as const,
     ),

@@ -14,7 +14,11 @@ import {
   experimentBaseName,
   freeExperimentName,
 } from '../experiments/experiment-from-step.js';
-import { experimentDestinations, experimentsToTerminate } from '../experiments/rollout-experiments.js';
+import {
+  experimentDestinations,
+  experimentsToDelete,
+  experimentsToTerminate,
+} from '../experiments/rollout-experiments.js';
 import type { ReplicaSet } from '../replica-sets/replica-sets.js';
 import type { EventIntent } from '../strategies/actions.js';
 import type { AdditionalDestination } from '../traffic/router.js';
@@ -38,6 +42,10 @@ export interface ExperimentStepInput {
   readonly namesInUse: ReadonlySet<string>;
   readonly stableRS?: ReplicaSet;
   readonly newRS: ReplicaSet;
+  /** Every ReplicaSet the Rollout owns (an experiment whose ReplicaSet is gone is deleted). */
+  readonly replicaSets: readonly ReplicaSet[];
+  /** `spec.analysis` history limits, which Argo applies to experiments too. */
+  readonly historyLimits?: { readonly successful?: number; readonly unsuccessful?: number };
   readonly podHash: string;
   readonly revision: number;
 }
@@ -47,6 +55,7 @@ export interface ExperimentStepPlan {
   readonly currentName?: string;
   readonly create?: Experiment;
   readonly terminate: readonly Experiment[];
+  readonly delete: readonly Experiment[];
   /** Additional traffic destinations (a running experiment's weighted templates). */
   readonly destinations: readonly AdditionalDestination[];
   /** A Warning when the experiment cannot be built. */
@@ -114,6 +123,11 @@ export function planExperimentStep(i: ExperimentStepInput): ExperimentStepPlan {
     // an existing experiment (the cache may lag behind our create) is not created again
     ...(create !== undefined && kept === undefined && { create }),
     terminate: experimentsToTerminate(i.owned, currentName),
+    delete: experimentsToDelete(
+      i.owned.filter((ex) => ex.metadata.name !== currentName),
+      i.replicaSets,
+      i.historyLimits ?? {},
+    ),
     destinations,
     ...(event !== undefined && { event }),
   };

@@ -226,6 +226,17 @@ export class RolloutExecutor {
     }
   }
 
+  async deleteExperiments(experiments: readonly Experiment[]): Promise<void> {
+    for (const ex of experiments) {
+      this.options.logger.info({ experiment: ex.metadata.name }, 'deleting old experiment');
+      await this.options.client
+        .delete({ ...EX, namespace: ex.metadata.namespace ?? '', name: ex.metadata.name ?? '' })
+        .catch((err: unknown) => {
+          if (!isNotFound(err)) throw err;
+        });
+    }
+  }
+
   async terminateAnalysisRuns(runs: readonly AnalysisRun[]): Promise<void> {
     for (const run of runs) {
       this.options.logger.info({ analysisRun: run.metadata.name }, 'terminating analysis run');

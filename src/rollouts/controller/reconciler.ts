@@ -287,9 +287,10 @@ export class RolloutReconciler implements Reconciler {
     replicaSets: readonly ReplicaSet[],
   ): Promise<void> {
     const { executor } = this.options;
-    await executor.terminateExperiments(actionsOf(actions, 'terminateExperiment').map((a) => a.params));
     for (const { params } of actionsOf(actions, 'createExperiment'))
       await executor.createExperiment(rollout, params);
+    await executor.terminateExperiments(actionsOf(actions, 'terminateExperiment').map((a) => a.params));
+    await executor.deleteExperiments(actionsOf(actions, 'deleteExperiment').map((a) => a.params));
     await executor.scale(
       rollout,
       actionsOf(actions, 'scaleReplicaSet').map((a) => a.params),

@@ -6,6 +6,8 @@
  */
 import type { Experiment } from '../../experiments/index.js';
 import type { ObservedRun } from '../canary/context.js';
+import type { ReplicaSet } from '../replica-sets/replica-sets.js';
+import { POD_TEMPLATE_HASH_LABEL } from '../spec/pod-template-hash.js';
 import type { AdditionalDestination } from '../traffic/router.js';
 import type { RolloutExperimentStep } from '../types.js';
 
@@ -44,6 +46,49 @@ export function experimentsToTerminate(
       !hasExperimentFinished(ex) &&
       ex.metadata.deletionTimestamp === undefined,
   );
+}
+
+/**
+ * Argo's FilterExperimentsToDelete over the experiments that are not current: those without a pod-template
+ * hash, whose ReplicaSet is gone or going, and the finished ones beyond the history limits (newest kept;
+ * `spec.analysis.successfulRunHistoryLimit` / `unsuccessfulRunHistoryLimit`, 5 each by default).
+ */
+export function experimentsToDelete(
+  others: readonly Experiment[],
+  replicaSets: readonly ReplicaSet[],
+  limits: { readonly successful?: number; readonly unsuccessful?: number },
+): Experiment[] {
+  const deleting = new Map<string, boolean>();
+  for (const rs of replicaSets) {
+    const hash = rs.metadata.labels?.[POD_TEMPLATE_HASH_LABEL];
+    if (hash !== undefined) deleting.set(hash, rs.metadata.deletionTimestamp !== undefined);
+  }
+  const newestFirst = others
+    .filter((ex) => ex.metadata.deletionTimestamp === undefined)
+    .sort(
+      (a, b) =>
+        (b.metadata.creationTimestamp ?? '').localeCompare(a.metadata.creationTimestamp ?? '') ||
+        (b.metadata.name ?? '').localeCompare(a.metadata.name ?? ''),
+    );
+  let successful = 0;
+  let unsuccessful = 0;
+  const out: Experiment[] = [];
+  for (const ex of newestFirst) {
+    const hash = ex.metadata.labels?.[POD_TEMPLATE_HASH_LABEL];
+    if (hash === undefined || deleting.get(hash) !== false) {
+      out.push(ex);
+      continue;
+    }
+    const phase = ex.status?.phase ?? '';
+    if (phase === 'Successful') {
+      if (successful < (limits.successful ?? 5)) successful++;
+      else out.push(ex);
+    } else if (phase === 'Failed' || phase === 'Error' || phase === 'Inconclusive') {
+      if (unsuccessful < (limits.unsuccessful ?? 5)) unsuccessful++;
+      else out.push(ex);
+    }
+  }
+  return out;
 }
 
 /**

@@ -53,8 +53,9 @@ export type RolloutAction =
   | { readonly type: 'setMirrorRoute'; readonly params: SetMirrorRoute }
   | { readonly type: 'setTrafficWeight'; readonly params: TrafficWeightIntent }
   | { readonly type: 'recordEvent'; readonly params: EventIntent }
-  | { readonly type: 'terminateExperiment'; readonly params: Experiment }
   | { readonly type: 'createExperiment'; readonly params: Experiment }
+  | { readonly type: 'terminateExperiment'; readonly params: Experiment }
+  | { readonly type: 'deleteExperiment'; readonly params: Experiment }
   | { readonly type: 'scaleReplicaSet'; readonly params: ScaleIntent }
   | { readonly type: 'terminateAnalysisRun'; readonly params: AnalysisRun }
   | { readonly type: 'deleteAnalysisRun'; readonly params: AnalysisRun }
@@ -70,7 +71,8 @@ export type ActionOf<T extends RolloutActionType> = Extract<RolloutAction, { rea
  * rolloutCanary): Services are pointed (only at available pods) before traffic moves to them; traffic
  * moves before ReplicaSets are scaled, so a canary goes to weight 0 before it is scaled down and a stable
  * ReplicaSet is scaled down only once it no longer takes traffic. Experiments come after traffic and before
- * analysis runs and ReplicaSets (Argo's reconcileExperiments). Events are recorded, and status written,
+ * analysis runs and ReplicaSets, created, then the others terminated, then old ones deleted (Argo's
+ * reconcileExperiments). Events are recorded, and status written,
  * before the experiment, scaling and analysis actions, so that a crash never moves a Rollout back a step
  * (an experiment to create is named in that status first).
  */
@@ -81,8 +83,9 @@ export const ACTION_ORDER: readonly RolloutActionType[] = [
   'setMirrorRoute',
   'setTrafficWeight',
   'recordEvent',
-  'terminateExperiment',
   'createExperiment',
+  'terminateExperiment',
+  'deleteExperiment',
   'scaleReplicaSet',
   'terminateAnalysisRun',
   'deleteAnalysisRun',

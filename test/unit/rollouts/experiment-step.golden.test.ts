@@ -19,6 +19,9 @@ interface ExperimentCase {
   readonly terminate?: boolean;
   /** Not owned by the Rollout (only takes the name). */
   readonly foreign?: boolean;
+  /** Its `rollouts-pod-template-hash` label (default "new"; null: none). */
+  readonly hash?: string | null;
+  readonly creationTimestamp?: string;
   readonly templateStatuses?: readonly Record<string, unknown>[];
 }
 
@@ -26,12 +29,15 @@ interface Case {
   readonly name: string;
   /** Merged over the base Rollout's `spec.strategy.canary`. */
   readonly canary?: Record<string, unknown>;
+  /** Merged over the base Rollout's `spec`. */
+  readonly spec?: Record<string, unknown>;
   readonly status: Record<string, unknown>;
   /** The new ReplicaSet's hash (default "new"); another one than status.currentPodHash is a new revision. */
   readonly podHash?: string;
   readonly canaryReplicas?: number;
   readonly stableReplicas?: number;
-  readonly noStable?: boolean;
+  /** More ReplicaSets the Rollout owns (scaled to 0), by hash. */
+  readonly otherHashes?: readonly string[];
   readonly experiments?: readonly ExperimentCase[];
   readonly trafficRouted?: boolean;
   readonly expected: {
@@ -43,6 +49,7 @@ interface Case {
     readonly reasons: readonly string[];
     readonly create: string | null;
     readonly terminate: readonly string[];
+    readonly delete: readonly string[];
     /** The whole Experiment created, when given. */
     readonly experiment?: Record<string, unknown>;
     /** `status.canary.weights` and the additional destinations sent to the routers, when given. */
@@ -58,7 +65,7 @@ const golden = readGolden<{ rollout: Rollout; cases: Case[] }>('rollouts/experim
 function rolloutFor(c: Case): Rollout {
   const base = golden.rollout;
   const canary = { ...(base.spec?.strategy?.canary ?? {}), ...(c.canary ?? {}) };
-  const r: Rollout = { ...base, spec: { ...base.spec, strategy: { canary } } };
+  const r: Rollout = { ...base, spec: { ...base.spec, ...(c.spec ?? {}), strategy: { canary } } };
   return { ...r, status: { currentStepHash: computeStepHash(r), ...c.status } };
 }
 
@@ -78,6 +85,8 @@ function experimentFor(r: Rollout, e: ExperimentCase): Experiment {
     metadata: {
       name: e.name,
       namespace: 'ns',
+      ...(e.hash !== null && { labels: { 'rollouts-pod-template-hash': e.hash ?? 'new' } }),
+      ...(e.creationTimestamp !== undefined && { creationTimestamp: e.creationTimestamp }),
       ...(!e.foreign && {
         ownerReferences: [
           { apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', name: 'demo', uid: r.metadata?.uid ?? '' },
@@ -100,7 +109,8 @@ describe('canary experiment step (golden decisions)', () => {
       const hash = c.podHash ?? 'new';
       const stable = replicaSet(r, 'stable', c.stableReplicas ?? 3, 1);
       const newRS = replicaSet(r, hash, c.canaryReplicas ?? 1, 2);
-      const all = c.noStable ? [newRS] : [stable, newRS];
+      const others = (c.otherHashes ?? []).map((h) => replicaSet(r, h, 0, 1));
+      const all = [stable, ...others, newRS];
       const listed = (c.experiments ?? []).map((e) => experimentFor(r, e));
       const d = decide({
         rollout: r,
@@ -126,6 +136,7 @@ describe('canary experiment step (golden decisions)', () => {
         reasons: d.events.map((e) => e.reason),
         create: created[0]?.metadata.name ?? null,
         terminate: actionsOf(d.actions, 'terminateExperiment').map((a) => a.params.metadata.name),
+        delete: actionsOf(d.actions, 'deleteExperiment').map((a) => a.params.metadata.name),
         ...(c.expected.experiment !== undefined && { experiment: created[0] }),
         ...(c.expected.weights !== undefined && { weights: d.status.canary?.weights }),
         ...(c.expected.routerAdditional !== undefined && { routerAdditional: weight?.additional }),
