@@ -19,6 +19,7 @@ import {
   useRolloutScenario,
 } from '../support/fixtures/rollout-scenario.js';
 import { eventually } from '../support/kube.js';
+import { requireUpstreamCrd } from '../support/traffic/upstream-crds.js';
 
 const EX = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Experiment' } as const;
 const WAIT = 120_000;
@@ -34,7 +35,7 @@ async function setExperimentPhase(
   client: KubeClient,
   namespace: string,
   name: string,
-  status: { phase: string; message?: string },
+  status: { readonly phase: string; readonly [field: string]: unknown },
 ): Promise<void> {
   const ref = { ...EX, namespace, name };
   try {
@@ -205,6 +206,130 @@ describe('rollouts: the canary experiment step', () => {
       WAIT,
     );
     assert.ok(await getExperiment(s.client, s.namespace, r.status?.canary?.currentExperiment ?? ''));
+  });
+
+  it("traffic routing (SMI): a running experiment's weighted templates get their share of the TrafficSplit", async () => {
+    await requireUpstreamCrd(s.client, 'trafficsplits.split.smi-spec.io');
+    const name = 'ex-smi';
+    for (const svc of [`${name}-canary`, `${name}-stable`])
+      await s.client.create({
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name: svc, namespace: s.namespace },
+        spec: { selector: { app: name }, ports: [{ port: 80, targetPort: 8080 }] },
+      });
+    await s.createRollout({
+      name,
+      replicas: 2,
+      steps: [
+        { setWeight: 20 },
+        {
+          experiment: {
+            templates: [
+              { name: 'baseline', specRef: 'stable', weight: 10 },
+              { name: 'canary', specRef: 'canary', weight: 10 },
+            ],
+          },
+        },
+        { pause: {} },
+      ],
+      canary: {
+        canaryService: `${name}-canary`,
+        stableService: `${name}-stable`,
+        trafficRouting: { smi: {} },
+      },
+    });
+    await s.reaches(name, 'initial deploy Healthy', (r) => r.status?.phase === 'Healthy', WAIT);
+    await setImage(s.client, s.namespace, name, 'argoproj/rollouts-demo:red');
+    const r = await s.reaches(
+      name,
+      'at the experiment step',
+      (x) => x.status?.currentStepIndex === 1 && (x.status.canary?.currentExperiment ?? '') !== '',
+      WAIT,
+    );
+    const exName = r.status?.canary?.currentExperiment ?? '';
+    const ex = await eventually(
+      'the Experiment exists',
+      () => getExperiment(s.client, s.namespace, exName),
+      WAIT,
+    );
+    // a weighted template gets a Service (the Experiment controller creates it)
+    assert.deepEqual(
+      ex.spec?.templates?.map((t) => t.service),
+      [{}, {}],
+    );
+    const split = async () => {
+      const ts = await s.client.get<
+        { spec?: { backends?: { service: string; weight: unknown }[] } } & Experiment
+      >({
+        apiVersion: 'split.smi-spec.io/v1alpha1',
+        kind: 'TrafficSplit',
+        namespace: s.namespace,
+        name,
+      });
+      return (ts.spec?.backends ?? []).map((b) => `${b.service}=${String(b.weight)}`).join(',');
+    };
+    await eventually(
+      'canary 20 / stable 80 before the experiment runs',
+      async () => ((await split()) === `${name}-canary=20,${name}-stable=80` ? true : undefined),
+      WAIT,
+    );
+    await setExperimentPhase(s.client, s.namespace, exName, {
+      phase: 'Running',
+      templateStatuses: [
+        {
+          name: 'baseline',
+          replicas: 1,
+          updatedReplicas: 1,
+          readyReplicas: 1,
+          availableReplicas: 1,
+          status: 'Running',
+          serviceName: `${exName}-baseline`,
+          podTemplateHash: 'b1',
+        },
+        {
+          name: 'canary',
+          replicas: 1,
+          updatedReplicas: 1,
+          readyReplicas: 1,
+          availableReplicas: 1,
+          status: 'Running',
+          serviceName: `${exName}-canary`,
+          podTemplateHash: 'c1',
+        },
+      ],
+    });
+    await eventually(
+      'the experiment Services take their weights from stable',
+      async () =>
+        (await split()) === `${name}-canary=20,${exName}-baseline=10,${exName}-canary=10,${name}-stable=60`
+          ? true
+          : undefined,
+      WAIT,
+    );
+    const routed = await getRollout(s.client, s.namespace, name);
+    assert.deepEqual(routed.status?.canary?.weights?.additional, [
+      { weight: 10, serviceName: `${exName}-baseline`, podTemplateHash: 'b1' },
+      { weight: 10, serviceName: `${exName}-canary`, podTemplateHash: 'c1' },
+    ]);
+    assert.equal(routed.status?.canary?.weights?.stable.weight, 60);
+    await eventRecorded(s.client, s.namespace, name, 'TrafficWeightUpdated with additional', (m) =>
+      m.startsWith('TrafficWeightUpdated: Traffic weight updated additional: [{10 '),
+    );
+
+    await setExperimentPhase(s.client, s.namespace, exName, { phase: 'Successful' });
+    await s.reaches(
+      name,
+      'paused at step 2 after the experiment',
+      (x) => x.status?.phase === 'Paused' && x.status.currentStepIndex === 2,
+      WAIT,
+    );
+    await eventually(
+      'the experiment Services leave the TrafficSplit',
+      async () => ((await split()) === `${name}-canary=20,${name}-stable=80` ? true : undefined),
+      WAIT,
+    );
+    await checkInvariants(s.client, s.namespace, name);
   });
 
   it('a template the API server refuses for the ReplicaSet: ReplicaSetCreateError condition and one Warning Event', async () => {
