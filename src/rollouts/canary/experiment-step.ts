@@ -91,10 +91,16 @@ export function planExperimentStep(i: ExperimentStepInput): ExperimentStepPlan {
     if (sameStep && i.current !== undefined && !FAILED.has(phase)) {
       currentName = i.current.metadata.name;
     } else if (i.stableRS !== undefined && !(sameStep && i.current !== undefined)) {
-      // named in status but not seen yet (just created, or a crash before the create): the same name
+      // named in status but not seen yet (just created, or a crash before the create): the same name,
+      // unless something the Rollout does not own took it meanwhile
+      const previous = i.previousName;
+      const taken =
+        previous !== undefined &&
+        i.namesInUse.has(previous) &&
+        !i.owned.some((ex) => ex.metadata.name === previous);
       const name =
-        sameStep && i.previousName
-          ? i.previousName
+        sameStep && previous && !taken
+          ? previous
           : freeExperimentName(
               experimentBaseName(i.rollout.metadata?.name ?? '', i.podHash, i.revision, i.stepIndex),
               i.namesInUse,

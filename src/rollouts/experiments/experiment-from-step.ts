@@ -47,11 +47,9 @@ export function freeExperimentName(base: string, inUse: ReadonlySet<string>): st
   for (let n = 1; ; n++) if (!inUse.has(`${base}-${n}`)) return `${base}-${n}`;
 }
 
-const clone = <T>(value: T): T => structuredClone(value) as T;
-
 function experimentTemplate(t: RolloutExperimentTemplate, source: ReplicaSet): ExperimentTemplate {
-  const template = clone((source.spec?.template ?? {}) as PodTemplateSpec);
-  const selector = clone((t.selector ?? source.spec?.selector ?? {}) as LabelSelector);
+  const template = structuredClone((source.spec?.template ?? {}) as PodTemplateSpec);
+  const selector = structuredClone((t.selector ?? source.spec?.selector ?? {}) as LabelSelector);
   const extraLabels = t.metadata?.labels;
   const extraAnnotations = t.metadata?.annotations;
   const metadata = {
