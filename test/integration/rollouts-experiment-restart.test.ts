@@ -153,11 +153,11 @@ describe('rollouts: the experiment step with the controller SIGKILLed', () => {
     let kills = 0;
     let revision = 0;
     const images = ['red', 'green', 'yellow', 'orange'];
-    while (kills < 12 || (await getRollout(client, ns.name, name)).status?.phase !== 'Healthy') {
+    while (kills < 10 || (await getRollout(client, ns.name, name)).status?.phase !== 'Healthy') {
       const r = await getRollout(client, ns.name, name);
       if (r.status?.phase === 'Healthy' && revision < 2) {
         await setImage(client, ns.name, name, `argoproj/rollouts-demo:${images[revision++]}`);
-      } else if (r.status?.phase === 'Healthy' && kills >= 12) break;
+      } else if (r.status?.phase === 'Healthy' && kills >= 10) break;
       const before = (await getRollout(client, ns.name, name)).status?.currentStepIndex;
       await eventually(
         'a step boundary',
