@@ -39,6 +39,8 @@ export interface KubeErrorDetails {
   }[];
   /** Seconds the server asked us to wait (429/503 Retry-After). */
   readonly retryAfterSeconds?: number;
+  /** The Status message exactly as the server sent it (for upstream-compatible condition messages). */
+  readonly serverMessage?: string;
 }
 
 export class KubeError extends SlipwayError {
@@ -47,6 +49,7 @@ export class KubeError extends SlipwayError {
   readonly object: InvolvedObject | undefined;
   readonly causes: KubeErrorDetails['causes'];
   readonly retryAfterSeconds: number | undefined;
+  readonly serverMessage: string | undefined;
 
   constructor(code: KubeErrorCode, message: string, details: KubeErrorDetails = {}, cause?: unknown) {
     super(code, message, cause === undefined ? undefined : { cause });
@@ -55,6 +58,7 @@ export class KubeError extends SlipwayError {
     this.object = details.object;
     this.causes = details.causes;
     this.retryAfterSeconds = details.retryAfterSeconds;
+    this.serverMessage = details.serverMessage;
   }
 }
 
@@ -120,6 +124,7 @@ export function errorFromResponse(
     ...(object !== undefined && { object }),
     ...(status.details?.causes !== undefined && { causes: status.details.causes }),
     ...(retryAfterSeconds !== undefined && { retryAfterSeconds }),
+    ...(status.message !== undefined && { serverMessage: status.message }),
   });
 }
 

@@ -65,11 +65,11 @@ describe('rollouts: InvalidSpec guards (unsupported steps, replica ceiling, anal
     const current = await getRollout(s.client, s.namespace, name);
     await s.client.patch(
       { ...ROLLOUT, namespace: s.namespace, name },
-      { spec: { strategy: { canary: { steps: [{ experiment: { templates: [] } }] } } } },
+      { spec: { strategy: { canary: { steps: [{ plugin: { name: 'acme/other', config: {} } }] } } } },
       { type: 'merge' },
     );
-    const changed = await s.reaches(name, 'InvalidSpec names the experiment step', (x) =>
-      (invalidSpec(x)?.message ?? '').includes('steps[0].experiment: Unsupported value'),
+    const changed = await s.reaches(name, 'InvalidSpec names the plugin step at its new index', (x) =>
+      (invalidSpec(x)?.message ?? '').includes('steps[0].plugin: Unsupported value'),
     );
     assert.notEqual(invalidSpec(changed)?.message, invalidSpec(current)?.message);
     await eventually('a second InvalidSpec Event', async () => {

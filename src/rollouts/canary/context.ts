@@ -53,6 +53,8 @@ export interface RolloutContext {
   readonly trafficVerified?: boolean;
   readonly stepRun?: ObservedRun;
   readonly backgroundRun?: ObservedRun;
+  /** The experiment `status.canary.currentExperiment` names (EXPERIMENT). */
+  readonly experiment?: ObservedRun;
   /** The user cleared the pause conditions (promote) while the controller had paused. */
   readonly userPromoted: boolean;
   readonly progressDeadlineExceeded: boolean;
@@ -65,6 +67,7 @@ export type RolloutEvent =
   | { readonly type: 'REPLICAS_READY'; readonly weight: number; readonly stepIndex?: number }
   | { readonly type: 'TRAFFIC_WEIGHT'; readonly weight: number; readonly verified?: boolean }
   | { readonly type: 'ANALYSIS'; readonly kind: 'step' | 'background'; readonly run: ObservedRun }
+  | { readonly type: 'EXPERIMENT'; readonly experiment: ObservedRun }
   | { readonly type: 'PROMOTE' }
   | { readonly type: 'PROMOTE_FULL' }
   | { readonly type: 'ROLLBACK_WITHIN_WINDOW' }

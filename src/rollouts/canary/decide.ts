@@ -16,6 +16,7 @@ import {
   statusRef,
 } from '../analysis/analysis-runs.js';
 import { planRuns } from '../analysis/run-plan.js';
+import { findCurrentExperiment, observedExperiment } from '../experiments/rollout-experiments.js';
 import {
   actualReplicas,
   availableReplicas,
@@ -32,6 +33,7 @@ import type { RolloutObservation } from '../strategies/strategy.js';
 import type { CanaryStatus, RolloutStatus } from '../types.js';
 import { type CanaryDecision, decisionOf } from './decision.js';
 import type { CanaryWorld } from './effects.js';
+import { planExperimentStep } from './experiment-step.js';
 import {
   continueRolloutMachine,
   type RolloutContext,
@@ -142,6 +144,11 @@ export function decideCanary(o: RolloutObservation): CanaryDecision {
           }),
         })
       : undefined;
+  // the experiment status names (a new revision starts without one)
+  const experiments = o.experiments ?? [];
+  const currentExperiment = specChanged
+    ? undefined
+    : findCurrentExperiment(experiments, prev.canary?.currentExperiment);
   // promoted past an inconclusive background run: it is replaced by a fresh one
   if (
     backgroundNow !== undefined &&
@@ -174,6 +181,8 @@ export function decideCanary(o: RolloutObservation): CanaryDecision {
       events.push({ type: 'ANALYSIS', kind: 'step', run: observedRun(stepRunNow) });
     if (backgroundNow !== undefined)
       events.push({ type: 'ANALYSIS', kind: 'background', run: observedRun(backgroundNow) });
+    if (currentExperiment !== undefined)
+      events.push({ type: 'EXPERIMENT', experiment: observedExperiment(currentExperiment) });
     const progressing = getCondition(prev.conditions, RolloutConditionType.Progressing);
     if (progressing?.reason === ConditionReason.ProgressDeadlineExceeded)
       events.push({ type: 'PROGRESS_DEADLINE_EXCEEDED' });
@@ -215,6 +224,36 @@ export function decideCanary(o: RolloutObservation): CanaryDecision {
     backgroundNow !== undefined && backgroundActive ? statusRef(backgroundNow) : undefined;
   const newStableHash = result.stableRS;
   const postSets = classifyReplicaSets(o.replicaSets, o.newRS, newStableHash);
+  const limits = (
+    spec as { analysis?: { successfulRunHistoryLimit?: number; unsuccessfulRunHistoryLimit?: number } }
+  ).analysis;
+  const experimentPlan = planExperimentStep({
+    rollout,
+    previousIndex: prevIndex,
+    stepIndex: result.stepIndex,
+    specChanged,
+    inactive: result.abort || result.promoteFull || result.rollbackWithinWindow === true,
+    ...(!specChanged &&
+      prev.canary?.currentExperiment !== undefined && { previousName: prev.canary.currentExperiment }),
+    ...(currentExperiment !== undefined && { current: currentExperiment }),
+    owned: experiments,
+    namesInUse: o.experimentNamesInUse ?? new Set(experiments.map((ex) => ex.metadata.name ?? '')),
+    ...(postSets.stableRS !== undefined && { stableRS: postSets.stableRS }),
+    newRS: o.newRS,
+    replicaSets: o.replicaSets,
+    historyLimits: {
+      ...(limits?.successfulRunHistoryLimit !== undefined && {
+        successful: limits.successfulRunHistoryLimit,
+      }),
+      ...(limits?.unsuccessfulRunHistoryLimit !== undefined && {
+        unsuccessful: limits.unsuccessfulRunHistoryLimit,
+      }),
+    },
+    podHash: o.currentPodHash,
+    revision: o.revision,
+  });
+  // an experiment step, like an analysis step, does not count against the progress deadline (Argo's isIndefiniteStep)
+  const atExperimentStep = steps[result.stepIndex]?.kind === 'experiment' && !result.abort;
   const all = o.replicaSets;
   const base: RolloutStatus = {
     ...prev,
@@ -240,6 +279,7 @@ export function decideCanary(o: RolloutObservation): CanaryDecision {
       ...(prev.canary ?? {}),
       currentStepAnalysisRunStatus: stepRunRef,
       currentBackgroundAnalysisRunStatus: backgroundRef,
+      currentExperiment: experimentPlan.currentName,
     },
   };
   const newRSFailure = o.newRS.status?.conditions?.find(
@@ -254,7 +294,8 @@ export function decideCanary(o: RolloutObservation): CanaryDecision {
     newRSCreated: o.newRSCreated,
     revision: o.revision,
     ...(result.abortMessage !== undefined && { abortMessage: result.abortMessage }),
-    waitingForAnalysis: stepRunRef !== undefined && !isRunCompleted(stepRunNow as AnalysisRun),
+    waitingForAnalysis:
+      (stepRunRef !== undefined && !isRunCompleted(stepRunNow as AnalysisRun)) || atExperimentStep,
     ...(newRSFailure && {
       replicaFailure: { reason: newRSFailure.reason ?? 'FailedCreate', message: newRSFailure.message ?? '' },
     }),
@@ -275,6 +316,7 @@ export function decideCanary(o: RolloutObservation): CanaryDecision {
           atDesiredReplicas: isAtDesiredReplicas({ ...rollout, status }, postSets, weight),
           previousWeights: prev.canary?.weights,
           previousStatus: prev,
+          experimentDestinations: experimentPlan.destinations,
         })
       : undefined;
 
@@ -297,9 +339,6 @@ export function decideCanary(o: RolloutObservation): CanaryDecision {
     owned: o.runs,
     inUse: o.runNamesInUse ?? new Set(o.runs.map((r) => r.metadata.name ?? '')),
   });
-  const limits = (
-    spec as { analysis?: { successfulRunHistoryLimit?: number; unsuccessfulRunHistoryLimit?: number } }
-  ).analysis;
 
   const deadline = progressDeadlineAt(spec, conditions);
 
@@ -316,7 +355,13 @@ export function decideCanary(o: RolloutObservation): CanaryDecision {
     sets: postSets,
     replicaSets: o.replicaSets,
     services: o.services ?? new Map(),
-    observedEvents: analysisEvents(prev.canary, stepRunNow, backgroundNow),
+    observedEvents: [
+      ...analysisEvents(prev.canary, stepRunNow, backgroundNow),
+      ...(experimentPlan.event !== undefined ? [experimentPlan.event] : []),
+    ],
+    ...(experimentPlan.create !== undefined && { createExperiment: experimentPlan.create }),
+    terminateExperiments: experimentPlan.terminate,
+    deleteExperiments: experimentPlan.delete,
     createRuns,
     ownedRuns: o.runs,
     currentRuns: current,
@@ -324,7 +369,8 @@ export function decideCanary(o: RolloutObservation): CanaryDecision {
     ...(traffic !== undefined && { traffic }),
     ...(deadline !== undefined &&
       phase === 'Progressing' &&
-      stepRunRef === undefined && { progressDeadlineCheckAt: deadline + 1000 }),
+      stepRunRef === undefined &&
+      !atExperimentStep && { progressDeadlineCheckAt: deadline + 1000 }),
     now,
   };
   const effects = continueRolloutMachine(run.snapshot, [{ type: 'PLAN', world }]);

@@ -4,6 +4,7 @@
  * runs terminated, deleted and created, old ReplicaSets pruned, and when to look again. Pure; the
  * executor runs the actions in its fixed order (strategies/actions.ts).
  */
+import type { Experiment } from '../../experiments/index.js';
 import type { KubeObject } from '../../kube/index.js';
 import {
   type AnalysisRun,
@@ -37,6 +38,10 @@ export interface CanaryWorld {
   readonly services: ReadonlyMap<string, KubeObject>;
   /** Events the observations imply (AnalysisRun phase changes), recorded after the machine's own. */
   readonly observedEvents: readonly EventIntent[];
+  /** The experiment to create (named in status already) and the ones to terminate. */
+  readonly createExperiment?: Experiment;
+  readonly terminateExperiments?: readonly Experiment[];
+  readonly deleteExperiments?: readonly Experiment[];
   /** Runs to create (named in status already, see run-plan.ts). */
   readonly createRuns: readonly RunRequest[];
   /** The runs the Rollout owns, and the ones the new status keeps (the rest are terminated). */
@@ -127,6 +132,11 @@ export function planCanaryActions(c: RolloutContext, w: CanaryWorld): RolloutAct
       (s) => ({ type: 'pointService', params: s }) as const,
     ),
     ...(w.traffic !== undefined ? trafficActions(w.traffic) : []),
+    ...(w.createExperiment !== undefined
+      ? [{ type: 'createExperiment', params: w.createExperiment } as const]
+      : []),
+    ...(w.terminateExperiments ?? []).map((ex) => ({ type: 'terminateExperiment', params: ex }) as const),
+    ...(w.deleteExperiments ?? []).map((ex) => ({ type: 'deleteExperiment', params: ex }) as const),
     ...planScaling(rollout, w.sets, weight, status.promoteFull === true, w.now, serviceHashes).map(
       (s) => ({ type: 'scaleReplicaSet', params: s }) as const,
     ),

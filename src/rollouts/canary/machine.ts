@@ -9,14 +9,17 @@
  * rollout/canary.go (syncRolloutStatusCanary, completedCurrentCanaryStep) and rollout/pause.go.
  */
 import { assign, enqueueActions, type SnapshotFrom, setup, transition } from 'xstate';
+import { experimentFailedMessage } from '../experiments/rollout-experiments.js';
 import { ConditionReason, formatMessage, toKubeTime } from '../status/conditions.js';
 import { ACTION_ORDER, type EventIntent, type RolloutAction } from '../strategies/actions.js';
 import type { RolloutContext, RolloutEvent } from './context.js';
 import { planCanaryActions } from './effects.js';
 import {
   currentStepModel,
+  failedExperiment,
   failedRun,
   hasPause,
+  inconclusiveExperimentNeedsPause,
   inconclusiveRunNeedsPause,
   isCurrentStepDone,
 } from './progress.js';
@@ -61,6 +64,7 @@ export const rolloutMachine = setup({
           c.currentPodHash !== c.stableRS &&
           (c.promoteFull || c.stepIndex >= c.steps.length))),
     analysisFailed: ({ context }: Ctx) => !context.abort && failedRun(context) !== undefined,
+    experimentFailed: ({ context }: Ctx) => !context.abort && failedExperiment(context) !== undefined,
     deadlineAborts: ({ context: c }: Ctx) =>
       !c.abort && c.progressDeadlineExceeded && c.progressDeadlineAbort && c.currentPodHash !== c.stableRS,
     currentStepDone: ({ context }: Ctx) => isCurrentStepDone(context),
@@ -70,6 +74,7 @@ export const rolloutMachine = setup({
       !c.controllerPause &&
       !hasPause(c, PauseReason.CanaryPauseStep),
     inconclusiveNeedsPause: ({ context }: Ctx) => inconclusiveRunNeedsPause(context),
+    inconclusiveExperimentNeedsPause: ({ context }: Ctx) => inconclusiveExperimentNeedsPause(context),
     isPaused: ({ context: c }: Ctx) => c.specPaused || c.pauseConditions.length > 0,
     isUnpaused: ({ context: c }: Ctx) => !c.specPaused && c.pauseConditions.length === 0,
     isHealthy: ({ context: c }: Ctx) =>
@@ -89,6 +94,9 @@ export const rolloutMachine = setup({
       if (e.type !== 'ANALYSIS') return {};
       return e.kind === 'step' ? { stepRun: e.run } : { backgroundRun: e.run };
     }),
+    observeExperiment: assign(({ event: e }) =>
+      e.type === 'EXPERIMENT' ? { experiment: e.experiment } : {},
+    ),
     observePromote: assign({ userPromoted: true }),
     observeDeadline: assign({ progressDeadlineExceeded: true }),
     observeRollbackWindow: assign({ rollbackWithinWindow: true }),
@@ -112,6 +120,7 @@ export const rolloutMachine = setup({
         trafficVerified: undefined,
         stepRun: undefined,
         backgroundRun: undefined,
+        experiment: undefined,
         userPromoted: false,
         progressDeadlineExceeded: false,
       });
@@ -141,6 +150,10 @@ export const rolloutMachine = setup({
         abortMessage: run?.message ?? `AnalysisRun ${run?.name ?? ''} ${run?.phase ?? ''}`,
       };
     }),
+    abortForExperiment: assign(({ context: c }) => ({
+      abort: true,
+      abortMessage: experimentFailedMessage(failedExperiment(c)?.message),
+    })),
     abortForDeadline: assign({ abort: true, abortMessage: 'ReplicaSet has timed out progressing.' }),
     clearAbort: assign({ abortedAt: undefined, abortMessage: undefined, stepIndex: 0 }),
     applyPromoteFull: assign(({ context: c }) => ({
@@ -197,7 +210,10 @@ export const rolloutMachine = setup({
       enqueue.assign({
         stepIndex: c.stepIndex + 1,
         pauseConditions: c.pauseConditions.filter(
-          (p) => p.reason !== PauseReason.CanaryPauseStep && p.reason !== PauseReason.InconclusiveAnalysis,
+          (p) =>
+            p.reason !== PauseReason.CanaryPauseStep &&
+            p.reason !== PauseReason.InconclusiveAnalysis &&
+            p.reason !== PauseReason.InconclusiveExperiment,
         ),
         controllerPause: false,
         userPromoted: false,
@@ -239,6 +255,24 @@ export const rolloutMachine = setup({
         controllerPause: true,
       });
     }),
+    addInconclusiveExperimentPause: enqueueActions(({ context: c, enqueue }) => {
+      enqueue(
+        recordEvent(
+          event(
+            'Normal',
+            ConditionReason.RolloutPaused,
+            `Rollout is paused (${PauseReason.InconclusiveExperiment})`,
+          ),
+        ),
+      );
+      enqueue.assign({
+        pauseConditions: [
+          ...c.pauseConditions,
+          { reason: PauseReason.InconclusiveExperiment, startTime: toKubeTime(c.now) },
+        ],
+        controllerPause: true,
+      });
+    }),
     recordResume: enqueueActions(({ enqueue }) => {
       enqueue(recordEvent(event('Normal', ConditionReason.RolloutResumed, 'Rollout is resumed')));
       enqueue.assign({ controllerPause: false });
@@ -260,6 +294,7 @@ export const rolloutMachine = setup({
     REPLICAS_READY: { actions: 'observeReplicas' },
     TRAFFIC_WEIGHT: { actions: 'observeTraffic' },
     ANALYSIS: { actions: 'observeAnalysis' },
+    EXPERIMENT: { actions: 'observeExperiment' },
     PROMOTE: { actions: 'observePromote' },
     PROGRESS_DEADLINE_EXCEEDED: { actions: 'observeDeadline' },
     SPEC_CHANGED: { target: '.progressing', actions: 'resetForNewRevision' },
@@ -279,10 +314,16 @@ export const rolloutMachine = setup({
         { guard: 'isAborted', target: 'aborted' },
         { guard: 'shouldPromoteStable', target: 'healthy', actions: 'promoteStable' },
         { guard: 'analysisFailed', target: 'aborted', actions: ['abortForAnalysis', 'recordAbort'] },
+        { guard: 'experimentFailed', target: 'aborted', actions: ['abortForExperiment', 'recordAbort'] },
         { guard: 'deadlineAborts', target: 'aborted', actions: ['abortForDeadline', 'recordAbort'] },
         { guard: 'currentStepDone', actions: 'completeStep' },
         { guard: 'shouldPauseAtStep', target: 'paused', actions: 'addStepPause' },
         { guard: 'inconclusiveNeedsPause', target: 'paused', actions: 'addInconclusivePause' },
+        {
+          guard: 'inconclusiveExperimentNeedsPause',
+          target: 'paused',
+          actions: 'addInconclusiveExperimentPause',
+        },
         { guard: 'isPaused', target: 'paused' },
         { guard: 'isHealthy', target: 'healthy' },
       ],
@@ -291,6 +332,7 @@ export const rolloutMachine = setup({
       always: [
         { guard: 'isAborted', target: 'aborted' },
         { guard: 'analysisFailed', target: 'aborted', actions: ['abortForAnalysis', 'recordAbort'] },
+        { guard: 'experimentFailed', target: 'aborted', actions: ['abortForExperiment', 'recordAbort'] },
         { guard: 'currentStepDone', target: 'progressing', actions: 'completeStep' },
         { guard: 'isUnpaused', target: 'progressing', actions: 'recordResume' },
       ],

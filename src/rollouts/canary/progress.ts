@@ -53,6 +53,15 @@ export function isCurrentStepDone(c: RolloutContext): boolean {
         (run.phase === 'Inconclusive' && c.userPromoted && !hasPause(c, PauseReason.InconclusiveAnalysis))
       );
     }
+    // Argo's completedCurrentCanaryStep: the current experiment succeeded; past an inconclusive one
+    // only when the user promoted (as an inconclusive step analysis)
+    case 'experiment': {
+      const ex = c.experiment;
+      return (
+        ex?.phase === 'Successful' ||
+        (ex?.phase === 'Inconclusive' && c.userPromoted && !hasPause(c, PauseReason.InconclusiveExperiment))
+      );
+    }
     // header and mirror routes are set by the executor as the step is reached (validation lets them
     // through only with a traffic router); other unsupported steps never complete
     case 'unsupported':
@@ -78,4 +87,17 @@ export function inconclusiveRunNeedsPause(c: RolloutContext): boolean {
   const step = c.stepRun;
   if (step?.stepIndex === c.stepIndex && step.phase === 'Inconclusive') return true;
   return isBackgroundActive(c) && c.backgroundRun?.phase === 'Inconclusive';
+}
+
+/** The current experiment of an experiment step, when it failed or errored (Argo aborts the Rollout). */
+export function failedExperiment(c: RolloutContext): ObservedRun | undefined {
+  if (currentStepModel(c)?.kind !== 'experiment') return undefined;
+  const ex = c.experiment;
+  return ex !== undefined && FAILED.has(ex.phase) ? ex : undefined;
+}
+
+/** An experiment step whose experiment is inconclusive pauses with `InconclusiveExperiment` (once). */
+export function inconclusiveExperimentNeedsPause(c: RolloutContext): boolean {
+  if (c.controllerPause || hasPause(c, PauseReason.InconclusiveExperiment)) return false;
+  return currentStepModel(c)?.kind === 'experiment' && c.experiment?.phase === 'Inconclusive';
 }

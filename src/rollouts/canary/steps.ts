@@ -5,7 +5,14 @@
  * rollout/pause.go.
  */
 import { pauseDurationSeconds } from '../spec/duration.js';
-import type { CanaryStep, PauseCondition, Rollout, RolloutPause, SetCanaryScale } from '../types.js';
+import type {
+  CanaryStep,
+  PauseCondition,
+  Rollout,
+  RolloutExperimentStep,
+  RolloutPause,
+  SetCanaryScale,
+} from '../types.js';
 import { pauseStepProgress } from './pause.js';
 
 /** Pause reasons written to `status.pauseConditions[].reason` (Argo's PauseReason values). */
@@ -30,12 +37,7 @@ const ACTIONS = [
 export type StepAction = (typeof ACTIONS)[number];
 
 /** Actions Slipway recognises but does not execute. */
-export const UNSUPPORTED_ACTIONS: readonly StepAction[] = [
-  'experiment',
-  'setHeaderRoute',
-  'setMirrorRoute',
-  'plugin',
-];
+export const UNSUPPORTED_ACTIONS: readonly StepAction[] = ['setHeaderRoute', 'setMirrorRoute', 'plugin'];
 
 export type StepModel =
   | { readonly kind: 'setWeight'; readonly weight: number }
@@ -43,6 +45,7 @@ export type StepModel =
   | { readonly kind: 'pause'; readonly durationSeconds?: number }
   | { readonly kind: 'analysis'; readonly analysis: NonNullable<CanaryStep['analysis']> }
   | { readonly kind: 'setCanaryScale'; readonly scale: SetCanaryScale }
+  | { readonly kind: 'experiment'; readonly experiment: RolloutExperimentStep }
   | { readonly kind: 'unsupported'; readonly action: StepAction }
   | { readonly kind: 'invalid'; readonly actions: readonly StepAction[] };
 
@@ -67,6 +70,8 @@ export function describeStep(step: CanaryStep): StepModel {
       return { kind: 'analysis', analysis: step.analysis ?? {} };
     case 'setCanaryScale':
       return { kind: 'setCanaryScale', scale: step.setCanaryScale ?? {} };
+    case 'experiment':
+      return { kind: 'experiment', experiment: step.experiment ?? { templates: [] } };
     default:
       return { kind: 'unsupported', action };
   }
@@ -227,6 +232,73 @@ const stringMatch = struct([
   ['regex', strOmit],
   ['prefix', strOmit],
 ]);
+const argument = struct([
+  ['name', str],
+  ['value', strOmit],
+  [
+    'valueFrom',
+    ptr(
+      struct([
+        ['podTemplateHashValue', ptr(str)],
+        ['fieldRef', ptr(struct([['fieldPath', str]]))],
+      ]),
+    ),
+  ],
+]);
+const dryRun = struct([['metricName', str]]);
+/** A struct value with omitempty (PodTemplateMetadata, AnalysisRunMetadata): never omitted by encoding/json. */
+const podMetadata = struct([
+  ['labels', mapOmit],
+  ['annotations', mapOmit],
+]);
+const labelSelector = struct([
+  ['matchLabels', mapOmit],
+  [
+    'matchExpressions',
+    list(
+      struct([
+        ['key', str],
+        ['operator', str],
+        ['values', list(str)],
+      ]),
+    ),
+  ],
+]);
+/** A slice without omitempty: nil is `null`. */
+const listOrNull = (encode: (v: unknown) => string) => (v: unknown) =>
+  Array.isArray(v) ? `[${v.map(encode).join(',')}]` : 'null';
+const experiment = struct([
+  [
+    'templates',
+    listOrNull(
+      struct([
+        ['name', str],
+        ['specRef', str],
+        ['replicas', ptr(int)],
+        ['metadata', podMetadata],
+        ['selector', ptr(labelSelector)],
+        ['weight', ptr(int)],
+        ['service', ptr(struct([['name', strOmit]]))],
+      ]),
+    ),
+  ],
+  ['duration', (d) => (d === undefined || d === null || d === '' ? undefined : goString(String(d)))],
+  [
+    'analyses',
+    list(
+      struct([
+        ['name', str],
+        ['templateName', str],
+        ['clusterScope', ptr((v) => (v === true ? 'true' : 'false'))],
+        ['args', list(argument)],
+        ['requiredForCompletion', boolOmit],
+      ]),
+    ),
+  ],
+  ['dryRun', list(dryRun)],
+  ['analysisRunMetadata', podMetadata],
+  ['scaleDownDelaySeconds', ptr(int)],
+]);
 const analysis = struct([
   [
     'templates',
@@ -237,25 +309,8 @@ const analysis = struct([
       ]),
     ),
   ],
-  [
-    'args',
-    list(
-      struct([
-        ['name', str],
-        ['value', strOmit],
-        [
-          'valueFrom',
-          ptr(
-            struct([
-              ['podTemplateHashValue', ptr(str)],
-              ['fieldRef', ptr(struct([['fieldPath', str]]))],
-            ]),
-          ),
-        ],
-      ]),
-    ),
-  ],
-  ['dryRun', list(struct([['metricName', str]]))],
+  ['args', list(argument)],
+  ['dryRun', list(dryRun)],
   [
     'measurementRetention',
     list(
@@ -277,7 +332,7 @@ const analysis = struct([
 const canaryStep = struct([
   ['setWeight', ptr(int)],
   ['pause', ptr(struct([['duration', ptr((d) => (typeof d === 'string' ? goString(d) : int(d)))]]))],
-  ['experiment', ptr(goAny)],
+  ['experiment', ptr(experiment)],
   ['analysis', ptr(analysis)],
   [
     'setCanaryScale',

@@ -17,6 +17,7 @@
 import { availableReplicas, podHashOf, type ReplicaSet } from '../replica-sets/replica-sets.js';
 import { ConditionReason, formatMessage } from '../status/conditions.js';
 import type { EventIntent, TrafficWeightIntent } from '../strategies/actions.js';
+import type { AdditionalDestination } from '../traffic/router.js';
 import type {
   CanaryStep,
   Rollout,
@@ -39,6 +40,15 @@ export interface TrafficPlanInput {
   readonly previousWeights: TrafficWeights | undefined;
   /** The status as read, before this decision. Default: the Rollout's status (no transition). */
   readonly previousStatus?: RolloutStatus;
+  /** A running experiment's weighted templates (Argo's calculateWeightDestinationsFromExperiment). */
+  readonly experimentDestinations?: readonly AdditionalDestination[];
+}
+
+interface DesiredWeight {
+  readonly weight: number;
+  readonly removeRoutes: boolean;
+  /** The branch also routes to a running experiment's templates. */
+  readonly withExperiment?: boolean;
 }
 
 export interface TrafficPlan {
@@ -58,7 +68,7 @@ export interface TrafficPlan {
 export const maxTrafficWeight = (rollout: Rollout): number =>
   rollout.spec?.strategy?.canary?.trafficRouting?.maxTrafficWeight ?? 100;
 
-function desiredWeight(i: TrafficPlanInput): { readonly weight: number; readonly removeRoutes: boolean } {
+function desiredWeight(i: TrafficPlanInput): DesiredWeight {
   const { rollout } = i;
   const status = rollout.status ?? {};
   const canary = rollout.spec?.strategy?.canary;
@@ -74,7 +84,8 @@ function desiredWeight(i: TrafficPlanInput): { readonly weight: number; readonly
     const previous = i.previousWeights?.canary.weight;
     return { weight: previous === undefined ? carried : Math.min(carried, previous), removeRoutes: true };
   }
-  if (i.newRS === undefined || availableReplicas(i.newRS) === 0) return { weight: 0, removeRoutes: false };
+  if (i.newRS === undefined || availableReplicas(i.newRS) === 0)
+    return { weight: 0, removeRoutes: false, withExperiment: true };
   if (status.promoteFull === true) {
     const weight = canary?.dynamicStableScale
       ? Math.trunc((100 * availableReplicas(i.newRS)) / replicas)
@@ -86,11 +97,12 @@ function desiredWeight(i: TrafficPlanInput): { readonly weight: number; readonly
   if (!i.atDesiredReplicas) {
     for (let s = index - 1; s >= 0; s--) {
       const weight = steps[s]?.setWeight;
-      if (weight !== undefined) return { weight, removeRoutes: false };
+      if (weight !== undefined) return { weight, removeRoutes: false, withExperiment: true };
     }
-    return { weight: 0, removeRoutes: false };
+    return { weight: 0, removeRoutes: false, withExperiment: true };
   }
-  if (index < steps.length) return { weight: currentSetWeight(rollout), removeRoutes: false };
+  if (index < steps.length)
+    return { weight: currentSetWeight(rollout), removeRoutes: false, withExperiment: true };
   return { weight: maxTrafficWeight(rollout), removeRoutes: false };
 }
 
@@ -148,13 +160,16 @@ function stableCarries(i: TrafficPlanInput, stableWeight: number): boolean {
 /** Weights, hashes and status as last written; managed routes still go when they should. */
 function holdWeights(previous: TrafficWeights, removeRoutes: boolean): TrafficPlan {
   const { canary, stable } = previous;
+  const additional = (previous.additional ?? []).flatMap((d) =>
+    d.serviceName === undefined ? [] : [{ ...d, serviceName: d.serviceName }],
+  );
   return {
     removeManagedRoutes: removeRoutes,
     headerRoutes: [],
     mirrorRoutes: [],
     weight: {
       weight: canary.weight,
-      additional: [],
+      additional,
       ...(canary.podTemplateHash !== undefined && { canaryHash: canary.podTemplateHash }),
       ...(stable.podTemplateHash !== undefined && { stableHash: stable.podTemplateHash }),
     },
@@ -165,18 +180,30 @@ function holdWeights(previous: TrafficWeights, removeRoutes: boolean): TrafficPl
 const sameDestination = (a: WeightDestination, b: WeightDestination) =>
   a.weight === b.weight && a.serviceName === b.serviceName && a.podTemplateHash === b.podTemplateHash;
 
-/** Argo's trafficWeightUpdatedMessage (no experiment destinations yet, so no "additional" detail). */
+const sameDestinations = (a: readonly WeightDestination[] = [], b: readonly WeightDestination[] = []) =>
+  a.length === b.length && a.every((d, k) => b[k] !== undefined && sameDestination(d, b[k]));
+
+/** Go's `%v` of a []WeightDestination: `[{10 svc hash} {20 svc2 hash2}]`. */
+const goDestinations = (destinations: readonly WeightDestination[] = []) =>
+  `[${destinations.map((d) => `{${d.weight} ${d.serviceName ?? ''} ${d.podTemplateHash ?? ''}}`).join(' ')}]`;
+
+/** Argo's trafficWeightUpdatedMessage. */
 function weightUpdatedDetail(previous: TrafficWeights | undefined, next: TrafficWeights): string {
-  if (previous === undefined) return `to ${next.canary.weight}`;
-  if (previous.canary.weight !== next.canary.weight)
-    return `from ${previous.canary.weight} to ${next.canary.weight}`;
-  return '';
+  const details: string[] = [];
+  if (previous === undefined) details.push(`to ${next.canary.weight}`);
+  else if (previous.canary.weight !== next.canary.weight)
+    details.push(`from ${previous.canary.weight} to ${next.canary.weight}`);
+  if (previous !== undefined && !sameDestinations(previous.additional, next.additional))
+    details.push(`additional: ${goDestinations(next.additional)}`);
+  return details.join(', ');
 }
 
 export function planTraffic(i: TrafficPlanInput): TrafficPlan {
   const { rollout } = i;
   const canary = rollout.spec?.strategy?.canary;
-  const { weight, removeRoutes } = desiredWeight(i);
+  const { weight, removeRoutes, withExperiment } = desiredWeight(i);
+  const additional = withExperiment === true ? (i.experimentDestinations ?? []) : [];
+  const additionalWeight = additional.reduce((sum, d) => sum + d.weight, 0);
   const canaryHash = i.newRS === undefined ? undefined : podHashOf(i.newRS);
   const stableHash = i.stableRS === undefined ? undefined : podHashOf(i.stableRS);
   const destination = (w: number, serviceName: string | undefined, hash: string | undefined) => ({
@@ -186,16 +213,23 @@ export function planTraffic(i: TrafficPlanInput): TrafficPlan {
   });
   const next: TrafficWeights = {
     canary: destination(weight, canary?.canaryService, canaryHash),
-    stable: destination(maxTrafficWeight(rollout) - weight, canary?.stableService, stableHash),
+    stable: destination(
+      maxTrafficWeight(rollout) - weight - additionalWeight,
+      canary?.stableService,
+      stableHash,
+    ),
+    ...(additional.length > 0 && {
+      additional: additional.map((d) => destination(d.weight, d.serviceName, d.podTemplateHash)),
+    }),
   };
   const previous = i.previousWeights;
-  if (previous !== undefined && !stableCarries(i, maxTrafficWeight(rollout) - weight))
+  if (previous !== undefined && !stableCarries(i, maxTrafficWeight(rollout) - weight - additionalWeight))
     return holdWeights(previous, removeRoutes);
   const modified =
     previous === undefined ||
     !sameDestination(previous.canary, next.canary) ||
     !sameDestination(previous.stable, next.stable) ||
-    (previous.additional ?? []).length > 0;
+    !sameDestinations(previous.additional, next.additional);
   const routeSteps = removeRoutes ? [] : stepsReached(i);
   return {
     removeManagedRoutes: removeRoutes,
@@ -207,7 +241,7 @@ export function planTraffic(i: TrafficPlanInput): TrafficPlan {
     ),
     weight: {
       weight,
-      additional: [],
+      additional,
       ...(canaryHash !== undefined && { canaryHash }),
       ...(stableHash !== undefined && { stableHash }),
     },

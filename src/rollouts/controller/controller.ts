@@ -1,6 +1,6 @@
 /**
  * The `rollouts` controller module: shared informers for Rollouts and what they own or point at,
- * watch mappings (a ReplicaSet, AnalysisRun or Pod change enqueues its Rollout) and the reconciler.
+ * watch mappings (a ReplicaSet, AnalysisRun, Experiment or Pod change enqueues its Rollout) and the reconciler.
  */
 
 import { instanceIdSelector } from '../../analysis/index.js';
@@ -13,6 +13,7 @@ import {
   type Manager,
   StatusWriter,
 } from '../../core/index.js';
+import type { Experiment } from '../../experiments/index.js';
 import { Index, type KubeObject } from '../../kube/index.js';
 import type { AnalysisRun } from '../analysis/analysis-runs.js';
 import { referencesAnalysisTemplates } from '../analysis/analysis-template-check.js';
@@ -61,6 +62,11 @@ export function registerRolloutController(manager: Manager, options: RegisterRol
       ...instance,
       ...ns,
     }),
+    experiments: manager.informer<Experiment>({
+      gvk: { apiVersion: ARGO, kind: 'Experiment' },
+      ...instance,
+      ...ns,
+    }),
     services: manager.informer<KubeObject>({ gvk: { apiVersion: 'v1', kind: 'Service' }, ...ns }),
     // metadata is all the reconciler reads from pods (owner, labels, creation, deletion)
     pods: manager.informer<KubeObject>({
@@ -99,6 +105,8 @@ export function registerRolloutController(manager: Manager, options: RegisterRol
   enqueueSelf(informers.rollouts, controller);
   enqueueOwner(informers.replicaSets, controller, 'Rollout');
   enqueueOwner(informers.analysisRuns, controller, 'Rollout');
+  // an experiment step waits for its Experiment's phase
+  enqueueOwner(informers.experiments, controller, 'Rollout');
   // a pod appearing, going or relabelled matters for restarts and ephemeral metadata (readiness
   // reaches the Rollout through its ReplicaSet's status): map pod → RS → Rollout
   enqueueMapped(

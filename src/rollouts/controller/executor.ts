@@ -4,7 +4,9 @@
  * that are already gone. Objects written here are remembered so the next reconcile does not act on a
  * cache that has not caught up with our own writes.
  */
+
 import { type EventRecorder, type EventSubject, type StatusWriter, transitionOf } from '../../core/index.js';
+import type { Experiment } from '../../experiments/index.js';
 import { isAlreadyExists, isNotFound, type KubeClient, type KubeObject } from '../../kube/index.js';
 import type { Logger } from '../../observability/index.js';
 import type { AnalysisRun } from '../analysis/analysis-runs.js';
@@ -25,6 +27,7 @@ export const FIELD_MANAGER = 'slipway-rollouts';
 
 const RS = { apiVersion: 'apps/v1', kind: 'ReplicaSet' } as const;
 const AR = { apiVersion: 'argoproj.io/v1alpha1', kind: 'AnalysisRun' } as const;
+const EX = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Experiment' } as const;
 
 export interface ExecutorOptions {
   readonly client: KubeClient;
@@ -187,6 +190,50 @@ export class RolloutExecutor {
         namespace: run.metadata.namespace ?? '',
         name: run.metadata.name ?? '',
       });
+    }
+  }
+
+  /**
+   * Creates an experiment step's Experiment (its name is in the status just written) and records
+   * ExperimentCreated; one that already exists under that name (a repeat after a crash, a lagging cache) is
+   * left as it is.
+   */
+  async createExperiment(rollout: Rollout, experiment: Experiment): Promise<void> {
+    const name = experiment.metadata.name ?? '';
+    try {
+      await this.options.client.create<Experiment>(experiment, { fieldManager: FIELD_MANAGER });
+    } catch (err) {
+      if (!isAlreadyExists(err)) throw err;
+      return;
+    }
+    this.options.logger.info({ experiment: name }, 'experiment created');
+    this.options.events.normal(subjectOf(rollout), 'ExperimentCreated', `Created Experiment '${name}'`);
+  }
+
+  /** Argo's cancelExperiments: `spec.terminate: true` on each (gone ones are skipped). */
+  async terminateExperiments(experiments: readonly Experiment[]): Promise<void> {
+    for (const ex of experiments) {
+      this.options.logger.info({ experiment: ex.metadata.name }, 'terminating experiment');
+      await this.options.client
+        .patch(
+          { ...EX, namespace: ex.metadata.namespace ?? '', name: ex.metadata.name ?? '' },
+          { spec: { terminate: true } },
+          { type: 'merge', fieldManager: FIELD_MANAGER },
+        )
+        .catch((err: unknown) => {
+          if (!isNotFound(err)) throw err;
+        });
+    }
+  }
+
+  async deleteExperiments(experiments: readonly Experiment[]): Promise<void> {
+    for (const ex of experiments) {
+      this.options.logger.info({ experiment: ex.metadata.name }, 'deleting old experiment');
+      await this.options.client
+        .delete({ ...EX, namespace: ex.metadata.namespace ?? '', name: ex.metadata.name ?? '' })
+        .catch((err: unknown) => {
+          if (!isNotFound(err)) throw err;
+        });
     }
   }
 

@@ -13,11 +13,20 @@ import {
   type ReconcileRequest,
   type ReconcileResult,
   type Reconciler,
+  RetryAfterStatusError,
   requeueAfter,
   type StatusWriter,
 } from '../../core/index.js';
+import type { Experiment } from '../../experiments/index.js';
 import { canonicalJson } from '../../go/index.js';
-import { Index, type KubeObject, type Reflector } from '../../kube/index.js';
+import {
+  Index,
+  isInvalid,
+  isRetryable,
+  KubeError,
+  type KubeObject,
+  type Reflector,
+} from '../../kube/index.js';
 import { type AnalysisRun, buildAnalysisRun } from '../analysis/analysis-runs.js';
 import { analysisTemplateError } from '../analysis/analysis-template-check.js';
 import { DEFAULT_MAX_REPLICAS, replicaCeilingError } from '../canary/replica-ceiling.js';
@@ -42,7 +51,7 @@ import {
 import { unsupportedFeature } from '../spec/unsupported-features.js';
 import { formatValidationError, validateRollout } from '../spec/validation.js';
 import { ConditionReason, formatMessage } from '../status/conditions.js';
-import { invalidSpecStatus } from '../status/invalid-spec-status.js';
+import { invalidSpecStatus, replicaSetCreateErrorStatus } from '../status/invalid-spec-status.js';
 import { actionsOf, inExecutionOrder, PRE_COMMIT, type RolloutAction } from '../strategies/actions.js';
 import { strategyFor } from '../strategies/registry.js';
 import type { EphemeralMetadataRoles, RolloutStrategy } from '../strategies/strategy.js';
@@ -57,6 +66,7 @@ export interface RolloutInformers {
   readonly rollouts: Reflector<RolloutObject>;
   readonly replicaSets: Reflector<ReplicaSet>;
   readonly analysisRuns: Reflector<AnalysisRun>;
+  readonly experiments: Reflector<Experiment>;
   readonly services: Reflector<KubeObject>;
   readonly pods: Reflector<KubeObject>;
   readonly analysisTemplates: Reflector<KubeObject>;
@@ -108,7 +118,9 @@ export class RolloutReconciler implements Reconciler {
       .byIndex(Index.Owner, uid ?? '')
       .filter((rs) => isControlledBy(rs, uid))
       .map((rs) => written.fresher('ReplicaSet', rs) ?? rs);
-    const ensured = await this.ensureNewReplicaSet(ctx, rollout, replicaSets, strategy);
+    const ensured = await this.ensureNewReplicaSet(ctx, rollout, replicaSets, strategy, now);
+    // the API server refused the template: status says why; a new spec brings the next try
+    if (ensured === 'refused') return undefined;
     // not ensured yet (a hash collision): again through the rate limiter
     if (ensured === undefined) return { requeue: true };
     const { newRS, created } = ensured;
@@ -121,6 +133,14 @@ export class RolloutReconciler implements Reconciler {
         .byIndex(Index.Namespace, rollout.metadata.namespace ?? '')
         .map((r) => r.metadata.name ?? ''),
     );
+    const experiments = informers.experiments.store
+      .byIndex(Index.Owner, uid ?? '')
+      .filter((ex) => isControlledBy(ex, uid));
+    const experimentNamesInUse = new Set(
+      informers.experiments.store
+        .byIndex(Index.Namespace, rollout.metadata.namespace ?? '')
+        .map((ex) => ex.metadata.name ?? ''),
+    );
 
     const decision = strategy.decide({
       rollout,
@@ -131,6 +151,8 @@ export class RolloutReconciler implements Reconciler {
       revision: revisionOf(newRS),
       runs,
       runNamesInUse,
+      experiments,
+      experimentNamesInUse,
       services,
       trafficRouted: routerFactoriesFor(rollout).length > 0,
       now,
@@ -174,13 +196,17 @@ export class RolloutReconciler implements Reconciler {
     return waits.length > 0 ? requeueAfter(Math.min(...waits)) : undefined;
   }
 
-  /** Finds or creates the ReplicaSet for the current template; undefined after a hash collision. */
+  /**
+   * Finds or creates the ReplicaSet for the current template; undefined after a hash collision, `refused`
+   * when the API server rejected it as invalid (recorded in status).
+   */
   private async ensureNewReplicaSet(
     ctx: ReconcileContext,
     rollout: RolloutObject,
     replicaSets: readonly ReplicaSet[],
     strategy: RolloutStrategy,
-  ): Promise<{ readonly newRS: ReplicaSet; readonly created: boolean } | undefined> {
+    now: number,
+  ): Promise<{ readonly newRS: ReplicaSet; readonly created: boolean } | undefined | 'refused'> {
     const { executor } = this.options;
     const template = rollout.spec?.template;
     const collisionCount = rollout.status?.collisionCount;
@@ -207,7 +233,17 @@ export class RolloutReconciler implements Reconciler {
     const roles = strategy.ephemeralMetadata(rollout);
     const built = buildReplicaSet(rollout, hash, revision, 0, stableExists ? roles.new : roles.stable);
     const desired = strategy.decorateReplicaSet?.(rollout, built) ?? built;
-    const result = await executor.createReplicaSet(desired);
+    let result: Awaited<ReturnType<RolloutExecutor['createReplicaSet']>>;
+    try {
+      result = await executor.createReplicaSet(desired);
+    } catch (err) {
+      // the API server is away or busy: an ordinary retry
+      if (isRetryable(err)) throw err;
+      await this.reportReplicaSetCreateError(ctx, rollout, desired.metadata.name ?? '', err, now);
+      // a template the API server rejects stays rejected until the spec changes; a quota may free up
+      if (isInvalid(err)) return 'refused';
+      throw new RetryAfterStatusError(err);
+    }
     if (!result.created) {
       const ours = isControlledBy(result.rs, rollout.metadata.uid);
       const existing = canonicalJson(result.rs.spec?.template?.spec);
@@ -243,7 +279,7 @@ export class RolloutReconciler implements Reconciler {
     return { newRS: result.rs, created: true };
   }
 
-  /** The actions after the commit, in the executor's order: scale, analysis runs, metadata, prune. */
+  /** The actions after the commit, in the executor's order: experiments, scale, analysis runs, metadata, prune. */
   private async act(
     ctx: ReconcileContext,
     rollout: RolloutObject,
@@ -253,6 +289,10 @@ export class RolloutReconciler implements Reconciler {
     strategy: RolloutStrategy,
   ): Promise<void> {
     const { executor } = this.options;
+    for (const { params } of actionsOf(actions, 'createExperiment'))
+      await executor.createExperiment(rollout, params);
+    await executor.terminateExperiments(actionsOf(actions, 'terminateExperiment').map((a) => a.params));
+    await executor.deleteExperiments(actionsOf(actions, 'deleteExperiment').map((a) => a.params));
     await executor.scale(
       rollout,
       actionsOf(actions, 'scaleReplicaSet').map((a) => a.params),
@@ -342,6 +382,32 @@ export class RolloutReconciler implements Reconciler {
       replicaCeilingError(rollout.spec, this.options.maxReplicas ?? DEFAULT_MAX_REPLICAS) ??
       analysisTemplateError(rollout, this.templateLookup(rollout.metadata.namespace ?? ''))
     );
+  }
+
+  /**
+   * Argo's FailedRSCreate: the Progressing condition `ReplicaSetCreateError` in status (with the phase and
+   * observed generation, never an empty status); a Warning Event and one warn line only when the message
+   * is new, not on every retry.
+   */
+  private async reportReplicaSetCreateError(
+    ctx: ReconcileContext,
+    rollout: RolloutObject,
+    rsName: string,
+    err: unknown,
+    now: number,
+  ): Promise<void> {
+    // the API server's own words, as Argo's message has them
+    const error = err instanceof KubeError ? (err.serverMessage ?? err.message) : String(err);
+    const { status, message, changed } = replicaSetCreateErrorStatus(rollout, rsName, error, now);
+    await this.writeStatus(rollout, status);
+    if (!changed) {
+      ctx.logger.debug({ replicaSet: rsName }, 'replica set still refused');
+      return;
+    }
+    ctx.logger.warn({ replicaSet: rsName, err }, 'replica set create refused');
+    this.options.executor.recordEvents(rollout, [
+      { type: 'event', eventType: 'Warning', reason: ConditionReason.ReplicaSetCreateError, message },
+    ]);
   }
 
   /**

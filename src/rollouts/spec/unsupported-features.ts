@@ -10,9 +10,14 @@ import type { CanaryStep, Rollout, RolloutTrafficRouting } from '../types.js';
 
 /** Canary step actions Slipway does not execute, with why. */
 const UNSUPPORTED_STEPS = {
-  experiment: 'Slipway cannot run experiment steps yet (no Experiment controller)',
   plugin: 'Slipway cannot run step plugins',
 } as const satisfies Partial<Record<keyof CanaryStep, string>>;
+
+/** Canary fields Slipway would otherwise ignore, changing what the Rollout does without a word. */
+const UNSUPPORTED_CANARY_FIELDS = {
+  pingPong: 'Slipway does not run ping-pong Services yet',
+  antiAffinity: 'Slipway does not set canary anti-affinity yet',
+} as const;
 
 const unsupported = (field: string, why: string) => `${field}: Unsupported value: ${why}`;
 
@@ -97,6 +102,10 @@ export function unsupportedFeature(
       const [problem] = factory.validate?.(rollout) ?? [];
       if (problem !== undefined) return problem;
     }
+  }
+  for (const [field, why] of Object.entries(UNSUPPORTED_CANARY_FIELDS)) {
+    const value = (canary as Readonly<Record<string, unknown>>)[field];
+    if (value !== undefined && value !== null) return unsupported(`spec.strategy.canary.${field}`, why);
   }
   return firstUnsupportedStep(canary.steps ?? []);
 }

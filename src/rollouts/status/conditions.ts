@@ -46,6 +46,8 @@ export const ConditionReason = {
   /** Argo's TimedOutReason. */
   ProgressDeadlineExceeded: 'ProgressDeadlineExceeded',
   ScalingReplicaSet: 'ScalingReplicaSet',
+  /** Argo's FailedRSCreateReason: the API server refused the new ReplicaSet (condition and Warning Event). */
+  ReplicaSetCreateError: 'ReplicaSetCreateError',
   /** Argo's event when the router shows a new weight. */
   TrafficWeightUpdated: 'TrafficWeightUpdated',
   /** A router failed to set the weight (Argo records it as a Warning event). */
@@ -79,6 +81,9 @@ export const formatMessage = {
   invalidSpec: (rolloutName: string, error: string) => `The Rollout "${rolloutName}" is invalid: ${error}`,
   replicaSetProgressing: (rs: string) => `ReplicaSet ${q(rs)} is progressing.`,
   newReplicaSet: (rs: string) => `Created new replica set ${q(rs)}`,
+  /** Argo's FailedRSCreateMessage. */
+  failedReplicaSetCreate: (rs: string, error: string) =>
+    `Failed to create new replica set ${q(rs)}: ${error}`,
   newReplicaSetDetailed: (rs: string, revision: number) => `Created ReplicaSet ${rs} (revision ${revision})`,
   rolloutUpdated: (revision: string | number) => `Rollout updated to revision ${revision}`,
   rolloutCompleted: (revision: number, podHash: string, detail: string) =>
@@ -115,6 +120,29 @@ export const setRolloutCondition = (
   now: number,
 ): SetConditionResult<RolloutCondition> =>
   setCondition(conditions, condition, toKubeTime(now), ConditionRules.argoRollouts);
+
+/**
+ * The Progressing condition `ReplicaSetCreateError` (Argo's patchCondition in getNewReplicaSet): reused
+ * while its message is unchanged, rewritten when the API server gives another reason.
+ */
+export function replicaSetCreateErrorCondition(
+  conditions: readonly RolloutCondition[] | undefined,
+  rsName: string,
+  error: string,
+  now: number,
+): SetConditionResult<RolloutCondition> {
+  return setCondition(
+    conditions,
+    {
+      type: RolloutConditionType.Progressing,
+      status: 'False',
+      reason: ConditionReason.ReplicaSetCreateError,
+      message: formatMessage.failedReplicaSetCreate(rsName, error),
+    },
+    toKubeTime(now),
+    { ...ConditionRules.argoRollouts, keepWhenSame: ['status', 'reason', 'message'] },
+  );
+}
 
 /** Argo's `createInvalidRolloutCondition`: reused while its message is unchanged, else new. */
 const INVALID_SPEC_RULES: ConditionRules = {

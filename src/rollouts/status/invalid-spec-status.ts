@@ -4,7 +4,7 @@
  */
 import { formatMetaLabelSelector } from '../../kube/index.js';
 import type { Rollout, RolloutCondition, RolloutStatus } from '../types.js';
-import { invalidSpecCondition, RolloutConditionType } from './conditions.js';
+import { invalidSpecCondition, RolloutConditionType, replicaSetCreateErrorCondition } from './conditions.js';
 import { calculateRolloutPhase } from './phase.js';
 
 export interface InvalidSpecStatus {
@@ -30,4 +30,28 @@ export function invalidSpecStatus(rollout: Rollout, error: string, now: number):
   };
   const { phase, message } = calculateRolloutPhase({ ...rollout, status: base });
   return { status: { ...base, phase, message }, condition, isNew: condition !== previous };
+}
+
+/**
+ * The status of a Rollout whose new ReplicaSet the API server refused (Argo's FailedRSCreate): the
+ * Progressing condition `ReplicaSetCreateError` with the server's message, the observed generation and
+ * selector, and the phase that follows. `changed`: the condition is new (worth an event and a warn line).
+ */
+export function replicaSetCreateErrorStatus(
+  rollout: Rollout,
+  rsName: string,
+  error: string,
+  now: number,
+): { readonly status: RolloutStatus; readonly message: string; readonly changed: boolean } {
+  const prev = rollout.status ?? {};
+  const { conditions, changed } = replicaSetCreateErrorCondition(prev.conditions, rsName, error, now);
+  const base: RolloutStatus = {
+    ...prev,
+    observedGeneration: String(rollout.metadata?.generation ?? 0),
+    conditions,
+    ...(rollout.spec?.selector !== undefined && { selector: formatMetaLabelSelector(rollout.spec.selector) }),
+  };
+  const { phase, message: phaseMessage } = calculateRolloutPhase({ ...rollout, status: base });
+  const condition = conditions.find((c) => c.type === RolloutConditionType.Progressing);
+  return { status: { ...base, phase, message: phaseMessage }, message: condition?.message ?? error, changed };
 }

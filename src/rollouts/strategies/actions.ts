@@ -4,6 +4,7 @@
  * selector), so running the same list twice changes nothing the second time. Shared by every strategy.
  */
 
+import type { Experiment } from '../../experiments/index.js';
 import type { KubeObject } from '../../kube/index.js';
 import type { AnalysisRun, RunRequest } from '../analysis/analysis-runs.js';
 import type { ReplicaSet } from '../replica-sets/replica-sets.js';
@@ -52,6 +53,9 @@ export type RolloutAction =
   | { readonly type: 'setMirrorRoute'; readonly params: SetMirrorRoute }
   | { readonly type: 'setTrafficWeight'; readonly params: TrafficWeightIntent }
   | { readonly type: 'recordEvent'; readonly params: EventIntent }
+  | { readonly type: 'createExperiment'; readonly params: Experiment }
+  | { readonly type: 'terminateExperiment'; readonly params: Experiment }
+  | { readonly type: 'deleteExperiment'; readonly params: Experiment }
   | { readonly type: 'scaleReplicaSet'; readonly params: ScaleIntent }
   | { readonly type: 'terminateAnalysisRun'; readonly params: AnalysisRun }
   | { readonly type: 'deleteAnalysisRun'; readonly params: AnalysisRun }
@@ -66,8 +70,11 @@ export type ActionOf<T extends RolloutActionType> = Extract<RolloutAction, { rea
  * The order the executor runs actions in, whatever order the machine returned them in (Argo's
  * rolloutCanary): Services are pointed (only at available pods) before traffic moves to them; traffic
  * moves before ReplicaSets are scaled, so a canary goes to weight 0 before it is scaled down and a stable
- * ReplicaSet is scaled down only once it no longer takes traffic. Events are recorded, and status written,
- * before the scaling and analysis actions, so that a crash never moves a Rollout back a step.
+ * ReplicaSet is scaled down only once it no longer takes traffic. Experiments come after traffic and before
+ * analysis runs and ReplicaSets, created, then the others terminated, then old ones deleted (Argo's
+ * reconcileExperiments). Events are recorded, and status written,
+ * before the experiment, scaling and analysis actions, so that a crash never moves a Rollout back a step
+ * (an experiment to create is named in that status first).
  */
 export const ACTION_ORDER: readonly RolloutActionType[] = [
   'pointService',
@@ -76,6 +83,9 @@ export const ACTION_ORDER: readonly RolloutActionType[] = [
   'setMirrorRoute',
   'setTrafficWeight',
   'recordEvent',
+  'createExperiment',
+  'terminateExperiment',
+  'deleteExperiment',
   'scaleReplicaSet',
   'terminateAnalysisRun',
   'deleteAnalysisRun',

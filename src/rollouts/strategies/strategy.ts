@@ -5,6 +5,7 @@
  * wiring and the executor are shared. Pure: no client, no clock.
  */
 import type { AnyStateMachine } from 'xstate';
+import type { Experiment } from '../../experiments/index.js';
 import type { KubeObject } from '../../kube/index.js';
 import type { AnalysisRun } from '../analysis/analysis-runs.js';
 import type { ReplicaSet } from '../replica-sets/replica-sets.js';
@@ -22,6 +23,10 @@ export interface RolloutObservation {
   readonly runs: readonly AnalysisRun[];
   /** Names of every AnalysisRun in the namespace (a new run's name must be free). Default: `runs`' names. */
   readonly runNamesInUse?: ReadonlySet<string>;
+  /** The Experiments the Rollout owns. Default: none. */
+  readonly experiments?: readonly Experiment[];
+  /** Names of every Experiment in the namespace (a new one's name must be free). Default: `experiments`' names. */
+  readonly experimentNamesInUse?: ReadonlySet<string>;
   /** The Services the strategy names, by name (missing ones are absent). Default: none. */
   readonly services?: ReadonlyMap<string, KubeObject>;
   /** Whether a registered traffic router runs this Rollout's `trafficRouting`. Default: false. */

@@ -30,12 +30,23 @@ describe('features Slipway cannot run are InvalidSpec naming the field', () => {
       'spec.strategy.canary.steps[1].plugin: Unsupported value: Slipway cannot run step plugins',
     );
   });
-  it('an experiment step names its index and field', () => {
-    const r = rollout({ steps: [{ experiment: { templates: [] } }, { setWeight: 50 }] });
-    assert.match(
-      unsupportedFeature(r) ?? '',
-      /^spec\.strategy\.canary\.steps\[0\]\.experiment: Unsupported value: /,
+  it('canary fields Slipway would ignore (pingPong, antiAffinity) name the field', () => {
+    const pingPong = rollout({ pingPong: { pingService: 'ping', pongService: 'pong' } });
+    assert.equal(
+      unsupportedFeature(pingPong),
+      'spec.strategy.canary.pingPong: Unsupported value: Slipway does not run ping-pong Services yet',
     );
+    const affinity = rollout({ antiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: {} } });
+    assert.equal(
+      unsupportedFeature(affinity),
+      'spec.strategy.canary.antiAffinity: Unsupported value: Slipway does not set canary anti-affinity yet',
+    );
+  });
+  it('an experiment step runs (issue 15): not refused', () => {
+    const r = rollout({
+      steps: [{ experiment: { templates: [{ name: 'baseline', specRef: 'stable' }] } }, { setWeight: 50 }],
+    });
+    assert.equal(unsupportedFeature(r), undefined);
   });
   it('a traffic router Slipway does not run names the router', () => {
     const r = rollout({ trafficRouting: { maxTrafficWeight: 1000, alb: { ingress: 'x' } } });
