@@ -101,7 +101,22 @@ export {
   podTemplateEqualIgnoreHash,
 } from './spec/pod-template-hash.js';
 export { unsupportedFeature } from './spec/unsupported-features.js';
-export { invalidSpecMessage, validateRollout } from './spec/validation.js';
+export {
+  formatValidationError,
+  invalidSpecMessage,
+  type ValidateRolloutOptions,
+  type ValidationError,
+  validateRollout,
+} from './spec/validation.js';
+export {
+  planWorkloadScaleDown,
+  resolveWorkloadRef,
+  ScaleDown,
+  WORKLOAD_GENERATION_ANNOTATION,
+  WorkloadRefMessage,
+  type WorkloadResolution,
+  type WorkloadScaleDownInput,
+} from './spec/workload-ref.js';
 export {
   ConditionReason,
   formatMessage,

@@ -88,7 +88,6 @@ export function unsupportedFeature(
   const canary = spec.strategy?.canary;
   if (canary === undefined)
     return 'spec.strategy.canary: Required value: Slipway runs the canary strategy only';
-  if (spec.workloadRef !== undefined) return unsupported('spec.workloadRef', 'use spec.template');
   const routing = canary.trafficRouting;
   if (routing !== undefined) {
     const refused = unsupportedRouter(routing, routers);

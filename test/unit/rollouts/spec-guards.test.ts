@@ -103,14 +103,14 @@ describe('features Slipway cannot run are InvalidSpec naming the field', () => {
     });
     assert.match(unsupportedFeature(plugins, routers) ?? '', /plugin "acme\/router"/);
   });
-  it('blue-green and workloadRef', () => {
+  it('blue-green is refused; workloadRef runs', () => {
     const bg = {
       ...rollout({}),
       spec: { ...rollout({}).spec, strategy: { blueGreen: { activeService: 'a' } } },
     };
     assert.match(unsupportedFeature(bg as Rollout) ?? '', /^spec\.strategy\.blueGreen: Unsupported value/);
     const ref = rollout({}, { workloadRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'd' } });
-    assert.match(unsupportedFeature(ref) ?? '', /^spec\.workloadRef: Unsupported value/);
+    assert.equal(unsupportedFeature(ref), undefined);
   });
   it('supported steps pass', () => {
     const r = rollout({ steps: [{ setWeight: 20 }, { pause: {} }, { analysis: { templates: [] } }] });
