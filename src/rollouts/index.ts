@@ -116,6 +116,7 @@ export {
   WorkloadRefMessage,
   type WorkloadResolution,
   type WorkloadScaleDownInput,
+  workloadKindOf,
 } from './spec/workload-ref.js';
 export {
   ConditionReason,
