@@ -182,6 +182,35 @@ describe('rollouts: spec.workloadRef (Argo functional_test.go workloadRef cases)
     await checkInvariants(s.client, s.namespace, name);
   });
 
+  it('a PodTemplate gives the template; the Rollout brings its selector', async () => {
+    const name = 'pod-template';
+    const { spec } = deployment(s.namespace, name, 0, 'argoproj/rollouts-demo:red') as unknown as {
+      spec: { template: unknown };
+    };
+    await s.client.create({
+      apiVersion: 'v1',
+      kind: 'PodTemplate',
+      metadata: { name, namespace: s.namespace },
+      template: spec.template,
+    });
+    const r = refRollout(s.namespace, name, { replicas: 2 });
+    await s.client.create({
+      ...r,
+      spec: {
+        ...r.spec,
+        selector: { matchLabels: { app: name } },
+        workloadRef: { apiVersion: 'v1', kind: 'PodTemplate', name },
+      },
+    });
+    await s.reaches(
+      name,
+      'Healthy',
+      (x) => x.status?.phase === 'Healthy' && x.status.availableReplicas === 2,
+      WAIT,
+    );
+    await checkInvariants(s.client, s.namespace, name);
+  });
+
   it("a kind Argo does not resolve, or a template next to the reference, is InvalidSpec with Argo's message", async () => {
     await s.client.create(refRollout(s.namespace, 'wrong-kind', { replicas: 1, kind: 'StatefulSet' }));
     const wrong = await s.reaches('wrong-kind', 'Degraded', (r) => r.status?.phase === 'Degraded', WAIT);

@@ -96,7 +96,10 @@ export class RolloutReconciler implements Reconciler {
     const lookup = this.options.workloads?.lookup(stored) ?? { state: 'cached', workload: undefined };
     if (lookup.state === 'syncing') return { requeueAfterMs: 200 };
     const workload = lookup.state === 'cached' ? lookup.workload : undefined;
-    const resolution = resolveWorkloadRef(stored, workload);
+    const resolution =
+      lookup.state === 'unavailable'
+        ? ({ ok: false, message: lookup.message } as const)
+        : resolveWorkloadRef(stored, workload);
     if (!resolution.ok) {
       await this.reportInvalid(ctx, stored, resolution.message, now);
       return undefined;

@@ -5,7 +5,13 @@
  * and the referenced Deployment's replicas (`scaleDown`).
  */
 import type { StatusWriter } from '../../core/index.js';
-import type { GroupVersionKind, KubeClient, KubeObject, Reflector } from '../../kube/index.js';
+import {
+  describeForbidden,
+  type GroupVersionKind,
+  type KubeClient,
+  type KubeObject,
+  type Reflector,
+} from '../../kube/index.js';
 import type { Logger } from '../../observability/index.js';
 import { type ReplicaSet, revisionOf, specReplicas } from '../replica-sets/replica-sets.js';
 import {
@@ -21,6 +27,8 @@ import { FIELD_MANAGER } from './executor.js';
 export type WorkloadLookup =
   | { readonly state: 'none' }
   | { readonly state: 'syncing' }
+  /** The informer cannot list the kind (RBAC): the message names the missing permission. */
+  | { readonly state: 'unavailable'; readonly message: string }
   | { readonly state: 'cached'; readonly workload: KubeObject | undefined };
 
 export interface RolloutWorkloadsOptions {
@@ -46,6 +54,8 @@ export class RolloutWorkloads {
     if (typeof kind === 'string') return { state: 'none' };
     const apiVersion = kind.group === '' ? kind.version : `${kind.group}/${kind.version}`;
     const reflector = this.reflectorFor({ apiVersion, kind: kind.kind });
+    const denied = reflector.forbidden;
+    if (denied !== undefined) return { state: 'unavailable', message: describeForbidden(denied) };
     if (!reflector.hasSynced) return { state: 'syncing' };
     const key = `${rollout.metadata?.namespace ?? ''}/${ref.name ?? ''}`;
     return { state: 'cached', workload: reflector.store.get(key) };
