@@ -117,7 +117,15 @@ export const lintCommand: Command = {
       problems.push(...parsed.problems);
     }
     const linted = lintDocuments(documents, { maxReplicas });
-    const all = [...notes, ...problems, ...linted.problems];
+    // in input order: file by file, document by document
+    const order = new Map(inputs.map((input, i) => [input.source, i]));
+    const position = (p: LintProblem) => [order.get(p.source) ?? -1, p.index ?? 0] as const;
+    const found = [...problems, ...linted.problems].sort((a, b) => {
+      const [fa, da] = position(a);
+      const [fb, db] = position(b);
+      return fa - fb || da - db;
+    });
+    const all = [...notes, ...found];
     for (const p of all) process.stdout.write(`${formatLintProblem(p)}\n`);
     const errors = all.filter((p) => p.severity === 'error').length;
     process.stderr.write(

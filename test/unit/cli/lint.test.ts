@@ -29,10 +29,8 @@ describe('slipway lint', () => {
 
   it("Argo's examples/ pass, except what Slipway cannot run yet, which names the field", async () => {
     const { code, out } = await run('-f', examples);
-    assert.equal(code, 1);
     const lines = out.trim().split('\n');
     const summary = lines.pop();
-    assert.match(summary ?? '', /^\d+ objects checked in \d+ files: 10 problems$/);
     const failing = lines
       .filter((l) => !l.includes(': warning: '))
       .map((l) => {
@@ -40,7 +38,9 @@ describe('slipway lint', () => {
         assert.ok(match, `a problem other than an unsupported field: ${l}`);
         return `${match[1]?.slice(examples.length + 1)} ${match[2]}`;
       });
-    assert.deepEqual(failing, [
+    // What Slipway cannot run on this branch; as features land (blue-green, Experiments) lines leave
+    // this list, and nothing else may ever fail.
+    const cannotRunYet = [
       'ambassador/rollout.yaml spec.strategy.canary.trafficRouting.ambassador',
       'apisix/rollout.yaml spec.strategy.canary.trafficRouting.apisix',
       'appmesh/canary-rollout.yaml spec.strategy.canary.trafficRouting.appMesh',
@@ -51,7 +51,17 @@ describe('slipway lint', () => {
       'traffic-routing-experiment-step/istio-host-split-experiment-step.yaml spec.strategy.canary.steps[1].experiment',
       'traffic-routing-experiment-step/rollout-alb-experiment-step.yaml spec.strategy.canary.trafficRouting.alb',
       'traffic-routing-experiment-step/rollout-smi-experiment-step.yaml spec.strategy.canary.steps[1].experiment',
-    ]);
+    ];
+    for (const f of failing) assert.ok(cannotRunYet.includes(f), `unexpected problem: ${f}`);
+    // the routers Slipway will never run stay refused
+    for (const router of ['ambassador', 'apisix', 'appMesh', 'alb'])
+      assert.ok(
+        failing.some((f) => f.endsWith(`trafficRouting.${router}`)),
+        router,
+      );
+    assert.equal(code, failing.length > 0 ? 1 : 0);
+    const count = failing.length === 0 ? 'no problems' : `${failing.length} problems`;
+    assert.match(summary ?? '', new RegExp(`^\\d+ objects checked in \\d+ files: ${count}$`));
     // the Helm chart is named, not read as YAML
     assert.ok(lines.some((l) => l.startsWith(`${examples}/helm-blue-green: warning: skipped: a Helm chart`)));
   });
