@@ -50,6 +50,7 @@ export {
   type TrafficOutcome,
   WEIGHT_VERIFY_RETRY_MS,
 } from './controller/traffic-actions.js';
+export { RolloutWorkloads, type WorkloadLookup } from './controller/workloads.js';
 export { planUndo } from './operations/undo.js';
 export {
   abortRollout,
