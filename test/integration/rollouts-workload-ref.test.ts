@@ -182,6 +182,44 @@ describe('rollouts: spec.workloadRef (Argo functional_test.go workloadRef cases)
     await checkInvariants(s.client, s.namespace, name);
   });
 
+  it('pointing at a missing Deployment and back, then switching to an inline template (Argo TestWorkloadRef)', async () => {
+    const name = 'switch';
+    await s.client.create(deployment(s.namespace, name, 0, 'argoproj/rollouts-demo:blue'));
+    await s.client.create(refRollout(s.namespace, name, { replicas: 1 }));
+    await s.reaches(name, 'Healthy', (r) => r.status?.phase === 'Healthy', WAIT);
+    const at = { ...ROLLOUT, namespace: s.namespace, name };
+    const point = (target: string) =>
+      s.client.patch(at, { spec: { workloadRef: { name: target } } }, { type: 'merge' });
+    await point('non-existent-deploy');
+    await s.reaches(name, 'Degraded', (r) => r.status?.phase === 'Degraded', WAIT);
+    await point(name);
+    await s.reaches(
+      name,
+      'Healthy again',
+      (r) => r.status?.phase === 'Healthy' && !r.status.conditions?.some((c) => c.type === 'InvalidSpec'),
+      WAIT,
+    );
+    const { spec } = deployment(s.namespace, name, 0, 'argoproj/rollouts-demo:blue') as unknown as {
+      spec: { selector: unknown; template: unknown };
+    };
+    await s.client.patch(
+      at,
+      { spec: { workloadRef: null, selector: spec.selector, template: spec.template } },
+      { type: 'merge' },
+    );
+    const inline = await s.reaches(
+      name,
+      'Healthy with an inline template, no workload generation',
+      (r) =>
+        r.status?.phase === 'Healthy' &&
+        r.status.observedGeneration === String(r.metadata.generation) &&
+        r.status.workloadObservedGeneration === undefined,
+      WAIT,
+    );
+    assert.equal(inline.metadata.annotations?.[WORKLOAD_GENERATION_ANNOTATION], undefined);
+    await checkInvariants(s.client, s.namespace, name);
+  });
+
   it('a PodTemplate gives the template; the Rollout brings its selector', async () => {
     const name = 'pod-template';
     const { spec } = deployment(s.namespace, name, 0, 'argoproj/rollouts-demo:red') as unknown as {
