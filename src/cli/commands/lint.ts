@@ -23,13 +23,35 @@ const MANIFEST = /\.(ya?ml|json)$/;
 
 interface Input {
   readonly source: string;
-  readonly read: () => Buffer | string;
+  /** The content, or undefined when it is larger than MAX_FILE_BYTES (not read beyond that). */
+  readonly read: () => string | undefined | Promise<string | undefined>;
+}
+
+/** A file's text unless it is too large (checked before reading). */
+function readBounded(path: string): string | undefined {
+  return statSync(path).size > MAX_FILE_BYTES ? undefined : readFileSync(path, 'utf8');
+}
+
+/** Standard input, read up to MAX_FILE_BYTES. */
+async function readStdin(): Promise<string | undefined> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of process.stdin) {
+    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
+    total += buffer.length;
+    if (total > MAX_FILE_BYTES) {
+      process.stdin.destroy();
+      return undefined;
+    }
+    chunks.push(buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** Files to read for one `-f` value: the file, stdin, or a directory's manifests (recursively). */
 function collect(path: string, out: Input[], notes: LintProblem[]): void {
   if (path === '-') {
-    out.push({ source: STDIN, read: () => readFileSync(0) });
+    out.push({ source: STDIN, read: readStdin });
     return;
   }
   let stat: ReturnType<typeof statSync>;
@@ -39,7 +61,7 @@ function collect(path: string, out: Input[], notes: LintProblem[]): void {
     throw new UsageError(`${path}: no such file or directory`);
   }
   if (stat.isFile()) {
-    out.push({ source: path, read: () => readFileSync(path) });
+    out.push({ source: path, read: () => readBounded(path) });
     return;
   }
   if (!stat.isDirectory()) throw new UsageError(`${path}: not a file or directory`);
@@ -63,7 +85,7 @@ function walk(dir: string, out: Input[], notes: LintProblem[]): void {
     // a symlinked directory is not followed (no cycles); a symlinked file is read
     if (stat.isDirectory()) walk(path, out, notes);
     else if (MANIFEST.test(name) && (stat.isFile() || (stat.isSymbolicLink() && statSync(path).isFile())))
-      out.push({ source: path, read: () => readFileSync(path) });
+      out.push({ source: path, read: () => readBounded(path) });
     if (out.length > MAX_FILES)
       throw new UsageError(`more than ${MAX_FILES} files to lint; narrow the -f paths`);
   }
@@ -102,9 +124,8 @@ export const lintCommand: Command = {
     const documents: LintDocument[] = [];
     const problems: LintProblem[] = [];
     for (const input of inputs) {
-      const content = input.read();
-      const size = typeof content === 'string' ? Buffer.byteLength(content) : content.length;
-      if (size > MAX_FILE_BYTES) {
+      const content = await input.read();
+      if (content === undefined) {
         problems.push({
           source: input.source,
           message: `larger than ${MAX_FILE_BYTES} bytes; not read`,
@@ -112,7 +133,7 @@ export const lintCommand: Command = {
         });
         continue;
       }
-      const parsed = parseLintDocuments(content.toString(), input.source);
+      const parsed = parseLintDocuments(content, input.source);
       documents.push(...parsed.documents);
       problems.push(...parsed.problems);
     }
