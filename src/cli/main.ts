@@ -17,6 +17,7 @@ import {
 } from './commands/dev-cluster.js';
 import { devPrometheusCommand, devSlackCommand } from './commands/dev-services.js';
 import { installCommand } from './commands/install.js';
+import { lintCommand } from './commands/lint.js';
 import { notificationsTemplateNotifyCommand } from './commands/notifications-template.js';
 import { notificationsTriggerRunCommand } from './commands/notifications-trigger.js';
 import { rolloutGetCommand, rolloutListCommand } from './commands/rollout-get.js';
@@ -36,6 +37,7 @@ export const commands: readonly Command[] = [
   analysisRunCommand,
   controllerCommand,
   installCommand,
+  lintCommand,
   devClusterUpCommand,
   devClusterDownCommand,
   devClusterKubeconfigCommand,

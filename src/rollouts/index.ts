@@ -57,6 +57,7 @@ export {
   type TrafficOutcome,
   WEIGHT_VERIFY_RETRY_MS,
 } from './controller/traffic-actions.js';
+export { RolloutWorkloads, type WorkloadLookup } from './controller/workloads.js';
 export { planUndo } from './operations/undo.js';
 export {
   abortRollout,
@@ -119,7 +120,23 @@ export {
   podTemplateEqualIgnoreHash,
 } from './spec/pod-template-hash.js';
 export { unsupportedFeature } from './spec/unsupported-features.js';
-export { invalidSpecMessage, validateRollout } from './spec/validation.js';
+export {
+  formatValidationError,
+  invalidSpecMessage,
+  type ValidateRolloutOptions,
+  type ValidationError,
+  validateRollout,
+} from './spec/validation.js';
+export {
+  planWorkloadScaleDown,
+  resolveWorkloadRef,
+  ScaleDown,
+  WORKLOAD_GENERATION_ANNOTATION,
+  WorkloadRefMessage,
+  type WorkloadResolution,
+  type WorkloadScaleDownInput,
+  workloadKindOf,
+} from './spec/workload-ref.js';
 export {
   ConditionReason,
   formatMessage,

@@ -2,6 +2,7 @@
 // Everything else is internal to its sub-folder; add a name here only when something outside needs it.
 export { ResourceManager } from './apply/index.js';
 export {
+  applicationSpecError,
   buildStatus,
   type Comparison,
   DesiredStateCache,

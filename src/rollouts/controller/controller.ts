@@ -19,9 +19,14 @@ import type { AnalysisRun } from '../analysis/analysis-runs.js';
 import { referencesAnalysisTemplates } from '../analysis/analysis-template-check.js';
 import type { ReplicaSet } from '../replica-sets/replica-sets.js';
 import { POD_TEMPLATE_HASH_LABEL } from '../spec/pod-template-hash.js';
+import { workloadKey, workloadRefKey } from '../spec/workload-ref.js';
 import { strategyFor } from '../strategies/registry.js';
 import { RolloutExecutor } from './executor.js';
 import { type RolloutInformers, type RolloutObject, RolloutReconciler } from './reconciler.js';
+import { RolloutWorkloads } from './workloads.js';
+
+/** Rollouts by the workload their `spec.workloadRef` names (group/kind/namespace/name). */
+const WORKLOAD_REF_INDEX = 'workloadRef';
 
 export interface RegisterRolloutsOptions {
   /** Watch one namespace only. */
@@ -50,6 +55,12 @@ export function registerRolloutController(manager: Manager, options: RegisterRol
     rollouts: manager.informer<RolloutObject>({
       gvk: { apiVersion: ARGO, kind: 'Rollout' },
       ...instance,
+      indexers: {
+        [WORKLOAD_REF_INDEX]: (r) => {
+          const ref = r.spec?.workloadRef;
+          return ref ? [workloadRefKey(ref, r.metadata.namespace ?? '')] : [];
+        },
+      },
       ...ns,
     }),
     replicaSets: manager.informer<ReplicaSet>({
@@ -92,12 +103,30 @@ export function registerRolloutController(manager: Manager, options: RegisterRol
     written,
     logger: manager.logger.child({ controller: 'rollouts' }),
   });
+  // a referenced workload appearing, going or changing its spec (generation) enqueues its Rollouts
+  const workloads = new RolloutWorkloads({
+    informer: (gvk) => manager.informer<KubeObject>({ gvk, ...ns }),
+    onInformer: (reflector) =>
+      enqueueMapped(
+        reflector,
+        controller,
+        (workload) =>
+          informers.rollouts.store
+            .byIndex(WORKLOAD_REF_INDEX, workloadKey(workload))
+            .map((r) => `${r.metadata.namespace ?? ''}/${r.metadata.name ?? ''}`),
+        (current, previous) => current?.metadata.generation !== previous?.metadata.generation,
+      ),
+    client: manager.client,
+    written,
+    logger: manager.logger.child({ controller: 'rollouts' }),
+  });
   const controller = manager.addController({
     name: 'rollouts',
     reconciler: new RolloutReconciler({
       informers,
       executor,
       written,
+      workloads,
       ...(options.maxReplicas !== undefined && { maxReplicas: options.maxReplicas }),
     }),
     workers: options.workers ?? DEFAULT_ROLLOUT_THREADS,

@@ -50,6 +50,7 @@ import {
 } from '../spec/pod-template-hash.js';
 import { unsupportedFeature } from '../spec/unsupported-features.js';
 import { formatValidationError, validateRollout } from '../spec/validation.js';
+import { resolveWorkloadRef } from '../spec/workload-ref.js';
 import { ConditionReason, formatMessage } from '../status/conditions.js';
 import { invalidSpecStatus, replicaSetCreateErrorStatus } from '../status/invalid-spec-status.js';
 import { actionsOf, inExecutionOrder, PRE_COMMIT, type RolloutAction } from '../strategies/actions.js';
@@ -59,6 +60,7 @@ import { routerFactoriesFor } from '../traffic/registry.js';
 import type { Rollout, RolloutStatus } from '../types.js';
 import type { RolloutExecutor } from './executor.js';
 import { WEIGHT_VERIFY_RETRY_MS } from './traffic-actions.js';
+import type { RolloutWorkloads } from './workloads.js';
 
 export type RolloutObject = Rollout & KubeObject;
 
@@ -80,6 +82,8 @@ export interface RolloutReconcilerOptions {
   readonly written: StatusWriter;
   /** The replica ceiling (`--max-replicas`). Default DEFAULT_MAX_REPLICAS. */
   readonly maxReplicas?: number;
+  /** Workloads `spec.workloadRef` names. Without it, every reference is reported as not found. */
+  readonly workloads?: RolloutWorkloads;
 }
 
 export class RolloutReconciler implements Reconciler {
@@ -89,11 +93,27 @@ export class RolloutReconciler implements Reconciler {
     const { informers, written, executor } = this.options;
     // Deciding from a cache that has not listed yet would see no ReplicaSets (and promote at once).
     if (!Object.values(informers).every((i) => i.hasSynced)) return { requeueAfterMs: 200 };
-    const rollout = written.fresher('Rollout', informers.rollouts.store.get(request.key));
-    if (rollout === undefined || rollout.metadata.deletionTimestamp !== undefined) return undefined;
+    const stored = written.fresher('Rollout', informers.rollouts.store.get(request.key));
+    if (stored === undefined || stored.metadata.deletionTimestamp !== undefined) return undefined;
     const now = ctx.clock.now();
 
-    const invalid = this.specError(rollout);
+    // spec.workloadRef: decide from the referenced template; the stored spec keeps none
+    const lookup = this.options.workloads?.lookup(stored) ?? { state: 'cached', workload: undefined };
+    if (lookup.state === 'syncing') return { requeueAfterMs: 200 };
+    const workload = lookup.state === 'cached' ? lookup.workload : undefined;
+    const resolution =
+      lookup.state === 'unavailable'
+        ? ({ ok: false, message: lookup.message } as const)
+        : resolveWorkloadRef(stored, workload);
+    if (!resolution.ok) {
+      await this.reportInvalid(ctx, stored, resolution.message, now);
+      return undefined;
+    }
+    const { generation } = resolution;
+    const annotated = (await this.options.workloads?.syncGenerationAnnotation(stored, generation)) ?? stored;
+    const rollout: RolloutObject = { ...annotated, spec: resolution.rollout.spec };
+
+    const invalid = this.specError(rollout, generation !== undefined);
     if (invalid !== undefined) {
       await this.reportInvalid(ctx, rollout, invalid, now);
       return undefined;
@@ -176,12 +196,17 @@ export class RolloutReconciler implements Reconciler {
     const decided: RolloutStatus = restart.done
       ? { ...decision.status, restartedAt: rollout.spec?.restartAt }
       : decision.status;
-    const status = traffic.routed ? withVerifiedWeights(decided, traffic.verified) : decided;
+    const status = withWorkloadGeneration(
+      traffic.routed ? withVerifiedWeights(decided, traffic.verified) : decided,
+      generation,
+    );
     // events (and the notifications they trigger) are stored before the status that commits them
     const events = actionsOf(actions, 'recordEvent').map((a) => a.params);
     const current = await executor.recordEventsBeforeCommit(rollout, status, events);
     await this.writeStatus(current, status);
     await this.act(ctx, current, status, actions, all, strategy);
+    // scaleDown decides from the status this reconcile started from, as Argo does
+    await this.options.workloads?.scaleDown(rollout, workload, newRS, actions, status);
     // after the status write, which carries this resourceVersion
     const revision = revisionOf(newRS);
     if (current.metadata.annotations?.[REVISION_ANNOTATION] !== String(revision))
@@ -374,8 +399,8 @@ export class RolloutReconciler implements Reconciler {
    * Why the spec cannot be run, first problem first: Argo's validation (its messages), features
    * Slipway cannot run, the replica ceiling, then referenced analysis templates.
    */
-  private specError(rollout: RolloutObject): string | undefined {
-    const [first] = validateRollout(rollout);
+  private specError(rollout: RolloutObject, templateResolvedFromRef: boolean): string | undefined {
+    const [first] = validateRollout(rollout, { templateResolvedFromRef });
     if (first !== undefined) return formatValidationError(first, { argoPath: true });
     return (
       unsupportedFeature(rollout) ??
@@ -442,6 +467,12 @@ export class RolloutReconciler implements Reconciler {
     const clean = JSON.parse(JSON.stringify(status)) as RolloutStatus;
     await this.options.executor.writeStatus(rollout, clean);
   }
+}
+
+/** `status.workloadObservedGeneration`: the referenced workload's generation; absent without one. */
+function withWorkloadGeneration(status: RolloutStatus, generation: string | undefined): RolloutStatus {
+  const { workloadObservedGeneration: _previous, ...rest } = status;
+  return generation === undefined ? rest : { ...rest, workloadObservedGeneration: generation };
 }
 
 /** `status.canary.weights.verified` as the routers reported it (absent when they cannot tell). */

@@ -88,7 +88,6 @@ export function unsupportedFeature(
   routers: readonly RouterCheck[] = trafficRouterFactories,
 ): string | undefined {
   const spec = rollout.spec ?? {};
-  if (spec.workloadRef !== undefined) return unsupported('spec.workloadRef', 'use spec.template');
   const canary = spec.strategy?.canary;
   // blue-green runs as it is; validation reports a spec with neither strategy
   if (canary === undefined) return undefined;

@@ -18,12 +18,14 @@ import {
 } from './traffic-validation.js';
 import {
   formatValidationError,
+  internalError,
   invalid,
   invalidAt,
   required,
   requiredAt,
   type ValidationError,
 } from './validation-error.js';
+import { isEmptyTemplate, WorkloadRefMessage } from './workload-ref.js';
 
 export { formatValidationError, type ValidationError } from './validation-error.js';
 
@@ -210,9 +212,20 @@ function argoIntOrPercent(value: number | string): number {
   return /^[+-]?\d+$/.test(text) ? Number.parseInt(text, 10) : 0;
 }
 
+export interface ValidateRolloutOptions {
+  /**
+   * The spec's template (and maybe selector) came from its `workloadRef` (Argo's
+   * `TemplateResolvedFromRef`): the controller validates the resolved Rollout like one with its own
+   * template. Default false, as for a manifest on disk (`slipway lint`): then a workloadRef Rollout
+   * must have an empty template and its template is not checked.
+   */
+  readonly templateResolvedFromRef?: boolean;
+}
+
 /** Every InvalidSpec problem of a Rollout, in Argo's order; empty when the spec is valid. */
-export function validateRollout(rollout: Rollout): ValidationError[] {
+export function validateRollout(rollout: Rollout, options: ValidateRolloutOptions = {}): ValidationError[] {
   const spec = rollout.spec ?? {};
+  const resolved = options.templateResolvedFromRef === true;
   const errors: ValidationError[] = [];
   const replicas = spec.replicas ?? 1;
   if (replicas < 0) errors.push(invalid('spec.replicas', replicas, ValidationMessage.NonNegative));
@@ -227,9 +240,12 @@ export function validateRollout(rollout: Rollout): ValidationError[] {
       errors.push(invalid('spec.selector', selector, ValidationMessage.EmptySelector));
     }
   }
+  if (!resolved && spec.workloadRef !== undefined && !isEmptyTemplate(spec.template)) {
+    errors.push(internalError('spec.template', WorkloadRefMessage.TemplateNotEmpty));
+  }
   if (selector !== undefined && selectorProblem(selector)) {
     errors.push(invalid('spec.selector', selector, ValidationMessage.InvalidSelector));
-  } else if (spec.workloadRef === undefined && selector !== undefined) {
+  } else if ((resolved || spec.workloadRef === undefined) && selector !== undefined) {
     const isEmpty =
       Object.keys(selector.matchLabels ?? {}).length + (selector.matchExpressions ?? []).length === 0;
     const labels = spec.template?.metadata?.labels ?? {};

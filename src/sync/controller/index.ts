@@ -9,5 +9,6 @@ export {
   syncControllerModule,
 } from './module.js';
 export { ApplicationReconciler } from './reconciler.js';
+export { applicationSpecError } from './spec-check.js';
 export { appendHistory, buildStatus } from './status.js';
 export { resourceKey, TRACKING_LABEL, withTracking } from './tracking.js';

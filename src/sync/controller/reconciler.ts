@@ -17,6 +17,7 @@ import { type Comparison, compareApp, type PredictionCache } from './comparison.
 import { comparisonRetryDelay } from './comparison-backoff.js';
 import type { DesiredStateCache } from './desired-state.js';
 import type { LiveState } from './live-state.js';
+import { applicationSpecError } from './spec-check.js';
 import { appendHistory, buildStatus } from './status.js';
 import type { ApplicationStatusWriter } from './status-writer.js';
 import type { SyncRunner } from './sync-runner.js';
@@ -67,9 +68,9 @@ export class ApplicationReconciler implements Reconciler {
     const refresh = app.metadata.annotations?.[REFRESH];
     const conditions: Record<string, string> = {};
     const source = app.spec.source;
-    if (!source?.repoURL) {
-      conditions.InvalidSpecError =
-        'spec.source.repoURL is required (multiple sources are not supported yet)';
+    const specError = applicationSpecError(app);
+    if (specError !== undefined || !source?.repoURL) {
+      conditions.InvalidSpecError = specError ?? '';
       const status = buildStatus({ app, conditions, nowIso });
       await this.d.writer.write(app, { status }, nowMs);
       return undefined;
