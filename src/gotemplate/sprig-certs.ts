@@ -18,7 +18,10 @@ import { createCertificate, type Parent } from './x509.js';
 
 /** sprig's `certificate` struct: PEM certificate and PEM private key. */
 export class SprigCertificate {
-  readonly goType = 'sprig.certificate';
+  get goType(): string {
+    return 'sprig.certificate';
+  }
+
   constructor(
     readonly Cert: string,
     readonly Key: string,

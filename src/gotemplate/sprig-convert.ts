@@ -72,8 +72,10 @@ export function reflectKind(v: unknown): string {
       return 'invalid';
     case 'float':
       return 'float64';
-    case 'struct':
-      return 'ptr';
+    case 'struct': {
+      const goType = (v as { goType?: unknown }).goType;
+      return typeof goType === 'string' && !goType.startsWith('*') ? 'struct' : 'ptr';
+    }
     default:
       return kindOf(v);
   }
