@@ -36,6 +36,8 @@ export function goJson(value: unknown, indent: string, escapeHtml = true): strin
     if (v === undefined || v === null) return 'null';
     if (v instanceof GoTime) return jsonString(v.toJSON(), escapeHtml);
     if (v instanceof GoDuration) return String(v.ns);
+    const marshal = (v as { toJSON?: unknown }).toJSON;
+    if (typeof marshal === 'function' && !isGoMap(v)) return encode(marshal.call(v), prefix, depth + 1);
     switch (typeof v) {
       case 'boolean':
         return v ? 'true' : 'false';

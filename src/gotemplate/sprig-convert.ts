@@ -72,8 +72,10 @@ export function reflectKind(v: unknown): string {
       return 'invalid';
     case 'float':
       return 'float64';
-    case 'struct':
-      return 'ptr';
+    case 'struct': {
+      const goType = (v as { goType?: unknown }).goType;
+      return typeof goType === 'string' && !goType.startsWith('*') ? 'struct' : 'ptr';
+    }
     default:
       return kindOf(v);
   }
@@ -158,6 +160,14 @@ export function toInt64Big(v: unknown): bigint {
     }
   }
   return BigInt(toInt64(v));
+}
+
+/**
+ * A Go float64 result as a template value. The value model has no float kind of its own yet (an
+ * integral float prints as an int); the one place to change when it does.
+ */
+export function goFloat(n: number): number {
+  return n;
 }
 
 /** A Go int64 as a template value: a number when exact, else a bigint (printed exactly). */

@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 import { FuncError } from './errors.js';
 import { formatValue } from './format-value.js';
 import { def, defVariadic, type GoFunc } from './functions.js';
-import { fromInt64, toFloat64, toInt64Big } from './sprig-convert.js';
+import { fromInt64, goFloat, toFloat64, toInt64Big } from './sprig-convert.js';
 import {
   type Decimal,
   decimalAdd,
@@ -31,7 +31,7 @@ function decimalOp(
 ): number {
   let acc = decimalFromFloat(toFloat64(first));
   for (const x of rest) acc = op(acc, decimalFromFloat(toFloat64(x)));
-  return decimalToFloat(acc);
+  return goFloat(decimalToFloat(acc));
 }
 
 /** Go's math.Max/Min: NaN wins, and -0 orders below +0. */
@@ -85,14 +85,14 @@ export const SPRIG_MATH: Readonly<Record<string, GoFunc>> = {
   biggest: defVariadic(['any'], 'any', ([a], xs) => maxInt(a, xs)),
   min: defVariadic(['any'], 'any', ([a], xs) => minInt(a, xs)),
   maxf: defVariadic(['any'], 'any', ([a], xs) =>
-    xs.map(toFloat64).reduce((acc, b) => goMaxF(acc, b, true), toFloat64(a)),
+    goFloat(xs.map(toFloat64).reduce((acc, b) => goMaxF(acc, b, true), toFloat64(a))),
   ),
   minf: defVariadic(['any'], 'any', ([a], xs) =>
-    xs.map(toFloat64).reduce((acc, b) => goMaxF(acc, b, false), toFloat64(a)),
+    goFloat(xs.map(toFloat64).reduce((acc, b) => goMaxF(acc, b, false), toFloat64(a))),
   ),
-  floor: def(['any'], (a) => Math.floor(toFloat64(a))),
-  ceil: def(['any'], (a) => Math.ceil(toFloat64(a))),
-  round: defVariadic(['any', 'int'], 'number', ([a, p], on) => round(a, p, on)),
+  floor: def(['any'], (a) => goFloat(Math.floor(toFloat64(a)))),
+  ceil: def(['any'], (a) => goFloat(Math.ceil(toFloat64(a)))),
+  round: defVariadic(['any', 'int'], 'number', ([a, p], on) => goFloat(round(a, p, on))),
   add1f: def(['any'], (a) => decimalOp(a, [1], decimalAdd)),
   addf: defVariadic([], 'any', (_, xs) => decimalOp(0, xs, decimalAdd)),
   subf: defVariadic(['any'], 'any', ([a], xs) => decimalOp(a, xs, decimalSub)),
@@ -100,7 +100,7 @@ export const SPRIG_MATH: Readonly<Record<string, GoFunc>> = {
   divf: defVariadic(['any'], 'any', ([a], xs) => decimalOp(a, xs, decimalDiv)),
   int: def(['any'], (v) => fromInt64(i64(v))),
   int64: def(['any'], (v) => fromInt64(i64(v))),
-  float64: def(['any'], toFloat64),
+  float64: def(['any'], (v) => goFloat(toFloat64(v))),
   atoi: def(['string'], atoi),
   toDecimal: def(['any'], toDecimal),
   randInt: def(['int', 'int'], (min, max) => {

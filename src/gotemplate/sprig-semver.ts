@@ -60,7 +60,9 @@ const asNumber = (n: bigint): number | bigint => (n <= BigInt(Number.MAX_SAFE_IN
 
 /** A parsed version; methods use Go's names so templates can call `.Major`, `.LessThan` and so on. */
 export class SemverVersion {
-  readonly goType = '*semver.Version';
+  get goType(): string {
+    return '*semver.Version';
+  }
 
   constructor(
     readonly major: bigint,
@@ -116,6 +118,10 @@ export class SemverVersion {
     return s;
   }
   toString(): string {
+    return this.String();
+  }
+  /** Version.MarshalJSON: the version string. */
+  toJSON(): string {
     return this.String();
   }
   Compare(o: unknown): number {

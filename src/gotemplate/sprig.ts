@@ -1,4 +1,5 @@
 import type { GoFunc } from './functions.js';
+import { expensive } from './sprig-budget.js';
 import { SPRIG_CERTS } from './sprig-certs.js';
 import { SPRIG_CRYPTO } from './sprig-crypto.js';
 import { SPRIG_DATES } from './sprig-dates.js';
@@ -40,7 +41,13 @@ export const SPRIG_FUNCS: Readonly<Record<string, GoFunc>> = {
   ...SPRIG_URL,
   ...SPRIG_SEMVER,
   ...SPRIG_CRYPTO,
-  ...SPRIG_CERTS,
+  ...expensive({
+    bcrypt: SPRIG_CRYPTO.bcrypt as GoFunc,
+    htpasswd: SPRIG_CRYPTO.htpasswd as GoFunc,
+    derivePassword: SPRIG_CRYPTO.derivePassword as GoFunc,
+    genPrivateKey: SPRIG_CRYPTO.genPrivateKey as GoFunc,
+    ...SPRIG_CERTS,
+  }),
   /** Slipway extension: `time.Now` / `time.Parse` without the leading dot, bound to the clock. */
   time: {
     params: [],

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { createPrivateKey, createPublicKey, X509Certificate } from 'node:crypto';
 import { describe, it } from 'node:test';
+import { SlipwayError } from '../../../src/errors/index.js';
 import { bcryptHash } from '../../../src/gotemplate/blowfish.js';
 import { parse } from '../../../src/gotemplate/index.js';
 
@@ -18,6 +19,18 @@ describe('sprig crypto', () => {
       bcryptHash(Buffer.from(''), salt, 4),
       '$2a$04$..CA.uOD/eaGAOmJB.yMBuq1wbVgYezarXi1FgOYk1qMNtxVndjJm',
     );
+  });
+
+  it('expensive functions are limited per execution, not per template', () => {
+    const t = parse('t', '{{ range until 17 }}{{ genPrivateKey "ed25519" | len }}{{ end }}');
+    assert.throws(
+      () => t.execute(null),
+      (err: unknown) =>
+        err instanceof SlipwayError && err.code === 'TEMPLATE_LIMIT' && /more than 16/.test(err.message),
+    );
+    const ok = parse('t', '{{ range until 16 }}{{ genPrivateKey "ed25519" | len }},{{ end }}');
+    assert.equal(ok.execute(null).split(',').length, 17);
+    assert.equal(ok.execute(null).split(',').length, 17);
   });
 
   it('bcrypt refuses passwords over 72 bytes as Go does', () => {
