@@ -78,10 +78,13 @@ metadata: {name: s}`);
 
   it('what Slipway cannot run names the field', () => {
     const r = lint(
-      rollout('bg', `${canary}\n  strategy: {blueGreen: {activeService: a, previewService: b}}`),
+      rollout(
+        'alb',
+        `${canary}\n  strategy: {canary: {canaryService: c, stableService: s, trafficRouting: {alb: {ingress: i, servicePort: 80}}, steps: [{setWeight: 10}]}}`,
+      ),
     );
     assert.deepEqual(r.lines, [
-      'in.yaml:1 Rollout/bg: spec.strategy.blueGreen: Unsupported value: Slipway runs the canary strategy only',
+      'in.yaml:1 Rollout/alb: spec.strategy.canary.trafficRouting.alb: Unsupported value: Slipway does not run the ALB traffic router',
     ]);
   });
 
