@@ -8,10 +8,11 @@
  * (rollout/bluegreen.go, rollout/service.go, rollout/analysis.go, rollout/sync.go). Time arrives as
  * `TICK{now}`; an auto-promotion pause asks for a requeue, never an in-process timer.
  */
-import { enqueueActions, type SnapshotFrom, setup, transition } from 'xstate';
+import { enqueueActions, type SnapshotFrom, setup } from 'xstate';
 import { PauseReason } from '../canary/steps.js';
 import { ConditionReason, formatMessage, toKubeTime } from '../status/conditions.js';
 import { ACTION_ORDER, type EventIntent, type RolloutAction } from '../strategies/actions.js';
+import { continueMachine, type MachineRun } from '../strategies/machine-run.js';
 import type { BlueGreenContext, BlueGreenEvent } from './context.js';
 import { planBlueGreenActions } from './effects.js';
 import {
@@ -307,27 +308,14 @@ export function resolveBlueGreenSnapshot(context: BlueGreenContext): BlueGreenSn
   return blueGreenMachine.resolveState({ value: stateFromContext(context), context });
 }
 
-export interface BlueGreenMachineRun {
-  readonly snapshot: BlueGreenSnapshot;
-  readonly actions: readonly RolloutAction[];
-}
+export type BlueGreenMachineRun = MachineRun<typeof blueGreenMachine>;
 
 /** Feeds events through the pure `transition()`; collects the named actions it returns. */
 export function continueBlueGreenMachine(
   from: BlueGreenSnapshot,
   events: readonly BlueGreenEvent[],
 ): BlueGreenMachineRun {
-  let snapshot = from;
-  const actions: RolloutAction[] = [];
-  for (const e of events) {
-    const [next, executable] = transition(blueGreenMachine, snapshot, e);
-    // an action that threw leaves the machine in error: surface it rather than act on half a decision
-    if (next.status === 'error') throw next.error;
-    snapshot = next;
-    for (const a of executable)
-      actions.push({ type: a.type, ...(a.params !== undefined && { params: a.params }) } as RolloutAction);
-  }
-  return { snapshot, actions };
+  return continueMachine(blueGreenMachine, from, events);
 }
 
 export function runBlueGreenMachine(

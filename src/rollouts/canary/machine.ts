@@ -8,10 +8,11 @@
  * in-process timer. Follows Argo Rollouts'
  * rollout/canary.go (syncRolloutStatusCanary, completedCurrentCanaryStep) and rollout/pause.go.
  */
-import { assign, enqueueActions, type SnapshotFrom, setup, transition } from 'xstate';
+import { assign, enqueueActions, type SnapshotFrom, setup } from 'xstate';
 import { experimentFailedMessage } from '../experiments/rollout-experiments.js';
 import { ConditionReason, formatMessage, toKubeTime } from '../status/conditions.js';
 import { ACTION_ORDER, type EventIntent, type RolloutAction } from '../strategies/actions.js';
+import { continueMachine, type MachineRun } from '../strategies/machine-run.js';
 import type { RolloutContext, RolloutEvent } from './context.js';
 import { planCanaryActions } from './effects.js';
 import {
@@ -362,26 +363,14 @@ export function resolveRolloutSnapshot(context: RolloutContext): RolloutSnapshot
   return rolloutMachine.resolveState({ value: stateFromContext(context), context });
 }
 
-export interface RolloutMachineRun {
-  readonly snapshot: RolloutSnapshot;
-  /** The named actions `transition()` returned, in order, as plain data for the executor. */
-  readonly actions: readonly RolloutAction[];
-}
+export type RolloutMachineRun = MachineRun<typeof rolloutMachine>;
 
 /** Feeds events through the pure `transition()` from `snapshot`; collects the named actions it returns. */
 export function continueRolloutMachine(
   from: RolloutSnapshot,
   events: readonly RolloutEvent[],
 ): RolloutMachineRun {
-  let snapshot = from;
-  const actions: RolloutAction[] = [];
-  for (const e of events) {
-    const [next, executable] = transition(rolloutMachine, snapshot, e);
-    snapshot = next;
-    for (const a of executable)
-      actions.push({ type: a.type, ...(a.params !== undefined && { params: a.params }) } as RolloutAction);
-  }
-  return { snapshot, actions };
+  return continueMachine(rolloutMachine, from, events);
 }
 
 /** Rebuilds the snapshot from `context` and feeds the events through the pure `transition()`. */
