@@ -103,3 +103,8 @@ export function parse(name: string, text: string, options: ParseOptions = {}): G
     },
   };
 }
+
+/** Names of the functions every template can call (Go's builtins and sprig's), sorted. */
+export function standardFunctionNames(): readonly string[] {
+  return [...STANDARD_FUNCS.keys()].sort();
+}
