@@ -5,14 +5,17 @@ import { type ExecLimits, executeTemplate } from './exec.js';
 import type { GoFunc } from './functions.js';
 import { GoTime } from './go-time.js';
 import { parseTemplates } from './parser.js';
+import { withResultType } from './result-types.js';
 import { SPRIG_OTHER } from './sprig.js';
 import { SPRIG_STRINGS } from './sprig-strings.js';
+import { jsArgument, jsResult } from './values.js';
 
 export type { TemplateErrorLocation } from './errors.js';
 export { TemplateExecError, TemplateLimitError, TemplateParseError } from './errors.js';
 export { GoDuration, parseGoDuration } from './go-duration.js';
 export { GoTime, parseRfc3339, RFC3339, RFC3339_NANO } from './go-time.js';
 export { createTimeNamespace, type TimeNamespace } from './time-namespace.js';
+export { GoInt, type GoIntType } from './values.js';
 
 /** Options for {@link parse}. */
 export interface ParseOptions {
@@ -53,11 +56,14 @@ export const DEFAULT_MAX_DEPTH = 100;
 export const DEFAULT_MAX_NESTING = 100;
 
 const STANDARD_FUNCS: ReadonlyMap<string, GoFunc> = new Map(
-  Object.entries({ ...SPRIG_STRINGS, ...SPRIG_OTHER, ...BUILTINS }),
+  Object.entries({ ...SPRIG_STRINGS, ...SPRIG_OTHER, ...BUILTINS }).map(([name, fn]) => [
+    name,
+    withResultType(name, fn),
+  ]),
 );
 
 function userFunc(fn: (...args: unknown[]) => unknown): GoFunc {
-  return { params: [], variadic: 'any', call: (args) => fn(...args) };
+  return { params: [], variadic: 'any', call: (args) => jsResult(fn(...args.map(jsArgument))) };
 }
 
 /**

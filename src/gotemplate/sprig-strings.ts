@@ -102,7 +102,10 @@ export const SPRIG_STRINGS: Readonly<Record<string, GoFunc>> = {
   trimSuffix: def(['string', 'string'], (suffix, s) =>
     suffix !== '' && s.endsWith(suffix) ? s.slice(0, s.length - suffix.length) : s,
   ),
-  replace: def(['string', 'string', 'string'], (old, repl, src) => src.split(old).join(repl)),
+  replace: def(['string', 'string', 'string'], (old, repl, src) =>
+    // strings.Replace with an empty old string inserts at every rune boundary.
+    old === '' ? repl + [...src].join(repl) + (src === '' ? '' : repl) : src.split(old).join(repl),
+  ),
   contains: def(['string', 'string'], (sub, s) => s.includes(sub)),
   hasPrefix: def(['string', 'string'], (prefix, s) => s.startsWith(prefix)),
   hasSuffix: def(['string', 'string'], (suffix, s) => s.endsWith(suffix)),

@@ -5,12 +5,14 @@ import { goJson } from './go-json.js';
 import { GoTime } from './go-time.js';
 import { strval } from './sprig-strings.js';
 import { createTimeNamespace } from './time-namespace.js';
-import { isGoMap, kindOf, sortedKeys, typeName } from './values.js';
+import { GoInt, isGoMap, kindOf, numberValue, sortedKeys, typeName } from './values.js';
 
 /** spf13/cast's ToInt64 as sprig uses it: numbers truncate, numeric strings parse, the rest is 0. */
 export function toInt64(v: unknown): number {
   if (v instanceof GoDuration) return v.ns;
-  if (typeof v === 'number') return Number.isFinite(v) ? Math.trunc(v) : 0;
+  if (v instanceof GoInt) return v.value;
+  // Go's int64(f) on amd64: NaN, infinities and out-of-range floats become the smallest int64.
+  if (typeof v === 'number') return Number.isFinite(v) && Math.abs(v) < 2 ** 63 ? Math.trunc(v) : -(2 ** 63);
   if (typeof v === 'boolean') return v ? 1 : 0;
   if (typeof v === 'string') {
     const s = v.replace(/\.0*$/, '');
@@ -25,6 +27,7 @@ export function toInt64(v: unknown): number {
 
 function toFloat64(v: unknown): number {
   if (typeof v === 'number') return v;
+  if (v instanceof GoInt) return v.value;
   if (typeof v === 'string') {
     const n = Number(v);
     return v.trim() !== '' && Number.isFinite(n) ? n : 0;
@@ -42,7 +45,7 @@ export function isEmpty(v: unknown): boolean {
       return v === false;
     case 'int':
     case 'float':
-      return v instanceof GoDuration ? v.ns === 0 : Number(v) === 0;
+      return numberValue(v) === 0;
     case 'string':
       return v === '';
     case 'slice':
@@ -81,7 +84,7 @@ function dict(args: readonly unknown[]): Record<string, unknown> {
 
 function asTime(v: unknown, now: () => GoTime): GoTime {
   if (v instanceof GoTime) return v;
-  if (typeof v === 'number' && Number.isInteger(v)) return new GoTime(v * 1000);
+  if (v instanceof GoInt) return new GoTime(v.value * 1000);
   return now();
 }
 
@@ -120,8 +123,8 @@ export const SPRIG_OTHER: Readonly<Record<string, GoFunc>> = {
   dict: defVariadic([], 'any', (_, xs) => dict(xs)),
   first: def(['any'], (l) => listEnd(l, 'first')),
   last: def(['any'], (l) => listEnd(l, 'last')),
-  hasKey: def(['any', 'string'], (m, k) => isGoMap(m) && Object.hasOwn(m, k)),
-  keys: defVariadic([], 'any', (_, maps) => maps.flatMap((m) => (isGoMap(m) ? sortedKeys(m) : []))),
+  hasKey: def(['map', 'string'], (m, k) => m !== null && Object.hasOwn(m, k)),
+  keys: defVariadic([], 'map', (_, maps) => maps.flatMap((m) => (m !== null ? sortedKeys(m) : []))),
   sortAlpha: def(['any'], (l) => (Array.isArray(l) ? l.map(strval) : [strval(l)]).sort()),
   toJson: def(['any'], (v) => safeJson(v, '', true)),
   toPrettyJson: def(['any'], (v) => safeJson(v, '  ', true)),

@@ -9,7 +9,7 @@ import type { TemplateCase } from './reference.js';
 type Shape = 'str' | 'int' | 'num' | 'any' | 'list' | 'map' | 'bool' | 're' | 'ver' | 'rest';
 
 /** Argument shapes of sprig's TxtFuncMap functions (minus env/expandenv and the non-deterministic ones). */
-const SPRIG: Readonly<Record<string, readonly Shape[]>> = {
+const SPRIG_SHAPES = {
   upper: ['str'],
   lower: ['str'],
   title: ['str'],
@@ -131,12 +131,67 @@ const SPRIG: Readonly<Record<string, readonly Shape[]>> = {
   semverCompare: ['str', 'ver'],
   urlParse: ['str'],
   fail: ['str'],
-};
+} as const;
+const SPRIG: ReadonlyMap<string, readonly Shape[]> = new Map(Object.entries(SPRIG_SHAPES));
 
-const INT_LITERALS = ['0', '1', '2', '3', '-1', '7', '42', '0x1F', '1_000', "'a'", '0o17', '0b101', '-3', '100'];
-const FLOAT_LITERALS = ['1.0', '2.5', '-0.5', '1e3', '0.1', '1.5e-3', '3.25', '1e21', '0x1p4', '1234567890.0'];
-const STRINGS = ['"a"', '"abc"', '""', '"Hello World"', '"x y"', '`raw`', '"1"', '"2.5"', '"héllo"', '"a,b"', '"  pad "'];
-const FIELDS = ['.n', '.f', '.s', '.l', '.m', '.z', '.t', '.e', '.big', '.m.k', '.m.n', '.nested.l', '.missing', '$.n', '.l2'];
+const INT_LITERALS = [
+  '0',
+  '1',
+  '2',
+  '3',
+  '-1',
+  '7',
+  '42',
+  '0x1F',
+  '1_000',
+  "'a'",
+  '0o17',
+  '0b101',
+  '-3',
+  '100',
+];
+const FLOAT_LITERALS = [
+  '1.0',
+  '2.5',
+  '-0.5',
+  '1e3',
+  '0.1',
+  '1.5e-3',
+  '3.25',
+  '1e21',
+  '0x1p4',
+  '1234567890.0',
+];
+const STRINGS = [
+  '"a"',
+  '"abc"',
+  '""',
+  '"Hello World"',
+  '"x y"',
+  '`raw`',
+  '"1"',
+  '"2.5"',
+  '"héllo"',
+  '"a,b"',
+  '"  pad "',
+];
+const FIELDS = [
+  '.n',
+  '.f',
+  '.s',
+  '.l',
+  '.m',
+  '.z',
+  '.t',
+  '.e',
+  '.big',
+  '.m.k',
+  '.m.n',
+  '.nested.l',
+  '.missing',
+  '$.n',
+  '.l2',
+];
 const VERBS = 'vvvsdqxXobcUeEfFgGtTzw'.split('');
 
 /** Random templates over random data: one source of choices per case. */
@@ -161,7 +216,12 @@ class Generator {
       s: str(),
       l: Array.from({ length: r.int(4) }, scalar),
       l2: Array.from({ length: r.int(3) }, () => r.pick(['b', 'a', 'c', 'a'])),
-      m: { k: str(), n: num(), ...(r.chance(0.5) ? { z: null } : {}), ...(r.chance(0.3) ? { l: [1, 'x'] } : {}) },
+      m: {
+        k: str(),
+        n: num(),
+        ...(r.chance(0.5) ? { z: null } : {}),
+        ...(r.chance(0.3) ? { l: [1, 'x'] } : {}),
+      },
       z: null,
       t: r.chance(0.5),
       e: '',
@@ -264,21 +324,28 @@ class Generator {
     }
     if (roll < 0.57) {
       const target = r.pick(['.l', '.m', '.s', '"abc"', '.nested.l', '.z', '.n', '(list 1 2)']);
-      const keys = Array.from({ length: r.int(3) }, () => r.pick(['0', '1', '5', '-1', '"k"', '"n"', '.n', '1.0', 'nil']));
+      const keys = Array.from({ length: r.int(3) }, () =>
+        r.pick(['0', '1', '5', '-1', '"k"', '"n"', '.n', '1.0', 'nil']),
+      );
       return ['index', target, ...keys].join(' ');
     }
-    if (roll < 0.62) return `len ${r.pick(['.l', '.m', '.s', '"héllo"', '.n', '.z', '.missing', '(list 1)'])}`;
-    const sprig = this.funcs.filter((f) => f in SPRIG);
+    if (roll < 0.62)
+      return `len ${r.pick(['.l', '.m', '.s', '"héllo"', '.n', '.z', '.missing', '(list 1)'])}`;
+    const sprig = this.funcs.filter((f) => SPRIG.has(f));
     if (sprig.length === 0) return this.printf(depth);
     const fn = r.pick(sprig);
-    const shapes = SPRIG[fn] ?? [];
+    const shapes = SPRIG.get(fn) ?? [];
     const args: string[] = [];
     for (const shape of shapes) {
       if (shape === 'rest') for (let i = r.int(4); i > 0; i--) args.push(this.operand(depth));
       else args.push(this.shaped(shape, depth));
     }
     if (r.chance(0.04)) args.pop();
-    return [fn, ...args].join(' ');
+    const call = [fn, ...args].join(' ');
+    // Go ranges over a map in random order: sort what keys and values return.
+    return (fn === 'keys' || fn === 'values') && this.funcs.includes('sortAlpha')
+      ? `sortAlpha (${call})`
+      : call;
   }
 
   /** A pipeline, sometimes with a piped second stage. */
@@ -286,7 +353,18 @@ class Generator {
     const r = this.r;
     const first = r.chance(0.6) ? this.call(depth) : this.operand(depth);
     if (!r.chance(0.15)) return first;
-    const next = r.pick(['print', 'printf "%v"', 'len', 'not', 'eq 1', 'html', 'quote', 'upper', 'default "d"', 'toString']);
+    const next = r.pick([
+      'print',
+      'printf "%v"',
+      'len',
+      'not',
+      'eq 1',
+      'html',
+      'quote',
+      'upper',
+      'default "d"',
+      'toString',
+    ]);
     const name = next.split(' ')[0] ?? '';
     return this.funcs.includes(name) ? `${first} | ${next}` : first;
   }
@@ -324,7 +402,19 @@ class Generator {
         out += '{{end}}';
       } else if (roll < 0.74) {
         const mark = this.vars.length;
-        const target = r.pick(['.l', '.m', '.l2', '.n', '3', '.z', '(list 1 2)', '.nested.l', '.s', '2.5', '-1']);
+        const target = r.pick([
+          '.l',
+          '.m',
+          '.l2',
+          '.n',
+          '3',
+          '.z',
+          '(list 1 2)',
+          '.nested.l',
+          '.s',
+          '2.5',
+          '-1',
+        ]);
         const decl = r.pick(['', '$e := ', '$i, $e := ']);
         if (decl.includes('$i')) this.vars.push('$i');
         if (decl !== '') this.vars.push('$e');

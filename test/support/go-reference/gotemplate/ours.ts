@@ -11,7 +11,10 @@ export function answerOurs(c: TemplateCase): TemplateAnswer {
     return { output: parse('t', c.template).execute(structuredClone(c.data), { now: NOW }) };
   } catch (err) {
     if (err instanceof SlipwayError) return { error: true, message: err.message };
-    return { error: true, message: `CRASH ${err instanceof Error ? (err.stack ?? err.message) : String(err)}` };
+    return {
+      error: true,
+      message: `CRASH ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
+    };
   }
 }
 
