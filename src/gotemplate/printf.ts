@@ -386,7 +386,7 @@ class Printer {
         return;
     }
     if (Array.isArray(v)) {
-      this.buf += this.f.sharpV ? '[]interface {}{' : '[';
+      this.buf += this.f.sharpV ? `${typeName(v)}{` : '[';
       v.forEach((e, i) => {
         if (i > 0) this.buf += this.f.sharpV ? ', ' : ' ';
         this.printValue(e, verb, depth + 1);
@@ -395,7 +395,7 @@ class Printer {
       return;
     }
     if (isGoMap(v)) {
-      this.buf += this.f.sharpV ? 'map[string]interface {}{' : 'map[';
+      this.buf += this.f.sharpV ? `${typeName(v)}{` : 'map[';
       sortedKeys(v).forEach((k, i) => {
         if (i > 0) this.buf += this.f.sharpV ? ', ' : ' ';
         this.printValue(k, verb, depth + 1);

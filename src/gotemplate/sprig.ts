@@ -5,7 +5,7 @@ import { goJson } from './go-json.js';
 import { GoTime } from './go-time.js';
 import { strval } from './sprig-strings.js';
 import { createTimeNamespace } from './time-namespace.js';
-import { GoInt, isGoMap, kindOf, numberValue, sortedKeys, typeName } from './values.js';
+import { GoInt, kindOf, numberValue, sortedKeys, typeName } from './values.js';
 
 /** spf13/cast's ToInt64 as sprig uses it: numbers truncate, numeric strings parse, the rest is 0. */
 export function toInt64(v: unknown): number {
@@ -29,8 +29,10 @@ function toFloat64(v: unknown): number {
   if (typeof v === 'number') return v;
   if (v instanceof GoInt) return v.value;
   if (typeof v === 'string') {
-    const n = Number(v);
-    return v.trim() !== '' && Number.isFinite(n) ? n : 0;
+    // strconv.ParseFloat's decimal syntax (no surrounding space, no 0x without an exponent); else 0.
+    if (/^[+-]?(?:inf|infinity)$/i.test(v)) return v.startsWith('-') ? -Infinity : Infinity;
+    if (/^[+-]?nan$/i.test(v)) return Number.NaN;
+    return /^[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$/.test(v) ? Number(v) : 0;
   }
   if (typeof v === 'boolean') return v ? 1 : 0;
   return v instanceof GoDuration ? v.ns : 0;
@@ -125,7 +127,10 @@ export const SPRIG_OTHER: Readonly<Record<string, GoFunc>> = {
   last: def(['any'], (l) => listEnd(l, 'last')),
   hasKey: def(['map', 'string'], (m, k) => m !== null && Object.hasOwn(m, k)),
   keys: defVariadic([], 'map', (_, maps) => maps.flatMap((m) => (m !== null ? sortedKeys(m) : []))),
-  sortAlpha: def(['any'], (l) => (Array.isArray(l) ? l.map(strval) : [strval(l)]).sort()),
+  sortAlpha: def(['any'], (l) =>
+    // strslice drops nils; strings sort by their bytes.
+    (Array.isArray(l) ? l.filter((x) => x !== null && x !== undefined).map(strval) : [strval(l)]).sort(),
+  ),
   toJson: def(['any'], (v) => safeJson(v, '', true)),
   toPrettyJson: def(['any'], (v) => safeJson(v, '  ', true)),
   toRawJson: def(['any'], (v) => safeJson(v, '', false)),

@@ -134,6 +134,44 @@ const SPRIG_SHAPES = {
 } as const;
 const SPRIG: ReadonlyMap<string, readonly Shape[]> = new Map(Object.entries(SPRIG_SHAPES));
 
+/**
+ * sprig's integer math: operands stay small, because int64 results beyond 2^53 are a known difference
+ * (JS numbers; README, compatibility).
+ */
+const INT_MATH = new Set([
+  'add',
+  'add1',
+  'sub',
+  'mul',
+  'div',
+  'mod',
+  'max',
+  'min',
+  'biggest',
+  'int',
+  'int64',
+]);
+const SMALL_OPERANDS = [
+  '0',
+  '1',
+  '2',
+  '3',
+  '-1',
+  '7',
+  '.i',
+  '.f',
+  '2.5',
+  '"3"',
+  '"x"',
+  '.t',
+  '.z',
+  '.s',
+  '(len .l)',
+  "'a'",
+  '.missing',
+  'nil',
+];
+
 const INT_LITERALS = [
   '0',
   '1',
@@ -210,7 +248,10 @@ class Generator {
     const num = () => r.pick([0, 1, 2, 3, -1, 2.5, 0.5, 1234567890, 1e21, 100, 42, -0.25, 7]);
     const str = () => r.pick(['a', 'abc', '', 'Hello World', '1', '2.5', 'x,y', 'héllo', 'true']);
     const scalar = () => r.pick<() => unknown>([num, str, () => r.chance(0.5), () => null])();
+    const int = () => ({ $int: r.pick([0, 1, 2, 3, -1, 42, 100, 7]) });
     return {
+      i: int(),
+      li: Array.from({ length: r.int(3) }, int),
       n: num(),
       f: r.pick([2.5, 0.1, -1.5, 1e-7, 3]),
       s: str(),
@@ -294,7 +335,8 @@ class Generator {
       const prec = r.chance(0.25) ? `.${r.int(6)}` : r.chance(0.03) ? '.*' : r.chance(0.03) ? '.' : '';
       if (width === '*') args++;
       if (prec === '.*') args++;
-      format += `%${flags}${width}${prec}${r.pick(VERBS)}`;
+      const index = r.chance(0.05) ? `[${1 + r.int(3)}]` : '';
+      format += `%${flags}${index}${width}${prec}${r.pick(VERBS)}`;
       args++;
     }
     if (r.chance(0.05)) format += '%';
@@ -336,9 +378,15 @@ class Generator {
     const fn = r.pick(sprig);
     const shapes = SPRIG.get(fn) ?? [];
     const args: string[] = [];
+    const arg = (shape: Shape): string =>
+      INT_MATH.has(fn)
+        ? r.pick(SMALL_OPERANDS)
+        : shape === 'rest'
+          ? this.operand(depth)
+          : this.shaped(shape, depth);
     for (const shape of shapes) {
-      if (shape === 'rest') for (let i = r.int(4); i > 0; i--) args.push(this.operand(depth));
-      else args.push(this.shaped(shape, depth));
+      if (shape === 'rest') for (let i = r.int(4); i > 0; i--) args.push(arg(shape));
+      else args.push(arg(shape));
     }
     if (r.chance(0.04)) args.pop();
     const call = [fn, ...args].join(' ');
@@ -424,6 +472,7 @@ class Generator {
         this.vars.length = mark;
       } else if (roll < 0.8) {
         out += `{{with ${this.pipeline(1)}}}${this.items(depth - 1, inRange)}`;
+        if (r.chance(0.2)) out += `{{else with ${this.pipeline(1)}}}${this.items(depth - 1, inRange)}`;
         if (r.chance(0.3)) out += `{{else}}${this.items(depth - 1, inRange)}`;
         out += '{{end}}';
       } else if (roll < 0.86 && !this.inDefine) {
@@ -464,6 +513,12 @@ export function templateCases(seed: number, count: number, funcs: readonly strin
   const r = seededChoices(seed);
   return Array.from({ length: count }, () => {
     const g = new Generator(r, funcs);
-    return { template: g.template(), data: g.data() };
+    let template = g.template();
+    // Now and then a broken template: both sides must reject it.
+    if (r.chance(0.03) && template.length > 0) {
+      const at = r.int(template.length);
+      template = template.slice(0, at) + template.slice(at + 1 + r.int(3));
+    }
+    return { template, data: g.data() };
   });
 }

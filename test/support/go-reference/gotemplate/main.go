@@ -4,7 +4,8 @@
 // (sprig.TxtFuncMap() without env and expandenv). Built by build.sh; not part of Slipway.
 //
 // Case:   {"template":"...","data":V}  V decoded by encoding/json into interface{} (numbers are float64,
-//         as Argo Rollouts' toObjectMap hands a Rollout to notifications-engine).
+//         as Argo Rollouts' toObjectMap hands a Rollout to notifications-engine), except {"$int": n},
+//         which is a Go int (typed data, as Argo CD's unstructured objects carry int64s).
 // Answer: {"output":"..."} or {"error":true,"message":"..."}; a panic is an error too.
 package main
 
@@ -58,6 +59,7 @@ func answer(funcs template.FuncMap, line []byte) (out output) {
 			return output{Error: true, Message: "bad data: " + err.Error()}
 		}
 	}
+	data = decodeInts(data)
 	tmpl, err := template.New("t").Funcs(funcs).Parse(in.Template)
 	if err != nil {
 		return output{Error: true, Message: err.Error()}
@@ -68,6 +70,24 @@ func answer(funcs template.FuncMap, line []byte) (out output) {
 	}
 	s := buf.String()
 	return output{Output: &s}
+}
+
+// decodeInts turns {"$int": n} into the Go int n, everywhere in v.
+func decodeInts(v any) any {
+	switch t := v.(type) {
+	case []any:
+		for i := range t {
+			t[i] = decodeInts(t[i])
+		}
+	case map[string]any:
+		if n, ok := t["$int"].(float64); ok && len(t) == 1 {
+			return int(n)
+		}
+		for k := range t {
+			t[k] = decodeInts(t[k])
+		}
+	}
+	return v
 }
 
 func main() {

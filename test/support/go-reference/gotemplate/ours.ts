@@ -1,14 +1,23 @@
 import { SlipwayError } from '../../../../src/errors/index.js';
-import { parse } from '../../../../src/gotemplate/index.js';
+import { GoInt, parse } from '../../../../src/gotemplate/index.js';
 import type { TemplateAnswer, TemplateCase } from './reference.js';
 
 // The clock our side runs with; the generator calls no clock-reading function, so any fixed instant works.
 const NOW = new Date('2024-05-01T12:00:00Z');
 
+/** A case's data as Slipway receives it: JSON, with {"$int": n} as a Go int (main.go's decodeInts). */
+export function decodeData(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(decodeData);
+  if (typeof v !== 'object' || v === null) return v;
+  const record = v as Record<string, unknown>;
+  if (typeof record.$int === 'number' && Object.keys(record).length === 1) return new GoInt(record.$int);
+  return Object.fromEntries(Object.entries(record).map(([k, x]) => [k, decodeData(x)]));
+}
+
 /** What Slipway makes of a case, in the reference's answer shape; anything but a SlipwayError is a CRASH. */
 export function answerOurs(c: TemplateCase): TemplateAnswer {
   try {
-    return { output: parse('t', c.template).execute(structuredClone(c.data), { now: NOW }) };
+    return { output: parse('t', c.template).execute(decodeData(c.data), { now: NOW }) };
   } catch (err) {
     if (err instanceof SlipwayError) return { error: true, message: err.message };
     return {
