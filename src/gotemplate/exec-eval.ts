@@ -314,7 +314,8 @@ function evalArg(s: ExecState, dot: unknown, type: ParamType, node: ArgNode): un
     case 'dot':
       return validateType(s, node, dot, type);
     case 'nil':
-      if (type !== 'any') s.fail(node, `cannot assign nil to ${paramTypeName(type)}`);
+      if (type !== 'any' && type !== 'map' && type !== 'list')
+        s.fail(node, `cannot assign nil to ${paramTypeName(type)}`);
       return null;
     case 'field':
       return validateType(
@@ -344,6 +345,8 @@ function evalArg(s: ExecState, dot: unknown, type: ParamType, node: ArgNode): un
   ) {
     return node.value;
   }
+  if (type === 'map' || type === 'list')
+    return s.fail(node, `can't handle ${nodeString(node)} for arg of type ${paramTypeName(type)}`);
   const what = type === 'int' ? 'integer' : type === 'number' ? 'float' : type;
   return s.fail(node, `expected ${what}; found ${nodeString(node)}`);
 }
