@@ -139,6 +139,7 @@ const SPRIG: ReadonlyMap<string, readonly Shape[]> = new Map(Object.entries(SPRI
  * (JS numbers; README, compatibility).
  */
 const INT_MATH = new Set([
+  'seq',
   'add',
   'add1',
   'sub',
@@ -300,7 +301,8 @@ class Generator {
 
   shaped(shape: Shape, depth: number): string {
     const r = this.r;
-    if (r.chance(0.1)) return this.operand(depth);
+    // Counts stay small (no operand fallback): Go would build `repeat 1234567890.0 "x"` for minutes.
+    if (shape !== 'int' && r.chance(0.1)) return this.operand(depth);
     switch (shape) {
       case 'str':
         return r.chance(0.7) ? r.pick(STRINGS) : r.pick(['.s', '.m.k', '.e', '.n']);
