@@ -9,6 +9,7 @@ const benches = {
   'expr-fuzz': ['bench/expr-fuzz.ts'],
   'expr-diff': ['bench/expr-diff.ts'],
   'gotemplate-fuzz': ['bench/gotemplate-fuzz.ts'],
+  'gotemplate-diff': ['bench/gotemplate-diff.ts'],
   rollouts: ['bench/rollouts.ts'],
   analysis: ['bench/analysis.ts'],
   sync: ['bench/sync.ts'],

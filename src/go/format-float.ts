@@ -120,3 +120,71 @@ export function formatG(x: number, prec = -1, upper = false): string {
   const out = d.exp < -4 || d.exp >= eprec ? scientific(d, nd - 1) : fixed(d, Math.max(nd - dp, 0));
   return upper ? (sign(x) + out).toUpperCase() : sign(x) + out;
 }
+
+/** The sign, 53-bit mantissa and unbiased binary exponent of a finite float64, as strconv splits it. */
+function floatBits(x: number): { readonly neg: boolean; readonly mant: bigint; readonly exp: number } {
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, x);
+  const bits = view.getBigUint64(0);
+  const neg = bits >> 63n === 1n;
+  let exp = Number((bits >> 52n) & 0x7ffn);
+  let mant = bits & ((1n << 52n) - 1n);
+  if (exp === 0) exp++;
+  else mant |= 1n << 52n;
+  return { neg, mant, exp: exp - 1023 };
+}
+
+/** `%b` of a float64: decimal mantissa, `p`, binary exponent (`4503599627370496p-52`). */
+export function formatBinaryFloat(x: number): string {
+  const sp = special(x);
+  if (sp !== undefined) return sp;
+  const { neg, mant, exp } = floatBits(x);
+  const e = exp - 52;
+  return `${neg ? '-' : ''}${mant}p${e >= 0 ? '+' : ''}${e}`;
+}
+
+/** `%x` / `%X` of a float64: `0x1.8p+01`; `prec` hex digits after the point, shortest when negative. */
+export function formatHexFloat(x: number, prec = -1, upper = false): string {
+  const sp = special(x);
+  if (sp !== undefined) return sp;
+  const bits = floatBits(x);
+  let { mant, exp } = bits;
+  if (mant === 0n) exp = 0;
+  const one = 1n << 60n;
+  mant <<= 8n;
+  while (mant !== 0n && (mant & one) === 0n) {
+    mant <<= 1n;
+    exp--;
+  }
+  if (prec >= 0 && prec < 15) {
+    const shift = BigInt(prec * 4);
+    const extra = (mant << shift) & (one - 1n);
+    mant >>= 60n - shift;
+    if ((extra | (mant & 1n)) > 1n << 59n) mant++;
+    mant <<= 60n - shift;
+    if ((mant & (1n << 61n)) !== 0n) {
+      mant >>= 1n;
+      exp++;
+    }
+  }
+  const digits = upper ? '0123456789ABCDEF' : '0123456789abcdef';
+  let out = `${bits.neg ? '-' : ''}0${upper ? 'X' : 'x'}${(mant >> 60n) & 1n}`;
+  const mask = (1n << 64n) - 1n;
+  mant = (mant << 4n) & mask;
+  const frac = (n: number): string => {
+    let s = '';
+    for (let i = 0; i < n; i++) {
+      s += digits[Number((mant >> 60n) & 15n)];
+      mant = (mant << 4n) & mask;
+    }
+    return s;
+  };
+  if (prec < 0 && mant !== 0n) {
+    out += '.';
+    while (mant !== 0n) out += frac(1);
+  } else if (prec > 0) {
+    out += `.${frac(prec)}`;
+  }
+  const e = Math.abs(exp);
+  return `${out}${upper ? 'P' : 'p'}${exp < 0 ? '-' : '+'}${e < 10 ? '0' : ''}${e}`;
+}

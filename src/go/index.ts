@@ -10,7 +10,7 @@ export {
   parseGoDuration,
   toDurationNanos,
 } from './duration.js';
-export { formatE, formatF, formatG } from './format-float.js';
+export { formatBinaryFloat, formatE, formatF, formatG, formatHexFloat } from './format-float.js';
 export { formatGoNumber, formatGoValue, type GoValueFormat, isGoMap } from './format-value.js';
 export { goJsonSyntaxError } from './json-syntax.js';
 export { isPrintable, quoteGo } from './quote.js';

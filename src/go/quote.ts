@@ -3,9 +3,12 @@
 /** Go's strconv.IsPrint for one character: letters, marks, numbers, punctuation, symbols and ASCII space. */
 export const isPrintable = (c: string): boolean => /^[\p{L}\p{M}\p{N}\p{P}\p{S} ]$/u.test(c);
 
-/** Go's strconv.Quote (`asciiOnly` for %+q): double quotes with Go escapes. */
-export function quoteGo(s: string, asciiOnly = false): string {
-  let out = '"';
+/**
+ * Go's strconv.Quote (`asciiOnly` for %+q): double quotes with Go escapes. With `quote` `'` it is
+ * strconv.QuoteRune for a one-character string (`%q` of an integer).
+ */
+export function quoteGo(s: string, asciiOnly = false, quote: '"' | "'" = '"'): string {
+  let out = quote;
   for (const c of s) {
     const code = c.codePointAt(0) ?? 0;
     const named: Record<string, string> = {
@@ -15,7 +18,7 @@ export function quoteGo(s: string, asciiOnly = false): string {
       '\n': '\\n',
       '\r': '\\r',
     };
-    if (c === '"' || c === '\\') out += '\\' + c;
+    if (c === quote || c === '\\') out += '\\' + c;
     else if (named[c] !== undefined) out += named[c];
     else if (c === '\t') out += '\\t';
     else if (c === '\v') out += '\\v';
@@ -24,5 +27,5 @@ export function quoteGo(s: string, asciiOnly = false): string {
     else if (code < 0x10000) out += '\\u' + code.toString(16).padStart(4, '0');
     else out += '\\U' + code.toString(16).padStart(8, '0');
   }
-  return out + '"';
+  return out + quote;
 }

@@ -1,24 +1,20 @@
 import { goEq, goGe, goGt, goLe, goLt, goNe } from './compare.js';
 import { FuncError } from './errors.js';
 import { htmlEscape, jsEscape, queryEscape } from './escape.js';
-import { formatValue } from './format-value.js';
 import { def, defVariadic, type GoFunc } from './functions.js';
-import { sprintf } from './printf.js';
-import { isGoMap, isTrue, mapGet, typeName } from './values.js';
+import { GoDuration } from './go-duration.js';
+import { sprint, sprintf, sprintln } from './printf.js';
+import { GoInt, goInt, isGoMap, isTrue, mapGet, typeName } from './values.js';
 
 /** Go's fmt.Sprint: operands formatted with %v, a space between two operands when neither is a string. */
 export function goSprint(args: readonly unknown[]): string {
-  let out = '';
-  args.forEach((a, i) => {
-    if (i > 0 && typeof a !== 'string' && typeof args[i - 1] !== 'string') out += ' ';
-    out += formatValue(a);
-  });
-  return out;
+  return sprint(args);
 }
 
+/** The escapers' evalArgs: one string as is, else fmt.Sprint with missing values as `<no value>`. */
 function escaperInput(args: readonly unknown[]): string {
   if (args.length === 1 && typeof args[0] === 'string') return args[0];
-  return goSprint(args);
+  return sprint(args.map((a) => (a === null || a === undefined ? '<no value>' : a)));
 }
 
 function utf8(s: string): Buffer {
@@ -26,7 +22,8 @@ function utf8(s: string): Buffer {
 }
 
 function toIndex(v: unknown, what: string): number {
-  if (typeof v === 'number' && Number.isInteger(v)) return v;
+  if (v instanceof GoInt) return v.value;
+  if (v instanceof GoDuration) return v.ns;
   if (v === null || v === undefined) throw new FuncError(`cannot index ${what} with nil`);
   throw new FuncError(`cannot index ${what} with type ${typeName(v)}`);
 }
@@ -37,10 +34,10 @@ function indexOne(item: unknown, key: unknown): unknown {
     const i = toIndex(key, what);
     const len = Array.isArray(item) ? item.length : utf8(item).length;
     if (i < 0 || i >= len) throw new FuncError(`index out of range: ${i}`);
-    return Array.isArray(item) ? item[i] : utf8(item as string)[i];
+    return Array.isArray(item) ? item[i] : goInt(utf8(item as string)[i] ?? 0, 'uint8');
   }
   if (isGoMap(item)) {
-    if (key === null || key === undefined) throw new FuncError('value is nil; should be string');
+    if (key === null || key === undefined) throw new FuncError('value is nil; should be of type string');
     if (typeof key !== 'string') throw new FuncError(`value has type ${typeName(key)}; should be string`);
     return mapGet(item, key);
   }
@@ -70,11 +67,11 @@ function goSlice(item: unknown, idx: readonly unknown[]): unknown {
   return bytes ? bytes.subarray(start, end).toString('utf8') : (item as unknown[]).slice(start, end);
 }
 
-function goLen(item: unknown): number {
+function goLen(item: unknown): GoInt {
   if (item === null || item === undefined) throw new FuncError('len of nil pointer');
-  if (typeof item === 'string') return utf8(item).length;
-  if (Array.isArray(item)) return item.length;
-  if (isGoMap(item)) return Object.keys(item).length;
+  if (typeof item === 'string') return goInt(utf8(item).length);
+  if (Array.isArray(item)) return goInt(item.length);
+  if (isGoMap(item)) return goInt(Object.keys(item).length);
   throw new FuncError(`len of type ${typeName(item)}`);
 }
 
@@ -91,8 +88,12 @@ export const BUILTINS: Readonly<Record<string, GoFunc>> = {
   index: defVariadic(['any'], 'any', ([item], keys) => goIndex(item, keys)),
   slice: defVariadic(['any'], 'any', ([item], idx) => goSlice(item, idx)),
   print: defVariadic([], 'any', (_, args) => goSprint(args)),
-  println: defVariadic([], 'any', (_, args) => args.map((a) => formatValue(a)).join(' ') + '\n'),
-  printf: defVariadic(['string'], 'any', ([format], args) => sprintf(format, args)),
+  println: defVariadic([], 'any', (_, args) => sprintln(args)),
+  printf: {
+    params: ['string'],
+    variadic: 'any',
+    call: ([format, ...args], ctx) => sprintf(String(format), args, ctx.maxStringBytes),
+  },
   html: defVariadic([], 'any', (_, args) => htmlEscape(escaperInput(args))),
   js: defVariadic([], 'any', (_, args) => jsEscape(escaperInput(args))),
   urlquery: defVariadic([], 'any', (_, args) => queryEscape(escaperInput(args))),

@@ -8,11 +8,21 @@ import {
   type CommandNode,
   type FieldNode,
   type IdentifierNode,
+  type NumberNode,
   nodeString,
   type PipeNode,
   type VariableNode,
 } from './nodes.js';
-import { isGoMap, isTrue, lookupMember, typeName } from './values.js';
+import {
+  type GoIntType,
+  goInt,
+  isGoMap,
+  isTrue,
+  jsArgument,
+  jsResult,
+  lookupMember,
+  typeName,
+} from './values.js';
 
 export type { ExecState };
 export { NO_FINAL };
@@ -25,7 +35,11 @@ const hasFinal = (final: Final): boolean => final !== NO_FINAL;
 /** Evaluates a pipeline, declaring or assigning its variables; the result may be `undefined` (missing). */
 export function evalPipeline(s: ExecState, dot: unknown, pipe: PipeNode): unknown {
   let value: Final = NO_FINAL;
-  for (const cmd of pipe.cmds) value = evalCommand(s, dot, cmd, value);
+  for (const cmd of pipe.cmds) {
+    value = evalCommand(s, dot, cmd, value);
+    // Go digs into an interface{} result: a nil interface becomes an invalid (missing) value.
+    if (value === null) value = undefined;
+  }
   for (const v of pipe.decl) {
     if (pipe.isAssign) s.setVar(v, value);
     else s.pushVar(v.ident[0] ?? '$', value);
@@ -60,20 +74,24 @@ function evalCommand(s: ExecState, dot: unknown, cmd: CommandNode, final: Final)
     case 'dot':
       notAFunction(s, cmd, final);
       return dot;
+    case 'number':
+      notAFunction(s, cmd, final);
+      return idealConstant(s, first);
     default:
       notAFunction(s, cmd, final);
-      return constantValue(first);
+      return first.type === 'bool' || first.type === 'string' ? first.value : undefined;
   }
 }
 
-function constantValue(node: ArgNode): unknown {
-  switch (node.type) {
-    case 'bool':
-    case 'number':
-    case 'string':
-      return node.value;
-    default:
-      return undefined;
+/** A number literal with nothing to decide its type: Go's idealConstant. */
+function idealConstant(s: ExecState, node: NumberNode): unknown {
+  switch (node.number.ideal) {
+    case 'float':
+      return node.number.floatValue;
+    case 'int':
+      return goInt(node.number.intValue);
+    case 'overflow':
+      return s.fail(node, `${node.text} overflows int`);
   }
 }
 
@@ -103,7 +121,9 @@ function evalChain(
   position: Position,
 ): unknown {
   if (chain.node.type === 'nil') s.fail(chain, `indirection through explicit nil in ${nodeString(chain)}`);
-  const receiver = evalArg(s, dot, 'any', chain.node);
+  // Go evaluates the receiver with no type: a nil result stays invalid (a missing value).
+  const receiver =
+    chain.node.type === 'pipe' ? evalPipeline(s, dot, chain.node) : evalArg(s, dot, 'any', chain.node);
   return evalFieldChain(s, dot, receiver, chain, chain.field, args, final, position);
 }
 
@@ -261,8 +281,8 @@ function callFunction(
   args: readonly ArgNode[],
   final: Final,
 ): unknown {
-  const argv = args.slice(1).map((a) => evalArg(s, dot, 'any', a));
-  if (hasFinal(final)) argv.push(final ?? null);
+  const argv = args.slice(1).map((a) => jsArgument(evalArg(s, dot, 'any', a)));
+  if (hasFinal(final)) argv.push(jsArgument(final ?? null));
   if ((receiver instanceof GoTime || receiver instanceof GoDuration) && argv.length !== fn.length) {
     s.fail(node, `wrong number of args for ${name}: want ${fn.length} got ${argv.length}`);
   }
@@ -276,7 +296,15 @@ function callFunction(
     result.catch(() => undefined);
     return s.fail(node, `error calling ${name}: asynchronous functions are not supported`);
   }
-  return checkResult(s, result);
+  return checkResult(s, jsResult(result, methodResultType(receiver, name)));
+}
+
+/** Go's result type of a time or duration method that returns a number (others: int). */
+function methodResultType(receiver: unknown, name: string): GoIntType | 'float64' {
+  if (receiver instanceof GoDuration)
+    return ['Hours', 'Minutes', 'Seconds'].includes(name) ? 'float64' : 'int64';
+  if (receiver instanceof GoTime && name.startsWith('Unix')) return 'int64';
+  return 'int';
 }
 
 /** Evaluates an argument for a parameter of type `type`, checking literals the way Go does. */
@@ -286,7 +314,8 @@ function evalArg(s: ExecState, dot: unknown, type: ParamType, node: ArgNode): un
     case 'dot':
       return validateType(s, node, dot, type);
     case 'nil':
-      if (type !== 'any') s.fail(node, `cannot assign nil to ${paramTypeName(type)}`);
+      if (type !== 'any' && type !== 'map' && type !== 'list')
+        s.fail(node, `cannot assign nil to ${paramTypeName(type)}`);
       return null;
     case 'field':
       return validateType(
@@ -304,16 +333,20 @@ function evalArg(s: ExecState, dot: unknown, type: ParamType, node: ArgNode): un
     case 'chain':
       return validateType(s, node, evalChain(s, dot, node, [node], NO_FINAL, 'arg'), type);
   }
-  const value = node.value;
-  const matches =
+  if (node.type === 'number') {
+    const n = node.number;
+    if (type === 'any') return idealConstant(s, node);
+    if (type === 'int' && n.isInt) return n.intValue;
+    if (type === 'number' && n.isFloat) return n.floatValue;
+  } else if (
     type === 'any' ||
     (type === 'string' && node.type === 'string') ||
-    (type === 'bool' && node.type === 'bool') ||
-    (type === 'int' && node.type === 'number' && Number.isInteger(value)) ||
-    (type === 'number' && node.type === 'number');
-  if (!matches) {
-    const what = type === 'int' ? 'integer' : type === 'number' ? 'float' : type;
-    s.fail(node, `expected ${what}; found ${nodeString(node)}`);
+    (type === 'bool' && node.type === 'bool')
+  ) {
+    return node.value;
   }
-  return value;
+  if (type === 'map' || type === 'list')
+    return s.fail(node, `can't handle ${nodeString(node)} for arg of type ${paramTypeName(type)}`);
+  const what = type === 'int' ? 'integer' : type === 'number' ? 'float' : type;
+  return s.fail(node, `expected ${what}; found ${nodeString(node)}`);
 }

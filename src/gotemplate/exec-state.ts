@@ -1,7 +1,7 @@
 import { TemplateExecError, TemplateLimitError } from './errors.js';
 import { type FuncContext, type GoFunc, type ParamType, paramTypeName } from './functions.js';
 import type { ArgNode, CommandNode, VariableNode } from './nodes.js';
-import { typeName } from './values.js';
+import { GoInt, isGoMap, typeName } from './values.js';
 
 /** Marks "no value piped in from the previous command" (distinct from a missing value, `undefined`). */
 export const NO_FINAL: unique symbol = Symbol('no final');
@@ -45,12 +45,15 @@ export function validateType(
 ): unknown {
   if (type === 'any') return value === undefined ? null : value;
   const expected = paramTypeName(type);
-  if (value === undefined) return s.fail(node, `invalid value; expected ${expected}`);
+  const nillable = type === 'map' || type === 'list';
+  if (value === undefined) return nillable ? null : s.fail(node, `invalid value; expected ${expected}`);
+  if (type === 'int' && value instanceof GoInt && value.type === 'int') return value.value;
   const ok =
     (type === 'string' && typeof value === 'string') ||
     (type === 'bool' && typeof value === 'boolean') ||
-    (type === 'int' && typeof value === 'number' && Number.isInteger(value)) ||
-    (type === 'number' && typeof value === 'number');
+    (type === 'number' && typeof value === 'number') ||
+    (type === 'map' && isGoMap(value)) ||
+    (type === 'list' && Array.isArray(value));
   if (ok) return value;
   const got = value === null ? 'interface {}' : typeName(value);
   return s.fail(node, `wrong type for value; expected ${expected}; got ${got}`);

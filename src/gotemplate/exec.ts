@@ -13,7 +13,7 @@ import {
   type TemplateNode,
   type VariableNode,
 } from './nodes.js';
-import { isGoMap, isTrue, kindOf, sortedKeys } from './values.js';
+import { GoInt, goInt, isGoMap, isTrue, sortedKeys } from './values.js';
 
 /** Safety budgets for one execution. */
 export interface ExecLimits {
@@ -218,18 +218,21 @@ class Executor implements ExecState {
 
   private rangeEntries(node: BranchNode, value: unknown, declCount: number): (readonly [unknown, unknown])[] {
     const what = nodeString(node.pipe);
-    if (Array.isArray(value)) return value.map((v, i) => [i, v] as const);
+    if (Array.isArray(value)) return value.map((v, i) => [goInt(i), v] as const);
     if (isGoMap(value)) return sortedKeys(value).map((k) => [k, value[k]] as const);
     if (value === undefined || value === null) return [];
-    if (kindOf(value) === 'int' && typeof value === 'number') {
+    if (value instanceof GoInt) {
       if (declCount > 1)
         this.failAt(node.pos, what, `can't use ${value} to iterate over more than one variable`);
-      if (value > this.limits.maxSteps) {
+      if (value.value > this.limits.maxSteps) {
         throw new TemplateLimitError(
           `template: ${this.set.name}: execution exceeds ${this.limits.maxSteps} steps`,
         );
       }
-      return Array.from({ length: Math.max(0, value) }, (_, i) => [i, i] as const);
+      return Array.from({ length: Math.max(0, value.value) }, (_, i) => {
+        const n = goInt(i, value.type);
+        return [n, n] as const;
+      });
     }
     return this.failAt(node.pos, what, `range can't iterate over ${formatValue(value)}`);
   }

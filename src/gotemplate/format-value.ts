@@ -1,8 +1,8 @@
-import { formatGoValue } from '../go/index.js';
+import { formatG, formatGoValue } from '../go/index.js';
 import { TemplateLimitError } from './errors.js';
 import { GoDuration } from './go-duration.js';
 import { GoTime } from './go-time.js';
-import { isGoMap } from './values.js';
+import { GoInt, isGoMap } from './values.js';
 
 const MAX_DEPTH = 100;
 
@@ -20,6 +20,13 @@ export function stringerText(v: unknown): string | undefined {
   return undefined;
 }
 
+/** `%v` of the values only templates carry: Go ints (boxed), float64s (plain numbers), Stringers. */
+function valueText(v: unknown): string | undefined {
+  if (v instanceof GoInt) return v.toString();
+  if (typeof v === 'number') return formatG(v);
+  return stringerText(v);
+}
+
 /**
  * Formats any value like Go's `%v`: `<nil>`, `[a b]`, `map[k:v]` with sorted keys, `{a b}` for
  * structs, template values through their String method. `elem` formats nested elements (printf
@@ -29,7 +36,7 @@ export function formatValue(v: unknown, depth = 0, elem?: (x: unknown, depth: nu
   return formatGoValue(
     v,
     {
-      text: stringerText,
+      text: valueText,
       maxDepth: MAX_DEPTH,
       tooDeep: (max) => new TemplateLimitError(`value nesting exceeds ${max} levels`),
       ...(elem !== undefined && { element: elem }),

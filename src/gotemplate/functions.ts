@@ -1,7 +1,11 @@
 import type { GoTime } from './go-time.js';
 
-/** Parameter types the executor checks before calling a function, with Go's error messages. */
-export type ParamType = 'any' | 'string' | 'int' | 'bool' | 'number';
+/**
+ * Parameter types the executor checks before calling a function, with Go's error messages: `int` is
+ * Go's int (an int64 or a float64 is rejected; the function gets a plain number), `number` float64,
+ * `map` map[string]interface {} and `list` []interface {} (a missing value arrives as null, their nil).
+ */
+export type ParamType = 'any' | 'string' | 'int' | 'bool' | 'number' | 'map' | 'list';
 
 /** What a template function may use besides its arguments. */
 export interface FuncContext {
@@ -24,7 +28,11 @@ type TypeOf<P extends ParamType> = P extends 'string'
     ? number
     : P extends 'bool'
       ? boolean
-      : unknown;
+      : P extends 'map'
+        ? Record<string, unknown> | null
+        : P extends 'list'
+          ? unknown[] | null
+          : unknown;
 
 type ArgsOf<Ps extends readonly ParamType[]> = { -readonly [K in keyof Ps]: TypeOf<Ps[K]> };
 
@@ -57,6 +65,10 @@ export function paramTypeName(t: ParamType): string {
       return 'interface {}';
     case 'number':
       return 'float64';
+    case 'map':
+      return 'map[string]interface {}';
+    case 'list':
+      return '[]interface {}';
     default:
       return t;
   }

@@ -1,7 +1,7 @@
 import { FuncError } from './errors.js';
 import { GoDuration } from './go-duration.js';
 import { GoTime } from './go-time.js';
-import { isGoMap, sortedKeys } from './values.js';
+import { GoInt, isGoMap, sortedKeys } from './values.js';
 
 const MAX_DEPTH = 100;
 
@@ -36,6 +36,7 @@ export function goJson(value: unknown, indent: string, escapeHtml = true): strin
     if (v === undefined || v === null) return 'null';
     if (v instanceof GoTime) return jsonString(v.toJSON(), escapeHtml);
     if (v instanceof GoDuration) return String(v.ns);
+    if (v instanceof GoInt) return v.toString();
     const marshal = (v as { toJSON?: unknown }).toJSON;
     if (typeof marshal === 'function' && !isGoMap(v)) return encode(marshal.call(v), prefix, depth + 1);
     switch (typeof v) {

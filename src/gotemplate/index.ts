@@ -5,13 +5,16 @@ import { type ExecLimits, executeTemplate } from './exec.js';
 import type { GoFunc } from './functions.js';
 import { GoTime } from './go-time.js';
 import { parseTemplates } from './parser.js';
+import { withResultType } from './result-types.js';
 import { SPRIG_FUNCS } from './sprig.js';
+import { jsArgument, jsResult } from './values.js';
 
 export type { TemplateErrorLocation } from './errors.js';
 export { TemplateExecError, TemplateLimitError, TemplateParseError } from './errors.js';
 export { GoDuration, parseGoDuration } from './go-duration.js';
 export { GoTime, parseRfc3339, RFC3339, RFC3339_NANO } from './go-time.js';
 export { createTimeNamespace, type TimeNamespace } from './time-namespace.js';
+export { GoInt, type GoIntType } from './values.js';
 
 /** Options for {@link parse}. */
 export interface ParseOptions {
@@ -51,10 +54,12 @@ export const DEFAULT_MAX_STEPS = 1_000_000;
 export const DEFAULT_MAX_DEPTH = 100;
 export const DEFAULT_MAX_NESTING = 100;
 
-const STANDARD_FUNCS: ReadonlyMap<string, GoFunc> = new Map(Object.entries({ ...BUILTINS, ...SPRIG_FUNCS }));
+const STANDARD_FUNCS: ReadonlyMap<string, GoFunc> = new Map(
+  Object.entries({ ...BUILTINS, ...SPRIG_FUNCS }).map(([name, fn]) => [name, withResultType(name, fn)]),
+);
 
 function userFunc(fn: (...args: unknown[]) => unknown): GoFunc {
-  return { params: [], variadic: 'any', call: (args) => fn(...args) };
+  return { params: [], variadic: 'any', call: (args) => jsResult(fn(...args.map(jsArgument))) };
 }
 
 /**
@@ -99,4 +104,9 @@ export function parse(name: string, text: string, options: ParseOptions = {}): G
       }
     },
   };
+}
+
+/** Names of the functions every template can call (Go's builtins and sprig's), sorted. */
+export function standardFunctionNames(): readonly string[] {
+  return [...STANDARD_FUNCS.keys()].sort();
 }

@@ -210,7 +210,7 @@ export function lex(input: string): Token[] {
 
   function checkTerminator(i: number): void {
     const c = input[i];
-    if (c === undefined || isSpace(c) || '.,|:)(='.includes(c) || input.startsWith(RIGHT, i)) return;
+    if (c === undefined || isSpace(c) || '.,|:)('.includes(c) || input.startsWith(RIGHT, i)) return;
     throw new LexError(`bad character ${describeChar(String.fromCodePoint(c.codePointAt(0) ?? 0))}`, i);
   }
 

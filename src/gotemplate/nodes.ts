@@ -1,3 +1,5 @@
+import type { ParsedNumber } from './parse-literals.js';
+
 /** Parse-tree node types, mirroring Go's text/template/parse package. `pos` is a character offset. */
 
 export interface TextNode {
@@ -51,8 +53,8 @@ export interface NumberNode {
   readonly type: 'number';
   readonly pos: number;
   readonly text: string;
-  readonly value: number;
-  readonly isInt: boolean;
+  /** What the literal can be and which it is by default; see ParsedNumber. */
+  readonly number: ParsedNumber;
 }
 
 export interface StringNode {

@@ -138,8 +138,7 @@ function parseTerm(p: ParseState): ArgNode | undefined {
     case 'charConstant':
     case 'number':
       try {
-        const { value, isInt } = parseGoNumber(token.val);
-        return { type: 'number', pos, text: token.val, value, isInt };
+        return { type: 'number', pos, text: token.val, number: parseGoNumber(token.val) };
       } catch (err) {
         return p.fail((err as Error).message, pos);
       }

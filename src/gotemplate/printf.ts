@@ -1,224 +1,657 @@
-import { formatE, formatF, formatG, isPrintable, quoteGo } from '../go/index.js';
+import {
+  formatBinaryFloat,
+  formatE,
+  formatF,
+  formatG,
+  formatHexFloat,
+  isPrintable,
+  quoteGo,
+} from '../go/index.js';
 import { TemplateLimitError } from './errors.js';
-import { formatValue, stringerText } from './format-value.js';
+import { stringerText } from './format-value.js';
 import { GoDuration } from './go-duration.js';
-import { isGoMap, kindOf, typeName } from './values.js';
+import { GoInt, isGoMap, sortedKeys, typeName } from './values.js';
 
-interface Spec {
-  readonly minus: boolean;
-  readonly plus: boolean;
-  readonly sharp: boolean;
-  readonly space: boolean;
-  readonly zero: boolean;
-  readonly width: number | undefined;
-  readonly prec: number | undefined;
-  readonly verb: string;
+/**
+ * Go's fmt for template values (fmt/print.go and fmt/format.go): printf's flags, width, precision,
+ * argument indexes, verbs per type, bad verbs (`%!d(string=x)`, printed with the verb's flags), verbs
+ * applied to every element and map key of composites, `<nil>` inside them, and the MISSING / EXTRA /
+ * NOVERB / BADWIDTH / BADPREC / BADINDEX markers.
+ */
+
+/** Default cap on one printf result, in UTF-16 units (the template's output cap in practice). */
+const DEFAULT_MAX_LENGTH = 1024 * 1024;
+/** fmt's tooLarge: widths and precisions beyond a million are not numbers. */
+const TOO_LARGE = 1e6;
+
+interface Flags {
+  widPresent: boolean;
+  precPresent: boolean;
+  minus: boolean;
+  plus: boolean;
+  sharp: boolean;
+  space: boolean;
+  zero: boolean;
+  plusV: boolean;
+  sharpV: boolean;
+  wid: number;
+  prec: number;
 }
 
-const MAX_WIDTH = 100_000;
+const clearFlags = (): Flags => ({
+  widPresent: false,
+  precPresent: false,
+  minus: false,
+  plus: false,
+  sharp: false,
+  space: false,
+  zero: false,
+  plusV: false,
+  sharpV: false,
+  wid: 0,
+  prec: 0,
+});
 
-function pad(s: string, spec: Spec, numeric: boolean): string {
-  const width = spec.width ?? 0;
-  const len = [...s].length;
-  if (len >= width) return s;
-  if (spec.minus) return s + ' '.repeat(width - len);
-  if (spec.zero && numeric) {
-    const signLen = /^[+\- ]/.test(s) ? 1 : 0;
-    return s.slice(0, signLen) + '0'.repeat(width - len) + s.slice(signLen);
-  }
-  if (spec.zero && !numeric) return '0'.repeat(width - len) + s;
-  return ' '.repeat(width - len) + s;
+const runeCount = (s: string): number => {
+  let n = 0;
+  for (const _ of s) n++;
+  return n;
+};
+
+/** A value's own text when fmt would call its String or Error method. */
+function methodText(v: unknown): string | undefined {
+  if (v instanceof GoInt || typeof v !== 'object' || v === null || Array.isArray(v) || isGoMap(v))
+    return undefined;
+  return stringerText(v);
 }
 
-function withSign(body: string, negative: boolean, spec: Spec): string {
-  if (negative) return '-' + body;
-  if (spec.plus) return '+' + body;
-  if (spec.space) return ' ' + body;
-  return body;
-}
+class Printer {
+  buf = '';
+  f: Flags = clearFlags();
+  private erroring = false;
 
-function bad(spec: Spec, arg: unknown): string {
-  if (arg === undefined || arg === null) return `%!${spec.verb}(<nil>)`;
-  return `%!${spec.verb}(${typeName(arg)}=${formatValue(arg)})`;
-}
+  constructor(private readonly maxLength: number) {}
 
-function formatInteger(n: number, spec: Spec): string {
-  const abs = Math.abs(n);
-  let body: string;
-  switch (spec.verb) {
-    case 'd':
-    case 'v':
-      body = String(abs);
-      break;
-    case 'b':
-      body = abs.toString(2);
-      break;
-    case 'o':
-    case 'O':
-      body = (spec.verb === 'O' ? '0o' : spec.sharp ? '0' : '') + abs.toString(8);
-      break;
-    case 'x':
-    case 'X': {
-      const hex = abs.toString(16);
-      body = (spec.sharp ? '0x' : '') + (spec.verb === 'X' ? hex.toUpperCase() : hex);
-      if (spec.verb === 'X' && spec.sharp) body = '0X' + hex.toUpperCase();
-      break;
+  /** Stops a result that outgrows the cap before it is built (widths pad every element of a list). */
+  private reserve(n: number): void {
+    if (this.buf.length + n > this.maxLength) {
+      throw new TemplateLimitError(`function result exceeds ${this.maxLength} bytes`);
     }
-    case 'c':
-      return String.fromCodePoint(Math.min(Math.max(n, 0), 0x10ffff));
-    case 'q':
-      return `'${quoteGo(String.fromCodePoint(Math.min(Math.max(n, 0), 0x10ffff)))
-        .slice(1, -1)
-        .replaceAll("'", "\\'")}'`;
-    case 'U':
-      return 'U+' + abs.toString(16).toUpperCase().padStart(4, '0');
-    case 'e':
-    case 'E':
-    case 'f':
-    case 'F':
-    case 'g':
-    case 'G':
-      // Slipway cannot tell 3 from 3.0, so integers format as floats here (Go prints %!f(int=3)).
-      return formatFloat(n, spec);
-    default:
-      return bad(spec, n);
   }
-  if (spec.prec !== undefined) body = body.padStart(spec.prec, '0');
-  return withSign(body, n < 0, spec);
-}
 
-function formatFloat(x: number, spec: Spec): string {
-  const negative = x < 0 || Object.is(x, -0);
-  const abs = Math.abs(x);
-  let body: string;
-  switch (spec.verb) {
-    case 'e':
-    case 'E':
-      body = formatE(abs, spec.prec ?? 6, spec.verb === 'E');
-      break;
-    case 'f':
-    case 'F':
-      body = formatF(abs, spec.prec ?? 6);
-      break;
-    case 'g':
-    case 'G':
-    case 'v':
-      body = formatG(abs, spec.prec ?? -1, spec.verb === 'G');
-      break;
-    default:
-      return bad(spec, x);
+  private writePadding(n: number): void {
+    if (n <= 0) return;
+    this.reserve(n);
+    this.buf += (this.f.zero && !this.f.minus ? '0' : ' ').repeat(n);
   }
-  return Number.isNaN(x) ? 'NaN' : withSign(body.replace(/^\+/, ''), negative && !Number.isNaN(x), spec);
-}
 
-function formatString(s: string, spec: Spec): string {
-  const text = spec.prec !== undefined ? [...s].slice(0, spec.prec).join('') : s;
-  switch (spec.verb) {
-    case 's':
-    case 'v':
-      return text;
-    case 'q':
-      if (spec.sharp && !text.includes('`') && [...text].every((c) => c === '\t' || isPrintable(c)))
-        return '`' + text + '`';
-      return quoteGo(text, spec.plus);
-    case 'x':
-    case 'X': {
-      const hex = Buffer.from(text, 'utf8').toString('hex');
-      return spec.verb === 'X' ? hex.toUpperCase() : hex;
+  pad(s: string): void {
+    if (!this.f.widPresent || this.f.wid === 0) {
+      this.buf += s;
+      return;
     }
-    default:
-      return bad(spec, s);
+    const width = this.f.wid - runeCount(s);
+    if (!this.f.minus) {
+      this.writePadding(width);
+      this.buf += s;
+    } else {
+      this.buf += s;
+      this.writePadding(width);
+    }
   }
-}
 
-/** Formats one operand for one verb, recursing into slices and maps like Go's fmt. */
-function formatArg(arg: unknown, spec: Spec, depth: number): string {
-  if (spec.verb === 'T') return typeName(arg);
-  if (spec.verb === 'v' && !spec.sharp) return formatValue(arg, depth);
-  const kind = kindOf(arg);
-  if (kind === 'nil') return bad(spec, arg);
-  if (arg instanceof GoDuration) return spec.verb === 's' ? arg.String() : formatInteger(arg.ns, spec);
-  const stringer = kind === 'struct' ? stringerText(arg) : undefined;
-  if (stringer !== undefined && (spec.verb === 's' || spec.verb === 'q')) return formatString(stringer, spec);
-  if (spec.verb === 'v') return kind === 'string' ? quoteGo(arg as string) : formatValue(arg, depth);
-  switch (kind) {
-    case 'bool':
-      return spec.verb === 't' ? String(arg) : bad(spec, arg);
-    case 'int':
-      return typeof arg === 'number' ? formatInteger(arg, spec) : bad(spec, arg);
-    case 'float':
-      return formatFloat(arg as number, spec);
-    case 'string':
-      return formatString(arg as string, spec);
-    case 'slice':
-    case 'map':
-      if (Array.isArray(arg) || isGoMap(arg)) {
-        return formatValue(arg, depth, (x, d) => formatArg(x, spec, d));
+  private withoutZero(fn: () => void): void {
+    const old = this.f.zero;
+    this.f.zero = false;
+    fn();
+    this.f.zero = old;
+  }
+
+  private truncate(s: string): string {
+    if (!this.f.precPresent) return s;
+    return [...s].slice(0, this.f.prec).join('');
+  }
+
+  private fmtS(s: string): void {
+    this.pad(this.truncate(s));
+  }
+
+  private fmtQ(raw: string): void {
+    const s = this.truncate(raw);
+    const canBackquote =
+      !s.includes('`') &&
+      !s.includes('\ufeff') &&
+      [...s].every((c) => c === '\t' || c >= ' ') &&
+      !s.includes('\x7f');
+    if (this.f.sharp && canBackquote) {
+      this.pad('`' + s + '`');
+      return;
+    }
+    this.pad(quoteGo(s, this.f.plus));
+  }
+
+  private fmtSx(s: string, upper: boolean): void {
+    const digits = upper ? '0123456789ABCDEF' : '0123456789abcdef';
+    const bytes = Buffer.from(s, 'utf8');
+    let length = bytes.length;
+    if (this.f.precPresent && this.f.prec < length) length = this.f.prec;
+    let width = 2 * length;
+    if (width > 0) {
+      if (this.f.space) {
+        if (this.f.sharp) width *= 2;
+        width += length - 1;
+      } else if (this.f.sharp) width += 2;
+    } else {
+      if (this.f.widPresent) this.writePadding(this.f.wid);
+      return;
+    }
+    if (this.f.widPresent && this.f.wid > width && !this.f.minus) this.writePadding(this.f.wid - width);
+    const prefix = upper ? '0X' : '0x';
+    let out = this.f.sharp ? prefix : '';
+    for (let i = 0; i < length; i++) {
+      if (this.f.space && i > 0) out += this.f.sharp ? ` ${prefix}` : ' ';
+      const c = bytes[i] ?? 0;
+      out += (digits[c >> 4] ?? '') + (digits[c & 15] ?? '');
+    }
+    this.buf += out;
+    if (this.f.widPresent && this.f.wid > width && this.f.minus) this.writePadding(this.f.wid - width);
+  }
+
+  private fmtString(v: string, verb: string): void {
+    switch (verb) {
+      case 'v':
+        if (this.f.sharpV) this.fmtQ(v);
+        else this.fmtS(v);
+        return;
+      case 's':
+        this.fmtS(v);
+        return;
+      case 'x':
+      case 'X':
+        this.fmtSx(v, verb === 'X');
+        return;
+      case 'q':
+        this.fmtQ(v);
+        return;
+      default:
+        this.badVerb(verb, v);
+        return;
+    }
+  }
+
+  private fmtBool(v: boolean, verb: string): void {
+    if (verb === 't' || verb === 'v') this.pad(v ? 'true' : 'false');
+    else this.badVerb(verb, v);
+  }
+
+  private fmtIntegerBase(n: number, base: number, signed: boolean, verb: string, upper: boolean): void {
+    const negative = signed && n < 0;
+    const u = negative ? -BigInt(n) : BigInt.asUintN(64, BigInt(n));
+    const f = this.f;
+    this.reserve(f.prec);
+    let prec = 0;
+    if (f.precPresent) {
+      prec = f.prec;
+      if (prec === 0 && u === 0n) {
+        this.withoutZero(() => this.writePadding(f.wid));
+        return;
       }
-      return bad(spec, arg);
-    default:
-      return bad(spec, arg);
+    } else if (f.zero && !f.minus && f.widPresent) {
+      prec = f.wid;
+      if (negative || f.plus || f.space) prec--;
+    }
+    let digits = u.toString(base);
+    if (upper) digits = digits.toUpperCase();
+    if (digits.length < prec) digits = '0'.repeat(prec - digits.length) + digits;
+    if (f.sharp) {
+      if (base === 2) digits = `0b${digits}`;
+      else if (base === 8 && !digits.startsWith('0')) digits = `0${digits}`;
+      else if (base === 16) digits = (upper ? '0X' : '0x') + digits;
+    }
+    if (verb === 'O') digits = `0o${digits}`;
+    if (negative) digits = `-${digits}`;
+    else if (f.plus) digits = `+${digits}`;
+    else if (f.space) digits = ` ${digits}`;
+    this.withoutZero(() => this.pad(digits));
+  }
+
+  private fmtInteger(v: GoInt | GoDuration, verb: string): void {
+    const n = v instanceof GoInt ? v.value : v.ns;
+    const signed = !(v instanceof GoInt && v.type === 'uint8');
+    switch (verb) {
+      case 'v':
+        if (this.f.sharpV && !signed) {
+          const sharp = this.f.sharp;
+          this.f.sharp = true;
+          this.fmtIntegerBase(n, 16, false, 'v', false);
+          this.f.sharp = sharp;
+        } else this.fmtIntegerBase(n, 10, signed, verb, false);
+        return;
+      case 'd':
+        this.fmtIntegerBase(n, 10, signed, verb, false);
+        return;
+      case 'b':
+        this.fmtIntegerBase(n, 2, signed, verb, false);
+        return;
+      case 'o':
+      case 'O':
+        this.fmtIntegerBase(n, 8, signed, verb, false);
+        return;
+      case 'x':
+      case 'X':
+        this.fmtIntegerBase(n, 16, signed, verb, verb === 'X');
+        return;
+      case 'c':
+        this.pad(runeText(n));
+        return;
+      case 'q':
+        this.pad(quoteGo(runeText(n), this.f.plus, "'"));
+        return;
+      case 'U':
+        this.fmtUnicode(n);
+        return;
+      default:
+        this.badVerb(verb, v);
+        return;
+    }
+  }
+
+  private fmtUnicode(n: number): void {
+    const u = BigInt.asUintN(64, BigInt(n));
+    const prec = this.f.precPresent && this.f.prec > 4 ? this.f.prec : 4;
+    let out = `U+${u.toString(16).toUpperCase().padStart(prec, '0')}`;
+    if (this.f.sharp && u <= 0x10ffffn) {
+      const c = String.fromCodePoint(Number(u) >= 0xd800 && Number(u) < 0xe000 ? 0xfffd : Number(u));
+      if (isPrintable(c)) out += ` '${c}'`;
+    }
+    this.withoutZero(() => this.pad(out));
+  }
+
+  private fmtFloat(v: number, verb: string): void {
+    switch (verb) {
+      case 'v':
+        this.floatWith(v, 'g', -1);
+        return;
+      case 'b':
+      case 'g':
+      case 'G':
+      case 'x':
+      case 'X':
+        this.floatWith(v, verb, -1);
+        return;
+      case 'f':
+      case 'e':
+      case 'E':
+        this.floatWith(v, verb, 6);
+        return;
+      case 'F':
+        this.floatWith(v, 'f', 6);
+        return;
+      default:
+        this.badVerb(verb, v);
+        return;
+    }
+  }
+
+  private floatWith(v: number, verb: string, defaultPrec: number): void {
+    const f = this.f;
+    const prec = f.precPresent ? f.prec : defaultPrec;
+    let num = strconvFloat(v, verb, prec);
+    num = num.startsWith('-') || num.startsWith('+') ? num : `+${num}`;
+    if (f.space && num.startsWith('+') && !f.plus) num = ` ${num.slice(1)}`;
+    if (num[1] === 'I' || num[1] === 'N') {
+      if (num[1] === 'N' && !f.space && !f.plus) num = num.slice(1);
+      this.withoutZero(() => this.pad(num));
+      return;
+    }
+    if (f.sharp && verb !== 'b') num = sharpFloat(num, verb, prec);
+    if (f.plus || !num.startsWith('+')) {
+      if (f.zero && !f.minus && f.widPresent && f.wid > num.length) {
+        this.buf += num[0];
+        this.writePadding(f.wid - num.length);
+        this.buf += num.slice(1);
+        return;
+      }
+      this.pad(num);
+      return;
+    }
+    this.pad(num.slice(1));
+  }
+
+  badVerb(verb: string, value: unknown): void {
+    this.erroring = true;
+    this.buf += `%!${verb}(`;
+    if (value === undefined || value === null) this.buf += '<nil>';
+    else {
+      this.buf += typeName(value);
+      this.buf += '=';
+      this.printValue(value, 'v', 0);
+    }
+    this.buf += ')';
+    this.erroring = false;
+  }
+
+  /** fmt's handleMethods: Stringers and errors print their text for %v %s %x %X %q. */
+  private handleMethods(v: unknown, verb: string): boolean {
+    if (this.erroring || this.f.sharpV) return false;
+    if (!['v', 's', 'x', 'X', 'q'].includes(verb)) return false;
+    const text = methodText(v);
+    if (text === undefined) return false;
+    this.fmtString(text, verb);
+    return true;
+  }
+
+  printArg(arg: unknown, verb: string): void {
+    if (arg === undefined || arg === null) {
+      if (verb === 'T' || verb === 'v') this.pad('<nil>');
+      else this.badVerb(verb, arg);
+      return;
+    }
+    if (verb === 'T') {
+      this.fmtS(typeName(arg));
+      return;
+    }
+    if (verb === 'p') {
+      this.badVerb(verb, arg);
+      return;
+    }
+    this.printValue(arg, verb, 0);
+  }
+
+  printValue(v: unknown, verb: string, depth: number): void {
+    if (depth > 100) throw new TemplateLimitError('value nesting exceeds 100 levels');
+    if (v === undefined || v === null) {
+      // A nil element of an []interface{} or map[string]interface{}.
+      if (this.f.sharpV) this.buf += 'interface {}(nil)';
+      else this.buf += '<nil>';
+      return;
+    }
+    if (this.handleMethods(v, verb)) return;
+    if (v instanceof GoInt || v instanceof GoDuration) {
+      this.fmtInteger(v, verb);
+      return;
+    }
+    switch (typeof v) {
+      case 'boolean':
+        this.fmtBool(v, verb);
+        return;
+      case 'number':
+        this.fmtFloat(v, verb);
+        return;
+      case 'string':
+        this.fmtString(v, verb);
+        return;
+      case 'function':
+        this.badVerb(verb, v);
+        return;
+    }
+    if (Array.isArray(v)) {
+      this.buf += this.f.sharpV ? `${typeName(v)}{` : '[';
+      v.forEach((e, i) => {
+        if (i > 0) this.buf += this.f.sharpV ? ', ' : ' ';
+        this.printValue(e, verb, depth + 1);
+      });
+      this.buf += this.f.sharpV ? '}' : ']';
+      return;
+    }
+    if (isGoMap(v)) {
+      this.buf += this.f.sharpV ? `${typeName(v)}{` : 'map[';
+      sortedKeys(v).forEach((k, i) => {
+        if (i > 0) this.buf += this.f.sharpV ? ', ' : ' ';
+        this.printValue(k, verb, depth + 1);
+        this.buf += ':';
+        this.printValue(v[k], verb, depth + 1);
+      });
+      this.buf += this.f.sharpV ? '}' : ']';
+      return;
+    }
+    this.buf += '{';
+    Object.values(v as object).forEach((e, i) => {
+      if (i > 0) this.buf += this.f.sharpV ? ', ' : ' ';
+      this.printValue(e, verb, depth + 1);
+    });
+    this.buf += '}';
   }
 }
 
-/** Go's fmt.Sprintf for the verbs templates use: %v %s %d %q %f %e %g %t %x %X %o %b %c %T %%. */
-export function sprintf(format: string, args: readonly unknown[]): string {
-  let out = '';
-  let argIndex = 0;
-  const re = /%([-+# 0]*)(\*|\d+)?(?:\.(\*|\d*))?(.?)/gsu;
-  let last = 0;
-  for (let m = re.exec(format); m !== null; m = re.exec(format)) {
-    out += format.slice(last, m.index);
-    last = re.lastIndex;
-    const flags = m[1] ?? '';
-    const takeStar = (): number | undefined => {
-      const v = args[argIndex++];
-      return typeof v === 'number' && Number.isInteger(v) ? v : undefined;
-    };
-    let width = m[2] === '*' ? takeStar() : m[2] !== undefined ? Number(m[2]) : undefined;
-    let minus = flags.includes('-');
-    if (width !== undefined && width < 0) {
-      minus = true;
-      width = -width;
-    }
-    const precText = m[3];
-    const prec = precText === '*' ? takeStar() : precText !== undefined ? Number(precText || '0') : undefined;
-    if ((width ?? 0) > MAX_WIDTH || (prec ?? 0) > MAX_WIDTH) {
-      throw new TemplateLimitError(`printf width or precision exceeds ${MAX_WIDTH}`);
-    }
-    const verb = m[4] ?? '';
-    if (verb === '') {
-      out += '%!(NOVERB)';
-      continue;
-    }
-    if (verb === '%') {
-      out += '%';
-      continue;
-    }
-    const spec: Spec = {
-      minus,
-      plus: flags.includes('+'),
-      sharp: flags.includes('#'),
-      space: flags.includes(' '),
-      zero: flags.includes('0') && !minus,
-      width,
-      prec,
-      verb,
-    };
-    if (argIndex >= args.length) {
-      out += `%!${verb}(MISSING)`;
-      continue;
-    }
-    const arg = args[argIndex++];
-    const numeric = typeof arg === 'number' && verb !== 'c' && verb !== 'q' && verb !== 'T';
-    out += pad(formatArg(arg, spec, 0), spec, numeric);
+/** fmtC: a code point as text, U+FFFD for what is no valid rune. */
+function runeText(n: number): string {
+  const valid = n >= 0 && n <= 0x10ffff && !(n >= 0xd800 && n < 0xe000);
+  return String.fromCodePoint(valid ? n : 0xfffd);
+}
+
+/** strconv.AppendFloat(v, verb, prec, 64). */
+function strconvFloat(v: number, verb: string, prec: number): string {
+  switch (verb) {
+    case 'e':
+    case 'E':
+      return formatE(v, prec, verb === 'E');
+    case 'f':
+      return formatF(v, prec);
+    case 'g':
+    case 'G':
+      return formatG(v, prec, verb === 'G');
+    case 'x':
+    case 'X':
+      return formatHexFloat(v, prec, verb === 'X');
+    default:
+      return formatBinaryFloat(v);
   }
-  out += format.slice(last);
-  if (argIndex < args.length) {
-    const extra = args
-      .slice(argIndex)
-      .map((a) => (a === undefined || a === null ? '<nil>' : `${typeName(a)}=${formatValue(a)}`));
-    out += `%!(EXTRA ${extra.join(', ')})`;
+}
+
+/** fmt's `#` flag on floats: keep the decimal point and, for %g/%x, trailing zeros up to the precision. */
+function sharpFloat(num: string, verb: string, prec: number): string {
+  let digits = 0;
+  if (verb === 'v' || verb === 'g' || verb === 'G' || verb === 'x') digits = prec === -1 ? 6 : prec;
+  let body = num;
+  let tail = '';
+  let hasPoint = false;
+  let sawNonzero = false;
+  for (let i = 1; i < body.length; i++) {
+    const c = body[i] ?? '';
+    if (c === '.') {
+      hasPoint = true;
+      continue;
+    }
+    if (c === 'p' || c === 'P' || ((c === 'e' || c === 'E') && verb !== 'x' && verb !== 'X')) {
+      tail = body.slice(i);
+      body = body.slice(0, i);
+      break;
+    }
+    if (c !== '0') sawNonzero = true;
+    if (sawNonzero) digits--;
   }
-  return out;
+  if (!hasPoint) {
+    if (body.length === 2 && body[1] === '0') digits--;
+    body += '.';
+  }
+  if (digits > 0) body += '0'.repeat(digits);
+  return body + tail;
+}
+
+/** fmt's intFromArg: an int operand for `*`, or not. */
+function intFromArg(args: readonly unknown[], i: number): { num: number; isInt: boolean } {
+  const v = args[i];
+  if (!(v instanceof GoInt) || Math.abs(v.value) > TOO_LARGE) return { num: 0, isInt: false };
+  return { num: v.value, isInt: true };
+}
+
+/** fmt's parsenum over `format` from `i`: digits, or none. */
+function parseNum(format: string, i: number): { num: number; isNum: boolean; next: number } {
+  let num = 0;
+  let isNum = false;
+  let j = i;
+  for (; j < format.length && format[j] !== undefined && format[j]! >= '0' && format[j]! <= '9'; j++) {
+    if (num > TOO_LARGE || num < -TOO_LARGE) return { num: 0, isNum: false, next: format.length };
+    num = num * 10 + Number(format[j]);
+    isNum = true;
+  }
+  return { num, isNum, next: j };
+}
+
+/** Go's fmt.Sprintf over template values. */
+export function sprintf(format: string, args: readonly unknown[], maxLength = DEFAULT_MAX_LENGTH): string {
+  const p = new Printer(maxLength);
+  const end = format.length;
+  let argNum = 0;
+  let afterIndex = false;
+  let reordered = false;
+  let goodArgNum = true;
+  const argNumber = (i: number): { i: number; found: boolean } => {
+    if (i >= end || format[i] !== '[') return { i, found: false };
+    reordered = true;
+    const close = format.indexOf(']', i + 1);
+    if (format.length - i < 3 || close < 0) {
+      goodArgNum = false;
+      return { i: i + 1, found: false };
+    }
+    const n = parseNum(format, i + 1);
+    const ok = n.isNum && n.next === close;
+    const index = n.num - 1;
+    if (ok && index >= 0 && index < args.length) {
+      argNum = index;
+      return { i: close + 1, found: true };
+    }
+    goodArgNum = false;
+    return { i: close + 1, found: ok };
+  };
+  let i = 0;
+  while (i < end) {
+    goodArgNum = true;
+    const next = format.indexOf('%', i);
+    if (next < 0) {
+      p.buf += format.slice(i);
+      break;
+    }
+    p.buf += format.slice(i, next);
+    i = next + 1;
+    p.f = clearFlags();
+    const f = p.f;
+    let simple = false;
+    for (; i < end; i++) {
+      const c = format[i] ?? '';
+      if (c === '#') f.sharp = true;
+      else if (c === '0') f.zero = true;
+      else if (c === '+') f.plus = true;
+      else if (c === '-') f.minus = true;
+      else if (c === ' ') f.space = true;
+      else {
+        if (c >= 'a' && c <= 'z' && argNum < args.length) {
+          if (c === 'v' || c === 'w') {
+            f.sharpV = f.sharp;
+            f.sharp = false;
+            f.plusV = f.plus;
+            f.plus = false;
+          }
+          if (c === 'w') p.badVerb('w', args[argNum]);
+          else p.printArg(args[argNum], c);
+          argNum++;
+          i++;
+          simple = true;
+        }
+        break;
+      }
+    }
+    if (simple) continue;
+    ({ i, found: afterIndex } = argNumber(i));
+    if (i < end && format[i] === '*') {
+      i++;
+      const w = argNum < args.length ? intFromArg(args, argNum) : { num: 0, isInt: false };
+      if (argNum < args.length) argNum++;
+      f.wid = w.num;
+      f.widPresent = w.isInt;
+      if (!f.widPresent) p.buf += '%!(BADWIDTH)';
+      if (f.wid < 0) {
+        f.wid = -f.wid;
+        f.minus = true;
+        f.zero = false;
+      }
+      afterIndex = false;
+    } else {
+      const n = parseNum(format, i);
+      f.wid = n.num;
+      f.widPresent = n.isNum;
+      i = n.next;
+      if (afterIndex && f.widPresent) goodArgNum = false;
+    }
+    if (i + 1 < end && format[i] === '.') {
+      i++;
+      if (afterIndex) goodArgNum = false;
+      ({ i, found: afterIndex } = argNumber(i));
+      if (i < end && format[i] === '*') {
+        i++;
+        const pr = argNum < args.length ? intFromArg(args, argNum) : { num: 0, isInt: false };
+        if (argNum < args.length) argNum++;
+        f.prec = pr.num;
+        f.precPresent = pr.isInt;
+        if (f.prec < 0) {
+          f.prec = 0;
+          f.precPresent = false;
+        }
+        if (!f.precPresent) p.buf += '%!(BADPREC)';
+        afterIndex = false;
+      } else {
+        const n = parseNum(format, i);
+        f.prec = n.isNum ? n.num : 0;
+        f.precPresent = true;
+        i = n.next;
+      }
+    }
+    if (!afterIndex) ({ i, found: afterIndex } = argNumber(i));
+    if (i >= end) {
+      p.buf += '%!(NOVERB)';
+      break;
+    }
+    const verb = String.fromCodePoint(format.codePointAt(i) ?? 0);
+    i += verb.length;
+    if (verb === '%') p.buf += '%';
+    else if (!goodArgNum) p.buf += `%!${verb}(BADINDEX)`;
+    else if (argNum >= args.length) p.buf += `%!${verb}(MISSING)`;
+    else {
+      if (verb === 'v' || verb === 'w') {
+        f.sharpV = f.sharp;
+        f.sharp = false;
+        f.plusV = f.plus;
+        f.plus = false;
+      }
+      if (verb === 'w') p.badVerb('w', args[argNum]);
+      else p.printArg(args[argNum], verb);
+      argNum++;
+    }
+  }
+  if (!reordered && argNum < args.length) {
+    p.f = clearFlags();
+    p.buf += '%!(EXTRA ';
+    args.slice(argNum).forEach((arg, k) => {
+      if (k > 0) p.buf += ', ';
+      if (arg === undefined || arg === null) p.buf += '<nil>';
+      else {
+        p.buf += `${typeName(arg)}=`;
+        p.printArg(arg, 'v');
+      }
+    });
+    p.buf += ')';
+  }
+  return p.buf;
+}
+
+/** Go's fmt.Sprint: operands with %v, a space between two operands when neither is a string. */
+export function sprint(args: readonly unknown[], maxLength = DEFAULT_MAX_LENGTH): string {
+  const p = new Printer(maxLength);
+  args.forEach((a, i) => {
+    const isString = typeof a === 'string';
+    if (i > 0 && !isString && typeof args[i - 1] !== 'string') p.buf += ' ';
+    p.printArg(a, 'v');
+  });
+  return p.buf;
+}
+
+/** Go's fmt.Sprintln: operands with %v, spaces between all of them, and a newline. */
+export function sprintln(args: readonly unknown[], maxLength = DEFAULT_MAX_LENGTH): string {
+  const p = new Printer(maxLength);
+  args.forEach((a, i) => {
+    if (i > 0) p.buf += ' ';
+    p.printArg(a, 'v');
+  });
+  return `${p.buf}\n`;
 }

@@ -1,7 +1,7 @@
 import { FuncError } from './errors.js';
 import { GoDuration } from './go-duration.js';
 import { GoTime } from './go-time.js';
-import { type GoMap, isGoMap, kindOf, typeName } from './values.js';
+import { GoInt, type GoMap, isGoMap, kindOf, typeName } from './values.js';
 
 /**
  * Argument conversions sprig shares between its function groups: spf13/cast's ToInt64/ToFloat64,
@@ -45,6 +45,7 @@ export function parseGoFloat(s: string): number | undefined {
 /** spf13/cast's ToInt64 as sprig uses it: numbers truncate, numeric strings parse, the rest is 0. */
 export function toInt64(v: unknown): number {
   if (v instanceof GoDuration) return v.ns;
+  if (v instanceof GoInt) return v.value;
   if (typeof v === 'number') {
     if (Number.isNaN(v)) return -(2 ** 63);
     if (!Number.isFinite(v) || Math.abs(v) >= 2 ** 63) return -(2 ** 63);
@@ -58,6 +59,7 @@ export function toInt64(v: unknown): number {
 /** spf13/cast's ToFloat64. */
 export function toFloat64(v: unknown): number {
   if (typeof v === 'number') return v;
+  if (v instanceof GoInt) return v.value;
   if (typeof v === 'string') return parseGoFloat(v) ?? 0;
   if (typeof v === 'boolean') return v ? 1 : 0;
   return v instanceof GoDuration ? v.ns : 0;

@@ -4,6 +4,7 @@ import type { FuncContext, GoFunc, ParamType } from './functions.js';
 import { GoDuration, parseGoDuration } from './go-duration.js';
 import { GoTime } from './go-time.js';
 import { expectTime } from './sprig-convert.js';
+import { GoInt } from './values.js';
 
 /**
  * sprig's date.go. `now` is the one clock read and comes from the execution context. Slipway's
@@ -15,7 +16,7 @@ const SECOND_NS = 1_000_000_000;
 /** A date argument: a time, or an integer count of Unix seconds; anything else means now. */
 function dateArg(v: unknown, ctx: FuncContext): GoTime {
   if (v instanceof GoTime) return v;
-  if (typeof v === 'number' && Number.isInteger(v)) return new GoTime(v * 1000);
+  if (v instanceof GoInt) return new GoTime(v.value * 1000);
   if (typeof v === 'bigint') return new GoTime(Number(v) * 1000);
   return ctx.now();
 }

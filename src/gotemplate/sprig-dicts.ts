@@ -3,7 +3,7 @@ import { def, defVariadic, type GoFunc } from './functions.js';
 import { expectMap, mapSet, newMap } from './sprig-convert.js';
 import { strval } from './sprig-strings.js';
 import { typed } from './sprig-typed.js';
-import { type GoMap, isGoMap, sortedKeys, typeName } from './values.js';
+import { type GoMap, isGoMap, numberValue, sortedKeys, typeName } from './values.js';
 
 /** sprig's dict functions (dict.go); maps are `map[string]interface {}`, nil maps read as empty. */
 
@@ -91,7 +91,7 @@ function mergeInto(dst: GoMap, src: GoMap, overwrite: boolean, depth: number): v
 
 /** mergo's isEmptyValue through interfaces: nil, zero numbers, "", false, empty collections. */
 function isZero(v: unknown): boolean {
-  if (v === null || v === undefined || v === false || v === 0 || v === '') return true;
+  if (v === null || v === undefined || v === false || v === '' || numberValue(v) === 0) return true;
   if (Array.isArray(v)) return v.length === 0;
   if (isGoMap(v)) return Object.keys(v).length === 0;
   return false;
@@ -110,38 +110,38 @@ function merge(dst: unknown, srcs: readonly unknown[], overwrite: boolean): GoMa
 /** sprig's dictionary functions. */
 export const SPRIG_DICTS: Readonly<Record<string, GoFunc>> = {
   dict: defVariadic([], 'any', (_, xs) => dict(xs)),
-  get: def(['any', 'string'], (m, k) => {
+  get: def(['map', 'string'], (m, k) => {
     const map = expectMap(m);
     return map !== undefined && Object.hasOwn(map, k) ? map[k] : '';
   }),
-  set: def(['any', 'string', 'any'], setKey),
-  unset: def(['any', 'string'], unsetKey),
-  hasKey: def(['any', 'string'], (m, k) => {
+  set: def(['map', 'string', 'any'], setKey),
+  unset: def(['map', 'string'], unsetKey),
+  hasKey: def(['map', 'string'], (m, k) => {
     const map = expectMap(m);
     return map !== undefined && Object.hasOwn(map, k);
   }),
-  pluck: defVariadic(['string'], 'any', ([key], ds) =>
+  pluck: defVariadic(['string'], 'map', ([key], ds) =>
     maps(ds)
       .filter((m) => Object.hasOwn(m, key))
       .map((m) => m[key]),
   ),
   // Go ranges over maps in random order; Slipway answers in sorted key order, one of Go's orders.
-  keys: defVariadic([], 'any', (_, ds) => typed(maps(ds).flatMap(sortedKeys), '[]string')),
-  values: def(['any'], (m) => {
+  keys: defVariadic([], 'map', (_, ds) => typed(maps(ds).flatMap(sortedKeys), '[]string')),
+  values: def(['map'], (m) => {
     const map = expectMap(m) ?? newMap();
     return sortedKeys(map).map((k) => map[k]);
   }),
-  pick: defVariadic(['any'], 'string', ([m], ks) => {
+  pick: defVariadic(['map'], 'string', ([m], ks) => {
     const map = expectMap(m) ?? newMap();
     return newMap(ks.filter((k) => Object.hasOwn(map, k)).map((k) => [k, map[k]] as const));
   }),
-  omit: defVariadic(['any'], 'string', ([m], ks) => {
+  omit: defVariadic(['map'], 'string', ([m], ks) => {
     const drop = new Set(ks);
     return newMap(Object.entries(expectMap(m) ?? {}).filter(([k]) => !drop.has(k)));
   }),
-  merge: defVariadic(['any'], 'any', ([d], srcs) => merge(d, srcs, false)),
-  mustMerge: defVariadic(['any'], 'any', ([d], srcs) => merge(d, srcs, false)),
-  mergeOverwrite: defVariadic(['any'], 'any', ([d], srcs) => merge(d, srcs, true)),
-  mustMergeOverwrite: defVariadic(['any'], 'any', ([d], srcs) => merge(d, srcs, true)),
+  merge: defVariadic(['map'], 'map', ([d], srcs) => merge(d, srcs, false)),
+  mustMerge: defVariadic(['map'], 'map', ([d], srcs) => merge(d, srcs, false)),
+  mergeOverwrite: defVariadic(['map'], 'map', ([d], srcs) => merge(d, srcs, true)),
+  mustMergeOverwrite: defVariadic(['map'], 'map', ([d], srcs) => merge(d, srcs, true)),
   dig: defVariadic([], 'any', (_, args) => dig(args)),
 };

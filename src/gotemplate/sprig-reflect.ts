@@ -3,7 +3,7 @@ import { GoDuration } from './go-duration.js';
 import { GoTime } from './go-time.js';
 import { reflectKind } from './sprig-convert.js';
 import { typedName } from './sprig-typed.js';
-import { isGoMap, kindOf, typeName } from './values.js';
+import { GoInt, isGoMap, kindOf, typeName } from './values.js';
 
 /** Go's `%T` of a value, including the slice and map types sprig functions return. */
 export function goTypeOf(v: unknown): string {
@@ -26,6 +26,7 @@ export function goDeepEqual(a: unknown, b: unknown, depth = 0): boolean {
     return a.epochMs === b.epochMs && a.subMsNanos === b.subMsNanos && a.offsetSec === b.offsetSec;
   }
   if (a instanceof GoDuration && b instanceof GoDuration) return a.ns === b.ns;
+  if (a instanceof GoInt && b instanceof GoInt) return a.value === b.value;
   if (Array.isArray(a) && Array.isArray(b)) {
     return a.length === b.length && a.every((x, i) => goDeepEqual(x, b[i], depth + 1));
   }

@@ -2,6 +2,70 @@ import { isGoMap } from '../go/index.js';
 import { GoDuration } from './go-duration.js';
 import { GoTime } from './go-time.js';
 
+/** Go's integer types a template meets: literals and `len` give int, sprig's math int64, bytes uint8. */
+export type GoIntType = 'int' | 'int64' | 'int32' | 'uint8';
+
+/**
+ * A Go integer. Template data is JSON decoded the way notifications-engine receives it, where every
+ * number is a float64, so a plain JS `number` is a float64 and integers are boxed: `1` and `1.0` are
+ * different values, as in Go (`eq 1 1.0` is an error). Values beyond 2^53 lose precision (README).
+ */
+export class GoInt {
+  constructor(
+    readonly value: number,
+    readonly type: GoIntType = 'int',
+  ) {}
+
+  valueOf(): number {
+    return this.value;
+  }
+
+  toString(): string {
+    return Number.isInteger(this.value) ? BigInt(this.value).toString() : String(this.value);
+  }
+
+  /** Go's encoding/json writes an integer as its decimal digits. */
+  toJSON(): number {
+    return this.value;
+  }
+}
+
+/** The number inside a Go int or float64 (or a duration's nanoseconds); undefined for anything else. */
+export function numberValue(v: unknown): number | undefined {
+  if (typeof v === 'number') return v;
+  if (v instanceof GoInt) return v.value;
+  if (v instanceof GoDuration) return v.ns;
+  return undefined;
+}
+
+/** Boxes an integer result as a Go int of `type`. */
+export function goInt(n: number, type: GoIntType = 'int'): GoInt {
+  return new GoInt(n, type);
+}
+
+/** Go types of slices that are not []interface {} (sprig's []string results), by identity. */
+const SLICE_TYPES = new WeakMap<readonly unknown[], string>();
+
+/** Marks `list` as a Go slice of `type` (`[]string`, `[]int`) for `%T` and sprig's typeOf. */
+export function typedSlice<T extends readonly unknown[]>(list: T, type: string): T {
+  SLICE_TYPES.set(list, type);
+  return list;
+}
+
+/** An argument for a plain JS function (a user function, a method): Go ints arrive as numbers. */
+export function jsArgument(v: unknown): unknown {
+  return v instanceof GoInt ? v.value : v;
+}
+
+/**
+ * A plain JS function's result as a template value: JS cannot say whether a number is an int, so an
+ * integral result is a Go int of `intType` unless the function is known to return a float64.
+ */
+export function jsResult(v: unknown, intType: GoIntType | 'float64' = 'int'): unknown {
+  if (typeof v !== 'number' || !Number.isInteger(v) || intType === 'float64') return v;
+  return new GoInt(v, intType);
+}
+
 /** A plain JS object used as Go's map[string]interface{}. */
 export type GoMap = Record<string, unknown>;
 
@@ -19,7 +83,7 @@ export function kindOf(v: unknown): GoKind {
     case 'boolean':
       return 'bool';
     case 'number':
-      return Number.isInteger(v) ? 'int' : 'float';
+      return 'float';
     case 'bigint':
       return 'int';
     case 'string':
@@ -27,7 +91,7 @@ export function kindOf(v: unknown): GoKind {
     case 'function':
       return 'func';
   }
-  if (v instanceof GoDuration) return 'int';
+  if (v instanceof GoDuration || v instanceof GoInt) return 'int';
   if (Array.isArray(v)) return 'slice';
   if (isGoMap(v)) return 'map';
   return 'struct';
@@ -37,6 +101,7 @@ export function kindOf(v: unknown): GoKind {
 export function typeName(v: unknown): string {
   if (v instanceof GoTime) return 'time.Time';
   if (v instanceof GoDuration) return 'time.Duration';
+  if (v instanceof GoInt) return v.type;
   switch (kindOf(v)) {
     case 'nil':
       return '<nil>';
@@ -49,7 +114,7 @@ export function typeName(v: unknown): string {
     case 'string':
       return 'string';
     case 'slice':
-      return '[]interface {}';
+      return SLICE_TYPES.get(v as unknown[]) ?? '[]interface {}';
     case 'map':
       return 'map[string]interface {}';
     case 'func':
@@ -70,7 +135,7 @@ export function isTrue(v: unknown): boolean {
       return v === true;
     case 'int':
     case 'float':
-      return v instanceof GoDuration ? v.ns !== 0 : Number(v) !== 0;
+      return numberValue(v) !== 0;
     case 'string':
       return (v as string).length > 0;
     case 'slice':
