@@ -15,6 +15,7 @@ import {
 } from '../../../src/rollouts/index.js';
 import {
   checkInvariants,
+  eventMessages,
   getRollout,
   ROLLOUT,
   type RolloutObject,
@@ -124,16 +125,28 @@ export function describeRoutedCanary(c: RoutedCanaryCase): void {
       return { client: s.client, namespace: s.namespace, rollout, replicaSets };
     };
     /** Waits for the Rollout to pass `check` while the routed object and status both carry `weights`. */
-    const settles = (what: string, weights: string, check: (r: RolloutObject) => boolean) =>
-      eventually(
-        `${what} with ${c.routed.kind} and status.canary.weights ${weights}`,
-        async () => {
-          const r = await getRollout(s.client, s.namespace, ROUTED_ROLLOUT);
-          return check(r) && statusWeights(r) === weights && (await routedNow()) === weights ? r : undefined;
-        },
-        120_000,
-        250,
-      );
+    const settles = async (what: string, weights: string, check: (r: RolloutObject) => boolean) => {
+      let last = '';
+      try {
+        return await eventually(
+          `${what} with ${c.routed.kind} and status.canary.weights ${weights}`,
+          async () => {
+            const r = await getRollout(s.client, s.namespace, ROUTED_ROLLOUT);
+            const routed = await routedNow();
+            const { phase, currentStepIndex, message } = r.status ?? {};
+            last = `${phase} at step ${currentStepIndex} (${message ?? ''}), status ${statusWeights(r)}, ${c.routed.kind} ${routed}`;
+            return check(r) && statusWeights(r) === weights && routed === weights ? r : undefined;
+          },
+          120_000,
+          250,
+        );
+      } catch (err) {
+        const events = await eventMessages(s.client, s.namespace, ROUTED_ROLLOUT).catch(() => []);
+        throw new Error(
+          `${(err as Error).message}; last seen: ${last}; events: ${events.slice(-8).join(' | ')}`,
+        );
+      }
+    };
     const pausedAt = (index: number) => (r: RolloutObject) =>
       r.status?.phase === 'Paused' && r.status.currentStepIndex === index;
     const split = (index: number) => `${100 - weightAt(steps, index)}/${weightAt(steps, index)}`;
