@@ -16,6 +16,7 @@ import type { AnalysisRun } from '../analysis/analysis-runs.js';
 import { referencesAnalysisTemplates } from '../analysis/analysis-template-check.js';
 import type { ReplicaSet } from '../replica-sets/replica-sets.js';
 import { POD_TEMPLATE_HASH_LABEL } from '../spec/pod-template-hash.js';
+import { RoutedObjects } from '../traffic/routed-objects.js';
 import { RolloutExecutor } from './executor.js';
 import { type RolloutInformers, type RolloutObject, RolloutReconciler } from './reconciler.js';
 
@@ -63,11 +64,22 @@ export function registerRolloutController(manager: Manager, options: RegisterRol
     }),
   };
   const written = new StatusWriter();
+  // a routed object changing (a VirtualService edited by hand) enqueues the Rollouts whose routers read it
+  let enqueueRouted: (key: string) => void = () => {};
+  const routedObjects = new RoutedObjects({
+    client: manager.client,
+    ...ns,
+    written,
+    logger: manager.logger.child({ controller: 'rollouts' }),
+    enqueue: (key) => enqueueRouted(key),
+  });
+  manager.onStop(() => routedObjects.stop());
   const executor = new RolloutExecutor({
     client: manager.client,
     events: manager.events,
     written,
     logger: manager.logger.child({ controller: 'rollouts' }),
+    routedObjects,
   });
   const controller = manager.addController({
     name: 'rollouts',
@@ -80,6 +92,11 @@ export function registerRolloutController(manager: Manager, options: RegisterRol
     workers: options.workers ?? DEFAULT_ROLLOUT_THREADS,
   });
   enqueueSelf(informers.rollouts, controller);
+  enqueueRouted = (key) => controller.enqueue(key);
+  informers.rollouts.onChange((current, previous) => {
+    if (current === undefined && previous !== undefined)
+      routedObjects.forget(`${previous.metadata.namespace ?? ''}/${previous.metadata.name ?? ''}`);
+  });
   enqueueOwner(informers.replicaSets, controller, 'Rollout');
   enqueueOwner(informers.analysisRuns, controller, 'Rollout');
   // a pod appearing, going or relabelled matters for restarts and ephemeral metadata (readiness

@@ -62,7 +62,10 @@ export interface RoutedCanaryCase {
   readonly replicas?: number;
   /** Steps; each `pause: {}` is promoted by the scenario. Default: 20%, pause, 50%, pause. */
   readonly steps?: readonly CanaryStep[];
-  /** The routed weights of the promoted update in order. Default: 80/20, 50/50, 0/100, 100/0. */
+  /**
+   * The routed weights of the promoted update in order. Default: 80/20, 50/50, 100/0 (Argo writes 0/100
+   * before 100/0 when the steps end without setWeight 100; Slipway goes to 100/0 as it promotes).
+   */
   readonly trace?: readonly string[];
   /** Extra checks at each `pause: {}` of the promoted update. */
   atPause?(m: RoutedMoment, stepIndex: number): Promise<void>;
@@ -78,7 +81,7 @@ const DEFAULT_STEPS: readonly CanaryStep[] = [
   { setWeight: 50 },
   { pause: {} },
 ];
-const DEFAULT_TRACE = ['80/20', '50/50', '0/100', '100/0'];
+const DEFAULT_TRACE = ['80/20', '50/50', '100/0'];
 
 /** The weight a step index carries: the last setWeight at or before it (0 before any). */
 function weightAt(steps: readonly CanaryStep[], index: number): number {
