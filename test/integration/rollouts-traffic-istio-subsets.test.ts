@@ -30,6 +30,18 @@ describeRoutedCanary({
       },
     },
   }),
+  // another hand sets the VirtualService to 50/50 at 20%: the Rollout puts its weights back
+  trace: ['80/20', '50/50', '80/20', '50/50', '100/0'],
+  async externalEdit(client, namespace) {
+    await client.patch(
+      { ...VIRTUAL_SERVICE, namespace, name: VS_NAME },
+      [
+        { op: 'replace', path: '/spec/http/0/route/0/weight', value: 50 },
+        { op: 'replace', path: '/spec/http/0/route/1/weight', value: 50 },
+      ],
+      { type: 'json' },
+    );
+  },
   async atPause(m) {
     assert.deepEqual(await subsetHashes(m.client, m.namespace), {
       stable: m.rollout.status?.stableRS,

@@ -67,6 +67,11 @@ export interface RoutedCanaryCase {
    * before 100/0 when the steps end without setWeight 100; Slipway goes to 100/0 as it promotes).
    */
   readonly trace?: readonly string[];
+  /**
+   * Edits the routed object's weights as another controller or a user would, at the first pause: the
+   * Rollout, woken by the change alone (an indefinite pause has no timed requeue), writes its weights back.
+   */
+  externalEdit?(client: KubeClient, namespace: string): Promise<void>;
   /** Extra checks at each `pause: {}` of the promoted update. */
   atPause?(m: RoutedMoment, stepIndex: number): Promise<void>;
   /** Extra checks once the promoted update is Healthy. */
@@ -180,6 +185,15 @@ export function describeRoutedCanary(c: RoutedCanaryCase): void {
         assert.equal(at.status?.canary?.weights?.canary.podTemplateHash, at.status?.currentPodHash);
         assert.equal(at.status?.canary?.weights?.stable.podTemplateHash, first);
         await c.atPause?.(await moment(at), index);
+        if (index === pauses[0] && c.externalEdit !== undefined) {
+          await c.externalEdit(s.client, s.namespace);
+          await eventually(
+            `the edited ${c.routed.kind} back at ${split(index)}`,
+            async () => (await routedNow()) === split(index),
+            60_000,
+            100,
+          );
+        }
         await promoteRollout(s.client, ref());
       }
       const done = await settles(
