@@ -99,9 +99,15 @@ export class RolloutExecutor {
     const build = this.options.routers ?? createTrafficRouters;
     const key = `${rollout.metadata.namespace ?? ''}/${rollout.metadata.name ?? ''}`;
     const cached = this.options.routedObjects?.clientFor(key);
-    const routers = build({ rollout, client: cached ?? this.options.client, fieldManager: FIELD_MANAGER });
+    const subject = subjectOf(rollout);
+    const routers = build({
+      rollout,
+      client: cached ?? this.options.client,
+      fieldManager: FIELD_MANAGER,
+      recordChange: (reason, message) => this.options.events.normal(subject, reason, message),
+    });
     try {
-      const outcome = await runTrafficActions(routers, actions, this.options.events, subjectOf(rollout));
+      const outcome = await runTrafficActions(routers, actions, this.options.events, subject);
       return { routed: routers.length > 0, ...outcome };
     } finally {
       cached?.done();
