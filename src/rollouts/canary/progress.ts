@@ -32,9 +32,10 @@ export function isCurrentStepDone(c: RolloutContext): boolean {
       return false;
     case 'setWeight': {
       const weight = weightAtStep(c.steps, c.stepIndex);
-      if (c.readyWeight !== weight) return false;
-      // routed traffic: the weight was set (status records it) and no router reported it unverified
-      return c.trafficRouted !== true || (c.trafficWeight === weight && c.trafficVerified !== false);
+      if (c.trafficRouted !== true) return c.readyWeight === weight;
+      // routed traffic: the ReplicaSets at their sizes for this step (a setCanaryScale may set them, not the
+      // weight), the weight set (status records it) and no router reporting it unverified
+      return c.readyStepIndex === c.stepIndex && c.trafficWeight === weight && c.trafficVerified !== false;
     }
     case 'setCanaryScale':
       return c.readyStepIndex === c.stepIndex;

@@ -4,9 +4,9 @@
  * whether managed routes go, and the `status.canary.weights` that follow. Pure: the decision projects the
  * weights into status and the machine emits the router actions; the executor reports `verified`.
  *
- * - fully promoted (stable is the desired pod template): weight 0, managed routes removed; except in the
- *   decision that promotes the canary by completing its steps, which sends it the whole weight, as Argo does
- *   (it decides traffic from the status as read, where the promotion shows one reconcile later);
+ * - fully promoted (stable is the desired pod template): weight 0, managed routes removed, in the decision
+ *   that promotes (Argo sets the whole weight to the canary in that reconcile and 0 in the next; here the
+ *   old stable is scaled down in the promoting decision, so its traffic must be gone by then);
  * - aborted: weight 0 at once (with dynamicStableScale: what the stable can carry), managed routes removed;
  * - no available canary pod: weight 0;
  * - promoteFull: the weight reached so far (dynamicStableScale: what the canary can carry), routes removed;
@@ -74,10 +74,8 @@ function desiredWeight(i: TrafficPlanInput): DesiredWeight {
   const canary = rollout.spec?.strategy?.canary;
   const replicas = rollout.spec?.replicas ?? 1;
   const steps = canary?.steps ?? [];
-  if (status.stableRS !== undefined && status.stableRS === status.currentPodHash) {
-    if (completesStepsNow(i)) return { weight: maxTrafficWeight(rollout), removeRoutes: false };
+  if (status.stableRS !== undefined && status.stableRS === status.currentPodHash)
     return { weight: 0, removeRoutes: true };
-  }
   if (status.abort === true) {
     if (!canary?.dynamicStableScale) return { weight: 0, removeRoutes: true };
     const carried = 100 - Math.trunc((100 * availableReplicas(i.stableRS)) / replicas);
@@ -104,27 +102,6 @@ function desiredWeight(i: TrafficPlanInput): DesiredWeight {
   if (index < steps.length)
     return { weight: currentSetWeight(rollout), removeRoutes: false, withExperiment: true };
   return { weight: maxTrafficWeight(rollout), removeRoutes: false };
-}
-
-/**
- * Whether this decision promotes the canary because its steps are done: the same update, not promoted, not
- * aborted and not fully promoted by request before it (Argo's `completedAllSteps` in shouldFullPromote).
- */
-function completesStepsNow(i: TrafficPlanInput): boolean {
-  const before = i.previousStatus;
-  const status = i.rollout.status ?? {};
-  const steps = i.rollout.spec?.strategy?.canary?.steps ?? [];
-  return (
-    before !== undefined &&
-    steps.length > 0 &&
-    before.stableRS !== undefined &&
-    before.stableRS !== before.currentPodHash &&
-    before.currentPodHash === status.currentPodHash &&
-    before.abort !== true &&
-    before.promoteFull !== true &&
-    status.promoteFull !== true &&
-    (status.currentStepIndex ?? 0) >= steps.length
-  );
 }
 
 /**

@@ -21,6 +21,7 @@ import type { ReplicaSet } from '../replica-sets/replica-sets.js';
 import { POD_TEMPLATE_HASH_LABEL } from '../spec/pod-template-hash.js';
 import { workloadKey, workloadRefKey } from '../spec/workload-ref.js';
 import { strategyFor } from '../strategies/registry.js';
+import { RoutedObjects } from '../traffic/routed-objects.js';
 import { RolloutExecutor } from './executor.js';
 import { type RolloutInformers, type RolloutObject, RolloutReconciler } from './reconciler.js';
 import { RolloutWorkloads } from './workloads.js';
@@ -97,11 +98,22 @@ export function registerRolloutController(manager: Manager, options: RegisterRol
     }),
   };
   const written = new StatusWriter();
+  // a routed object changing (a VirtualService edited by hand) enqueues the Rollouts whose routers read it
+  let enqueueRouted: (key: string) => void = () => {};
+  const routedObjects = new RoutedObjects({
+    client: manager.client,
+    ...ns,
+    written,
+    logger: manager.logger.child({ controller: 'rollouts' }),
+    enqueue: (key) => enqueueRouted(key),
+  });
+  manager.onStop(() => routedObjects.stop());
   const executor = new RolloutExecutor({
     client: manager.client,
     events: manager.events,
     written,
     logger: manager.logger.child({ controller: 'rollouts' }),
+    routedObjects,
   });
   // a referenced workload appearing, going or changing its spec (generation) enqueues its Rollouts
   const workloads = new RolloutWorkloads({
@@ -132,6 +144,11 @@ export function registerRolloutController(manager: Manager, options: RegisterRol
     workers: options.workers ?? DEFAULT_ROLLOUT_THREADS,
   });
   enqueueSelf(informers.rollouts, controller);
+  enqueueRouted = (key) => controller.enqueue(key);
+  informers.rollouts.onChange((current, previous) => {
+    if (current === undefined && previous !== undefined)
+      routedObjects.forget(`${previous.metadata.namespace ?? ''}/${previous.metadata.name ?? ''}`);
+  });
   enqueueOwner(informers.replicaSets, controller, 'Rollout');
   enqueueOwner(informers.analysisRuns, controller, 'Rollout');
   // an experiment step waits for its Experiment's phase

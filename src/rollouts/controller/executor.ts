@@ -16,6 +16,7 @@ import { POD_TEMPLATE_HASH_LABEL, REVISION_ANNOTATION } from '../spec/pod-templa
 import { formatMessage } from '../status/conditions.js';
 import { actionsOf, type EventIntent, type RolloutAction, type ScaleIntent } from '../strategies/actions.js';
 import { createTrafficRouters } from '../traffic/registry.js';
+import type { RoutedObjects } from '../traffic/routed-objects.js';
 import type { TrafficRouter, TrafficRouterContext } from '../traffic/router.js';
 import type { Rollout } from '../types.js';
 import { MANAGED_BY_ANNOTATION, type ServiceSwitch } from './services.js';
@@ -37,6 +38,8 @@ export interface ExecutorOptions {
   readonly logger: Logger;
   /** Builds the traffic routers a Rollout configures. Default: the registered routers. */
   readonly routers?: (ctx: TrafficRouterContext) => TrafficRouter[];
+  /** Serves routers' reads from informers. Default: every read goes to the API server. */
+  readonly routedObjects?: RoutedObjects;
 }
 
 export function subjectOf(rollout: Rollout): EventSubject {
@@ -97,9 +100,21 @@ export class RolloutExecutor {
     for (const { params } of actionsOf(actions, 'pointService')) await this.switchService(rollout, params);
     if (actionsOf(actions, 'setTrafficWeight').length === 0) return { routed: false };
     const build = this.options.routers ?? createTrafficRouters;
-    const routers = build({ rollout, client: this.options.client, fieldManager: FIELD_MANAGER });
-    const outcome = await runTrafficActions(routers, actions, this.options.events, subjectOf(rollout));
-    return { routed: routers.length > 0, ...outcome };
+    const key = `${rollout.metadata.namespace ?? ''}/${rollout.metadata.name ?? ''}`;
+    const cached = this.options.routedObjects?.clientFor(key);
+    const subject = subjectOf(rollout);
+    const routers = build({
+      rollout,
+      client: cached ?? this.options.client,
+      fieldManager: FIELD_MANAGER,
+      recordChange: (reason, message) => this.options.events.normal(subject, reason, message),
+    });
+    try {
+      const outcome = await runTrafficActions(routers, actions, this.options.events, subject);
+      return { routed: routers.length > 0, ...outcome };
+    } finally {
+      cached?.done();
+    }
   }
 
   /** Creates a ReplicaSet; on AlreadyExists returns the existing one for the caller to check. */

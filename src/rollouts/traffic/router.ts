@@ -28,6 +28,11 @@ export interface TrafficRouterContext {
   /** The field manager for server-side apply and the owner of objects the router creates. */
   readonly fieldManager: string;
   readonly signal?: AbortSignal;
+  /**
+   * Records a Normal Event on the Rollout for a change a router made (Argo's `UpdatedDestinationRule`).
+   * Default: none.
+   */
+  readonly recordChange?: (reason: string, message: string) => void;
 }
 
 export interface TrafficRouter {

@@ -15,6 +15,7 @@ import {
 } from '../../../src/rollouts/index.js';
 import {
   checkInvariants,
+  eventMessages,
   getRollout,
   ROLLOUT,
   type RolloutObject,
@@ -61,8 +62,16 @@ export interface RoutedCanaryCase {
   readonly replicas?: number;
   /** Steps; each `pause: {}` is promoted by the scenario. Default: 20%, pause, 50%, pause. */
   readonly steps?: readonly CanaryStep[];
-  /** The routed weights of the promoted update in order. Default: 80/20, 50/50, 0/100, 100/0. */
+  /**
+   * The routed weights of the promoted update in order. Default: 80/20, 50/50, 100/0 (Argo writes 0/100
+   * before 100/0 when the steps end without setWeight 100; Slipway goes to 100/0 as it promotes).
+   */
   readonly trace?: readonly string[];
+  /**
+   * Edits the routed object's weights as another controller or a user would, at the first pause: the
+   * Rollout, woken by the change alone (an indefinite pause has no timed requeue), writes its weights back.
+   */
+  externalEdit?(client: KubeClient, namespace: string): Promise<void>;
   /** Extra checks at each `pause: {}` of the promoted update. */
   atPause?(m: RoutedMoment, stepIndex: number): Promise<void>;
   /** Extra checks once the promoted update is Healthy. */
@@ -77,7 +86,7 @@ const DEFAULT_STEPS: readonly CanaryStep[] = [
   { setWeight: 50 },
   { pause: {} },
 ];
-const DEFAULT_TRACE = ['80/20', '50/50', '0/100', '100/0'];
+const DEFAULT_TRACE = ['80/20', '50/50', '100/0'];
 
 /** The weight a step index carries: the last setWeight at or before it (0 before any). */
 function weightAt(steps: readonly CanaryStep[], index: number): number {
@@ -124,16 +133,28 @@ export function describeRoutedCanary(c: RoutedCanaryCase): void {
       return { client: s.client, namespace: s.namespace, rollout, replicaSets };
     };
     /** Waits for the Rollout to pass `check` while the routed object and status both carry `weights`. */
-    const settles = (what: string, weights: string, check: (r: RolloutObject) => boolean) =>
-      eventually(
-        `${what} with ${c.routed.kind} and status.canary.weights ${weights}`,
-        async () => {
-          const r = await getRollout(s.client, s.namespace, ROUTED_ROLLOUT);
-          return check(r) && statusWeights(r) === weights && (await routedNow()) === weights ? r : undefined;
-        },
-        120_000,
-        250,
-      );
+    const settles = async (what: string, weights: string, check: (r: RolloutObject) => boolean) => {
+      let last = '';
+      try {
+        return await eventually(
+          `${what} with ${c.routed.kind} and status.canary.weights ${weights}`,
+          async () => {
+            const r = await getRollout(s.client, s.namespace, ROUTED_ROLLOUT);
+            const routed = await routedNow();
+            const { phase, currentStepIndex, message } = r.status ?? {};
+            last = `${phase} at step ${currentStepIndex} (${message ?? ''}), status ${statusWeights(r)}, ${c.routed.kind} ${routed}`;
+            return check(r) && statusWeights(r) === weights && routed === weights ? r : undefined;
+          },
+          120_000,
+          250,
+        );
+      } catch (err) {
+        const events = await eventMessages(s.client, s.namespace, ROUTED_ROLLOUT).catch(() => []);
+        throw new Error(
+          `${(err as Error).message}; last seen: ${last}; events: ${events.slice(-8).join(' | ')}`,
+        );
+      }
+    };
     const pausedAt = (index: number) => (r: RolloutObject) =>
       r.status?.phase === 'Paused' && r.status.currentStepIndex === index;
     const split = (index: number) => `${100 - weightAt(steps, index)}/${weightAt(steps, index)}`;
@@ -164,6 +185,15 @@ export function describeRoutedCanary(c: RoutedCanaryCase): void {
         assert.equal(at.status?.canary?.weights?.canary.podTemplateHash, at.status?.currentPodHash);
         assert.equal(at.status?.canary?.weights?.stable.podTemplateHash, first);
         await c.atPause?.(await moment(at), index);
+        if (index === pauses[0] && c.externalEdit !== undefined) {
+          await c.externalEdit(s.client, s.namespace);
+          await eventually(
+            `the edited ${c.routed.kind} back at ${split(index)}`,
+            async () => (await routedNow()) === split(index),
+            60_000,
+            100,
+          );
+        }
         await promoteRollout(s.client, ref());
       }
       const done = await settles(

@@ -186,6 +186,29 @@ describe('a traffic-routed canary decision', () => {
     assert.equal(d.status.currentStepIndex, 1, 'the step completes without waiting for the stable');
   });
 
+  it('a setWeight after setCanaryScale completes at the scaled size, not the size of its weight', () => {
+    const withSteps = (r: Rollout): Rollout => ({
+      ...r,
+      spec: {
+        ...r.spec,
+        strategy: {
+          canary: {
+            ...r.spec?.strategy?.canary,
+            steps: [{ setCanaryScale: { replicas: 2 } }, { setWeight: 25 }, { pause: {} }],
+          },
+        },
+      },
+    });
+    const sets = { stable: rs('old', 10, 10, 1), canary: rs('new', 2, 2, 2) };
+    const at = (extra: Rollout['status']) =>
+      withSteps(routed({ currentPodHash: 'new', stableRS: 'old', currentStepIndex: 1, ...extra }));
+    const stepHash = decideRouted(at({}), sets).status.currentStepHash;
+    const first = decideRouted(at({ currentStepHash: stepHash }), sets);
+    assert.equal(actionsOf(first.actions, 'setTrafficWeight')[0]?.params.weight, 25);
+    const second = decideRouted(at({ currentStepHash: stepHash, canary: first.status.canary }), sets);
+    assert.equal(second.status.currentStepIndex, 2, 'the setWeight step completed with 2 canary pods');
+  });
+
   it('on abort sends the weight to 0 before the canary is scaled down', () => {
     // the canary's scale-down-deadline (abortScaleDownDelaySeconds) has passed: it goes now
     const canary = rs('new', 3, 3, 2);

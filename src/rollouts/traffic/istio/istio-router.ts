@@ -33,12 +33,14 @@ export class IstioRouter implements TrafficRouter {
   private readonly client: TrafficClient;
   private readonly fieldManager: string;
   private readonly signal: AbortSignal | undefined;
+  private readonly recordChange: TrafficRouterContext['recordChange'];
 
   constructor(ctx: TrafficRouterContext) {
     this.rollout = ctx.rollout;
     this.client = ctx.client;
     this.fieldManager = ctx.fieldManager;
     this.signal = ctx.signal;
+    this.recordChange = ctx.recordChange;
   }
 
   private get namespace(): string {
@@ -159,6 +161,10 @@ export class IstioRouter implements TrafficRouter {
       fieldManager: this.fieldManager,
       signal: this.signal,
     });
+    this.recordChange?.(
+      'UpdatedDestinationRule',
+      `DestinationRule ${rule.name} subset updated (${rule.canarySubsetName}: ${canaryHash ?? ''}, ${rule.stableSubsetName}: ${stableHash ?? ''})`,
+    );
   }
 
   /** The Rollout's ReplicaSets (those it controls), read only for the DestinationRule delay. */
