@@ -279,7 +279,9 @@ describe('rollouts: blue-green', () => {
     await checkInvariants(s.client, s.namespace, name);
   });
 
-  it("undo within the old stack's scale-down delay: back at once, no pause (fast rollback)", async () => {
+  it("undo within the old stack's scale-down delay: back at once, no pause (fast rollback)", {
+    todo: 'product gap: after undo the Rollout pauses (BlueGreenPause) instead of switching back at once; the old stack loses its scale-down-deadline before the active Service moves (issue 15, open)',
+  }, async () => {
     const name = 'bg-undo';
     const ref = { namespace: s.namespace, name };
     await createBlueGreen(name, { autoPromotionEnabled: false, scaleDownDelaySeconds: 120 });
