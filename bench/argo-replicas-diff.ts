@@ -1,11 +1,13 @@
 // Differential check of the traffic-routed canary replica math against Argo Rollouts' own Go code.
 // Random Rollouts (steps, current step, abort, promoteFull, setCanaryScale, dynamicStableScale,
 // maxTrafficWeight, minPodsPerReplicaSet, status.canary.weights, ReplicaSets) go to a small Go oracle
-// (bench/argo-replicas/main.go) built against the published argo-rollouts module and to Slipway's
+// (test/support/go-reference/replicas/main.go) built against the published argo-rollouts module and to Slipway's
 // functions; every answer must be equal. 30 % of the cases are basic canaries (no traffic router,
 // random maxSurge/maxUnavailable, older ReplicaSets), compared with the controller's own basic path
 // (canary/scaling.ts targetReplicas with decide's weight). Needs Go; the oracle is built once into ~/.cache/slipway/bin.
-// Not part of `npm test`. Prints figures and one final JSON line; exits 1 on any mismatch.
+// Then as many cases again in the plain functions' own input domain (calculateBasicCanaryReplicas,
+// calculateTrafficRoutedCanaryReplicas: the generator of test/unit/rollouts/replicas-differential.test.ts,
+// which runs 12,000 of each kind in `npm test`). Prints figures and one final JSON line; exits 1 on any mismatch.
 //
 //   node --import tsx bench/argo-replicas-diff.ts [--cases N] [--seed S] [--show K]
 import { performance } from 'node:perf_hooks';
@@ -20,8 +22,14 @@ import {
   type Rollout,
   trafficRoutedReplicaInput,
 } from '../src/rollouts/index.js';
+import { replicaCases } from '../test/support/go-reference/replicas/generate.js';
+import {
+  askReference,
+  disagreement,
+  referenceBinary,
+} from '../test/support/go-reference/replicas/reference.js';
 import { seededChoices } from '../test/support/seeded-random.js';
-import { ARGO_ROLLOUTS_VERSION, askOracle, ensureArgoOracle } from './support/argo-oracle.js';
+import { ARGO_ROLLOUTS_VERSION, askOracle } from './support/argo-oracle.js';
 import { numberOption } from './support/number-option.js';
 
 const totalCases = numberOption('--cases', 100_000);
@@ -197,7 +205,12 @@ function slipwayAnswer(c: Case) {
 }
 
 const started = performance.now();
-const oracle = await ensureArgoOracle('argo-replicas', 'the Argo Rollouts replica-math oracle');
+const reference = referenceBinary();
+if (reference.path === undefined) {
+  console.error(`argo-replicas-diff: ${reference.skip}`);
+  process.exit(1);
+}
+const oracle = reference.path;
 const built = performance.now();
 let matched = 0;
 let compared = 0;
@@ -254,6 +267,19 @@ for (let done = 0; done < totalCases; done += BATCH) {
     }
   });
 }
+// The plain functions on their own inputs, one seed per batch.
+let plainCompared = 0;
+let plainMatched = 0;
+for (let done = 0; done < totalCases; done += BATCH) {
+  const cases = replicaCases(seed + done, Math.ceil(Math.min(BATCH, totalCases - done) / 2));
+  const answers = askReference(oracle, cases);
+  cases.forEach((c, i) => {
+    plainCompared += 1;
+    const why = disagreement(c, answers[i] ?? { setWeight: 0, scaleWeight: 0, error: 'no answer' });
+    if (why === undefined) plainMatched += 1;
+    else if (mismatches.length < showMismatches) mismatches.push({ input: c.input, why });
+  });
+}
 const finished = performance.now();
 for (const m of mismatches) console.log('MISMATCH', JSON.stringify(m));
 console.log(`argo-rollouts ${ARGO_ROLLOUTS_VERSION} oracle: ${oracle}`);
@@ -266,6 +292,9 @@ console.log(
 console.log(`basic canary (targetReplicas with decide's weight): ${basicMatched}/${basicCompared} matched`);
 console.log(
   `desiredCanaryScale (no aborted dynamic step-down): ${stepsModelMatched}/${stepsModelCompared} matched`,
+);
+console.log(
+  `calculateBasicCanaryReplicas / calculateTrafficRoutedCanaryReplicas on plain inputs: ${plainMatched}/${plainCompared} matched`,
 );
 console.log(
   `oracle build/check: ${((built - started) / 1000).toFixed(1)} s, comparison: ${((finished - built) / 1000).toFixed(1)} s`,
@@ -283,12 +312,15 @@ console.log(
     stepsModelMatched,
     basicCompared,
     basicMatched,
+    plainCompared,
+    plainMatched,
   }),
 );
 process.exit(
   matched === compared &&
     basicMatched === basicCompared &&
     stepsModelMatched === stepsModelCompared &&
+    plainMatched === plainCompared &&
     oracleErrors === 0
     ? 0
     : 1,

@@ -9,12 +9,12 @@ import { slipwayCacheDir } from '../../src/dev/cluster/index.js';
 import { goMissingError, hasGo, runGoBuild } from '../../src/dev/go-build.js';
 import { askGoReference } from '../../test/support/go-reference/go-reference.js';
 
-/** Change it here and in bench/argo-replicas/build.sh together. */
+/** Change it here, in bench/argo-replicas/build.sh and test/support/go-reference/replicas/build.sh together. */
 export const ARGO_ROLLOUTS_VERSION = 'v1.10.1';
 
 const benchDir = fileURLToPath(new URL('../', import.meta.url));
 
-/** The cached binary of oracle `name` (`argo-replicas`, `argo-validation`), built when missing. */
+/** The cached binary of oracle `name` (`argo-validation`), built when missing. */
 export async function ensureArgoOracle(name: string, what: string): Promise<string> {
   const hash = createHash('sha256')
     .update(readFileSync(join(benchDir, name, 'main.go')))
