@@ -22,6 +22,7 @@ const chunk = 20_000;
 let disagreements = 0;
 let errors = 0;
 let sameMessages = 0;
+let goCrashes = 0;
 for (let done = 0; done < total; done += chunk) {
   // One seed per chunk, so a run of N cases is reproducible chunk by chunk.
   const cases = templateCases(seed + done, Math.min(chunk, total - done), funcs);
@@ -30,7 +31,8 @@ for (let done = 0; done < total; done += chunk) {
     const ours = answerOurs(c);
     const go = theirs[i];
     if (go === undefined) return;
-    if (go.error && ours.error) {
+    if (go.crashed) goCrashes++;
+    else if (go.error && ours.error) {
       errors++;
       if (go.message === ours.message) sameMessages++;
     }
@@ -41,7 +43,9 @@ for (let done = 0; done < total; done += chunk) {
 }
 const agreement = (100 * (total - disagreements)) / total;
 console.log(`gotemplate: ${total} cases, ${disagreements} disagreements, ${agreement.toFixed(3)}% agreement`);
-console.log(`errors on both sides: ${errors}, identical messages: ${sameMessages}`);
+console.log(
+  `errors on both sides: ${errors}, identical messages: ${sameMessages} (${((100 * sameMessages) / Math.max(1, errors)).toFixed(1)}%); Go crashed (stack overflow printing a value that contains itself) on ${goCrashes}`,
+);
 console.log(
   JSON.stringify({
     bench: 'gotemplate-diff',
@@ -51,5 +55,6 @@ console.log(
     agreement,
     errors,
     sameMessages,
+    goCrashes,
   }),
 );

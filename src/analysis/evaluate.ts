@@ -1,5 +1,5 @@
 import type { EvaluateOptions } from '../expr/index.js';
-import { compile, ExprError, ExprSyntaxError, floatsFromHost, typeName } from '../expr/index.js';
+import { compile, ExprError, ExprSyntaxError, floatsFromHost, goTypeName } from '../expr/index.js';
 
 /** The conditions of an AnalysisTemplate metric. */
 export interface MetricConditions {
@@ -103,9 +103,15 @@ function argoEnv(measured: unknown): Record<string, unknown> {
 
 function evaluateCondition(condition: string, result: unknown, options: EvaluateOptions): ConditionOutcome {
   try {
-    const value = compile(condition, { envFunctions: ARGO_ENV_FUNCTIONS }).evaluate(argoEnv(result), options);
+    // As Argo: expr.Compile(condition, expr.Env(env)), so type errors are checked against the result's types.
+    const env = argoEnv(result);
+    const value = compile(condition, { envFunctions: ARGO_ENV_FUNCTIONS, env }).evaluate(env, {
+      ...options,
+      keepNumberKinds: true,
+    });
+    // Argo's `expected bool, but got %T`.
     if (typeof value !== 'boolean')
-      return { ok: false, message: `expected bool, but got ${typeName(value)}` };
+      return { ok: false, message: `expected bool, but got ${goTypeName(value)}` };
     return { ok: true, value };
   } catch (err) {
     if (!(err instanceof ExprError)) throw err;

@@ -2,12 +2,22 @@ import { ExprDuration, parseDuration } from './duration.js';
 import { ExprEvalError } from './errors.js';
 import { goFloat, isIntValue, isNumeric, numberValue, truncateToInt } from './numbers.js';
 import type { BuiltinFunction } from './runtime.js';
-import { checkArity, expectNumber, invalidArgument, preview } from './runtime.js';
+import { checkArity, invalidArgument, preview } from './runtime.js';
 import { ExprTime, parseTime } from './time.js';
 import { formatValue, goTypeName, isNil, isPlainMap, mapKeys, typeName } from './values.js';
 
 const GO_INT = /^[+-]?[0-9]+$/;
 const GO_FLOAT = /^[+-]?(([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?|inf|infinity|nan)$/i;
+
+/**
+ * The argument of Argo's `func(float64) bool` helpers (isNaN, isInf): expr calls them through a type
+ * assertion, so anything but a number fails as Go's `interface conversion` panic.
+ */
+function float64Argument(value: unknown): number {
+  if (isNumeric(value)) return numberValue(value);
+  const type = isNil(value) ? 'nil' : goTypeName(value);
+  throw new ExprEvalError(`interface conversion: interface {} is ${type}, not float64`);
+}
 
 /** Go's strconv.ParseInt(text, 10, 64). */
 export function parseGoInt(text: string): number {
@@ -121,14 +131,14 @@ export const CONVERT_BUILTINS: ReadonlyMap<string, BuiltinFunction> = new Map<st
     'isNaN',
     (args) => {
       checkArity('isNaN', args, 1);
-      return Number.isNaN(expectNumber('isNaN', args[0]));
+      return Number.isNaN(float64Argument(args[0]));
     },
   ],
   [
     'isInf',
     (args) => {
       checkArity('isInf', args, 1);
-      const value = expectNumber('isInf', args[0]);
+      const value = float64Argument(args[0]);
       return value === Infinity || value === -Infinity;
     },
   ],

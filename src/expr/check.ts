@@ -17,6 +17,7 @@ import {
   comparable,
   elemOf,
   FLOAT,
+  IFACE,
   INT,
   isInteger,
   isNumber,
@@ -88,10 +89,10 @@ class Checker {
       case 'array': {
         const items = node.items.map((item) => this.visit(item));
         const first = items[0];
-        if (first === undefined) return arrayOf(ANY);
+        if (first === undefined) return arrayOf(IFACE);
         return items.every((item) => sameKind(item, first))
-          ? arrayOf(items[items.length - 1] ?? ANY)
-          : arrayOf(ANY);
+          ? arrayOf(items[items.length - 1] ?? IFACE)
+          : arrayOf(IFACE);
       }
       case 'map':
         for (const entry of node.entries) {
@@ -268,7 +269,7 @@ class Checker {
       if (prop.kind !== 'string' && !isUnknown(prop)) {
         this.fail(propertyNode, `cannot use ${natureName(prop)} to get an element from ${natureName(base)}`);
       }
-      return ANY;
+      return IFACE;
     }
     if (base.kind === 'array') {
       if (!isInteger(prop) && !isUnknown(prop)) {

@@ -26,6 +26,12 @@ export interface CompileOptions {
    * go to the env's function, not the builtin. Default none.
    */
   readonly envFunctions?: readonly string[];
+  /**
+   * The environment the program will be evaluated against, when known at compile time (`expr.Env(env)`):
+   * the compile-time check then uses its types, so a type error is reported as Go reports it (the
+   * untyped check would name `unknown` where Go names the variable's type). Default: check untyped.
+   */
+  readonly env?: Readonly<Record<string, unknown>>;
 }
 
 export interface EvaluateOptions {
@@ -57,7 +63,7 @@ export function compile(source: string, options: CompileOptions = {}): Program {
   const builtins =
     overridden.size === 0 ? BUILTIN_NAMES : new Set([...BUILTIN_NAMES].filter((n) => !overridden.has(n)));
   const tree: Node = parse(source, { maxDepth: options.maxDepth ?? 256, builtins });
-  const untyped = checkTypes(tree);
+  const untyped = checkTypes(tree, options.env === undefined ? {} : { env: envNatures(options.env) });
   const allowUndefinedVariables = options.allowUndefinedVariables ?? false;
   return {
     source,

@@ -12,4 +12,4 @@ export {
 } from './errors.js';
 export { floatsFromHost, GoFloat, toHost } from './numbers.js';
 export { ExprTime, parseTime } from './time.js';
-export { formatInt, formatValue, typeName } from './values.js';
+export { formatInt, formatValue, goTypeName, typeName } from './values.js';

@@ -9,10 +9,13 @@ import { isPlainMap } from './values.js';
  */
 export type Nature =
   | { readonly kind: 'unknown' | 'nil' | 'bool' | 'float' | 'string' | 'map' | 'func' | 'time' | 'duration' }
+  | { readonly kind: 'unknown'; readonly iface: true }
   | { readonly kind: 'int'; readonly goName?: string }
   | { readonly kind: 'array'; readonly elem: Nature };
 
 export const ANY: Nature = { kind: 'unknown' };
+/** `interface {}`: unknown too, but named so (an element of `[]interface {}`, a value of a map). */
+export const IFACE: Nature = { kind: 'unknown', iface: true };
 export const NIL: Nature = { kind: 'nil' };
 export const BOOL: Nature = { kind: 'bool' };
 export const INT: Nature = { kind: 'int' };
@@ -33,6 +36,7 @@ export const sameKind = (a: Nature, b: Nature): boolean =>
 export function natureName(n: Nature): string {
   switch (n.kind) {
     case 'unknown':
+      return 'iface' in n ? 'interface {}' : 'unknown';
     case 'nil':
       return 'unknown';
     case 'int':
@@ -89,7 +93,7 @@ export function natureOfValue(value: unknown): Nature {
   if (value instanceof GoFloat) return FLOAT;
   if (typeof value === 'number') return Number.isInteger(value) ? INT : FLOAT;
   if (typeof value === 'function') return { kind: 'func' };
-  if (Array.isArray(value)) return arrayOf(ANY);
+  if (Array.isArray(value)) return arrayOf(IFACE);
   if (value instanceof ExprDuration) return { kind: 'duration' };
   if (value instanceof ExprTime) return { kind: 'time' };
   if (isPlainMap(value)) return MAP;

@@ -1,13 +1,23 @@
+import { quoteGo } from '../go/index.js';
 import type { Location, Node } from './ast.js';
 import { ExprSyntaxError } from './errors.js';
 import type { Token } from './lexer.js';
 
 const IDENTIFIER = /^[\p{L}_$][\p{L}\p{N}_$]*$/u;
 
+const TOKEN_KINDS: Record<Token['kind'], string> = {
+  identifier: 'Identifier',
+  number: 'Number',
+  string: 'String',
+  operator: 'Operator',
+  bracket: 'Bracket',
+  eof: 'EOF',
+};
+
+/** expr's `unexpected token %v` with its Token.String(): `Kind("value")`, or `EOF`. */
 export function describe(token: Token): string {
-  if (token.kind === 'eof') return 'unexpected end of expression';
-  if (token.kind === 'string') return `unexpected string ${JSON.stringify(token.value)}`;
-  return `unexpected token ${JSON.stringify(token.value)}`;
+  if (token.kind === 'eof' || token.value === '') return `unexpected token ${TOKEN_KINDS[token.kind]}`;
+  return `unexpected token ${TOKEN_KINDS[token.kind]}(${quoteGo(token.value)})`;
 }
 
 /**

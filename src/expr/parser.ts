@@ -91,7 +91,7 @@ class Parser extends ParserBase {
       } else {
         if (previous === '??' && opToken.value !== '??') {
           this.fail(
-            `operator ${JSON.stringify(opToken.value)} and nil coalescing (??) cannot be mixed; wrap either in parentheses`,
+            `Operator (${opToken.value}) and coalesce expressions (??) cannot be mixed. Wrap either by parentheses.`,
             opToken,
           );
         }

@@ -55,8 +55,8 @@ export function invalidArgument(name: string, value: unknown): ExprEvalError {
   return new ExprEvalError(`invalid argument for ${name} (type ${goTypeName(value)})`);
 }
 
-/** Short text of a value for error messages. */
+/** A value as Go's `%v` prints it in error messages (whole, as Go does, up to a bound). */
 export function preview(value: unknown): string {
   const text = formatValue(value);
-  return text.length > 40 ? `${text.slice(0, 37)}...` : text;
+  return text.length > 2048 ? `${text.slice(0, 2045)}...` : text;
 }

@@ -48,7 +48,7 @@ describe('AnalysisRun: conditions that do not compile end the run before any mea
       }),
     );
     const run = await runPhase(client, ns.name, 'broken', 'Error');
-    const reason = 'unexpected end of expression at line 1, column 23';
+    const reason = 'unexpected token EOF at line 1, column 23';
     assert.equal(
       run.status?.message,
       `Metric "success-rate" assessed Error due to invalid successCondition: "Error Message: could not evaluate successCondition "result.value >= 0.9 &&": ${reason}"`,

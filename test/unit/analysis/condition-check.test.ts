@@ -22,11 +22,11 @@ describe('metric conditions compiled up front', () => {
       metric: 'a',
       field: 'failureCondition',
       condition: 'result ==',
-      reason: 'unexpected end of expression at line 1, column 10',
+      reason: 'unexpected token EOF at line 1, column 10',
     });
     assert.equal(
       formatConditionError(error!),
-      'could not evaluate failureCondition "result ==": unexpected end of expression at line 1, column 10',
+      'could not evaluate failureCondition "result ==": unexpected token EOF at line 1, column 10',
     );
   });
   it('type errors the compiler can prove count too; unknown names do not (they fail only when evaluated)', () => {

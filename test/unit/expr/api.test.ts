@@ -33,7 +33,7 @@ describe('expr public api', () => {
     assert.ok(err instanceof ExprSyntaxError);
     assert.ok(err instanceof SlipwayError);
     assert.equal(err.code, 'EXPR_SYNTAX');
-    assert.deepEqual([err.line, err.column, err.reason], [2, 2, 'unexpected token ")"']);
+    assert.deepEqual([err.line, err.column, err.reason], [2, 2, 'unexpected token Bracket(")")']);
   });
 
   it('reports static type errors as EXPR_TYPE syntax errors', () => {

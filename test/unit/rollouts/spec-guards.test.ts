@@ -179,7 +179,7 @@ describe('referenced analysis templates with conditions that do not compile', ()
     });
     assert.equal(
       analysisTemplateError(r, lookup),
-      'spec.strategy.canary.steps[1].analysis.templates: Invalid value: "broken": AnalysisTemplate broken: metric "rate": could not evaluate failureCondition "result >": unexpected end of expression at line 1, column 9',
+      'spec.strategy.canary.steps[1].analysis.templates: Invalid value: "broken": AnalysisTemplate broken: metric "rate": could not evaluate failureCondition "result >": unexpected token EOF at line 1, column 9',
     );
     assert.ok(referencesAnalysisTemplates(r));
   });
