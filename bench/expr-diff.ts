@@ -18,6 +18,17 @@ if (reference.path === undefined) {
   process.exit(1);
 }
 
+/**
+ * Whether two error messages say the same: Go's file.Error.Error() is `reason (line:col)` plus the source
+ * line and a caret under it; ours is `reason at line L, column C` (the same reason and position).
+ */
+function sameMessage(go: string, ours: string): boolean {
+  if (go === ours) return true;
+  const positioned = /^([\s\S]*) at line (\d+), column (\d+)$/.exec(ours);
+  if (positioned === null) return false;
+  return go.split('\n')[0] === `${positioned[1]} (${positioned[2]}:${positioned[3]})`;
+}
+
 function run(area: string, make: (seed: number, count: number) => ReferenceCase[], areaSeed: number) {
   const chunk = 20_000;
   let disagreements = 0;
@@ -32,7 +43,7 @@ function run(area: string, make: (seed: number, count: number) => ReferenceCase[
       const go = theirs[i];
       if (go !== undefined && !go.ok && !ours.ok) {
         errors++;
-        if (go.error === ours.error) sameMessages++;
+        if (sameMessage(go.error ?? '', ours.error ?? '')) sameMessages++;
         else if (differentMessages.length < 15)
           differentMessages.push(`${JSON.stringify(c)}\n  go:   ${go.error}\n  ours: ${ours.error}`);
       }

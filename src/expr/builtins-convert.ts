@@ -4,7 +4,7 @@ import { goFloat, isIntValue, isNumeric, numberValue, truncateToInt } from './nu
 import type { BuiltinFunction } from './runtime.js';
 import { checkArity, invalidArgument, preview } from './runtime.js';
 import { ExprTime, parseTime } from './time.js';
-import { formatValue, goTypeName, isNil, isPlainMap, mapKeys, typeName } from './values.js';
+import { formatValue, goTypeName, isNil, isPlainMap, mapKeys, NIL_SLICE, typeName } from './values.js';
 
 const GO_INT = /^[+-]?[0-9]+$/;
 const GO_FLOAT = /^[+-]?(([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?|inf|infinity|nan)$/i;
@@ -73,7 +73,8 @@ export const CONVERT_BUILTINS: ReadonlyMap<string, BuiltinFunction> = new Map<st
     'type',
     (args) => {
       checkArity('type', args, 1);
-      return typeName(args[0]);
+      // A nil slice (sort of a non-array) is not a nil interface in Go: its kind is still a slice.
+      return args[0] === NIL_SLICE ? 'array' : typeName(args[0]);
     },
   ],
   [
