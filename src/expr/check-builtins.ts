@@ -151,7 +151,9 @@ export function validateBuiltin(name: string, args: readonly Nature[]): Nature |
         return `${args.length > 2 ? 'too many' : 'not enough'} arguments to call trim`;
       for (const arg of args) {
         const problem = stringParam(name, arg);
-        if (problem !== undefined) return problem;
+        // expr tries trim's overloads in turn and reports the last one's error: with one argument that
+        // is func(string, string).
+        if (problem !== undefined) return args.length === 1 ? 'not enough arguments to call trim' : problem;
       }
       return STRING;
     case 'first':
