@@ -138,8 +138,9 @@ async function startArgo(
     details: (before, after) => ({
       reconcileErrors:
         sumSamples(after, 'rollout_reconcile_error') - sumSamples(before, 'rollout_reconcile_error'),
-      // Argo's own client-side count of its write requests, by kind and verb
-      ownWrites: writesByLabels(before, after, 'controller_clientset_k8s_request_total', ['kind', 'verb']),
+      // Argo's own client-side count of its write requests by verb (its `kind` label is sometimes
+      // the object's name)
+      ownWrites: writesByLabels(before, after, 'controller_clientset_k8s_request_total', ['verb']),
       logPath,
     }),
     async stop() {

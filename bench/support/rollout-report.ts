@@ -38,6 +38,7 @@ export function printRun(r: ScenarioResult, round: number): void {
     if (r.reconciles !== undefined)
       out(`   reconciles: ${r.reconciles} (${r.reconcilesPerRolloutStep} per Rollout per step)`);
   }
+  if (r.details !== undefined) out(`   ${r.implementation}'s own figures: ${JSON.stringify(r.details)}`);
   out(`   load average at start ${load(r.load.start)}, at end ${load(r.load.end)}`);
 }
 
