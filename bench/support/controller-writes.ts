@@ -90,7 +90,7 @@ const CONTROLLER_RESOURCES: readonly [string, RegExp][] = [
  */
 export function controllerWrites(
   api: ApiWrites,
-  events: RolloutEventCounter,
+  events: Pick<RolloutEventCounter, 'total'>,
   n: number,
   steps: number,
   benchPatches: number,
