@@ -19,7 +19,9 @@ export function printRun(r: ScenarioResult, round: number): void {
   }
   if (r.timeToAllHealthyMs !== undefined && r.addedLatencyMs !== undefined) {
     const t = r.addedLatencyByTriggerMs ?? {};
-    out(`   updated at once → all Healthy in ${(r.timeToAllHealthyMs / 1000).toFixed(1)} s`);
+    out(
+      `   updated at once → all Healthy in ${(r.timeToAllHealthyMs / 1000).toFixed(1)} s; last Event about a Rollout ${((r.eventsDrainedAfterMs ?? 0) / 1000).toFixed(1)} s later (writes below counted until then)`,
+    );
     out(
       `   added latency per step: p50 ${r.addedLatencyMs.p50} ms, p99 ${r.addedLatencyMs.p99} ms (${r.addedLatencyMs.samples} samples); after ReplicaSets ready p50/p99 ${t.ready?.p50}/${t.ready?.p99} ms, after a pause ${t.pause?.p50}/${t.pause?.p99} ms`,
     );

@@ -35,6 +35,8 @@ export interface ScenarioResult {
   /** Creation of the N Rollouts to all Healthy. */
   readonly createToAllHealthyMs: number;
   readonly timeToAllHealthyMs?: number;
+  /** After all Healthy, until no new Event about a Rollout for 5 s (writes are counted until then). */
+  readonly eventsDrainedAfterMs?: number;
   readonly addedLatencyMs?: { p50: number; p99: number; samples: number };
   readonly addedLatencyByTriggerMs?: Record<string, { p50: number; p99: number; samples: number }>;
   readonly peakRssMiB: number;
@@ -103,6 +105,21 @@ function routingObjects(i: number): KubeObject[] {
 async function inBatches(n: number, each: (i: number) => Promise<unknown>): Promise<void> {
   for (let i = 0; i < n; i += BATCH)
     await Promise.all(Array.from({ length: Math.min(BATCH, n - i) }, (_, k) => each(i + k)));
+}
+
+/** Waits until no Event about a Rollout arrived for 5 s (at most 60 s); returns when the last one came. */
+async function drainEvents(events: RolloutEventCounter): Promise<number> {
+  const start = Date.now();
+  let seen = events.total;
+  let quietSince = Date.now();
+  while (Date.now() - quietSince < 5_000 && Date.now() - start < 60_000) {
+    await new Promise((r) => setTimeout(r, 250));
+    if (events.total !== seen) {
+      seen = events.total;
+      quietSince = Date.now();
+    }
+  }
+  return quietSince - start;
 }
 
 const round1 = (x: number) => Math.round(x * 10) / 10;
@@ -196,8 +213,13 @@ export async function runScenario(
     await watch.allHealthy(o.n, progress('on v2'));
     const totalMs = Date.now() - t0;
     watch.measuring = false;
-    events.count(false);
     const cpu = cpuSeconds(pid) - cpuBefore;
+    const peakRss = rss.peak;
+    const loadEnd = loadAverages();
+    // Both recorders write Events behind the reconciles (client-go's sink one at a time, Slipway's
+    // from a backlog): count the update's writes until its Events are written too
+    const drainedMs = await drainEvents(events);
+    events.count(false);
     const metricsAfter = await controller.scrape();
     const api = summarizeApiWrites(apiBefore, await scrapeApiserver(cluster.kubeconfigPath));
     const reconciles = controller.reconciles(metricsBefore, metricsAfter);
@@ -216,15 +238,16 @@ export async function runScenario(
       label: impl.label,
       n: o.n,
       replicas: o.replicas,
-      load: { start: loadStart, end: loadAverages() },
+      load: { start: loadStart, end: loadEnd },
       createToAllHealthyMs,
       timeToAllHealthyMs: totalMs,
+      eventsDrainedAfterMs: drainedMs,
       addedLatencyMs: summary(watch.latencies),
       addedLatencyByTriggerMs: {
         ready: summary(watch.byTrigger.ready),
         pause: summary(watch.byTrigger.pause),
       },
-      peakRssMiB: mib(rss.peak),
+      peakRssMiB: mib(peakRss),
       cpuSeconds: round1(cpu),
       apiWrites: { total: api.total, top: api.byResource.slice(0, 14) },
       controllerWrites: controllerWrites(api, events, o.n, STEPS, o.n),
