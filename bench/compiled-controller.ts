@@ -40,8 +40,9 @@ export async function startCompiledController(
   kubeconfigPath: string,
   namespace: string,
   controllers: readonly string[] = ['rollouts'],
+  options: { readonly build?: boolean } = {},
 ): Promise<CompiledController> {
-  buildDist();
+  if (options.build ?? true) buildDist();
   const [port] = await freePorts(1);
   const entry = new URL('../dist/cli/main.js', import.meta.url).href;
   const child = spawn(

@@ -1,0 +1,47 @@
+// A controller process's resident memory and CPU time, read from /proc (Linux), the same for a Node
+// process and a Go binary.
+import { readFileSync } from 'node:fs';
+
+/** User + system CPU seconds the process has used so far. */
+export function cpuSeconds(pid: number): number {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(f[11]) + Number(f[12])) / 100;
+}
+
+/** Current resident set size in bytes (0 once the process is gone). */
+export function rssBytes(pid: number): number {
+  try {
+    const m = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return Number(m?.[1] ?? 0) * 1024;
+  } catch {
+    return 0;
+  }
+}
+
+/** The machine's 1, 5 and 15 minute load averages (what `uptime` prints). */
+export function loadAverages(): [number, number, number] {
+  const [a = 0, b = 0, c = 0] = readFileSync('/proc/loadavg', 'utf8').split(' ').map(Number);
+  return [a, b, c];
+}
+
+/** Samples RSS every 200 ms and keeps the peak; `reset` starts a new peak. */
+export class RssSampler {
+  peak = 0;
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(private readonly pid: number) {
+    this.timer = setInterval(() => {
+      this.peak = Math.max(this.peak, rssBytes(this.pid));
+    }, 200);
+  }
+
+  reset(): void {
+    this.peak = rssBytes(this.pid);
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+}
+
+export const mib = (bytes: number): number => Math.round(bytes / 1048576);

@@ -1,0 +1,152 @@
+// The benchmark's view of the cluster, the same whichever controller runs: Rollouts and ReplicaSets of
+// one namespace kept by list + watch, how many Rollouts are Healthy on a given image, and the
+// controller's added latency per step (a trigger — the Rollout's ReplicaSets ready at their target, a
+// pause expiring — to the controller's next write, as a watcher sees it).
+//
+// The cluster is read by the controllers' own Reflector (every list page, watch resumed from its last
+// resourceVersion, relist only on 410 Gone). The bench used to list one page (`list` stops at 500
+// objects) and relist after every watch end, so with 2,000 idle Rollouts the relist after the
+// watch's server timeout (300 s) or idle timeout (90 s) refreshed 500 of them and left the rest as
+// they were: all-Healthy was never seen although all were Healthy.
+import { type KubeClient, type KubeObject, Reflector } from '../../src/kube/index.js';
+import type { ReplicaSet, Rollout } from '../../src/rollouts/index.js';
+
+export type RolloutObject = Rollout & KubeObject;
+export const ROLLOUT_KIND = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout' } as const;
+const REPLICA_SET_KIND = { apiVersion: 'apps/v1', kind: 'ReplicaSet' } as const;
+
+export type TriggerKind = 'ready' | 'pause';
+
+export class RolloutWatch {
+  /** Watch restarts by reason (server timeout, idle, error, 410 Gone). */
+  readonly restarts: Record<string, number> = {};
+  readonly latencies: number[] = [];
+  readonly byTrigger: Record<TriggerKind, number[]> = { ready: [], pause: [] };
+  measuring = false;
+  /** ReplicaSets by owning Rollout name, then by ReplicaSet name. */
+  private readonly setsByOwner = new Map<string, Map<string, ReplicaSet>>();
+  private readonly pending = new Map<string, { at: number; kind: TriggerKind }>();
+  private readonly healthy = new Set<string>();
+  private image = '';
+  private readonly rollouts: Reflector<RolloutObject>;
+  private readonly sets: Reflector<ReplicaSet & KubeObject>;
+
+  constructor(client: KubeClient, namespace: string) {
+    const onWatchRestart = (reason: string) => {
+      this.restarts[reason] = (this.restarts[reason] ?? 0) + 1;
+    };
+    this.rollouts = new Reflector<RolloutObject>(client, { gvk: ROLLOUT_KIND, namespace, onWatchRestart });
+    this.sets = new Reflector<ReplicaSet & KubeObject>(client, {
+      gvk: REPLICA_SET_KIND,
+      namespace,
+      onWatchRestart,
+    });
+    this.rollouts.onChange((r, prev) => {
+      if (r !== undefined) this.onRollout(r, prev);
+    });
+    this.sets.onChange((rs, prev) => {
+      if (rs !== undefined) this.onReplicaSet(rs, prev);
+    });
+  }
+
+  async start(): Promise<void> {
+    this.rollouts.start();
+    this.sets.start();
+    await Promise.all([this.rollouts.waitForSync(), this.sets.waitForSync()]);
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([this.rollouts.stop(), this.sets.stop()]);
+  }
+
+  /** From now on, count Rollouts Healthy on `image`. */
+  expectImage(image: string): void {
+    this.image = image;
+    this.healthy.clear();
+    for (const r of this.rollouts.store.list()) this.classify(r);
+  }
+
+  healthyCount(): number {
+    return this.healthy.size;
+  }
+
+  /** Resolves once `n` Rollouts are Healthy on the expected image; calls `onWait` every 10 s. */
+  async allHealthy(n: number, onWait?: (healthy: number) => void): Promise<void> {
+    let last = Date.now();
+    while (this.healthy.size < n) {
+      await new Promise((r) => setTimeout(r, 100));
+      if (onWait !== undefined && Date.now() - last >= 10_000) {
+        last = Date.now();
+        onWait(this.healthy.size);
+      }
+    }
+  }
+
+  private classify(r: RolloutObject): void {
+    const name = r.metadata.name ?? '';
+    const ok =
+      r.status?.phase === 'Healthy' &&
+      r.status.observedGeneration === String(r.metadata.generation) &&
+      imagesOf(r).includes(this.image);
+    if (ok) this.healthy.add(name);
+    else this.healthy.delete(name);
+  }
+
+  private onRollout(r: RolloutObject, prev: RolloutObject | undefined): void {
+    const name = r.metadata.name ?? '';
+    this.classify(r);
+    if (prev !== undefined && JSON.stringify(prev.status) !== JSON.stringify(r.status)) this.wrote(name);
+    const pause = r.status?.pauseConditions?.[0];
+    if (pause !== undefined && !this.pending.has(name))
+      this.pending.set(name, { at: Date.parse(pause.startTime) + 2000, kind: 'pause' });
+  }
+
+  private onReplicaSet(rs: ReplicaSet, prev: ReplicaSet | undefined): void {
+    const owner = rs.metadata.ownerReferences?.[0]?.name ?? '';
+    const key = rs.metadata.name ?? '';
+    let mine = this.setsByOwner.get(owner);
+    if (mine === undefined) {
+      mine = new Map();
+      this.setsByOwner.set(owner, mine);
+    }
+    mine.set(key, rs);
+    if (prev !== undefined && prev.spec?.replicas !== rs.spec?.replicas) this.wrote(owner);
+    else if (
+      this.readyAtTarget(mine) &&
+      !this.pending.has(owner) &&
+      this.rollouts.store.get(`${rs.metadata.namespace}/${owner}`)?.status?.phase === 'Progressing'
+    )
+      this.pending.set(owner, { at: Date.now(), kind: 'ready' });
+  }
+
+  private readyAtTarget(mine: ReadonlyMap<string, ReplicaSet>): boolean {
+    if (mine.size === 0) return false;
+    for (const rs of mine.values()) {
+      const want = rs.spec?.replicas ?? 0;
+      if (want !== (rs.status?.availableReplicas ?? 0) || (rs.status?.replicas ?? 0) !== want) return false;
+    }
+    return true;
+  }
+
+  private wrote(name: string): void {
+    const t = this.pending.get(name);
+    if (t !== undefined && this.measuring) {
+      const ms = Math.max(0, Date.now() - t.at);
+      this.latencies.push(ms);
+      this.byTrigger[t.kind].push(ms);
+    }
+    this.pending.delete(name);
+  }
+}
+
+/** The container images of a Rollout's pod template (passed through untyped). */
+function imagesOf(r: RolloutObject): string[] {
+  const spec = (r.spec?.template as { spec?: { containers?: { image?: string }[] } } | undefined)?.spec;
+  return (spec?.containers ?? []).map((c) => c.image ?? '');
+}
+
+/** p-th percentile (nearest rank below) of unsorted samples; 0 when empty. */
+export function percentile(xs: readonly number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? 0;
+}
