@@ -28,7 +28,7 @@ export function flattenParams(input: Readonly<Record<string, unknown>>): Record<
     if (isPlainObject(value)) {
       for (const [k, v] of Object.entries(value)) walk(v, key === '' ? k : `${key}.${k}`);
     } else if (Array.isArray(value)) {
-      value.forEach((v, i) => walk(v, key === '' ? String(i) : `${key}.${i}`));
+      for (const [i, v] of value.entries()) walk(v, key === '' ? String(i) : `${key}.${i}`);
     } else {
       out[key] = formatGoValue(value);
     }

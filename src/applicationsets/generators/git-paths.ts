@@ -21,7 +21,7 @@ export function gitPathspecMatch(pattern: string, path: string): boolean {
     return path === spec || path.startsWith(dir);
   }
   const re = globRegExp(spec, '.*', '.');
-  return re !== undefined && re.test(path);
+  return re?.test(path) === true;
 }
 
 function escapeRegExp(c: string): string {

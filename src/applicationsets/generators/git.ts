@@ -9,7 +9,7 @@ import { ApplicationSetError, ApplicationSetErrorCode } from '../errors.js';
 import { flattenParams, isPlainObject, sanitizeName } from '../params.js';
 import type { GitGenerator, Params } from '../types.js';
 import { EMPTY_GENERATOR, type GeneratorContext } from './context.js';
-import { gitPathspecMatch, goPathMatch } from './git-paths.js';
+import { goPathMatch } from './git-paths.js';
 import { appendTemplatedValues } from './values.js';
 
 /** Argo's DefaultRequeueAfter for generators that poll (3 minutes). */
