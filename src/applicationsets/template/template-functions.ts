@@ -57,7 +57,7 @@ function sortKeys(v: unknown): unknown {
 /** sigs.k8s.io/yaml's Marshal (keys sorted), without the trailing newline. */
 export function toYaml(v: unknown): string {
   if (v === null || v === undefined) return 'null';
-  return stringifyYaml(sortKeys(v), { lineWidth: 0 }).replace(/\n$/, '');
+  return stringifyYaml(sortKeys(v), { lineWidth: 0, indentSeq: false }).replace(/\n$/, '');
 }
 
 export function fromYaml(text: unknown): Record<string, unknown> {
