@@ -11,6 +11,8 @@ import {
   validateGeneratedApplications,
 } from '../../../src/applicationsets/index.js';
 
+type GeneratedApp = { metadata: { name: string } & Record<string, unknown>; spec: unknown };
+
 interface Case {
   readonly name: string;
   readonly appSet: ApplicationSet['spec'];
@@ -79,7 +81,7 @@ describe('applicationsets: generators and templates (golden)', () => {
         c.expect.apps.map((a) => a.metadata.name),
       );
       for (const [i, want] of c.expect.apps.entries()) {
-        const got = outcome.apps[i]!;
+        const got: GeneratedApp = outcome.apps[i]!;
         for (const [k, v] of Object.entries(want.metadata))
           assert.deepEqual(
             (got.metadata as Record<string, unknown>)[k],
