@@ -202,9 +202,10 @@ describe('applicationsets: git generators and a matrix over a real repository', 
       h.client,
       ns.name,
       'matrix',
-      'up to date',
+      'up to date with two resources (deleted ones stay listed until their finalizer is done)',
       (a) =>
-        a.status?.conditions?.some((c) => c.type === 'ResourcesUpToDate' && c.status === 'True') === true,
+        a.status?.conditions?.some((c) => c.type === 'ResourcesUpToDate' && c.status === 'True') === true &&
+        a.status.resourcesCount === 2,
     );
     assert.equal(s.status?.resourcesCount, 2);
   });
