@@ -79,7 +79,10 @@ export class ApplicationSetReconciler implements Reconciler {
 
   async reconcile(ctx: ReconcileContext, request: ReconcileRequest): Promise<ReconcileResult | undefined> {
     const { appSets, apps, clusterSecrets, written } = this.options;
-    if (!appSets.hasSynced || !apps.hasSynced || !clusterSecrets.hasSynced) return { requeueAfterMs: 200 };
+    // a forbidden cluster-Secret watch (no RBAC in the Argo CD namespace) is reported by the manager;
+    // the clusters generator then sees no Secrets rather than holding every ApplicationSet back
+    const secretsReady = clusterSecrets.hasSynced || clusterSecrets.forbidden !== undefined;
+    if (!appSets.hasSynced || !apps.hasSynced || !secretsReady) return { requeueAfterMs: 200 };
     const cached = appSets.store.get(request.key);
     if (cached === undefined) {
       written.forget('ApplicationSet', request.namespace, request.name);
