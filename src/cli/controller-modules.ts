@@ -1,4 +1,8 @@
 import { type AnalysisModuleOptions, analysisControllerModule } from '../analysis/index.js';
+import {
+  type ApplicationSetsModuleOptions,
+  applicationSetsControllerModule,
+} from '../applicationsets/index.js';
 import type { ControllerModule, Manager } from '../core/index.js';
 import { type ExperimentsModuleOptions, experimentsControllerModule } from '../experiments/index.js';
 import {
@@ -16,6 +20,7 @@ export interface ControllerModulesOptions {
   readonly experiments: ExperimentsModuleOptions;
   readonly notifications: NotificationsControllerModuleOptions;
   readonly sync: SyncModuleOptions;
+  readonly applicationsets: ApplicationSetsModuleOptions;
 }
 
 export type ControllerModuleName = keyof ControllerModulesOptions;
@@ -26,6 +31,7 @@ const modules: { readonly [K in ControllerModuleName]: ControllerModule<Controll
   experiments: experimentsControllerModule,
   notifications: notificationsControllerModule,
   sync: syncControllerModule,
+  applicationsets: applicationSetsControllerModule,
 };
 
 /** Every controller `slipway controller` runs, in registration order. Modules add themselves here. */
@@ -35,6 +41,7 @@ export const controllerModuleNames: readonly ControllerModuleName[] = [
   'experiments',
   'notifications',
   'sync',
+  'applicationsets',
 ];
 
 /** The flags of `slipway controller` that modules use (undefined: the module's default). */
@@ -86,6 +93,11 @@ export function controllerModulesOptions(
       ...(env.syncDir !== undefined && { workDir: env.syncDir }),
       pollIntervalMs: env.repoPollIntervalMs,
       webhookSecrets: env.webhookSecrets,
+      renderLimits: env.renderLimits.limits,
+    },
+    applicationsets: {
+      ...common,
+      ...(env.syncDir !== undefined && { workDir: env.syncDir }),
       renderLimits: env.renderLimits.limits,
     },
   };

@@ -170,6 +170,7 @@ function evalField(
   if (receiver === null) return s.fail(node, `nil pointer evaluating interface {}.${name}`);
   if (isGoMap(receiver)) {
     const found = Object.hasOwn(receiver, name);
+    if (!found && s.missingKeyError) s.fail(node, `map has no entry for key ${JSON.stringify(name)}`);
     const value = found ? receiver[name] : undefined;
     if (typeof value === 'function' && (position !== 'arg' || hasArgs)) {
       return callFunction(s, dot, value as (...a: unknown[]) => unknown, receiver, name, node, args, final);

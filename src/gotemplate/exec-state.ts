@@ -10,6 +10,8 @@ export type Final = unknown;
 /** The executor state the evaluation functions need. */
 export interface ExecState {
   readonly ctx: FuncContext;
+  /** Go's `missingkey=error`. */
+  readonly missingKeyError: boolean;
   tick(): void;
   fail(node: { readonly pos: number } & (ArgNode | CommandNode), message: string): never;
   lookupFunc(name: string): GoFunc | undefined;

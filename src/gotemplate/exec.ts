@@ -28,6 +28,8 @@ export interface TemplateSet {
   readonly text: string;
   readonly templates: ReadonlyMap<string, ListNode>;
   readonly funcs: ReadonlyMap<string, GoFunc>;
+  /** Go's `missingkey=error` option: a missing map key fails the execution. Default false. */
+  readonly missingKeyError?: boolean;
 }
 
 type Signal = 'break' | 'continue' | undefined;
@@ -51,6 +53,10 @@ class Executor implements ExecState {
     readonly ctx: FuncContext,
   ) {
     this.current = set.name;
+  }
+
+  get missingKeyError(): boolean {
+    return this.set.missingKeyError === true;
   }
 
   run(name: string, data: unknown): string {

@@ -31,6 +31,11 @@ export interface ParseOptions {
   readonly maxDepth?: number;
   /** Nesting of control structures and parentheses in the text. Default 100. */
   readonly maxNesting?: number;
+  /**
+   * Go's `Option("missingkey=...")`: `error` fails an execution that reads a missing map key;
+   * `default` and `zero` print `<no value>` (map values are interfaces). Default `default`.
+   */
+  readonly missingKey?: 'default' | 'invalid' | 'zero' | 'error';
 }
 
 /** Options for {@link GoTemplate.execute}. */
@@ -80,7 +85,7 @@ export function parse(name: string, text: string, options: ParseOptions = {}): G
     (fn) => funcs.has(fn),
     options.maxNesting ?? DEFAULT_MAX_NESTING,
   );
-  const set = { name, text, templates, funcs };
+  const set = { name, text, templates, funcs, missingKeyError: options.missingKey === 'error' };
   return {
     name,
     templateNames: [...templates.keys()],

@@ -14,7 +14,7 @@ describe('CRDs on a real API server', () => {
 
   it('installs idempotently and every kind is served', async () => {
     const names = await installCrds(client);
-    assert.equal(names.length, 7);
+    assert.equal(names.length, 8);
     for (const kind of [
       'Rollout',
       'AnalysisTemplate',
@@ -23,6 +23,7 @@ describe('CRDs on a real API server', () => {
       'Experiment',
       'Application',
       'AppProject',
+      'ApplicationSet',
     ]) {
       const info = await client.discovery.resolve({ apiVersion: 'argoproj.io/v1alpha1', kind });
       assert.equal(info.namespaced, kind !== 'ClusterAnalysisTemplate', kind);

@@ -50,7 +50,14 @@ describe('CLI environment', () => {
 
 describe('controller module options', () => {
   it('lists the modules in registration order', () => {
-    assert.deepEqual(controllerModuleNames, ['analysis', 'rollouts', 'experiments', 'notifications', 'sync']);
+    assert.deepEqual(controllerModuleNames, [
+      'analysis',
+      'rollouts',
+      'experiments',
+      'notifications',
+      'sync',
+      'applicationsets',
+    ]);
   });
 
   it('gives each module only its own flags and environment', () => {
@@ -84,6 +91,7 @@ describe('controller module options', () => {
         webhookSecrets: { gitlab: 'gl' },
         renderLimits: DefaultRenderLimits,
       },
+      applicationsets: { namespace: 'team', workDir: '/sync', renderLimits: DefaultRenderLimits },
     });
   });
 

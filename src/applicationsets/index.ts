@@ -1,0 +1,35 @@
+// The ApplicationSet controller's public surface: what the CLI, tests and benches use.
+export { ApplicationSetError, ApplicationSetErrorCode } from './errors.js';
+export { type GenerateOutcome, generateApplications, validateGeneratedApplications } from './generate.js';
+export type { ClusterSecret, GeneratorContext, GitContentReader } from './generators/context.js';
+export { gitPathspecMatch, goPathMatch } from './generators/git-paths.js';
+export { GENERATOR_KINDS, requeueAfterMs, transform, usesClusters } from './generators/registry.js';
+export { RepoContentReader } from './git-content.js';
+export {
+  type ApplicationSetControllerOptions,
+  type ApplicationSetsModuleOptions,
+  applicationSetsControllerModule,
+  CLUSTER_SECRET_LABEL,
+  registerApplicationSetController,
+} from './module.js';
+export { flattenParams, sanitizeName } from './params.js';
+export { type ApplicationAction, DEFAULT_PRESERVED_ANNOTATIONS, planApplications } from './plan.js';
+export { ApplicationSetReconciler, clusterSecretOf, REQUEUE_ON_ERROR_MS } from './reconciler.js';
+export {
+  ApplicationSetReason,
+  applicationSetHealth,
+  applyConditions,
+  buildStatus,
+  resourceStatuses,
+} from './status.js';
+export { replaceFastTemplate } from './template/fasttemplate.js';
+export { applyTemplatePatch } from './template/patch.js';
+export {
+  deepReplace,
+  RESOURCES_FINALIZER,
+  renderApplication,
+  replaceString,
+  templateApplication,
+} from './template/render.js';
+export { slugifyName, toYaml } from './template/template-functions.js';
+export type * from './types.js';
