@@ -46,11 +46,16 @@ export function analysisMetricSamples(runs: readonly AnalysisRunLike[]): MetricS
 
 /** Registers the two gauges on `metrics`, read from `runs` at each scrape. */
 export function registerAnalysisMetrics(metrics: Metrics, runs: ObjectStore<AnalysisRunLike>): void {
-  const value = new Gauge({
+  new Gauge({
     name: 'slipway_analysis_run_metric_value',
     help: 'The last measured value of each AnalysisRun metric (the first number of a vector); absent when it is not numeric.',
     labelNames: ['namespace', 'analysisrun', 'metric'] as const,
     registers: [metrics.registry],
+    collect() {
+      this.reset();
+      for (const s of analysisMetricSamples(runs.list()))
+        if (s.value !== undefined) this.set(s.labels, s.value);
+    },
   });
   new Gauge({
     name: 'slipway_analysis_run_metric_phase',
@@ -59,11 +64,8 @@ export function registerAnalysisMetrics(metrics: Metrics, runs: ObjectStore<Anal
     registers: [metrics.registry],
     collect() {
       this.reset();
-      value.reset();
-      for (const s of analysisMetricSamples(runs.list())) {
-        if (s.value !== undefined) value.set(s.labels, s.value);
+      for (const s of analysisMetricSamples(runs.list()))
         for (const phase of ANALYSIS_PHASES) this.set({ ...s.labels, phase }, s.phase === phase ? 1 : 0);
-      }
     },
   });
 }
