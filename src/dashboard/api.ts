@@ -24,7 +24,7 @@ import {
   rolloutReadAccess,
   type Viewer,
 } from './access.js';
-import type { DashboardCaches } from './caches.js';
+import type { DashboardStores } from './caches.js';
 import { type FleetRow, type FleetView, fleetView } from './fleet-view.js';
 import type { AccessReviewer } from './reviews.js';
 import { type RolloutAction, type RolloutDetail, rolloutDetail } from './rollout-detail.js';
@@ -45,7 +45,7 @@ export interface ActionOutcome {
 export const ROLLOUT_ACTIONS: readonly RolloutAction[] = ['promote', 'promote-full', 'abort', 'retry'];
 
 export interface DashboardApiOptions {
-  readonly caches: DashboardCaches;
+  readonly stores: DashboardStores;
   readonly reviewer: AccessReviewer;
   /** Acts on Rollouts after the viewer's RBAC allowed it (the dashboard's own identity). */
   readonly client: UserActionClient;
@@ -75,9 +75,9 @@ export class DashboardApi {
   }
 
   async fleet(viewer: Viewer): Promise<ApiResult<FleetView>> {
-    const { caches } = this.options;
-    const rollouts = caches.rollouts.store.list();
-    const applications = caches.applications?.store.list() ?? [];
+    const { stores } = this.options;
+    const rollouts = stores.rollouts.list();
+    const applications = stores.applications?.list() ?? [];
     const allowed = new Map<string, boolean>();
     const kinds: FleetRow['kind'][] = ['Rollout', 'Application'];
     for (const kind of kinds) {
@@ -103,8 +103,8 @@ export class DashboardApi {
   async rollout(viewer: Viewer, namespace: string, name: string): Promise<ApiResult<RolloutPage>> {
     const read = rolloutReadAccess(namespace, name);
     if (!(await this.options.reviewer.can(viewer, read))) return denied(viewer, read);
-    const { caches } = this.options;
-    const rollout = caches.rollouts.store.get(`${namespace}/${name}`);
+    const { stores } = this.options;
+    const rollout = stores.rollouts.get(`${namespace}/${name}`);
     if (rollout === undefined)
       return { status: 404, error: `rollout "${name}" not found in namespace "${namespace}"` };
     const children = childReadAccess(namespace);
@@ -115,8 +115,8 @@ export class DashboardApi {
     const detail = rolloutDetail({
       rollout,
       now: this.options.now(),
-      replicaSets: replicaSetsAllowed ? caches.replicaSets.store.byIndex(Index.Namespace, namespace) : [],
-      analysisRuns: runsAllowed ? caches.analysisRuns.store.byIndex(Index.Namespace, namespace) : [],
+      replicaSets: replicaSetsAllowed ? stores.replicaSets.byIndex(Index.Namespace, namespace) : [],
+      analysisRuns: runsAllowed ? stores.analysisRuns.byIndex(Index.Namespace, namespace) : [],
       pods: [],
     });
     const hidden = [...(runsAllowed ? [] : ['analysisruns']), ...(replicaSetsAllowed ? [] : ['replicasets'])];
@@ -139,7 +139,7 @@ export class DashboardApi {
       };
     const read = rolloutReadAccess(namespace, name);
     if (!(await this.options.reviewer.can(viewer, read))) return denied(viewer, read);
-    const rollout = this.options.caches.rollouts.store.get(`${namespace}/${name}`);
+    const rollout = this.options.stores.rollouts.get(`${namespace}/${name}`);
     if (rollout === undefined)
       return { status: 404, error: `rollout "${name}" not found in namespace "${namespace}"` };
     let patches: ActionPatches;

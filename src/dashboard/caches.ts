@@ -4,7 +4,7 @@
  * selectors), so the dashboard adds no watch; every page is computed from them, never from the API.
  */
 import type { RolloutObject } from '../cli/rollout-view/index.js';
-import type { KubeObject, Reflector, ReflectorOptions } from '../kube/index.js';
+import type { KubeObject, ObjectStore, Reflector, ReflectorOptions } from '../kube/index.js';
 import type { ReplicaSet } from '../rollouts/index.js';
 import type { Application } from '../sync/index.js';
 import type { AnalysisRunLike } from './rollout-detail.js';
@@ -30,6 +30,14 @@ export interface DashboardCachesOptions {
 
 /** Must match the Rollout controller's ReplicaSet informer to share it. */
 const POD_TEMPLATE_HASH_LABEL = 'rollouts-pod-template-hash';
+
+/** The caches' stores: what the API reads (tests fill them directly). */
+export interface DashboardStores {
+  readonly rollouts: ObjectStore<RolloutObject>;
+  readonly applications: ObjectStore<Application> | undefined;
+  readonly replicaSets: ObjectStore<ReplicaSet>;
+  readonly analysisRuns: ObjectStore<AnalysisRunLike>;
+}
 
 export class DashboardCaches {
   readonly rollouts: Reflector<RolloutObject>;
@@ -63,6 +71,15 @@ export class DashboardCaches {
       gvk: { apiVersion: 'argoproj.io/v1alpha1', kind: 'AnalysisRun' },
       ...argo,
     });
+  }
+
+  get stores(): DashboardStores {
+    return {
+      rollouts: this.rollouts.store,
+      applications: this.applications?.store,
+      replicaSets: this.replicaSets.store,
+      analysisRuns: this.analysisRuns.store,
+    };
   }
 
   /** Calls `listener` after any change to any of the caches (the caller throttles). */

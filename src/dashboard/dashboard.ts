@@ -47,7 +47,7 @@ export async function startDashboard(manager: Manager, options: DashboardOptions
       ? new TokenAccessReviewer(manager.client, manager.clock, options.reviews)
       : new KubeconfigAccessReviewer(manager.client, manager.clock, options.reviews);
   const api = new DashboardApi({
-    caches,
+    stores: caches.stores,
     reviewer,
     client: manager.client,
     readOnly: options.readOnly ?? false,

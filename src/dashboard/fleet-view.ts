@@ -25,8 +25,10 @@ export interface FleetRow {
 
 export interface FleetView {
   readonly rows: readonly FleetRow[];
-  /** Rows by `status`, then by `sync` for Applications. */
+  /** Rows by `status` (a Rollout's phase, an Application's health). */
   readonly counts: Readonly<Record<string, number>>;
+  /** Applications by sync status. */
+  readonly syncCounts: Readonly<Record<string, number>>;
   /** Namespaces the viewer could not list (shown as a note, never their objects). */
   readonly hiddenNamespaces: number;
 }
@@ -96,9 +98,15 @@ export function fleetView(
   add('Application', applications, applicationRow);
   rows.sort(byKey);
   const counts: Record<string, number> = {};
+  const syncCounts: Record<string, number> = {};
   for (const r of rows) {
     counts[r.status] = (counts[r.status] ?? 0) + 1;
-    if (r.sync !== '') counts[r.sync] = (counts[r.sync] ?? 0) + 1;
+    if (r.sync !== '') syncCounts[r.sync] = (syncCounts[r.sync] ?? 0) + 1;
   }
-  return { rows, counts, hiddenNamespaces: new Set([...hidden].map((h) => h.split('/')[1])).size };
+  return {
+    rows,
+    counts,
+    syncCounts,
+    hiddenNamespaces: new Set([...hidden].map((h) => h.split('/')[1])).size,
+  };
 }

@@ -17,11 +17,17 @@ export {
   ROLLOUT_ACTIONS,
   type RolloutPage,
 } from './api.js';
-export { DashboardCaches, type DashboardCachesOptions, type InformerSource } from './caches.js';
+export {
+  DashboardCaches,
+  type DashboardCachesOptions,
+  type DashboardStores,
+  type InformerSource,
+} from './caches.js';
 export { type DashboardOptions, startDashboard } from './dashboard.js';
 export { applicationRow, type FleetRow, type FleetView, fleetView, rolloutRow } from './fleet-view.js';
 export { type AccessReviewer, KubeconfigAccessReviewer, TokenAccessReviewer } from './reviews.js';
 export {
+  type AnalysisRunLike,
   type AnalysisRunView,
   analysisRunView,
   type MetricView,

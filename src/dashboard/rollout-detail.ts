@@ -101,10 +101,17 @@ export function stepTimeline(snap: RolloutSnapshot): StepView[] {
 function providerOf(metric: Metric | undefined): { provider: string; query: string } {
   const p = metric?.provider;
   if (p?.prometheus !== undefined) return { provider: 'prometheus', query: p.prometheus.query ?? '' };
-  if (p?.web !== undefined) return { provider: 'web', query: p.web.url ?? '' };
+  if (p?.web !== undefined) return { provider: 'web', query: withoutCredentials(p.web.url ?? '') };
   if (p?.job !== undefined) return { provider: 'job', query: '' };
   const names = Object.keys(p ?? {});
   return { provider: names[0] ?? '', query: '' };
+}
+
+/** A web metric's URL without user info, query or fragment (where API keys tend to live). */
+function withoutCredentials(url: string): string {
+  const bare = url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@?#]*@/i, '$1');
+  const cut = bare.search(/[?#]/);
+  return cut < 0 ? bare : `${bare.slice(0, cut)}?…`;
 }
 
 const pointOf = (m: Measurement): MeasurementPoint => ({

@@ -39,6 +39,7 @@ export function FleetPage({ onUnauthorized }: { onUnauthorized: () => void }) {
     [view, search, kind, status],
   );
   const statuses = Object.keys(view?.counts ?? {}).sort();
+  const syncs = Object.keys(view?.syncCounts ?? {}).sort();
   return html`
     <section aria-labelledby="fleet-title">
       <h1 id="fleet-title">Fleet</h1>
@@ -46,6 +47,7 @@ export function FleetPage({ onUnauthorized }: { onUnauthorized: () => void }) {
       <ul class="counts" aria-label="Counts by state">
         <li><strong>${view?.rows.length ?? 0}</strong> objects</li>
         ${statuses.map((s) => html`<li key=${s}>${badge(s)} <strong>${view?.counts[s]}</strong></li>`)}
+        ${syncs.map((s) => html`<li key=${`sync-${s}`}>sync ${badge(s)} <strong>${view?.syncCounts[s]}</strong></li>`)}
       </ul>
       ${
         (view?.hiddenNamespaces ?? 0) > 0 &&
@@ -61,7 +63,7 @@ export function FleetPage({ onUnauthorized }: { onUnauthorized: () => void }) {
         <label>State
           <select value=${status} onChange=${(e: Event) => setStatus((e.target as HTMLSelectElement).value)}>
             <option value="">All</option>
-            ${statuses.map((s) => html`<option key=${s}>${s}</option>`)}
+            ${[...new Set([...statuses, ...syncs])].sort().map((s) => html`<option key=${s}>${s}</option>`)}
           </select>
         </label>
       </div>
