@@ -114,7 +114,7 @@ export async function startDashboardServer(options: DashboardServerOptions): Pro
       return reply(res, await api.act(viewer, action[1]!, action[3]!, action[5]!));
     }
     if (req.method === 'GET' && path === '/api/stream') {
-      const render = streamRender(url, viewer);
+      const render = streamRender(url, req);
       if (render === undefined)
         return json(res, 400, { error: 'view=fleet, or view=rollout&namespace=NS&name=NAME' });
       if (hub.isFull) return json(res, 503, { error: 'too many open dashboard streams; retry later' });
@@ -124,15 +124,24 @@ export async function startDashboardServer(options: DashboardServerOptions): Pro
     json(res, 404, { error: 'no such API' });
   }
 
-  function streamRender(url: URL, viewer: Viewer): (() => Promise<Rendered>) | undefined {
+  /**
+   * What a stream re-renders: the viewer is authenticated again each time (a cached TokenReview), so
+   * an expired or revoked token ends an open stream too.
+   */
+  function streamRender(url: URL, req: http.IncomingMessage): (() => Promise<Rendered>) | undefined {
     const view = url.searchParams.get('view');
-    const asRendered = <T>(r: ApiResult<T>): Rendered =>
-      r.status === 200 ? { data: r.body } : { status: r.status, error: r.error };
-    if (view === 'fleet') return async () => asRendered(await api.fleet(viewer));
+    const asRendered = async <T>(answer: (viewer: Viewer) => Promise<ApiResult<T>>): Promise<Rendered> => {
+      const viewer = await viewerOf(req);
+      if (viewer === undefined)
+        return { status: 401, error: 'the bearer token is no longer valid; sign in again' };
+      const r = await answer(viewer);
+      return r.status === 200 ? { data: r.body } : { status: r.status, error: r.error };
+    };
+    if (view === 'fleet') return () => asRendered((viewer) => api.fleet(viewer));
     const namespace = url.searchParams.get('namespace') ?? '';
     const name = url.searchParams.get('name') ?? '';
     if (view === 'rollout' && ROLLOUT_PATH.test(`/api/rollouts/${namespace}/${name}`))
-      return async () => asRendered(await api.rollout(viewer, namespace, name));
+      return () => asRendered((viewer) => api.rollout(viewer, namespace, name));
     return undefined;
   }
 
