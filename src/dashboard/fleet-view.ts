@@ -73,8 +73,23 @@ export function applicationRow(a: Application): FleetRow {
   };
 }
 
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 const byKey = (a: FleetRow, b: FleetRow) =>
-  a.namespace.localeCompare(b.namespace) || a.kind.localeCompare(b.kind) || a.name.localeCompare(b.name);
+  compare(a.namespace, b.namespace) || compare(a.kind, b.kind) || compare(a.name, b.name);
+
+/**
+ * Rows by object: cached objects are replaced, never changed, on every update, so a row computed for
+ * one object serves every viewer and every re-render until the object changes.
+ */
+const rowCache = new WeakMap<object, FleetRow>();
+function cachedRow<T extends object>(o: T, row: (o: T) => FleetRow): FleetRow {
+  let r = rowCache.get(o);
+  if (r === undefined) {
+    r = row(o);
+    rowCache.set(o, r);
+  }
+  return r;
+}
 
 export function fleetView(
   rollouts: readonly RolloutObject[],
@@ -90,7 +105,7 @@ export function fleetView(
   ) => {
     for (const o of items) {
       const ns = o.metadata.namespace ?? '';
-      if (visible(kind, ns)) rows.push(row(o));
+      if (visible(kind, ns)) rows.push(cachedRow(o, row));
       else hidden.add(`${kind}/${ns}`);
     }
   };
