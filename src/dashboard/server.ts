@@ -5,6 +5,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { SlipwayError } from '../errors/index.js';
 import type { Logger } from '../observability/index.js';
 import type { Viewer } from './access.js';
 import type { ApiResult, DashboardApi } from './api.js';
@@ -154,9 +155,12 @@ export async function startDashboardServer(options: DashboardServerOptions): Pro
     const url = new URL(req.url ?? '/', 'http://dashboard');
     if (url.pathname.startsWith('/api/')) {
       handleApi(req, res, url).catch((err: unknown) => {
-        logger.error({ err, path: url.pathname }, 'dashboard request failed');
-        if (!res.headersSent) json(res, 500, { error: 'internal error; see the controller log' });
-        else res.end();
+        // a review or read the API server did not answer: say so (KubeError messages carry no secrets)
+        const isKube = err instanceof SlipwayError && err.code.startsWith('KUBE_');
+        logger.warn({ err, path: url.pathname }, 'dashboard request failed');
+        if (res.headersSent) res.end();
+        else if (isKube) json(res, 502, { error: `cannot check access with the API server: ${err.message}` });
+        else json(res, 500, { error: 'internal error; see the controller log' });
       });
       return;
     }

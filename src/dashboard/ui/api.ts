@@ -44,7 +44,7 @@ export async function postJson<T>(path: string): Promise<T> {
 
 export interface StreamHandlers<T> {
   readonly onView: (view: T) => void;
-  /** The server refused or ended the stream for good (401, 403, 404). */
+  /** The server refused the stream (401, 403, 404: for good; 5xx: it is retried). */
   readonly onFailure: (err: ApiError) => void;
   readonly onConnection?: (live: boolean) => void;
 }
@@ -57,8 +57,12 @@ export function openStream<T>(query: string, handlers: StreamHandlers<T>): () =>
       try {
         const res = await fetch(`/api/stream?${query}`, { headers: headers(), signal: abort.signal });
         if (!res.ok || res.body === null) {
-          handlers.onFailure(await errorOf(res));
-          return;
+          const err = await errorOf(res);
+          handlers.onFailure(err);
+          // the API server or the dashboard is unavailable for now: try again; 4xx answers are final
+          if (err.status < 500) return;
+          await new Promise((r) => setTimeout(r, 5_000));
+          continue;
         }
         handlers.onConnection?.(true);
         const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
@@ -82,7 +86,7 @@ export function openStream<T>(query: string, handlers: StreamHandlers<T>): () =>
             else if (event === 'failure') {
               const f = parsed as { status: number; error: string };
               handlers.onFailure(new ApiError(f.status, f.error));
-              return;
+              if (f.status < 500) return;
             }
           }
         }
