@@ -22,6 +22,7 @@ const benches = {
   ],
   notifications: ['bench/notifications.ts'],
   chaos: ['bench/chaos.ts'],
+  dashboard: ['--expose-gc', 'bench/dashboard.ts'],
   // Need Go: build an oracle against the argo-rollouts module (once) and compare random inputs.
   'argo-replicas-diff': ['bench/argo-replicas-diff.ts'],
   'argo-validation-diff': ['bench/argo-validation-diff.ts'],

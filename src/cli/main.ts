@@ -9,6 +9,7 @@ import { appRefreshCommand } from './commands/app-refresh.js';
 import { appRollbackCommand } from './commands/app-rollback.js';
 import { appSyncCommand } from './commands/app-sync.js';
 import { controllerCommand } from './commands/controller.js';
+import { dashboardCommand } from './commands/dashboard.js';
 import {
   devClusterDownCommand,
   devClusterKubeconfigCommand,
@@ -36,6 +37,7 @@ import { versionCommand } from './commands/version.js';
 export const commands: readonly Command[] = [
   analysisRunCommand,
   controllerCommand,
+  dashboardCommand,
   installCommand,
   lintCommand,
   devClusterUpCommand,

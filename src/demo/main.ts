@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parse } from 'yaml';
+import { instanceIdSelector } from '../analysis/index.js';
 import {
   controllerModuleNames,
   controllerModulesOptions,
@@ -11,6 +12,7 @@ import {
 } from '../cli/controller-modules.js';
 import { cliEnvironment } from '../cli/environment.js';
 import { Manager } from '../core/index.js';
+import { startDashboard } from '../dashboard/index.js';
 import { devClusterUp, LocalCluster } from '../dev/cluster/index.js';
 import { assertPrerequisites } from '../dev/prerequisites.js';
 import { PrometheusServer } from '../dev/prometheus/index.js';
@@ -174,12 +176,18 @@ async function main(): Promise<number> {
     controllerModulesOptions({ selfServiceNotification: true }, env),
     env,
   );
+  const dashboard = await startDashboard(manager, {
+    port: 0,
+    mode: 'kubeconfig',
+    argoSelector: instanceIdSelector(undefined),
+  });
   await manager.start();
   cleanups.push(async () => {
     await manager.stop();
     logStream.end();
   });
   n.ok(`controllers: ${controllerModuleNames.join(', ')} (logs: ${logPath})`);
+  n.ok(`dashboard: ${dashboard.url} (as the demo cluster's admin, while the demo runs)`);
 
   const results: { step: string; ok: boolean }[] = [];
   const check = (step: string, ok: boolean) => {

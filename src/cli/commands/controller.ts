@@ -1,5 +1,6 @@
-import { DEFAULT_ANALYSIS_THREADS } from '../../analysis/index.js';
+import { DEFAULT_ANALYSIS_THREADS, instanceIdSelector } from '../../analysis/index.js';
 import { Manager } from '../../core/index.js';
+import { registerAnalysisMetrics, startDashboard } from '../../dashboard/index.js';
 import { DEFAULT_EXPERIMENT_THREADS } from '../../experiments/index.js';
 import { createLogger, Metrics } from '../../observability/index.js';
 import { DEFAULT_MAX_REPLICAS, DEFAULT_ROLLOUT_THREADS } from '../../rollouts/index.js';
@@ -69,6 +70,12 @@ export const controllerCommand: Command = {
       description: 'port for /metrics, /healthz, /readyz (0 = any)',
       default: '8080',
     },
+    'dashboard-port': {
+      type: 'string',
+      description:
+        'serve the web dashboard on this port (bearer tokens checked with TokenReview and SubjectAccessReview); default: off',
+    },
+    'dashboard-read-only': { type: 'boolean', description: 'the dashboard shows, but refuses every action' },
     'log-level': {
       type: 'string',
       description: 'trace, debug, info, warn or error',
@@ -129,6 +136,27 @@ export const controllerCommand: Command = {
       env,
     );
     registerControllerModules(manager, modules, moduleOptions, env);
+    const argoSelector = instanceIdSelector(instanceId);
+    if (modules.includes('analysis'))
+      registerAnalysisMetrics(
+        metrics,
+        manager.informer({
+          gvk: { apiVersion: 'argoproj.io/v1alpha1', kind: 'AnalysisRun' },
+          labelSelector: argoSelector,
+          ...(namespace !== undefined && { namespace }),
+        }).store,
+      );
+    const dashboardPort = dashboardPortOption(stringOption(args, 'dashboard-port'));
+    const dashboard =
+      dashboardPort === undefined
+        ? undefined
+        : await startDashboard(manager, {
+            port: dashboardPort,
+            mode: 'token',
+            readOnly: booleanOption(args, 'dashboard-read-only'),
+            argoSelector,
+            ...(namespace !== undefined && { namespace }),
+          });
     const done = new Promise<number>((resolve) => {
       const shutdown = (signal: string) => {
         logger.info({ signal }, 'signal received');
@@ -151,6 +179,7 @@ export const controllerCommand: Command = {
         syncNamespaces: syncNamespaces ?? '*',
         selfServiceNotification: booleanOption(args, 'self-service-notification-enabled'),
         metricsPort: manager.probePort,
+        ...(dashboard !== undefined && { dashboardPort: dashboard.port }),
       },
       'controller started',
     );
@@ -164,6 +193,15 @@ function positiveIntOption(args: Parameters<Command['run']>[0], name: string): n
   const n = Number(text);
   if (!Number.isInteger(n) || n < 1)
     throw new UsageError(`--${name}: expected a positive whole number, got "${text}"`);
+  return n;
+}
+
+/** `--dashboard-port 3100`: a port number (0 = any free port); undefined = no dashboard. */
+export function dashboardPortOption(text: string | undefined): number | undefined {
+  if (text === undefined || text === '') return undefined;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0 || n > 65_535)
+    throw new UsageError(`--dashboard-port: expected a port number (0-65535), got "${text}"`);
   return n;
 }
 

@@ -1,0 +1,188 @@
+/**
+ * The dashboard's answers for one viewer: the Fleet and Rollout views filtered by RBAC, and the
+ * actions checked with the same verbs the kubectl plugin needs. Reads come from the informer caches;
+ * only the reviews (cached) and the actions themselves reach the API server.
+ */
+import type { RolloutObject } from '../cli/rollout-view/index.js';
+import { SlipwayError } from '../errors/index.js';
+import { explainAccessError, Index, objectKey } from '../kube/index.js';
+import type { Logger } from '../observability/index.js';
+import {
+  abortRollout,
+  promotePatches,
+  promoteRollout,
+  retryRollout,
+  type UserActionClient,
+} from '../rollouts/index.js';
+import {
+  type ActionPatches,
+  actionAccess,
+  childReadAccess,
+  deniedMessage,
+  listAccess,
+  type ResourceAttributes,
+  rolloutReadAccess,
+  type Viewer,
+} from './access.js';
+import type { DashboardStores } from './caches.js';
+import { type FleetRow, type FleetView, fleetView } from './fleet-view.js';
+import type { AccessReviewer } from './reviews.js';
+import { type RolloutAction, type RolloutDetail, rolloutDetail } from './rollout-detail.js';
+
+export type ApiResult<T> =
+  | { readonly status: 200; readonly body: T }
+  | { readonly status: 400 | 403 | 404 | 502; readonly error: string };
+
+export interface RolloutPage extends RolloutDetail {
+  /** Children the viewer may not read are left out; this says which. */
+  readonly hidden: readonly string[];
+}
+
+export interface ActionOutcome {
+  readonly message: string;
+}
+
+export const ROLLOUT_ACTIONS: readonly RolloutAction[] = ['promote', 'promote-full', 'abort', 'retry'];
+
+export interface DashboardApiOptions {
+  readonly stores: DashboardStores;
+  readonly reviewer: AccessReviewer;
+  /** Acts on Rollouts after the viewer's RBAC allowed it (the dashboard's own identity). */
+  readonly client: UserActionClient;
+  /** Refuse every action (`--dashboard-read-only`). */
+  readonly readOnly: boolean;
+  readonly now: () => number;
+  readonly logger: Logger;
+}
+
+const denied = (viewer: Viewer, missing: ResourceAttributes) =>
+  ({ status: 403, error: deniedMessage(viewer, missing) }) as const;
+
+export class DashboardApi {
+  constructor(private readonly options: DashboardApiOptions) {}
+
+  get readOnly(): boolean {
+    return this.options.readOnly;
+  }
+
+  /** The first of `needs` RBAC refuses, or undefined when all are allowed. */
+  async missing(
+    viewer: Viewer,
+    needs: readonly ResourceAttributes[],
+  ): Promise<ResourceAttributes | undefined> {
+    const answers = await Promise.all(needs.map((a) => this.options.reviewer.can(viewer, a)));
+    return needs.find((_, i) => !answers[i]);
+  }
+
+  async fleet(viewer: Viewer): Promise<ApiResult<FleetView>> {
+    const { stores } = this.options;
+    const rollouts = stores.rollouts.list();
+    const applications = stores.applications?.list() ?? [];
+    const allowed = new Map<string, boolean>();
+    const kinds: FleetRow['kind'][] = ['Rollout', 'Application'];
+    for (const kind of kinds) {
+      const everywhere = await this.options.reviewer.can(viewer, listAccess(kind));
+      const items: readonly { metadata: { namespace?: string } }[] =
+        kind === 'Rollout' ? rollouts : applications;
+      const namespaces = new Set(items.map((o) => o.metadata.namespace ?? ''));
+      await Promise.all(
+        [...namespaces].map(async (ns) => {
+          allowed.set(
+            `${kind}/${ns}`,
+            everywhere || (await this.options.reviewer.can(viewer, listAccess(kind, ns))),
+          );
+        }),
+      );
+    }
+    return {
+      status: 200,
+      body: fleetView(rollouts, applications, (kind, ns) => allowed.get(`${kind}/${ns}`) === true),
+    };
+  }
+
+  async rollout(viewer: Viewer, namespace: string, name: string): Promise<ApiResult<RolloutPage>> {
+    const read = rolloutReadAccess(namespace, name);
+    if (!(await this.options.reviewer.can(viewer, read))) return denied(viewer, read);
+    const { stores } = this.options;
+    const rollout = stores.rollouts.get(`${namespace}/${name}`);
+    if (rollout === undefined)
+      return { status: 404, error: `rollout "${name}" not found in namespace "${namespace}"` };
+    const children = childReadAccess(namespace);
+    const [runsAllowed, replicaSetsAllowed] = await Promise.all([
+      this.options.reviewer.can(viewer, children.analysisRuns),
+      this.options.reviewer.can(viewer, children.replicaSets),
+    ]);
+    const detail = rolloutDetail({
+      rollout,
+      now: this.options.now(),
+      replicaSets: replicaSetsAllowed ? stores.replicaSets.byIndex(Index.Namespace, namespace) : [],
+      analysisRuns: runsAllowed ? stores.analysisRuns.byIndex(Index.Namespace, namespace) : [],
+      pods: [],
+    });
+    const hidden = [...(runsAllowed ? [] : ['analysisruns']), ...(replicaSetsAllowed ? [] : ['replicasets'])];
+    return { status: 200, body: { ...detail, hidden } };
+  }
+
+  async act(
+    viewer: Viewer,
+    namespace: string,
+    name: string,
+    action: string,
+  ): Promise<ApiResult<ActionOutcome>> {
+    const log = this.options.logger;
+    if (!(ROLLOUT_ACTIONS as readonly string[]).includes(action))
+      return { status: 400, error: `unknown action "${action}"; use one of ${ROLLOUT_ACTIONS.join(', ')}` };
+    if (this.options.readOnly)
+      return {
+        status: 403,
+        error: 'the dashboard is read-only (--dashboard-read-only); use kubectl or slipway rollout',
+      };
+    const read = rolloutReadAccess(namespace, name);
+    if (!(await this.options.reviewer.can(viewer, read))) return denied(viewer, read);
+    const rollout = this.options.stores.rollouts.get(`${namespace}/${name}`);
+    if (rollout === undefined)
+      return { status: 404, error: `rollout "${name}" not found in namespace "${namespace}"` };
+    let patches: ActionPatches;
+    try {
+      patches = patchesFor(rollout, action as RolloutAction);
+    } catch (err) {
+      return { status: 400, error: err instanceof Error ? err.message : String(err) };
+    }
+    const missing = await this.missing(viewer, actionAccess(namespace, name, patches));
+    const fields = { user: viewer.username, action, rollout: objectKey(rollout) };
+    if (missing !== undefined) {
+      log.info({ ...fields, outcome: 'denied' }, 'dashboard action refused by RBAC');
+      return denied(viewer, missing);
+    }
+    const ref = { namespace, name };
+    const { client } = this.options;
+    try {
+      if (action === 'promote') await promoteRollout(client, ref);
+      else if (action === 'promote-full') await promoteRollout(client, ref, { full: true });
+      else if (action === 'abort') await abortRollout(client, ref);
+      else await retryRollout(client, ref);
+    } catch (err) {
+      log.warn({ ...fields, err }, 'dashboard action failed');
+      return {
+        status: err instanceof SlipwayError && err.code === 'ROLLOUT_ACTION' ? 400 : 502,
+        error: explainAccessError(err),
+      };
+    }
+    log.info({ ...fields, outcome: 'done' }, 'dashboard action');
+    return { status: 200, body: { message: `rollout "${name}": ${action} sent` } };
+  }
+}
+
+/** What each action would send to this Rollout now (for its RBAC check). */
+function patchesFor(rollout: RolloutObject, action: RolloutAction): ActionPatches {
+  switch (action) {
+    case 'promote':
+      return promotePatches(rollout);
+    case 'promote-full':
+      return promotePatches(rollout, { full: true });
+    case 'abort':
+      return { status: { status: { abort: true } } };
+    case 'retry':
+      return { status: { status: { abort: false } } };
+  }
+}

@@ -1,0 +1,165 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { RolloutPage as Page } from '../api.js';
+import type { AnalysisRunView, RolloutAction, StepView } from '../rollout-detail.js';
+import { type ApiError, openStream, postJson } from './api.js';
+import { MetricChart } from './chart.js';
+import { badge, html, link } from './html.js';
+
+const ACTIONS: readonly { action: RolloutAction; label: string; confirm: string }[] = [
+  { action: 'promote', label: 'Promote', confirm: 'Promote to the next step?' },
+  {
+    action: 'promote-full',
+    label: 'Promote full',
+    confirm: 'Skip every remaining step, pause and analysis, and go to 100%?',
+  },
+  { action: 'abort', label: 'Abort', confirm: 'Abort and go back to the stable version?' },
+  { action: 'retry', label: 'Retry', confirm: 'Retry the aborted update from its first step?' },
+];
+
+function timeLeft(step: StepView, now: number): string {
+  if (step.pauseEndsAt === undefined) return '';
+  const s = Math.max(0, Math.ceil((step.pauseEndsAt - now) / 1000));
+  return ` (${s}s left)`;
+}
+
+function Steps({ steps }: { steps: readonly StepView[] }) {
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => {
+    const t = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(t);
+  }, []);
+  if (steps.length === 0) return html`<p>No steps.</p>`;
+  return html`<ol class="steps" aria-label="Steps">
+    ${steps.map(
+      (
+        s,
+      ) => html`<li key=${s.index} class=${s.state} data-state=${s.state} aria-current=${s.state === 'current' ? 'step' : undefined}>
+        <span class="visually-hidden">${s.state}: </span>${s.label}${s.state === 'current' ? timeLeft(s, now) : ''}
+      </li>`,
+    )}
+  </ol>`;
+}
+
+function AnalysisRun({ run }: { run: AnalysisRunView }) {
+  return html`<section class="run" aria-label=${`AnalysisRun ${run.name}`}>
+    <h3>${run.name} ${badge(run.phase)}</h3>
+    ${run.message !== '' && html`<p>${run.message}</p>`}
+    ${run.metrics.map(
+      (m) => html`<div class="metric" key=${m.name} data-metric=${m.name}>
+        <h4>${m.name} ${badge(m.phase)}</h4>
+        <dl>
+          ${m.provider !== '' && html`<dt>Provider</dt><dd>${m.provider}</dd>`}
+          ${m.query !== '' && html`<dt>Query</dt><dd class="mono">${m.query}</dd>`}
+          ${m.successCondition !== '' && html`<dt>Success</dt><dd class="mono">${m.successCondition}</dd>`}
+          ${m.failureCondition !== '' && html`<dt>Failure</dt><dd class="mono">${m.failureCondition}</dd>`}
+        </dl>
+        <${MetricChart} metric=${m} />
+      </div>`,
+    )}
+  </section>`;
+}
+
+export function RolloutPage(props: {
+  namespace: string;
+  name: string;
+  onUnauthorized: () => void;
+  readOnly: boolean;
+}) {
+  const { namespace, name } = props;
+  const [page, setPage] = useState<Page | undefined>(undefined);
+  const [error, setError] = useState('');
+  const [pending, setPending] = useState<(typeof ACTIONS)[number] | undefined>(undefined);
+  const [outcome, setOutcome] = useState<{ ok: boolean; text: string } | undefined>(undefined);
+  const dialog = useRef<HTMLDialogElement>(null);
+  useEffect(
+    () =>
+      openStream<Page>(
+        `view=rollout&namespace=${encodeURIComponent(namespace)}&name=${encodeURIComponent(name)}`,
+        {
+          onView: (p) => {
+            setPage(p);
+            setError('');
+          },
+          onFailure: (err: ApiError) => (err.status === 401 ? props.onUnauthorized() : setError(err.message)),
+        },
+      ),
+    [namespace, name],
+  );
+  useEffect(() => {
+    if (pending !== undefined) dialog.current?.showModal();
+    else dialog.current?.close();
+  }, [pending]);
+  const run = async (action: RolloutAction) => {
+    setPending(undefined);
+    try {
+      const r = await postJson<{ message: string }>(
+        `/api/rollouts/${encodeURIComponent(namespace)}/${encodeURIComponent(name)}/actions/${action}`,
+      );
+      setOutcome({ ok: true, text: r.message });
+    } catch (err) {
+      setOutcome({ ok: false, text: (err as Error).message });
+    }
+  };
+  if (page === undefined)
+    return html`<section>
+      <h1>Rollout ${namespace}/${name}</h1>
+      ${error !== '' ? html`<p role="alert" class="error">${error}</p>` : html`<p aria-busy="true">Loading…</p>`}
+    </section>`;
+  const info = page.info;
+  return html`<section aria-labelledby="rollout-title">
+    <p>${link('/', '← Fleet')}</p>
+    <h1 id="rollout-title">Rollout ${info.namespace}/${info.name}</h1>
+    ${error !== '' && html`<p role="alert" class="error">${error}</p>`}
+    <dl class="summary">
+      <dt>Status</dt><dd data-field="status">${badge(page.aborted ? 'Aborted' : info.status)} ${info.message}</dd>
+      <dt>Strategy</dt><dd>${info.strategy}</dd>
+      <dt>Step</dt><dd data-field="step">${info.step}</dd>
+      <dt>Set weight</dt><dd data-field="set-weight">${info.setWeight}%</dd>
+      <dt>Actual weight</dt><dd data-field="actual-weight">${info.actualWeight}%</dd>
+      <dt>Replicas</dt><dd>desired ${info.desired}, current ${info.current}, updated ${info.updated}, ready ${info.ready}, available ${info.available}</dd>
+    </dl>
+    <div class="actions" role="group" aria-label="Actions">
+      ${ACTIONS.map(
+        (
+          a,
+        ) => html`<button key=${a.action} type="button" disabled=${props.readOnly || !page.actions[a.action]}
+          onClick=${() => {
+            setOutcome(undefined);
+            setPending(a);
+          }}>${a.label}</button>`,
+      )}
+    </div>
+    <div aria-live="polite">
+      ${outcome !== undefined && html`<p role=${outcome.ok ? 'status' : 'alert'} class=${outcome.ok ? 'ok' : 'error'}>${outcome.text}</p>`}
+    </div>
+    <dialog ref=${dialog} aria-labelledby="confirm-title" onClose=${() => setPending(undefined)}>
+      <h2 id="confirm-title">${pending?.label} ${info.name}</h2>
+      <p>${pending?.confirm}</p>
+      <form method="dialog" class="buttons">
+        <button type="button" onClick=${() => pending && run(pending.action)}>Confirm</button>
+        <button type="button" onClick=${() => setPending(undefined)}>Cancel</button>
+      </form>
+    </dialog>
+    <h2>Steps</h2>
+    <${Steps} steps=${page.steps} />
+    <h2>Revisions</h2>
+    ${
+      page.hidden.includes('replicasets')
+        ? html`<p class="note">Your RBAC does not allow listing ReplicaSets here.</p>`
+        : html`<table>
+          <caption class="visually-hidden">ReplicaSets by revision</caption>
+          <thead><tr><th scope="col">Revision</th><th scope="col">ReplicaSet</th><th scope="col">Tags</th><th scope="col">Images</th><th scope="col">Status</th><th scope="col">Available</th></tr></thead>
+          <tbody>${info.replicaSets.map(
+            (
+              rs,
+            ) => html`<tr key=${rs.name}><td>${rs.revision}</td><th scope="row" class="mono">${rs.name}</th><td>${rs.tags.join(', ')}</td>
+              <td class="mono">${rs.images.join(', ')}</td><td>${badge(rs.status)}</td><td>${rs.available}/${rs.replicas}</td></tr>`,
+          )}</tbody>
+        </table>`
+    }
+    <h2>Analysis</h2>
+    ${page.hidden.includes('analysisruns') && html`<p class="note">Your RBAC does not allow reading AnalysisRuns here.</p>`}
+    ${page.analysisRuns.length === 0 && !page.hidden.includes('analysisruns') && html`<p>No AnalysisRuns.</p>`}
+    ${page.analysisRuns.map((r) => html`<${AnalysisRun} key=${r.name} run=${r} />`)}
+  </section>`;
+}
