@@ -1,6 +1,7 @@
 import { type AnalysisModuleOptions, analysisControllerModule } from '../analysis/index.js';
 import type { ControllerModule, Manager } from '../core/index.js';
 import { type ExperimentsModuleOptions, experimentsControllerModule } from '../experiments/index.js';
+import { type FluxModuleOptions, fluxControllerModule } from '../flux/index.js';
 import {
   type NotificationsControllerModuleOptions,
   notificationsControllerModule,
@@ -16,6 +17,7 @@ export interface ControllerModulesOptions {
   readonly experiments: ExperimentsModuleOptions;
   readonly notifications: NotificationsControllerModuleOptions;
   readonly sync: SyncModuleOptions;
+  readonly flux: FluxModuleOptions;
 }
 
 export type ControllerModuleName = keyof ControllerModulesOptions;
@@ -26,6 +28,7 @@ const modules: { readonly [K in ControllerModuleName]: ControllerModule<Controll
   experiments: experimentsControllerModule,
   notifications: notificationsControllerModule,
   sync: syncControllerModule,
+  flux: fluxControllerModule,
 };
 
 /** Every controller `slipway controller` runs, in registration order. Modules add themselves here. */
@@ -35,6 +38,15 @@ export const controllerModuleNames: readonly ControllerModuleName[] = [
   'experiments',
   'notifications',
   'sync',
+];
+
+/** Modules that run only when named in `--controllers` (the Flux dialect needs Flux's CRDs installed). */
+export const optionalModuleNames: readonly ControllerModuleName[] = ['flux'];
+
+/** Every module `--controllers` accepts, in registration order. */
+export const knownModuleNames: readonly ControllerModuleName[] = [
+  ...controllerModuleNames,
+  ...optionalModuleNames,
 ];
 
 /** The flags of `slipway controller` that modules use (undefined: the module's default). */
@@ -86,6 +98,11 @@ export function controllerModulesOptions(
       ...(env.syncDir !== undefined && { workDir: env.syncDir }),
       pollIntervalMs: env.repoPollIntervalMs,
       webhookSecrets: env.webhookSecrets,
+      renderLimits: env.renderLimits.limits,
+    },
+    flux: {
+      ...common,
+      ...(env.syncDir !== undefined && { workDir: env.syncDir }),
       renderLimits: env.renderLimits.limits,
     },
   };

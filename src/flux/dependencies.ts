@@ -18,7 +18,8 @@ export function dependencyNotReady(
     const depNs = dep.namespace || ns;
     const depName = `${depNs}/${dep.name}`;
     const d = lookup(depNs, dep.name);
-    if (!d) return `dependency '${depName}' not found: Kustomization.kustomize.toolkit.fluxcd.io "${dep.name}" not found`;
+    if (!d)
+      return `dependency '${depName}' not found: Kustomization.kustomize.toolkit.fluxcd.io "${dep.name}" not found`;
     const ready = findCondition(d.status?.conditions, FluxConditionType.Ready);
     if (d.metadata.generation !== d.status?.observedGeneration || ready?.status !== 'True')
       return `dependency '${depName}' is not ready`;

@@ -47,7 +47,10 @@ export function resolveGitRef(refs: RefMap, ref: GitRepositoryRef | undefined): 
   const commit = r.commit?.trim();
   if (commit) {
     if (!/^[0-9a-f]{40}$/.test(commit))
-      return { kind: 'error', message: `invalid commit SHA '${commit}': a full 40 character SHA-1 is required` };
+      return {
+        kind: 'error',
+        message: `invalid commit SHA '${commit}': a full 40 character SHA-1 is required`,
+      };
     return { kind: 'commit', sha: commit, revision: fluxRevision(r.branch || undefined, commit) };
   }
   if (r.name) {

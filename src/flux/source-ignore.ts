@@ -75,7 +75,10 @@ export function parseIgnore(text: string): readonly IgnoreRule[] {
 }
 
 /** The rules a GitRepository applies: VCS ones always, then `spec.ignore` or the defaults, then the repo's `.sourceignore`. */
-export function artifactIgnoreRules(specIgnore: string | undefined, repoSourceIgnore?: string): readonly IgnoreRule[] {
+export function artifactIgnoreRules(
+  specIgnore: string | undefined,
+  repoSourceIgnore?: string,
+): readonly IgnoreRule[] {
   return [
     ...parseIgnore(VCS_IGNORE.join('\n')),
     ...parseIgnore(specIgnore ?? DEFAULT_IGNORE.join('\n')),

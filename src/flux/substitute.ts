@@ -27,9 +27,15 @@ export function invalidVariableName(vars: Readonly<Record<string, string>>): str
 export function substituteText(text: string, vars: Readonly<Record<string, string>>): string {
   return text.replace(
     /\$(\$?)\{([_a-zA-Z][_a-zA-Z0-9]*)(?:(:?[-=])([^}]*))?\}/g,
-    (match: string, escape: string, name: string, op: string | undefined, fallback: string | undefined) => {
-      if (escape === '$') return match.slice(1);
-      const value = vars[name];
+    (
+      match: string,
+      escaped: string,
+      varName: string,
+      op: string | undefined,
+      fallback: string | undefined,
+    ) => {
+      if (escaped === '$') return match.slice(1);
+      const value = vars[varName];
       if (op === undefined) return value ?? '';
       const emptyCounts = op.startsWith(':');
       if (value === undefined || (emptyCounts && value === '')) return fallback ?? '';
@@ -40,7 +46,8 @@ export function substituteText(text: string, vars: Readonly<Record<string, strin
 
 function isDisabled(o: KubeObject): boolean {
   return (
-    o.metadata.annotations?.[SUBSTITUTE_KEY] === 'disabled' || o.metadata.labels?.[SUBSTITUTE_KEY] === 'disabled'
+    o.metadata.annotations?.[SUBSTITUTE_KEY] === 'disabled' ||
+    o.metadata.labels?.[SUBSTITUTE_KEY] === 'disabled'
   );
 }
 

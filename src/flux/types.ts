@@ -2,8 +2,14 @@ import type { Condition } from '../core/index.js';
 import type { KubeObject } from '../kube/index.js';
 
 /** `source.toolkit.fluxcd.io/v1` and `kustomize.toolkit.fluxcd.io/v1`, the fields Slipway reads and writes. */
-export const GIT_REPOSITORY_GVK = { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository' } as const;
-export const KUSTOMIZATION_GVK = { apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization' } as const;
+export const GIT_REPOSITORY_GVK = {
+  apiVersion: 'source.toolkit.fluxcd.io/v1',
+  kind: 'GitRepository',
+} as const;
+export const KUSTOMIZATION_GVK = {
+  apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
+  kind: 'Kustomization',
+} as const;
 
 /** A Flux condition (metav1.Condition, with the generation it was set for). */
 export type FluxCondition = Condition & { readonly observedGeneration?: number };
