@@ -1,39 +1,40 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { lstat, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, normalize } from 'node:path';
-import { stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
 import type { KubeObject } from '../kube/index.js';
-import { type ApplicationSource, type RenderLimits, renderSource, scratchRoot } from '../sync/index.js';
+import {
+  type ApplicationSource,
+  DefaultRenderLimits,
+  type RenderLimits,
+  renderSource,
+  scratchRoot,
+} from '../sync/index.js';
 import { type ArtifactFiles, copyArtifact } from './artifact.js';
 import type { Kustomization, KustomizeImage } from './types.js';
 
 const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
 
-/** A Flux image override as the sync engine's image strings (`name=newName:tag`, `name=newName@digest`). */
-export function imageOverride(i: KustomizeImage): string {
-  const target = i.newName ?? i.name;
-  const suffix = i.digest ? `@${i.digest}` : i.newTag ? `:${i.newTag}` : '';
-  if (target === i.name && !i.newName) return `${i.name}${suffix}`;
-  return `${i.name}=${target}${suffix}`;
+/** The Kustomization's path inside the source (securejoin: an absolute path is taken from the root). */
+export function sourcePath(k: Kustomization): string {
+  return k.spec.path ? normalize(`./${k.spec.path}`).replace(/^\/+/, '') || '.' : '.';
 }
 
-/** The engine's render source for a Kustomization: its path, targetNamespace, patches and images. */
-export function renderSourceFor(k: Kustomization): ApplicationSource {
-  const images = (k.spec.images ?? []).map(imageOverride);
-  const patches = (k.spec.patches ?? []).map((p) => ({
-    patch: p.patch,
-    ...(p.target && { target: p.target }),
-  }));
-  return {
-    repoURL: '',
-    // securejoin: an absolute path is taken from the source root
-    path: k.spec.path ? normalize(`./${k.spec.path}`).replace(/^\/+/, '') || '.' : '.',
-    kustomize: {
-      ...(k.spec.targetNamespace && { namespace: k.spec.targetNamespace }),
-      ...(images.length > 0 && { images }),
-      ...(patches.length > 0 && { patches }),
-    },
-  };
+/**
+ * kustomize-controller's generator, editing the kustomization file of the path in the build copy:
+ * `targetNamespace` becomes `namespace`, `patches` and `images` are appended to the file's own. Pure.
+ */
+export function withFluxOverrides(file: Record<string, unknown>, k: Kustomization): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...file };
+  if (k.spec.targetNamespace) out.namespace = k.spec.targetNamespace;
+  const own = <T>(key: string): T[] => (Array.isArray(file[key]) ? (file[key] as T[]) : []);
+  if ((k.spec.patches ?? []).length > 0)
+    out.patches = [
+      ...own('patches'),
+      ...(k.spec.patches ?? []).map((p) => ({ patch: p.patch, ...(p.target && { target: p.target }) })),
+    ];
+  if ((k.spec.images ?? []).length > 0) out.images = [...own('images'), ...(k.spec.images ?? [])];
+  return out;
 }
 
 const looksLikeObject = (text: string) => /^apiVersion:/m.test(text) && /^kind:/m.test(text);
@@ -58,6 +59,15 @@ async function generatedResources(dir: string, rel = ''): Promise<string[]> {
   return out;
 }
 
+/** The path's own kustomization file: a regular file (not a link out of the source) within the size limit. */
+async function readKustomizationFile(file: string, limits: RenderLimits): Promise<unknown> {
+  const st = await lstat(file);
+  if (!st.isFile()) throw new Error(`${file.slice(file.lastIndexOf('/') + 1)}: must be a regular file`);
+  if (st.size > limits.maxFileBytes)
+    throw new Error(`kustomization file is larger than the ${limits.maxFileBytes} bytes limit`);
+  return parse(await readFile(file, 'utf8'));
+}
+
 export interface BuildOptions {
   readonly limits?: RenderLimits;
 }
@@ -78,19 +88,27 @@ export async function buildKustomization(
   try {
     const root = join(scratch, 'src');
     await copyArtifact(artifact, root);
-    const source = renderSourceFor(k);
-    const appDir = join(root, source.path ?? '.');
+    const path = sourcePath(k);
+    const appDir = join(root, path);
     if (!appDir.startsWith(`${root}/`) && appDir !== root)
       throw new Error(`path '${k.spec.path}' leaves the source root`);
     if (!existsSync(appDir))
       throw new Error(`kustomization path not found: stat ${k.spec.path ?? '.'}: no such file or directory`);
-    if (!KUSTOMIZATION_FILES.some((f) => existsSync(join(appDir, f)))) {
-      const resources = await generatedResources(appDir);
-      await writeFile(
-        join(appDir, 'kustomization.yaml'),
-        stringify({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources }),
-      );
-    }
+    const existing = KUSTOMIZATION_FILES.find((f) => existsSync(join(appDir, f)));
+    const file = existing
+      ? await readKustomizationFile(join(appDir, existing), options.limits ?? DefaultRenderLimits)
+      : {
+          apiVersion: 'kustomize.config.k8s.io/v1beta1',
+          kind: 'Kustomization',
+          resources: await generatedResources(appDir),
+        };
+    if (file === null || typeof file !== 'object' || Array.isArray(file))
+      throw new Error(`${path}/${existing ?? 'kustomization.yaml'}: not a kustomization`);
+    await writeFile(
+      join(appDir, existing ?? 'kustomization.yaml'),
+      stringify(withFluxOverrides(file as Record<string, unknown>, k)),
+    );
+    const source: ApplicationSource = { repoURL: '', path, kustomize: {} };
     const rendered = await renderSource({
       checkoutDir: root,
       source,

@@ -1,7 +1,7 @@
 // The Flux dialect's public surface: GitRepository and Kustomization on the sync engine.
 
 export { NAME_LABEL, NAMESPACE_LABEL, PRUNE_ANNOTATION } from './apply.js';
-export { imageOverride, renderSourceFor } from './build.js';
+export { sourcePath, withFluxOverrides } from './build.js';
 export { FluxConditionType, FluxReason, setFluxCondition } from './conditions.js';
 export { dependencyNotReady } from './dependencies.js';
 export { fluxRevision, type RefResolution, resolveGitRef, revisionSha } from './git-ref.js';

@@ -72,16 +72,23 @@ export class KustomizationReconciler implements Reconciler {
       this.d.writer.forget('Kustomization', req.namespace, req.name);
       return undefined;
     }
-    const k = this.d.writer.fresher('Kustomization', cached) ?? cached;
+    let k = this.d.writer.fresher('Kustomization', cached) ?? cached;
     if (k.metadata.deletionTimestamp) return this.finalize(k);
     if (k.spec.suspend) return undefined;
     if (!(k.metadata.finalizers ?? []).includes(FLUX_FINALIZER)) {
-      await this.d.client.patch(
+      k = await this.d.client.patch<Kustomization>(
         { ...KREF, namespace: k.metadata.namespace ?? '', name: k.metadata.name ?? '' },
-        { metadata: { finalizers: [...(k.metadata.finalizers ?? []), FLUX_FINALIZER] } },
-        { type: 'merge' },
+        [
+          { op: 'test', path: '/metadata/resourceVersion', value: k.metadata.resourceVersion },
+          {
+            op: 'add',
+            path: '/metadata/finalizers',
+            value: [...(k.metadata.finalizers ?? []), FLUX_FINALIZER],
+          },
+        ],
+        { type: 'json' },
       );
-      return { requeueAfterMs: 0 };
+      this.d.writer.remember(k, cached);
     }
     const nowMs = ctx.clock.now();
     const draft = new KustomizationStatusDraft(k, toKubeTime(nowMs));

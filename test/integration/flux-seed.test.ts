@@ -12,6 +12,7 @@ import {
   kustomization,
   waitForKustomization,
 } from '../support/flux/flux-harness.js';
+import { GitHttpServer } from '../support/flux/git-http-server.js';
 import { TestRepo } from '../support/git/repo.js';
 import { eventually, testClient, testNamespace } from '../support/kube.js';
 
@@ -67,6 +68,7 @@ describe('flux: the seeds GitRepository and Kustomizations on the sync engine', 
   let ns: { name: string; delete(): Promise<void> };
   let prod: { name: string; delete(): Promise<void> };
   let repo: TestRepo;
+  let server: GitHttpServer;
   const revision = () => `main@sha1:${repo.head()}`;
   const getCm = async (name: string) => {
     try {
@@ -89,6 +91,7 @@ describe('flux: the seeds GitRepository and Kustomizations on the sync engine', 
     ns = await testNamespace(client, 'flux-system');
     prod = await testNamespace(client, 'flux-prod');
     repo = TestRepo.create(layout);
+    server = await GitHttpServer.start(repo, { username: 'git', password: 'not-a-real-token' });
     h = await FluxHarness.start(ns.name);
     rollouts = await startRolloutController(client, prod.name);
     await h.client.create({
@@ -100,7 +103,7 @@ describe('flux: the seeds GitRepository and Kustomizations on the sync engine', 
     await h.client.create(
       gitRepository(ns.name, 'k8s-manifests', {
         interval: '2s',
-        url: repo.url,
+        url: server.url,
         ref: { branch: 'main' },
         secretRef: { name: 'github-token' },
         ignore: '.github/\n',
@@ -135,6 +138,7 @@ describe('flux: the seeds GitRepository and Kustomizations on the sync engine', 
     await h?.stop();
     await ns?.delete();
     await prod?.delete();
+    await server?.close();
     repo?.dispose();
   });
 
@@ -241,7 +245,7 @@ describe('flux: the seeds GitRepository and Kustomizations on the sync engine', 
         '',
       ),
     });
-    repo.commit('drop web-app-extra');
+    server.commit('drop web-app-extra');
     const k = await waitForKustomization(h.client, ns.name, 'web-app', 'applied the new commit', (k) =>
       ready(k, revision()),
     );
@@ -255,7 +259,7 @@ describe('flux: the seeds GitRepository and Kustomizations on the sync engine', 
       'production/web-app/kustomization.yaml':
         'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [rollout.yaml, missing.yaml]\n',
     });
-    repo.commit('break web-app');
+    server.commit('break web-app');
     const broken = revision();
     const k = await waitForKustomization(
       h.client,
@@ -285,7 +289,7 @@ describe('flux: the seeds GitRepository and Kustomizations on the sync engine', 
         '',
       ),
     });
-    repo.commit('fix web-app');
+    server.commit('fix web-app');
     await waitForKustomization(h.client, ns.name, 'web-app', 'recovered', (k) => ready(k, revision()));
   });
 });

@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Manager } from '../../../src/core/index.js';
 import { installFluxCrds } from '../../../src/dev/flux-crds/index.js';
-import { installCrds } from '../../../src/install/index.js';
 import {
   type FluxControllerHandle,
   type FluxControllerOptions,
@@ -13,6 +12,7 @@ import {
   type Kustomization,
   registerFluxControllers,
 } from '../../../src/flux/index.js';
+import { installCrds } from '../../../src/install/index.js';
 import type { KubeClient, KubeObject } from '../../../src/kube/index.js';
 import { createLogger, Metrics, silentLogger } from '../../../src/observability/index.js';
 import { eventually, testClient } from '../kube.js';
