@@ -11,7 +11,7 @@ import {
   scratchRoot,
 } from '../sync/index.js';
 import { type ArtifactFiles, copyArtifact } from './artifact.js';
-import type { Kustomization, KustomizeImage } from './types.js';
+import type { Kustomization } from './types.js';
 
 const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
 
