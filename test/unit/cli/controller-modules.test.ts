@@ -84,6 +84,7 @@ describe('controller module options', () => {
         webhookSecrets: { gitlab: 'gl' },
         renderLimits: DefaultRenderLimits,
       },
+      flux: { namespace: 'team', workDir: '/sync', renderLimits: DefaultRenderLimits },
     });
   });
 
