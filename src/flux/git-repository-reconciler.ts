@@ -14,6 +14,7 @@ import { deleteFluxCondition, FluxConditionType, FluxReason, setFluxCondition } 
 import type { GitRepositoryCredentials } from './credentials.js';
 import { resolveGitRef } from './git-ref.js';
 import { durationMs, jittered } from './intervals.js';
+import { RECONCILE_REQUEST_ANNOTATION } from './kustomization-status.js';
 import { writeFluxStatus } from './status-write.js';
 import type { Artifact, FluxCondition, GitRepository, GitRepositoryStatus } from './types.js';
 
@@ -142,12 +143,14 @@ export class GitRepositoryReconciler implements Reconciler {
         this.d.events.warning(repo, reason, message);
       }
     }
+    const requested = repo.metadata.annotations?.[RECONCILE_REQUEST_ANNOTATION];
     const status: GitRepositoryStatus = {
       ...repo.status,
       conditions,
       ...(artifact && { artifact }),
       ...(!failed && { observedGeneration: gen }),
       ...(repo.spec.ignore !== undefined && !failed && { observedIgnore: repo.spec.ignore }),
+      ...(requested !== undefined && { lastHandledReconcileAt: requested }),
     };
     await writeFluxStatus(this.d.client, this.d.writer, repo, status);
     return { requeueAfterMs: jittered(intervalMs, Math.random()) };

@@ -6,6 +6,9 @@ import {
   setFluxCondition,
   withRetryReason,
 } from './conditions.js';
+/** fluxcd/pkg apis/meta ReconcileRequestAnnotation: `flux reconcile` sets it to ask for a run now. */
+export const RECONCILE_REQUEST_ANNOTATION = 'reconcile.fluxcd.io/requestedAt';
+
 import type { FluxCondition, Kustomization, KustomizationStatus, ResourceRef } from './types.js';
 
 /**
@@ -76,6 +79,12 @@ export class KustomizationStatusDraft {
   }
 
   build(): KustomizationStatus {
-    return { ...this.fields, conditions: withRetryReason(this.conditions) };
+    // `flux reconcile` waits for the handled request to equal the one it annotated
+    const requested = this.k.metadata.annotations?.[RECONCILE_REQUEST_ANNOTATION];
+    return {
+      ...this.fields,
+      ...(requested !== undefined && { lastHandledReconcileAt: requested }),
+      conditions: withRetryReason(this.conditions),
+    };
   }
 }

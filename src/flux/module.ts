@@ -101,7 +101,12 @@ export function registerFluxControllers(
   sources.onChange((cur, prev) => {
     const obj = cur ?? prev;
     if (!obj) return;
-    if (!cur || !prev || cur.metadata.generation !== prev.metadata.generation)
+    if (
+      !cur ||
+      !prev ||
+      cur.metadata.generation !== prev.metadata.generation ||
+      JSON.stringify(cur.metadata.annotations ?? {}) !== JSON.stringify(prev.metadata.annotations ?? {})
+    )
       gitRepositories.enqueue(objectKey(obj));
     if (cur?.status?.artifact?.revision === prev?.status?.artifact?.revision) return;
     for (const k of kustomizations.store.list()) {
