@@ -6,10 +6,10 @@ import {
   setFluxCondition,
   withRetryReason,
 } from './conditions.js';
+import type { FluxCondition, Kustomization, KustomizationStatus, ResourceRef } from './types.js';
+
 /** fluxcd/pkg apis/meta ReconcileRequestAnnotation: `flux reconcile` sets it to ask for a run now. */
 export const RECONCILE_REQUEST_ANNOTATION = 'reconcile.fluxcd.io/requestedAt';
-
-import type { FluxCondition, Kustomization, KustomizationStatus, ResourceRef } from './types.js';
 
 /**
  * The status one Kustomization reconcile builds, step by step, and writes once (Flux's deferred
