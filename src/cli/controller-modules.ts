@@ -5,6 +5,7 @@ import {
 } from '../applicationsets/index.js';
 import type { ControllerModule, Manager } from '../core/index.js';
 import { type ExperimentsModuleOptions, experimentsControllerModule } from '../experiments/index.js';
+import { type FluxModuleOptions, fluxControllerModule } from '../flux/index.js';
 import {
   type NotificationsControllerModuleOptions,
   notificationsControllerModule,
@@ -21,6 +22,7 @@ export interface ControllerModulesOptions {
   readonly notifications: NotificationsControllerModuleOptions;
   readonly sync: SyncModuleOptions;
   readonly applicationsets: ApplicationSetsModuleOptions;
+  readonly flux: FluxModuleOptions;
 }
 
 export type ControllerModuleName = keyof ControllerModulesOptions;
@@ -32,6 +34,7 @@ const modules: { readonly [K in ControllerModuleName]: ControllerModule<Controll
   notifications: notificationsControllerModule,
   sync: syncControllerModule,
   applicationsets: applicationSetsControllerModule,
+  flux: fluxControllerModule,
 };
 
 /** Every controller `slipway controller` runs, in registration order. Modules add themselves here. */
@@ -42,6 +45,15 @@ export const controllerModuleNames: readonly ControllerModuleName[] = [
   'notifications',
   'sync',
   'applicationsets',
+];
+
+/** Modules that run only when named in `--controllers` (the Flux dialect needs Flux's CRDs installed). */
+export const optionalModuleNames: readonly ControllerModuleName[] = ['flux'];
+
+/** Every module `--controllers` accepts, in registration order. */
+export const knownModuleNames: readonly ControllerModuleName[] = [
+  ...controllerModuleNames,
+  ...optionalModuleNames,
 ];
 
 /** The flags of `slipway controller` that modules use (undefined: the module's default). */
@@ -96,6 +108,11 @@ export function controllerModulesOptions(
       renderLimits: env.renderLimits.limits,
     },
     applicationsets: {
+      ...common,
+      ...(env.syncDir !== undefined && { workDir: env.syncDir }),
+      renderLimits: env.renderLimits.limits,
+    },
+    flux: {
       ...common,
       ...(env.syncDir !== undefined && { workDir: env.syncDir }),
       renderLimits: env.renderLimits.limits,

@@ -44,13 +44,21 @@ export {
   SymlinkAudit,
 } from './render/index.js';
 export {
+  type CredentialSource,
   parseLsRemote,
   RepoCache,
+  type RepoCredentials,
   resolveRevision,
   SecretCredentialSource,
   type WebhookSecrets,
 } from './source/index.js';
-export type { Application, OperationState, ResourceIgnoreDifferences, SyncPhase } from './types.js';
+export type {
+  Application,
+  ApplicationSource,
+  OperationState,
+  ResourceIgnoreDifferences,
+  SyncPhase,
+} from './types.js';
 export {
   currentProcessOwner,
   isOwnerAlive,

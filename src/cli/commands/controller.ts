@@ -9,6 +9,8 @@ import {
   type ControllerModuleName,
   controllerModuleNames,
   controllerModulesOptions,
+  knownModuleNames,
+  optionalModuleNames,
   registerControllerModules,
 } from '../controller-modules.js';
 import { cliEnvironment } from '../environment.js';
@@ -26,7 +28,7 @@ export const controllerCommand: Command = {
     },
     controllers: {
       type: 'string',
-      description: `comma-separated controllers to run (default: all of ${controllerModuleNames.join(',')})`,
+      description: `comma-separated controllers to run (default: all of ${controllerModuleNames.join(',')}; also: ${optionalModuleNames.join(',')})`,
     },
     'rollout-threads': {
       type: 'string',
@@ -241,11 +243,11 @@ function selectModules(list: string | undefined): readonly ControllerModuleName[
       .map((n) => n.trim())
       .filter((n) => n !== ''),
   );
-  const known: readonly string[] = controllerModuleNames;
+  const known: readonly string[] = knownModuleNames;
   const unknown = [...wanted].filter((n) => !known.includes(n));
   if (unknown.length > 0 || wanted.size === 0)
     throw new UsageError(
       `--controllers: ${unknown.length > 0 ? `unknown controller "${unknown.join('", "')}"` : 'empty list'}; choose from ${known.join(', ')}`,
     );
-  return controllerModuleNames.filter((m) => wanted.has(m));
+  return knownModuleNames.filter((m) => wanted.has(m));
 }

@@ -92,6 +92,7 @@ describe('controller module options', () => {
         renderLimits: DefaultRenderLimits,
       },
       applicationsets: { namespace: 'team', workDir: '/sync', renderLimits: DefaultRenderLimits },
+      flux: { namespace: 'team', workDir: '/sync', renderLimits: DefaultRenderLimits },
     });
   });
 

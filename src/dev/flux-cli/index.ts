@@ -1,0 +1,1 @@
+export { ensureFluxCli, FLUX_CLI_VERSION, fluxCliPath } from './flux-cli.js';

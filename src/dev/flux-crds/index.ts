@@ -1,0 +1,9 @@
+export {
+  ensureFluxCrds,
+  FLUX_CRD_NAMES,
+  type FluxCrdOptions,
+  FluxCrdVersions,
+  fluxCrdPaths,
+  installFluxCrds,
+  loadFluxCrds,
+} from './flux-crds.js';

@@ -1,0 +1,163 @@
+import { isInvalid, isNotFound, type KubeClient, type KubeObject } from '../kube/index.js';
+import type { ResourceManager } from '../sync/index.js';
+import { inventoryApiVersion, inventoryEntry, parseInventoryEntry, staleEntries } from './inventory.js';
+import type { Kustomization, ResourceRef } from './types.js';
+
+/** Flux's ownership labels on every object a Kustomization applies. */
+export const NAME_LABEL = 'kustomize.toolkit.fluxcd.io/name';
+export const NAMESPACE_LABEL = 'kustomize.toolkit.fluxcd.io/namespace';
+/** `disabled` keeps an object when it leaves Git (Flux's prune opt-out). */
+export const PRUNE_ANNOTATION = 'kustomize.toolkit.fluxcd.io/prune';
+/** `enabled` recreates an object whose immutable fields changed (Flux's per-object force). */
+export const FORCE_ANNOTATION = 'kustomize.toolkit.fluxcd.io/force';
+
+export interface ApplyOutcome {
+  readonly entries: readonly ResourceRef[];
+  /** `Kind/namespace/name action` lines for what changed (Flux's change set event). */
+  readonly changes: readonly string[];
+  /** The objects as applied (for the health checks of `wait`). */
+  readonly applied: readonly KubeObject[];
+}
+
+export function objectRef(o: { kind?: string; metadata: { namespace?: string; name?: string } }): string {
+  const ns = o.metadata.namespace ? `${o.metadata.namespace}/` : '';
+  return `${o.kind ?? ''}/${ns}${o.metadata.name ?? ''}`;
+}
+
+/** fluxcd/pkg ssa's apply stages: cluster definitions first, then everything else. */
+function stage(o: KubeObject): number {
+  if (o.kind === 'CustomResourceDefinition') return 0;
+  if (o.kind === 'Namespace') return 1;
+  if (o.kind === 'ClusterRole' || o.kind === 'ClusterRoleBinding' || o.kind === 'StorageClass') return 2;
+  return 3;
+}
+
+async function isNamespaced(client: KubeClient, o: KubeObject, crdScopes: ReadonlyMap<string, string>) {
+  try {
+    return (await client.discovery.resolve({ apiVersion: o.apiVersion ?? '', kind: o.kind ?? '' }))
+      .namespaced;
+  } catch (err) {
+    const group = (o.apiVersion ?? '').includes('/') ? (o.apiVersion ?? '').split('/')[0] : '';
+    const scope = crdScopes.get(`${group}/${o.kind ?? ''}`);
+    if (scope !== undefined) return scope === 'Namespaced';
+    throw err;
+  }
+}
+
+/**
+ * Labels the built objects as the Kustomization's and checks their scope: a namespaced object
+ * without a namespace is refused as Flux refuses it; a cluster-scoped one loses any namespace.
+ */
+export async function prepareObjects(
+  client: KubeClient,
+  k: Kustomization,
+  objects: readonly KubeObject[],
+): Promise<KubeObject[]> {
+  const crdScopes = new Map<string, string>();
+  for (const o of objects) {
+    if (o.kind !== 'CustomResourceDefinition') continue;
+    const spec = o.spec as { group?: string; names?: { kind?: string }; scope?: string } | undefined;
+    if (spec?.names?.kind)
+      crdScopes.set(`${spec.group ?? ''}/${spec.names.kind}`, spec.scope ?? 'Namespaced');
+  }
+  const out: KubeObject[] = [];
+  for (const o of objects) {
+    const labels = {
+      ...(o.metadata.labels ?? {}),
+      [NAME_LABEL]: k.metadata.name ?? '',
+      [NAMESPACE_LABEL]: k.metadata.namespace ?? '',
+    };
+    if (await isNamespaced(client, o, crdScopes)) {
+      if (!o.metadata.namespace) throw new Error(`${objectRef(o)} namespace not specified`);
+      out.push({ ...o, metadata: { ...o.metadata, labels } });
+    } else {
+      const { namespace: _drop, ...metadata } = o.metadata;
+      out.push({ ...o, metadata: { ...metadata, labels } });
+    }
+  }
+  return out.sort((a, b) => stage(a) - stage(b));
+}
+
+async function getLive(client: KubeClient, o: KubeObject): Promise<KubeObject | undefined> {
+  try {
+    return await client.get({
+      apiVersion: o.apiVersion ?? '',
+      kind: o.kind ?? '',
+      name: o.metadata.name ?? '',
+      ...(o.metadata.namespace && { namespace: o.metadata.namespace }),
+    });
+  } catch (err) {
+    if (isNotFound(err)) return undefined;
+    throw err;
+  }
+}
+
+/**
+ * Server-side applies every object through the sync engine's resource manager (Git wins over
+ * manual edits: drift is healed on every reconcile). An object whose immutable fields changed is
+ * recreated when `force` (or its force annotation) says so.
+ */
+export async function applyObjects(
+  client: KubeClient,
+  rm: ResourceManager,
+  k: Kustomization,
+  objects: readonly KubeObject[],
+): Promise<ApplyOutcome> {
+  const changes: string[] = [];
+  const applied: KubeObject[] = [];
+  const errors: string[] = [];
+  for (const o of objects) {
+    const live = await getLive(client, o);
+    try {
+      const c = await rm.apply(o, live);
+      if (c.action !== 'unchanged') changes.push(`${objectRef(o)} ${c.action}`);
+      applied.push(c.object ?? o);
+    } catch (err) {
+      const force = k.spec.force === true || o.metadata.annotations?.[FORCE_ANNOTATION] === 'enabled';
+      if (force && live && isInvalid(err)) {
+        await rm.delete(live, 'Background');
+        const c = await rm.apply(o, undefined);
+        changes.push(`${objectRef(o)} created`);
+        applied.push(c.object ?? o);
+        continue;
+      }
+      errors.push(`${objectRef(o)} dry-run failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+  if (errors.length > 0) throw new Error(errors.join('\n'));
+  return { entries: objects.map(inventoryEntry), changes, applied };
+}
+
+/**
+ * Deletes what the previous inventory holds and the new one does not, when the live object still
+ * carries this Kustomization's labels and does not opt out of prune. Returns the change lines.
+ */
+export async function pruneStale(
+  client: KubeClient,
+  rm: ResourceManager,
+  k: Kustomization,
+  previous: readonly ResourceRef[] | undefined,
+  next: readonly ResourceRef[],
+): Promise<string[]> {
+  const changes: string[] = [];
+  for (const entry of staleEntries(previous, next)) {
+    const o = parseInventoryEntry(entry);
+    if (!o) continue;
+    const ref = {
+      apiVersion: inventoryApiVersion(o),
+      kind: o.kind,
+      metadata: { name: o.name, ...(o.namespace && { namespace: o.namespace }) },
+    } satisfies KubeObject;
+    const live = await getLive(client, ref).catch((err: unknown) => {
+      if (isNotFound(err)) return undefined; // the kind is gone
+      throw err;
+    });
+    if (!live) continue;
+    const labels = live.metadata.labels ?? {};
+    if (labels[NAME_LABEL] !== k.metadata.name || labels[NAMESPACE_LABEL] !== k.metadata.namespace) continue;
+    if (live.metadata.annotations?.[PRUNE_ANNOTATION] === 'disabled') continue;
+    const c = await rm.delete(live, 'Background');
+    if (c.action === 'deleted') changes.push(`${objectRef(live)} deleted`);
+  }
+  return changes;
+}

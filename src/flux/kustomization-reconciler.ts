@@ -1,0 +1,282 @@
+import {
+  type EventRecorder,
+  type ReconcileContext,
+  type ReconcileRequest,
+  type ReconcileResult,
+  type Reconciler,
+  type StatusWriter,
+  toKubeTime,
+} from '../core/index.js';
+import { isNotFound, type KubeClient, type KubeObject, type Reflector } from '../kube/index.js';
+import type { RenderLimits, ResourceManager } from '../sync/index.js';
+import { applyObjects, objectRef, prepareObjects, pruneStale } from './apply.js';
+import type { ArtifactStore } from './artifact-store.js';
+import { buildKustomization } from './build.js';
+import { FluxConditionType, FluxReason } from './conditions.js';
+import { dependencyNotReady } from './dependencies.js';
+import { revisionSha } from './git-ref.js';
+import { type CheckedObject, decideHealth } from './health-check.js';
+import { durationMs, formatDurationMs, jittered } from './intervals.js';
+import { KustomizationStatusDraft } from './kustomization-status.js';
+import { writeFluxStatus } from './status-write.js';
+import { substituteObjects } from './substitute.js';
+import { substitutionVariables } from './substitute-from.js';
+import type { GitRepository, Kustomization } from './types.js';
+
+/** Flux's finalizer: objects of a pruning Kustomization are deleted with it. */
+export const FLUX_FINALIZER = 'finalizers.fluxcd.io';
+
+export interface KustomizationReconcilerDeps {
+  readonly client: KubeClient;
+  readonly kustomizations: Reflector<Kustomization>;
+  readonly sources: Reflector<GitRepository>;
+  readonly artifacts: ArtifactStore;
+  readonly rm: ResourceManager;
+  readonly writer: StatusWriter;
+  readonly events: EventRecorder;
+  /** Wait before re-checking a source without artifact or dependencies not ready (Flux: 30 s). */
+  readonly dependencyRequeueMs: number;
+  /** How often pending health checks are polled (Flux: 5 s). */
+  readonly healthPollMs: number;
+  readonly renderLimits?: RenderLimits;
+}
+
+const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+async function liveOf(client: KubeClient, o: KubeObject): Promise<KubeObject | undefined> {
+  try {
+    return await client.get({
+      apiVersion: o.apiVersion ?? '',
+      kind: o.kind ?? '',
+      name: o.metadata.name ?? '',
+      ...(o.metadata.namespace && { namespace: o.metadata.namespace }),
+    });
+  } catch (err) {
+    if (isNotFound(err)) return undefined;
+    throw err;
+  }
+}
+
+/**
+ * The Kustomization reconciler, kustomize-controller's steps on the sync engine: source artifact →
+ * dependencies → build (Kustomize, patches, images, targetNamespace, postBuild substitution) →
+ * server-side apply → prune from the inventory → health checks (polled, their start kept in the
+ * Reconciling condition so a restart carries on) → status written once.
+ */
+export class KustomizationReconciler implements Reconciler {
+  constructor(private readonly d: KustomizationReconcilerDeps) {}
+
+  async reconcile(ctx: ReconcileContext, req: ReconcileRequest): Promise<ReconcileResult | undefined> {
+    const cached = this.d.kustomizations.store.get(req.key);
+    if (!cached) {
+      this.d.writer.forget('Kustomization', req.namespace, req.name);
+      return undefined;
+    }
+    let k = this.d.writer.fresher('Kustomization', cached) ?? cached;
+    if (k.metadata.deletionTimestamp) return this.finalize(k);
+    if (k.spec.suspend) return undefined;
+    if (!(k.metadata.finalizers ?? []).includes(FLUX_FINALIZER)) {
+      k = await this.d.client.patch<Kustomization>(
+        { ...KREF, namespace: k.metadata.namespace ?? '', name: k.metadata.name ?? '' },
+        [
+          { op: 'test', path: '/metadata/resourceVersion', value: k.metadata.resourceVersion },
+          {
+            op: 'add',
+            path: '/metadata/finalizers',
+            value: [...(k.metadata.finalizers ?? []), FLUX_FINALIZER],
+          },
+        ],
+        { type: 'json' },
+      );
+      this.d.writer.remember(k, cached);
+    }
+    const nowMs = ctx.clock.now();
+    const draft = new KustomizationStatusDraft(k, toKubeTime(nowMs));
+    const intervalMs = durationMs(k.spec.interval, 600_000);
+    const retryMs = durationMs(k.spec.retryInterval, intervalMs);
+    const timeoutMs = durationMs(k.spec.timeout, intervalMs);
+    const write = async (requeueAfterMs: number): Promise<ReconcileResult> => {
+      await writeFluxStatus(this.d.client, this.d.writer, k, draft.build());
+      return { requeueAfterMs };
+    };
+    const failed = async (reason: FluxReason, message: string, requeueMs: number, revision?: string) => {
+      const previous = draft.condition(FluxConditionType.Ready);
+      draft.fail(reason, message);
+      if (previous?.message !== message || previous.reason !== reason) {
+        ctx.logger.warn({ reason, revision }, 'kustomization reconciliation failed');
+        this.d.events.warning(k, reason, message);
+      }
+      return write(requeueMs);
+    };
+
+    // 1. the source and its artifact
+    const ref = k.spec.sourceRef;
+    const sourceNs = ref.namespace || k.metadata.namespace || '';
+    if (ref.kind !== 'GitRepository')
+      return failed(FluxReason.ArtifactFailed, `unsupported source kind '${ref.kind}'`, retryMs);
+    const source = this.d.sources.store.get(`${sourceNs}/${ref.name}`);
+    if (!source)
+      return failed(
+        FluxReason.ArtifactFailed,
+        `unable to get source '${ref.kind}/${sourceNs}/${ref.name}': gitrepositories.source.toolkit.fluxcd.io "${ref.name}" not found`,
+        retryMs,
+      );
+    const artifact = source.status?.artifact;
+    const sha = artifact ? revisionSha(artifact.revision) : undefined;
+    if (!artifact || !sha)
+      return failed(
+        FluxReason.ArtifactFailed,
+        `Source artifact not found, retrying in ${formatDurationMs(this.d.dependencyRequeueMs)}`,
+        this.d.dependencyRequeueMs,
+      );
+    const revision = artifact.revision;
+
+    // 2. dependencies
+    const notReady = dependencyNotReady(k, revision, (ns, name) =>
+      this.d.kustomizations.store.get(`${ns}/${name}`),
+    );
+    if (notReady !== undefined) {
+      const previous = draft.condition(FluxConditionType.Ready)?.message;
+      draft.fail(FluxReason.DependencyNotReady, notReady);
+      if (previous !== notReady)
+        this.d.events.normal(
+          k,
+          FluxReason.DependencyNotReady,
+          `Dependencies do not meet ready condition, retrying in ${formatDurationMs(this.d.dependencyRequeueMs)}`,
+        );
+      return write(this.d.dependencyRequeueMs);
+    }
+
+    // 3. build
+    draft.attempted(revision);
+    let objects: readonly KubeObject[];
+    try {
+      const stored = await this.d.artifacts.get(
+        source.spec.url,
+        sha,
+        source.status?.observedIgnore ?? source.spec.ignore,
+      );
+      objects = await buildKustomization(stored.files, k, {
+        ...(this.d.renderLimits && { limits: this.d.renderLimits }),
+      });
+    } catch (err) {
+      return failed(FluxReason.BuildFailed, errorText(err), retryMs, revision);
+    }
+    try {
+      const vars = await substitutionVariables(this.d.client, k);
+      if (vars !== undefined) {
+        const r = substituteObjects(objects, vars);
+        if (!r.ok) return failed(FluxReason.BuildFailed, r.message, retryMs, revision);
+        objects = r.objects;
+      }
+    } catch (err) {
+      return failed(FluxReason.BuildFailed, errorText(err), retryMs, revision);
+    }
+
+    // 4. apply, 5. prune
+    const previousEntries = k.status?.inventory?.entries;
+    let changes: string[];
+    let applied: readonly KubeObject[];
+    try {
+      const prepared = await prepareObjects(this.d.client, k, objects);
+      const outcome = await applyObjects(this.d.client, this.d.rm, k, prepared);
+      changes = [...outcome.changes];
+      applied = outcome.applied;
+      draft.inventory(outcome.entries);
+      if (k.spec.prune) {
+        try {
+          changes.push(...(await pruneStale(this.d.client, this.d.rm, k, previousEntries, outcome.entries)));
+        } catch (err) {
+          return failed(FluxReason.PruneFailed, errorText(err), retryMs, revision);
+        }
+      }
+    } catch (err) {
+      return failed(FluxReason.ReconciliationFailed, errorText(err), retryMs, revision);
+    }
+    if (changes.length > 0) {
+      ctx.logger.info({ revision, changes: changes.length }, 'server-side apply completed');
+      this.d.events.normal(k, FluxReason.Progressing, changes.join('\n'));
+    }
+
+    // 6. health
+    const checks: readonly KubeObject[] = k.spec.wait
+      ? applied
+      : (k.spec.healthChecks ?? []).map((h) => ({
+          apiVersion: h.apiVersion ?? 'apps/v1',
+          kind: h.kind,
+          metadata: { name: h.name, namespace: h.namespace ?? k.metadata.namespace ?? '' },
+        }));
+    if (checks.length === 0) draft.delete(FluxConditionType.Healthy);
+    else {
+      const healthMessage = `Running health checks for revision ${revision} with a timeout of ${formatDurationMs(timeoutMs)}`;
+      const reconciling = draft.condition(FluxConditionType.Reconciling);
+      const waitingSince =
+        reconciling?.message === healthMessage &&
+        reconciling.reason === FluxReason.Progressing &&
+        reconciling.observedGeneration === k.metadata.generation &&
+        reconciling.lastTransitionTime !== undefined
+          ? Date.parse(reconciling.lastTransitionTime)
+          : nowMs;
+      const observed: CheckedObject[] = [];
+      for (const o of checks) observed.push({ ref: objectRef(o), live: await liveOf(this.d.client, o) });
+      const decision = decideHealth(observed, nowMs - waitingSince, timeoutMs);
+      const elapsed = formatDurationMs(Math.max(0, nowMs - waitingSince));
+      if (decision.kind === 'waiting') {
+        draft
+          .set(FluxConditionType.Reconciling, 'True', FluxReason.Progressing, healthMessage)
+          .set(FluxConditionType.Healthy, 'Unknown', FluxReason.Progressing, healthMessage)
+          .set(FluxConditionType.Ready, 'Unknown', FluxReason.Progressing, 'Reconciliation in progress');
+        return write(this.d.healthPollMs);
+      }
+      if (decision.kind === 'failed') {
+        draft
+          .set(FluxConditionType.Reconciling, 'True', FluxReason.ProgressingWithRetry, healthMessage)
+          .set(FluxConditionType.Healthy, 'False', FluxReason.HealthCheckFailed, decision.message);
+        return failed(
+          FluxReason.HealthCheckFailed,
+          `health check failed after ${elapsed}: ${decision.message}`,
+          retryMs,
+          revision,
+        );
+      }
+      const wasHealthy = draft.condition(FluxConditionType.Healthy)?.status === 'True';
+      if (!wasHealthy) {
+        const msg = `Health check passed in ${elapsed}`;
+        draft.set(FluxConditionType.Healthy, 'True', FluxReason.Succeeded, msg);
+        this.d.events.normal(k, FluxReason.Progressing, msg);
+      }
+    }
+
+    // 7. ready
+    const wasReady = draft.condition(FluxConditionType.Ready);
+    draft.succeeded(revision);
+    if (wasReady?.status !== 'True' || k.status?.lastAppliedRevision !== revision) {
+      ctx.logger.info({ revision }, 'kustomization applied');
+      this.d.events.normal(k, FluxReason.ReconciliationSucceeded, `Applied revision: ${revision}`);
+    }
+    return write(jittered(intervalMs, Math.random()));
+  }
+
+  /** Deletion: prune everything in the inventory (when `prune`), then release the finalizer. */
+  private async finalize(k: Kustomization): Promise<ReconcileResult | undefined> {
+    const finalizers = k.metadata.finalizers ?? [];
+    if (!finalizers.includes(FLUX_FINALIZER)) return undefined;
+    if (k.spec.prune && !k.spec.suspend)
+      await pruneStale(this.d.client, this.d.rm, k, k.status?.inventory?.entries, []);
+    await this.d.client.patch(
+      { ...KREF, namespace: k.metadata.namespace ?? '', name: k.metadata.name ?? '' },
+      [
+        { op: 'test', path: '/metadata/resourceVersion', value: k.metadata.resourceVersion },
+        {
+          op: 'replace',
+          path: '/metadata/finalizers',
+          value: finalizers.filter((f) => f !== FLUX_FINALIZER),
+        },
+      ],
+      { type: 'json' },
+    );
+    return undefined;
+  }
+}
+
+const KREF = { apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization' } as const;

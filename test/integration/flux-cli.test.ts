@@ -1,0 +1,93 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { after, before, describe, it } from 'node:test';
+import { fluxCliPath } from '../../src/dev/flux-cli/index.js';
+import {
+  condition,
+  FluxHarness,
+  gitRepository,
+  kustomization,
+  waitForKustomization,
+} from '../support/flux/flux-harness.js';
+import { GitHttpServer } from '../support/flux/git-http-server.js';
+import { TestRepo } from '../support/git/repo.js';
+import { testClient, testKubeconfigPath, testNamespace } from '../support/kube.js';
+
+// The upstream `flux` CLI reads the status Slipway writes. Building it takes tens of minutes on a cold
+// Go cache, so this runs only once it is cached: `bash src/dev/flux-cli/build-flux-cli.sh`.
+const cli = fluxCliPath();
+const skip = existsSync(cli) ? false : `the flux CLI is not built (bash src/dev/flux-cli/build-flux-cli.sh)`;
+
+describe('flux: `flux get` reads Slipway status', { skip, timeout: 300_000 }, () => {
+  let h: FluxHarness;
+  let ns: { name: string; delete(): Promise<void> };
+  let repo: TestRepo;
+  let server: GitHttpServer;
+  const flux = (...args: string[]) =>
+    execFileSync(cli, [...args, '--namespace', ns.name, '--kubeconfig', testKubeconfigPath()], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+
+  before(async () => {
+    ns = await testNamespace(testClient(), 'flux-cli');
+    repo = TestRepo.create({
+      'apps/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: hello}\ndata: {a: b}\n',
+    });
+    server = await GitHttpServer.start(repo);
+    h = await FluxHarness.start(ns.name);
+    await h.client.create(
+      gitRepository(ns.name, 'repo', { interval: '1m', url: server.url, ref: { branch: 'main' } }),
+    );
+    await h.client.create(
+      kustomization(ns.name, 'apps', {
+        sourceRef: { kind: 'GitRepository', name: 'repo' },
+        path: './apps',
+        interval: '1m',
+        prune: true,
+        targetNamespace: ns.name,
+      }),
+    );
+    await waitForKustomization(
+      h.client,
+      ns.name,
+      'apps',
+      'Ready',
+      (k) => condition(k, 'Ready')?.status === 'True',
+    );
+  });
+  after(async () => {
+    await h?.stop();
+    await ns?.delete();
+    await server?.close();
+    repo?.dispose();
+  });
+
+  it('flux get kustomizations shows Ready and the applied revision', () => {
+    const out = flux('get', 'kustomizations');
+    const line = out.split('\n').find((l) => l.startsWith('apps'));
+    assert.ok(line, out);
+    const cells = line.split('\t').map((c) => c.trim());
+    assert.ok(cells.includes('True'), out);
+    assert.ok(
+      cells.some((c) => c.includes(`main@sha1:${repo.head().slice(0, 8)}`)),
+      out,
+    );
+    assert.match(line, /Applied revision: main@sha1:/);
+  });
+
+  it('flux get sources git shows Ready and the stored artifact', () => {
+    const out = flux('get', 'sources', 'git');
+    const line = out.split('\n').find((l) => l.startsWith('repo'));
+    assert.ok(line, out);
+    assert.ok(
+      line
+        .split('\t')
+        .map((c) => c.trim())
+        .includes('True'),
+      out,
+    );
+    assert.match(line, /stored artifact for revision 'main@sha1:/);
+  });
+});

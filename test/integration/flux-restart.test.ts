@@ -1,0 +1,175 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { installFluxCrds } from '../../src/dev/flux-crds/index.js';
+import type { Kustomization } from '../../src/flux/index.js';
+import { installCrds } from '../../src/install/index.js';
+import { isNotFound, type KubeClient, type KubeObject } from '../../src/kube/index.js';
+import { FluxControllerProcess } from '../support/flux/controller-process.js';
+import { condition, getKustomization, gitRepository, kustomization } from '../support/flux/flux-harness.js';
+import { GitHttpServer } from '../support/flux/git-http-server.js';
+import { TestRepo } from '../support/git/repo.js';
+import { eventually, testClient, testNamespace } from '../support/kube.js';
+
+// The Flux controllers as they ship (`slipway controller --controllers flux`), stopped with SIGTERM
+// and SIGKILL right after Git moves: after every restart each Kustomization must apply the new
+// commit, prune what left Git, heal drift made while it was down, and keep a consistent inventory.
+
+const APPS = ['app-0', 'app-1', 'app-2'];
+const cm = (name: string, data: Record<string, string>) =>
+  `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ${name}}\ndata: ${JSON.stringify(data)}\n`;
+
+function layout(r: number): Record<string, string> {
+  const files: Record<string, string> = {};
+  for (const app of APPS) {
+    files[`${app}/settings.yaml`] = cm(`${app}-settings`, { round: String(r) });
+    files[`${app}/extra.yaml`] = cm(`${app}-extra-${r}`, { round: String(r) });
+  }
+  return files;
+}
+
+describe('flux: the controller restarted (SIGTERM and SIGKILL) while Git moves', { timeout: 900_000 }, () => {
+  let client: KubeClient;
+  let ns: { name: string; delete(): Promise<void> };
+  let repo: TestRepo;
+  let server: GitHttpServer;
+  let syncDir: string;
+  let controller: FluxControllerProcess | undefined;
+
+  before(async () => {
+    client = testClient();
+    await installCrds(client);
+    await installFluxCrds(client);
+    ns = await testNamespace(client, 'flux-restart');
+    repo = TestRepo.create(layout(0));
+    server = await GitHttpServer.start(repo);
+    syncDir = mkdtempSync(join(tmpdir(), 'slipway-flux-restart-'));
+    await client.create(
+      gitRepository(ns.name, 'repo', { interval: '1s', url: server.url, ref: { branch: 'main' } }),
+    );
+    for (const app of APPS) {
+      await client.create(
+        kustomization(ns.name, app, {
+          sourceRef: { kind: 'GitRepository', name: 'repo' },
+          path: `./${app}`,
+          interval: '2s',
+          prune: true,
+          wait: true,
+          timeout: '1m',
+          targetNamespace: ns.name,
+        }),
+      );
+    }
+  });
+  after(async () => {
+    for (const p of FluxControllerProcess.all) await p.stop('SIGKILL');
+    await ns?.delete();
+    await server?.close();
+    repo?.dispose();
+    rmSync(syncDir, { recursive: true, force: true });
+    client?.close();
+  });
+
+  const getCm = async (name: string) => {
+    try {
+      return await client.get<KubeObject & { data?: Record<string, string> }>({
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        namespace: ns.name,
+        name,
+      });
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      throw err;
+    }
+  };
+  const start = async () => {
+    controller = await FluxControllerProcess.start(ns.name, { SLIPWAY_SYNC_DIR: syncDir });
+  };
+  const waitSettled = async (round: number) => {
+    const revision = `main@sha1:${repo.head()}`;
+    const last = new Map<string, unknown>();
+    try {
+      await eventually(
+        `round ${round} applied everywhere`,
+        async () => {
+          for (const app of APPS) {
+            const k: Kustomization = await getKustomization(client, ns.name, app);
+            last.set(app, k.status);
+            if (condition(k, 'Ready')?.status !== 'True' || k.status?.lastAppliedRevision !== revision)
+              return false;
+            const ids = (k.status.inventory?.entries ?? []).map((e) => e.id).sort();
+            assert.deepEqual(ids, [
+              `${ns.name}_${app}-extra-${round}__ConfigMap`,
+              `${ns.name}_${app}-settings__ConfigMap`,
+            ]);
+            if ((await getCm(`${app}-settings`))?.data?.round !== String(round)) return false;
+            if (round > 0 && (await getCm(`${app}-extra-${round - 1}`)) !== undefined) return false;
+            if ((await getCm(`${app}-extra-${round}`)) === undefined) return false;
+          }
+          return true;
+        },
+        120_000,
+        250,
+      );
+    } catch (err) {
+      throw new Error(`${(err as Error).message}; last: ${JSON.stringify(Object.fromEntries(last))}`);
+    }
+  };
+
+  it('applies the first commit', async () => {
+    await start();
+    await waitSettled(0);
+  });
+
+  for (const [round, signal] of [
+    [1, 'SIGTERM'],
+    [2, 'SIGKILL'],
+    [3, 'SIGKILL'],
+    [4, 'SIGTERM'],
+  ] as const) {
+    it(`round ${round}: stopped with ${signal} right after a commit, carries on after the restart`, async () => {
+      repo.write(layout(round));
+      server.commit(`round ${round}`);
+      // let it start working on the commit, then stop it mid-way
+      await new Promise((r) => setTimeout(r, 400 + round * 300));
+      await controller?.stop(signal);
+      // drift made while it is down is healed after the restart
+      if (round > 1) {
+        await client.patch(
+          { apiVersion: 'v1', kind: 'ConfigMap', namespace: ns.name, name: 'app-0-settings' },
+          { data: { round: 'edited-by-hand' } },
+          { type: 'merge', fieldManager: 'kubectl-edit' },
+        );
+      }
+      await start();
+      await waitSettled(round);
+    });
+  }
+
+  it('leaves no finalizer-blocked object behind when a Kustomization is deleted', async () => {
+    await client.delete({
+      apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
+      kind: 'Kustomization',
+      namespace: ns.name,
+      name: 'app-2',
+    });
+    await eventually(
+      'app-2 and its objects gone',
+      async () => {
+        try {
+          await getKustomization(client, ns.name, 'app-2');
+          return false;
+        } catch (err) {
+          if (!isNotFound(err)) throw err;
+        }
+        return (await getCm('app-2-settings')) === undefined;
+      },
+      60_000,
+      250,
+    );
+    await controller?.stop('SIGTERM');
+  });
+});
