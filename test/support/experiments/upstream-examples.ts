@@ -167,7 +167,14 @@ export interface Checkpoint {
   readonly summary: string;
 }
 
-const experimentDone = (ex: Experiment) => ['Successful', 'Failed', 'Error'].includes(ex.status?.phase ?? '');
+const isCompleted = (phase: string | undefined) => ['Successful', 'Failed', 'Error'].includes(phase ?? '');
+
+/**
+ * Ended, and settled: the reconcile that completes an experiment still reports its templates Running;
+ * the next one (Argo's `isTerminating`) marks them completed.
+ */
+const experimentDone = (ex: Experiment) =>
+  isCompleted(ex.status?.phase) && (ex.status?.templateStatuses ?? []).every((t) => isCompleted(t.status));
 
 /**
  * examples/experiment-with-analysis.yaml. Its templates run without a duration, so the experiment ends
@@ -288,4 +295,91 @@ export async function rolloutExperimentUntilPromoted(
   const { ex, r } = await stepExperiment(w, name, 0);
   out.push({ at: 'experiment running', summary: `${rolloutSummary(r)} | ${experimentSummary(ex)}` });
   return [...out, ...(await promoteToHealthy(w, name, ex.metadata.name ?? ''))];
+}
+
+/** Argo's e2e manifest test/e2e/functional/experiment-with-service.yaml (as published). */
+export const EXPERIMENT_WITH_SERVICE = {
+  ...EX,
+  metadata: { name: 'experiment-with-service' },
+  spec: {
+    duration: '10s',
+    scaleDownDelaySeconds: 5,
+    templates: [
+      {
+        name: 'test',
+        replicas: 1,
+        service: {},
+        selector: { matchLabels: { app: 'experiment-with-service' } },
+        template: {
+          metadata: { labels: { app: 'experiment-with-service' } },
+          spec: {
+            containers: [
+              {
+                name: 'experiment-with-service',
+                image: 'nginx:1.19-alpine',
+                resources: { requests: { memory: '16Mi', cpu: '1m' } },
+                ports: [{ protocol: 'TCP', containerPort: 8080 }],
+              },
+            ],
+          },
+        },
+      },
+    ],
+  },
+} as const;
+
+/** Replicas of the experiment's template ReplicaSets and the number of its Services. */
+async function ownedCounts(w: ExampleWorld, ex: Experiment): Promise<string> {
+  const owned = (items: readonly KubeObject[]) =>
+    items.filter((o) => o.metadata.ownerReferences?.some((r) => r.uid === ex.metadata.uid));
+  const sets = owned(
+    (await w.client.listAll({ apiVersion: 'apps/v1', kind: 'ReplicaSet' }, { namespace: w.namespace })).items,
+  );
+  const services = owned(
+    (await w.client.listAll({ apiVersion: 'v1', kind: 'Service' }, { namespace: w.namespace })).items,
+  );
+  const replicas = sets
+    .map((rs) => `${rs.metadata.name}=${(rs.spec as { replicas?: number }).replicas}`)
+    .sort()
+    .join(',');
+  return `replicaSets=[${replicas}] services=${services.length}`;
+}
+
+/**
+ * Argo's e2e TestExperimentWithServiceAndScaleDownDelay: Running with one pod and its Service, Successful
+ * after 10 s, then (5 s later) the ReplicaSet at 0 and the Service gone.
+ */
+export async function experimentWithService(
+  w: ExampleWorld,
+  probe: (name: string) => Promise<string> = async () => '',
+): Promise<Checkpoint[]> {
+  const name = EXPERIMENT_WITH_SERVICE.metadata.name;
+  await w.client.create({ ...EXPERIMENT_WITH_SERVICE, metadata: { name, namespace: w.namespace } });
+  const running = await experimentReaches(
+    w,
+    name,
+    'Running with its pod available (settled: the reconcile after the one that saw it available)',
+    (ex) =>
+      ex.status?.phase === 'Running' &&
+      ex.status.templateStatuses?.[0]?.availableReplicas === 1 &&
+      ex.status.conditions?.find((c) => c.type === 'Progressing')?.reason === 'NewReplicaSetAvailable',
+  );
+  const out: Checkpoint[] = [
+    { at: 'running', summary: `${experimentSummary(running)} ${await ownedCounts(w, running)}` },
+    { at: 'running (view)', summary: await probe(name) },
+  ];
+  const done = await experimentReaches(w, name, 'Successful', experimentDone);
+  out.push({ at: 'successful', summary: experimentSummary(done) });
+  const scaled = await eventually(
+    'template scaled to 0 and its Service deleted',
+    async () => {
+      const counts = await ownedCounts(w, done);
+      return /=0\] services=0$/.test(counts) ? counts : undefined;
+    },
+    WAIT,
+    250,
+  );
+  out.push({ at: 'scaled down', summary: scaled });
+  out.push({ at: 'scaled down (view)', summary: await probe(name) });
+  return out;
 }

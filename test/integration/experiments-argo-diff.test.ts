@@ -1,0 +1,93 @@
+/**
+ * Issue 15: the same experiment scenarios under Argo Rollouts v1.10.1's own controller (namespaced to one
+ * namespace) and under Slipway's (another namespace), side by side on the shared cluster; the summaries
+ * at each checkpoint (Rollout phase, message, step and condition reasons; Experiment phase, message,
+ * condition reasons, template statuses; owned ReplicaSets and Services; the upstream plugin's
+ * `get experiment` view) must be equal.
+ *
+ * Only scenarios without an AnalysisRun run here: Slipway's AnalysisRun CRD declares the status
+ * subresource (crds/analysis-run.yaml), so Argo's controller, which merge-patches the main resource,
+ * cannot record a run's status on this cluster. Those (experiment-with-analysis.yaml,
+ * rollout-experiment-step.yaml) are asserted against Argo's expected values in experiments-upstream.test.ts.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { registerAnalysisController } from '../../src/analysis/index.js';
+import { Manager } from '../../src/core/index.js';
+import { registerExperimentController } from '../../src/experiments/index.js';
+import { Metrics, silentLogger } from '../../src/observability/index.js';
+import { registerRolloutController } from '../../src/rollouts/index.js';
+import { formatView, upstreamExperimentView } from '../support/argo/experiment-views.js';
+import { type ArgoController, argoBinaries, startArgoController } from '../support/argo/upstream-binaries.js';
+import {
+  type Checkpoint,
+  type ExampleWorld,
+  experimentWithService,
+  rolloutExperimentUntilPromoted,
+} from '../support/experiments/upstream-examples.js';
+import { useTestNamespace } from '../support/namespace-scenario.js';
+
+function world(scenario: ReturnType<typeof useTestNamespace>): ExampleWorld {
+  return {
+    client: scenario.client,
+    get namespace() {
+      return scenario.ns.name;
+    },
+  };
+}
+
+/** Runs `scenario` in both namespaces at once and compares the checkpoints. */
+async function sameUnderBoth(
+  argo: ExampleWorld,
+  slipway: ExampleWorld,
+  scenario: (w: ExampleWorld) => Promise<Checkpoint[]>,
+): Promise<Checkpoint[]> {
+  const [byArgo, bySlipway] = await Promise.all([scenario(argo), scenario(slipway)]);
+  const show = (c: readonly Checkpoint[]) => c.map((x) => `${x.at}: ${x.summary}`);
+  assert.deepEqual(show(bySlipway), show(byArgo));
+  return bySlipway;
+}
+
+describe('experiments: Slipway and Argo Rollouts v1.10.1 side by side', { concurrency: true }, () => {
+  let argo: ArgoController | undefined;
+  let manager: Manager | undefined;
+  after(async () => {
+    await argo?.stop();
+    await manager?.stop();
+  });
+  const argoNs = useTestNamespace('ex-argo', { crds: true });
+  const slipwayNs = useTestNamespace('ex-slipway', { crds: true });
+  const byArgo = world(argoNs);
+  const bySlipway = world(slipwayNs);
+
+  before(async () => {
+    await argoBinaries(); // built on first use; minutes on a cold Go cache
+    argo = await startArgoController(argoNs.ns.name);
+    manager = new Manager({
+      client: slipwayNs.client,
+      logger: silentLogger(),
+      metrics: new Metrics(),
+      shutdownDeadlineMs: 2_000,
+    });
+    const namespace = slipwayNs.ns.name;
+    registerAnalysisController(manager, { namespace, workers: 4 });
+    registerExperimentController(manager, { namespace, workers: 4 });
+    registerRolloutController(manager, { namespace });
+    await manager.start();
+    await manager.waitForCacheSync();
+  });
+
+  it("Argo's e2e TestExperimentWithServiceAndScaleDownDelay: same phases, Service and scale-down, same plugin view", async () => {
+    const c = await sameUnderBoth(byArgo, bySlipway, (w) =>
+      experimentWithService(w, async (name) => formatView(await upstreamExperimentView(w.namespace, name))),
+    );
+    assert.match(c[0]?.summary ?? '', /^phase=Running .* services=1$/);
+    assert.match(c[2]?.summary ?? '', /^phase=Successful /);
+  });
+
+  for (const name of ['rollout-canary-preview', 'rollout-baseline-vs-canary'] as const)
+    it(`${name}.yaml: the same Rollout and Experiment states until promote and after`, async () => {
+      const c = await sameUnderBoth(byArgo, bySlipway, (w) => rolloutExperimentUntilPromoted(w, name));
+      assert.match(c.at(-2)?.summary ?? '', /^phase=Healthy .*\| phase=Successful /);
+    });
+});

@@ -1,0 +1,280 @@
+// Argo Rollouts v1.10.1's functional workloadRef e2e cases (test/e2e/functional_test.go: TestScaleDownOnSuccess,
+// TestScaleDownProgressively, TestScaleDownProgressivelyCompleted, TestScaleDownProgressivelyCompletedCanary,
+// TestNeverScaleDown) as scenarios that run on one namespace under whichever controller watches it, so
+// the same steps can be asserted against Argo's expectations and compared with Argo's own controller.
+// Each checkpoint records the Rollout's phase and replica counts and the Deployment's replicas, plus
+// every Deployment `spec.replicas` value sampled while the step ran (a Deployment scaled up and back
+// down between two reads would otherwise go unseen).
+import type { KubeClient, KubeObject } from '../../../src/kube/index.js';
+import { promoteRollout } from '../../../src/rollouts/index.js';
+import { getRollout, ROLLOUT, type RolloutObject } from '../fixtures/rollout-scenario.js';
+import { eventually } from '../kube.js';
+
+const DEPLOYMENT = { apiVersion: 'apps/v1', kind: 'Deployment' } as const;
+const WAIT = 120_000;
+
+export interface WorkloadWorld {
+  readonly client: KubeClient;
+  readonly namespace: string;
+}
+
+export type ScaleDownMode = 'never' | 'onsuccess' | 'progressively';
+
+export interface WorkloadCheckpoint {
+  readonly at: string;
+  readonly summary: string;
+}
+
+function deployment(namespace: string, name: string, replicas: number): KubeObject {
+  return {
+    ...DEPLOYMENT,
+    metadata: { name, namespace },
+    spec: {
+      replicas,
+      selector: { matchLabels: { app: name } },
+      template: {
+        metadata: { labels: { app: name } },
+        spec: {
+          containers: [
+            {
+              name: 'rollouts-demo',
+              image: 'argoproj/rollouts-demo:green',
+              resources: { requests: { memory: '16Mi', cpu: '1m' } },
+            },
+          ],
+        },
+      },
+    },
+  };
+}
+
+function service(
+  namespace: string,
+  name: string,
+  app: string,
+  annotations?: Record<string, string>,
+): KubeObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name, namespace, ...(annotations && { annotations }) },
+    spec: { selector: { app }, ports: [{ protocol: 'TCP', port: 80, targetPort: 8080 }] },
+  };
+}
+
+const blueGreen = (active: string) => ({ blueGreen: { activeService: active } });
+const CANARY_STEPS = {
+  canary: {
+    maxSurge: 1,
+    maxUnavailable: 0,
+    steps: [
+      { setWeight: 25 },
+      { pause: { duration: '2s' } },
+      { setWeight: 50 },
+      { pause: { duration: '2s' } },
+      { setWeight: 75 },
+      { pause: { duration: '2s' } },
+    ],
+  },
+};
+
+/** Samples the Deployment's `spec.replicas` every 100 ms until `stop` resolves; returns the values seen. */
+async function sampleDeployment<T>(
+  w: WorkloadWorld,
+  name: string,
+  during: () => Promise<T>,
+): Promise<[T, number[]]> {
+  const seen: number[] = [];
+  let done = false;
+  const sampler = (async () => {
+    while (!done) {
+      const d = await w.client.get({ ...DEPLOYMENT, namespace: w.namespace, name });
+      const r = (d.spec as { replicas?: number }).replicas ?? -1;
+      if (seen.at(-1) !== r) seen.push(r);
+      await new Promise((res) => setTimeout(res, 100));
+    }
+  })();
+  try {
+    const value = await during();
+    return [value, seen];
+  } finally {
+    done = true;
+    await sampler;
+  }
+}
+
+const counts = (r: RolloutObject) => {
+  const s = r.status ?? {};
+  return `phase=${s.phase ?? ''} replicas=${s.replicas ?? 0}/${s.updatedReplicas ?? 0}/${s.readyReplicas ?? 0}/${s.availableReplicas ?? 0}`;
+};
+
+async function rolloutReaches(
+  w: WorkloadWorld,
+  name: string,
+  what: string,
+  check: (r: RolloutObject) => boolean,
+) {
+  return eventually(
+    `rollout ${name} ${what}`,
+    async () => {
+      const r = await getRollout(w.client, w.namespace, name);
+      return check(r) ? r : undefined;
+    },
+    WAIT,
+    200,
+  );
+}
+
+const settle = () => new Promise((res) => setTimeout(res, 3_000));
+
+/** One checkpoint: run `step`, wait for `check`, settle 3 s (as Argo's tests sleep), record. */
+async function checkpoint(
+  w: WorkloadWorld,
+  name: string,
+  at: string,
+  step: () => Promise<unknown>,
+  check: (r: RolloutObject) => boolean,
+  recordSeen = true,
+): Promise<WorkloadCheckpoint> {
+  const [r, seen] = await sampleDeployment(w, name, async () => {
+    await step();
+    await rolloutReaches(w, name, at, check);
+    await settle();
+    return getRollout(w.client, w.namespace, name);
+  });
+  const d = await w.client.get({ ...DEPLOYMENT, namespace: w.namespace, name });
+  return {
+    at,
+    summary: `${counts(r)} deployment=${(d.spec as { replicas?: number }).replicas}${recordSeen ? ` seen=[${seen.join(',')}]` : ''}`,
+  };
+}
+
+const healthyAt = (n: number) => (r: RolloutObject) =>
+  r.status?.phase === 'Healthy' && r.status.availableReplicas === n && r.status.replicas === n;
+
+const scaleRollout = (w: WorkloadWorld, name: string, replicas: number) =>
+  w.client.patch(
+    { ...ROLLOUT, namespace: w.namespace, name },
+    [{ op: 'replace', path: '/spec/replicas', value: replicas }],
+    { type: 'json' },
+  );
+
+const touchDeployment = (w: WorkloadWorld, name: string, stamp: string) =>
+  w.client.patch(
+    { ...DEPLOYMENT, namespace: w.namespace, name },
+    { spec: { template: { metadata: { annotations: { update: stamp } } } } },
+    { type: 'merge' },
+  );
+
+/**
+ * TestScaleDownOnSuccess / TestScaleDownProgressively / TestNeverScaleDown (blue-green, 2 replicas, the
+ * Deployment at 2), extended as TestScaleDownProgressivelyCompleted: the Rollout scaled to 6 and to 2
+ * (a KEDA/HPA-like scaling event) and a template change of the Deployment (revision 2).
+ */
+export async function blueGreenScaleDown(
+  w: WorkloadWorld,
+  mode: ScaleDownMode,
+): Promise<WorkloadCheckpoint[]> {
+  const name = `bg-${mode}`;
+  const active = `${name}-active`;
+  const ns = w.namespace;
+  const out: WorkloadCheckpoint[] = [];
+  out.push(
+    await checkpoint(
+      w,
+      name,
+      'revision 1 Healthy',
+      async () => {
+        await w.client.create(
+          service(
+            ns,
+            active,
+            name,
+            mode === 'never' ? { 'rollout.argoproj.io/scale-down': 'never' } : undefined,
+          ),
+        );
+        await w.client.create(deployment(ns, name, 2));
+        await w.client.create({
+          ...ROLLOUT,
+          metadata: { name, namespace: ns },
+          spec: {
+            replicas: 2,
+            workloadRef: { apiVersion: 'apps/v1', kind: 'Deployment', name, scaleDown: mode },
+            strategy: blueGreen(active),
+          },
+        });
+      },
+      healthyAt(2),
+      // how a Deployment steps down while the first revision comes up depends on pod timing
+      false,
+    ),
+  );
+  out.push(await checkpoint(w, name, 'scaled to 6', () => scaleRollout(w, name, 6), healthyAt(6)));
+  out.push(await checkpoint(w, name, 'scaled to 2', () => scaleRollout(w, name, 2), healthyAt(2)));
+  out.push(
+    await checkpoint(
+      w,
+      name,
+      'revision 2 Healthy',
+      () => touchDeployment(w, name, 'r2'),
+      (r) => healthyAt(2)(r) && r.metadata.annotations?.['rollout.argoproj.io/revision'] === '2',
+    ),
+  );
+  return out;
+}
+
+/** TestScaleDownProgressivelyCompletedCanary: 4 replicas, canary steps, scaled to 8, then revision 2 promoted through. */
+export async function canaryScaleDownProgressively(w: WorkloadWorld): Promise<WorkloadCheckpoint[]> {
+  const name = 'canary-progressively';
+  const ns = w.namespace;
+  const out: WorkloadCheckpoint[] = [];
+  out.push(
+    await checkpoint(
+      w,
+      name,
+      'revision 1 Healthy',
+      async () => {
+        await w.client.create(service(ns, `${name}-active`, name));
+        await w.client.create({
+          ...ROLLOUT,
+          metadata: { name, namespace: ns },
+          spec: {
+            replicas: 4,
+            selector: { matchLabels: { app: name } },
+            workloadRef: { apiVersion: 'apps/v1', kind: 'Deployment', name, scaleDown: 'progressively' },
+            strategy: CANARY_STEPS,
+          },
+        });
+        await w.client.create(deployment(ns, name, 4));
+      },
+      healthyAt(4),
+      false,
+    ),
+  );
+  out.push(await checkpoint(w, name, 'scaled to 8', () => scaleRollout(w, name, 8), healthyAt(8)));
+  out.push(
+    await checkpoint(
+      w,
+      name,
+      'revision 2 Healthy',
+      async () => {
+        await touchDeployment(w, name, 'r2');
+        // the steps' pauses have durations; promote as Argo's test does if one holds
+        for (let i = 0; i < 3; i++) {
+          const paused = await rolloutReaches(
+            w,
+            name,
+            'paused or done',
+            (r) =>
+              ['Paused', 'Healthy'].includes(r.status?.phase ?? '') &&
+              r.metadata.annotations?.['rollout.argoproj.io/revision'] === '2',
+          );
+          if (paused.status?.phase === 'Healthy') break;
+          await promoteRollout(w.client, { namespace: ns, name }).catch(() => undefined);
+        }
+      },
+      (r) => healthyAt(8)(r) && r.metadata.annotations?.['rollout.argoproj.io/revision'] === '2',
+    ),
+  );
+  return out;
+}
