@@ -23,6 +23,7 @@ import {
   type Checkpoint,
   type ExampleWorld,
   experimentWithService,
+  experimentWithServiceManifest,
   rolloutExperimentUntilPromoted,
 } from '../support/experiments/upstream-examples.js';
 import { useTestNamespace } from '../support/namespace-scenario.js';
@@ -77,13 +78,26 @@ describe('experiments: Slipway and Argo Rollouts v1.10.1 side by side', { concur
     await manager.waitForCacheSync();
   });
 
-  it("Argo's e2e TestExperimentWithServiceAndScaleDownDelay: same phases, Service and scale-down, same plugin view", async () => {
-    const c = await sameUnderBoth(byArgo, bySlipway, (w) =>
-      experimentWithService(w, async (name) => formatView(await upstreamExperimentView(w.namespace, name))),
-    );
-    assert.match(c[0]?.summary ?? '', /^phase=Running .* services=1$/);
-    assert.match(c[2]?.summary ?? '', /^phase=Successful /);
-  });
+  for (const [variant, test, service] of [
+    ['service', 'TestExperimentWithServiceAndScaleDownDelay', 'experiment-with-service-test(:8080)'],
+    ['service-name', 'TestExperimentWithServiceNameAndScaleDownDelay', 'test-service-name(:8080)'],
+    [
+      'multiport-service',
+      'TestExperimentWithMultiportServiceAndScaleDownDelay',
+      'experiment-with-multiport-service-test(testport1:8080+testport2:8081+testport3:8082)',
+    ],
+  ] as const)
+    it(`Argo's e2e ${test}: same phases, Service, scale-down and plugin view`, async () => {
+      // 20 s instead of 10 s: on a loaded machine Argo's run may finish before the Running view is read
+      const manifest = experimentWithServiceManifest(variant, '20s');
+      const c = await sameUnderBoth(byArgo, bySlipway, (w) =>
+        experimentWithService(w, manifest, async (name) =>
+          formatView(await upstreamExperimentView(w.namespace, name)),
+        ),
+      );
+      assert.ok(c[0]?.summary.endsWith(`=1] services=[${service}]`), c[0]?.summary);
+      assert.match(c[2]?.summary ?? '', /^phase=Successful /);
+    });
 
   for (const name of ['rollout-canary-preview', 'rollout-baseline-vs-canary'] as const)
     it(`${name}.yaml: the same Rollout and Experiment states until promote and after`, async () => {

@@ -211,6 +211,15 @@ export async function experimentWithAnalysis(w: ExampleWorld, coin: Coin): Promi
   return out;
 }
 
+/**
+ * Running, and settled: the reconcile that sees the templates available reports Progressing
+ * `ReplicaSetUpdated` (Argo's ExperimentProgressing: replica counts changed); the next one
+ * `NewReplicaSetAvailable`.
+ */
+const isRunningSettled = (ex: Experiment) =>
+  ex.status?.phase === 'Running' &&
+  ex.status.conditions?.find((c) => c.type === 'Progressing')?.reason === 'NewReplicaSetAvailable';
+
 /** Deploys a Rollout example, waits for revision 1, then updates the image to start revision 2. */
 async function toRevisionTwo(w: ExampleWorld, name: string, file: string, coin: Coin): Promise<Checkpoint> {
   await applyExample(w, file, coin);
@@ -235,7 +244,7 @@ async function stepExperiment(
       x.status.phase === 'Progressing',
   );
   const exName = r.status?.canary?.currentExperiment ?? '';
-  const ex = await experimentReaches(w, exName, 'Running', (e) => e.status?.phase === 'Running');
+  const ex = await experimentReaches(w, exName, 'Running (settled)', isRunningSettled);
   return { ex, r: await getRollout(w.client, w.namespace, name) };
 }
 
@@ -297,36 +306,50 @@ export async function rolloutExperimentUntilPromoted(
   return [...out, ...(await promoteToHealthy(w, name, ex.metadata.name ?? ''))];
 }
 
-/** Argo's e2e manifest test/e2e/functional/experiment-with-service.yaml (as published). */
-export const EXPERIMENT_WITH_SERVICE = {
-  ...EX,
-  metadata: { name: 'experiment-with-service' },
-  spec: {
-    duration: '10s',
-    scaleDownDelaySeconds: 5,
-    templates: [
-      {
-        name: 'test',
-        replicas: 1,
-        service: {},
-        selector: { matchLabels: { app: 'experiment-with-service' } },
-        template: {
-          metadata: { labels: { app: 'experiment-with-service' } },
-          spec: {
-            containers: [
-              {
-                name: 'experiment-with-service',
-                image: 'nginx:1.19-alpine',
-                resources: { requests: { memory: '16Mi', cpu: '1m' } },
-                ports: [{ protocol: 'TCP', containerPort: 8080 }],
-              },
-            ],
+/**
+ * Argo's e2e manifests test/e2e/functional/experiment-with-service.yaml, experiment-with-service-name.yaml
+ * and experiment-with-multiport-service.yaml (as published): one template, 1 replica, a Service, 10 s,
+ * scaled down 5 s after.
+ */
+export function experimentWithServiceManifest(
+  variant: 'service' | 'service-name' | 'multiport-service',
+  duration = '10s',
+): Experiment {
+  const name = `experiment-with-${variant}`;
+  const ports =
+    variant === 'multiport-service'
+      ? [8080, 8081, 8082].map((p, i) => ({ name: `testport${i + 1}`, protocol: 'TCP', containerPort: p }))
+      : [{ protocol: 'TCP', containerPort: 8080 }];
+  return {
+    ...EX,
+    metadata: { name },
+    spec: {
+      duration,
+      scaleDownDelaySeconds: 5,
+      templates: [
+        {
+          name: 'test',
+          replicas: 1,
+          service: variant === 'service-name' ? { name: 'test-service-name' } : {},
+          selector: { matchLabels: { app: name } },
+          template: {
+            metadata: { labels: { app: name } },
+            spec: {
+              containers: [
+                {
+                  name,
+                  image: 'nginx:1.19-alpine',
+                  resources: { requests: { memory: '16Mi', cpu: '1m' } },
+                  ports,
+                },
+              ],
+            },
           },
         },
-      },
-    ],
-  },
-} as const;
+      ],
+    },
+  } as Experiment;
+}
 
 /** Replicas of the experiment's template ReplicaSets and the number of its Services. */
 async function ownedCounts(w: ExampleWorld, ex: Experiment): Promise<string> {
@@ -337,12 +360,17 @@ async function ownedCounts(w: ExampleWorld, ex: Experiment): Promise<string> {
   );
   const services = owned(
     (await w.client.listAll({ apiVersion: 'v1', kind: 'Service' }, { namespace: w.namespace })).items,
-  );
+  ).map((svc) => {
+    const ports = ((svc.spec as { ports?: { name?: string; port?: number }[] }).ports ?? [])
+      .map((p) => `${p.name ?? ''}:${p.port}`)
+      .join('+');
+    return `${svc.metadata.name}(${ports})`;
+  });
   const replicas = sets
     .map((rs) => `${rs.metadata.name}=${(rs.spec as { replicas?: number }).replicas}`)
     .sort()
     .join(',');
-  return `replicaSets=[${replicas}] services=${services.length}`;
+  return `replicaSets=[${replicas}] services=[${services.join(',')}]`;
 }
 
 /**
@@ -351,18 +379,16 @@ async function ownedCounts(w: ExampleWorld, ex: Experiment): Promise<string> {
  */
 export async function experimentWithService(
   w: ExampleWorld,
+  manifest: Experiment,
   probe: (name: string) => Promise<string> = async () => '',
 ): Promise<Checkpoint[]> {
-  const name = EXPERIMENT_WITH_SERVICE.metadata.name;
-  await w.client.create({ ...EXPERIMENT_WITH_SERVICE, metadata: { name, namespace: w.namespace } });
+  const name = manifest.metadata.name ?? '';
+  await w.client.create({ ...manifest, metadata: { name, namespace: w.namespace } });
   const running = await experimentReaches(
     w,
     name,
     'Running with its pod available (settled: the reconcile after the one that saw it available)',
-    (ex) =>
-      ex.status?.phase === 'Running' &&
-      ex.status.templateStatuses?.[0]?.availableReplicas === 1 &&
-      ex.status.conditions?.find((c) => c.type === 'Progressing')?.reason === 'NewReplicaSetAvailable',
+    (ex) => isRunningSettled(ex) && ex.status?.templateStatuses?.[0]?.availableReplicas === 1,
   );
   const out: Checkpoint[] = [
     { at: 'running', summary: `${experimentSummary(running)} ${await ownedCounts(w, running)}` },
@@ -374,7 +400,7 @@ export async function experimentWithService(
     'template scaled to 0 and its Service deleted',
     async () => {
       const counts = await ownedCounts(w, done);
-      return /=0\] services=0$/.test(counts) ? counts : undefined;
+      return /=0\] services=\[\]$/.test(counts) ? counts : undefined;
     },
     WAIT,
     250,

@@ -5,7 +5,7 @@
 // Each checkpoint records the Rollout's phase and replica counts and the Deployment's replicas, plus
 // every Deployment `spec.replicas` value sampled while the step ran (a Deployment scaled up and back
 // down between two reads would otherwise go unseen).
-import type { KubeClient, KubeObject } from '../../../src/kube/index.js';
+import { isNotFound, type KubeClient, type KubeObject } from '../../../src/kube/index.js';
 import { promoteRollout } from '../../../src/rollouts/index.js';
 import { getRollout, ROLLOUT, type RolloutObject } from '../fixtures/rollout-scenario.js';
 import { eventually } from '../kube.js';
@@ -88,9 +88,12 @@ async function sampleDeployment<T>(
   let done = false;
   const sampler = (async () => {
     while (!done) {
-      const d = await w.client.get({ ...DEPLOYMENT, namespace: w.namespace, name });
-      const r = (d.spec as { replicas?: number }).replicas ?? -1;
-      if (seen.at(-1) !== r) seen.push(r);
+      const d = await w.client.get({ ...DEPLOYMENT, namespace: w.namespace, name }).catch((err: unknown) => {
+        if (isNotFound(err)) return undefined; // not created yet
+        throw err;
+      });
+      const r = (d?.spec as { replicas?: number } | undefined)?.replicas;
+      if (r !== undefined && seen.at(-1) !== r) seen.push(r);
       await new Promise((res) => setTimeout(res, 100));
     }
   })();
@@ -145,8 +148,24 @@ async function checkpoint(
   const d = await w.client.get({ ...DEPLOYMENT, namespace: w.namespace, name });
   return {
     at,
-    summary: `${counts(r)} deployment=${(d.spec as { replicas?: number }).replicas}${recordSeen ? ` seen=[${seen.join(',')}]` : ''}`,
+    // the values in between depend on pod timing; whether it moved at all does not
+    summary: `${counts(r)} deployment=${(d.spec as { replicas?: number }).replicas}${recordSeen ? ` moved=${seen.length > 1} max=${Math.max(...seen)}` : ''}`,
   };
+}
+
+/** Revision 2 promoted: the status (not only the annotation) names revision 2's ReplicaSet stable. */
+const isOnRevisionTwo = (r: RolloutObject) =>
+  r.metadata.annotations?.['rollout.argoproj.io/revision'] === '2' &&
+  r.status?.stableRS !== undefined &&
+  r.status.stableRS === r.status.currentPodHash &&
+  r.status.stableRS !== revisionOneHash.get(`${r.metadata.namespace}/${r.metadata.name}`);
+
+/** Revision 1's pod-template hash per Rollout, recorded before revision 2 starts. */
+const revisionOneHash = new Map<string, string>();
+
+async function rememberRevisionOne(w: WorkloadWorld, name: string): Promise<void> {
+  const r = await getRollout(w.client, w.namespace, name);
+  revisionOneHash.set(`${w.namespace}/${name}`, r.status?.stableRS ?? '');
 }
 
 const healthyAt = (n: number) => (r: RolloutObject) =>
@@ -216,8 +235,11 @@ export async function blueGreenScaleDown(
       w,
       name,
       'revision 2 Healthy',
-      () => touchDeployment(w, name, 'r2'),
-      (r) => healthyAt(2)(r) && r.metadata.annotations?.['rollout.argoproj.io/revision'] === '2',
+      async () => {
+        await rememberRevisionOne(w, name);
+        await touchDeployment(w, name, 'r2');
+      },
+      (r) => healthyAt(2)(r) && isOnRevisionTwo(r),
     ),
   );
   return out;
@@ -258,6 +280,7 @@ export async function canaryScaleDownProgressively(w: WorkloadWorld): Promise<Wo
       name,
       'revision 2 Healthy',
       async () => {
+        await rememberRevisionOne(w, name);
         await touchDeployment(w, name, 'r2');
         // the steps' pauses have durations; promote as Argo's test does if one holds
         for (let i = 0; i < 3; i++) {
@@ -273,7 +296,7 @@ export async function canaryScaleDownProgressively(w: WorkloadWorld): Promise<Wo
           await promoteRollout(w.client, { namespace: ns, name }).catch(() => undefined);
         }
       },
-      (r) => healthyAt(8)(r) && r.metadata.annotations?.['rollout.argoproj.io/revision'] === '2',
+      (r) => healthyAt(8)(r) && isOnRevisionTwo(r),
     ),
   );
   return out;
