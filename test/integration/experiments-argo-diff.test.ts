@@ -26,6 +26,7 @@ import {
   experimentWithServiceManifest,
   rolloutExperimentUntilPromoted,
 } from '../support/experiments/upstream-examples.js';
+import { eventually } from '../support/kube.js';
 import { useTestNamespace } from '../support/namespace-scenario.js';
 
 function world(scenario: ReturnType<typeof useTestNamespace>): ExampleWorld {
@@ -98,6 +99,63 @@ describe('experiments: Slipway and Argo Rollouts v1.10.1 side by side', { concur
       assert.ok(c[0]?.summary.endsWith(`=1] services=[${service}]`), c[0]?.summary);
       assert.match(c[2]?.summary ?? '', /^phase=Successful /);
     });
+
+  it("why no AnalysisRun scenario is compared: Argo's controller runs the Job, but its status patch is dropped", async () => {
+    const name = 'argo-run';
+    const ns = byArgo.namespace;
+    await byArgo.client.create({
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'AnalysisRun',
+      metadata: { name, namespace: ns },
+      spec: {
+        metrics: [
+          {
+            name: 'pass',
+            provider: {
+              job: {
+                spec: {
+                  backoffLimit: 0,
+                  template: {
+                    spec: {
+                      restartPolicy: 'Never',
+                      containers: [
+                        { name: 'pass', image: 'alpine:3.8', command: ['sh', '-c'], args: ['exit 0'] },
+                      ],
+                    },
+                  },
+                },
+              },
+            },
+          },
+        ],
+      },
+    });
+    // Argo's controller acts on the run: it creates the Job, which completes
+    await eventually(
+      'the Job of the run to succeed',
+      async () => {
+        const { items } = await byArgo.client.listAll(
+          { apiVersion: 'batch/v1', kind: 'Job' },
+          { namespace: ns },
+        );
+        return items.some(
+          (j) =>
+            j.metadata.name?.includes(name) === true &&
+            ((j.status as { succeeded?: number } | undefined)?.succeeded ?? 0) > 0,
+        );
+      },
+      120_000,
+      500,
+    );
+    await new Promise((r) => setTimeout(r, 5_000));
+    const run = await byArgo.client.get({
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'AnalysisRun',
+      namespace: ns,
+      name,
+    });
+    assert.equal(run.status, undefined, 'the status subresource drops the status of a main-resource patch');
+  });
 
   for (const name of ['rollout-canary-preview', 'rollout-baseline-vs-canary'] as const)
     it(`${name}.yaml: the same Rollout and Experiment states until promote and after`, async () => {

@@ -15,6 +15,7 @@ import { checkInvariants, startRolloutController } from '../support/fixtures/rol
 import { useTestNamespace } from '../support/namespace-scenario.js';
 import {
   blueGreenScaleDown,
+  blueGreenWorkloadRefLifecycle,
   canaryScaleDownProgressively,
   type WorkloadCheckpoint,
   type WorkloadWorld,
@@ -65,6 +66,26 @@ describe('workloadRef scaleDown: Slipway and Argo Rollouts v1.10.1 side by side'
       for (const c of s) assert.match(c.summary, new RegExp(` deployment=${expected}( |$)`), c.at);
       await checkInvariants(bySlipway.client, bySlipway.namespace, `bg-${mode}`);
     });
+
+  it('TestWorkloadRef and TestWorkloadRefTemplate (blue-green): the same phases, conditions, generations and Service', async () => {
+    const [a, s] = await Promise.all([
+      blueGreenWorkloadRefLifecycle(byArgo),
+      blueGreenWorkloadRefLifecycle(bySlipway),
+    ]);
+    assert.deepEqual(show(s), show(a));
+    // Argo's expectations: the Service is not switched to a Degraded Rollout's pods; the resolved template
+    // is never written back; one condition naming the template next to the reference
+    assert.match(s[0]?.summary ?? '', / active=rollout-ref-deployment$/);
+    assert.match(
+      s[1]?.summary ?? '',
+      /^phase=Healthy workloadObservedGeneration=1 .* spec.selector=none spec.template.containers=0 active=rollout-ref-deployment\+hash$/,
+    );
+    assert.match(
+      s.at(-1)?.summary ?? '',
+      /conditions=\[InvalidSpec=True\/InvalidSpec:[^,]*template must be empty for workload reference rollout\]/,
+    );
+    await checkInvariants(bySlipway.client, bySlipway.namespace, 'rollout-ref-deployment');
+  });
 
   it('canary, scaleDown: progressively: the Deployment stays at 0 after scaling to 8 and a promoted revision 2', async () => {
     const [a, s] = await Promise.all([

@@ -301,3 +301,114 @@ export async function canaryScaleDownProgressively(w: WorkloadWorld): Promise<Wo
   );
   return out;
 }
+
+/** The Rollout as TestWorkloadRef checks it: phase, conditions with messages, workload generation, spec left empty. */
+function lifecycleSummary(r: RolloutObject, activeSelector: Record<string, string> | undefined): string {
+  const s = r.status ?? {};
+  const conditions = (s.conditions ?? [])
+    .map((c) => `${c.type}=${c.status}/${c.reason}${c.type === 'InvalidSpec' ? `:${c.message}` : ''}`)
+    .sort()
+    .join(',');
+  const template = r.spec?.template as { spec?: { containers?: unknown[] } } | undefined;
+  const hashed = activeSelector?.['rollouts-pod-template-hash'] !== undefined;
+  return [
+    `phase=${s.phase ?? ''}`,
+    `workloadObservedGeneration=${s.workloadObservedGeneration ?? ''}`,
+    `conditions=[${conditions}]`,
+    `spec.selector=${r.spec?.selector === undefined ? 'none' : 'set'}`,
+    `spec.template.containers=${template?.spec?.containers?.length ?? 0}`,
+    `active=${activeSelector?.app ?? ''}${hashed ? '+hash' : ''}`,
+  ].join(' ');
+}
+
+/**
+ * TestWorkloadRef (blue-green, progressDeadlineSeconds 5): the Rollout before its Deployment exists, with
+ * it, with a template whose image never pulls (`argoproj/rollouts-demo:error` runs under kwok, so a
+ * `nonexistent…` image stands in), fixed, pointed at a missing Deployment and back, then switched to an
+ * inline template; and TestWorkloadRefTemplate (a template next to the reference).
+ */
+export async function blueGreenWorkloadRefLifecycle(w: WorkloadWorld): Promise<WorkloadCheckpoint[]> {
+  const name = 'rollout-ref-deployment';
+  const active = 'rollout-bluegreen-active';
+  const ns = w.namespace;
+  const at = { ...ROLLOUT, namespace: ns, name };
+  const out: WorkloadCheckpoint[] = [];
+  const record = async (label: string, check: (r: RolloutObject) => boolean) => {
+    const r = await rolloutReaches(w, name, label, check);
+    await settle();
+    const svc = await w.client.get({ apiVersion: 'v1', kind: 'Service', namespace: ns, name: active });
+    const selector = (svc.spec as { selector?: Record<string, string> }).selector;
+    out.push({ at: label, summary: lifecycleSummary(await getRollout(w.client, ns, name), selector) });
+    return r;
+  };
+  const phaseIs = (phase: string) => (r: RolloutObject) => r.status?.phase === phase;
+  const setImage = (image: string) =>
+    w.client.patch(
+      { ...DEPLOYMENT, namespace: ns, name },
+      { spec: { template: { spec: { containers: [{ name: 'rollouts-demo', image }] } } } },
+      { type: 'merge' },
+    );
+
+  await w.client.create(service(ns, active, name));
+  await w.client.create({
+    ...ROLLOUT,
+    metadata: { name, namespace: ns },
+    spec: {
+      replicas: 1,
+      progressDeadlineSeconds: 5,
+      revisionHistoryLimit: 2,
+      workloadRef: { apiVersion: 'apps/v1', kind: 'Deployment', name },
+      strategy: blueGreen(active),
+    },
+  });
+  await record('no Deployment yet', phaseIs('Degraded'));
+  const d = deployment(ns, name, 0);
+  await w.client.create(d);
+  await record(
+    'Deployment created',
+    (r) => phaseIs('Healthy')(r) && r.status?.workloadObservedGeneration === '1',
+  );
+  await setImage('argoproj/rollouts-demo:nonexistent');
+  await record('bad image', (r) => phaseIs('Degraded')(r) && r.status?.workloadObservedGeneration === '2');
+  await setImage('argoproj/rollouts-demo:blue');
+  await record('fixed image', (r) => phaseIs('Healthy')(r) && r.status?.workloadObservedGeneration === '3');
+  await w.client.patch(at, { spec: { workloadRef: { name: 'non-existent-deploy' } } }, { type: 'merge' });
+  await record('pointed at a missing Deployment', phaseIs('Degraded'));
+  await w.client.patch(at, { spec: { workloadRef: { name } } }, { type: 'merge' });
+  await record(
+    'pointed back',
+    (r) => phaseIs('Healthy')(r) && !r.status?.conditions?.some((c) => c.type === 'InvalidSpec'),
+  );
+  const current = await w.client.get({ ...DEPLOYMENT, namespace: ns, name });
+  const spec = current.spec as { selector: unknown; template: unknown };
+  await w.client.patch(
+    at,
+    { spec: { workloadRef: null, selector: spec.selector, template: spec.template } },
+    { type: 'merge' },
+  );
+  await record(
+    'inline template',
+    (r) => phaseIs('Healthy')(r) && r.status?.workloadObservedGeneration === undefined,
+  );
+
+  // TestWorkloadRefTemplate
+  const both = 'rollout-ref-and-template';
+  await w.client.create({
+    ...ROLLOUT,
+    metadata: { name: both, namespace: ns },
+    spec: {
+      replicas: 1,
+      workloadRef: { apiVersion: 'apps/v1', kind: 'Deployment', name },
+      selector: { matchLabels: { app: 'rollout-demo-deploy' } },
+      template: { metadata: { labels: { app: name } } },
+      strategy: blueGreen(active),
+    },
+  });
+  await rolloutReaches(w, both, 'Degraded', phaseIs('Degraded'));
+  await settle();
+  out.push({
+    at: 'template next to the reference',
+    summary: lifecycleSummary(await getRollout(w.client, ns, both), undefined).replace(/ active=.*$/, ''),
+  });
+  return out;
+}
