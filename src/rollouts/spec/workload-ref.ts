@@ -126,7 +126,10 @@ export function resolveWorkloadRef<R extends Rollout>(
   const kind = workloadKindOf(ref);
   if (typeof kind === 'string') return { ok: false, message: kind };
   if (workload === undefined)
-    return { ok: false, message: WorkloadRefMessage.NotFound(kind, rollout.metadata?.namespace ?? '', ref.name ?? '') };
+    return {
+      ok: false,
+      message: WorkloadRefMessage.NotFound(kind, rollout.metadata?.namespace ?? '', ref.name ?? ''),
+    };
   const template = nested(workload, kind.templatePath);
   const selector = kind.selectorPath === undefined ? undefined : nested(workload, kind.selectorPath);
   const resolvedSpec = {
