@@ -5,6 +5,10 @@
  * played by the test): each reaches the phases, messages and template/analysis statuses Argo's controller
  * reaches (see experiments/experiment.go calculateStatus, rollout/experiment.go reconcileExperiments).
  * The analysis is the example's own Job metric, run by kwok; `random-fail`'s coin is fixed per scenario.
+ * Also every scenario of Argo's test/e2e/experiment_test.go: TestRolloutWithExperimentAndAnalysis,
+ * TestExperimentWithDryRunMetrics and TestExperimentWithMeasurementRetentionMetrics here; the three
+ * TestExperimentWith*ServiceAndScaleDownDelay side by side with Argo's controller in
+ * experiments-argo-diff.test.ts. None is skipped; adaptations: images are kwok's (any image runs).
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
