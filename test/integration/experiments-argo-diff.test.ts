@@ -134,13 +134,20 @@ describe('experiments: Slipway and Argo Rollouts v1.10.1 side by side', { concur
     await eventually(
       'the Job of the run to succeed',
       async () => {
+        const run = await byArgo.client.get({
+          apiVersion: 'argoproj.io/v1alpha1',
+          kind: 'AnalysisRun',
+          namespace: ns,
+          name,
+        });
         const { items } = await byArgo.client.listAll(
           { apiVersion: 'batch/v1', kind: 'Job' },
           { namespace: ns },
         );
+        // Argo names the Job <run uid>.<metric>.<n>; it is owned by the run
         return items.some(
           (j) =>
-            j.metadata.name?.includes(name) === true &&
+            j.metadata.ownerReferences?.some((o) => o.uid === run.metadata.uid) === true &&
             ((j.status as { succeeded?: number } | undefined)?.succeeded ?? 0) > 0,
         );
       },
