@@ -338,7 +338,12 @@ export async function blueGreenWorkloadRefLifecycle(w: WorkloadWorld): Promise<W
     await settle();
     const svc = await w.client.get({ apiVersion: 'v1', kind: 'Service', namespace: ns, name: active });
     const selector = (svc.spec as { selector?: Record<string, string> }).selector;
-    out.push({ at: label, summary: lifecycleSummary(await getRollout(w.client, ns, name), selector) });
+    // messages name the namespace (namespace/name), which differs between the two worlds
+    const summary = lifecycleSummary(await getRollout(w.client, ns, name), selector).replaceAll(
+      `${ns}/`,
+      'NS/',
+    );
+    out.push({ at: label, summary });
     return r;
   };
   const phaseIs = (phase: string) => (r: RolloutObject) => r.status?.phase === phase;
