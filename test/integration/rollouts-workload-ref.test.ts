@@ -162,7 +162,8 @@ describe('rollouts: spec.workloadRef (Argo functional_test.go workloadRef cases)
     const condition = invalid.status?.conditions?.find((c) => c.type === 'InvalidSpec');
     assert.equal(
       condition?.message,
-      `The Rollout "${name}" is invalid: deployments.apps "${name}" not found`,
+      // Argo's lister key is namespace/name (seen under Argo's controller: rollouts-workload-ref-argo.test.ts)
+      `The Rollout "${name}" is invalid: deployments.apps "${s.namespace}/${name}" not found`,
     );
     await eventually(
       'InvalidSpec Warning Event',

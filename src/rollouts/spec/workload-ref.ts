@@ -53,9 +53,12 @@ function groupVersion(apiVersion: string | undefined): { readonly group: string;
 export const WorkloadRefMessage = {
   TemplateNotEmpty: 'template must be empty for workload reference rollout',
   Unsupported: (group: string, kind: string) => `workload of type ${group}/${kind} is not supported`,
-  /** Kubernetes' NotFound text for the lister lookup: `deployments.apps "web" not found`. */
-  NotFound: (kind: WorkloadKind, name: string) =>
-    `${kind.group === '' ? kind.resource : `${kind.resource}.${kind.group}`} "${name}" not found`,
+  /**
+   * Kubernetes' NotFound text for Argo's lister lookup, which is cluster-wide and keyed by
+   * "namespace/name": `deployments.apps "shop/web" not found`.
+   */
+  NotFound: (kind: WorkloadKind, namespace: string, name: string) =>
+    `${kind.group === '' ? kind.resource : `${kind.resource}.${kind.group}`} "${namespace}/${name}" not found`,
   /** What discovery answers for a group version the server does not serve. */
   VersionNotServed: 'the server could not find the requested resource',
 } as const;
@@ -123,7 +126,10 @@ export function resolveWorkloadRef<R extends Rollout>(
   const kind = workloadKindOf(ref);
   if (typeof kind === 'string') return { ok: false, message: kind };
   if (workload === undefined)
-    return { ok: false, message: WorkloadRefMessage.NotFound(kind, ref.name ?? '') };
+    return {
+      ok: false,
+      message: WorkloadRefMessage.NotFound(kind, rollout.metadata?.namespace ?? '', ref.name ?? ''),
+    };
   const template = nested(workload, kind.templatePath);
   const selector = kind.selectorPath === undefined ? undefined : nested(workload, kind.selectorPath);
   const resolvedSpec = {

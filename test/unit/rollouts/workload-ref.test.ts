@@ -72,9 +72,10 @@ describe('resolveWorkloadRef (Argo templateref.go)', () => {
       const res = resolveWorkloadRef(r, w);
       return res.ok ? undefined : res.message;
     };
-    assert.equal(msg(rollout()), 'deployments.apps "web" not found');
+    // Argo looks the workload up in a cluster-wide lister by "namespace/name": the NotFound names that key
+    assert.equal(msg(rollout()), 'deployments.apps "ns/web" not found');
     const pt = { apiVersion: 'v1', kind: 'PodTemplate', name: 'p' };
-    assert.equal(msg(rollout({ workloadRef: pt })), 'podtemplates "p" not found');
+    assert.equal(msg(rollout({ workloadRef: pt })), 'podtemplates "ns/p" not found');
     const sts = { apiVersion: 'apps/v1', kind: 'StatefulSet', name: 's' };
     assert.equal(
       msg(rollout({ workloadRef: sts }), deployment),
