@@ -125,6 +125,10 @@ export function decideBlueGreen(o: RolloutObservation): RolloutDecision {
     fastRollback,
     rollbackWithinWindow,
     analysisCancelled: cancelled,
+    progressDeadlineExceeded:
+      getCondition(prev.conditions, RolloutConditionType.Progressing)?.reason ===
+      ConditionReason.ProgressDeadlineExceeded,
+    progressDeadlineAbort: spec.progressDeadlineAbort === true,
     retried: false,
     pauseAdded: false,
     activeTarget: activeSelector,

@@ -1,6 +1,7 @@
 /**
  * What a reconcile does after its status is committed, in the executor's order: experiments, scaling,
- * analysis runs (built from their templates), ephemeral metadata, then pruning old ReplicaSets.
+ * analysis runs (built from their templates), ephemeral metadata, pruning old ReplicaSets, then releasing
+ * Services the spec no longer names.
  */
 import type { ReconcileContext } from '../../core/index.js';
 import { Index } from '../../kube/index.js';
@@ -12,6 +13,7 @@ import type { EphemeralMetadataRoles, RolloutStrategy } from '../strategies/stra
 import type { RolloutStatus } from '../types.js';
 import type { RolloutExecutor } from './executor.js';
 import type { RolloutInformers, RolloutObject } from './reconciler-options.js';
+import { RELEASE_SERVICE_PATCH, servicesToRelease } from './services.js';
 import { templateLookup } from './spec-problems.js';
 
 /** The actions after the commit, in the executor's order: experiments, scale, analysis runs, metadata, prune. */
@@ -54,6 +56,10 @@ export async function actAfterCommit(
   }
   await syncEphemeralMetadata(executor, informers, status, replicaSets, strategy.ephemeralMetadata(rollout));
   await executor.deleteReplicaSets(actionsOf(actions, 'deleteReplicaSet').map((a) => a.params));
+  const inNamespace = informers.services.store.byIndex(Index.Namespace, rollout.metadata.namespace ?? '');
+  const referenced = new Set(strategy.serviceNames(rollout));
+  for (const service of servicesToRelease(rollout.metadata.name ?? '', referenced, inNamespace))
+    await executor.patch(service, RELEASE_SERVICE_PATCH);
 }
 
 async function syncEphemeralMetadata(
