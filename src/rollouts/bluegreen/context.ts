@@ -50,6 +50,10 @@ export interface BlueGreenContext {
   readonly postRun?: ObservedRun;
   /** Argo cancels analysis now (fully promoted, aborted, full promotion, fast rollback, first deploy). */
   readonly analysisCancelled: boolean;
+  /** The status read says the progress deadline passed (Progressing: ProgressDeadlineExceeded). */
+  readonly progressDeadlineExceeded: boolean;
+  /** `spec.progressDeadlineAbort`: an update past its progress deadline aborts. */
+  readonly progressDeadlineAbort: boolean;
   /** A retry in this reconcile (Argo creates fresh analysis runs after one). */
   readonly retried: boolean;
   /** A pause was added in this reconcile (Argo's HasAddPause). */

@@ -17,6 +17,7 @@ import {
   readyReplicas,
   sumOf,
 } from '../replica-sets/replica-sets.js';
+import { isOlderReplicaSet } from '../replica-sets/revision-history.js';
 import { SCALE_DOWN_DEADLINE_ANNOTATION } from '../replica-sets/scale-down-delay.js';
 import { POD_TEMPLATE_HASH_LABEL } from '../spec/pod-template-hash.js';
 import { ConditionReason, getCondition, RolloutConditionType } from '../status/conditions.js';
@@ -36,8 +37,6 @@ const hasHashSelector = (service: KubeObject | undefined) =>
   (service?.spec as { selector?: Record<string, string> } | undefined)?.selector?.[
     POD_TEMPLATE_HASH_LABEL
   ] !== undefined;
-
-const createdAt = (rs: ReplicaSet | undefined) => Date.parse(rs?.metadata.creationTimestamp ?? '');
 
 /** The new ReplicaSet still waits out a scale-down delay from an earlier promotion (Argo's newRSWithinDelay). */
 function isWithinScaleDownDelay(rs: ReplicaSet, now: number): boolean {
@@ -67,8 +66,9 @@ export function decideBlueGreen(o: RolloutObservation): RolloutDecision {
     sets.stableRS,
     o.replicaSets,
   );
+  // older by creation time, or within the same second by the revisions served (revision-history.ts)
   const isRollback =
-    sets.stableRS !== undefined && (prev.stableRS === hash || createdAt(o.newRS) < createdAt(sets.stableRS));
+    sets.stableRS !== undefined && (prev.stableRS === hash || isOlderReplicaSet(o.newRS, sets.stableRS));
   const fastRollback =
     isRollback && (rollbackWithinWindow || isWithinScaleDownDelay(o.newRS, now) || prev.stableRS === hash);
   const cancelled =
@@ -125,6 +125,10 @@ export function decideBlueGreen(o: RolloutObservation): RolloutDecision {
     fastRollback,
     rollbackWithinWindow,
     analysisCancelled: cancelled,
+    progressDeadlineExceeded:
+      getCondition(prev.conditions, RolloutConditionType.Progressing)?.reason ===
+      ConditionReason.ProgressDeadlineExceeded,
+    progressDeadlineAbort: spec.progressDeadlineAbort === true,
     retried: false,
     pauseAdded: false,
     activeTarget: activeSelector,

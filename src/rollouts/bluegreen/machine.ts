@@ -201,6 +201,13 @@ export const blueGreenMachine = setup({
         });
       }
     }),
+    /** Argo's evaluateProgressDeadlineAbort: an update past its progress deadline aborts when asked to. */
+    reconcileDeadline: enqueueActions(({ context: c, enqueue }) => {
+      if (c.abort || !c.progressDeadlineAbort || !c.progressDeadlineExceeded) return;
+      if (!c.hasStableRS || c.stableRS === c.currentPodHash) return;
+      enqueue.assign({ abort: true, abortMessage: 'ReplicaSet has timed out progressing.' });
+      enqueue('recordAbort');
+    }),
     /** Argo's syncRolloutStatusBlueGreen: promote to stable, or move the preview checkpoint. */
     reconcilePromotion: enqueueActions(({ context: c, enqueue }) => {
       const reason = fullPromotionReason(c);
@@ -270,6 +277,7 @@ export const blueGreenMachine = setup({
         'reconcilePause',
         'reconcileActive',
         'reconcileAnalysis',
+        'reconcileDeadline',
         'reconcilePromotion',
         'settlePause',
       ],

@@ -11,6 +11,7 @@ import { isAlreadyExists, isNotFound, type KubeClient, type KubeObject } from '.
 import type { Logger } from '../../observability/index.js';
 import type { AnalysisRun } from '../analysis/analysis-runs.js';
 import { type ReplicaSet, revisionOf } from '../replica-sets/replica-sets.js';
+import { revisionAnnotations } from '../replica-sets/revision-history.js';
 import { SCALE_DOWN_DEADLINE_ANNOTATION } from '../replica-sets/scale-down-delay.js';
 import { POD_TEMPLATE_HASH_LABEL, REVISION_ANNOTATION } from '../spec/pod-template-hash.js';
 import { formatMessage } from '../status/conditions.js';
@@ -134,12 +135,13 @@ export class RolloutExecutor {
     }
   }
 
-  /** Moves a reused ReplicaSet (undo) to the newest revision, as Argo does. */
+  /** Moves a reused ReplicaSet (undo) to the newest revision, keeping the one it had in its history, as Argo does. */
   async setRevision(rs: ReplicaSet, revision: number): Promise<ReplicaSet> {
-    if (revisionOf(rs) === revision) return rs;
+    const annotations = revisionAnnotations(rs, revision);
+    if (Object.keys(annotations).length === 0) return rs;
     const patched = await this.options.client.patch<ReplicaSet>(
       { ...RS, namespace: rs.metadata.namespace ?? '', name: rs.metadata.name ?? '' },
-      { metadata: { annotations: { 'rollout.argoproj.io/revision': String(revision) } } },
+      { metadata: { annotations } },
       { type: 'merge', fieldManager: FIELD_MANAGER },
     );
     this.options.written.remember(patched, rs);

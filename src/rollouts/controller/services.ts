@@ -61,3 +61,27 @@ export function planServiceSwitches(
   }
   return out;
 }
+
+/**
+ * Services this Rollout pointed (marked managed by it) that its spec no longer names, e.g. after a switch
+ * from blue-green to canary: they lose the hash selector and the mark, so they select every pod of the
+ * app again (Argo's service controller, generateRemovePatch in service/service.go).
+ */
+export function servicesToRelease(
+  rolloutName: string,
+  referenced: ReadonlySet<string>,
+  services: readonly KubeObject[],
+): KubeObject[] {
+  return services.filter(
+    (s) =>
+      s.metadata.annotations?.[MANAGED_BY_ANNOTATION] === rolloutName &&
+      !referenced.has(s.metadata.name ?? '') &&
+      selectedHash(s) !== '',
+  );
+}
+
+/** The merge patch that releases a Service (removeSelectorAndManagedByPatch). */
+export const RELEASE_SERVICE_PATCH = {
+  metadata: { annotations: { [MANAGED_BY_ANNOTATION]: null } },
+  spec: { selector: { [POD_TEMPLATE_HASH_LABEL]: null } },
+} as const;

@@ -7,6 +7,7 @@ import {
   EPHEMERAL_METADATA_ANNOTATION,
   POD_TEMPLATE_HASH_LABEL,
   REVISION_ANNOTATION,
+  REVISION_HISTORY_ANNOTATION,
   replicaSetName,
   stripHashLabel,
 } from '../spec/pod-template-hash.js';
@@ -125,7 +126,10 @@ export function buildReplicaSet(
   const selector = rollout.spec?.selector ?? {};
   const rolloutAnnotations = Object.fromEntries(
     Object.entries(rollout.metadata?.annotations ?? {}).filter(
-      ([k]) => k !== 'kubectl.kubernetes.io/last-applied-configuration' && k !== REVISION_ANNOTATION,
+      ([k]) =>
+        k !== 'kubectl.kubernetes.io/last-applied-configuration' &&
+        k !== REVISION_ANNOTATION &&
+        k !== REVISION_HISTORY_ANNOTATION,
     ),
   );
   return {

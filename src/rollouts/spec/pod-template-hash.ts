@@ -11,6 +11,8 @@ import { defaultPodTemplate, semanticEqual } from './pod-template-defaults.js';
 
 export const POD_TEMPLATE_HASH_LABEL = 'rollouts-pod-template-hash';
 export const REVISION_ANNOTATION = 'rollout.argoproj.io/revision';
+/** Revisions a ReplicaSet served before a rollback moved it to the newest one (comma-separated). */
+export const REVISION_HISTORY_ANNOTATION = 'rollout.argoproj.io/revision-history';
 export const EPHEMERAL_METADATA_ANNOTATION = 'rollout.argoproj.io/ephemeral-metadata';
 
 type Json = Record<string, unknown>;

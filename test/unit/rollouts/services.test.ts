@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { KubeObject } from '../../../src/kube/index.js';
+import { servicesToRelease } from '../../../src/rollouts/controller/services.js';
 import {
   type CanaryStrategy,
   MANAGED_BY_ANNOTATION,
@@ -46,4 +47,29 @@ describe('canaryService / stableService selector switches', () => {
       );
     });
   }
+});
+
+describe('Services a Rollout no longer names (Argo service controller)', () => {
+  const svc = (name: string, hash: string | undefined, managedBy: string | undefined): KubeObject => ({
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: {
+      name,
+      ...(managedBy !== undefined && { annotations: { [MANAGED_BY_ANNOTATION]: managedBy } }),
+    },
+    spec: { selector: { app: 'a', ...(hash !== undefined && { 'rollouts-pod-template-hash': hash }) } },
+  });
+  it('releases only its own marked Services that its spec dropped and that still select a hash', () => {
+    const released = servicesToRelease('ro', new Set(['stable', 'canary']), [
+      svc('stable', 'h1', 'ro'),
+      svc('old-active', 'h1', 'ro'),
+      svc('other-rollout', 'h1', 'other'),
+      svc('unmarked', 'h1', undefined),
+      svc('no-hash', undefined, 'ro'),
+    ]);
+    assert.deepEqual(
+      released.map((s) => s.metadata.name),
+      ['old-active'],
+    );
+  });
 });

@@ -13,8 +13,11 @@ import {
   type RolloutAction,
   type RolloutStatus,
 } from '../../../../src/rollouts/index.js';
+import { revisionAnnotations } from '../../../../src/rollouts/replica-sets/revision-history.js';
 
 export const T0 = Date.parse('2026-01-01T00:00:00Z');
+
+const toKubeSeconds = (ms: number) => `${new Date(ms).toISOString().slice(0, 19)}Z`;
 
 export interface WorldOptions {
   readonly replicas?: number;
@@ -113,10 +116,7 @@ export class BlueGreenWorld {
         ...found,
         metadata: {
           ...found.metadata,
-          annotations: {
-            ...found.metadata.annotations,
-            'rollout.argoproj.io/revision': String(this.revision),
-          },
+          annotations: { ...found.metadata.annotations, ...revisionAnnotations(found, this.revision) },
         },
       };
       this.replicaSets = this.replicaSets.map((rs) => (rs === found ? bumped : rs));
@@ -132,7 +132,8 @@ export class BlueGreenWorld {
         uid: `rs-${hash}`,
         labels: { app: 'bg', [POD_TEMPLATE_HASH_LABEL]: hash },
         annotations: { 'rollout.argoproj.io/revision': String(this.revision) },
-        creationTimestamp: new Date(this.now).toISOString(),
+        // the API server's precision: whole seconds
+        creationTimestamp: toKubeSeconds(this.now),
       },
       spec: { replicas: 0, selector: { matchLabels: { app: 'bg', [POD_TEMPLATE_HASH_LABEL]: hash } } },
       status: { replicas: 0, availableReplicas: 0, readyReplicas: 0 },
