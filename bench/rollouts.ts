@@ -27,6 +27,7 @@ import {
   startCompiledController,
   summarizeControllerWork,
 } from './compiled-controller.js';
+import { eventCensus, settledEvents } from './support/event-census.js';
 import { numberOption } from './support/number-option.js';
 
 type RolloutObject = Rollout & KubeObject;
@@ -34,6 +35,9 @@ const ROLLOUT = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout' } as const
 const n = numberOption('--n', 100);
 const traffic = process.argv.includes('--traffic');
 const namespace = 'bench';
+/** setWeight 50, pause, setWeight 100: the figures per step divide by this. */
+const STEPS = 3;
+const round2 = (x: number) => Math.round(x * 100) / 100;
 const log = (m: string) => process.stderr.write(`[bench] ${m}\n`);
 
 const cluster = await LocalCluster.start({ onProgress: (m) => log(m), readyTimeoutMs: 120_000 });
@@ -204,6 +208,8 @@ try {
     );
   await allHealthy('app:v1');
   log('all Healthy on v1; updating all at once');
+  // the Events of the creation are all written before the update starts
+  const eventsBefore = await settledEvents(client, namespace);
   const metricsBefore = await controller.scrape();
   const apiBefore = await scrapeApiserver(cluster.kubeconfigPath);
   const cpuBefore = cpuTicks();
@@ -223,6 +229,8 @@ try {
   const totalMs = Date.now() - t0;
   measuring = false;
   const cpuSeconds = (cpuTicks() - cpuBefore) / 100;
+  // writes made after all-Healthy (the Event backlogs) count too: wait for every recorder to go quiet
+  const events = eventCensus(eventsBefore, await settledEvents(client, namespace));
   const work = summarizeControllerWork(metricsBefore, await controller.scrape(), 'rollouts');
   const writes = summarizeApiWrites(apiBefore, await scrapeApiserver(cluster.kubeconfigPath));
   clearInterval(rssTimer);
@@ -252,6 +260,12 @@ try {
     addedLatencyMs: { p50: pct(50), p99: pct(99), samples: sorted.length },
     addedLatencyByTriggerMs: { ready: kindSummary(byKind.ready), pause: kindSummary(byKind.pause) },
     apiWrites: { total: writes.total, top: writes.byResource.slice(0, 12) },
+    perRolloutStep: {
+      steps: STEPS,
+      reconciles: round2(work.reconciles / (n * STEPS)),
+      writes: Object.fromEntries(writes.byResource.map((w) => [w.what, round2(w.count / (n * STEPS))])),
+    },
+    events,
     controllerMaxRssMiB: Math.round(maxRss / 1048576),
     controllerCpuSeconds: cpuSeconds,
   };
@@ -266,9 +280,19 @@ try {
     `  after ReplicaSets ready: p50 ${ready.p50} ms, p99 ${ready.p99} ms (${ready.samples}); after a pause: p50 ${pause.p50} ms, p99 ${pause.p99} ms (${pause.samples})\n`,
   );
   process.stdout.write(
-    `API server writes during the update: ${writes.total} (${Math.round(writes.total / (totalMs / 1000))}/s): ${writes.byResource
+    `API server writes for the update (until Events settled): ${writes.total}: ${writes.byResource
       .slice(0, 12)
       .map((w) => `${w.what} ${w.count} (mean ${w.meanMs} ms)`)
+      .join(', ')}\n`,
+  );
+  process.stdout.write(
+    `per Rollout per step (${STEPS} steps): ${result.perRolloutStep.reconciles} reconciles; writes ${writes.byResource
+      .map((w) => `${w.what} ${round2(w.count / (n * STEPS))}`)
+      .join(', ')}\n`,
+  );
+  process.stdout.write(
+    `Events during the update (created / occurrences): ${events
+      .map((e) => `${e.what} ${e.created}/${e.occurrences}`)
       .join(', ')}\n`,
   );
   process.stdout.write(

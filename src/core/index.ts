@@ -26,6 +26,14 @@ export {
 } from './controller.js';
 export type { CommonModuleOptions, ControllerModule } from './controller-module.js';
 export {
+  COMBINED_PREFIX,
+  type CorrelatedEvent,
+  type Correlation,
+  type CorrelatorInput,
+  type CorrelatorOptions,
+  EventCorrelator,
+} from './event-correlator.js';
+export {
   type DurableEventBatch,
   type DurableEventListener,
   type EventListener,
