@@ -9,6 +9,7 @@
  */
 import type { AnalysisTemplateLike, TemplateLookup } from '../../analysis/index.js';
 import {
+  type EchoFilter,
   type ReconcileContext,
   type ReconcileRequest,
   type ReconcileResult,
@@ -55,10 +56,11 @@ import { ConditionReason, formatMessage } from '../status/conditions.js';
 import { invalidSpecStatus, replicaSetCreateErrorStatus } from '../status/invalid-spec-status.js';
 import { actionsOf, inExecutionOrder, PRE_COMMIT, type RolloutAction } from '../strategies/actions.js';
 import { strategyFor } from '../strategies/registry.js';
-import type { EphemeralMetadataRoles, RolloutStrategy } from '../strategies/strategy.js';
+import type { EphemeralMetadataRoles, RolloutObservation, RolloutStrategy } from '../strategies/strategy.js';
 import { routerFactoriesFor } from '../traffic/registry.js';
 import type { Rollout, RolloutStatus } from '../types.js';
 import type { RolloutExecutor } from './executor.js';
+import { isSettledDecision } from './settled.js';
 import { WEIGHT_VERIFY_RETRY_MS } from './traffic-actions.js';
 import type { RolloutWorkloads } from './workloads.js';
 
@@ -84,6 +86,8 @@ export interface RolloutReconcilerOptions {
   readonly maxReplicas?: number;
   /** Workloads `spec.workloadRef` names. Without it, every reference is reported as not found. */
   readonly workloads?: RolloutWorkloads;
+  /** Told whether each decision is settled, so the echoes of its writes are not reconciled. Default: none. */
+  readonly echoes?: EchoFilter;
 }
 
 export class RolloutReconciler implements Reconciler {
@@ -93,6 +97,7 @@ export class RolloutReconciler implements Reconciler {
     const { informers, written, executor } = this.options;
     // Deciding from a cache that has not listed yet would see no ReplicaSets (and promote at once).
     if (!Object.values(informers).every((i) => i.hasSynced)) return { requeueAfterMs: 200 };
+    this.options.echoes?.settle(request.key, false);
     const stored = written.fresher('Rollout', informers.rollouts.store.get(request.key));
     if (stored === undefined || stored.metadata.deletionTimestamp !== undefined) return undefined;
     const now = ctx.clock.now();
@@ -162,7 +167,7 @@ export class RolloutReconciler implements Reconciler {
         .map((ex) => ex.metadata.name ?? ''),
     );
 
-    const decision = strategy.decide({
+    const observation: RolloutObservation = {
       rollout,
       replicaSets: all,
       newRS,
@@ -176,7 +181,10 @@ export class RolloutReconciler implements Reconciler {
       services,
       trafficRouted: routerFactoriesFor(rollout).length > 0,
       now,
-    });
+    };
+    const decision = strategy.decide(observation);
+    // before any write: whether the watch events of this reconcile's writes need a reconcile of their own
+    this.options.echoes?.settle(request.key, isSettledDecision(strategy, observation, decision));
     const actions = inExecutionOrder(decision.actions);
     ctx.logger.debug(
       {
