@@ -151,7 +151,10 @@ export function registerRolloutController(manager: Manager, options: RegisterRol
   enqueueSelf(informers.rollouts, controller, (current, previous) => {
     const obj = current ?? previous;
     const key = `${obj?.metadata.namespace ?? ''}/${obj?.metadata.name ?? ''}`;
-    return !echoes.isEcho('Rollout', key, current, previous);
+    // this controller never changes a Rollout's spec: a new generation is someone else's, even inside a
+    // version of ours (a relist after a lost watch shows only the last version)
+    const sameSpec = current?.metadata.generation === previous?.metadata.generation;
+    return !(sameSpec && echoes.isEcho('Rollout', key, current, previous));
   });
   enqueueRouted = (key) => controller.enqueue(key);
   informers.rollouts.onChange((current, previous) => {
