@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import { hostname } from 'node:os';
 import { canonicalJson } from '../go/index.js';
-import { isNotFound, type KubeClient, type KubeObject } from '../kube/index.js';
+import { isAlreadyExists, isNotFound, type KubeClient, type KubeObject } from '../kube/index.js';
 import type { Logger } from '../observability/index.js';
 import { type Clock, systemClock } from './clock.js';
+import { type CorrelatedEvent, type CorrelatorOptions, EventCorrelator } from './event-correlator.js';
 
 export type EventType = 'Normal' | 'Warning';
 
@@ -79,8 +80,10 @@ export interface EventRecorderOptions {
   readonly component: string;
   readonly logger: Logger;
   readonly clock?: Clock;
-  /** Remembered series for aggregation. Default 4096. */
+  /** Remembered series, similar-event groups and objects (each). Default 4096. */
   readonly cacheSize?: number;
+  /** client-go's correlator settings (aggregation, spam filter); defaults are client-go's. */
+  readonly correlation?: CorrelatorOptions;
   /**
    * Events written at once. Default 4: a burst of events (500 Rollouts stepping together) must not
    * crowd out the status and scale writes that move rollouts on; client-go writes one at a time.
@@ -90,36 +93,49 @@ export interface EventRecorderOptions {
   readonly maxBacklog?: number;
 }
 
-interface Series {
-  readonly name: string;
-  readonly namespace: string;
-  count: number;
+/** One queued Event write: a create, or an update of the Event a series already has. */
+interface PendingWrite {
+  readonly subject: EventSubject;
+  readonly type: EventType;
+  readonly reason: string;
+  event: CorrelatedEvent;
 }
 
-/**
- * Writes core/v1 Events like client-go's recorder: a repeat of the same (object, type, reason,
- * message) bumps `count` and `lastTimestamp` of the existing Event instead of creating another, so
- * `kubectl describe` shows "x5 over 2m". Writes never fail a reconcile: errors are logged. In-process
- * listeners see every event as it is recorded; durable listeners (the notification engine's event
- * triggers) store what an event implies before the caller commits (`recordDurable`).
- */
 const pickVersion = (o: KubeObject) =>
   o.metadata.resourceVersion !== undefined ? { resourceVersion: o.metadata.resourceVersion } : {};
 
+const kubeTime = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+/**
+ * Writes core/v1 Events through client-go's correlator (event-correlator.ts): a repeat of the same (object,
+ * type, reason, message) bumps `count` and `lastTimestamp` of the Event already written instead of creating
+ * another (`kubectl describe` shows "x5 over 2m"), similar events are combined from the 10th distinct message
+ * in 10 minutes, and each object gets 25 Events of burst, refilled at one per 5 minutes. Occurrences of one
+ * series still waiting to be written are merged into one write. Writes never fail a reconcile: errors are
+ * logged. In-process listeners see every event as it is recorded, written or filtered; durable listeners (the
+ * notification engine's event triggers) store what an event implies before the caller commits
+ * (`recordDurable`), so nothing they do depends on an Event being written.
+ */
 export class EventRecorder {
-  private readonly series = new Map<string, Series>();
+  private readonly correlator: EventCorrelator;
   private readonly listeners: EventListener[] = [];
   private readonly durableListeners: DurableEventListener[] = [];
-  private readonly backlog: RecordedEvent[] = [];
-  private backlogHead = 0;
-  private writing = 0;
+  /** Writes waiting, oldest first, at most one per series (later occurrences merge into it). */
+  private readonly backlog = new Map<string, PendingWrite>();
+  /** Series with a write in flight: the next write of one waits for it (a patch must follow its create). */
+  private readonly inFlight = new Set<string>();
   private idleWaiters: (() => void)[] = [];
   private dropped = 0;
+  private filtered = 0;
   private readonly clock: Clock;
   private readonly host = hostname();
 
   constructor(private readonly options: EventRecorderOptions) {
     this.clock = options.clock ?? systemClock;
+    this.correlator = new EventCorrelator({
+      ...(options.cacheSize !== undefined && { cacheSize: options.cacheSize }),
+      ...options.correlation,
+    });
   }
 
   onEvent(listener: EventListener): void {
@@ -193,109 +209,123 @@ export class EventRecorder {
         this.options.logger.error({ err, reason }, 'event listener failed');
       }
     }
-    if (this.backlog.length - this.backlogHead >= (this.options.maxBacklog ?? 10_000)) {
+    const m = event.subject.metadata;
+    const object = m.uid ?? `${event.subject.kind ?? ''}/${m.namespace ?? ''}/${m.name ?? ''}`;
+    const correlation = this.correlator.correlate(
+      { object, type: event.type, reason, message: event.message },
+      event.timestamp,
+      eventName(m.name, event.timestamp),
+    );
+    if (correlation.skip) {
+      this.filtered += 1;
+      if (this.filtered === 1 || this.filtered % 1000 === 0)
+        this.options.logger.info({ filtered: this.filtered, reason }, 'event rate limited per object');
+      return;
+    }
+    const { event: correlated } = correlation;
+    const queued = this.backlog.get(correlated.key);
+    if (queued !== undefined) {
+      // not written yet: one write carries both occurrences (a queued create stays a create)
+      queued.event = { ...correlated, existing: queued.event.existing };
+      return;
+    }
+    if (this.backlog.size >= (this.options.maxBacklog ?? 10_000)) {
       this.dropped += 1;
       if (this.dropped === 1 || this.dropped % 1000 === 0)
         this.options.logger.warn({ dropped: this.dropped, reason }, 'event backlog full, dropping events');
       return;
     }
     // the backlog keeps only what the Event names, not the whole object (a burst can be thousands)
-    const { apiVersion, kind, metadata: m } = event.subject;
-    const slim: EventSubject = {
+    const { apiVersion, kind } = event.subject;
+    const subject: EventSubject = {
       ...(apiVersion !== undefined && { apiVersion }),
       ...(kind !== undefined && { kind }),
       metadata: { name: m.name, namespace: m.namespace, uid: m.uid, resourceVersion: m.resourceVersion },
     };
-    this.backlog.push({ ...event, subject: slim });
+    this.backlog.set(correlated.key, { subject, type: event.type, reason, event: correlated });
     this.pump();
   }
 
   /** Waits until every recorded event has been written (tests, shutdown). */
   async flush(): Promise<void> {
-    if (this.writing === 0 && this.backlogHead === this.backlog.length) return;
+    if (this.inFlight.size === 0 && this.backlog.size === 0) return;
     await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
   }
 
   private pump(): void {
-    while (this.writing < (this.options.maxConcurrentWrites ?? 4) && this.backlogHead < this.backlog.length) {
-      const event = this.backlog[this.backlogHead++] as RecordedEvent;
-      if (this.backlogHead === this.backlog.length) {
-        this.backlog.length = 0;
-        this.backlogHead = 0;
-      } else if (this.backlogHead > 1024 && this.backlogHead * 2 > this.backlog.length) {
-        this.backlog.splice(0, this.backlogHead);
-        this.backlogHead = 0;
-      }
-      this.writing += 1;
-      void this.write(event)
+    const max = this.options.maxConcurrentWrites ?? 4;
+    if (this.inFlight.size >= max) return;
+    for (const [key, write] of this.backlog) {
+      if (this.inFlight.size >= max) return;
+      if (this.inFlight.has(key)) continue;
+      this.backlog.delete(key);
+      this.inFlight.add(key);
+      void this.write(write)
         .catch((err: unknown) =>
           this.options.logger.warn(
-            { err, reason: event.reason, object: event.subject.metadata.name },
+            { err, reason: write.reason, object: write.subject.metadata.name },
             'cannot record event',
           ),
         )
         .finally(() => {
-          this.writing -= 1;
+          this.inFlight.delete(key);
           this.pump();
-          if (this.writing === 0 && this.backlogHead === this.backlog.length)
+          if (this.inFlight.size === 0 && this.backlog.size === 0)
             for (const w of this.idleWaiters.splice(0)) w();
         });
     }
   }
 
-  private async write(e: RecordedEvent): Promise<void> {
-    const m = e.subject.metadata;
+  private async write(w: PendingWrite): Promise<void> {
+    const m = w.subject.metadata;
     const namespace = m.namespace || 'default';
-    const key = [m.uid ?? `${namespace}/${m.name}`, e.type, e.reason, e.message].join('\u0000');
-    const now = new Date(e.timestamp).toISOString().replace(/\.\d{3}Z$/, 'Z');
-    const known = this.series.get(key);
-    if (known) {
-      known.count += 1;
+    const e = w.event;
+    if (e.existing) {
       try {
         await this.options.client.patch(
-          { apiVersion: 'v1', kind: 'Event', namespace: known.namespace, name: known.name },
-          { count: known.count, lastTimestamp: now },
+          { apiVersion: 'v1', kind: 'Event', namespace, name: e.name },
+          { count: e.count, lastTimestamp: kubeTime(e.lastTimestamp), message: e.message },
           { type: 'merge' },
         );
         return;
       } catch (err) {
+        // gone (expired, deleted): created again under its name with its count, as client-go does
         if (!isNotFound(err)) throw err;
-        this.series.delete(key);
       }
     }
-    const name = `${m.name ?? 'object'}.${(BigInt(e.timestamp) * 1_000_000n + BigInt(Math.floor(Math.random() * 1e6))).toString(16)}`;
     const body: KubeObject = {
       apiVersion: 'v1',
       kind: 'Event',
-      metadata: { name, namespace },
+      metadata: { name: e.name, namespace },
       involvedObject: {
-        apiVersion: e.subject.apiVersion,
-        kind: e.subject.kind,
+        apiVersion: w.subject.apiVersion,
+        kind: w.subject.kind,
         name: m.name,
         namespace: m.namespace,
         uid: m.uid,
         resourceVersion: m.resourceVersion,
       },
-      reason: e.reason,
+      reason: w.reason,
       message: e.message,
-      type: e.type,
+      type: w.type,
       source: { component: this.options.component, host: this.host },
       reportingComponent: this.options.component,
       reportingInstance: this.host,
-      firstTimestamp: now,
-      lastTimestamp: now,
-      count: 1,
+      firstTimestamp: kubeTime(e.firstTimestamp),
+      lastTimestamp: kubeTime(e.lastTimestamp),
+      count: e.count,
     };
-    await this.options.client.create(body);
-    this.remember(key, { name, namespace, count: 1 });
-  }
-
-  private remember(key: string, s: Series): void {
-    const max = this.options.cacheSize ?? 4096;
-    if (this.series.size >= max) {
-      const oldest = this.series.keys().next().value;
-      if (oldest !== undefined) this.series.delete(oldest);
+    try {
+      await this.options.client.create(body);
+    } catch (err) {
+      // a create that raced its own retry: the Event is there
+      if (!isAlreadyExists(err)) throw err;
     }
-    this.series.set(key, s);
   }
+}
+
+/** client-go names an Event `<object>.<unix nanos in hex>`; a random tail keeps two in one millisecond apart. */
+function eventName(objectName: string | undefined, timestamp: number): string {
+  const nanos = BigInt(timestamp) * 1_000_000n + BigInt(Math.floor(Math.random() * 1e6));
+  return `${objectName ?? 'object'}.${nanos.toString(16)}`;
 }

@@ -25,6 +25,15 @@ export {
   requestFromKey,
 } from './controller.js';
 export type { CommonModuleOptions, ControllerModule } from './controller-module.js';
+export { EchoFilter } from './echo-filter.js';
+export {
+  COMBINED_PREFIX,
+  type CorrelatedEvent,
+  type Correlation,
+  type CorrelatorInput,
+  type CorrelatorOptions,
+  EventCorrelator,
+} from './event-correlator.js';
 export {
   type DurableEventBatch,
   type DurableEventListener,
@@ -54,5 +63,5 @@ export {
 export { RetryAfterStatusError } from './retry-after-status.js';
 export { type StatusWrite, StatusWriter, type StatusWriterOptions } from './status-writer.js';
 export { TerminalError } from './terminal-error.js';
-export { type ChangeFilter, enqueueMapped, enqueueOwner, enqueueSelf } from './watches.js';
+export { type ChangeFilter, controllerKeyOf, enqueueMapped, enqueueOwner, enqueueSelf } from './watches.js';
 export { WorkQueue, type WorkQueueOptions } from './work-queue.js';

@@ -24,6 +24,8 @@ interface Entry {
   readonly obj: KubeObject;
   /** resourceVersions known to precede `obj`: the bases of our writes and our earlier writes. */
   readonly older: ReadonlySet<string>;
+  /** resourceVersions this process wrote (`obj`'s and the earlier writes still in `older`). */
+  readonly own: ReadonlySet<string>;
   readonly at: number;
 }
 
@@ -67,14 +69,18 @@ export class StatusWriter {
     const key = StatusWriter.key(obj.kind ?? '', obj.metadata.namespace ?? '', obj.metadata.name ?? '');
     const previous = this.objects.get(key);
     const older = new Set<string>();
+    const own = new Set<string>();
     if (previous !== undefined && previous.obj.metadata.uid === obj.metadata.uid) {
       for (const rv of previous.older) older.add(rv);
+      for (const rv of previous.own) own.add(rv);
       addVersion(older, previous.obj);
     }
     if (base !== undefined && base.metadata.uid === obj.metadata.uid) addVersion(older, base);
     older.delete(obj.metadata.resourceVersion ?? '');
     while (older.size > MAX_OLDER) older.delete(older.values().next().value as string);
-    this.objects.set(key, { obj: stripManagedFields(obj), older, at: now });
+    for (const rv of own) if (!older.has(rv)) own.delete(rv);
+    addVersion(own, obj);
+    this.objects.set(key, { obj: stripManagedFields(obj), older, own, at: now });
     if (++this.writes % 1024 === 0) this.sweep(now);
   }
 
@@ -91,6 +97,25 @@ export class StatusWriter {
       return cached;
     }
     return entry.obj as T;
+  }
+
+  /**
+   * Whether a watched change is only the echo of this process's own writes: `current` is a version we wrote
+   * and the version before it (`previous`; none for our create) is one we wrote or wrote against, so nobody
+   * else changed the object in between.
+   */
+  isOwnChange(kind: string, current: KubeObject | undefined, previous: KubeObject | undefined): boolean {
+    if (current === undefined) return false;
+    const entry = this.objects.get(
+      StatusWriter.key(kind, current.metadata.namespace ?? '', current.metadata.name ?? ''),
+    );
+    if (entry === undefined || entry.obj.metadata.uid !== current.metadata.uid) return false;
+    if (!entry.own.has(current.metadata.resourceVersion ?? '')) return false;
+    if (previous === undefined) return true;
+    const before = previous.metadata.resourceVersion ?? '';
+    return (
+      previous.metadata.uid === current.metadata.uid && (entry.own.has(before) || entry.older.has(before))
+    );
   }
 
   /** Drops what we remember of an object (it was deleted). */

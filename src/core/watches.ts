@@ -1,25 +1,48 @@
 import { type KubeObject, objectKey, type Reflector } from '../kube/index.js';
 import type { Controller } from './controller.js';
 
-/** Enqueues the object's own key on every change (the controller's primary kind). */
-export function enqueueSelf<T extends KubeObject>(reflector: Reflector<T>, controller: Controller): void {
+/**
+ * Enqueues the object's own key on every change (the controller's primary kind), or on the changes `filter`
+ * lets through (default: all).
+ */
+export function enqueueSelf<T extends KubeObject>(
+  reflector: Reflector<T>,
+  controller: Controller,
+  filter?: ChangeFilter<T>,
+): void {
   reflector.onChange((current, previous) => {
+    if (filter !== undefined && !filter(current, previous)) return;
     const obj = current ?? previous;
     if (obj) controller.enqueue(objectKey(obj));
   });
 }
 
-/** Enqueues the controlling owner of kind `ownerKind` (a ReplicaSet change enqueues its Rollout). */
+/** The key of an object's controlling owner of kind `ownerKind`, if it has one. */
+export function controllerKeyOf(obj: KubeObject, ownerKind: string): string | undefined {
+  const owner = obj.metadata.ownerReferences?.find((r) => r.controller && r.kind === ownerKind);
+  if (!owner) return undefined;
+  return obj.metadata.namespace ? `${obj.metadata.namespace}/${owner.name}` : owner.name;
+}
+
+/**
+ * Enqueues the controlling owner of kind `ownerKind` (a ReplicaSet change enqueues its Rollout), for the
+ * changes `filter` lets through (default: all).
+ */
 export function enqueueOwner<T extends KubeObject>(
   reflector: Reflector<T>,
   controller: Controller,
   ownerKind: string,
+  filter?: ChangeFilter<T>,
 ): void {
-  enqueueMapped(reflector, controller, (obj) => {
-    const owner = obj.metadata.ownerReferences?.find((r) => r.controller && r.kind === ownerKind);
-    if (!owner) return [];
-    return [obj.metadata.namespace ? `${obj.metadata.namespace}/${owner.name}` : owner.name];
-  });
+  enqueueMapped(
+    reflector,
+    controller,
+    (obj) => {
+      const key = controllerKeyOf(obj, ownerKind);
+      return key === undefined ? [] : [key];
+    },
+    filter,
+  );
 }
 
 /** Decides whether a change is worth a reconcile (e.g. ignore status-only updates). */

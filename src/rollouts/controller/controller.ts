@@ -7,6 +7,8 @@ import { instanceIdSelector } from '../../analysis/index.js';
 import {
   type CommonModuleOptions,
   type ControllerModule,
+  controllerKeyOf,
+  EchoFilter,
   enqueueMapped,
   enqueueOwner,
   enqueueSelf,
@@ -98,6 +100,8 @@ export function registerRolloutController(manager: Manager, options: RegisterRol
     }),
   };
   const written = new StatusWriter();
+  // the watch events of a settled reconcile's own writes enqueue nothing (see core/echo-filter.ts)
+  const echoes = new EchoFilter(written);
   // a routed object changing (a VirtualService edited by hand) enqueues the Rollouts whose routers read it
   let enqueueRouted: (key: string) => void = () => {};
   const routedObjects = new RoutedObjects({
@@ -139,22 +143,37 @@ export function registerRolloutController(manager: Manager, options: RegisterRol
       executor,
       written,
       workloads,
+      echoes,
       ...(options.maxReplicas !== undefined && { maxReplicas: options.maxReplicas }),
     }),
     workers: options.workers ?? DEFAULT_ROLLOUT_THREADS,
   });
-  enqueueSelf(informers.rollouts, controller);
+  enqueueSelf(informers.rollouts, controller, (current, previous) => {
+    const obj = current ?? previous;
+    const key = `${obj?.metadata.namespace ?? ''}/${obj?.metadata.name ?? ''}`;
+    // this controller never changes a Rollout's spec: a new generation is someone else's, even inside a
+    // version of ours (a relist after a lost watch shows only the last version)
+    const sameSpec = current?.metadata.generation === previous?.metadata.generation;
+    return !(sameSpec && echoes.isEcho('Rollout', key, current, previous));
+  });
   enqueueRouted = (key) => controller.enqueue(key);
   informers.rollouts.onChange((current, previous) => {
-    if (current === undefined && previous !== undefined)
-      routedObjects.forget(`${previous.metadata.namespace ?? ''}/${previous.metadata.name ?? ''}`);
+    if (current !== undefined || previous === undefined) return;
+    const key = `${previous.metadata.namespace ?? ''}/${previous.metadata.name ?? ''}`;
+    routedObjects.forget(key);
+    echoes.forget(key);
   });
-  enqueueOwner(informers.replicaSets, controller, 'Rollout');
+  enqueueOwner(informers.replicaSets, controller, 'Rollout', (current, previous) => {
+    const obj = current ?? previous;
+    const owner = obj === undefined ? undefined : controllerKeyOf(obj, 'Rollout');
+    return owner === undefined || !echoes.isEcho('ReplicaSet', owner, current, previous);
+  });
   enqueueOwner(informers.analysisRuns, controller, 'Rollout');
   // an experiment step waits for its Experiment's phase
   enqueueOwner(informers.experiments, controller, 'Rollout');
   // a pod appearing, going or relabelled matters for restarts and ephemeral metadata (readiness
-  // reaches the Rollout through its ReplicaSet's status): map pod → RS → Rollout
+  // reaches the Rollout through its ReplicaSet's status): map pod → RS → Rollout, for the Rollouts
+  // that read pods (as Argo, which does not watch pods, the others never hear of them)
   enqueueMapped(
     informers.pods,
     controller,
@@ -163,7 +182,10 @@ export function registerRolloutController(manager: Manager, options: RegisterRol
       if (owner === undefined) return [];
       const rs = informers.replicaSets.store.get(`${pod.metadata.namespace ?? ''}/${owner.name}`);
       const rollout = rs?.metadata.ownerReferences?.find((r) => r.controller && r.kind === 'Rollout');
-      return rollout === undefined ? [] : [`${pod.metadata.namespace ?? ''}/${rollout.name}`];
+      if (rollout === undefined) return [];
+      const key = `${pod.metadata.namespace ?? ''}/${rollout.name}`;
+      const r = informers.rollouts.store.get(key);
+      return r !== undefined && readsPods(r) ? [key] : [];
     },
     podMetadataChanged,
   );
@@ -190,6 +212,18 @@ export function registerRolloutController(manager: Manager, options: RegisterRol
   enqueueMapped(informers.analysisTemplates, controller, (t) => referencing(t.metadata.namespace ?? ''));
   enqueueMapped(informers.clusterAnalysisTemplates, controller, () => referencing());
   return controller;
+}
+
+/**
+ * Whether a Rollout's reconcile reads its pods: it has ephemeral metadata to keep on them, or a restart
+ * (`spec.restartAt`) still to carry out. Pod changes of the other Rollouts reach them through their
+ * ReplicaSets' status.
+ */
+export function readsPods(rollout: RolloutObject): boolean {
+  const restartAt = rollout.spec?.restartAt;
+  if (restartAt !== undefined && restartAt !== rollout.status?.restartedAt) return true;
+  const roles = strategyFor(rollout)?.ephemeralMetadata(rollout);
+  return roles !== undefined && (roles.new !== undefined || roles.stable !== undefined);
 }
 
 /** Creation, deletion, a deletion starting, or labels/annotations changing (not status updates). */

@@ -1,5 +1,5 @@
 /** What the Rollout reconciler reads from (the informers) and acts through (executor, status writer). */
-import type { StatusWriter } from '../../core/index.js';
+import type { EchoFilter, StatusWriter } from '../../core/index.js';
 import type { Experiment } from '../../experiments/index.js';
 import type { KubeObject, Reflector } from '../../kube/index.js';
 import type { AnalysisRun } from '../analysis/analysis-runs.js';
@@ -30,4 +30,6 @@ export interface RolloutReconcilerOptions {
   readonly maxReplicas?: number;
   /** Workloads `spec.workloadRef` names. Without it, every reference is reported as not found. */
   readonly workloads?: RolloutWorkloads;
+  /** Told whether each decision is settled, so the echoes of its writes are not reconciled. Default: none. */
+  readonly echoes?: EchoFilter;
 }

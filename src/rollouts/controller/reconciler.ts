@@ -32,12 +32,13 @@ import { REVISION_ANNOTATION } from '../spec/pod-template-hash.js';
 import { resolveWorkloadRef } from '../spec/workload-ref.js';
 import { actionsOf, inExecutionOrder, PRE_COMMIT } from '../strategies/actions.js';
 import { strategyFor } from '../strategies/registry.js';
-import type { RolloutStrategy } from '../strategies/strategy.js';
+import type { RolloutObservation, RolloutStrategy } from '../strategies/strategy.js';
 import { routerFactoriesFor } from '../traffic/registry.js';
 import type { RolloutStatus } from '../types.js';
 import { ensureNewReplicaSet } from './new-replica-set.js';
 import { actAfterCommit } from './post-commit.js';
 import type { RolloutObject, RolloutReconcilerOptions } from './reconciler-options.js';
+import { isSettledDecision } from './settled.js';
 import { reportInvalid, specError } from './spec-problems.js';
 import { withVerifiedWeights, withWorkloadGeneration, writeRolloutStatus } from './status-commit.js';
 import { WEIGHT_VERIFY_RETRY_MS } from './traffic-actions.js';
@@ -51,6 +52,7 @@ export class RolloutReconciler implements Reconciler {
     const { informers, written, executor } = this.options;
     // Deciding from a cache that has not listed yet would see no ReplicaSets (and promote at once).
     if (!Object.values(informers).every((i) => i.hasSynced)) return { requeueAfterMs: 200 };
+    this.options.echoes?.settle(request.key, false);
     const stored = written.fresher('Rollout', informers.rollouts.store.get(request.key));
     if (stored === undefined || stored.metadata.deletionTimestamp !== undefined) return undefined;
     const now = ctx.clock.now();
@@ -120,7 +122,7 @@ export class RolloutReconciler implements Reconciler {
         .map((ex) => ex.metadata.name ?? ''),
     );
 
-    const decision = strategy.decide({
+    const observation: RolloutObservation = {
       rollout,
       replicaSets: all,
       newRS,
@@ -134,7 +136,10 @@ export class RolloutReconciler implements Reconciler {
       services,
       trafficRouted: routerFactoriesFor(rollout).length > 0,
       now,
-    });
+    };
+    const decision = strategy.decide(observation);
+    // before any write: whether the watch events of this reconcile's writes need a reconcile of their own
+    this.options.echoes?.settle(request.key, isSettledDecision(strategy, observation, decision));
     const actions = inExecutionOrder(decision.actions);
     ctx.logger.debug(
       {

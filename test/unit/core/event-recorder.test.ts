@@ -144,4 +144,51 @@ describe('EventRecorder', () => {
     assert.deepEqual(calls, ['0 from t2']);
     assert.equal(sink.created.length, 0);
   });
+  it('merges occurrences of one series still waiting into one write, and patches a series once it exists', async () => {
+    const { sink, client } = slowEventSink(5);
+    const patches: unknown[] = [];
+    const patching = client as unknown as { patch: (ref: unknown, body: unknown) => Promise<unknown> };
+    const basePatch = patching.patch;
+    patching.patch = (ref, body) => {
+      patches.push(body);
+      return basePatch(ref, body);
+    };
+    const recorder = new EventRecorder({
+      client,
+      component: 'test',
+      logger: silentLogger(),
+      maxConcurrentWrites: 1,
+    });
+    recorder.normal(subject('busy'), 'Other', 'occupies the one writer');
+    for (let i = 0; i < 5; i++) recorder.normal(subject('m'), 'RolloutPaused', 'paused');
+    await recorder.flush();
+    const paused = sink.created.filter((e) => e.reason === 'RolloutPaused');
+    assert.equal(paused.length, 1, 'five occurrences queued behind another write: one create');
+    assert.equal((paused[0] as { count?: number }).count, 5);
+    assert.equal(sink.patched, 0);
+    recorder.normal(subject('m'), 'RolloutPaused', 'paused');
+    await recorder.flush();
+    assert.equal(sink.patched, 1);
+    assert.equal((patches[0] as { count?: number }).count, 6);
+  });
+
+  it('writes at most 25 Events about one object in a burst; listeners still hear every event', async () => {
+    const { sink, client } = slowEventSink(1);
+    const recorder = new EventRecorder({ client, component: 'test', logger: silentLogger() });
+    let heard = 0;
+    recorder.onEvent(() => {
+      heard += 1;
+    });
+    let stored = 0;
+    recorder.onEventDurable(async (batch) => {
+      stored += batch.events.length;
+      return undefined;
+    });
+    for (let i = 0; i < 40; i++) recorder.normal(subject('spam'), `Reason${i}`, `m${i}`);
+    await recorder.flush();
+    await new Promise((r) => setTimeout(r, 10));
+    assert.equal(sink.created.length + sink.patched, 25);
+    assert.equal(heard, 40);
+    assert.equal(stored, 40);
+  });
 });
