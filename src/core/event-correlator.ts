@@ -6,8 +6,12 @@
  *   are recorded as one Event whose message reads "(combined from similar events): <latest message>";
  * - **deduplication**: a repeat of an identical event (or of the combined one) increments `count` of the Event
  *   already written instead of creating another;
- * - **spam filter**: a token bucket per (source, object, type), 25 events of burst refilled at one per
- *   5 minutes; an event without a token is not written at all (repeats included, as in client-go).
+ * - **spam filter**: a token bucket per (source, object, type, reason), 25 events of burst refilled at one
+ *   per 5 minutes; an event without a token is not written at all (repeats included, as in client-go).
+ *   client-go keys the bucket by (source, object, type) alone, so after 25 Events of any reason an object
+ *   gets one per 5 minutes: a Rollout would go quiet after two updates (12 Events each) and `kubectl
+ *   describe` would stop showing a rollback's SkipSteps. Keyed by reason as well, a loop repeating one
+ *   reason is still bounded, and the bound per object stays finite (one bucket per reason).
  *
  * No clock and no I/O: the caller passes `now` and the name a new Event would get. Memory is bounded by three
  * LRU maps of `cacheSize` entries each.
@@ -20,7 +24,7 @@ export interface CorrelatorOptions {
   readonly aggregateMaxEvents?: number;
   /** A similar event older than this starts a new aggregation window. Default 10 min. */
   readonly aggregateIntervalMs?: number;
-  /** Events per (source, object, type) before the filter drops them. Default 25. */
+  /** Events per (source, object, type, reason) before the filter drops them. Default 25. */
   readonly spamBurst?: number;
   /** Milliseconds to earn one more event back. Default 5 min (client-go's qps 1/300). */
   readonly spamRefillMs?: number;
@@ -144,7 +148,7 @@ export class EventCorrelator {
     this.observations.set(key, observation);
 
     // spam filter (client-go's EventSourceObjectSpamFilter), after the observation as client-go orders it
-    if (!this.takeToken([input.object, input.type].join(SEP), now)) return { skip: true };
+    if (!this.takeToken(similarKey, now)) return { skip: true };
     return {
       skip: false,
       event: {

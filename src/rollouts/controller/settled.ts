@@ -11,6 +11,7 @@
 import { canonicalJson } from '../../go/index.js';
 import type { ReplicaSet } from '../replica-sets/replica-sets.js';
 import { SCALE_DOWN_DEADLINE_ANNOTATION } from '../replica-sets/scale-down-delay.js';
+import { ScaleDown } from '../spec/workload-ref.js';
 import {
   actionsOf,
   type RolloutAction,
@@ -32,6 +33,9 @@ export function isSettledDecision(
   decision: RolloutDecision,
 ): boolean {
   if (decision.actions.some((a) => !KNOWN_EFFECT.has(a.type))) return false;
+  // the referenced Deployment is scaled down from the status this reconcile writes (Healthy), i.e. by the
+  // reconcile its echo wakes
+  if (scalesWorkloadFromStatus(observation)) return false;
   const unchanged =
     canonicalJson(stored(decision.status)) === canonicalJson(stored(observation.rollout.status));
   // nothing to write and nothing to do: the world is already what this decision wants
@@ -53,6 +57,12 @@ export function isSettledDecision(
     again.actions.every((a: RolloutAction) => a.type === 'requeueAfter') &&
     canonicalJson(stored(again.status)) === canonicalJson(stored(decision.status))
   );
+}
+
+/** Whether `spec.workloadRef.scaleDown` still has a Deployment to scale down from the stored status. */
+function scalesWorkloadFromStatus(observation: RolloutObservation): boolean {
+  const mode = observation.rollout.spec?.workloadRef?.scaleDown;
+  return mode === ScaleDown.OnSuccess || mode === ScaleDown.Progressively;
 }
 
 /** The status as the API server stores it (undefined members dropped). */

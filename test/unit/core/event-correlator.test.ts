@@ -63,7 +63,7 @@ describe('EventCorrelator (client-go semantics)', () => {
     assert.equal(later.message, 'm9');
   });
 
-  it('lets 25 events about one object through, then one per 5 minutes (repeats included)', () => {
+  it('lets 25 events about one object and reason through, then one per 5 minutes (repeats included)', () => {
     const c = new EventCorrelator();
     const outcomes: boolean[] = [];
     for (let i = 0; i < 30; i++) outcomes.push(c.correlate(event('same'), i, 'r.x').skip);
@@ -71,7 +71,8 @@ describe('EventCorrelator (client-go semantics)', () => {
       outcomes,
       Array.from({ length: 30 }, (_, i) => i >= 25),
     );
-    // another object and another type have their own buckets
+    // another object, another type and another reason have their own buckets
+    assert.equal(c.correlate(event('same', 'SkipSteps'), 30, 'r.w').skip, false);
     assert.equal(c.correlate(event('same', undefined, 'uid-2'), 30, 'r.y').skip, false);
     assert.equal(c.correlate(event('same', undefined, undefined, 'Warning'), 30, 'r.z').skip, false);
     assert.equal(c.correlate(event('same'), 30 + 5 * MIN - 100, 'r.x').skip, true);

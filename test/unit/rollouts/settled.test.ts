@@ -118,6 +118,31 @@ describe('isSettledDecision: the echoes of a reconcile need no reconcile only wh
   });
 });
 
+describe('isSettledDecision with spec.workloadRef', () => {
+  it('is never settled while a scaleDown mode scales the Deployment from the status it writes', () => {
+    const sets = [rs('old', 5, 5, 1), rs('new', 5, 5, 2)];
+    const status = { stableRS: 'new', currentPodHash: 'new', currentStepIndex: 2, observedGeneration: '2' };
+    const withRef = (scaleDown: string) => {
+      const r = rollout(status);
+      return {
+        ...r,
+        spec: { ...r.spec, workloadRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'd', scaleDown } },
+      } as Rollout;
+    };
+    let settledNever = step(observe(withRef('never'), sets));
+    for (let i = 0; i < 3 && !settledNever.settled; i++) settledNever = step(settledNever.next);
+    assert.equal(settledNever.settled, true, 'scaleDown: never settles as an inline template does');
+    for (const mode of ['onsuccess', 'progressively']) {
+      let o = observe(withRef(mode), sets);
+      for (let i = 0; i < 4; i++) {
+        const { settled, next } = step(o);
+        assert.equal(settled, false, mode);
+        o = next;
+      }
+    }
+  });
+});
+
 describe('readsPods: which Rollouts hear of their pods', () => {
   const r = (spec: Record<string, unknown>, status: Record<string, unknown> = {}) =>
     ({ metadata: { name: 'a' }, spec: { ...spec }, status }) as unknown as RolloutObject;
