@@ -41,6 +41,11 @@ export interface ExperimentReconcilerOptions {
 }
 
 const AR = { apiVersion: 'argoproj.io/v1alpha1', kind: 'AnalysisRun' } as const;
+const ANALYSIS_TEMPLATE = { apiVersion: 'argoproj.io/v1alpha1', kind: 'AnalysisTemplate' } as const;
+const CLUSTER_ANALYSIS_TEMPLATE = {
+  apiVersion: 'argoproj.io/v1alpha1',
+  kind: 'ClusterAnalysisTemplate',
+} as const;
 
 export class ExperimentReconciler implements Reconciler {
   constructor(private readonly options: ExperimentReconcilerOptions) {}
@@ -129,12 +134,32 @@ export class ExperimentReconciler implements Reconciler {
     const runNamesInUse = new Set(
       informers.analysisRuns.store.byIndex(Index.Namespace, namespace).map((r) => r.metadata.name ?? ''),
     );
-    const templates: TemplateLookup = (ref) =>
+    const cached = (ref: { readonly templateName: string; readonly clusterScope?: boolean }) =>
       (ref.clusterScope === true
         ? informers.clusterAnalysisTemplates.store.get(ref.templateName)
         : informers.analysisTemplates.store.get(`${namespace}/${ref.templateName}`)) as
         | AnalysisTemplateLike
         | undefined;
+    // a template created just before the Experiment may not be in the cache yet: read it before
+    // the decision calls it missing (which ends the experiment in Error)
+    const readThrough = new Map<string, AnalysisTemplateLike>();
+    const lookupKey = (ref: { readonly templateName: string; readonly clusterScope?: boolean }) =>
+      `${ref.clusterScope === true ? 'cluster' : namespace}/${ref.templateName}`;
+    for (const a of ex.spec?.analyses ?? []) {
+      const ref = { templateName: a.templateName, ...(a.clusterScope === true && { clusterScope: true }) };
+      if (cached(ref) !== undefined || readThrough.has(lookupKey(ref))) continue;
+      try {
+        const template = await this.options.client.get<AnalysisTemplateLike & KubeObject>(
+          a.clusterScope === true
+            ? { ...CLUSTER_ANALYSIS_TEMPLATE, name: a.templateName }
+            : { ...ANALYSIS_TEMPLATE, namespace, name: a.templateName },
+        );
+        readThrough.set(lookupKey(ref), template);
+      } catch (err) {
+        if (!isNotFound(err)) throw err;
+      }
+    }
+    const templates: TemplateLookup = (ref) => cached(ref) ?? readThrough.get(lookupKey(ref));
     return { experiment: ex, replicaSets, services, runs, runNamesInUse, templates, now };
   }
 }
