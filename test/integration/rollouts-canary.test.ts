@@ -105,12 +105,12 @@ describe('rollouts: the appendix canary', () => {
 
     // every step in order: the in-process listener sees each event (the API aggregates repeats)
     const expected = [
+      'RolloutUpdated', // as Argo: the revision is set, then the ReplicaSet's creation reported
       'NewReplicaSetCreated',
-      'RolloutUpdated',
       'RolloutCompleted',
       'ScalingReplicaSet',
-      'NewReplicaSetCreated',
       'RolloutUpdated',
+      'NewReplicaSetCreated',
       'ScalingReplicaSet',
       'RolloutStepCompleted', // setWeight 20
       'RolloutPaused',

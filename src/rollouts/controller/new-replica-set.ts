@@ -97,18 +97,19 @@ export async function ensureNewReplicaSet(
     });
     return undefined;
   }
+  // Argo's order: the revision is set (RolloutUpdated) before the creation is reported
   executor.recordEvents(rollout, [
-    {
-      type: 'event',
-      eventType: 'Normal',
-      reason: 'NewReplicaSetCreated',
-      message: formatMessage.newReplicaSetDetailed(result.rs.metadata.name ?? '', revision),
-    },
     {
       type: 'event',
       eventType: 'Normal',
       reason: 'RolloutUpdated',
       message: formatMessage.rolloutUpdated(revision),
+    },
+    {
+      type: 'event',
+      eventType: 'Normal',
+      reason: 'NewReplicaSetCreated',
+      message: formatMessage.newReplicaSetDetailed(result.rs.metadata.name ?? '', revision),
     },
   ]);
   return { newRS: result.rs, created: true };
