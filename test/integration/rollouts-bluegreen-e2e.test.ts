@@ -270,8 +270,10 @@ spec:
       .rolloutObjects(
         rollout(
           'bluegreen',
+          // upstream: 10 s; on a loaded 2-core machine the event check below can come later than that,
+          // and the old stack's scale-down would already be in the list
           `      activeService: bluegreen
-      scaleDownDelaySeconds: 10`,
+      scaleDownDelaySeconds: 60`,
           '',
           3,
         ),

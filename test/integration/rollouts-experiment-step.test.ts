@@ -307,7 +307,13 @@ describe('rollouts: the canary experiment step', () => {
           : undefined,
       WAIT,
     );
-    const routed = await getRollout(s.client, s.namespace, name);
+    // the router writes the TrafficSplit before the Rollout's status records the weights it verified
+    const routed = await s.reaches(
+      name,
+      'status records the experiment weights',
+      (x) => (x.status?.canary?.weights?.additional?.length ?? 0) > 0,
+      WAIT,
+    );
     assert.deepEqual(routed.status?.canary?.weights?.additional, [
       { weight: 10, serviceName: `${exName}-baseline`, podTemplateHash: 'b1' },
       { weight: 10, serviceName: `${exName}-canary`, podTemplateHash: 'c1' },
