@@ -17,8 +17,9 @@ import { type ArgoController, argoBinaries, startArgoController } from '../suppo
 import {
   checkInvariants,
   createRollout,
-  getRollout,
+  type RolloutObject,
   replicaSetsOf,
+  rolloutAt,
   setImage,
 } from '../support/fixtures/rollout-scenario.js';
 import { eventually } from '../support/kube.js';
@@ -43,15 +44,8 @@ describe('handover: a blue-green Rollout started by Argo Rollouts and finished b
 
   it('Slipway holds the BlueGreenPause Argo left, then promotes: active switched, blue scaled down after the delay', async () => {
     const name = 'handover-bg';
-    const at = async (what: string, check: (r: Awaited<ReturnType<typeof getRollout>>) => boolean) =>
-      eventually(
-        what,
-        async () => {
-          const r = await getRollout(client, ns.name, name);
-          return check(r) ? r : undefined;
-        },
-        LONG,
-      );
+    const at = (what: string, check: (r: RolloutObject) => boolean) =>
+      rolloutAt(client, ns.name, name, what, check, LONG);
     const selectorOf = async (role: string) => {
       const svc: KubeObject = await client.get({ ...SVC, namespace: ns.name, name: `${name}-${role}` });
       return (svc.spec as { selector?: Record<string, string> }).selector?.[POD_TEMPLATE_HASH_LABEL] ?? '';

@@ -16,7 +16,8 @@ import { type ArgoController, argoBinaries, startArgoController } from '../suppo
 import {
   checkInvariants,
   createRollout,
-  getRollout,
+  type RolloutObject,
+  rolloutAt,
   setImage,
 } from '../support/fixtures/rollout-scenario.js';
 import { eventually } from '../support/kube.js';
@@ -41,15 +42,8 @@ describe('handover: a canary started by Argo Rollouts and finished by Slipway', 
 
   it('Slipway holds the step Argo paused at, then promotes to Healthy on the same ReplicaSets', async () => {
     const name = 'handover';
-    const at = async (what: string, check: (r: Awaited<ReturnType<typeof getRollout>>) => boolean) =>
-      eventually(
-        what,
-        async () => {
-          const r = await getRollout(client, ns.name, name);
-          return check(r) ? r : undefined;
-        },
-        LONG,
-      );
+    const at = (what: string, check: (r: RolloutObject) => boolean) =>
+      rolloutAt(client, ns.name, name, what, check, LONG);
     argo = await startArgoController(ns.name);
     await createRollout(client, ns.name, {
       name,
@@ -156,15 +150,8 @@ describe('handover: an Istio-routed canary started by Argo Rollouts and finished
       const of = (host: string) => route?.find((d) => d.destination.host === host)?.weight ?? 0;
       return `${of('routed-stable')}/${of('routed-canary')}`;
     };
-    const at = async (what: string, check: (r: Awaited<ReturnType<typeof getRollout>>) => boolean) =>
-      eventually(
-        what,
-        async () => {
-          const r = await getRollout(client, ns.name, name);
-          return check(r) ? r : undefined;
-        },
-        LONG,
-      );
+    const at = (what: string, check: (r: RolloutObject) => boolean) =>
+      rolloutAt(client, ns.name, name, what, check, LONG);
     for (const svc of ['routed-stable', 'routed-canary'])
       await client.create({
         apiVersion: 'v1',

@@ -7,7 +7,7 @@ import { installFluxCrds } from '../../src/dev/flux-crds/index.js';
 import type { Kustomization } from '../../src/flux/index.js';
 import { installCrds } from '../../src/install/index.js';
 import { isNotFound, type KubeClient, type KubeObject } from '../../src/kube/index.js';
-import { FluxControllerProcess } from '../support/flux/controller-process.js';
+import { ShippedControllerProcess } from '../support/fixtures/shipped-controller-process.js';
 import { condition, getKustomization, gitRepository, kustomization } from '../support/flux/flux-harness.js';
 import { GitHttpServer } from '../support/flux/git-http-server.js';
 import { TestRepo } from '../support/git/repo.js';
@@ -36,7 +36,7 @@ describe('flux: the controller restarted (SIGTERM and SIGKILL) while Git moves',
   let repo: TestRepo;
   let server: GitHttpServer;
   let syncDir: string;
-  let controller: FluxControllerProcess | undefined;
+  let controller: ShippedControllerProcess | undefined;
 
   before(async () => {
     client = testClient();
@@ -64,7 +64,7 @@ describe('flux: the controller restarted (SIGTERM and SIGKILL) while Git moves',
     }
   });
   after(async () => {
-    for (const p of FluxControllerProcess.all) await p.stop('SIGKILL');
+    for (const p of ShippedControllerProcess.all) await p.stop('SIGKILL');
     await ns?.delete();
     await server?.close();
     repo?.dispose();
@@ -86,7 +86,10 @@ describe('flux: the controller restarted (SIGTERM and SIGKILL) while Git moves',
     }
   };
   const start = async () => {
-    controller = await FluxControllerProcess.start(ns.name, { SLIPWAY_SYNC_DIR: syncDir });
+    controller = await ShippedControllerProcess.start('flux', ns.name, {
+      ...process.env,
+      SLIPWAY_SYNC_DIR: syncDir,
+    });
   };
   const waitSettled = async (round: number) => {
     const revision = `main@sha1:${repo.head()}`;

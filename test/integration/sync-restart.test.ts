@@ -1,23 +1,21 @@
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { installCrds } from '../../src/install/index.js';
 import { isNotFound, type KubeClient, type KubeObject } from '../../src/kube/index.js';
 import type { Application } from '../../src/sync/index.js';
+import { ShippedControllerProcess } from '../support/fixtures/shipped-controller-process.js';
 import { TestRepo } from '../support/git/repo.js';
 import { application } from '../support/git/sync-harness.js';
-import { eventually, testClient, testKubeconfigPath, testNamespace } from '../support/kube.js';
+import { eventually, testClient, testNamespace } from '../support/kube.js';
 
 // The Application controller as it ships (`slipway controller`), in its own process, stopped with
 // SIGTERM and SIGKILL between and in the middle of syncs, while Git moves and live objects drift.
 // After every restart it must carry on: every commit applied, drift healed, pruned objects gone,
 // no inventory entry without a kind, and nothing left on disk by the killed processes.
 
-const cli = fileURLToPath(new URL('../../bin/slipway.js', import.meta.url));
 const APPS = ['app-0', 'app-1', 'app-2', 'app-3'];
 const APP_GVK = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Application' } as const;
 
@@ -52,75 +50,17 @@ function layout(r: number): Record<string, string> {
   return files;
 }
 
-class ControllerProcess {
-  /** Every process started, so a failing test leaves none running. */
-  static readonly all = new Set<ControllerProcess>();
-
-  private constructor(readonly proc: ChildProcess) {
-    ControllerProcess.all.add(this);
-  }
-
-  /** `syncDir`: SLIPWAY_SYNC_DIR (a persistent cache); default none (a work dir in the temp dir). */
-  static start(namespace: string, tmp: string, syncDir?: string): Promise<ControllerProcess> {
-    // TMPDIR: the controller's default work dir lands where this test can count what is left.
-    const env: NodeJS.ProcessEnv = { ...process.env, TMPDIR: tmp, SLIPWAY_REPO_POLL_SECONDS: '1' };
-    delete env.SLIPWAY_SYNC_DIR;
-    if (syncDir !== undefined) env.SLIPWAY_SYNC_DIR = syncDir;
-    const proc = spawn(
-      process.execPath,
-      [
-        cli,
-        'controller',
-        '--controllers',
-        'sync',
-        '--namespace',
-        namespace,
-        '--kubeconfig',
-        testKubeconfigPath(),
-        '--metrics-port',
-        '0',
-        '--shutdown-timeout',
-        '5',
-      ],
-      {
-        env,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    proc.stderr?.resume();
-    const started = new ControllerProcess(proc);
-    return new Promise((resolve, reject) => {
-      let out = '';
-      const timer = setTimeout(() => {
-        proc.kill('SIGKILL');
-        reject(new Error(`controller did not start within 60 s: ${out}`));
-      }, 60_000);
-      const onData = (chunk: string) => {
-        out = (out + chunk).slice(-4096);
-        if (out.includes('controller started')) {
-          clearTimeout(timer);
-          proc.stdout?.off('data', onData);
-          proc.stdout?.resume();
-          resolve(started);
-        }
-      };
-      proc.stdout?.setEncoding('utf8').on('data', onData);
-      proc.once('exit', (code) => {
-        clearTimeout(timer);
-        reject(new Error(`controller exited early (${code}): ${out}`));
-      });
-    });
-  }
-
-  /** Stops the process with `signal` and waits until it is gone. */
-  async stop(signal: 'SIGTERM' | 'SIGKILL'): Promise<void> {
-    if (this.proc.exitCode !== null || this.proc.signalCode !== null) return;
-    const exited = new Promise((r) => this.proc.once('exit', r));
-    this.proc.kill(signal);
-    const timer = setTimeout(() => this.proc.kill('SIGKILL'), 30_000);
-    await exited;
-    clearTimeout(timer);
-  }
+/** The shipped `slipway controller --controllers sync`; `syncDir`: SLIPWAY_SYNC_DIR (default none: a work dir in the temp dir). */
+function startController(
+  namespace: string,
+  tmp: string,
+  syncDir?: string,
+): Promise<ShippedControllerProcess> {
+  // TMPDIR: the controller's default work dir lands where this test can count what is left.
+  const env: NodeJS.ProcessEnv = { ...process.env, TMPDIR: tmp, SLIPWAY_REPO_POLL_SECONDS: '1' };
+  delete env.SLIPWAY_SYNC_DIR;
+  if (syncDir !== undefined) env.SLIPWAY_SYNC_DIR = syncDir;
+  return ShippedControllerProcess.start('sync', namespace, env);
 }
 
 describe('sync: the Application controller restarted (SIGTERM and SIGKILL) while it works', () => {
@@ -128,7 +68,7 @@ describe('sync: the Application controller restarted (SIGTERM and SIGKILL) while
   let ns: { name: string; delete(): Promise<void> };
   let repo: TestRepo;
   let tmp: string;
-  let controller: ControllerProcess | undefined;
+  let controller: ShippedControllerProcess | undefined;
 
   before(async () => {
     client = testClient();
@@ -146,7 +86,7 @@ describe('sync: the Application controller restarted (SIGTERM and SIGKILL) while
     }
   });
   after(async () => {
-    for (const p of ControllerProcess.all) await p.stop('SIGKILL');
+    for (const p of ShippedControllerProcess.all) await p.stop('SIGKILL');
     await ns?.delete();
     repo?.dispose();
     rmSync(tmp, { recursive: true, force: true });
@@ -214,7 +154,7 @@ describe('sync: the Application controller restarted (SIGTERM and SIGKILL) while
   let lastRound = 0;
 
   it('applies every commit, heals drift and prunes across ≥ 8 restarts, and leaves no work dir behind', async () => {
-    controller = await ControllerProcess.start(ns.name, tmp);
+    controller = await startController(ns.name, tmp);
     await waitSettled(repo.head(), 0, 'the first sync');
 
     // How each round ends the running controller: right after the commit (before it is seen),
@@ -285,7 +225,7 @@ describe('sync: the Application controller restarted (SIGTERM and SIGKILL) while
           { type: 'json' },
         );
       }
-      controller = await ControllerProcess.start(ns.name, tmp);
+      controller = await startController(ns.name, tmp);
     }
 
     await waitSettled(sha, plan.length, 'every app at the last commit');
@@ -314,7 +254,7 @@ describe('sync: the Application controller restarted (SIGTERM and SIGKILL) while
   it('with SLIPWAY_SYNC_DIR keeps the Git cache across a SIGKILL and removes only the dead run dir', async () => {
     const cache = join(tmp, 'persistent-cache');
     const runDirs = () => readdirSync(join(cache, 'run'));
-    controller = await ControllerProcess.start(ns.name, tmp, cache);
+    controller = await startController(ns.name, tmp, cache);
     let round = lastRound + 1;
     repo.write(layout(round));
     let sha = repo.commit(`round ${round}`);
@@ -327,7 +267,7 @@ describe('sync: the Application controller restarted (SIGTERM and SIGKILL) while
     await controller.stop('SIGKILL');
     assert.deepEqual(runDirs(), [killedRun], 'the killed process left its run dir');
 
-    controller = await ControllerProcess.start(ns.name, tmp, cache);
+    controller = await startController(ns.name, tmp, cache);
     round++;
     repo.write(layout(round));
     sha = repo.commit(`round ${round}`);
