@@ -15,32 +15,8 @@ BUILD_WHAT="Flux's CRDs (GitRepository, Kustomization)"
 # shellcheck source=../go-build.sh
 . "$(dirname "${BASH_SOURCE[0]}")/../go-build.sh"
 
-CRDS="$CACHE/crds"
-mkdir -p "$CRDS"
-
-# fetch DEST MODULE VERSION PATH...: copies PATHs (files) of MODULE@VERSION to $CRDS/DEST.
-fetch() {
-  local dest="$CRDS/$1" module="$2" version="$3"
-  shift 3
-  [ -f "$dest/.complete" ] && return 0
-  log "fetching $module@$version"
-  local json
-  if ! json=$(cd "$work" && go mod download -json "$module@$version"); then
-    printf '%s\n' "$json" >&2
-    return 1
-  fi
-  local dir sum
-  dir=$(printf '%s\n' "$json" | sed -n 's/.*"Dir": "\(.*\)".*/\1/p')
-  sum=$(printf '%s\n' "$json" | sed -n 's/.*"Sum": "\(.*\)".*/\1/p')
-  rm -rf "$dest.tmp"
-  mkdir -p "$dest.tmp"
-  for p in "$@"; do cp "$dir/$p" "$dest.tmp/"; done
-  chmod -R u+w "$dest.tmp" # the module cache is read-only; the copy must stay removable
-  printf '%s %s %s\n' "$module" "$version" "$sum" > "$dest.tmp/.complete"
-  rm -rf "$dest"
-  mv "$dest.tmp" "$dest"
-  log "$module@$version ready in $dest"
-}
+# shellcheck source=../module-files.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../module-files.sh"
 
 start=$(date +%s)
 fetch "flux-source-controller-$SOURCE_CONTROLLER_VERSION" github.com/fluxcd/source-controller \
