@@ -25,6 +25,13 @@ export function printRun(r: ScenarioResult, round: number): void {
     out(
       `   added latency per step: p50 ${r.addedLatencyMs.p50} ms, p99 ${r.addedLatencyMs.p99} ms (${r.addedLatencyMs.samples} samples); after ReplicaSets ready p50/p99 ${t.ready?.p50}/${t.ready?.p99} ms, after a pause ${t.pause?.p50}/${t.pause?.p99} ms`,
     );
+    if (t.update !== undefined)
+      out(`   reaction to the update itself: p50 ${t.update.p50} ms, p99 ${t.update.p99} ms`);
+    const p = r.updatePath;
+    if (p !== undefined)
+      out(
+        `   per Rollout, update → Healthy p50 ${p.totalP50Ms} ms, of which the controller's reactions p50 ${p.controllerP50Ms} ms; slowest ${p.slowestTotalMs} ms (${p.slowestOthersMs} ms not the controller's); with a controller adding 0 ms, all Healthy ≥ ${(p.othersMaxMs / 1000).toFixed(1)} s`,
+      );
     out(`   controller: peak RSS ${r.peakRssMiB} MiB, CPU ${r.cpuSeconds} s during the update`);
     out(
       `   API server writes (everyone's): ${r.apiWrites?.total}: ${(r.apiWrites?.top ?? []).map((w) => `${w.what} ${w.count}`).join(', ')}`,
@@ -61,6 +68,12 @@ const METRICS: readonly Metric[] = [
   { name: 'update → all Healthy (s)', of: (r) => (r.timeToAllHealthyMs ?? Number.NaN) / 1000 },
   { name: 'added latency p50 (ms)', of: (r) => r.addedLatencyMs?.p50 },
   { name: 'added latency p99 (ms)', of: (r) => r.addedLatencyMs?.p99 },
+  { name: 'update reaction p99 (ms)', of: (r) => r.addedLatencyByTriggerMs?.update?.p99 },
+  { name: "controller's part of a Rollout's update p50 (ms)", of: (r) => r.updatePath?.controllerP50Ms },
+  {
+    name: 'floor: all Healthy with a 0 ms controller (s)',
+    of: (r) => (r.updatePath?.othersMaxMs ?? Number.NaN) / 1000,
+  },
   { name: 'peak RSS (MiB)', of: (r) => r.peakRssMiB },
   { name: 'settled RSS (MiB)', of: (r) => r.settledRssMiB },
   { name: 'CPU (s)', of: (r) => r.cpuSeconds },

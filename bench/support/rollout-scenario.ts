@@ -9,7 +9,13 @@ import { type ApiWrites, scrapeApiserver, summarizeApiWrites } from '../apiserve
 import type { Implementation, ImplementationName } from './bench-controllers.js';
 import { type ControllerWrites, controllerWrites, RolloutEventCounter } from './controller-writes.js';
 import { cpuSeconds, loadAverages, mib, RssSampler, rssBytes } from './process-usage.js';
-import { percentile, ROLLOUT_KIND, type RolloutObject, RolloutWatch } from './rollout-watch.js';
+import {
+  percentile,
+  ROLLOUT_KIND,
+  type RolloutObject,
+  type RolloutPath,
+  RolloutWatch,
+} from './rollout-watch.js';
 
 export interface ScenarioOptions {
   readonly n: number;
@@ -39,6 +45,11 @@ export interface ScenarioResult {
   readonly eventsDrainedAfterMs?: number;
   readonly addedLatencyMs?: { p50: number; p99: number; samples: number };
   readonly addedLatencyByTriggerMs?: Record<string, { p50: number; p99: number; samples: number }>;
+  /**
+   * Each Rollout's update → Healthy, split into the controller's reactions and the rest (API server,
+   * kube-controller-manager, scheduler, kwok, the 2 s pause): what bounds time to all Healthy.
+   */
+  readonly updatePath?: UpdatePathSummary;
   readonly peakRssMiB: number;
   readonly settledRssMiB?: number;
   readonly cpuSeconds: number;
@@ -49,6 +60,36 @@ export interface ScenarioResult {
   readonly reconcilesPerRolloutStep?: number;
   readonly details?: Record<string, unknown>;
   readonly watchRestarts: Record<string, number>;
+}
+
+export interface UpdatePathSummary {
+  readonly rollouts: number;
+  readonly totalP50Ms: number;
+  readonly controllerP50Ms: number;
+  /** Of the slowest Rollout's path, the part that was not the controller's. */
+  readonly slowestTotalMs: number;
+  readonly slowestOthersMs: number;
+  /** max over Rollouts of (total − controller): all Healthy could not come sooner with a controller adding 0 ms. */
+  readonly othersMaxMs: number;
+}
+
+function summarizePaths(paths: readonly RolloutPath[]): UpdatePathSummary | undefined {
+  if (paths.length === 0) return undefined;
+  const slowest = paths.reduce((a, b) => (b.totalMs > a.totalMs ? b : a));
+  return {
+    rollouts: paths.length,
+    totalP50Ms: percentile(
+      paths.map((p) => p.totalMs),
+      50,
+    ),
+    controllerP50Ms: percentile(
+      paths.map((p) => p.controllerMs),
+      50,
+    ),
+    slowestTotalMs: slowest.totalMs,
+    slowestOthersMs: slowest.totalMs - slowest.controllerMs,
+    othersMaxMs: Math.max(...paths.map((p) => p.totalMs - p.controllerMs)),
+  };
 }
 
 function manifest(i: number, image: string, o: ScenarioOptions): RolloutObject {
@@ -246,7 +287,9 @@ export async function runScenario(
       addedLatencyByTriggerMs: {
         ready: summary(watch.byTrigger.ready),
         pause: summary(watch.byTrigger.pause),
+        update: summary(watch.byTrigger.update),
       },
+      updatePath: summarizePaths(watch.updatePaths()),
       peakRssMiB: mib(peakRss),
       cpuSeconds: round1(cpu),
       apiWrites: { total: api.total, top: api.byResource.slice(0, 14) },

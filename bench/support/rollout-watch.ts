@@ -15,13 +15,23 @@ export type RolloutObject = Rollout & KubeObject;
 export const ROLLOUT_KIND = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout' } as const;
 const REPLICA_SET_KIND = { apiVersion: 'apps/v1', kind: 'ReplicaSet' } as const;
 
-export type TriggerKind = 'ready' | 'pause';
+export type TriggerKind = 'ready' | 'pause' | 'update';
+
+/** One Rollout's update, split into the controller's reactions and everyone else's work. */
+export interface RolloutPath {
+  /** Its spec change seen by the watcher → Healthy on the new image. */
+  readonly totalMs: number;
+  /** The sum of the controller's reactions on the way (update, ReplicaSets ready, pause expired). */
+  readonly controllerMs: number;
+}
 
 export class RolloutWatch {
   /** Watch restarts by reason (server timeout, idle, error, 410 Gone). */
   readonly restarts: Record<string, number> = {};
   readonly latencies: number[] = [];
-  readonly byTrigger: Record<TriggerKind, number[]> = { ready: [], pause: [] };
+  readonly byTrigger: Record<TriggerKind, number[]> = { ready: [], pause: [], update: [] };
+  /** While measuring: per Rollout, when its update was seen and the controller's reaction time so far. */
+  private readonly paths = new Map<string, { updatedAt: number; controllerMs: number; totalMs?: number }>();
   measuring = false;
   /** ReplicaSets by owning Rollout name, then by ReplicaSet name. */
   private readonly setsByOwner = new Map<string, Map<string, ReplicaSet>>();
@@ -63,7 +73,16 @@ export class RolloutWatch {
   expectImage(image: string): void {
     this.image = image;
     this.healthy.clear();
+    this.paths.clear();
     for (const r of this.rollouts.store.list()) this.classify(r);
+  }
+
+  /** The measured Rollouts' update paths (those that reached Healthy on the expected image). */
+  updatePaths(): RolloutPath[] {
+    const out: RolloutPath[] = [];
+    for (const p of this.paths.values())
+      if (p.totalMs !== undefined) out.push({ totalMs: p.totalMs, controllerMs: p.controllerMs });
+    return out;
   }
 
   healthyCount(): number {
@@ -88,12 +107,26 @@ export class RolloutWatch {
       r.status?.phase === 'Healthy' &&
       r.status.observedGeneration === String(r.metadata.generation) &&
       imagesOf(r).includes(this.image);
-    if (ok) this.healthy.add(name);
-    else this.healthy.delete(name);
+    if (ok) {
+      this.healthy.add(name);
+      const path = this.paths.get(name);
+      if (path !== undefined && path.totalMs === undefined) path.totalMs = Date.now() - path.updatedAt;
+    } else this.healthy.delete(name);
   }
 
   private onRollout(r: RolloutObject, prev: RolloutObject | undefined): void {
     const name = r.metadata.name ?? '';
+    if (
+      this.measuring &&
+      prev !== undefined &&
+      !imagesOf(prev).includes(this.image) &&
+      imagesOf(r).includes(this.image) &&
+      !this.paths.has(name)
+    ) {
+      // the update itself, as the watcher sees it: the controller's first reaction is its next write
+      this.paths.set(name, { updatedAt: Date.now(), controllerMs: 0 });
+      this.pending.set(name, { at: Date.now(), kind: 'update' });
+    }
     this.classify(r);
     if (prev !== undefined && JSON.stringify(prev.status) !== JSON.stringify(r.status)) this.wrote(name);
     const pause = r.status?.pauseConditions?.[0];
@@ -110,7 +143,8 @@ export class RolloutWatch {
       this.setsByOwner.set(owner, mine);
     }
     mine.set(key, rs);
-    if (prev !== undefined && prev.spec?.replicas !== rs.spec?.replicas) this.wrote(owner);
+    // a ReplicaSet created or scaled while measuring is the controller's reaction (no one else does either here)
+    if (prev === undefined ? this.measuring : prev.spec?.replicas !== rs.spec?.replicas) this.wrote(owner);
     else if (
       this.readyAtTarget(mine) &&
       !this.pending.has(owner) &&
@@ -132,8 +166,11 @@ export class RolloutWatch {
     const t = this.pending.get(name);
     if (t !== undefined && this.measuring) {
       const ms = Math.max(0, Date.now() - t.at);
-      this.latencies.push(ms);
+      // `latencies` stays what earlier runs measured (step reactions); the update reaction is its own row
+      if (t.kind !== 'update') this.latencies.push(ms);
       this.byTrigger[t.kind].push(ms);
+      const path = this.paths.get(name);
+      if (path !== undefined && path.totalMs === undefined) path.controllerMs += ms;
     }
     this.pending.delete(name);
   }
