@@ -15,6 +15,15 @@ export {
   resolveDestination,
 } from './destination.js';
 export { ClusterError, ClusterErrorCode } from './errors.js';
+export {
+  installManagerAccount,
+  MANAGER_CLUSTER_ROLE,
+  MANAGER_CLUSTER_ROLE_BINDING,
+  MANAGER_SERVICE_ACCOUNT,
+  MANAGER_TOKEN_SECRET,
+  type ManagerAccountOptions,
+  uninstallManagerAccount,
+} from './manager-account.js';
 export { ClusterRegistry } from './registry.js';
 export {
   CLUSTER_SECRET_SELECTOR,

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import type https from 'node:https';
 import { describe, it } from 'node:test';
 import {
   type Cluster,
@@ -191,16 +192,9 @@ describe('kube: access from a cluster config', () => {
       bearerToken: 'tok',
       tlsClientConfig: { caData: b64('CA'), serverName: 'api.local' },
     });
-    const opts: {
-      headers?: Record<string, string>;
-      ca?: unknown;
-      servername?: string;
-      rejectUnauthorized?: boolean;
-    } = {
-      headers: {},
-    };
+    const opts: https.RequestOptions = { headers: {} };
     await access.apply(opts);
-    assert.equal(opts.headers?.Authorization, 'Bearer tok');
+    assert.equal((opts.headers as Record<string, string>).Authorization, 'Bearer tok');
     assert.equal(String(opts.ca), 'CA');
     assert.equal(opts.servername, 'api.local');
     assert.equal(access.server.href, 'https://127.0.0.1:6443/');
