@@ -39,6 +39,8 @@ interface RemoteTarget extends ClusterTarget {
   readonly fingerprint: string;
   state?: ConnectionState;
   probing?: Promise<ConnectionState>;
+  /** Re-probes a failed cluster until it answers again. */
+  watchdog?: NodeJS.Timeout;
 }
 
 export interface ClusterTargetsOptions {
@@ -49,8 +51,12 @@ export interface ClusterTargetsOptions {
   readonly logger: Logger;
   /** Called with the app name a changed remote object is tracked by. */
   readonly onChange: (appName: string) => void;
-  /** How long a connection probe's answer is trusted. Default 10 s. */
+  /** Called with a cluster's server when it answers again after a failure: its apps look again. */
+  readonly onReconnect: (server: string) => void;
+  /** How long a connection probe's answer is trusted, and the re-probe period of a failed cluster. Default 10 s. */
   readonly probeTtlMs?: number;
+  /** The clock (epoch ms). Default Date.now. */
+  readonly now?: () => number;
 }
 
 export class ClusterTargets {
@@ -71,12 +77,22 @@ export class ClusterTargets {
     if (isInCluster(cluster)) return this.options.local;
     const target = this.targetFor(cluster);
     const state = await this.probe(target, nowMs);
+    if (state.status !== 'Successful') this.watch(target);
     if (state.status !== 'Successful')
       throw new ClusterError(
         ClusterErrorCode.Unreachable,
         `Failed to load live state: failed to sync cluster ${cluster.server}: ${state.message}`,
       );
     return target;
+  }
+
+  /**
+   * A request to the cluster failed as unreachable (a dry run, an apply): the next use probes again
+   * instead of trusting the last answer.
+   */
+  noteUnavailable(server: string): void {
+    const t = this.remote.get(server);
+    if (t?.state?.status === 'Successful') t.state = undefined;
   }
 
   /** The last connection state of every remote target (servers without one were never used). */
@@ -160,7 +176,28 @@ export class ClusterTargets {
     return target.probing;
   }
 
+  /** Probes a failed cluster every probeTtlMs until it answers, then asks for its apps to look again. */
+  private watch(target: RemoteTarget): void {
+    if (target.watchdog) return;
+    const period = this.options.probeTtlMs ?? 10_000;
+    const now = this.options.now ?? Date.now;
+    target.watchdog = setInterval(() => {
+      if (this.remote.get(target.server) !== target) {
+        clearInterval(target.watchdog);
+        return;
+      }
+      void this.probe(target, now()).then((state) => {
+        if (state.status !== 'Successful') return;
+        clearInterval(target.watchdog);
+        target.watchdog = undefined;
+        this.options.onReconnect(target.server);
+      });
+    }, period);
+    target.watchdog.unref();
+  }
+
   private async close(t: ClusterTarget): Promise<void> {
+    if ((t as RemoteTarget).watchdog) clearInterval((t as RemoteTarget).watchdog);
     await t.live.stop();
     t.client.close();
   }

@@ -159,6 +159,12 @@ export function registerSyncController(
     },
     logger,
     onChange: enqueueByName,
+    onReconnect: (server) => {
+      for (const a of apps.store.list()) {
+        const r = targets.resolve(a);
+        if (r.kind === 'resolved' && r.cluster.server === server) controller?.enqueue(objectKey(a));
+      }
+    },
   });
   const reconciler = new ApplicationReconciler({
     client: manager.client,

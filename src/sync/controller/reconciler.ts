@@ -7,7 +7,7 @@ import {
   type Reconciler,
   requeueAfter,
 } from '../../core/index.js';
-import type { KubeClient, Reflector } from '../../kube/index.js';
+import { isUnavailable, type KubeClient, type Reflector } from '../../kube/index.js';
 import { decideAutoSync } from '../operation/index.js';
 import type { RepoCache } from '../source/index.js';
 import type { Application, Operation, OperationState } from '../types.js';
@@ -95,6 +95,7 @@ export class ApplicationReconciler implements Reconciler {
       const desired = await this.d.desired.load(app, sha, refresh === 'hard');
       comparison = await compareApp(app, desired, target.live, target.rm, target.predictions);
     } catch (err) {
+      if (isUnavailable(err)) this.d.targets.noteUnavailable(destination.cluster.server);
       comparisonError = message(err);
       conditions.ComparisonError = comparisonError;
       // A new failure is announced once (Event + warning); retries of the same one stay quiet.
