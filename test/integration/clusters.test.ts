@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -133,15 +133,27 @@ describe('clusters: Applications deploy to clusters registered with `slipway clu
         250,
       );
     } catch (err) {
-      throw new Error(`${(err as Error).message}; last: ${JSON.stringify(Object.fromEntries(last))}`);
+      const cms: Record<string, unknown> = {};
+      for (const a of apps)
+        cms[a.app] = await getData(a.client, a.namespace, a.cm).catch((e: Error) => e.message);
+      throw new Error(
+        `${(err as Error).message}; want ${sha.slice(0, 7)} round ${round}; last: ${JSON.stringify(Object.fromEntries(last))}; objects: ${JSON.stringify(cms)}`,
+      );
     }
   };
-  const startController = () =>
-    ShippedControllerProcess.start('sync,applicationsets', ns.name, {
+  const startController = async () => {
+    const p = await ShippedControllerProcess.start('sync,applicationsets', ns.name, {
       ...process.env,
       SLIPWAY_REPO_POLL_SECONDS: '1',
       SLIPWAY_SYNC_DIR: join(tmp, 'sync'),
     });
+    // the controller's log next to the test's output when a scenario fails
+    if (process.env.SLIPWAY_TEST_CONTROLLER_LOG)
+      p.proc.stdout?.on('data', (chunk: string) =>
+        appendFileSync(process.env.SLIPWAY_TEST_CONTROLLER_LOG!, chunk),
+      );
+    return p;
+  };
 
   it('cluster add writes Argo CD cluster Secrets with the manager token; list shows them connected', async () => {
     for (const [context, label] of [
