@@ -61,6 +61,17 @@ export {
   requeueAfter,
 } from './reconcile-result.js';
 export { RetryAfterStatusError } from './retry-after-status.js';
+export {
+  assignRoundRobin,
+  type KeyShardingAlgorithm,
+  ownerOf,
+  SHARDING_ALGORITHMS,
+  type ShardGate,
+  type ShardingAlgorithm,
+  type ShardingOptions,
+  ShardMembership,
+  type ShardView,
+} from './sharding/index.js';
 export { type StatusWrite, StatusWriter, type StatusWriterOptions } from './status-writer.js';
 export { TerminalError } from './terminal-error.js';
 export { type ChangeFilter, controllerKeyOf, enqueueMapped, enqueueOwner, enqueueSelf } from './watches.js';

@@ -146,6 +146,7 @@ export function registerSyncController(
     reconciliationMs,
   });
   controller = manager.addController({ name: 'sync', reconciler, workers: options.workers ?? 8 });
+  controller.addKeySource(() => apps.store.list().map(objectKey));
   const appsForRepo = (url: string) =>
     apps.store
       .list()
