@@ -51,7 +51,7 @@ describe('a sharded controller', () => {
       c.start();
       for (const k of ['ns/a', 'ns/b', 'ns/c']) c.enqueue(k);
       await eventually('a reconciled', () => seen.includes('ns/a'), 10_000);
-      assert.deepEqual(seen, ['ns/a']);
+      assert.deepEqual([...new Set(seen)], ['ns/a']);
       gate.set(['ns/a', 'ns/b']);
       await eventually('b reconciled once gained', () => seen.includes('ns/b'), 10_000);
       assert.ok(!seen.includes('ns/c'));
