@@ -83,6 +83,7 @@ export function registerApplicationSetController(
     }),
     workers: options.workers ?? 4,
   });
+  controller.addKeySource(() => appSets.store.list().map(objectKey));
   enqueueMapped(
     appSets,
     controller,

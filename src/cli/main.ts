@@ -8,6 +8,9 @@ import { appListCommand } from './commands/app-list.js';
 import { appRefreshCommand } from './commands/app-refresh.js';
 import { appRollbackCommand } from './commands/app-rollback.js';
 import { appSyncCommand } from './commands/app-sync.js';
+import { clusterAddCommand } from './commands/cluster-add.js';
+import { clusterListCommand } from './commands/cluster-list.js';
+import { clusterRmCommand } from './commands/cluster-rm.js';
 import { controllerCommand } from './commands/controller.js';
 import { dashboardCommand } from './commands/dashboard.js';
 import {
@@ -66,6 +69,9 @@ export const commands: readonly Command[] = [
   appHistoryCommand,
   appRollbackCommand,
   appRefreshCommand,
+  clusterAddCommand,
+  clusterListCommand,
+  clusterRmCommand,
 ];
 
 function findCommand(argv: readonly string[]): { command: Command; rest: string[] } | undefined {

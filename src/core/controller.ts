@@ -3,6 +3,7 @@ import type { Logger, Metrics } from '../observability/index.js';
 import { type Clock, systemClock } from './clock.js';
 import { defaultControllerRateLimiter, type RateLimiter } from './rate-limiter.js';
 import { type ReconcileResult, reconcileOutcome } from './reconcile-result.js';
+import type { ShardGate } from './sharding/index.js';
 import { WorkQueue } from './work-queue.js';
 
 /** What a reconcile is asked to do: bring one object to its desired state. No event type, no object. */
@@ -38,6 +39,11 @@ export interface ControllerOptions {
   readonly workers?: number;
   readonly rateLimiter?: RateLimiter;
   readonly clock?: Clock;
+  /**
+   * Sharded: only keys the gate lets this replica reconcile are queued and started; when the gate
+   * changes, newly owned keys are queued from the key sources (see addKeySource). Default: every key.
+   */
+  readonly shard?: ShardGate;
 }
 
 export function requestFromKey(key: string): ReconcileRequest {
@@ -54,6 +60,11 @@ export class Controller {
   private readonly abort = new AbortController();
   private workers: Promise<void>[] = [];
   private readonly clock: Clock;
+  private readonly keySources: (() => Iterable<string>)[] = [];
+  /** Sharded: the keys owned at the last gate change (to queue only the newly owned ones). */
+  private owned = new Set<string>();
+  /** Sharded, without key sources: keys refused so far, queued again when the gate lets them through. */
+  private readonly refused = new Set<string>();
 
   constructor(private readonly options: ControllerOptions) {
     this.name = options.name;
@@ -72,11 +83,53 @@ export class Controller {
   }
 
   enqueue(key: string): void {
-    this.queue.add(key);
+    if (this.isMine(key)) this.queue.add(key);
   }
 
   enqueueAfter(key: string, delayMs: number): void {
-    this.queue.addAfter(key, delayMs);
+    if (this.isMine(key)) this.queue.addAfter(key, delayMs);
+  }
+
+  /**
+   * Where the keys of every object this controller reconciles can be listed (its primary informer's
+   * store); sharded controllers queue the keys they gain from here. enqueueSelf registers one.
+   */
+  addKeySource(keys: () => Iterable<string>): void {
+    this.keySources.push(keys);
+  }
+
+  /**
+   * Sharded: when the gate `changed`, queues the keys this replica gained since the last call; reports
+   * how many keys it owns. Called after every membership renew.
+   */
+  shardUpdated(changed: boolean): void {
+    const gate = this.options.shard;
+    if (!gate) return;
+    const owned = new Set<string>();
+    for (const source of this.keySources)
+      for (const key of source()) if (gate.mayProcess(key)) owned.add(key);
+    if (changed) for (const key of owned) if (!this.owned.has(key)) this.queue.add(key);
+    this.owned = owned;
+    if (changed) {
+      for (const key of this.refused)
+        if (gate.mayProcess(key)) {
+          this.refused.delete(key);
+          this.queue.add(key);
+        }
+    }
+    this.options.metrics?.shardOwnedObjects.set({ controller: this.name }, this.owned.size);
+  }
+
+  /** Keys a worker is reconciling now. */
+  processingKeys(): IterableIterator<string> {
+    return this.queue.processingKeys();
+  }
+
+  private isMine(key: string): boolean {
+    const gate = this.options.shard;
+    if (!gate || gate.mayProcess(key)) return true;
+    if (this.keySources.length === 0) this.refused.add(key);
+    return false;
   }
 
   start(): void {
@@ -107,7 +160,9 @@ export class Controller {
       const key = await this.queue.get();
       if (key === undefined) return;
       try {
-        await this.process(key);
+        // A key queued before this replica lost it (or requeued by a timer) is not started.
+        if (this.isMine(key)) await this.process(key);
+        else this.queue.forget(key);
       } finally {
         this.queue.done(key);
       }
@@ -122,6 +177,7 @@ export class Controller {
     const labels = { controller: this.name };
     const started = performance.now();
     let ending: Parameters<typeof reconcileOutcome>[0];
+    log.debug('reconcile started');
     try {
       const result = await reconciler.reconcile(
         { logger: log, signal: this.abort.signal, clock: this.clock, reconcileID },
@@ -165,7 +221,9 @@ export class Controller {
         }
       }
     } finally {
-      metrics?.reconcileDuration.observe(labels, (performance.now() - started) / 1000);
+      const seconds = (performance.now() - started) / 1000;
+      metrics?.reconcileDuration.observe(labels, seconds);
+      log.debug({ seconds }, 'reconcile finished');
     }
   }
 }

@@ -61,6 +61,29 @@ export {
   requeueAfter,
 } from './reconcile-result.js';
 export { RetryAfterStatusError } from './retry-after-status.js';
+export {
+  assignRoundRobin,
+  type KeyShardingAlgorithm,
+  type MemberObservation,
+  memberIdentity,
+  observeShardLease,
+  ownerOf,
+  SHARD_CLAIM_ANNOTATION,
+  SHARD_GROUP_LABEL,
+  SHARDING_ALGORITHMS,
+  ShardCoordinator,
+  type ShardCoordinatorOptions,
+  type ShardGate,
+  type ShardingAlgorithm,
+  type ShardingOptions,
+  type ShardLease,
+  ShardMembership,
+  type ShardView,
+  shardLease,
+  shardLeaseName,
+  sortedMembers,
+  viewFingerprint,
+} from './sharding/index.js';
 export { type StatusWrite, StatusWriter, type StatusWriterOptions } from './status-writer.js';
 export { TerminalError } from './terminal-error.js';
 export { type ChangeFilter, controllerKeyOf, enqueueMapped, enqueueOwner, enqueueSelf } from './watches.js';

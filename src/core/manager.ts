@@ -6,6 +6,7 @@ import { type Clock, systemClock } from './clock.js';
 import { Controller, type ControllerOptions } from './controller.js';
 import { EventRecorder } from './event-recorder.js';
 import { type LeaderElectionOptions, LeaderElector } from './leader-election.js';
+import { type ShardingOptions, ShardMembership } from './sharding/index.js';
 
 export interface ManagerOptions {
   readonly client: KubeClient;
@@ -14,6 +15,11 @@ export interface ManagerOptions {
   readonly clock?: Clock;
   /** Run controllers only while holding this Lease. Default: no leader election. */
   readonly leaderElection?: LeaderElectionOptions;
+  /**
+   * Share the work with the other replicas of a shard group instead (each runs workers for the keys
+   * it owns; see docs/decisions/011-sharding.md). Takes precedence over `leaderElection`.
+   */
+  readonly sharding?: ShardingOptions;
   /** Serve /metrics, /healthz, /readyz on this port (0 = any free port). Default: no server. */
   readonly probePort?: number;
   readonly probeHost?: string;
@@ -41,6 +47,8 @@ export class Manager {
   private readonly reflectors = new Map<string, Reflector<KubeObject>>();
   private readonly controllers: Controller[] = [];
   private elector: LeaderElector | undefined;
+  /** This replica's shard membership, when sharded. */
+  readonly shard: ShardMembership | undefined;
   private electorRun: Promise<void> | undefined;
   private probe: ProbeServer | undefined;
   private leading = false;
@@ -60,8 +68,18 @@ export class Manager {
       logger: options.logger.child({ component: 'events' }),
       clock: this.clock,
     });
+    if (options.sharding)
+      this.shard = new ShardMembership(
+        options.client,
+        options.sharding,
+        () => this.processingKeys(),
+        options.logger.child({ component: 'sharding', group: options.sharding.group }),
+        options.metrics,
+        this.clock,
+      );
   }
 
+  /** Leading (leader election), sharded, or neither configured: this replica's controllers run. */
   get isLeader(): boolean {
     return this.leading;
   }
@@ -102,7 +120,9 @@ export class Manager {
       logger: this.logger,
       metrics: this.metrics,
       clock: this.clock,
+      ...(this.shard !== undefined && { shard: this.shard }),
     });
+    this.shard?.onUpdate((changed) => c.shardUpdated(changed));
     this.controllers.push(c);
     if (this.leading) void this.waitForCacheSync().then(() => this.stopping || c.start());
     return c;
@@ -142,10 +162,16 @@ export class Manager {
         ...(this.options.probeHost !== undefined && { host: this.options.probeHost }),
         metrics: this.metrics,
         routes: this.routes,
-        isReady: () => this.hasSynced,
+        // sharded: also once this replica's claim is written and the group listed after it
+        isReady: () => this.hasSynced && (this.shard?.isSettled ?? true),
       });
     }
     for (const r of this.reflectors.values()) r.start();
+    if (this.shard) {
+      this.shard.start();
+      this.startControllers();
+      return;
+    }
     const le = this.options.leaderElection;
     if (!le) {
       this.startControllers();
@@ -217,6 +243,8 @@ export class Manager {
     const deadline = this.options.shutdownDeadlineMs ?? 10_000;
     this.logger.info({ deadlineMs: deadline }, 'shutting down');
     await Promise.all(this.controllers.map((c) => c.stop(deadline)));
+    // Sharded: no reconcile runs any more; deleting the member Lease lets the others take over at once.
+    if (this.shard) await this.boundedStep('shard release', () => this.shard?.stop(), deadline);
     // Every later step gets a bounded wait of its own: a stop hook, a watch or an event write stuck on a
     // slow API server must not keep a SIGTERMed controller alive past its grace period.
     const step = (name: string, work: () => unknown) => this.boundedStep(name, work, deadline);
@@ -231,6 +259,10 @@ export class Manager {
     this.client.close();
     this.leading = false;
     this.logger.info('stopped');
+  }
+
+  private *processingKeys(): Iterable<string> {
+    for (const c of this.controllers) yield* c.processingKeys();
   }
 
   /** Runs one shutdown step; a failure or a step still running after `ms` is logged and left behind. */

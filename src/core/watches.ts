@@ -10,6 +10,7 @@ export function enqueueSelf<T extends KubeObject>(
   controller: Controller,
   filter?: ChangeFilter<T>,
 ): void {
+  controller.addKeySource(() => reflector.store.list().map(objectKey));
   reflector.onChange((current, previous) => {
     if (filter !== undefined && !filter(current, previous)) return;
     const obj = current ?? previous;

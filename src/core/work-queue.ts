@@ -46,6 +46,11 @@ export class WorkQueue {
     return this.queue.length - this.head;
   }
 
+  /** Keys a worker holds right now (handed out, `done` not yet called). */
+  processingKeys(): IterableIterator<string> {
+    return this.processing.values();
+  }
+
   get isShuttingDown(): boolean {
     return this.shuttingDown;
   }

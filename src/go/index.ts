@@ -10,6 +10,7 @@ export {
   parseGoDuration,
   toDurationNanos,
 } from './duration.js';
+export { fnv32a } from './fnv.js';
 export { formatBinaryFloat, formatE, formatF, formatG, formatHexFloat } from './format-float.js';
 export { formatGoNumber, formatGoValue, type GoValueFormat, isGoMap } from './format-value.js';
 export { goJsonSyntaxError } from './json-syntax.js';

@@ -1,3 +1,4 @@
+import { type ClusterConnectionConfig, clusterAccessFromConfig } from './cluster-config.js';
 import { Discovery } from './discovery.js';
 import { errorFromResponse, type InvolvedObject } from './errors.js';
 import { type KubeConfigOptions, loadClusterAccess } from './kubeconfig.js';
@@ -132,6 +133,11 @@ export class KubeClient implements KubeReader, KubeWriter, KubeWatcher {
 
   static fromKubeConfig(options: KubeConfigOptions = {}): KubeClient {
     return new KubeClient(new KubeTransport(loadClusterAccess(options)));
+  }
+
+  /** A client for a cluster registered by an Argo CD cluster Secret (`name`, `server`, `config`). */
+  static forCluster(name: string, server: string, config: ClusterConnectionConfig): KubeClient {
+    return new KubeClient(new KubeTransport(clusterAccessFromConfig(name, server, config)));
   }
 
   /** The URL path of a kind's collection, or of one object when `name` is given. */

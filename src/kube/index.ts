@@ -13,6 +13,12 @@ export {
   type WatchOptions,
   type WriteOptions,
 } from './client.js';
+export {
+  type ClusterConnectionConfig,
+  type ClusterExecConfig,
+  type ClusterTlsConfig,
+  clusterAccessFromConfig,
+} from './cluster-config.js';
 export { Discovery } from './discovery.js';
 export {
   errorFromNetwork,
@@ -32,6 +38,8 @@ export {
 } from './errors.js';
 export {
   type ClusterAccess,
+  type ContextCluster,
+  describeContextCluster,
   type KubeConfigEnvironment,
   type KubeConfigOptions,
   loadClusterAccess,

@@ -44,7 +44,7 @@ const DELEGATED_USER_FIELDS = ['exec', 'auth-provider', 'token-file'];
 type Fields = Readonly<Record<string, unknown>>;
 
 /** A named cluster, user or context, with the directory of the file that defined it. */
-interface Entry {
+export interface Entry {
   readonly name: string;
   readonly fields: Fields;
   readonly dir: string;
@@ -115,12 +115,25 @@ function accessFromFiles(files: readonly string[], context: string | undefined):
   if (userName && !user) {
     throw configError(`user "${userName}" of context "${contextName}" is not in the kubeconfig`);
   }
+  return accessFromEntries(cluster, user, contextName, text(ctx.fields.namespace) || 'default');
+}
+
+/**
+ * Access through one kubeconfig cluster and user entry (as in a file, or built from an Argo CD
+ * cluster Secret's config): users with exec or auth-provider plugins go through client-node.
+ */
+export function accessFromEntries(
+  cluster: Entry,
+  user: Entry | undefined,
+  contextName: string,
+  defaultNamespace: string,
+): ClusterAccess {
   const server = parseServer(text(cluster.fields.server), `cluster "${cluster.name}"`);
   const delegated = user && DELEGATED_USER_FIELDS.some((f) => user.fields[f] !== undefined);
   let delegate: Promise<KubeConfig> | undefined;
   return {
     server,
-    defaultNamespace: text(ctx.fields.namespace) || 'default',
+    defaultNamespace,
     async apply(opts) {
       if (!delegated) return applyEntries(cluster, user, opts);
       delegate ??= loadDelegate(cluster, user, contextName).catch((err: unknown) => {
@@ -289,4 +302,44 @@ function isFields(value: unknown): value is Fields {
 
 function configError(message: string): SlipwayError {
   return new SlipwayError('KUBE_CONFIG', message);
+}
+
+/** What `slipway cluster add` copies from a kubeconfig context into a cluster Secret. */
+export interface ContextCluster {
+  readonly contextName: string;
+  readonly server: string;
+  /** Base64 PEM of the certificate authority (inline data, or the file's content). */
+  readonly caData?: string;
+  readonly insecure: boolean;
+  readonly serverName?: string;
+}
+
+/** The cluster entry of a kubeconfig context (default: the current one), for `slipway cluster add`. */
+export function describeContextCluster(
+  options: KubeConfigOptions = {},
+  environment: KubeConfigEnvironment = {},
+): ContextCluster {
+  const files = kubeconfigFiles(options, environment.env ?? process.env);
+  if (!files)
+    throw configError('no kubeconfig found: pass --kubeconfig, set KUBECONFIG or create ~/.kube/config');
+  const merged = mergeFiles(files);
+  const contextName = options.context || merged.currentContext;
+  const ctx = contextName ? merged.contexts.get(contextName) : undefined;
+  if (!contextName || !ctx)
+    throw configError(`context "${contextName ?? ''}" is not in the kubeconfig (${files.join(', ')})`);
+  const clusterName = text(ctx.fields.cluster);
+  const cluster = clusterName ? merged.clusters.get(clusterName) : undefined;
+  if (!cluster)
+    throw configError(`cluster "${clusterName ?? ''}" of context "${contextName}" is not in the kubeconfig`);
+  const server = text(cluster.fields.server);
+  if (!server) throw configError(`cluster "${cluster.name}" has no server; set its server URL`);
+  const ca = tlsMaterial(cluster, 'certificate-authority');
+  const serverName = text(cluster.fields['tls-server-name']);
+  return {
+    contextName,
+    server,
+    ...(ca !== undefined && { caData: ca.toString('base64') }),
+    insecure: cluster.fields['insecure-skip-tls-verify'] === true,
+    ...(serverName !== undefined && { serverName }),
+  };
 }

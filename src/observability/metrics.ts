@@ -54,6 +54,25 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly shardMembers = new Gauge({
+    name: 'slipway_shard_members',
+    help: 'Live members of the shard group this replica sees (itself included; 0 while fenced).',
+    labelNames: ['group'] as const,
+    registers: [this.registry],
+  });
+  readonly shardHandovers = new Counter({
+    name: 'slipway_shard_handovers_total',
+    help: 'Times this replica changed the member list it works under (a share handed over or taken).',
+    labelNames: ['group'] as const,
+    registers: [this.registry],
+  });
+  readonly shardOwnedObjects = new Gauge({
+    name: 'slipway_shard_owned_objects',
+    help: "Objects of a controller's kind this replica reconciles under the current shard membership.",
+    labelNames: ['controller'] as const,
+    registers: [this.registry],
+  });
+
   /** Adds Node.js process metrics (CPU, memory, event loop lag). */
   collectProcessMetrics(): this {
     collectDefaultMetrics({ register: this.registry, prefix: 'slipway_' });

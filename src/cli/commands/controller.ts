@@ -1,5 +1,5 @@
 import { DEFAULT_ANALYSIS_THREADS, instanceIdSelector } from '../../analysis/index.js';
-import { Manager } from '../../core/index.js';
+import { type KeyShardingAlgorithm, Manager, SHARDING_ALGORITHMS } from '../../core/index.js';
 import { registerAnalysisMetrics, startDashboard } from '../../dashboard/index.js';
 import { DEFAULT_EXPERIMENT_THREADS } from '../../experiments/index.js';
 import { createLogger, Metrics } from '../../observability/index.js';
@@ -62,9 +62,21 @@ export const controllerCommand: Command = {
         'comma-separated namespaces Applications may deploy into, watched per namespace (default: all, cluster-wide rights)',
     },
     'leader-elect': { type: 'boolean', description: 'run controllers only while holding the leader Lease' },
+    'shard-count': {
+      type: 'string',
+      description:
+        'auto: with --leader-elect, every replica reconciles its share of the objects (members found through one Lease each); 1: one leader does everything',
+      default: 'auto',
+    },
+    'sharding-algorithm': {
+      type: 'string',
+      description:
+        'how objects map to replicas: consistent-hashing (few objects move when replicas come and go) or legacy (FNV-32a modulo replicas); Argo CD: controller.sharding.algorithm',
+      default: 'consistent-hashing',
+    },
     'leader-election-namespace': {
       type: 'string',
-      description: 'namespace of the leader Lease',
+      description: 'namespace of the leader Lease (and of the shard member Leases)',
       default: cliEnvironment().podNamespace ?? 'slipway-system',
     },
     'metrics-port': {
@@ -104,6 +116,11 @@ export const controllerCommand: Command = {
     const metrics = new Metrics().collectProcessMetrics();
     const namespace = stringOption(args, 'namespace');
     const instanceId = instanceIdOption(stringOption(args, 'instance-id'));
+    const sharded = shardCountOption(stringOption(args, 'shard-count')) === 'auto';
+    const algorithm = shardingAlgorithmOption(stringOption(args, 'sharding-algorithm'));
+    const leaseNamespace = stringOption(args, 'leader-election-namespace') ?? 'slipway-system';
+    // one leader (or one shard group) per instance id, as Argo's lease name
+    const leaseName = instanceId === undefined ? 'slipway-controller' : `slipway-controller-${instanceId}`;
     const manager = new Manager({
       client: clientFromArgs(args),
       logger,
@@ -111,13 +128,10 @@ export const controllerCommand: Command = {
       probePort: Number(stringOption(args, 'metrics-port') ?? '8080'),
       shutdownDeadlineMs: Number(stringOption(args, 'shutdown-timeout') ?? '10') * 1000,
       component: 'slipway-controller',
-      ...(booleanOption(args, 'leader-elect') && {
-        leaderElection: {
-          namespace: stringOption(args, 'leader-election-namespace') ?? 'slipway-system',
-          // one leader per instance id, as Argo's lease name
-          name: instanceId === undefined ? 'slipway-controller' : `slipway-controller-${instanceId}`,
-        },
-      }),
+      ...(booleanOption(args, 'leader-elect') &&
+        (sharded
+          ? { sharding: { namespace: leaseNamespace, group: leaseName, algorithm } }
+          : { leaderElection: { namespace: leaseNamespace, name: leaseName } })),
       onLeadershipLost: () => {
         logger.fatal('leadership lost; exiting so a fresh process can compete again');
         void manager.stop().finally(() => process.exit(1));
@@ -181,6 +195,10 @@ export const controllerCommand: Command = {
         syncNamespaces: syncNamespaces ?? '*',
         selfServiceNotification: booleanOption(args, 'self-service-notification-enabled'),
         metricsPort: manager.probePort,
+        ...(manager.shard !== undefined && {
+          shardIdentity: manager.shard.identity,
+          shardingAlgorithm: algorithm,
+        }),
         ...(dashboard !== undefined && { dashboardPort: dashboard.port }),
       },
       'controller started',
@@ -196,6 +214,28 @@ function positiveIntOption(args: Parameters<Command['run']>[0], name: string): n
   if (!Number.isInteger(n) || n < 1)
     throw new UsageError(`--${name}: expected a positive whole number, got "${text}"`);
   return n;
+}
+
+/** `--shard-count auto|1`: static shard counts (Argo's ARGOCD_CONTROLLER_REPLICAS) are not needed. */
+function shardCountOption(text: string | undefined): 'auto' | 1 {
+  if (text === undefined || text === 'auto') return 'auto';
+  if (text === '1') return 1;
+  throw new UsageError(
+    `--shard-count: expected auto or 1, got "${text}" (with auto, replicas find each other through their Leases; scale the Deployment instead)`,
+  );
+}
+
+/** `--sharding-algorithm consistent-hashing|legacy` (Argo CD's names). */
+function shardingAlgorithmOption(text: string | undefined): KeyShardingAlgorithm {
+  const value = text ?? 'consistent-hashing';
+  if (value === 'legacy' || value === 'consistent-hashing') return value;
+  if (value === 'round-robin')
+    throw new UsageError(
+      '--sharding-algorithm: round-robin needs one list of every object that all replicas agree on, which they do not while their caches differ; use consistent-hashing (balanced, few moves) or legacy (see docs/decisions/011-sharding.md)',
+    );
+  throw new UsageError(
+    `--sharding-algorithm: expected one of ${SHARDING_ALGORITHMS.join(', ')}, got "${value}"`,
+  );
 }
 
 /** `--dashboard-port 3100`: a port number (0 = any free port); undefined = no dashboard. */

@@ -4,6 +4,7 @@
  * Mirrors Argo Rollouts' utils/replicaset/canary.go, utils/conditions (ComputeStepHash) and
  * rollout/pause.go.
  */
+import { fnv32a } from '../../go/index.js';
 import { pauseDurationSeconds } from '../spec/duration.js';
 import type {
   CanaryStep,
@@ -158,15 +159,7 @@ export function desiredCanaryScale(rollout: Rollout): {
 
 // ---- step hash ------------------------------------------------------------------------------
 
-/** FNV-1a, 32 bit, over the UTF-8 bytes of `text`. */
-export function fnv32a(text: string): number {
-  let hash = 0x811c9dc5;
-  for (const byte of new TextEncoder().encode(text)) {
-    hash ^= byte;
-    hash = Math.imul(hash, 0x01000193) >>> 0;
-  }
-  return hash >>> 0;
-}
+export { fnv32a };
 
 const SAFE_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
 

@@ -35,6 +35,15 @@ export async function finalizeApp(
     for (const o of remaining) if (!o.metadata.deletionTimestamp) await rm.delete(o, policy);
     return true;
   }
+  await removeResourcesFinalizer(client, app);
+  return false;
+}
+
+/** Drops the resources finalizer (a test-and-remove JSON patch, so a concurrent edit is not lost). */
+export async function removeResourcesFinalizer(client: KubeClient, app: Application): Promise<void> {
+  const finalizers = app.metadata.finalizers ?? [];
+  const index = finalizers.findIndex((f) => f === RESOURCES_FINALIZER || f === BACKGROUND_FINALIZER);
+  if (index < 0) return;
   await client.patch(
     {
       apiVersion: 'argoproj.io/v1alpha1',
@@ -48,5 +57,4 @@ export async function finalizeApp(
     ],
     { type: 'json' },
   );
-  return false;
 }

@@ -1,6 +1,13 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../../go/index.js';
-import { isForbidden, isNotFound, KubeError, KubeErrorCode, type KubeObject } from '../../kube/index.js';
+import {
+  isForbidden,
+  isNotFound,
+  isUnavailable,
+  KubeError,
+  KubeErrorCode,
+  type KubeObject,
+} from '../../kube/index.js';
 import type { ResourceManager } from '../apply/index.js';
 import { compareResource } from '../diff/index.js';
 import { assessHealth } from '../health/index.js';
@@ -73,6 +80,8 @@ async function predict(
   try {
     result = { predicted: await rm.predict(desired) };
   } catch (err) {
+    // an unreachable API server fails the comparison (and is never cached as the object's dry run)
+    if (isUnavailable(err)) throw err;
     const unknownKind = err instanceof KubeError && err.code === KubeErrorCode.UnknownKind;
     // A namespace the sync creates, or a CRD the same app installs: cannot be predicted yet, not an error.
     if ((isNotFound(err) && !live) || (unknownKind && crdKinds.has(desired.kind ?? ''))) result = {};

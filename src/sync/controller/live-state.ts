@@ -2,6 +2,7 @@ import type { Manager } from '../../core/index.js';
 import {
   describeForbidden,
   type GroupVersionKind,
+  type KubeClient,
   KubeError,
   KubeErrorCode,
   type KubeObject,
@@ -26,6 +27,8 @@ export interface LiveStateOptions {
   readonly forbiddenRetryMs?: number;
   /** How long a reconcile waits for a new kind's first list to settle. Default 60 s. */
   readonly syncTimeoutMs?: number;
+  /** The cluster watched (a registered destination cluster). Default: the manager's client. */
+  readonly client?: KubeClient;
 }
 
 /**
@@ -69,11 +72,13 @@ export class LiveState {
   private readonly kindsById = new Map<string, Promise<KindCache>>();
   private readonly ready = new Map<string, KindCache>();
   private stopped = false;
+  private readonly client: KubeClient;
 
   constructor(
     private readonly manager: Manager,
     private readonly options: LiveStateOptions,
   ) {
+    this.client = options.client ?? manager.client;
     manager.onStop(() => this.stop());
   }
 
@@ -124,14 +129,14 @@ export class LiveState {
 
   private async start(gvk: GroupVersionKind): Promise<KindCache> {
     // Rejects for a kind the server does not serve: an informer for it would retry its list forever.
-    const resolved = await this.manager.client.discovery.resolve(gvk);
+    const resolved = await this.client.discovery.resolve(gvk);
     const perNamespace = this.options.namespaces !== undefined && resolved.namespaced;
     const scopes: readonly (string | undefined)[] = perNamespace
       ? (this.options.namespaces ?? [])
       : [this.options.namespace];
     const informers = new Map<string, Reflector<KubeObject>>();
     for (const namespace of scopes) {
-      const r = new Reflector<KubeObject>(this.manager.client, {
+      const r = new Reflector<KubeObject>(this.client, {
         gvk: { apiVersion: gvk.apiVersion, kind: gvk.kind },
         labelSelector: TRACKING_LABEL,
         ...(namespace !== undefined && { namespace }),
@@ -195,7 +200,9 @@ export class LiveState {
     return out;
   }
 
-  private async stop(): Promise<void> {
+  /** Stops every informer (on manager stop, or when no Application targets the cluster any more). */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
     this.stopped = true;
     await Promise.all(
       [...this.ready.values()].flatMap((c) => [...c.informers.values()].map((r) => r.stop())),

@@ -2,6 +2,13 @@ import { mkdirSync } from 'node:fs';
 import type { RequestListener } from 'node:http';
 import { join } from 'node:path';
 import {
+  CLUSTER_SECRET_SELECTOR,
+  ClusterRegistry,
+  IN_CLUSTER_NAME,
+  IN_CLUSTER_SERVER,
+  type SecretObject,
+} from '../../clusters/index.js';
+import {
   type CommonModuleOptions,
   type Controller,
   type ControllerModule,
@@ -23,6 +30,7 @@ import {
 } from '../source/index.js';
 import type { Application } from '../types.js';
 import { openWorkspace, useScratchRoot } from '../workspace/index.js';
+import { ClusterTargets } from './cluster-targets.js';
 import { PredictionCache } from './comparison.js';
 import { DesiredStateCache } from './desired-state.js';
 import { LiveState } from './live-state.js';
@@ -52,6 +60,10 @@ export interface SyncControllerOptions {
   readonly webhookSecrets?: WebhookSecrets;
   /** Where repository Secrets live. Default: the namespace option, else "argocd". */
   readonly credentialsNamespace?: string;
+  /** Where cluster Secrets live. Default: credentialsNamespace, else the namespace option, else "argocd". */
+  readonly clustersNamespace?: string;
+  /** How often caches of clusters no Application targets are stopped. Default 60 s. */
+  readonly clusterReleaseIntervalMs?: number;
   readonly credentials?: CredentialSource;
   /** Concurrent reconciles. Default 8. */
   readonly workers?: number;
@@ -126,10 +138,38 @@ export function registerSyncController(
     onChange: enqueueByName,
   });
   const rm = new ResourceManager(manager.client);
+  // Destination clusters: Argo CD cluster Secrets in the Argo CD namespace (the informer the
+  // ApplicationSet controller's clusters generator shares); the in-cluster target is the one above.
+  const clusterSecrets = manager.informer<SecretObject>({
+    gvk: { apiVersion: 'v1', kind: 'Secret' },
+    namespace: options.clustersNamespace ?? options.credentialsNamespace ?? options.namespace ?? 'argocd',
+    labelSelector: CLUSTER_SECRET_SELECTOR,
+  });
+  const targets = new ClusterTargets({
+    manager,
+    registry: new ClusterRegistry(clusterSecrets),
+    local: {
+      server: IN_CLUSTER_SERVER,
+      name: IN_CLUSTER_NAME,
+      client: manager.client,
+      live,
+      rm,
+      runner: new SyncRunner(rm, live, logger),
+      predictions: new PredictionCache(),
+    },
+    logger,
+    onChange: enqueueByName,
+    onReconnect: (server) => {
+      for (const a of apps.store.list()) {
+        const r = targets.resolve(a);
+        if (r.kind === 'resolved' && r.cluster.server === server) controller?.enqueue(objectKey(a));
+      }
+    },
+  });
   const reconciler = new ApplicationReconciler({
     client: manager.client,
     apps,
-    live,
+    targets,
     desired: new DesiredStateCache({
       client: manager.client,
       repos,
@@ -137,15 +177,13 @@ export function registerSyncController(
       ...(renderLimits !== undefined && { renderLimits }),
     }),
     repos,
-    rm,
-    predictions: new PredictionCache(),
-    runner: new SyncRunner(rm, live, logger),
     writer: new ApplicationStatusWriter(manager.client, reconciliationMs / 2, new StatusWriter()),
     events: manager.events,
     revisionMaxAgeMs: pollIntervalMs,
     reconciliationMs,
   });
   controller = manager.addController({ name: 'sync', reconciler, workers: options.workers ?? 8 });
+  controller.addKeySource(() => apps.store.list().map(objectKey));
   const appsForRepo = (url: string) =>
     apps.store
       .list()
@@ -179,6 +217,21 @@ export function registerSyncController(
     logger.info({ provider: event.provider, ref: event.ref, apps: n }, 'webhook push received');
     return n;
   };
+  // A cluster Secret changed: apps deploying there look again (a new token, a cluster added or gone).
+  clusterSecrets.onChange(() => {
+    for (const a of apps.store.list()) controller?.enqueue(objectKey(a));
+  });
+  // caches of clusters no Application targets any more are stopped
+  const release = setInterval(() => {
+    targets
+      .releaseUnused(apps.store.list())
+      .catch((err: unknown) => logger.warn({ err }, 'cannot stop unused cluster caches'));
+  }, options.clusterReleaseIntervalMs ?? 60_000);
+  release.unref();
+  manager.onStop(async () => {
+    clearInterval(release);
+    await targets.stop();
+  });
   const webhookSecrets = options.webhookSecrets ?? {};
   const secrets = () => webhookSecrets;
   return {

@@ -7,30 +7,26 @@ import {
   type Reconciler,
   requeueAfter,
 } from '../../core/index.js';
-import type { KubeClient, Reflector } from '../../kube/index.js';
-import type { ResourceManager } from '../apply/index.js';
+import { isUnavailable, type KubeClient, type Reflector } from '../../kube/index.js';
 import { decideAutoSync } from '../operation/index.js';
 import type { RepoCache } from '../source/index.js';
 import type { Application, Operation, OperationState } from '../types.js';
-import { finalizeApp } from './app-deletion.js';
-import { type Comparison, compareApp, type PredictionCache } from './comparison.js';
+import { finalizeApp, removeResourcesFinalizer } from './app-deletion.js';
+import type { ClusterTarget, ClusterTargets } from './cluster-targets.js';
+import { type Comparison, compareApp } from './comparison.js';
 import { comparisonRetryDelay } from './comparison-backoff.js';
 import type { DesiredStateCache } from './desired-state.js';
-import type { LiveState } from './live-state.js';
 import { applicationSpecError } from './spec-check.js';
 import { appendHistory, buildStatus } from './status.js';
 import type { ApplicationStatusWriter } from './status-writer.js';
-import type { SyncRunner } from './sync-runner.js';
 
 export interface ApplicationReconcilerDeps {
   readonly client: KubeClient;
   readonly apps: Reflector<Application>;
-  readonly live: LiveState;
+  /** The destination clusters' clients and caches (live state, resource manager, runner, dry runs). */
+  readonly targets: ClusterTargets;
   readonly desired: DesiredStateCache;
   readonly repos: RepoCache;
-  readonly rm: ResourceManager;
-  readonly predictions: PredictionCache;
-  readonly runner: SyncRunner;
   readonly writer: ApplicationStatusWriter;
   readonly events: EventRecorder;
   /** How old a ls-remote answer may be before it is asked again (the poll interval). */
@@ -59,18 +55,31 @@ export class ApplicationReconciler implements Reconciler {
       return undefined;
     }
     const app = this.d.writer.freshest(cached);
+    const nowMs = ctx.clock.now();
+    const destination = this.d.targets.resolve(app);
     if (app.metadata.deletionTimestamp) {
-      const pending = await finalizeApp(this.d.client, app, this.d.live, this.d.rm);
+      // A destination that names no cluster has nothing we could delete: the finalizer goes, as in
+      // Argo CD. An unreachable one throws, and the deletion is retried with backoff.
+      if (destination.kind === 'invalid') {
+        await removeResourcesFinalizer(this.d.client, app);
+        return undefined;
+      }
+      const t = await this.d.targets.connect(destination.cluster, nowMs);
+      const pending = await finalizeApp(this.d.client, app, t.live, t.rm);
       return pending ? { requeueAfterMs: 1_000 } : undefined;
     }
-    const nowMs = ctx.clock.now();
     const nowIso = new Date(nowMs).toISOString().replace(/\.\d{3}Z$/, 'Z');
     const refresh = app.metadata.annotations?.[REFRESH];
     const conditions: Record<string, string> = {};
     const source = app.spec.source;
-    const specError = applicationSpecError(app);
-    if (specError !== undefined || !source?.repoURL) {
+    const specError =
+      applicationSpecError(app) ?? (destination.kind === 'invalid' ? destination.message : undefined);
+    if (specError !== undefined || !source?.repoURL || destination.kind === 'invalid') {
       conditions.InvalidSpecError = specError ?? '';
+      if (findCondition(app.status?.conditions, 'InvalidSpecError')?.message !== specError) {
+        ctx.logger.warn({ reason: 'InvalidSpecError' }, 'application spec is invalid');
+        this.d.events.warning(app, 'InvalidSpecError', specError ?? '');
+      }
       const status = buildStatus({ app, conditions, nowIso });
       await this.d.writer.write(app, { status }, nowMs);
       return undefined;
@@ -78,18 +87,24 @@ export class ApplicationReconciler implements Reconciler {
 
     let comparison: Comparison | undefined;
     let comparisonError: string | undefined;
+    let target: ClusterTarget | undefined;
     try {
       if (refresh) this.d.repos.invalidate(source.repoURL);
+      target = await this.d.targets.connect(destination.cluster, nowMs);
       const sha = await this.d.repos.resolve(source.repoURL, source.targetRevision, this.d.revisionMaxAgeMs);
       const desired = await this.d.desired.load(app, sha, refresh === 'hard');
-      comparison = await compareApp(app, desired, this.d.live, this.d.rm, this.d.predictions);
+      comparison = await compareApp(app, desired, target.live, target.rm, target.predictions);
     } catch (err) {
+      if (isUnavailable(err)) this.d.targets.noteUnavailable(destination.cluster.server);
       comparisonError = message(err);
       conditions.ComparisonError = comparisonError;
       // A new failure is announced once (Event + warning); retries of the same one stay quiet.
       const previous = findCondition(app.status?.conditions, 'ComparisonError')?.message;
       if (previous !== comparisonError) {
-        ctx.logger.warn({ err, repo: source.repoURL }, 'comparison failed');
+        ctx.logger.warn(
+          { err, repo: source.repoURL, server: destination.cluster.server },
+          'comparison failed',
+        );
         this.d.events.warning(app, 'ComparisonError', comparisonError);
       } else ctx.logger.debug({ err, repo: source.repoURL }, 'comparison still failing');
     }
@@ -113,7 +128,7 @@ export class ApplicationReconciler implements Reconciler {
       } else if (decision.kind === 'blocked') conditions.SyncError = decision.message;
       else if (decision.kind === 'wait') requeueAfterMs = decision.delayMs;
     }
-    if (operation && comparison) {
+    if (operation && comparison && target) {
       // Running is resumed wherever it stopped (another process may have been killed mid-sync); a
       // Running state with finishedAt is a failed attempt waiting for its retry.
       const continuing = opState?.phase === 'Running' && app.operation !== undefined;
@@ -125,8 +140,8 @@ export class ApplicationReconciler implements Reconciler {
           `Initiated ${operation.initiatedBy?.automated ? 'automated ' : ''}sync to ${operation.sync?.revision ?? comparison.revision}`,
         );
       }
-      const opComparison = await this.operationComparison(app, operation, comparison);
-      const tick = await this.d.runner.tick(app, opComparison, opState!, nowMs);
+      const opComparison = await this.operationComparison(app, operation, comparison, target);
+      const tick = await target.runner.tick(app, opComparison, opState!, nowMs);
       opState = tick.state;
       requeueAfterMs = tick.requeueAfterMs;
       if (opState.phase !== 'Running') {
@@ -183,6 +198,7 @@ export class ApplicationReconciler implements Reconciler {
     app: Application,
     op: Operation,
     comparison: Comparison,
+    target: ClusterTarget,
   ): Promise<Comparison> {
     const rev = op.sync?.revision;
     if (!rev || rev === comparison.revision) return comparison;
@@ -190,6 +206,6 @@ export class ApplicationReconciler implements Reconciler {
     const sha = await this.d.repos.resolve(source.repoURL, rev, this.d.revisionMaxAgeMs);
     if (sha === comparison.revision) return comparison;
     const desired = await this.d.desired.load(app, sha);
-    return compareApp(app, desired, this.d.live, this.d.rm, this.d.predictions);
+    return compareApp(app, desired, target.live, target.rm, target.predictions);
   }
 }

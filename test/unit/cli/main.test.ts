@@ -22,6 +22,9 @@ it('every command has --help, and unknown commands or flags are usage errors (ex
   assert.equal((await quiet(() => main(['controller', '--max-replicas', '-1']))).code, 2);
   assert.equal((await quiet(() => main(['controller', '--sync-namespaces', ' , ']))).code, 2);
   assert.equal((await quiet(() => main(['controller', '--sync-namespaces', 'shop,Bad_Name']))).code, 2);
+  assert.equal((await quiet(() => main(['controller', '--shard-count', '3']))).code, 2);
+  assert.equal((await quiet(() => main(['controller', '--sharding-algorithm', 'round-robin']))).code, 2);
+  assert.equal((await quiet(() => main(['controller', '--sharding-algorithm', 'random']))).code, 2);
   assert.equal((await quiet(() => main(['--help']))).code, 0);
 });
 

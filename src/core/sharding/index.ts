@@ -1,0 +1,25 @@
+export {
+  assignRoundRobin,
+  type KeyShardingAlgorithm,
+  ownerOf,
+  SHARDING_ALGORITHMS,
+  type ShardingAlgorithm,
+  sortedMembers,
+} from './assignment.js';
+export {
+  type MemberObservation,
+  ShardCoordinator,
+  type ShardCoordinatorOptions,
+  type ShardView,
+  viewFingerprint,
+} from './shard-coordinator.js';
+export {
+  memberIdentity,
+  observeShardLease,
+  SHARD_CLAIM_ANNOTATION,
+  SHARD_GROUP_LABEL,
+  type ShardLease,
+  shardLease,
+  shardLeaseName,
+} from './shard-lease.js';
+export { type ShardGate, type ShardingOptions, ShardMembership } from './shard-membership.js';
