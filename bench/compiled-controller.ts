@@ -40,7 +40,7 @@ export async function startCompiledController(
   kubeconfigPath: string,
   namespace: string,
   controllers: readonly string[] = ['rollouts'],
-  options: { readonly build?: boolean } = {},
+  options: { readonly build?: boolean; readonly args?: readonly string[] } = {},
 ): Promise<CompiledController> {
   if (options.build ?? true) buildDist();
   const [port] = await freePorts(1);
@@ -58,6 +58,7 @@ export async function startCompiledController(
       `--kubeconfig=${kubeconfigPath}`,
       `--metrics-port=${port}`,
       `--log-level=${process.env.BENCH_LOG ?? 'warn'}`,
+      ...(options.args ?? []),
       ...(process.env.BENCH_CONTROLLER_ARGS?.split(' ').filter(Boolean) ?? []),
     ],
     { stdio: ['ignore', 'inherit', 'inherit'] },

@@ -13,6 +13,7 @@ const benches = {
   rollouts: ['bench/rollouts.ts'],
   analysis: ['bench/analysis.ts'],
   sync: ['bench/sync.ts'],
+  fleet: ['bench/fleet.ts'],
   'render-bounds': ['bench/render-bounds.ts'],
   // The image's Node flags: the figure is the controller's own.
   'render-bounds-controller': [

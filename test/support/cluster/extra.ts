@@ -90,7 +90,7 @@ interface KubeconfigDoc {
 export function writeMergedKubeconfig(
   path: string,
   main: { readonly context: string; readonly kubeconfigPath: string },
-  extras: readonly ExtraTestCluster[],
+  extras: readonly { readonly name: string; readonly kubeconfigPath: string }[],
 ): void {
   const merged: Required<Pick<KubeconfigDoc, 'clusters' | 'users' | 'contexts'>> = {
     clusters: [],
