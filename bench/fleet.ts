@@ -156,7 +156,7 @@ async function run(replicas: number, round: number): Promise<RunResult> {
     for (let i = 0; i < replicas; i++) {
       const c = await startCompiledController(kubeconfigPath, CONTROL_NS, ['sync', 'applicationsets'], {
         build: false,
-        args: ['--leader-elect', `--leader-election-namespace=${CONTROL_NS}`],
+        args: ['--leader-elect', `--leader-election-namespace=${CONTROL_NS}`, `--sync-namespaces=${DEST_NS}`],
       });
       controllers.push(c);
       samplers.push(new RssSampler(c.child.pid ?? 0));

@@ -118,8 +118,22 @@ export class LiveState {
 
   /** Refuses an object in a namespace outside `--sync-namespaces` before anything is applied. */
   checkNamespace(obj: { readonly metadata: { readonly namespace?: string } }): void {
-    const allowed = this.options.namespaces;
     const ns = obj.metadata.namespace;
+    const watched = this.options.namespace;
+    if (
+      this.options.namespaces === undefined &&
+      watched !== undefined &&
+      ns !== undefined &&
+      ns !== '' &&
+      ns !== watched
+    )
+      // `-n` without `--sync-namespaces` watches live objects in that namespace only: an object
+      // elsewhere would be applied and then never seen, OutOfSync and Missing for ever
+      throw new SyncError(
+        SyncErrorCode.NamespaceNotManaged,
+        `namespace ${ns} is not watched by this controller (-n ${watched}); list the destination namespaces in --sync-namespaces`,
+      );
+    const allowed = this.options.namespaces;
     if (allowed === undefined || ns === undefined || ns === '' || allowed.includes(ns)) return;
     throw new SyncError(
       SyncErrorCode.NamespaceNotManaged,
