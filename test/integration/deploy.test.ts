@@ -156,21 +156,29 @@ describe('the shipped Deployment (deploy/) runs read-only as its service account
     }
   });
 
-  it('holds the leader Lease from its pod', async () => {
+  it('holds its shard member Lease from its pod, claiming itself', async () => {
+    // deploy/ runs --leader-elect with the default --shard-count auto: one Lease per replica
     const lease = await eventually(
-      'the leader Lease',
+      'the shard member Lease',
       async () => {
-        const l = await admin.get<KubeObject & { spec?: { holderIdentity?: string } }>({
-          apiVersion: 'coordination.k8s.io/v1',
-          kind: 'Lease',
-          namespace: controller.container.namespace,
-          name: 'slipway-controller',
-        });
-        return l.spec?.holderIdentity ? l : undefined;
+        const leases = await admin.list<KubeObject & { spec?: { holderIdentity?: string } }>(
+          { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease' },
+          {
+            namespace: controller.container.namespace,
+            labelSelector: 'slipway.io/shard-group=slipway-controller',
+          },
+        );
+        const [l] = leases.items;
+        const id = l?.spec?.holderIdentity;
+        return leases.items.length === 1 && id && l.metadata.annotations?.['slipway.io/shard-claim'] === id
+          ? l
+          : undefined;
       },
       60_000,
     );
-    assert.ok(lease.spec?.holderIdentity?.startsWith(`${controller.podName}_`), lease.spec?.holderIdentity);
+    const id = lease.spec?.holderIdentity ?? '';
+    assert.ok(id.startsWith(`${controller.podName}-`), id);
+    assert.equal(lease.metadata.name, `slipway-shard-${id}`);
   });
 
   it('takes a Rollout through a canary to Healthy', async () => {

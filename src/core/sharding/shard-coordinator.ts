@@ -63,6 +63,8 @@ export class ShardCoordinator {
   private others = new Map<string, readonly string[]>();
   private lastWriteAt: number | undefined;
   private hasListedAfterWrite = false;
+  /** Claims of writes whose outcome is unknown (a timeout): the Lease may hold any of them. */
+  private uncertain: (readonly string[])[] = [];
 
   constructor(private readonly options: ShardCoordinatorOptions) {}
 
@@ -97,6 +99,15 @@ export class ShardCoordinator {
     if (!sameList(claim, this.claimedWritten)) this.hasListedAfterWrite = false;
     this.claimedWritten = claim;
     this.lastWriteAt = now;
+    this.uncertain = [];
+  }
+
+  /**
+   * A write of `claim` failed without saying whether it was stored (a timeout, a 5xx): until the next
+   * successful write, start only units that are this replica's under that claim too.
+   */
+  writeUncertain(claim: readonly string[]): void {
+    if (!sameList(claim, this.claimedWritten)) this.uncertain.push(claim);
   }
 
   /** The group's Leases as one list read them at `now` (made after the last successful write). */
@@ -127,6 +138,7 @@ export class ShardCoordinator {
     const { algorithm } = this.options;
     if (ownerOf(unit, this.claimedListed, algorithm) !== self) return false;
     if (ownerOf(unit, this.desired, algorithm) !== self) return false;
+    for (const claim of this.uncertain) if (ownerOf(unit, claim, algorithm) !== self) return false;
     for (const [id, claim] of this.others) if (ownerOf(unit, claim, algorithm) === id) return false;
     return true;
   }

@@ -125,7 +125,9 @@ export class ShardMembership implements ShardGate {
   private async tick(): Promise<boolean> {
     const claim = this.coordinator.nextClaim(this.processing(), this.clock.now());
     const before = this.coordinator.view(this.clock.now()).claimed;
-    if (await this.write(claim)) this.coordinator.written(claim, this.clock.now());
+    const outcome = await this.write(claim);
+    if (outcome === 'written') this.coordinator.written(claim, this.clock.now());
+    else if (outcome === 'unknown') this.coordinator.writeUncertain(claim);
     try {
       const list = await this.client.list<ShardLease>(LEASE_GVK, {
         namespace: this.options.namespace,
@@ -154,7 +156,8 @@ export class ShardMembership implements ShardGate {
     return !sameList(this.coordinator.nextClaim(this.processing(), now), view.claimed) && changed;
   }
 
-  private async write(claim: readonly string[]): Promise<boolean> {
+  /** Creates or renews this replica's Lease; `unknown` when the API server may or may not have stored it. */
+  private async write(claim: readonly string[]): Promise<'written' | 'refused' | 'unknown'> {
     const { namespace, group } = this.options;
     const build = () =>
       shardLease({
@@ -170,19 +173,20 @@ export class ShardMembership implements ShardGate {
       if (this.lease === undefined) {
         try {
           this.lease = await this.client.create<ShardLease>(build());
-          return true;
+          return 'written';
         } catch (err) {
           if (!isAlreadyExists(err)) throw err;
           this.lease = await this.client.get<ShardLease>({ ...LEASE_GVK, namespace, name: this.leaseName });
         }
       }
       this.lease = await this.client.replace<ShardLease>(build());
-      return true;
+      return 'written';
     } catch (err) {
-      // Conflict or gone: read it again (or create it) at the next renew.
+      // Read it again (or create it) at the next renew.
       this.lease = undefined;
-      if (!isConflict(err) && !isNotFound(err)) this.logger.warn({ err }, 'cannot renew the shard lease');
-      return false;
+      if (isConflict(err) || isNotFound(err) || isAlreadyExists(err)) return 'refused';
+      this.logger.warn({ err }, 'cannot renew the shard lease');
+      return 'unknown';
     }
   }
 

@@ -68,6 +68,12 @@ class Replica {
     this.coordinator.written(claim, this.clock.now());
     this.lastWriteAt = this.clock.now();
   }
+  /** A write that timed out: the API server may (`stored`) or may not have kept it. */
+  writeTimedOut(stored: boolean): void {
+    const claim = this.coordinator.nextClaim(this.processing, this.clock.now());
+    if (stored) this.store.write(this.identity, claim);
+    this.coordinator.writeUncertain(claim);
+  }
   listOnly(): void {
     this.coordinator.listed(this.store.list(), this.clock.now());
   }
@@ -172,6 +178,33 @@ describe('shard handover rule (fake clock)', () => {
     assert.deepEqual(a.coordinator.nextClaim(a.processing, w.clock.now()), []);
   });
 
+  it('after a write that timed out, starts only what the possibly stored claim also gives it', () => {
+    const w = world();
+    const a = w.add('a');
+    a.renew();
+    a.renew(); // claims [a]
+    const b = w.add('b');
+    b.renew();
+    b.renew(); // claims [a, b]
+    a.listOnly(); // sees b: wants [a, b]
+    a.writeTimedOut(true); // stored, but a does not know it
+    b.alive = false;
+    w.store.remove('b'); // b leaves at once
+    a.listOnly(); // wants [a] again; its Lease says [a, b]
+    const k = KEYS.find(
+      (key) =>
+        ownerOf(key, ['a', 'b'], 'consistent-hashing') === 'b' &&
+        ownerOf(key, ['a', 'c'], 'consistent-hashing') === 'c',
+    ) as string;
+    // a newcomer reading a's stored claim [a, b] sees nobody live holding k: it may take k
+    const c = w.add('c');
+    c.renew();
+    c.renew();
+    c.renew();
+    assert.ok(c.tryStart(k), 'c takes k');
+    assert.equal(a.tryStart(k), false, 'a must not: its stored claim may not cover k');
+  });
+
   it('forgets members whose Lease nobody renewed for four lease durations', () => {
     const w = world();
     const a = w.add('a');
@@ -199,7 +232,8 @@ describe('shard handover rule (fake clock)', () => {
           const r = rnd.pick(live.length > 0 ? live : [spawn()]);
           const roll = rnd.random();
           if (roll < 0.15) r.renew();
-          else if (roll < 0.22) r.writeOnly();
+          else if (roll < 0.2) r.writeOnly();
+          else if (roll < 0.22) r.writeTimedOut(rnd.chance(0.5));
           else if (roll < 0.3) r.listOnly();
           else if (roll < 0.6) for (let i = 0; i < 5; i++) r.tryStart(rnd.pick(KEYS));
           else if (roll < 0.8 && r.processing.size > 0) r.processing.delete(rnd.pick([...r.processing]));
