@@ -45,6 +45,8 @@ export interface ReflectorOptions<T extends KubeObject> {
   readonly onWatchRestart?: (reason: 'timeout' | 'error' | 'gone' | 'idle') => void;
   /** Called once each time the list or watch becomes forbidden (e.g. to record a Warning Event). */
   readonly onForbidden?: (err: KubeError) => void;
+  /** Called when a list or watch succeeds again after RBAC refused it. */
+  readonly onAllowed?: () => void;
 }
 
 /** Removes managedFields, which are large and never needed by controllers. */
@@ -187,6 +189,7 @@ export class Reflector<T extends KubeObject> {
       { resource: this.options.gvk.kind, namespace: this.options.namespace ?? '*' },
       'list or watch allowed again',
     );
+    this.options.onAllowed?.();
   }
 
   private async relist(): Promise<void> {

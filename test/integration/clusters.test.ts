@@ -365,4 +365,27 @@ describe('clusters: Applications deploy to clusters registered with `slipway clu
     // tokyo's copy is untouched
     assert.ok(await getData(tokyoClient, TARGET_NS, 'web-settings'));
   });
+
+  it('cluster rm deletes the cluster Secret and, with --delete-service-account, the manager account', async () => {
+    const r = slipway(['cluster', 'rm', 'ireland', '-n', ns.name, '--delete-service-account'], kubeconfig);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /Cluster 'ireland' removed/);
+    const list = slipway(['cluster', 'list', '-n', ns.name, '-o', 'json'], kubeconfig);
+    assert.deepEqual((JSON.parse(list.stdout) as { name: string }[]).map((c) => c.name).sort(), [
+      'in-cluster',
+      'tokyo',
+    ]);
+    for (const kind of ['ServiceAccount', 'Secret'])
+      await assert.rejects(
+        irelandClient.get({
+          apiVersion: 'v1',
+          kind,
+          namespace: 'kube-system',
+          name: kind === 'Secret' ? 'argocd-manager-long-lived-token' : 'argocd-manager',
+        }),
+        (err: unknown) => isNotFound(err),
+      );
+    const missing = slipway(['cluster', 'rm', 'ireland', '-n', ns.name], kubeconfig);
+    assert.equal(missing.code, 3);
+  });
 });

@@ -138,6 +138,10 @@ export class ClusterTargets {
       client,
       ...(cluster.namespaces.length > 0 && { namespaces: cluster.namespaces }),
       onChange: this.options.onChange,
+      // a restarted API server refuses watches until its RBAC cache is warm: retry soon, and let the
+      // cluster's apps look again once allowed
+      forbiddenRetryMs: 10_000,
+      onAllowed: () => this.options.onReconnect(cluster.server),
     });
     const rm = new ResourceManager(client);
     const target: RemoteTarget = {

@@ -29,6 +29,8 @@ export interface LiveStateOptions {
   readonly syncTimeoutMs?: number;
   /** The cluster watched (a registered destination cluster). Default: the manager's client. */
   readonly client?: KubeClient;
+  /** Called when an informer RBAC refused may list and watch again (its apps should look again). */
+  readonly onAllowed?: () => void;
 }
 
 /**
@@ -167,6 +169,7 @@ export class LiveState {
         logger: this.manager.logger.child({ informer: gvk.kind, component: 'sync-live-state' }),
         onWatchRestart: (reason) => this.manager.metrics.watchRestarts.inc({ resource: gvk.kind, reason }),
         onForbidden: (err) => this.manager.reportForbidden(namespace, err),
+        ...(this.options.onAllowed !== undefined && { onAllowed: this.options.onAllowed }),
       });
       r.onChange((cur, prev) => {
         const names = new Set<string>();
