@@ -9,14 +9,17 @@ import {
 } from '../../core/index.js';
 import type { KubeClient, Reflector } from '../../kube/index.js';
 import type { ResourceManager } from '../apply/index.js';
-import { decideAutoSync } from '../operation/index.js';
+import { decideAutoSync, revisionKey } from '../operation/index.js';
 import type { RepoCache } from '../source/index.js';
 import type { Application, Operation, OperationState } from '../types.js';
+import { decideSyncGate } from '../windows/index.js';
 import { finalizeApp } from './app-deletion.js';
+import { appSources, isMultiSource } from './app-sources.js';
 import { type Comparison, compareApp, type PredictionCache } from './comparison.js';
 import { comparisonRetryDelay } from './comparison-backoff.js';
 import type { DesiredStateCache } from './desired-state.js';
 import type { LiveState } from './live-state.js';
+import type { ProjectWindows } from './project-windows.js';
 import { applicationSpecError } from './spec-check.js';
 import { appendHistory, buildStatus } from './status.js';
 import type { ApplicationStatusWriter } from './status-writer.js';
@@ -33,6 +36,8 @@ export interface ApplicationReconcilerDeps {
   readonly runner: SyncRunner;
   readonly writer: ApplicationStatusWriter;
   readonly events: EventRecorder;
+  /** The AppProject sync windows matching an app. */
+  readonly projects: ProjectWindows;
   /** How old a ls-remote answer may be before it is asked again (the poll interval). */
   readonly revisionMaxAgeMs: number;
   /** Periodic full reconcile (Argo CD's timeout.reconciliation). */
@@ -67,9 +72,9 @@ export class ApplicationReconciler implements Reconciler {
     const nowIso = new Date(nowMs).toISOString().replace(/\.\d{3}Z$/, 'Z');
     const refresh = app.metadata.annotations?.[REFRESH];
     const conditions: Record<string, string> = {};
-    const source = app.spec.source;
+    const sources = appSources(app);
     const specError = applicationSpecError(app);
-    if (specError !== undefined || !source?.repoURL) {
+    if (specError !== undefined || sources.length === 0) {
       conditions.InvalidSpecError = specError ?? '';
       const status = buildStatus({ app, conditions, nowIso });
       await this.d.writer.write(app, { status }, nowMs);
@@ -79,9 +84,11 @@ export class ApplicationReconciler implements Reconciler {
     let comparison: Comparison | undefined;
     let comparisonError: string | undefined;
     try {
-      if (refresh) this.d.repos.invalidate(source.repoURL);
-      const sha = await this.d.repos.resolve(source.repoURL, source.targetRevision, this.d.revisionMaxAgeMs);
-      const desired = await this.d.desired.load(app, sha, refresh === 'hard');
+      if (refresh) for (const s of sources) this.d.repos.invalidate(s.repoURL);
+      const shas = await Promise.all(
+        sources.map((s) => this.d.repos.resolve(s.repoURL, s.targetRevision, this.d.revisionMaxAgeMs)),
+      );
+      const desired = await this.d.desired.load(app, shas, refresh === 'hard');
       comparison = await compareApp(app, desired, this.d.live, this.d.rm, this.d.predictions);
     } catch (err) {
       comparisonError = message(err);
@@ -89,31 +96,59 @@ export class ApplicationReconciler implements Reconciler {
       // A new failure is announced once (Event + warning); retries of the same one stay quiet.
       const previous = findCondition(app.status?.conditions, 'ComparisonError')?.message;
       if (previous !== comparisonError) {
-        ctx.logger.warn({ err, repo: source.repoURL }, 'comparison failed');
+        ctx.logger.warn({ err, repos: sources.map((s) => s.repoURL) }, 'comparison failed');
         this.d.events.warning(app, 'ComparisonError', comparisonError);
-      } else ctx.logger.debug({ err, repo: source.repoURL }, 'comparison still failing');
+      } else ctx.logger.debug({ err, repos: sources.map((s) => s.repoURL) }, 'comparison still failing');
     }
 
     let operation: Operation | undefined = app.operation;
     let setOperation: Operation | null | undefined;
     let opState: OperationState | undefined = app.status?.operationState;
     let requeueAfterMs: number | undefined;
+    const windows = this.d.projects.windowsFor(app);
     if (!operation && comparison) {
       const decision = decideAutoSync({
         app,
         revision: comparison.revision,
+        ...(comparison.desired.revisions && { revisions: comparison.desired.revisions }),
         syncStatus: comparison.syncStatus,
         wouldPruneAll:
           comparison.desired.objects.length === 0 && comparison.resources.some((r) => r.requiresPruning),
         nowMs,
       });
-      if (decision.kind === 'sync') {
+      const gate = decision.kind === 'sync' ? decideSyncGate({ windows, nowMs, isManual: false }) : undefined;
+      if (gate?.kind === 'blocked') {
+        // Outside the windows no automated operation starts; look again when a window opens or closes.
+        conditions.SyncError = gate.message;
+        if (findCondition(app.status?.conditions, 'SyncError')?.message !== gate.message)
+          ctx.logger.info({ revision: comparison.revision }, 'sync prevented by sync window');
+        requeueAfterMs = gate.recheckAfterMs;
+      } else if (decision.kind === 'sync') {
         operation = decision.operation;
         setOperation = operation;
       } else if (decision.kind === 'blocked') conditions.SyncError = decision.message;
       else if (decision.kind === 'wait') requeueAfterMs = decision.delayMs;
     }
-    if (operation && comparison) {
+    const opGate =
+      operation && comparison
+        ? decideSyncGate({
+            windows,
+            nowMs,
+            isManual: operation.initiatedBy?.automated !== true,
+            ...(opState?.phase === 'Running' &&
+              app.operation !== undefined && { operationStartedMs: Date.parse(opState.startedAt) }),
+          })
+        : undefined;
+    if (operation && comparison && opGate?.kind === 'blocked') {
+      // As Argo CD: the operation stays requested and Running, and says why it does not progress.
+      const continuing = opState?.phase === 'Running' && app.operation !== undefined;
+      opState = {
+        ...(continuing ? opState! : { operation, phase: 'Running' as const, startedAt: nowIso }),
+        message: opGate.message,
+      };
+      if (!app.operation) setOperation = operation;
+      requeueAfterMs = opGate.recheckAfterMs;
+    } else if (operation && comparison) {
       // Running is resumed wherever it stopped (another process may have been killed mid-sync); a
       // Running state with finishedAt is a failed attempt waiting for its retry.
       const continuing = opState?.phase === 'Running' && app.operation !== undefined;
@@ -122,7 +157,7 @@ export class ApplicationReconciler implements Reconciler {
         this.d.events.normal(
           app,
           'OperationStarted',
-          `Initiated ${operation.initiatedBy?.automated ? 'automated ' : ''}sync to ${operation.sync?.revision ?? comparison.revision}`,
+          `Initiated ${operation.initiatedBy?.automated ? 'automated ' : ''}sync to ${revisionKey(operation.sync) ?? comparison.revision}`,
         );
       }
       const opComparison = await this.operationComparison(app, operation, comparison);
@@ -132,11 +167,11 @@ export class ApplicationReconciler implements Reconciler {
       if (opState.phase !== 'Running') {
         setOperation = null;
         const ok = opState.phase === 'Succeeded';
-        const text = `Sync operation to ${opState.syncResult?.revision ?? ''} ${ok ? 'succeeded' : `failed: ${opState.message ?? ''}`}`;
+        const text = `Sync operation to ${revisionKey(opState.syncResult) ?? ''} ${ok ? 'succeeded' : `failed: ${opState.message ?? ''}`}`;
         if (ok) this.d.events.normal(app, 'OperationCompleted', text);
         else this.d.events.warning(app, 'OperationCompleted', text);
         if (!ok && app.spec.syncPolicy?.automated)
-          conditions.SyncError = `Failed sync attempt to ${opState.syncResult?.revision ?? ''}: ${opState.message ?? ''}`;
+          conditions.SyncError = `Failed sync attempt to ${revisionKey(opState.syncResult) ?? ''}: ${opState.message ?? ''}`;
         requeueAfterMs = 500;
       } else if (!app.operation) setOperation = operation;
     }
@@ -145,9 +180,9 @@ export class ApplicationReconciler implements Reconciler {
       !operation &&
       opState?.phase === 'Failed' &&
       app.spec.syncPolicy?.automated &&
-      opState.syncResult?.revision === comparison?.revision
+      revisionKey(opState.syncResult) === comparison?.revision
     ) {
-      conditions.SyncError = `Failed sync attempt to ${opState.syncResult?.revision ?? ''}: ${opState.message ?? ''}`;
+      conditions.SyncError = `Failed sync attempt to ${revisionKey(opState.syncResult) ?? ''}: ${opState.message ?? ''}`;
     }
 
     const status0 = buildStatus({
@@ -184,12 +219,20 @@ export class ApplicationReconciler implements Reconciler {
     op: Operation,
     comparison: Comparison,
   ): Promise<Comparison> {
-    const rev = op.sync?.revision;
-    if (!rev || rev === comparison.revision) return comparison;
-    const source = app.spec.source!;
-    const sha = await this.d.repos.resolve(source.repoURL, rev, this.d.revisionMaxAgeMs);
-    if (sha === comparison.revision) return comparison;
-    const desired = await this.d.desired.load(app, sha);
+    const sources = appSources(app);
+    const wanted = isMultiSource(app)
+      ? op.sync?.revisions
+      : op.sync?.revision
+        ? [op.sync.revision]
+        : undefined;
+    if (!wanted || wanted.length === 0 || wanted.join(',') === comparison.revision) return comparison;
+    const shas = await Promise.all(
+      sources.map((s, i) =>
+        this.d.repos.resolve(s.repoURL, wanted[i] || s.targetRevision, this.d.revisionMaxAgeMs),
+      ),
+    );
+    if (shas.join(',') === comparison.revision) return comparison;
+    const desired = await this.d.desired.load(app, shas);
     return compareApp(app, desired, this.d.live, this.d.rm, this.d.predictions);
   }
 }
