@@ -174,8 +174,10 @@ export function nextWindowChangeMs(windows: readonly SyncWindow[], nowMs: number
   for (const c of compiled.value) {
     const shift = offsetMs(c.window, nowMs);
     const local = nowMs + shift;
-    consider(mapBack(nextActivation(c.schedule, local), shift));
-    if (!isActive(c, nowMs)) continue;
+    if (!isActive(c, nowMs)) {
+      consider(mapBack(nextActivation(c.schedule, local), shift));
+      continue;
+    }
     // Active: it closes `duration` after the last of a chain of overlapping activations.
     let fire = nextActivation(c.schedule, local - c.durationMs);
     for (let i = 0; fire !== undefined && i < MAX_CHAINED_ACTIVATIONS; i++) {
