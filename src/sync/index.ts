@@ -65,7 +65,9 @@ export type {
 } from './types.js';
 export {
   activeWindows,
+  BLOCKED_BY_SYNC_WINDOW,
   canSync,
+  decideSyncGate,
   matchingWindows,
   nextActivation,
   nextWindowChangeMs,

@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import {
+  BLOCKED_BY_SYNC_WINDOW,
   canSync,
+  decideSyncGate,
   matchingWindows,
   nextActivation,
   nextWindowChangeMs,
@@ -81,4 +83,38 @@ describe('golden: which windows apply to an app (Argo CD Matches)', () => {
       assert.equal(matchingWindows([w], c.app).length === 1, c.matches);
     });
   }
+});
+
+describe('sync gate: blocked syncs are looked at again at the next window boundary', () => {
+  const deny: SyncWindow = { kind: 'deny', schedule: '0 22 * * *', duration: '1h', manualSync: true };
+  it('an automated sync inside a deny window waits until the window closes (plus 1 s)', () => {
+    const now = Date.parse('2026-12-06T22:30:00Z');
+    assert.deepEqual(decideSyncGate({ windows: [deny], nowMs: now, isManual: false }), {
+      kind: 'blocked',
+      message: BLOCKED_BY_SYNC_WINDOW,
+      recheckAfterMs: 30 * 60_000 + 1_000,
+    });
+  });
+  it('a manual sync passes a manualSync deny window', () => {
+    const now = Date.parse('2026-12-06T22:30:00Z');
+    assert.deepEqual(decideSyncGate({ windows: [deny], nowMs: now, isManual: true }), { kind: 'open' });
+  });
+  it('outside every allow window it waits for the next one to open', () => {
+    const allow: SyncWindow = { kind: 'allow', schedule: '0 9 * * *', duration: '8h' };
+    const now = Date.parse('2026-12-06T20:00:00Z');
+    const gate = decideSyncGate({ windows: [allow], nowMs: now, isManual: false });
+    assert.equal(gate.kind === 'blocked' && gate.recheckAfterMs, 13 * 3_600_000 + 1_000);
+  });
+  it('invalid windows block with the reason', () => {
+    const gate = decideSyncGate({
+      windows: [{ kind: 'deny', schedule: 'nope', duration: '1h' }],
+      nowMs: 0,
+      isManual: true,
+    });
+    assert.equal(gate.kind, 'blocked');
+    assert.match(
+      gate.kind === 'blocked' ? gate.message : '',
+      /^Sync operation blocked by sync window: invalid sync windows: cannot parse schedule 'nope'/,
+    );
+  });
 });
