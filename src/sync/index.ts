@@ -3,9 +3,11 @@
 export { ResourceManager } from './apply/index.js';
 export {
   applicationSpecError,
+  appSources,
   buildStatus,
   type Comparison,
   DesiredStateCache,
+  isMultiSource,
   registerSyncController,
   resourceKey,
   type SyncControllerHandle,
@@ -55,10 +57,24 @@ export {
 export type {
   Application,
   ApplicationSource,
+  AppProject,
   OperationState,
   ResourceIgnoreDifferences,
   SyncPhase,
+  SyncWindow,
 } from './types.js';
+export {
+  activeWindows,
+  BLOCKED_BY_SYNC_WINDOW,
+  canSync,
+  decideSyncGate,
+  matchingWindows,
+  nextActivation,
+  nextWindowChangeMs,
+  parseCronSchedule,
+  type SyncWindowState,
+  syncWindowState,
+} from './windows/index.js';
 export {
   currentProcessOwner,
   isOwnerAlive,

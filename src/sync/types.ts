@@ -49,6 +49,11 @@ export interface HelmSource {
 export interface ApplicationSource {
   readonly repoURL: string;
   readonly path?: string;
+  /** Helm chart name (Helm repositories; not supported by Slipway's Git sources). */
+  readonly chart?: string;
+  /** Name other sources use to read this one's files (`$ref/values.yaml` in Helm valueFiles). */
+  readonly ref?: string;
+  readonly name?: string;
   readonly targetRevision?: string;
   readonly directory?: DirectorySource;
   readonly kustomize?: KustomizeSource;
@@ -83,6 +88,8 @@ export interface ResourceIgnoreDifferences {
 export interface ApplicationSpec {
   readonly project?: string;
   readonly source?: ApplicationSource;
+  /** Several sources rendered into one app (exclusive with `source`, as in Argo CD). */
+  readonly sources?: readonly ApplicationSource[];
   readonly destination: { readonly server?: string; readonly name?: string; readonly namespace?: string };
   readonly syncPolicy?: SyncPolicy;
   readonly ignoreDifferences?: readonly ResourceIgnoreDifferences[];
@@ -122,6 +129,8 @@ export interface ResourceResult extends ResourceKey {
 
 export interface SyncOperation {
   readonly revision?: string;
+  /** One revision per entry of `spec.sources` (multi-source apps). */
+  readonly revisions?: readonly string[];
   readonly prune?: boolean;
   readonly dryRun?: boolean;
   readonly syncOptions?: readonly string[];
@@ -147,8 +156,11 @@ export interface OperationState {
   readonly phase: OperationPhase;
   readonly message?: string;
   readonly syncResult?: {
-    readonly revision: string;
+    /** Single-source apps; multi-source apps write `revisions` and `sources` instead. */
+    readonly revision?: string;
     readonly source?: ApplicationSource;
+    readonly revisions?: readonly string[];
+    readonly sources?: readonly ApplicationSource[];
     readonly resources?: readonly ResourceResult[];
   };
   readonly startedAt: string;
@@ -158,7 +170,10 @@ export interface OperationState {
 
 export interface RevisionHistory {
   readonly id: number;
-  readonly revision: string;
+  /** Single-source apps; multi-source apps have `revisions` and `sources`. */
+  readonly revision?: string;
+  readonly revisions?: readonly string[];
+  readonly sources?: readonly ApplicationSource[];
   readonly deployedAt: string;
   readonly deployStartedAt?: string;
   readonly source?: ApplicationSource;
@@ -175,8 +190,10 @@ export interface ApplicationStatus {
   readonly sync?: {
     readonly status: SyncStatusCode;
     readonly revision?: string;
+    readonly revisions?: readonly string[];
     readonly comparedTo?: {
       readonly source?: ApplicationSource;
+      readonly sources?: readonly ApplicationSource[];
       readonly destination?: ApplicationSpec['destination'];
       readonly ignoreDifferences?: readonly ResourceIgnoreDifferences[];
     };
@@ -189,6 +206,7 @@ export interface ApplicationStatus {
   readonly reconciledAt?: string;
   readonly observedAt?: string;
   readonly sourceType?: 'Kustomize' | 'Helm' | 'Directory';
+  readonly sourceTypes?: readonly ('Kustomize' | 'Helm' | 'Directory')[];
   readonly summary?: { readonly images?: readonly string[]; readonly externalURLs?: readonly string[] };
   readonly controllerNamespace?: string;
 }
@@ -198,6 +216,31 @@ export interface Application extends KubeObject {
   readonly spec: ApplicationSpec;
   readonly status?: ApplicationStatus;
   readonly operation?: Operation;
+}
+
+/** One entry of an AppProject's `spec.syncWindows` (Argo CD's `SyncWindow`). */
+export interface SyncWindow {
+  /** `allow` or `deny`. */
+  readonly kind?: string;
+  /** 5-field cron: when the window opens. */
+  readonly schedule?: string;
+  /** Go duration: how long it stays open. */
+  readonly duration?: string;
+  readonly applications?: readonly string[];
+  readonly namespaces?: readonly string[];
+  readonly clusters?: readonly string[];
+  readonly manualSync?: boolean;
+  /** IANA zone the schedule is read in. Default UTC. */
+  readonly timeZone?: string;
+  readonly andOperator?: boolean;
+  readonly description?: string;
+  readonly syncOverrun?: boolean;
+}
+
+/** The AppProject fields the sync loop reads. */
+export interface AppProject extends KubeObject {
+  readonly metadata: ObjectMeta;
+  readonly spec?: { readonly syncWindows?: readonly SyncWindow[] };
 }
 
 /** Argo CD condition types (a subset: the ones this loop raises). */

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { isNotFound, type KubeObject } from '../../kube/index.js';
 import {
+  appSources,
   compareResource,
   DesiredStateCache,
   hookTypes,
@@ -29,9 +30,10 @@ export const appDiffCommand: Command = {
       const ref = appRef(args);
       const app = await getApp(client, ref);
       const repos = new RepoCache({ dir, credentials: new SecretCredentialSource(client, ref.namespace) });
-      const source = app.spec.source!;
-      const sha = await repos.resolve(source.repoURL, source.targetRevision, 0);
-      const desired = await new DesiredStateCache({ client, repos, workDir: dir }).load(app, sha);
+      const shas = await Promise.all(
+        appSources(app).map((s) => repos.resolve(s.repoURL, s.targetRevision, 0)),
+      );
+      const desired = await new DesiredStateCache({ client, repos, workDir: dir }).load(app, shas);
       const rm = new ResourceManager(client);
       let differs = false;
       for (const d of desired.objects) {

@@ -16,7 +16,7 @@ export const appHistoryCommand: Command = {
       if (printIfRequested(args, history)) return ExitCode.Ok;
       const rows = [
         ['ID', 'DATE', 'REVISION'],
-        ...history.map((h) => [String(h.id), h.deployedAt, h.revision]),
+        ...history.map((h) => [String(h.id), h.deployedAt, h.revision ?? (h.revisions ?? []).join(',')]),
       ];
       process.stdout.write(`${formatTable(rows)}\n`);
       return ExitCode.Ok;

@@ -1,4 +1,4 @@
-import type { Application } from '../../sync/index.js';
+import { type Application, appSources } from '../../sync/index.js';
 import { type Command, ExitCode, stringOption } from '../command.js';
 import { clientFromArgs } from '../kube-options.js';
 import { formatTable, OUTPUT_OPTION, printIfRequested } from '../output.js';
@@ -24,9 +24,12 @@ export const appListCommand: Command = {
           a.metadata.name ?? '',
           a.status?.sync?.status ?? 'Unknown',
           a.status?.health?.status ?? 'Unknown',
-          short(a.status?.sync?.revision),
-          a.spec.source?.repoURL ?? '',
-          a.spec.source?.path ?? '',
+          a.status?.sync?.revision
+            ? short(a.status.sync.revision)
+            : (a.status?.sync?.revisions ?? []).map((r) => short(r)).join(',') || '-',
+          // Argo CD lists a multi-source app by its first source.
+          appSources(a)[0]?.repoURL ?? '',
+          appSources(a)[0]?.path ?? '',
         ]);
       }
       process.stdout.write(`${formatTable(rows)}\n`);

@@ -22,11 +22,13 @@ export const appRollbackCommand: Command = {
       if (!entry) throw new UsageError(`no history entry ${String(id)}; see slipway app history ${ref.name}`);
       await patchApp(client, ref, {
         operation: {
-          sync: { revision: entry.revision },
+          sync: entry.revisions ? { revisions: entry.revisions } : { revision: entry.revision ?? '' },
           initiatedBy: { username: cliEnvironment().user ?? 'slipway-cli' },
         },
       });
-      progress(`rollback of ${ref.namespace}/${ref.name} to ${entry.revision} requested`);
+      progress(
+        `rollback of ${ref.namespace}/${ref.name} to ${entry.revision ?? (entry.revisions ?? []).join(',')} requested`,
+      );
       return ExitCode.Ok;
     } finally {
       client.close();

@@ -1,21 +1,49 @@
 import { createHash } from 'node:crypto';
+import { realpath } from 'node:fs/promises';
 import { join } from 'node:path';
 import { canonicalJson } from '../../go/index.js';
 import { groupKindKey, type KubeClient, type KubeObject } from '../../kube/index.js';
 import {
+  DefaultRenderLimits,
   type RenderedManifests,
   type RenderLimits,
   renderSource,
+  renderTooLargeError,
   type SourceType,
   SymlinkAudit,
 } from '../render/index.js';
 import type { RepoCache } from '../source/index.js';
 import type { Application } from '../types.js';
+import { appSources, isMultiSource, isRefOnly } from './app-sources.js';
 import { withTracking } from './tracking.js';
 
+/** One object per identity when sources overlap: the later source wins, at the first one's place. */
+function lastWins(objects: readonly KubeObject[]): KubeObject[] {
+  const byId = new Map<string, number>();
+  const out: KubeObject[] = [];
+  for (const o of objects) {
+    if (!o.metadata.name) {
+      out.push(o);
+      continue;
+    }
+    const id = `${groupKindKey(o.apiVersion, o.kind)}/${o.metadata.namespace ?? ''}/${o.metadata.name ?? ''}`;
+    const at = byId.get(id);
+    if (at === undefined) {
+      byId.set(id, out.length);
+      out.push(o);
+    } else out[at] = o;
+  }
+  return out;
+}
+
 export interface DesiredState {
+  /** The commit, or for a multi-source app the commits joined with commas (`revisionKey`). */
   readonly revision: string;
+  /** Multi-source apps: one commit per entry of `spec.sources`. */
+  readonly revisions?: readonly string[];
   readonly sourceType: SourceType;
+  /** Multi-source apps: the type of each rendered source, in order. */
+  readonly sourceTypes?: readonly SourceType[];
   /** Rendered objects with namespace defaulted and the tracking label set, in render order. */
   readonly objects: readonly KubeObject[];
   /** Size of the manifests' text the objects came from. */
@@ -50,15 +78,24 @@ export class DesiredStateCache {
 
   constructor(private readonly options: DesiredStateOptions) {}
 
-  load(app: Application, revision: string, hard = false): Promise<DesiredState> {
-    const source = app.spec.source!;
+  /** `revision`: the commit, or one commit per source (`appSources`), resolved by the caller. */
+  load(app: Application, revision: string | readonly string[], hard = false): Promise<DesiredState> {
+    const revisions = typeof revision === 'string' ? [revision] : revision;
     const key = createHash('sha256')
-      .update(canonicalJson([source, revision, app.metadata.name, app.spec.destination.namespace ?? '']))
+      .update(
+        canonicalJson([
+          appSources(app),
+          isMultiSource(app),
+          revisions,
+          app.metadata.name,
+          app.spec.destination.namespace ?? '',
+        ]),
+      )
       .digest('hex');
     if (hard) this.drop(key);
     let p = this.cache.get(key);
     if (!p) {
-      const rendering = this.render(app, revision);
+      const rendering = this.render(app, revisions);
       p = rendering;
       this.cache.set(key, rendering);
       rendering.then(
@@ -97,19 +134,41 @@ export class DesiredStateCache {
     }
   }
 
-  private async render(app: Application, revision: string): Promise<DesiredState> {
-    const source = app.spec.source!;
-    const dir = await this.options.repos.checkout(source.repoURL, revision);
+  private async render(app: Application, revisions: readonly string[]): Promise<DesiredState> {
+    const sources = appSources(app);
+    const multi = isMultiSource(app);
+    if (revisions.length !== sources.length)
+      throw new Error(`${sources.length} sources but ${revisions.length} revisions`);
     const destNs = app.spec.destination.namespace ?? '';
-    const rendered: RenderedManifests = await renderSource({
-      checkoutDir: dir,
-      source,
-      appName: app.metadata.name ?? '',
-      namespace: destNs,
-      helmHome: join(this.options.workDir, 'helm'),
-      symlinks: this.symlinks,
-      ...(this.options.renderLimits && { limits: this.options.renderLimits }),
-    });
+    const checkouts = await Promise.all(
+      sources.map(async (s, i) => realpath(await this.options.repos.checkout(s.repoURL, revisions[i]!))),
+    );
+    const refs = new Map<string, string>();
+    for (const [i, s] of sources.entries()) if (s.ref) refs.set(`$${s.ref}`, checkouts[i]!);
+    const limits = this.options.renderLimits ?? DefaultRenderLimits;
+    const renders: RenderedManifests[] = [];
+    let bytes = 0;
+    for (const [i, source] of sources.entries()) {
+      if (multi && isRefOnly(source)) continue;
+      const r = await renderSource({
+        checkoutDir: checkouts[i]!,
+        source,
+        appName: app.metadata.name ?? '',
+        namespace: destNs,
+        helmHome: join(this.options.workDir, 'helm'),
+        symlinks: this.symlinks,
+        limits,
+        ...(multi && { refs }),
+      });
+      bytes += r.bytes;
+      // The sources together stay within one render's budget.
+      if (bytes > limits.maxRenderBytes) throw renderTooLargeError('rendering the sources', limits);
+      renders.push(r);
+    }
+    const rendered = {
+      objects: lastWins(renders.flatMap((r) => r.objects)),
+      sourceType: renders[0]?.sourceType ?? ('Directory' as const),
+    };
     const crdScopes = new Map<string, string>();
     for (const o of rendered.objects) {
       if (o.kind !== 'CustomResourceDefinition') continue;
@@ -127,7 +186,13 @@ export class DesiredStateCache {
         objects.push({ ...prepared, metadata });
       } else objects.push(prepared);
     }
-    return { revision, sourceType: rendered.sourceType, objects, bytes: rendered.bytes };
+    return {
+      revision: revisions.join(','),
+      ...(multi && { revisions, sourceTypes: renders.map((r) => r.sourceType) }),
+      sourceType: rendered.sourceType,
+      objects,
+      bytes,
+    };
   }
 
   private async isNamespaced(o: KubeObject, crdScopes: ReadonlyMap<string, string>): Promise<boolean> {

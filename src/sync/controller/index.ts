@@ -1,3 +1,4 @@
+export { appSources, isMultiSource, isRefOnly } from './app-sources.js';
 export { type Comparison, compareApp, type ManagedResource, PredictionCache } from './comparison.js';
 export { type DesiredState, DesiredStateCache } from './desired-state.js';
 export { LiveState } from './live-state.js';

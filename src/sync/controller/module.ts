@@ -28,12 +28,14 @@ import {
   type WebhookSecrets,
   webhookHandler,
 } from '../source/index.js';
-import type { Application } from '../types.js';
+import type { Application, AppProject } from '../types.js';
 import { openWorkspace, useScratchRoot } from '../workspace/index.js';
+import { appSources } from './app-sources.js';
 import { ClusterTargets } from './cluster-targets.js';
 import { PredictionCache } from './comparison.js';
 import { DesiredStateCache } from './desired-state.js';
 import { LiveState } from './live-state.js';
+import { InformerProjectWindows } from './project-windows.js';
 import { ApplicationReconciler } from './reconciler.js';
 import { ApplicationStatusWriter } from './status-writer.js';
 import { SyncRunner } from './sync-runner.js';
@@ -84,6 +86,7 @@ export interface SyncControllerHandle {
 }
 
 const APP_GVK = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Application' } as const;
+const PROJECT_GVK = { apiVersion: 'argoproj.io/v1alpha1', kind: 'AppProject' } as const;
 
 function appChanged(cur: Application | undefined, prev: Application | undefined): boolean {
   if (!cur || !prev || cur === prev) return true;
@@ -125,6 +128,11 @@ export function registerSyncController(
   });
   const apps = manager.informer<Application>({
     gvk: APP_GVK,
+    ...(options.namespace !== undefined && { namespace: options.namespace }),
+  });
+  // AppProjects for their sync windows: a change re-evaluates the project's apps.
+  const projects = manager.informer<AppProject>({
+    gvk: PROJECT_GVK,
     ...(options.namespace !== undefined && { namespace: options.namespace }),
   });
   const renderLimits = options.renderLimits;
@@ -179,15 +187,23 @@ export function registerSyncController(
     repos,
     writer: new ApplicationStatusWriter(manager.client, reconciliationMs / 2, new StatusWriter()),
     events: manager.events,
+    projects: new InformerProjectWindows(projects),
     revisionMaxAgeMs: pollIntervalMs,
     reconciliationMs,
   });
   controller = manager.addController({ name: 'sync', reconciler, workers: options.workers ?? 8 });
   controller.addKeySource(() => apps.store.list().map(objectKey));
+  projects.onChange((cur, prev) => {
+    const project = (cur ?? prev) as AppProject;
+    for (const a of apps.store.list()) {
+      if (a.metadata.namespace !== project.metadata.namespace) continue;
+      if ((a.spec.project || 'default') === project.metadata.name) controller?.enqueue(objectKey(a));
+    }
+  });
   const appsForRepo = (url: string) =>
     apps.store
       .list()
-      .filter((a) => a.spec.source && normalizeRepoURL(a.spec.source.repoURL) === normalizeRepoURL(url));
+      .filter((a) => appSources(a).some((s) => normalizeRepoURL(s.repoURL) === normalizeRepoURL(url)));
   const poller = new RepoPoller({
     cache: repos,
     logger,
@@ -197,20 +213,22 @@ export function registerSyncController(
     },
   });
   const trackRepos = () =>
-    poller.track(new Set(apps.store.list().flatMap((a) => (a.spec.source ? [a.spec.source.repoURL] : []))));
+    poller.track(new Set(apps.store.list().flatMap((a) => appSources(a).map((s) => s.repoURL))));
   apps.onChange((cur, prev) => {
     if (appChanged(cur, prev)) controller?.enqueue(objectKey((cur ?? prev) as KubeObject));
-    if (!prev || !cur) trackRepos();
+    if (!prev || !cur || cur.metadata.generation !== prev.metadata.generation) trackRepos();
   });
   const refreshForPush = (event: PushEvent): number => {
     let n = 0;
     const wanted = new Set(event.repoURLs.map(normalizeRepoURL));
     const seen = new Set<string>();
     for (const a of apps.store.list()) {
-      const url = a.spec.source?.repoURL;
-      if (!url || !wanted.has(normalizeRepoURL(url))) continue;
-      if (!seen.has(url)) repos.invalidate(url);
-      seen.add(url);
+      const urls = appSources(a)
+        .map((s) => s.repoURL)
+        .filter((url) => wanted.has(normalizeRepoURL(url)));
+      if (urls.length === 0) continue;
+      for (const url of urls) if (!seen.has(url)) repos.invalidate(url);
+      for (const url of urls) seen.add(url);
       controller?.enqueue(objectKey(a));
       n++;
     }

@@ -8,14 +8,17 @@ import {
   requeueAfter,
 } from '../../core/index.js';
 import { isUnavailable, type KubeClient, type Reflector } from '../../kube/index.js';
-import { decideAutoSync } from '../operation/index.js';
+import { decideAutoSync, revisionKey } from '../operation/index.js';
 import type { RepoCache } from '../source/index.js';
 import type { Application, Operation, OperationState } from '../types.js';
+import { decideSyncGate } from '../windows/index.js';
 import { finalizeApp, removeResourcesFinalizer } from './app-deletion.js';
+import { appSources, isMultiSource } from './app-sources.js';
 import type { ClusterTarget, ClusterTargets } from './cluster-targets.js';
 import { type Comparison, compareApp } from './comparison.js';
 import { comparisonRetryDelay } from './comparison-backoff.js';
 import type { DesiredStateCache } from './desired-state.js';
+import type { ProjectWindows } from './project-windows.js';
 import { applicationSpecError } from './spec-check.js';
 import { appendHistory, buildStatus } from './status.js';
 import type { ApplicationStatusWriter } from './status-writer.js';
@@ -29,6 +32,8 @@ export interface ApplicationReconcilerDeps {
   readonly repos: RepoCache;
   readonly writer: ApplicationStatusWriter;
   readonly events: EventRecorder;
+  /** The AppProject sync windows matching an app. */
+  readonly projects: ProjectWindows;
   /** How old a ls-remote answer may be before it is asked again (the poll interval). */
   readonly revisionMaxAgeMs: number;
   /** Periodic full reconcile (Argo CD's timeout.reconciliation). */
@@ -71,10 +76,10 @@ export class ApplicationReconciler implements Reconciler {
     const nowIso = new Date(nowMs).toISOString().replace(/\.\d{3}Z$/, 'Z');
     const refresh = app.metadata.annotations?.[REFRESH];
     const conditions: Record<string, string> = {};
-    const source = app.spec.source;
+    const sources = appSources(app);
     const specError =
       applicationSpecError(app) ?? (destination.kind === 'invalid' ? destination.message : undefined);
-    if (specError !== undefined || !source?.repoURL || destination.kind === 'invalid') {
+    if (specError !== undefined || sources.length === 0 || destination.kind === 'invalid') {
       conditions.InvalidSpecError = specError ?? '';
       if (findCondition(app.status?.conditions, 'InvalidSpecError')?.message !== specError) {
         ctx.logger.warn({ reason: 'InvalidSpecError' }, 'application spec is invalid');
@@ -89,10 +94,12 @@ export class ApplicationReconciler implements Reconciler {
     let comparisonError: string | undefined;
     let target: ClusterTarget | undefined;
     try {
-      if (refresh) this.d.repos.invalidate(source.repoURL);
+      if (refresh) for (const s of sources) this.d.repos.invalidate(s.repoURL);
       target = await this.d.targets.connect(destination.cluster, nowMs);
-      const sha = await this.d.repos.resolve(source.repoURL, source.targetRevision, this.d.revisionMaxAgeMs);
-      const desired = await this.d.desired.load(app, sha, refresh === 'hard');
+      const shas = await Promise.all(
+        sources.map((s) => this.d.repos.resolve(s.repoURL, s.targetRevision, this.d.revisionMaxAgeMs)),
+      );
+      const desired = await this.d.desired.load(app, shas, refresh === 'hard');
       comparison = await compareApp(app, desired, target.live, target.rm, target.predictions);
     } catch (err) {
       if (isUnavailable(err)) this.d.targets.noteUnavailable(destination.cluster.server);
@@ -102,33 +109,61 @@ export class ApplicationReconciler implements Reconciler {
       const previous = findCondition(app.status?.conditions, 'ComparisonError')?.message;
       if (previous !== comparisonError) {
         ctx.logger.warn(
-          { err, repo: source.repoURL, server: destination.cluster.server },
+          { err, repos: sources.map((s) => s.repoURL), server: destination.cluster.server },
           'comparison failed',
         );
         this.d.events.warning(app, 'ComparisonError', comparisonError);
-      } else ctx.logger.debug({ err, repo: source.repoURL }, 'comparison still failing');
+      } else ctx.logger.debug({ err, repos: sources.map((s) => s.repoURL) }, 'comparison still failing');
     }
 
     let operation: Operation | undefined = app.operation;
     let setOperation: Operation | null | undefined;
     let opState: OperationState | undefined = app.status?.operationState;
     let requeueAfterMs: number | undefined;
+    const windows = this.d.projects.windowsFor(app);
     if (!operation && comparison) {
       const decision = decideAutoSync({
         app,
         revision: comparison.revision,
+        ...(comparison.desired.revisions && { revisions: comparison.desired.revisions }),
         syncStatus: comparison.syncStatus,
         wouldPruneAll:
           comparison.desired.objects.length === 0 && comparison.resources.some((r) => r.requiresPruning),
         nowMs,
       });
-      if (decision.kind === 'sync') {
+      const gate = decision.kind === 'sync' ? decideSyncGate({ windows, nowMs, isManual: false }) : undefined;
+      if (gate?.kind === 'blocked') {
+        // Outside the windows no automated operation starts; look again when a window opens or closes.
+        conditions.SyncError = gate.message;
+        if (findCondition(app.status?.conditions, 'SyncError')?.message !== gate.message)
+          ctx.logger.info({ revision: comparison.revision }, 'sync prevented by sync window');
+        requeueAfterMs = gate.recheckAfterMs;
+      } else if (decision.kind === 'sync') {
         operation = decision.operation;
         setOperation = operation;
       } else if (decision.kind === 'blocked') conditions.SyncError = decision.message;
       else if (decision.kind === 'wait') requeueAfterMs = decision.delayMs;
     }
-    if (operation && comparison && target) {
+    const opGate =
+      operation && comparison
+        ? decideSyncGate({
+            windows,
+            nowMs,
+            isManual: operation.initiatedBy?.automated !== true,
+            ...(opState?.phase === 'Running' &&
+              app.operation !== undefined && { operationStartedMs: Date.parse(opState.startedAt) }),
+          })
+        : undefined;
+    if (operation && comparison && target && opGate?.kind === 'blocked') {
+      // As Argo CD: the operation stays requested and Running, and says why it does not progress.
+      const continuing = opState?.phase === 'Running' && app.operation !== undefined;
+      opState = {
+        ...(continuing ? opState! : { operation, phase: 'Running' as const, startedAt: nowIso }),
+        message: opGate.message,
+      };
+      if (!app.operation) setOperation = operation;
+      requeueAfterMs = opGate.recheckAfterMs;
+    } else if (operation && comparison && target) {
       // Running is resumed wherever it stopped (another process may have been killed mid-sync); a
       // Running state with finishedAt is a failed attempt waiting for its retry.
       const continuing = opState?.phase === 'Running' && app.operation !== undefined;
@@ -137,7 +172,7 @@ export class ApplicationReconciler implements Reconciler {
         this.d.events.normal(
           app,
           'OperationStarted',
-          `Initiated ${operation.initiatedBy?.automated ? 'automated ' : ''}sync to ${operation.sync?.revision ?? comparison.revision}`,
+          `Initiated ${operation.initiatedBy?.automated ? 'automated ' : ''}sync to ${revisionKey(operation.sync) ?? comparison.revision}`,
         );
       }
       const opComparison = await this.operationComparison(app, operation, comparison, target);
@@ -147,11 +182,11 @@ export class ApplicationReconciler implements Reconciler {
       if (opState.phase !== 'Running') {
         setOperation = null;
         const ok = opState.phase === 'Succeeded';
-        const text = `Sync operation to ${opState.syncResult?.revision ?? ''} ${ok ? 'succeeded' : `failed: ${opState.message ?? ''}`}`;
+        const text = `Sync operation to ${revisionKey(opState.syncResult) ?? ''} ${ok ? 'succeeded' : `failed: ${opState.message ?? ''}`}`;
         if (ok) this.d.events.normal(app, 'OperationCompleted', text);
         else this.d.events.warning(app, 'OperationCompleted', text);
         if (!ok && app.spec.syncPolicy?.automated)
-          conditions.SyncError = `Failed sync attempt to ${opState.syncResult?.revision ?? ''}: ${opState.message ?? ''}`;
+          conditions.SyncError = `Failed sync attempt to ${revisionKey(opState.syncResult) ?? ''}: ${opState.message ?? ''}`;
         requeueAfterMs = 500;
       } else if (!app.operation) setOperation = operation;
     }
@@ -160,9 +195,9 @@ export class ApplicationReconciler implements Reconciler {
       !operation &&
       opState?.phase === 'Failed' &&
       app.spec.syncPolicy?.automated &&
-      opState.syncResult?.revision === comparison?.revision
+      revisionKey(opState.syncResult) === comparison?.revision
     ) {
-      conditions.SyncError = `Failed sync attempt to ${opState.syncResult?.revision ?? ''}: ${opState.message ?? ''}`;
+      conditions.SyncError = `Failed sync attempt to ${revisionKey(opState.syncResult) ?? ''}: ${opState.message ?? ''}`;
     }
 
     const status0 = buildStatus({
@@ -200,12 +235,20 @@ export class ApplicationReconciler implements Reconciler {
     comparison: Comparison,
     target: ClusterTarget,
   ): Promise<Comparison> {
-    const rev = op.sync?.revision;
-    if (!rev || rev === comparison.revision) return comparison;
-    const source = app.spec.source!;
-    const sha = await this.d.repos.resolve(source.repoURL, rev, this.d.revisionMaxAgeMs);
-    if (sha === comparison.revision) return comparison;
-    const desired = await this.d.desired.load(app, sha);
+    const sources = appSources(app);
+    const wanted = isMultiSource(app)
+      ? op.sync?.revisions
+      : op.sync?.revision
+        ? [op.sync.revision]
+        : undefined;
+    if (!wanted || wanted.length === 0 || wanted.join(',') === comparison.revision) return comparison;
+    const shas = await Promise.all(
+      sources.map((s, i) =>
+        this.d.repos.resolve(s.repoURL, wanted[i] || s.targetRevision, this.d.revisionMaxAgeMs),
+      ),
+    );
+    if (shas.join(',') === comparison.revision) return comparison;
+    const desired = await this.d.desired.load(app, shas);
     return compareApp(app, desired, target.live, target.rm, target.predictions);
   }
 }

@@ -87,9 +87,15 @@ const removeUnwanted = (
 export function appendHistory(app: Application, op: OperationState): RevisionHistory[] {
   const history = [...(app.status?.history ?? [])];
   const id = history.reduce((m, h) => Math.max(m, h.id), -1) + 1;
+  const multi = op.syncResult?.revisions !== undefined;
   history.push({
     id,
-    revision: op.syncResult?.revision ?? op.operation.sync?.revision ?? '',
+    ...(multi
+      ? {
+          revisions: op.syncResult!.revisions!,
+          ...(op.syncResult?.sources && { sources: op.syncResult.sources }),
+        }
+      : { revision: op.syncResult?.revision ?? op.operation.sync?.revision ?? '' }),
     deployedAt: op.finishedAt ?? op.startedAt,
     deployStartedAt: op.startedAt,
     ...(op.syncResult?.source && { source: op.syncResult.source }),
@@ -103,8 +109,9 @@ export function appendHistory(app: Application, op: OperationState): RevisionHis
 export function buildStatus(input: StatusInput): ApplicationStatus {
   const { app, comparison, nowIso } = input;
   const prev = app.status ?? {};
+  const multi = (app.spec.sources?.length ?? 0) > 0;
   const comparedTo = {
-    ...(app.spec.source && { source: app.spec.source }),
+    ...(multi ? { sources: app.spec.sources } : app.spec.source && { source: app.spec.source }),
     destination: app.spec.destination,
     ...(app.spec.ignoreDifferences && { ignoreDifferences: app.spec.ignoreDifferences }),
   };
@@ -116,10 +123,16 @@ export function buildStatus(input: StatusInput): ApplicationStatus {
     ...(input.operationState && { operationState: input.operationState }),
   };
   delete (base as { conditions?: unknown }).conditions;
+  if (comparison && !comparison.desired.sourceTypes) delete (base as { sourceTypes?: unknown }).sourceTypes;
   if (!comparison) {
     return {
       ...base,
-      sync: { status: 'Unknown', ...(prev.sync?.revision && { revision: prev.sync.revision }), comparedTo },
+      sync: {
+        status: 'Unknown',
+        ...(prev.sync?.revision && { revision: prev.sync.revision }),
+        ...(prev.sync?.revisions && { revisions: prev.sync.revisions }),
+        comparedTo,
+      },
       ...(conditions && { conditions }),
     };
   }
@@ -127,13 +140,20 @@ export function buildStatus(input: StatusInput): ApplicationStatus {
   const healthChanged = prev.health?.status !== health.status;
   return {
     ...base,
-    sync: { status: comparison.syncStatus, revision: comparison.revision, comparedTo },
+    sync: {
+      status: comparison.syncStatus,
+      ...(comparison.desired.revisions
+        ? { revisions: comparison.desired.revisions }
+        : { revision: comparison.revision }),
+      comparedTo,
+    },
     health: {
       ...health,
       lastTransitionTime: healthChanged ? nowIso : (prev.health?.lastTransitionTime ?? nowIso),
     },
     resources: resourceStatuses(comparison),
     sourceType: comparison.desired.sourceType,
+    ...(comparison.desired.sourceTypes && { sourceTypes: comparison.desired.sourceTypes }),
     summary: { images: images(comparison) },
     ...(conditions && { conditions }),
   };

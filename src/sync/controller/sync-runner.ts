@@ -84,8 +84,9 @@ export class SyncRunner {
       phase,
       message,
       syncResult: {
-        revision: comparison.revision,
-        ...(app.spec.source && { source: app.spec.source }),
+        ...(comparison.desired.revisions
+          ? { revisions: comparison.desired.revisions, sources: app.spec.sources ?? [] }
+          : { revision: comparison.revision, ...(app.spec.source && { source: app.spec.source }) }),
         resources: results,
       },
       ...(phase !== 'Running' && { finishedAt: new Date(nowMs).toISOString() }),
@@ -286,7 +287,9 @@ export class SyncRunner {
         phase: 'Running',
         message: `Retrying attempt #${count + 1} at ${hhmmss(nowMs + delay)}. ${message}`,
         retryCount: count + 1,
-        syncResult: { revision: state.syncResult?.revision ?? '', resources: [] },
+        syncResult: state.syncResult?.revisions
+          ? { revisions: state.syncResult.revisions, resources: [] }
+          : { revision: state.syncResult?.revision ?? '', resources: [] },
         finishedAt: new Date(nowMs).toISOString(),
       };
       return { state: next, requeueAfterMs: delay };

@@ -1,5 +1,6 @@
 import type { Application, Operation, SyncStatusCode } from '../types.js';
 import { AUTOMATED_RETRY, selfHealDelayMs } from './backoff.js';
+import { revisionKey } from './revision-key.js';
 
 export type AutoSyncDecision =
   | { readonly kind: 'none'; readonly reason: string }
@@ -9,7 +10,10 @@ export type AutoSyncDecision =
 
 export interface AutoSyncInput {
   readonly app: Application;
+  /** The compared revision (a multi-source app's `revisionKey`). */
   readonly revision: string;
+  /** Multi-source apps: one commit per source; the operation names them as `sync.revisions`. */
+  readonly revisions?: readonly string[];
   readonly syncStatus: SyncStatusCode;
   /** The comparison wants to delete every live object (nothing rendered). */
   readonly wouldPruneAll: boolean;
@@ -31,10 +35,14 @@ export function decideAutoSync(input: AutoSyncInput): AutoSyncDecision {
     return { kind: 'blocked', message: 'auto-sync will wipe out all resources; set allowEmpty to allow it' };
   }
   const last = app.status?.operationState;
-  const sameRevision = last?.syncResult?.revision === revision || last?.operation.sync?.revision === revision;
+  const sameRevision =
+    revisionKey(last?.syncResult) === revision || revisionKey(last?.operation.sync) === revision;
   const retry = app.spec.syncPolicy?.retry ?? AUTOMATED_RETRY;
   const base: Operation = {
-    sync: { revision, prune: automated.prune === true },
+    sync: {
+      ...(input.revisions ? { revisions: input.revisions } : { revision }),
+      prune: automated.prune === true,
+    },
     initiatedBy: { automated: true },
     retry,
   };

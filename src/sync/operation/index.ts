@@ -11,6 +11,7 @@ export {
   PHASE_ORDER,
   syncWave,
 } from './order.js';
+export { revisionKey } from './revision-key.js';
 export {
   DEFAULT_WAVE_TIMEOUT_MS,
   parseDurationMs,

@@ -24,6 +24,25 @@ export interface HelmRenderOptions {
   /** Real path of the checkout: value files must resolve inside it. */
   readonly repoRoot: string;
   readonly limits: RenderLimits;
+  /**
+   * Checkouts of the app's `ref` sources by `$name` (real paths), for value files such as
+   * `$values/env/prod.yaml`; each path must stay inside its own checkout.
+   */
+  readonly refs?: ReadonlyMap<string, string>;
+}
+
+/** Argo CD's messages for a `$name` no source defines. */
+function unknownRefError(refName: string, refs: ReadonlyMap<string, string> | undefined): SyncError {
+  if (!refs || refs.size === 0) {
+    return new SyncError(
+      SyncErrorCode.InvalidSpec,
+      `source referenced "${refName}", but no source has a 'ref' field defined`,
+    );
+  }
+  return new SyncError(
+    SyncErrorCode.InvalidSpec,
+    `source referenced "${refName}", which is not one of the available sources (${[...refs.keys()].join(', ')})`,
+  );
 }
 
 /**
@@ -37,7 +56,18 @@ async function valueFilePath(
   options: HelmRenderOptions,
   label: string,
 ): Promise<string | undefined> {
-  const { repoRoot, limits } = options;
+  const { limits } = options;
+  let repoRoot = options.repoRoot;
+  let inRepo = file;
+  if (file.startsWith('$')) {
+    // `$name/path`: the path is read from the root of the checkout of the source named `name`.
+    const slash = file.indexOf('/');
+    const refName = slash < 0 ? file : file.slice(0, slash);
+    const refRoot = options.refs?.get(refName);
+    if (refRoot === undefined) throw unknownRefError(refName, options.refs);
+    repoRoot = refRoot;
+    inRepo = `/${slash < 0 ? '' : file.slice(slash + 1)}`;
+  }
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(file)?.[1];
   if (scheme) {
     throw new SyncError(
@@ -45,7 +75,9 @@ async function valueFilePath(
       `helm template ${label}: value file ${file}: the URL scheme '${scheme}' is not allowed`,
     );
   }
-  const rel = file.startsWith('/') ? file.slice(1) : posix.join(repoRelative(repoRoot, chartDir) ?? '', file);
+  const rel = inRepo.startsWith('/')
+    ? inRepo.slice(1)
+    : posix.join(repoRelative(repoRoot, chartDir) ?? '', inRepo);
   const r = await resolveInRepo(repoRoot, rel);
   if (r.kind === 'outside') {
     throw new SyncError(

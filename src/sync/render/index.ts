@@ -16,6 +16,7 @@ export {
   type RenderLimits,
   type RenderLimitsFromEnv,
   renderLimitsFromEnv,
+  renderTooLargeError,
 } from './render-limits.js';
 export {
   findOutOfBoundsSymlink,

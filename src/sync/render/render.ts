@@ -25,6 +25,8 @@ export interface RenderRequest {
   readonly limits?: RenderLimits;
   /** Remembers which checkouts were already searched for out-of-bounds symlinks. */
   readonly symlinks?: SymlinkAudit;
+  /** Checkouts of `ref` sources by `$name` (multi-source apps), for Helm value files. */
+  readonly refs?: ReadonlyMap<string, string>;
 }
 
 export interface RenderedManifests {
@@ -112,6 +114,7 @@ export async function renderSource(req: RenderRequest): Promise<RenderedManifest
           repoRoot: root,
           limits,
           ...(req.source.helm && { helm: req.source.helm }),
+          ...(req.refs && { refs: req.refs }),
         },
         label,
       );

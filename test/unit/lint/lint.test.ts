@@ -165,7 +165,7 @@ metadata: {name: unrelated}
 data: {trigger.on-x: "not a list"}`);
     assert.equal(r.checked, 3);
     assert.deepEqual(r.lines, [
-      'in.yaml:1 Application/app: spec.source.repoURL is required (multiple sources are not supported yet)',
+      'in.yaml:1 Application/app: spec.source.repoURL is required',
       'in.yaml:2 ConfigMap/argo-rollouts-notification-configmap: trigger.on-x: a trigger must be a yaml list of conditions',
     ]);
   });
