@@ -17,6 +17,8 @@ export { compareResource, unifiedDiff } from './diff/index.js';
 export { SyncError, SyncErrorCode } from './errors.js';
 export { aggregateHealth, assessHealth } from './health/index.js';
 export {
+  AUTO_SYNC_HOLD_ANNOTATION,
+  autoSyncHold,
   decideAutoSync,
   groupSteps,
   hookTypes,
@@ -55,6 +57,7 @@ export {
 export type {
   Application,
   ApplicationSource,
+  Operation,
   OperationState,
   ResourceIgnoreDifferences,
   SyncPhase,
