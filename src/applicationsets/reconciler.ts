@@ -23,7 +23,7 @@ import {
   type KubeObject,
   type Reflector,
 } from '../kube/index.js';
-import type { Application } from '../sync/index.js';
+import { type Application, AUTO_SYNC_HOLD_ANNOTATION } from '../sync/index.js';
 import { generateApplications, validateGeneratedApplications } from './generate.js';
 import type { ClusterSecret, GitContentReader } from './generators/context.js';
 import { requeueAfterMs } from './generators/registry.js';
@@ -35,6 +35,9 @@ import {
   planApplications,
   syncPolicyOf,
 } from './plan.js';
+import type { RollingSyncPlan } from './progressive/rolling-sync.js';
+import { isRollingSync } from './progressive/steps.js';
+import { NO_STEPS_MESSAGE, prepareRollingSync, reportStop, triggerSyncs } from './rolling-sync.js';
 import { ApplicationSetReason, buildStatus, UP_TO_DATE_MESSAGE } from './status.js';
 import type { ApplicationSet, ApplicationSetCondition } from './types.js';
 
@@ -140,10 +143,31 @@ export class ApplicationSetReconciler implements Reconciler {
       });
     }
     const current = owned();
+    const rolling = prepareRollingSync(
+      appSet,
+      current.map((a) => written.fresher('Application', a) ?? a),
+      valid,
+      toKubeTime(now),
+    );
+    if (rolling.kind === 'no-steps') {
+      const error = { reason: ApplicationSetReason.RolloutError, message: NO_STEPS_MESSAGE };
+      await this.finish(
+        ctx,
+        appSet,
+        [{ type: 'ErrorOccurred', status: 'True', ...error }],
+        false,
+        undefined,
+        now,
+        'APPSET_ROLLOUT_CONFIG',
+      );
+      return { requeueAfterMs: REQUEUE_ON_ERROR_MS };
+    }
+    const progress = rolling.kind === 'on' ? rolling.plan : undefined;
+    conditions.push(...(progress?.conditions ?? []));
     const actions = planApplications({
       appSet,
       generated: outcome.apps,
-      valid,
+      valid: rolling.kind === 'on' ? rolling.generated : valid,
       current,
       byName: (n) => {
         const a = apps.store.get(`${request.namespace}/${n}`);
@@ -155,13 +179,24 @@ export class ApplicationSetReconciler implements Reconciler {
       await this.finish(
         ctx,
         appSet,
-        [{ type: 'ErrorOccurred', status: 'True', ...failure }],
+        [{ type: 'ErrorOccurred', status: 'True', ...failure }, ...(progress?.conditions ?? [])],
         true,
         undefined,
         now,
         'APPSET_APPLY',
+        progress,
       );
       throw new RetryAfterStatusError(new Error(failure.message));
+    }
+    if (rolling.kind === 'on') {
+      await triggerSyncs(
+        ctx,
+        { ...this.options, fieldManager: APPLICATIONSETS_FIELD_MANAGER },
+        appSet,
+        rolling.plan,
+        valid,
+      );
+      reportStop(ctx, this.options.events, appSet, rolling.plan);
     }
     const after = owned().map((a) => written.fresher('Application', a) ?? a);
     if (validation.size === 0)
@@ -171,7 +206,7 @@ export class ApplicationSetReconciler implements Reconciler {
         reason: ApplicationSetReason.ApplicationSetUpToDate,
         message: UP_TO_DATE_MESSAGE,
       });
-    await this.finish(ctx, appSet, conditions, true, after, now, 'APPSET_VALIDATION');
+    await this.finish(ctx, appSet, conditions, true, after, now, 'APPSET_VALIDATION', progress);
     let requeue = 0;
     for (const g of appSet.spec.generators ?? []) {
       const t = requeueAfterMs(g);
@@ -251,6 +286,15 @@ export class ApplicationSetReconciler implements Reconciler {
               path: '/metadata/ownerReferences',
               value: refs.filter((r) => r.kind !== 'ApplicationSet'),
             },
+            // a released Application is no longer held for a RollingSync
+            ...(app.metadata.annotations?.[AUTO_SYNC_HOLD_ANNOTATION] !== undefined
+              ? [
+                  {
+                    op: 'remove',
+                    path: `/metadata/annotations/${AUTO_SYNC_HOLD_ANNOTATION.replace('/', '~1')}`,
+                  },
+                ]
+              : []),
           ],
           { type: 'json', fieldManager: APPLICATIONSETS_FIELD_MANAGER },
         )
@@ -269,8 +313,12 @@ export class ApplicationSetReconciler implements Reconciler {
     apps: readonly Application[] | undefined,
     now: number,
     code: string,
+    progress?: RollingSyncPlan,
   ): Promise<void> {
-    const status = buildStatus(appSet.status, conditions, parametersGenerated, apps, toKubeTime(now));
+    const status = buildStatus(appSet.status, conditions, parametersGenerated, apps, toKubeTime(now), {
+      rollingSync: isRollingSync(appSet.spec.strategy),
+      ...(progress !== undefined && { applicationStatus: progress.applicationStatus }),
+    });
     const error = conditions.find((c) => c.type === 'ErrorOccurred' && c.status === 'True');
     const before = appSet.status?.conditions?.find((c) => c.type === 'ErrorOccurred' && c.status === 'True');
     if (error !== undefined && (before?.message !== error.message || before.reason !== error.reason)) {
