@@ -11,7 +11,10 @@
  * - a sync is written only when none is running and none started since Pending (never twice);
  * - a Pending or Progressing Application that turns Degraded, or whose sync failed, stops the
  *   rollout: `RolloutProgressing` False with reason `ApplicationSetRolloutError` names it and its step;
- * - Applications in no step are not counted in step 1's maxUpdate (Argo counts them there).
+ * - Applications in no step are not counted in step 1's maxUpdate (Argo counts them there);
+ * - a step's Application whose earlier steps track the same repository and revision but show other
+ *   revisions waits for them (each Application resolves a new commit on its own: without this, a
+ *   later region that sees the commit first would start while an earlier one still shows Healthy).
  */
 import { canonicalJson } from '../../go/index.js';
 import type { Application } from '../../sync/index.js';
@@ -236,9 +239,27 @@ export function planRollingSync(input: RollingSyncInput): RollingSyncPlan {
     total[i]! += 1;
     if (s.status === 'Pending' || s.status === 'Progressing') updating[i]! += 1;
   }
+  // an Application whose earlier steps track the same source but show other revisions waits: they
+  // have not seen the commit it has (each Application resolves its revision on its own)
+  const sourceRef = (name: string) => {
+    const src = byName.get(name)?.spec.source;
+    return src === undefined ? '' : `${src.repoURL} ${src.targetRevision ?? 'HEAD'}`;
+  };
+  const aheadOfEarlierSteps = (s: ApplicationSetApplicationStatus, step: number) =>
+    assignment.steps.slice(0, step).some((names) =>
+      names.some((n) => {
+        const earlier = statusOf.get(n);
+        return (
+          earlier !== undefined &&
+          sourceRef(n) === sourceRef(s.application) &&
+          !sameList(earlier.targetRevisions, s.targetRevisions)
+        );
+      }),
+    );
   statuses = statuses.map((s) => {
     const i = assignment.stepOf.get(s.application);
     if (i === undefined || s.status !== 'Waiting' || !open.has(s.application)) return s;
+    if (aheadOfEarlierSteps(s, i)) return s;
     const maxUpdate = steps[i]?.maxUpdate;
     if (maxUpdate !== undefined && updating[i]! >= (scaledMaxUpdate(maxUpdate, total[i]!) ?? 1)) return s;
     updating[i]! += 1;
