@@ -251,7 +251,8 @@ describe('applicationsets: RollingSync region by region, each gated by its Rollo
     await metrics?.close();
     await slack?.stop();
     repo?.dispose();
-    if (process.env.SLIPWAY_KEEP_TEST_LOG) copyFileSync(join(tmp, 'controller.log'), process.env.SLIPWAY_KEEP_TEST_LOG);
+    if (process.env.SLIPWAY_KEEP_TEST_LOG)
+      copyFileSync(join(tmp, 'controller.log'), process.env.SLIPWAY_KEEP_TEST_LOG);
     if (tmp) rmSync(tmp, { recursive: true, force: true });
   });
 
