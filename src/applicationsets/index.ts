@@ -28,7 +28,7 @@ export {
   ROLLING_SYNC_INITIATOR,
   ROLLING_SYNC_REASON,
   rollingSyncOperation,
-  withRollingSync,
+  withAutoSyncHold,
 } from './progressive/sync-trigger.js';
 export { ApplicationSetReconciler, clusterSecretOf, REQUEUE_ON_ERROR_MS } from './reconciler.js';
 export {

@@ -12,7 +12,7 @@ import { ApplicationSetErrorCode } from './errors.js';
 import { normalizeSpec } from './plan.js';
 import { planRollingSync, type RollingSyncPlan, RolloutReason } from './progressive/rolling-sync.js';
 import { isRollingSync, rollingSyncSteps } from './progressive/steps.js';
-import { rollingSyncOperation, withRollingSync } from './progressive/sync-trigger.js';
+import { rollingSyncOperation, withAutoSyncHold } from './progressive/sync-trigger.js';
 import type { GeneratedApplication } from './template/render.js';
 import type { ApplicationSet } from './types.js';
 
@@ -43,7 +43,7 @@ export function prepareRollingSync(
     now,
   });
   // the operation is written after the Applications (a merge patch), never as part of a replace
-  return { kind: 'on', plan, generated: withRollingSync(valid, appSet.metadata.name ?? '', new Set()) };
+  return { kind: 'on', plan, generated: withAutoSyncHold(valid, appSet.metadata.name ?? '') };
 }
 
 export interface TriggerDeps {

@@ -30,11 +30,10 @@ export function rollingSyncOperation(spec: Readonly<Record<string, unknown>>): O
   };
 }
 
-/** The hold on every generated Application, and the operation on the ones whose sync is due. */
-export function withRollingSync(
+/** Every generated Application carries the hold while its ApplicationSet uses RollingSync. */
+export function withAutoSyncHold(
   generated: readonly GeneratedApplication[],
   appSetName: string,
-  toSync: ReadonlySet<string>,
 ): GeneratedApplication[] {
   return generated.map((g) => ({
     ...g,
@@ -45,6 +44,5 @@ export function withRollingSync(
         [AUTO_SYNC_HOLD_ANNOTATION]: `ApplicationSet/${appSetName}`,
       },
     },
-    ...(toSync.has(g.metadata.name) && { operation: rollingSyncOperation(g.spec) }),
   }));
 }
