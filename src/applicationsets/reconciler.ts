@@ -23,7 +23,7 @@ import {
   type KubeObject,
   type Reflector,
 } from '../kube/index.js';
-import { type Application, AUTO_SYNC_HOLD_ANNOTATION } from '../sync/index.js';
+import type { Application } from '../sync/index.js';
 import { generateApplications, validateGeneratedApplications } from './generate.js';
 import type { ClusterSecret, GitContentReader } from './generators/context.js';
 import { requeueAfterMs } from './generators/registry.js';
@@ -37,6 +37,7 @@ import {
 } from './plan.js';
 import type { RollingSyncPlan } from './progressive/rolling-sync.js';
 import { isRollingSync } from './progressive/steps.js';
+import { releaseApplications } from './release.js';
 import { NO_STEPS_MESSAGE, prepareRollingSync, reportStop, triggerSyncs } from './rolling-sync.js';
 import { ApplicationSetReason, buildStatus, UP_TO_DATE_MESSAGE } from './status.js';
 import type { ApplicationSet, ApplicationSetCondition } from './types.js';
@@ -99,7 +100,8 @@ export class ApplicationSetReconciler implements Reconciler {
         .filter((a) => isOwnedBy(a, name))
         .sort((a, b) => ((a.metadata.name ?? '') < (b.metadata.name ?? '') ? -1 : 1));
     if (appSet.metadata.deletionTimestamp !== undefined) {
-      if (!allowsDelete(syncPolicyOf(appSet))) await this.releaseApplications(owned());
+      if (!allowsDelete(syncPolicyOf(appSet)))
+        await releaseApplications(this.options.client, owned(), APPLICATIONSETS_FIELD_MANAGER);
       return undefined;
     }
     const now = ctx.clock.now();
@@ -270,38 +272,6 @@ export class ApplicationSetReconciler implements Reconciler {
     }
     const first = [...failures.keys()].sort()[0];
     return first === undefined ? undefined : failures.get(first);
-  }
-
-  /** create-only / create-update: a deleted ApplicationSet leaves its Applications (owner references removed). */
-  private async releaseApplications(apps: readonly Application[]): Promise<void> {
-    for (const app of apps) {
-      const refs = app.metadata.ownerReferences ?? [];
-      await this.options.client
-        .patch(
-          { ...APP, namespace: app.metadata.namespace ?? '', name: app.metadata.name ?? '' },
-          [
-            { op: 'test', path: '/metadata/resourceVersion', value: app.metadata.resourceVersion },
-            {
-              op: 'replace',
-              path: '/metadata/ownerReferences',
-              value: refs.filter((r) => r.kind !== 'ApplicationSet'),
-            },
-            // a released Application is no longer held for a RollingSync
-            ...(app.metadata.annotations?.[AUTO_SYNC_HOLD_ANNOTATION] !== undefined
-              ? [
-                  {
-                    op: 'remove',
-                    path: `/metadata/annotations/${AUTO_SYNC_HOLD_ANNOTATION.replace('/', '~1')}`,
-                  },
-                ]
-              : []),
-          ],
-          { type: 'json', fieldManager: APPLICATIONSETS_FIELD_MANAGER },
-        )
-        .catch((err: unknown) => {
-          if (!isNotFound(err)) throw err;
-        });
-    }
   }
 
   /** Writes the status once; a new error condition also gets a Warning Event and one log line. */
