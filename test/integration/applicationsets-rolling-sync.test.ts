@@ -165,12 +165,16 @@ describe('applicationsets: RollingSync region by region, each gated by its Rollo
     },
   });
 
-  const rollout = async (r: Region): Promise<RolloutView | undefined> => {
-    const obj = await client
+  const rolloutObject = (r: Region) =>
+    client
       .get<
         KubeObject & {
           spec?: { template?: { spec?: { containers?: { image?: string }[] } } };
-          status?: { phase?: string; observedGeneration?: string | number };
+          status?: {
+            phase?: string;
+            observedGeneration?: string | number;
+            conditions?: { type: string; status: string; lastTransitionTime?: string }[];
+          };
         }
       >({
         ...ROLLOUT,
@@ -178,6 +182,8 @@ describe('applicationsets: RollingSync region by region, each gated by its Rollo
         name: rolloutName(r),
       })
       .catch(() => undefined);
+  const rollout = async (r: Region): Promise<RolloutView | undefined> => {
+    const obj = await rolloutObject(r);
     if (obj === undefined) return undefined;
     return {
       image: obj.spec?.template?.spec?.containers?.[0]?.image ?? '',
@@ -295,9 +301,9 @@ describe('applicationsets: RollingSync region by region, each gated by its Rollo
     let sampling = true;
     const sampler = (async () => {
       while (sampling) {
+        const s2 = await rollout(r2);
         const s1 = await rollout(r1);
         const runs = await analysisRuns(r1).catch(() => []);
-        const s2 = await rollout(r2);
         samples.push({ r1: s1, r1Runs: runs, r2: s2 });
         await new Promise((r) => setTimeout(r, 200));
       }
@@ -343,26 +349,31 @@ describe('applicationsets: RollingSync region by region, each gated by its Rollo
     sampling = false;
     await sampler;
 
-    // region 2 started only after region 1 had finished its canary and its analysis
+    // region 2 started only after region 1 had finished its canary and its analysis. Each sample reads
+    // region 2 first: region 1 "done" is monotonic, so region 1 not done in a sample where region 2 runs
+    // v2 proves the order wrong; and the times say the same (Rollout Healthy ≤ region 2's sync start).
+    const r1Done = (x: (typeof samples)[number]) =>
+      x.r1?.image === 'web-app:v2' &&
+      x.r1.phase === 'Healthy' &&
+      x.r1.generationObserved &&
+      x.r1Runs.includes('Successful') &&
+      !x.r1Runs.includes('Running');
     const firstR2 = samples.findIndex((x) => x.r2?.image === 'web-app:v2');
     assert.ok(firstR2 > 0, 'region 2 was seen on v1 before v2');
-    const r1DoneBefore = samples
-      .slice(0, firstR2 + 1)
-      .some(
-        (x) =>
-          x.r1?.image === 'web-app:v2' &&
-          x.r1.phase === 'Healthy' &&
-          x.r1.generationObserved &&
-          x.r1Runs.includes('Successful') &&
-          !x.r1Runs.includes('Running'),
-      );
+    const early = samples.find((x) => x.r2?.image === 'web-app:v2' && !r1Done(x));
+    assert.equal(early, undefined, `region 2 ran v2 before region 1 was done: ${JSON.stringify(early)}`);
     assert.ok(
-      r1DoneBefore,
-      `region 1 was Healthy on v2 with a Successful analysis before region 2 changed: ${JSON.stringify(samples.slice(Math.max(0, firstR2 - 4), firstR2 + 2))}`,
-    );
-    assert.ok(
-      samples.slice(0, firstR2).some((x) => x.r1?.image === 'web-app:v2' && x.r1.phase !== 'Healthy'),
+      samples.slice(0, firstR2).some((x) => x.r1?.image === 'web-app:v2' && !r1Done(x)),
       'region 1 was seen mid-canary while region 2 was still on v1',
+    );
+    const r1Healthy = (await rolloutObject(r1))?.status?.conditions?.find(
+      (c) => c.type === 'Healthy' && c.status === 'True',
+    )?.lastTransitionTime;
+    const app2 = await client.get<Application>({ ...APP, namespace: ns.name, name: appName(r2) });
+    const r2Started = app2.status?.operationState?.startedAt;
+    assert.ok(
+      r1Healthy !== undefined && r2Started !== undefined && Date.parse(r1Healthy) <= Date.parse(r2Started),
+      `region 1 Healthy at ${r1Healthy}, region 2's sync started at ${r2Started}`,
     );
 
     // the ApplicationSet's status says which application and step failed
