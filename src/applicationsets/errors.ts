@@ -8,6 +8,10 @@ export const ApplicationSetErrorCode = {
   Template: 'APPSET_TEMPLATE',
   /** Repository content went over a limit (files, bytes, parameter sets). */
   Limit: 'APPSET_LIMIT',
+  /** RollingSync has no steps, or steps with invalid operators, duplicate selections or maxUpdate values. */
+  RolloutConfig: 'APPSET_ROLLOUT_CONFIG',
+  /** A RollingSync stopped: an Application of the current step is Degraded or its sync failed. */
+  RolloutStopped: 'APPSET_ROLLOUT_STOPPED',
 } as const;
 
 export type ApplicationSetErrorCode = (typeof ApplicationSetErrorCode)[keyof typeof ApplicationSetErrorCode];

@@ -14,6 +14,22 @@ export {
 } from './module.js';
 export { flattenParams, sanitizeName } from './params.js';
 export { type ApplicationAction, DEFAULT_PRESERVED_ANNOTATIONS, planApplications } from './plan.js';
+export {
+  type DesiredApplication,
+  ProgressMessage,
+  planRollingSync,
+  type RollingSyncInput,
+  type RollingSyncPlan,
+  RolloutReason,
+  type RolloutStop,
+} from './progressive/rolling-sync.js';
+export { assignSteps, isRollingSync, issuesMessage, scaledMaxUpdate } from './progressive/steps.js';
+export {
+  ROLLING_SYNC_INITIATOR,
+  ROLLING_SYNC_REASON,
+  rollingSyncOperation,
+  withAutoSyncHold,
+} from './progressive/sync-trigger.js';
 export { ApplicationSetReconciler, clusterSecretOf, REQUEUE_ON_ERROR_MS } from './reconciler.js';
 export {
   ApplicationSetReason,

@@ -108,6 +108,13 @@ export function registerApplicationSetController(
       a.metadata.deletionTimestamp,
       a.status?.sync?.status,
       a.status?.health?.status,
+      // what RollingSync decides on
+      a.status?.sync?.revision,
+      a.status?.sync?.comparedTo,
+      a.status?.health?.message,
+      a.operation !== undefined,
+      a.status?.operationState?.phase,
+      a.status?.operationState?.startedAt,
     ]);
   enqueueMapped(
     apps,

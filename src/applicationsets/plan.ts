@@ -67,7 +67,7 @@ export function isOwnedBy(obj: KubeObject, name: string): boolean {
 }
 
 /** Argo's `NormalizeApplicationSpec` for what a template can leave out. */
-function normalizeSpec(spec: Record<string, unknown>): Record<string, unknown> {
+export function normalizeSpec(spec: Record<string, unknown>): Record<string, unknown> {
   return spec.project === undefined || spec.project === '' ? { ...spec, project: 'default' } : spec;
 }
 

@@ -35,6 +35,10 @@ import {
   planApplications,
   syncPolicyOf,
 } from './plan.js';
+import type { RollingSyncPlan } from './progressive/rolling-sync.js';
+import { isRollingSync } from './progressive/steps.js';
+import { releaseApplications } from './release.js';
+import { NO_STEPS_MESSAGE, prepareRollingSync, reportStop, triggerSyncs } from './rolling-sync.js';
 import { ApplicationSetReason, buildStatus, UP_TO_DATE_MESSAGE } from './status.js';
 import type { ApplicationSet, ApplicationSetCondition } from './types.js';
 
@@ -96,7 +100,8 @@ export class ApplicationSetReconciler implements Reconciler {
         .filter((a) => isOwnedBy(a, name))
         .sort((a, b) => ((a.metadata.name ?? '') < (b.metadata.name ?? '') ? -1 : 1));
     if (appSet.metadata.deletionTimestamp !== undefined) {
-      if (!allowsDelete(syncPolicyOf(appSet))) await this.releaseApplications(owned());
+      if (!allowsDelete(syncPolicyOf(appSet)))
+        await releaseApplications(this.options.client, owned(), APPLICATIONSETS_FIELD_MANAGER);
       return undefined;
     }
     const now = ctx.clock.now();
@@ -140,10 +145,31 @@ export class ApplicationSetReconciler implements Reconciler {
       });
     }
     const current = owned();
+    const rolling = prepareRollingSync(
+      appSet,
+      current.map((a) => written.fresher('Application', a) ?? a),
+      valid,
+      toKubeTime(now),
+    );
+    if (rolling.kind === 'no-steps') {
+      const error = { reason: ApplicationSetReason.RolloutError, message: NO_STEPS_MESSAGE };
+      await this.finish(
+        ctx,
+        appSet,
+        [{ type: 'ErrorOccurred', status: 'True', ...error }],
+        false,
+        undefined,
+        now,
+        'APPSET_ROLLOUT_CONFIG',
+      );
+      return { requeueAfterMs: REQUEUE_ON_ERROR_MS };
+    }
+    const progress = rolling.kind === 'on' ? rolling.plan : undefined;
+    conditions.push(...(progress?.conditions ?? []));
     const actions = planApplications({
       appSet,
       generated: outcome.apps,
-      valid,
+      valid: rolling.kind === 'on' ? rolling.generated : valid,
       current,
       byName: (n) => {
         const a = apps.store.get(`${request.namespace}/${n}`);
@@ -155,13 +181,24 @@ export class ApplicationSetReconciler implements Reconciler {
       await this.finish(
         ctx,
         appSet,
-        [{ type: 'ErrorOccurred', status: 'True', ...failure }],
+        [{ type: 'ErrorOccurred', status: 'True', ...failure }, ...(progress?.conditions ?? [])],
         true,
         undefined,
         now,
         'APPSET_APPLY',
+        progress,
       );
       throw new RetryAfterStatusError(new Error(failure.message));
+    }
+    if (rolling.kind === 'on') {
+      await triggerSyncs(
+        ctx,
+        { ...this.options, fieldManager: APPLICATIONSETS_FIELD_MANAGER },
+        appSet,
+        rolling.plan,
+        valid,
+      );
+      reportStop(ctx, this.options.events, appSet, rolling.plan);
     }
     const after = owned().map((a) => written.fresher('Application', a) ?? a);
     if (validation.size === 0)
@@ -171,7 +208,7 @@ export class ApplicationSetReconciler implements Reconciler {
         reason: ApplicationSetReason.ApplicationSetUpToDate,
         message: UP_TO_DATE_MESSAGE,
       });
-    await this.finish(ctx, appSet, conditions, true, after, now, 'APPSET_VALIDATION');
+    await this.finish(ctx, appSet, conditions, true, after, now, 'APPSET_VALIDATION', progress);
     let requeue = 0;
     for (const g of appSet.spec.generators ?? []) {
       const t = requeueAfterMs(g);
@@ -237,29 +274,6 @@ export class ApplicationSetReconciler implements Reconciler {
     return first === undefined ? undefined : failures.get(first);
   }
 
-  /** create-only / create-update: a deleted ApplicationSet leaves its Applications (owner references removed). */
-  private async releaseApplications(apps: readonly Application[]): Promise<void> {
-    for (const app of apps) {
-      const refs = app.metadata.ownerReferences ?? [];
-      await this.options.client
-        .patch(
-          { ...APP, namespace: app.metadata.namespace ?? '', name: app.metadata.name ?? '' },
-          [
-            { op: 'test', path: '/metadata/resourceVersion', value: app.metadata.resourceVersion },
-            {
-              op: 'replace',
-              path: '/metadata/ownerReferences',
-              value: refs.filter((r) => r.kind !== 'ApplicationSet'),
-            },
-          ],
-          { type: 'json', fieldManager: APPLICATIONSETS_FIELD_MANAGER },
-        )
-        .catch((err: unknown) => {
-          if (!isNotFound(err)) throw err;
-        });
-    }
-  }
-
   /** Writes the status once; a new error condition also gets a Warning Event and one log line. */
   private async finish(
     ctx: ReconcileContext,
@@ -269,8 +283,12 @@ export class ApplicationSetReconciler implements Reconciler {
     apps: readonly Application[] | undefined,
     now: number,
     code: string,
+    progress?: RollingSyncPlan,
   ): Promise<void> {
-    const status = buildStatus(appSet.status, conditions, parametersGenerated, apps, toKubeTime(now));
+    const status = buildStatus(appSet.status, conditions, parametersGenerated, apps, toKubeTime(now), {
+      rollingSync: isRollingSync(appSet.spec.strategy),
+      ...(progress !== undefined && { applicationStatus: progress.applicationStatus }),
+    });
     const error = conditions.find((c) => c.type === 'ErrorOccurred' && c.status === 'True');
     const before = appSet.status?.conditions?.find((c) => c.type === 'ErrorOccurred' && c.status === 'True');
     if (error !== undefined && (before?.message !== error.message || before.reason !== error.reason)) {

@@ -6,6 +6,7 @@
  */
 import type { Application } from '../sync/index.js';
 import type {
+  ApplicationSetApplicationStatus,
   ApplicationSetCondition,
   ApplicationSetConditionType,
   ApplicationSetResourceStatus,
@@ -23,6 +24,7 @@ export const ApplicationSetReason = {
   DeleteApplicationError: 'DeleteApplicationError',
   RefreshApplicationError: 'RefreshApplicationError',
   ApplicationValidationError: 'ApplicationValidationError',
+  RolloutError: 'ApplicationSetRolloutError',
 } as const;
 
 export const UP_TO_DATE_MESSAGE = 'All applications have been generated successfully';
@@ -30,19 +32,23 @@ export const PARAMETERS_GENERATED_MESSAGE = 'Successfully generated parameters f
 
 type Incoming = Omit<ApplicationSetCondition, 'lastTransitionTime'>;
 
-/** Argo's `setApplicationSetStatusCondition` + `SetConditions` (no progressive sync in this slice). */
+/**
+ * Argo's `setApplicationSetStatusCondition` + `SetConditions`. Without RollingSync the rollout
+ * conditions are always evaluated (so removed); with it they change only when given.
+ */
 export function applyConditions(
   existing: readonly ApplicationSetCondition[],
   incoming: readonly Incoming[],
   parametersGenerated: boolean,
   now: string,
+  rollingSync = false,
 ): ApplicationSetCondition[] {
   const evaluated = new Map<ApplicationSetConditionType, boolean>([
     ['ParametersGenerated', true],
     ['ErrorOccurred', false],
     ['ResourcesUpToDate', false],
-    ['RolloutProgressing', true],
-    ['InvalidRolloutConfig', true],
+    ['RolloutProgressing', !rollingSync],
+    ['InvalidRolloutConfig', !rollingSync],
   ]);
   const next: Incoming[] = [];
   const hasParams = incoming.some((c) => c.type === 'ParametersGenerated');
@@ -69,6 +75,7 @@ export function applyConditions(
     );
   }
   for (const c of incoming) {
+    if ((c.type === 'RolloutProgressing' || c.type === 'InvalidRolloutConfig') && !rollingSync) continue;
     evaluated.set(c.type, true);
     next.push(c);
     if (c.type === 'ResourcesUpToDate' && c.status === 'True') {
@@ -108,7 +115,10 @@ export function applyConditions(
   return out;
 }
 
-/** Argo's `CalculateHealth`. */
+/**
+ * Argo's `CalculateHealth`; and a rollout stopped by a Degraded or failed Application
+ * (`RolloutProgressing` with reason `ApplicationSetRolloutError`) is Degraded.
+ */
 export function applicationSetHealth(conditions: readonly ApplicationSetCondition[]): {
   status: string;
   message: string;
@@ -120,6 +130,11 @@ export function applicationSetHealth(conditions: readonly ApplicationSetConditio
   for (const c of conditions) {
     if (c.status !== 'True') continue;
     if (c.type === 'ErrorOccurred') return { status: 'Degraded', message: c.message };
+  }
+  for (const c of conditions) {
+    if (c.type === 'RolloutProgressing' && c.reason === 'ApplicationSetRolloutError')
+      return { status: 'Degraded', message: c.message };
+    if (c.status !== 'True') continue;
     if (c.type === 'RolloutProgressing') progressing = c;
     if (c.type === 'ResourcesUpToDate') healthy = c;
   }
@@ -143,18 +158,37 @@ export function resourceStatuses(apps: readonly Application[]): ApplicationSetRe
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
-/** The whole status: conditions as Argo sets them, its health, and the resources. */
+/** RollingSync's part of the status: `undefined` entries keep the stored ones. */
+export interface ProgressiveStatus {
+  readonly rollingSync: boolean;
+  readonly applicationStatus?: readonly ApplicationSetApplicationStatus[];
+}
+
+/**
+ * The whole status: conditions as Argo sets them, its health, the resources, and RollingSync's
+ * `applicationStatus` (removed when the strategy is not RollingSync, as Argo does).
+ */
 export function buildStatus(
   previous: ApplicationSetStatus | undefined,
   incoming: readonly Incoming[],
   parametersGenerated: boolean,
   apps: readonly Application[] | undefined,
   now: string,
+  progressive: ProgressiveStatus = { rollingSync: false },
 ): ApplicationSetStatus {
-  const conditions = applyConditions(previous?.conditions ?? [], incoming, parametersGenerated, now);
+  const conditions = applyConditions(
+    previous?.conditions ?? [],
+    incoming,
+    parametersGenerated,
+    now,
+    progressive.rollingSync,
+  );
   const resources = apps === undefined ? (previous?.resources ?? []) : resourceStatuses(apps);
+  const { applicationStatus: stored, ...rest } = previous ?? {};
+  const applicationStatus = progressive.rollingSync ? (progressive.applicationStatus ?? stored) : undefined;
   return {
-    ...previous,
+    ...rest,
+    ...(applicationStatus !== undefined && applicationStatus.length > 0 && { applicationStatus }),
     conditions,
     health: applicationSetHealth(conditions),
     resources,

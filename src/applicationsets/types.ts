@@ -86,11 +86,44 @@ export interface ApplicationSetSpec {
     readonly preserveResourcesOnDeletion?: boolean;
     readonly applicationsSync?: ApplicationsSyncPolicy;
   };
-  readonly strategy?: { readonly type?: string };
+  readonly strategy?: ApplicationSetStrategy;
   readonly preservedFields?: {
     readonly annotations?: readonly string[];
     readonly labels?: readonly string[];
   };
+}
+
+/** `In` or `NotIn` over one label of the generated Applications (Argo accepts no other operator). */
+export interface ApplicationMatchExpression {
+  readonly key?: string;
+  readonly operator?: string;
+  readonly values?: readonly string[];
+}
+
+export interface RollingSyncStep {
+  readonly matchExpressions?: readonly ApplicationMatchExpression[];
+  /** An int or a percent string (Kubernetes IntOrString); unset: every Application of the step at once. */
+  readonly maxUpdate?: number | string;
+}
+
+export interface ApplicationSetStrategy {
+  /** `AllAtOnce` (default) or `RollingSync`. */
+  readonly type?: string;
+  readonly rollingSync?: { readonly steps?: readonly RollingSyncStep[] };
+  readonly deletionOrder?: string;
+}
+
+export type ProgressiveSyncStatusCode = 'Waiting' | 'Pending' | 'Progressing' | 'Healthy';
+
+/** One entry of `status.applicationStatus`, Argo CD's `ApplicationSetApplicationStatus`. */
+export interface ApplicationSetApplicationStatus {
+  readonly application: string;
+  readonly lastTransitionTime?: string;
+  readonly message: string;
+  readonly status: ProgressiveSyncStatusCode;
+  /** 1-based step as a string; "-1" when no step selects the Application. */
+  readonly step: string;
+  readonly targetRevisions: readonly string[];
 }
 
 export type ApplicationSetConditionType =
@@ -120,6 +153,7 @@ export interface ApplicationSetResourceStatus {
 }
 
 export interface ApplicationSetStatus {
+  readonly applicationStatus?: readonly ApplicationSetApplicationStatus[];
   readonly conditions?: readonly ApplicationSetCondition[];
   readonly resources?: readonly ApplicationSetResourceStatus[];
   readonly resourcesCount?: number;

@@ -19,6 +19,8 @@ export { compareResource, unifiedDiff } from './diff/index.js';
 export { SyncError, SyncErrorCode } from './errors.js';
 export { aggregateHealth, assessHealth } from './health/index.js';
 export {
+  AUTO_SYNC_HOLD_ANNOTATION,
+  autoSyncHold,
   decideAutoSync,
   groupSteps,
   hookTypes,
@@ -58,6 +60,7 @@ export type {
   Application,
   ApplicationSource,
   AppProject,
+  Operation,
   OperationState,
   ResourceIgnoreDifferences,
   SyncPhase,

@@ -1,4 +1,5 @@
 import type { Application, Operation, SyncStatusCode } from '../types.js';
+import { autoSyncHold } from './auto-sync-hold.js';
 import { AUTOMATED_RETRY, selfHealDelayMs } from './backoff.js';
 import { revisionKey } from './revision-key.js';
 
@@ -31,6 +32,8 @@ export function decideAutoSync(input: AutoSyncInput): AutoSyncDecision {
   if (!automated) return { kind: 'none', reason: 'automated sync is disabled' };
   if (app.operation) return { kind: 'none', reason: 'an operation is in progress' };
   if (input.syncStatus === 'Synced') return { kind: 'none', reason: 'synced' };
+  const hold = autoSyncHold(app, revision);
+  if (hold !== undefined) return { kind: 'none', reason: hold };
   if (input.wouldPruneAll && automated.prune && !automated.allowEmpty) {
     return { kind: 'blocked', message: 'auto-sync will wipe out all resources; set allowEmpty to allow it' };
   }

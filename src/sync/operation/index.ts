@@ -1,4 +1,5 @@
 export { type AutoSyncDecision, type AutoSyncInput, decideAutoSync } from './auto-sync.js';
+export { AUTO_SYNC_HOLD_ANNOTATION, autoSyncHold } from './auto-sync-hold.js';
 export { AUTOMATED_RETRY, nextRetryAtMs, retryDelayMs, selfHealDelayMs } from './backoff.js';
 export { type HookDeletePolicy, hookDeletePolicies, hookTypes, isHook } from './hooks.js';
 export {
