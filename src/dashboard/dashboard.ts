@@ -3,6 +3,7 @@
  * reviewer, the API and the HTTP server, started with the manager and stopped with it.
  */
 import type { Manager } from '../core/index.js';
+import type { Viewer } from './access.js';
 import { DashboardApi } from './api.js';
 import { DashboardCaches } from './caches.js';
 import { KubeconfigAccessReviewer, type ReviewCacheOptions, TokenAccessReviewer } from './reviews.js';
@@ -50,6 +51,8 @@ export async function startDashboard(manager: Manager, options: DashboardOptions
     stores: caches.stores,
     reviewer,
     client: manager.client,
+    // the controller acts as the viewer (needs `impersonate`: deploy/dashboard/rbac.yaml)
+    ...(options.mode === 'token' && { actAs: (viewer: Viewer) => manager.client.impersonating(viewer) }),
     readOnly: options.readOnly ?? false,
     now: () => manager.clock.now(),
     logger,
