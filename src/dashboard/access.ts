@@ -134,3 +134,14 @@ export function accessKey(viewer: Viewer, a: ResourceAttributes): string {
     a.name ?? '',
   ]);
 }
+
+/**
+ * An action the API server refused: a refused impersonation is the controller's missing grant (say
+ * which file grants it), anything else is the server's own explanation.
+ */
+export function explainActionError(err: unknown, explain: (err: unknown) => string): string {
+  const message = err instanceof Error ? err.message : String(err);
+  if (/cannot impersonate/i.test(message))
+    return 'the controller may not act as you: bind deploy/dashboard/rbac.yaml (impersonate), see docs/permissions.md';
+  return explain(err);
+}

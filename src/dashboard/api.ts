@@ -21,6 +21,7 @@ import {
   actionAccess,
   childReadAccess,
   deniedMessage,
+  explainActionError,
   listAccess,
   type ResourceAttributes,
   rolloutReadAccess,
@@ -227,7 +228,7 @@ export class DashboardApi {
       log.warn({ ...fields, err }, 'dashboard action failed');
       return {
         status: err instanceof SlipwayError && err.code === 'ROLLOUT_ACTION' ? 400 : 502,
-        error: explainAccessError(err),
+        error: explainActionError(err, explainAccessError),
       };
     }
     log.info({ ...fields, outcome: 'done' }, 'dashboard action');

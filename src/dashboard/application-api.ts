@@ -10,6 +10,7 @@ import {
   applicationReadAccess,
   childReadAccess,
   deniedMessage,
+  explainActionError,
   rolloutReadAccess,
   type Viewer,
 } from './access.js';
@@ -126,7 +127,7 @@ export class ApplicationsApi {
       log.warn({ ...fields, err }, 'dashboard action failed');
       return {
         status: isForbidden(err) ? 403 : 502,
-        error: explainAccessError(err),
+        error: explainActionError(err, explainAccessError),
       };
     }
     log.info({ ...fields, outcome: 'done' }, 'dashboard action');
