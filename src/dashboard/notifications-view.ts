@@ -155,11 +155,40 @@ export function parseNotifiedKey(key: string): Omit<Delivery, 'at'> | undefined 
 const eventTime = (e: FailureEvent) =>
   Date.parse(e.series?.lastObservedTime ?? e.lastTimestamp ?? e.eventTime ?? '') || 0;
 
+type SubscriptionSource = Parameters<typeof resolveDestinations>[1];
+
+/**
+ * What an object's annotations say, by object and configuration: cached objects are replaced, never
+ * changed, so one computation serves every viewer and re-render until either changes.
+ */
+const annotationCache = new WeakMap<
+  object,
+  { readonly config: SubscriptionSource | undefined; readonly row: Omit<ObjectNotifications, 'failures'> }
+>();
+
 export function objectNotifications(
   o: NotifiedObject,
-  parsedConfig: Parameters<typeof resolveDestinations>[1] | undefined,
+  parsedConfig: SubscriptionSource | undefined,
   failures: readonly FailureEvent[],
 ): ObjectNotifications {
+  let cached = annotationCache.get(o.object);
+  if (cached === undefined || cached.config !== parsedConfig) {
+    cached = { config: parsedConfig, row: annotationView(o, parsedConfig) };
+    annotationCache.set(o.object, cached);
+  }
+  return {
+    ...cached.row,
+    failures: failures
+      .map((e) => ({ message: e.message ?? '', at: eventTime(e), count: e.series?.count ?? e.count ?? 1 }))
+      .sort((a, b) => b.at - a.at)
+      .slice(0, DELIVERIES_SHOWN),
+  };
+}
+
+function annotationView(
+  o: NotifiedObject,
+  parsedConfig: SubscriptionSource | undefined,
+): Omit<ObjectNotifications, 'failures'> {
   const meta = o.object.metadata;
   const annotations = meta.annotations ?? {};
   const subscriptions =
@@ -196,10 +225,6 @@ export function objectNotifications(
     subscriptions,
     sent: sent.sort((a, b) => b.at - a.at).slice(0, DELIVERIES_SHOWN),
     pending: pending.slice(0, DELIVERIES_SHOWN),
-    failures: failures
-      .map((e) => ({ message: e.message ?? '', at: eventTime(e), count: e.series?.count ?? e.count ?? 1 }))
-      .sort((a, b) => b.at - a.at)
-      .slice(0, DELIVERIES_SHOWN),
     threads,
   };
 }
