@@ -15,8 +15,6 @@ import { registerAnalysisController } from '../../src/analysis/index.js';
 import { Manager } from '../../src/core/index.js';
 import type { DashboardServer } from '../../src/dashboard/index.js';
 import { registerAnalysisMetrics, startDashboard } from '../../src/dashboard/index.js';
-import { type SlackServer, startSlackServer } from '../../src/dev/slack-server/index.js';
-import { notificationsModule } from '../../src/notifications/index.js';
 import { Metrics, silentLogger } from '../../src/observability/index.js';
 import { registerRolloutController } from '../../src/rollouts/index.js';
 import { getRollout, rolloutManifest, setImage } from '../support/fixtures/rollout-scenario.js';
@@ -36,17 +34,13 @@ describe('dashboard in a browser', { skip: !existsSync(CHROMIUM) && `no Chromium
   let manager: Manager;
   let server: DashboardServer;
   let metricsServer: LocalHttpServer;
-  let slack: { server: SlackServer; apiUrl: string; stop: () => Promise<void> };
-  const stopNotifications = new AbortController();
   let browser: Browser;
   const metrics = new Metrics();
   const tokens: Record<'operator' | 'viewer', string> = { operator: '', viewer: '' };
   after(async () => {
     await browser?.close();
-    stopNotifications.abort();
     await manager?.stop();
     await metricsServer?.close();
-    await slack?.stop();
   });
   const { client, ns } = useTestNamespace('dash', { crds: true });
 
@@ -223,7 +217,6 @@ describe('dashboard in a browser', { skip: !existsSync(CHROMIUM) && `no Chromium
       metadata: { name: ROLLOUTS_CM, namespace: ns.name },
       data: {
         'service.slack': 'token: $slack-token',
-        // one channel the Slack server has and one it does not: a sent delivery and a failure
         'trigger.on-rollout-completed':
           '- when: rollout.status.phase == "Healthy"\n  send: [rollout-completed]\n',
         'template.rollout-completed': 'message: Rollout {{.rollout.metadata.name}} is done\n',
@@ -248,19 +241,6 @@ describe('dashboard in a browser', { skip: !existsSync(CHROMIUM) && `no Chromium
     });
     registerAnalysisController(manager, { namespace: ns.name });
     registerRolloutController(manager, { namespace: ns.name });
-    slack = await startSlackServer({ tokens: ['xoxb-dash'], channels: ['deploys'] });
-    await client.create({
-      apiVersion: 'v1',
-      kind: 'Secret',
-      metadata: { name: 'argo-rollouts-notification-secret', namespace: ns.name },
-      stringData: { 'slack-token': 'xoxb-dash' },
-    });
-    notificationsModule({
-      configNamespace: ns.name,
-      slackApiUrl: slack.apiUrl,
-      signal: stopNotifications.signal,
-      backoff: { initialMs: 200, maxMs: 2_000 },
-    }).register(manager, { namespace: ns.name });
     registerAnalysisMetrics(
       metrics,
       manager.informer({
