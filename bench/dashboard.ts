@@ -3,13 +3,14 @@
 // open Fleet streams. Prints the first render per stream, the update latency (a Rollout's status
 // changes → every stream has the new view), the view's size and the extra RSS of S open dashboards.
 // Nothing asserts on time.
+import { loadavg } from 'node:os';
 import {
   type AccessReviewer,
   DashboardApi,
   type DashboardStores,
   startDashboardServer,
 } from '../src/dashboard/index.js';
-import { ObjectStore } from '../src/kube/index.js';
+import { type KubeObject, ObjectStore } from '../src/kube/index.js';
 import { silentLogger } from '../src/observability/index.js';
 
 const args = new Map(process.argv.slice(2).map((a, i, all) => [a, all[i + 1] ?? '']));
@@ -28,7 +29,13 @@ function rollout(i: number, step: number) {
   return {
     apiVersion: 'argoproj.io/v1alpha1',
     kind: 'Rollout',
-    metadata: { name: `svc-${i}`, namespace: ns, uid: `u-${i}`, generation: 1 },
+    metadata: {
+      name: `svc-${i}`,
+      namespace: ns,
+      uid: `u-${i}`,
+      generation: 1,
+      annotations: { 'notifications.argoproj.io/subscribe.slack': `team-${i % 50}` },
+    },
     spec: {
       replicas: 5,
       template: { spec: { containers: [{ name: 'app', image: `registry.example/svc-${i}:v${step}` }] } },
@@ -54,11 +61,32 @@ const application = (i: number) => ({
   status: { health: { status: 'Healthy' }, sync: { status: 'Synced', revision: 'f'.repeat(40) } },
 });
 
+const notificationConfig = new ObjectStore<KubeObject & { data?: Record<string, string> }>();
+notificationConfig.upsert({
+  apiVersion: 'v1',
+  kind: 'ConfigMap',
+  metadata: { name: 'argo-rollouts-notification-configmap', namespace: 'argo-rollouts' },
+  data: {
+    'service.slack': 'token: $slack-token',
+    'trigger.on-rollout-completed': '- when: rollout.status.phase == "Healthy"\n  send: [done]\n',
+    'template.done': 'message: done\n',
+    defaultTriggers: '- on-rollout-completed\n',
+  },
+});
 const stores: DashboardStores = {
   rollouts: new ObjectStore(),
   applications: new ObjectStore(),
   replicaSets: new ObjectStore(),
   analysisRuns: new ObjectStore(),
+  notificationConfigs: [
+    {
+      namespace: 'argo-rollouts',
+      name: 'argo-rollouts-notification-configmap',
+      kinds: ['Rollout'],
+      store: notificationConfig,
+    },
+  ],
+  notificationFailures: new ObjectStore(),
 };
 for (let i = 0; i < n; i++) {
   stores.rollouts.upsert(rollout(i, 4) as never);
@@ -94,10 +122,10 @@ interface Viewer {
   close(): void;
 }
 
-async function open(i: number): Promise<Viewer> {
+async function open(i: number, view = 'fleet'): Promise<Viewer> {
   const abort = new AbortController();
   const started = performance.now();
-  const res = await fetch(`http://127.0.0.1:${server.port}/api/stream?view=fleet`, {
+  const res = await fetch(`http://127.0.0.1:${server.port}/api/stream?view=${view}`, {
     headers: { Authorization: `Bearer viewer-${i}` },
     signal: abort.signal,
   });
@@ -125,8 +153,13 @@ async function open(i: number): Promise<Viewer> {
     }
   };
   const first = await next();
-  const rows = (JSON.parse(first.slice(first.indexOf('data: ') + 6)) as { rows: unknown[] }).rows.length;
-  if (rows !== 2 * n) throw new Error(`expected ${2 * n} rows, got ${rows}`);
+  const body = JSON.parse(first.slice(first.indexOf('data: ') + 6)) as {
+    rows?: unknown[];
+    objects?: unknown[];
+  };
+  const rows = (view === 'fleet' ? body.rows : body.objects)?.length ?? 0;
+  const expected = view === 'fleet' ? 2 * n : Math.min(n, 500);
+  if (rows !== expected) throw new Error(`expected ${expected} rows in ${view}, got ${rows}`);
   return { firstMs: performance.now() - started, next, close: () => abort.abort() };
 }
 
@@ -145,6 +178,32 @@ for (let u = 0; u < updates; u++) {
   latencies.push(performance.now() - started);
 }
 const after = rssMiB();
+for (const v of viewers) v.close();
+
+// the Notifications page (subscriptions of every Rollout resolved per render) with as many streams
+const notificationViewers: Viewer[] = [];
+for (let i = 0; i < streams; i++) notificationViewers.push(await open(i, 'notifications'));
+const notificationLatencies: number[] = [];
+for (let u = 0; u < updates; u++) {
+  const started = performance.now();
+  // a delivery recorded on one Rollout: the page shows it
+  const r = rollout((u * 50) % n, 4); // namespace team-0: among the 500 shown
+  const key = `on-rollout-completed:[0].${'h'.repeat(27)}:slack:team-${u}`;
+  stores.rollouts.upsert({
+    ...r,
+    metadata: {
+      ...r.metadata,
+      annotations: {
+        ...r.metadata.annotations,
+        'notified.notifications.argoproj.io': JSON.stringify({ [key]: 1_800_000_000 + u }),
+      },
+    },
+  } as never);
+  server.changed();
+  await Promise.all(notificationViewers.map((v) => v.next()));
+  notificationLatencies.push(performance.now() - started);
+}
+for (const v of notificationViewers) v.close();
 const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
 const pct = (xs: number[], p: number) =>
   sorted(xs)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] ?? 0;
@@ -160,6 +219,15 @@ const figures = {
   updateMsP95: Math.round(pct(latencies, 95)),
   fleetViewKiB: Math.round(viewBytes / 1024),
   extraRssMiB: Math.round(after - before),
+  notificationsFirstMsP50: Math.round(
+    pct(
+      notificationViewers.map((v) => v.firstMs),
+      50,
+    ),
+  ),
+  notificationsUpdateMsP50: Math.round(pct(notificationLatencies, 50)),
+  notificationsUpdateMsP95: Math.round(pct(notificationLatencies, 95)),
+  loadAverage1m: Number(loadavg()[0]?.toFixed(2)),
 };
 console.log(`${n} Rollouts + ${n} Applications, ${streams} open Fleet streams`);
 console.log(
@@ -171,6 +239,9 @@ console.log(
 console.log(
   `fleet view ${figures.fleetViewKiB} KiB of JSON; extra RSS with ${streams} streams: ${figures.extraRssMiB} MiB${gc ? '' : ' (run with --expose-gc for a steadier figure)'}`,
 );
+console.log(
+  `notifications page (${n} subscribed Rollouts, 500 shown): first render p50 ${figures.notificationsFirstMsP50} ms; update p50 ${figures.notificationsUpdateMsP50} ms, p95 ${figures.notificationsUpdateMsP95} ms`,
+);
+console.log(`load average (1 min) at the end: ${figures.loadAverage1m}`);
 console.log(JSON.stringify(figures));
-for (const v of viewers) v.close();
 await server.close();

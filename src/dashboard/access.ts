@@ -45,12 +45,54 @@ export const rolloutReadAccess = (namespace: string, name: string): ResourceAttr
   name,
 });
 
-/** The AnalysisRuns and ReplicaSets shown beside a Rollout (the plugin's `get rollout` reads them). */
+/** The AnalysisRuns, ReplicaSets and pods shown beside a Rollout (the plugin's `get rollout` reads them). */
 export const childReadAccess = (
   namespace: string,
-): Readonly<Record<'analysisRuns' | 'replicaSets', ResourceAttributes>> => ({
+): Readonly<Record<'analysisRuns' | 'replicaSets' | 'pods', ResourceAttributes>> => ({
   analysisRuns: { verb: 'get', group: ARGO, resource: 'analysisruns', namespace },
   replicaSets: { verb: 'list', group: 'apps', resource: 'replicasets', namespace },
+  pods: { verb: 'list', group: '', resource: 'pods', namespace },
+});
+
+/** `kubectl get application NAME` (the Application page). */
+export const applicationReadAccess = (namespace: string, name: string): ResourceAttributes => ({
+  verb: 'get',
+  group: ARGO,
+  resource: 'applications',
+  namespace,
+  name,
+});
+
+/**
+ * Sync sets the Application's `operation` and Refresh its refresh annotation: both are a `patch
+ * applications` (what `slipway app sync` / `kubectl patch` send).
+ */
+export const applicationActionAccess = (namespace: string, name: string): ResourceAttributes => ({
+  ...applicationReadAccess(namespace, name),
+  verb: 'patch',
+});
+
+/** Restart patches `spec.restartAt`, undo `spec.template`: both `patch rollouts`; undo also lists ReplicaSets. */
+export function specActionAccess(namespace: string, name: string, isUndo: boolean): ResourceAttributes[] {
+  const patch: ResourceAttributes = { verb: 'patch', group: ARGO, resource: 'rollouts', namespace, name };
+  return isUndo ? [patch, childReadAccess(namespace).replicaSets] : [patch];
+}
+
+/** The notification configuration of a namespace: `kubectl get configmap NAME -n NS`. */
+export const configMapReadAccess = (namespace: string, name: string): ResourceAttributes => ({
+  verb: 'get',
+  group: '',
+  resource: 'configmaps',
+  namespace,
+  name,
+});
+
+/** Delivery failures are Warning Events: `kubectl get events -n NS`. */
+export const eventsReadAccess = (namespace: string): ResourceAttributes => ({
+  verb: 'list',
+  group: '',
+  resource: 'events',
+  namespace,
 });
 
 /**
@@ -91,4 +133,15 @@ export function accessKey(viewer: Viewer, a: ResourceAttributes): string {
     a.namespace ?? '*',
     a.name ?? '',
   ]);
+}
+
+/**
+ * An action the API server refused: a refused impersonation is the controller's missing grant (say
+ * which file grants it), anything else is the server's own explanation.
+ */
+export function explainActionError(err: unknown, explain: (err: unknown) => string): string {
+  const message = err instanceof Error ? err.message : String(err);
+  if (/cannot impersonate/i.test(message))
+    return 'the controller may not act as you: bind deploy/dashboard/rbac.yaml (impersonate), see docs/permissions.md';
+  return explain(err);
 }

@@ -11,21 +11,27 @@ import {
   abortRollout,
   promotePatches,
   promoteRollout,
+  restartRollout,
   retryRollout,
   type UserActionClient,
+  undoRollout,
 } from '../rollouts/index.js';
 import {
   type ActionPatches,
   actionAccess,
   childReadAccess,
   deniedMessage,
+  explainActionError,
   listAccess,
   type ResourceAttributes,
   rolloutReadAccess,
+  specActionAccess,
   type Viewer,
 } from './access.js';
+import { ApplicationsApi } from './application-api.js';
 import type { DashboardStores } from './caches.js';
-import { type FleetRow, type FleetView, fleetView } from './fleet-view.js';
+import { type FleetRow, type FleetView, fleetView, type Visibility } from './fleet-view.js';
+import { NotificationsApi } from './notifications-api.js';
 import type { AccessReviewer } from './reviews.js';
 import { type RolloutAction, type RolloutDetail, rolloutDetail } from './rollout-detail.js';
 
@@ -42,13 +48,31 @@ export interface ActionOutcome {
   readonly message: string;
 }
 
-export const ROLLOUT_ACTIONS: readonly RolloutAction[] = ['promote', 'promote-full', 'abort', 'retry'];
+export const ROLLOUT_ACTIONS: readonly RolloutAction[] = [
+  'promote',
+  'promote-full',
+  'abort',
+  'retry',
+  'restart',
+  'undo',
+];
+
+/** What an action request may carry: undo's revision (0 or absent: the previous one). */
+export interface ActionInput {
+  readonly revision?: number;
+}
 
 export interface DashboardApiOptions {
   readonly stores: DashboardStores;
   readonly reviewer: AccessReviewer;
-  /** Acts on Rollouts after the viewer's RBAC allowed it (the dashboard's own identity). */
+  /** Acts for a viewer whose RBAC allowed the action, unless `actAs` is given. */
   readonly client: UserActionClient;
+  /**
+   * The client that acts as this viewer: the controller's client impersonating them, so the API
+   * server checks the viewer's own RBAC again and its audit log names them. Default: `client`
+   * (`slipway dashboard`, where the client already is the kubeconfig's user).
+   */
+  readonly actAs?: (viewer: Viewer) => UserActionClient;
   /** Refuse every action (`--dashboard-read-only`). */
   readonly readOnly: boolean;
   readonly now: () => number;
@@ -59,7 +83,15 @@ const denied = (viewer: Viewer, missing: ResourceAttributes) =>
   ({ status: 403, error: deniedMessage(viewer, missing) }) as const;
 
 export class DashboardApi {
-  constructor(private readonly options: DashboardApiOptions) {}
+  /** The Application page and its Sync / Refresh. */
+  readonly applications: ApplicationsApi;
+  /** The Notifications page. */
+  readonly notifications: NotificationsApi;
+
+  constructor(private readonly options: DashboardApiOptions) {
+    this.applications = new ApplicationsApi(options);
+    this.notifications = new NotificationsApi(options, this);
+  }
 
   get readOnly(): boolean {
     return this.options.readOnly;
@@ -78,6 +110,18 @@ export class DashboardApi {
     const { stores } = this.options;
     const rollouts = stores.rollouts.list();
     const applications = stores.applications?.list() ?? [];
+    return {
+      status: 200,
+      body: fleetView(rollouts, applications, await this.visibility(viewer, rollouts, applications)),
+    };
+  }
+
+  /** Which kinds the viewer may list in the namespaces these objects are in. */
+  async visibility(
+    viewer: Viewer,
+    rollouts: readonly { metadata: { namespace?: string } }[],
+    applications: readonly { metadata: { namespace?: string } }[],
+  ): Promise<Visibility> {
     const allowed = new Map<string, boolean>();
     const kinds: FleetRow['kind'][] = ['Rollout', 'Application'];
     for (const kind of kinds) {
@@ -94,10 +138,7 @@ export class DashboardApi {
         }),
       );
     }
-    return {
-      status: 200,
-      body: fleetView(rollouts, applications, (kind, ns) => allowed.get(`${kind}/${ns}`) === true),
-    };
+    return (kind, ns) => allowed.get(`${kind}/${ns}`) === true;
   }
 
   async rollout(viewer: Viewer, namespace: string, name: string): Promise<ApiResult<RolloutPage>> {
@@ -108,18 +149,23 @@ export class DashboardApi {
     if (rollout === undefined)
       return { status: 404, error: `rollout "${name}" not found in namespace "${namespace}"` };
     const children = childReadAccess(namespace);
-    const [runsAllowed, replicaSetsAllowed] = await Promise.all([
+    const [runsAllowed, replicaSetsAllowed, podsAllowed] = await Promise.all([
       this.options.reviewer.can(viewer, children.analysisRuns),
       this.options.reviewer.can(viewer, children.replicaSets),
+      this.options.reviewer.can(viewer, children.pods),
     ]);
     const detail = rolloutDetail({
       rollout,
       now: this.options.now(),
       replicaSets: replicaSetsAllowed ? stores.replicaSets.byIndex(Index.Namespace, namespace) : [],
       analysisRuns: runsAllowed ? stores.analysisRuns.byIndex(Index.Namespace, namespace) : [],
-      pods: [],
+      pods: podsAllowed ? (stores.pods?.byIndex(Index.Namespace, namespace) ?? []) : [],
     });
-    const hidden = [...(runsAllowed ? [] : ['analysisruns']), ...(replicaSetsAllowed ? [] : ['replicasets'])];
+    const hidden = [
+      ...(runsAllowed ? [] : ['analysisruns']),
+      ...(replicaSetsAllowed ? [] : ['replicasets']),
+      ...(podsAllowed ? [] : ['pods']),
+    ];
     return { status: 200, body: { ...detail, hidden } };
   }
 
@@ -128,6 +174,7 @@ export class DashboardApi {
     namespace: string,
     name: string,
     action: string,
+    input: ActionInput = {},
   ): Promise<ApiResult<ActionOutcome>> {
     const log = this.options.logger;
     if (!(ROLLOUT_ACTIONS as readonly string[]).includes(action))
@@ -142,39 +189,57 @@ export class DashboardApi {
     const rollout = this.options.stores.rollouts.get(`${namespace}/${name}`);
     if (rollout === undefined)
       return { status: 404, error: `rollout "${name}" not found in namespace "${namespace}"` };
-    let patches: ActionPatches;
+    const revision = input.revision ?? 0;
+    if (!Number.isSafeInteger(revision) || revision < 0)
+      return { status: 400, error: 'revision must be a whole number of 0 or more (0: the previous one)' };
+    let needs: ResourceAttributes[];
     try {
-      patches = patchesFor(rollout, action as RolloutAction);
+      needs =
+        action === 'restart' || action === 'undo'
+          ? specActionAccess(namespace, name, action === 'undo')
+          : actionAccess(namespace, name, patchesFor(rollout, action as StatusAction));
     } catch (err) {
       return { status: 400, error: err instanceof Error ? err.message : String(err) };
     }
-    const missing = await this.missing(viewer, actionAccess(namespace, name, patches));
+    const missing = await this.missing(viewer, needs);
     const fields = { user: viewer.username, action, rollout: objectKey(rollout) };
     if (missing !== undefined) {
       log.info({ ...fields, outcome: 'denied' }, 'dashboard action refused by RBAC');
       return denied(viewer, missing);
     }
     const ref = { namespace, name };
-    const { client } = this.options;
+    // sent as the viewer (impersonated): the API server checks the viewer's RBAC once more
+    const client = this.options.actAs?.(viewer) ?? this.options.client;
+    let message = `rollout "${name}": ${action} sent`;
     try {
       if (action === 'promote') await promoteRollout(client, ref);
       else if (action === 'promote-full') await promoteRollout(client, ref, { full: true });
       else if (action === 'abort') await abortRollout(client, ref);
-      else await retryRollout(client, ref);
+      else if (action === 'retry') await retryRollout(client, ref);
+      else if (action === 'restart') await restartRollout(client, ref, this.options.now());
+      else {
+        const plan = await undoRollout(client, ref, revision);
+        message =
+          plan.kind === 'skip'
+            ? `rollout "${name}": already at revision ${plan.revision}; nothing to undo`
+            : `rollout "${name}": undo to revision ${plan.revision} sent`;
+      }
     } catch (err) {
       log.warn({ ...fields, err }, 'dashboard action failed');
       return {
         status: err instanceof SlipwayError && err.code === 'ROLLOUT_ACTION' ? 400 : 502,
-        error: explainAccessError(err),
+        error: explainActionError(err, explainAccessError),
       };
     }
     log.info({ ...fields, outcome: 'done' }, 'dashboard action');
-    return { status: 200, body: { message: `rollout "${name}": ${action} sent` } };
+    return { status: 200, body: { message } };
   }
 }
 
-/** What each action would send to this Rollout now (for its RBAC check). */
-function patchesFor(rollout: RolloutObject, action: RolloutAction): ActionPatches {
+type StatusAction = Exclude<RolloutAction, 'restart' | 'undo'>;
+
+/** What each status action would send to this Rollout now (for its RBAC check). */
+function patchesFor(rollout: RolloutObject, action: StatusAction): ActionPatches {
   switch (action) {
     case 'promote':
       return promotePatches(rollout);

@@ -3,6 +3,7 @@
  * reviewer, the API and the HTTP server, started with the manager and stopped with it.
  */
 import type { Manager } from '../core/index.js';
+import type { Viewer } from './access.js';
 import { DashboardApi } from './api.js';
 import { DashboardCaches } from './caches.js';
 import { KubeconfigAccessReviewer, type ReviewCacheOptions, TokenAccessReviewer } from './reviews.js';
@@ -21,6 +22,8 @@ export interface DashboardOptions {
   readonly namespace?: string;
   /** The Argo kinds' label selector (the controller's instance-id selector, to share its informers). */
   readonly argoSelector?: string;
+  /** Where the notification ConfigMaps are (`$SLIPWAY_NOTIFICATIONS_NAMESPACE`). Default: argocd / argo-rollouts. */
+  readonly notificationsNamespace?: string;
   readonly reviews?: ReviewCacheOptions;
   readonly streams?: StreamHubOptions;
 }
@@ -41,6 +44,9 @@ export async function startDashboard(manager: Manager, options: DashboardOptions
     ...(options.namespace !== undefined && { namespace: options.namespace }),
     ...(options.argoSelector !== undefined && { argoSelector: options.argoSelector }),
     applications: hasApplications,
+    ...(options.notificationsNamespace !== undefined && {
+      notificationsNamespace: options.notificationsNamespace,
+    }),
   });
   const reviewer =
     options.mode === 'token'
@@ -50,6 +56,16 @@ export async function startDashboard(manager: Manager, options: DashboardOptions
     stores: caches.stores,
     reviewer,
     client: manager.client,
+    // the controller acts as the viewer (needs `impersonate`: deploy/dashboard/rbac.yaml)
+    // user, uid and groups; extras are not forwarded (they would need one `impersonate` grant per key)
+    ...(options.mode === 'token' && {
+      actAs: (viewer: Viewer) =>
+        manager.client.impersonating({
+          username: viewer.username,
+          ...(viewer.uid !== undefined && { uid: viewer.uid }),
+          groups: viewer.groups ?? [],
+        }),
+    }),
     readOnly: options.readOnly ?? false,
     now: () => manager.clock.now(),
     logger,

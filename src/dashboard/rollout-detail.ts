@@ -48,7 +48,7 @@ export interface AnalysisRunView {
   readonly metrics: readonly MetricView[];
 }
 
-export type RolloutAction = 'promote' | 'promote-full' | 'abort' | 'retry';
+export type RolloutAction = 'promote' | 'promote-full' | 'abort' | 'retry' | 'restart' | 'undo';
 
 export interface RolloutDetail {
   readonly info: Omit<RolloutInfo, 'analysisRuns' | 'experiments'>;
@@ -176,6 +176,9 @@ export function rolloutDetail(snap: RolloutSnapshot): RolloutDetail {
       'promote-full': !aborted && inProgress,
       abort: !aborted && inProgress,
       retry: aborted,
+      restart: true,
+      // a previous revision to go back to
+      undo: info.replicaSets.length > 1,
     },
   };
 }

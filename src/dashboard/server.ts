@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { SlipwayError } from '../errors/index.js';
 import type { Logger } from '../observability/index.js';
 import type { Viewer } from './access.js';
-import type { ApiResult, DashboardApi } from './api.js';
+import type { ActionInput, ApiResult, DashboardApi } from './api.js';
 import { type Rendered, StreamHub, type StreamHubOptions } from './streams.js';
 import type { DashboardAssets } from './ui-bundle.js';
 
@@ -80,6 +80,34 @@ function isLocalHost(host: string | undefined): boolean {
 const segment = '([a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?)';
 const ROLLOUT_PATH = new RegExp(`^/api/rollouts/${segment}/${segment}$`);
 const ACTION_PATH = new RegExp(`^/api/rollouts/${segment}/${segment}/actions/([a-z-]{1,32})$`);
+const APPLICATION_PATH = new RegExp(`^/api/applications/${segment}/${segment}$`);
+const APPLICATION_ACTION_PATH = new RegExp(
+  `^/api/applications/${segment}/${segment}/actions/([a-z-]{1,32})$`,
+);
+/** Action bodies are tiny (`{"revision": 3}`). */
+const MAX_BODY_BYTES = 4_096;
+
+/** An action's JSON body, bounded; undefined when it is too big or not a JSON object. */
+async function readActionInput(req: http.IncomingMessage): Promise<ActionInput | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES) return undefined;
+    chunks.push(chunk);
+  }
+  const text = Buffer.concat(chunks).toString('utf8').trim();
+  if (text === '') return {};
+  try {
+    const body = JSON.parse(text) as unknown;
+    if (body === null || typeof body !== 'object' || Array.isArray(body)) return undefined;
+    const revision = (body as { revision?: unknown }).revision;
+    if (revision === undefined || revision === null) return {};
+    return typeof revision === 'number' ? { revision } : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 export async function startDashboardServer(options: DashboardServerOptions): Promise<DashboardServer> {
   const { api, logger } = options;
@@ -107,17 +135,30 @@ export async function startDashboardServer(options: DashboardServerOptions): Pro
     if (req.method === 'GET' && rollout)
       return reply(res, await api.rollout(viewer, rollout[1]!, rollout[3]!));
     const action = ACTION_PATH.exec(path);
-    if (action) {
+    const appAction = APPLICATION_ACTION_PATH.exec(path);
+    if (action || appAction) {
       if (req.method !== 'POST') return json(res, 405, { error: 'use POST' });
       // a JSON content type cannot be sent cross-site without a CORS preflight, which is never allowed
       if (!(req.headers['content-type'] ?? '').startsWith('application/json'))
         return json(res, 415, { error: 'send Content-Type: application/json' });
-      return reply(res, await api.act(viewer, action[1]!, action[3]!, action[5]!));
+      const input = await readActionInput(req);
+      if (input === undefined)
+        return json(res, 400, { error: 'send a JSON object of at most 4 KiB, e.g. {"revision": 3}' });
+      if (appAction)
+        return reply(res, await api.applications.act(viewer, appAction[1]!, appAction[3]!, appAction[5]!));
+      return reply(res, await api.act(viewer, action![1]!, action![3]!, action![5]!, input));
     }
+    const application = APPLICATION_PATH.exec(path);
+    if (req.method === 'GET' && application)
+      return reply(res, await api.applications.page(viewer, application[1]!, application[3]!));
+    if (req.method === 'GET' && path === '/api/notifications')
+      return reply(res, await api.notifications.page(viewer));
     if (req.method === 'GET' && path === '/api/stream') {
       const render = streamRender(url, req);
       if (render === undefined)
-        return json(res, 400, { error: 'view=fleet, or view=rollout&namespace=NS&name=NAME' });
+        return json(res, 400, {
+          error: 'view=fleet, view=notifications, or view=rollout|application&namespace=NS&name=NAME',
+        });
       if (hub.isFull) return json(res, 503, { error: 'too many open dashboard streams; retry later' });
       hub.open(res, render);
       return;
@@ -143,6 +184,9 @@ export async function startDashboardServer(options: DashboardServerOptions): Pro
     const name = url.searchParams.get('name') ?? '';
     if (view === 'rollout' && ROLLOUT_PATH.test(`/api/rollouts/${namespace}/${name}`))
       return () => asRendered((viewer) => api.rollout(viewer, namespace, name));
+    if (view === 'application' && APPLICATION_PATH.test(`/api/applications/${namespace}/${name}`))
+      return () => asRendered((viewer) => api.applications.page(viewer, namespace, name));
+    if (view === 'notifications') return () => asRendered((viewer) => api.notifications.page(viewer));
     return undefined;
   }
 

@@ -2,7 +2,7 @@ import { type ClusterConnectionConfig, clusterAccessFromConfig } from './cluster
 import { Discovery } from './discovery.js';
 import { errorFromResponse, type InvolvedObject } from './errors.js';
 import { type KubeConfigOptions, loadClusterAccess } from './kubeconfig.js';
-import { KubeTransport, type QueryValue } from './transport.js';
+import { type Impersonation, KubeTransport, type QueryValue } from './transport.js';
 import type { GroupVersionKind, KubeList, KubeObject, ObjectRef, ResourceInfo, WatchEvent } from './types.js';
 
 export interface ListOptions {
@@ -127,8 +127,19 @@ export class KubeClient implements KubeReader, KubeWriter, KubeWatcher {
     return this.transport.defaultNamespace;
   }
 
-  constructor(readonly transport: KubeTransport) {
-    this.discovery = new Discovery(transport);
+  constructor(
+    readonly transport: KubeTransport,
+    discovery?: Discovery,
+  ) {
+    this.discovery = discovery ?? new Discovery(transport);
+  }
+
+  /**
+   * A client acting as `who` (impersonation; the caller needs the `impersonate` verb), sharing this
+   * client's connections, credentials and discovery. Closing it closes nothing.
+   */
+  impersonating(who: Impersonation): KubeClient {
+    return new KubeClient(this.transport.impersonating(who), this.discovery);
   }
 
   static fromKubeConfig(options: KubeConfigOptions = {}): KubeClient {

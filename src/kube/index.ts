@@ -60,5 +60,5 @@ export {
 export { describeForbidden, explainAccessError, PERMISSIONS_DOC } from './permissions.js';
 export { type ChangeHandler, Reflector, type ReflectorOptions, stripManagedFields } from './reflector.js';
 export { Index, type IndexFunc, labelIndex, ObjectStore } from './store.js';
-export { type HttpMethod, type KubeRequest, KubeTransport } from './transport.js';
+export { type HttpMethod, type Impersonation, type KubeRequest, KubeTransport } from './transport.js';
 export * from './types.js';

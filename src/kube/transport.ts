@@ -40,6 +40,24 @@ interface Credentials {
   readonly expiresAt: number;
 }
 
+/** Who a request acts as (the API server checks the caller's `impersonate` rights, then the user's). */
+export interface Impersonation {
+  readonly username: string;
+  readonly uid?: string;
+  readonly groups?: readonly string[];
+  readonly extra?: Readonly<Record<string, readonly string[]>>;
+}
+
+/** Kubernetes' impersonation headers; extra keys are percent-encoded, as client-go does. */
+function impersonationHeaders(who: Impersonation): Record<string, string | string[]> {
+  const headers: Record<string, string | string[]> = { 'Impersonate-User': who.username };
+  if (who.uid !== undefined && who.uid !== '') headers['Impersonate-Uid'] = who.uid;
+  if ((who.groups ?? []).length > 0) headers['Impersonate-Group'] = [...(who.groups ?? [])];
+  for (const [key, values] of Object.entries(who.extra ?? {}))
+    if (values.length > 0) headers[`Impersonate-Extra-${encodeURIComponent(key)}`] = [...values];
+  return headers;
+}
+
 const CREDENTIALS_TTL_MS = 60_000;
 const DEFAULT_TIMEOUT_MS = 30_000;
 
@@ -55,9 +73,21 @@ export class KubeTransport {
   private credentials: Promise<Credentials> | undefined;
   private agent: http.Agent | undefined;
 
-  constructor(private readonly access: ClusterAccess) {
+  constructor(
+    private readonly access: ClusterAccess,
+    /** Set on a transport made by `impersonating`: its credentials and connections are the base's. */
+    private readonly base?: { readonly transport: KubeTransport; readonly as: Impersonation },
+  ) {
     this.server = this.access.server;
     this.defaultNamespace = this.access.defaultNamespace;
+  }
+
+  /**
+   * The same connection and credentials, acting as another user (Impersonate-User/-Group/-Uid/-Extra
+   * headers): the API server authorizes each request as that user.
+   */
+  impersonating(who: Impersonation): KubeTransport {
+    return new KubeTransport(this.access, { transport: this.base?.transport ?? this, as: who });
   }
 
   async request<T = unknown>(req: KubeRequest): Promise<T> {
@@ -117,7 +147,7 @@ export class KubeTransport {
   }
 
   private failure(res: http.IncomingMessage, body: unknown, req: KubeRequest): KubeError {
-    if (res.statusCode === 401) this.credentials = undefined;
+    if (res.statusCode === 401) (this.base?.transport ?? this).credentials = undefined;
     const retryAfter = Number(res.headers['retry-after']);
     return errorFromResponse(
       res.statusCode ?? 0,
@@ -170,7 +200,7 @@ export class KubeTransport {
   private async send(req: KubeRequest, streaming: boolean): Promise<http.IncomingMessage> {
     let creds: Credentials;
     try {
-      creds = await this.getCredentials();
+      creds = await (this.base?.transport ?? this).getCredentials();
     } catch (err) {
       throw new SlipwayError(
         'KUBE_AUTH',
@@ -184,7 +214,11 @@ export class KubeTransport {
     for (const [k, v] of Object.entries(req.query ?? {}))
       if (v !== undefined) url.searchParams.set(k, String(v));
     const body = req.body === undefined ? undefined : Buffer.from(JSON.stringify(req.body));
-    const headers: Record<string, string> = { ...creds.headers, Accept: req.accept ?? 'application/json' };
+    const headers: Record<string, string | string[]> = {
+      ...creds.headers,
+      ...(this.base !== undefined && impersonationHeaders(this.base.as)),
+      Accept: req.accept ?? 'application/json',
+    };
     if (body) {
       headers['Content-Type'] = req.contentType ?? 'application/json';
       headers['Content-Length'] = String(body.length);

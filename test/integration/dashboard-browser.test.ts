@@ -1,7 +1,10 @@
 // The dashboard in a real headless Chromium (Debian's `chromium`, driven by playwright-core) against the
 // shared test cluster: sign in with service-account tokens from the TokenRequest API, see the fleet, watch
 // a canary advance live on the Rollout page with its analysis chart gaining points, and promote as a user
-// whose RBAC allows it and as one whose RBAC does not. Screenshots go to test-artifacts/dashboard/.
+// whose RBAC allows it and as one whose RBAC does not; the Application page with its Rollout, the
+// Notifications page with the seed configuration, Restart and Undo (sent impersonating the operator),
+// and promoting several paused Rollouts at once from the Fleet page. Screenshots go to
+// test-artifacts/dashboard/; with SLIPWAY_DASHBOARD_DOC_IMAGES=1 one per page also to docs/images/.
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -23,6 +26,9 @@ const CHROMIUM = process.env.SLIPWAY_CHROMIUM ?? '/usr/bin/chromium';
 const ARTIFACTS = join(process.cwd(), 'test-artifacts', 'dashboard');
 const WAIT = 120_000;
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+const DOC_IMAGES =
+  process.env.SLIPWAY_DASHBOARD_DOC_IMAGES === '1' ? join(process.cwd(), 'docs', 'images') : undefined;
+const ROLLOUTS_CM = 'argo-rollouts-notification-configmap';
 
 describe('dashboard in a browser', { skip: !existsSync(CHROMIUM) && `no Chromium at ${CHROMIUM}` }, () => {
   let manager: Manager;
@@ -82,6 +88,13 @@ describe('dashboard in a browser', { skip: !existsSync(CHROMIUM) && `no Chromium
           verbs: ['get', 'list', 'watch'],
         },
         { apiGroups: ['apps'], resources: ['replicasets'], verbs: ['get', 'list', 'watch'] },
+        { apiGroups: [''], resources: ['pods', 'events'], verbs: ['get', 'list', 'watch'] },
+        {
+          apiGroups: [''],
+          resources: ['configmaps'],
+          resourceNames: [ROLLOUTS_CM],
+          verbs: ['get'],
+        },
       ],
     });
     await rbac('Role', 'dash-operate', {
@@ -130,6 +143,14 @@ describe('dashboard in a browser', { skip: !existsSync(CHROMIUM) && `no Chromium
         ],
       }),
     );
+    await client.create(
+      rolloutManifest({
+        name: 'api',
+        namespace: ns.name,
+        replicas: 2,
+        steps: [{ setWeight: 50 }, { pause: {} }],
+      }),
+    );
     await client.create({
       apiVersion: 'argoproj.io/v1alpha1',
       kind: 'Application',
@@ -140,6 +161,76 @@ describe('dashboard in a browser', { skip: !existsSync(CHROMIUM) && `no Chromium
         destination: { server: 'https://kubernetes.default.svc', namespace: ns.name },
       },
     });
+    // No Application controller runs here: its status is written as a sync would leave it (Argo CD's
+    // Application has no status subresource), so the page shows a synced app that owns Rollout web.
+    await client.patch(
+      { apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', namespace: ns.name, name: 'web-app' },
+      {
+        status: {
+          sync: { status: 'Synced', revision: '3f1c2a9e8b7d6c5b4a3f2e1d0c9b8a7f6e5d4c3b' },
+          health: { status: 'Healthy' },
+          resources: [
+            {
+              group: '',
+              version: 'v1',
+              kind: 'Service',
+              namespace: ns.name,
+              name: 'web',
+              status: 'Synced',
+              health: { status: 'Healthy' },
+            },
+            {
+              group: 'argoproj.io',
+              version: 'v1alpha1',
+              kind: 'Rollout',
+              namespace: ns.name,
+              name: 'web',
+              status: 'Synced',
+              health: { status: 'Healthy' },
+            },
+          ],
+          operationState: {
+            phase: 'Succeeded',
+            message: 'successfully synced (all tasks run)',
+            startedAt: '2026-12-06T18:00:00Z',
+            finishedAt: '2026-12-06T18:00:04Z',
+            operation: {
+              sync: { revision: '3f1c2a9e8b7d6c5b4a3f2e1d0c9b8a7f6e5d4c3b' },
+              initiatedBy: { automated: true },
+            },
+            syncResult: { revision: '3f1c2a9e8b7d6c5b4a3f2e1d0c9b8a7f6e5d4c3b' },
+          },
+          history: [
+            {
+              id: 1,
+              revision: '3f1c2a9e8b7d6c5b4a3f2e1d0c9b8a7f6e5d4c3b',
+              deployedAt: '2026-12-06T18:00:04Z',
+            },
+          ],
+        },
+      },
+      { type: 'merge' },
+    );
+    await client.create({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: ROLLOUTS_CM, namespace: ns.name },
+      data: {
+        'service.slack': 'token: $slack-token',
+        'trigger.on-rollout-completed':
+          '- when: rollout.status.phase == "Healthy"\n  send: [rollout-completed]\n',
+        'template.rollout-completed': 'message: Rollout {{.rollout.metadata.name}} is done\n',
+      },
+    });
+    await client.patch(
+      { apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', namespace: ns.name, name: 'web' },
+      {
+        metadata: {
+          annotations: { 'notifications.argoproj.io/subscribe.on-rollout-completed.slack': 'deploys' },
+        },
+      },
+      { type: 'merge' },
+    );
 
     manager = new Manager({
       client,
@@ -157,11 +248,18 @@ describe('dashboard in a browser', { skip: !existsSync(CHROMIUM) && `no Chromium
         namespace: ns.name,
       }).store,
     );
-    server = await startDashboard(manager, { port: 0, mode: 'token', namespace: ns.name });
+    server = await startDashboard(manager, {
+      port: 0,
+      mode: 'token',
+      namespace: ns.name,
+      notificationsNamespace: ns.name,
+    });
     await manager.start();
     await eventually(
-      'the Rollout Healthy',
-      async () => (await getRollout(client, ns.name, 'web')).status?.phase === 'Healthy',
+      'the Rollouts Healthy',
+      async () =>
+        (await getRollout(client, ns.name, 'web')).status?.phase === 'Healthy' &&
+        (await getRollout(client, ns.name, 'api')).status?.phase === 'Healthy',
       WAIT,
       250,
     );
@@ -178,8 +276,12 @@ describe('dashboard in a browser', { skip: !existsSync(CHROMIUM) && `no Chromium
   }
 
   const field = (page: Page, name: string) => page.locator(`[data-field="${name}"]`);
-  const shot = (page: Page, name: string) =>
-    page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+  const shot = async (page: Page, name: string, docImage?: string) => {
+    await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+    // the README's pictures: the viewport only, to keep them small
+    if (DOC_IMAGES !== undefined && docImage !== undefined)
+      await page.screenshot({ path: join(DOC_IMAGES, `dashboard-${docImage}.png`) });
+  };
 
   async function confirm(page: Page, action: string): Promise<void> {
     await page.getByRole('button', { name: action, exact: true }).click();
@@ -271,6 +373,144 @@ describe('dashboard in a browser', { skip: !existsSync(CHROMIUM) && `no Chromium
     );
     await operator.close();
     await viewer.close();
+  });
+
+  it('shows the Application with its Rollout, and the Notifications page the seed configuration', async () => {
+    const operator = await browser.newContext({ viewport: { width: 1280, height: 800 }, bypassCSP: true });
+    const page = await signIn(operator, tokens.operator);
+    await page.getByRole('link', { name: 'web-app', exact: true }).click();
+    await field(page, 'sync').getByText('Synced').waitFor({ timeout: WAIT });
+    await field(page, 'health').getByText('Healthy').waitFor({ timeout: WAIT });
+    const rolloutNode = page.locator(`[data-resource="Rollout/${ns.name}/web"]`);
+    await rolloutNode.locator('[data-field="rollout-phase"]').getByText('Healthy').waitFor({ timeout: WAIT });
+    await rolloutNode.locator('[data-kind="ReplicaSet"]').first().waitFor({ timeout: WAIT });
+    await rolloutNode.locator('[data-pod]').first().waitFor({ timeout: WAIT });
+    await shot(page, 'application', 'application');
+    const appAxe = await accessibilityViolations(page);
+    assert.deepEqual(
+      appAxe,
+      [],
+      `serious accessibility problems on the Application page: ${JSON.stringify(appAxe)}`,
+    );
+    // its Rollout links to the Rollout page
+    await page.getByRole('link', { name: `${ns.name}/web` }).click();
+    await page.getByRole('heading', { name: `Rollout ${ns.name}/web` }).waitFor({ timeout: WAIT });
+
+    await page.getByRole('link', { name: 'Notifications', exact: true }).click();
+    const config = page.locator(`[data-config="${ns.name}/${ROLLOUTS_CM}"]`);
+    await config.locator('[data-trigger="on-rollout-completed"]').waitFor({ timeout: WAIT });
+    await config.locator('[data-template="rollout-completed"]').waitFor({ timeout: WAIT });
+    await config.locator('[data-service="slack"]').waitFor({ timeout: WAIT });
+    await page
+      .locator(
+        `[data-object="Rollout/${ns.name}/web"] [data-subscription="on-rollout-completed:slack:deploys"]`,
+      )
+      .waitFor({ timeout: WAIT });
+    assert.equal(
+      ((await page.content()).match(/slack-token/g) ?? []).length,
+      0,
+      'no service option in the page',
+    );
+    await shot(page, 'notifications', 'notifications');
+    const axe = await accessibilityViolations(page);
+    assert.deepEqual(
+      axe,
+      [],
+      `serious accessibility problems on the Notifications page: ${JSON.stringify(axe)}`,
+    );
+    await operator.close();
+  });
+
+  it('Restart and Undo work for the operator (sent as them) and are refused for the viewer', async () => {
+    const operator = await browser.newContext({ viewport: { width: 1280, height: 1000 }, bypassCSP: true });
+    const viewer = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
+    const rolloutUrl = `${server.url}rollouts/${ns.name}/web`;
+    const readOnly = await signIn(viewer, tokens.viewer);
+    await readOnly.goto(rolloutUrl);
+    await field(readOnly, 'status').getByText('Healthy').waitFor({ timeout: WAIT });
+    for (const action of ['Restart', 'Undo']) {
+      await confirm(readOnly, action);
+      await readOnly
+        .getByRole('alert')
+        .getByText(/dash-viewer" may not patch rollouts\.argoproj\.io/)
+        .waitFor({ timeout: WAIT });
+    }
+    const before = await getRollout(client, ns.name, 'web');
+    assert.equal(before.spec?.restartAt, undefined);
+
+    const page = await signIn(operator, tokens.operator);
+    await page.goto(rolloutUrl);
+    await field(page, 'status').getByText('Healthy').waitFor({ timeout: WAIT });
+    await page.locator('[data-pod]').first().waitFor({ timeout: WAIT });
+    await shot(page, 'rollout-pods', 'rollout');
+    await confirm(page, 'Restart');
+    await page.getByRole('status').getByText('restart sent').waitFor({ timeout: WAIT });
+    await eventually(
+      'spec.restartAt set',
+      async () => (await getRollout(client, ns.name, 'web')).spec?.restartAt !== undefined,
+      WAIT,
+      250,
+    );
+    // undo to the previous revision (the first image) from the dialog's revision list
+    await page.getByRole('button', { name: 'Undo', exact: true }).click();
+    await page.getByRole('dialog').getByLabel('Revision').selectOption('1');
+    await page.getByRole('dialog').getByRole('button', { name: 'Confirm' }).click();
+    await page.getByRole('status').getByText('undo to revision 1 sent').waitFor({ timeout: WAIT });
+    await eventually(
+      'the template back at the first image',
+      async () => {
+        const r = await getRollout(client, ns.name, 'web');
+        const containers = (r.spec?.template as { spec?: { containers?: { image?: string }[] } } | undefined)
+          ?.spec?.containers;
+        return containers?.[0]?.image === 'argoproj/rollouts-demo:blue';
+      },
+      WAIT,
+      250,
+    );
+    await field(page, 'status').getByText('Paused').waitFor({ timeout: WAIT });
+    await operator.close();
+    await viewer.close();
+  });
+
+  it('promotes several paused Rollouts at once from the Fleet page', async () => {
+    await setImage(client, ns.name, 'api', 'argoproj/rollouts-demo:green');
+    const paused = async (name: string) =>
+      (await getRollout(client, ns.name, name)).status?.phase === 'Paused';
+    await eventually(
+      'web and api paused',
+      async () => (await paused('web')) && (await paused('api')),
+      WAIT,
+      250,
+    );
+    const stepOf = async (name: string) =>
+      (await getRollout(client, ns.name, name)).status?.currentStepIndex ?? 0;
+    const webStep = await stepOf('web');
+    const apiStep = await stepOf('api');
+    const operator = await browser.newContext({ viewport: { width: 1280, height: 800 }, bypassCSP: true });
+    const page = await signIn(operator, tokens.operator);
+    for (const name of ['web', 'api']) {
+      const box = page.getByRole('checkbox', { name: `Select ${ns.name}/${name}` });
+      await box.waitFor({ timeout: WAIT });
+      await box.check();
+    }
+    await shot(page, 'fleet-selected', 'fleet');
+    await page.getByRole('button', { name: 'Promote selected (2)' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Confirm' }).click();
+    await page
+      .getByRole('status')
+      .filter({ hasText: 'rollout "web": promote sent' })
+      .waitFor({ timeout: WAIT });
+    await page
+      .getByRole('status')
+      .filter({ hasText: 'rollout "api": promote sent' })
+      .waitFor({ timeout: WAIT });
+    await eventually(
+      'both left their pause',
+      async () => (await stepOf('web')) > webStep && (await stepOf('api')) > apiStep,
+      WAIT,
+      250,
+    );
+    await operator.close();
   });
 });
 

@@ -172,6 +172,9 @@ export const controllerCommand: Command = {
             readOnly: booleanOption(args, 'dashboard-read-only'),
             argoSelector,
             ...(namespace !== undefined && { namespace }),
+            ...(env.notificationsNamespace !== undefined && {
+              notificationsNamespace: env.notificationsNamespace,
+            }),
           });
     const done = new Promise<number>((resolve) => {
       const shutdown = (signal: string) => {

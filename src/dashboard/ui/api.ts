@@ -32,11 +32,11 @@ export async function getJson<T>(path: string): Promise<T> {
   return (await res.json()) as T;
 }
 
-export async function postJson<T>(path: string): Promise<T> {
+export async function postJson<T>(path: string, body: Record<string, unknown> = {}): Promise<T> {
   const res = await fetch(path, {
     method: 'POST',
     headers: headers({ 'Content-Type': 'application/json' }),
-    body: '{}',
+    body: JSON.stringify(body),
   });
   if (!res.ok) throw await errorOf(res);
   return (await res.json()) as T;

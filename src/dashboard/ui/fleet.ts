@@ -1,10 +1,52 @@
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { FleetRow, FleetView } from '../fleet-view.js';
-import { type ApiError, openStream } from './api.js';
+import { type ApiError, openStream, postJson } from './api.js';
 import { badge, html, link } from './html.js';
 
-const rolloutPath = (r: FleetRow) =>
-  `/rollouts/${encodeURIComponent(r.namespace)}/${encodeURIComponent(r.name)}`;
+const pagePath = (r: FleetRow) =>
+  `/${r.kind === 'Rollout' ? 'rollouts' : 'applications'}/${encodeURIComponent(r.namespace)}/${encodeURIComponent(r.name)}`;
+const rowKey = (r: FleetRow) => `${r.namespace}/${r.name}`;
+
+/** Promotes the selected paused Rollouts one request each (each checked against the viewer's RBAC). */
+function BulkPromote(props: { selected: readonly FleetRow[]; readOnly: boolean; onDone: () => void }) {
+  const dialog = useRef<HTMLDialogElement>(null);
+  const [results, setResults] = useState<{ key: string; ok: boolean; text: string }[]>([]);
+  const promoteAll = async () => {
+    dialog.current?.close();
+    const out = await Promise.all(
+      props.selected.map(async (r) => {
+        try {
+          const answer = await postJson<{ message: string }>(
+            `/api/rollouts/${encodeURIComponent(r.namespace)}/${encodeURIComponent(r.name)}/actions/promote`,
+          );
+          return { key: rowKey(r), ok: true, text: answer.message };
+        } catch (err) {
+          return { key: rowKey(r), ok: false, text: `${rowKey(r)}: ${(err as Error).message}` };
+        }
+      }),
+    );
+    setResults(out);
+    props.onDone();
+  };
+  return html`<div class="bulk">
+    <button type="button" disabled=${props.readOnly || props.selected.length === 0}
+      onClick=${() => {
+        setResults([]);
+        dialog.current?.showModal();
+      }}>Promote selected (${props.selected.length})</button>
+    <dialog ref=${dialog} aria-labelledby="bulk-title">
+      <h2 id="bulk-title">Promote ${props.selected.length} Rollout(s)</h2>
+      <ul>${props.selected.map((r) => html`<li key=${rowKey(r)} class="mono">${rowKey(r)}</li>`)}</ul>
+      <form method="dialog" class="buttons">
+        <button type="button" onClick=${promoteAll}>Confirm</button>
+        <button type="button" onClick=${() => dialog.current?.close()}>Cancel</button>
+      </form>
+    </dialog>
+    <ul aria-live="polite" class="results">
+      ${results.map((r) => html`<li key=${r.key} role=${r.ok ? 'status' : 'alert'} class=${r.ok ? 'ok' : 'error'}>${r.text}</li>`)}
+    </ul>
+  </div>`;
+}
 
 function matches(row: FleetRow, search: string, kind: string, status: string): boolean {
   if (kind !== '' && row.kind !== kind) return false;
@@ -17,7 +59,8 @@ function matches(row: FleetRow, search: string, kind: string, status: string): b
     .every((w) => text.includes(w));
 }
 
-export function FleetPage({ onUnauthorized }: { onUnauthorized: () => void }) {
+export function FleetPage({ onUnauthorized, readOnly }: { onUnauthorized: () => void; readOnly: boolean }) {
+  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const [view, setView] = useState<FleetView | undefined>(undefined);
   const [error, setError] = useState('');
   const [search, setSearch] = useState('');
@@ -38,6 +81,14 @@ export function FleetPage({ onUnauthorized }: { onUnauthorized: () => void }) {
     () => (view?.rows ?? []).filter((r) => matches(r, search.trim(), kind, status)),
     [view, search, kind, status],
   );
+  const paused = (r: FleetRow) => r.kind === 'Rollout' && r.status === 'Paused';
+  const chosen = rows.filter((r) => paused(r) && selected.has(rowKey(r)));
+  const toggle = (r: FleetRow) => {
+    const next = new Set(selected);
+    if (next.has(rowKey(r))) next.delete(rowKey(r));
+    else next.add(rowKey(r));
+    setSelected(next);
+  };
   const statuses = Object.keys(view?.counts ?? {}).sort();
   const syncs = Object.keys(view?.syncCounts ?? {}).sort();
   return html`
@@ -67,12 +118,14 @@ export function FleetPage({ onUnauthorized }: { onUnauthorized: () => void }) {
           </select>
         </label>
       </div>
+      <${BulkPromote} selected=${chosen} readOnly=${readOnly} onDone=${() => setSelected(new Set())} />
       ${
         view === undefined
           ? html`<p aria-busy="true">Loading…</p>`
           : html`<table class="fleet">
               <caption>${rows.length} of ${view.rows.length} shown</caption>
               <thead><tr>
+                <th scope="col"><span class="visually-hidden">Select</span></th>
                 <th scope="col">Kind</th><th scope="col">Namespace</th><th scope="col">Name</th>
                 <th scope="col">Status</th><th scope="col">Sync</th><th scope="col">Step</th>
                 <th scope="col">Weight</th><th scope="col">Image / revision</th>
@@ -82,8 +135,13 @@ export function FleetPage({ onUnauthorized }: { onUnauthorized: () => void }) {
                   (
                     r,
                   ) => html`<tr key=${`${r.kind}/${r.namespace}/${r.name}`} data-kind=${r.kind} data-name=${r.name}>
+                    <td>${
+                      paused(r) &&
+                      html`<input type="checkbox" aria-label=${`Select ${r.namespace}/${r.name}`}
+                        checked=${selected.has(rowKey(r))} onChange=${() => toggle(r)} />`
+                    }</td>
                     <td>${r.kind}</td><td>${r.namespace}</td>
-                    <th scope="row">${r.kind === 'Rollout' ? link(rolloutPath(r), r.name) : r.name}</th>
+                    <th scope="row">${link(pagePath(r), r.name)}</th>
                     <td title=${r.message}>${badge(r.status)}</td><td>${r.sync && badge(r.sync)}</td>
                     <td>${r.step}</td><td>${r.weight === undefined ? '' : `${r.weight}%`}</td>
                     <td class="mono">${r.revision}</td>

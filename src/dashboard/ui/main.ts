@@ -1,8 +1,10 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, clearToken, getJson, setToken } from './api.js';
+import { ApplicationPage } from './application.js';
 import { FleetPage } from './fleet.js';
 import { html, link, navigate } from './html.js';
+import { NotificationsPage } from './notifications.js';
 import { RolloutPage } from './rollout.js';
 import './style.css';
 
@@ -42,10 +44,19 @@ function Login({ onSignedIn, problem }: { onSignedIn: (me: WhoAmI) => void; prob
   </section>`;
 }
 
-function route(path: string): { page: 'fleet' } | { page: 'rollout'; namespace: string; name: string } {
-  const m = /^\/rollouts\/([^/]+)\/([^/]+)$/.exec(path);
-  if (m?.[1] && m[2])
-    return { page: 'rollout', namespace: decodeURIComponent(m[1]), name: decodeURIComponent(m[2]) };
+type Route =
+  | { page: 'fleet' | 'notifications' }
+  | { page: 'rollout' | 'application'; namespace: string; name: string };
+
+function route(path: string): Route {
+  if (path === '/notifications') return { page: 'notifications' };
+  const m = /^\/(rollouts|applications)\/([^/]+)\/([^/]+)$/.exec(path);
+  if (m?.[2] && m[3])
+    return {
+      page: m[1] === 'rollouts' ? 'rollout' : 'application',
+      namespace: decodeURIComponent(m[2]),
+      name: decodeURIComponent(m[3]),
+    };
   return { page: 'fleet' };
 }
 
@@ -73,7 +84,7 @@ function App() {
   const r = route(path);
   return html`
     <header>
-      <nav aria-label="Main">${link('/', 'Slipway')}</nav>
+      <nav aria-label="Main">${link('/', 'Slipway')} ${me !== undefined && link('/', 'Fleet')} ${me !== undefined && link('/notifications', 'Notifications')}</nav>
       ${
         me !== undefined &&
         html`<div class="me">
@@ -91,7 +102,11 @@ function App() {
             }} />`
           : r.page === 'rollout'
             ? html`<${RolloutPage} key=${`${r.namespace}/${r.name}`} namespace=${r.namespace} name=${r.name} readOnly=${me.readOnly} onUnauthorized=${expired} />`
-            : html`<${FleetPage} onUnauthorized=${expired} />`
+            : r.page === 'application'
+              ? html`<${ApplicationPage} key=${`app/${r.namespace}/${r.name}`} namespace=${r.namespace} name=${r.name} readOnly=${me.readOnly} onUnauthorized=${expired} />`
+              : r.page === 'notifications'
+                ? html`<${NotificationsPage} onUnauthorized=${expired} />`
+                : html`<${FleetPage} onUnauthorized=${expired} readOnly=${me.readOnly} />`
       }
     </main>`;
 }

@@ -14,6 +14,12 @@ const ACTIONS: readonly { action: RolloutAction; label: string; confirm: string 
   },
   { action: 'abort', label: 'Abort', confirm: 'Abort and go back to the stable version?' },
   { action: 'retry', label: 'Retry', confirm: 'Retry the aborted update from its first step?' },
+  {
+    action: 'restart',
+    label: 'Restart',
+    confirm: 'Restart every pod (evicted one by one, as kubectl argo rollouts restart)?',
+  },
+  { action: 'undo', label: 'Undo', confirm: 'Roll the template back to the revision chosen below?' },
 ];
 
 function timeLeft(step: StepView, now: number): string {
@@ -70,6 +76,7 @@ export function RolloutPage(props: {
   const [error, setError] = useState('');
   const [pending, setPending] = useState<(typeof ACTIONS)[number] | undefined>(undefined);
   const [outcome, setOutcome] = useState<{ ok: boolean; text: string } | undefined>(undefined);
+  const [revision, setRevision] = useState(0);
   const dialog = useRef<HTMLDialogElement>(null);
   useEffect(
     () =>
@@ -94,6 +101,7 @@ export function RolloutPage(props: {
     try {
       const r = await postJson<{ message: string }>(
         `/api/rollouts/${encodeURIComponent(namespace)}/${encodeURIComponent(name)}/actions/${action}`,
+        action === 'undo' ? { revision } : {},
       );
       setOutcome({ ok: true, text: r.message });
     } catch (err) {
@@ -135,6 +143,14 @@ export function RolloutPage(props: {
     <dialog ref=${dialog} aria-labelledby="confirm-title" onClose=${() => setPending(undefined)}>
       <h2 id="confirm-title">${pending?.label} ${info.name}</h2>
       <p>${pending?.confirm}</p>
+      ${
+        pending?.action === 'undo' &&
+        html`<p><label>Revision
+          <select value=${String(revision)} onChange=${(e: Event) => setRevision(Number((e.target as HTMLSelectElement).value))}>
+            <option value="0">the previous one</option>
+            ${info.replicaSets.slice(1).map((rs) => html`<option key=${rs.name} value=${String(rs.revision)}>${rs.revision} (${rs.images.join(', ')})</option>`)}
+          </select></label></p>`
+      }
       <form method="dialog" class="buttons">
         <button type="button" onClick=${() => pending && run(pending.action)}>Confirm</button>
         <button type="button" onClick=${() => setPending(undefined)}>Cancel</button>
@@ -152,8 +168,14 @@ export function RolloutPage(props: {
           <tbody>${info.replicaSets.map(
             (
               rs,
-            ) => html`<tr key=${rs.name}><td>${rs.revision}</td><th scope="row" class="mono">${rs.name}</th><td>${rs.tags.join(', ')}</td>
-              <td class="mono">${rs.images.join(', ')}</td><td>${badge(rs.status)}</td><td>${rs.available}/${rs.replicas}</td></tr>`,
+            ) => html`<tr key=${rs.name} data-replicaset=${rs.name}><td>${rs.revision}</td><th scope="row" class="mono">${rs.name}</th><td>${rs.tags.join(', ')}</td>
+              <td class="mono">${rs.images.join(', ')}</td><td>${badge(rs.status)}</td><td>${rs.available}/${rs.replicas}</td></tr>
+              ${rs.pods.map(
+                (
+                  pod,
+                ) => html`<tr key=${pod.name} class="pod" data-pod=${pod.name}><td></td><td class="mono">↳ ${pod.name}</td><td></td>
+                  <td>ready ${pod.ready}${pod.restarts > 0 ? `, ${pod.restarts} restarts` : ''}</td><td>${badge(pod.status)}</td><td></td></tr>`,
+              )}`,
           )}</tbody>
         </table>`
     }

@@ -111,7 +111,7 @@ describe('dashboard: access decisions', () => {
     assert.equal((await api.rollout({ username: 'alice' }, 'team-b', 'api')).status, 403);
     assert.equal((await api.rollout({ username: 'alice' }, 'team-a', 'nope')).status, 404);
     const page = await api.rollout({ username: 'bob' }, 'team-a', 'web');
-    assert.deepEqual(page.status === 200 && page.body.hidden, ['analysisruns', 'replicasets']);
+    assert.deepEqual(page.status === 200 && page.body.hidden, ['analysisruns', 'replicasets', 'pods']);
     assert.deepEqual(page.status === 200 && page.body.info.step, '1/4');
   });
 

@@ -84,6 +84,31 @@ describe('dashboard: HTTP server', () => {
     assert.equal(action.status, 415, 'a cross-site form post is refused');
   });
 
+  it('routes the Application and Notifications pages and bounds action bodies', async () => {
+    const { server, base } = await start('token');
+    servers.push(server);
+    const auth = { Authorization: 'Bearer alice' };
+    // alice may not get applications: the route answers with the RBAC refusal, not a 404 of the router
+    const app = await fetch(`${base}/api/applications/team-a/shop`, { headers: auth });
+    assert.equal(app.status, 403);
+    assert.match(((await app.json()) as { error: string }).error, /may not get applications/);
+    const notifications = await fetch(`${base}/api/notifications`, { headers: auth });
+    assert.equal(notifications.status, 200);
+    assert.deepEqual(await notifications.json(), { configs: [], objects: [], omitted: 0 });
+    const post = (path: string, body: string) =>
+      fetch(`${base}${path}`, {
+        method: 'POST',
+        headers: { ...auth, 'Content-Type': 'application/json' },
+        body,
+      });
+    assert.equal((await post('/api/rollouts/team-a/web/actions/undo', 'x'.repeat(5_000))).status, 400);
+    assert.equal((await post('/api/rollouts/team-a/web/actions/undo', '{"revision":"2"}')).status, 400);
+    assert.equal((await post('/api/rollouts/team-a/web/actions/undo', '[]')).status, 400);
+    // a well-formed body reaches the RBAC check (alice may not patch)
+    assert.equal((await post('/api/rollouts/team-a/web/actions/undo', '{"revision":2}')).status, 403);
+    assert.equal((await post('/api/applications/team-a/shop/actions/sync', '{}')).status, 403);
+  });
+
   it('streams the fleet and sends it again after the caches change', async () => {
     const { server, stores, base } = await start('token');
     servers.push(server);

@@ -134,7 +134,14 @@ describe('dashboard: rollout view', () => {
       pods: [],
       analysisRuns: [run('mine', r.metadata.uid ?? ''), run('other', 'someone-else')],
     });
-    assert.deepEqual(detail.actions, { promote: true, 'promote-full': true, abort: true, retry: false });
+    assert.deepEqual(detail.actions, {
+      promote: true,
+      'promote-full': true,
+      abort: true,
+      retry: false,
+      restart: true,
+      undo: false, // no earlier revision to go back to
+    });
     assert.deepEqual(
       detail.analysisRuns.map((a) => a.name),
       ['mine'],
@@ -146,7 +153,14 @@ describe('dashboard: rollout view', () => {
       pods: [],
       analysisRuns: [],
     });
-    assert.deepEqual(aborted.actions, { promote: false, 'promote-full': false, abort: false, retry: true });
+    assert.deepEqual(aborted.actions, {
+      promote: false,
+      'promote-full': false,
+      abort: false,
+      retry: true,
+      restart: true,
+      undo: false,
+    });
   });
 });
 

@@ -1,0 +1,156 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { ApplicationAction, ApplicationPage as Page } from '../application-api.js';
+import type { ResourceNode } from '../application-detail.js';
+import { type ApiError, openStream, postJson } from './api.js';
+import { badge, html, link } from './html.js';
+
+const ACTIONS: readonly { action: ApplicationAction; label: string; confirm: string }[] = [
+  { action: 'sync', label: 'Sync', confirm: 'Apply what Git holds at the target revision now?' },
+  { action: 'refresh', label: 'Refresh', confirm: 'Read Git again and compare now?' },
+];
+
+const rolloutPath = (ns: string, name: string) =>
+  `/rollouts/${encodeURIComponent(ns)}/${encodeURIComponent(name)}`;
+
+function Node({ node, depth }: { node: ResourceNode; depth: number }) {
+  const id = `${node.kind}/${node.namespace}/${node.name}`;
+  return html`<li data-resource=${id} data-kind=${node.kind} style=${`--depth:${depth}`}>
+    <span class="kind">${node.kind}</span>
+    ${node.rollout !== undefined ? link(rolloutPath(node.namespace, node.name), node.name) : html`<span class="mono">${node.name}</span>`}
+    ${node.sync !== '' && badge(node.sync)} ${node.health !== '' && badge(node.health)}
+    ${
+      node.rollout !== undefined &&
+      html`<span class="rollout-live" data-field="rollout-phase">${badge(node.rollout.phase)}
+        ${node.rollout.step !== '' && ` step ${node.rollout.step}`}${node.rollout.weight !== undefined && `, weight ${node.rollout.weight}%`}
+        <span class="mono">${node.rollout.image}</span></span>`
+    }
+    ${node.message !== '' && html`<span class="note"> ${node.message}</span>`}
+    ${
+      node.pods.length > 0 &&
+      html`<ul class="pods" aria-label=${`Pods of ${node.name}`}>
+        ${node.pods.map((p) => html`<li key=${p.name} data-pod=${p.name}><span class="mono">${p.name}</span> ${badge(p.status)} ready ${p.ready}${p.restarts > 0 ? `, ${p.restarts} restarts` : ''}</li>`)}
+      </ul>`
+    }
+    ${
+      node.children.length > 0 &&
+      html`<ul>${node.children.map((c) => html`<${Node} key=${`${c.kind}/${c.name}`} node=${c} depth=${depth + 1} />`)}</ul>`
+    }
+  </li>`;
+}
+
+export function ApplicationPage(props: {
+  namespace: string;
+  name: string;
+  onUnauthorized: () => void;
+  readOnly: boolean;
+}) {
+  const { namespace, name } = props;
+  const [page, setPage] = useState<Page | undefined>(undefined);
+  const [error, setError] = useState('');
+  const [pending, setPending] = useState<(typeof ACTIONS)[number] | undefined>(undefined);
+  const [outcome, setOutcome] = useState<{ ok: boolean; text: string } | undefined>(undefined);
+  const dialog = useRef<HTMLDialogElement>(null);
+  useEffect(
+    () =>
+      openStream<Page>(
+        `view=application&namespace=${encodeURIComponent(namespace)}&name=${encodeURIComponent(name)}`,
+        {
+          onView: (p) => {
+            setPage(p);
+            setError('');
+          },
+          onFailure: (err: ApiError) => (err.status === 401 ? props.onUnauthorized() : setError(err.message)),
+        },
+      ),
+    [namespace, name],
+  );
+  useEffect(() => {
+    if (pending !== undefined) dialog.current?.showModal();
+    else dialog.current?.close();
+  }, [pending]);
+  const run = async (action: ApplicationAction) => {
+    setPending(undefined);
+    try {
+      const r = await postJson<{ message: string }>(
+        `/api/applications/${encodeURIComponent(namespace)}/${encodeURIComponent(name)}/actions/${action}`,
+      );
+      setOutcome({ ok: true, text: r.message });
+    } catch (err) {
+      setOutcome({ ok: false, text: (err as Error).message });
+    }
+  };
+  if (page === undefined)
+    return html`<section>
+      <h1>Application ${namespace}/${name}</h1>
+      ${error !== '' ? html`<p role="alert" class="error">${error}</p>` : html`<p aria-busy="true">Loading…</p>`}
+    </section>`;
+  const op = page.operation;
+  return html`<section aria-labelledby="app-title">
+    <p>${link('/', '← Fleet')}</p>
+    <h1 id="app-title">Application ${page.namespace}/${page.name}</h1>
+    ${error !== '' && html`<p role="alert" class="error">${error}</p>`}
+    <dl class="summary">
+      <dt>Sync</dt><dd data-field="sync">${badge(page.sync)}${page.syncRequested ? ' (sync requested)' : ''}${page.autoSync ? ' · auto-sync' : ''}</dd>
+      <dt>Health</dt><dd data-field="health">${badge(page.health)} ${page.healthMessage}</dd>
+      <dt>Revision</dt><dd class="mono" data-field="revision">${page.revision || '—'}</dd>
+      <dt>Source</dt><dd class="mono">${page.repoURL} ${page.path} @ ${page.targetRevision}</dd>
+      <dt>Destination</dt><dd class="mono">${page.destination}</dd>
+      <dt>Project</dt><dd>${page.project}</dd>
+    </dl>
+    <div class="actions" role="group" aria-label="Actions">
+      ${ACTIONS.map(
+        (
+          a,
+        ) => html`<button key=${a.action} type="button" disabled=${props.readOnly || !page.actions[a.action]}
+          onClick=${() => {
+            setOutcome(undefined);
+            setPending(a);
+          }}>${a.label}</button>`,
+      )}
+    </div>
+    <div aria-live="polite">
+      ${outcome !== undefined && html`<p role=${outcome.ok ? 'status' : 'alert'} class=${outcome.ok ? 'ok' : 'error'}>${outcome.text}</p>`}
+    </div>
+    <dialog ref=${dialog} aria-labelledby="app-confirm-title" onClose=${() => setPending(undefined)}>
+      <h2 id="app-confirm-title">${pending?.label} ${page.name}</h2>
+      <p>${pending?.confirm}</p>
+      <form method="dialog" class="buttons">
+        <button type="button" onClick=${() => pending && run(pending.action)}>Confirm</button>
+        <button type="button" onClick=${() => setPending(undefined)}>Cancel</button>
+      </form>
+    </dialog>
+    ${
+      page.conditions.length > 0 &&
+      html`<h2>Conditions</h2><ul class="conditions">${page.conditions.map((c) => html`<li key=${c.type}>${badge(c.type)} ${c.message}</li>`)}</ul>`
+    }
+    <h2>Rollouts</h2>
+    ${
+      page.rollouts.length === 0
+        ? html`<p>No Rollouts in this Application.</p>`
+        : html`<ul class="rollout-links">${page.rollouts.map((r) => html`<li key=${`${r.namespace}/${r.name}`}>${link(rolloutPath(r.namespace, r.name), `${r.namespace}/${r.name}`)}</li>`)}</ul>`
+    }
+    <h2>Resources</h2>
+    ${page.tree.length === 0 ? html`<p>No resources recorded yet.</p>` : html`<ul class="tree" aria-label="Resource tree">${page.tree.map((n) => html`<${Node} key=${`${n.kind}/${n.namespace}/${n.name}`} node=${n} depth=${0} />`)}</ul>`}
+    <h2>Operation</h2>
+    ${
+      op === undefined
+        ? html`<p>No operation yet.</p>`
+        : html`<dl class="summary" data-field="operation">
+          <dt>Phase</dt><dd>${badge(op.phase)} ${op.message}</dd>
+          <dt>Revision</dt><dd class="mono">${op.revision}</dd>
+          <dt>Started</dt><dd>${op.startedAt}${op.initiatedBy !== '' ? ` by ${op.initiatedBy}` : ''}</dd>
+          <dt>Finished</dt><dd>${op.finishedAt || '—'}${op.retryCount > 0 ? ` (retry ${op.retryCount})` : ''}</dd>
+        </dl>`
+    }
+    <h2>History</h2>
+    ${
+      page.history.length === 0
+        ? html`<p>No deployments yet.</p>`
+        : html`<table>
+          <caption class="visually-hidden">Deployed revisions, newest first</caption>
+          <thead><tr><th scope="col">ID</th><th scope="col">Revision</th><th scope="col">Deployed</th><th scope="col">By</th></tr></thead>
+          <tbody>${page.history.map((h) => html`<tr key=${h.id}><td>${h.id}</td><td class="mono">${h.revision}</td><td>${h.deployedAt}</td><td>${h.initiatedBy}</td></tr>`)}</tbody>
+        </table>`
+    }
+  </section>`;
+}
