@@ -38,7 +38,7 @@ import { durationMs, formatDurationMs, jittered } from './intervals.js';
 import { inventoryApiVersion, inventoryEntry, parseInventoryEntry } from './inventory.js';
 import { FLUX_FINALIZER } from './kustomization-reconciler.js';
 import type { ReleaseStorage, StoredRelease } from './release-storage.js';
-import { writeFluxStatus } from './status-write.js';
+import { FLUX_FIELD_MANAGER, writeFluxStatus } from './status-write.js';
 import type { ResourceRef } from './types.js';
 
 /** helm-controller's ownership labels on the objects of a release. */
@@ -423,7 +423,7 @@ export class HelmReleaseReconciler implements Reconciler {
         },
         spec,
       } as KubeObject,
-      { fieldManager: 'slipway-flux', force: true },
+      { fieldManager: FLUX_FIELD_MANAGER, force: true },
     );
   }
 
@@ -454,7 +454,7 @@ export class HelmReleaseReconciler implements Reconciler {
     if (await this.live({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } })) return;
     await this.d.client.apply(
       { apiVersion: 'v1', kind: 'Namespace', metadata: { name } },
-      { fieldManager: 'slipway-flux' },
+      { fieldManager: FLUX_FIELD_MANAGER },
     );
   }
 

@@ -1,5 +1,6 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { isNotFound, type KubeClient, type KubeObject } from '../kube/index.js';
+import { FLUX_FIELD_MANAGER } from './status-write.js';
 
 /** One Helm release as Helm's storage driver keeps it (the fields Slipway writes and reads). */
 export interface StoredRelease {
@@ -117,7 +118,7 @@ export class ReleaseStorage {
       type: 'helm.sh/release.v1',
       data: { release: Buffer.from(encodeRelease(r)).toString('base64') },
     } as KubeObject;
-    await this.client.apply(secret, { fieldManager: 'slipway-flux', force: true });
+    await this.client.apply(secret, { fieldManager: FLUX_FIELD_MANAGER, force: true });
   }
 
   async get(namespace: string, name: string, version: number): Promise<StoredRelease | undefined> {
