@@ -79,8 +79,10 @@ export class ChartRepoServer {
 
   private index(): string {
     const entries: Record<string, unknown[]> = {};
-    for (const c of this.charts)
-      (entries[c.name] ??= []).push({
+    for (const c of this.charts) {
+      const list = entries[c.name] ?? [];
+      entries[c.name] = list;
+      list.push({
         apiVersion: 'v2',
         name: c.name,
         version: c.version,
@@ -88,6 +90,7 @@ export class ChartRepoServer {
         urls: [`${c.name}-${c.version}.tgz`],
         created: '2026-01-01T00:00:00Z',
       });
+    }
     return stringify({ apiVersion: 'v1', entries, generated: '2026-01-01T00:00:00Z' });
   }
 
