@@ -21,14 +21,25 @@ function text(block: Buffer, start: number, length: number): string {
 }
 
 /**
- * Reads a packaged chart (`.tgz`): regular files only (links and devices are skipped, as Helm's
- * loader does), no absolute paths or `..`, PAX/GNU long names honoured, within `limits`. The
- * archive's top folder (the chart name) is stripped. Pure.
+ * Reads a packaged chart (`.tgz`) with readTarGz: the archive's top folder (the chart name) is
+ * stripped and Chart.yaml must be there. Pure.
  */
 export function readChartArchive(
   tgz: Buffer,
   limits: ChartArchiveLimits = DefaultChartArchiveLimits,
 ): ChartFile[] {
+  const files = readTarGz(tgz, limits, 1);
+  if (!files.some((f) => f.path === 'Chart.yaml'))
+    throw new Error('chart archive: Chart.yaml file is missing');
+  return files;
+}
+
+/**
+ * Reads an untrusted `.tar.gz` (a chart, an OCI artifact layer): regular files only (links and
+ * devices are skipped, as Helm's loader and Flux's untar do), no absolute paths or `..`, PAX/GNU
+ * long names honoured, within `limits`; `strip` leading folders are removed. Pure.
+ */
+export function readTarGz(tgz: Buffer, limits: ChartArchiveLimits, strip: number): ChartFile[] {
   let tar: Buffer;
   try {
     tar = gunzipSync(tgz, { maxOutputLength: limits.maxBytes });
@@ -62,11 +73,9 @@ export function readChartArchive(
     const parts = name.split('/').filter((p) => p !== '' && p !== '.');
     if (name.startsWith('/') || parts.includes('..'))
       throw new Error(`chart archive: illegal path '${name}'`);
-    if (parts.length < 2) continue;
-    files.push({ path: parts.slice(1).join('/'), content: Buffer.from(body) });
+    if (parts.length <= strip) continue;
+    files.push({ path: parts.slice(strip).join('/'), content: Buffer.from(body) });
     if (files.length > limits.maxFiles) throw new Error(`chart archive: more than ${limits.maxFiles} files`);
   }
-  if (!files.some((f) => f.path === 'Chart.yaml'))
-    throw new Error('chart archive: Chart.yaml file is missing');
   return files;
 }

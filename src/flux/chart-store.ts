@@ -24,9 +24,10 @@ export function chartDigest(files: readonly ChartFile[]): { digest: string; size
 }
 
 /**
- * The HelmCharts' artifacts of this process (decision 010: no artifact server): each chart version
- * is kept unpacked under the Flux work dir, at the folder its Flux artifact path names without
- * `.tgz`; HelmReleases render from there. A missing folder (a new pod) is rebuilt by the HelmChart.
+ * The unpacked artifacts of this process (decision 010: no artifact server): each chart version and
+ * OCIRepository layer is kept unpacked under the Flux work dir, at the folder its Flux artifact path
+ * names without `.tgz` / `.tar.gz`; HelmReleases and Kustomizations read from there. A missing
+ * folder (a new pod) is rebuilt by the source's reconciler.
  */
 export class ChartStore {
   constructor(private readonly root: string) {}
@@ -47,7 +48,20 @@ export class ChartStore {
     files: readonly ChartFile[],
   ): Promise<StoredChart> {
     const path = `helmchart/${namespace}/${name}/${chart}-${version}.tgz`.replaceAll('..', '_');
-    const dir = join(this.root, path.slice(0, -'.tgz'.length));
+    await this.putTree(path.slice(0, -'.tgz'.length), files);
+    return { path, ...chartDigest(files) };
+  }
+
+  /** An unpacked artifact (an OCIRepository's layer) at `rel`; undefined when this process does not hold it. */
+  tree(rel: string): string | undefined {
+    if (rel.includes('..')) return undefined;
+    const dir = join(this.root, rel);
+    return existsSync(dir) ? dir : undefined;
+  }
+
+  /** Writes `files` at `rel`, replacing what was there (readers see the old or the new folder). */
+  async putTree(rel: string, files: readonly ChartFile[]): Promise<void> {
+    const dir = join(this.root, rel.replaceAll('..', '_'));
     const tmp = `${dir}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
     for (const f of files) {
       const target = join(tmp, f.path);
@@ -56,7 +70,7 @@ export class ChartStore {
     }
     await rm(dir, { recursive: true, force: true });
     await mkdir(dirname(dir), { recursive: true });
+    await mkdir(tmp, { recursive: true });
     await rename(tmp, dir);
-    return { path, ...chartDigest(files) };
   }
 }

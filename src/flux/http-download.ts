@@ -60,3 +60,37 @@ export async function basicAuthFromSecret(
   if (!username && !password) return undefined;
   return `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
 }
+
+/**
+ * HTTP Basic credentials for `host` from a `kubernetes.io/dockerconfigjson` Secret (`auths[host]`
+ * with `auth` or `username`/`password`), as Flux's OCI and image sources read them.
+ */
+export async function dockerConfigAuth(
+  client: KubeClient,
+  namespace: string,
+  secretName: string | undefined,
+  host: string,
+): Promise<string | undefined> {
+  if (!secretName) return undefined;
+  let secret: KubeObject & { data?: Record<string, string> };
+  try {
+    secret = await client.get({ apiVersion: 'v1', kind: 'Secret', namespace, name: secretName });
+  } catch (err) {
+    if (isNotFound(err)) throw new Error(`failed to get secret '${namespace}/${secretName}': not found`);
+    throw err;
+  }
+  const raw = secret.data?.['.dockerconfigjson'];
+  if (raw === undefined) return basicAuthFromSecret(client, namespace, secretName);
+  let config: { auths?: Record<string, { auth?: string; username?: string; password?: string }> };
+  try {
+    config = JSON.parse(Buffer.from(raw, 'base64').toString('utf8'));
+  } catch {
+    throw new Error(`secret '${namespace}/${secretName}': .dockerconfigjson is not JSON`);
+  }
+  const entry = config.auths?.[host] ?? config.auths?.[`https://${host}`] ?? config.auths?.[`http://${host}`];
+  if (!entry) return undefined;
+  if (entry.auth) return `Basic ${entry.auth}`;
+  if (entry.username || entry.password)
+    return `Basic ${Buffer.from(`${entry.username ?? ''}:${entry.password ?? ''}`).toString('base64')}`;
+  return undefined;
+}

@@ -3,7 +3,7 @@
 
 export { NAME_LABEL, NAMESPACE_LABEL, PRUNE_ANNOTATION } from './apply.js';
 export { sourcePath, withFluxOverrides } from './build.js';
-export { type ChartFile, readChartArchive } from './chart-archive.js';
+export { type ChartFile, readChartArchive, readTarGz } from './chart-archive.js';
 export { FluxConditionType, FluxReason, setFluxCondition } from './conditions.js';
 export { dependencyNotReady } from './dependencies.js';
 export { fluxRevision, type RefResolution, resolveGitRef, revisionSha } from './git-ref.js';
@@ -37,6 +37,9 @@ export {
   fluxControllerModule,
   registerFluxControllers,
 } from './module.js';
+export { ociRevision, resolveOciRef } from './oci-ref.js';
+export { listTags, parseOciUrl } from './oci-registry.js';
+export { FLUX_CONTENT_MEDIA_TYPE, OCI_REPOSITORY_GVK, type OCIRepository } from './oci-types.js';
 export { decodeRelease, encodeRelease, releaseSecretName, type StoredRelease } from './release-storage.js';
 export { artifactIgnoreRules, isIgnored, parseIgnore } from './source-ignore.js';
 export { invalidVariableName, substituteObjects, substituteText } from './substitute.js';

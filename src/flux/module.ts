@@ -33,6 +33,8 @@ import {
   type HelmRepository,
 } from './helm-types.js';
 import { KustomizationReconciler } from './kustomization-reconciler.js';
+import { OCIRepositoryReconciler } from './oci-repository-reconciler.js';
+import { OCI_REPOSITORY_GVK, type OCIRepository } from './oci-types.js';
 import { ReleaseStorage } from './release-storage.js';
 import { GIT_REPOSITORY_GVK, type GitRepository, KUSTOMIZATION_GVK, type Kustomization } from './types.js';
 
@@ -57,6 +59,7 @@ export interface FluxControllerHandle {
   readonly helmRepositories: Controller;
   readonly helmCharts: Controller;
   readonly helmReleases: Controller;
+  readonly ociRepositories: Controller;
   stop(): void;
 }
 
@@ -88,6 +91,8 @@ export function registerFluxControllers(
   const kustomizations = manager.informer<Kustomization>({ gvk: KUSTOMIZATION_GVK, ...scope });
   const writer = new StatusWriter();
   const workers = options.workers ?? 4;
+  const charts = new ChartStore(join(workspace.cacheDir, 'artifacts'));
+  const ociInformer = manager.informer<OCIRepository>({ gvk: OCI_REPOSITORY_GVK, ...scope });
   const gitRepositories = manager.addController({
     name: 'flux-gitrepository',
     workers,
@@ -108,6 +113,8 @@ export function registerFluxControllers(
       client: manager.client,
       kustomizations,
       sources,
+      ociSources: ociInformer,
+      store: charts,
       artifacts,
       rm: new ResourceManager(manager.client),
       writer,
@@ -121,7 +128,40 @@ export function registerFluxControllers(
   const chartInformer = manager.informer<HelmChart>({ gvk: HELM_CHART_GVK, ...scope });
   const releaseInformer = manager.informer<HelmRelease>({ gvk: HELM_RELEASE_GVK, ...scope });
   const indexes = new ChartIndexCache();
-  const charts = new ChartStore(join(workspace.cacheDir, 'artifacts'));
+  const specChanged = (cur: KubeObjectLike | undefined, prev: KubeObjectLike | undefined) =>
+    !cur ||
+    !prev ||
+    cur.metadata.generation !== prev.metadata.generation ||
+    cur.metadata.deletionTimestamp !== prev.metadata.deletionTimestamp ||
+    JSON.stringify(cur.metadata.annotations ?? {}) !== JSON.stringify(prev.metadata.annotations ?? {});
+  const revisionChanged = (cur: KubeObjectLike | undefined, prev: KubeObjectLike | undefined) =>
+    cur?.status?.artifact?.revision !== prev?.status?.artifact?.revision ||
+    cur?.status?.artifact?.digest !== prev?.status?.artifact?.digest;
+  const ociRepositories = manager.addController({
+    name: 'flux-ocirepository',
+    workers,
+    reconciler: new OCIRepositoryReconciler({
+      client: manager.client,
+      repos: ociInformer,
+      store: charts,
+      limits: DefaultChartArchiveLimits,
+      writer,
+      events: manager.events,
+    }),
+  });
+  ociInformer.onChange((cur, prev) => {
+    const obj = cur ?? prev;
+    if (!obj) return;
+    if (specChanged(cur, prev)) ociRepositories.enqueue(objectKey(obj));
+    if (!revisionChanged(cur, prev)) return;
+    for (const k of kustomizations.store.list())
+      if (
+        k.spec.sourceRef.kind === 'OCIRepository' &&
+        k.spec.sourceRef.name === obj.metadata.name &&
+        (k.spec.sourceRef.namespace || k.metadata.namespace) === obj.metadata.namespace
+      )
+        kustomizationController.enqueue(objectKey(k));
+  });
   const helmRepositories = manager.addController({
     name: 'flux-helmrepository',
     workers,
@@ -168,15 +208,6 @@ export function registerFluxControllers(
       ...(options.renderLimits && { renderLimits: options.renderLimits }),
     }),
   });
-  const specChanged = (cur: KubeObjectLike | undefined, prev: KubeObjectLike | undefined) =>
-    !cur ||
-    !prev ||
-    cur.metadata.generation !== prev.metadata.generation ||
-    cur.metadata.deletionTimestamp !== prev.metadata.deletionTimestamp ||
-    JSON.stringify(cur.metadata.annotations ?? {}) !== JSON.stringify(prev.metadata.annotations ?? {});
-  const revisionChanged = (cur: KubeObjectLike | undefined, prev: KubeObjectLike | undefined) =>
-    cur?.status?.artifact?.revision !== prev?.status?.artifact?.revision ||
-    cur?.status?.artifact?.digest !== prev?.status?.artifact?.digest;
   const chartsOf = (kind: string, obj: KubeObjectLike) => {
     for (const c of chartInformer.store.list())
       if (
@@ -272,6 +303,7 @@ export function registerFluxControllers(
     helmRepositories,
     helmCharts,
     helmReleases,
+    ociRepositories,
     stop: () => {
       releaseScratch();
       workspace.close();

@@ -4,6 +4,7 @@
 #   GitRepository  github.com/fluxcd/source-controller     config/crd/bases/source.toolkit.fluxcd.io_gitrepositories.yaml
 #   Kustomization  github.com/fluxcd/kustomize-controller  config/crd/bases/kustomize.toolkit.fluxcd.io_kustomizations.yaml
 #   HelmRepository, HelmChart  github.com/fluxcd/source-controller  config/crd/bases/source.toolkit.fluxcd.io_helm*.yaml
+#   OCIRepository  github.com/fluxcd/source-controller  config/crd/bases/source.toolkit.fluxcd.io_ocirepositories.yaml
 #   HelmRelease    github.com/fluxcd/helm-controller       config/crd/bases/helm.toolkit.fluxcd.io_helmreleases.yaml
 # Each file is copied as published to $SLIPWAY_CACHE/crds/<project>-<version>/ (default
 # ~/.cache/slipway/crds) with a .complete marker naming the module and its checksum, so a warm run does
@@ -14,7 +15,7 @@ SOURCE_CONTROLLER_VERSION="${SOURCE_CONTROLLER_VERSION:-v1.9.6}"
 KUSTOMIZE_CONTROLLER_VERSION="${KUSTOMIZE_CONTROLLER_VERSION:-v1.9.6}"
 HELM_CONTROLLER_VERSION="${HELM_CONTROLLER_VERSION:-v1.6.4}"
 BUILD_NAME=fetch-flux-crds
-BUILD_WHAT="Flux's CRDs (GitRepository, Kustomization, HelmRepository, HelmChart, HelmRelease)"
+BUILD_WHAT="Flux's CRDs (GitRepository, Kustomization, HelmRepository, HelmChart, HelmRelease, OCIRepository)"
 # shellcheck source=../go-build.sh
 . "$(dirname "${BASH_SOURCE[0]}")/../go-build.sh"
 
@@ -31,4 +32,6 @@ fetch "flux-source-controller-helm-$SOURCE_CONTROLLER_VERSION" github.com/fluxcd
   config/crd/bases/source.toolkit.fluxcd.io_helmcharts.yaml
 fetch "flux-helm-controller-$HELM_CONTROLLER_VERSION" github.com/fluxcd/helm-controller \
   "$HELM_CONTROLLER_VERSION" config/crd/bases/helm.toolkit.fluxcd.io_helmreleases.yaml
+fetch "flux-source-controller-oci-$SOURCE_CONTROLLER_VERSION" github.com/fluxcd/source-controller \
+  "$SOURCE_CONTROLLER_VERSION" config/crd/bases/source.toolkit.fluxcd.io_ocirepositories.yaml
 log "Flux CRDs ready in $CRDS ($(( $(date +%s) - start ))s)"

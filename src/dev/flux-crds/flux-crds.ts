@@ -27,6 +27,7 @@ export const FLUX_CRD_NAMES = [
   'helmrepositories.source.toolkit.fluxcd.io',
   'helmcharts.source.toolkit.fluxcd.io',
   'helmreleases.helm.toolkit.fluxcd.io',
+  'ocirepositories.source.toolkit.fluxcd.io',
 ] as const;
 
 export interface FluxCrdOptions {
@@ -57,11 +58,17 @@ export function fluxCrdPaths(options: Pick<FluxCrdOptions, 'cacheDir'> = {}): st
       join(crds, `flux-source-controller-helm-${v.sourceController}`, `source.toolkit.fluxcd.io_${k}.yaml`),
     ),
     join(crds, `flux-helm-controller-${v.helmController}`, 'helm.toolkit.fluxcd.io_helmreleases.yaml'),
+    join(
+      crds,
+      `flux-source-controller-oci-${v.sourceController}`,
+      'source.toolkit.fluxcd.io_ocirepositories.yaml',
+    ),
   ];
 }
 
 const fetchScript = fileURLToPath(new URL('./fetch-flux-crds.sh', import.meta.url));
-const WHAT = "Flux's CRDs (GitRepository, Kustomization, HelmRepository, HelmChart, HelmRelease)";
+const WHAT =
+  "Flux's CRDs (GitRepository, Kustomization, HelmRepository, HelmChart, HelmRelease, OCIRepository)";
 
 /** Returns the CRD files, fetching the pinned modules from the Go module proxy first when missing. */
 export async function ensureFluxCrds(options: FluxCrdOptions = {}): Promise<string[]> {
