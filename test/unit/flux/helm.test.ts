@@ -12,9 +12,12 @@ import {
   encodeRelease,
   type HelmRelease,
   mergeValues,
+  ociRevision,
   parseChartIndex,
+  parseOciUrl,
   readChartArchive,
   releaseNameOf,
+  resolveOciRef,
   type Snapshot,
   type StoredRelease,
   selectChartVersion,
@@ -183,5 +186,25 @@ describe('flux: Helm release storage and names', () => {
     assert.equal(releaseNameOf(hr({})), 'web');
     assert.equal(releaseNameOf(hr({ targetNamespace: 'apps' })), 'apps-web');
     assert.equal(releaseNameOf(hr({ targetNamespace: 'apps', releaseName: 'custom' })), 'custom');
+  });
+});
+
+describe('flux golden: OCIRepository ref resolution', () => {
+  const g = readGolden<{
+    tags: string[];
+    cases: { name: string; ref: Record<string, string> | null; want: unknown }[];
+  }>('flux/oci-ref.json');
+  for (const c of g.cases)
+    it(c.name, () => assert.deepEqual(resolveOciRef(c.ref ?? undefined, g.tags), c.want));
+  it('formats the revision as Flux does', () => {
+    assert.equal(ociRevision('1.2.5', 'sha256:ab'), '1.2.5@sha256:ab');
+    assert.equal(ociRevision(undefined, 'sha256:ab'), 'sha256:ab');
+  });
+  it('parses oci:// URLs and refuses others', () => {
+    assert.deepEqual(parseOciUrl('oci://127.0.0.1:5000/manifests/app'), {
+      host: '127.0.0.1:5000',
+      repository: 'manifests/app',
+    });
+    assert.throws(() => parseOciUrl('https://example.com/app'), /oci:\/\/<domain>/);
   });
 });
