@@ -9,6 +9,7 @@ import {
   HELM_REPOSITORY_GVK,
   type HelmRelease,
   type Kustomization,
+  OCI_REPOSITORY_GVK,
 } from '../../src/flux/index.js';
 import { installCrds } from '../../src/install/index.js';
 import { isNotFound, type KubeClient, type KubeObject } from '../../src/kube/index.js';
@@ -16,6 +17,7 @@ import { ShippedControllerProcess } from '../support/fixtures/shipped-controller
 import { ChartRepoServer, type TestChart } from '../support/flux/chart-repo-server.js';
 import { condition, getKustomization, gitRepository, kustomization } from '../support/flux/flux-harness.js';
 import { GitHttpServer } from '../support/flux/git-http-server.js';
+import { OciRegistry } from '../support/flux/oci-registry.js';
 import { TestRepo } from '../support/git/repo.js';
 import { eventually, testClient, testNamespace } from '../support/kube.js';
 
@@ -56,6 +58,18 @@ describe('flux: the controller restarted (SIGTERM and SIGKILL) while Git moves',
   let repo: TestRepo;
   let server: GitHttpServer;
   let charts: ChartRepoServer;
+  // an OCIRepository + Kustomization too when docker-registry is installed
+  let registry: OciRegistry | undefined;
+  const ociDigests = new Map<number, string>();
+  const pushRound = async (r: number) => {
+    if (registry)
+      ociDigests.set(
+        r,
+        await registry.pushArtifact('apps/oci', `1.${r}.0`, {
+          'settings.yaml': cm('oci-settings', { round: String(r) }),
+        }),
+      );
+  };
   let syncDir: string;
   let controller: ShippedControllerProcess | undefined;
 
@@ -68,6 +82,28 @@ describe('flux: the controller restarted (SIGTERM and SIGKILL) while Git moves',
     server = await GitHttpServer.start(repo);
     syncDir = mkdtempSync(join(tmpdir(), 'slipway-flux-restart-'));
     charts = await ChartRepoServer.start([chartRound(0)]);
+    if (OciRegistry.available()) {
+      registry = await OciRegistry.start();
+      await pushRound(0);
+      await client.create({
+        ...OCI_REPOSITORY_GVK,
+        metadata: { name: 'oci', namespace: ns.name },
+        spec: {
+          interval: '1s',
+          url: `oci://${registry.host}/apps/oci`,
+          insecure: true,
+          ref: { semver: '1.x' },
+        },
+      } as KubeObject);
+      await client.create(
+        kustomization(ns.name, 'oci-app', {
+          sourceRef: { kind: 'OCIRepository', name: 'oci' },
+          interval: '2s',
+          prune: true,
+          targetNamespace: ns.name,
+        }),
+      );
+    }
     await client.create({
       ...HELM_REPOSITORY_GVK,
       metadata: { name: 'charts', namespace: ns.name },
@@ -106,6 +142,7 @@ describe('flux: the controller restarted (SIGTERM and SIGKILL) while Git moves',
     await ns?.delete();
     await server?.close();
     await charts?.close();
+    await registry?.stop();
     repo?.dispose();
     rmSync(syncDir, { recursive: true, force: true });
     client?.close();
@@ -169,6 +206,12 @@ describe('flux: the controller restarted (SIGTERM and SIGKILL) while Git moves',
           ]);
           if ((await getCm('helm-settings'))?.data?.round !== String(round)) return false;
           if (round > 0 && (await getCm(`helm-extra-${round - 1}`)) !== undefined) return false;
+          if (registry) {
+            const k: Kustomization = await getKustomization(client, ns.name, 'oci-app');
+            last.set('oci-app', k.status);
+            if (k.status?.lastAppliedRevision !== `1.${round}.0@${ociDigests.get(round)}`) return false;
+            if ((await getCm('oci-settings'))?.data?.round !== String(round)) return false;
+          }
           return true;
         },
         120_000,
@@ -194,6 +237,7 @@ describe('flux: the controller restarted (SIGTERM and SIGKILL) while Git moves',
       repo.write(layout(round));
       server.commit(`round ${round}`);
       charts.add(chartRound(round));
+      await pushRound(round);
       // let it start working on the commit, then stop it mid-way
       await new Promise((r) => setTimeout(r, 400 + round * 300));
       await controller?.stop(signal);
