@@ -44,13 +44,22 @@ async function isNamespaced(client: KubeClient, o: KubeObject, crdScopes: Readon
   }
 }
 
+/** Who applies a set of objects: the labels (and annotations) marking them as its own. */
+export interface ApplyOwner {
+  readonly labels: Readonly<Record<string, string>>;
+  readonly annotations?: Readonly<Record<string, string>>;
+  /** Given to namespaced objects without one (Helm's release namespace); absent: they are refused. */
+  readonly defaultNamespace?: string;
+}
+
 /**
- * Labels the built objects as the Kustomization's and checks their scope: a namespaced object
- * without a namespace is refused as Flux refuses it; a cluster-scoped one loses any namespace.
+ * Labels the built objects as the owner's and checks their scope: a namespaced object without a
+ * namespace gets the owner's default or is refused as Flux refuses it; a cluster-scoped one loses
+ * any namespace.
  */
-export async function prepareObjects(
+export async function prepareOwnedObjects(
   client: KubeClient,
-  k: Kustomization,
+  owner: ApplyOwner,
   objects: readonly KubeObject[],
 ): Promise<KubeObject[]> {
   const crdScopes = new Map<string, string>();
@@ -62,20 +71,33 @@ export async function prepareObjects(
   }
   const out: KubeObject[] = [];
   for (const o of objects) {
-    const labels = {
-      ...(o.metadata.labels ?? {}),
-      [NAME_LABEL]: k.metadata.name ?? '',
-      [NAMESPACE_LABEL]: k.metadata.namespace ?? '',
-    };
+    const labels = { ...(o.metadata.labels ?? {}), ...owner.labels };
+    const annotations = owner.annotations
+      ? { annotations: { ...(o.metadata.annotations ?? {}), ...owner.annotations } }
+      : {};
     if (await isNamespaced(client, o, crdScopes)) {
-      if (!o.metadata.namespace) throw new Error(`${objectRef(o)} namespace not specified`);
-      out.push({ ...o, metadata: { ...o.metadata, labels } });
+      const namespace = o.metadata.namespace || owner.defaultNamespace;
+      if (!namespace) throw new Error(`${objectRef(o)} namespace not specified`);
+      out.push({ ...o, metadata: { ...o.metadata, namespace, labels, ...annotations } });
     } else {
       const { namespace: _drop, ...metadata } = o.metadata;
-      out.push({ ...o, metadata: { ...metadata, labels } });
+      out.push({ ...o, metadata: { ...metadata, labels, ...annotations } });
     }
   }
   return out.sort((a, b) => stage(a) - stage(b));
+}
+
+/** prepareOwnedObjects for a Kustomization: Flux's kustomize name and namespace labels. */
+export function prepareObjects(
+  client: KubeClient,
+  k: Kustomization,
+  objects: readonly KubeObject[],
+): Promise<KubeObject[]> {
+  return prepareOwnedObjects(
+    client,
+    { labels: { [NAME_LABEL]: k.metadata.name ?? '', [NAMESPACE_LABEL]: k.metadata.namespace ?? '' } },
+    objects,
+  );
 }
 
 async function getLive(client: KubeClient, o: KubeObject): Promise<KubeObject | undefined> {
@@ -100,7 +122,7 @@ async function getLive(client: KubeClient, o: KubeObject): Promise<KubeObject | 
 export async function applyObjects(
   client: KubeClient,
   rm: ResourceManager,
-  k: Kustomization,
+  k: { readonly spec: { readonly force?: boolean } },
   objects: readonly KubeObject[],
 ): Promise<ApplyOutcome> {
   const changes: string[] = [];
@@ -135,9 +157,13 @@ export async function applyObjects(
 export async function pruneStale(
   client: KubeClient,
   rm: ResourceManager,
-  k: Kustomization,
+  k: KubeObject,
   previous: readonly ResourceRef[] | undefined,
   next: readonly ResourceRef[],
+  ownerLabels: { readonly name: string; readonly namespace: string } = {
+    name: NAME_LABEL,
+    namespace: NAMESPACE_LABEL,
+  },
 ): Promise<string[]> {
   const changes: string[] = [];
   for (const entry of staleEntries(previous, next)) {
@@ -154,7 +180,11 @@ export async function pruneStale(
     });
     if (!live) continue;
     const labels = live.metadata.labels ?? {};
-    if (labels[NAME_LABEL] !== k.metadata.name || labels[NAMESPACE_LABEL] !== k.metadata.namespace) continue;
+    if (
+      labels[ownerLabels.name] !== k.metadata.name ||
+      labels[ownerLabels.namespace] !== k.metadata.namespace
+    )
+      continue;
     if (live.metadata.annotations?.[PRUNE_ANNOTATION] === 'disabled') continue;
     const c = await rm.delete(live, 'Background');
     if (c.action === 'deleted') changes.push(`${objectRef(live)} deleted`);

@@ -1,11 +1,32 @@
-// The Flux dialect's public surface: GitRepository and Kustomization on the sync engine.
+// The Flux dialect's public surface: GitRepository, Kustomization, HelmRepository, HelmChart and
+// HelmRelease on the sync engine.
 
 export { NAME_LABEL, NAMESPACE_LABEL, PRUNE_ANNOTATION } from './apply.js';
 export { sourcePath, withFluxOverrides } from './build.js';
+export { type ChartFile, readChartArchive, readTarGz } from './chart-archive.js';
 export { FluxConditionType, FluxReason, setFluxCondition } from './conditions.js';
 export { dependencyNotReady } from './dependencies.js';
 export { fluxRevision, type RefResolution, resolveGitRef, revisionSha } from './git-ref.js';
 export { decideHealth, type HealthDecision, objectStatus } from './health-check.js';
+export { chartDownloadUrl, parseChartIndex, selectChartVersion } from './helm-index.js';
+export { decideRelease, type ReleaseAction, retriesExhausted } from './helm-release-plan.js';
+export {
+  HELM_NAME_LABEL,
+  HELM_NAMESPACE_LABEL,
+  helmChartRef,
+  releaseNameOf,
+} from './helm-release-reconciler.js';
+export { HelmConditionType, HelmReason, HelmReleaseStatusDraft } from './helm-release-status.js';
+export {
+  HELM_CHART_GVK,
+  HELM_RELEASE_GVK,
+  HELM_REPOSITORY_GVK,
+  type HelmChart,
+  type HelmRelease,
+  type HelmRepository,
+  type Snapshot,
+} from './helm-types.js';
+export { mergeValues, setValueAtPath } from './helm-values.js';
 export { formatDurationMs } from './intervals.js';
 export { inventoryEntry, inventoryId, parseInventoryEntry, staleEntries } from './inventory.js';
 export { FLUX_FINALIZER } from './kustomization-reconciler.js';
@@ -16,6 +37,10 @@ export {
   fluxControllerModule,
   registerFluxControllers,
 } from './module.js';
+export { ociRevision, resolveOciRef } from './oci-ref.js';
+export { listTags, parseOciUrl } from './oci-registry.js';
+export { FLUX_CONTENT_MEDIA_TYPE, OCI_REPOSITORY_GVK, type OCIRepository } from './oci-types.js';
+export { decodeRelease, encodeRelease, releaseSecretName, type StoredRelease } from './release-storage.js';
 export { artifactIgnoreRules, isIgnored, parseIgnore } from './source-ignore.js';
 export { invalidVariableName, substituteObjects, substituteText } from './substitute.js';
 export {

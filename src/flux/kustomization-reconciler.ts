@@ -10,14 +10,18 @@ import {
 import { isNotFound, type KubeClient, type KubeObject, type Reflector } from '../kube/index.js';
 import type { RenderLimits, ResourceManager } from '../sync/index.js';
 import { applyObjects, objectRef, prepareObjects, pruneStale } from './apply.js';
+import { type ArtifactFiles, listArtifactFiles } from './artifact.js';
 import type { ArtifactStore } from './artifact-store.js';
 import { buildKustomization } from './build.js';
+import type { ChartStore } from './chart-store.js';
 import { FluxConditionType, FluxReason } from './conditions.js';
 import { dependencyNotReady } from './dependencies.js';
 import { revisionSha } from './git-ref.js';
 import { type CheckedObject, decideHealth } from './health-check.js';
 import { durationMs, formatDurationMs, jittered } from './intervals.js';
 import { KustomizationStatusDraft } from './kustomization-status.js';
+import { ociArtifactTree } from './oci-repository-reconciler.js';
+import type { OCIRepository } from './oci-types.js';
 import { writeFluxStatus } from './status-write.js';
 import { substituteObjects } from './substitute.js';
 import { substitutionVariables } from './substitute-from.js';
@@ -30,6 +34,9 @@ export interface KustomizationReconcilerDeps {
   readonly client: KubeClient;
   readonly kustomizations: Reflector<Kustomization>;
   readonly sources: Reflector<GitRepository>;
+  /** OCIRepository sources and the store holding their unpacked artifacts. */
+  readonly ociSources?: Reflector<OCIRepository>;
+  readonly store?: ChartStore;
   readonly artifacts: ArtifactStore;
   readonly rm: ResourceManager;
   readonly writer: StatusWriter;
@@ -112,17 +119,20 @@ export class KustomizationReconciler implements Reconciler {
     // 1. the source and its artifact
     const ref = k.spec.sourceRef;
     const sourceNs = ref.namespace || k.metadata.namespace || '';
-    if (ref.kind !== 'GitRepository')
+    if (ref.kind !== 'GitRepository' && ref.kind !== 'OCIRepository')
       return failed(FluxReason.ArtifactFailed, `unsupported source kind '${ref.kind}'`, retryMs);
-    const source = this.d.sources.store.get(`${sourceNs}/${ref.name}`);
+    const source =
+      ref.kind === 'GitRepository'
+        ? this.d.sources.store.get(`${sourceNs}/${ref.name}`)
+        : this.d.ociSources?.store.get(`${sourceNs}/${ref.name}`);
     if (!source)
       return failed(
         FluxReason.ArtifactFailed,
-        `unable to get source '${ref.kind}/${sourceNs}/${ref.name}': gitrepositories.source.toolkit.fluxcd.io "${ref.name}" not found`,
+        `unable to get source '${ref.kind}/${sourceNs}/${ref.name}': ${ref.kind === 'GitRepository' ? 'gitrepositories' : 'ocirepositories'}.source.toolkit.fluxcd.io "${ref.name}" not found`,
         retryMs,
       );
     const artifact = source.status?.artifact;
-    const sha = artifact ? revisionSha(artifact.revision) : undefined;
+    const sha = artifact && ref.kind === 'GitRepository' ? revisionSha(artifact.revision) : artifact?.digest;
     if (!artifact || !sha)
       return failed(
         FluxReason.ArtifactFailed,
@@ -130,6 +140,16 @@ export class KustomizationReconciler implements Reconciler {
         this.d.dependencyRequeueMs,
       );
     const revision = artifact.revision;
+    const ignore =
+      (source.status as { observedIgnore?: string } | undefined)?.observedIgnore ?? source.spec.ignore;
+    const artifactFiles = async (): Promise<ArtifactFiles> => {
+      if (ref.kind === 'GitRepository')
+        return (await this.d.artifacts.get((source as GitRepository).spec.url, sha, ignore)).files;
+      const dir = this.d.store?.tree(ociArtifactTree(artifact.path));
+      if (!dir)
+        throw new Error(`the artifact of OCIRepository '${sourceNs}/${ref.name}' is not in storage yet`);
+      return listArtifactFiles(dir, ignore);
+    };
 
     // 2. dependencies
     const notReady = dependencyNotReady(k, revision, (ns, name) =>
@@ -151,12 +171,7 @@ export class KustomizationReconciler implements Reconciler {
     draft.attempted(revision);
     let objects: readonly KubeObject[];
     try {
-      const stored = await this.d.artifacts.get(
-        source.spec.url,
-        sha,
-        source.status?.observedIgnore ?? source.spec.ignore,
-      );
-      objects = await buildKustomization(stored.files, k, {
+      objects = await buildKustomization(await artifactFiles(), k, {
         ...(this.d.renderLimits && { limits: this.d.renderLimits }),
       });
     } catch (err) {

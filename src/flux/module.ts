@@ -16,9 +16,26 @@ import {
   useScratchRoot,
 } from '../sync/index.js';
 import { ArtifactStore } from './artifact-store.js';
+import { DefaultChartArchiveLimits } from './chart-archive.js';
+import { ChartIndexCache } from './chart-index-cache.js';
+import { ChartStore } from './chart-store.js';
 import { GitRepositoryCredentials } from './credentials.js';
 import { GitRepositoryReconciler } from './git-repository-reconciler.js';
+import { HelmChartReconciler } from './helm-chart-reconciler.js';
+import { HelmReleaseReconciler, helmChartRef } from './helm-release-reconciler.js';
+import { HelmRepositoryReconciler } from './helm-repository-reconciler.js';
+import {
+  HELM_CHART_GVK,
+  HELM_RELEASE_GVK,
+  HELM_REPOSITORY_GVK,
+  type HelmChart,
+  type HelmRelease,
+  type HelmRepository,
+} from './helm-types.js';
 import { KustomizationReconciler } from './kustomization-reconciler.js';
+import { OCIRepositoryReconciler } from './oci-repository-reconciler.js';
+import { OCI_REPOSITORY_GVK, type OCIRepository } from './oci-types.js';
+import { ReleaseStorage } from './release-storage.js';
 import { GIT_REPOSITORY_GVK, type GitRepository, KUSTOMIZATION_GVK, type Kustomization } from './types.js';
 
 export interface FluxControllerOptions {
@@ -39,10 +56,17 @@ export interface FluxControllerOptions {
 export interface FluxControllerHandle {
   readonly gitRepositories: Controller;
   readonly kustomizations: Controller;
+  readonly helmRepositories: Controller;
+  readonly helmCharts: Controller;
+  readonly helmReleases: Controller;
+  readonly ociRepositories: Controller;
   stop(): void;
 }
 
-/** Adds the GitRepository and Kustomization controllers (Flux's dialect on the sync engine) to a manager. */
+/**
+ * Adds Flux's controllers (GitRepository, Kustomization, HelmRepository, HelmChart, HelmRelease: Flux's
+ * dialect on the sync engine) to a manager.
+ */
 export function registerFluxControllers(
   manager: Manager,
   options: FluxControllerOptions = {},
@@ -67,6 +91,8 @@ export function registerFluxControllers(
   const kustomizations = manager.informer<Kustomization>({ gvk: KUSTOMIZATION_GVK, ...scope });
   const writer = new StatusWriter();
   const workers = options.workers ?? 4;
+  const charts = new ChartStore(join(workspace.cacheDir, 'artifacts'));
+  const ociInformer = manager.informer<OCIRepository>({ gvk: OCI_REPOSITORY_GVK, ...scope });
   const gitRepositories = manager.addController({
     name: 'flux-gitrepository',
     workers,
@@ -87,6 +113,8 @@ export function registerFluxControllers(
       client: manager.client,
       kustomizations,
       sources,
+      ociSources: ociInformer,
+      store: charts,
       artifacts,
       rm: new ResourceManager(manager.client),
       writer,
@@ -95,6 +123,131 @@ export function registerFluxControllers(
       healthPollMs: options.healthPollMs ?? 5_000,
       ...(options.renderLimits && { renderLimits: options.renderLimits }),
     }),
+  });
+  const helmRepoInformer = manager.informer<HelmRepository>({ gvk: HELM_REPOSITORY_GVK, ...scope });
+  const chartInformer = manager.informer<HelmChart>({ gvk: HELM_CHART_GVK, ...scope });
+  const releaseInformer = manager.informer<HelmRelease>({ gvk: HELM_RELEASE_GVK, ...scope });
+  const indexes = new ChartIndexCache();
+  const specChanged = (cur: KubeObjectLike | undefined, prev: KubeObjectLike | undefined) =>
+    !cur ||
+    !prev ||
+    cur.metadata.generation !== prev.metadata.generation ||
+    cur.metadata.deletionTimestamp !== prev.metadata.deletionTimestamp ||
+    JSON.stringify(cur.metadata.annotations ?? {}) !== JSON.stringify(prev.metadata.annotations ?? {});
+  const revisionChanged = (cur: KubeObjectLike | undefined, prev: KubeObjectLike | undefined) =>
+    cur?.status?.artifact?.revision !== prev?.status?.artifact?.revision ||
+    cur?.status?.artifact?.digest !== prev?.status?.artifact?.digest;
+  const ociRepositories = manager.addController({
+    name: 'flux-ocirepository',
+    workers,
+    reconciler: new OCIRepositoryReconciler({
+      client: manager.client,
+      repos: ociInformer,
+      store: charts,
+      limits: DefaultChartArchiveLimits,
+      writer,
+      events: manager.events,
+    }),
+  });
+  ociInformer.onChange((cur, prev) => {
+    const obj = cur ?? prev;
+    if (!obj) return;
+    if (specChanged(cur, prev)) ociRepositories.enqueue(objectKey(obj));
+    if (!revisionChanged(cur, prev)) return;
+    for (const k of kustomizations.store.list())
+      if (
+        k.spec.sourceRef.kind === 'OCIRepository' &&
+        k.spec.sourceRef.name === obj.metadata.name &&
+        (k.spec.sourceRef.namespace || k.metadata.namespace) === obj.metadata.namespace
+      )
+        kustomizationController.enqueue(objectKey(k));
+  });
+  const helmRepositories = manager.addController({
+    name: 'flux-helmrepository',
+    workers,
+    reconciler: new HelmRepositoryReconciler({
+      client: manager.client,
+      repos: helmRepoInformer,
+      indexes,
+      writer,
+      events: manager.events,
+    }),
+  });
+  const helmCharts = manager.addController({
+    name: 'flux-helmchart',
+    workers,
+    reconciler: new HelmChartReconciler({
+      client: manager.client,
+      charts: chartInformer,
+      helmRepos: helmRepoInformer,
+      gitRepos: sources,
+      indexes,
+      artifacts,
+      store: charts,
+      limits: DefaultChartArchiveLimits,
+      writer,
+      events: manager.events,
+      dependencyRequeueMs: options.dependencyRequeueMs ?? 30_000,
+    }),
+  });
+  const helmReleases = manager.addController({
+    name: 'flux-helmrelease',
+    workers,
+    reconciler: new HelmReleaseReconciler({
+      client: manager.client,
+      releases: releaseInformer,
+      charts: chartInformer,
+      store: charts,
+      storage: new ReleaseStorage(manager.client),
+      rm: new ResourceManager(manager.client),
+      writer,
+      events: manager.events,
+      refreshChart: (key) => helmCharts.enqueue(key),
+      dependencyRequeueMs: options.dependencyRequeueMs ?? 30_000,
+      healthPollMs: options.healthPollMs ?? 5_000,
+      ...(options.renderLimits && { renderLimits: options.renderLimits }),
+    }),
+  });
+  const chartsOf = (kind: string, obj: KubeObjectLike) => {
+    for (const c of chartInformer.store.list())
+      if (
+        c.spec.sourceRef.kind === kind &&
+        c.spec.sourceRef.name === obj.metadata.name &&
+        c.metadata.namespace === obj.metadata.namespace
+      )
+        helmCharts.enqueue(objectKey(c));
+  };
+  helmRepoInformer.onChange((cur, prev) => {
+    const obj = cur ?? prev;
+    if (!obj) return;
+    if (specChanged(cur, prev)) helmRepositories.enqueue(objectKey(obj));
+    if (revisionChanged(cur, prev)) chartsOf('HelmRepository', obj);
+  });
+  chartInformer.onChange((cur, prev) => {
+    const obj = cur ?? prev;
+    if (!obj) return;
+    if (specChanged(cur, prev)) helmCharts.enqueue(objectKey(obj));
+    if (!revisionChanged(cur, prev) && cur?.status?.observedGeneration === prev?.status?.observedGeneration)
+      return;
+    for (const r of releaseInformer.store.list()) {
+      const ref = helmChartRef(r);
+      if (ref && ref.namespace === obj.metadata.namespace && ref.name === obj.metadata.name)
+        helmReleases.enqueue(objectKey(r));
+    }
+  });
+  releaseInformer.onChange((cur, prev) => {
+    const obj = cur ?? prev;
+    if (!obj) return;
+    if (specChanged(cur, prev)) helmReleases.enqueue(objectKey(obj));
+    if (cur?.status?.observedGeneration === prev?.status?.observedGeneration) return;
+    for (const r of releaseInformer.store.list())
+      if (
+        (r.spec.dependsOn ?? []).some(
+          (d) =>
+            d.name === obj.metadata.name && (d.namespace || r.metadata.namespace) === obj.metadata.namespace,
+        )
+      )
+        helmReleases.enqueue(objectKey(r));
   });
   // a spec change (not our own status writes) runs the object; a new artifact runs its Kustomizations;
   // a Kustomization becoming ready runs those that depend on it
@@ -109,6 +262,7 @@ export function registerFluxControllers(
     )
       gitRepositories.enqueue(objectKey(obj));
     if (cur?.status?.artifact?.revision === prev?.status?.artifact?.revision) return;
+    chartsOf('GitRepository', obj);
     for (const k of kustomizations.store.list()) {
       const ns = k.spec.sourceRef.namespace || k.metadata.namespace;
       if (
@@ -146,10 +300,28 @@ export function registerFluxControllers(
   return {
     gitRepositories,
     kustomizations: kustomizationController,
+    helmRepositories,
+    helmCharts,
+    helmReleases,
+    ociRepositories,
     stop: () => {
       releaseScratch();
       workspace.close();
     },
+  };
+}
+
+interface KubeObjectLike {
+  readonly metadata: {
+    readonly name?: string;
+    readonly namespace?: string;
+    readonly generation?: number;
+    readonly deletionTimestamp?: string;
+    readonly annotations?: Readonly<Record<string, string>>;
+  };
+  readonly status?: {
+    readonly observedGeneration?: number;
+    readonly artifact?: { readonly revision?: string; readonly digest?: string };
   };
 }
 

@@ -4,22 +4,44 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { installFluxCrds } from '../../src/dev/flux-crds/index.js';
-import type { Kustomization } from '../../src/flux/index.js';
+import {
+  HELM_RELEASE_GVK,
+  HELM_REPOSITORY_GVK,
+  type HelmRelease,
+  type Kustomization,
+  OCI_REPOSITORY_GVK,
+} from '../../src/flux/index.js';
 import { installCrds } from '../../src/install/index.js';
 import { isNotFound, type KubeClient, type KubeObject } from '../../src/kube/index.js';
 import { ShippedControllerProcess } from '../support/fixtures/shipped-controller-process.js';
+import { ChartRepoServer, type TestChart } from '../support/flux/chart-repo-server.js';
 import { condition, getKustomization, gitRepository, kustomization } from '../support/flux/flux-harness.js';
 import { GitHttpServer } from '../support/flux/git-http-server.js';
+import { OciRegistry } from '../support/flux/oci-registry.js';
 import { TestRepo } from '../support/git/repo.js';
 import { eventually, testClient, testNamespace } from '../support/kube.js';
 
 // The Flux controllers as they ship (`slipway controller --controllers flux`), stopped with SIGTERM
 // and SIGKILL right after Git moves: after every restart each Kustomization must apply the new
-// commit, prune what left Git, heal drift made while it was down, and keep a consistent inventory.
+// commit, prune what left Git, heal drift made while it was down, and keep a consistent inventory; a
+// HelmRelease whose chart repository publishes a new version each round must upgrade to it once (one
+// deployed release, history versions without gaps or repeats) and prune what left the chart.
 
 const APPS = ['app-0', 'app-1', 'app-2'];
 const cm = (name: string, data: Record<string, string>) =>
   `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ${name}}\ndata: ${JSON.stringify(data)}\n`;
+
+/** Chart version 1.<r>.0: a settings ConfigMap saying the round and one ConfigMap named after it. */
+function chartRound(r: number): TestChart {
+  return {
+    name: 'web',
+    version: `1.${r}.0`,
+    files: {
+      'templates/settings.yaml': cm('helm-settings', { round: String(r) }),
+      'templates/extra.yaml': cm(`helm-extra-${r}`, { round: String(r) }),
+    },
+  };
+}
 
 function layout(r: number): Record<string, string> {
   const files: Record<string, string> = {};
@@ -35,6 +57,19 @@ describe('flux: the controller restarted (SIGTERM and SIGKILL) while Git moves',
   let ns: { name: string; delete(): Promise<void> };
   let repo: TestRepo;
   let server: GitHttpServer;
+  let charts: ChartRepoServer;
+  // an OCIRepository + Kustomization too when docker-registry is installed
+  let registry: OciRegistry | undefined;
+  const ociDigests = new Map<number, string>();
+  const pushRound = async (r: number) => {
+    if (registry)
+      ociDigests.set(
+        r,
+        await registry.pushArtifact('apps/oci', `1.${r}.0`, {
+          'settings.yaml': cm('oci-settings', { round: String(r) }),
+        }),
+      );
+  };
   let syncDir: string;
   let controller: ShippedControllerProcess | undefined;
 
@@ -46,6 +81,45 @@ describe('flux: the controller restarted (SIGTERM and SIGKILL) while Git moves',
     repo = TestRepo.create(layout(0));
     server = await GitHttpServer.start(repo);
     syncDir = mkdtempSync(join(tmpdir(), 'slipway-flux-restart-'));
+    charts = await ChartRepoServer.start([chartRound(0)]);
+    if (OciRegistry.available()) {
+      registry = await OciRegistry.start();
+      await pushRound(0);
+      await client.create({
+        ...OCI_REPOSITORY_GVK,
+        metadata: { name: 'oci', namespace: ns.name },
+        spec: {
+          interval: '1s',
+          url: `oci://${registry.host}/apps/oci`,
+          insecure: true,
+          ref: { semver: '1.x' },
+        },
+      } as KubeObject);
+      await client.create(
+        kustomization(ns.name, 'oci-app', {
+          sourceRef: { kind: 'OCIRepository', name: 'oci' },
+          interval: '2s',
+          prune: true,
+          targetNamespace: ns.name,
+        }),
+      );
+    }
+    await client.create({
+      ...HELM_REPOSITORY_GVK,
+      metadata: { name: 'charts', namespace: ns.name },
+      spec: { interval: '1s', url: charts.url },
+    } as KubeObject);
+    await client.create({
+      ...HELM_RELEASE_GVK,
+      metadata: { name: 'web', namespace: ns.name },
+      spec: {
+        interval: '2s',
+        timeout: '1m',
+        chart: {
+          spec: { chart: 'web', version: '1.x', sourceRef: { kind: 'HelmRepository', name: 'charts' } },
+        },
+      },
+    } as KubeObject);
     await client.create(
       gitRepository(ns.name, 'repo', { interval: '1s', url: server.url, ref: { branch: 'main' } }),
     );
@@ -67,6 +141,8 @@ describe('flux: the controller restarted (SIGTERM and SIGKILL) while Git moves',
     for (const p of ShippedControllerProcess.all) await p.stop('SIGKILL');
     await ns?.delete();
     await server?.close();
+    await charts?.close();
+    await registry?.stop();
     repo?.dispose();
     rmSync(syncDir, { recursive: true, force: true });
     client?.close();
@@ -112,6 +188,30 @@ describe('flux: the controller restarted (SIGTERM and SIGKILL) while Git moves',
             if (round > 0 && (await getCm(`${app}-extra-${round - 1}`)) !== undefined) return false;
             if ((await getCm(`${app}-extra-${round}`)) === undefined) return false;
           }
+          const hr = await client.get<HelmRelease>({ ...HELM_RELEASE_GVK, namespace: ns.name, name: 'web' });
+          last.set('helmrelease', hr.status);
+          const history = hr.status?.history ?? [];
+          if (condition(hr, 'Ready')?.status !== 'True' || history[0]?.chartVersion !== `1.${round}.0`)
+            return false;
+          // one deployed release, versions counting down without repeats
+          assert.equal(history.filter((s) => s.status === 'deployed').length, 1);
+          const versions = history.map((s) => s.version);
+          assert.deepEqual(
+            versions,
+            [...new Set(versions)].sort((a, b) => b - a),
+          );
+          assert.deepEqual((hr.status?.inventory?.entries ?? []).map((e) => e.id).sort(), [
+            `${ns.name}_helm-extra-${round}__ConfigMap`,
+            `${ns.name}_helm-settings__ConfigMap`,
+          ]);
+          if ((await getCm('helm-settings'))?.data?.round !== String(round)) return false;
+          if (round > 0 && (await getCm(`helm-extra-${round - 1}`)) !== undefined) return false;
+          if (registry) {
+            const k: Kustomization = await getKustomization(client, ns.name, 'oci-app');
+            last.set('oci-app', k.status);
+            if (k.status?.lastAppliedRevision !== `1.${round}.0@${ociDigests.get(round)}`) return false;
+            if ((await getCm('oci-settings'))?.data?.round !== String(round)) return false;
+          }
           return true;
         },
         120_000,
@@ -136,6 +236,8 @@ describe('flux: the controller restarted (SIGTERM and SIGKILL) while Git moves',
     it(`round ${round}: stopped with ${signal} right after a commit, carries on after the restart`, async () => {
       repo.write(layout(round));
       server.commit(`round ${round}`);
+      charts.add(chartRound(round));
+      await pushRound(round);
       // let it start working on the commit, then stop it mid-way
       await new Promise((r) => setTimeout(r, 400 + round * 300));
       await controller?.stop(signal);

@@ -1,3 +1,4 @@
+import { installFluxCrds } from '../../dev/flux-crds/index.js';
 import { applyAll, DEPLOY_DIR, installCrds, readManifestDir, sortForInstall } from '../../install/index.js';
 import { booleanOption, type Command, ExitCode } from '../command.js';
 import { clientFromArgs } from '../kube-options.js';
@@ -12,6 +13,11 @@ export const installCommand: Command = {
       type: 'boolean',
       description: 'also apply deploy/ (namespace, RBAC, controller Deployment)',
     },
+    flux: {
+      type: 'boolean',
+      description:
+        "also install Flux's CRDs for the flux module (GitRepository, Kustomization, HelmRepository, HelmChart, HelmRelease, OCIRepository; fetched from the Go module proxy once)",
+    },
     'dry-run': { type: 'boolean', description: 'server-side dry run: validate without changing anything' },
   },
   async run(args) {
@@ -20,6 +26,13 @@ export const installCommand: Command = {
     try {
       const names = await installCrds(client, { dryRun, onProgress: (m) => progress(`  ${m}`) });
       progress(`${names.length} CRDs ${dryRun ? 'validated' : 'installed'}`);
+      if (booleanOption(args, 'flux')) {
+        if (dryRun) progress("Flux's CRDs: not validated in a dry run");
+        else {
+          const flux = await installFluxCrds(client, { onProgress: (m) => progress(`  ${m}`) });
+          progress(`${flux.length} Flux CRDs installed`);
+        }
+      }
       if (booleanOption(args, 'controller')) {
         const objects = sortForInstall(readManifestDir(DEPLOY_DIR));
         await applyAll(client, objects, { dryRun, onProgress: (m) => progress(`  ${m}`) });

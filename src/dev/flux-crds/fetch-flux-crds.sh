@@ -3,6 +3,9 @@
 # (`go mod download` verifies every zip against the Go checksum database):
 #   GitRepository  github.com/fluxcd/source-controller     config/crd/bases/source.toolkit.fluxcd.io_gitrepositories.yaml
 #   Kustomization  github.com/fluxcd/kustomize-controller  config/crd/bases/kustomize.toolkit.fluxcd.io_kustomizations.yaml
+#   HelmRepository, HelmChart  github.com/fluxcd/source-controller  config/crd/bases/source.toolkit.fluxcd.io_helm*.yaml
+#   OCIRepository  github.com/fluxcd/source-controller  config/crd/bases/source.toolkit.fluxcd.io_ocirepositories.yaml
+#   HelmRelease    github.com/fluxcd/helm-controller       config/crd/bases/helm.toolkit.fluxcd.io_helmreleases.yaml
 # Each file is copied as published to $SLIPWAY_CACHE/crds/<project>-<version>/ (default
 # ~/.cache/slipway/crds) with a .complete marker naming the module and its checksum, so a warm run does
 # nothing. Safe to run concurrently (a lock serialises fetches). Nothing is built.
@@ -10,8 +13,9 @@ set -euo pipefail
 
 SOURCE_CONTROLLER_VERSION="${SOURCE_CONTROLLER_VERSION:-v1.9.6}"
 KUSTOMIZE_CONTROLLER_VERSION="${KUSTOMIZE_CONTROLLER_VERSION:-v1.9.6}"
+HELM_CONTROLLER_VERSION="${HELM_CONTROLLER_VERSION:-v1.6.4}"
 BUILD_NAME=fetch-flux-crds
-BUILD_WHAT="Flux's CRDs (GitRepository, Kustomization)"
+BUILD_WHAT="Flux's CRDs (GitRepository, Kustomization, HelmRepository, HelmChart, HelmRelease, OCIRepository)"
 # shellcheck source=../go-build.sh
 . "$(dirname "${BASH_SOURCE[0]}")/../go-build.sh"
 
@@ -23,4 +27,11 @@ fetch "flux-source-controller-$SOURCE_CONTROLLER_VERSION" github.com/fluxcd/sour
   "$SOURCE_CONTROLLER_VERSION" config/crd/bases/source.toolkit.fluxcd.io_gitrepositories.yaml
 fetch "flux-kustomize-controller-$KUSTOMIZE_CONTROLLER_VERSION" github.com/fluxcd/kustomize-controller \
   "$KUSTOMIZE_CONTROLLER_VERSION" config/crd/bases/kustomize.toolkit.fluxcd.io_kustomizations.yaml
+fetch "flux-source-controller-helm-$SOURCE_CONTROLLER_VERSION" github.com/fluxcd/source-controller \
+  "$SOURCE_CONTROLLER_VERSION" config/crd/bases/source.toolkit.fluxcd.io_helmrepositories.yaml \
+  config/crd/bases/source.toolkit.fluxcd.io_helmcharts.yaml
+fetch "flux-helm-controller-$HELM_CONTROLLER_VERSION" github.com/fluxcd/helm-controller \
+  "$HELM_CONTROLLER_VERSION" config/crd/bases/helm.toolkit.fluxcd.io_helmreleases.yaml
+fetch "flux-source-controller-oci-$SOURCE_CONTROLLER_VERSION" github.com/fluxcd/source-controller \
+  "$SOURCE_CONTROLLER_VERSION" config/crd/bases/source.toolkit.fluxcd.io_ocirepositories.yaml
 log "Flux CRDs ready in $CRDS ($(( $(date +%s) - start ))s)"

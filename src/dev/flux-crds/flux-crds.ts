@@ -17,11 +17,17 @@ export const FluxCrdVersions = {
   sourceController: 'v1.9.6',
   /** github.com/fluxcd/kustomize-controller: Kustomization (kustomize.toolkit.fluxcd.io/v1). */
   kustomizeController: 'v1.9.6',
+  /** github.com/fluxcd/helm-controller: HelmRelease (helm.toolkit.fluxcd.io/v2), the one flux v2.9.5 requires. */
+  helmController: 'v1.6.4',
 } as const;
 
 export const FLUX_CRD_NAMES = [
   'gitrepositories.source.toolkit.fluxcd.io',
   'kustomizations.kustomize.toolkit.fluxcd.io',
+  'helmrepositories.source.toolkit.fluxcd.io',
+  'helmcharts.source.toolkit.fluxcd.io',
+  'helmreleases.helm.toolkit.fluxcd.io',
+  'ocirepositories.source.toolkit.fluxcd.io',
 ] as const;
 
 export interface FluxCrdOptions {
@@ -47,11 +53,22 @@ export function fluxCrdPaths(options: Pick<FluxCrdOptions, 'cacheDir'> = {}): st
       `flux-kustomize-controller-${v.kustomizeController}`,
       'kustomize.toolkit.fluxcd.io_kustomizations.yaml',
     ),
+    // a folder of its own: the first one's .complete marker predates these files
+    ...['helmrepositories', 'helmcharts'].map((k) =>
+      join(crds, `flux-source-controller-helm-${v.sourceController}`, `source.toolkit.fluxcd.io_${k}.yaml`),
+    ),
+    join(crds, `flux-helm-controller-${v.helmController}`, 'helm.toolkit.fluxcd.io_helmreleases.yaml'),
+    join(
+      crds,
+      `flux-source-controller-oci-${v.sourceController}`,
+      'source.toolkit.fluxcd.io_ocirepositories.yaml',
+    ),
   ];
 }
 
 const fetchScript = fileURLToPath(new URL('./fetch-flux-crds.sh', import.meta.url));
-const WHAT = "Flux's CRDs (GitRepository, Kustomization)";
+const WHAT =
+  "Flux's CRDs (GitRepository, Kustomization, HelmRepository, HelmChart, HelmRelease, OCIRepository)";
 
 /** Returns the CRD files, fetching the pinned modules from the Go module proxy first when missing. */
 export async function ensureFluxCrds(options: FluxCrdOptions = {}): Promise<string[]> {
@@ -66,6 +83,7 @@ export async function ensureFluxCrds(options: FluxCrdOptions = {}): Promise<stri
     env: {
       SOURCE_CONTROLLER_VERSION: FluxCrdVersions.sourceController,
       KUSTOMIZE_CONTROLLER_VERSION: FluxCrdVersions.kustomizeController,
+      HELM_CONTROLLER_VERSION: FluxCrdVersions.helmController,
       SLIPWAY_CACHE: options.cacheDir ?? slipwayCacheDir(),
     },
     onProgress: options.onProgress,
@@ -87,7 +105,8 @@ export function loadFluxCrds(paths: readonly string[]): KubeObject[] {
 }
 
 /**
- * Fetches (when needed) and installs Flux's GitRepository and Kustomization CRDs with server-side
+ * Fetches (when needed) and installs Flux's CRDs (GitRepository, Kustomization, HelmRepository,
+ * HelmChart, HelmRelease) with server-side
  * apply, then waits until they are Established; returns their names. Idempotent.
  */
 export async function installFluxCrds(client: KubeClient, options: FluxCrdOptions = {}): Promise<string[]> {

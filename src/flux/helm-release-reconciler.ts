@@ -1,0 +1,562 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import {
+  type EventRecorder,
+  findCondition,
+  type ReconcileContext,
+  type ReconcileRequest,
+  type ReconcileResult,
+  type Reconciler,
+  type StatusWriter,
+  toKubeTime,
+} from '../core/index.js';
+import { isNotFound, type KubeClient, type KubeObject, type Reflector } from '../kube/index.js';
+import {
+  parseManifests,
+  type RenderLimits,
+  type ResourceManager,
+  renderSource,
+  scratchRoot,
+} from '../sync/index.js';
+import { applyObjects, objectRef, prepareOwnedObjects, pruneStale } from './apply.js';
+import type { ChartStore } from './chart-store.js';
+import { FluxConditionType, FluxReason } from './conditions.js';
+import { type CheckedObject, decideHealth } from './health-check.js';
+import { type DesiredRelease, decideRelease } from './helm-release-plan.js';
+import { HelmReason, HelmReleaseStatusDraft } from './helm-release-status.js';
+import { composeValues, configDigest } from './helm-release-values.js';
+import {
+  HELM_CHART_GVK,
+  HELM_RELEASE_GVK,
+  type HelmChart,
+  type HelmRelease,
+  type Snapshot,
+} from './helm-types.js';
+import type { Values } from './helm-values.js';
+import { durationMs, formatDurationMs, jittered } from './intervals.js';
+import { inventoryApiVersion, inventoryEntry, parseInventoryEntry } from './inventory.js';
+import { FLUX_FINALIZER } from './kustomization-reconciler.js';
+import type { ReleaseStorage, StoredRelease } from './release-storage.js';
+import { FLUX_FIELD_MANAGER, writeFluxStatus } from './status-write.js';
+import type { ResourceRef } from './types.js';
+
+/** helm-controller's ownership labels on the objects of a release. */
+export const HELM_NAME_LABEL = 'helm.toolkit.fluxcd.io/name';
+export const HELM_NAMESPACE_LABEL = 'helm.toolkit.fluxcd.io/namespace';
+
+export interface HelmReleaseReconcilerDeps {
+  readonly client: KubeClient;
+  readonly releases: Reflector<HelmRelease>;
+  readonly charts: Reflector<HelmChart>;
+  readonly store: ChartStore;
+  readonly storage: ReleaseStorage;
+  readonly rm: ResourceManager;
+  readonly writer: StatusWriter;
+  readonly events: EventRecorder;
+  /** Asks the HelmChart controller to run a chart again (its artifact left this process). */
+  readonly refreshChart: (key: string) => void;
+  readonly dependencyRequeueMs: number;
+  readonly healthPollMs: number;
+  readonly renderLimits?: RenderLimits;
+}
+
+const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+/** helm-controller's GetReleaseName: `releaseName`, else `[<targetNamespace>-]<name>`. Pure. */
+export function releaseNameOf(hr: HelmRelease): string {
+  if (hr.spec.releaseName) return hr.spec.releaseName;
+  const name = hr.metadata.name ?? '';
+  return hr.spec.targetNamespace ? `${hr.spec.targetNamespace}-${name}` : name;
+}
+
+/** The HelmChart a `chart.spec` HelmRelease owns: `<namespace>-<name>` in the source's namespace. Pure. */
+export function helmChartRef(hr: HelmRelease): { namespace: string; name: string } | undefined {
+  const ns = hr.metadata.namespace ?? '';
+  if (hr.spec.chart)
+    return {
+      namespace: hr.spec.chart.spec.sourceRef.namespace || ns,
+      name: `${ns}-${hr.metadata.name ?? ''}`,
+    };
+  if (hr.spec.chartRef?.kind === 'HelmChart')
+    return { namespace: hr.spec.chartRef.namespace || ns, name: hr.spec.chartRef.name };
+  return undefined;
+}
+
+/**
+ * The HelmRelease reconciler, helm-controller's steps on the sync engine: dependencies → the
+ * HelmChart (created from `chart.spec`) and its artifact → values (valuesFrom, values) → the
+ * release action `decideRelease` picks (install, upgrade, wait for health, uninstall or roll back a
+ * failure, stop when out of retries) → `helm template` of the chart, server-side apply, prune from
+ * the inventory → history, conditions and release storage (Helm's Secrets) written once.
+ */
+export class HelmReleaseReconciler implements Reconciler {
+  constructor(private readonly d: HelmReleaseReconcilerDeps) {}
+
+  async reconcile(ctx: ReconcileContext, req: ReconcileRequest): Promise<ReconcileResult | undefined> {
+    const cached = this.d.releases.store.get(req.key);
+    if (!cached) {
+      this.d.writer.forget('HelmRelease', req.namespace, req.name);
+      return undefined;
+    }
+    let hr = this.d.writer.fresher('HelmRelease', cached) ?? cached;
+    if (hr.metadata.deletionTimestamp) return this.finalize(hr);
+    if (hr.spec.suspend) return undefined;
+    if (!(hr.metadata.finalizers ?? []).includes(FLUX_FINALIZER)) {
+      hr = await this.d.client.patch<HelmRelease>(
+        { ...HELM_RELEASE_GVK, namespace: hr.metadata.namespace ?? '', name: hr.metadata.name ?? '' },
+        [
+          { op: 'test', path: '/metadata/resourceVersion', value: hr.metadata.resourceVersion },
+          {
+            op: 'add',
+            path: '/metadata/finalizers',
+            value: [...(hr.metadata.finalizers ?? []), FLUX_FINALIZER],
+          },
+        ],
+        { type: 'json' },
+      );
+      this.d.writer.remember(hr, cached);
+    }
+    const nowMs = ctx.clock.now();
+    const now = toKubeTime(nowMs);
+    const draft = new HelmReleaseStatusDraft(hr, now);
+    const intervalMs = durationMs(hr.spec.interval, 600_000);
+    const timeoutMs = durationMs(hr.spec.timeout, 300_000);
+    const write = async (requeueAfterMs: number): Promise<ReconcileResult> => {
+      await writeFluxStatus(this.d.client, this.d.writer, hr, draft.build());
+      return { requeueAfterMs };
+    };
+    const notReady = async (reason: string, message: string, requeueMs: number) => {
+      const previous = draft.condition(FluxConditionType.Ready);
+      draft.notReady(reason, message);
+      if (previous?.message !== message) {
+        ctx.logger.warn({ reason }, 'helm release not ready');
+        this.d.events.warning(hr, reason, message);
+      }
+      return write(requeueMs);
+    };
+    const ns = hr.metadata.namespace ?? '';
+
+    // 1. dependencies
+    for (const dep of hr.spec.dependsOn ?? []) {
+      const depNs = dep.namespace || ns;
+      const d = this.d.releases.store.get(`${depNs}/${dep.name}`);
+      const ready = findCondition(d?.status?.conditions, FluxConditionType.Ready);
+      if (!d || d.status?.observedGeneration !== d.metadata.generation || ready?.status !== 'True')
+        return notReady(
+          FluxReason.DependencyNotReady,
+          `dependency '${depNs}/${dep.name}' is not ready`,
+          this.d.dependencyRequeueMs,
+        );
+    }
+
+    // 2. the chart
+    const chartRef = helmChartRef(hr);
+    if (!chartRef)
+      return notReady(
+        HelmReason.ArtifactFailed,
+        `unsupported chartRef kind '${hr.spec.chartRef?.kind ?? ''}'`,
+        intervalMs,
+      );
+    if (hr.spec.chart) {
+      try {
+        await this.ensureHelmChart(hr, chartRef);
+      } catch (err) {
+        return notReady(
+          HelmReason.ArtifactFailed,
+          `could not create HelmChart: ${errorText(err)}`,
+          this.d.dependencyRequeueMs,
+        );
+      }
+    }
+    draft.helmChart(`${chartRef.namespace}/${chartRef.name}`);
+    const chart = this.d.charts.store.get(`${chartRef.namespace}/${chartRef.name}`);
+    const chartReady = findCondition(chart?.status?.conditions, FluxConditionType.Ready);
+    const artifact = chart?.status?.artifact;
+    if (
+      !chart ||
+      !artifact ||
+      chartReady?.status !== 'True' ||
+      chart.status?.observedGeneration !== chart.metadata.generation
+    )
+      return notReady(
+        HelmReason.ArtifactFailed,
+        `HelmChart '${chartRef.namespace}/${chartRef.name}' is not ready: ${chartReady?.message ?? 'no artifact'}`,
+        Math.min(this.d.dependencyRequeueMs, 5_000),
+      );
+    const chartDir = this.d.store.dir(artifact.path);
+    if (!chartDir) {
+      this.d.refreshChart(`${chartRef.namespace}/${chartRef.name}`);
+      return notReady(
+        HelmReason.ArtifactFailed,
+        `HelmChart '${chartRef.namespace}/${chartRef.name}' artifact is being fetched again`,
+        2_000,
+      );
+    }
+
+    // 3. values
+    let values: Values;
+    try {
+      values = await composeValues(this.d.client, hr);
+    } catch (err) {
+      return notReady('ValuesError', errorText(err), intervalMs);
+    }
+    const desired: DesiredRelease = {
+      chartName: chart.status?.observedChartName ?? chart.spec.chart,
+      chartVersion: artifact.revision,
+      configDigest: configDigest(values),
+    };
+    draft.attempt(hr.metadata.generation ?? 0, desired);
+
+    // 4. the release action
+    const action = decideRelease(hr.spec, draft.history(), desired, draft.failureCounts());
+    const releaseName = releaseNameOf(hr);
+    const releaseNs = hr.spec.targetNamespace || ns;
+    ctx.logger.debug({ action: action.kind }, 'helm release action');
+    switch (action.kind) {
+      case 'stalled': {
+        draft.stalled(action.action, action.attempts);
+        return write(intervalMs);
+      }
+      case 'in-sync': {
+        try {
+          const stored = await this.d.storage.get(releaseNs, releaseName, action.release.version);
+          const objects = stored
+            ? parseManifests(stored.manifest, 'release')
+            : await this.render(hr, chartDir, values, releaseName, releaseNs);
+          draft.inventoryEntries(await this.applyRelease(hr, objects, releaseNs, false));
+        } catch (err) {
+          return notReady(FluxReason.ReconciliationFailed, errorText(err), Math.min(intervalMs, 60_000));
+        }
+        draft.inSync();
+        return write(jittered(intervalMs, Math.random()));
+      }
+      case 'install':
+      case 'upgrade': {
+        const isInstall = action.kind === 'install';
+        const version = draft.nextVersion();
+        const base = {
+          name: releaseName,
+          namespace: releaseNs,
+          version,
+          chartName: desired.chartName,
+          chartVersion: desired.chartVersion,
+          configDigest: desired.configDigest,
+        };
+        let manifest = '';
+        try {
+          const objects = await this.render(hr, chartDir, values, releaseName, releaseNs);
+          manifest = objects.map((o) => stringify(o)).join('---\n');
+          if (isInstall && hr.spec.install?.createNamespace) await this.createNamespace(releaseNs);
+          draft.inventoryEntries(await this.applyRelease(hr, objects, releaseNs, true));
+        } catch (err) {
+          const snap = draft.released(base, action.kind, 'failed', now);
+          await this.saveRelease(
+            snap,
+            values,
+            manifest,
+            `${action.kind === 'install' ? 'Install' : 'Upgrade'} failed: ${errorText(err)}`,
+          );
+          draft.failed(action.kind, releaseNs, releaseName, errorText(err));
+          this.d.events.warning(
+            hr,
+            isInstall ? HelmReason.InstallFailed : HelmReason.UpgradeFailed,
+            draft.readyMessage(),
+          );
+          return write(2_000);
+        }
+        const wait = !(isInstall ? hr.spec.install?.disableWait : hr.spec.upgrade?.disableWait);
+        const snap = draft.released(base, action.kind, wait ? `pending-${action.kind}` : 'deployed', now);
+        await this.saveRelease(
+          snap,
+          values,
+          manifest,
+          wait
+            ? `${isInstall ? 'Initial install' : 'Upgrade'} underway`
+            : `${isInstall ? 'Install' : 'Upgrade'} complete`,
+        );
+        if (!wait) {
+          await this.supersede(draft, snap);
+          draft.succeeded(action.kind);
+          this.d.events.normal(
+            hr,
+            isInstall ? HelmReason.InstallSucceeded : HelmReason.UpgradeSucceeded,
+            draft.readyMessage(),
+          );
+          return write(jittered(intervalMs, Math.random()));
+        }
+        draft.progressing(`Running '${action.kind}' action with timeout of ${formatDurationMs(timeoutMs)}`);
+        return write(this.d.healthPollMs);
+      }
+      case 'wait': {
+        const rel = action.release;
+        const kind = rel.status === 'pending-install' ? 'install' : 'upgrade';
+        const checks: CheckedObject[] = [];
+        for (const e of draft.inventory()) {
+          const o = parseInventoryEntry(e);
+          if (!o) continue;
+          const ref = {
+            apiVersion: inventoryApiVersion(o),
+            kind: o.kind,
+            metadata: { name: o.name, ...(o.namespace && { namespace: o.namespace }) },
+          };
+          checks.push({ ref: objectRef(ref), live: await this.live(ref) });
+        }
+        const decision = decideHealth(checks, nowMs - Date.parse(rel.lastDeployed), timeoutMs);
+        if (decision.kind === 'waiting') return write(this.d.healthPollMs);
+        const stored = await this.d.storage.get(rel.namespace, rel.name, rel.version);
+        if (decision.kind === 'failed') {
+          const snap = draft.finish(rel, 'failed');
+          await this.saveRelease(
+            snap,
+            stored?.config ?? values,
+            stored?.manifest ?? '',
+            `${kind === 'install' ? 'Install' : 'Upgrade'} failed: ${decision.message}`,
+          );
+          draft.failed(kind, releaseNs, releaseName, decision.message);
+          ctx.logger.warn({ action: kind }, 'helm release failed its health check');
+          this.d.events.warning(
+            hr,
+            kind === 'install' ? HelmReason.InstallFailed : HelmReason.UpgradeFailed,
+            draft.readyMessage(),
+          );
+          return write(2_000);
+        }
+        const snap = draft.finish(rel, 'deployed');
+        await this.saveRelease(
+          snap,
+          stored?.config ?? values,
+          stored?.manifest ?? '',
+          `${kind === 'install' ? 'Install' : 'Upgrade'} complete`,
+        );
+        await this.supersede(draft, snap);
+        draft.succeeded(kind);
+        ctx.logger.info({ version: rel.version, action: kind }, 'helm release succeeded');
+        this.d.events.normal(
+          hr,
+          kind === 'install' ? HelmReason.InstallSucceeded : HelmReason.UpgradeSucceeded,
+          draft.readyMessage(),
+        );
+        return write(jittered(intervalMs, Math.random()));
+      }
+      case 'uninstall': {
+        try {
+          await pruneStale(this.d.client, this.d.rm, hr, draft.inventory(), [], OWNER_LABELS);
+        } catch (err) {
+          return notReady(HelmReason.UninstallFailed, errorText(err), 5_000);
+        }
+        const snap = draft.finish(action.failed, 'uninstalled');
+        const stored = await this.d.storage.get(snap.namespace, snap.name, snap.version);
+        await this.saveRelease(snap, stored?.config ?? {}, stored?.manifest ?? '', 'Uninstallation complete');
+        draft.inventoryEntries([]);
+        draft.remediated(
+          HelmReason.UninstallSucceeded,
+          `Helm uninstall for release ${snap.namespace}/${snap.name}.v${snap.version} with chart ${snap.chartName}@${snap.chartVersion} succeeded`,
+        );
+        this.d.events.normal(hr, HelmReason.UninstallSucceeded, draft.readyMessage());
+        return write(1_000);
+      }
+      case 'rollback': {
+        const to = action.to;
+        const target = `${to.namespace}/${to.name}.v${to.version}`;
+        const chartText = `${to.chartName}@${to.chartVersion}`;
+        try {
+          const stored = await this.d.storage.get(to.namespace, to.name, to.version);
+          if (!stored) throw new Error(`release ${target} is not in storage`);
+          draft.inventoryEntries(
+            await this.applyRelease(hr, parseManifests(stored.manifest, 'release'), releaseNs, true),
+          );
+          await this.saveRelease(
+            draft.finish(action.failed, 'failed'),
+            stored.config,
+            stored.manifest,
+            'Upgrade failed',
+          );
+          const snap = draft.released({ ...to, version: draft.nextVersion() }, 'rollback', 'deployed', now);
+          await this.saveRelease(snap, stored.config, stored.manifest, `Rollback to ${to.version}`);
+          await this.supersede(draft, snap);
+        } catch (err) {
+          draft.remediated(
+            HelmReason.RollbackFailed,
+            `Helm rollback to previous release ${target} with chart ${chartText} failed: ${errorText(err)}`,
+            'False',
+          );
+          this.d.events.warning(hr, HelmReason.RollbackFailed, draft.readyMessage());
+          return write(5_000);
+        }
+        draft.remediated(
+          HelmReason.RollbackSucceeded,
+          `Helm rollback to previous release ${target} with chart ${chartText} succeeded`,
+        );
+        this.d.events.normal(hr, HelmReason.RollbackSucceeded, draft.readyMessage());
+        return write(1_000);
+      }
+    }
+  }
+
+  private async ensureHelmChart(hr: HelmRelease, ref: { namespace: string; name: string }): Promise<void> {
+    const t = hr.spec.chart?.spec;
+    if (!t) return;
+    const spec = {
+      chart: t.chart,
+      ...(t.version !== undefined && { version: t.version }),
+      sourceRef: { kind: t.sourceRef.kind, name: t.sourceRef.name },
+      interval: t.interval ?? hr.spec.interval,
+      reconcileStrategy: t.reconcileStrategy ?? 'ChartVersion',
+      ...(t.valuesFiles !== undefined && { valuesFiles: t.valuesFiles }),
+      ...(t.ignoreMissingValuesFiles !== undefined && {
+        ignoreMissingValuesFiles: t.ignoreMissingValuesFiles,
+      }),
+    };
+    const existing = this.d.charts.store.get(`${ref.namespace}/${ref.name}`);
+    if (existing && JSON.stringify(existing.spec) === JSON.stringify({ ...existing.spec, ...spec })) return;
+    await this.d.client.apply(
+      {
+        ...HELM_CHART_GVK,
+        metadata: {
+          name: ref.name,
+          namespace: ref.namespace,
+          labels: {
+            [HELM_NAME_LABEL]: hr.metadata.name ?? '',
+            [HELM_NAMESPACE_LABEL]: hr.metadata.namespace ?? '',
+          },
+        },
+        spec,
+      } as KubeObject,
+      { fieldManager: FLUX_FIELD_MANAGER, force: true },
+    );
+  }
+
+  private async render(
+    hr: HelmRelease,
+    chartDir: string,
+    values: Values,
+    releaseName: string,
+    releaseNs: string,
+  ): Promise<KubeObject[]> {
+    const scratch = await mkdtemp(join(scratchRoot(), 'slipway-helmrelease-'));
+    try {
+      const rendered = await renderSource({
+        checkoutDir: chartDir,
+        source: { repoURL: '', path: '.', helm: { releaseName, namespace: releaseNs, valuesObject: values } },
+        appName: hr.metadata.name ?? '',
+        namespace: releaseNs,
+        helmHome: join(scratch, 'helm'),
+        ...(this.d.renderLimits && { limits: this.d.renderLimits }),
+      });
+      return [...rendered.objects];
+    } finally {
+      await rm(scratch, { recursive: true, force: true });
+    }
+  }
+
+  private async createNamespace(name: string): Promise<void> {
+    if (await this.live({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } })) return;
+    await this.d.client.apply(
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name } },
+      { fieldManager: FLUX_FIELD_MANAGER },
+    );
+  }
+
+  /** Applies the release's objects with Helm's and Flux's marks; with `prune`, deletes what left the release. */
+  private async applyRelease(
+    hr: HelmRelease,
+    objects: readonly KubeObject[],
+    releaseNs: string,
+    prune: boolean,
+  ): Promise<ResourceRef[]> {
+    const draftEntries = hr.status?.inventory?.entries;
+    const prepared = await prepareOwnedObjects(
+      this.d.client,
+      {
+        labels: {
+          [HELM_NAME_LABEL]: hr.metadata.name ?? '',
+          [HELM_NAMESPACE_LABEL]: hr.metadata.namespace ?? '',
+          'app.kubernetes.io/managed-by': 'Helm',
+        },
+        annotations: {
+          'meta.helm.sh/release-name': releaseNameOf(hr),
+          'meta.helm.sh/release-namespace': releaseNs,
+        },
+        defaultNamespace: releaseNs,
+      },
+      objects,
+    );
+    const outcome = await applyObjects(this.d.client, this.d.rm, { spec: {} }, prepared);
+    if (prune) await pruneStale(this.d.client, this.d.rm, hr, draftEntries, outcome.entries, OWNER_LABELS);
+    return prepared.map(inventoryEntry);
+  }
+
+  private async saveRelease(
+    snap: Snapshot,
+    config: Readonly<Record<string, unknown>>,
+    manifest: string,
+    description: string,
+  ): Promise<void> {
+    const r: StoredRelease = {
+      name: snap.name,
+      namespace: snap.namespace,
+      version: snap.version,
+      status: snap.status as StoredRelease['status'],
+      description,
+      firstDeployed: snap.firstDeployed,
+      lastDeployed: snap.lastDeployed,
+      chartName: snap.chartName,
+      chartVersion: snap.chartVersion,
+      config,
+      manifest,
+    };
+    await this.d.storage.save(r);
+  }
+
+  private async supersede(draft: HelmReleaseStatusDraft, latest: Snapshot): Promise<void> {
+    for (const s of draft.supersedeOlder(latest.version)) {
+      const stored = await this.d.storage.get(s.namespace, s.name, s.version);
+      if (stored) await this.d.storage.save({ ...stored, status: 'superseded' });
+    }
+  }
+
+  private async live(o: KubeObject): Promise<KubeObject | undefined> {
+    try {
+      return await this.d.client.get({
+        apiVersion: o.apiVersion ?? '',
+        kind: o.kind ?? '',
+        name: o.metadata.name ?? '',
+        ...(o.metadata.namespace && { namespace: o.metadata.namespace }),
+      });
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      throw err;
+    }
+  }
+
+  /** Deletion: uninstall (prune the inventory, drop the release Secrets), then release the finalizer. */
+  private async finalize(hr: HelmRelease): Promise<ReconcileResult | undefined> {
+    const finalizers = hr.metadata.finalizers ?? [];
+    if (!finalizers.includes(FLUX_FINALIZER)) return undefined;
+    if (!hr.spec.suspend) {
+      await pruneStale(this.d.client, this.d.rm, hr, hr.status?.inventory?.entries, [], OWNER_LABELS);
+      for (const s of hr.status?.history ?? []) await this.d.storage.delete(s.namespace, s.name, s.version);
+      const ref = helmChartRef(hr);
+      if (ref && hr.spec.chart)
+        await this.d.client.delete({ ...HELM_CHART_GVK, ...ref }).catch((err: unknown) => {
+          if (!isNotFound(err)) throw err;
+        });
+    }
+    await this.d.client.patch(
+      { ...HELM_RELEASE_GVK, namespace: hr.metadata.namespace ?? '', name: hr.metadata.name ?? '' },
+      [
+        { op: 'test', path: '/metadata/resourceVersion', value: hr.metadata.resourceVersion },
+        {
+          op: 'replace',
+          path: '/metadata/finalizers',
+          value: finalizers.filter((f) => f !== FLUX_FINALIZER),
+        },
+      ],
+      { type: 'json' },
+    );
+    return undefined;
+  }
+}
+
+const OWNER_LABELS = { name: HELM_NAME_LABEL, namespace: HELM_NAMESPACE_LABEL } as const;

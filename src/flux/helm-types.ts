@@ -1,0 +1,151 @@
+import type { KubeObject } from '../kube/index.js';
+import type {
+  Artifact,
+  CrossNamespaceSourceReference,
+  DependencyReference,
+  FluxCondition,
+  LocalObjectReference,
+  ResourceRef,
+} from './types.js';
+
+/** `source.toolkit.fluxcd.io/v1` HelmRepository and HelmChart, `helm.toolkit.fluxcd.io/v2` HelmRelease. */
+export const HELM_REPOSITORY_GVK = {
+  apiVersion: 'source.toolkit.fluxcd.io/v1',
+  kind: 'HelmRepository',
+} as const;
+export const HELM_CHART_GVK = { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'HelmChart' } as const;
+export const HELM_RELEASE_GVK = { apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease' } as const;
+
+export interface SourceStatus {
+  readonly observedGeneration?: number;
+  readonly conditions?: readonly FluxCondition[];
+  readonly artifact?: Artifact;
+  readonly url?: string;
+  readonly lastHandledReconcileAt?: string;
+}
+
+export interface HelmRepositorySpec {
+  readonly url: string;
+  readonly type?: 'default' | 'oci';
+  readonly interval?: string;
+  readonly timeout?: string;
+  readonly secretRef?: LocalObjectReference;
+  readonly suspend?: boolean;
+}
+
+export interface HelmRepository extends KubeObject {
+  readonly spec: HelmRepositorySpec;
+  readonly status?: SourceStatus;
+}
+
+export interface HelmChartSpec {
+  readonly chart: string;
+  readonly version?: string;
+  readonly sourceRef: { readonly apiVersion?: string; readonly kind: string; readonly name: string };
+  readonly interval: string;
+  readonly reconcileStrategy?: 'ChartVersion' | 'Revision';
+  readonly valuesFiles?: readonly string[];
+  readonly ignoreMissingValuesFiles?: boolean;
+  readonly suspend?: boolean;
+}
+
+export interface HelmChartStatus extends SourceStatus {
+  readonly observedSourceArtifactRevision?: string;
+  readonly observedChartName?: string;
+  readonly observedValuesFiles?: readonly string[];
+}
+
+export interface HelmChart extends KubeObject {
+  readonly spec: HelmChartSpec;
+  readonly status?: HelmChartStatus;
+}
+
+export interface HelmChartTemplateSpec {
+  readonly chart: string;
+  readonly version?: string;
+  readonly sourceRef: CrossNamespaceSourceReference;
+  readonly interval?: string;
+  readonly reconcileStrategy?: 'ChartVersion' | 'Revision';
+  readonly valuesFiles?: readonly string[];
+  readonly ignoreMissingValuesFiles?: boolean;
+}
+
+export interface ValuesReference {
+  readonly kind: 'ConfigMap' | 'Secret';
+  readonly name: string;
+  /** Default `values.yaml`. */
+  readonly valuesKey?: string;
+  readonly targetPath?: string;
+  readonly optional?: boolean;
+}
+
+export interface Remediation {
+  /** Attempts after the first failure; negative is unlimited. Default 0. */
+  readonly retries?: number;
+  readonly ignoreTestFailures?: boolean;
+  readonly remediateLastFailure?: boolean;
+  /** Upgrade only: `rollback` (default) or `uninstall`. */
+  readonly strategy?: 'rollback' | 'uninstall';
+}
+
+export interface HelmReleaseSpec {
+  readonly chart?: { readonly spec: HelmChartTemplateSpec; readonly metadata?: unknown };
+  readonly chartRef?: { readonly kind: string; readonly name: string; readonly namespace?: string };
+  readonly interval: string;
+  readonly timeout?: string;
+  readonly releaseName?: string;
+  readonly targetNamespace?: string;
+  readonly storageNamespace?: string;
+  readonly dependsOn?: readonly DependencyReference[];
+  readonly suspend?: boolean;
+  readonly maxHistory?: number;
+  readonly install?: {
+    readonly createNamespace?: boolean;
+    readonly disableWait?: boolean;
+    readonly remediation?: Remediation;
+  };
+  readonly upgrade?: { readonly disableWait?: boolean; readonly remediation?: Remediation };
+  readonly test?: { readonly enable?: boolean };
+  readonly values?: Readonly<Record<string, unknown>>;
+  readonly valuesFrom?: readonly ValuesReference[];
+}
+
+/** One release in `status.history` (helm-controller's Snapshot, newest first). */
+export interface Snapshot {
+  readonly apiVersion?: string;
+  readonly digest: string;
+  readonly name: string;
+  readonly namespace: string;
+  readonly version: number;
+  readonly status: string;
+  readonly chartName: string;
+  readonly chartVersion: string;
+  readonly appVersion?: string;
+  readonly configDigest: string;
+  readonly firstDeployed: string;
+  readonly lastDeployed: string;
+  readonly deleted?: string;
+  readonly action?: string;
+}
+
+export interface HelmReleaseStatus {
+  readonly observedGeneration?: number;
+  readonly conditions?: readonly FluxCondition[];
+  readonly helmChart?: string;
+  readonly storageNamespace?: string;
+  readonly history?: readonly Snapshot[];
+  readonly lastAttemptedGeneration?: number;
+  readonly lastAttemptedRevision?: string;
+  readonly lastAttemptedConfigDigest?: string;
+  readonly lastAttemptedReleaseAction?: 'install' | 'upgrade';
+  readonly failures?: number;
+  readonly installFailures?: number;
+  readonly upgradeFailures?: number;
+  readonly inventory?: { readonly entries: readonly ResourceRef[] };
+  readonly lastHandledReconcileAt?: string;
+}
+
+export interface HelmRelease extends KubeObject {
+  readonly spec: HelmReleaseSpec;
+  readonly status?: HelmReleaseStatus;
+}

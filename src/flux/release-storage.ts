@@ -1,0 +1,152 @@
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { isNotFound, type KubeClient, type KubeObject } from '../kube/index.js';
+import { FLUX_FIELD_MANAGER } from './status-write.js';
+
+/** One Helm release as Helm's storage driver keeps it (the fields Slipway writes and reads). */
+export interface StoredRelease {
+  readonly name: string;
+  readonly namespace: string;
+  readonly version: number;
+  readonly status:
+    | 'deployed'
+    | 'superseded'
+    | 'failed'
+    | 'pending-install'
+    | 'pending-upgrade'
+    | 'pending-rollback'
+    | 'uninstalled';
+  readonly description: string;
+  readonly firstDeployed: string;
+  readonly lastDeployed: string;
+  readonly chartName: string;
+  readonly chartVersion: string;
+  readonly appVersion?: string;
+  readonly config: Readonly<Record<string, unknown>>;
+  /** The rendered objects as one YAML stream (what a rollback applies again). */
+  readonly manifest: string;
+}
+
+/** Helm's release Secret name: `sh.helm.release.v1.<name>.v<version>`. */
+export const releaseSecretName = (name: string, version: number) => `sh.helm.release.v1.${name}.v${version}`;
+
+/** Helm's storage encoding: JSON, gzip, base64 (the Secret's data is base64 once more). Pure. */
+export function encodeRelease(r: StoredRelease): string {
+  const json = {
+    name: r.name,
+    namespace: r.namespace,
+    version: r.version,
+    info: {
+      first_deployed: r.firstDeployed,
+      last_deployed: r.lastDeployed,
+      deleted: '',
+      description: r.description,
+      status: r.status,
+    },
+    chart: {
+      metadata: {
+        apiVersion: 'v2',
+        name: r.chartName,
+        version: r.chartVersion,
+        ...(r.appVersion !== undefined && { appVersion: r.appVersion }),
+      },
+      templates: [],
+      values: {},
+    },
+    config: r.config,
+    manifest: r.manifest,
+  };
+  return gzipSync(Buffer.from(JSON.stringify(json))).toString('base64');
+}
+
+/** Reads a release back from its encoded form; undefined when it is not one. Pure. */
+export function decodeRelease(encoded: string): StoredRelease | undefined {
+  try {
+    interface Encoded {
+      name?: unknown;
+      namespace?: unknown;
+      version?: unknown;
+      info?: {
+        status?: StoredRelease['status'];
+        description?: unknown;
+        first_deployed?: unknown;
+        last_deployed?: unknown;
+      };
+      chart?: { metadata?: { name?: unknown; version?: unknown; appVersion?: unknown } };
+      config?: Record<string, unknown>;
+      manifest?: unknown;
+    }
+    const j = JSON.parse(gunzipSync(Buffer.from(encoded, 'base64')).toString('utf8')) as Encoded;
+    if (!j.info?.status) return undefined;
+    return {
+      name: String(j.name),
+      namespace: String(j.namespace),
+      version: Number(j.version),
+      status: j.info.status,
+      description: String(j.info?.description ?? ''),
+      firstDeployed: String(j.info?.first_deployed ?? ''),
+      lastDeployed: String(j.info?.last_deployed ?? ''),
+      chartName: String(j.chart?.metadata?.name ?? ''),
+      chartVersion: String(j.chart?.metadata?.version ?? ''),
+      ...(j.chart?.metadata?.appVersion !== undefined && {
+        appVersion: String(j.chart?.metadata?.appVersion),
+      }),
+      config: (j.config ?? {}) as Record<string, unknown>,
+      manifest: String(j.manifest ?? ''),
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Helm's Secret storage driver, so that `helm list` / `helm history` show the releases a HelmRelease
+ * made and a rollback has the previous manifest: one Secret per release version in the storage
+ * namespace, labelled as Helm labels them.
+ */
+export class ReleaseStorage {
+  constructor(private readonly client: KubeClient) {}
+
+  async save(r: StoredRelease): Promise<void> {
+    const secret: KubeObject = {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: {
+        name: releaseSecretName(r.name, r.version),
+        namespace: r.namespace,
+        labels: { name: r.name, owner: 'helm', status: r.status, version: String(r.version) },
+      },
+      type: 'helm.sh/release.v1',
+      data: { release: Buffer.from(encodeRelease(r)).toString('base64') },
+    } as KubeObject;
+    await this.client.apply(secret, { fieldManager: FLUX_FIELD_MANAGER, force: true });
+  }
+
+  async get(namespace: string, name: string, version: number): Promise<StoredRelease | undefined> {
+    try {
+      const s = await this.client.get<KubeObject & { data?: Record<string, string> }>({
+        apiVersion: 'v1',
+        kind: 'Secret',
+        namespace,
+        name: releaseSecretName(name, version),
+      });
+      const data = s.data?.release;
+      return data ? decodeRelease(Buffer.from(data, 'base64').toString('utf8')) : undefined;
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      throw err;
+    }
+  }
+
+  async delete(namespace: string, name: string, version: number): Promise<void> {
+    try {
+      await this.client.delete({
+        apiVersion: 'v1',
+        kind: 'Secret',
+        namespace,
+        name: releaseSecretName(name, version),
+      });
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+    }
+  }
+}
