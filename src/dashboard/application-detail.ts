@@ -166,7 +166,7 @@ export function applicationDetail(app: Application, world: ApplicationWorld, now
     destination: `${dest.server ?? dest.name ?? ''} ${dest.namespace ?? ''}`.trim(),
     autoSync: app.spec?.syncPolicy?.automated !== undefined,
     sync: s.sync?.status ?? 'Unknown',
-    revision: s.sync?.revision ?? '',
+    revision: s.sync?.revision ?? (s.sync?.revisions ?? []).join(', '),
     health: s.health?.status ?? 'Unknown',
     healthMessage: s.health?.message ?? '',
     reconciledAt: s.reconciledAt ?? '',
@@ -198,7 +198,7 @@ export function applicationDetail(app: Application, world: ApplicationWorld, now
       .slice(0, HISTORY_SHOWN)
       .map((h) => ({
         id: h.id,
-        revision: h.revision,
+        revision: h.revision ?? (h.revisions ?? []).join(', '),
         deployedAt: h.deployedAt,
         initiatedBy: initiator(h.initiatedBy),
       })),
