@@ -44,7 +44,7 @@ export function printRun(r: ScenarioResult, round: number): void {
   out(`   load average at start ${load(r.load.start)}, at end ${load(r.load.end)}`);
 }
 
-const median = (xs: readonly number[]): number => {
+export const median = (xs: readonly number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
   if (s.length === 0) return Number.NaN;
   const m = Math.floor(s.length / 2);
