@@ -168,6 +168,9 @@ export function registerRolloutController(manager: Manager, options: RegisterRol
     const owner = obj === undefined ? undefined : controllerKeyOf(obj, 'Rollout');
     return owner === undefined || !echoes.isEcho('ReplicaSet', owner, current, previous);
   });
+  // after the echo checks above: our copy of a written Rollout or ReplicaSet goes once the cache holds it
+  informers.rollouts.onChange((current) => written.observe('Rollout', current));
+  informers.replicaSets.onChange((current) => written.observe('ReplicaSet', current));
   enqueueOwner(informers.analysisRuns, controller, 'Rollout');
   // an experiment step waits for its Experiment's phase
   enqueueOwner(informers.experiments, controller, 'Rollout');
