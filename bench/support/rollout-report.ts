@@ -16,6 +16,9 @@ export function printRun(r: ScenarioResult, round: number): void {
     out(
       `   idle: settled RSS ${r.settledRssMiB} MiB (peak ${r.peakRssMiB} MiB), CPU while settling ${r.cpuSeconds} s`,
     );
+    out(
+      `   while settling: ${r.reconciles ?? '?'} reconciles; Events about Rollouts by reason: ${entries(r.eventsByReason) || 'none'}`,
+    );
   }
   if (r.timeToAllHealthyMs !== undefined && r.addedLatencyMs !== undefined) {
     const t = r.addedLatencyByTriggerMs ?? {};

@@ -178,6 +178,9 @@ export async function runScenario(
 
     if (o.idle) {
       const cpuAtHealthy = cpuSeconds(pid);
+      // what the controller still does once all are Healthy: reconciles and Events about Rollouts
+      const metricsAtHealthy = await controller.scrape();
+      events.count(true);
       log(`${impl.name}: settling ${o.settleSeconds} s`);
       await new Promise((r) => setTimeout(r, o.settleSeconds * 1000));
       // settled: the lowest of ten samples over 5 s (a GC in flight should not count)
@@ -187,6 +190,8 @@ export async function runScenario(
         await new Promise((r) => setTimeout(r, 500));
       }
       const cpuSettled = cpuSeconds(pid) - cpuAtHealthy;
+      events.count(false);
+      const settledReconciles = controller.reconciles(metricsAtHealthy, await controller.scrape());
       await heapSnapshot(pid);
       return {
         implementation: impl.name,
@@ -198,6 +203,8 @@ export async function runScenario(
         peakRssMiB: mib(rss.peak),
         settledRssMiB: mib(settled),
         cpuSeconds: round1(cpuSettled),
+        eventsByReason: events.byReason,
+        ...(settledReconciles !== undefined && { reconciles: settledReconciles }),
         watchRestarts: watch.restarts,
       };
     }

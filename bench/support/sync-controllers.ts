@@ -17,9 +17,12 @@ import { appPath } from './sync-repo.js';
 
 export type SyncImplementationName = 'slipway' | 'flux' | 'slipway-flux';
 
-/** Where the objects live and where their manifests go. */
+/**
+ * Where the objects live and where their manifests go: one namespace, since the compiled controller runs
+ * namespaced (`--namespace`), and Slipway's namespaced sync module watches live objects there only.
+ */
 export const APP_NAMESPACE = 'bench-apps';
-export const DEST_NAMESPACE = 'bench-workloads';
+export const DEST_NAMESPACE = APP_NAMESPACE;
 const SOURCE_NAME = 'bench';
 
 export interface RunningSync {

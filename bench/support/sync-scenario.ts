@@ -64,7 +64,7 @@ export async function runSyncScenario(
   let rss: RssSampler | undefined;
   try {
     await impl.installCrds(client);
-    for (const ns of [APP_NAMESPACE, DEST_NAMESPACE])
+    for (const ns of new Set([APP_NAMESPACE, DEST_NAMESPACE]))
       await client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
     running = await impl.start(cluster.kubeconfigPath);
     const pids = running.pids;

@@ -147,6 +147,9 @@ export function registerRolloutController(manager: Manager, options: RegisterRol
       ...(options.maxReplicas !== undefined && { maxReplicas: options.maxReplicas }),
     }),
     workers: options.workers ?? DEFAULT_ROLLOUT_THREADS,
+    // every reconcile asks for all the wake-ups it needs (pause end, deadlines): a Rollout that became
+    // Healthy has no use for the progress-deadline timer of its last Progressing reconcile
+    latestRequeueWins: true,
   });
   enqueueSelf(informers.rollouts, controller, (current, previous) => {
     const obj = current ?? previous;
