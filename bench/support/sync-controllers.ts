@@ -5,7 +5,7 @@
 // start, the objects to create for app i, and when an object counts as done.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePorts } from '../../src/dev/cluster/index.js';
 import { ensureFluxControllerBinaries } from '../../src/dev/flux-controllers/index.js';
@@ -135,9 +135,19 @@ export function fluxImplementation(tuned: boolean): SyncImplementation {
     ...fluxObjects,
     async installCrds(client) {
       await installFluxCrds(client);
+      // source-controller's manager needs every kind it serves (HelmRepository, Bucket, OCIRepository…):
+      // its module's published CRDs, in the Go module cache once it was built
+      await ensureFluxControllerBinaries();
+      await installCrds(client, { crdDir: sourceControllerCrdDir() });
     },
     start: (kubeconfigPath) => startFlux(kubeconfigPath, extra),
   };
+}
+
+function sourceControllerCrdDir(): string {
+  const gopath = process.env.GOPATH ?? join(homedir(), 'go');
+  const module = `source-controller@${FluxCrdVersions.sourceController}`;
+  return join(gopath, 'pkg', 'mod', 'github.com', 'fluxcd', module, 'config', 'crd', 'bases');
 }
 
 let slipwayBuilt = false;
