@@ -4,7 +4,7 @@
 // Slipway's `flux` module (`--controllers flux`, the same Kustomizations as Flux). One shape: install CRDs,
 // start, the objects to create for app i, and when an object counts as done.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createWriteStream, mkdtempSync, readFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePorts } from '../../src/dev/cluster/index.js';
@@ -165,6 +165,7 @@ async function startFlux(kubeconfigPath: string, extra: readonly string[]): Prom
     onProgress: (m) => process.stderr.write(`[flux-controllers] ${m}\n`),
   });
   const dir = mkdtempSync(join(tmpdir(), 'bench-flux-'));
+  mkdirSync(join(dir, 'storage'));
   const [storage = 0, sourceMetrics = 0, sourceHealth = 0, kustomizeMetrics = 0, kustomizeHealth = 0] =
     await freePorts(5);
   const common = [
