@@ -38,7 +38,8 @@ export function shippedNodeFlags(): string {
 
 export async function startCompiledController(
   kubeconfigPath: string,
-  namespace: string,
+  /** Watch one namespace (`--namespace`); undefined: the whole cluster. */
+  namespace: string | undefined,
   controllers: readonly string[] = ['rollouts'],
   options: { readonly build?: boolean; readonly args?: readonly string[] } = {},
 ): Promise<CompiledController> {
@@ -54,7 +55,7 @@ export async function startCompiledController(
       `const { main } = await import(${JSON.stringify(entry)}); process.exitCode = await main(process.argv.slice(1));`,
       'controller',
       `--controllers=${controllers.join(',')}`,
-      `--namespace=${namespace}`,
+      ...(namespace !== undefined ? [`--namespace=${namespace}`] : []),
       `--kubeconfig=${kubeconfigPath}`,
       `--metrics-port=${port}`,
       `--log-level=${process.env.BENCH_LOG ?? 'warn'}`,

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -8,38 +8,34 @@ import { installCrds } from '../src/install/index.js';
 import { KubeClient } from '../src/kube/index.js';
 import { Metrics, silentLogger } from '../src/observability/index.js';
 import { type Application, registerSyncController } from '../src/sync/index.js';
-import { commitDirectory } from './support/commit-directory.js';
+import {
+  fluxImplementation,
+  slipwayFluxImplementation,
+  slipwaySyncImplementation,
+} from './support/sync-controllers.js';
+import { appPath, makeSyncRepo } from './support/sync-repo.js';
+import { compareSync, printSyncComparison, printSyncRun } from './support/sync-report.js';
+import { runSyncScenario, type SyncScenarioResult } from './support/sync-scenario.js';
 
 const { values } = parseArgs({
   options: {
     apps: { type: 'string', default: '1000' },
+    n: { type: 'string' },
     edits: { type: 'string', default: '100' },
     settle: { type: 'string', default: '30' },
+    against: { type: 'string' },
+    rounds: { type: 'string', default: '1' },
+    'flux-defaults': { type: 'boolean', default: false },
+    'skip-slipway-flux': { type: 'boolean', default: false },
   },
 });
-const N = Number(values.apps);
+const N = Number(values.n ?? values.apps);
 const EDITS = Number(values.edits);
 const SETTLE_S = Number(values.settle);
 const APP_NS = 'bench-apps';
 const DEST = 'bench-workloads';
 const log = (m: string) => process.stderr.write(`[bench/sync] ${m}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function makeRepo(n: number): { url: string; root: string } {
-  const root = mkdtempSync(join(tmpdir(), 'slipway-bench-repo-'));
-  const dir = join(root, 'repo');
-  for (let i = 0; i < n; i++) {
-    const name = `app-${i}`;
-    mkdirSync(join(dir, 'apps', name), { recursive: true });
-    writeFileSync(
-      join(dir, 'apps', name, 'all.yaml'),
-      `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ${name}}\ndata: {LOG_LEVEL: info}\n---\n` +
-        `apiVersion: v1\nkind: Service\nmetadata: {name: ${name}}\nspec: {selector: {app: ${name}}, ports: [{port: 80}]}\n---\n` +
-        `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: ${name}}\nspec:\n  replicas: 1\n  selector: {matchLabels: {app: ${name}}}\n  template:\n    metadata: {labels: {app: ${name}}}\n    spec: {containers: [{name: c, image: "nginx:1.27"}]}\n`,
-    );
-  }
-  return { url: commitDirectory(dir, 'bench apps'), root };
-}
 
 function percentile(xs: number[], p: number): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -49,7 +45,7 @@ function percentile(xs: number[], p: number): number {
 async function main(): Promise<void> {
   log(`starting a local control plane for ${N} apps`);
   const cluster = await LocalCluster.start({ onProgress: (m) => log(m), readyTimeoutMs: 120_000 });
-  const repo = makeRepo(N);
+  const repo = makeSyncRepo(N);
   const client = KubeClient.fromKubeConfig({ kubeconfigPath: cluster.kubeconfigPath });
   const workDir = mkdtempSync(join(tmpdir(), 'slipway-bench-sync-'));
   try {
@@ -77,7 +73,7 @@ async function main(): Promise<void> {
             metadata: { name: `app-${i}`, namespace: APP_NS },
             spec: {
               project: 'default',
-              source: { repoURL: repo.url, targetRevision: 'main', path: `apps/app-${i}` },
+              source: { repoURL: repo.url, targetRevision: 'main', path: appPath(i) },
               destination: { server: 'https://kubernetes.default.svc', namespace: DEST },
               syncPolicy: { automated: { prune: true, selfHeal: true } },
             },
@@ -142,4 +138,40 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+/**
+ * `--against flux`: each round runs Slipway's sync module (Applications), Flux's own controllers and
+ * Slipway's flux module (the same Kustomizations), each on a fresh cluster, then prints the table.
+ */
+async function against(): Promise<void> {
+  const impls = [
+    slipwaySyncImplementation(),
+    fluxImplementation(!values['flux-defaults']),
+    ...(values['skip-slipway-flux'] ? [] : [slipwayFluxImplementation()]),
+  ];
+  const rounds = Number(values.rounds);
+  const repo = makeSyncRepo(N);
+  const results: (SyncScenarioResult & { round: number })[] = [];
+  try {
+    for (let round = 1; round <= rounds; round++)
+      for (const impl of impls) {
+        log(`round ${round}/${rounds}: ${impl.label}`);
+        const r = await runSyncScenario(impl, repo, { n: N, timeoutMs: 1_200_000 }, log);
+        results.push({ ...r, round });
+        printSyncRun(r, round);
+      }
+  } finally {
+    rmSync(repo.root, { recursive: true, force: true });
+  }
+  const rows = compareSync(results);
+  printSyncComparison(rows, Object.fromEntries(impls.map((i) => [i.name, i.name])));
+  process.stdout.write(
+    `${JSON.stringify({ bench: 'sync', against: 'flux', n: N, rounds, labels: Object.fromEntries(impls.map((i) => [i.name, i.label])), comparison: rows, runs: results })}\n`,
+  );
+}
+
+if (values.against === undefined) await main();
+else if (values.against === 'flux') await against();
+else {
+  process.stderr.write(`--against ${values.against}: only "flux" is known\n`);
+  process.exit(2);
+}

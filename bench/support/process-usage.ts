@@ -24,19 +24,28 @@ export function loadAverages(): [number, number, number] {
   return [a, b, c];
 }
 
-/** Samples RSS every 200 ms and keeps the peak; `reset` starts a new peak. */
+/**
+ * Samples RSS every 200 ms and keeps the peak; `reset` starts a new peak. Several processes (one
+ * implementation run as two controllers) are summed at each sample.
+ */
 export class RssSampler {
   peak = 0;
   private readonly timer: NodeJS.Timeout;
+  private readonly pids: readonly number[];
 
-  constructor(private readonly pid: number) {
+  constructor(pid: number | readonly number[]) {
+    this.pids = typeof pid === 'number' ? [pid] : pid;
     this.timer = setInterval(() => {
-      this.peak = Math.max(this.peak, rssBytes(this.pid));
+      this.peak = Math.max(this.peak, this.sample());
     }, 200);
   }
 
   reset(): void {
-    this.peak = rssBytes(this.pid);
+    this.peak = this.sample();
+  }
+
+  private sample(): number {
+    return this.pids.reduce((sum, pid) => sum + rssBytes(pid), 0);
   }
 
   stop(): void {

@@ -16,6 +16,9 @@ export function printRun(r: ScenarioResult, round: number): void {
     out(
       `   idle: settled RSS ${r.settledRssMiB} MiB (peak ${r.peakRssMiB} MiB), CPU while settling ${r.cpuSeconds} s`,
     );
+    out(
+      `   while settling: ${r.reconciles ?? '?'} reconciles; Events about Rollouts by reason: ${entries(r.eventsByReason) || 'none'}`,
+    );
   }
   if (r.timeToAllHealthyMs !== undefined && r.addedLatencyMs !== undefined) {
     const t = r.addedLatencyByTriggerMs ?? {};
@@ -51,7 +54,7 @@ export function printRun(r: ScenarioResult, round: number): void {
   out(`   load average at start ${load(r.load.start)}, at end ${load(r.load.end)}`);
 }
 
-const median = (xs: readonly number[]): number => {
+export const median = (xs: readonly number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
   if (s.length === 0) return Number.NaN;
   const m = Math.floor(s.length / 2);

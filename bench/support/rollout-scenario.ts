@@ -165,6 +165,13 @@ async function drainEvents(events: RolloutEventCounter): Promise<number> {
 
 const round1 = (x: number) => Math.round(x * 10) / 10;
 
+/** BENCH_HEAP_SNAPSHOT=1 with BENCH_NODE_FLAGS=--heapsnapshot-signal=SIGUSR2: a snapshot of the settled controller. */
+async function heapSnapshot(pid: number): Promise<void> {
+  if (process.env.BENCH_HEAP_SNAPSHOT !== '1') return;
+  process.kill(pid, 'SIGUSR2');
+  await new Promise((r) => setTimeout(r, 30_000));
+}
+
 /** Fake nodes for the pods at their peak (fake nodes hold 2,000 pods each). */
 function nodesFor(o: ScenarioOptions): number {
   return Math.max(2, Math.ceil((o.n * o.replicas * 2) / 2000) + 1);
@@ -212,6 +219,9 @@ export async function runScenario(
 
     if (o.idle) {
       const cpuAtHealthy = cpuSeconds(pid);
+      // what the controller still does once all are Healthy: reconciles and Events about Rollouts
+      const metricsAtHealthy = await controller.scrape();
+      events.count(true);
       log(`${impl.name}: settling ${o.settleSeconds} s`);
       await new Promise((r) => setTimeout(r, o.settleSeconds * 1000));
       // settled: the lowest of ten samples over 5 s (a GC in flight should not count)
@@ -220,6 +230,10 @@ export async function runScenario(
         settled = Math.min(settled, rssBytes(pid));
         await new Promise((r) => setTimeout(r, 500));
       }
+      const cpuSettled = cpuSeconds(pid) - cpuAtHealthy;
+      events.count(false);
+      const settledReconciles = controller.reconciles(metricsAtHealthy, await controller.scrape());
+      await heapSnapshot(pid);
       return {
         implementation: impl.name,
         label: impl.label,
@@ -229,7 +243,9 @@ export async function runScenario(
         createToAllHealthyMs,
         peakRssMiB: mib(rss.peak),
         settledRssMiB: mib(settled),
-        cpuSeconds: round1(cpuSeconds(pid) - cpuAtHealthy),
+        cpuSeconds: round1(cpuSettled),
+        eventsByReason: events.byReason,
+        ...(settledReconciles !== undefined && { reconciles: settledReconciles }),
         watchRestarts: watch.restarts,
       };
     }
@@ -264,11 +280,7 @@ export async function runScenario(
     const metricsAfter = await controller.scrape();
     const api = summarizeApiWrites(apiBefore, await scrapeApiserver(cluster.kubeconfigPath));
     const reconciles = controller.reconciles(metricsBefore, metricsAfter);
-    if (process.env.BENCH_HEAP_SNAPSHOT === '1') {
-      // with BENCH_NODE_FLAGS=--heapsnapshot-signal=SIGUSR2: a snapshot of the settled controller
-      process.kill(pid, 'SIGUSR2');
-      await new Promise((r) => setTimeout(r, 30_000));
-    }
+    await heapSnapshot(pid);
     const summary = (xs: readonly number[]) => ({
       p50: percentile(xs, 50),
       p99: percentile(xs, 99),

@@ -44,6 +44,15 @@ export interface ControllerOptions {
    * changes, newly owned keys are queued from the key sources (see addKeySource). Default: every key.
    */
   readonly shard?: ShardGate;
+  /**
+   * A key's latest reconcile decides its next timed wake-up: success without a requeue cancels the timed
+   * requeue (or retry) an earlier reconcile of the key asked for, and a requeue-after replaces it. For
+   * reconcilers that derive every wake-up from the whole state on each run (a Rollout's pause end, its
+   * progress deadline): the earlier timer was computed from a state that no longer holds. Without it
+   * (client-go's and controller-runtime's semantics) every timer fires, e.g. one no-op reconcile of each
+   * Rollout at its progress deadline 10 minutes after it became Healthy. Default false.
+   */
+  readonly latestRequeueWins?: boolean;
 }
 
 export function requestFromKey(key: string): ReconcileRequest {
@@ -192,10 +201,12 @@ export class Controller {
       switch (outcome.kind) {
         case 'done':
           this.queue.forget(key);
+          if (this.options.latestRequeueWins) this.queue.cancelAfter(key);
           metrics?.reconcileTotal.inc({ ...labels, result: 'success' });
           break;
         case 'requeueAfter':
           this.queue.forget(key);
+          if (this.options.latestRequeueWins) this.queue.cancelAfter(key);
           this.queue.addAfter(key, outcome.delayMs);
           metrics?.reconcileTotal.inc({ ...labels, result: 'requeue_after' });
           break;

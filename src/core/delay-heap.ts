@@ -35,6 +35,11 @@ export class DelayHeap {
     }
   }
 
+  /** Unschedules `key` (its heap entry is dropped lazily, as a superseded one). */
+  remove(key: string): void {
+    this.due.delete(key);
+  }
+
   clear(): void {
     this.heap.length = 0;
     this.due.clear();

@@ -118,6 +118,24 @@ export class StatusWriter {
     );
   }
 
+  /**
+   * The informer delivered `cached`: once it holds our last write or a version after it, our copy is no
+   * longer needed (`fresher` would return the cache and drop it too). Without this, the copy of every
+   * object written last before the cluster went quiet stayed until a sweep, and sweeps run only on later
+   * writes: a settled controller kept a second copy of each recently written object. Call it after the
+   * handlers that ask `isOwnChange` about the same change, which still needs the entry.
+   */
+  observe(kind: string, cached: KubeObject | undefined): void {
+    if (cached === undefined) return;
+    const key = StatusWriter.key(kind, cached.metadata.namespace ?? '', cached.metadata.name ?? '');
+    const entry = this.objects.get(key);
+    if (entry === undefined) return;
+    const isOlder =
+      entry.obj.metadata.uid === cached.metadata.uid &&
+      entry.older.has(cached.metadata.resourceVersion ?? '');
+    if (!isOlder) this.objects.delete(key);
+  }
+
   /** Drops what we remember of an object (it was deleted). */
   forget(kind: string, namespace: string, name: string): void {
     this.objects.delete(StatusWriter.key(kind, namespace, name));

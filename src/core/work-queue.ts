@@ -81,6 +81,11 @@ export class WorkQueue {
     this.schedule();
   }
 
+  /** Drops `key`'s pending `addAfter` (and rate-limited retry), if any; a key already queued stays. */
+  cancelAfter(key: string): void {
+    this.delayed.remove(key);
+  }
+
   /** Adds `key` after the rate limiter's delay for it. */
   addRateLimited(key: string): void {
     this.options.onRetry?.();

@@ -147,6 +147,9 @@ export function registerRolloutController(manager: Manager, options: RegisterRol
       ...(options.maxReplicas !== undefined && { maxReplicas: options.maxReplicas }),
     }),
     workers: options.workers ?? DEFAULT_ROLLOUT_THREADS,
+    // every reconcile asks for all the wake-ups it needs (pause end, deadlines): a Rollout that became
+    // Healthy has no use for the progress-deadline timer of its last Progressing reconcile
+    latestRequeueWins: true,
   });
   enqueueSelf(informers.rollouts, controller, (current, previous) => {
     const obj = current ?? previous;
@@ -168,6 +171,9 @@ export function registerRolloutController(manager: Manager, options: RegisterRol
     const owner = obj === undefined ? undefined : controllerKeyOf(obj, 'Rollout');
     return owner === undefined || !echoes.isEcho('ReplicaSet', owner, current, previous);
   });
+  // after the echo checks above: our copy of a written Rollout or ReplicaSet goes once the cache holds it
+  informers.rollouts.onChange((current) => written.observe('Rollout', current));
+  informers.replicaSets.onChange((current) => written.observe('ReplicaSet', current));
   enqueueOwner(informers.analysisRuns, controller, 'Rollout');
   // an experiment step waits for its Experiment's phase
   enqueueOwner(informers.experiments, controller, 'Rollout');

@@ -104,6 +104,61 @@ describe('Controller', () => {
     assert.ok(at[1]! - at[0]! >= 55, `requeued after ${at[1]! - at[0]!} ms`);
   });
 
+  it('latestRequeueWins: a reconcile that needs no wake-up cancels the timer an earlier one asked for', async () => {
+    for (const latestRequeueWins of [false, true]) {
+      let calls = 0;
+      const c = new Controller({
+        name: 'test',
+        logger: silentLogger(),
+        workers: 2,
+        latestRequeueWins,
+        // the first reconcile (Progressing) wants a wake-up at its deadline; the next (Healthy) wants none
+        reconciler: { reconcile: async () => (++calls === 1 ? { requeueAfterMs: 80 } : undefined) },
+      });
+      c.start();
+      c.enqueue('ns/a');
+      while (calls < 1) await sleep(5);
+      c.enqueue('ns/a');
+      while (calls < 2) await sleep(5);
+      await sleep(250);
+      await c.stop();
+      // client-go's semantics: the stale timer still fires once; with latestRequeueWins it never does
+      assert.equal(
+        calls,
+        latestRequeueWins ? 2 : 3,
+        `latestRequeueWins ${latestRequeueWins}: ${calls} reconciles`,
+      );
+    }
+  });
+
+  it('latestRequeueWins: a later requeue-after replaces an earlier, sooner one', async () => {
+    const at: number[] = [];
+    const c = new Controller({
+      name: 'test',
+      logger: silentLogger(),
+      workers: 1,
+      latestRequeueWins: true,
+      reconciler: {
+        reconcile: async () => {
+          at.push(Date.now());
+          if (at.length === 1) return { requeueAfterMs: 40 };
+          if (at.length === 2) return { requeueAfterMs: 150 };
+          return undefined;
+        },
+      },
+    });
+    c.start();
+    c.enqueue('ns/a');
+    while (at.length < 1) await sleep(2);
+    c.enqueue('ns/a');
+    while (at.length < 3) await sleep(5);
+    await c.stop();
+    assert.ok(
+      at[2]! - at[1]! >= 140,
+      `woken ${at[2]! - at[1]!} ms after the second reconcile, not at the first's 40 ms`,
+    );
+  });
+
   it('never runs two reconciles of one key at once, across workers', async () => {
     let active = 0;
     let maxActive = 0;

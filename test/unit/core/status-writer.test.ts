@@ -42,6 +42,31 @@ describe('core StatusWriter: read-your-writes with opaque resourceVersions', () 
     assert.equal(w.fresher('Thing', obj('1', {}, 'u2'))?.metadata.uid, 'u2');
   });
 
+  it('drops its copy once the informer delivers our write or a later version (observe), not before', () => {
+    const w = new StatusWriter();
+    w.remember(obj('b', { n: 1 }), obj('c'));
+    w.remember(obj('a', { n: 2 }), obj('b', { n: 1 }));
+    w.observe('Thing', obj('c'));
+    w.observe('Thing', obj('b', { n: 1 }));
+    assert.deepEqual(
+      w.fresher('Thing', obj('b'))?.status,
+      { n: 2 },
+      'the cache is still behind our last write',
+    );
+    // the echo of our last write: still ours when asked before observe, then the copy goes
+    assert.equal(w.isOwnChange('Thing', obj('a', { n: 2 }), obj('b', { n: 1 })), true);
+    w.observe('Thing', obj('a', { n: 2 }));
+    assert.deepEqual(
+      w.fresher('Thing', obj('b'))?.status,
+      {},
+      'nothing remembered: a stale cache is taken as is',
+    );
+    // someone else's version after ours drops it too, as fresher would
+    w.remember(obj('d', { n: 3 }), obj('a', { n: 2 }));
+    w.observe('Thing', obj('z', { other: true }));
+    assert.deepEqual(w.fresher('Thing', obj('a'))?.status, {});
+  });
+
   it('forgets writes the cache never caught up with after maxAgeMs (swept on later writes)', () => {
     const clock = new ManualClock(0);
     const w = new StatusWriter({ maxAgeMs: 1_000, clock });

@@ -98,6 +98,25 @@ describe('WorkQueue', () => {
     q.shutDown();
   });
 
+  it('cancelAfter drops a pending addAfter; a later addAfter of the key schedules anew', async () => {
+    const q = new WorkQueue();
+    q.addAfter('stale', 30);
+    q.addAfter('kept', 30);
+    q.cancelAfter('stale');
+    assert.equal(await q.get(), 'kept');
+    q.done('kept');
+    q.addAfter('stale', 60);
+    q.cancelAfter('stale');
+    q.addAfter('stale', 90);
+    const start = Date.now();
+    assert.equal(await q.get(), 'stale');
+    assert.ok(Date.now() - start >= 80, 'the replacing schedule, not the cancelled one');
+    q.done('stale');
+    await sleep(120);
+    assert.equal(q.length, 0, 'a cancelled schedule never adds the key');
+    q.shutDown();
+  });
+
   it('addAfter with zero delay adds at once', async () => {
     const q = new WorkQueue();
     q.addAfter('now', 0);

@@ -1,0 +1,67 @@
+// Printing `bench/sync --against flux`: one block per run, then a table of every run with the ratios of
+// the medians over rounds (Slipway / Flux), in the style of rollout-report.ts.
+import { median } from './rollout-report.js';
+import type { SyncImplementationName } from './sync-controllers.js';
+import type { SyncScenarioResult } from './sync-scenario.js';
+
+const out = (line: string) => process.stdout.write(`${line}\n`);
+const load = (l: readonly number[]) => l.map((x) => x.toFixed(2)).join(' ');
+
+export function printSyncRun(r: SyncScenarioResult, round: number): void {
+  out(`-- round ${round}: ${r.label}, N=${r.n}`);
+  out(
+    `   cold → all done: ${(r.coldToAllDoneMs / 1000).toFixed(1)} s (${r.done}/${r.n}${r.done < r.n ? ', TIMED OUT' : ''})`,
+  );
+  out(
+    `   peak RSS ${r.peakRssMiB} MiB, CPU ${r.cpuSeconds} s (${r.processes} process${r.processes > 1 ? 'es' : ''})`,
+  );
+  out(`   load average at start ${load(r.load.start)}, at end ${load(r.load.end)}`);
+}
+
+const METRICS = [
+  { name: 'cold → all done (s)', of: (r: SyncScenarioResult) => r.coldToAllDoneMs / 1000 },
+  { name: 'peak RSS (MiB)', of: (r: SyncScenarioResult) => r.peakRssMiB },
+  { name: 'CPU (s)', of: (r: SyncScenarioResult) => r.cpuSeconds },
+] as const;
+
+export interface SyncComparison {
+  readonly metric: string;
+  readonly values: Partial<Record<SyncImplementationName, number[]>>;
+  /** Median of each Slipway implementation over Flux's median. */
+  readonly ratios: Partial<Record<SyncImplementationName, number>>;
+}
+
+export function compareSync(results: readonly SyncScenarioResult[]): SyncComparison[] {
+  const names = [...new Set(results.map((r) => r.implementation))];
+  return METRICS.map((m) => {
+    const values: Partial<Record<SyncImplementationName, number[]>> = {};
+    for (const name of names)
+      values[name] = results.filter((r) => r.implementation === name && r.done === r.n).map(m.of);
+    const flux = median(values.flux ?? []);
+    const ratios: Partial<Record<SyncImplementationName, number>> = {};
+    for (const name of names)
+      if (name !== 'flux') ratios[name] = Math.round((median(values[name] ?? []) / flux) * 100) / 100;
+    return { metric: m.name, values, ratios };
+  });
+}
+
+export function printSyncComparison(rows: readonly SyncComparison[], labels: Record<string, string>): void {
+  const names = Object.keys(rows[0]?.values ?? {}) as SyncImplementationName[];
+  const fmt = (xs: readonly number[] | undefined) =>
+    (xs ?? []).map((x) => (Number.isInteger(x) ? String(x) : x.toFixed(1))).join(' / ') || '—';
+  const ratioNames = names.filter((n) => n !== 'flux');
+  out('');
+  out(
+    `| metric | ${names.map((n) => `${labels[n] ?? n} (each round)`).join(' | ')} | ${ratioNames.map((n) => `${n} / flux`).join(' | ')} |`,
+  );
+  out(`|---|${names.map(() => '---|').join('')}${ratioNames.map(() => '---|').join('')}`);
+  for (const r of rows)
+    out(
+      `| ${r.metric} | ${names.map((n) => fmt(r.values[n])).join(' | ')} | ${ratioNames
+        .map((n) => {
+          const x = r.ratios[n];
+          return x !== undefined && Number.isFinite(x) ? String(x) : '—';
+        })
+        .join(' | ')} |`,
+    );
+}

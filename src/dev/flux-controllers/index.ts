@@ -1,0 +1,6 @@
+export {
+  ensureFluxControllerBinaries,
+  type FluxControllerBinaries,
+  type FluxControllerBinariesOptions,
+  fluxControllerBinaryPaths,
+} from './binaries.js';
