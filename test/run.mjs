@@ -66,6 +66,27 @@ if (integration.length > 0) {
     console.error(`slipway tests: ${err.message}`);
     process.exit(1);
   }
+  // Debian packages some integration tests drive: installed with apt-get when missing (as root)
+  const { ensureSystemPackages } = await import('../src/dev/system-packages.ts');
+  const packages = [];
+  if (integration.some((f) => f.includes('dashboard-browser')))
+    packages.push({
+      path: process.env.SLIPWAY_CHROMIUM ?? '/usr/bin/chromium',
+      debian: 'chromium',
+      usedBy: 'the dashboard browser test',
+    });
+  if (integration.some((f) => f.includes('flux')))
+    packages.push({
+      path: process.env.SLIPWAY_DOCKER_REGISTRY ?? '/usr/bin/docker-registry',
+      debian: 'docker-registry',
+      usedBy: 'the Flux OCI tests',
+    });
+  try {
+    ensureSystemPackages(packages, (m) => process.stderr.write(`[system packages] ${m}\n`));
+  } catch (err) {
+    console.error(`slipway tests: ${err.message}`);
+    process.exit(1);
+  }
   const onProgress = (m) => process.stderr.write(`[prometheus] ${m}\n`);
   env.SLIPWAY_PROMETHEUS_BIN = await ensurePrometheusBinary({ ...prometheus, onProgress });
   try {
