@@ -36,9 +36,8 @@ import {
 import type { Values } from './helm-values.js';
 import { durationMs, formatDurationMs, jittered } from './intervals.js';
 import { inventoryApiVersion, inventoryEntry, parseInventoryEntry } from './inventory.js';
-import { FLUX_FINALIZER } from './kustomization-reconciler.js';
 import type { ReleaseStorage, StoredRelease } from './release-storage.js';
-import { FLUX_FIELD_MANAGER, writeFluxStatus } from './status-write.js';
+import { FLUX_FIELD_MANAGER, FLUX_FINALIZER, withFluxFinalizer, writeFluxStatus } from './status-write.js';
 import type { ResourceRef } from './types.js';
 
 /** helm-controller's ownership labels on the objects of a release. */
@@ -102,21 +101,7 @@ export class HelmReleaseReconciler implements Reconciler {
     let hr = this.d.writer.fresher('HelmRelease', cached) ?? cached;
     if (hr.metadata.deletionTimestamp) return this.finalize(hr);
     if (hr.spec.suspend) return undefined;
-    if (!(hr.metadata.finalizers ?? []).includes(FLUX_FINALIZER)) {
-      hr = await this.d.client.patch<HelmRelease>(
-        { ...HELM_RELEASE_GVK, namespace: hr.metadata.namespace ?? '', name: hr.metadata.name ?? '' },
-        [
-          { op: 'test', path: '/metadata/resourceVersion', value: hr.metadata.resourceVersion },
-          {
-            op: 'add',
-            path: '/metadata/finalizers',
-            value: [...(hr.metadata.finalizers ?? []), FLUX_FINALIZER],
-          },
-        ],
-        { type: 'json' },
-      );
-      this.d.writer.remember(hr, cached);
-    }
+    hr = await withFluxFinalizer(this.d.client, this.d.writer, HELM_RELEASE_GVK, hr, cached);
     const nowMs = ctx.clock.now();
     const now = toKubeTime(nowMs);
     const draft = new HelmReleaseStatusDraft(hr, now);

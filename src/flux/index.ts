@@ -29,7 +29,6 @@ export {
 export { mergeValues, setValueAtPath } from './helm-values.js';
 export { formatDurationMs } from './intervals.js';
 export { inventoryEntry, inventoryId, parseInventoryEntry, staleEntries } from './inventory.js';
-export { FLUX_FINALIZER } from './kustomization-reconciler.js';
 export {
   type FluxControllerHandle,
   type FluxControllerOptions,
@@ -42,6 +41,7 @@ export { listTags, parseOciUrl } from './oci-registry.js';
 export { FLUX_CONTENT_MEDIA_TYPE, OCI_REPOSITORY_GVK, type OCIRepository } from './oci-types.js';
 export { decodeRelease, encodeRelease, releaseSecretName, type StoredRelease } from './release-storage.js';
 export { artifactIgnoreRules, isIgnored, parseIgnore } from './source-ignore.js';
+export { FLUX_FINALIZER } from './status-write.js';
 export { invalidVariableName, substituteObjects, substituteText } from './substitute.js';
 export {
   type Artifact,

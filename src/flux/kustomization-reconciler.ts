@@ -22,13 +22,12 @@ import { durationMs, formatDurationMs, jittered } from './intervals.js';
 import { KustomizationStatusDraft } from './kustomization-status.js';
 import { ociArtifactTree } from './oci-repository-reconciler.js';
 import type { OCIRepository } from './oci-types.js';
-import { writeFluxStatus } from './status-write.js';
+import { FLUX_FINALIZER, withFluxFinalizer, writeFluxStatus } from './status-write.js';
 import { substituteObjects } from './substitute.js';
 import { substitutionVariables } from './substitute-from.js';
 import type { GitRepository, Kustomization } from './types.js';
 
 /** Flux's finalizer: objects of a pruning Kustomization are deleted with it. */
-export const FLUX_FINALIZER = 'finalizers.fluxcd.io';
 
 export interface KustomizationReconcilerDeps {
   readonly client: KubeClient;
@@ -82,21 +81,7 @@ export class KustomizationReconciler implements Reconciler {
     let k = this.d.writer.fresher('Kustomization', cached) ?? cached;
     if (k.metadata.deletionTimestamp) return this.finalize(k);
     if (k.spec.suspend) return undefined;
-    if (!(k.metadata.finalizers ?? []).includes(FLUX_FINALIZER)) {
-      k = await this.d.client.patch<Kustomization>(
-        { ...KREF, namespace: k.metadata.namespace ?? '', name: k.metadata.name ?? '' },
-        [
-          { op: 'test', path: '/metadata/resourceVersion', value: k.metadata.resourceVersion },
-          {
-            op: 'add',
-            path: '/metadata/finalizers',
-            value: [...(k.metadata.finalizers ?? []), FLUX_FINALIZER],
-          },
-        ],
-        { type: 'json' },
-      );
-      this.d.writer.remember(k, cached);
-    }
+    k = await withFluxFinalizer(this.d.client, this.d.writer, KREF, k, cached);
     const nowMs = ctx.clock.now();
     const draft = new KustomizationStatusDraft(k, toKubeTime(nowMs));
     const intervalMs = durationMs(k.spec.interval, 600_000);

@@ -17,3 +17,38 @@ export async function writeFluxStatus<T extends KubeObject & { readonly status?:
     write: (next) => client.replace<T>(next, { fieldManager: FLUX_FIELD_MANAGER, subresource: 'status' }),
   });
 }
+
+/** Flux's finalizer, on every object a Flux controller applies for (cleaned up on deletion). */
+export const FLUX_FINALIZER = 'finalizers.fluxcd.io';
+
+/**
+ * The object with Flux's finalizer: added first (a JSON patch guarded by the resourceVersion we
+ * read, remembered by the status writer so this reconcile goes on from the written copy).
+ */
+export async function withFluxFinalizer<T extends KubeObject>(
+  client: KubeClient,
+  writer: StatusWriter,
+  kind: { readonly apiVersion: string; readonly kind: string },
+  obj: T,
+  cached: T,
+): Promise<T> {
+  if ((obj.metadata.finalizers ?? []).includes(FLUX_FINALIZER)) return obj;
+  const written = await client.patch<T>(
+    {
+      ...kind,
+      namespace: obj.metadata.namespace ?? '',
+      name: obj.metadata.name ?? '',
+    },
+    [
+      { op: 'test', path: '/metadata/resourceVersion', value: obj.metadata.resourceVersion },
+      {
+        op: 'add',
+        path: '/metadata/finalizers',
+        value: [...(obj.metadata.finalizers ?? []), FLUX_FINALIZER],
+      },
+    ],
+    { type: 'json' },
+  );
+  writer.remember(written, cached);
+  return written;
+}
