@@ -23,6 +23,14 @@ import { applyObjects, objectRef, prepareOwnedObjects, pruneStale } from './appl
 import type { ChartStore } from './chart-store.js';
 import { FluxConditionType, FluxReason } from './conditions.js';
 import { type CheckedObject, decideHealth } from './health-check.js';
+import {
+  applyOwnedHelmChart,
+  HELM_NAME_LABEL,
+  HELM_NAMESPACE_LABEL,
+  helmChartRef,
+  OWNER_LABELS,
+  releaseNameOf,
+} from './helm-release-chart.js';
 import { type DesiredRelease, decideRelease } from './helm-release-plan.js';
 import { HelmReason, HelmReleaseStatusDraft } from './helm-release-status.js';
 import { composeValues, configDigest } from './helm-release-values.js';
@@ -37,12 +45,14 @@ import type { Values } from './helm-values.js';
 import { durationMs, formatDurationMs, jittered } from './intervals.js';
 import { inventoryApiVersion, inventoryEntry, parseInventoryEntry } from './inventory.js';
 import type { ReleaseStorage, StoredRelease } from './release-storage.js';
-import { FLUX_FIELD_MANAGER, FLUX_FINALIZER, withFluxFinalizer, writeFluxStatus } from './status-write.js';
+import {
+  FLUX_FIELD_MANAGER,
+  FLUX_FINALIZER,
+  withFluxFinalizer,
+  withoutFluxFinalizer,
+  writeFluxStatus,
+} from './status-write.js';
 import type { ResourceRef } from './types.js';
-
-/** helm-controller's ownership labels on the objects of a release. */
-export const HELM_NAME_LABEL = 'helm.toolkit.fluxcd.io/name';
-export const HELM_NAMESPACE_LABEL = 'helm.toolkit.fluxcd.io/namespace';
 
 export interface HelmReleaseReconcilerDeps {
   readonly client: KubeClient;
@@ -61,26 +71,6 @@ export interface HelmReleaseReconcilerDeps {
 }
 
 const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
-
-/** helm-controller's GetReleaseName: `releaseName`, else `[<targetNamespace>-]<name>`. Pure. */
-export function releaseNameOf(hr: HelmRelease): string {
-  if (hr.spec.releaseName) return hr.spec.releaseName;
-  const name = hr.metadata.name ?? '';
-  return hr.spec.targetNamespace ? `${hr.spec.targetNamespace}-${name}` : name;
-}
-
-/** The HelmChart a `chart.spec` HelmRelease owns: `<namespace>-<name>` in the source's namespace. Pure. */
-export function helmChartRef(hr: HelmRelease): { namespace: string; name: string } | undefined {
-  const ns = hr.metadata.namespace ?? '';
-  if (hr.spec.chart)
-    return {
-      namespace: hr.spec.chart.spec.sourceRef.namespace || ns,
-      name: `${ns}-${hr.metadata.name ?? ''}`,
-    };
-  if (hr.spec.chartRef?.kind === 'HelmChart')
-    return { namespace: hr.spec.chartRef.namespace || ns, name: hr.spec.chartRef.name };
-  return undefined;
-}
 
 /**
  * The HelmRelease reconciler, helm-controller's steps on the sync engine: dependencies → the
@@ -145,7 +135,7 @@ export class HelmReleaseReconciler implements Reconciler {
       );
     if (hr.spec.chart) {
       try {
-        await this.ensureHelmChart(hr, chartRef);
+        await applyOwnedHelmChart(this.d.client, this.d.charts, hr, chartRef);
       } catch (err) {
         return notReady(
           HelmReason.ArtifactFailed,
@@ -379,39 +369,6 @@ export class HelmReleaseReconciler implements Reconciler {
     }
   }
 
-  private async ensureHelmChart(hr: HelmRelease, ref: { namespace: string; name: string }): Promise<void> {
-    const t = hr.spec.chart?.spec;
-    if (!t) return;
-    const spec = {
-      chart: t.chart,
-      ...(t.version !== undefined && { version: t.version }),
-      sourceRef: { kind: t.sourceRef.kind, name: t.sourceRef.name },
-      interval: t.interval ?? hr.spec.interval,
-      reconcileStrategy: t.reconcileStrategy ?? 'ChartVersion',
-      ...(t.valuesFiles !== undefined && { valuesFiles: t.valuesFiles }),
-      ...(t.ignoreMissingValuesFiles !== undefined && {
-        ignoreMissingValuesFiles: t.ignoreMissingValuesFiles,
-      }),
-    };
-    const existing = this.d.charts.store.get(`${ref.namespace}/${ref.name}`);
-    if (existing && JSON.stringify(existing.spec) === JSON.stringify({ ...existing.spec, ...spec })) return;
-    await this.d.client.apply(
-      {
-        ...HELM_CHART_GVK,
-        metadata: {
-          name: ref.name,
-          namespace: ref.namespace,
-          labels: {
-            [HELM_NAME_LABEL]: hr.metadata.name ?? '',
-            [HELM_NAMESPACE_LABEL]: hr.metadata.namespace ?? '',
-          },
-        },
-        spec,
-      } as KubeObject,
-      { fieldManager: FLUX_FIELD_MANAGER, force: true },
-    );
-  }
-
   private async render(
     hr: HelmRelease,
     chartDir: string,
@@ -528,20 +485,7 @@ export class HelmReleaseReconciler implements Reconciler {
           if (!isNotFound(err)) throw err;
         });
     }
-    await this.d.client.patch(
-      { ...HELM_RELEASE_GVK, namespace: hr.metadata.namespace ?? '', name: hr.metadata.name ?? '' },
-      [
-        { op: 'test', path: '/metadata/resourceVersion', value: hr.metadata.resourceVersion },
-        {
-          op: 'replace',
-          path: '/metadata/finalizers',
-          value: finalizers.filter((f) => f !== FLUX_FINALIZER),
-        },
-      ],
-      { type: 'json' },
-    );
+    await withoutFluxFinalizer(this.d.client, HELM_RELEASE_GVK, hr);
     return undefined;
   }
 }
-
-const OWNER_LABELS = { name: HELM_NAME_LABEL, namespace: HELM_NAMESPACE_LABEL } as const;

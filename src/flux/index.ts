@@ -9,13 +9,13 @@ export { dependencyNotReady } from './dependencies.js';
 export { fluxRevision, type RefResolution, resolveGitRef, revisionSha } from './git-ref.js';
 export { decideHealth, type HealthDecision, objectStatus } from './health-check.js';
 export { chartDownloadUrl, parseChartIndex, selectChartVersion } from './helm-index.js';
-export { decideRelease, type ReleaseAction, retriesExhausted } from './helm-release-plan.js';
 export {
   HELM_NAME_LABEL,
   HELM_NAMESPACE_LABEL,
   helmChartRef,
   releaseNameOf,
-} from './helm-release-reconciler.js';
+} from './helm-release-chart.js';
+export { decideRelease, type ReleaseAction, retriesExhausted } from './helm-release-plan.js';
 export { HelmConditionType, HelmReason, HelmReleaseStatusDraft } from './helm-release-status.js';
 export {
   HELM_CHART_GVK,

@@ -22,7 +22,7 @@ import { durationMs, formatDurationMs, jittered } from './intervals.js';
 import { KustomizationStatusDraft } from './kustomization-status.js';
 import { ociArtifactTree } from './oci-repository-reconciler.js';
 import type { OCIRepository } from './oci-types.js';
-import { FLUX_FINALIZER, withFluxFinalizer, writeFluxStatus } from './status-write.js';
+import { FLUX_FINALIZER, withFluxFinalizer, withoutFluxFinalizer, writeFluxStatus } from './status-write.js';
 import { substituteObjects } from './substitute.js';
 import { substitutionVariables } from './substitute-from.js';
 import type { GitRepository, Kustomization } from './types.js';
@@ -263,18 +263,7 @@ export class KustomizationReconciler implements Reconciler {
     if (!finalizers.includes(FLUX_FINALIZER)) return undefined;
     if (k.spec.prune && !k.spec.suspend)
       await pruneStale(this.d.client, this.d.rm, k, k.status?.inventory?.entries, []);
-    await this.d.client.patch(
-      { ...KREF, namespace: k.metadata.namespace ?? '', name: k.metadata.name ?? '' },
-      [
-        { op: 'test', path: '/metadata/resourceVersion', value: k.metadata.resourceVersion },
-        {
-          op: 'replace',
-          path: '/metadata/finalizers',
-          value: finalizers.filter((f) => f !== FLUX_FINALIZER),
-        },
-      ],
-      { type: 'json' },
-    );
+    await withoutFluxFinalizer(this.d.client, KREF, k);
     return undefined;
   }
 }

@@ -22,7 +22,8 @@ import { ChartStore } from './chart-store.js';
 import { GitRepositoryCredentials } from './credentials.js';
 import { GitRepositoryReconciler } from './git-repository-reconciler.js';
 import { HelmChartReconciler } from './helm-chart-reconciler.js';
-import { HelmReleaseReconciler, helmChartRef } from './helm-release-reconciler.js';
+import { helmChartRef } from './helm-release-chart.js';
+import { HelmReleaseReconciler } from './helm-release-reconciler.js';
 import { HelmRepositoryReconciler } from './helm-repository-reconciler.js';
 import {
   HELM_CHART_GVK,

@@ -52,3 +52,23 @@ export async function withFluxFinalizer<T extends KubeObject>(
   writer.remember(written, cached);
   return written;
 }
+
+/** Releases Flux's finalizer once the object's clean-up is done (guarded by the resourceVersion we read). */
+export async function withoutFluxFinalizer(
+  client: KubeClient,
+  kind: { readonly apiVersion: string; readonly kind: string },
+  obj: KubeObject,
+): Promise<void> {
+  await client.patch(
+    { ...kind, namespace: obj.metadata.namespace ?? '', name: obj.metadata.name ?? '' },
+    [
+      { op: 'test', path: '/metadata/resourceVersion', value: obj.metadata.resourceVersion },
+      {
+        op: 'replace',
+        path: '/metadata/finalizers',
+        value: (obj.metadata.finalizers ?? []).filter((f) => f !== FLUX_FINALIZER),
+      },
+    ],
+    { type: 'json' },
+  );
+}
