@@ -230,7 +230,16 @@ describe('experiments: the Experiment controller with the AnalysisRun controller
     assert.equal(orangeStatus?.serviceName, `${name}-orange`);
     assert.equal(orangeStatus?.podTemplateHash, orangeHash);
 
-    const done = await reaches(client, ns.name, name, 'Successful', phaseIs('Successful'));
+    // With requiredForCompletion the passed analysis may end the experiment before its duration; the
+    // templates then turn Successful in the reconcile after (Argo's IsTerminating), so wait for both.
+    const done = await reaches(
+      client,
+      ns.name,
+      name,
+      'Successful with its templates done',
+      (ex) =>
+        phaseIs('Successful')(ex) && (ex.status?.templateStatuses ?? []).every((t) => t.status !== 'Running'),
+    );
     assert.deepEqual(
       done.status?.templateStatuses?.map((t) => [t.name, t.status]),
       [
@@ -303,7 +312,16 @@ describe('experiments: the Experiment controller with the AnalysisRun controller
       (ex) => ex.status?.phase === 'Running' && ex.status.analysisRuns?.[0]?.phase === 'Running',
     );
     await client.patch({ ...EX, namespace: ns.name, name }, { spec: { terminate: true } }, { type: 'merge' });
-    const done = await reaches(client, ns.name, name, 'Successful', phaseIs('Successful'));
+    // With requiredForCompletion the passed analysis may end the experiment before its duration; the
+    // templates then turn Successful in the reconcile after (Argo's IsTerminating), so wait for both.
+    const done = await reaches(
+      client,
+      ns.name,
+      name,
+      'Successful with its templates done',
+      (ex) =>
+        phaseIs('Successful')(ex) && (ex.status?.templateStatuses ?? []).every((t) => t.status !== 'Running'),
+    );
     assert.equal(done.status?.templateStatuses?.[0]?.status, 'Successful');
     await eventually(
       'the analysis run terminated',
@@ -356,7 +374,16 @@ describe('experiments: the Experiment controller with the AnalysisRun controller
       dryRun: [{ metricName: 'dry-.*' }],
       measurementRetention: [{ metricName: 'kept', limit: 2 }],
     });
-    const done = await reaches(client, ns.name, name, 'Successful', phaseIs('Successful'));
+    // With requiredForCompletion the passed analysis may end the experiment before its duration; the
+    // templates then turn Successful in the reconcile after (Argo's IsTerminating), so wait for both.
+    const done = await reaches(
+      client,
+      ns.name,
+      name,
+      'Successful with its templates done',
+      (ex) =>
+        phaseIs('Successful')(ex) && (ex.status?.templateStatuses ?? []).every((t) => t.status !== 'Running'),
+    );
     assert.deepEqual(
       done.status?.analysisRuns?.map((r) => [r.name, r.phase]),
       [['both', 'Successful']],
@@ -439,7 +466,16 @@ describe('experiments: the controller stopped (SIGTERM) and killed (SIGKILL) mid
       await stop(proc, signal);
       proc = await start();
     }
-    const done = await reaches(client, ns.name, name, 'Successful', phaseIs('Successful'));
+    // With requiredForCompletion the passed analysis may end the experiment before its duration; the
+    // templates then turn Successful in the reconcile after (Argo's IsTerminating), so wait for both.
+    const done = await reaches(
+      client,
+      ns.name,
+      name,
+      'Successful with its templates done',
+      (ex) =>
+        phaseIs('Successful')(ex) && (ex.status?.templateStatuses ?? []).every((t) => t.status !== 'Running'),
+    );
     assert.deepEqual(
       done.status?.templateStatuses?.map((t) => t.status),
       ['Successful', 'Successful'],
@@ -492,7 +528,16 @@ describe('experiments: the controller stopped (SIGTERM) and killed (SIGKILL) mid
     const ex = await getExperiment(client, ns.name, name);
     assert.equal(ex.status?.analysisRuns?.[0]?.analysisRun ?? '', '', 'the status never named the run');
     proc = await whenStarted(spawnControllerFixture('experiment-controller-process', ns.name));
-    const done = await reaches(client, ns.name, name, 'Successful', phaseIs('Successful'));
+    // With requiredForCompletion the passed analysis may end the experiment before its duration; the
+    // templates then turn Successful in the reconcile after (Argo's IsTerminating), so wait for both.
+    const done = await reaches(
+      client,
+      ns.name,
+      name,
+      'Successful with its templates done',
+      (ex) =>
+        phaseIs('Successful')(ex) && (ex.status?.templateStatuses ?? []).every((t) => t.status !== 'Running'),
+    );
     assert.equal(done.status?.message, 'Required AnalysisRuns completed');
     assert.deepEqual(
       (await ownedBy(client, AR, ns.name, done)).map((r) => r.metadata.name),

@@ -249,9 +249,18 @@ export function describeRoutedCanary(c: RoutedCanaryCase): void {
         `the canary weight only fell after the abort: ${trace.map((t) => t.weights).join(' → ')}`,
       );
       const back = trace.at(-1)?.write.revision ?? 0n;
-      const shrink = h
-        .writesOf('ReplicaSet', canaryName)
-        .find((w) => w.revision > aborting && ((w.object as ReplicaSet).spec?.replicas ?? 0) < size);
+      // the GET above can see the scale-down before the history's watch delivers it: wait for the watch
+      const shrinkWrite = () =>
+        h
+          .writesOf('ReplicaSet', canaryName)
+          .find((w) => w.revision > aborting && ((w.object as ReplicaSet).spec?.replicas ?? 0) < size);
+      await eventually(
+        'the scale-down in the watch history',
+        async () => shrinkWrite() !== undefined,
+        30_000,
+        100,
+      ).catch(() => undefined);
+      const shrink = shrinkWrite();
       assert.ok(shrink, 'the canary ReplicaSet was scaled down');
       assert.ok(back > 0n && back < shrink.revision, 'the weight went back to 0 before the canary shrank');
       assert.deepEqual(statusAheadOfRouter(h, ROUTED_ROLLOUT, kind, name, read, mark), []);
