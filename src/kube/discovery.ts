@@ -2,6 +2,7 @@ import { KubeError, KubeErrorCode } from './errors.js';
 import type { KubeTransport } from './transport.js';
 import { type GroupVersionKind, type ResourceInfo, splitGroupVersion } from './types.js';
 
+const MAX_REMEMBERED_MISSING = 1_000;
 const AGGREGATED = 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json';
 
 interface AggregatedResource {
@@ -33,11 +34,18 @@ interface LegacyResourceList {
 /**
  * Maps kinds to resources (and back) from the API server's discovery documents. Refreshed on a miss
  * at most once per `minRefreshIntervalMs`, and on demand (call `invalidate()` when CRDs change).
+ * The first miss of a kind soon after a refresh waits for the interval to pass and refreshes then (one
+ * refresh shared by every caller that missed meanwhile), so a kind whose CRD was created a moment ago
+ * is found rather than reported unknown because a refresh happened just before it was served; a kind a
+ * refresh already missed fails at once until the interval has passed.
  */
 export class Discovery {
   private byKind = new Map<string, ResourceInfo>();
   private loaded: Promise<void> | undefined;
   private lastRefresh = 0;
+  private refreshing: Promise<void> | undefined;
+  /** Kinds a refresh did not find: asked again only once the interval passed (bounded). */
+  private readonly missing = new Set<string>();
 
   constructor(
     private readonly transport: KubeTransport,
@@ -47,11 +55,12 @@ export class Discovery {
   /** Resolves a kind to its resource, refreshing discovery once if it is unknown. */
   async resolve(gvk: GroupVersionKind): Promise<ResourceInfo> {
     await this.ensureLoaded();
-    let info = this.byKind.get(key(gvk));
-    if (!info && Date.now() - this.lastRefresh >= this.minRefreshIntervalMs) {
-      this.invalidate();
-      await this.ensureLoaded();
-      info = this.byKind.get(key(gvk));
+    const k = key(gvk);
+    let info = this.byKind.get(k);
+    if (!info && (Date.now() - this.lastRefresh >= this.minRefreshIntervalMs || !this.missing.has(k))) {
+      await this.refreshAfterInterval();
+      info = this.byKind.get(k);
+      if (!info) this.rememberMissing(k);
     }
     if (!info) {
       throw new KubeError(
@@ -71,6 +80,28 @@ export class Discovery {
 
   invalidate(): void {
     this.loaded = undefined;
+  }
+
+  private rememberMissing(k: string): void {
+    if (this.missing.size >= MAX_REMEMBERED_MISSING) this.missing.clear();
+    this.missing.add(k);
+  }
+
+  /** One refresh, no sooner than `minRefreshIntervalMs` after the last; shared by concurrent misses. */
+  private refreshAfterInterval(): Promise<void> {
+    if (!this.refreshing) {
+      const wait = Math.max(0, this.minRefreshIntervalMs - (Date.now() - this.lastRefresh));
+      const run = async () => {
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+        this.invalidate();
+        await this.ensureLoaded();
+      };
+      const p = run().finally(() => {
+        if (this.refreshing === p) this.refreshing = undefined;
+      });
+      this.refreshing = p;
+    }
+    return this.refreshing;
   }
 
   private ensureLoaded(): Promise<void> {

@@ -75,7 +75,7 @@ export class EventTriggers {
     if (watched === undefined || (deps.namespace !== undefined && m.namespace !== deps.namespace))
       return undefined;
     const durable = batch.snapshot !== undefined;
-    const object = batch.snapshot ?? watched.informer.store.get(`${m.namespace ?? ''}/${m.name ?? ''}`);
+    const object = batch.snapshot ?? (await this.current(watched.kind, m.namespace, m.name));
     if (object === undefined) return undefined;
     const { kind } = watched;
     // entries an earlier attempt from the same committed state stored (see `write`)
@@ -134,6 +134,29 @@ export class EventTriggers {
       attempted.filter((e) => !decided.has(e.id)),
       durable,
     );
+  }
+
+  /**
+   * The object an event without a snapshot is about: from the cache, or read once when the cache has not
+   * seen it yet (an event recorded right after the object was created, from another component's view).
+   */
+  private async current(
+    kind: NotificationKind,
+    namespace?: string,
+    name?: string,
+  ): Promise<KubeObject | undefined> {
+    const cached = this.deps.kinds.get(kind.gvk.kind)?.informer.store.get(`${namespace ?? ''}/${name ?? ''}`);
+    if (cached !== undefined || name === undefined) return cached;
+    try {
+      return await this.deps.client.get<KubeObject>({
+        ...kind.gvk,
+        ...(namespace !== undefined && { namespace }),
+        name,
+      });
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      throw err;
+    }
   }
 
   /**

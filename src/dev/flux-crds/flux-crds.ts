@@ -19,6 +19,13 @@ export const FluxCrdVersions = {
   kustomizeController: 'v1.9.6',
   /** github.com/fluxcd/helm-controller: HelmRelease (helm.toolkit.fluxcd.io/v2), the one flux v2.9.5 requires. */
   helmController: 'v1.6.4',
+  /**
+   * github.com/fluxcd/image-reflector-controller: ImageRepository, ImagePolicy (image.toolkit.fluxcd.io/v1).
+   * flux v2.9.5 requires its api module at v1.2.5; the module proxy serves the controller at v1.2.4.
+   */
+  imageReflectorController: 'v1.2.4',
+  /** github.com/fluxcd/image-automation-controller: ImageUpdateAutomation (image.toolkit.fluxcd.io/v1). */
+  imageAutomationController: 'v1.2.4',
 } as const;
 
 export const FLUX_CRD_NAMES = [
@@ -28,6 +35,9 @@ export const FLUX_CRD_NAMES = [
   'helmcharts.source.toolkit.fluxcd.io',
   'helmreleases.helm.toolkit.fluxcd.io',
   'ocirepositories.source.toolkit.fluxcd.io',
+  'imagerepositories.image.toolkit.fluxcd.io',
+  'imagepolicies.image.toolkit.fluxcd.io',
+  'imageupdateautomations.image.toolkit.fluxcd.io',
 ] as const;
 
 export interface FluxCrdOptions {
@@ -63,12 +73,24 @@ export function fluxCrdPaths(options: Pick<FluxCrdOptions, 'cacheDir'> = {}): st
       `flux-source-controller-oci-${v.sourceController}`,
       'source.toolkit.fluxcd.io_ocirepositories.yaml',
     ),
+    ...['imagerepositories', 'imagepolicies'].map((k) =>
+      join(
+        crds,
+        `flux-image-reflector-controller-${v.imageReflectorController}`,
+        `image.toolkit.fluxcd.io_${k}.yaml`,
+      ),
+    ),
+    join(
+      crds,
+      `flux-image-automation-controller-${v.imageAutomationController}`,
+      'image.toolkit.fluxcd.io_imageupdateautomations.yaml',
+    ),
   ];
 }
 
 const fetchScript = fileURLToPath(new URL('./fetch-flux-crds.sh', import.meta.url));
 const WHAT =
-  "Flux's CRDs (GitRepository, Kustomization, HelmRepository, HelmChart, HelmRelease, OCIRepository)";
+  "Flux's CRDs (GitRepository, Kustomization, HelmRepository, HelmChart, HelmRelease, OCIRepository, ImageRepository, ImagePolicy, ImageUpdateAutomation)";
 
 /** Returns the CRD files, fetching the pinned modules from the Go module proxy first when missing. */
 export async function ensureFluxCrds(options: FluxCrdOptions = {}): Promise<string[]> {
@@ -84,6 +106,8 @@ export async function ensureFluxCrds(options: FluxCrdOptions = {}): Promise<stri
       SOURCE_CONTROLLER_VERSION: FluxCrdVersions.sourceController,
       KUSTOMIZE_CONTROLLER_VERSION: FluxCrdVersions.kustomizeController,
       HELM_CONTROLLER_VERSION: FluxCrdVersions.helmController,
+      IMAGE_REFLECTOR_CONTROLLER_VERSION: FluxCrdVersions.imageReflectorController,
+      IMAGE_AUTOMATION_CONTROLLER_VERSION: FluxCrdVersions.imageAutomationController,
       SLIPWAY_CACHE: options.cacheDir ?? slipwayCacheDir(),
     },
     onProgress: options.onProgress,
