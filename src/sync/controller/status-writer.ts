@@ -1,5 +1,5 @@
 import type { StatusWriter } from '../../core/index.js';
-import type { KubeClient } from '../../kube/index.js';
+import { isInvalid, type KubeClient, KubeError, KubeErrorCode } from '../../kube/index.js';
 import { jsonEqual } from '../diff/index.js';
 import type { Application, ApplicationStatus, Operation } from '../types.js';
 
@@ -46,27 +46,65 @@ export class ApplicationStatusWriter {
     const unchanged =
       jsonEqual(withoutTimestamp(prev), withoutTimestamp(w.status)) && age < this.refreshAfterMs;
     const ops: unknown[] = [{ op: 'add', path: '/status', value: w.status }];
-    if (w.operation === null && app.operation) ops.push({ op: 'remove', path: '/operation' });
+    // Only the operation this reconcile finished is removed: a new one requested meanwhile (a manual sync,
+    // or a stale copy of ours) fails the test, and the next reconcile reads the object again.
+    if (w.operation === null && app.operation)
+      ops.push(
+        { op: 'test', path: '/operation', value: app.operation },
+        { op: 'remove', path: '/operation' },
+      );
     if (w.operation) ops.push({ op: 'add', path: '/operation', value: w.operation });
     if (w.removeRefreshAnnotation && app.metadata.annotations?.[REFRESH] !== undefined) {
       ops.push({ op: 'remove', path: `/metadata/annotations/${REFRESH.replace('/', '~1')}` });
     }
+    const removesOperation = w.operation === null && app.operation !== undefined;
     const written = await this.writer.writeStatus({
       current: app,
       status: w.status,
       changed: () => !unchanged || ops.length > 1,
       write: () =>
-        this.client.patch<Application>(
-          {
-            apiVersion: 'argoproj.io/v1alpha1',
-            kind: 'Application',
-            namespace: app.metadata.namespace ?? '',
-            name: app.metadata.name ?? '',
-          },
-          ops,
-          { type: 'json' },
-        ),
+        this.client
+          .patch<Application>(
+            {
+              apiVersion: 'argoproj.io/v1alpha1',
+              kind: 'Application',
+              namespace: app.metadata.namespace ?? '',
+              name: app.metadata.name ?? '',
+            },
+            ops,
+            { type: 'json' },
+          )
+          .catch(async (err: unknown) => {
+            throw (removesOperation && (await operationChanged(this.client, err, app))) || err;
+          }),
     });
     return written !== undefined;
   }
+}
+
+/**
+ * A failed `test` of `/operation` is a conflict: the operation changed since this reconcile read it. The
+ * API server answers a failed test with a bare 422, so the object is read again to tell it from a status
+ * the schema rejects (which stays that error).
+ */
+async function operationChanged(
+  client: KubeClient,
+  err: unknown,
+  app: Application,
+): Promise<KubeError | undefined> {
+  if (!isInvalid(err)) return undefined;
+  const ref = {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'Application',
+    namespace: app.metadata.namespace ?? '',
+    name: app.metadata.name ?? '',
+  };
+  const current = await client.get<Application>(ref).catch(() => undefined);
+  if (current === undefined || jsonEqual(current.operation, app.operation)) return undefined;
+  return new KubeError(
+    KubeErrorCode.Conflict,
+    `the operation of Application ${ref.namespace}/${ref.name} changed while it was being finished; reading it again`,
+    { object: ref },
+    err,
+  );
 }
