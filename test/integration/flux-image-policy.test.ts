@@ -14,7 +14,8 @@ import { OciRegistry } from '../support/flux/oci-registry.js';
 import { eventually, testClient, testNamespace } from '../support/kube.js';
 
 // ImageRepository + ImagePolicy against a real registry (Debian's docker-registry on loopback) holding
-// small container images: the scan pages through the tags list (2 tags a page), a semver range picks
+// small container images (its distribution 2.8 answers tags/list in one unsorted page, ignoring `n`;
+// the `Link` pagination is unit-tested against a local server): a scan lists the tags, a semver range picks
 // the highest tag in range and moves when a new one is pushed, a filter with `extract: $ts` picks the
 // newest timestamped build with its digest, bad input stalls with a Warning Event, an unreachable
 // registry turns Ready False and recovers, and a restarted controller (empty tag memory) carries on.
@@ -105,7 +106,7 @@ describe('flux: ImageRepository and ImagePolicy against a real registry', { skip
     await ns?.delete();
   });
 
-  it('scans every tag page by page, without the excluded signature tag', async () => {
+  it('scans every tag, without the excluded signature tag', async () => {
     const repo = await waitFor(
       'scanned',
       () => getRepo('web-app'),
@@ -125,10 +126,6 @@ describe('flux: ImageRepository and ImagePolicy against a real registry', { skip
     assert.deepEqual(repo.status?.observedExclusionList, ['^.*\\.sig$']);
     assert.equal(repo.status?.observedGeneration, repo.metadata.generation);
     assert.equal(condition(repo, 'Reconciling'), undefined);
-    // the registry really pages at 2 tags (what the scan above followed)
-    const page = await fetch(`http://${image.replace(`/${IMAGE_REPO}`, '')}/v2/${IMAGE_REPO}/tags/list?n=2`);
-    assert.match(page.headers.get('link') ?? '', /rel="next"/);
-    assert.equal(((await page.json()) as { tags: string[] }).tags.length, 2);
   });
 
   it('resolves the highest tag in range, and moves when a newer one is pushed', async () => {
