@@ -33,6 +33,9 @@ import {
   type HelmRelease,
   type HelmRepository,
 } from './helm-types.js';
+import { registerImageControllers } from './image-controllers.js';
+import type { ImageScanLimits } from './image-scanner.js';
+import type { ImageTagStore } from './image-tag-store.js';
 import { KustomizationReconciler } from './kustomization-reconciler.js';
 import { OCIRepositoryReconciler } from './oci-repository-reconciler.js';
 import { OCI_REPOSITORY_GVK, type OCIRepository } from './oci-types.js';
@@ -52,6 +55,8 @@ export interface FluxControllerOptions {
   readonly healthPollMs?: number;
   /** Concurrent reconciles per kind. Default 4 (Flux's --concurrent). */
   readonly workers?: number;
+  /** Bounds on an ImageRepository's tag listing and the tags kept for it. Default 50,000 tags, 8 MiB. */
+  readonly imageScanLimits?: ImageScanLimits;
 }
 
 export interface FluxControllerHandle {
@@ -61,12 +66,16 @@ export interface FluxControllerHandle {
   readonly helmCharts: Controller;
   readonly helmReleases: Controller;
   readonly ociRepositories: Controller;
+  readonly imageRepositories: Controller;
+  readonly imagePolicies: Controller;
+  /** The tags of each ImageRepository's last scan in this process. */
+  readonly imageTags: ImageTagStore;
   stop(): void;
 }
 
 /**
- * Adds Flux's controllers (GitRepository, Kustomization, HelmRepository, HelmChart, HelmRelease: Flux's
- * dialect on the sync engine) to a manager.
+ * Adds Flux's controllers (GitRepository, Kustomization, HelmRepository, HelmChart, HelmRelease,
+ * OCIRepository: Flux's dialect on the sync engine; ImageRepository and ImagePolicy) to a manager.
  */
 export function registerFluxControllers(
   manager: Manager,
@@ -298,7 +307,15 @@ export function registerFluxControllers(
       if (depends) kustomizationController.enqueue(objectKey(k));
     }
   });
+  const images = registerImageControllers(manager, {
+    scope,
+    workers,
+    writer,
+    dependencyRequeueMs: options.dependencyRequeueMs ?? 30_000,
+    ...(options.imageScanLimits && { limits: options.imageScanLimits }),
+  });
   return {
+    ...images,
     gitRepositories,
     kustomizations: kustomizationController,
     helmRepositories,
