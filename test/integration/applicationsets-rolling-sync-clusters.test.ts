@@ -5,7 +5,7 @@ import { installCrds } from '../../src/install/index.js';
 import type { KubeClient } from '../../src/kube/index.js';
 import { ControllerProcess } from '../support/chaos/controller-process.js';
 import { ExtraTestCluster, writeMergedKubeconfig } from '../support/cluster/extra.js';
-import { slipwayCliAsync } from '../support/cluster/slipway-cli.js';
+import { slipwayInProcess } from '../support/cluster/slipway-cli.js';
 import { FLEET_REGIONS, type PlacedRegion } from '../support/fleet/regions.js';
 import { describeRollingSync } from '../support/fleet/rolling-sync-scenario.js';
 import { testClient, testKubeconfigPath } from '../support/kube.js';
@@ -26,6 +26,8 @@ import { testClient, testKubeconfigPath } from '../support/kube.js';
 
 const WORKLOAD_NS = 'production';
 const WORKLOAD_CONTROLLERS = 'rollouts,analysis';
+/** The management (shared) cluster's context, and tokyo's cluster name. */
+const MANAGEMENT = 'tokyo';
 
 describeRollingSync({
   title: 'applicationsets: RollingSync across three clusters registered with `slipway cluster add`',
@@ -40,73 +42,84 @@ describeRollingSync({
       for (const c of clients) c.close();
       await Promise.all(extras.map((c) => c.stop()));
     };
-    try {
-      const [ireland, virginia] = await Promise.all(
-        ['ireland', 'virginia'].map(async (name) => {
-          const cluster = await ExtraTestCluster.start(name, { workloads: true });
-          extras.push(cluster);
-          return cluster;
-        }),
-      );
-      const workloadClusters = [ireland!, virginia!];
-      const kubeconfig = join(tmp, 'kubeconfig');
+    const t0 = Date.now();
+    const progress = (m: string) =>
+      process.stderr.write(`[rolling-sync-clusters] ${m} at +${Date.now() - t0} ms\n`);
+    /** `slipway cluster add CONTEXT` from a kubeconfig with the management context (current) and CONTEXT. */
+    const add = async (context: string, region: string, extra?: ExtraTestCluster) => {
+      const kubeconfig = join(tmp, `kubeconfig-${context}`);
       writeMergedKubeconfig(
         kubeconfig,
-        { context: 'tokyo', kubeconfigPath: testKubeconfigPath() },
-        workloadClusters,
+        { context: MANAGEMENT, kubeconfigPath: testKubeconfigPath() },
+        extra ? [extra] : [],
       );
-      // each workload cluster: Argo's CRDs, the destination namespace and its own Rollout controller
-      await Promise.all(
-        workloadClusters.map(async (c) => {
-          const admin = c.client();
+      const code = await slipwayInProcess(
+        ['cluster', 'add', context, '-n', namespace, '--label', `region=${region}`],
+        kubeconfig,
+      );
+      assert.equal(code, 0, `slipway cluster add ${context}`);
+      progress(`${context} added`);
+    };
+    try {
+      // every cluster at once: tokyo (the management cluster) is added while the others start; each
+      // other one gets Argo's CRDs, the destination namespace, its own Rollout controller, and is added
+      const [tokyo, ...workloads] = FLEET_REGIONS;
+      const started = await Promise.all([
+        add(MANAGEMENT, tokyo!.region),
+        ...workloads.map(async (r) => {
+          const cluster = await ExtraTestCluster.start(r.cluster, { workloads: true });
+          extras.push(cluster);
+          progress(`${r.cluster} started`);
+          const admin = cluster.client();
           clients.push(admin);
-          await installCrds(admin);
-          await admin.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: WORKLOAD_NS } });
-          const controller = new ControllerProcess({
-            kubeconfigPath: c.kubeconfigPath,
-            namespace: WORKLOAD_NS,
-            controllers: WORKLOAD_CONTROLLERS,
-            runtime: { kind: 'tsx' },
-            env: { TMPDIR: tmp },
-            logPath: join(tmp, `controller-${c.name}.log`),
-          });
-          controllers.push(controller);
-          await controller.start();
+          await Promise.all([
+            add(r.cluster, r.region, cluster),
+            (async () => {
+              await installCrds(admin);
+              await admin.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: WORKLOAD_NS } });
+              const controller = new ControllerProcess({
+                kubeconfigPath: cluster.kubeconfigPath,
+                namespace: WORKLOAD_NS,
+                controllers: WORKLOAD_CONTROLLERS,
+                runtime: { kind: 'tsx' },
+                env: { TMPDIR: tmp },
+                logPath: join(tmp, `controller-${cluster.name}.log`),
+              });
+              controllers.push(controller);
+              // not waited for: it becomes ready while the ApplicationSet's first sync runs
+              await controller.start();
+              progress(`${r.cluster}'s controller started`);
+            })(),
+          ]);
+          return { region: r, cluster, admin };
         }),
-      );
-      const added = await Promise.all(
-        FLEET_REGIONS.map((r) =>
-          slipwayCliAsync(
-            ['cluster', 'add', r.cluster, '-n', namespace, '--label', `region=${r.region}`],
-            kubeconfig,
-          ),
-        ),
-      );
-      for (const r of added) assert.equal(r.code, 0, r.stderr);
+      ]);
       await client.patch(
-        { apiVersion: 'v1', kind: 'Secret', namespace, name: await secretName(client, namespace, 'tokyo') },
+        {
+          apiVersion: 'v1',
+          kind: 'Secret',
+          namespace,
+          name: await secretName(client, namespace, MANAGEMENT),
+        },
         { stringData: { namespaces: namespace } },
         { type: 'merge' },
       );
       const servers = await registeredServers(client, namespace);
-      for (const c of controllers)
-        assert.ok(await c.waitReady(120_000), 'a workload controller became ready');
+      const management = testClient();
+      clients.push(management);
       const regions: PlacedRegion[] = FLEET_REGIONS.map((r) => {
         const server = servers.get(r.cluster);
         assert.ok(server, `cluster ${r.cluster} registered`);
-        if (r.cluster === 'tokyo') return { ...r, server, namespace, client: testClient() };
-        const c = workloadClusters.find((x) => x.name === r.cluster)!;
-        assert.equal(server, c.server);
-        const admin = c.client();
-        clients.push(admin);
-        return { ...r, server, namespace: WORKLOAD_NS, client: admin };
+        const workload = started.find((x) => x?.region === r);
+        if (!workload) return { ...r, server, namespace, client: management };
+        assert.equal(server, workload.cluster.server);
+        return { ...r, server, namespace: WORKLOAD_NS, client: workload.admin };
       });
-      clients.push(regions[0]!.client);
       assert.notEqual(regions[0]!.server, 'https://kubernetes.default.svc', 'tokyo is registered by its URL');
       return {
         regions,
         workloadControllers: controllers,
-        logs: workloadClusters.map((c) => join(tmp, `controller-${c.name}.log`)),
+        logs: extras.map((c) => join(tmp, `controller-${c.name}.log`)),
         dispose,
       };
     } catch (err) {

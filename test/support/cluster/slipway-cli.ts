@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const BIN = fileURLToPath(new URL('../../../bin/slipway.js', import.meta.url));
@@ -18,21 +18,12 @@ export function slipwayCli(args: readonly string[], kubeconfig: string): CliResu
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** The same without blocking the test process, so several commands (one per cluster) run at once. */
-export function slipwayCliAsync(args: readonly string[], kubeconfig: string): Promise<CliResult> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args, '--kubeconfig', kubeconfig], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      timeout: 120_000,
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (c: string) => {
-      stdout += c;
-    });
-    child.stderr.setEncoding('utf8').on('data', (c: string) => {
-      stderr += c;
-    });
-    child.once('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
+/**
+ * The same command run by the CLI's own `main` in this process (its output goes to this process's
+ * stdout and stderr): for a test that runs several, one Node start instead of one per command, which
+ * on a loaded machine is most of a command's time. Resolves with the exit code.
+ */
+export async function slipwayInProcess(args: readonly string[], kubeconfig: string): Promise<number> {
+  const { main } = await import('../../../src/cli/main.js');
+  return main([...args, '--kubeconfig', kubeconfig]);
 }

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { ApplicationSet } from '../../../src/applicationsets/index.js';
 import { startSlackServer } from '../../../src/dev/slack-server/index.js';
@@ -120,12 +120,7 @@ export function describeRollingSync(options: RollingSyncScenarioOptions): void {
         type: 'Opaque',
         stringData: { 'slack-token': SLACK_TOKEN },
       });
-      placement = await options.place({ client, namespace: ns.name, tmp });
-      regions = placement.regions;
-      assert.deepEqual(
-        regions.map((r) => r.cluster),
-        FLEET_REGIONS.map((r) => r.cluster),
-      );
+      // the central controller starts while the regions are placed (it waits for the ApplicationSet)
       controller = new ControllerProcess({
         kubeconfigPath: testKubeconfigPath(),
         namespace: ns.name,
@@ -139,6 +134,14 @@ export function describeRollingSync(options: RollingSyncScenarioOptions): void {
         logPath: join(tmp, 'controller.log'),
       });
       await controller.start();
+      const placing = Date.now();
+      placement = await options.place({ client, namespace: ns.name, tmp });
+      regions = placement.regions;
+      process.stderr.write(`[${options.slug}] regions placed in ${Date.now() - placing} ms\n`);
+      assert.deepEqual(
+        regions.map((r) => r.cluster),
+        FLEET_REGIONS.map((r) => r.cluster),
+      );
       await client.create(applicationSet(ns.name, NAME, rollingSyncSpec(regions, repo.url, CHANNEL)));
     });
     after(async () => {
@@ -148,8 +151,11 @@ export function describeRollingSync(options: RollingSyncScenarioOptions): void {
       await metrics?.close();
       await slack?.stop();
       repo?.dispose();
-      if (process.env.SLIPWAY_KEEP_TEST_LOG && tmp)
-        copyFileSync(join(tmp, 'controller.log'), process.env.SLIPWAY_KEEP_TEST_LOG);
+      const keep = process.env.SLIPWAY_KEEP_TEST_LOG;
+      if (keep && tmp) {
+        copyFileSync(join(tmp, 'controller.log'), keep);
+        for (const f of placement?.logs ?? []) if (existsSync(f)) copyFileSync(f, `${keep}.${basename(f)}`);
+      }
       if (tmp) rmSync(tmp, { recursive: true, force: true });
     });
 
