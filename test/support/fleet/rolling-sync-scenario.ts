@@ -87,6 +87,33 @@ export function describeRollingSync(options: RollingSyncScenarioOptions): void {
         .map((f) => `== ${f}\n${readFileSync(f, 'utf8').slice(-3000)}`)
         .join('\n');
     const files = (version: string) => fleetFiles(FLEET_REGIONS, version, metrics.base);
+    /** What the Applications and Rollouts said, for a failed wait's message. */
+    const world = async () => {
+      const apps = await listApps(client, ns.name).catch(() => []);
+      const out: Record<string, unknown> = {};
+      for (const r of regions) {
+        const a = apps.find((x) => x.metadata.name === appName(r));
+        out[r.cluster] = {
+          operation: a?.operation !== undefined,
+          op: a?.status?.operationState?.phase,
+          opStarted: a?.status?.operationState?.startedAt,
+          sync: a?.status?.sync?.status,
+          rev: a?.status?.sync?.revision?.slice(0, 7),
+          comparedTo: a?.status?.sync?.comparedTo?.destination,
+          health: a?.status?.health,
+          conditions: a?.status?.conditions?.map((c) => `${c.type}: ${c.message}`),
+          rollout: await rolloutView(r),
+        };
+      }
+      return JSON.stringify(out);
+    };
+    const waitForStatus = async (what: string, check: (a: ApplicationSet) => boolean) => {
+      try {
+        return await waitForAppSet(client, ns.name, NAME, what, check, 180_000);
+      } catch (err) {
+        throw new Error(`${(err as Error).message}; world: ${await world()}`);
+      }
+    };
 
     before(async () => {
       client = testClient();
@@ -160,17 +187,13 @@ export function describeRollingSync(options: RollingSyncScenarioOptions): void {
     });
 
     it('the first deploy goes region by region with automated sync on, each synced by the ApplicationSet', async () => {
-      const s = await waitForAppSet(
-        client,
-        ns.name,
-        NAME,
+      const s = await waitForStatus(
         'every region Healthy in applicationStatus and the rollout complete',
         (a) =>
           regions.every((r) => progressOf(a, r)?.status === 'Healthy') &&
           a.status?.conditions?.some(
             (c) => c.type === 'RolloutProgressing' && c.reason === 'ApplicationSetRolloutComplete',
           ) === true,
-        180_000,
       );
       assert.deepEqual(
         regions.map((r) => progressOf(s, r)?.step),
@@ -206,47 +229,48 @@ export function describeRollingSync(options: RollingSyncScenarioOptions): void {
         }
       })();
 
-      repo.write(files('v2'));
-      repo.commit('web-app v2 everywhere');
+      // a failed wait must not leave the sampler running (the test process would never exit)
+      let stopped: ApplicationSet;
+      try {
+        repo.write(files('v2'));
+        repo.commit('web-app v2 everywhere');
 
-      if (options.restartCentral) {
-        // SIGKILL while region 1's canary runs
-        await eventually(
-          'region 1 running the v2 canary',
-          async () => (await rolloutView(r1))?.image === 'web-app:v2',
-          120_000,
-          100,
-        );
-        await controller.restart('SIGKILL');
-        assert.ok(await controller.waitReady(120_000), 'the second process became ready');
+        if (options.restartCentral) {
+          // SIGKILL while region 1's canary runs
+          await eventually(
+            'region 1 running the v2 canary',
+            async () => (await rolloutView(r1))?.image === 'web-app:v2',
+            120_000,
+            100,
+          );
+          await controller.restart('SIGKILL');
+          assert.ok(await controller.waitReady(120_000), 'the second process became ready');
 
-        // SIGTERM once region 2 has started
-        await eventually(
-          'region 2 running v2',
-          async () => (await rolloutView(r2))?.image === 'web-app:v2',
-          180_000,
-          100,
+          // SIGTERM once region 2 has started
+          await eventually(
+            'region 2 running v2',
+            async () => (await rolloutView(r2))?.image === 'web-app:v2',
+            180_000,
+            100,
+          );
+          await controller.restart('SIGTERM');
+          assert.ok(await controller.waitReady(120_000), 'the third process became ready');
+        }
+
+        stopped = await waitForStatus(
+          'the rollout stopped at region 2',
+          (a) =>
+            a.status?.conditions?.some(
+              (c) =>
+                c.type === 'RolloutProgressing' &&
+                c.status === 'False' &&
+                c.reason === 'ApplicationSetRolloutError',
+            ) === true,
         );
-        await controller.restart('SIGTERM');
-        assert.ok(await controller.waitReady(120_000), 'the third process became ready');
+      } finally {
+        sampling = false;
+        await sampler;
       }
-
-      const stopped = await waitForAppSet(
-        client,
-        ns.name,
-        NAME,
-        'the rollout stopped at region 2',
-        (a) =>
-          a.status?.conditions?.some(
-            (c) =>
-              c.type === 'RolloutProgressing' &&
-              c.status === 'False' &&
-              c.reason === 'ApplicationSetRolloutError',
-          ) === true,
-        180_000,
-      );
-      sampling = false;
-      await sampler;
 
       // region 2 started only after region 1 had finished its canary and its analysis. Each sample reads
       // region 2 first: region 1 "done" is monotonic, so region 1 not done in a sample where region 2 runs
