@@ -5,7 +5,7 @@
 // region 2 starts only after region 1's canary finished its analysis; region 2's analysis fails, which
 // stops region 3 and shows in the ApplicationSet's status, a Warning Event and Slack.
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -178,10 +178,12 @@ export function describeRollingSync(options: RollingSyncScenarioOptions): void {
       await metrics?.close();
       await slack?.stop();
       repo?.dispose();
+      // SLIPWAY_KEEP_TEST_LOG=DIR keeps the controllers' logs as DIR/<slug>-<log>
       const keep = process.env.SLIPWAY_KEEP_TEST_LOG;
       if (keep && tmp) {
-        copyFileSync(join(tmp, 'controller.log'), keep);
-        for (const f of placement?.logs ?? []) if (existsSync(f)) copyFileSync(f, `${keep}.${basename(f)}`);
+        mkdirSync(keep, { recursive: true });
+        for (const f of [join(tmp, 'controller.log'), ...(placement?.logs ?? [])])
+          if (existsSync(f)) copyFileSync(f, join(keep, `${options.slug}-${basename(f)}`));
       }
       if (tmp) rmSync(tmp, { recursive: true, force: true });
     });
