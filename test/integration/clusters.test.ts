@@ -1,15 +1,14 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { clusterFromSecret, type SecretObject } from '../../src/clusters/index.js';
 import { installCrds } from '../../src/install/index.js';
 import { isNotFound, type KubeClient, type KubeObject } from '../../src/kube/index.js';
 import type { Application } from '../../src/sync/index.js';
 import { ExtraTestCluster, writeMergedKubeconfig } from '../support/cluster/extra.js';
+import { slipwayCli as slipway } from '../support/cluster/slipway-cli.js';
 import { ShippedControllerProcess } from '../support/fixtures/shipped-controller-process.js';
 import { TestRepo } from '../support/git/repo.js';
 import { application } from '../support/git/sync-harness.js';
@@ -21,7 +20,6 @@ import { eventually, testClient, testKubeconfigPath, testNamespace } from '../su
 // generator); a stopped cluster turns its apps Unknown with the connection error while the other keeps
 // syncing, and recovers by itself; the shipped controller killed (SIGKILL, SIGTERM) carries on.
 
-const BIN = fileURLToPath(new URL('../../bin/slipway.js', import.meta.url));
 const APP_GVK = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Application' } as const;
 const TARGET_NS = 'production';
 
@@ -31,17 +29,6 @@ const layout = (round: number) => ({
   'web/settings.yaml': configMap('web-settings', { round: String(round) }),
   'local/settings.yaml': configMap('local-settings', { round: String(round) }),
 });
-
-function slipway(
-  args: readonly string[],
-  kubeconfig: string,
-): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [BIN, ...args, '--kubeconfig', kubeconfig], {
-    encoding: 'utf8',
-    timeout: 120_000,
-  });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
 
 async function getData(client: KubeClient, namespace: string, name: string) {
   try {

@@ -18,6 +18,8 @@ export interface ControllerProcessOptions {
   readonly kubeconfigPath: string;
   readonly namespace: string;
   readonly runtime: ControllerRuntime;
+  /** `--controllers` (comma-separated modules). Default: the controller's default, every module. */
+  readonly controllers?: string;
   /** Extra environment (Slack URL, poll period, TMPDIR, sync dir). */
   readonly env: Readonly<Record<string, string>>;
   readonly logPath: string;
@@ -86,6 +88,7 @@ export class ControllerProcess {
       `--metrics-port=${port}`,
       '--log-level=info',
       '--shutdown-timeout=5',
+      ...(this.options.controllers !== undefined ? [`--controllers=${this.options.controllers}`] : []),
     ];
     const runtime = this.options.runtime;
     const argv =

@@ -5,11 +5,19 @@ import { slipwayCacheDir } from '../../../src/dev/cluster/binaries.js';
 import { LocalCluster } from '../../../src/dev/cluster/local-cluster.js';
 import type { KubeClient } from '../../../src/kube/index.js';
 
+export interface ExtraTestClusterOptions {
+  /**
+   * Run pods too: kube-scheduler, kwok and one fake Ready node, for workloads whose pods must turn
+   * Ready (a Rollout's ReplicaSets). Default false: plain objects only.
+   */
+  readonly workloads?: boolean;
+}
+
 /**
  * A second (third, …) local control plane next to the shared one, for multi-cluster tests: etcd,
- * kube-apiserver and kube-controller-manager only (its token controller issues service-account tokens;
- * no nodes, no scheduler: the tests deploy plain objects), about 0.3 CPU. Recorded like the shared
- * cluster, so a killed test run's clusters are reaped by the next one.
+ * kube-apiserver and kube-controller-manager (its token controller issues service-account tokens;
+ * no nodes, no scheduler unless `workloads`), about 0.3 CPU. Recorded like the shared cluster, so a
+ * killed test run's clusters are reaped by the next one.
  */
 export class ExtraTestCluster {
   private constructor(
@@ -18,9 +26,12 @@ export class ExtraTestCluster {
     private readonly record: string,
   ) {}
 
-  static async start(name: string): Promise<ExtraTestCluster> {
+  static async start(name: string, options: ExtraTestClusterOptions = {}): Promise<ExtraTestCluster> {
     const cluster = await LocalCluster.start({
-      components: ['kube-controller-manager'],
+      components: options.workloads
+        ? ['kube-controller-manager', 'kube-scheduler', 'kwok']
+        : ['kube-controller-manager'],
+      nodes: 1,
       readyTimeoutMs: 120_000,
       onProgress: (m) => process.stderr.write(`[extra-cluster ${name}] ${m}\n`),
     });
