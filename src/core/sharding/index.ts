@@ -7,6 +7,13 @@ export {
   sortedMembers,
 } from './assignment.js';
 export {
+  type ClusterShardingAlgorithm,
+  type ClusterShardTable,
+  clusterShards,
+  parseShardField,
+  type ShardCluster,
+} from './cluster-assignment.js';
+export {
   type MemberObservation,
   ShardCoordinator,
   type ShardCoordinatorOptions,
