@@ -89,7 +89,11 @@ describe('cluster claims (handover with clusters as the unit)', () => {
         for (const k of rep.processing) holders.delete(k);
         rep.processing.clear();
       }
-      for (let i = 0; i < 3; i++) for (const rep of replicas) rep.renew(assignments, (now += 100));
+      for (let i = 0; i < 3; i++)
+        for (const rep of replicas) {
+          now += 100;
+          rep.renew(assignments, now);
+        }
       const latest = assignments.at(-1) as ReadonlyMap<string, string>;
       for (const { key, unit } of KEYS)
         for (const rep of replicas)
