@@ -7,6 +7,7 @@ import { parse } from 'yaml';
 import { clusterSecret } from '../../src/clusters/index.js';
 import {
   decodeClusterClaim,
+  SHARD_CLAIM_ANNOTATION,
   SHARD_CLUSTER_CLAIM_ANNOTATION,
   SHARD_GROUP_LABEL,
 } from '../../src/core/index.js';
@@ -177,12 +178,17 @@ describe('sharding by cluster: three replicas, Argo CD round-robin, a pinned clu
           namespace: ns.name,
           labelSelector: `${SHARD_GROUP_LABEL}=slipway-controller`,
         });
+        const members = leases.items.map((l) => l.metadata.annotations?.[SHARD_CLAIM_ANNOTATION] ?? '');
         const claimed = leases.items.flatMap(
           (l) => decodeClusterClaim(l.metadata.annotations?.[SHARD_CLUSTER_CLAIM_ANNOTATION]).units,
         );
+        // all three work under the same three members, and each cluster is claimed exactly once
         return (
           leases.items.length === 3 &&
-          [IN_CLUSTER, servers.east, servers.west].every((s) => claimed.includes(s))
+          members.every((m) => m.split(',').length === 3 && m === members[0]) &&
+          [IN_CLUSTER, servers.east, servers.west, ''].every(
+            (s) => claimed.filter((c) => c === s).length === 1,
+          )
         );
       },
       120_000,

@@ -123,7 +123,10 @@ export class ClusterShardGate implements ShardGate, ClaimChannel {
     const claims = new Map([...others].map(([id, text]) => [id, decodeClusterClaim(text)]));
     const changed = this.claims.listed(claims, desired, now);
     this.claims.forget((key) => source.unitOf(key) !== undefined);
-    this.options.metrics?.shardOwnedClusters.set({ controller: this.options.name }, desired.size);
+    this.options.metrics?.shardOwnedClusters.set(
+      { controller: this.options.name },
+      desired.size - (desired.has('') ? 1 : 0),
+    );
     for (const l of this.listeners) l(changed);
     return changed;
   }
