@@ -8,6 +8,9 @@
 // then the ratio 3 replicas / 1 replica, and a JSON line. No asserts.
 //
 //   npm run bench fleet -- [--apps 1000] [--clusters 3] [--replicas 1,3] [--rounds 1]
+//                          [--sharding-algorithm key-hashing|legacy|round-robin|consistent-hashing]
+// Each replica's figures include the Applications (and clusters) it owned at the end, from its
+// slipway_shard_owned_objects / slipway_shard_owned_clusters gauges.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -35,6 +38,7 @@ const { values } = parseArgs({
     replicas: { type: 'string', default: '1,3' },
     rounds: { type: 'string', default: '1' },
     timeout: { type: 'string', default: '1800' },
+    'sharding-algorithm': { type: 'string', default: 'key-hashing' },
   },
 });
 const CLUSTERS = Math.max(1, Number(values.clusters));
@@ -43,6 +47,7 @@ const TOTAL = PER_CLUSTER * CLUSTERS;
 const REPLICAS = (values.replicas ?? '1,3').split(',').map(Number);
 const ROUNDS = Number(values.rounds);
 const TIMEOUT_MS = Number(values.timeout) * 1000;
+const SHARDING = values['sharding-algorithm'] ?? 'key-hashing';
 const CONTROL_NS = 'argocd';
 const DEST_NS = 'fleet-workloads';
 const cli = fileURLToPath(new URL('../bin/slipway.js', import.meta.url));
@@ -98,6 +103,9 @@ interface ReplicaFigures {
   readonly peakRssMiB: number;
   readonly cpuSeconds: number;
   readonly reconciles: number;
+  /** Applications this replica owned at the end (its gate's count), and clusters when sharded by cluster. */
+  readonly ownedApplications: number;
+  readonly ownedClusters: number;
 }
 
 interface RunResult {
@@ -156,7 +164,12 @@ async function run(replicas: number, round: number): Promise<RunResult> {
     for (let i = 0; i < replicas; i++) {
       const c = await startCompiledController(kubeconfigPath, CONTROL_NS, ['sync', 'applicationsets'], {
         build: false,
-        args: ['--leader-elect', `--leader-election-namespace=${CONTROL_NS}`, `--sync-namespaces=${DEST_NS}`],
+        args: [
+          '--leader-elect',
+          `--leader-election-namespace=${CONTROL_NS}`,
+          `--sync-namespaces=${DEST_NS}`,
+          `--sharding-algorithm=${SHARDING}`,
+        ],
       });
       controllers.push(c);
       samplers.push(new RssSampler(c.child.pid ?? 0));
@@ -203,6 +216,8 @@ async function run(replicas: number, round: number): Promise<RunResult> {
       reconciles: ['sync', 'applicationsets']
         .map((m) => summarizeControllerWork(before[i] ?? '', after[i] ?? '', m).reconciles)
         .reduce((a, b) => a + b, 0),
+      ownedApplications: gauge(after[i] ?? '', 'slipway_shard_owned_objects{controller="sync"}'),
+      ownedClusters: gauge(after[i] ?? '', 'slipway_shard_owned_clusters{controller="sync"}'),
     }));
     const result: RunResult = {
       replicas,
@@ -227,16 +242,22 @@ async function run(replicas: number, round: number): Promise<RunResult> {
   }
 }
 
+/** One gauge sample of a Prometheus text exposition (0 when absent, e.g. one unsharded replica). */
+function gauge(text: string, series: string): number {
+  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+  return line === undefined ? 0 : Number(line.slice(series.length + 1));
+}
+
 function printRun(r: RunResult): void {
   const out = (l: string) => process.stdout.write(`${l}\n`);
   out(
-    `-- round ${r.round}: ${r.replicas} replica(s), ${r.applications} Applications over ${r.clusters} clusters`,
+    `-- round ${r.round}: ${r.replicas} replica(s), ${r.applications} Applications over ${r.clusters} clusters, --sharding-algorithm ${SHARDING}`,
   );
   out(`   ApplicationSet → all Applications generated: ${(r.generatedMs / 1000).toFixed(1)} s`);
   out(`   ApplicationSet → all Synced and Healthy: ${(r.allSyncedHealthyMs / 1000).toFixed(1)} s`);
   for (const [i, p] of r.perReplica.entries())
     out(
-      `   replica ${i + 1}: peak RSS ${p.peakRssMiB} MiB, CPU ${p.cpuSeconds} s, reconciles ${p.reconciles}`,
+      `   replica ${i + 1}: peak RSS ${p.peakRssMiB} MiB, CPU ${p.cpuSeconds} s, reconciles ${p.reconciles}, owns ${p.ownedApplications} Applications${SHARDING === 'key-hashing' ? '' : ` (${p.ownedClusters} clusters)`}`,
     );
   out(`   load average at start ${r.load.start.join(' ')}, at end ${r.load.end.join(' ')}`);
 }

@@ -11,6 +11,7 @@ import { appSyncCommand } from './commands/app-sync.js';
 import { clusterAddCommand } from './commands/cluster-add.js';
 import { clusterListCommand } from './commands/cluster-list.js';
 import { clusterRmCommand } from './commands/cluster-rm.js';
+import { clusterShardsCommand } from './commands/cluster-shards.js';
 import { controllerCommand } from './commands/controller.js';
 import { dashboardCommand } from './commands/dashboard.js';
 import {
@@ -72,6 +73,7 @@ export const commands: readonly Command[] = [
   clusterAddCommand,
   clusterListCommand,
   clusterRmCommand,
+  clusterShardsCommand,
 ];
 
 function findCommand(argv: readonly string[]): { command: Command; rest: string[] } | undefined {

@@ -2,6 +2,7 @@
  * Argo CD's declarative cluster Secrets, read and written as Argo CD does (`SecretToCluster`,
  * `clusterToSecret`, `URIToSecretName`). Pure: Secrets in, clusters out, and back.
  */
+import { parseShardField } from '../core/index.js';
 import type { ClusterConnectionConfig, KubeObject } from '../kube/index.js';
 import { ClusterError, ClusterErrorCode } from './errors.js';
 import { type Cluster, IN_CLUSTER_NAME, IN_CLUSTER_SERVER, SECRET_TYPE_LABEL } from './types.js';
@@ -52,6 +53,8 @@ export function clusterFromSecret(secret: SecretObject): Cluster {
   const labels = { ...(secret.metadata.labels ?? {}) };
   delete labels[SECRET_TYPE_LABEL];
   const project = decode(secret.data?.project);
+  const shardText = decode(secret.data?.shard);
+  const shard = parseShardField(shardText);
   return {
     // Argo writes the server as the name when none is given; a Secret without one reads as ''.
     name: decode(secret.data?.name) ?? '',
@@ -62,6 +65,9 @@ export function clusterFromSecret(secret: SecretObject): Cluster {
     labels,
     config,
     secret: where,
+    id: secret.metadata.uid ?? '',
+    ...(shard !== undefined && { shard }),
+    ...(shardText !== undefined && { shardText }),
   };
 }
 
@@ -137,6 +143,8 @@ export interface ClusterSecretInput {
   readonly clusterResources?: boolean;
   readonly project?: string;
   readonly labels?: Readonly<Record<string, string>>;
+  /** Pins the cluster to a controller shard (Argo CD's `shard`). */
+  readonly shard?: number;
 }
 
 /** The Secret Argo CD's `clusterToSecret` writes for a cluster, in `namespace`. */
@@ -150,6 +158,7 @@ export function clusterSecret(input: ClusterSecretInput, namespace: string): Sec
   if (input.namespaces && input.namespaces.length > 0) data.namespaces = encode(input.namespaces.join(','));
   if (input.clusterResources) data.clusterResources = encode('true');
   if (input.project) data.project = encode(input.project);
+  if (input.shard !== undefined) data.shard = encode(String(input.shard));
   return {
     apiVersion: 'v1',
     kind: 'Secret',

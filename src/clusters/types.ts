@@ -21,6 +21,12 @@ export interface Cluster {
   readonly config: ClusterConnectionConfig;
   /** The Secret it came from (`namespace/name`); undefined for the implicit in-cluster. */
   readonly secret?: string;
+  /** Argo CD's cluster ID: the Secret's uid ('' or undefined for the implicit in-cluster). */
+  readonly id?: string;
+  /** The Secret's `shard` field as a whole number: pins the cluster to that controller shard. */
+  readonly shard?: number;
+  /** The `shard` field as written, when present (shown by `slipway cluster list`, also when invalid). */
+  readonly shardText?: string;
 }
 
 /** Argo CD's `ConnectionState` of a cluster, plus the server version it reported. */

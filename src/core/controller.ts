@@ -134,9 +134,11 @@ export class Controller {
     return this.queue.processingKeys();
   }
 
-  private isMine(key: string): boolean {
+  /** `starting`: a worker is about to run the key (the gate may record under which unit). */
+  private isMine(key: string, starting = false): boolean {
     const gate = this.options.shard;
-    if (!gate || gate.mayProcess(key)) return true;
+    if (!gate) return true;
+    if (starting && gate.admit !== undefined ? gate.admit(key) : gate.mayProcess(key)) return true;
     if (this.keySources.length === 0) this.refused.add(key);
     return false;
   }
@@ -170,7 +172,7 @@ export class Controller {
       if (key === undefined) return;
       try {
         // A key queued before this replica lost it (or requeued by a timer) is not started.
-        if (this.isMine(key)) await this.process(key);
+        if (this.isMine(key, true)) await this.process(key);
         else this.queue.forget(key);
       } finally {
         this.queue.done(key);

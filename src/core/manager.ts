@@ -6,7 +6,13 @@ import { type Clock, systemClock } from './clock.js';
 import { Controller, type ControllerOptions } from './controller.js';
 import { EventRecorder } from './event-recorder.js';
 import { type LeaderElectionOptions, LeaderElector } from './leader-election.js';
-import { type ShardingOptions, ShardMembership } from './sharding/index.js';
+import {
+  ClusterShardGate,
+  type ClusterShardingAlgorithm,
+  type ClusterUnitSource,
+  type ShardingOptions,
+  ShardMembership,
+} from './sharding/index.js';
 
 export interface ManagerOptions {
   readonly client: KubeClient;
@@ -19,7 +25,13 @@ export interface ManagerOptions {
    * Share the work with the other replicas of a shard group instead (each runs workers for the keys
    * it owns; see docs/decisions/011-sharding.md). Takes precedence over `leaderElection`.
    */
-  readonly sharding?: ShardingOptions;
+  readonly sharding?: ShardingOptions & {
+    /**
+     * Argo CD's `controller.sharding.algorithm`: controllers that shard by cluster (`clusterGate`) use it
+     * for their objects; the others keep sharding by key. Default: everything by key.
+     */
+    readonly clusterAlgorithm?: ClusterShardingAlgorithm;
+  };
   /** Serve /metrics, /healthz, /readyz on this port (0 = any free port). Default: no server. */
   readonly probePort?: number;
   readonly probeHost?: string;
@@ -46,6 +58,8 @@ export class Manager {
   readonly events: EventRecorder;
   private readonly reflectors = new Map<string, Reflector<KubeObject>>();
   private readonly controllers: Controller[] = [];
+  /** Controllers gated by their own gate (by cluster): not part of the member claim's keys in flight. */
+  private readonly ownGate = new Set<Controller>();
   private elector: LeaderElector | undefined;
   /** This replica's shard membership, when sharded. */
   readonly shard: ShardMembership | undefined;
@@ -114,15 +128,39 @@ export class Manager {
     return r;
   }
 
+  /**
+   * Sharded with a cluster algorithm: a gate that gives a controller's objects to replicas by the
+   * cluster each targets (pass it as `shard` to addController). Undefined otherwise (shard by key).
+   */
+  clusterGate(name: string, source: ClusterUnitSource): ClusterShardGate | undefined {
+    const algorithm = this.options.sharding?.clusterAlgorithm;
+    if (!this.shard || !algorithm) return undefined;
+    const gate = new ClusterShardGate(this.shard, {
+      name,
+      algorithm,
+      source,
+      moveWaitMs: this.options.sharding?.leaseDurationMs ?? 15_000,
+      clock: this.clock,
+      logger: this.logger.child({ component: 'sharding', controller: name }),
+      metrics: this.metrics,
+    });
+    this.shard.addChannel(gate);
+    return gate;
+  }
+
+  /** `shard`: a gate of the controller's own (clusterGate); default: this replica's key membership. */
   addController(options: Omit<ControllerOptions, 'logger' | 'metrics' | 'clock'>): Controller {
+    const gate = options.shard ?? this.shard;
     const c = new Controller({
       ...options,
       logger: this.logger,
       metrics: this.metrics,
       clock: this.clock,
-      ...(this.shard !== undefined && { shard: this.shard }),
+      ...(gate !== undefined && { shard: gate }),
     });
-    this.shard?.onUpdate((changed) => c.shardUpdated(changed));
+    gate?.onUpdate((changed) => c.shardUpdated(changed));
+    if (options.shard instanceof ClusterShardGate) options.shard.track(() => c.processingKeys());
+    if (options.shard !== undefined) this.ownGate.add(c);
     this.controllers.push(c);
     if (this.leading) void this.waitForCacheSync().then(() => this.stopping || c.start());
     return c;
@@ -262,7 +300,7 @@ export class Manager {
   }
 
   private *processingKeys(): Iterable<string> {
-    for (const c of this.controllers) yield* c.processingKeys();
+    for (const c of this.controllers) if (!this.ownGate.has(c)) yield* c.processingKeys();
   }
 
   /** Runs one shutdown step; a failure or a step still running after `ms` is logged and left behind. */

@@ -66,6 +66,18 @@ export class Metrics {
     labelNames: ['group'] as const,
     registers: [this.registry],
   });
+  readonly shardIndex = new Gauge({
+    name: 'slipway_shard_index',
+    help: "This replica's shard number: its rank among the live members, as Argo CD numbers shards (-1 while fenced).",
+    labelNames: ['group'] as const,
+    registers: [this.registry],
+  });
+  readonly shardOwnedClusters = new Gauge({
+    name: 'slipway_shard_owned_clusters',
+    help: 'Clusters whose Applications this replica reconciles (cluster-sharded controllers; Argo CD sharding algorithms).',
+    labelNames: ['controller'] as const,
+    registers: [this.registry],
+  });
   readonly shardOwnedObjects = new Gauge({
     name: 'slipway_shard_owned_objects',
     help: "Objects of a controller's kind this replica reconciles under the current shard membership.",

@@ -44,13 +44,15 @@ export const clusterListCommand: Command = {
         ...(c.namespaces.length > 0 && { namespaces: c.namespaces }),
         ...(c.project !== undefined && { project: c.project }),
         ...(Object.keys(c.labels).length > 0 && { labels: c.labels }),
+        ...(c.shardText !== undefined && { shard: c.shard ?? c.shardText }),
         info: {
           connectionState: { status: states[i]!.status, message: states[i]!.message },
           ...(states[i]!.serverVersion !== undefined && { serverVersion: states[i]!.serverVersion }),
         },
       }));
       if (printIfRequested(args, view)) return ExitCode.Ok;
-      const rows = [['SERVER', 'NAME', 'VERSION', 'STATUS', 'MESSAGE', 'PROJECT']];
+      // SHARD: the Secret's pin (`shard`), as Argo CD reads it; "(invalid)" when it is not a number
+      const rows = [['SERVER', 'NAME', 'VERSION', 'STATUS', 'MESSAGE', 'PROJECT', 'SHARD']];
       for (const v of view)
         rows.push([
           v.server,
@@ -59,6 +61,7 @@ export const clusterListCommand: Command = {
           v.info.connectionState.status,
           v.info.connectionState.message,
           v.project ?? '',
+          v.shard === undefined ? '' : typeof v.shard === 'number' ? String(v.shard) : `${v.shard} (invalid)`,
         ]);
       process.stdout.write(`${formatTable(rows)}\n`);
       return ExitCode.Ok;

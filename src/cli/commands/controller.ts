@@ -1,5 +1,5 @@
 import { DEFAULT_ANALYSIS_THREADS, instanceIdSelector } from '../../analysis/index.js';
-import { type KeyShardingAlgorithm, Manager, SHARDING_ALGORITHMS } from '../../core/index.js';
+import { type ClusterShardingAlgorithm, type KeyShardingAlgorithm, Manager } from '../../core/index.js';
 import { registerAnalysisMetrics, startDashboard } from '../../dashboard/index.js';
 import { DEFAULT_EXPERIMENT_THREADS } from '../../experiments/index.js';
 import { createLogger, Metrics } from '../../observability/index.js';
@@ -71,8 +71,8 @@ export const controllerCommand: Command = {
     'sharding-algorithm': {
       type: 'string',
       description:
-        'how objects map to replicas: consistent-hashing (few objects move when replicas come and go) or legacy (FNV-32a modulo replicas); Argo CD: controller.sharding.algorithm',
-      default: 'consistent-hashing',
+        "how objects map to replicas: key-hashing (every object by its own key; few move when replicas come and go), or Argo CD's controller.sharding.algorithm legacy, round-robin or consistent-hashing (Applications go with their destination cluster, a cluster Secret's shard pins it; other kinds by key)",
+      default: 'key-hashing',
     },
     'leader-election-namespace': {
       type: 'string',
@@ -117,7 +117,8 @@ export const controllerCommand: Command = {
     const namespace = stringOption(args, 'namespace');
     const instanceId = instanceIdOption(stringOption(args, 'instance-id'));
     const sharded = shardCountOption(stringOption(args, 'shard-count')) === 'auto';
-    const algorithm = shardingAlgorithmOption(stringOption(args, 'sharding-algorithm'));
+    const shardingAlgorithm = shardingAlgorithmOption(stringOption(args, 'sharding-algorithm'));
+    const { algorithm } = shardingAlgorithm;
     const leaseNamespace = stringOption(args, 'leader-election-namespace') ?? 'slipway-system';
     // one leader (or one shard group) per instance id, as Argo's lease name
     const leaseName = instanceId === undefined ? 'slipway-controller' : `slipway-controller-${instanceId}`;
@@ -130,7 +131,16 @@ export const controllerCommand: Command = {
       component: 'slipway-controller',
       ...(booleanOption(args, 'leader-elect') &&
         (sharded
-          ? { sharding: { namespace: leaseNamespace, group: leaseName, algorithm } }
+          ? {
+              sharding: {
+                namespace: leaseNamespace,
+                group: leaseName,
+                algorithm,
+                ...(shardingAlgorithm.clusterAlgorithm !== undefined && {
+                  clusterAlgorithm: shardingAlgorithm.clusterAlgorithm,
+                }),
+              },
+            }
           : { leaderElection: { namespace: leaseNamespace, name: leaseName } })),
       onLeadershipLost: () => {
         logger.fatal('leadership lost; exiting so a fresh process can compete again');
@@ -200,7 +210,7 @@ export const controllerCommand: Command = {
         metricsPort: manager.probePort,
         ...(manager.shard !== undefined && {
           shardIdentity: manager.shard.identity,
-          shardingAlgorithm: algorithm,
+          shardingAlgorithm: shardingAlgorithm.name,
         }),
         ...(dashboard !== undefined && { dashboardPort: dashboard.port }),
       },
@@ -228,16 +238,31 @@ function shardCountOption(text: string | undefined): 'auto' | 1 {
   );
 }
 
-/** `--sharding-algorithm consistent-hashing|legacy` (Argo CD's names). */
-function shardingAlgorithmOption(text: string | undefined): KeyShardingAlgorithm {
-  const value = text ?? 'consistent-hashing';
-  if (value === 'legacy' || value === 'consistent-hashing') return value;
-  if (value === 'round-robin')
-    throw new UsageError(
-      '--sharding-algorithm: round-robin needs one list of every object that all replicas agree on, which they do not while their caches differ; use consistent-hashing (balanced, few moves) or legacy (see docs/decisions/011-sharding.md)',
-    );
+const SHARDING_ALGORITHM_NAMES = ['key-hashing', 'legacy', 'round-robin', 'consistent-hashing'] as const;
+type ShardingAlgorithmName = (typeof SHARDING_ALGORITHM_NAMES)[number];
+
+/**
+ * `--sharding-algorithm`: key-hashing (default) shards every kind by key (rendezvous hashing); Argo CD's
+ * names shard Applications by destination cluster with Argo's rule, and the other kinds by key
+ * (legacy: FNV-32a modulo; the others: rendezvous). See docs/decisions/015-cluster-sharding.md.
+ */
+function shardingAlgorithmOption(text: string | undefined): {
+  readonly name: ShardingAlgorithmName;
+  readonly algorithm: KeyShardingAlgorithm;
+  readonly clusterAlgorithm?: ClusterShardingAlgorithm;
+} {
+  const value = text ?? 'key-hashing';
+  switch (value) {
+    case 'key-hashing':
+      return { name: value, algorithm: 'consistent-hashing' };
+    case 'legacy':
+      return { name: value, algorithm: 'legacy', clusterAlgorithm: 'legacy' };
+    case 'round-robin':
+    case 'consistent-hashing':
+      return { name: value, algorithm: 'consistent-hashing', clusterAlgorithm: value };
+  }
   throw new UsageError(
-    `--sharding-algorithm: expected one of ${SHARDING_ALGORITHMS.join(', ')}, got "${value}"`,
+    `--sharding-algorithm: expected one of ${SHARDING_ALGORITHM_NAMES.join(', ')}, got "${value}"`,
   );
 }
 

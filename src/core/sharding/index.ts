@@ -7,6 +7,26 @@ export {
   sortedMembers,
 } from './assignment.js';
 export {
+  type ClusterShardingAlgorithm,
+  type ClusterShardTable,
+  clusterShards,
+  parseShardField,
+  type ShardCluster,
+} from './cluster-assignment.js';
+export {
+  type ClusterClaim,
+  ClusterClaims,
+  decodeClusterClaim,
+  encodeClusterClaim,
+} from './cluster-claims.js';
+export {
+  ClusterShardGate,
+  type ClusterShardGateOptions,
+  type ClusterUnitSource,
+  type MembershipView,
+  SHARD_CLUSTER_CLAIM_ANNOTATION,
+} from './cluster-gate.js';
+export {
   type MemberObservation,
   ShardCoordinator,
   type ShardCoordinatorOptions,
@@ -22,4 +42,9 @@ export {
   shardLease,
   shardLeaseName,
 } from './shard-lease.js';
-export { type ShardGate, type ShardingOptions, ShardMembership } from './shard-membership.js';
+export {
+  type ClaimChannel,
+  type ShardGate,
+  type ShardingOptions,
+  ShardMembership,
+} from './shard-membership.js';

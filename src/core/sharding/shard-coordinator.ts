@@ -9,6 +9,8 @@ export interface MemberObservation {
   readonly claim: readonly string[];
   /** The member's own lease duration. */
   readonly leaseDurationMs: number;
+  /** The Lease's annotations (other claims written with this one). */
+  readonly annotations?: Readonly<Record<string, string>>;
 }
 
 export interface ShardCoordinatorOptions {

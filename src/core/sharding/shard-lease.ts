@@ -47,6 +47,8 @@ export function shardLease(options: {
   readonly claim: readonly string[];
   readonly now: number;
   readonly current?: ShardLease;
+  /** More claims written with this one (annotation → value), e.g. the clusters claimed. */
+  readonly extraAnnotations?: Readonly<Record<string, string>>;
 }): ShardLease {
   const { current, now } = options;
   return {
@@ -58,6 +60,7 @@ export function shardLease(options: {
       labels: { ...(current?.metadata.labels ?? {}), [SHARD_GROUP_LABEL]: options.group },
       annotations: {
         ...(current?.metadata.annotations ?? {}),
+        ...(options.extraAnnotations ?? {}),
         [SHARD_CLAIM_ANNOTATION]: options.claim.join(','),
       },
     },
@@ -81,5 +84,6 @@ export function observeShardLease(lease: ShardLease): MemberObservation | undefi
     fingerprint: JSON.stringify([lease.spec?.renewTime, claimText, lease.metadata.resourceVersion]),
     claim,
     leaseDurationMs: (lease.spec?.leaseDurationSeconds ?? 0) * 1000,
+    annotations: lease.metadata.annotations ?? {},
   };
 }

@@ -36,6 +36,32 @@ export interface ShardGate {
   mayProcess(key: string): boolean;
   /** Called after every renew; `changed` when the gate may answer differently than before. */
   onUpdate(listener: (changed: boolean) => void): void;
+  /**
+   * Like mayProcess, when a worker is about to start `key` (a gate that must remember what was
+   * started under which unit implements it). Default: mayProcess.
+   */
+  admit?(key: string): boolean;
+}
+
+/**
+ * A second claim written in the same Lease at every renew and read back from the other members' Leases
+ * at every list (the clusters an Application gate claims). Its handover rule is its own.
+ */
+export interface ClaimChannel {
+  /** The Lease annotation holding this claim. */
+  readonly annotation: string;
+  /** The value to write at this renew (`fenced`: this replica takes no new work). */
+  next(fenced: boolean): string;
+  written(value: string): void;
+  /** A write that may or may not have been stored. */
+  uncertain(value: string): void;
+  /**
+   * After a list: this replica's view and the other live members' values (undefined: none written).
+   * Returns whether its gate may answer differently.
+   */
+  listed(view: ShardView, others: ReadonlyMap<string, string | undefined>, now: number): boolean;
+  /** Whether the value to write differs from the last one listed (write again at once). */
+  wantsWrite(fenced: boolean): boolean;
 }
 
 /**
@@ -49,6 +75,7 @@ export class ShardMembership implements ShardGate {
   private readonly leaseMs: number;
   private readonly retryMs: number;
   private readonly listeners: ((changed: boolean) => void)[] = [];
+  private readonly channels: ClaimChannel[] = [];
   private lease: ShardLease | undefined;
   private fingerprint = '';
   private stopped = false;
@@ -91,6 +118,21 @@ export class ShardMembership implements ShardGate {
     this.listeners.push(listener);
   }
 
+  /** Writes and reads another claim with this replica's Lease (call before start). */
+  addChannel(channel: ClaimChannel): void {
+    this.channels.push(channel);
+  }
+
+  /** Whether this replica takes no new work now (never renewed, or not for the renew deadline). */
+  get isFenced(): boolean {
+    return this.coordinator.isFenced(this.clock.now());
+  }
+
+  /** The member identities this replica sees live (sorted, itself included; empty while fenced). */
+  get members(): readonly string[] {
+    return this.coordinator.view(this.clock.now()).desired;
+  }
+
   start(): void {
     this.loop ??= this.run();
   }
@@ -125,9 +167,19 @@ export class ShardMembership implements ShardGate {
   private async tick(): Promise<boolean> {
     const claim = this.coordinator.nextClaim(this.processing(), this.clock.now());
     const before = this.coordinator.view(this.clock.now()).claimed;
-    const outcome = await this.write(claim);
+    const fencedBefore = this.isFenced;
+    const extra = this.channels.map((c) => [c, c.next(fencedBefore)] as const);
+    const outcome = await this.write(
+      claim,
+      Object.fromEntries(extra.map(([c, value]) => [c.annotation, value])),
+    );
     if (outcome === 'written') this.coordinator.written(claim, this.clock.now());
     else if (outcome === 'unknown') this.coordinator.writeUncertain(claim);
+    for (const [c, value] of extra)
+      if (outcome === 'written') c.written(value);
+      else if (outcome === 'unknown') c.uncertain(value);
+    // undefined when the list failed: the channels keep their last view (never an empty one)
+    let annotations: Map<string, Readonly<Record<string, string>>> | undefined;
     try {
       const list = await this.client.list<ShardLease>(LEASE_GVK, {
         namespace: this.options.namespace,
@@ -138,6 +190,7 @@ export class ShardMembership implements ShardGate {
         return o ? [o] : [];
       });
       this.coordinator.listed(observations, this.clock.now());
+      annotations = new Map(observations.map((o) => [o.identity, o.annotations ?? {}]));
     } catch (err) {
       this.logger.warn({ err }, 'cannot list the shard leases');
     }
@@ -148,16 +201,29 @@ export class ShardMembership implements ShardGate {
       this.logger.info({ identity: this.identity, members: view.claimed }, 'shard claim changed');
     }
     this.metrics.shardMembers.set({ group: this.options.group }, view.desired.length);
+    this.metrics.shardIndex.set({ group: this.options.group }, view.desired.indexOf(this.identity));
     await this.forgetDeadMembers(view, now);
     const fingerprint = viewFingerprint(view);
     const changed = fingerprint !== this.fingerprint;
     this.fingerprint = fingerprint;
+    let channelWrites = false;
+    for (const c of annotations === undefined ? [] : this.channels) {
+      const others = new Map([...view.others.keys()].map((id) => [id, annotations?.get(id)?.[c.annotation]]));
+      const channelChanged = c.listed(view, others, now);
+      channelWrites ||= channelChanged && c.wantsWrite(view.fenced);
+    }
     for (const l of this.listeners) l(changed);
-    return !sameList(this.coordinator.nextClaim(this.processing(), now), view.claimed) && changed;
+    return (
+      (!sameList(this.coordinator.nextClaim(this.processing(), now), view.claimed) && changed) ||
+      channelWrites
+    );
   }
 
   /** Creates or renews this replica's Lease; `unknown` when the API server may or may not have stored it. */
-  private async write(claim: readonly string[]): Promise<'written' | 'refused' | 'unknown'> {
+  private async write(
+    claim: readonly string[],
+    extraAnnotations: Readonly<Record<string, string>>,
+  ): Promise<'written' | 'refused' | 'unknown'> {
     const { namespace, group } = this.options;
     const build = () =>
       shardLease({
@@ -167,6 +233,7 @@ export class ShardMembership implements ShardGate {
         leaseDurationMs: this.leaseMs,
         claim,
         now: this.clock.now(),
+        extraAnnotations,
         ...(this.lease !== undefined && { current: this.lease }),
       });
     try {

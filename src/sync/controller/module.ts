@@ -31,6 +31,7 @@ import {
 import type { Application, AppProject } from '../types.js';
 import { openWorkspace, useScratchRoot } from '../workspace/index.js';
 import { appSources } from './app-sources.js';
+import { clusterShardSource } from './cluster-shard-source.js';
 import { ClusterTargets } from './cluster-targets.js';
 import { PredictionCache } from './comparison.js';
 import { DesiredStateCache } from './desired-state.js';
@@ -153,9 +154,10 @@ export function registerSyncController(
     namespace: options.clustersNamespace ?? options.credentialsNamespace ?? options.namespace ?? 'argocd',
     labelSelector: CLUSTER_SECRET_SELECTOR,
   });
+  const registry = new ClusterRegistry(clusterSecrets);
   const targets = new ClusterTargets({
     manager,
-    registry: new ClusterRegistry(clusterSecrets),
+    registry,
     local: {
       server: IN_CLUSTER_SERVER,
       name: IN_CLUSTER_NAME,
@@ -191,7 +193,14 @@ export function registerSyncController(
     revisionMaxAgeMs: pollIntervalMs,
     reconciliationMs,
   });
-  controller = manager.addController({ name: 'sync', reconciler, workers: options.workers ?? 8 });
+  // Sharded with an Argo CD algorithm: Applications go with their destination cluster.
+  const gate = manager.clusterGate('sync', clusterShardSource(apps, registry));
+  controller = manager.addController({
+    name: 'sync',
+    reconciler,
+    workers: options.workers ?? 8,
+    ...(gate !== undefined && { shard: gate }),
+  });
   controller.addKeySource(() => apps.store.list().map(objectKey));
   projects.onChange((cur, prev) => {
     const project = (cur ?? prev) as AppProject;

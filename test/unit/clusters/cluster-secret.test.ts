@@ -83,7 +83,17 @@ describe('clusters: Argo CD cluster Secrets', () => {
       labels: { region: 'ap-northeast-1' },
       config: { bearerToken: 't', tlsClientConfig: { insecure: true } },
       secret: 'argocd/tokyo',
+      id: 'tokyo',
     });
+  });
+
+  it('reads the `shard` field as Argo CD does (a whole number pins the cluster; anything else does not)', () => {
+    const pinned = clusterFromSecret(secret('a', { server: 'https://a', shard: '2' }));
+    assert.equal(pinned.shard, 2);
+    assert.equal(pinned.shardText, '2');
+    const bad = clusterFromSecret(secret('b', { server: 'https://b', shard: 'two' }));
+    assert.equal(bad.shard, undefined);
+    assert.equal(bad.shardText, 'two');
   });
 
   it('refuses a Secret without server or with a config that is not JSON, without quoting it', () => {
