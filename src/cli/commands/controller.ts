@@ -244,7 +244,7 @@ type ShardingAlgorithmName = (typeof SHARDING_ALGORITHM_NAMES)[number];
 /**
  * `--sharding-algorithm`: key-hashing (default) shards every kind by key (rendezvous hashing); Argo CD's
  * names shard Applications by destination cluster with Argo's rule, and the other kinds by key
- * (legacy: FNV-32a modulo; the others: rendezvous). See docs/decisions/015-cluster-sharding.md.
+ * (legacy: FNV-32a modulo; the others: rendezvous). See docs/decisions/016-cluster-sharding.md.
  */
 function shardingAlgorithmOption(text: string | undefined): {
   readonly name: ShardingAlgorithmName;

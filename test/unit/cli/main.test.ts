@@ -23,7 +23,7 @@ it('every command has --help, and unknown commands or flags are usage errors (ex
   assert.equal((await quiet(() => main(['controller', '--sync-namespaces', ' , ']))).code, 2);
   assert.equal((await quiet(() => main(['controller', '--sync-namespaces', 'shop,Bad_Name']))).code, 2);
   assert.equal((await quiet(() => main(['controller', '--shard-count', '3']))).code, 2);
-  // round-robin is accepted since Applications shard by cluster (decision 015); a misspelling is not
+  // round-robin is accepted since Applications shard by cluster (decision 016); a misspelling is not
   assert.equal((await quiet(() => main(['controller', '--sharding-algorithm', 'round_robin']))).code, 2);
   assert.equal((await quiet(() => main(['controller', '--sharding-algorithm', 'random']))).code, 2);
   assert.equal((await quiet(() => main(['--help']))).code, 0);
