@@ -10,12 +10,13 @@ import {
 import { isNotFound, type KubeClient, type KubeObject, type Reflector } from '../kube/index.js';
 import type { RenderLimits, ResourceManager } from '../sync/index.js';
 import { applyObjects, objectRef, prepareObjects, pruneStale } from './apply.js';
-import { type ArtifactFiles, listArtifactFiles } from './artifact.js';
+import { listArtifactFiles } from './artifact.js';
 import type { ArtifactStore } from './artifact-store.js';
 import { buildKustomization } from './build.js';
 import type { ChartStore } from './chart-store.js';
 import { FluxConditionType, FluxReason } from './conditions.js';
 import { dependencyNotReady } from './dependencies.js';
+import type { ExtractedArtifact, ExtractedArtifacts } from './extracted-artifacts.js';
 import { revisionSha } from './git-ref.js';
 import { type CheckedObject, decideHealth } from './health-check.js';
 import { durationMs, formatDurationMs, jittered } from './intervals.js';
@@ -37,6 +38,8 @@ export interface KustomizationReconcilerDeps {
   readonly ociSources?: Reflector<OCIRepository>;
   readonly store?: ChartStore;
   readonly artifacts: ArtifactStore;
+  /** The artifacts' extracted trees, shared by every build from one artifact. */
+  readonly trees: ExtractedArtifacts;
   readonly rm: ResourceManager;
   readonly writer: StatusWriter;
   readonly events: EventRecorder;
@@ -127,13 +130,15 @@ export class KustomizationReconciler implements Reconciler {
     const revision = artifact.revision;
     const ignore =
       (source.status as { observedIgnore?: string } | undefined)?.observedIgnore ?? source.spec.ignore;
-    const artifactFiles = async (): Promise<ArtifactFiles> => {
-      if (ref.kind === 'GitRepository')
-        return (await this.d.artifacts.get((source as GitRepository).spec.url, sha, ignore)).files;
+    const extracted = async (): Promise<ExtractedArtifact> => {
+      if (ref.kind === 'GitRepository') {
+        const stored = await this.d.artifacts.get((source as GitRepository).spec.url, sha, ignore);
+        return this.d.trees.acquire(stored.digest, ignore, async () => stored.files);
+      }
       const dir = this.d.store?.tree(ociArtifactTree(artifact.path));
       if (!dir)
         throw new Error(`the artifact of OCIRepository '${sourceNs}/${ref.name}' is not in storage yet`);
-      return listArtifactFiles(dir, ignore);
+      return this.d.trees.acquire(artifact.digest, ignore, () => listArtifactFiles(dir, ignore));
     };
 
     // 2. dependencies
@@ -156,9 +161,15 @@ export class KustomizationReconciler implements Reconciler {
     draft.attempted(revision);
     let objects: readonly KubeObject[];
     try {
-      objects = await buildKustomization(await artifactFiles(), k, {
-        ...(this.d.renderLimits && { limits: this.d.renderLimits }),
-      });
+      const tree = await extracted();
+      try {
+        objects = await buildKustomization(tree.files, k, {
+          symlinks: tree.symlinks,
+          ...(this.d.renderLimits && { limits: this.d.renderLimits }),
+        });
+      } finally {
+        tree.release();
+      }
     } catch (err) {
       return failed(FluxReason.BuildFailed, errorText(err), retryMs, revision);
     }

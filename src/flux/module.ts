@@ -20,6 +20,7 @@ import { DefaultChartArchiveLimits } from './chart-archive.js';
 import { ChartIndexCache } from './chart-index-cache.js';
 import { ChartStore } from './chart-store.js';
 import { GitRepositoryCredentials } from './credentials.js';
+import { ExtractedArtifacts } from './extracted-artifacts.js';
 import { GitRepositoryReconciler } from './git-repository-reconciler.js';
 import { HelmChartReconciler } from './helm-chart-reconciler.js';
 import { helmChartRef } from './helm-release-chart.js';
@@ -87,6 +88,7 @@ export function registerFluxControllers(
     credentials,
   });
   const artifacts = new ArtifactStore(git);
+  const trees = new ExtractedArtifacts(join(workspace.runDir, 'flux-artifacts'));
   const scope = options.namespace !== undefined ? { namespace: options.namespace } : {};
   const sources = manager.informer<GitRepository>({ gvk: GIT_REPOSITORY_GVK, ...scope });
   const kustomizations = manager.informer<Kustomization>({ gvk: KUSTOMIZATION_GVK, ...scope });
@@ -117,6 +119,7 @@ export function registerFluxControllers(
       ociSources: ociInformer,
       store: charts,
       artifacts,
+      trees,
       rm: new ResourceManager(manager.client),
       writer,
       events: manager.events,
