@@ -8,7 +8,7 @@ import {
   toKubeTime,
 } from '../core/index.js';
 import { isNotFound, type KubeClient, type KubeObject, type Reflector } from '../kube/index.js';
-import type { RenderLimits, ResourceManager } from '../sync/index.js';
+import { type RenderLimits, ResourceManager } from '../sync/index.js';
 import { applyObjects, objectRef, prepareObjects, pruneStale } from './apply.js';
 import { listArtifactFiles } from './artifact.js';
 import type { ArtifactStore } from './artifact-store.js';
@@ -20,6 +20,7 @@ import type { ExtractedArtifact, ExtractedArtifacts } from './extracted-artifact
 import { revisionSha } from './git-ref.js';
 import { type CheckedObject, decideHealth } from './health-check.js';
 import { durationMs, formatDurationMs, jittered } from './intervals.js';
+import { parseInventoryEntry } from './inventory.js';
 import { KustomizationStatusDraft } from './kustomization-status.js';
 import { ociArtifactTree } from './oci-repository-reconciler.js';
 import type { OCIRepository } from './oci-types.js';
@@ -48,6 +49,18 @@ export interface KustomizationReconcilerDeps {
   /** How often pending health checks are polled (Flux: 5 s). */
   readonly healthPollMs: number;
   readonly renderLimits?: RenderLimits;
+  /**
+   * Impersonated by Kustomizations without `serviceAccountName` (kustomize-controller's
+   * `--default-service-account`). Default: none, the controller's own identity.
+   */
+  readonly defaultServiceAccount?: string;
+}
+
+/** Who applies, prunes and reads health for a Kustomization: the controller, or its ServiceAccount. */
+interface Actor {
+  readonly client: KubeClient;
+  readonly rm: ResourceManager;
+  readonly serviceAccount?: string;
 }
 
 const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
@@ -75,6 +88,16 @@ async function liveOf(client: KubeClient, o: KubeObject): Promise<KubeObject | u
 export class KustomizationReconciler implements Reconciler {
   constructor(private readonly d: KustomizationReconcilerDeps) {}
 
+  /** kustomize-controller's impersonation: the user `system:serviceaccount:<namespace>:<name>`, no groups. */
+  private actorFor(k: Kustomization): Actor {
+    const name = k.spec.serviceAccountName || this.d.defaultServiceAccount;
+    if (!name) return { client: this.d.client, rm: this.d.rm };
+    const client = this.d.client.impersonating({
+      username: `system:serviceaccount:${k.metadata.namespace ?? ''}:${name}`,
+    });
+    return { client, rm: new ResourceManager(client), serviceAccount: name };
+  }
+
   async reconcile(ctx: ReconcileContext, req: ReconcileRequest): Promise<ReconcileResult | undefined> {
     const cached = this.d.kustomizations.store.get(req.key);
     if (!cached) {
@@ -82,7 +105,7 @@ export class KustomizationReconciler implements Reconciler {
       return undefined;
     }
     let k = this.d.writer.fresher('Kustomization', cached) ?? cached;
-    if (k.metadata.deletionTimestamp) return this.finalize(k);
+    if (k.metadata.deletionTimestamp) return this.finalize(k, ctx.logger);
     if (k.spec.suspend) return undefined;
     k = await withFluxFinalizer(this.d.client, this.d.writer, KREF, k, cached);
     const nowMs = ctx.clock.now();
@@ -186,17 +209,18 @@ export class KustomizationReconciler implements Reconciler {
 
     // 4. apply, 5. prune
     const previousEntries = k.status?.inventory?.entries;
+    const actor = this.actorFor(k);
     let changes: string[];
     let applied: readonly KubeObject[];
     try {
       const prepared = await prepareObjects(this.d.client, k, objects);
-      const outcome = await applyObjects(this.d.client, this.d.rm, k, prepared);
+      const outcome = await applyObjects(actor.client, actor.rm, k, prepared, { objectPolicy: true });
       changes = [...outcome.changes];
       applied = outcome.applied;
       draft.inventory(outcome.entries);
       if (k.spec.prune) {
         try {
-          changes.push(...(await pruneStale(this.d.client, this.d.rm, k, previousEntries, outcome.entries)));
+          changes.push(...(await pruneStale(actor.client, actor.rm, k, previousEntries, outcome.entries)));
         } catch (err) {
           return failed(FluxReason.PruneFailed, errorText(err), retryMs, revision);
         }
@@ -229,7 +253,12 @@ export class KustomizationReconciler implements Reconciler {
           ? Date.parse(reconciling.lastTransitionTime)
           : nowMs;
       const observed: CheckedObject[] = [];
-      for (const o of checks) observed.push({ ref: objectRef(o), live: await liveOf(this.d.client, o) });
+      try {
+        for (const o of checks) observed.push({ ref: objectRef(o), live: await liveOf(actor.client, o) });
+      } catch (err) {
+        // e.g. a ServiceAccount that may apply but not read
+        return failed(FluxReason.HealthCheckFailed, errorText(err), retryMs, revision);
+      }
       const decision = decideHealth(observed, nowMs - waitingSince, timeoutMs);
       const elapsed = formatDurationMs(Math.max(0, nowMs - waitingSince));
       if (decision.kind === 'waiting') {
@@ -268,14 +297,54 @@ export class KustomizationReconciler implements Reconciler {
     return write(jittered(intervalMs, Math.random()));
   }
 
-  /** Deletion: prune everything in the inventory (when `prune`), then release the finalizer. */
-  private async finalize(k: Kustomization): Promise<ReconcileResult | undefined> {
+  /**
+   * Deletion: prune everything in the inventory (when `prune`), as the Kustomization's ServiceAccount
+   * when it has one, then release the finalizer. When that account is gone nothing can be pruned as it:
+   * the objects are left, named in a Warning Event (kustomize-controller's behaviour).
+   */
+  private async finalize(
+    k: Kustomization,
+    logger: ReconcileContext['logger'],
+  ): Promise<ReconcileResult | undefined> {
     const finalizers = k.metadata.finalizers ?? [];
     if (!finalizers.includes(FLUX_FINALIZER)) return undefined;
-    if (k.spec.prune && !k.spec.suspend)
-      await pruneStale(this.d.client, this.d.rm, k, k.status?.inventory?.entries, []);
+    if (k.spec.prune && !k.spec.suspend) {
+      const actor = this.actorFor(k);
+      if (actor.serviceAccount === undefined || (await this.hasServiceAccount(k, actor.serviceAccount)))
+        await pruneStale(actor.client, actor.rm, k, k.status?.inventory?.entries, []);
+      else {
+        const entries = (k.status?.inventory?.entries ?? []).flatMap((e) => {
+          const o = parseInventoryEntry(e);
+          return o ? [objectRef({ kind: o.kind, metadata: o })] : [];
+        });
+        logger.error(
+          { serviceAccount: actor.serviceAccount },
+          'skipping pruning, failed to find account to impersonate',
+        );
+        this.d.events.warning(
+          k,
+          k.status?.conditions?.find((c) => c.type === FluxConditionType.Ready)?.reason ?? 'error',
+          `unable to prune objects: \n${entries.join('\n')}`,
+        );
+      }
+    }
     await withoutFluxFinalizer(this.d.client, KREF, k);
     return undefined;
+  }
+
+  private async hasServiceAccount(k: Kustomization, name: string): Promise<boolean> {
+    try {
+      await this.d.client.get({
+        apiVersion: 'v1',
+        kind: 'ServiceAccount',
+        namespace: k.metadata.namespace ?? '',
+        name,
+      });
+      return true;
+    } catch (err) {
+      if (isNotFound(err)) return false;
+      throw err;
+    }
   }
 }
 

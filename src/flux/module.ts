@@ -51,6 +51,11 @@ export interface FluxControllerOptions {
   readonly dependencyRequeueMs?: number;
   /** Poll period of pending health checks. Default 5 s (Flux's). */
   readonly healthPollMs?: number;
+  /**
+   * The ServiceAccount (in each Kustomization's namespace) impersonated by Kustomizations without
+   * `serviceAccountName` (kustomize-controller's --default-service-account). Default: none.
+   */
+  readonly defaultServiceAccount?: string;
   /** Concurrent reconciles per kind. Default 4 (Flux's --concurrent). */
   readonly workers?: number;
 }
@@ -126,6 +131,7 @@ export function registerFluxControllers(
       dependencyRequeueMs: options.dependencyRequeueMs ?? 30_000,
       healthPollMs: options.healthPollMs ?? 5_000,
       ...(options.renderLimits && { renderLimits: options.renderLimits }),
+      ...(options.defaultServiceAccount && { defaultServiceAccount: options.defaultServiceAccount }),
     }),
   });
   const helmRepoInformer = manager.informer<HelmRepository>({ gvk: HELM_REPOSITORY_GVK, ...scope });
