@@ -8,7 +8,7 @@ import {
   toKubeTime,
 } from '../core/index.js';
 import { isNotFound, type KubeClient, type KubeObject, type Reflector } from '../kube/index.js';
-import { type RenderLimits, ResourceManager } from '../sync/index.js';
+import type { RenderLimits, ResourceManager } from '../sync/index.js';
 import { applyObjects, objectRef, prepareObjects, pruneStale } from './apply.js';
 import { listArtifactFiles } from './artifact.js';
 import type { ArtifactStore } from './artifact-store.js';
@@ -19,6 +19,7 @@ import { dependencyNotReady } from './dependencies.js';
 import type { ExtractedArtifact, ExtractedArtifacts } from './extracted-artifacts.js';
 import { revisionSha } from './git-ref.js';
 import { type CheckedObject, decideHealth } from './health-check.js';
+import { type Actor, actorFor, serviceAccountExists } from './impersonation.js';
 import { durationMs, formatDurationMs, jittered } from './intervals.js';
 import { parseInventoryEntry } from './inventory.js';
 import { KustomizationStatusDraft } from './kustomization-status.js';
@@ -56,13 +57,6 @@ export interface KustomizationReconcilerDeps {
   readonly defaultServiceAccount?: string;
 }
 
-/** Who applies, prunes and reads health for a Kustomization: the controller, or its ServiceAccount. */
-interface Actor {
-  readonly client: KubeClient;
-  readonly rm: ResourceManager;
-  readonly serviceAccount?: string;
-}
-
 const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 async function liveOf(client: KubeClient, o: KubeObject): Promise<KubeObject | undefined> {
@@ -88,14 +82,8 @@ async function liveOf(client: KubeClient, o: KubeObject): Promise<KubeObject | u
 export class KustomizationReconciler implements Reconciler {
   constructor(private readonly d: KustomizationReconcilerDeps) {}
 
-  /** kustomize-controller's impersonation: the user `system:serviceaccount:<namespace>:<name>`, no groups. */
   private actorFor(k: Kustomization): Actor {
-    const name = k.spec.serviceAccountName || this.d.defaultServiceAccount;
-    if (!name) return { client: this.d.client, rm: this.d.rm };
-    const client = this.d.client.impersonating({
-      username: `system:serviceaccount:${k.metadata.namespace ?? ''}:${name}`,
-    });
-    return { client, rm: new ResourceManager(client), serviceAccount: name };
+    return actorFor(this.d.client, this.d.rm, k, this.d.defaultServiceAccount);
   }
 
   async reconcile(ctx: ReconcileContext, req: ReconcileRequest): Promise<ReconcileResult | undefined> {
@@ -310,7 +298,10 @@ export class KustomizationReconciler implements Reconciler {
     if (!finalizers.includes(FLUX_FINALIZER)) return undefined;
     if (k.spec.prune && !k.spec.suspend) {
       const actor = this.actorFor(k);
-      if (actor.serviceAccount === undefined || (await this.hasServiceAccount(k, actor.serviceAccount)))
+      if (
+        actor.serviceAccount === undefined ||
+        (await serviceAccountExists(this.d.client, k.metadata.namespace ?? '', actor.serviceAccount))
+      )
         await pruneStale(actor.client, actor.rm, k, k.status?.inventory?.entries, []);
       else {
         const entries = (k.status?.inventory?.entries ?? []).flatMap((e) => {
@@ -330,21 +321,6 @@ export class KustomizationReconciler implements Reconciler {
     }
     await withoutFluxFinalizer(this.d.client, KREF, k);
     return undefined;
-  }
-
-  private async hasServiceAccount(k: Kustomization, name: string): Promise<boolean> {
-    try {
-      await this.d.client.get({
-        apiVersion: 'v1',
-        kind: 'ServiceAccount',
-        namespace: k.metadata.namespace ?? '',
-        name,
-      });
-      return true;
-    } catch (err) {
-      if (isNotFound(err)) return false;
-      throw err;
-    }
   }
 }
 
