@@ -27,6 +27,7 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '1' },
     'flux-defaults': { type: 'boolean', default: false },
     'skip-slipway-flux': { type: 'boolean', default: false },
+    'skip-flux': { type: 'boolean', default: false },
   },
 });
 const N = Number(values.n ?? values.apps);
@@ -141,11 +142,12 @@ async function main(): Promise<void> {
 /**
  * `--against flux`: each round runs Slipway's sync module (Applications), Flux's own controllers and
  * Slipway's flux module (the same Kustomizations), each on a fresh cluster, then prints the table.
+ * `--skip-flux` leaves Flux's own controllers out (Slipway's two dialects side by side).
  */
 async function against(): Promise<void> {
   const impls = [
     slipwaySyncImplementation(),
-    fluxImplementation(!values['flux-defaults']),
+    ...(values['skip-flux'] ? [] : [fluxImplementation(!values['flux-defaults'])]),
     ...(values['skip-slipway-flux'] ? [] : [slipwayFluxImplementation()]),
   ];
   const rounds = Number(values.rounds);

@@ -2,10 +2,14 @@
 // process and a Go binary.
 import { readFileSync } from 'node:fs';
 
-/** User + system CPU seconds the process has used so far. */
-export function cpuSeconds(pid: number): number {
+/**
+ * User + system CPU seconds the process has used so far; with `children`, also those of the child
+ * processes it has waited for (Slipway's kustomize, helm and git runs, which Flux does in-process).
+ */
+export function cpuSeconds(pid: number, options: { readonly children?: boolean } = {}): number {
   const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  return (Number(f[11]) + Number(f[12])) / 100;
+  const own = Number(f[11]) + Number(f[12]);
+  return (options.children ? own + Number(f[13]) + Number(f[14]) : own) / 100;
 }
 
 /** Current resident set size in bytes (0 once the process is gone). */

@@ -29,6 +29,8 @@ export interface SyncComparison {
   readonly values: Partial<Record<SyncImplementationName, number[]>>;
   /** Median of each Slipway implementation over Flux's median. */
   readonly ratios: Partial<Record<SyncImplementationName, number>>;
+  /** Slipway's flux module (Kustomizations) over its sync module (Applications), medians. */
+  readonly fluxModuleOverSync?: number;
 }
 
 export function compareSync(results: readonly SyncScenarioResult[]): SyncComparison[] {
@@ -41,7 +43,14 @@ export function compareSync(results: readonly SyncScenarioResult[]): SyncCompari
     const ratios: Partial<Record<SyncImplementationName, number>> = {};
     for (const name of names)
       if (name !== 'flux') ratios[name] = Math.round((median(values[name] ?? []) / flux) * 100) / 100;
-    return { metric: m.name, values, ratios };
+    const fluxModuleOverSync =
+      Math.round((median(values['slipway-flux'] ?? []) / median(values.slipway ?? [])) * 100) / 100;
+    return {
+      metric: m.name,
+      values,
+      ratios,
+      ...(Number.isFinite(fluxModuleOverSync) && { fluxModuleOverSync }),
+    };
   });
 }
 
@@ -49,19 +58,23 @@ export function printSyncComparison(rows: readonly SyncComparison[], labels: Rec
   const names = Object.keys(rows[0]?.values ?? {}) as SyncImplementationName[];
   const fmt = (xs: readonly number[] | undefined) =>
     (xs ?? []).map((x) => (Number.isInteger(x) ? String(x) : x.toFixed(1))).join(' / ') || '—';
-  const ratioNames = names.filter((n) => n !== 'flux');
+  const ratioNames = names.includes('flux') ? names.filter((n) => n !== 'flux') : [];
+  const moduleRatio = names.includes('slipway') && names.includes('slipway-flux');
+  const ratioHeads = [
+    ...ratioNames.map((n) => `${n} / flux`),
+    ...(moduleRatio ? ['slipway-flux / slipway'] : []),
+  ];
+  const shown = (x: number | undefined) => (x !== undefined && Number.isFinite(x) ? String(x) : '—');
   out('');
-  out(
-    `| metric | ${names.map((n) => `${labels[n] ?? n} (each round)`).join(' | ')} | ${ratioNames.map((n) => `${n} / flux`).join(' | ')} |`,
-  );
-  out(`|---|${names.map(() => '---|').join('')}${ratioNames.map(() => '---|').join('')}`);
+  out(`| metric | ${[...names.map((n) => `${labels[n] ?? n} (each round)`), ...ratioHeads].join(' | ')} |`);
+  out(`|---|${names.map(() => '---|').join('')}${ratioHeads.map(() => '---|').join('')}`);
   for (const r of rows)
     out(
-      `| ${r.metric} | ${names.map((n) => fmt(r.values[n])).join(' | ')} | ${ratioNames
-        .map((n) => {
-          const x = r.ratios[n];
-          return x !== undefined && Number.isFinite(x) ? String(x) : '—';
-        })
-        .join(' | ')} |`,
+      `| ${[
+        r.metric,
+        ...names.map((n) => fmt(r.values[n])),
+        ...ratioNames.map((n) => shown(r.ratios[n])),
+        ...(moduleRatio ? [shown(r.fluxModuleOverSync)] : []),
+      ].join(' | ')} |`,
     );
 }

@@ -31,7 +31,7 @@ export interface SyncScenarioResult {
   readonly coldToAllDoneMs: number;
   /** Summed over the implementation's processes, sampled together. */
   readonly peakRssMiB: number;
-  /** CPU seconds of its processes from start to all done. */
+  /** CPU seconds of its processes (and of the tools they ran) from start to all done. */
   readonly cpuSeconds: number;
   readonly processes: number;
   readonly load: { readonly start: number[]; readonly end: number[] };
@@ -71,7 +71,8 @@ export async function runSyncScenario(
     rss = new RssSampler(pids);
     watch.start();
     await watch.waitForSync();
-    const cpu0 = pids.map(cpuSeconds);
+    const cpuOf = (pid: number) => cpuSeconds(pid, { children: true });
+    const cpu0 = pids.map(cpuOf);
     const loadStart = loadAverages();
     log(`${impl.name}: creating ${o.n} apps`);
     const t0 = Date.now();
@@ -92,7 +93,7 @@ export async function runSyncScenario(
       }
     }
     const elapsed = Date.now() - t0;
-    const cpu = pids.reduce((sum, pid, k) => sum + cpuSeconds(pid) - (cpu0[k] ?? 0), 0);
+    const cpu = pids.reduce((sum, pid, k) => sum + cpuOf(pid) - (cpu0[k] ?? 0), 0);
     log(`${impl.name}: ${done.size}/${o.n} done in ${(elapsed / 1000).toFixed(1)} s`);
     return {
       implementation: impl.name,

@@ -1,22 +1,44 @@
-import { isInvalid, isNotFound, type KubeClient, type KubeObject } from '../kube/index.js';
+import {
+  isConflict,
+  isForbidden,
+  isInvalid,
+  isNotFound,
+  type KubeClient,
+  KubeError,
+  type KubeObject,
+} from '../kube/index.js';
 import type { ResourceManager } from '../sync/index.js';
 import { inventoryApiVersion, inventoryEntry, parseInventoryEntry, staleEntries } from './inventory.js';
+import { isApplySkipped, isForceRecreated, isPruneExcluded } from './object-policy.js';
 import type { Kustomization, ResourceRef } from './types.js';
 
 /** Flux's ownership labels on every object a Kustomization applies. */
 export const NAME_LABEL = 'kustomize.toolkit.fluxcd.io/name';
 export const NAMESPACE_LABEL = 'kustomize.toolkit.fluxcd.io/namespace';
-/** `disabled` keeps an object when it leaves Git (Flux's prune opt-out). */
-export const PRUNE_ANNOTATION = 'kustomize.toolkit.fluxcd.io/prune';
-/** `enabled` recreates an object whose immutable fields changed (Flux's per-object force). */
-export const FORCE_ANNOTATION = 'kustomize.toolkit.fluxcd.io/force';
 
 export interface ApplyOutcome {
   readonly entries: readonly ResourceRef[];
   /** `Kind/namespace/name action` lines for what changed (Flux's change set event). */
   readonly changes: readonly string[];
-  /** The objects as applied (for the health checks of `wait`). */
+  /** The objects as applied (for the health checks of `wait`); skipped ones are not among them. */
   readonly applied: readonly KubeObject[];
+}
+
+export interface ApplyObjectsOptions {
+  /** Honour kustomize-controller's per-object reconcile/ssa annotations (Kustomizations only). */
+  readonly objectPolicy?: boolean;
+}
+
+/**
+ * fluxcd/pkg ssa's DryRunErr text: `Kind/namespace/name dry-run failed (Reason): message`, with the
+ * API server's own message (no object suffix of ours).
+ */
+function applyFailure(o: KubeObject, err: unknown): string {
+  if (err instanceof KubeError) {
+    const reason = err.reason ? ` (${err.reason})` : '';
+    return `${objectRef(o)} dry-run failed${reason}: ${err.serverMessage ?? err.message}`;
+  }
+  return `${objectRef(o)} dry-run failed: ${err instanceof Error ? err.message : String(err)}`;
 }
 
 export function objectRef(o: { kind?: string; metadata: { namespace?: string; name?: string } }): string {
@@ -117,33 +139,40 @@ async function getLive(client: KubeClient, o: KubeObject): Promise<KubeObject | 
 /**
  * Server-side applies every object through the sync engine's resource manager (Git wins over
  * manual edits: drift is healed on every reconcile). An object whose immutable fields changed is
- * recreated when `force` (or its force annotation) says so.
+ * recreated when `force` (or its force annotation, in Git or in the cluster) says so. With
+ * `objectPolicy`, objects opted out by their annotations are skipped (kept in the inventory). The
+ * client may be an impersonating one: a read it may not do is left to the apply to report.
  */
 export async function applyObjects(
   client: KubeClient,
   rm: ResourceManager,
   k: { readonly spec: { readonly force?: boolean } },
   objects: readonly KubeObject[],
+  options: ApplyObjectsOptions = {},
 ): Promise<ApplyOutcome> {
   const changes: string[] = [];
   const applied: KubeObject[] = [];
   const errors: string[] = [];
   for (const o of objects) {
-    const live = await getLive(client, o);
+    const live = await getLive(client, o).catch((err: unknown) => {
+      if (isForbidden(err)) return undefined;
+      throw err;
+    });
+    if (options.objectPolicy && isApplySkipped(o, live)) continue;
     try {
       const c = await rm.apply(o, live);
       if (c.action !== 'unchanged') changes.push(`${objectRef(o)} ${c.action}`);
       applied.push(c.object ?? o);
     } catch (err) {
-      const force = k.spec.force === true || o.metadata.annotations?.[FORCE_ANNOTATION] === 'enabled';
-      if (force && live && isInvalid(err)) {
+      const immutable = isInvalid(err) || isConflict(err);
+      if (immutable && live && isForceRecreated(k.spec.force, o, live)) {
         await rm.delete(live, 'Background');
         const c = await rm.apply(o, undefined);
         changes.push(`${objectRef(o)} created`);
         applied.push(c.object ?? o);
         continue;
       }
-      errors.push(`${objectRef(o)} dry-run failed: ${err instanceof Error ? err.message : String(err)}`);
+      errors.push(applyFailure(o, err));
     }
   }
   if (errors.length > 0) throw new Error(errors.join('\n'));
@@ -185,7 +214,7 @@ export async function pruneStale(
       labels[ownerLabels.namespace] !== k.metadata.namespace
     )
       continue;
-    if (live.metadata.annotations?.[PRUNE_ANNOTATION] === 'disabled') continue;
+    if (isPruneExcluded(live)) continue;
     const c = await rm.delete(live, 'Background');
     if (c.action === 'deleted') changes.push(`${objectRef(live)} deleted`);
   }

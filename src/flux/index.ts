@@ -1,7 +1,7 @@
 // The Flux dialect's public surface: GitRepository, Kustomization, HelmRepository, HelmChart,
 // HelmRelease and OCIRepository on the sync engine; ImageRepository and ImagePolicy.
 
-export { NAME_LABEL, NAMESPACE_LABEL, PRUNE_ANNOTATION } from './apply.js';
+export { NAME_LABEL, NAMESPACE_LABEL } from './apply.js';
 export { sourcePath, withFluxOverrides } from './build.js';
 export { type ChartFile, readChartArchive, readTarGz } from './chart-archive.js';
 export { FluxConditionType, FluxReason, setFluxCondition } from './conditions.js';
@@ -68,6 +68,16 @@ export {
   fluxControllerModule,
   registerFluxControllers,
 } from './module.js';
+export {
+  anyInMetadata,
+  FORCE_ANNOTATION,
+  isApplySkipped,
+  isForceRecreated,
+  isPruneExcluded,
+  PRUNE_ANNOTATION,
+  RECONCILE_ANNOTATION,
+  SSA_ANNOTATION,
+} from './object-policy.js';
 export { ociRevision, resolveOciRef } from './oci-ref.js';
 export { headManifestDigest, listTags, parseOciUrl, TagListLimitError } from './oci-registry.js';
 export { FLUX_CONTENT_MEDIA_TYPE, OCI_REPOSITORY_GVK, type OCIRepository } from './oci-types.js';

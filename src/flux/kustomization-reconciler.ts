@@ -10,15 +10,18 @@ import {
 import { isNotFound, type KubeClient, type KubeObject, type Reflector } from '../kube/index.js';
 import type { RenderLimits, ResourceManager } from '../sync/index.js';
 import { applyObjects, objectRef, prepareObjects, pruneStale } from './apply.js';
-import { type ArtifactFiles, listArtifactFiles } from './artifact.js';
+import { listArtifactFiles } from './artifact.js';
 import type { ArtifactStore } from './artifact-store.js';
 import { buildKustomization } from './build.js';
 import type { ChartStore } from './chart-store.js';
 import { FluxConditionType, FluxReason } from './conditions.js';
 import { dependencyNotReady } from './dependencies.js';
+import type { ExtractedArtifact, ExtractedArtifacts } from './extracted-artifacts.js';
 import { revisionSha } from './git-ref.js';
 import { type CheckedObject, decideHealth } from './health-check.js';
+import { type Actor, actorFor, serviceAccountExists } from './impersonation.js';
 import { durationMs, formatDurationMs, jittered } from './intervals.js';
+import { parseInventoryEntry } from './inventory.js';
 import { KustomizationStatusDraft } from './kustomization-status.js';
 import { ociArtifactTree } from './oci-repository-reconciler.js';
 import type { OCIRepository } from './oci-types.js';
@@ -37,6 +40,8 @@ export interface KustomizationReconcilerDeps {
   readonly ociSources?: Reflector<OCIRepository>;
   readonly store?: ChartStore;
   readonly artifacts: ArtifactStore;
+  /** The artifacts' extracted trees, shared by every build from one artifact. */
+  readonly trees: ExtractedArtifacts;
   readonly rm: ResourceManager;
   readonly writer: StatusWriter;
   readonly events: EventRecorder;
@@ -45,6 +50,11 @@ export interface KustomizationReconcilerDeps {
   /** How often pending health checks are polled (Flux: 5 s). */
   readonly healthPollMs: number;
   readonly renderLimits?: RenderLimits;
+  /**
+   * Impersonated by Kustomizations without `serviceAccountName` (kustomize-controller's
+   * `--default-service-account`). Default: none, the controller's own identity.
+   */
+  readonly defaultServiceAccount?: string;
 }
 
 const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
@@ -72,6 +82,10 @@ async function liveOf(client: KubeClient, o: KubeObject): Promise<KubeObject | u
 export class KustomizationReconciler implements Reconciler {
   constructor(private readonly d: KustomizationReconcilerDeps) {}
 
+  private actorFor(k: Kustomization): Actor {
+    return actorFor(this.d.client, this.d.rm, k, this.d.defaultServiceAccount);
+  }
+
   async reconcile(ctx: ReconcileContext, req: ReconcileRequest): Promise<ReconcileResult | undefined> {
     const cached = this.d.kustomizations.store.get(req.key);
     if (!cached) {
@@ -79,7 +93,7 @@ export class KustomizationReconciler implements Reconciler {
       return undefined;
     }
     let k = this.d.writer.fresher('Kustomization', cached) ?? cached;
-    if (k.metadata.deletionTimestamp) return this.finalize(k);
+    if (k.metadata.deletionTimestamp) return this.finalize(k, ctx.logger);
     if (k.spec.suspend) return undefined;
     k = await withFluxFinalizer(this.d.client, this.d.writer, KREF, k, cached);
     const nowMs = ctx.clock.now();
@@ -127,13 +141,15 @@ export class KustomizationReconciler implements Reconciler {
     const revision = artifact.revision;
     const ignore =
       (source.status as { observedIgnore?: string } | undefined)?.observedIgnore ?? source.spec.ignore;
-    const artifactFiles = async (): Promise<ArtifactFiles> => {
-      if (ref.kind === 'GitRepository')
-        return (await this.d.artifacts.get((source as GitRepository).spec.url, sha, ignore)).files;
+    const extracted = async (): Promise<ExtractedArtifact> => {
+      if (ref.kind === 'GitRepository') {
+        const stored = await this.d.artifacts.get((source as GitRepository).spec.url, sha, ignore);
+        return this.d.trees.acquire(stored.digest, ignore, async () => stored.files);
+      }
       const dir = this.d.store?.tree(ociArtifactTree(artifact.path));
       if (!dir)
         throw new Error(`the artifact of OCIRepository '${sourceNs}/${ref.name}' is not in storage yet`);
-      return listArtifactFiles(dir, ignore);
+      return this.d.trees.acquire(artifact.digest, ignore, () => listArtifactFiles(dir, ignore));
     };
 
     // 2. dependencies
@@ -156,9 +172,15 @@ export class KustomizationReconciler implements Reconciler {
     draft.attempted(revision);
     let objects: readonly KubeObject[];
     try {
-      objects = await buildKustomization(await artifactFiles(), k, {
-        ...(this.d.renderLimits && { limits: this.d.renderLimits }),
-      });
+      const tree = await extracted();
+      try {
+        objects = await buildKustomization(tree.files, k, {
+          symlinks: tree.symlinks,
+          ...(this.d.renderLimits && { limits: this.d.renderLimits }),
+        });
+      } finally {
+        tree.release();
+      }
     } catch (err) {
       return failed(FluxReason.BuildFailed, errorText(err), retryMs, revision);
     }
@@ -175,17 +197,18 @@ export class KustomizationReconciler implements Reconciler {
 
     // 4. apply, 5. prune
     const previousEntries = k.status?.inventory?.entries;
+    const actor = this.actorFor(k);
     let changes: string[];
     let applied: readonly KubeObject[];
     try {
       const prepared = await prepareObjects(this.d.client, k, objects);
-      const outcome = await applyObjects(this.d.client, this.d.rm, k, prepared);
+      const outcome = await applyObjects(actor.client, actor.rm, k, prepared, { objectPolicy: true });
       changes = [...outcome.changes];
       applied = outcome.applied;
       draft.inventory(outcome.entries);
       if (k.spec.prune) {
         try {
-          changes.push(...(await pruneStale(this.d.client, this.d.rm, k, previousEntries, outcome.entries)));
+          changes.push(...(await pruneStale(actor.client, actor.rm, k, previousEntries, outcome.entries)));
         } catch (err) {
           return failed(FluxReason.PruneFailed, errorText(err), retryMs, revision);
         }
@@ -218,7 +241,12 @@ export class KustomizationReconciler implements Reconciler {
           ? Date.parse(reconciling.lastTransitionTime)
           : nowMs;
       const observed: CheckedObject[] = [];
-      for (const o of checks) observed.push({ ref: objectRef(o), live: await liveOf(this.d.client, o) });
+      try {
+        for (const o of checks) observed.push({ ref: objectRef(o), live: await liveOf(actor.client, o) });
+      } catch (err) {
+        // e.g. a ServiceAccount that may apply but not read
+        return failed(FluxReason.HealthCheckFailed, errorText(err), retryMs, revision);
+      }
       const decision = decideHealth(observed, nowMs - waitingSince, timeoutMs);
       const elapsed = formatDurationMs(Math.max(0, nowMs - waitingSince));
       if (decision.kind === 'waiting') {
@@ -257,12 +285,40 @@ export class KustomizationReconciler implements Reconciler {
     return write(jittered(intervalMs, Math.random()));
   }
 
-  /** Deletion: prune everything in the inventory (when `prune`), then release the finalizer. */
-  private async finalize(k: Kustomization): Promise<ReconcileResult | undefined> {
+  /**
+   * Deletion: prune everything in the inventory (when `prune`), as the Kustomization's ServiceAccount
+   * when it has one, then release the finalizer. When that account is gone nothing can be pruned as it:
+   * the objects are left, named in a Warning Event (kustomize-controller's behaviour).
+   */
+  private async finalize(
+    k: Kustomization,
+    logger: ReconcileContext['logger'],
+  ): Promise<ReconcileResult | undefined> {
     const finalizers = k.metadata.finalizers ?? [];
     if (!finalizers.includes(FLUX_FINALIZER)) return undefined;
-    if (k.spec.prune && !k.spec.suspend)
-      await pruneStale(this.d.client, this.d.rm, k, k.status?.inventory?.entries, []);
+    if (k.spec.prune && !k.spec.suspend) {
+      const actor = this.actorFor(k);
+      if (
+        actor.serviceAccount === undefined ||
+        (await serviceAccountExists(this.d.client, k.metadata.namespace ?? '', actor.serviceAccount))
+      )
+        await pruneStale(actor.client, actor.rm, k, k.status?.inventory?.entries, []);
+      else {
+        const entries = (k.status?.inventory?.entries ?? []).flatMap((e) => {
+          const o = parseInventoryEntry(e);
+          return o ? [objectRef({ kind: o.kind, metadata: o })] : [];
+        });
+        logger.error(
+          { serviceAccount: actor.serviceAccount },
+          'skipping pruning, failed to find account to impersonate',
+        );
+        this.d.events.warning(
+          k,
+          k.status?.conditions?.find((c) => c.type === FluxConditionType.Ready)?.reason ?? 'error',
+          `unable to prune objects: \n${entries.join('\n')}`,
+        );
+      }
+    }
     await withoutFluxFinalizer(this.d.client, KREF, k);
     return undefined;
   }

@@ -20,6 +20,7 @@ import { DefaultChartArchiveLimits } from './chart-archive.js';
 import { ChartIndexCache } from './chart-index-cache.js';
 import { ChartStore } from './chart-store.js';
 import { GitRepositoryCredentials } from './credentials.js';
+import { ExtractedArtifacts } from './extracted-artifacts.js';
 import { GitRepositoryReconciler } from './git-repository-reconciler.js';
 import { HelmChartReconciler } from './helm-chart-reconciler.js';
 import { helmChartRef } from './helm-release-chart.js';
@@ -53,6 +54,11 @@ export interface FluxControllerOptions {
   readonly dependencyRequeueMs?: number;
   /** Poll period of pending health checks. Default 5 s (Flux's). */
   readonly healthPollMs?: number;
+  /**
+   * The ServiceAccount (in each Kustomization's namespace) impersonated by Kustomizations without
+   * `serviceAccountName` (kustomize-controller's --default-service-account). Default: none.
+   */
+  readonly defaultServiceAccount?: string;
   /** Concurrent reconciles per kind. Default 4 (Flux's --concurrent). */
   readonly workers?: number;
   /** Bounds on an ImageRepository's tag listing and the tags kept for it. Default 50,000 tags, 8 MiB. */
@@ -96,6 +102,7 @@ export function registerFluxControllers(
     credentials,
   });
   const artifacts = new ArtifactStore(git);
+  const trees = new ExtractedArtifacts(join(workspace.runDir, 'flux-artifacts'));
   const scope = options.namespace !== undefined ? { namespace: options.namespace } : {};
   const sources = manager.informer<GitRepository>({ gvk: GIT_REPOSITORY_GVK, ...scope });
   const kustomizations = manager.informer<Kustomization>({ gvk: KUSTOMIZATION_GVK, ...scope });
@@ -126,12 +133,14 @@ export function registerFluxControllers(
       ociSources: ociInformer,
       store: charts,
       artifacts,
+      trees,
       rm: new ResourceManager(manager.client),
       writer,
       events: manager.events,
       dependencyRequeueMs: options.dependencyRequeueMs ?? 30_000,
       healthPollMs: options.healthPollMs ?? 5_000,
       ...(options.renderLimits && { renderLimits: options.renderLimits }),
+      ...(options.defaultServiceAccount && { defaultServiceAccount: options.defaultServiceAccount }),
     }),
   });
   const helmRepoInformer = manager.informer<HelmRepository>({ gvk: HELM_REPOSITORY_GVK, ...scope });

@@ -116,6 +116,8 @@ export interface KustomizationSpec {
   readonly postBuild?: PostBuild;
   readonly suspend?: boolean;
   readonly force?: boolean;
+  /** Apply, prune and health-read as this ServiceAccount of the Kustomization's namespace. */
+  readonly serviceAccountName?: string;
 }
 
 export interface ResourceRef {

@@ -27,6 +27,8 @@ export interface RenderRequest {
   readonly symlinks?: SymlinkAudit;
   /** Checkouts of `ref` sources by `$name` (multi-source apps), for Helm value files. */
   readonly refs?: ReadonlyMap<string, string>;
+  /** How messages name the path. Default `source.path` (Flux builds from a copy named differently). */
+  readonly label?: string;
 }
 
 export interface RenderedManifests {
@@ -79,7 +81,7 @@ async function appDirectory(root: string, path: string | undefined, label: strin
  */
 export async function renderSource(req: RenderRequest): Promise<RenderedManifests> {
   const root = await realpath(req.checkoutDir);
-  const label = req.source.path || '.';
+  const label = req.label ?? (req.source.path || '.');
   await (req.symlinks ?? defaultAudit).check(root);
   const appDir = await appDirectory(root, req.source.path, label);
   const limits = req.limits ?? DefaultRenderLimits;

@@ -1,0 +1,41 @@
+import { isNotFound, type KubeClient } from '../kube/index.js';
+import { ResourceManager } from '../sync/index.js';
+import type { Kustomization } from './types.js';
+
+/** Who applies, prunes and reads health for a Kustomization: the controller, or a ServiceAccount. */
+export interface Actor {
+  readonly client: KubeClient;
+  readonly rm: ResourceManager;
+  /** The impersonated ServiceAccount's name (in the Kustomization's namespace). */
+  readonly serviceAccount?: string;
+}
+
+/**
+ * kustomize-controller's impersonation (fluxcd/pkg runtime's Impersonator): the Kustomization's
+ * `serviceAccountName`, else the default account, as the user
+ * `system:serviceaccount:<namespace>:<name>` with no groups; neither: the controller itself.
+ */
+export function actorFor(
+  client: KubeClient,
+  rm: ResourceManager,
+  k: Kustomization,
+  defaultServiceAccount: string | undefined,
+): Actor {
+  const name = k.spec.serviceAccountName || defaultServiceAccount;
+  if (!name) return { client, rm };
+  const as = client.impersonating({
+    username: `system:serviceaccount:${k.metadata.namespace ?? ''}:${name}`,
+  });
+  return { client: as, rm: new ResourceManager(as), serviceAccount: name };
+}
+
+/** Whether the account exists (Flux's CanImpersonate, read as the controller). */
+export async function serviceAccountExists(client: KubeClient, namespace: string, name: string) {
+  try {
+    await client.get({ apiVersion: 'v1', kind: 'ServiceAccount', namespace, name });
+    return true;
+  } catch (err) {
+    if (isNotFound(err)) return false;
+    throw err;
+  }
+}
