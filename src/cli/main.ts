@@ -20,6 +20,7 @@ import {
   devClusterUpCommand,
 } from './commands/dev-cluster.js';
 import { devPrometheusCommand, devSlackCommand } from './commands/dev-services.js';
+import { fluxGetCommands } from './commands/flux-get.js';
 import { installCommand } from './commands/install.js';
 import { lintCommand } from './commands/lint.js';
 import { notificationsTemplateNotifyCommand } from './commands/notifications-template.js';
@@ -72,6 +73,7 @@ export const commands: readonly Command[] = [
   clusterAddCommand,
   clusterListCommand,
   clusterRmCommand,
+  ...fluxGetCommands,
 ];
 
 function findCommand(argv: readonly string[]): { command: Command; rest: string[] } | undefined {
