@@ -6,6 +6,7 @@ import {
   ExitCode,
   type OptionSpec,
   type ParsedArgs,
+  parseCommandArgs,
   stringOption,
   UsageError,
 } from '../command.js';
@@ -98,6 +99,7 @@ const where = (q: GetQuery): string => (q.namespace === undefined ? 'any' : JSON
  * (`withKind`) a kind without objects (or whose CRD is missing) prints nothing.
  */
 async function printKind(
+  io: FluxGetOutput,
   client: KubeClient,
   kind: FluxGetKind,
   q: GetQuery,
@@ -130,29 +132,45 @@ async function printKind(
     .map((o) => fluxRow(kind, o, options));
   if (withKind && rows.length === 0) return undefined;
   const header = q.noHeader ? undefined : fluxHeaders(kind, { allNamespaces, showSource: q.showSource });
-  process.stdout.write(formatFluxTable(header, rows));
-  if (withKind) process.stdout.write('\n');
+  io.stdout(formatFluxTable(header, rows));
+  if (withKind) io.stdout('\n');
   return undefined;
 }
 
-const fail = (message: string): void => {
-  process.stderr.write(`✗ ${message}\n`);
+/** Where a `flux get` command writes (the process's streams, or a test's buffers). */
+export interface FluxGetOutput {
+  stdout(text: string): void;
+  stderr(text: string): void;
+}
+
+const processOutput: FluxGetOutput = {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
 };
 
-function singleKindCommand(name: FluxGetKindName, summary: string): Command {
+const fail = (io: FluxGetOutput, message: string): void => io.stderr(`✗ ${message}\n`);
+
+interface FluxGetCommand extends Command {
+  runWith(args: ParsedArgs, io: FluxGetOutput): Promise<number>;
+}
+
+function singleKindCommand(name: FluxGetKindName, summary: string): FluxGetCommand {
   const kind: FluxGetKind = fluxGetKinds[name];
   return {
     path: ['flux', 'get', ...kind.words],
     summary,
     usage: '[NAME]',
     options: { ...GET_OPTIONS, ...(kind.hasSource === true ? SHOW_SOURCE : {}) },
-    async run(args) {
+    run(args) {
+      return this.runWith(args, processOutput);
+    },
+    async runWith(args, io) {
       const q = queryFromArgs(args);
       const client = clientFromArgs(args);
       try {
-        const error = await printKind(client, kind, q, false);
+        const error = await printKind(io, client, kind, q, false);
         if (error === undefined) return ExitCode.Ok;
-        fail(error);
+        fail(io, error);
         return ExitCode.Failure;
       } finally {
         client.close();
@@ -161,23 +179,30 @@ function singleKindCommand(name: FluxGetKindName, summary: string): Command {
   };
 }
 
-function allCommand(words: readonly string[], kinds: readonly FluxGetKindName[], summary: string): Command {
+function allCommand(
+  words: readonly string[],
+  kinds: readonly FluxGetKindName[],
+  summary: string,
+): FluxGetCommand {
   return {
     path: ['flux', 'get', ...words],
     summary,
     usage: '[NAME]',
     options: GET_OPTIONS,
-    async run(args) {
+    run(args) {
+      return this.runWith(args, processOutput);
+    },
+    async runWith(args, io) {
       const q = queryFromArgs(args);
       const client = clientFromArgs(args);
       try {
         for (const name of kinds) {
           // as `flux get … all`: each kind's error is printed and the others still listed
           try {
-            const error = await printKind(client, fluxGetKinds[name], q, true);
-            if (error !== undefined) fail(error);
+            const error = await printKind(io, client, fluxGetKinds[name], q, true);
+            if (error !== undefined) fail(io, error);
           } catch (err) {
-            fail(err instanceof Error ? err.message : String(err));
+            fail(io, err instanceof Error ? err.message : String(err));
           }
         }
         return ExitCode.Ok;
@@ -188,7 +213,7 @@ function allCommand(words: readonly string[], kinds: readonly FluxGetKindName[],
   };
 }
 
-export const fluxGetCommands: readonly Command[] = [
+export const fluxGetCommands: readonly FluxGetCommand[] = [
   singleKindCommand(
     'Kustomization',
     'Flux Kustomizations: revision, suspended, ready, message (as `flux get`)',
@@ -212,3 +237,27 @@ export const fluxGetCommands: readonly Command[] = [
     'Every Flux kind Slipway serves: sources, images, HelmReleases, Kustomizations',
   ),
 ];
+
+/**
+ * Runs `slipway flux get WORDS… ARGS…` into buffers instead of the process's streams (tests compare it with
+ * the flux CLI's output). Usage errors throw.
+ */
+export async function runFluxGet(
+  argv: readonly string[],
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const command = fluxGetCommands
+    .filter((c) => c.path.slice(2).every((w, i) => argv[i] === w))
+    .sort((a, b) => b.path.length - a.path.length)[0];
+  if (command === undefined) throw new UsageError(`unknown command "flux get ${argv.join(' ')}"`);
+  let stdout = '';
+  let stderr = '';
+  const code = await command.runWith(parseCommandArgs(command, argv.slice(command.path.length - 2)), {
+    stdout: (t) => {
+      stdout += t;
+    },
+    stderr: (t) => {
+      stderr += t;
+    },
+  });
+  return { code, stdout, stderr };
+}
