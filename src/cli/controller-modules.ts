@@ -66,6 +66,8 @@ export interface ControllerFlags {
   readonly maxReplicas?: number;
   readonly selfServiceNotification?: boolean;
   readonly syncNamespaces?: readonly string[];
+  /** The flux module runs too: notifications also watch Kustomizations and HelmReleases. */
+  readonly fluxModule?: boolean;
 }
 
 /** Splits the flags and the environment into each module's options. Pure. */
@@ -96,6 +98,7 @@ export function controllerModulesOptions(
     notifications: {
       ...argoRollouts,
       selfServiceNotification: flags.selfServiceNotification ?? false,
+      ...(flags.fluxModule === true && { fluxKinds: true }),
       ...(env.notificationsNamespace !== undefined && { configNamespace: env.notificationsNamespace }),
       ...(env.slackApiUrl !== undefined && { slackApiUrl: env.slackApiUrl }),
     },

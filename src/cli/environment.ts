@@ -28,6 +28,8 @@ export interface CliEnvironment {
   readonly user?: string;
   /** `NO_COLOR` set (to anything). */
   readonly noColor: boolean;
+  /** `FLUX_SYSTEM_NAMESPACE`: the default namespace of `slipway flux get`, as for the flux CLI. */
+  readonly fluxSystemNamespace?: string;
 }
 
 /** Reads the variables from `env`. Pure apart from its argument. */
@@ -49,6 +51,7 @@ export function readCliEnvironment(env: Readonly<Record<string, string | undefin
     ...(env.SLIPWAY_PROMETHEUS_BIN !== undefined && { prometheusBin: env.SLIPWAY_PROMETHEUS_BIN }),
     ...(env.USER !== undefined && { user: env.USER }),
     noColor: env.NO_COLOR !== undefined,
+    ...(env.FLUX_SYSTEM_NAMESPACE ? { fluxSystemNamespace: env.FLUX_SYSTEM_NAMESPACE } : {}),
   };
 }
 

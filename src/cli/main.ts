@@ -21,6 +21,7 @@ import {
   devClusterUpCommand,
 } from './commands/dev-cluster.js';
 import { devPrometheusCommand, devSlackCommand } from './commands/dev-services.js';
+import { fluxGetCommands } from './commands/flux-get.js';
 import { installCommand } from './commands/install.js';
 import { lintCommand } from './commands/lint.js';
 import { notificationsTemplateNotifyCommand } from './commands/notifications-template.js';
@@ -74,6 +75,7 @@ export const commands: readonly Command[] = [
   clusterListCommand,
   clusterRmCommand,
   clusterShardsCommand,
+  ...fluxGetCommands,
 ];
 
 function findCommand(argv: readonly string[]): { command: Command; rest: string[] } | undefined {

@@ -31,6 +31,8 @@ export { type EventTriggerDeps, EventTriggers } from './event-triggers.js';
 export {
   argocdConfigMapName,
   argocdSecretName,
+  argoNotificationKinds,
+  fluxNotificationKinds,
   isNotificationKind,
   type NotificationKind,
   type NotificationKindName,

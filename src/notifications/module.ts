@@ -10,7 +10,13 @@ import { type KubeObject, objectKey, type Reflector } from '../kube/index.js';
 import { ConfigSource } from './config-source.js';
 import { DeliveryEngine } from './delivery.js';
 import { EventTriggers } from './event-triggers.js';
-import { type NotificationKind, type NotificationKindName, notificationKinds } from './kinds.js';
+import {
+  argoNotificationKinds,
+  fluxNotificationKinds,
+  type NotificationKind,
+  type NotificationKindName,
+  notificationKinds,
+} from './kinds.js';
 import { NotificationMetrics } from './metrics.js';
 import { ObservedStates } from './observed-states.js';
 import { type OutboxEntry, outboxAnnotation } from './outbox-entry.js';
@@ -39,7 +45,7 @@ export interface NotificationsModuleOptions {
   readonly secretName?: string;
   /** Slack API URL when a service sets no `apiURL`. Default the module option (`$SLIPWAY_SLACK_API_URL`), else Slack's. */
   readonly slackApiUrl?: string;
-  /** Kinds to watch. Default Application, Rollout, AnalysisRun. */
+  /** Kinds to watch. Default Application, Rollout, AnalysisRun, plus Kustomization and HelmRelease with `fluxKinds`. */
   readonly kinds?: readonly NotificationKindName[];
   readonly pacing?: PacingOptions | false;
   readonly backoff?: BackoffOptions;
@@ -65,10 +71,11 @@ export interface NotificationsControllerModuleOptions extends CommonModuleOption
   readonly configNamespace?: string;
   /** `$SLIPWAY_SLACK_API_URL`: Slack API URL when a service sets no `apiURL`. */
   readonly slackApiUrl?: string;
+  /** Also notify about Kustomizations and HelmReleases (the flux module runs in this process). Default false. */
+  readonly fluxKinds?: boolean;
 }
 
-const upstreamNamespace = (kind: NotificationKind): string =>
-  kind.variable === 'app' ? 'argocd' : 'argo-rollouts';
+const upstreamNamespace = (kind: NotificationKind): string => kind.upstreamNamespace;
 
 /** The `notifications` controller module: one controller per kind sharing config, outbox and delivery. */
 export function notificationsModule(
@@ -79,9 +86,12 @@ export function notificationsModule(
     register(manager: Manager, moduleOptions: NotificationsControllerModuleOptions): void {
       const logger = manager.logger.child({ component: 'notifications' });
       const metrics = new NotificationMetrics(manager.metrics.registry);
-      const kinds = (options.kinds ?? (Object.keys(notificationKinds) as NotificationKindName[])).map(
-        (k) => notificationKinds[k],
-      );
+      const names =
+        options.kinds ??
+        (moduleOptions.fluxKinds === true
+          ? [...argoNotificationKinds, ...fluxNotificationKinds]
+          : argoNotificationKinds);
+      const kinds = names.map((k) => notificationKinds[k]);
       const configNamespace = options.configNamespace ?? moduleOptions.configNamespace;
       const slackApiUrl = options.slackApiUrl ?? moduleOptions.slackApiUrl;
       const configs = new ConfigSource(
@@ -147,7 +157,7 @@ export function notificationsModule(
           gvk: kind.gvk,
           ...(moduleOptions.namespace !== undefined && { namespace: moduleOptions.namespace }),
           // Argo Rollouts notifies from its own, instance-filtered informers
-          ...(kind.variable !== 'app' && { labelSelector: instanceIdSelector(moduleOptions.instanceId) }),
+          ...(kind.instanceFiltered && { labelSelector: instanceIdSelector(moduleOptions.instanceId) }),
         });
         const observed = new ObservedStates();
         // Only while reconciles run to consume them: a standby's warm cache keeps no old versions.

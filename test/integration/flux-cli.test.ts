@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
+import { runFluxGet } from '../../src/cli/commands/flux-get.js';
 import { fluxCliPath } from '../../src/dev/flux-cli/index.js';
 import { HELM_RELEASE_GVK, HELM_REPOSITORY_GVK, type HelmRelease } from '../../src/flux/index.js';
 import type { KubeObject } from '../../src/kube/index.js';
@@ -82,6 +83,75 @@ describe('flux: `flux get` reads Slipway status', { skip, timeout: 300_000 }, ()
         },
       },
     } as KubeObject);
+    // a Kustomization that fails, a suspended one (--status-selector, Suspended), labelled objects for -A -l
+    const label = { 'slipway.test/flux-cli': ns.name };
+    await h.client.create({
+      ...kustomization(ns.name, 'broken', {
+        sourceRef: { kind: 'GitRepository', name: 'repo' },
+        path: './missing',
+        interval: '1m',
+        prune: true,
+        targetNamespace: ns.name,
+      }),
+      metadata: { name: 'broken', namespace: ns.name, labels: label },
+    } as KubeObject);
+    await h.client.create({
+      ...kustomization(ns.name, 'paused', {
+        sourceRef: { kind: 'GitRepository', name: 'repo' },
+        path: './apps',
+        interval: '1m',
+        prune: true,
+        suspend: true,
+      }),
+    } as KubeObject);
+    // image automation objects with a status as their controllers write it (printed from status only)
+    const conditions = [
+      {
+        type: 'Ready',
+        status: 'True',
+        reason: 'Succeeded',
+        message: 'successful scan: found 3 tags',
+        lastTransitionTime: '2026-12-06T20:00:00Z',
+      },
+    ];
+    const images: [string, Record<string, unknown>, Record<string, unknown>][] = [
+      [
+        'ImageRepository',
+        { image: 'registry.example/web', interval: '1m' },
+        { lastScanResult: { scanTime: '2026-12-06T20:00:05Z', tagCount: 3 }, conditions },
+      ],
+      [
+        'ImagePolicy',
+        { imageRepositoryRef: { name: 'web' }, policy: { semver: { range: '>=1.0.0 <2.0.0' } } },
+        { latestRef: { name: 'registry.example/web', tag: '1.2.5' }, conditions },
+      ],
+      [
+        'ImageUpdateAutomation',
+        {
+          interval: '30m',
+          sourceRef: { kind: 'GitRepository', name: 'repo' },
+          git: { commit: { author: { email: 'bot@example.com', name: 'bot' } } },
+          update: { path: './', strategy: 'Setters' },
+        },
+        { lastAutomationRunTime: '2026-12-06T20:01:00Z', conditions },
+      ],
+    ];
+    for (const [kind, spec, status] of images) {
+      const ref = { apiVersion: 'image.toolkit.fluxcd.io/v1', kind, namespace: ns.name, name: 'web' };
+      await h.client.create({
+        ...ref,
+        metadata: { name: 'web', namespace: ns.name, labels: label },
+        spec,
+      } as KubeObject);
+      await h.client.patch(ref, { status }, { type: 'merge', subresource: 'status' });
+    }
+    await waitForKustomization(
+      h.client,
+      ns.name,
+      'broken',
+      'broken not Ready',
+      (k) => condition(k, 'Ready')?.status === 'False',
+    );
     await eventually(
       'HelmRelease ready',
       async () =>
@@ -138,6 +208,57 @@ describe('flux: `flux get` reads Slipway status', { skip, timeout: 300_000 }, ()
       out,
     );
     assert.match(line, /Applied revision: main@sha1:/);
+  });
+
+  // Both CLIs on the same objects: stdout byte for byte, stderr and exit code. A controller may write a
+  // status between the two runs, so a difference is retried a few times before it counts.
+  const compare = async (args: readonly string[]) => {
+    const kubeconfig = ['--kubeconfig', testKubeconfigPath()];
+    let last = '';
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const theirs = spawnSync(cli, [...args, ...kubeconfig], { encoding: 'utf8', timeout: 60_000 });
+      const ours = await runFluxGet([...args.slice(1), ...kubeconfig]);
+      const a = { code: theirs.status, stdout: theirs.stdout, stderr: theirs.stderr };
+      const b = ours;
+      if (JSON.stringify(a) === JSON.stringify(b)) return b;
+      last = `flux ${args.join(' ')}\n--- flux:\n${JSON.stringify(a, null, 1)}\n--- slipway:\n${JSON.stringify(b, null, 1)}`;
+      await new Promise((r) => setTimeout(r, 1_000));
+    }
+    assert.fail(last);
+  };
+
+  it('slipway flux get prints what flux get prints, for every kind and option', async () => {
+    const n = ['-n', ns.name];
+    const l = ['-A', '-l', `slipway.test/flux-cli=${ns.name}`];
+    const cases: string[][] = [
+      ['get', 'kustomizations', ...n],
+      ['get', 'kustomizations', 'apps', ...n],
+      ['get', 'kustomizations', 'nope', ...n],
+      ['get', 'kustomizations', '--status-selector', 'ready=false', ...n],
+      ['get', 'kustomizations', '--status-selector', 'ready!=false', ...n],
+      ['get', 'kustomizations', '--show-source', '--no-header', ...n],
+      ['get', 'kustomizations', ...l],
+      ['get', 'helmreleases', ...n],
+      ['get', 'helmreleases', '--show-source', ...n],
+      ['get', 'sources', 'git', ...n],
+      ['get', 'sources', 'helm', ...n],
+      ['get', 'sources', 'chart', ...n],
+      ['get', 'sources', 'oci', ...n],
+      ['get', 'sources', 'all', ...n],
+      ['get', 'images', 'repository', ...n],
+      ['get', 'images', 'policy', ...n],
+      ['get', 'images', 'update', ...n],
+      ['get', 'images', 'all', ...n],
+      ['get', 'images', 'all', ...l],
+      ['get', 'all', ...n],
+      ['get', 'all', 'web', ...n],
+      ['get', 'all', '--status-selector', 'ready=false', ...n],
+      ['get', 'all', ...l],
+    ];
+    for (const c of cases) await compare(c);
+    const out = await compare(['get', 'all', ...n]);
+    assert.match(out.stdout, /kustomization\/apps/);
+    assert.match(out.stdout, /imagepolicy\/web/);
   });
 
   it('flux get sources git shows Ready and the stored artifact', () => {

@@ -158,6 +158,7 @@ export const controllerCommand: Command = {
         maxReplicas,
         selfServiceNotification: booleanOption(args, 'self-service-notification-enabled'),
         ...(syncNamespaces !== undefined && { syncNamespaces }),
+        fluxModule: modules.includes('flux'),
       },
       env,
     );

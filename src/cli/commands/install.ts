@@ -16,7 +16,7 @@ export const installCommand: Command = {
     flux: {
       type: 'boolean',
       description:
-        "also install Flux's CRDs for the flux module (GitRepository, Kustomization, HelmRepository, HelmChart, HelmRelease, OCIRepository; fetched from the Go module proxy once)",
+        "also install Flux's CRDs for the flux module (GitRepository, Kustomization, HelmRepository, HelmChart, HelmRelease, OCIRepository, ImageRepository, ImagePolicy, ImageUpdateAutomation, also served in their older versions; fetched from the Go module proxy once)",
     },
     'dry-run': { type: 'boolean', description: 'server-side dry run: validate without changing anything' },
   },

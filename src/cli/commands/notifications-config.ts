@@ -76,8 +76,7 @@ export async function loadNotificationSource(args: ParsedArgs): Promise<Notifica
     cm = readYamlFile(configPath, 'config');
     if (secretPath !== undefined) secret = readYamlFile(secretPath, 'secret');
   } else {
-    const namespace =
-      stringOption(args, 'namespace') ?? (kind.variable === 'app' ? 'argocd' : 'argo-rollouts');
+    const namespace = stringOption(args, 'namespace') ?? kind.upstreamNamespace;
     const client = clientFromArgs(args);
     try {
       cm = await client.get({ apiVersion: 'v1', kind: 'ConfigMap', namespace, name: cmName });

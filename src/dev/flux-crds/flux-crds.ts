@@ -6,6 +6,7 @@ import { applyAll, parseManifests, waitForCrdsEstablished } from '../../install/
 import { isRetryable, type KubeClient, type KubeObject } from '../../kube/index.js';
 import { slipwayCacheDir } from '../cluster/index.js';
 import { goMissingError, hasGo, runGoBuild } from '../go-build.js';
+import { withOlderVersions } from './older-versions.js';
 
 /**
  * Pinned versions of Flux's controllers whose CRDs Slipway's Flux dialect serves (as Go modules on the
@@ -121,17 +122,22 @@ export async function ensureFluxCrds(options: FluxCrdOptions = {}): Promise<stri
   return paths;
 }
 
-/** The CustomResourceDefinitions of the published files. */
+/**
+ * The CustomResourceDefinitions of the published files, each also serving the older API versions that
+ * manifests still use (see `withOlderVersions`).
+ */
 export function loadFluxCrds(paths: readonly string[]): KubeObject[] {
   return paths.flatMap((p) =>
-    parseManifests(readFileSync(p, 'utf8'), p).filter((o) => o.kind === 'CustomResourceDefinition'),
+    parseManifests(readFileSync(p, 'utf8'), p)
+      .filter((o) => o.kind === 'CustomResourceDefinition')
+      .map(withOlderVersions),
   );
 }
 
 /**
  * Fetches (when needed) and installs Flux's CRDs (GitRepository, Kustomization, HelmRepository,
- * HelmChart, HelmRelease) with server-side
- * apply, then waits until they are Established; returns their names. Idempotent.
+ * HelmChart, HelmRelease, OCIRepository and the three image automation kinds, with their older served
+ * versions) with server-side apply, then waits until they are Established; returns their names. Idempotent.
  */
 export async function installFluxCrds(client: KubeClient, options: FluxCrdOptions = {}): Promise<string[]> {
   const crds = loadFluxCrds(await ensureFluxCrds(options));

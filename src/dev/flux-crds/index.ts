@@ -7,3 +7,4 @@ export {
   installFluxCrds,
   loadFluxCrds,
 } from './flux-crds.js';
+export { OLDER_FLUX_VERSIONS, withOlderVersions } from './older-versions.js';

@@ -24,4 +24,10 @@ describe('flux module selection', () => {
       renderLimits: DefaultRenderLimits,
     });
   });
+
+  it('makes the notifications module watch Kustomizations and HelmReleases only when it runs', () => {
+    const env = readCliEnvironment({});
+    assert.equal(controllerModulesOptions({ fluxModule: true }, env).notifications.fluxKinds, true);
+    assert.equal(controllerModulesOptions({}, env).notifications.fluxKinds, undefined);
+  });
 });

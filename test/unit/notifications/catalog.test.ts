@@ -20,19 +20,39 @@ import {
 const now = new Date('2024-05-01T12:00:00Z');
 const fixtures = parse(
   readFileSync(new URL('../../golden/notifications/catalog-objects.yaml', import.meta.url), 'utf8'),
-) as Record<'applications' | 'rollouts', Record<string, KubeObject>>;
+) as Record<'applications' | 'rollouts' | 'flux', Record<string, KubeObject>>;
 const goldenUrl = new URL('../../golden/notifications/catalog-rendered.json', import.meta.url);
 
-const catalogs: readonly { file: string; kind: NotificationKind; objects: Record<string, KubeObject> }[] = [
+// The Flux entries (`on-flux-*`, `flux-*`) share argocd-notifications-cm with the Applications' and are
+// rendered against the Flux fixtures only, under their own key.
+const isFlux = (name: string) => name.startsWith('on-flux-') || name.startsWith('flux-');
+const catalogs: readonly {
+  key: string;
+  file: string;
+  kind: NotificationKind;
+  objects: Record<string, KubeObject>;
+  only: (name: string) => boolean;
+}[] = [
   {
+    key: 'argocd-notifications-cm.yaml',
     file: 'argocd-notifications-cm.yaml',
     kind: notificationKinds.Application,
     objects: fixtures.applications,
+    only: (name) => !isFlux(name),
   },
   {
+    key: 'argo-rollouts-notification-configmap.yaml',
     file: 'argo-rollouts-notification-configmap.yaml',
     kind: notificationKinds.Rollout,
     objects: fixtures.rollouts,
+    only: () => true,
+  },
+  {
+    key: 'argocd-notifications-cm.yaml (flux)',
+    file: 'argocd-notifications-cm.yaml',
+    kind: notificationKinds.Kustomization,
+    objects: fixtures.flux,
+    only: isFlux,
   },
 ];
 
@@ -40,7 +60,7 @@ function renderCatalog(): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const evaluator = new TriggerEvaluator();
   const renderer = new TemplateRenderer();
-  for (const { file, kind, objects } of catalogs) {
+  for (const { key, file, kind, objects, only } of catalogs) {
     const cm = parse(readFileSync(new URL(`../../../templates/${file}`, import.meta.url), 'utf8')) as {
       data: Record<string, string>;
     };
@@ -51,6 +71,7 @@ function renderCatalog(): Record<string, unknown> {
       const vars = { kind, object, context: config.context, secrets: {}, now: () => now };
       const triggers: Record<string, unknown> = {};
       for (const [trigger, conditions] of Object.entries(config.triggers)) {
+        if (!only(trigger)) continue;
         triggers[trigger] = evaluator
           .evaluate(conditions, triggerEnv(vars), now)
           .map((r) =>
@@ -63,6 +84,7 @@ function renderCatalog(): Record<string, unknown> {
       }
       const templates: Record<string, unknown> = {};
       for (const template of Object.keys(config.templates)) {
+        if (!only(template)) continue;
         const rendered = renderer.render(
           [template],
           config.templates,
@@ -81,7 +103,7 @@ function renderCatalog(): Record<string, unknown> {
       }
       result[name] = { triggers, templates };
     }
-    out[file] = result;
+    out[key] = result;
   }
   return out;
 }
@@ -106,5 +128,24 @@ describe('notification catalog (golden)', () => {
     // biome-ignore format: list
     for (const t of ['on-rollout-updated', 'on-rollout-step-completed', 'on-rollout-paused', 'on-rollout-aborted', 'on-rollout-completed', 'on-scaling-replica-set', 'on-analysis-run-running', 'on-analysis-run-failed', 'on-analysis-run-error'])
       assert.ok(ro.includes(t), t);
+    const flux = actual['argocd-notifications-cm.yaml (flux)'] as Record<
+      string,
+      { triggers: Record<string, string[]> }
+    >;
+    assert.deepEqual(flux['kustomization-ready']?.triggers, {
+      'on-flux-deployed': ['true (oncePer main@sha1:5b9f3c1f2a8d4e6f7a8b9c0d1e2f3a4b5c6d7e8f)'],
+      'on-flux-degraded': ['false'],
+    });
+    assert.deepEqual(flux['helmrelease-upgraded']?.triggers, {
+      'on-flux-deployed': ['true (oncePer sha256:2c1e0f3a)'],
+      'on-flux-degraded': ['false'],
+    });
+    for (const failed of ['kustomization-health-failed', 'helmrelease-upgrade-failed'])
+      assert.deepEqual(flux[failed]?.triggers['on-flux-degraded']?.[0]?.slice(0, 4), 'true', failed);
+    for (const waiting of ['kustomization-progressing', 'kustomization-dependency-not-ready'])
+      assert.deepEqual(flux[waiting]?.triggers, {
+        'on-flux-deployed': ['false'],
+        'on-flux-degraded': ['false'],
+      });
   });
 });

@@ -8,7 +8,7 @@ import {
 } from '../../../src/notifications/index.js';
 
 const base: ConfigSourceOptions = {
-  controllerNamespace: (kind) => (kind.variable === 'app' ? 'argocd' : 'argo-rollouts'),
+  controllerNamespace: (kind) => kind.upstreamNamespace,
   kinds: Object.values(notificationKinds),
   serviceDefaults: {},
 };
