@@ -29,6 +29,7 @@ import {
   type Viewer,
 } from './access.js';
 import { ApplicationsApi } from './application-api.js';
+import type { ApplicationGitSource } from './application-git.js';
 import type { DashboardStores } from './caches.js';
 import { type FleetRow, type FleetView, fleetView, type Visibility } from './fleet-view.js';
 import { NotificationsApi } from './notifications-api.js';
@@ -57,9 +58,10 @@ export const ROLLOUT_ACTIONS: readonly RolloutAction[] = [
   'undo',
 ];
 
-/** What an action request may carry: undo's revision (0 or absent: the previous one). */
+/** What an action request may carry: undo's revision (0 or absent: the previous one), rollback's history id. */
 export interface ActionInput {
   readonly revision?: number;
+  readonly id?: number;
 }
 
 export interface DashboardApiOptions {
@@ -75,6 +77,8 @@ export interface DashboardApiOptions {
   readonly actAs?: (viewer: Viewer) => UserActionClient;
   /** Refuse every action (`--dashboard-read-only`). */
   readonly readOnly: boolean;
+  /** The Application page's diff against Git and history commits. Default: none (no diff shown). */
+  readonly git?: ApplicationGitSource;
   readonly now: () => number;
   readonly logger: Logger;
 }
