@@ -201,14 +201,16 @@ export class ApplicationsApi {
       diff.resources.map(async (res) => {
         const group = res.apiVersion.includes('/') ? (res.apiVersion.split('/')[0] ?? '') : '';
         const resource = diff.resourceNames[`${group}/${res.kind}`];
-        const id = `${res.apiVersion}|${res.kind}|${res.namespace}`;
+        const id = `${res.apiVersion}|${res.kind}|${res.namespace}|${res.name}`;
         if (allowed.has(id)) return;
         allowed.set(id, false);
         if (resource === undefined) return;
+        // `kubectl get KIND NAME`: a Role limited to resourceNames allows it too
         const access = {
           verb: 'get',
           group,
           resource,
+          name: res.name,
           ...(res.namespace !== '' && { namespace: res.namespace }),
         };
         allowed.set(id, await this.options.reviewer.can(viewer, access));
@@ -218,7 +220,7 @@ export class ApplicationsApi {
       status: 200,
       body: applicationDiffView(
         diff,
-        (res) => allowed.get(`${res.apiVersion}|${res.kind}|${res.namespace}`) === true,
+        (res) => allowed.get(`${res.apiVersion}|${res.kind}|${res.namespace}|${res.name}`) === true,
       ),
     };
   }

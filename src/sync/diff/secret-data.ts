@@ -13,19 +13,30 @@ type Data = Record<string, unknown>;
 const isSecret = (o: KubeObject | undefined): o is KubeObject =>
   o !== undefined && o.kind === 'Secret' && (o.apiVersion === 'v1' || o.apiVersion === undefined);
 
+/**
+ * gitops-engine's NormalizeSecret: a Secret's `stringData` folded into `data` (base64), as the API
+ * server stores it, so a manifest written with `stringData` compares with the live `data`. Other
+ * kinds, and Secrets without `stringData`, are returned as they are.
+ */
+export function foldStringData(o: KubeObject): KubeObject {
+  const { stringData, ...rest } = o as KubeObject & { stringData?: Data; data?: Data };
+  if (!isSecret(o) || stringData === undefined || stringData === null) return o;
+  const data: Data = { ...((rest as { data?: Data }).data ?? {}) };
+  for (const [k, v] of Object.entries(stringData))
+    data[k] = Buffer.from(typeof v === 'string' ? v : String(v)).toString('base64');
+  return { ...rest, data } as KubeObject;
+}
+
 /** A copy with `stringData` folded into `data` and the last-applied annotation removed. */
 function normalizedSecret(o: KubeObject): KubeObject & { data?: Data } {
-  const { stringData, ...rest } = o as KubeObject & { stringData?: Data; data?: Data };
-  const data: Data = { ...((rest as { data?: Data }).data ?? {}) };
-  for (const [k, v] of Object.entries(stringData ?? {}))
-    data[k] = Buffer.from(typeof v === 'string' ? v : String(v)).toString('base64');
-  const annotations = { ...(rest.metadata.annotations ?? {}) };
+  const folded = foldStringData(o) as KubeObject & { data?: Data };
+  const annotations = { ...(folded.metadata.annotations ?? {}) };
   delete annotations[LAST_APPLIED];
-  const { annotations: _dropped, ...metadata } = rest.metadata;
+  const { annotations: _dropped, ...metadata } = folded.metadata;
   return {
-    ...rest,
+    ...folded,
     metadata: { ...metadata, ...(Object.keys(annotations).length > 0 && { annotations }) },
-    ...((rest as { data?: Data }).data !== undefined || stringData !== undefined ? { data } : {}),
+    ...(folded.data !== undefined && { data: { ...folded.data } }),
   };
 }
 

@@ -8,7 +8,7 @@ import { DashboardApi, type DashboardStores, type Viewer } from '../../../src/da
 import type { KubeObject, ObjectRef, PatchOptions } from '../../../src/kube/index.js';
 import { silentLogger } from '../../../src/observability/index.js';
 import type { UserActionClient } from '../../../src/rollouts/index.js';
-import { type Application, hideSecretData, planRollback } from '../../../src/sync/index.js';
+import { type Application, compareResource, hideSecretData, planRollback } from '../../../src/sync/index.js';
 import { emptyStores, FakeReviewer, T0 } from './fixtures.js';
 
 const A = 'a'.repeat(40);
@@ -167,6 +167,14 @@ describe('secret data in diffs', () => {
     assert.equal(live?.metadata.annotations, undefined);
     const text = JSON.stringify([desired, live]);
     for (const v of ['c2FtZQ==', 'plain', 'b3RoZXI=']) assert.ok(!text.includes(v), `${v} hidden`);
+  });
+
+  it('a Secret written with stringData is compared by its data (a changed value is OutOfSync)', () => {
+    const desired = secret({}, { stringData: { password: 'new' } });
+    delete (desired as { data?: unknown }).data;
+    const stored = (value: string) => secret({ password: Buffer.from(value).toString('base64') });
+    assert.equal(compareResource(stored('new'), stored('old'), undefined, desired).inSync, false);
+    assert.equal(compareResource(stored('new'), stored('new'), undefined, desired).inSync, true);
   });
 
   it('leaves other kinds alone', () => {
