@@ -4,8 +4,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ApplicationGitSource, DashboardDiff } from '../../../src/dashboard/application-git.js';
-import { DashboardApi, type DashboardStores, type Viewer } from '../../../src/dashboard/index.js';
+import {
+  DashboardApi,
+  type DashboardStores,
+  notificationsView,
+  type Viewer,
+} from '../../../src/dashboard/index.js';
 import type { KubeObject, ObjectRef, PatchOptions } from '../../../src/kube/index.js';
+import { parseSentMarker, sentAnnotationPrefix, sentMarkerValue } from '../../../src/notifications/index.js';
 import { silentLogger } from '../../../src/observability/index.js';
 import type { UserActionClient } from '../../../src/rollouts/index.js';
 import { type Application, compareResource, hideSecretData, planRollback } from '../../../src/sync/index.js';
@@ -279,5 +285,29 @@ describe('dashboard: diff against Git, history commits, Rollback', () => {
       error: 'rollback cannot be initiated when auto-sync is enabled',
     });
     assert.equal(auto.sent.length, 0);
+  });
+});
+
+describe('dashboard: event notifications in the delivery log', () => {
+  it('an event delivery finished with a sent marker is listed as sent with its channel; a failed one is not', () => {
+    const at = Date.parse('2026-12-06T12:00:00Z');
+    const entry = { trigger: 'on-rollout-step-completed', service: 'slack', recipient: 'deploys' };
+    const rollout = {
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Rollout',
+      metadata: {
+        name: 'web',
+        namespace: 'team-a',
+        annotations: {
+          [`${sentAnnotationPrefix}aaaa`]: sentMarkerValue(at, entry, false),
+          [`${sentAnnotationPrefix}bbbb`]: sentMarkerValue(at, { ...entry, recipient: 'gone' }, true),
+          // an older version's marker: a time only, nothing to show
+          [`${sentAnnotationPrefix}cccc`]: String(at),
+        },
+      },
+    } as KubeObject;
+    const view = notificationsView([], [{ kind: 'Rollout', object: rollout }], []);
+    assert.deepEqual(view.objects[0]?.sent, [{ ...entry, at }]);
+    assert.equal(parseSentMarker(String(at)).at, at);
   });
 });
