@@ -15,6 +15,9 @@ import { registerAnalysisController } from '../../src/analysis/index.js';
 import { Manager } from '../../src/core/index.js';
 import type { DashboardServer } from '../../src/dashboard/index.js';
 import { registerAnalysisMetrics, startDashboard } from '../../src/dashboard/index.js';
+import { startSlackServer } from '../../src/dev/slack-server/index.js';
+import { registerExperimentController } from '../../src/experiments/index.js';
+import { notificationsModule } from '../../src/notifications/index.js';
 import { Metrics, silentLogger } from '../../src/observability/index.js';
 import { registerRolloutController } from '../../src/rollouts/index.js';
 import type { Application } from '../../src/sync/index.js';
@@ -38,12 +41,16 @@ describe('dashboard in a browser', { skip: !existsSync(CHROMIUM) && `no Chromium
   let metricsServer: LocalHttpServer;
   let browser: Browser;
   let repo: TestRepo;
+  let slack: Awaited<ReturnType<typeof startSlackServer>>;
+  const stopNotifications = new AbortController();
   const shas: { first: string; second: string } = { first: '', second: '' };
   const metrics = new Metrics();
   const tokens: Record<'operator' | 'viewer', string> = { operator: '', viewer: '' };
   after(async () => {
     await browser?.close();
+    stopNotifications.abort();
     await manager?.stop();
+    await slack?.stop();
     await metricsServer?.close();
     repo?.dispose();
   });
@@ -259,13 +266,26 @@ describe('dashboard in a browser', { skip: !existsSync(CHROMIUM) && `no Chromium
         'trigger.on-rollout-completed':
           '- when: rollout.status.phase == "Healthy"\n  send: [rollout-completed]\n',
         'template.rollout-completed': 'message: Rollout {{.rollout.metadata.name}} is done\n',
+        // an event trigger (Argo Rollouts' kind): the step events of a real rollout
+        'trigger.on-rollout-step-completed': '- send: [rollout-step-completed]\n',
+        'template.rollout-step-completed':
+          'message: Rollout {{.rollout.metadata.name}} step {{.rollout.status.currentStepIndex}} completed\n',
       },
+    });
+    await client.create({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'argo-rollouts-notification-secret', namespace: ns.name },
+      stringData: { 'slack-token': 'xoxb-dash' },
     });
     await client.patch(
       { apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', namespace: ns.name, name: 'web' },
       {
         metadata: {
-          annotations: { 'notifications.argoproj.io/subscribe.on-rollout-completed.slack': 'deploys' },
+          annotations: {
+            'notifications.argoproj.io/subscribe.on-rollout-completed.slack': 'deploys',
+            'notifications.argoproj.io/subscribe.on-rollout-step-completed.slack': 'deploys',
+          },
         },
       },
       { type: 'merge' },
@@ -280,6 +300,15 @@ describe('dashboard in a browser', { skip: !existsSync(CHROMIUM) && `no Chromium
     });
     registerAnalysisController(manager, { namespace: ns.name });
     registerRolloutController(manager, { namespace: ns.name });
+    registerExperimentController(manager, { namespace: ns.name });
+    // the notification controller beside them, delivering to the local Slack server
+    slack = await startSlackServer({ tokens: ['xoxb-dash'], channels: ['deploys'] });
+    notificationsModule({
+      configNamespace: ns.name,
+      slackApiUrl: slack.apiUrl,
+      signal: stopNotifications.signal,
+      backoff: { initialMs: 200, maxMs: 2_000 },
+    }).register(manager, { namespace: ns.name });
     registerAnalysisMetrics(
       metrics,
       manager.informer({
@@ -445,8 +474,18 @@ describe('dashboard in a browser', { skip: !existsSync(CHROMIUM) && `no Chromium
         `[data-object="Rollout/${ns.name}/web"] [data-subscription="on-rollout-completed:slack:deploys"]`,
       )
       .waitFor({ timeout: WAIT });
+    // the canary's step events went to Slack, and the page lists them as sent to #deploys
+    await slack.server.waitFor(
+      (s) => s.messages('deploys').some((m) => /Rollout web step \d+ completed/.test(m.text ?? '')),
+      WAIT,
+    );
+    await page
+      .locator(`[data-object="Rollout/${ns.name}/web"] tr[data-delivery="Sent"]`)
+      .filter({ hasText: 'on-rollout-step-completed → slack:deploys' })
+      .first()
+      .waitFor({ timeout: WAIT });
     assert.equal(
-      ((await page.content()).match(/slack-token/g) ?? []).length,
+      ((await page.content()).match(/slack-token|xoxb-dash/g) ?? []).length,
       0,
       'no service option in the page',
     );
@@ -617,6 +656,94 @@ describe('dashboard in a browser', { skip: !existsSync(CHROMIUM) && `no Chromium
       WAIT,
       250,
     );
+    await operator.close();
+  });
+
+  it('Rollout page: blue-green Services with the auto-promotion countdown, Promote; an experiment step', async () => {
+    for (const svc of ['bg-active', 'bg-preview'])
+      await client.create({
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name: svc, namespace: ns.name },
+        spec: { selector: { app: 'bg' }, ports: [{ port: 80, targetPort: 8080 }] },
+      });
+    await client.create(
+      rolloutManifest({
+        name: 'bg',
+        namespace: ns.name,
+        replicas: 2,
+        spec: {
+          strategy: {
+            blueGreen: {
+              activeService: 'bg-active',
+              previewService: 'bg-preview',
+              autoPromotionSeconds: 600,
+            },
+          },
+        },
+      }),
+    );
+    await client.create(
+      rolloutManifest({
+        name: 'exp',
+        namespace: ns.name,
+        replicas: 1,
+        steps: [
+          { setWeight: 50 },
+          {
+            experiment: { duration: '60s', templates: [{ name: 'preview', specRef: 'canary', replicas: 1 }] },
+          },
+        ],
+      }),
+    );
+    await eventually(
+      'bg and exp Healthy',
+      async () =>
+        (await getRollout(client, ns.name, 'bg')).status?.phase === 'Healthy' &&
+        (await getRollout(client, ns.name, 'exp')).status?.phase === 'Healthy',
+      WAIT,
+      250,
+    );
+    await setImage(client, ns.name, 'bg', 'argoproj/rollouts-demo:green');
+    await setImage(client, ns.name, 'exp', 'argoproj/rollouts-demo:green');
+    const operator = await browser.newContext({ viewport: { width: 1280, height: 1000 }, bypassCSP: true });
+    const page = await signIn(operator, tokens.operator);
+    await page.goto(`${server.url}rollouts/${ns.name}/bg`);
+    await field(page, 'status').getByText('Paused').waitFor({ timeout: WAIT });
+    const countdown = field(page, 'auto-promotion');
+    await eventually(
+      'a countdown',
+      async () => /^in \d+s \(after 600s\)$/.test(((await countdown.textContent()) ?? '').trim()),
+      WAIT,
+      200,
+    );
+    const paused = await getRollout(client, ns.name, 'bg');
+    const preview = paused.status?.blueGreen?.previewSelector ?? '';
+    assert.notEqual(preview, paused.status?.blueGreen?.activeSelector);
+    await assertText(field(page, 'preview'), `bg-${preview}`);
+    await shot(page, 'rollout-bluegreen', 'rollout-bluegreen');
+    const axe = await accessibilityViolations(page);
+    assert.deepEqual(
+      axe,
+      [],
+      `serious accessibility problems on the blue-green page: ${JSON.stringify(axe)}`,
+    );
+    // as in Argo Rollouts, a plain promote does not cut an autoPromotionSeconds countdown short
+    // (CompletedBlueGreenPause waits for the deadline); Promote full does
+    await confirm(page, 'Promote full');
+    await page.getByRole('status').getByText('promote-full sent').waitFor({ timeout: WAIT });
+    await assertText(field(page, 'active'), `bg-${preview}`);
+    await field(page, 'status').getByText('Healthy').waitFor({ timeout: WAIT });
+
+    // the experiment step: its template's ReplicaSet and phase, live
+    await page.goto(`${server.url}rollouts/${ns.name}/exp`);
+    const experiment = page.locator('[data-experiment]').first();
+    await experiment
+      .locator('[data-template="preview"] td.mono')
+      .getByText(/^exp-/)
+      .waitFor({ timeout: WAIT });
+    await experiment.getByText('Running').first().waitFor({ timeout: WAIT });
+    await shot(page, 'rollout-experiment', 'rollout-experiment');
     await operator.close();
   });
 });
