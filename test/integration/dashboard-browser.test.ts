@@ -96,7 +96,7 @@ describe('dashboard in a browser', { skip: !existsSync(CHROMIUM) && `no Chromium
       rules: [
         {
           apiGroups: ['argoproj.io'],
-          resources: ['rollouts', 'analysisruns', 'applications'],
+          resources: ['rollouts', 'analysisruns', 'applications', 'experiments'],
           verbs: ['get', 'list', 'watch'],
         },
         { apiGroups: ['apps'], resources: ['replicasets'], verbs: ['get', 'list', 'watch'] },
