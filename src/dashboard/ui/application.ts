@@ -224,7 +224,7 @@ function DiffList({ diff }: { diff: ApplicationDiffView }) {
               ? html`<span class="kind">${r.kind}</span> <span class="mono">${r.name}</span> ${badge(r.status)}${r.hidden ? html` <span class="note">(your RBAC does not allow reading it)</span>` : ''}`
               : html`<details open=${diff.outOfSync <= 5}>
                   <summary><span class="kind">${r.kind}</span> <span class="mono">${r.name}</span> ${badge(r.status)}</summary>
-                  <pre class="diff" tabindex="0" aria-label=${`Diff of ${r.kind} ${r.name}`}>${r.diff.split('\n').map((line) => html`<span class=${line.startsWith('+') ? 'add' : line.startsWith('-') ? 'del' : ''}>${line}\n</span>`)}</pre>
+                  <pre class="diff" tabindex="0" aria-label=${`Diff of ${r.kind} ${r.name}`}>${r.diff.split('\n').map((line) => html`<span class=${line.startsWith('+') ? 'add' : line.startsWith('-') ? 'del' : ''}>${`${line}\n`}</span>`)}</pre>
                 </details>`
           }
         </li>`,
