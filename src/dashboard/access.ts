@@ -48,8 +48,9 @@ export const rolloutReadAccess = (namespace: string, name: string): ResourceAttr
 /** The AnalysisRuns, ReplicaSets and pods shown beside a Rollout (the plugin's `get rollout` reads them). */
 export const childReadAccess = (
   namespace: string,
-): Readonly<Record<'analysisRuns' | 'replicaSets' | 'pods', ResourceAttributes>> => ({
+): Readonly<Record<'analysisRuns' | 'replicaSets' | 'pods' | 'experiments', ResourceAttributes>> => ({
   analysisRuns: { verb: 'get', group: ARGO, resource: 'analysisruns', namespace },
+  experiments: { verb: 'get', group: ARGO, resource: 'experiments', namespace },
   replicaSets: { verb: 'list', group: 'apps', resource: 'replicasets', namespace },
   pods: { verb: 'list', group: '', resource: 'pods', namespace },
 });

@@ -29,7 +29,10 @@ import {
   type Viewer,
 } from './access.js';
 import { ApplicationsApi } from './application-api.js';
+import type { ApplicationGitSource } from './application-git.js';
+import { type BlueGreenView, blueGreenView } from './blue-green-view.js';
 import type { DashboardStores } from './caches.js';
+import { type ExperimentView, experimentViews } from './experiment-view.js';
 import { type FleetRow, type FleetView, fleetView, type Visibility } from './fleet-view.js';
 import { NotificationsApi } from './notifications-api.js';
 import type { AccessReviewer } from './reviews.js';
@@ -42,6 +45,10 @@ export type ApiResult<T> =
 export interface RolloutPage extends RolloutDetail {
   /** Children the viewer may not read are left out; this says which. */
   readonly hidden: readonly string[];
+  /** A blue-green Rollout's Services, selectors and auto-promotion countdown. */
+  readonly blueGreen?: BlueGreenView;
+  /** The Experiments of its `experiment` steps (empty without). */
+  readonly experiments: readonly ExperimentView[];
 }
 
 export interface ActionOutcome {
@@ -57,9 +64,10 @@ export const ROLLOUT_ACTIONS: readonly RolloutAction[] = [
   'undo',
 ];
 
-/** What an action request may carry: undo's revision (0 or absent: the previous one). */
+/** What an action request may carry: undo's revision (0 or absent: the previous one), rollback's history id. */
 export interface ActionInput {
   readonly revision?: number;
+  readonly id?: number;
 }
 
 export interface DashboardApiOptions {
@@ -75,6 +83,8 @@ export interface DashboardApiOptions {
   readonly actAs?: (viewer: Viewer) => UserActionClient;
   /** Refuse every action (`--dashboard-read-only`). */
   readonly readOnly: boolean;
+  /** The Application page's diff against Git and history commits. Default: none (no diff shown). */
+  readonly git?: ApplicationGitSource;
   readonly now: () => number;
   readonly logger: Logger;
 }
@@ -154,19 +164,36 @@ export class DashboardApi {
       this.options.reviewer.can(viewer, children.replicaSets),
       this.options.reviewer.can(viewer, children.pods),
     ]);
+    const experimentsAllowed =
+      stores.experiments !== undefined && (await this.options.reviewer.can(viewer, children.experiments));
+    const replicaSets = replicaSetsAllowed ? stores.replicaSets.byIndex(Index.Namespace, namespace) : [];
+    const analysisRuns = runsAllowed ? stores.analysisRuns.byIndex(Index.Namespace, namespace) : [];
     const detail = rolloutDetail({
       rollout,
       now: this.options.now(),
-      replicaSets: replicaSetsAllowed ? stores.replicaSets.byIndex(Index.Namespace, namespace) : [],
-      analysisRuns: runsAllowed ? stores.analysisRuns.byIndex(Index.Namespace, namespace) : [],
+      replicaSets,
+      analysisRuns,
       pods: podsAllowed ? (stores.pods?.byIndex(Index.Namespace, namespace) ?? []) : [],
     });
     const hidden = [
       ...(runsAllowed ? [] : ['analysisruns']),
       ...(replicaSetsAllowed ? [] : ['replicasets']),
       ...(podsAllowed ? [] : ['pods']),
+      ...(experimentsAllowed || stores.experiments === undefined ? [] : ['experiments']),
     ];
-    return { status: 200, body: { ...detail, hidden } };
+    const blueGreen = blueGreenView(rollout);
+    const experiments = experimentsAllowed
+      ? experimentViews(
+          rollout,
+          stores.experiments?.byIndex(Index.Namespace, namespace) ?? [],
+          replicaSets,
+          analysisRuns,
+        )
+      : [];
+    return {
+      status: 200,
+      body: { ...detail, hidden, ...(blueGreen !== undefined && { blueGreen }), experiments },
+    };
   }
 
   async act(

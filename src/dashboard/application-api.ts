@@ -4,7 +4,7 @@
  * list those). Sync and Refresh need `patch applications` and are sent as the viewer.
  */
 import { explainAccessError, Index, isForbidden } from '../kube/index.js';
-import type { Application } from '../sync/index.js';
+import { type Application, type ApplicationSource, planRollback } from '../sync/index.js';
 import {
   applicationActionAccess,
   applicationReadAccess,
@@ -14,11 +14,17 @@ import {
   rolloutReadAccess,
   type Viewer,
 } from './access.js';
-import type { ActionOutcome, ApiResult, DashboardApiOptions } from './api.js';
-import { type ApplicationDetail, applicationDetail } from './application-detail.js';
+import type { ActionInput, ActionOutcome, ApiResult, DashboardApiOptions } from './api.js';
+import { type ApplicationDetail, applicationDetail, HISTORY_SHOWN } from './application-detail.js';
+import {
+  type ApplicationDiffView,
+  applicationDiffView,
+  type CommitView,
+  commitView,
+} from './application-diff-view.js';
 
-export type ApplicationAction = 'sync' | 'refresh';
-export const APPLICATION_ACTIONS: readonly ApplicationAction[] = ['sync', 'refresh'];
+export type ApplicationAction = 'sync' | 'refresh' | 'rollback';
+export const APPLICATION_ACTIONS: readonly ApplicationAction[] = ['sync', 'refresh', 'rollback'];
 
 export interface ApplicationPage extends ApplicationDetail {
   /** Which actions make sense now (the server still checks RBAC). */
@@ -33,7 +39,10 @@ const isOperationInProgress = (app: Application) =>
   app.operation !== undefined || app.status?.operationState?.phase === 'Running';
 
 /** Argo CD's merge patches: `operation` (as `argocd app sync`) and the refresh annotation. */
-export function applicationActionPatch(action: ApplicationAction, viewer: Viewer): Record<string, unknown> {
+export function applicationActionPatch(
+  action: Exclude<ApplicationAction, 'rollback'>,
+  viewer: Viewer,
+): Record<string, unknown> {
   return action === 'sync'
     ? { operation: { sync: { prune: false }, initiatedBy: { username: viewer.username } } }
     : { metadata: { annotations: { 'argocd.argoproj.io/refresh': 'normal' } } };
@@ -82,7 +91,14 @@ export class ApplicationsApi {
     );
     return {
       status: 200,
-      body: { ...detail, actions: { sync: !isOperationInProgress(app), refresh: true } },
+      body: {
+        ...detail,
+        actions: {
+          sync: !isOperationInProgress(app),
+          refresh: true,
+          rollback: !isOperationInProgress(app) && detail.history.length > 1,
+        },
+      },
     };
   }
 
@@ -91,6 +107,7 @@ export class ApplicationsApi {
     namespace: string,
     name: string,
     action: string,
+    input: ActionInput = {},
   ): Promise<ApiResult<ActionOutcome>> {
     const log = this.options.logger;
     if (!(APPLICATION_ACTIONS as readonly string[]).includes(action))
@@ -109,18 +126,31 @@ export class ApplicationsApi {
     const app = this.options.stores.applications?.get(`${namespace}/${name}`);
     if (app === undefined) return notFound(name, namespace);
     const fields = { user: viewer.username, action, application: `${namespace}/${name}` };
-    const patch = applicationActionAccess(namespace, name);
-    if (!(await this.options.reviewer.can(viewer, patch))) {
+    // rollback is a sync to an older revision: the same `patch applications` (Argo CD's `sync` action)
+    const access = applicationActionAccess(namespace, name);
+    if (!(await this.options.reviewer.can(viewer, access))) {
       log.info({ ...fields, outcome: 'denied' }, 'dashboard action refused by RBAC');
-      return { status: 403, error: deniedMessage(viewer, patch) };
+      return { status: 403, error: deniedMessage(viewer, access) };
     }
     if (action === 'sync' && isOperationInProgress(app))
       return { status: 400, error: 'another operation is already in progress; wait for it to finish' };
+    let patch: Record<string, unknown>;
+    let message = `application "${name}": ${action} requested`;
+    if (action === 'rollback') {
+      // Argo CD's own rule (the CLI's too): refused while auto-sync is on, or for an unknown id
+      const plan = planRollback(app, input.id, viewer.username);
+      if (plan.kind === 'refused') {
+        log.info({ ...fields, outcome: 'refused' }, 'dashboard action refused');
+        return { status: 400, error: plan.message };
+      }
+      patch = { operation: plan.operation };
+      message = `application "${name}": rollback to ${plan.entry.id} (${(plan.entry.revision ?? (plan.entry.revisions ?? []).join(',')).slice(0, 7)}) requested`;
+    } else patch = applicationActionPatch(action as 'sync' | 'refresh', viewer);
     const client = this.options.actAs?.(viewer) ?? this.options.client;
     try {
       await client.patch(
         { apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', namespace, name },
-        applicationActionPatch(action as ApplicationAction, viewer),
+        patch,
         { type: 'merge' },
       );
     } catch (err) {
@@ -131,6 +161,112 @@ export class ApplicationsApi {
       };
     }
     log.info({ ...fields, outcome: 'done' }, 'dashboard action');
-    return { status: 200, body: { message: `application "${name}": ${action} requested` } };
+    return { status: 200, body: { message } };
   }
+
+  /** The readable Application, or the answer refusing it. */
+  private async readable(
+    viewer: Viewer,
+    namespace: string,
+    name: string,
+  ): Promise<{ app: Application } | { refused: ApiResult<never> }> {
+    const read = applicationReadAccess(namespace, name);
+    if (!(await this.options.reviewer.can(viewer, read)))
+      return { refused: { status: 403, error: deniedMessage(viewer, read) } };
+    const app = this.options.stores.applications?.get(`${namespace}/${name}`);
+    return app === undefined ? { refused: notFound(name, namespace) } : { app };
+  }
+
+  /**
+   * The diff against Git, computed on request as the sync loop computes it. Needs `get applications`;
+   * a resource's content is shown only where the viewer may `get` it, and Secret values never.
+   */
+  async diff(viewer: Viewer, namespace: string, name: string): Promise<ApiResult<ApplicationDiffView>> {
+    const r = await this.readable(viewer, namespace, name);
+    if ('refused' in r) return r.refused;
+    const git = this.options.git;
+    if (git === undefined) return { status: 404, error: 'this dashboard has no Git access' };
+    let diff: Awaited<ReturnType<typeof git.diff>>;
+    try {
+      diff = await git.diff(r.app);
+    } catch (err) {
+      this.options.logger.warn({ err, application: `${namespace}/${name}` }, 'dashboard diff failed');
+      return {
+        status: 502,
+        error: `cannot compare with Git: ${err instanceof Error ? err.message : String(err)}`,
+      };
+    }
+    const allowed = new Map<string, boolean>();
+    await Promise.all(
+      diff.resources.map(async (res) => {
+        const group = res.apiVersion.includes('/') ? (res.apiVersion.split('/')[0] ?? '') : '';
+        const resource = diff.resourceNames[`${group}/${res.kind}`];
+        const id = `${res.apiVersion}|${res.kind}|${res.namespace}|${res.name}`;
+        if (allowed.has(id)) return;
+        allowed.set(id, false);
+        if (resource === undefined) return;
+        // `kubectl get KIND NAME`: a Role limited to resourceNames allows it too
+        const access = {
+          verb: 'get',
+          group,
+          resource,
+          name: res.name,
+          ...(res.namespace !== '' && { namespace: res.namespace }),
+        };
+        allowed.set(id, await this.options.reviewer.can(viewer, access));
+      }),
+    );
+    return {
+      status: 200,
+      body: applicationDiffView(
+        diff,
+        (res) => allowed.get(`${res.apiVersion}|${res.kind}|${res.namespace}|${res.name}`) === true,
+      ),
+    };
+  }
+
+  /** The commits behind the history entries the page shows (author, date, message), read from Git. */
+  async commits(
+    viewer: Viewer,
+    namespace: string,
+    name: string,
+  ): Promise<ApiResult<{ readonly commits: readonly CommitView[] }>> {
+    const r = await this.readable(viewer, namespace, name);
+    if ('refused' in r) return r.refused;
+    const git = this.options.git;
+    if (git === undefined) return { status: 200, body: { commits: [] } };
+    const wanted = new Map<string, { repoURL: string; sha: string }>();
+    for (const h of historyShown(r.app))
+      for (const c of historyCommits(r.app, h)) wanted.set(`${c.repoURL}@${c.sha}`, c);
+    const commits = await Promise.all(
+      [...wanted.values()].map(async ({ repoURL, sha }): Promise<CommitView> => {
+        try {
+          return commitView(repoURL, sha, await git.commit(repoURL, sha));
+        } catch (err) {
+          const error = err instanceof Error ? err.message : String(err);
+          return { repoURL, sha, author: '', date: '', subject: '', message: '', error };
+        }
+      }),
+    );
+    return { status: 200, body: { commits } };
+  }
+}
+
+type HistoryEntry = NonNullable<NonNullable<Application['status']>['history']>[number];
+
+/** The entries the page shows: the newest `HISTORY_SHOWN`. */
+const historyShown = (app: Application): HistoryEntry[] =>
+  [...(app.status?.history ?? [])].sort((a, b) => b.id - a.id).slice(0, HISTORY_SHOWN);
+
+const isCommitSha = (s: string) => /^[0-9a-f]{7,64}$/i.test(s);
+
+/** The Git commits of a history entry: one per Git source (Helm charts have versions, not commits). */
+export function historyCommits(app: Application, h: HistoryEntry): { repoURL: string; sha: string }[] {
+  const pairs: [ApplicationSource | undefined, string][] =
+    h.revisions !== undefined
+      ? h.revisions.map((rev, i) => [h.sources?.[i] ?? app.spec.sources?.[i], rev])
+      : [[h.source ?? app.spec.source, h.revision ?? '']];
+  return pairs
+    .filter(([source, sha]) => source !== undefined && source.chart === undefined && isCommitSha(sha))
+    .map(([source, sha]) => ({ repoURL: source?.repoURL ?? '', sha }));
 }

@@ -97,7 +97,7 @@ export interface ApplicationWorld {
 
 /** Most resources shown; an Application with more shows the first ones (status order). */
 export const MAX_TREE_NODES = 2_000;
-const HISTORY_SHOWN = 20;
+export const HISTORY_SHOWN = 20;
 const RESULTS_SHOWN = 200;
 
 const initiator = (by: { readonly username?: string; readonly automated?: boolean } | undefined) =>

@@ -4,6 +4,7 @@
  * selectors), so the dashboard adds no watch; every page is computed from them, never from the API.
  */
 import type { NamespaceObjects, RolloutObject } from '../cli/rollout-view/index.js';
+import type { Experiment } from '../experiments/index.js';
 import type { KubeObject, ObjectStore, Reflector, ReflectorOptions } from '../kube/index.js';
 import {
   argocdConfigMapName,
@@ -51,6 +52,8 @@ export interface DashboardStores {
   readonly applications: ObjectStore<Application> | undefined;
   readonly replicaSets: ObjectStore<ReplicaSet>;
   readonly analysisRuns: ObjectStore<AnalysisRunLike>;
+  /** Experiments (of Rollouts' `experiment` steps). */
+  readonly experiments?: ObjectStore<Experiment>;
   /** Pods of Rollouts (trimmed to what the pod rows show). */
   readonly pods?: ObjectStore<PodObject>;
   /** The notification ConfigMaps (never a Secret). */
@@ -115,6 +118,7 @@ export class DashboardCaches {
   readonly applications: Reflector<Application> | undefined;
   readonly replicaSets: Reflector<ReplicaSet>;
   readonly analysisRuns: Reflector<AnalysisRunLike>;
+  readonly experiments: Reflector<Experiment>;
   readonly pods: Reflector<PodObject>;
   readonly notificationFailures: Reflector<FailureEvent>;
   readonly notificationConfigs: readonly (Omit<NotificationConfigSource, 'store'> & {
@@ -146,6 +150,11 @@ export class DashboardCaches {
     this.analysisRuns = source.informer<AnalysisRunLike>({
       gvk: { apiVersion: 'argoproj.io/v1alpha1', kind: 'AnalysisRun' },
       ...argo,
+    });
+    // the experiments controller's informer (same namespace, no selector): shared
+    this.experiments = source.informer<Experiment>({
+      gvk: { apiVersion: 'argoproj.io/v1alpha1', kind: 'Experiment' },
+      ...ns,
     });
     // the Rollout controller watches these pods' metadata only; the pod rows need their status too
     this.pods = source.informer<PodObject>({
@@ -181,6 +190,7 @@ export class DashboardCaches {
       applications: this.applications?.store,
       replicaSets: this.replicaSets.store,
       analysisRuns: this.analysisRuns.store,
+      experiments: this.experiments.store,
       pods: this.pods.store,
       notificationFailures: this.notificationFailures.store,
       notificationConfigs: this.notificationConfigs.map(({ informer, ...c }) => ({
@@ -197,6 +207,7 @@ export class DashboardCaches {
     this.applications?.onChange(notify);
     this.replicaSets.onChange(notify);
     this.analysisRuns.onChange(notify);
+    this.experiments.onChange(notify);
     this.pods.onChange(notify);
     this.notificationFailures.onChange(notify);
     for (const c of this.notificationConfigs) c.informer.onChange(notify);

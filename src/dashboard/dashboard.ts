@@ -5,6 +5,7 @@
 import type { Manager } from '../core/index.js';
 import type { Viewer } from './access.js';
 import { DashboardApi } from './api.js';
+import { ApplicationGit } from './application-git.js';
 import { DashboardCaches } from './caches.js';
 import { KubeconfigAccessReviewer, type ReviewCacheOptions, TokenAccessReviewer } from './reviews.js';
 import { type DashboardServer, startDashboardServer } from './server.js';
@@ -24,6 +25,8 @@ export interface DashboardOptions {
   readonly argoSelector?: string;
   /** Where the notification ConfigMaps are (`$SLIPWAY_NOTIFICATIONS_NAMESPACE`). Default: argocd / argo-rollouts. */
   readonly notificationsNamespace?: string;
+  /** Where repository Secrets are, for the diff against Git. Default: the namespace option, else argocd. */
+  readonly credentialsNamespace?: string;
   readonly reviews?: ReviewCacheOptions;
   readonly streams?: StreamHubOptions;
 }
@@ -52,7 +55,17 @@ export async function startDashboard(manager: Manager, options: DashboardOptions
     options.mode === 'token'
       ? new TokenAccessReviewer(manager.client, manager.clock, options.reviews)
       : new KubeconfigAccessReviewer(manager.client, manager.clock, options.reviews);
+  // the diff against Git and history commits: the dashboard's own Git cache, opened on first use
+  const git = hasApplications
+    ? new ApplicationGit({
+        client: manager.client,
+        credentialsNamespace: options.credentialsNamespace ?? options.namespace ?? 'argocd',
+        logger,
+      })
+    : undefined;
+  if (git !== undefined) manager.onStop(() => git.close());
   const api = new DashboardApi({
+    ...(git !== undefined && { git }),
     stores: caches.stores,
     reviewer,
     client: manager.client,

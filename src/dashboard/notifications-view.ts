@@ -12,8 +12,10 @@ import {
   notifiedAnnotation,
   parseNotificationConfig,
   parseNotifiedState,
+  parseSentMarker,
   readOutbox,
   resolveDestinations,
+  sentAnnotationPrefix,
   threadAnnotationPrefix,
 } from '../notifications/index.js';
 
@@ -200,6 +202,13 @@ function annotationView(
   for (const [key, at] of Object.entries(parseNotifiedState(annotations[notifiedAnnotation]))) {
     const d = parseNotifiedKey(key);
     if (d !== undefined) sent.push({ ...d, at: at * 1000 });
+  }
+  // event notifications (Argo Rollouts' kind): the marker left when their outbox entry finished
+  for (const [key, value] of Object.entries(annotations)) {
+    if (!key.startsWith(sentAnnotationPrefix)) continue;
+    const m = parseSentMarker(value);
+    if (m.trigger === undefined || m.failed === true) continue;
+    sent.push({ trigger: m.trigger, service: m.service ?? '', recipient: m.recipient ?? '', at: m.at });
   }
   const pending = readOutbox(o.object).entries.map((e) => ({
     trigger: e.trigger,

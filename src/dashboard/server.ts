@@ -84,6 +84,7 @@ const APPLICATION_PATH = new RegExp(`^/api/applications/${segment}/${segment}$`)
 const APPLICATION_ACTION_PATH = new RegExp(
   `^/api/applications/${segment}/${segment}/actions/([a-z-]{1,32})$`,
 );
+const APPLICATION_DIFF_PATH = new RegExp(`^/api/applications/${segment}/${segment}/(diff|commits)$`);
 /** Action bodies are tiny (`{"revision": 3}`). */
 const MAX_BODY_BYTES = 4_096;
 
@@ -101,9 +102,13 @@ async function readActionInput(req: http.IncomingMessage): Promise<ActionInput |
   try {
     const body = JSON.parse(text) as unknown;
     if (body === null || typeof body !== 'object' || Array.isArray(body)) return undefined;
-    const revision = (body as { revision?: unknown }).revision;
-    if (revision === undefined || revision === null) return {};
-    return typeof revision === 'number' ? { revision } : undefined;
+    const { revision, id } = body as { revision?: unknown; id?: unknown };
+    if ((revision ?? null) !== null && typeof revision !== 'number') return undefined;
+    if ((id ?? null) !== null && typeof id !== 'number') return undefined;
+    return {
+      ...(typeof revision === 'number' && { revision }),
+      ...(typeof id === 'number' && { id }),
+    };
   } catch {
     return undefined;
   }
@@ -145,12 +150,20 @@ export async function startDashboardServer(options: DashboardServerOptions): Pro
       if (input === undefined)
         return json(res, 400, { error: 'send a JSON object of at most 4 KiB, e.g. {"revision": 3}' });
       if (appAction)
-        return reply(res, await api.applications.act(viewer, appAction[1]!, appAction[3]!, appAction[5]!));
+        return reply(
+          res,
+          await api.applications.act(viewer, appAction[1]!, appAction[3]!, appAction[5]!, input),
+        );
       return reply(res, await api.act(viewer, action![1]!, action![3]!, action![5]!, input));
     }
     const application = APPLICATION_PATH.exec(path);
     if (req.method === 'GET' && application)
       return reply(res, await api.applications.page(viewer, application[1]!, application[3]!));
+    const appGit = APPLICATION_DIFF_PATH.exec(path);
+    if (req.method === 'GET' && appGit)
+      return appGit[5] === 'diff'
+        ? reply(res, await api.applications.diff(viewer, appGit[1]!, appGit[3]!))
+        : reply(res, await api.applications.commits(viewer, appGit[1]!, appGit[3]!));
     if (req.method === 'GET' && path === '/api/notifications')
       return reply(res, await api.notifications.page(viewer));
     if (req.method === 'GET' && path === '/api/stream') {

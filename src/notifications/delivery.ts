@@ -2,7 +2,7 @@ import type { Logger } from '../observability/index.js';
 import { type CommitView, decideCommit } from './commit-gate.js';
 import type { NotificationMetrics } from './metrics.js';
 import type { OutboxEntry, ThreadRef } from './outbox-entry.js';
-import { threadAnnotation } from './outbox-entry.js';
+import { sentMarkerValue, threadAnnotation } from './outbox-entry.js';
 import type { OutboxOwner, OutboxStore } from './outbox-store.js';
 import { type BackoffOptions, backoffMs, type PacingOptions, TokenBucket } from './pacer.js';
 import type { NotificationService, SendRequest } from './services/index.js';
@@ -343,16 +343,22 @@ export class DeliveryEngine {
       );
       this.options.onPermanentFailure?.(p.owner, p.entry, reason ?? 'unknown');
     }
-    void this.removeEntry(p, 0);
+    void this.removeEntry(p, 0, p.entry.markSent === true, result === 'permanent');
   }
 
   private async removeEntry(
     p: Pending,
     attempt: number,
     markSent = p.entry.markSent === true,
+    failed = false,
   ): Promise<void> {
     try {
-      await this.options.store.complete(p.owner, p.entry.id, markSent);
+      await this.options.store.complete(
+        p.owner,
+        p.entry.id,
+        markSent,
+        sentMarkerValue(Date.now(), p.entry, failed),
+      );
     } catch (err) {
       if (this.stopped || attempt >= 10) {
         this.options.logger.warn(
@@ -362,7 +368,7 @@ export class DeliveryEngine {
         return;
       }
       await this.sleep(backoffMs(attempt + 1, { initialMs: 500, maxMs: 10_000 }));
-      await this.removeEntry(p, attempt + 1, markSent);
+      await this.removeEntry(p, attempt + 1, markSent, failed);
     }
   }
 }

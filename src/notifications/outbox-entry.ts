@@ -33,8 +33,57 @@ export interface OutboxEntry {
 
 export const outboxAnnotationPrefix = 'outbox.notifications.slipway.dev/';
 export const threadAnnotationPrefix = 'slack-thread.notifications.slipway.dev/';
-/** `sent.notifications.slipway.dev/<id>` = milliseconds since the epoch when the entry was finished. */
+/**
+ * `sent.notifications.slipway.dev/<id>` = when the entry was finished and what it was: JSON
+ * `{"at": ms, "trigger", "service", "recipient", "failed"?}` (older versions wrote the bare milliseconds),
+ * so the delivery log can show an event notification once its outbox entry is gone.
+ */
 export const sentAnnotationPrefix = 'sent.notifications.slipway.dev/';
+
+/** A sent marker read back (a legacy marker has only `at`). */
+export interface SentMarker {
+  readonly at: number;
+  readonly trigger?: string;
+  readonly service?: string;
+  readonly recipient?: string;
+  /** Finished without delivery (a permanent failure). */
+  readonly failed?: boolean;
+}
+
+export function sentMarkerValue(
+  at: number,
+  entry: Pick<OutboxEntry, 'trigger' | 'service' | 'recipient'>,
+  failed: boolean,
+): string {
+  return JSON.stringify({
+    at,
+    trigger: entry.trigger,
+    service: entry.service,
+    recipient: entry.recipient,
+    ...(failed && { failed: true }),
+  });
+}
+
+export function parseSentMarker(value: string | undefined): SentMarker {
+  const text = (value ?? '').trim();
+  if (!text.startsWith('{')) return { at: Number(text) || 0 };
+  try {
+    const m = JSON.parse(text) as Record<string, unknown>;
+    const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+    const trigger = str(m.trigger);
+    const service = str(m.service);
+    const recipient = str(m.recipient);
+    return {
+      at: typeof m.at === 'number' ? m.at : 0,
+      ...(trigger !== undefined && { trigger }),
+      ...(service !== undefined && { service }),
+      ...(recipient !== undefined && { recipient }),
+      ...(m.failed === true && { failed: true }),
+    };
+  } catch {
+    return { at: 0 };
+  }
+}
 /** Sent markers kept per object (the newest); a repeat only ever concerns the latest transitions. */
 export const sentMarkersKept = 32;
 
@@ -55,7 +104,7 @@ export function sentAnnotation(id: string): string {
 export function staleSentMarkers(object: KubeObject, keep = sentMarkersKept): string[] {
   const markers = Object.entries(object.metadata.annotations ?? {})
     .filter(([k]) => k.startsWith(sentAnnotationPrefix))
-    .map(([k, v]) => ({ k, at: Number(v) || 0 }))
+    .map(([k, v]) => ({ k, at: parseSentMarker(v).at }))
     .sort((a, b) => b.at - a.at || (a.k < b.k ? -1 : 1));
   return markers.slice(keep).map((m) => m.k);
 }

@@ -17,7 +17,7 @@ export interface OutboxStore {
    * Removes a finished entry (delivered, found already delivered, or failed for good), leaving a sent marker
    * when `markSent` (see `OutboxEntry.markSent`).
    */
-  complete(owner: OutboxOwner, id: string, markSent?: boolean): Promise<void>;
+  complete(owner: OutboxOwner, id: string, markSent?: boolean, marker?: string): Promise<void>;
   /** Persists the thread of a `groupingKey` on the object (annotation name from `threadAnnotation`). */
   saveThread(owner: OutboxOwner, annotation: string, thread: ThreadRef): Promise<void>;
 }
@@ -42,9 +42,10 @@ export class KubeOutboxStore implements OutboxStore {
     private readonly batchMs = 20,
   ) {}
 
-  complete(owner: OutboxOwner, id: string, markSent = false): Promise<void> {
+  /** `marker`: the sent marker's value (`sentMarkerValue`); default the bare time. */
+  complete(owner: OutboxOwner, id: string, markSent = false, marker?: string): Promise<void> {
     // same object, same batch: the marker and the removal go out in one patch
-    if (markSent) this.change(owner, sentAnnotation(id), String(Date.now())).catch(() => undefined);
+    if (markSent) this.change(owner, sentAnnotation(id), marker ?? String(Date.now())).catch(() => undefined);
     return this.change(owner, outboxAnnotation(id), null);
   }
 

@@ -2,12 +2,16 @@
 // Everything else is internal to its sub-folder; add a name here only when something outside needs it.
 export { ResourceManager } from './apply/index.js';
 export {
+  type AppDiffDeps,
+  type ApplicationDiff,
   applicationSpecError,
   appSources,
   buildStatus,
   type Comparison,
   DesiredStateCache,
+  diffApplication,
   isMultiSource,
+  type ResourceDiffEntry,
   registerSyncController,
   resourceKey,
   type SyncControllerHandle,
@@ -15,7 +19,7 @@ export {
   type SyncModuleOptions,
   syncControllerModule,
 } from './controller/index.js';
-export { compareResource, unifiedDiff } from './diff/index.js';
+export { compareResource, hideSecretData, unifiedDiff } from './diff/index.js';
 export { SyncError, SyncErrorCode } from './errors.js';
 export { aggregateHealth, assessHealth } from './health/index.js';
 export {
@@ -23,9 +27,14 @@ export {
   autoSyncHold,
   decideAutoSync,
   groupSteps,
+  historyRevision,
   hookTypes,
+  isAutomatedSyncEnabled,
   nextRetryAtMs,
   parseSyncOptions,
+  planRollback,
+  previousHistoryId,
+  type RollbackPlan,
   retryDelayMs,
   selfHealDelayMs,
   syncWave,
@@ -48,6 +57,7 @@ export {
   SymlinkAudit,
 } from './render/index.js';
 export {
+  type CommitMetadata,
   type CredentialSource,
   parseLsRemote,
   RepoCache,
@@ -89,4 +99,5 @@ export {
   scratchRoot,
   systemProcessProbe,
   useScratchRoot,
+  type Workspace,
 } from './workspace/index.js';

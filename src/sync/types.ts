@@ -67,6 +67,8 @@ export interface RetryStrategy {
 
 export interface SyncPolicy {
   readonly automated?: {
+    /** Argo CD ≥ 3.1: `false` keeps the block but turns automated sync off. */
+    readonly enabled?: boolean;
     readonly prune?: boolean;
     readonly selfHeal?: boolean;
     readonly allowEmpty?: boolean;

@@ -15,9 +15,14 @@ import { registerAnalysisController } from '../../src/analysis/index.js';
 import { Manager } from '../../src/core/index.js';
 import type { DashboardServer } from '../../src/dashboard/index.js';
 import { registerAnalysisMetrics, startDashboard } from '../../src/dashboard/index.js';
+import { startSlackServer } from '../../src/dev/slack-server/index.js';
+import { registerExperimentController } from '../../src/experiments/index.js';
+import { notificationsModule } from '../../src/notifications/index.js';
 import { Metrics, silentLogger } from '../../src/observability/index.js';
 import { registerRolloutController } from '../../src/rollouts/index.js';
+import type { Application } from '../../src/sync/index.js';
 import { getRollout, rolloutManifest, setImage } from '../support/fixtures/rollout-scenario.js';
+import { TestRepo } from '../support/git/repo.js';
 import { eventually } from '../support/kube.js';
 import { type LocalHttpServer, startLocalHttpServer } from '../support/local-http-server.js';
 import { useTestNamespace } from '../support/namespace-scenario.js';
@@ -35,12 +40,19 @@ describe('dashboard in a browser', { skip: !existsSync(CHROMIUM) && `no Chromium
   let server: DashboardServer;
   let metricsServer: LocalHttpServer;
   let browser: Browser;
+  let repo: TestRepo;
+  let slack: Awaited<ReturnType<typeof startSlackServer>>;
+  const stopNotifications = new AbortController();
+  const shas: { first: string; second: string } = { first: '', second: '' };
   const metrics = new Metrics();
   const tokens: Record<'operator' | 'viewer', string> = { operator: '', viewer: '' };
   after(async () => {
     await browser?.close();
+    stopNotifications.abort();
     await manager?.stop();
+    await slack?.stop();
     await metricsServer?.close();
+    repo?.dispose();
   });
   const { client, ns } = useTestNamespace('dash', { crds: true });
 
@@ -84,7 +96,7 @@ describe('dashboard in a browser', { skip: !existsSync(CHROMIUM) && `no Chromium
       rules: [
         {
           apiGroups: ['argoproj.io'],
-          resources: ['rollouts', 'analysisruns', 'applications'],
+          resources: ['rollouts', 'analysisruns', 'applications', 'experiments'],
           verbs: ['get', 'list', 'watch'],
         },
         { apiGroups: ['apps'], resources: ['replicasets'], verbs: ['get', 'list', 'watch'] },
@@ -92,13 +104,19 @@ describe('dashboard in a browser', { skip: !existsSync(CHROMIUM) && `no Chromium
         {
           apiGroups: [''],
           resources: ['configmaps'],
-          resourceNames: [ROLLOUTS_CM],
+          resourceNames: [ROLLOUTS_CM, 'web-settings'],
           verbs: ['get'],
         },
+        // the diff shows this Secret (its values hidden)
+        { apiGroups: [''], resources: ['secrets'], resourceNames: ['web-db'], verbs: ['get'] },
       ],
     });
     await rbac('Role', 'dash-operate', {
-      rules: [{ apiGroups: ['argoproj.io'], resources: ['rollouts', 'rollouts/status'], verbs: ['patch'] }],
+      rules: [
+        { apiGroups: ['argoproj.io'], resources: ['rollouts', 'rollouts/status'], verbs: ['patch'] },
+        // Sync, Refresh and Rollback
+        { apiGroups: ['argoproj.io'], resources: ['applications'], verbs: ['patch'] },
+      ],
     });
     const bind = (role: string, sa: string) =>
       rbac('RoleBinding', `${role}-${sa}`, {
@@ -151,13 +169,37 @@ describe('dashboard in a browser', { skip: !existsSync(CHROMIUM) && `no Chromium
         steps: [{ setWeight: 50 }, { pause: {} }],
       }),
     );
+    // the Application's Git repository: two commits; the cluster holds the first one's objects
+    const settings = (color: string) =>
+      `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web-settings\ndata:\n  color: ${color}\n`;
+    repo = TestRepo.create({
+      'deploy/settings.yaml': settings('blue'),
+      'deploy/db.yaml':
+        'apiVersion: v1\nkind: Secret\nmetadata:\n  name: web-db\nstringData:\n  password: s3cr3t-in-git\n',
+    });
+    repo.git('commit', '--quiet', '--amend', '-m', 'Add the web settings and database Secret');
+    shas.first = repo.head();
+    repo.write({ 'deploy/settings.yaml': settings('green') });
+    shas.second = repo.commit('Turn web green');
+    await client.create({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'web-settings', namespace: ns.name },
+      data: { color: 'blue' },
+    });
+    await client.create({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'web-db', namespace: ns.name },
+      stringData: { password: 's3cr3t-in-cluster' },
+    });
     await client.create({
       apiVersion: 'argoproj.io/v1alpha1',
       kind: 'Application',
       metadata: { name: 'web-app', namespace: ns.name },
       spec: {
         project: 'default',
-        source: { repoURL: 'https://git.example.invalid/web.git', path: 'deploy', targetRevision: 'HEAD' },
+        source: { repoURL: repo.url, path: 'deploy', targetRevision: 'HEAD' },
         destination: { server: 'https://kubernetes.default.svc', namespace: ns.name },
       },
     });
@@ -167,7 +209,7 @@ describe('dashboard in a browser', { skip: !existsSync(CHROMIUM) && `no Chromium
       { apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', namespace: ns.name, name: 'web-app' },
       {
         status: {
-          sync: { status: 'Synced', revision: '3f1c2a9e8b7d6c5b4a3f2e1d0c9b8a7f6e5d4c3b' },
+          sync: { status: 'Synced', revision: shas.first },
           health: { status: 'Healthy' },
           resources: [
             {
@@ -195,16 +237,20 @@ describe('dashboard in a browser', { skip: !existsSync(CHROMIUM) && `no Chromium
             startedAt: '2026-12-06T18:00:00Z',
             finishedAt: '2026-12-06T18:00:04Z',
             operation: {
-              sync: { revision: '3f1c2a9e8b7d6c5b4a3f2e1d0c9b8a7f6e5d4c3b' },
+              sync: { revision: shas.first },
               initiatedBy: { automated: true },
             },
-            syncResult: { revision: '3f1c2a9e8b7d6c5b4a3f2e1d0c9b8a7f6e5d4c3b' },
+            syncResult: { revision: shas.first },
           },
+          // deployed the second commit, then went back to the first by hand
           history: [
+            { id: 1, revision: shas.first, deployedAt: '2026-12-06T17:00:04Z' },
+            { id: 2, revision: shas.second, deployedAt: '2026-12-06T17:30:04Z' },
             {
-              id: 1,
-              revision: '3f1c2a9e8b7d6c5b4a3f2e1d0c9b8a7f6e5d4c3b',
+              id: 3,
+              revision: shas.first,
               deployedAt: '2026-12-06T18:00:04Z',
+              initiatedBy: { username: 'ops' },
             },
           ],
         },
@@ -220,13 +266,26 @@ describe('dashboard in a browser', { skip: !existsSync(CHROMIUM) && `no Chromium
         'trigger.on-rollout-completed':
           '- when: rollout.status.phase == "Healthy"\n  send: [rollout-completed]\n',
         'template.rollout-completed': 'message: Rollout {{.rollout.metadata.name}} is done\n',
+        // an event trigger (Argo Rollouts' kind): the step events of a real rollout
+        'trigger.on-rollout-step-completed': '- send: [rollout-step-completed]\n',
+        'template.rollout-step-completed':
+          'message: Rollout {{.rollout.metadata.name}} step {{.rollout.status.currentStepIndex}} completed\n',
       },
+    });
+    await client.create({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'argo-rollouts-notification-secret', namespace: ns.name },
+      stringData: { 'slack-token': 'xoxb-dash' },
     });
     await client.patch(
       { apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', namespace: ns.name, name: 'web' },
       {
         metadata: {
-          annotations: { 'notifications.argoproj.io/subscribe.on-rollout-completed.slack': 'deploys' },
+          annotations: {
+            'notifications.argoproj.io/subscribe.on-rollout-completed.slack': 'deploys',
+            'notifications.argoproj.io/subscribe.on-rollout-step-completed.slack': 'deploys',
+          },
         },
       },
       { type: 'merge' },
@@ -241,6 +300,15 @@ describe('dashboard in a browser', { skip: !existsSync(CHROMIUM) && `no Chromium
     });
     registerAnalysisController(manager, { namespace: ns.name });
     registerRolloutController(manager, { namespace: ns.name });
+    registerExperimentController(manager, { namespace: ns.name });
+    // the notification controller beside them, delivering to the local Slack server
+    slack = await startSlackServer({ tokens: ['xoxb-dash'], channels: ['deploys'] });
+    notificationsModule({
+      configNamespace: ns.name,
+      slackApiUrl: slack.apiUrl,
+      signal: stopNotifications.signal,
+      backoff: { initialMs: 200, maxMs: 2_000 },
+    }).register(manager, { namespace: ns.name });
     registerAnalysisMetrics(
       metrics,
       manager.informer({
@@ -406,8 +474,18 @@ describe('dashboard in a browser', { skip: !existsSync(CHROMIUM) && `no Chromium
         `[data-object="Rollout/${ns.name}/web"] [data-subscription="on-rollout-completed:slack:deploys"]`,
       )
       .waitFor({ timeout: WAIT });
+    // the canary's step events went to Slack, and the page lists them as sent to #deploys
+    await slack.server.waitFor(
+      (s) => s.messages('deploys').some((m) => /Rollout web step \d+ completed/.test(m.text ?? '')),
+      WAIT,
+    );
+    await page
+      .locator(`[data-object="Rollout/${ns.name}/web"] tr[data-delivery="Sent"]`)
+      .filter({ hasText: 'on-rollout-step-completed → slack:deploys' })
+      .first()
+      .waitFor({ timeout: WAIT });
     assert.equal(
-      ((await page.content()).match(/slack-token/g) ?? []).length,
+      ((await page.content()).match(/slack-token|xoxb-dash/g) ?? []).length,
       0,
       'no service option in the page',
     );
@@ -418,6 +496,74 @@ describe('dashboard in a browser', { skip: !existsSync(CHROMIUM) && `no Chromium
       [],
       `serious accessibility problems on the Notifications page: ${JSON.stringify(axe)}`,
     );
+    await operator.close();
+  });
+
+  it('Application page: the diff against Git (no Secret value), history with commit messages, Rollback', async () => {
+    const operator = await browser.newContext({ viewport: { width: 1280, height: 1400 }, bypassCSP: true });
+    const page = await signIn(operator, tokens.operator);
+    await page.goto(`${server.url}applications/${ns.name}/web-app`);
+    // HEAD turns the ConfigMap green; the Secret differs, shown only as plus signs
+    const settings = page.locator(`[data-diff="ConfigMap/${ns.name}/web-settings"]`);
+    await settings.getByText('OutOfSync').waitFor({ timeout: WAIT });
+    await settings.locator('pre').getByText('+  color: green').waitFor({ timeout: WAIT });
+    await settings.locator('pre').getByText('-  color: blue').waitFor({ timeout: WAIT });
+    const db = page.locator(`[data-diff="Secret/${ns.name}/web-db"]`);
+    await db.locator('pre').getByText('+  password: ++++++++').waitFor({ timeout: WAIT });
+    const content = await page.content();
+    for (const secret of ['s3cr3t-in-git', 's3cr3t-in-cluster'])
+      for (const form of [secret, Buffer.from(secret).toString('base64')])
+        assert.ok(!content.includes(form), `no Secret value (${form}) in the page`);
+    await assertText(field(page, 'diff-summary'), '2 of 2 resources differ');
+    // each history entry with its commit's subject and author
+    const row = (id: number) => page.locator(`tr[data-history="${id}"]`);
+    await row(2).getByText('Turn web green').waitFor({ timeout: WAIT });
+    await row(1).getByText('Add the web settings and database Secret').waitFor({ timeout: WAIT });
+    await assertText(row(2).locator('[data-field="commit"]'), 'test <test@example.com>');
+    await shot(page, 'application-diff', 'application-diff');
+    const axe = await accessibilityViolations(page);
+    assert.deepEqual(
+      axe,
+      [],
+      `serious accessibility problems on the Application diff: ${JSON.stringify(axe)}`,
+    );
+
+    // Rollback to entry 2, confirmed: a sync of its revision, sent as the operator
+    await page.getByRole('button', { name: 'Rollback to 2' }).click();
+    await page.getByRole('dialog').getByText('Turn web green').waitFor({ timeout: WAIT });
+    await page.getByRole('dialog').getByRole('button', { name: 'Confirm' }).click();
+    await page.getByRole('status').getByText('rollback to 2').waitFor({ timeout: WAIT });
+    const appRef = {
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Application',
+      namespace: ns.name,
+      name: 'web-app',
+    };
+    const requested = await client.get<Application>(appRef);
+    assert.equal(requested.operation?.sync?.revision, shas.second);
+    assert.match(requested.operation?.initiatedBy?.username ?? '', /:dash-operator$/);
+
+    // with automated sync on, Argo CD's refusal
+    await client.patch(
+      appRef,
+      { operation: null, spec: { syncPolicy: { automated: { prune: false } } } },
+      { type: 'merge' },
+    );
+    await page.getByText('Automated sync is on').waitFor({ timeout: WAIT });
+    await eventually(
+      'Rollback enabled again',
+      async () => page.getByRole('button', { name: 'Rollback to 1' }).isEnabled(),
+      WAIT,
+      200,
+    );
+    await page.getByRole('button', { name: 'Rollback to 1' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Confirm' }).click();
+    await page
+      .getByRole('alert')
+      .getByText('rollback cannot be initiated when auto-sync is enabled')
+      .waitFor({ timeout: WAIT });
+    assert.equal((await client.get<Application>(appRef)).operation, undefined);
+    await shot(page, 'application-rollback-refused');
     await operator.close();
   });
 
@@ -510,6 +656,94 @@ describe('dashboard in a browser', { skip: !existsSync(CHROMIUM) && `no Chromium
       WAIT,
       250,
     );
+    await operator.close();
+  });
+
+  it('Rollout page: blue-green Services with the auto-promotion countdown, Promote; an experiment step', async () => {
+    for (const svc of ['bg-active', 'bg-preview'])
+      await client.create({
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name: svc, namespace: ns.name },
+        spec: { selector: { app: 'bg' }, ports: [{ port: 80, targetPort: 8080 }] },
+      });
+    await client.create(
+      rolloutManifest({
+        name: 'bg',
+        namespace: ns.name,
+        replicas: 2,
+        spec: {
+          strategy: {
+            blueGreen: {
+              activeService: 'bg-active',
+              previewService: 'bg-preview',
+              autoPromotionSeconds: 600,
+            },
+          },
+        },
+      }),
+    );
+    await client.create(
+      rolloutManifest({
+        name: 'exp',
+        namespace: ns.name,
+        replicas: 1,
+        steps: [
+          { setWeight: 50 },
+          {
+            experiment: { duration: '60s', templates: [{ name: 'preview', specRef: 'canary', replicas: 1 }] },
+          },
+        ],
+      }),
+    );
+    await eventually(
+      'bg and exp Healthy',
+      async () =>
+        (await getRollout(client, ns.name, 'bg')).status?.phase === 'Healthy' &&
+        (await getRollout(client, ns.name, 'exp')).status?.phase === 'Healthy',
+      WAIT,
+      250,
+    );
+    await setImage(client, ns.name, 'bg', 'argoproj/rollouts-demo:green');
+    await setImage(client, ns.name, 'exp', 'argoproj/rollouts-demo:green');
+    const operator = await browser.newContext({ viewport: { width: 1280, height: 1000 }, bypassCSP: true });
+    const page = await signIn(operator, tokens.operator);
+    await page.goto(`${server.url}rollouts/${ns.name}/bg`);
+    await field(page, 'status').getByText('Paused').waitFor({ timeout: WAIT });
+    const countdown = field(page, 'auto-promotion');
+    await eventually(
+      'a countdown',
+      async () => /^in \d+s \(after 600s\)$/.test(((await countdown.textContent()) ?? '').trim()),
+      WAIT,
+      200,
+    );
+    const paused = await getRollout(client, ns.name, 'bg');
+    const preview = paused.status?.blueGreen?.previewSelector ?? '';
+    assert.notEqual(preview, paused.status?.blueGreen?.activeSelector);
+    await assertText(field(page, 'preview'), `bg-${preview}`);
+    await shot(page, 'rollout-bluegreen', 'rollout-bluegreen');
+    const axe = await accessibilityViolations(page);
+    assert.deepEqual(
+      axe,
+      [],
+      `serious accessibility problems on the blue-green page: ${JSON.stringify(axe)}`,
+    );
+    // as in Argo Rollouts, a plain promote does not cut an autoPromotionSeconds countdown short
+    // (CompletedBlueGreenPause waits for the deadline); Promote full does
+    await confirm(page, 'Promote full');
+    await page.getByRole('status').getByText('promote-full sent').waitFor({ timeout: WAIT });
+    await assertText(field(page, 'active'), `bg-${preview}`);
+    await field(page, 'status').getByText('Healthy').waitFor({ timeout: WAIT });
+
+    // the experiment step: its template's ReplicaSet and phase, live
+    await page.goto(`${server.url}rollouts/${ns.name}/exp`);
+    const experiment = page.locator('[data-experiment]').first();
+    await experiment
+      .locator('[data-template="preview"] td.mono')
+      .getByText(/^exp-/)
+      .waitFor({ timeout: WAIT });
+    await experiment.getByText('Running').first().waitFor({ timeout: WAIT });
+    await shot(page, 'rollout-experiment', 'rollout-experiment');
     await operator.close();
   });
 });

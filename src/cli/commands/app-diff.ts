@@ -2,15 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { isNotFound, type KubeObject } from '../../kube/index.js';
 import {
-  appSources,
-  compareResource,
   DesiredStateCache,
-  hookTypes,
+  diffApplication,
   RepoCache,
   ResourceManager,
-  resourceKey,
   SecretCredentialSource,
   unifiedDiff,
 } from '../../sync/index.js';
@@ -30,38 +26,26 @@ export const appDiffCommand: Command = {
       const ref = appRef(args);
       const app = await getApp(client, ref);
       const repos = new RepoCache({ dir, credentials: new SecretCredentialSource(client, ref.namespace) });
-      const shas = await Promise.all(
-        appSources(app).map((s) => repos.resolve(s.repoURL, s.targetRevision, 0)),
+      const diff = await diffApplication(
+        {
+          client,
+          repos,
+          desired: new DesiredStateCache({ client, repos, workDir: dir }),
+          rm: new ResourceManager(client),
+        },
+        app,
       );
-      const desired = await new DesiredStateCache({ client, repos, workDir: dir }).load(app, shas);
-      const rm = new ResourceManager(client);
       let differs = false;
-      for (const d of desired.objects) {
-        if (hookTypes(d).length > 0) continue;
-        const ns = d.metadata.namespace;
-        let live: KubeObject | undefined;
-        try {
-          live = await client.get({
-            apiVersion: d.apiVersion ?? '',
-            kind: d.kind ?? '',
-            name: d.metadata.name ?? '',
-            ...(ns && { namespace: ns }),
-          });
-        } catch (err) {
-          if (!isNotFound(err)) throw err;
-        }
-        const predicted = await rm.predict(d).catch(() => d);
-        const diff = compareResource(predicted, live, app.spec.ignoreDifferences);
-        if (diff.inSync) continue;
+      for (const r of diff.resources) {
+        if (r.inSync) continue;
         differs = true;
-        const key = resourceKey(d);
-        process.stdout.write(`===== ${key} ======\n`);
+        process.stdout.write(`===== ${r.key} ======\n`);
         process.stdout.write(
           unifiedDiff(
-            diff.live ? stringify(diff.live) : '',
-            diff.predicted ? stringify(diff.predicted) : stringify(d),
-            `live/${key}`,
-            `desired/${key}`,
+            r.live ? stringify(r.live) : '',
+            stringify(r.desired),
+            `live/${r.key}`,
+            `desired/${r.key}`,
           ),
         );
       }

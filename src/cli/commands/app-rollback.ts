@@ -1,3 +1,4 @@
+import { historyRevision, planRollback, previousHistoryId } from '../../sync/index.js';
 import { type Command, ExitCode, UsageError } from '../command.js';
 import { cliEnvironment } from '../environment.js';
 import { clientFromArgs } from '../kube-options.js';
@@ -14,21 +15,16 @@ export const appRollbackCommand: Command = {
     try {
       const ref = appRef(args);
       const app = await getApp(client, ref);
-      if (app.spec.syncPolicy?.automated)
-        throw new UsageError('rollback cannot be used while automated sync is enabled');
-      const history = app.status?.history ?? [];
-      const id = args.positionals[1] !== undefined ? Number(args.positionals[1]) : history.at(-2)?.id;
-      const entry = history.find((h) => h.id === id);
-      if (!entry) throw new UsageError(`no history entry ${String(id)}; see slipway app history ${ref.name}`);
-      await patchApp(client, ref, {
-        operation: {
-          sync: entry.revisions ? { revisions: entry.revisions } : { revision: entry.revision ?? '' },
-          initiatedBy: { username: cliEnvironment().user ?? 'slipway-cli' },
-        },
-      });
-      progress(
-        `rollback of ${ref.namespace}/${ref.name} to ${entry.revision ?? (entry.revisions ?? []).join(',')} requested`,
-      );
+      const id = args.positionals[1] !== undefined ? Number(args.positionals[1]) : previousHistoryId(app);
+      const plan = planRollback(app, id, cliEnvironment().user ?? 'slipway-cli');
+      if (plan.kind === 'refused')
+        throw new UsageError(
+          plan.message.includes('does not have deployment')
+            ? `${plan.message}; see slipway app history ${ref.name}`
+            : plan.message,
+        );
+      await patchApp(client, ref, { operation: plan.operation });
+      progress(`rollback of ${ref.namespace}/${ref.name} to ${historyRevision(plan.entry)} requested`);
       return ExitCode.Ok;
     } finally {
       client.close();

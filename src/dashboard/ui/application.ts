@@ -1,10 +1,19 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ApplicationAction, ApplicationPage as Page } from '../application-api.js';
 import type { ResourceNode } from '../application-detail.js';
-import { type ApiError, openStream, postJson } from './api.js';
+import type { ApplicationDiffView, CommitView } from '../application-diff-view.js';
+import { type ApiError, getJson, openStream, postJson } from './api.js';
 import { badge, html, link } from './html.js';
 
-const ACTIONS: readonly { action: ApplicationAction; label: string; confirm: string }[] = [
+interface PendingAction {
+  readonly action: ApplicationAction;
+  readonly label: string;
+  readonly confirm: string;
+  /** Rollback: the history entry. */
+  readonly id?: number;
+}
+
+const ACTIONS: readonly PendingAction[] = [
   { action: 'sync', label: 'Sync', confirm: 'Apply what Git holds at the target revision now?' },
   { action: 'refresh', label: 'Refresh', confirm: 'Read Git again and compare now?' },
 ];
@@ -47,7 +56,31 @@ export function ApplicationPage(props: {
   const { namespace, name } = props;
   const [page, setPage] = useState<Page | undefined>(undefined);
   const [error, setError] = useState('');
-  const [pending, setPending] = useState<(typeof ACTIONS)[number] | undefined>(undefined);
+  const [pending, setPending] = useState<PendingAction | undefined>(undefined);
+  const [diff, setDiff] = useState<ApplicationDiffView | undefined>(undefined);
+  const [diffState, setDiffState] = useState<{ busy: boolean; error: string }>({ busy: false, error: '' });
+  const [commits, setCommits] = useState<Record<string, CommitView>>({});
+  const appPath = `/api/applications/${encodeURIComponent(namespace)}/${encodeURIComponent(name)}`;
+  const compare = async () => {
+    setDiffState({ busy: true, error: '' });
+    try {
+      setDiff(await getJson<ApplicationDiffView>(`${appPath}/diff`));
+      setDiffState({ busy: false, error: '' });
+    } catch (err) {
+      setDiffState({ busy: false, error: (err as Error).message });
+    }
+  };
+  useEffect(() => {
+    void compare();
+  }, [namespace, name]);
+  // the commits behind the history: asked again only when the history's revisions change
+  const historyKey = (page?.history ?? []).map((h) => h.revision).join(' ');
+  useEffect(() => {
+    if (historyKey === '') return;
+    getJson<{ commits: CommitView[] }>(`${appPath}/commits`)
+      .then((r) => setCommits(Object.fromEntries(r.commits.map((c) => [c.sha, c]))))
+      .catch(() => undefined);
+  }, [historyKey]);
   const [outcome, setOutcome] = useState<{ ok: boolean; text: string } | undefined>(undefined);
   const dialog = useRef<HTMLDialogElement>(null);
   useEffect(
@@ -68,11 +101,12 @@ export function ApplicationPage(props: {
     if (pending !== undefined) dialog.current?.showModal();
     else dialog.current?.close();
   }, [pending]);
-  const run = async (action: ApplicationAction) => {
+  const run = async (p: PendingAction) => {
     setPending(undefined);
     try {
       const r = await postJson<{ message: string }>(
-        `/api/applications/${encodeURIComponent(namespace)}/${encodeURIComponent(name)}/actions/${action}`,
+        `${appPath}/actions/${p.action}`,
+        p.id !== undefined ? { id: p.id } : {},
       );
       setOutcome({ ok: true, text: r.message });
     } catch (err) {
@@ -115,7 +149,7 @@ export function ApplicationPage(props: {
       <h2 id="app-confirm-title">${pending?.label} ${page.name}</h2>
       <p>${pending?.confirm}</p>
       <form method="dialog" class="buttons">
-        <button type="button" onClick=${() => pending && run(pending.action)}>Confirm</button>
+        <button type="button" onClick=${() => pending && run(pending)}>Confirm</button>
         <button type="button" onClick=${() => setPending(undefined)}>Cancel</button>
       </form>
     </dialog>
@@ -142,15 +176,58 @@ export function ApplicationPage(props: {
           <dt>Finished</dt><dd>${op.finishedAt || '—'}${op.retryCount > 0 ? ` (retry ${op.retryCount})` : ''}</dd>
         </dl>`
     }
+    <h2>Diff against Git</h2>
+    <div class="actions">
+      <button type="button" disabled=${diffState.busy} onClick=${() => void compare()}>${diffState.busy ? 'Comparing…' : 'Compare again'}</button>
+    </div>
+    ${diffState.error !== '' && html`<p role="alert" class="error">${diffState.error}</p>`}
+    ${diff !== undefined && html`<${DiffList} diff=${diff} />`}
     <h2>History</h2>
+    ${page.autoSync && page.history.length > 1 && html`<p class="note">Automated sync is on: Argo CD refuses a rollback until it is turned off.</p>`}
     ${
       page.history.length === 0
         ? html`<p>No deployments yet.</p>`
         : html`<table>
           <caption class="visually-hidden">Deployed revisions, newest first</caption>
-          <thead><tr><th scope="col">ID</th><th scope="col">Revision</th><th scope="col">Deployed</th><th scope="col">By</th></tr></thead>
-          <tbody>${page.history.map((h) => html`<tr key=${h.id}><td>${h.id}</td><td class="mono">${h.revision}</td><td>${h.deployedAt}</td><td>${h.initiatedBy}</td></tr>`)}</tbody>
+          <thead><tr><th scope="col">ID</th><th scope="col">Revision</th><th scope="col">Commit</th><th scope="col">Deployed</th><th scope="col">By</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
+          <tbody>${page.history.map((h, i) => {
+            const c = commits[h.revision];
+            return html`<tr key=${h.id} data-history=${h.id}><td>${h.id}</td><td class="mono">${h.revision.slice(0, 7)}</td>
+              <td data-field="commit">${c === undefined ? '' : c.error !== undefined ? html`<span class="note">${c.error}</span>` : html`<span title=${c.message}>${c.subject}</span> <span class="note">${c.author}</span>`}</td>
+              <td>${h.deployedAt}</td><td>${h.initiatedBy}</td>
+              <td>${
+                i > 0 &&
+                html`<button type="button" aria-label=${`Rollback to ${h.id}`} disabled=${props.readOnly || !page.actions.rollback}
+                  onClick=${() => {
+                    setOutcome(undefined);
+                    setPending({
+                      action: 'rollback',
+                      label: 'Rollback',
+                      id: h.id,
+                      confirm: `Sync back to history entry ${h.id} (${h.revision.slice(0, 7)})${c?.subject ? `: ${c.subject}` : ''}?`,
+                    });
+                  }}>Rollback</button>`
+              }</td></tr>`;
+          })}</tbody>
         </table>`
     }
   </section>`;
+}
+
+function DiffList({ diff }: { diff: ApplicationDiffView }) {
+  return html`<p data-field="diff-summary">${diff.outOfSync} of ${diff.resources.length + diff.omitted} resources differ from Git at <span class="mono">${diff.revision.slice(0, 7)}</span>.</p>
+    <ul class="diffs" aria-label="Resources compared with Git">
+      ${diff.resources.map(
+        (r) => html`<li key=${r.key} data-diff=${`${r.kind}/${r.namespace}/${r.name}`}>
+          ${
+            r.diff === ''
+              ? html`<span class="kind">${r.kind}</span> <span class="mono">${r.name}</span> ${badge(r.status)}${r.hidden ? html` <span class="note">(your RBAC does not allow reading it)</span>` : ''}`
+              : html`<details open=${diff.outOfSync <= 5}>
+                  <summary><span class="kind">${r.kind}</span> <span class="mono">${r.name}</span> ${badge(r.status)}</summary>
+                  <pre class="diff" tabindex="0" aria-label=${`Diff of ${r.kind} ${r.name}`}>${r.diff.split('\n').map((line) => html`<span class=${line.startsWith('+') ? 'add' : line.startsWith('-') ? 'del' : ''}>${`${line}\n`}</span>`)}</pre>
+                </details>`
+          }
+        </li>`,
+      )}
+    </ul>`;
 }

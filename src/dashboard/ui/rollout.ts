@@ -1,5 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { RolloutPage as Page } from '../api.js';
+import type { BlueGreenView } from '../blue-green-view.js';
+import type { ExperimentView } from '../experiment-view.js';
 import type { AnalysisRunView, RolloutAction, StepView } from '../rollout-detail.js';
 import { type ApiError, openStream, postJson } from './api.js';
 import { MetricChart } from './chart.js';
@@ -28,12 +30,65 @@ function timeLeft(step: StepView, now: number): string {
   return ` (${s}s left)`;
 }
 
-function Steps({ steps }: { steps: readonly StepView[] }) {
+/** The time now, ticking every second (countdowns). */
+function useNow(): number {
   const [now, setNow] = useState(Date.now());
   useEffect(() => {
     const t = setInterval(() => setNow(Date.now()), 1000);
     return () => clearInterval(t);
   }, []);
+  return now;
+}
+
+function BlueGreen({ view, replicaSets }: { view: BlueGreenView; replicaSets: Page['info']['replicaSets'] }) {
+  const now = useNow();
+  const target = (hash: string) => {
+    if (hash === '') return '—';
+    const rs = replicaSets.find((r) => r.name.endsWith(`-${hash}`));
+    return rs === undefined ? hash : `${rs.name} (revision ${rs.revision})`;
+  };
+  const promotion = !view.autoPromotionEnabled
+    ? view.awaitingPromotion
+      ? 'off: waiting for Promote'
+      : 'off'
+    : view.promoteAt !== undefined
+      ? `in ${Math.max(0, Math.ceil((view.promoteAt - now) / 1000))}s (after ${view.autoPromotionSeconds}s)`
+      : view.autoPromotionSeconds > 0
+        ? `${view.autoPromotionSeconds}s after the preview is ready`
+        : 'as soon as the preview is ready';
+  return html`<dl class="summary bluegreen" data-field="bluegreen">
+    <dt>Active Service</dt><dd data-field="active"><span class="mono">${view.activeService}</span> → <span class="mono">${target(view.activeSelector)}</span></dd>
+    <dt>Preview Service</dt><dd data-field="preview"><span class="mono">${view.previewService || '—'}</span> → <span class="mono">${target(view.previewSelector)}</span></dd>
+    <dt>Auto-promotion</dt><dd data-field="auto-promotion">${promotion}</dd>
+    <dt>Scale-down delay</dt><dd>${view.scaleDownDelaySeconds}s</dd>
+  </dl>`;
+}
+
+function Experiment({ e }: { e: ExperimentView }) {
+  return html`<section class="run" data-experiment=${e.name} aria-label=${`Experiment ${e.name}`}>
+    <h3>${e.name} ${badge(e.phase)}</h3>
+    ${e.message !== '' && html`<p>${e.message}</p>`}
+    <table>
+      <caption class="visually-hidden">Templates of ${e.name}</caption>
+      <thead><tr><th scope="col">Template</th><th scope="col">ReplicaSet</th><th scope="col">Status</th><th scope="col">Available</th></tr></thead>
+      <tbody>${e.templates.map(
+        (
+          t,
+        ) => html`<tr key=${t.name} data-template=${t.name}><th scope="row">${t.name}</th><td class="mono">${t.replicaSet || '—'}</td>
+          <td>${badge(t.status)}${t.message !== '' ? ` ${t.message}` : ''}</td><td>${t.available}/${t.replicas}</td></tr>`,
+      )}</tbody>
+    </table>
+    ${e.analyses.map(
+      (a) => html`<div key=${a.name} data-analysis=${a.name}>
+        <h4>Analysis ${a.name} ${badge(a.phase)}</h4>
+        ${a.run !== undefined && html`<${AnalysisRun} run=${a.run} />`}
+      </div>`,
+    )}
+  </section>`;
+}
+
+function Steps({ steps }: { steps: readonly StepView[] }) {
+  const now = useNow();
   if (steps.length === 0) return html`<p>No steps.</p>`;
   return html`<ol class="steps" aria-label="Steps">
     ${steps.map(
@@ -156,8 +211,18 @@ export function RolloutPage(props: {
         <button type="button" onClick=${() => setPending(undefined)}>Cancel</button>
       </form>
     </dialog>
-    <h2>Steps</h2>
-    <${Steps} steps=${page.steps} />
+    ${
+      page.blueGreen !== undefined
+        ? html`<h2>Blue-green</h2><${BlueGreen} view=${page.blueGreen} replicaSets=${info.replicaSets} />`
+        : html`<h2>Steps</h2><${Steps} steps=${page.steps} />`
+    }
+    ${
+      (page.experiments.length > 0 || page.steps.some((s) => s.label.startsWith('Experiment'))) &&
+      html`<h2>Experiments</h2>
+        ${page.hidden.includes('experiments') && html`<p class="note">Your RBAC does not allow reading Experiments here.</p>`}
+        ${page.experiments.length === 0 && !page.hidden.includes('experiments') && html`<p>No Experiments yet.</p>`}
+        ${page.experiments.map((e) => html`<${Experiment} key=${e.name} e=${e} />`)}`
+    }
     <h2>Revisions</h2>
     ${
       page.hidden.includes('replicasets')

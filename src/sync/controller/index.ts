@@ -1,3 +1,10 @@
+export {
+  type AppDiffDeps,
+  type AppDiffOptions,
+  type ApplicationDiff,
+  diffApplication,
+  type ResourceDiffEntry,
+} from './app-diff.js';
 export { appSources, isMultiSource, isRefOnly } from './app-sources.js';
 export { type Comparison, compareApp, type ManagedResource, PredictionCache } from './comparison.js';
 export { type DesiredState, DesiredStateCache } from './desired-state.js';

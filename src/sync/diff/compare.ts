@@ -2,6 +2,7 @@ import type { KubeObject } from '../../kube/index.js';
 import type { ResourceIgnoreDifferences } from '../types.js';
 import { applyIgnoreDifferences, matchingRules } from './ignore-differences.js';
 import { jsonEqual, normalizeForDiff } from './normalize.js';
+import { foldStringData } from './secret-data.js';
 
 export interface ResourceDiff {
   readonly inSync: boolean;
@@ -42,7 +43,9 @@ export function compareResource(
   if (!live) return { inSync: false, ...(predicted && { predicted: normalizeForDiff(predicted) }) };
   if (!predicted) return { inSync: false, live: normalizeForDiff(live) };
   const applicable = matchingRules(rules, live);
-  const scope = (o: KubeObject) => (desired ? (projectOnto(o, normalizeForDiff(desired)) as KubeObject) : o);
+  // a Secret written with stringData is stored as data: project onto that (gitops-engine's NormalizeSecret)
+  const shape = desired ? foldStringData(normalizeForDiff(desired)) : undefined;
+  const scope = (o: KubeObject) => (shape ? (projectOnto(o, shape) as KubeObject) : o);
   const p = applyIgnoreDifferences(scope(normalizeForDiff(predicted)), applicable, live);
   const l = applyIgnoreDifferences(scope(normalizeForDiff(live)), applicable, live);
   return { inSync: jsonEqual(p, l), live: l, predicted: p };

@@ -4,4 +4,5 @@ export { evaluateJqPath, JqPathError, type PathKey, parseJqPath } from './jq-pat
 export { parsePointer, removeAtPointer, removePath } from './json-pointer.js';
 export { ownedPaths } from './managed-fields.js';
 export { jsonEqual, normalizeForDiff } from './normalize.js';
+export { foldStringData, hideSecretData } from './secret-data.js';
 export { unifiedDiff } from './unified-diff.js';

@@ -14,6 +14,13 @@ export {
 } from './order.js';
 export { revisionKey } from './revision-key.js';
 export {
+  historyRevision,
+  isAutomatedSyncEnabled,
+  planRollback,
+  previousHistoryId,
+  type RollbackPlan,
+} from './rollback.js';
+export {
   DEFAULT_WAVE_TIMEOUT_MS,
   parseDurationMs,
   parseSyncOptions,

@@ -18,6 +18,19 @@ export interface RepoCacheOptions {
   readonly now?: () => number;
 }
 
+/** What Argo CD's RevisionMetadata shows of a commit. */
+export interface CommitMetadata {
+  /** `Name <email>`. */
+  readonly author: string;
+  /** RFC 3339. */
+  readonly date: string;
+  /** The whole message, at most `MAX_COMMIT_MESSAGE` characters. */
+  readonly message: string;
+}
+
+const MAX_COMMIT_MESSAGE = 2_000;
+const COMMIT_METADATA_KEPT = 2_000;
+
 interface RepoEntry {
   readonly url: string;
   readonly bareDir: string;
@@ -37,6 +50,7 @@ interface RepoEntry {
  */
 export class RepoCache {
   private readonly repos = new Map<string, RepoEntry>();
+  private readonly metadata = new Map<string, CommitMetadata>();
   private readonly now: () => number;
 
   constructor(private readonly options: RepoCacheOptions) {
@@ -160,6 +174,43 @@ export class RepoCache {
     } catch {
       return undefined;
     }
+  }
+
+  /**
+   * A commit's author, date and message (`git log -1`), fetched into the cache when missing. Commits
+   * never change, so answers are kept (at most `COMMIT_METADATA_KEPT`, oldest dropped first).
+   */
+  async commitMetadata(url: string, sha: string): Promise<CommitMetadata> {
+    const e = this.entry(url);
+    const key = `${url}@${sha}`;
+    const known = this.metadata.get(key);
+    if (known !== undefined) return known;
+    if (!/^[0-9a-f]{4,64}$/i.test(sha))
+      throw new SyncError(SyncErrorCode.RevisionNotFound, `'${sha.slice(0, 80)}' is not a commit SHA`);
+    const commit = await this.ensureCommit(url, sha);
+    // unit separator between fields: none of them may contain it
+    const out = await git([
+      `--git-dir=${e.bareDir}`,
+      'log',
+      '-1',
+      '--no-color',
+      '--format=%an <%ae>%x1f%aI%x1f%B',
+      commit,
+    ]);
+    const [author = '', date = '', ...rest] = out.split('\x1f');
+    const message = rest.join('\x1f');
+    const trimmed = message.trim();
+    const meta: CommitMetadata = {
+      author: author.slice(0, 200),
+      date,
+      message: trimmed.length > MAX_COMMIT_MESSAGE ? `${trimmed.slice(0, MAX_COMMIT_MESSAGE)}…` : trimmed,
+    };
+    this.metadata.set(key, meta);
+    if (this.metadata.size > COMMIT_METADATA_KEPT) {
+      const oldest = this.metadata.keys().next().value;
+      if (oldest !== undefined) this.metadata.delete(oldest);
+    }
+    return meta;
   }
 
   /** A read-only checkout of `sha` (full tree: Kustomize bases live outside the app path). */

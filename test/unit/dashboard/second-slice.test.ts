@@ -180,7 +180,7 @@ describe('dashboard: Application page', () => {
     assert.deepEqual(rollout?.children[0]?.pods, [
       { name: 'web-v2-abc', status: 'Running', ready: '1/1', restarts: 2 },
     ]);
-    assert.deepEqual(p.actions, { sync: true, refresh: true });
+    assert.deepEqual(p.actions, { sync: true, refresh: true, rollback: true });
   });
 
   it('does not expand a Rollout the viewer may not get, and refuses the page without get applications', async () => {
