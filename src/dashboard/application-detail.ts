@@ -7,7 +7,7 @@
  */
 import { type NamespaceObjects, type RolloutObject, rolloutInfo } from '../cli/rollout-view/index.js';
 import type { ReplicaSet } from '../rollouts/index.js';
-import type { Application } from '../sync/index.js';
+import { type Application, isAutomatedSyncEnabled } from '../sync/index.js';
 import { rolloutRow } from './fleet-view.js';
 
 export interface PodRow {
@@ -164,7 +164,7 @@ export function applicationDetail(app: Application, world: ApplicationWorld, now
     path: source?.path ?? '',
     targetRevision: source?.targetRevision || 'HEAD',
     destination: `${dest.server ?? dest.name ?? ''} ${dest.namespace ?? ''}`.trim(),
-    autoSync: app.spec?.syncPolicy?.automated !== undefined,
+    autoSync: isAutomatedSyncEnabled(app),
     sync: s.sync?.status ?? 'Unknown',
     revision: s.sync?.revision ?? (s.sync?.revisions ?? []).join(', '),
     health: s.health?.status ?? 'Unknown',

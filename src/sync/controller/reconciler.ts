@@ -8,7 +8,7 @@ import {
   requeueAfter,
 } from '../../core/index.js';
 import { isUnavailable, type KubeClient, type Reflector } from '../../kube/index.js';
-import { decideAutoSync, revisionKey } from '../operation/index.js';
+import { decideAutoSync, isAutomatedSyncEnabled, revisionKey } from '../operation/index.js';
 import type { RepoCache } from '../source/index.js';
 import type { Application, Operation, OperationState } from '../types.js';
 import { decideSyncGate } from '../windows/index.js';
@@ -185,7 +185,7 @@ export class ApplicationReconciler implements Reconciler {
         const text = `Sync operation to ${revisionKey(opState.syncResult) ?? ''} ${ok ? 'succeeded' : `failed: ${opState.message ?? ''}`}`;
         if (ok) this.d.events.normal(app, 'OperationCompleted', text);
         else this.d.events.warning(app, 'OperationCompleted', text);
-        if (!ok && app.spec.syncPolicy?.automated)
+        if (!ok && isAutomatedSyncEnabled(app))
           conditions.SyncError = `Failed sync attempt to ${revisionKey(opState.syncResult) ?? ''}: ${opState.message ?? ''}`;
         requeueAfterMs = 500;
       } else if (!app.operation) setOperation = operation;
@@ -194,7 +194,7 @@ export class ApplicationReconciler implements Reconciler {
       !conditions.SyncError &&
       !operation &&
       opState?.phase === 'Failed' &&
-      app.spec.syncPolicy?.automated &&
+      isAutomatedSyncEnabled(app) &&
       revisionKey(opState.syncResult) === comparison?.revision
     ) {
       conditions.SyncError = `Failed sync attempt to ${revisionKey(opState.syncResult) ?? ''}: ${opState.message ?? ''}`;

@@ -21,6 +21,13 @@ export interface AutoSyncInput {
   readonly nowMs: number;
 }
 
+/** Argo CD's `IsAutomatedSyncEnabled`: an `automated` block not switched off by `enabled: false`. */
+export const isAutomatedSyncEnabled = (app: Pick<Application, 'spec'>): boolean => {
+  // `spec` may be missing on objects read as they are (the dashboard's cache)
+  const automated = app.spec?.syncPolicy?.automated;
+  return automated !== undefined && automated !== null && automated.enabled !== false;
+};
+
 /**
  * Argo CD's automated sync policy, pure: sync once per revision; a failed attempt at a revision is not
  * repeated (it raises a condition); with selfHeal, drift at an already-synced revision is re-applied
@@ -29,7 +36,8 @@ export interface AutoSyncInput {
 export function decideAutoSync(input: AutoSyncInput): AutoSyncDecision {
   const { app, revision } = input;
   const automated = app.spec.syncPolicy?.automated;
-  if (!automated) return { kind: 'none', reason: 'automated sync is disabled' };
+  if (!automated || !isAutomatedSyncEnabled(app))
+    return { kind: 'none', reason: 'automated sync is disabled' };
   if (app.operation) return { kind: 'none', reason: 'an operation is in progress' };
   if (input.syncStatus === 'Synced') return { kind: 'none', reason: 'synced' };
   const hold = autoSyncHold(app, revision);

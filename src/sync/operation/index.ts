@@ -1,4 +1,9 @@
-export { type AutoSyncDecision, type AutoSyncInput, decideAutoSync } from './auto-sync.js';
+export {
+  type AutoSyncDecision,
+  type AutoSyncInput,
+  decideAutoSync,
+  isAutomatedSyncEnabled,
+} from './auto-sync.js';
 export { AUTO_SYNC_HOLD_ANNOTATION, autoSyncHold } from './auto-sync-hold.js';
 export { AUTOMATED_RETRY, nextRetryAtMs, retryDelayMs, selfHealDelayMs } from './backoff.js';
 export { type HookDeletePolicy, hookDeletePolicies, hookTypes, isHook } from './hooks.js';
@@ -15,7 +20,6 @@ export {
 export { revisionKey } from './revision-key.js';
 export {
   historyRevision,
-  isAutomatedSyncEnabled,
   planRollback,
   previousHistoryId,
   type RollbackPlan,

@@ -5,6 +5,7 @@
  * Pure.
  */
 import type { Application, Operation, RevisionHistory } from '../types.js';
+import { isAutomatedSyncEnabled } from './auto-sync.js';
 
 export type RollbackPlan =
   | { readonly kind: 'rollback'; readonly entry: RevisionHistory; readonly operation: Operation }
@@ -17,12 +18,6 @@ export function previousHistoryId(app: Application): number | undefined {
 
 /** The revision(s) of a history entry, as `app history` prints them. */
 export const historyRevision = (h: RevisionHistory): string => h.revision ?? (h.revisions ?? []).join(',');
-
-/** Argo CD's `IsAutomatedSyncEnabled`: an `automated` block not switched off by `enabled: false`. */
-export const isAutomatedSyncEnabled = (app: Application): boolean => {
-  const automated = app.spec.syncPolicy?.automated;
-  return automated !== undefined && automated !== null && automated.enabled !== false;
-};
 
 export function planRollback(app: Application, id: number | undefined, username: string): RollbackPlan {
   if (app.metadata.deletionTimestamp !== undefined)

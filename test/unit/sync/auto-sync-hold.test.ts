@@ -64,3 +64,21 @@ describe('sync: the auto-sync hold (RollingSync)', () => {
     );
   });
 });
+
+describe('sync: automated.enabled (Argo CD IsAutomatedSyncEnabled)', () => {
+  const withEnabled = (enabled: boolean | undefined) => {
+    const a = app({});
+    const automated = { ...a.spec.syncPolicy?.automated, ...(enabled !== undefined && { enabled }) };
+    return { ...a, spec: { ...a.spec, syncPolicy: { automated } } } as Application;
+  };
+  it('enabled: false switches automated sync off and keeps its settings', () => {
+    assert.deepEqual(decide(withEnabled(false), 'abc'), {
+      kind: 'none',
+      reason: 'automated sync is disabled',
+    });
+  });
+  it('enabled: true or unset syncs', () => {
+    assert.equal(decide(withEnabled(true), 'abc').kind, 'sync');
+    assert.equal(decide(withEnabled(undefined), 'abc').kind, 'sync');
+  });
+});
