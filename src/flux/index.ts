@@ -27,6 +27,22 @@ export {
   type Snapshot,
 } from './helm-types.js';
 export { mergeValues, setValueAtPath } from './helm-values.js';
+export {
+  applySetters,
+  applySettersToText,
+  IMAGE_POLICY_GVK,
+  IMAGE_UPDATE_AUTOMATION_GVK,
+  ImageAutomationReason,
+  type ImagePolicyView,
+  type ImageUpdateAutomation,
+  NamespacedName,
+  type PolicyLatest,
+  readManifestFiles,
+  renderCommitMessage,
+  setterValues,
+  TemplateData,
+  UpdateResult,
+} from './image-automation/index.js';
 export { formatDurationMs } from './intervals.js';
 export { inventoryEntry, inventoryId, parseInventoryEntry, staleEntries } from './inventory.js';
 export {

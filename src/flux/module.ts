@@ -33,6 +33,7 @@ import {
   type HelmRelease,
   type HelmRepository,
 } from './helm-types.js';
+import { registerImageUpdateAutomations } from './image-automation/index.js';
 import { KustomizationReconciler } from './kustomization-reconciler.js';
 import { OCIRepositoryReconciler } from './oci-repository-reconciler.js';
 import { OCI_REPOSITORY_GVK, type OCIRepository } from './oci-types.js';
@@ -61,12 +62,13 @@ export interface FluxControllerHandle {
   readonly helmCharts: Controller;
   readonly helmReleases: Controller;
   readonly ociRepositories: Controller;
+  readonly imageUpdateAutomations: Controller;
   stop(): void;
 }
 
 /**
- * Adds Flux's controllers (GitRepository, Kustomization, HelmRepository, HelmChart, HelmRelease: Flux's
- * dialect on the sync engine) to a manager.
+ * Adds Flux's controllers (GitRepository, Kustomization, HelmRepository, HelmChart, HelmRelease,
+ * ImageUpdateAutomation: Flux's dialect on the sync engine) to a manager.
  */
 export function registerFluxControllers(
   manager: Manager,
@@ -298,8 +300,19 @@ export function registerFluxControllers(
       if (depends) kustomizationController.enqueue(objectKey(k));
     }
   });
+  const imageUpdateAutomations = registerImageUpdateAutomations(manager, {
+    scope,
+    workers,
+    sources,
+    git,
+    credentials,
+    writer,
+    scratchDir: workspace.scratchDir,
+    refreshSource: (key) => gitRepositories.enqueue(key),
+  });
   return {
     gitRepositories,
+    imageUpdateAutomations,
     kustomizations: kustomizationController,
     helmRepositories,
     helmCharts,

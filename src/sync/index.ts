@@ -49,6 +49,7 @@ export {
 } from './render/index.js';
 export {
   type CredentialSource,
+  git,
   parseLsRemote,
   RepoCache,
   type RepoCredentials,
