@@ -39,6 +39,7 @@ export {
   type PolicyLatest,
   readManifestFiles,
   renderCommitMessage,
+  type SetterChange,
   setterValues,
   TemplateData,
   UpdateResult,
