@@ -8,8 +8,8 @@ import { AutomationClone, type CheckoutPoint } from './automation-git.js';
 import { ImageAutomationReason, pushSummary } from './automation-status.js';
 import { renderCommitMessage } from './commit-message.js';
 import { type ManifestReadLimits, readManifestFiles, writeManifestFiles } from './manifest-files.js';
+import { applySettersInSlices } from './setter-slices.js';
 import { type PolicyLatest, setterValues } from './setter-values.js';
-import { applySetters } from './setters.js';
 import type { SourceConfig } from './source-config.js';
 import type { ImageUpdateAutomation } from './types.js';
 import { NamespacedName, TemplateData, UpdateResult } from './update-result.js';
@@ -112,7 +112,7 @@ export async function runAutomation(
         return failed(ImageAutomationReason.UpdateFailed, `failed to apply policies: ${read.message}`);
       if (read.skipped.length > 0)
         deps.logger.warn({ skipped: read.skipped.slice(0, 20) }, 'manifest files skipped by the setters');
-      const outcome = applySetters(read.files, setterValues(run.policies));
+      const outcome = await applySettersInSlices(read.files, setterValues(run.policies));
       if (outcome.unparsable.length > 0)
         deps.logger.info(
           { files: outcome.unparsable.slice(0, 20) },

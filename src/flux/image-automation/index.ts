@@ -17,6 +17,7 @@ export {
 } from './manifest-files.js';
 export { type ImageAutomationRegistration, registerImageUpdateAutomations } from './register.js';
 export { scalarText } from './scalar-text.js';
+export { applySettersInSlices } from './setter-slices.js';
 export {
   type ImageRef,
   imageRefString,
@@ -33,6 +34,7 @@ export {
   type ObjectId,
   type SetterChange,
   type SettersOutcome,
+  setterSteps,
 } from './setters.js';
 export { sourceConfig, updateStrategyProblem } from './source-config.js';
 export {

@@ -75,42 +75,33 @@ function styleOf(node: Scalar): ScalarStyle | undefined {
  * `"$imagepolicy"` token are not parsed. Pure.
  */
 export function applySettersToText(text: string, setters: ReadonlyMap<string, SetterValue>): FileUpdate {
+  const steps = setterSteps(text, setters);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/**
+ * {@link applySettersToText} one document at a time: the generator yields after each parsed
+ * document so that a caller can give the event loop a turn between them; its return value is the
+ * file's update. Pure.
+ */
+export function* setterSteps(
+  text: string,
+  setters: ReadonlyMap<string, SetterValue>,
+): Generator<void, FileUpdate, void> {
   if (!text.includes(SETTER_TOKEN)) return { text: undefined, changes: [] };
-  const docs = parseAllDocuments(text, { keepSourceTokens: false, prettyErrors: false });
-  const list = Array.isArray(docs) ? docs : [docs];
-  if (list.some((d) => d.errors.length > 0)) return { text: undefined, changes: [], unparsable: true };
   const edits: Edit[] = [];
   const changes: SetterChange[] = [];
-  for (const doc of list) {
-    const object = objectIdOf(doc.contents);
-    visit(doc, {
-      Scalar(key, node, path) {
-        if (key === 'key' || !node.range) return;
-        const style = styleOf(node);
-        if (!style) return;
-        const parent = path[path.length - 1] as Node | undefined;
-        const inSeq = isSeq(parent);
-        const comment =
-          lineComment(text, node.range[1]) ??
-          (inSeq && node.commentBefore && !node.commentBefore.includes('\n')
-            ? `#${node.commentBefore}`
-            : undefined);
-        const setter = comment !== undefined ? markerSetter(comment) : undefined;
-        const target = setter !== undefined ? setters.get(setter) : undefined;
-        if (setter === undefined || target === undefined) return;
-        const source = text.slice(node.range[0], node.range[1]);
-        const oldValue = typeof node.value === 'string' ? node.value : source;
-        if (oldValue === target.value) return;
-        const inFlow = path.some((p) => (isMap(p) || isSeq(p)) && p.flow === true);
-        edits.push({
-          start: node.range[0],
-          end: node.range[1],
-          text: scalarText(target.value, style, inFlow),
-        });
-        // kyaml records a change only for objects it can read metadata from (mapping documents)
-        if (object) changes.push({ object, setter, oldValue, newValue: target.value });
-      },
-    });
+  // only the documents holding the token are parsed: a large multi-document file with one marked
+  // object costs one small parse, not one of the whole file
+  for (const [from, to] of documentChunks(text)) {
+    const chunk = text.slice(from, to);
+    if (!chunk.includes(SETTER_TOKEN)) continue;
+    if (!collectEdits(text, chunk, from, setters, edits, changes))
+      return { text: undefined, changes: [], unparsable: true };
+    yield;
   }
   if (edits.length === 0) return { text: undefined, changes: [] };
   let out = '';
@@ -121,6 +112,63 @@ export function applySettersToText(text: string, setters: ReadonlyMap<string, Se
   }
   out += text.slice(at);
   return { text: out, changes };
+}
+
+/**
+ * Offsets of the file's documents: split before every line starting with the `---` marker (YAML
+ * forbids that line inside any scalar, so it always starts a document).
+ */
+export function documentChunks(text: string): [number, number][] {
+  const out: [number, number][] = [];
+  const marker = /^---(?=[ \t\r\n]|$)/gm;
+  let start = 0;
+  for (let m = marker.exec(text); m !== null; m = marker.exec(text)) {
+    if (m.index > start) out.push([start, m.index]);
+    start = m.index;
+  }
+  out.push([start, text.length]);
+  return out;
+}
+
+/** Adds the edits and changes of one chunk (offset `base` in `text`); false when it is not YAML. */
+function collectEdits(
+  text: string,
+  chunk: string,
+  base: number,
+  setters: ReadonlyMap<string, SetterValue>,
+  edits: Edit[],
+  changes: SetterChange[],
+): boolean {
+  const docs = parseAllDocuments(chunk, { keepSourceTokens: false, prettyErrors: false });
+  const list = Array.isArray(docs) ? docs : [docs];
+  if (list.some((d) => d.errors.length > 0)) return false;
+  for (const doc of list) {
+    const object = objectIdOf(doc.contents);
+    visit(doc, {
+      Scalar(key, node, path) {
+        if (key === 'key' || !node.range) return;
+        const style = styleOf(node);
+        if (!style) return;
+        const [start, end] = [node.range[0] + base, node.range[1] + base];
+        const parent = path[path.length - 1] as Node | undefined;
+        const comment =
+          lineComment(text, end) ??
+          (isSeq(parent) && node.commentBefore && !node.commentBefore.includes('\n')
+            ? `#${node.commentBefore}`
+            : undefined);
+        const setter = comment !== undefined ? markerSetter(comment) : undefined;
+        const target = setter !== undefined ? setters.get(setter) : undefined;
+        if (setter === undefined || target === undefined) return;
+        const oldValue = typeof node.value === 'string' ? node.value : text.slice(start, end);
+        if (oldValue === target.value) return;
+        const inFlow = path.some((p) => (isMap(p) || isSeq(p)) && p.flow === true);
+        edits.push({ start, end, text: scalarText(target.value, style, inFlow) });
+        // kyaml records a change only for objects it can read metadata from (mapping documents)
+        if (object) changes.push({ object, setter, oldValue, newValue: target.value });
+      },
+    });
+  }
+  return true;
 }
 
 /** A manifest file read from the update path (`path` relative to it, `/`-separated). */
@@ -139,20 +187,34 @@ export interface SettersOutcome {
   readonly unparsable: readonly string[];
 }
 
+/** Collects per-file updates into a {@link SettersOutcome} (files in path order). Pure. */
+export class SettersCollector {
+  private readonly writes: ManifestFile[] = [];
+  private readonly changes = new Map<string, readonly SetterChange[]>();
+  private readonly unparsable: string[] = [];
+
+  static order(files: readonly ManifestFile[]): ManifestFile[] {
+    return [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  }
+
+  add(path: string, u: FileUpdate): void {
+    if (u.unparsable) this.unparsable.push(path);
+    if (u.text === undefined) return;
+    this.writes.push({ path, text: u.text });
+    if (u.changes.length > 0) this.changes.set(path, u.changes);
+  }
+
+  outcome(): SettersOutcome {
+    return { writes: this.writes, changes: this.changes, unparsable: this.unparsable };
+  }
+}
+
 /** Applies the setters to every file (see {@link applySettersToText}). Pure. */
 export function applySetters(
   files: readonly ManifestFile[],
   setters: ReadonlyMap<string, SetterValue>,
 ): SettersOutcome {
-  const writes: ManifestFile[] = [];
-  const changes = new Map<string, readonly SetterChange[]>();
-  const unparsable: string[] = [];
-  for (const f of [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
-    const u = applySettersToText(f.text, setters);
-    if (u.unparsable) unparsable.push(f.path);
-    if (u.text === undefined) continue;
-    writes.push({ path: f.path, text: u.text });
-    if (u.changes.length > 0) changes.set(f.path, u.changes);
-  }
-  return { writes, changes, unparsable };
+  const collector = new SettersCollector();
+  for (const f of SettersCollector.order(files)) collector.add(f.path, applySettersToText(f.text, setters));
+  return collector.outcome();
 }
