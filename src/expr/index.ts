@@ -11,5 +11,6 @@ export {
   ExprTypeError,
 } from './errors.js';
 export { floatsFromHost, GoFloat, toHost } from './numbers.js';
+export { compileRegex } from './regex.js';
 export { ExprTime, parseTime } from './time.js';
 export { formatInt, formatValue, goTypeName, typeName } from './values.js';

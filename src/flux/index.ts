@@ -1,5 +1,5 @@
-// The Flux dialect's public surface: GitRepository, Kustomization, HelmRepository, HelmChart and
-// HelmRelease on the sync engine.
+// The Flux dialect's public surface: GitRepository, Kustomization, HelmRepository, HelmChart,
+// HelmRelease and OCIRepository on the sync engine; ImageRepository and ImagePolicy.
 
 export { NAME_LABEL, NAMESPACE_LABEL, PRUNE_ANNOTATION } from './apply.js';
 export { sourcePath, withFluxOverrides } from './build.js';
@@ -30,7 +30,6 @@ export { mergeValues, setValueAtPath } from './helm-values.js';
 export {
   applySetters,
   applySettersToText,
-  IMAGE_POLICY_GVK,
   IMAGE_UPDATE_AUTOMATION_GVK,
   ImageAutomationReason,
   type ImagePolicyView,
@@ -44,6 +43,38 @@ export {
   TemplateData,
   UpdateResult,
 } from './image-automation/index.js';
+export { finalizeImageConditions, type ImageOutcome, ImageReason } from './image-conditions.js';
+export {
+  applyImagePolicy,
+  applyTagFilter,
+  imagePolicyReadyMessage,
+  nextImageRefs,
+  type PolicyOutcome,
+  policerFromSpec,
+} from './image-policy.js';
+export { imageRepositoryKeyOf } from './image-policy-reconciler.js';
+export { type ImageReference, parseImageReference } from './image-reference.js';
+export { unsupportedImageRepositorySpec } from './image-repository-reconciler.js';
+export {
+  decideScan,
+  filterOutTags,
+  latestTagsOf,
+  ScanReason,
+  sortTagsDescending,
+  tagsRevision,
+} from './image-scan.js';
+export { DefaultImageScanLimits, type ImageScanLimits } from './image-scanner.js';
+export { ImageTagStore, type StoredTags } from './image-tag-store.js';
+export {
+  IMAGE_POLICY_GVK,
+  IMAGE_REPOSITORY_GVK,
+  type ImagePolicy,
+  type ImagePolicySpec,
+  type ImagePolicyStatus,
+  type ImageRef,
+  type ImageRepository,
+  type ImageRepositoryStatus,
+} from './image-types.js';
 export { formatDurationMs } from './intervals.js';
 export { inventoryEntry, inventoryId, parseInventoryEntry, staleEntries } from './inventory.js';
 export {
@@ -54,7 +85,7 @@ export {
   registerFluxControllers,
 } from './module.js';
 export { ociRevision, resolveOciRef } from './oci-ref.js';
-export { listTags, parseOciUrl } from './oci-registry.js';
+export { headManifestDigest, listTags, parseOciUrl, TagListLimitError } from './oci-registry.js';
 export { FLUX_CONTENT_MEDIA_TYPE, OCI_REPOSITORY_GVK, type OCIRepository } from './oci-types.js';
 export { decodeRelease, encodeRelease, releaseSecretName, type StoredRelease } from './release-storage.js';
 export { artifactIgnoreRules, isIgnored, parseIgnore } from './source-ignore.js';

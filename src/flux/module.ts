@@ -34,6 +34,16 @@ import {
   type HelmRepository,
 } from './helm-types.js';
 import { registerImageUpdateAutomations } from './image-automation/index.js';
+import { ImagePolicyReconciler, imageRepositoryKeyOf } from './image-policy-reconciler.js';
+import { ImageRepositoryReconciler } from './image-repository-reconciler.js';
+import { DefaultImageScanLimits, type ImageScanLimits } from './image-scanner.js';
+import { ImageTagStore } from './image-tag-store.js';
+import {
+  IMAGE_POLICY_GVK,
+  IMAGE_REPOSITORY_GVK,
+  type ImagePolicy,
+  type ImageRepository,
+} from './image-types.js';
 import { KustomizationReconciler } from './kustomization-reconciler.js';
 import { OCIRepositoryReconciler } from './oci-repository-reconciler.js';
 import { OCI_REPOSITORY_GVK, type OCIRepository } from './oci-types.js';
@@ -53,6 +63,8 @@ export interface FluxControllerOptions {
   readonly healthPollMs?: number;
   /** Concurrent reconciles per kind. Default 4 (Flux's --concurrent). */
   readonly workers?: number;
+  /** Bounds on an ImageRepository's tag listing and the tags kept for it. Default 50,000 tags, 8 MiB. */
+  readonly imageScanLimits?: ImageScanLimits;
 }
 
 export interface FluxControllerHandle {
@@ -63,6 +75,10 @@ export interface FluxControllerHandle {
   readonly helmReleases: Controller;
   readonly ociRepositories: Controller;
   readonly imageUpdateAutomations: Controller;
+  readonly imageRepositories: Controller;
+  readonly imagePolicies: Controller;
+  /** The tags of each ImageRepository's last scan in this process. */
+  readonly imageTags: ImageTagStore;
   stop(): void;
 }
 
@@ -310,7 +326,9 @@ export function registerFluxControllers(
     scratchDir: workspace.scratchDir,
     refreshSource: (key) => gitRepositories.enqueue(key),
   });
+  const images = registerImageControllers(manager, options, { scope, workers, writer });
   return {
+    ...images,
     gitRepositories,
     imageUpdateAutomations,
     kustomizations: kustomizationController,
@@ -323,6 +341,84 @@ export function registerFluxControllers(
       workspace.close();
     },
   };
+}
+
+/** ImageRepository and ImagePolicy (image-reflector-controller) with the triggers between them. */
+function registerImageControllers(
+  manager: Manager,
+  options: FluxControllerOptions,
+  shared: { readonly scope: { namespace?: string }; readonly workers: number; readonly writer: StatusWriter },
+) {
+  const imageTags = new ImageTagStore();
+  const limits = options.imageScanLimits ?? DefaultImageScanLimits;
+  const repoInformer = manager.informer<ImageRepository>({ gvk: IMAGE_REPOSITORY_GVK, ...shared.scope });
+  const policyInformer = manager.informer<ImagePolicy>({ gvk: IMAGE_POLICY_GVK, ...shared.scope });
+  const imageRepositories = manager.addController({
+    name: 'flux-imagerepository',
+    workers: shared.workers,
+    reconciler: new ImageRepositoryReconciler({
+      client: manager.client,
+      repos: repoInformer,
+      tags: imageTags,
+      limits,
+      writer: shared.writer,
+      events: manager.events,
+    }),
+  });
+  const imagePolicies = manager.addController({
+    name: 'flux-imagepolicy',
+    workers: shared.workers,
+    reconciler: new ImagePolicyReconciler({
+      client: manager.client,
+      policies: policyInformer,
+      repos: repoInformer,
+      tags: imageTags,
+      limits,
+      writer: shared.writer,
+      events: manager.events,
+      dependencyRequeueMs: options.dependencyRequeueMs ?? 30_000,
+    }),
+  });
+  const policiesOf = (repoKey: string) => {
+    for (const p of policyInformer.store.list())
+      if (imageRepositoryKeyOf(p) === repoKey) imagePolicies.enqueue(objectKey(p));
+  };
+  // a new scan (another revision, a first scan, a new image) re-evaluates the repository's policies,
+  // and so does a change of the tags this process holds (a scan after a restart)
+  imageTags.onChange(policiesOf);
+  repoInformer.onChange((cur, prev) => {
+    const obj = cur ?? prev;
+    if (!obj) return;
+    if (
+      !cur ||
+      !prev ||
+      cur.metadata.generation !== prev.metadata.generation ||
+      cur.metadata.deletionTimestamp !== prev.metadata.deletionTimestamp ||
+      JSON.stringify(cur.metadata.annotations ?? {}) !== JSON.stringify(prev.metadata.annotations ?? {})
+    )
+      imageRepositories.enqueue(objectKey(obj));
+    if (
+      !cur ||
+      !prev ||
+      cur.status?.lastScanResult?.revision !== prev.status?.lastScanResult?.revision ||
+      cur.status?.canonicalImageName !== prev.status?.canonicalImageName ||
+      JSON.stringify(cur.spec.accessFrom ?? null) !== JSON.stringify(prev.spec.accessFrom ?? null)
+    )
+      policiesOf(objectKey(obj));
+  });
+  policyInformer.onChange((cur, prev) => {
+    const obj = cur ?? prev;
+    if (!obj) return;
+    if (
+      !cur ||
+      !prev ||
+      cur.metadata.generation !== prev.metadata.generation ||
+      cur.metadata.deletionTimestamp !== prev.metadata.deletionTimestamp ||
+      JSON.stringify(cur.metadata.annotations ?? {}) !== JSON.stringify(prev.metadata.annotations ?? {})
+    )
+      imagePolicies.enqueue(objectKey(obj));
+  });
+  return { imageRepositories, imagePolicies, imageTags };
 }
 
 interface KubeObjectLike {

@@ -115,4 +115,10 @@ export function parse(name: string, text: string, options: ParseOptions = {}): G
 export function standardFunctionNames(): readonly string[] {
   return [...STANDARD_FUNCS.keys()].sort();
 }
-export { SemverVersion, semverCompare } from './sprig-semver.js';
+export {
+  parseSemverConstraint,
+  type SemverConstraint,
+  type SemverConstraintOptions,
+  SemverVersion,
+  semverCompare,
+} from './sprig-semver.js';

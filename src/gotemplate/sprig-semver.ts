@@ -1,3 +1,4 @@
+import { quoteGo } from '../go/index.js';
 import { FuncError } from './errors.js';
 import { def, type GoFunc } from './functions.js';
 
@@ -186,9 +187,9 @@ interface Constraint {
 
 const isX = (s: string): boolean => s === 'x' || s === '*' || s === 'X';
 
-function parseConstraint(c: string): Constraint {
+function parseConstraint(c: string, v35 = false): Constraint {
   const m = CONSTRAINT_RE.exec(c);
-  if (!m) throw new FuncError(`improper constraint: ${c}`);
+  if (!m) throw new FuncError(`improper constraint: ${v35 ? quoteGo(c) : c}`);
   const [, op = '', orig = '', major = '', minor = '', patch = ''] = m;
   const pre = m[6] ?? '';
   let ver = orig;
@@ -211,15 +212,20 @@ function parseConstraint(c: string): Constraint {
   try {
     con = SemverVersion.parse(ver);
   } catch {
-    throw new FuncError('constraint Parser Error');
+    throw new FuncError(v35 ? 'constraint parser error' : 'constraint Parser Error');
   }
   return { con, orig, op, dirty, minorDirty, patchDirty };
 }
 
-function check(v: SemverVersion, c: Constraint): boolean {
-  const preBlocked = v.pre !== '' && c.con.pre === '';
+/**
+ * One constraint against a version. `includePre`: whether a prerelease version may match — sprig's
+ * Masterminds v3.3 decides per constraint (the constraint names a prerelease), v3.5 per AND group.
+ */
+function check(v: SemverVersion, c: Constraint, includePre: boolean, groupRule: boolean): boolean {
+  const preBlocked = v.pre !== '' && !includePre;
   switch (c.op) {
     case '!=': {
+      if (groupRule && preBlocked) return false;
       if (c.dirty) {
         if (preBlocked) return false;
         if (c.con.major !== v.major) return true;
@@ -253,9 +259,9 @@ function check(v: SemverVersion, c: Constraint): boolean {
       return !(v.major === c.con.major && v.minor > c.con.minor && !c.minorDirty);
     case '~':
     case '~>':
-      return tilde(v, c);
+      return !preBlocked && tilde(v, c);
     case '^':
-      return caret(v, c);
+      return !preBlocked && caret(v, c);
     default:
       if (preBlocked) return false;
       return c.dirty ? tilde(v, c) : v.Equal(c.con);
@@ -263,7 +269,6 @@ function check(v: SemverVersion, c: Constraint): boolean {
 }
 
 function tilde(v: SemverVersion, c: Constraint): boolean {
-  if (v.pre !== '' && c.con.pre === '') return false;
   if (v.LessThan(c.con)) return false;
   if (c.con.major === 0n && c.con.minor === 0n && c.con.patch === 0n && !c.minorDirty && !c.patchDirty) {
     return true;
@@ -273,7 +278,6 @@ function tilde(v: SemverVersion, c: Constraint): boolean {
 }
 
 function caret(v: SemverVersion, c: Constraint): boolean {
-  if (v.pre !== '' && c.con.pre === '') return false;
   if (v.LessThan(c.con)) return false;
   if (c.con.major > 0n || c.minorDirty) return v.major === c.con.major;
   if (c.con.major === 0n && v.major > 0n) return false;
@@ -288,17 +292,54 @@ function rewriteRange(s: string): string {
   return out;
 }
 
+/** Which Masterminds/semver v3 rules a constraint follows. */
+export interface SemverConstraintOptions {
+  /**
+   * Masterminds/semver v3.5 (Flux's image-reflector-controller): a prerelease named by any constraint
+   * of an AND group lets prereleases match the whole group, error texts quote with %q, and a
+   * constraint is at most 512 bytes and 32 `||` groups. Default: sprig's v3.3 rules (per constraint).
+   */
+  readonly v35?: boolean;
+}
+
+/** A parsed constraint (semver.NewConstraint). */
+export interface SemverConstraint {
+  check(version: SemverVersion): boolean;
+}
+
+const MAX_CONSTRAINT_LEN = 512;
+const MAX_CONSTRAINT_GROUPS = 32;
+
+/** semver.NewConstraint(c), with the library's errors; throws a FuncError when `constraint` is invalid. */
+export function parseSemverConstraint(
+  constraint: string,
+  options: SemverConstraintOptions = {},
+): SemverConstraint {
+  const v35 = options.v35 === true;
+  const show = (s: string) => (v35 ? quoteGo(s) : s);
+  if (v35 && constraint.length > MAX_CONSTRAINT_LEN)
+    throw new FuncError(`constraint string is too long (max ${MAX_CONSTRAINT_LEN} bytes)`);
+  const parts = rewriteRange(constraint).split('||');
+  if (v35 && parts.length > MAX_CONSTRAINT_GROUPS)
+    throw new FuncError(`too many constraint groups (max ${MAX_CONSTRAINT_GROUPS})`);
+  const ors = parts.map((part) => {
+    if (!VALID_RE.test(part)) throw new FuncError(`improper constraint: ${show(part)}`);
+    const found = [...part.matchAll(FIND_RE)].map((m) => m[0]);
+    return (found.length === 0 ? [part] : found).map((c) => parseConstraint(c, v35));
+  });
+  const groupHasPre = ors.map((and) => and.some((c) => c.con.pre !== ''));
+  return {
+    check: (v) =>
+      ors.some((and, i) =>
+        and.every((c) => check(v, c, v35 ? (groupHasPre[i] ?? false) : c.con.pre !== '', v35)),
+      ),
+  };
+}
+
 /** semver.NewConstraint(c).Check(NewVersion(v)), with the library's errors. */
 export function semverCompare(constraint: string, version: string): boolean {
-  const ors = rewriteRange(constraint)
-    .split('||')
-    .map((part) => {
-      if (!VALID_RE.test(part)) throw new FuncError(`improper constraint: ${part}`);
-      const found = [...part.matchAll(FIND_RE)].map((m) => m[0]);
-      return (found.length === 0 ? [part] : found).map(parseConstraint);
-    });
-  const v = SemverVersion.parse(version);
-  return ors.some((and) => and.every((c) => check(v, c)));
+  const c = parseSemverConstraint(constraint);
+  return c.check(SemverVersion.parse(version));
 }
 
 /** sprig's semver functions. */

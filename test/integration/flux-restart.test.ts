@@ -8,6 +8,9 @@ import {
   HELM_RELEASE_GVK,
   HELM_REPOSITORY_GVK,
   type HelmRelease,
+  IMAGE_POLICY_GVK,
+  IMAGE_REPOSITORY_GVK,
+  type ImagePolicy,
   type Kustomization,
   OCI_REPOSITORY_GVK,
 } from '../../src/flux/index.js';
@@ -25,7 +28,9 @@ import { eventually, testClient, testNamespace } from '../support/kube.js';
 // and SIGKILL right after Git moves: after every restart each Kustomization must apply the new
 // commit, prune what left Git, heal drift made while it was down, and keep a consistent inventory; a
 // HelmRelease whose chart repository publishes a new version each round must upgrade to it once (one
-// deployed release, history versions without gaps or repeats) and prune what left the chart.
+// deployed release, history versions without gaps or repeats) and prune what left the chart; an
+// ImagePolicy over the registry's tags must resolve each round's new tag (its tag memory emptied by
+// every restart).
 
 const APPS = ['app-0', 'app-1', 'app-2'];
 const cm = (name: string, data: Record<string, string>) =>
@@ -103,6 +108,17 @@ describe('flux: the controller restarted (SIGTERM and SIGKILL) while Git moves',
           targetNamespace: ns.name,
         }),
       );
+      // the same registry repository scanned for image tags, a policy following the newest 1.x
+      await client.create({
+        ...IMAGE_REPOSITORY_GVK,
+        metadata: { name: 'images', namespace: ns.name },
+        spec: { interval: '1s', image: `${registry.host}/apps/oci`, insecure: true },
+      } as KubeObject);
+      await client.create({
+        ...IMAGE_POLICY_GVK,
+        metadata: { name: 'images', namespace: ns.name },
+        spec: { imageRepositoryRef: { name: 'images' }, policy: { semver: { range: '1.x' } } },
+      } as KubeObject);
     }
     await client.create({
       ...HELM_REPOSITORY_GVK,
@@ -211,6 +227,16 @@ describe('flux: the controller restarted (SIGTERM and SIGKILL) while Git moves',
             last.set('oci-app', k.status);
             if (k.status?.lastAppliedRevision !== `1.${round}.0@${ociDigests.get(round)}`) return false;
             if ((await getCm('oci-settings'))?.data?.round !== String(round)) return false;
+            const p = await client.get<ImagePolicy>({
+              ...IMAGE_POLICY_GVK,
+              namespace: ns.name,
+              name: 'images',
+            });
+            last.set('imagepolicy', p.status);
+            if (condition(p, 'Ready')?.status !== 'True' || p.status?.latestRef?.tag !== `1.${round}.0`)
+              return false;
+            // the policy moved once per round: its previous ref is the last round's tag
+            if (round > 0) assert.equal(p.status?.observedPreviousRef?.tag, `1.${round - 1}.0`);
           }
           return true;
         },

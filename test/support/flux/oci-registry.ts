@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { gunzipSync as gunzip } from 'node:zlib';
 import { FLUX_CONTENT_MEDIA_TYPE } from '../../../src/flux/index.js';
 
 const REGISTRY_BIN = process.env.SLIPWAY_DOCKER_REGISTRY ?? '/usr/bin/docker-registry';
@@ -17,6 +18,10 @@ async function freePort(): Promise<number> {
   return port;
 }
 
+function spawnRegistry(dir: string): ChildProcess {
+  return spawn(REGISTRY_BIN, ['serve', join(dir, 'config.yml')], { stdio: ['ignore', 'ignore', 'pipe'] });
+}
+
 const sha256 = (b: Buffer) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
 
 /**
@@ -26,7 +31,7 @@ const sha256 = (b: Buffer) => `sha256:${createHash('sha256').update(b).digest('h
  */
 export class OciRegistry {
   private constructor(
-    private readonly proc: ChildProcess,
+    private proc: ChildProcess,
     private readonly dir: string,
     readonly host: string,
   ) {}
@@ -49,9 +54,7 @@ export class OciRegistry {
         '',
       ].join('\n'),
     );
-    const proc = spawn(REGISTRY_BIN, ['serve', join(dir, 'config.yml')], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    const proc = spawnRegistry(dir);
     let stderr = '';
     proc.stderr?.on('data', (d: Buffer) => {
       stderr = (stderr + d.toString()).slice(-4000);
@@ -125,6 +128,80 @@ export class OciRegistry {
       return sha256(manifest);
     } finally {
       rmSync(work, { recursive: true, force: true });
+    }
+  }
+
+  /**
+   * Pushes a tiny container image `repo:tag` (an OCI image manifest, an image config and one gzip
+   * layer holding /tag.txt); every tag gets its own content, so its own digest. Returns the digest.
+   */
+  async pushImage(repo: string, tag: string): Promise<string> {
+    const work = mkdtempSync(join(tmpdir(), 'slipway-image-'));
+    try {
+      mkdirSync(join(work, 'root'));
+      writeFileSync(join(work, 'root', 'tag.txt'), `${repo}:${tag}\n`);
+      execFileSync('tar', ['-czf', join(work, 'layer.tgz'), '-C', join(work, 'root'), '.']);
+      const layer = readFileSync(join(work, 'layer.tgz'));
+      const config = Buffer.from(
+        JSON.stringify({
+          architecture: 'amd64',
+          os: 'linux',
+          config: { Labels: { tag } },
+          rootfs: { type: 'layers', diff_ids: [sha256(gunzip(layer))] },
+        }),
+      );
+      const layerDigest = await this.putBlob(repo, layer);
+      const configDigest = await this.putBlob(repo, config);
+      const manifest = Buffer.from(
+        JSON.stringify({
+          schemaVersion: 2,
+          mediaType: 'application/vnd.oci.image.manifest.v1+json',
+          config: {
+            mediaType: 'application/vnd.oci.image.config.v1+json',
+            digest: configDigest,
+            size: config.length,
+          },
+          layers: [
+            {
+              mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip',
+              digest: layerDigest,
+              size: layer.length,
+            },
+          ],
+        }),
+      );
+      const res = await fetch(`http://${this.host}/v2/${repo}/manifests/${tag}`, {
+        method: 'PUT',
+        body: manifest,
+        headers: { 'content-type': 'application/vnd.oci.image.manifest.v1+json' },
+      });
+      if (res.status !== 201) throw new Error(`manifest push: ${res.status} ${await res.text()}`);
+      return sha256(manifest);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  }
+
+  /** Stops the registry process but keeps its storage and address, so `resume()` brings the same content back. */
+  async pause(): Promise<void> {
+    if (this.proc.exitCode !== null || this.proc.signalCode !== null) return;
+    const exited = new Promise((r) => this.proc.once('exit', r));
+    this.proc.kill('SIGTERM');
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 5_000))]);
+  }
+
+  /** Starts the registry again on the same address and storage after `pause()`. */
+  async resume(): Promise<void> {
+    this.proc = spawnRegistry(this.dir);
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      try {
+        if ((await fetch(`http://${this.host}/v2/`)).ok) return;
+      } catch {
+        // not listening yet
+      }
+      if (Date.now() > deadline) throw new Error('docker-registry did not start again');
+      await new Promise((r) => setTimeout(r, 100));
     }
   }
 
