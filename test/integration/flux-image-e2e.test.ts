@@ -103,7 +103,8 @@ describe('flux e2e: a pushed image tag canaries through Git to Slack', { skip, t
     for (const tag of ['1.0.0', '1.2.4']) await registry.pushImage('org/web', tag);
     metrics = await startLocalHttpServer((_req, res) => {
       metricReads++;
-      res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"rate": 0.99}');
+      // no keep-alive: a pooled connection would keep close() (and the test process) waiting
+      res.writeHead(200, { 'Content-Type': 'application/json', Connection: 'close' }).end('{"rate": 0.99}');
     });
     repo = TestRepo.create(manifests(ns.name, `${image}:1.2.4`, metrics.base));
     git = await GitHttpServer.start(repo, undefined, { push: true });
