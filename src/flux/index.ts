@@ -27,6 +27,22 @@ export {
   type Snapshot,
 } from './helm-types.js';
 export { mergeValues, setValueAtPath } from './helm-values.js';
+export {
+  applySetters,
+  applySettersToText,
+  IMAGE_UPDATE_AUTOMATION_GVK,
+  ImageAutomationReason,
+  type ImagePolicyView,
+  type ImageUpdateAutomation,
+  NamespacedName,
+  type PolicyLatest,
+  readManifestFiles,
+  renderCommitMessage,
+  type SetterChange,
+  setterValues,
+  TemplateData,
+  UpdateResult,
+} from './image-automation/index.js';
 export { finalizeImageConditions, type ImageOutcome, ImageReason } from './image-conditions.js';
 export {
   applyImagePolicy,

@@ -34,6 +34,7 @@ import {
   type HelmRelease,
   type HelmRepository,
 } from './helm-types.js';
+import { registerImageUpdateAutomations } from './image-automation/index.js';
 import { registerImageControllers } from './image-controllers.js';
 import type { ImageScanLimits } from './image-scanner.js';
 import type { ImageTagStore } from './image-tag-store.js';
@@ -72,6 +73,7 @@ export interface FluxControllerHandle {
   readonly helmCharts: Controller;
   readonly helmReleases: Controller;
   readonly ociRepositories: Controller;
+  readonly imageUpdateAutomations: Controller;
   readonly imageRepositories: Controller;
   readonly imagePolicies: Controller;
   /** The tags of each ImageRepository's last scan in this process. */
@@ -81,7 +83,7 @@ export interface FluxControllerHandle {
 
 /**
  * Adds Flux's controllers (GitRepository, Kustomization, HelmRepository, HelmChart, HelmRelease,
- * OCIRepository: Flux's dialect on the sync engine; ImageRepository and ImagePolicy) to a manager.
+ * OCIRepository, ImageUpdateAutomation: Flux's dialect on the sync engine; ImageRepository and ImagePolicy) to a manager.
  */
 export function registerFluxControllers(
   manager: Manager,
@@ -316,6 +318,16 @@ export function registerFluxControllers(
       if (depends) kustomizationController.enqueue(objectKey(k));
     }
   });
+  const imageUpdateAutomations = registerImageUpdateAutomations(manager, {
+    scope,
+    workers,
+    sources,
+    git,
+    credentials,
+    writer,
+    scratchDir: workspace.scratchDir,
+    refreshSource: (key) => gitRepositories.enqueue(key),
+  });
   const images = registerImageControllers(manager, {
     scope,
     workers,
@@ -326,6 +338,7 @@ export function registerFluxControllers(
   return {
     ...images,
     gitRepositories,
+    imageUpdateAutomations,
     kustomizations: kustomizationController,
     helmRepositories,
     helmCharts,

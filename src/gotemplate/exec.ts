@@ -226,6 +226,8 @@ class Executor implements ExecState {
     const what = nodeString(node.pipe);
     if (Array.isArray(value)) return value.map((v, i) => [goInt(i), v] as const);
     if (isGoMap(value)) return sortedKeys(value).map((k) => [k, value[k]] as const);
+    // a Go map whose keys are not strings (structs): the caller's Map holds them in Go's range order
+    if (value instanceof Map) return [...(value as Map<unknown, unknown>).entries()];
     if (value === undefined || value === null) return [];
     if (value instanceof GoInt) {
       if (declCount > 1)

@@ -143,8 +143,10 @@ export function isTrue(v: unknown): boolean {
     case 'map':
       return Object.keys(v as GoMap).length > 0;
     case 'func':
-    case 'struct':
       return true;
+    case 'struct':
+      // a JS Map stands for a Go map with non-string keys: empty is false
+      return v instanceof Map ? v.size > 0 : true;
   }
 }
 

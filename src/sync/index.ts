@@ -59,6 +59,7 @@ export {
 export {
   type CommitMetadata,
   type CredentialSource,
+  git,
   parseLsRemote,
   RepoCache,
   type RepoCredentials,
