@@ -204,14 +204,18 @@ export function notificationsModule(
         now,
       });
       manager.events.onEventDurable(eventTriggers.listener);
-      options.signal?.addEventListener(
-        'abort',
-        () => {
+      // stopped with the manager (its workers and the render thread must not keep a process alive), or earlier
+      // by the caller's signal
+      let closed: Promise<void> | undefined;
+      const close = () => {
+        if (closed === undefined) {
           delivery.stop();
-          void renderer.close();
-        },
-        { once: true },
-      );
+          closed = renderer.close();
+        }
+        return closed;
+      };
+      manager.onStop(close);
+      options.signal?.addEventListener('abort', () => void close(), { once: true });
     },
   };
 }
