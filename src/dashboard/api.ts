@@ -40,7 +40,7 @@ import { type RolloutAction, type RolloutDetail, rolloutDetail } from './rollout
 
 export type ApiResult<T> =
   | { readonly status: 200; readonly body: T }
-  | { readonly status: 400 | 403 | 404 | 502; readonly error: string };
+  | { readonly status: 400 | 403 | 404 | 502 | 503; readonly error: string };
 
 export interface RolloutPage extends RolloutDetail {
   /** Children the viewer may not read are left out; this says which. */

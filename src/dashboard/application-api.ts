@@ -22,6 +22,7 @@ import {
   type CommitView,
   commitView,
 } from './application-diff-view.js';
+import { DiffsBusyError } from './application-git.js';
 
 export type ApplicationAction = 'sync' | 'refresh' | 'rollback';
 export const APPLICATION_ACTIONS: readonly ApplicationAction[] = ['sync', 'refresh', 'rollback'];
@@ -190,6 +191,7 @@ export class ApplicationsApi {
     try {
       diff = await git.diff(r.app);
     } catch (err) {
+      if (err instanceof DiffsBusyError) return { status: 503, error: err.message };
       this.options.logger.warn({ err, application: `${namespace}/${name}` }, 'dashboard diff failed');
       return {
         status: 502,

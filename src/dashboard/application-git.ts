@@ -43,11 +43,24 @@ export interface ApplicationGitOptions {
 }
 
 const DIFFS_KEPT = 50;
+/** Diffs computed at once (each renders, then dry-runs up to 4 objects at a time); more wait in line. */
+const DIFFS_RUNNING = 2;
+/** Diffs waiting beyond that: refused, so many open pages cannot queue unbounded work. */
+const DIFFS_WAITING = 16;
+
+export class DiffsBusyError extends Error {
+  readonly code = 'DASHBOARD_DIFFS_BUSY';
+  constructor() {
+    super(`${DIFFS_RUNNING + DIFFS_WAITING} diffs are being computed; try again in a few seconds`);
+  }
+}
 
 export class ApplicationGit implements ApplicationGitSource {
   private workspace: Workspace | undefined;
   private git: { repos: RepoCache; desired: DesiredStateCache; rm: ResourceManager } | undefined;
   private readonly diffs = new Map<string, { at: number; diff: Promise<DashboardDiff> }>();
+  private running = 0;
+  private readonly waiting: (() => void)[] = [];
 
   constructor(private readonly options: ApplicationGitOptions) {}
 
@@ -78,10 +91,15 @@ export class ApplicationGit implements ApplicationGitSource {
     const key = `${app.metadata.uid ?? ''}/${app.metadata.namespace}/${app.metadata.name}`;
     const kept = this.diffs.get(key);
     if (kept !== undefined && now - kept.at < (this.options.diffTtlMs ?? 10_000)) return kept.diff;
+    if (this.running >= DIFFS_RUNNING && this.waiting.length >= DIFFS_WAITING)
+      return Promise.reject(new DiffsBusyError());
     const git = this.open();
-    const diff = diffApplication({ client: this.options.client, ...git }, app, {
-      concurrency: 4,
-    }).then(async (d) => ({ ...d, resourceNames: await this.resourceNames(d) }));
+    const diff = this.inTurn(() =>
+      diffApplication({ client: this.options.client, ...git }, app, { concurrency: 4 }).then(async (d) => ({
+        ...d,
+        resourceNames: await this.resourceNames(d),
+      })),
+    );
     this.diffs.delete(key);
     this.diffs.set(key, { at: now, diff });
     diff.catch(() => {
@@ -92,6 +110,20 @@ export class ApplicationGit implements ApplicationGitSource {
       if (oldest !== undefined) this.diffs.delete(oldest);
     }
     return diff;
+  }
+
+  /** Runs `work` once fewer than DIFFS_RUNNING diffs are running. */
+  private async inTurn<T>(work: () => Promise<T>): Promise<T> {
+    // a finished diff hands its slot straight to the next in line
+    if (this.running >= DIFFS_RUNNING) await new Promise<void>((r) => this.waiting.push(r));
+    else this.running++;
+    try {
+      return await work();
+    } finally {
+      const next = this.waiting.shift();
+      if (next !== undefined) next();
+      else this.running--;
+    }
   }
 
   commit(repoURL: string, sha: string): Promise<CommitMetadata> {
