@@ -182,7 +182,8 @@ describe('clusters: Applications deploy to clusters registered with `slipway clu
     const list = slipway(['cluster', 'list', '-n', ns.name], kubeconfig);
     assert.equal(list.code, 0, list.stderr);
     const lines = list.stdout.trim().split('\n');
-    assert.match(lines[0]!, /^SERVER\s+NAME\s+VERSION\s+STATUS\s+MESSAGE\s+PROJECT$/);
+    // Argo CD's columns, then the Secret's shard pin (`argocd admin cluster shards` shows the pins; `argocd cluster list` does not)
+    assert.match(lines[0]!, /^SERVER\s+NAME\s+VERSION\s+STATUS\s+MESSAGE\s+PROJECT\s+SHARD$/);
     for (const [name, server] of [
       ['tokyo', tokyo.server],
       ['ireland', ireland.server],
