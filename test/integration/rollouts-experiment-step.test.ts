@@ -205,7 +205,13 @@ describe('rollouts: the canary experiment step', () => {
       (x) => (x.status?.canary?.currentExperiment ?? '').endsWith('-3-1'),
       WAIT,
     );
-    assert.ok(await getExperiment(s.client, s.namespace, r.status?.canary?.currentExperiment ?? ''));
+    // the status is committed before the reconcile's post-commit actions create the experiment it names
+    await eventually(
+      'the new current experiment exists',
+      async () =>
+        (await getExperiment(s.client, s.namespace, r.status?.canary?.currentExperiment ?? '')) !== undefined,
+      WAIT,
+    );
   });
 
   it("traffic routing (SMI): a running experiment's weighted templates get their share of the TrafficSplit", async () => {
