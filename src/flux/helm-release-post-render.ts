@@ -57,7 +57,7 @@ function goShape(list: readonly PostRenderer[]): unknown[] {
     const k: Record<string, unknown> = {};
     if ((r.kustomize.patches ?? []).length > 0)
       k.patches = (r.kustomize.patches ?? []).map((p) => ({
-        patch: p.patch,
+        patch: p.patch ?? '',
         ...(p.target && { target: ordered(p.target, SELECTOR_FIELDS) }),
       }));
     if ((r.kustomize.images ?? []).length > 0)

@@ -68,10 +68,12 @@ export class HelmReleaseStatusDraft {
 
   /** The generation (and its post-renderers' digest) this reconcile acted on, as helm-controller's summarize records them. */
   private observe(): void {
+    const { observedPostRenderersDigest: _previous, ...rest } = this.fields;
+    const digest = postRenderersDigest(this.hr.spec.postRenderers);
     this.fields = {
-      ...this.fields,
+      ...rest,
       observedGeneration: this.hr.metadata.generation ?? 0,
-      observedPostRenderersDigest: postRenderersDigest(this.hr.spec.postRenderers),
+      ...(digest && { observedPostRenderersDigest: digest }),
     };
   }
 
