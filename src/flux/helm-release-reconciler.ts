@@ -209,7 +209,7 @@ export class HelmReleaseReconciler implements Reconciler {
         } catch (err) {
           return notReady(FluxReason.ReconciliationFailed, errorText(err), Math.min(intervalMs, 60_000));
         }
-        if (drift.kind === 'failed') return notReady('StateError', drift.message, Math.min(intervalMs, 60_000));
+        if (drift.kind === 'failed') return notReady(HelmReason.StateError, drift.message, Math.min(intervalMs, 60_000));
         draft.inSync();
         const failed = drift.kind === 'drifted' && drift.corrected === 'failed';
         return write(jittered(failed ? Math.min(intervalMs, 30_000) : intervalMs, Math.random()));

@@ -34,6 +34,8 @@ export const HelmReason = {
   ArtifactFailed: 'ArtifactFailed',
   DependencyNotReady: 'DependencyNotReady',
   RetriesExceeded: 'RetriesExceeded',
+  /** Ready False when the cluster state could not be compared (helm-controller's atomic release). */
+  StateError: 'StateError',
   DriftDetected: 'DriftDetected',
   NoDriftDetected: 'NoDriftDetected',
   /** Event reasons of a drift correction (helm-controller's CorrectClusterDrift). */

@@ -171,6 +171,9 @@ describe('flux: HelmRelease post-renderers and drift detection', { timeout: 900_
     });
     await release('warn', { driftDetection: { mode: 'warn' } });
     await release('disabled', {});
+    await release('badrule', {
+      driftDetection: { mode: 'warn', ignore: [{ paths: ['/spec'], target: { name: 'web(' } }] },
+    });
     await release('bad', {
       postRenderers: [{ kustomize: { patches: [{ patch: '- op: replace\n  path: [not a pointer\n' }] } }],
     });
@@ -295,6 +298,23 @@ describe('flux: HelmRelease post-renderers and drift detection', { timeout: 900_
     assert.equal(await imageOf('disabled-web'), 'nginx:edited');
     assert.equal(condition(hr, 'Drifted'), undefined);
     assert.ok(!(await events('disabled')).some((x) => x.reason?.startsWith('Drift')));
+  });
+
+  it('an ignore rule with an invalid target is a StateError and a Warning Event, not a crash', async () => {
+    const hr = await waitHr('badrule', 'StateError', (r) => condition(r, 'Ready')?.reason === 'StateError');
+    assert.equal(condition(hr, 'Ready')?.status, 'False');
+    assert.match(
+      condition(hr, 'Ready')?.message ?? '',
+      /^Could not determine release state: unable to determine cluster state: failed to create ignore rule selector: invalid name regex: /,
+    );
+    await waitEvent('badrule', 'StateError event', (x) => x.type === 'Warning' && x.reason === 'StateError');
+    // fixing the rule brings it back
+    await h.client.patch(
+      { ...HELM_RELEASE_GVK, namespace: ns.name, name: 'badrule' },
+      { spec: { driftDetection: { mode: 'warn', ignore: [{ paths: ['/spec'], target: { name: 'web' } }] } } },
+      { type: 'merge' },
+    );
+    await waitHr('badrule', 'ready again', (r) => condition(r, 'Drifted')?.reason === 'NoDriftDetected' && condition(r, 'Ready')?.status === 'True');
   });
 
   it('a malformed post-renderer patch fails the install with a clear message and a Warning Event', async () => {
