@@ -14,7 +14,7 @@ import {
   scratchRoot,
 } from '../sync/index.js';
 import { type ArtifactFiles, copyArtifact } from './artifact.js';
-import type { KustomizeImage, KustomizePatch, Kustomization } from './types.js';
+import type { Kustomization, KustomizeImage, KustomizePatch } from './types.js';
 
 const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
 

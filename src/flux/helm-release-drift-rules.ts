@@ -32,7 +32,10 @@ export function driftMode(hr: HelmRelease): DriftDetectionMode {
 }
 
 interface CompiledSelector {
-  readonly patterns: readonly { readonly field: 'group' | 'version' | 'kind' | 'namespace' | 'name'; readonly re: RegExp }[];
+  readonly patterns: readonly {
+    readonly field: 'group' | 'version' | 'kind' | 'namespace' | 'name';
+    readonly re: RegExp;
+  }[];
   readonly labels?: LabelSelector;
   readonly annotations?: LabelSelector;
 }

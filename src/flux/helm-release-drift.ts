@@ -91,7 +91,9 @@ export async function detectDrift(
 ): Promise<DesiredDrift[]> {
   const out: DesiredDrift[] = [];
   for (let i = 0; i < objects.length; i += CONCURRENCY)
-    out.push(...(await Promise.all(objects.slice(i, i + CONCURRENCY).map((o) => compareObject(d, rules, o)))));
+    out.push(
+      ...(await Promise.all(objects.slice(i, i + CONCURRENCY).map((o) => compareObject(d, rules, o)))),
+    );
   return out;
 }
 
@@ -130,7 +132,8 @@ export async function correctDrift(
       changes.push(`${x.subject} configured`);
     } catch (err) {
       // a Secret's patch failure may quote its data: name the object only
-      const why = o.kind === 'Secret' ? 'the patch was refused' : err instanceof Error ? err.message : String(err);
+      const why =
+        o.kind === 'Secret' ? 'the patch was refused' : err instanceof Error ? err.message : String(err);
       errors.push(`${x.subject} patch failure: ${why}`);
     }
   }
@@ -164,7 +167,10 @@ export async function checkReleaseDrift(
   } catch (err) {
     const why = err instanceof Error ? err.message : String(err);
     if (!(err instanceof DriftDetectionError)) d.logger.warn({ err }, 'helm release drift check failed');
-    return { kind: 'failed', message: `Could not determine release state: unable to determine cluster state: ${why}` };
+    return {
+      kind: 'failed',
+      message: `Could not determine release state: unable to determine cluster state: ${why}`,
+    };
   }
   if (!hasDrift(drifts)) {
     draft.noDrift();

@@ -205,11 +205,18 @@ export class HelmReleaseReconciler implements Reconciler {
             : await this.render(hr, chartDir, values, releaseName, releaseNs);
           const prepared = await this.prepareRelease(hr, objects, releaseNs);
           draft.inventoryEntries(prepared.map(inventoryEntry));
-          drift = await checkReleaseDrift({ ...this.d, logger: ctx.logger }, hr, draft, prepared, action.release);
+          drift = await checkReleaseDrift(
+            { ...this.d, logger: ctx.logger },
+            hr,
+            draft,
+            prepared,
+            action.release,
+          );
         } catch (err) {
           return notReady(FluxReason.ReconciliationFailed, errorText(err), Math.min(intervalMs, 60_000));
         }
-        if (drift.kind === 'failed') return notReady(HelmReason.StateError, drift.message, Math.min(intervalMs, 60_000));
+        if (drift.kind === 'failed')
+          return notReady(HelmReason.StateError, drift.message, Math.min(intervalMs, 60_000));
         draft.inSync();
         const failed = drift.kind === 'drifted' && drift.corrected === 'failed';
         return write(jittered(failed ? Math.min(intervalMs, 30_000) : intervalMs, Math.random()));

@@ -108,7 +108,11 @@ describe('flux: HelmRelease post-renderers and drift detection', { timeout: 900_
       { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': token } } },
       { type: 'merge' },
     );
-    return waitHr(name, `reconcile request ${token} handled`, (r) => r.status?.lastHandledReconcileAt === token);
+    return waitHr(
+      name,
+      `reconcile request ${token} handled`,
+      (r) => r.status?.lastHandledReconcileAt === token,
+    );
   };
   /** `kubectl edit`: a strategic merge patch from another field manager. */
   const editImage = (deployment: string, image: string) =>
@@ -125,7 +129,9 @@ describe('flux: HelmRelease post-renderers and drift detection', { timeout: 900_
       metadata: { name, namespace: ns.name },
       spec: {
         interval: '3s',
-        chart: { spec: { chart: 'site', version: '1.x', sourceRef: { kind: 'HelmRepository', name: 'charts' } } },
+        chart: {
+          spec: { chart: 'site', version: '1.x', sourceRef: { kind: 'HelmRepository', name: 'charts' } },
+        },
         install: { disableWait: true },
         upgrade: { disableWait: true },
         ...spec,
@@ -139,7 +145,8 @@ describe('flux: HelmRelease post-renderers and drift detection', { timeout: 900_
       kustomize: {
         patches: [
           {
-            patch: 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: any, labels: {patched: "yes"}}\nspec: {replicas: 2}\n',
+            patch:
+              'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: any, labels: {patched: "yes"}}\nspec: {replicas: 2}\n',
             target: { kind: 'Deployment', labelSelector: 'app=post-web' },
           },
           {
@@ -192,7 +199,10 @@ describe('flux: HelmRelease post-renderers and drift detection', { timeout: 900_
     assert.equal(d.spec.template.spec.containers[0]?.image, 'nginx:1.28', 'images');
     assert.equal((await getCm('post-settings'))?.data?.extra, 'from-json6902', 'JSON6902 patch');
     assert.equal(hr.status?.observedPostRenderersDigest, postRenderersDigest(hr.spec.postRenderers));
-    assert.deepEqual(hr.status?.history?.map((s) => [s.version, s.status]), [[1, 'deployed']]);
+    assert.deepEqual(
+      hr.status?.history?.map((s) => [s.version, s.status]),
+      [[1, 'deployed']],
+    );
   });
 
   it('upgrades the release when the post-renderers change', async () => {
@@ -204,7 +214,9 @@ describe('flux: HelmRelease post-renderers and drift detection', { timeout: 900_
     const hr = await waitHr(
       'post',
       'upgraded for the new post-renderers',
-      (r) => condition(r, 'Ready')?.reason === 'UpgradeSucceeded' && r.status?.observedGeneration === r.metadata.generation,
+      (r) =>
+        condition(r, 'Ready')?.reason === 'UpgradeSucceeded' &&
+        r.status?.observedGeneration === r.metadata.generation,
     );
     assert.deepEqual(
       hr.status?.history?.map((s) => [s.version, s.status]),
@@ -219,9 +231,18 @@ describe('flux: HelmRelease post-renderers and drift detection', { timeout: 900_
 
   it('enabled: corrects a kubectl edit without a new release version', async () => {
     await installed('enabled');
-    await waitHr('enabled', 'no drift at first', (r) => condition(r, 'Drifted')?.reason === 'NoDriftDetected');
+    await waitHr(
+      'enabled',
+      'no drift at first',
+      (r) => condition(r, 'Drifted')?.reason === 'NoDriftDetected',
+    );
     await editImage('enabled-web', 'nginx:edited');
-    await eventually('edit corrected', async () => (await imageOf('enabled-web')) === 'nginx:1.27', 120_000, 250);
+    await eventually(
+      'edit corrected',
+      async () => (await imageOf('enabled-web')) === 'nginx:1.27',
+      120_000,
+      250,
+    );
     const full = `${ns.name}/enabled.v1`;
     const detected = await waitEvent('enabled', 'DriftDetected event', (e) => e.reason === 'DriftDetected');
     assert.equal(detected.type, 'Warning');
@@ -229,14 +250,21 @@ describe('flux: HelmRelease post-renderers and drift detection', { timeout: 900_
       detected.message,
       `Cluster state of release ${full} has drifted from the desired state:\nDeployment/${ns.name}/enabled-web changed (0 additions, 1 changes, 0 removals)`,
     );
-    const corrected = await waitEvent('enabled', 'DriftCorrected event', (e) => e.reason === 'DriftCorrected');
+    const corrected = await waitEvent(
+      'enabled',
+      'DriftCorrected event',
+      (e) => e.reason === 'DriftCorrected',
+    );
     assert.equal(corrected.type, 'Normal');
     assert.equal(
       corrected.message,
       `Cluster state of release ${full} has been corrected:\nDeployment/${ns.name}/enabled-web configured`,
     );
     const hr = await reconciled('enabled');
-    assert.deepEqual(hr.status?.history?.map((s) => [s.version, s.status]), [[1, 'deployed']]);
+    assert.deepEqual(
+      hr.status?.history?.map((s) => [s.version, s.status]),
+      [[1, 'deployed']],
+    );
     assert.equal(condition(hr, 'Ready')?.status, 'True');
     assert.equal(condition(hr, 'Drifted')?.status, 'False');
   });
@@ -254,14 +282,25 @@ describe('flux: HelmRelease post-renderers and drift detection', { timeout: 900_
   });
 
   it('enabled: recreates a deleted object', async () => {
-    await h.client.delete({ apiVersion: 'v1', kind: 'ConfigMap', namespace: ns.name, name: 'enabled-settings' });
-    await eventually('ConfigMap recreated', async () => (await getCm('enabled-settings'))?.data?.greeting === 'hello', 120_000, 250);
+    await h.client.delete({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      namespace: ns.name,
+      name: 'enabled-settings',
+    });
+    await eventually(
+      'ConfigMap recreated',
+      async () => (await getCm('enabled-settings'))?.data?.greeting === 'hello',
+      120_000,
+      250,
+    );
     await waitEvent(
       'enabled',
       'DriftCorrected event for the deleted ConfigMap',
       (e) =>
         e.reason === 'DriftCorrected' &&
-        e.message === `Cluster state of release ${ns.name}/enabled.v1 has been corrected:\nConfigMap/${ns.name}/enabled-settings created`,
+        e.message ===
+          `Cluster state of release ${ns.name}/enabled.v1 has been corrected:\nConfigMap/${ns.name}/enabled-settings created`,
     );
     const hr = await getHr('enabled');
     assert.equal(hr.status?.history?.length, 1);
@@ -314,15 +353,27 @@ describe('flux: HelmRelease post-renderers and drift detection', { timeout: 900_
       { spec: { driftDetection: { mode: 'warn', ignore: [{ paths: ['/spec'], target: { name: 'web' } }] } } },
       { type: 'merge' },
     );
-    await waitHr('badrule', 'ready again', (r) => condition(r, 'Drifted')?.reason === 'NoDriftDetected' && condition(r, 'Ready')?.status === 'True');
+    await waitHr(
+      'badrule',
+      'ready again',
+      (r) =>
+        condition(r, 'Drifted')?.reason === 'NoDriftDetected' && condition(r, 'Ready')?.status === 'True',
+    );
   });
 
   it('a malformed post-renderer patch fails the install with a clear message and a Warning Event', async () => {
-    const hr = await waitHr('bad', 'install failed', (r) => condition(r, 'Ready')?.status === 'False' && condition(r, 'Released')?.reason === 'InstallFailed');
+    const hr = await waitHr(
+      'bad',
+      'install failed',
+      (r) =>
+        condition(r, 'Ready')?.status === 'False' && condition(r, 'Released')?.reason === 'InstallFailed',
+    );
     const ready = condition(hr, 'Ready');
     assert.match(
       ready?.message ?? '',
-      new RegExp(`^Helm install failed for release ${ns.name}/bad with chart site@1\\.0\\.0: error while running post render on files: `),
+      new RegExp(
+        `^Helm install failed for release ${ns.name}/bad with chart site@1\\.0\\.0: error while running post render on files: `,
+      ),
     );
     const e = await waitEvent('bad', 'InstallFailed event', (x) => x.reason === 'InstallFailed');
     assert.equal(e.type, 'Warning');

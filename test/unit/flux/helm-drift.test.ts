@@ -15,8 +15,8 @@ import {
   ignoredPointers,
   isDriftExcluded,
   type ObjectDrift,
-  type PostRenderer,
   PostRenderError,
+  type PostRenderer,
   postRender,
   postRenderersChanged,
   postRenderersDigest,
@@ -33,7 +33,11 @@ const hr = (spec: Partial<HelmRelease['spec']> = {}, status?: HelmRelease['statu
     ...(status && { status }),
   }) as HelmRelease;
 
-const deployment = (name: string, labels: Record<string, string> = {}, annotations?: Record<string, string>) =>
+const deployment = (
+  name: string,
+  labels: Record<string, string> = {},
+  annotations?: Record<string, string>,
+) =>
   ({
     apiVersion: 'apps/v1',
     kind: 'Deployment',
@@ -167,7 +171,10 @@ describe('flux HelmRelease drift detection: messages', () => {
 
   it('names the corrections, and the failures with what did succeed', () => {
     assert.equal(
-      driftCorrectedMessage('apps/web.v3', ['ConfigMap/apps/settings created', 'Deployment/apps/web configured']),
+      driftCorrectedMessage('apps/web.v3', [
+        'ConfigMap/apps/settings created',
+        'Deployment/apps/web configured',
+      ]),
       'Cluster state of release apps/web.v3 has been corrected:\nConfigMap/apps/settings created\nDeployment/apps/web configured',
     );
     assert.equal(
@@ -205,7 +212,10 @@ describe('flux HelmRelease post-renderers', () => {
     // computed with encoding/json over helm-controller v1.6.4's structs (field order, omitempty)
     assert.equal(postRenderersDigest(renderers), EXPECTED_DIGEST);
     assert.equal(postRenderersDigest([]), EXPECTED_EMPTY_DIGEST);
-    assert.equal(postRenderersDigest([{ kustomize: { patches: [{ patch: 'a: <&>' }] } }]), EXPECTED_ESCAPED_DIGEST);
+    assert.equal(
+      postRenderersDigest([{ kustomize: { patches: [{ patch: 'a: <&>' }] } }]),
+      EXPECTED_ESCAPED_DIGEST,
+    );
   });
 
   it('a new generation with other post-renderers is out of sync', () => {
@@ -279,7 +289,7 @@ describe('flux HelmRelease post-renderers', () => {
     assert.deepEqual(await postRender(rendered, undefined), rendered);
   });
 
-  it('a malformed patch fails with Helm\'s post-render message', async () => {
+  it("a malformed patch fails with Helm's post-render message", async () => {
     await assert.rejects(
       postRender(
         [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings' } } as KubeObject],
@@ -293,6 +303,6 @@ describe('flux HelmRelease post-renderers', () => {
   });
 });
 
-const EXPECTED_DIGEST = 'sha256:TODO';
-const EXPECTED_EMPTY_DIGEST = 'sha256:TODO';
-const EXPECTED_ESCAPED_DIGEST = 'sha256:TODO';
+const EXPECTED_DIGEST = 'sha256:53ee926381a3297ae73da1874467b42f6179580ddb1104252e115b8ee13cd8db';
+const EXPECTED_EMPTY_DIGEST = 'sha256:37517e5f3dc66819f61f5a7bb8ace1921282415f10551d2defa5c3eb0985b570';
+const EXPECTED_ESCAPED_DIGEST = 'sha256:fda8ab7f98fdfb0a2f0afda74d6ea2c9d49cc932c2f472cb1e307e20d8354eba';
