@@ -14,7 +14,7 @@ import {
   scratchRoot,
 } from '../sync/index.js';
 import { type ArtifactFiles, copyArtifact } from './artifact.js';
-import type { Kustomization } from './types.js';
+import type { Kustomization, KustomizeImage, KustomizePatch } from './types.js';
 
 const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
 
@@ -28,15 +28,29 @@ export function sourcePath(k: Kustomization): string {
  * `targetNamespace` becomes `namespace`, `patches` and `images` are appended to the file's own. Pure.
  */
 export function withFluxOverrides(file: Record<string, unknown>, k: Kustomization): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...file };
+  const out = withPatchesAndImages(file, k.spec.patches, k.spec.images);
   if (k.spec.targetNamespace) out.namespace = k.spec.targetNamespace;
+  return out;
+}
+
+/**
+ * Flux's `patches` (inline strategic-merge or JSON6902, with an optional `target`) and `images`
+ * appended to a kustomization file's own: the Kustomization's overrides and a HelmRelease's
+ * kustomize post-renderer both go through it. Pure.
+ */
+export function withPatchesAndImages(
+  file: Record<string, unknown>,
+  patches: readonly KustomizePatch[] | undefined,
+  images: readonly KustomizeImage[] | undefined,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...file };
   const own = <T>(key: string): T[] => (Array.isArray(file[key]) ? (file[key] as T[]) : []);
-  if ((k.spec.patches ?? []).length > 0)
+  if ((patches ?? []).length > 0)
     out.patches = [
       ...own('patches'),
-      ...(k.spec.patches ?? []).map((p) => ({ patch: p.patch, ...(p.target && { target: p.target }) })),
+      ...(patches ?? []).map((p) => ({ patch: p.patch, ...(p.target && { target: p.target }) })),
     ];
-  if ((k.spec.images ?? []).length > 0) out.images = [...own('images'), ...(k.spec.images ?? [])];
+  if ((images ?? []).length > 0) out.images = [...own('images'), ...(images ?? [])];
   return out;
 }
 

@@ -5,6 +5,8 @@ export interface DesiredRelease {
   readonly chartName: string;
   readonly chartVersion: string;
   readonly configDigest: string;
+  /** A new generation changed `spec.postRenderers` (helm-controller: out of sync, upgrade). */
+  readonly postRenderersChanged?: boolean;
 }
 
 export interface FailureCounts {
@@ -79,7 +81,8 @@ export function decideRelease(
     if (exhausted) return { kind: 'stalled', action: isInstall ? 'install' : 'upgrade', attempts: failures };
     return isInstall ? { kind: 'install' } : { kind: 'upgrade' };
   }
-  if (matches(latest, desired) && latest.status === 'deployed') return { kind: 'in-sync', release: latest };
+  if (matches(latest, desired) && latest.status === 'deployed' && !desired.postRenderersChanged)
+    return { kind: 'in-sync', release: latest };
   // deployed (or rolled back) but not as desired
   if (counts.upgradeFailures > 0 && retriesExhausted(upgradeR, counts.upgradeFailures))
     return { kind: 'stalled', action: 'upgrade', attempts: counts.upgradeFailures };

@@ -31,7 +31,9 @@ import {
   OWNER_LABELS,
   releaseNameOf,
 } from './helm-release-chart.js';
+import { checkReleaseDrift, type DriftCheck } from './helm-release-drift.js';
 import { type DesiredRelease, decideRelease } from './helm-release-plan.js';
+import { postRender, postRenderersChanged } from './helm-release-post-render.js';
 import { HelmReason, HelmReleaseStatusDraft } from './helm-release-status.js';
 import { composeValues, configDigest } from './helm-release-values.js';
 import {
@@ -180,6 +182,7 @@ export class HelmReleaseReconciler implements Reconciler {
       chartName: chart.status?.observedChartName ?? chart.spec.chart,
       chartVersion: artifact.revision,
       configDigest: configDigest(values),
+      postRenderersChanged: postRenderersChanged(hr),
     };
     draft.attempt(hr.metadata.generation ?? 0, desired);
 
@@ -194,17 +197,29 @@ export class HelmReleaseReconciler implements Reconciler {
         return write(intervalMs);
       }
       case 'in-sync': {
+        let drift: DriftCheck;
         try {
           const stored = await this.d.storage.get(releaseNs, releaseName, action.release.version);
           const objects = stored
             ? parseManifests(stored.manifest, 'release')
             : await this.render(hr, chartDir, values, releaseName, releaseNs);
-          draft.inventoryEntries(await this.applyRelease(hr, objects, releaseNs, false));
+          const prepared = await this.prepareRelease(hr, objects, releaseNs);
+          draft.inventoryEntries(prepared.map(inventoryEntry));
+          drift = await checkReleaseDrift(
+            { ...this.d, logger: ctx.logger },
+            hr,
+            draft,
+            prepared,
+            action.release,
+          );
         } catch (err) {
           return notReady(FluxReason.ReconciliationFailed, errorText(err), Math.min(intervalMs, 60_000));
         }
+        if (drift.kind === 'failed')
+          return notReady(HelmReason.StateError, drift.message, Math.min(intervalMs, 60_000));
         draft.inSync();
-        return write(jittered(intervalMs, Math.random()));
+        const failed = drift.kind === 'drifted' && drift.corrected === 'failed';
+        return write(jittered(failed ? Math.min(intervalMs, 30_000) : intervalMs, Math.random()));
       }
       case 'install':
       case 'upgrade': {
@@ -233,6 +248,7 @@ export class HelmReleaseReconciler implements Reconciler {
             `${action.kind === 'install' ? 'Install' : 'Upgrade'} failed: ${errorText(err)}`,
           );
           draft.failed(action.kind, releaseNs, releaseName, errorText(err));
+          ctx.logger.warn({ action: action.kind, err }, 'helm release action failed');
           this.d.events.warning(
             hr,
             isInstall ? HelmReason.InstallFailed : HelmReason.UpgradeFailed,
@@ -386,7 +402,7 @@ export class HelmReleaseReconciler implements Reconciler {
         helmHome: join(scratch, 'helm'),
         ...(this.d.renderLimits && { limits: this.d.renderLimits }),
       });
-      return [...rendered.objects];
+      return await postRender(rendered.objects, hr.spec.postRenderers, this.d.renderLimits);
     } finally {
       await rm(scratch, { recursive: true, force: true });
     }
@@ -400,15 +416,9 @@ export class HelmReleaseReconciler implements Reconciler {
     );
   }
 
-  /** Applies the release's objects with Helm's and Flux's marks; with `prune`, deletes what left the release. */
-  private async applyRelease(
-    hr: HelmRelease,
-    objects: readonly KubeObject[],
-    releaseNs: string,
-    prune: boolean,
-  ): Promise<ResourceRef[]> {
-    const draftEntries = hr.status?.inventory?.entries;
-    const prepared = await prepareOwnedObjects(
+  /** The release's objects with Helm's and Flux's marks, as they are applied. */
+  private prepareRelease(hr: HelmRelease, objects: readonly KubeObject[], releaseNs: string) {
+    return prepareOwnedObjects(
       this.d.client,
       {
         labels: {
@@ -424,6 +434,17 @@ export class HelmReleaseReconciler implements Reconciler {
       },
       objects,
     );
+  }
+
+  /** Applies the release's objects; with `prune`, deletes what left the release. */
+  private async applyRelease(
+    hr: HelmRelease,
+    objects: readonly KubeObject[],
+    releaseNs: string,
+    prune: boolean,
+  ): Promise<ResourceRef[]> {
+    const draftEntries = hr.status?.inventory?.entries;
+    const prepared = await this.prepareRelease(hr, objects, releaseNs);
     const outcome = await applyObjects(this.d.client, this.d.rm, { spec: {} }, prepared);
     if (prune) await pruneStale(this.d.client, this.d.rm, hr, draftEntries, outcome.entries, OWNER_LABELS);
     return prepared.map(inventoryEntry);

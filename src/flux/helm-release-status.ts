@@ -8,6 +8,7 @@ import {
   withRetryReason,
 } from './conditions.js';
 import type { DesiredRelease, FailureCounts } from './helm-release-plan.js';
+import { postRenderersDigest } from './helm-release-post-render.js';
 import type { HelmRelease, HelmReleaseStatus, Snapshot } from './helm-types.js';
 import { RECONCILE_REQUEST_ANNOTATION } from './kustomization-status.js';
 import type { FluxCondition, ResourceRef } from './types.js';
@@ -17,6 +18,7 @@ export const HelmConditionType = {
   Released: 'Released',
   TestSuccess: 'TestSuccess',
   Remediated: 'Remediated',
+  Drifted: 'Drifted',
 } as const;
 export const HelmReason = {
   InstallSucceeded: 'InstallSucceeded',
@@ -32,6 +34,13 @@ export const HelmReason = {
   ArtifactFailed: 'ArtifactFailed',
   DependencyNotReady: 'DependencyNotReady',
   RetriesExceeded: 'RetriesExceeded',
+  /** Ready False when the cluster state could not be compared (helm-controller's atomic release). */
+  StateError: 'StateError',
+  DriftDetected: 'DriftDetected',
+  NoDriftDetected: 'NoDriftDetected',
+  /** Event reasons of a drift correction (helm-controller's CorrectClusterDrift). */
+  DriftCorrected: 'DriftCorrected',
+  DriftCorrectionFailed: 'DriftCorrectionFailed',
 } as const;
 
 /** helm-controller's default `maxHistory`. */
@@ -57,6 +66,17 @@ export class HelmReleaseStatusDraft {
     const { conditions, ...rest } = hr.status ?? {};
     this.conditions = conditions ?? [];
     this.fields = rest;
+  }
+
+  /** The generation (and its post-renderers' digest) this reconcile acted on, as helm-controller's summarize records them. */
+  private observe(): void {
+    const { observedPostRenderersDigest: _previous, ...rest } = this.fields;
+    const digest = postRenderersDigest(this.hr.spec.postRenderers);
+    this.fields = {
+      ...rest,
+      observedGeneration: this.hr.metadata.generation ?? 0,
+      ...(digest && { observedPostRenderersDigest: digest }),
+    };
   }
 
   condition(type: string): FluxCondition | undefined {
@@ -227,7 +247,7 @@ export class HelmReleaseStatusDraft {
     this.drop(FluxConditionType.Reconciling)
       .drop(FluxConditionType.Stalled)
       .drop(HelmConditionType.Remediated);
-    this.fields = { ...this.fields, observedGeneration: this.hr.metadata.generation ?? 0 };
+    this.observe();
     return this.set(HelmConditionType.Released, 'True', reason, message).set(
       FluxConditionType.Ready,
       'True',
@@ -240,10 +260,29 @@ export class HelmReleaseStatusDraft {
   inSync(): this {
     const released = this.condition(HelmConditionType.Released);
     this.drop(FluxConditionType.Reconciling).drop(FluxConditionType.Stalled);
-    this.fields = { ...this.fields, observedGeneration: this.hr.metadata.generation ?? 0 };
+    this.observe();
     if (released?.status === 'True')
       this.set(FluxConditionType.Ready, 'True', released.reason ?? '', released.message ?? '');
     return this;
+  }
+
+  /** Drift found on an up-to-date release (helm-controller's Drifted=True, DriftDetected). */
+  drifted(message: string): this {
+    return this.set(HelmConditionType.Drifted, 'True', HelmReason.DriftDetected, message);
+  }
+
+  noDrift(): this {
+    return this.set(
+      HelmConditionType.Drifted,
+      'False',
+      HelmReason.NoDriftDetected,
+      'No drift detected against the cluster state',
+    );
+  }
+
+  /** Drift detection is off: no Drifted condition left from when it was on. */
+  forgetDrift(): this {
+    return this.drop(HelmConditionType.Drifted);
   }
 
   /** A remediation's outcome: Remediated, and Ready False with its reason (a remediated release is not ready). */
@@ -259,7 +298,7 @@ export class HelmReleaseStatusDraft {
   stalled(kind: Kind, attempts: number): this {
     const message = `Failed to ${kind} after ${attempts} attempt(s)`;
     this.drop(FluxConditionType.Reconciling);
-    this.fields = { ...this.fields, observedGeneration: this.hr.metadata.generation ?? 0 };
+    this.observe();
     this.set(FluxConditionType.Stalled, 'True', HelmReason.RetriesExceeded, message);
     const ready = this.condition(FluxConditionType.Ready);
     if (ready?.status !== 'False')

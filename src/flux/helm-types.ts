@@ -4,6 +4,8 @@ import type {
   CrossNamespaceSourceReference,
   DependencyReference,
   FluxCondition,
+  KustomizeImage,
+  KustomizePatch,
   LocalObjectReference,
   ResourceRef,
 } from './types.js';
@@ -88,6 +90,39 @@ export interface Remediation {
   readonly strategy?: 'rollback' | 'uninstall';
 }
 
+/** fluxcd/pkg apis/kustomize Selector: regular expressions (anchored) and label-selector strings. */
+export interface ResourceSelector {
+  readonly group?: string;
+  readonly version?: string;
+  readonly kind?: string;
+  readonly namespace?: string;
+  readonly name?: string;
+  readonly annotationSelector?: string;
+  readonly labelSelector?: string;
+}
+
+/** One `spec.postRenderers[]` entry: only `kustomize` exists in helm.toolkit.fluxcd.io/v2. */
+export interface PostRenderer {
+  readonly kustomize?: {
+    readonly patches?: readonly KustomizePatch[];
+    readonly images?: readonly KustomizeImage[];
+  };
+}
+
+export type DriftDetectionMode = 'enabled' | 'warn' | 'disabled';
+
+/** `spec.driftDetection.ignore[]`: JSON pointers left out of the comparison, for the objects `target` selects. */
+export interface DriftIgnoreRule {
+  readonly paths: readonly string[];
+  readonly target?: ResourceSelector;
+}
+
+export interface DriftDetection {
+  /** Default `disabled`. */
+  readonly mode?: DriftDetectionMode;
+  readonly ignore?: readonly DriftIgnoreRule[];
+}
+
 export interface HelmReleaseSpec {
   readonly chart?: { readonly spec: HelmChartTemplateSpec; readonly metadata?: unknown };
   readonly chartRef?: { readonly kind: string; readonly name: string; readonly namespace?: string };
@@ -108,6 +143,9 @@ export interface HelmReleaseSpec {
   readonly test?: { readonly enable?: boolean };
   readonly values?: Readonly<Record<string, unknown>>;
   readonly valuesFrom?: readonly ValuesReference[];
+  /** Applied in order to the rendered manifests, before they are stored and applied. */
+  readonly postRenderers?: readonly PostRenderer[];
+  readonly driftDetection?: DriftDetection;
 }
 
 /** One release in `status.history` (helm-controller's Snapshot, newest first). */
@@ -130,6 +168,8 @@ export interface Snapshot {
 
 export interface HelmReleaseStatus {
   readonly observedGeneration?: number;
+  /** Digest of `spec.postRenderers` at the last observed generation (helm-controller's). */
+  readonly observedPostRenderersDigest?: string;
   readonly conditions?: readonly FluxCondition[];
   readonly helmChart?: string;
   readonly storageNamespace?: string;

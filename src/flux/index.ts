@@ -15,7 +15,32 @@ export {
   helmChartRef,
   releaseNameOf,
 } from './helm-release-chart.js';
+export {
+  briefDrift,
+  type CompiledIgnoreRule,
+  compileIgnoreRules,
+  DRIFT_DETECTION_KEY,
+  DriftDetectionError,
+  diffOps,
+  driftCorrectedMessage,
+  driftCorrectionFailedMessage,
+  driftDetectedMessage,
+  driftMode,
+  hasDrift,
+  ignoredPointers,
+  isDriftExcluded,
+  type ObjectDrift,
+  type PatchOp,
+  selectorMatches,
+  summarizeDrift,
+} from './helm-release-drift-rules.js';
 export { decideRelease, type ReleaseAction, retriesExhausted } from './helm-release-plan.js';
+export {
+  PostRenderError,
+  postRender,
+  postRenderersChanged,
+  postRenderersDigest,
+} from './helm-release-post-render.js';
 export { HelmConditionType, HelmReason, HelmReleaseStatusDraft } from './helm-release-status.js';
 export {
   HELM_CHART_GVK,
@@ -24,6 +49,7 @@ export {
   type HelmChart,
   type HelmRelease,
   type HelmRepository,
+  type PostRenderer,
   type Snapshot,
 } from './helm-types.js';
 export { mergeValues, setValueAtPath } from './helm-values.js';

@@ -150,6 +150,8 @@ describe('flux: HelmRepository, HelmChart and HelmRelease on the sync engine', {
         targetNamespace: target,
         install: { createNamespace: true },
         upgrade: { remediation: { retries: 1 } },
+        // drift is corrected only when asked (helm-controller's default mode is disabled)
+        driftDetection: { mode: 'enabled' },
         valuesFrom: [
           { kind: 'ConfigMap', name: 'web-values' },
           { kind: 'Secret', name: 'web-token', valuesKey: 'token', targetPath: 'auth.token' },
@@ -215,7 +217,7 @@ describe('flux: HelmRepository, HelmChart and HelmRelease on the sync engine', {
     );
   });
 
-  it('heals drift on its interval', async () => {
+  it('heals drift on its interval (driftDetection enabled)', async () => {
     await h.client.patch(
       { apiVersion: 'v1', kind: 'ConfigMap', namespace: target, name: 'web-settings' },
       { data: { greeting: 'edited by hand' } },
