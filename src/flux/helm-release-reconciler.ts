@@ -19,7 +19,7 @@ import {
   renderSource,
   scratchRoot,
 } from '../sync/index.js';
-import { applyObjects, objectRef, prepareOwnedObjects, pruneStale } from './apply.js';
+import { type ApplyOwner, applyObjects, objectRef, prepareOwnedObjects, pruneStale } from './apply.js';
 import type { ChartStore } from './chart-store.js';
 import { FluxConditionType, FluxReason } from './conditions.js';
 import { type CheckedObject, decideHealth } from './health-check.js';
@@ -31,8 +31,10 @@ import {
   OWNER_LABELS,
   releaseNameOf,
 } from './helm-release-chart.js';
-import { type DesiredRelease, decideRelease } from './helm-release-plan.js';
-import { HelmReason, HelmReleaseStatusDraft } from './helm-release-status.js';
+import type { DesiredRelease } from './helm-release-plan.js';
+import { HelmConditionType, HelmReason, HelmReleaseStatusDraft } from './helm-release-status.js';
+import { runReleaseTests } from './helm-release-test.js';
+import { awaitTests, decideReleaseStep, summarizeTests } from './helm-release-test-status.js';
 import { composeValues, configDigest } from './helm-release-values.js';
 import {
   HELM_CHART_GVK,
@@ -41,10 +43,12 @@ import {
   type HelmRelease,
   type Snapshot,
 } from './helm-types.js';
+import { splitTestHooks, withoutTestHooks } from './helm-test-hooks.js';
 import type { Values } from './helm-values.js';
+import { type Actor, actorFor, serviceAccountExists } from './impersonation.js';
 import { durationMs, formatDurationMs, jittered } from './intervals.js';
 import { inventoryApiVersion, inventoryEntry, parseInventoryEntry } from './inventory.js';
-import type { ReleaseStorage, StoredRelease } from './release-storage.js';
+import type { ReleaseStorage, StoredHook, StoredRelease } from './release-storage.js';
 import {
   FLUX_FIELD_MANAGER,
   FLUX_FINALIZER,
@@ -68,6 +72,8 @@ export interface HelmReleaseReconcilerDeps {
   readonly dependencyRequeueMs: number;
   readonly healthPollMs: number;
   readonly renderLimits?: RenderLimits;
+  /** The ServiceAccount of HelmReleases without `serviceAccountName` (helm-controller's --default-service-account). */
+  readonly defaultServiceAccount?: string;
 }
 
 const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
@@ -81,6 +87,11 @@ const errorText = (err: unknown) => (err instanceof Error ? err.message : String
  */
 export class HelmReleaseReconciler implements Reconciler {
   constructor(private readonly d: HelmReleaseReconcilerDeps) {}
+
+  /** Who applies, prunes, tests and reads the release's objects: the controller or the ServiceAccount. */
+  private actor(hr: HelmRelease): Actor {
+    return actorFor(this.d.client, this.d.rm, hr, this.d.defaultServiceAccount);
+  }
 
   async reconcile(ctx: ReconcileContext, req: ReconcileRequest): Promise<ReconcileResult | undefined> {
     const cached = this.d.releases.store.get(req.key);
@@ -184,7 +195,13 @@ export class HelmReleaseReconciler implements Reconciler {
     draft.attempt(hr.metadata.generation ?? 0, desired);
 
     // 4. the release action
-    const action = decideRelease(hr.spec, draft.history(), desired, draft.failureCounts());
+    const action = decideReleaseStep(
+      hr.spec,
+      draft.history(),
+      desired,
+      draft.failureCounts(),
+      hr.status?.lastAttemptedReleaseAction,
+    );
     const releaseName = releaseNameOf(hr);
     const releaseNs = hr.spec.targetNamespace || ns;
     ctx.logger.debug({ action: action.kind }, 'helm release action');
@@ -196,19 +213,40 @@ export class HelmReleaseReconciler implements Reconciler {
       case 'in-sync': {
         try {
           const stored = await this.d.storage.get(releaseNs, releaseName, action.release.version);
-          const objects = stored
-            ? parseManifests(stored.manifest, 'release')
-            : await this.render(hr, chartDir, values, releaseName, releaseNs);
+          const objects = withoutTestHooks(
+            stored
+              ? parseManifests(stored.manifest, 'release')
+              : await this.render(hr, chartDir, values, releaseName, releaseNs),
+          );
           draft.inventoryEntries(await this.applyRelease(hr, objects, releaseNs, false));
         } catch (err) {
           return notReady(FluxReason.ReconciliationFailed, errorText(err), Math.min(intervalMs, 60_000));
         }
         draft.inSync();
+        summarizeTests(draft, hr.spec);
         return write(jittered(intervalMs, Math.random()));
+      }
+      case 'test': {
+        const requeueMs = await runReleaseTests({
+          client: this.actor(hr).client,
+          storage: this.d.storage,
+          events: this.d.events,
+          logger: ctx.logger,
+          hr,
+          draft,
+          release: action.release,
+          owner: this.releaseOwner(hr, releaseNs),
+          nowMs,
+          timeoutMs: durationMs(hr.spec.test?.timeout, timeoutMs),
+          pollMs: this.d.healthPollMs,
+          doneRequeueMs: jittered(intervalMs, Math.random()),
+        });
+        return write(requeueMs);
       }
       case 'install':
       case 'upgrade': {
         const isInstall = action.kind === 'install';
+        draft.drop(HelmConditionType.TestSuccess);
         const version = draft.nextVersion();
         const base = {
           name: releaseName,
@@ -219,10 +257,13 @@ export class HelmReleaseReconciler implements Reconciler {
           configDigest: desired.configDigest,
         };
         let manifest = '';
+        let tests: StoredHook[] = [];
         try {
-          const objects = await this.render(hr, chartDir, values, releaseName, releaseNs);
+          const rendered = splitTestHooks(await this.render(hr, chartDir, values, releaseName, releaseNs));
+          const objects = rendered.objects;
+          tests = rendered.tests;
           manifest = objects.map((o) => stringify(o)).join('---\n');
-          if (isInstall && hr.spec.install?.createNamespace) await this.createNamespace(releaseNs);
+          if (isInstall && hr.spec.install?.createNamespace) await this.createNamespace(hr, releaseNs);
           draft.inventoryEntries(await this.applyRelease(hr, objects, releaseNs, true));
         } catch (err) {
           const snap = draft.released(base, action.kind, 'failed', now);
@@ -249,6 +290,7 @@ export class HelmReleaseReconciler implements Reconciler {
           wait
             ? `${isInstall ? 'Initial install' : 'Upgrade'} underway`
             : `${isInstall ? 'Install' : 'Upgrade'} complete`,
+          tests,
         );
         if (!wait) {
           await this.supersede(draft, snap);
@@ -258,7 +300,7 @@ export class HelmReleaseReconciler implements Reconciler {
             isInstall ? HelmReason.InstallSucceeded : HelmReason.UpgradeSucceeded,
             draft.readyMessage(),
           );
-          return write(jittered(intervalMs, Math.random()));
+          return write(awaitTests(draft, hr.spec) ? 1_000 : jittered(intervalMs, Math.random()));
         }
         draft.progressing(`Running '${action.kind}' action with timeout of ${formatDurationMs(timeoutMs)}`);
         return write(this.d.healthPollMs);
@@ -275,7 +317,7 @@ export class HelmReleaseReconciler implements Reconciler {
             kind: o.kind,
             metadata: { name: o.name, ...(o.namespace && { namespace: o.namespace }) },
           };
-          checks.push({ ref: objectRef(ref), live: await this.live(ref) });
+          checks.push({ ref: objectRef(ref), live: await this.live(ref, this.actor(hr).client) });
         }
         const decision = decideHealth(checks, nowMs - Date.parse(rel.lastDeployed), timeoutMs);
         if (decision.kind === 'waiting') return write(this.d.healthPollMs);
@@ -303,6 +345,7 @@ export class HelmReleaseReconciler implements Reconciler {
           stored?.config ?? values,
           stored?.manifest ?? '',
           `${kind === 'install' ? 'Install' : 'Upgrade'} complete`,
+          stored?.hooks,
         );
         await this.supersede(draft, snap);
         draft.succeeded(kind);
@@ -312,11 +355,12 @@ export class HelmReleaseReconciler implements Reconciler {
           kind === 'install' ? HelmReason.InstallSucceeded : HelmReason.UpgradeSucceeded,
           draft.readyMessage(),
         );
-        return write(jittered(intervalMs, Math.random()));
+        return write(awaitTests(draft, hr.spec) ? 1_000 : jittered(intervalMs, Math.random()));
       }
       case 'uninstall': {
         try {
-          await pruneStale(this.d.client, this.d.rm, hr, draft.inventory(), [], OWNER_LABELS);
+          const actor = this.actor(hr);
+          await pruneStale(actor.client, actor.rm, hr, draft.inventory(), [], OWNER_LABELS);
         } catch (err) {
           return notReady(HelmReason.UninstallFailed, errorText(err), 5_000);
         }
@@ -339,7 +383,12 @@ export class HelmReleaseReconciler implements Reconciler {
           const stored = await this.d.storage.get(to.namespace, to.name, to.version);
           if (!stored) throw new Error(`release ${target} is not in storage`);
           draft.inventoryEntries(
-            await this.applyRelease(hr, parseManifests(stored.manifest, 'release'), releaseNs, true),
+            await this.applyRelease(
+              hr,
+              withoutTestHooks(parseManifests(stored.manifest, 'release')),
+              releaseNs,
+              true,
+            ),
           );
           await this.saveRelease(
             draft.finish(action.failed, 'failed'),
@@ -348,7 +397,13 @@ export class HelmReleaseReconciler implements Reconciler {
             'Upgrade failed',
           );
           const snap = draft.released({ ...to, version: draft.nextVersion() }, 'rollback', 'deployed', now);
-          await this.saveRelease(snap, stored.config, stored.manifest, `Rollback to ${to.version}`);
+          await this.saveRelease(
+            snap,
+            stored.config,
+            stored.manifest,
+            `Rollback to ${to.version}`,
+            stored.hooks?.map(({ lastRun: _run, ...h }) => h),
+          );
           await this.supersede(draft, snap);
         } catch (err) {
           draft.remediated(
@@ -392,9 +447,10 @@ export class HelmReleaseReconciler implements Reconciler {
     }
   }
 
-  private async createNamespace(name: string): Promise<void> {
-    if (await this.live({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } })) return;
-    await this.d.client.apply(
+  private async createNamespace(hr: HelmRelease, name: string): Promise<void> {
+    const { client } = this.actor(hr);
+    if (await this.live({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } }, client)) return;
+    await client.apply(
       { apiVersion: 'v1', kind: 'Namespace', metadata: { name } },
       { fieldManager: FLUX_FIELD_MANAGER },
     );
@@ -408,25 +464,27 @@ export class HelmReleaseReconciler implements Reconciler {
     prune: boolean,
   ): Promise<ResourceRef[]> {
     const draftEntries = hr.status?.inventory?.entries;
-    const prepared = await prepareOwnedObjects(
-      this.d.client,
-      {
-        labels: {
-          [HELM_NAME_LABEL]: hr.metadata.name ?? '',
-          [HELM_NAMESPACE_LABEL]: hr.metadata.namespace ?? '',
-          'app.kubernetes.io/managed-by': 'Helm',
-        },
-        annotations: {
-          'meta.helm.sh/release-name': releaseNameOf(hr),
-          'meta.helm.sh/release-namespace': releaseNs,
-        },
-        defaultNamespace: releaseNs,
-      },
-      objects,
-    );
-    const outcome = await applyObjects(this.d.client, this.d.rm, { spec: {} }, prepared);
-    if (prune) await pruneStale(this.d.client, this.d.rm, hr, draftEntries, outcome.entries, OWNER_LABELS);
+    const actor = this.actor(hr);
+    const prepared = await prepareOwnedObjects(actor.client, this.releaseOwner(hr, releaseNs), objects);
+    const outcome = await applyObjects(actor.client, actor.rm, { spec: {} }, prepared);
+    if (prune) await pruneStale(actor.client, actor.rm, hr, draftEntries, outcome.entries, OWNER_LABELS);
     return prepared.map(inventoryEntry);
+  }
+
+  /** Helm's and Flux's marks on the release's objects (its test hooks included). */
+  private releaseOwner(hr: HelmRelease, releaseNs: string): ApplyOwner {
+    return {
+      labels: {
+        [HELM_NAME_LABEL]: hr.metadata.name ?? '',
+        [HELM_NAMESPACE_LABEL]: hr.metadata.namespace ?? '',
+        'app.kubernetes.io/managed-by': 'Helm',
+      },
+      annotations: {
+        'meta.helm.sh/release-name': releaseNameOf(hr),
+        'meta.helm.sh/release-namespace': releaseNs,
+      },
+      defaultNamespace: releaseNs,
+    };
   }
 
   private async saveRelease(
@@ -434,6 +492,7 @@ export class HelmReleaseReconciler implements Reconciler {
     config: Readonly<Record<string, unknown>>,
     manifest: string,
     description: string,
+    hooks?: readonly StoredHook[],
   ): Promise<void> {
     const r: StoredRelease = {
       name: snap.name,
@@ -447,6 +506,7 @@ export class HelmReleaseReconciler implements Reconciler {
       chartVersion: snap.chartVersion,
       config,
       manifest,
+      ...(hooks !== undefined && { hooks }),
     };
     await this.d.storage.save(r);
   }
@@ -458,9 +518,9 @@ export class HelmReleaseReconciler implements Reconciler {
     }
   }
 
-  private async live(o: KubeObject): Promise<KubeObject | undefined> {
+  private async live(o: KubeObject, client: KubeClient = this.d.client): Promise<KubeObject | undefined> {
     try {
-      return await this.d.client.get({
+      return await client.get({
         apiVersion: o.apiVersion ?? '',
         kind: o.kind ?? '',
         name: o.metadata.name ?? '',
@@ -476,8 +536,13 @@ export class HelmReleaseReconciler implements Reconciler {
   private async finalize(hr: HelmRelease): Promise<ReconcileResult | undefined> {
     const finalizers = hr.metadata.finalizers ?? [];
     if (!finalizers.includes(FLUX_FINALIZER)) return undefined;
-    if (!hr.spec.suspend) {
-      await pruneStale(this.d.client, this.d.rm, hr, hr.status?.inventory?.entries, [], OWNER_LABELS);
+    const actor = this.actor(hr);
+    // helm-controller skips the uninstall when the ServiceAccount is gone (its namespace terminating)
+    const canUninstall =
+      actor.serviceAccount === undefined ||
+      (await serviceAccountExists(this.d.client, hr.metadata.namespace ?? '', actor.serviceAccount));
+    if (!hr.spec.suspend && canUninstall) {
+      await pruneStale(actor.client, actor.rm, hr, hr.status?.inventory?.entries, [], OWNER_LABELS);
       for (const s of hr.status?.history ?? []) await this.d.storage.delete(s.namespace, s.name, s.version);
       const ref = helmChartRef(hr);
       if (ref && hr.spec.chart)

@@ -63,7 +63,7 @@ export class HelmReleaseStatusDraft {
     return this.conditions.find((c) => c.type === type);
   }
 
-  private set(type: string, status: ConditionStatus, reason: string, message: string): this {
+  set(type: string, status: ConditionStatus, reason: string, message: string): this {
     this.conditions = setFluxCondition(
       this.conditions,
       { type: type as FluxConditionType, status, reason: reason as FluxReason, message },
@@ -73,8 +73,14 @@ export class HelmReleaseStatusDraft {
     return this;
   }
 
-  private drop(type: string): this {
+  drop(type: string): this {
     this.conditions = deleteFluxCondition(this.conditions, type as FluxConditionType);
+    return this;
+  }
+
+  /** Changes plain status fields (history, counters) through `edit`. */
+  editFields(edit: (f: Omit<HelmReleaseStatus, 'conditions'>) => Omit<HelmReleaseStatus, 'conditions'>): this {
+    this.fields = edit(this.fields);
     return this;
   }
 
