@@ -280,7 +280,19 @@ export class HelmReleaseStatusDraft {
       // Slipway keeps the release Secrets in the release namespace (Flux: spec.storageNamespace, else the object's)
       storageNamespace: this.hr.spec.targetNamespace || this.hr.metadata.namespace || '',
       ...(requested !== undefined && { lastHandledReconcileAt: requested }),
-      conditions: withRetryReason(this.conditions),
+      conditions: withRetryReason(this.conditions.map((c) => this.asStored(c))),
     };
+  }
+
+  /** A condition that ends the reconcile as it was stored stays as stored (its transition time too). */
+  private asStored(c: FluxCondition): FluxCondition {
+    const s = this.hr.status?.conditions?.find((o) => o.type === c.type);
+    const same =
+      s !== undefined &&
+      s.status === c.status &&
+      s.reason === c.reason &&
+      s.message === c.message &&
+      s.observedGeneration === c.observedGeneration;
+    return same ? s : c;
   }
 }

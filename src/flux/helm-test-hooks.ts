@@ -47,14 +47,16 @@ export function withoutTestHooks(objects: readonly KubeObject[]): KubeObject[] {
 export function storedTestHook(o: KubeObject): StoredHook {
   const name = o.metadata.name ?? '';
   const kind = o.kind ?? '';
-  const weight = Number.parseInt(o.metadata.annotations?.[HOOK_WEIGHT] ?? '0', 10);
+  // Go's strconv.Atoi: a whole number or nothing (0)
+  const raw = o.metadata.annotations?.[HOOK_WEIGHT]?.trim() ?? '0';
+  const weight = /^[-+]?\d+$/.test(raw) ? Number.parseInt(raw, 10) : 0;
   return {
     name,
     kind,
     path: `${kind}/${name}`,
     manifest: stringify(o),
     events: ['test'],
-    weight: Number.isFinite(weight) ? weight : 0,
+    weight,
     deletePolicies: annotationList(o, HOOK_DELETE_POLICY)?.map((p) => p.toLowerCase()) ?? [],
   };
 }

@@ -315,8 +315,8 @@ describe('flux: HelmRelease tests and ServiceAccounts', { timeout: 900_000 }, ()
     const cm = await getObj<KubeObject & { data?: Record<string, string> }>('ConfigMap', allowed, 'plain');
     assert.deepEqual(cm?.data, { a: 'b' });
 
-    const no = await waitHr('limited', 'limited refused', (r) => condition(r, 'Ready')?.status === 'False');
-    assert.equal(condition(no, 'Ready')?.reason, 'InstallFailed');
+    const no = await waitHr('limited', 'limited refused', (r) => condition(r, 'Ready')?.reason === 'InstallFailed');
+    assert.equal(condition(no, 'Ready')?.status, 'False');
     const message = condition(no, 'Ready')?.message ?? '';
     assert.match(message, new RegExp(`^Helm install failed for release ${refused}/limited with chart plain@1\\.0\\.0: `));
     assert.match(message, /\(Forbidden\)/);
