@@ -121,7 +121,9 @@ export function controllerModulesOptions(
       ...common,
       ...(env.syncDir !== undefined && { workDir: env.syncDir }),
       renderLimits: env.renderLimits.limits,
-      ...(flags.defaultServiceAccount !== undefined && { defaultServiceAccount: flags.defaultServiceAccount }),
+      ...(flags.defaultServiceAccount !== undefined && {
+        defaultServiceAccount: flags.defaultServiceAccount,
+      }),
     },
   };
 }

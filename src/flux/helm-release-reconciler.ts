@@ -36,6 +36,7 @@ import { HelmConditionType, HelmReason, HelmReleaseStatusDraft } from './helm-re
 import { runReleaseTests } from './helm-release-test.js';
 import { awaitTests, decideReleaseStep, summarizeTests } from './helm-release-test-status.js';
 import { composeValues, configDigest } from './helm-release-values.js';
+import { splitTestHooks, withoutTestHooks } from './helm-test-hooks.js';
 import {
   HELM_CHART_GVK,
   HELM_RELEASE_GVK,
@@ -43,7 +44,6 @@ import {
   type HelmRelease,
   type Snapshot,
 } from './helm-types.js';
-import { splitTestHooks, withoutTestHooks } from './helm-test-hooks.js';
 import type { Values } from './helm-values.js';
 import { type Actor, actorFor, serviceAccountExists } from './impersonation.js';
 import { durationMs, formatDurationMs, jittered } from './intervals.js';

@@ -79,7 +79,9 @@ export class HelmReleaseStatusDraft {
   }
 
   /** Changes plain status fields (history, counters) through `edit`. */
-  editFields(edit: (f: Omit<HelmReleaseStatus, 'conditions'>) => Omit<HelmReleaseStatus, 'conditions'>): this {
+  editFields(
+    edit: (f: Omit<HelmReleaseStatus, 'conditions'>) => Omit<HelmReleaseStatus, 'conditions'>,
+  ): this {
     this.fields = edit(this.fields);
     return this;
   }

@@ -10,8 +10,8 @@ import {
   type ReleaseAction,
 } from './helm-release-plan.js';
 import { HelmConditionType, HelmReason, type HelmReleaseStatusDraft } from './helm-release-status.js';
-import type { HelmReleaseSpec, Snapshot, TestHookStatus } from './helm-types.js';
 import { hasBeenTested, hasTestInPhase, TestHookPhase, testHooksSummary } from './helm-test-hooks.js';
+import type { HelmReleaseSpec, Snapshot, TestHookStatus } from './helm-types.js';
 
 /** The TestSuccess reason while tests are due (helm-controller's `AwaitingTests`). */
 export const AWAITING_TESTS_REASON = 'AwaitingTests';

@@ -10,14 +10,13 @@ import {
 import type { Logger } from '../observability/index.js';
 import { parseManifests } from '../sync/index.js';
 import { type ApplyOwner, prepareOwnedObjects } from './apply.js';
+import type { HelmReleaseStatusDraft } from './helm-release-status.js';
 import {
   ignoresTestFailures,
   markTestFailed,
   markTestSucceeded,
   recordTestHooks,
 } from './helm-release-test-status.js';
-import type { HelmReleaseStatusDraft } from './helm-release-status.js';
-import type { HelmRelease, Snapshot, TestHookStatus } from './helm-types.js';
 import {
   assessRunningHook,
   HookDeletePolicy,
@@ -28,6 +27,7 @@ import {
   selectedTestHooks,
   TestHookPhase,
 } from './helm-test-hooks.js';
+import type { HelmRelease, Snapshot, TestHookStatus } from './helm-types.js';
 import type { ReleaseStorage, StoredHook } from './release-storage.js';
 import { FLUX_FIELD_MANAGER } from './status-write.js';
 
@@ -54,13 +54,19 @@ export interface ReleaseTestRun {
 }
 
 const errorText = (err: unknown) =>
-  err instanceof KubeError ? (err.serverMessage ?? err.message) : err instanceof Error ? err.message : String(err);
+  err instanceof KubeError
+    ? (err.serverMessage ?? err.message)
+    : err instanceof Error
+      ? err.message
+      : String(err);
 
 /** A Pod refused because its namespace's `default` ServiceAccount is not made yet (a new namespace). */
 const isNamespaceStarting = (err: KubeError) =>
   isForbidden(err) && /error looking up service account/.test(err.serverMessage ?? err.message);
 
-type Outcome = { readonly kind: 'wait'; readonly ms: number } | { readonly kind: 'failed'; readonly why: string };
+type Outcome =
+  | { readonly kind: 'wait'; readonly ms: number }
+  | { readonly kind: 'failed'; readonly why: string };
 
 /**
  * Runs the latest release's test hooks as Helm's `helm test` does, one step per reconcile, with the
@@ -128,7 +134,10 @@ async function step(
       obj = await hookObject(r, hook);
     } catch (err) {
       states[hook.name] = { lastStarted: now, lastCompleted: now, phase: TestHookPhase.Failed };
-      return { kind: 'failed', why: `unable to build kubernetes object for test hook ${hook.path}: ${errorText(err)}` };
+      return {
+        kind: 'failed',
+        why: `unable to build kubernetes object for test hook ${hook.path}: ${errorText(err)}`,
+      };
     }
     let current: KubeObject | undefined;
     try {
@@ -148,10 +157,18 @@ async function step(
     } catch (err) {
       // Helm fails the test on any error of its client; only a passing outage is retried
       if (isRetryable(err) || !(err instanceof KubeError) || isNamespaceStarting(err)) throw err;
-      states[hook.name] = { lastStarted: now, ...states[hook.name], lastCompleted: now, phase: TestHookPhase.Failed };
+      states[hook.name] = {
+        lastStarted: now,
+        ...states[hook.name],
+        lastCompleted: now,
+        phase: TestHookPhase.Failed,
+      };
       return {
         kind: 'failed',
-        why: next.kind === 'start' ? `warning: Hook test ${hook.path} failed: ${errorText(err)}` : errorText(err),
+        why:
+          next.kind === 'start'
+            ? `warning: Hook test ${hook.path} failed: ${errorText(err)}`
+            : errorText(err),
       };
     }
     const seen = assessRunningHook(observeHookObject(obj, current), next.startedMs, r.nowMs, r.timeoutMs);
@@ -163,7 +180,11 @@ async function step(
 }
 
 /** Helm's deletions after a run: `hook-failed` for the failed hook, `hook-succeeded` for those that passed. */
-async function cleanUp(r: ReleaseTestRun, hooks: readonly StoredHook[], states: Record<string, TestHookStatus>) {
+async function cleanUp(
+  r: ReleaseTestRun,
+  hooks: readonly StoredHook[],
+  states: Record<string, TestHookStatus>,
+) {
   for (const hook of hooks) {
     const phase = states[hook.name]?.phase;
     const policy =

@@ -91,12 +91,15 @@ export function selectedTestHooks(
 ): StoredHook[] {
   return hooks
     .filter((h) => h.events.includes('test') && isTestHookSelected(h.name, filters))
-    .sort((a, b) => (a.weight === b.weight ? (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) : a.weight - b.weight));
+    .sort((a, b) =>
+      a.weight === b.weight ? (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) : a.weight - b.weight,
+    );
 }
 
 /** Helm's hookSetDeletePolicy: none given means `before-hook-creation`. */
 export function hasDeletePolicy(hook: StoredHook, policy: string): boolean {
-  const policies = hook.deletePolicies.length > 0 ? hook.deletePolicies : [HookDeletePolicy.BeforeHookCreation];
+  const policies =
+    hook.deletePolicies.length > 0 ? hook.deletePolicies : [HookDeletePolicy.BeforeHookCreation];
   return policies.includes(policy);
 }
 

@@ -29,17 +29,6 @@ export {
   summarizeTests,
 } from './helm-release-test-status.js';
 export {
-  HELM_CHART_GVK,
-  HELM_RELEASE_GVK,
-  HELM_REPOSITORY_GVK,
-  type HelmChart,
-  type HelmRelease,
-  type HelmRepository,
-  type HelmTestFilter,
-  type Snapshot,
-  type TestHookStatus,
-} from './helm-types.js';
-export {
   assessRunningHook,
   HookDeletePolicy,
   type HookObservation,
@@ -58,6 +47,17 @@ export {
   testHooksSummary,
   withoutTestHooks,
 } from './helm-test-hooks.js';
+export {
+  HELM_CHART_GVK,
+  HELM_RELEASE_GVK,
+  HELM_REPOSITORY_GVK,
+  type HelmChart,
+  type HelmRelease,
+  type HelmRepository,
+  type HelmTestFilter,
+  type Snapshot,
+  type TestHookStatus,
+} from './helm-types.js';
 export { mergeValues, setValueAtPath } from './helm-values.js';
 export {
   applySetters,

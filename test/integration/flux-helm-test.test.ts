@@ -63,7 +63,12 @@ const plain: TestChart = {
 };
 
 type Pod = KubeObject & { status?: { phase?: string } };
-type Event = KubeObject & { type?: string; reason?: string; message?: string; involvedObject?: { name?: string } };
+type Event = KubeObject & {
+  type?: string;
+  reason?: string;
+  message?: string;
+  involvedObject?: { name?: string };
+};
 
 describe('flux: HelmRelease tests and ServiceAccounts', { timeout: 900_000 }, () => {
   let h: FluxHarness;
@@ -72,8 +77,14 @@ describe('flux: HelmRelease tests and ServiceAccounts', { timeout: 900_000 }, ()
   const targets: string[] = [];
   let kubelet: { stop(): Promise<void> } | undefined;
   const target = (suffix: string) => `${ns.name}-${suffix}`;
-  const getHr = (name: string) => h.client.get<HelmRelease>({ ...HELM_RELEASE_GVK, namespace: ns.name, name });
-  const waitHr = async (name: string, what: string, check: (hr: HelmRelease) => boolean, timeoutMs = 180_000) => {
+  const getHr = (name: string) =>
+    h.client.get<HelmRelease>({ ...HELM_RELEASE_GVK, namespace: ns.name, name });
+  const waitHr = async (
+    name: string,
+    what: string,
+    check: (hr: HelmRelease) => boolean,
+    timeoutMs = 180_000,
+  ) => {
     let last: HelmRelease | undefined;
     try {
       return await eventually(
@@ -124,14 +135,22 @@ describe('flux: HelmRelease tests and ServiceAccounts', { timeout: 900_000 }, ()
     const loop = (async () => {
       while (!stopped) {
         try {
-          const pods = await h.client.list<Pod>({ apiVersion: 'v1', kind: 'Pod' }, { labelSelector: OUTCOME });
+          const pods = await h.client.list<Pod>(
+            { apiVersion: 'v1', kind: 'Pod' },
+            { labelSelector: OUTCOME },
+          );
           for (const p of pods.items) {
             if (!p.metadata.namespace?.startsWith(ns.name) || p.status?.phase !== 'Running') continue;
             if (p.metadata.deletionTimestamp) continue;
             const phase = p.metadata.labels?.[OUTCOME] === 'pass' ? 'Succeeded' : 'Failed';
             await h.client
               .patch(
-                { apiVersion: 'v1', kind: 'Pod', namespace: p.metadata.namespace, name: p.metadata.name ?? '' },
+                {
+                  apiVersion: 'v1',
+                  kind: 'Pod',
+                  namespace: p.metadata.namespace,
+                  name: p.metadata.name ?? '',
+                },
                 { status: { phase } },
                 { type: 'merge', subresource: 'status' },
               )
@@ -197,9 +216,11 @@ describe('flux: HelmRelease tests and ServiceAccounts', { timeout: 900_000 }, ()
     }
     assert.equal((await getObj<Pod>('Pod', t, 'tested-test-ok'))?.status?.phase, 'Succeeded');
     assert.equal(await getObj('Pod', t, 'tested-test-skipped'), undefined, 'excluded by the filter');
-    await eventually('hook-succeeded deletes the legacy test', async () =>
-      (await getObj('Pod', t, 'tested-test-legacy')) === undefined ? true : undefined,
-    60_000);
+    await eventually(
+      'hook-succeeded deletes the legacy test',
+      async () => ((await getObj('Pod', t, 'tested-test-legacy')) === undefined ? true : undefined),
+      60_000,
+    );
     const ids = (hr.status?.inventory?.entries ?? []).map((e) => e.id);
     assert.deepEqual(ids, [`${t}_tested-settings__ConfigMap`], 'test hooks are not part of the release');
     assert.ok((await events('tested')).some((e) => e.reason === 'TestSucceeded' && e.message === message));
@@ -232,12 +253,19 @@ describe('flux: HelmRelease tests and ServiceAccounts', { timeout: 900_000 }, ()
     assert.equal(condition(hr, 'Ready')?.status, 'False');
     assert.equal(hr.status?.upgradeFailures, 2);
     const [latest] = hr.status?.history ?? [];
-    assert.deepEqual([latest?.chartVersion, latest?.status, latest?.action], ['1.0.0', 'deployed', 'rollback']);
+    assert.deepEqual(
+      [latest?.chartVersion, latest?.status, latest?.action],
+      ['1.0.0', 'deployed', 'rollback'],
+    );
     const failedTests = (hr.status?.history ?? []).filter(
       (s) => s.chartVersion === '2.0.0' && s.testHooks?.['tested-test-ok']?.phase === 'Failed',
     );
     assert.ok(failedTests.length >= 1, 'the failed test is kept on the upgrade it judged');
-    assert.equal((await getObj<KubeObject & { data?: Record<string, string> }>('ConfigMap', t, 'tested-settings'))?.data?.chart, '1.0.0');
+    assert.equal(
+      (await getObj<KubeObject & { data?: Record<string, string> }>('ConfigMap', t, 'tested-settings'))?.data
+        ?.chart,
+      '1.0.0',
+    );
     const failed = (await events('tested')).find((e) => e.type === 'Warning' && e.reason === 'TestFailed');
     assert.match(
       failed?.message ?? '',
@@ -254,7 +282,10 @@ describe('flux: HelmRelease tests and ServiceAccounts', { timeout: 900_000 }, ()
     });
     const hr = await waitHr('ignored', 'test failed', (r) => condition(r, 'TestSuccess')?.status === 'False');
     assert.equal(condition(hr, 'TestSuccess')?.reason, 'TestFailed');
-    assert.deepEqual([condition(hr, 'Ready')?.status, condition(hr, 'Ready')?.reason], ['True', 'InstallSucceeded']);
+    assert.deepEqual(
+      [condition(hr, 'Ready')?.status, condition(hr, 'Ready')?.reason],
+      ['True', 'InstallSucceeded'],
+    );
     // a few intervals later: still one release, not remediated
     await new Promise((r) => setTimeout(r, 12_000));
     const later = await getHr('ignored');
@@ -278,7 +309,10 @@ describe('flux: HelmRelease tests and ServiceAccounts', { timeout: 900_000 }, ()
       [`${t}_tested-settings__ConfigMap`],
     );
     const pods = await h.client.list<Pod>({ apiVersion: 'v1', kind: 'Pod' }, { namespace: t });
-    assert.deepEqual(pods.items.map((p) => p.metadata.name), []);
+    assert.deepEqual(
+      pods.items.map((p) => p.metadata.name),
+      [],
+    );
   });
 
   it('applies as its ServiceAccount: allowed where the account may, Forbidden with a Warning Event where not', async () => {
@@ -315,15 +349,24 @@ describe('flux: HelmRelease tests and ServiceAccounts', { timeout: 900_000 }, ()
     const cm = await getObj<KubeObject & { data?: Record<string, string> }>('ConfigMap', allowed, 'plain');
     assert.deepEqual(cm?.data, { a: 'b' });
 
-    const no = await waitHr('limited', 'limited refused', (r) => condition(r, 'Ready')?.reason === 'InstallFailed');
+    const no = await waitHr(
+      'limited',
+      'limited refused',
+      (r) => condition(r, 'Ready')?.reason === 'InstallFailed',
+    );
     assert.equal(condition(no, 'Ready')?.status, 'False');
     const message = condition(no, 'Ready')?.message ?? '';
-    assert.match(message, new RegExp(`^Helm install failed for release ${refused}/limited with chart plain@1\\.0\\.0: `));
+    assert.match(
+      message,
+      new RegExp(`^Helm install failed for release ${refused}/limited with chart plain@1\\.0\\.0: `),
+    );
     assert.match(message, /\(Forbidden\)/);
     assert.match(message, new RegExp(`User "system:serviceaccount:${ns.name}:deployer" cannot`));
     assert.equal(await getObj('ConfigMap', refused, 'plain'), undefined);
-    await eventually('a Warning Event', async () =>
-      (await events('limited')).find((e) => e.type === 'Warning' && e.reason === 'InstallFailed'),
-    60_000);
+    await eventually(
+      'a Warning Event',
+      async () => (await events('limited')).find((e) => e.type === 'Warning' && e.reason === 'InstallFailed'),
+      60_000,
+    );
   });
 });

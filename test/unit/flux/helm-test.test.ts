@@ -11,8 +11,8 @@ import {
   decodeRelease,
   encodeRelease,
   type HelmRelease,
-  type HelmTestFilter,
   HelmReleaseStatusDraft,
+  type HelmTestFilter,
   hasBeenTested,
   hasDeletePolicy,
   markTestFailed,
@@ -91,8 +91,7 @@ describe('flux golden: HelmRelease test hooks and the release decision with test
       assert.deepEqual(
         selectedTestHooks(hooks, c.filters).map((h) => h.name),
         c.want,
-      ),
-    );
+      ));
   for (const c of g.decisions.cases) {
     it(`decision: ${c.name}`, () => {
       const n = c.history.length;
@@ -178,7 +177,11 @@ describe('flux: test hooks in a render', () => {
         hook('web-test-a'),
         {
           ...hook('web-test-b', 1, ['hook-succeeded']),
-          lastRun: { startedAt: '2026-01-02T00:00:01Z', completedAt: '2026-01-02T00:00:05Z', phase: 'Succeeded' },
+          lastRun: {
+            startedAt: '2026-01-02T00:00:01Z',
+            completedAt: '2026-01-02T00:00:05Z',
+            phase: 'Succeeded',
+          },
         },
       ],
     };
@@ -189,7 +192,11 @@ describe('flux: test hooks in a render', () => {
 });
 
 describe('flux: judging a running test hook', () => {
-  const pod: KubeObject = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web-test', namespace: 'apps' } };
+  const pod: KubeObject = {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'web-test', namespace: 'apps' },
+  };
   const withStatus = (o: KubeObject, status: unknown) => ({ ...o, status }) as KubeObject;
 
   it("reads a Pod's phase and a Job's conditions with Helm's messages", () => {
@@ -206,16 +213,30 @@ describe('flux: judging a running test hook', () => {
       phase: 'Failed',
       message: 'resource Pod/apps/web-test not ready. status: NotFound, message: Resource not found',
     });
-    const job: KubeObject = { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'j', namespace: 'apps' } };
+    const job: KubeObject = {
+      apiVersion: 'batch/v1',
+      kind: 'Job',
+      metadata: { name: 'j', namespace: 'apps' },
+    };
     assert.deepEqual(
       observeHookObject(job, withStatus(job, { conditions: [{ type: 'Complete', status: 'True' }] })),
       { phase: 'Succeeded' },
     );
     assert.deepEqual(
-      observeHookObject(job, withStatus(job, { failed: 2, conditions: [{ type: 'Failed', status: 'True' }] })),
-      { phase: 'Failed', message: 'resource Job/apps/j not ready. status: Failed, message: Job Failed. failed: 2/1' },
+      observeHookObject(
+        job,
+        withStatus(job, { failed: 2, conditions: [{ type: 'Failed', status: 'True' }] }),
+      ),
+      {
+        phase: 'Failed',
+        message: 'resource Job/apps/j not ready. status: Failed, message: Job Failed. failed: 2/1',
+      },
     );
-    const cm: KubeObject = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'apps' } };
+    const cm: KubeObject = {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'c', namespace: 'apps' },
+    };
     assert.deepEqual(observeHookObject(cm, cm), { phase: 'Succeeded' });
   });
 
@@ -312,7 +333,12 @@ describe('flux: TestSuccess and Ready', () => {
     const hr = release({ test: { enable: true }, upgrade: { remediation: { retries: 1 } } });
     const d = new HelmReleaseStatusDraft(hr, now).succeeded('upgrade');
     awaitTests(d, hr.spec);
-    const message = markTestFailed(d, hr.spec, d.history()[0] as Snapshot, 'resource Pod/apps/t not ready.\n');
+    const message = markTestFailed(
+      d,
+      hr.spec,
+      d.history()[0] as Snapshot,
+      'resource Pod/apps/t not ready.\n',
+    );
     assert.equal(
       message,
       'Helm test failed for release apps/web.v2 with chart web@1.1.0: resource Pod/apps/t not ready.',
