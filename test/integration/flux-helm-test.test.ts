@@ -19,7 +19,7 @@ import { eventually, testClient, testKubeconfigPath, testNamespace } from '../su
 // Failed through the status subresource. The controller only watches the Pod's phase.
 
 const OUTCOME = 'slipway.test/outcome';
-const testPod = (name: string, outcome: 'pass' | 'fail', annotations: Record<string, string> = {}) =>
+const testPod = (name: string, outcome: 'pass' | 'fail' | 'hold', annotations: Record<string, string> = {}) =>
   `apiVersion: v1
 kind: Pod
 metadata:
@@ -54,6 +54,15 @@ const v1 = tested('1.0.0', {
   }),
 });
 const v2 = tested('2.0.0', { 'templates/tests/ok.yaml': testPod('tested-test-ok', 'fail') });
+// a test that runs until the test ends it
+const slow: TestChart = {
+  name: 'slow',
+  version: '1.0.0',
+  files: {
+    'templates/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: slow}\ndata: {a: b}\n',
+    'templates/tests/slow.yaml': testPod('slow-test', 'hold'),
+  },
+};
 const plain: TestChart = {
   name: 'plain',
   version: '1.0.0',
@@ -142,7 +151,9 @@ describe('flux: HelmRelease tests and ServiceAccounts', { timeout: 900_000 }, ()
           for (const p of pods.items) {
             if (!p.metadata.namespace?.startsWith(ns.name) || p.status?.phase !== 'Running') continue;
             if (p.metadata.deletionTimestamp) continue;
-            const phase = p.metadata.labels?.[OUTCOME] === 'pass' ? 'Succeeded' : 'Failed';
+            const outcome = p.metadata.labels?.[OUTCOME];
+            if (outcome === 'hold') continue; // the test ends it
+            const phase = outcome === 'pass' ? 'Succeeded' : 'Failed';
             await h.client
               .patch(
                 {
@@ -173,7 +184,7 @@ describe('flux: HelmRelease tests and ServiceAccounts', { timeout: 900_000 }, ()
   before(async () => {
     const client = testClient();
     ns = await testNamespace(client, 'flux-hrtest');
-    charts = await ChartRepoServer.start([v1, v2, plain]);
+    charts = await ChartRepoServer.start([v1, v2, plain, slow]);
     h = await FluxHarness.start(ns.name);
     kubelet = startKubelet();
     await client.create({
@@ -368,5 +379,36 @@ describe('flux: HelmRelease tests and ServiceAccounts', { timeout: 900_000 }, ()
       async () => (await events('limited')).find((e) => e.type === 'Warning' && e.reason === 'InstallFailed'),
       60_000,
     );
+  });
+  it('carries a running test on after a controller restart: the same Pod, its start and its deadline', async () => {
+    await helmRelease('slow', 'slow', '1.0.0', { test: { enable: true, timeout: '5m' } });
+    const t = target('slow');
+    const running = await waitHr(
+      'slow',
+      'the test Pod running',
+      (r) => r.status?.history?.[0]?.testHooks?.['slow-test']?.phase === 'Running',
+    );
+    const started = running.status?.history?.[0]?.testHooks?.['slow-test']?.lastStarted;
+    const pod = await eventually(
+      'the test Pod Running',
+      async () => {
+        const p = await getObj<Pod>('Pod', t, 'slow-test');
+        return p?.status?.phase === 'Running' ? p : undefined;
+      },
+      60_000,
+    );
+    await h.stop();
+    h = await FluxHarness.start(ns.name);
+    // the kubelet's verdict arrives while the new process runs
+    await h.client.patch(
+      { apiVersion: 'v1', kind: 'Pod', namespace: t, name: 'slow-test' },
+      { status: { phase: 'Succeeded' } },
+      { type: 'merge', subresource: 'status' },
+    );
+    const hr = await waitHr('slow', 'tests passed', (r) => condition(r, 'TestSuccess')?.status === 'True');
+    const hook = hr.status?.history?.[0]?.testHooks?.['slow-test'];
+    assert.deepEqual([hook?.phase, hook?.lastStarted], ['Succeeded', started]);
+    assert.equal(condition(hr, 'Ready')?.reason, 'TestSucceeded');
+    assert.equal((await getObj('Pod', t, 'slow-test'))?.metadata.uid, pod.metadata.uid, 'not created again');
   });
 });
