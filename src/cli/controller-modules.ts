@@ -68,6 +68,8 @@ export interface ControllerFlags {
   readonly syncNamespaces?: readonly string[];
   /** The flux module runs too: notifications also watch Kustomizations and HelmReleases. */
   readonly fluxModule?: boolean;
+  /** Flux's --default-service-account: impersonated by Kustomizations and HelmReleases naming none. */
+  readonly defaultServiceAccount?: string;
 }
 
 /** Splits the flags and the environment into each module's options. Pure. */
@@ -119,6 +121,9 @@ export function controllerModulesOptions(
       ...common,
       ...(env.syncDir !== undefined && { workDir: env.syncDir }),
       renderLimits: env.renderLimits.limits,
+      ...(flags.defaultServiceAccount !== undefined && {
+        defaultServiceAccount: flags.defaultServiceAccount,
+      }),
     },
   };
 }

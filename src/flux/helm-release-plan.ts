@@ -27,7 +27,8 @@ export type ReleaseAction =
   /** Out of retries: nothing is done until the spec, chart or values change. */
   | { readonly kind: 'stalled'; readonly action: 'install' | 'upgrade'; readonly attempts: number };
 
-const matches = (s: Snapshot, d: DesiredRelease) =>
+/** Whether a release is the desired one: same chart, version and values. Pure. */
+export const matches = (s: Snapshot, d: DesiredRelease) =>
   s.chartName === d.chartName && s.chartVersion === d.chartVersion && s.configDigest === d.configDigest;
 
 /** helm-controller's RetriesExhausted: a negative retries is unlimited. Pure. */

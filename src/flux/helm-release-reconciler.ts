@@ -19,7 +19,7 @@ import {
   renderSource,
   scratchRoot,
 } from '../sync/index.js';
-import { applyObjects, objectRef, prepareOwnedObjects, pruneStale } from './apply.js';
+import { type ApplyOwner, applyObjects, objectRef, prepareOwnedObjects, pruneStale } from './apply.js';
 import type { ChartStore } from './chart-store.js';
 import { FluxConditionType, FluxReason } from './conditions.js';
 import { type CheckedObject, decideHealth } from './health-check.js';
@@ -32,10 +32,13 @@ import {
   releaseNameOf,
 } from './helm-release-chart.js';
 import { checkReleaseDrift, type DriftCheck } from './helm-release-drift.js';
-import { type DesiredRelease, decideRelease } from './helm-release-plan.js';
+import type { DesiredRelease } from './helm-release-plan.js';
 import { postRender, postRenderersChanged } from './helm-release-post-render.js';
-import { HelmReason, HelmReleaseStatusDraft } from './helm-release-status.js';
+import { HelmConditionType, HelmReason, HelmReleaseStatusDraft } from './helm-release-status.js';
+import { runReleaseTests } from './helm-release-test.js';
+import { awaitTests, decideReleaseStep, summarizeTests } from './helm-release-test-status.js';
 import { composeValues, configDigest } from './helm-release-values.js';
+import { splitTestHooks, withoutTestHooks } from './helm-test-hooks.js';
 import {
   HELM_CHART_GVK,
   HELM_RELEASE_GVK,
@@ -44,9 +47,10 @@ import {
   type Snapshot,
 } from './helm-types.js';
 import type { Values } from './helm-values.js';
+import { type Actor, actorFor, serviceAccountExists } from './impersonation.js';
 import { durationMs, formatDurationMs, jittered } from './intervals.js';
 import { inventoryApiVersion, inventoryEntry, parseInventoryEntry } from './inventory.js';
-import type { ReleaseStorage, StoredRelease } from './release-storage.js';
+import type { ReleaseStorage, StoredHook, StoredRelease } from './release-storage.js';
 import {
   FLUX_FIELD_MANAGER,
   FLUX_FINALIZER,
@@ -70,6 +74,8 @@ export interface HelmReleaseReconcilerDeps {
   readonly dependencyRequeueMs: number;
   readonly healthPollMs: number;
   readonly renderLimits?: RenderLimits;
+  /** The ServiceAccount of HelmReleases without `serviceAccountName` (helm-controller's --default-service-account). */
+  readonly defaultServiceAccount?: string;
 }
 
 const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
@@ -83,6 +89,11 @@ const errorText = (err: unknown) => (err instanceof Error ? err.message : String
  */
 export class HelmReleaseReconciler implements Reconciler {
   constructor(private readonly d: HelmReleaseReconcilerDeps) {}
+
+  /** Who applies, prunes, tests and reads the release's objects: the controller or the ServiceAccount. */
+  private actor(hr: HelmRelease): Actor {
+    return actorFor(this.d.client, this.d.rm, hr, this.d.defaultServiceAccount);
+  }
 
   async reconcile(ctx: ReconcileContext, req: ReconcileRequest): Promise<ReconcileResult | undefined> {
     const cached = this.d.releases.store.get(req.key);
@@ -187,7 +198,13 @@ export class HelmReleaseReconciler implements Reconciler {
     draft.attempt(hr.metadata.generation ?? 0, desired);
 
     // 4. the release action
-    const action = decideRelease(hr.spec, draft.history(), desired, draft.failureCounts());
+    const action = decideReleaseStep(
+      hr.spec,
+      draft.history(),
+      desired,
+      draft.failureCounts(),
+      hr.status?.lastAttemptedReleaseAction,
+    );
     const releaseName = releaseNameOf(hr);
     const releaseNs = hr.spec.targetNamespace || ns;
     ctx.logger.debug({ action: action.kind }, 'helm release action');
@@ -200,13 +217,16 @@ export class HelmReleaseReconciler implements Reconciler {
         let drift: DriftCheck;
         try {
           const stored = await this.d.storage.get(releaseNs, releaseName, action.release.version);
-          const objects = stored
-            ? parseManifests(stored.manifest, 'release')
-            : await this.render(hr, chartDir, values, releaseName, releaseNs);
-          const prepared = await this.prepareRelease(hr, objects, releaseNs);
+          const objects = withoutTestHooks(
+            stored
+              ? parseManifests(stored.manifest, 'release')
+              : await this.render(hr, chartDir, values, releaseName, releaseNs),
+          );
+          const actor = this.actor(hr);
+          const prepared = await prepareOwnedObjects(actor.client, this.releaseOwner(hr, releaseNs), objects);
           draft.inventoryEntries(prepared.map(inventoryEntry));
           drift = await checkReleaseDrift(
-            { ...this.d, logger: ctx.logger },
+            { ...this.d, client: actor.client, rm: actor.rm, logger: ctx.logger },
             hr,
             draft,
             prepared,
@@ -218,12 +238,31 @@ export class HelmReleaseReconciler implements Reconciler {
         if (drift.kind === 'failed')
           return notReady(HelmReason.StateError, drift.message, Math.min(intervalMs, 60_000));
         draft.inSync();
+        summarizeTests(draft, hr.spec);
         const failed = drift.kind === 'drifted' && drift.corrected === 'failed';
         return write(jittered(failed ? Math.min(intervalMs, 30_000) : intervalMs, Math.random()));
+      }
+      case 'test': {
+        const requeueMs = await runReleaseTests({
+          client: this.actor(hr).client,
+          storage: this.d.storage,
+          events: this.d.events,
+          logger: ctx.logger,
+          hr,
+          draft,
+          release: action.release,
+          owner: this.releaseOwner(hr, releaseNs),
+          nowMs,
+          timeoutMs: durationMs(hr.spec.test?.timeout, timeoutMs),
+          pollMs: this.d.healthPollMs,
+          doneRequeueMs: jittered(intervalMs, Math.random()),
+        });
+        return write(requeueMs);
       }
       case 'install':
       case 'upgrade': {
         const isInstall = action.kind === 'install';
+        draft.drop(HelmConditionType.TestSuccess);
         const version = draft.nextVersion();
         const base = {
           name: releaseName,
@@ -234,10 +273,13 @@ export class HelmReleaseReconciler implements Reconciler {
           configDigest: desired.configDigest,
         };
         let manifest = '';
+        let tests: StoredHook[] = [];
         try {
-          const objects = await this.render(hr, chartDir, values, releaseName, releaseNs);
+          const rendered = splitTestHooks(await this.render(hr, chartDir, values, releaseName, releaseNs));
+          const objects = rendered.objects;
+          tests = rendered.tests;
           manifest = objects.map((o) => stringify(o)).join('---\n');
-          if (isInstall && hr.spec.install?.createNamespace) await this.createNamespace(releaseNs);
+          if (isInstall && hr.spec.install?.createNamespace) await this.createNamespace(hr, releaseNs);
           draft.inventoryEntries(await this.applyRelease(hr, objects, releaseNs, true));
         } catch (err) {
           const snap = draft.released(base, action.kind, 'failed', now);
@@ -265,6 +307,7 @@ export class HelmReleaseReconciler implements Reconciler {
           wait
             ? `${isInstall ? 'Initial install' : 'Upgrade'} underway`
             : `${isInstall ? 'Install' : 'Upgrade'} complete`,
+          tests,
         );
         if (!wait) {
           await this.supersede(draft, snap);
@@ -274,7 +317,7 @@ export class HelmReleaseReconciler implements Reconciler {
             isInstall ? HelmReason.InstallSucceeded : HelmReason.UpgradeSucceeded,
             draft.readyMessage(),
           );
-          return write(jittered(intervalMs, Math.random()));
+          return write(awaitTests(draft, hr.spec) ? 1_000 : jittered(intervalMs, Math.random()));
         }
         draft.progressing(`Running '${action.kind}' action with timeout of ${formatDurationMs(timeoutMs)}`);
         return write(this.d.healthPollMs);
@@ -291,7 +334,7 @@ export class HelmReleaseReconciler implements Reconciler {
             kind: o.kind,
             metadata: { name: o.name, ...(o.namespace && { namespace: o.namespace }) },
           };
-          checks.push({ ref: objectRef(ref), live: await this.live(ref) });
+          checks.push({ ref: objectRef(ref), live: await this.live(ref, this.actor(hr).client) });
         }
         const decision = decideHealth(checks, nowMs - Date.parse(rel.lastDeployed), timeoutMs);
         if (decision.kind === 'waiting') return write(this.d.healthPollMs);
@@ -319,6 +362,7 @@ export class HelmReleaseReconciler implements Reconciler {
           stored?.config ?? values,
           stored?.manifest ?? '',
           `${kind === 'install' ? 'Install' : 'Upgrade'} complete`,
+          stored?.hooks,
         );
         await this.supersede(draft, snap);
         draft.succeeded(kind);
@@ -328,11 +372,12 @@ export class HelmReleaseReconciler implements Reconciler {
           kind === 'install' ? HelmReason.InstallSucceeded : HelmReason.UpgradeSucceeded,
           draft.readyMessage(),
         );
-        return write(jittered(intervalMs, Math.random()));
+        return write(awaitTests(draft, hr.spec) ? 1_000 : jittered(intervalMs, Math.random()));
       }
       case 'uninstall': {
         try {
-          await pruneStale(this.d.client, this.d.rm, hr, draft.inventory(), [], OWNER_LABELS);
+          const actor = this.actor(hr);
+          await pruneStale(actor.client, actor.rm, hr, draft.inventory(), [], OWNER_LABELS);
         } catch (err) {
           return notReady(HelmReason.UninstallFailed, errorText(err), 5_000);
         }
@@ -355,7 +400,12 @@ export class HelmReleaseReconciler implements Reconciler {
           const stored = await this.d.storage.get(to.namespace, to.name, to.version);
           if (!stored) throw new Error(`release ${target} is not in storage`);
           draft.inventoryEntries(
-            await this.applyRelease(hr, parseManifests(stored.manifest, 'release'), releaseNs, true),
+            await this.applyRelease(
+              hr,
+              withoutTestHooks(parseManifests(stored.manifest, 'release')),
+              releaseNs,
+              true,
+            ),
           );
           await this.saveRelease(
             draft.finish(action.failed, 'failed'),
@@ -364,7 +414,13 @@ export class HelmReleaseReconciler implements Reconciler {
             'Upgrade failed',
           );
           const snap = draft.released({ ...to, version: draft.nextVersion() }, 'rollback', 'deployed', now);
-          await this.saveRelease(snap, stored.config, stored.manifest, `Rollback to ${to.version}`);
+          await this.saveRelease(
+            snap,
+            stored.config,
+            stored.manifest,
+            `Rollback to ${to.version}`,
+            stored.hooks?.map(({ lastRun: _run, ...h }) => h),
+          );
           await this.supersede(draft, snap);
         } catch (err) {
           draft.remediated(
@@ -408,35 +464,16 @@ export class HelmReleaseReconciler implements Reconciler {
     }
   }
 
-  private async createNamespace(name: string): Promise<void> {
-    if (await this.live({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } })) return;
-    await this.d.client.apply(
+  private async createNamespace(hr: HelmRelease, name: string): Promise<void> {
+    const { client } = this.actor(hr);
+    if (await this.live({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } }, client)) return;
+    await client.apply(
       { apiVersion: 'v1', kind: 'Namespace', metadata: { name } },
       { fieldManager: FLUX_FIELD_MANAGER },
     );
   }
 
-  /** The release's objects with Helm's and Flux's marks, as they are applied. */
-  private prepareRelease(hr: HelmRelease, objects: readonly KubeObject[], releaseNs: string) {
-    return prepareOwnedObjects(
-      this.d.client,
-      {
-        labels: {
-          [HELM_NAME_LABEL]: hr.metadata.name ?? '',
-          [HELM_NAMESPACE_LABEL]: hr.metadata.namespace ?? '',
-          'app.kubernetes.io/managed-by': 'Helm',
-        },
-        annotations: {
-          'meta.helm.sh/release-name': releaseNameOf(hr),
-          'meta.helm.sh/release-namespace': releaseNs,
-        },
-        defaultNamespace: releaseNs,
-      },
-      objects,
-    );
-  }
-
-  /** Applies the release's objects; with `prune`, deletes what left the release. */
+  /** Applies the release's objects with Helm's and Flux's marks; with `prune`, deletes what left the release. */
   private async applyRelease(
     hr: HelmRelease,
     objects: readonly KubeObject[],
@@ -444,10 +481,27 @@ export class HelmReleaseReconciler implements Reconciler {
     prune: boolean,
   ): Promise<ResourceRef[]> {
     const draftEntries = hr.status?.inventory?.entries;
-    const prepared = await this.prepareRelease(hr, objects, releaseNs);
-    const outcome = await applyObjects(this.d.client, this.d.rm, { spec: {} }, prepared);
-    if (prune) await pruneStale(this.d.client, this.d.rm, hr, draftEntries, outcome.entries, OWNER_LABELS);
+    const actor = this.actor(hr);
+    const prepared = await prepareOwnedObjects(actor.client, this.releaseOwner(hr, releaseNs), objects);
+    const outcome = await applyObjects(actor.client, actor.rm, { spec: {} }, prepared);
+    if (prune) await pruneStale(actor.client, actor.rm, hr, draftEntries, outcome.entries, OWNER_LABELS);
     return prepared.map(inventoryEntry);
+  }
+
+  /** Helm's and Flux's marks on the release's objects (its test hooks included). */
+  private releaseOwner(hr: HelmRelease, releaseNs: string): ApplyOwner {
+    return {
+      labels: {
+        [HELM_NAME_LABEL]: hr.metadata.name ?? '',
+        [HELM_NAMESPACE_LABEL]: hr.metadata.namespace ?? '',
+        'app.kubernetes.io/managed-by': 'Helm',
+      },
+      annotations: {
+        'meta.helm.sh/release-name': releaseNameOf(hr),
+        'meta.helm.sh/release-namespace': releaseNs,
+      },
+      defaultNamespace: releaseNs,
+    };
   }
 
   private async saveRelease(
@@ -455,6 +509,7 @@ export class HelmReleaseReconciler implements Reconciler {
     config: Readonly<Record<string, unknown>>,
     manifest: string,
     description: string,
+    hooks?: readonly StoredHook[],
   ): Promise<void> {
     const r: StoredRelease = {
       name: snap.name,
@@ -468,6 +523,7 @@ export class HelmReleaseReconciler implements Reconciler {
       chartVersion: snap.chartVersion,
       config,
       manifest,
+      ...(hooks !== undefined && { hooks }),
     };
     await this.d.storage.save(r);
   }
@@ -479,9 +535,9 @@ export class HelmReleaseReconciler implements Reconciler {
     }
   }
 
-  private async live(o: KubeObject): Promise<KubeObject | undefined> {
+  private async live(o: KubeObject, client: KubeClient = this.d.client): Promise<KubeObject | undefined> {
     try {
-      return await this.d.client.get({
+      return await client.get({
         apiVersion: o.apiVersion ?? '',
         kind: o.kind ?? '',
         name: o.metadata.name ?? '',
@@ -497,8 +553,13 @@ export class HelmReleaseReconciler implements Reconciler {
   private async finalize(hr: HelmRelease): Promise<ReconcileResult | undefined> {
     const finalizers = hr.metadata.finalizers ?? [];
     if (!finalizers.includes(FLUX_FINALIZER)) return undefined;
-    if (!hr.spec.suspend) {
-      await pruneStale(this.d.client, this.d.rm, hr, hr.status?.inventory?.entries, [], OWNER_LABELS);
+    const actor = this.actor(hr);
+    // helm-controller skips the uninstall when the ServiceAccount is gone (its namespace terminating)
+    const canUninstall =
+      actor.serviceAccount === undefined ||
+      (await serviceAccountExists(this.d.client, hr.metadata.namespace ?? '', actor.serviceAccount));
+    if (!hr.spec.suspend && canUninstall) {
+      await pruneStale(actor.client, actor.rm, hr, hr.status?.inventory?.entries, [], OWNER_LABELS);
       for (const s of hr.status?.history ?? []) await this.d.storage.delete(s.namespace, s.name, s.version);
       const ref = helmChartRef(hr);
       if (ref && hr.spec.chart)

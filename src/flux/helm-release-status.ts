@@ -83,7 +83,7 @@ export class HelmReleaseStatusDraft {
     return this.conditions.find((c) => c.type === type);
   }
 
-  private set(type: string, status: ConditionStatus, reason: string, message: string): this {
+  set(type: string, status: ConditionStatus, reason: string, message: string): this {
     this.conditions = setFluxCondition(
       this.conditions,
       { type: type as FluxConditionType, status, reason: reason as FluxReason, message },
@@ -93,8 +93,16 @@ export class HelmReleaseStatusDraft {
     return this;
   }
 
-  private drop(type: string): this {
+  drop(type: string): this {
     this.conditions = deleteFluxCondition(this.conditions, type as FluxConditionType);
+    return this;
+  }
+
+  /** Changes plain status fields (history, counters) through `edit`. */
+  editFields(
+    edit: (f: Omit<HelmReleaseStatus, 'conditions'>) => Omit<HelmReleaseStatus, 'conditions'>,
+  ): this {
+    this.fields = edit(this.fields);
     return this;
   }
 
@@ -313,7 +321,19 @@ export class HelmReleaseStatusDraft {
       // Slipway keeps the release Secrets in the release namespace (Flux: spec.storageNamespace, else the object's)
       storageNamespace: this.hr.spec.targetNamespace || this.hr.metadata.namespace || '',
       ...(requested !== undefined && { lastHandledReconcileAt: requested }),
-      conditions: withRetryReason(this.conditions),
+      conditions: withRetryReason(this.conditions.map((c) => this.asStored(c))),
     };
+  }
+
+  /** A condition that ends the reconcile as it was stored stays as stored (its transition time too). */
+  private asStored(c: FluxCondition): FluxCondition {
+    const s = this.hr.status?.conditions?.find((o) => o.type === c.type);
+    const same =
+      s !== undefined &&
+      s.status === c.status &&
+      s.reason === c.reason &&
+      s.message === c.message &&
+      s.observedGeneration === c.observedGeneration;
+    return same ? s : c;
   }
 }

@@ -123,6 +123,21 @@ export interface DriftDetection {
   readonly ignore?: readonly DriftIgnoreRule[];
 }
 
+/** `spec.test.filters[]`: a test hook by name, run only (includes) or skipped (`exclude`). */
+export interface HelmTestFilter {
+  readonly name: string;
+  readonly exclude?: boolean;
+}
+
+/** `spec.test` (helm-controller api/v2 Test). */
+export interface HelmTestSpec {
+  readonly enable?: boolean;
+  /** Per test hook; default `spec.timeout`. */
+  readonly timeout?: string;
+  readonly ignoreFailures?: boolean;
+  readonly filters?: readonly HelmTestFilter[];
+}
+
 export interface HelmReleaseSpec {
   readonly chart?: { readonly spec: HelmChartTemplateSpec; readonly metadata?: unknown };
   readonly chartRef?: { readonly kind: string; readonly name: string; readonly namespace?: string };
@@ -140,7 +155,9 @@ export interface HelmReleaseSpec {
     readonly remediation?: Remediation;
   };
   readonly upgrade?: { readonly disableWait?: boolean; readonly remediation?: Remediation };
-  readonly test?: { readonly enable?: boolean };
+  readonly test?: HelmTestSpec;
+  /** Impersonated for everything the release applies, prunes, tests and reads (helm-controller's). */
+  readonly serviceAccountName?: string;
   readonly values?: Readonly<Record<string, unknown>>;
   readonly valuesFrom?: readonly ValuesReference[];
   /** Applied in order to the rendered manifests, before they are stored and applied. */
@@ -164,6 +181,16 @@ export interface Snapshot {
   readonly lastDeployed: string;
   readonly deleted?: string;
   readonly action?: string;
+  /** The test hooks run for this release, by hook name (helm-controller's TestHookStatus). */
+  readonly testHooks?: Readonly<Record<string, TestHookStatus>>;
+}
+
+/** One test hook's last run as recorded in a Snapshot. */
+export interface TestHookStatus {
+  readonly lastStarted?: string;
+  readonly lastCompleted?: string;
+  /** `Running`, `Succeeded`, `Failed` (Helm's hook phases); absent: not run. */
+  readonly phase?: string;
 }
 
 export interface HelmReleaseStatus {

@@ -1,24 +1,29 @@
 import { isNotFound, type KubeClient } from '../kube/index.js';
 import { ResourceManager } from '../sync/index.js';
-import type { Kustomization } from './types.js';
 
-/** Who applies, prunes and reads health for a Kustomization: the controller, or a ServiceAccount. */
+/** Who applies, prunes and reads health for a Kustomization or HelmRelease: the controller, or a ServiceAccount. */
 export interface Actor {
   readonly client: KubeClient;
   readonly rm: ResourceManager;
-  /** The impersonated ServiceAccount's name (in the Kustomization's namespace). */
+  /** The impersonated ServiceAccount's name (in the object's namespace). */
   readonly serviceAccount?: string;
 }
 
+/** A Kustomization or HelmRelease: what impersonation reads of it. */
+export interface ImpersonatingObject {
+  readonly metadata: { readonly namespace?: string };
+  readonly spec: { readonly serviceAccountName?: string };
+}
+
 /**
- * kustomize-controller's impersonation (fluxcd/pkg runtime's Impersonator): the Kustomization's
- * `serviceAccountName`, else the default account, as the user
- * `system:serviceaccount:<namespace>:<name>` with no groups; neither: the controller itself.
+ * kustomize-controller's and helm-controller's impersonation (fluxcd/pkg runtime's Impersonator):
+ * the object's `serviceAccountName`, else the default account (`--default-service-account`), as the
+ * user `system:serviceaccount:<namespace>:<name>` with no groups; neither: the controller itself.
  */
 export function actorFor(
   client: KubeClient,
   rm: ResourceManager,
-  k: Kustomization,
+  k: ImpersonatingObject,
   defaultServiceAccount: string | undefined,
 ): Actor {
   const name = k.spec.serviceAccountName || defaultServiceAccount;

@@ -43,6 +43,36 @@ export {
 } from './helm-release-post-render.js';
 export { HelmConditionType, HelmReason, HelmReleaseStatusDraft } from './helm-release-status.js';
 export {
+  AWAITING_TESTS_REASON,
+  awaitTests,
+  decideReleaseStep,
+  ignoresTestFailures,
+  markTestFailed,
+  markTestSucceeded,
+  type ReleaseStep,
+  recordTestHooks,
+  summarizeTests,
+} from './helm-release-test-status.js';
+export {
+  assessRunningHook,
+  HookDeletePolicy,
+  type HookObservation,
+  hasBeenTested,
+  hasDeletePolicy,
+  hasTestInPhase,
+  isTestHook,
+  isTestHookSelected,
+  nextTestRunStep,
+  observeHookObject,
+  selectedTestHooks,
+  splitTestHooks,
+  storedTestHook,
+  TestHookPhase,
+  type TestRunStep,
+  testHooksSummary,
+  withoutTestHooks,
+} from './helm-test-hooks.js';
+export {
   HELM_CHART_GVK,
   HELM_RELEASE_GVK,
   HELM_REPOSITORY_GVK,
@@ -50,7 +80,9 @@ export {
   type HelmRelease,
   type HelmRepository,
   type PostRenderer,
+  type HelmTestFilter,
   type Snapshot,
+  type TestHookStatus,
 } from './helm-types.js';
 export { mergeValues, setValueAtPath } from './helm-values.js';
 export {
@@ -123,7 +155,13 @@ export {
 export { ociRevision, resolveOciRef } from './oci-ref.js';
 export { headManifestDigest, listTags, parseOciUrl, TagListLimitError } from './oci-registry.js';
 export { FLUX_CONTENT_MEDIA_TYPE, OCI_REPOSITORY_GVK, type OCIRepository } from './oci-types.js';
-export { decodeRelease, encodeRelease, releaseSecretName, type StoredRelease } from './release-storage.js';
+export {
+  decodeRelease,
+  encodeRelease,
+  releaseSecretName,
+  type StoredHook,
+  type StoredRelease,
+} from './release-storage.js';
 export { artifactIgnoreRules, isIgnored, parseIgnore } from './source-ignore.js';
 export { FLUX_FINALIZER } from './status-write.js';
 export { invalidVariableName, substituteObjects, substituteText } from './substitute.js';

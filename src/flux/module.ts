@@ -56,8 +56,9 @@ export interface FluxControllerOptions {
   /** Poll period of pending health checks. Default 5 s (Flux's). */
   readonly healthPollMs?: number;
   /**
-   * The ServiceAccount (in each Kustomization's namespace) impersonated by Kustomizations without
-   * `serviceAccountName` (kustomize-controller's --default-service-account). Default: none.
+   * The ServiceAccount (in each object's namespace) impersonated by Kustomizations and HelmReleases
+   * without `serviceAccountName` (kustomize- and helm-controller's --default-service-account).
+   * Default: none (the controller's own identity).
    */
   readonly defaultServiceAccount?: string;
   /** Concurrent reconciles per kind. Default 4 (Flux's --concurrent). */
@@ -227,6 +228,7 @@ export function registerFluxControllers(
       dependencyRequeueMs: options.dependencyRequeueMs ?? 30_000,
       healthPollMs: options.healthPollMs ?? 5_000,
       ...(options.renderLimits && { renderLimits: options.renderLimits }),
+      ...(options.defaultServiceAccount && { defaultServiceAccount: options.defaultServiceAccount }),
     }),
   });
   const chartsOf = (kind: string, obj: KubeObjectLike) => {
@@ -368,7 +370,7 @@ interface KubeObjectLike {
 /** What `slipway controller` passes the `flux` module. */
 export interface FluxModuleOptions
   extends CommonModuleOptions,
-    Pick<FluxControllerOptions, 'workDir' | 'renderLimits'> {}
+    Pick<FluxControllerOptions, 'workDir' | 'renderLimits' | 'defaultServiceAccount'> {}
 
 /** The `flux` entry of `slipway controller`'s module list (off by default: `--controllers …,flux`). */
 export const fluxControllerModule: ControllerModule<FluxModuleOptions> = {
@@ -378,6 +380,9 @@ export const fluxControllerModule: ControllerModule<FluxModuleOptions> = {
       ...(options.namespace !== undefined && { namespace: options.namespace }),
       ...(options.workDir !== undefined && { workDir: options.workDir }),
       ...(options.renderLimits !== undefined && { renderLimits: options.renderLimits }),
+      ...(options.defaultServiceAccount !== undefined && {
+        defaultServiceAccount: options.defaultServiceAccount,
+      }),
     });
     manager.onStop(() => handle.stop());
   },

@@ -24,6 +24,72 @@ export interface StoredRelease {
   readonly config: Readonly<Record<string, unknown>>;
   /** The rendered objects as one YAML stream (what a rollback applies again). */
   readonly manifest: string;
+  /** The release's hooks Slipway keeps (its test hooks), as Helm stores them. */
+  readonly hooks?: readonly StoredHook[];
+}
+
+/** One hook of a release (Helm's `release.Hook`). */
+export interface StoredHook {
+  readonly name: string;
+  readonly kind: string;
+  /** Helm: the template file; Slipway: `Kind/name`. */
+  readonly path: string;
+  /** The hook's object as YAML. */
+  readonly manifest: string;
+  /** `test`, … */
+  readonly events: readonly string[];
+  readonly weight: number;
+  /** `before-hook-creation`, `hook-succeeded`, `hook-failed`. */
+  readonly deletePolicies: readonly string[];
+  readonly lastRun?: { readonly startedAt?: string; readonly completedAt?: string; readonly phase?: string };
+}
+
+interface EncodedHook {
+  name?: unknown;
+  kind?: unknown;
+  path?: unknown;
+  manifest?: unknown;
+  events?: unknown;
+  weight?: unknown;
+  delete_policies?: unknown;
+  last_run?: { started_at?: unknown; completed_at?: unknown; phase?: unknown };
+}
+
+const encodeHook = (h: StoredHook) => ({
+  name: h.name,
+  kind: h.kind,
+  path: h.path,
+  manifest: h.manifest,
+  events: h.events,
+  // Helm reads times as RFC 3339; a hook never run has none
+  last_run: {
+    ...(h.lastRun?.startedAt && { started_at: h.lastRun.startedAt }),
+    ...(h.lastRun?.completedAt && { completed_at: h.lastRun.completedAt }),
+    phase: h.lastRun?.phase ?? '',
+  },
+  weight: h.weight,
+  delete_policies: h.deletePolicies,
+});
+
+const strings = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : []);
+
+function decodeHook(h: EncodedHook): StoredHook {
+  const run = h.last_run ?? {};
+  const lastRun = {
+    ...(typeof run.started_at === 'string' && run.started_at !== '' && { startedAt: run.started_at }),
+    ...(typeof run.completed_at === 'string' && run.completed_at !== '' && { completedAt: run.completed_at }),
+    ...(typeof run.phase === 'string' && run.phase !== '' && { phase: run.phase }),
+  };
+  return {
+    name: String(h.name ?? ''),
+    kind: String(h.kind ?? ''),
+    path: String(h.path ?? ''),
+    manifest: String(h.manifest ?? ''),
+    events: strings(h.events),
+    weight: Number(h.weight ?? 0) || 0,
+    deletePolicies: strings(h.delete_policies),
+    ...(Object.keys(lastRun).length > 0 && { lastRun }),
+  };
 }
 
 /** Helm's release Secret name: `sh.helm.release.v1.<name>.v<version>`. */
@@ -54,6 +120,7 @@ export function encodeRelease(r: StoredRelease): string {
     },
     config: r.config,
     manifest: r.manifest,
+    ...(r.hooks !== undefined && r.hooks.length > 0 && { hooks: r.hooks.map(encodeHook) }),
   };
   return gzipSync(Buffer.from(JSON.stringify(json))).toString('base64');
 }
@@ -74,6 +141,7 @@ export function decodeRelease(encoded: string): StoredRelease | undefined {
       chart?: { metadata?: { name?: unknown; version?: unknown; appVersion?: unknown } };
       config?: Record<string, unknown>;
       manifest?: unknown;
+      hooks?: unknown;
     }
     const j = JSON.parse(gunzipSync(Buffer.from(encoded, 'base64')).toString('utf8')) as Encoded;
     if (!j.info?.status) return undefined;
@@ -92,6 +160,7 @@ export function decodeRelease(encoded: string): StoredRelease | undefined {
       }),
       config: (j.config ?? {}) as Record<string, unknown>,
       manifest: String(j.manifest ?? ''),
+      ...(Array.isArray(j.hooks) && { hooks: (j.hooks as EncodedHook[]).map(decodeHook) }),
     };
   } catch {
     return undefined;

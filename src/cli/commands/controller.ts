@@ -61,6 +61,11 @@ export const controllerCommand: Command = {
       description:
         'comma-separated namespaces Applications may deploy into, watched per namespace (default: all, cluster-wide rights)',
     },
+    'default-service-account': {
+      type: 'string',
+      description:
+        "with the flux controllers: the ServiceAccount (in each object's namespace) impersonated by Kustomizations and HelmReleases without serviceAccountName (Flux's flag; default: none, the controller's own rights)",
+    },
     'leader-elect': { type: 'boolean', description: 'run controllers only while holding the leader Lease' },
     'shard-count': {
       type: 'string',
@@ -109,6 +114,7 @@ export const controllerCommand: Command = {
     const experimentThreads = positiveIntOption(args, 'experiment-threads');
     const maxReplicas = positiveIntOption(args, 'max-replicas');
     const syncNamespaces = namespaceListOption(stringOption(args, 'sync-namespaces'));
+    const defaultServiceAccount = serviceAccountOption(stringOption(args, 'default-service-account'));
     const logger = createLogger({
       level: stringOption(args, 'log-level') ?? 'info',
       format: stringOption(args, 'log-format') === 'pretty' ? 'pretty' : 'json',
@@ -159,6 +165,7 @@ export const controllerCommand: Command = {
         selfServiceNotification: booleanOption(args, 'self-service-notification-enabled'),
         ...(syncNamespaces !== undefined && { syncNamespaces }),
         fluxModule: modules.includes('flux'),
+        ...(defaultServiceAccount !== undefined && { defaultServiceAccount }),
       },
       env,
     );
@@ -282,6 +289,14 @@ function instanceIdOption(id: string | undefined): string | undefined {
   if (id.length > 63 || !/^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(id))
     throw new UsageError(`--instance-id: "${id}" is not a valid label value`);
   return id;
+}
+
+/** `--default-service-account flux-deployer`: a ServiceAccount name (empty: none, as Flux). */
+export function serviceAccountOption(name: string | undefined): string | undefined {
+  if (name === undefined || name === '') return undefined;
+  if (name.length > 253 || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(name))
+    throw new UsageError(`--default-service-account: "${name}" is not a ServiceAccount name`);
+  return name;
 }
 
 /** `--sync-namespaces a,b`: a non-empty list of namespace names. */
