@@ -5,6 +5,8 @@ export interface DesiredRelease {
   readonly chartName: string;
   readonly chartVersion: string;
   readonly configDigest: string;
+  /** The OCI digest of a chart from an OCIRepository (helm-controller's `lastAttemptedRevisionDigest`). */
+  readonly ociDigest?: string;
 }
 
 export interface FailureCounts {

@@ -27,6 +27,8 @@ export interface SourceStatus {
 export interface HelmRepositorySpec {
   readonly url: string;
   readonly type?: 'default' | 'oci';
+  /** `type: oci` only: speak plain HTTP to the registry. */
+  readonly insecure?: boolean;
   readonly interval?: string;
   readonly timeout?: string;
   readonly secretRef?: LocalObjectReference;
@@ -126,6 +128,8 @@ export interface Snapshot {
   readonly lastDeployed: string;
   readonly deleted?: string;
   readonly action?: string;
+  /** The OCI artifact digest of a chart from an OCIRepository. */
+  readonly ociDigest?: string;
 }
 
 export interface HelmReleaseStatus {
@@ -136,6 +140,8 @@ export interface HelmReleaseStatus {
   readonly history?: readonly Snapshot[];
   readonly lastAttemptedGeneration?: number;
   readonly lastAttemptedRevision?: string;
+  /** The OCI digest of the last attempt's chart (a `chartRef` OCIRepository). */
+  readonly lastAttemptedRevisionDigest?: string;
   readonly lastAttemptedConfigDigest?: string;
   readonly lastAttemptedReleaseAction?: 'install' | 'upgrade';
   readonly failures?: number;

@@ -13,6 +13,7 @@ export {
   HELM_NAME_LABEL,
   HELM_NAMESPACE_LABEL,
   helmChartRef,
+  releaseChartSource,
   releaseNameOf,
 } from './helm-release-chart.js';
 export { decideRelease, type ReleaseAction, retriesExhausted } from './helm-release-plan.js';
@@ -94,6 +95,17 @@ export {
   RECONCILE_ANNOTATION,
   SSA_ANNOTATION,
 } from './object-policy.js';
+export {
+  type ChartVersionMatch,
+  chartVersionsFromTags,
+  chartVersionWithDigest,
+  HELM_CHART_CONFIG_MEDIA_TYPE,
+  HELM_CHART_CONTENT_MEDIA_TYPE,
+  isExactChartVersion,
+  matchChartVersion,
+  ociChartTag,
+} from './oci-chart-version.js';
+export { type OciChartPull, type OciChartRequest, pullOciHelmChart } from './oci-helm-chart.js';
 export { ociRevision, resolveOciRef } from './oci-ref.js';
 export { headManifestDigest, listTags, parseOciUrl, TagListLimitError } from './oci-registry.js';
 export { FLUX_CONTENT_MEDIA_TYPE, OCI_REPOSITORY_GVK, type OCIRepository } from './oci-types.js';
