@@ -3,7 +3,7 @@
 
 export { NAME_LABEL, NAMESPACE_LABEL } from './apply.js';
 export { sourcePath, withFluxOverrides } from './build.js';
-export { type ChartFile, readChartArchive, readTarGz } from './chart-archive.js';
+export { type ChartFile, DefaultChartArchiveLimits, readChartArchive, readTarGz } from './chart-archive.js';
 export { FluxConditionType, FluxReason, setFluxCondition } from './conditions.js';
 export { dependencyNotReady } from './dependencies.js';
 export { fluxRevision, type RefResolution, resolveGitRef, revisionSha } from './git-ref.js';
