@@ -47,7 +47,12 @@ const chart = (version: string, extra = false): TestChart => ({
   },
 });
 
-type Event = KubeObject & { type?: string; reason?: string; message?: string; involvedObject?: { name?: string } };
+type Event = KubeObject & {
+  type?: string;
+  reason?: string;
+  message?: string;
+  involvedObject?: { name?: string };
+};
 
 describe('flux: Helm charts from an OCI registry', { skip, timeout: 600_000 }, () => {
   let h: FluxHarness;
@@ -141,7 +146,11 @@ describe('flux: Helm charts from an OCI registry', { skip, timeout: 600_000 }, (
       condition(hr, 'Ready')?.message,
       `Helm install succeeded for release ${ns.name}/web.v1 with chart web@1.0.0`,
     );
-    assert.equal(hr.status?.lastAttemptedRevision, '1.0.0', '1.1.0-rc.1 is a pre-release, 2.0.0 is out of range');
+    assert.equal(
+      hr.status?.lastAttemptedRevision,
+      '1.0.0',
+      '1.1.0-rc.1 is a pre-release, 2.0.0 is out of range',
+    );
     assert.equal(hr.status?.lastAttemptedRevisionDigest, undefined);
     assert.equal(hr.status?.helmChart, `${ns.name}/${ns.name}-web`);
     assert.deepEqual(
@@ -157,7 +166,11 @@ describe('flux: Helm charts from an OCI registry', { skip, timeout: 600_000 }, (
     assert.equal(condition(c, 'Ready')?.message, "pulled 'web' chart with version '1.0.0'");
     assert.equal(condition(c, 'ArtifactInStorage')?.message, "stored artifact: revision '1.0.0'");
     assert.equal(c.status?.observedChartName, 'web');
-    assert.equal(c.status?.observedSourceArtifactRevision, undefined, 'an OCI HelmRepository has no artifact');
+    assert.equal(
+      c.status?.observedSourceArtifactRevision,
+      undefined,
+      'an OCI HelmRepository has no artifact',
+    );
     const repo = await get<HelmRepository>(HELM_REPOSITORY_GVK, 'charts');
     assert.equal(repo.status?.artifact, undefined, 'a type oci HelmRepository stays static');
   });
@@ -263,7 +276,9 @@ describe('flux: Helm charts from an OCI registry', { skip, timeout: 600_000 }, (
     const hr = await waitHr(
       'web-copy',
       'upgraded to the new tag',
-      (r) => condition(r, 'Ready')?.reason === 'UpgradeSucceeded' && r.status?.lastAttemptedRevision === nextVersion,
+      (r) =>
+        condition(r, 'Ready')?.reason === 'UpgradeSucceeded' &&
+        r.status?.lastAttemptedRevision === nextVersion,
     );
     assert.equal(hr.status?.lastAttemptedRevisionDigest, next);
     assert.deepEqual(
@@ -289,51 +304,61 @@ describe('flux: Helm charts from an OCI registry', { skip, timeout: 600_000 }, (
       // a loopback port nothing listens on
       spec: { type: 'oci', url: 'oci://127.0.0.1:9/charts', insecure: true, interval: '1m' },
     } as KubeObject);
-    const bad: [name: string, repo: string, chartName: string, version: string, message: (m: string) => boolean][] =
+    const bad: [
+      name: string,
+      repo: string,
+      chartName: string,
+      version: string,
+      message: (m: string) => boolean,
+    ][] = [
       [
-        [
-          'missing-chart',
-          'charts',
-          'missing',
-          '1.x',
-          (m) =>
-            m.startsWith(
-              `${prefix}could not get tags for "missing": could not fetch tags for "${ociUrl()}/missing": `,
-            ) && m.includes('404'),
-        ],
-        [
-          'no-match',
-          'charts',
-          'web',
-          '9.x',
-          (m) => m === `${prefix}could not locate a version matching provided version string 9.x`,
-        ],
-        [
-          'missing-tag',
-          'charts',
-          'web',
-          '9.9.9',
-          (m) =>
-            m.startsWith(
-              `chart pull error: failed to download chart for remote reference: failed to get '${ociUrl()}/web:9.9.9': `,
-            ) && m.includes('404'),
-        ],
-        [
-          'unreachable',
-          'nowhere',
-          'web',
-          '1.x',
-          (m) =>
-            m.startsWith(
-              `${prefix}could not get tags for "web": could not fetch tags for "oci://127.0.0.1:9/charts/web": `,
-            ),
-        ],
-      ];
+        'missing-chart',
+        'charts',
+        'missing',
+        '1.x',
+        (m) =>
+          m.startsWith(
+            `${prefix}could not get tags for "missing": could not fetch tags for "${ociUrl()}/missing": `,
+          ) && m.includes('404'),
+      ],
+      [
+        'no-match',
+        'charts',
+        'web',
+        '9.x',
+        (m) => m === `${prefix}could not locate a version matching provided version string 9.x`,
+      ],
+      [
+        'missing-tag',
+        'charts',
+        'web',
+        '9.9.9',
+        (m) =>
+          m.startsWith(
+            `chart pull error: failed to download chart for remote reference: failed to get '${ociUrl()}/web:9.9.9': `,
+          ) && m.includes('404'),
+      ],
+      [
+        'unreachable',
+        'nowhere',
+        'web',
+        '1.x',
+        (m) =>
+          m.startsWith(
+            `${prefix}could not get tags for "web": could not fetch tags for "oci://127.0.0.1:9/charts/web": `,
+          ),
+      ],
+    ];
     for (const [name, repo, chartName, version] of bad)
       await h.client.create({
         ...HELM_CHART_GVK,
         metadata: { name, namespace: ns.name },
-        spec: { chart: chartName, version, interval: '1m', sourceRef: { kind: 'HelmRepository', name: repo } },
+        spec: {
+          chart: chartName,
+          version,
+          interval: '1m',
+          sourceRef: { kind: 'HelmRepository', name: repo },
+        },
       } as KubeObject);
     for (const [name, , , , message] of bad) {
       const c = await waitChart(name, `${name} failed`, (x) => condition(x, 'Ready')?.status === 'False');

@@ -45,10 +45,13 @@ export async function pushHelmChart(host: string, path: string, chart: TestChart
       stdio: 'pipe',
       timeout: 60_000,
     });
-    const res = await fetch(`http://${host}/v2/${path}/${chart.name}/manifests/${chart.version.replaceAll('+', '_')}`, {
-      method: 'HEAD',
-      headers: { accept: 'application/vnd.oci.image.manifest.v1+json' },
-    });
+    const res = await fetch(
+      `http://${host}/v2/${path}/${chart.name}/manifests/${chart.version.replaceAll('+', '_')}`,
+      {
+        method: 'HEAD',
+        headers: { accept: 'application/vnd.oci.image.manifest.v1+json' },
+      },
+    );
     const digest = res.headers.get('docker-content-digest');
     if (!res.ok || !digest) throw new Error(`pushed chart not found in the registry: ${res.status}`);
     return digest;

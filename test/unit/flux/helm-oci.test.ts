@@ -9,10 +9,10 @@ import {
   chartVersionsFromTags,
   chartVersionWithDigest,
   DefaultChartArchiveLimits,
-  isExactChartVersion,
   HELM_CHART_CONFIG_MEDIA_TYPE,
   HELM_CHART_CONTENT_MEDIA_TYPE,
   type HelmRelease,
+  isExactChartVersion,
   matchChartVersion,
   type OciChartRequest,
   ociChartTag,
@@ -57,7 +57,11 @@ describe('flux: the source of a HelmRelease chart', () => {
   it('a chart template owns the HelmChart <ns>-<name> in the source namespace', () =>
     assert.deepEqual(
       releaseChartSource(
-        hr({ chart: { spec: { chart: 'web', sourceRef: { kind: 'HelmRepository', name: 'r', namespace: 'src' } } } }),
+        hr({
+          chart: {
+            spec: { chart: 'web', sourceRef: { kind: 'HelmRepository', name: 'r', namespace: 'src' } },
+          },
+        }),
       ),
       { kind: 'HelmChart', namespace: 'src', name: 'apps-web' },
     ));
@@ -102,7 +106,11 @@ describe('flux: pulling a chart from an OCI registry (a fake registry on loopbac
   const tags: string[] = [];
   const requests: string[] = [];
   let password = '';
-  const push = (tag: string, layerType = HELM_CHART_CONTENT_MEDIA_TYPE, configType = HELM_CHART_CONFIG_MEDIA_TYPE) => {
+  const push = (
+    tag: string,
+    layerType = HELM_CHART_CONTENT_MEDIA_TYPE,
+    configType = HELM_CHART_CONFIG_MEDIA_TYPE,
+  ) => {
     const layer = chartTgz(tag.replaceAll('_', '+'));
     const config = Buffer.from('{}');
     blobs.set(sha(layer), layer);
@@ -131,10 +139,16 @@ describe('flux: pulling a chart from an OCI registry (a fake registry on loopbac
     server = await startLocalHttpServer((req, res) => {
       const url = new URL(req.url ?? '/', 'http://x');
       requests.push(`${req.method} ${url.pathname}${url.search}`);
-      if (password && req.headers.authorization !== `Basic ${Buffer.from(`u:${password}`).toString('base64')}`)
+      if (
+        password &&
+        req.headers.authorization !== `Basic ${Buffer.from(`u:${password}`).toString('base64')}`
+      )
         return void res.writeHead(401).end();
       const m = /^\/v2\/charts\/web\/(tags\/list|manifests\/(.+)|blobs\/(.+))$/.exec(url.pathname);
-      if (!m) return void res.writeHead(404).end('{"errors":[{"code":"NAME_UNKNOWN","message":"repository name not known to registry"}]}');
+      if (!m)
+        return void res
+          .writeHead(404)
+          .end('{"errors":[{"code":"NAME_UNKNOWN","message":"repository name not known to registry"}]}');
       if (m[1] === 'tags/list') {
         const last = url.searchParams.get('last');
         const from = last ? tags.indexOf(last) + 1 : 0;
@@ -145,7 +159,10 @@ describe('flux: pulling a chart from an OCI registry (a fake registry on loopbac
         return void res.writeHead(200, headers).end(JSON.stringify({ name: 'charts/web', tags: page }));
       }
       const body = m[2] ? manifests.get(m[2]) : blobs.get(m[3] ?? '');
-      if (!body) return void res.writeHead(404).end('{"errors":[{"code":"MANIFEST_UNKNOWN","message":"manifest unknown"}]}');
+      if (!body)
+        return void res
+          .writeHead(404)
+          .end('{"errors":[{"code":"MANIFEST_UNKNOWN","message":"manifest unknown"}]}');
       res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(body);
     });
   });
@@ -168,11 +185,11 @@ describe('flux: pulling a chart from an OCI registry (a fake registry on loopbac
     assert.equal(r.version, '1.1.0+build.3');
     assert.equal(r.name, 'web');
     assert.equal(r.manifestDigest, sha(manifests.get('1.1.0_build.3') ?? Buffer.alloc(0)));
-    assert.deepEqual(
-      r.files.map((f) => f.path).sort(),
-      ['Chart.yaml', 'templates/cm.yaml'],
+    assert.deepEqual(r.files.map((f) => f.path).sort(), ['Chart.yaml', 'templates/cm.yaml']);
+    assert.ok(
+      requests.some((q) => q.includes('last=')),
+      'the tags list was paged',
     );
-    assert.ok(requests.some((q) => q.includes('last=')), 'the tags list was paged');
     assert.ok(requests.includes('GET /v2/charts/web/manifests/1.1.0_build.3'));
   });
 
@@ -217,9 +234,16 @@ describe('flux: pulling a chart from an OCI registry (a fake registry on loopbac
     try {
       const denied = await pull('1.x');
       assert.equal(denied.kind === 'failed' && denied.reason, 'AuthenticationFailed');
-      assert.match(denied.kind === 'failed' ? denied.message : '', /^failed to authenticate with the Helm repository: chart pull error: .*401/);
+      assert.match(
+        denied.kind === 'failed' ? denied.message : '',
+        /^failed to authenticate with the Helm repository: chart pull error: .*401/,
+      );
       const allowed = await pull('1.x', {
-        client: { insecure: true, timeoutMs: 10_000, authorization: `Basic ${Buffer.from('u:secret').toString('base64')}` },
+        client: {
+          insecure: true,
+          timeoutMs: 10_000,
+          authorization: `Basic ${Buffer.from('u:secret').toString('base64')}`,
+        },
       });
       assert.equal(allowed.kind === 'pulled' && allowed.version, '1.3.0');
     } finally {
