@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import {
   HELM_CHART_CONTENT_MEDIA_TYPE,
@@ -46,6 +47,15 @@ const chart = (version: string, extra = false): TestChart => ({
     }),
   },
 });
+
+/** A loopback port nothing listens on (one just closed). */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const address = server.address();
+  await new Promise<void>((r) => server.close(() => r()));
+  return typeof address === 'object' && address ? address.port : 0;
+}
 
 type Event = KubeObject & {
   type?: string;
@@ -296,13 +306,55 @@ describe('flux: Helm charts from an OCI registry', { skip, timeout: 600_000 }, (
     );
   });
 
+  it('a new controller process (empty artifact store) carries on: new versions still roll out, once each', async () => {
+    await h.stop();
+    h = await FluxHarness.start(ns.name);
+    digests.set('1.0.2', await pushHelmChart(registry.host, 'charts', chart('1.0.2')));
+    await h.client.patch(
+      { ...OCI_REPOSITORY_GVK, namespace: ns.name, name: 'web-copy' },
+      { spec: { ref: { tag: '1.0.2' } } },
+      { type: 'merge' },
+    );
+    const d = digests.get('1.0.2') ?? '';
+    const ociVersion = `1.0.2+${d.slice('sha256:'.length, 'sha256:'.length + 12)}`;
+    const copy = await waitHr(
+      'web-copy',
+      'upgraded after the restart',
+      (r) =>
+        condition(r, 'Ready')?.reason === 'UpgradeSucceeded' &&
+        r.status?.lastAttemptedRevision === ociVersion,
+    );
+    assert.deepEqual(
+      copy.status?.history?.map((s) => [s.version, s.status]),
+      [
+        [3, 'deployed'],
+        [2, 'superseded'],
+        [1, 'superseded'],
+      ],
+    );
+    const web = await waitHr(
+      'web',
+      'upgraded after the restart',
+      (r) =>
+        condition(r, 'Ready')?.reason === 'UpgradeSucceeded' && r.status?.lastAttemptedRevision === '1.0.2',
+    );
+    assert.deepEqual(
+      web.status?.history?.map((s) => [s.version, s.chartVersion, s.status]),
+      [
+        [3, '1.0.2', 'deployed'],
+        [2, '1.0.1+build.7', 'superseded'],
+        [1, '1.0.0', 'superseded'],
+      ],
+    );
+  });
+
   it('bad input: a missing chart, no version in range, a missing tag, an unreachable registry, a missing source', async () => {
     const prefix = 'chart pull error: failed to get chart version for remote reference: ';
+    const closed = await closedPort();
     await h.client.create({
       ...HELM_REPOSITORY_GVK,
       metadata: { name: 'nowhere', namespace: ns.name },
-      // a loopback port nothing listens on
-      spec: { type: 'oci', url: 'oci://127.0.0.1:9/charts', insecure: true, interval: '1m' },
+      spec: { type: 'oci', url: `oci://127.0.0.1:${closed}/charts`, insecure: true, interval: '1m' },
     } as KubeObject);
     const bad: [
       name: string,
@@ -345,8 +397,8 @@ describe('flux: Helm charts from an OCI registry', { skip, timeout: 600_000 }, (
         '1.x',
         (m) =>
           m.startsWith(
-            `${prefix}could not get tags for "web": could not fetch tags for "oci://127.0.0.1:9/charts/web": `,
-          ),
+            `${prefix}could not get tags for "web": could not fetch tags for "oci://127.0.0.1:${closed}/charts/web": `,
+          ) && m.includes('ECONNREFUSED'),
       ],
     ];
     for (const [name, repo, chartName, version] of bad)
@@ -394,6 +446,6 @@ describe('flux: Helm charts from an OCI registry', { skip, timeout: 600_000 }, (
 
     // the controllers carry on: the good release is still ready and in sync
     const web = await waitHr('web', 'still ready', (r) => condition(r, 'Ready')?.status === 'True');
-    assert.equal(web.status?.lastAttemptedRevision, '1.0.1+build.7');
+    assert.equal(web.status?.lastAttemptedRevision, '1.0.2');
   });
 });
