@@ -8,8 +8,9 @@ import type { ChartIndexCache } from './chart-index-cache.js';
 import { revisionSha } from './git-ref.js';
 import { chartDownloadUrl, selectChartVersion } from './helm-index.js';
 import type { HelmChart, HelmRepository } from './helm-types.js';
-import { basicAuthFromSecret, download } from './http-download.js';
+import { basicAuthFromSecret, dockerConfigAuth, download } from './http-download.js';
 import { durationMs } from './intervals.js';
+import { pullOciHelmChart } from './oci-helm-chart.js';
 import type { GitRepository } from './types.js';
 
 /** A chart's files as one source gives them, before valuesFiles are merged. */
@@ -17,8 +18,8 @@ export interface FetchedChart {
   readonly name: string;
   readonly version: string;
   readonly files: readonly ChartFile[];
-  /** The source's artifact revision this chart came from. */
-  readonly sourceRevision: string;
+  /** The source's artifact revision this chart came from (none for an OCI HelmRepository, as in Flux). */
+  readonly sourceRevision?: string;
   /** True when built from a directory (Flux packages it), false when pulled. */
   readonly packaged: boolean;
   /** Values files are relative to this folder of `files` (`''`: the chart) or to the source root. */
@@ -30,6 +31,8 @@ export class ChartSourceError extends Error {
     message: string,
     /** True when the source is not ready yet (Flux waits for it without counting a failure). */
     readonly waiting = false,
+    /** source-controller's reason for the failure; default `ChartPullError` (`NoSourceArtifact` when waiting). */
+    readonly reason?: string,
   ) {
     super(message);
   }
@@ -44,7 +47,8 @@ export interface ChartSourceDeps {
   readonly limits: ChartArchiveLimits;
 }
 
-function chartMeta(content: Buffer | undefined): { name: string; version: string } {
+/** The name and version of a chart's Chart.yaml. */
+export function chartMeta(content: Buffer | undefined): { name: string; version: string } {
   const meta = content ? (parse(content.toString('utf8')) as Record<string, unknown> | null) : null;
   if (!meta || typeof meta.name !== 'string' || typeof meta.version !== 'string')
     throw new ChartSourceError('Chart.yaml file is missing or has no name and version');
@@ -58,8 +62,7 @@ async function fromHelmRepository(d: ChartSourceDeps, chart: HelmChart): Promise
   const repo = d.helmRepos.store.get(`${ns}/${ref.name}`);
   if (!repo)
     throw new ChartSourceError(`failed to get source: HelmRepository '${ns}/${ref.name}' not found`, true);
-  if (repo.spec.type === 'oci')
-    throw new ChartSourceError(`OCI HelmRepository '${ns}/${ref.name}' is not supported by Slipway yet`);
+  if (repo.spec.type === 'oci') return fromOciHelmRepository(d, chart, repo);
   const revision = repo.status?.artifact?.revision;
   if (!revision)
     throw new ChartSourceError(`no artifact available for HelmRepository source '${ref.name}'`, true);
@@ -89,6 +92,42 @@ async function fromHelmRepository(d: ChartSourceDeps, chart: HelmChart): Promise
     ...meta,
     files,
     sourceRevision: revision,
+    packaged: false,
+    readFile: async (p) => byPath.get(posix.normalize(p).replace(/^\.?\//, '')),
+  };
+}
+
+/** Pulls the chart version a HelmChart asks for from an OCI HelmRepository's registry (no index, no artifact). */
+async function fromOciHelmRepository(
+  d: ChartSourceDeps,
+  chart: HelmChart,
+  repo: HelmRepository,
+): Promise<FetchedChart> {
+  const ns = chart.metadata.namespace ?? '';
+  let authorization: string | undefined;
+  try {
+    const host = /^oci:\/\/([^/]+)/.exec(repo.spec.url)?.[1] ?? '';
+    authorization = await dockerConfigAuth(d.client, ns, repo.spec.secretRef?.name, host);
+  } catch (err) {
+    throw new ChartSourceError((err as Error).message, false, 'AuthenticationFailed');
+  }
+  const pulled = await pullOciHelmChart({
+    repositoryUrl: repo.spec.url,
+    chart: chart.spec.chart,
+    ...(chart.spec.version !== undefined && { version: chart.spec.version }),
+    client: {
+      timeoutMs: durationMs(repo.spec.timeout, 60_000),
+      ...(repo.spec.insecure && { insecure: true }),
+      ...(authorization !== undefined && { authorization }),
+    },
+    limits: d.limits,
+  });
+  if (pulled.kind === 'failed') throw new ChartSourceError(pulled.message, false, pulled.reason);
+  const byPath = new Map(pulled.files.map((f) => [f.path, f.content]));
+  return {
+    name: pulled.name,
+    version: pulled.version,
+    files: pulled.files,
     packaged: false,
     readFile: async (p) => byPath.get(posix.normalize(p).replace(/^\.?\//, '')),
   };

@@ -30,6 +30,9 @@ export function chartDigest(files: readonly ChartFile[]): { digest: string; size
  * folder (a new pod) is rebuilt by the source's reconciler.
  */
 export class ChartStore {
+  /** The digest of each chart folder this process wrote, so an unchanged chart is not rewritten. */
+  private readonly written = new Map<string, string>();
+
   constructor(private readonly root: string) {}
 
   /** The unpacked chart of an artifact path; undefined when this process does not hold it. */
@@ -48,8 +51,15 @@ export class ChartStore {
     files: readonly ChartFile[],
   ): Promise<StoredChart> {
     const path = `helmchart/${namespace}/${name}/${chart}-${version}.tgz`.replaceAll('..', '_');
-    await this.putTree(path.slice(0, -'.tgz'.length), files);
-    return { path, ...chartDigest(files) };
+    const sum = chartDigest(files);
+    const rel = path.slice(0, -'.tgz'.length);
+    // a chart pulled again unchanged (an OCI chart on every interval) keeps its folder: readers never
+    // see it missing while it would be replaced
+    if (this.written.get(rel) === sum.digest && this.dir(path) !== undefined) return { path, ...sum };
+    await this.putTree(rel, files);
+    if (this.written.size >= 10_000) this.written.clear();
+    this.written.set(rel, sum.digest);
+    return { path, ...sum };
   }
 
   /** An unpacked artifact (an OCIRepository's layer) at `rel`; undefined when this process does not hold it. */

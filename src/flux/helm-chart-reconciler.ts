@@ -141,7 +141,9 @@ export class HelmChartReconciler implements Reconciler {
         ...st,
         conditions,
         observedGeneration: gen ?? 0,
-        observedSourceArtifactRevision: fetched.sourceRevision,
+        ...(fetched.sourceRevision !== undefined && {
+          observedSourceArtifactRevision: fetched.sourceRevision,
+        }),
         observedChartName: fetched.name,
         ...(valuesFiles.length > 0 ? { observedValuesFiles: valuesFiles } : {}),
         artifact: {
@@ -157,7 +159,9 @@ export class HelmChartReconciler implements Reconciler {
     } catch (err) {
       const text = err instanceof Error ? err.message : String(err);
       const waiting = err instanceof ChartSourceError && err.waiting;
-      const reason = waiting ? 'NoSourceArtifact' : 'ChartPullError';
+      const reason =
+        (err instanceof ChartSourceError ? err.reason : undefined) ??
+        (waiting ? 'NoSourceArtifact' : 'ChartPullError');
       const previous = conditions.find((c) => c.type === FluxConditionType.Ready)?.message;
       set(FluxConditionType.FetchFailed, 'True', reason, text);
       set(FluxConditionType.Ready, 'False', reason, text);

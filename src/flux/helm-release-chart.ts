@@ -1,6 +1,10 @@
 // What ties a HelmRelease to its Helm release and its HelmChart: helm-controller's names and labels.
+import { findCondition } from '../core/index.js';
 import type { KubeClient, KubeObject, Reflector } from '../kube/index.js';
+import { FluxConditionType } from './conditions.js';
+import { HelmReason } from './helm-release-status.js';
 import { HELM_CHART_GVK, type HelmChart, type HelmRelease } from './helm-types.js';
+import { type OciReleaseChartDeps, ociReleaseChart, type ReleaseChart } from './oci-release-chart.js';
 import { FLUX_FIELD_MANAGER } from './status-write.js';
 
 /** helm-controller's ownership labels on the objects of a release. */
@@ -65,4 +69,95 @@ export async function applyOwnedHelmChart(
     } as KubeObject,
     { fieldManager: FLUX_FIELD_MANAGER, force: true },
   );
+}
+
+/** The source a HelmRelease's chart comes from, or undefined for an unsupported `chartRef` kind. Pure. */
+export function releaseChartSource(
+  hr: HelmRelease,
+): { kind: 'HelmChart' | 'OCIRepository'; namespace: string; name: string } | undefined {
+  if (hr.spec.chartRef?.kind === 'OCIRepository' && !hr.spec.chart)
+    return {
+      kind: 'OCIRepository',
+      namespace: hr.spec.chartRef.namespace || (hr.metadata.namespace ?? ''),
+      name: hr.spec.chartRef.name,
+    };
+  const ref = helmChartRef(hr);
+  return ref && { kind: 'HelmChart', ...ref };
+}
+
+export interface ReleaseChartDeps extends OciReleaseChartDeps {
+  readonly client: KubeClient;
+  readonly charts: Reflector<HelmChart>;
+  /** Asks the HelmChart controller to run a chart again (its artifact left this process). */
+  readonly refreshChart: (key: string) => void;
+}
+
+const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+/**
+ * Step 2 of a HelmRelease reconcile: its chart, from the HelmChart it owns (`chart.spec`, applied
+ * here) or names (`chartRef` HelmChart), or from an OCIRepository (`chartRef`), as helm-controller
+ * reads them; `intervalMs` is the retry of an unsupported reference.
+ */
+export async function resolveReleaseChart(
+  d: ReleaseChartDeps,
+  hr: HelmRelease,
+  intervalMs: number,
+): Promise<ReleaseChart> {
+  const source = releaseChartSource(hr);
+  if (!source)
+    return {
+      kind: 'not-ready',
+      reason: HelmReason.ArtifactFailed,
+      message: `unsupported chartRef kind '${hr.spec.chartRef?.kind ?? ''}'`,
+      requeueMs: intervalMs,
+    };
+  if (source.kind === 'OCIRepository') return ociReleaseChart(d, source);
+  const key = `${source.namespace}/${source.name}`;
+  if (hr.spec.chart) {
+    try {
+      await applyOwnedHelmChart(d.client, d.charts, hr, source);
+    } catch (err) {
+      return {
+        kind: 'not-ready',
+        reason: HelmReason.ArtifactFailed,
+        message: `could not create HelmChart: ${errorText(err)}`,
+        requeueMs: d.dependencyRequeueMs,
+      };
+    }
+  }
+  const chart = d.charts.store.get(key);
+  const ready = findCondition(chart?.status?.conditions, FluxConditionType.Ready);
+  const artifact = chart?.status?.artifact;
+  if (
+    !chart ||
+    !artifact ||
+    ready?.status !== 'True' ||
+    chart.status?.observedGeneration !== chart.metadata.generation
+  )
+    return {
+      kind: 'not-ready',
+      reason: HelmReason.ArtifactFailed,
+      message: `HelmChart '${key}' is not ready: ${ready?.message ?? 'no artifact'}`,
+      requeueMs: Math.min(d.dependencyRequeueMs, 5_000),
+      helmChart: key,
+    };
+  const dir = d.store.dir(artifact.path);
+  if (!dir) {
+    d.refreshChart(key);
+    return {
+      kind: 'not-ready',
+      reason: HelmReason.ArtifactFailed,
+      message: `HelmChart '${key}' artifact is being fetched again`,
+      requeueMs: 2_000,
+      helmChart: key,
+    };
+  }
+  return {
+    kind: 'ready',
+    dir,
+    chartName: chart.status?.observedChartName ?? chart.spec.chart,
+    chartVersion: artifact.revision,
+    helmChart: key,
+  };
 }

@@ -7,6 +7,8 @@ export interface DesiredRelease {
   readonly configDigest: string;
   /** A new generation changed `spec.postRenderers` (helm-controller: out of sync, upgrade). */
   readonly postRenderersChanged?: boolean;
+  /** The OCI digest of a chart from an OCIRepository (helm-controller's `lastAttemptedRevisionDigest`). */
+  readonly ociDigest?: string;
 }
 
 export interface FailureCounts {

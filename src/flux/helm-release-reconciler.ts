@@ -24,12 +24,13 @@ import type { ChartStore } from './chart-store.js';
 import { FluxConditionType, FluxReason } from './conditions.js';
 import { type CheckedObject, decideHealth } from './health-check.js';
 import {
-  applyOwnedHelmChart,
   HELM_NAME_LABEL,
   HELM_NAMESPACE_LABEL,
   helmChartRef,
   OWNER_LABELS,
+  type ReleaseChartDeps,
   releaseNameOf,
+  resolveReleaseChart,
 } from './helm-release-chart.js';
 import { checkReleaseDrift, type DriftCheck } from './helm-release-drift.js';
 import type { DesiredRelease } from './helm-release-plan.js';
@@ -60,7 +61,7 @@ import {
 } from './status-write.js';
 import type { ResourceRef } from './types.js';
 
-export interface HelmReleaseReconcilerDeps {
+export interface HelmReleaseReconcilerDeps extends ReleaseChartDeps {
   readonly client: KubeClient;
   readonly releases: Reflector<HelmRelease>;
   readonly charts: Reflector<HelmChart>;
@@ -139,48 +140,10 @@ export class HelmReleaseReconciler implements Reconciler {
     }
 
     // 2. the chart
-    const chartRef = helmChartRef(hr);
-    if (!chartRef)
-      return notReady(
-        HelmReason.ArtifactFailed,
-        `unsupported chartRef kind '${hr.spec.chartRef?.kind ?? ''}'`,
-        intervalMs,
-      );
-    if (hr.spec.chart) {
-      try {
-        await applyOwnedHelmChart(this.d.client, this.d.charts, hr, chartRef);
-      } catch (err) {
-        return notReady(
-          HelmReason.ArtifactFailed,
-          `could not create HelmChart: ${errorText(err)}`,
-          this.d.dependencyRequeueMs,
-        );
-      }
-    }
-    draft.helmChart(`${chartRef.namespace}/${chartRef.name}`);
-    const chart = this.d.charts.store.get(`${chartRef.namespace}/${chartRef.name}`);
-    const chartReady = findCondition(chart?.status?.conditions, FluxConditionType.Ready);
-    const artifact = chart?.status?.artifact;
-    if (
-      !chart ||
-      !artifact ||
-      chartReady?.status !== 'True' ||
-      chart.status?.observedGeneration !== chart.metadata.generation
-    )
-      return notReady(
-        HelmReason.ArtifactFailed,
-        `HelmChart '${chartRef.namespace}/${chartRef.name}' is not ready: ${chartReady?.message ?? 'no artifact'}`,
-        Math.min(this.d.dependencyRequeueMs, 5_000),
-      );
-    const chartDir = this.d.store.dir(artifact.path);
-    if (!chartDir) {
-      this.d.refreshChart(`${chartRef.namespace}/${chartRef.name}`);
-      return notReady(
-        HelmReason.ArtifactFailed,
-        `HelmChart '${chartRef.namespace}/${chartRef.name}' artifact is being fetched again`,
-        2_000,
-      );
-    }
+    const chart = await resolveReleaseChart(this.d, hr, intervalMs);
+    if (chart.helmChart !== undefined) draft.helmChart(chart.helmChart);
+    if (chart.kind === 'not-ready') return notReady(chart.reason, chart.message, chart.requeueMs);
+    const chartDir = chart.dir;
 
     // 3. values
     let values: Values;
@@ -190,10 +153,11 @@ export class HelmReleaseReconciler implements Reconciler {
       return notReady('ValuesError', errorText(err), intervalMs);
     }
     const desired: DesiredRelease = {
-      chartName: chart.status?.observedChartName ?? chart.spec.chart,
-      chartVersion: artifact.revision,
+      chartName: chart.chartName,
+      chartVersion: chart.chartVersion,
       configDigest: configDigest(values),
       postRenderersChanged: postRenderersChanged(hr),
+      ...(chart.ociDigest !== undefined && { ociDigest: chart.ociDigest }),
     };
     draft.attempt(hr.metadata.generation ?? 0, desired);
 

@@ -127,11 +127,13 @@ export class HelmReleaseStatusDraft {
       f.lastAttemptedGeneration !== generation ||
       f.lastAttemptedRevision !== desired.chartVersion ||
       f.lastAttemptedConfigDigest !== desired.configDigest;
+    const { lastAttemptedRevisionDigest: _digest, ...rest } = f;
     this.fields = {
-      ...f,
+      ...rest,
       ...(fresh && { failures: 0, installFailures: 0, upgradeFailures: 0 }),
       lastAttemptedGeneration: generation,
       lastAttemptedRevision: desired.chartVersion,
+      ...(desired.ociDigest && { lastAttemptedRevisionDigest: desired.ociDigest }),
       lastAttemptedConfigDigest: desired.configDigest,
     };
     if (fresh) this.drop(FluxConditionType.Stalled);
@@ -164,12 +166,15 @@ export class HelmReleaseStatusDraft {
 
   /** A new release version at the head of the history, trimmed to `maxHistory`. */
   released(
-    base: Pick<Snapshot, 'name' | 'namespace' | 'version' | 'chartName' | 'chartVersion' | 'configDigest'>,
+    base: Pick<Snapshot, 'name' | 'namespace' | 'version' | 'chartName' | 'chartVersion' | 'configDigest'> &
+      Pick<Snapshot, 'ociDigest'>,
     action: Kind | 'rollback',
     status: string,
     now: string,
   ): Snapshot {
     const older = this.history();
+    // helm-controller: a new release records the attempt's OCI digest, a rollback its target's
+    const ociDigest = action === 'rollback' ? base.ociDigest : this.desired?.ociDigest;
     const snap: Snapshot = {
       apiVersion: 'v2',
       name: base.name,
@@ -185,6 +190,7 @@ export class HelmReleaseStatusDraft {
       lastDeployed: now,
       status,
       action,
+      ...(ociDigest && { ociDigest }),
     };
     const max = this.hr.spec.maxHistory ?? DEFAULT_MAX_HISTORY;
     const history = [snap, ...older].slice(0, max > 0 ? max : undefined);

@@ -29,6 +29,8 @@ export interface SourceStatus {
 export interface HelmRepositorySpec {
   readonly url: string;
   readonly type?: 'default' | 'oci';
+  /** `type: oci` only: speak plain HTTP to the registry. */
+  readonly insecure?: boolean;
   readonly interval?: string;
   readonly timeout?: string;
   readonly secretRef?: LocalObjectReference;
@@ -183,6 +185,8 @@ export interface Snapshot {
   readonly action?: string;
   /** The test hooks run for this release, by hook name (helm-controller's TestHookStatus). */
   readonly testHooks?: Readonly<Record<string, TestHookStatus>>;
+  /** The OCI artifact digest of a chart from an OCIRepository. */
+  readonly ociDigest?: string;
 }
 
 /** One test hook's last run as recorded in a Snapshot. */
@@ -203,6 +207,8 @@ export interface HelmReleaseStatus {
   readonly history?: readonly Snapshot[];
   readonly lastAttemptedGeneration?: number;
   readonly lastAttemptedRevision?: string;
+  /** The OCI digest of the last attempt's chart (a `chartRef` OCIRepository). */
+  readonly lastAttemptedRevisionDigest?: string;
   readonly lastAttemptedConfigDigest?: string;
   readonly lastAttemptedReleaseAction?: 'install' | 'upgrade';
   readonly failures?: number;

@@ -3,7 +3,7 @@
 
 export { NAME_LABEL, NAMESPACE_LABEL } from './apply.js';
 export { sourcePath, withFluxOverrides } from './build.js';
-export { type ChartFile, readChartArchive, readTarGz } from './chart-archive.js';
+export { type ChartFile, DefaultChartArchiveLimits, readChartArchive, readTarGz } from './chart-archive.js';
 export { FluxConditionType, FluxReason, setFluxCondition } from './conditions.js';
 export { dependencyNotReady } from './dependencies.js';
 export { fluxRevision, type RefResolution, resolveGitRef, revisionSha } from './git-ref.js';
@@ -13,6 +13,7 @@ export {
   HELM_NAME_LABEL,
   HELM_NAMESPACE_LABEL,
   helmChartRef,
+  releaseChartSource,
   releaseNameOf,
 } from './helm-release-chart.js';
 export {
@@ -152,6 +153,17 @@ export {
   RECONCILE_ANNOTATION,
   SSA_ANNOTATION,
 } from './object-policy.js';
+export {
+  type ChartVersionMatch,
+  chartVersionsFromTags,
+  chartVersionWithDigest,
+  HELM_CHART_CONFIG_MEDIA_TYPE,
+  HELM_CHART_CONTENT_MEDIA_TYPE,
+  isExactChartVersion,
+  matchChartVersion,
+  ociChartTag,
+} from './oci-chart-version.js';
+export { type OciChartPull, type OciChartRequest, pullOciHelmChart } from './oci-helm-chart.js';
 export { ociRevision, resolveOciRef } from './oci-ref.js';
 export { headManifestDigest, listTags, parseOciUrl, TagListLimitError } from './oci-registry.js';
 export { FLUX_CONTENT_MEDIA_TYPE, OCI_REPOSITORY_GVK, type OCIRepository } from './oci-types.js';

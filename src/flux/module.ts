@@ -23,7 +23,7 @@ import { GitRepositoryCredentials } from './credentials.js';
 import { ExtractedArtifacts } from './extracted-artifacts.js';
 import { GitRepositoryReconciler } from './git-repository-reconciler.js';
 import { HelmChartReconciler } from './helm-chart-reconciler.js';
-import { helmChartRef } from './helm-release-chart.js';
+import { helmChartRef, releaseChartSource } from './helm-release-chart.js';
 import { HelmReleaseReconciler } from './helm-release-reconciler.js';
 import { HelmRepositoryReconciler } from './helm-repository-reconciler.js';
 import {
@@ -225,6 +225,8 @@ export function registerFluxControllers(
       writer,
       events: manager.events,
       refreshChart: (key) => helmCharts.enqueue(key),
+      ociRepos: ociInformer,
+      refreshOciRepository: (key) => ociRepositories.enqueue(key),
       dependencyRequeueMs: options.dependencyRequeueMs ?? 30_000,
       healthPollMs: options.healthPollMs ?? 5_000,
       ...(options.renderLimits && { renderLimits: options.renderLimits }),
@@ -255,6 +257,22 @@ export function registerFluxControllers(
     for (const r of releaseInformer.store.list()) {
       const ref = helmChartRef(r);
       if (ref && ref.namespace === obj.metadata.namespace && ref.name === obj.metadata.name)
+        helmReleases.enqueue(objectKey(r));
+    }
+  });
+  // a HelmRelease with `chartRef` OCIRepository runs again when that artifact (or readiness) changes
+  ociInformer.onChange((cur, prev) => {
+    const obj = cur ?? prev;
+    if (!obj) return;
+    if (!revisionChanged(cur, prev) && cur?.status?.observedGeneration === prev?.status?.observedGeneration)
+      return;
+    for (const r of releaseInformer.store.list()) {
+      const src = releaseChartSource(r);
+      if (
+        src?.kind === 'OCIRepository' &&
+        src.namespace === obj.metadata.namespace &&
+        src.name === obj.metadata.name
+      )
         helmReleases.enqueue(objectKey(r));
     }
   });

@@ -29,6 +29,7 @@ const OCI_INDEX_TYPES = [
 export interface OciManifest {
   readonly digest: string;
   readonly mediaType?: string;
+  readonly config?: { readonly mediaType?: string; readonly digest?: string; readonly size?: number };
   readonly layers: readonly { readonly mediaType: string; readonly digest: string; readonly size: number }[];
   readonly annotations?: Readonly<Record<string, string>>;
 }

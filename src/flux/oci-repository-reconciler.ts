@@ -103,7 +103,10 @@ export class OCIRepositoryReconciler implements Reconciler {
         const blob = await getBlob(ref, layer.digest, this.d.limits.maxBytes, o);
         const files = readTarGz(blob, this.d.limits, 0);
         await this.d.store.putTree(ociArtifactTree(path), files);
-        const sum = chartDigest(files);
+        // `copy` stores the layer as it is in Flux (a chart archive a HelmRelease loads): its digest is
+        // the layer's; `extract` re-archives the files. Both are kept unpacked here.
+        const sum =
+          selector?.operation === 'copy' ? { digest: layer.digest, size: blob.length } : chartDigest(files);
         artifact = {
           path,
           url: `slipway://${path}`,
