@@ -8,6 +8,7 @@ import {
   toKubeTime,
 } from '../core/index.js';
 import { isNotFound, type KubeClient, type KubeObject, type Reflector } from '../kube/index.js';
+import { currentFluxObject, handledReconcileRequest } from './current-object.js';
 import { finalizeImageConditions, type ImageOutcome, ImageReason, readyChanged } from './image-conditions.js';
 import {
   applyImagePolicy,
@@ -21,7 +22,6 @@ import { fetchTagDigest, type ImageScanLimits, scanImageRepository } from './ima
 import type { ImageTagStore, StoredTags } from './image-tag-store.js';
 import type { ImagePolicy, ImagePolicyStatus, ImageRef, ImageRepository } from './image-types.js';
 import { durationMs, formatDurationMs } from './intervals.js';
-import { RECONCILE_REQUEST_ANNOTATION } from './kustomization-status.js';
 import { writeFluxStatus } from './status-write.js';
 
 export interface ImagePolicyReconcilerDeps {
@@ -66,13 +66,9 @@ export class ImagePolicyReconciler implements Reconciler {
   constructor(private readonly d: ImagePolicyReconcilerDeps) {}
 
   async reconcile(ctx: ReconcileContext, req: ReconcileRequest): Promise<ReconcileResult | undefined> {
-    const cached = this.d.policies.store.get(req.key);
-    if (!cached) {
-      this.d.writer.forget('ImagePolicy', req.namespace, req.name);
-      return undefined;
-    }
-    const policy = this.d.writer.fresher('ImagePolicy', cached) ?? cached;
-    if (policy.metadata.deletionTimestamp || policy.spec.suspend) return undefined;
+    const current = currentFluxObject(this.d.policies, this.d.writer, 'ImagePolicy', req);
+    if (current.state !== 'active') return undefined;
+    const policy = current.obj;
     const now = toKubeTime(ctx.clock.now());
     const gen = policy.metadata.generation;
     const reflect = policy.spec.digestReflectionPolicy ?? 'Never';
@@ -110,12 +106,11 @@ export class ImagePolicyReconciler implements Reconciler {
     }
     const conditions = finalizeImageConditions(policy.status?.conditions, outcome, gen, now);
     if (readyChanged(policy.status?.conditions, conditions)) this.announce(ctx, policy, outcome, status);
-    const requested = policy.metadata.annotations?.[RECONCILE_REQUEST_ANNOTATION];
     await writeFluxStatus(this.d.client, this.d.writer, policy, {
       ...status,
       conditions,
       ...(outcome.kind !== 'failed' && { observedGeneration: gen ?? 0 }),
-      ...(requested !== undefined && { lastHandledReconcileAt: requested }),
+      ...handledReconcileRequest(policy),
     });
     return requeueMs !== undefined ? { requeueAfterMs: requeueMs } : undefined;
   }

@@ -8,6 +8,11 @@ import {
   toKubeTime,
 } from '../core/index.js';
 import type { KubeClient, Reflector } from '../kube/index.js';
+import {
+  currentFluxObject,
+  handledReconcileRequest,
+  RECONCILE_REQUEST_ANNOTATION,
+} from './current-object.js';
 import { finalizeImageConditions, type ImageOutcome, ImageReason, readyChanged } from './image-conditions.js';
 import { parseImageReference } from './image-reference.js';
 import { decideScan, exclusionListOf, latestTagsOf } from './image-scan.js';
@@ -15,7 +20,6 @@ import { type ImageScanLimits, scanImageRepository } from './image-scanner.js';
 import type { ImageTagStore } from './image-tag-store.js';
 import type { ImageRepository, ImageRepositoryStatus } from './image-types.js';
 import { durationMs } from './intervals.js';
-import { RECONCILE_REQUEST_ANNOTATION } from './kustomization-status.js';
 import { writeFluxStatus } from './status-write.js';
 
 export interface ImageRepositoryReconcilerDeps {
@@ -49,18 +53,11 @@ export class ImageRepositoryReconciler implements Reconciler {
   constructor(private readonly d: ImageRepositoryReconcilerDeps) {}
 
   async reconcile(ctx: ReconcileContext, req: ReconcileRequest): Promise<ReconcileResult | undefined> {
-    const cached = this.d.repos.store.get(req.key);
-    if (!cached) {
-      this.d.writer.forget('ImageRepository', req.namespace, req.name);
-      this.d.tags.delete(req.key);
-      return undefined;
-    }
-    const repo = this.d.writer.fresher('ImageRepository', cached) ?? cached;
-    if (repo.metadata.deletionTimestamp) {
-      this.d.tags.delete(req.key);
-      return undefined;
-    }
-    if (repo.spec.suspend) return undefined;
+    const current = currentFluxObject(this.d.repos, this.d.writer, 'ImageRepository', req);
+    // a repository gone or going takes its tags with it; a suspended one keeps them
+    if (current.state === 'gone' || current.state === 'deleting') this.d.tags.delete(req.key);
+    if (current.state !== 'active') return undefined;
+    const repo = current.obj;
     const nowMs = ctx.clock.now();
     const now = toKubeTime(nowMs);
     const gen = repo.metadata.generation;
@@ -132,12 +129,11 @@ export class ImageRepositoryReconciler implements Reconciler {
     }
     const conditions = finalizeImageConditions(repo.status?.conditions, outcome, gen, now);
     if (readyChanged(repo.status?.conditions, conditions)) this.announce(ctx, repo, outcome);
-    const requested = repo.metadata.annotations?.[RECONCILE_REQUEST_ANNOTATION];
     await writeFluxStatus(this.d.client, this.d.writer, repo, {
       ...status,
       conditions,
       ...(outcome.kind !== 'failed' && { observedGeneration: gen ?? 0 }),
-      ...(requested !== undefined && { lastHandledReconcileAt: requested }),
+      ...handledReconcileRequest(repo),
     });
     return requeueMs !== undefined ? { requeueAfterMs: Math.max(1000, requeueMs) } : undefined;
   }
