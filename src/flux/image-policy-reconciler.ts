@@ -8,8 +8,9 @@ import {
   toKubeTime,
 } from '../core/index.js';
 import { isNotFound, type KubeClient, type KubeObject, type Reflector } from '../kube/index.js';
-import { currentFluxObject, handledReconcileRequest } from './current-object.js';
-import { finalizeImageConditions, type ImageOutcome, ImageReason, readyChanged } from './image-conditions.js';
+import { currentFluxObject } from './current-object.js';
+import { type ImageOutcome, ImageReason } from './image-conditions.js';
+import { writeImageOutcome } from './image-outcome.js';
 import {
   applyImagePolicy,
   imagePolicyReadyMessage,
@@ -22,7 +23,6 @@ import { fetchTagDigest, type ImageScanLimits, scanImageRepository } from './ima
 import type { ImageTagStore, StoredTags } from './image-tag-store.js';
 import type { ImagePolicy, ImagePolicyStatus, ImageRef, ImageRepository } from './image-types.js';
 import { durationMs, formatDurationMs } from './intervals.js';
-import { writeFluxStatus } from './status-write.js';
 
 export interface ImagePolicyReconcilerDeps {
   readonly client: KubeClient;
@@ -70,7 +70,6 @@ export class ImagePolicyReconciler implements Reconciler {
     if (current.state !== 'active') return undefined;
     const policy = current.obj;
     const now = toKubeTime(ctx.clock.now());
-    const gen = policy.metadata.generation;
     const reflect = policy.spec.digestReflectionPolicy ?? 'Never';
     const intervalMs = reflect === 'Always' ? durationMs(policy.spec.interval, 600_000) : undefined;
     let status: ImagePolicyStatus = policy.status ?? {};
@@ -104,13 +103,9 @@ export class ImagePolicyReconciler implements Reconciler {
       if (outcome.kind === 'failed') requeueMs = this.d.dependencyRequeueMs;
       else requeueMs = undefined;
     }
-    const conditions = finalizeImageConditions(policy.status?.conditions, outcome, gen, now);
-    if (readyChanged(policy.status?.conditions, conditions)) this.announce(ctx, policy, outcome, status);
-    await writeFluxStatus(this.d.client, this.d.writer, policy, {
-      ...status,
-      conditions,
-      ...(outcome.kind !== 'failed' && { observedGeneration: gen ?? 0 }),
-      ...handledReconcileRequest(policy),
+    await writeImageOutcome(this.d, ctx, policy, status, outcome, now, {
+      notReady: 'image policy not ready',
+      ready: { message: 'image policy resolved', fields: { latest: status.latestRef?.tag } },
     });
     return requeueMs !== undefined ? { requeueAfterMs: requeueMs } : undefined;
   }
@@ -209,21 +204,5 @@ export class ImagePolicyReconciler implements Reconciler {
         `failed fetching digest of ${imageRefString(latest)}: ${errorText(err)}`,
       );
     }
-  }
-
-  /** Flux's notify: an Event (and a log line) when Ready changes. */
-  private announce(
-    ctx: ReconcileContext,
-    policy: ImagePolicy,
-    outcome: ImageOutcome,
-    status: ImagePolicyStatus,
-  ): void {
-    if (outcome.kind === 'ready') {
-      ctx.logger.info({ latest: status.latestRef?.tag }, 'image policy resolved');
-      this.d.events.normal(policy, ImageReason.Succeeded, outcome.message);
-      return;
-    }
-    ctx.logger.warn({ reason: outcome.reason, message: outcome.message }, 'image policy not ready');
-    this.d.events.warning(policy, outcome.reason, outcome.message);
   }
 }

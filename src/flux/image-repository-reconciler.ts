@@ -8,19 +8,15 @@ import {
   toKubeTime,
 } from '../core/index.js';
 import type { KubeClient, Reflector } from '../kube/index.js';
-import {
-  currentFluxObject,
-  handledReconcileRequest,
-  RECONCILE_REQUEST_ANNOTATION,
-} from './current-object.js';
-import { finalizeImageConditions, type ImageOutcome, ImageReason, readyChanged } from './image-conditions.js';
+import { currentFluxObject, RECONCILE_REQUEST_ANNOTATION } from './current-object.js';
+import { type ImageOutcome, ImageReason } from './image-conditions.js';
+import { writeImageOutcome } from './image-outcome.js';
 import { parseImageReference } from './image-reference.js';
 import { decideScan, exclusionListOf, latestTagsOf } from './image-scan.js';
 import { type ImageScanLimits, scanImageRepository } from './image-scanner.js';
 import type { ImageTagStore } from './image-tag-store.js';
 import type { ImageRepository, ImageRepositoryStatus } from './image-types.js';
 import { durationMs } from './intervals.js';
-import { writeFluxStatus } from './status-write.js';
 
 export interface ImageRepositoryReconcilerDeps {
   readonly client: KubeClient;
@@ -60,7 +56,6 @@ export class ImageRepositoryReconciler implements Reconciler {
     const repo = current.obj;
     const nowMs = ctx.clock.now();
     const now = toKubeTime(nowMs);
-    const gen = repo.metadata.generation;
     const intervalMs = durationMs(repo.spec.interval, 600_000);
     let status: ImageRepositoryStatus = repo.status ?? {};
     let outcome: ImageOutcome;
@@ -127,24 +122,7 @@ export class ImageRepositoryReconciler implements Reconciler {
         requeueMs = decision.nextMs;
       }
     }
-    const conditions = finalizeImageConditions(repo.status?.conditions, outcome, gen, now);
-    if (readyChanged(repo.status?.conditions, conditions)) this.announce(ctx, repo, outcome);
-    await writeFluxStatus(this.d.client, this.d.writer, repo, {
-      ...status,
-      conditions,
-      ...(outcome.kind !== 'failed' && { observedGeneration: gen ?? 0 }),
-      ...handledReconcileRequest(repo),
-    });
+    await writeImageOutcome(this.d, ctx, repo, status, outcome, now, { notReady: 'image repository not ready' });
     return requeueMs !== undefined ? { requeueAfterMs: Math.max(1000, requeueMs) } : undefined;
-  }
-
-  /** Flux's notify: an Event (and a log line) when Ready changes. */
-  private announce(ctx: ReconcileContext, repo: ImageRepository, outcome: ImageOutcome): void {
-    if (outcome.kind === 'ready') {
-      this.d.events.normal(repo, ImageReason.Succeeded, outcome.message);
-      return;
-    }
-    ctx.logger.warn({ reason: outcome.reason, message: outcome.message }, 'image repository not ready');
-    this.d.events.warning(repo, outcome.reason, outcome.message);
   }
 }
