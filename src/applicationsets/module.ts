@@ -85,12 +85,7 @@ export function registerApplicationSetController(
     workers: options.workers ?? 4,
   });
   controller.addKeySource(() => appSets.store.list().map(objectKey));
-  enqueueMapped(
-    appSets,
-    controller,
-    (s) => [objectKey(s)],
-    specOrRequestChanged,
-  );
+  enqueueMapped(appSets, controller, (s) => [objectKey(s)], specOrRequestChanged);
   // an Application's owned fields, or the sync and health status `status.resources` shows
   const appView = (a: Application) =>
     JSON.stringify([

@@ -55,7 +55,10 @@ export type ChangeFilter<T extends KubeObject> = (current: T | undefined, previo
  * `argocd.argoproj.io/refresh` style request). Our own status writes pass none of these. Flux's
  * `GenerationChangedPredicate` with `ReconcileRequestedPredicate`, plus deletion.
  */
-export function specOrRequestChanged(current: KubeObject | undefined, previous: KubeObject | undefined): boolean {
+export function specOrRequestChanged(
+  current: KubeObject | undefined,
+  previous: KubeObject | undefined,
+): boolean {
   if (!current || !previous) return true;
   return (
     current.metadata.generation !== previous.metadata.generation ||

@@ -12,8 +12,12 @@ import type { Reflector } from '../kube/index.js';
 import type { ChartFile } from './chart-archive.js';
 import { type ChartSourceDeps, ChartSourceError, type FetchedChart, fetchChart } from './chart-sources.js';
 import type { ChartStore } from './chart-store.js';
-import { currentFluxObject, handledReconcileRequest, RECONCILE_REQUEST_ANNOTATION } from './current-object.js';
 import { deleteFluxCondition, FluxConditionType, FluxReason, setFluxCondition } from './conditions.js';
+import {
+  currentFluxObject,
+  handledReconcileRequest,
+  RECONCILE_REQUEST_ANNOTATION,
+} from './current-object.js';
 import type { HelmChart, HelmChartStatus, HelmRepository } from './helm-types.js';
 import { mergeValues, parseValues, type Values } from './helm-values.js';
 import { durationMs, jittered } from './intervals.js';
@@ -164,7 +168,10 @@ export class HelmChartReconciler implements Reconciler {
       status = { ...st, conditions };
       requeueMs = waiting ? this.d.dependencyRequeueMs : Math.min(requeueMs, 60_000);
     }
-    await writeFluxStatus(this.d.client, this.d.writer, chart, { ...status, ...handledReconcileRequest(chart) });
+    await writeFluxStatus(this.d.client, this.d.writer, chart, {
+      ...status,
+      ...handledReconcileRequest(chart),
+    });
     return { requeueAfterMs: requeueMs };
   }
 }

@@ -9,8 +9,8 @@ import {
 } from '../core/index.js';
 import type { KubeClient, Reflector } from '../kube/index.js';
 import type { ChartIndexCache } from './chart-index-cache.js';
-import { currentFluxObject, handledReconcileRequest } from './current-object.js';
 import { FluxReason } from './conditions.js';
+import { currentFluxObject, handledReconcileRequest } from './current-object.js';
 import type { HelmRepository, SourceStatus } from './helm-types.js';
 import { basicAuthFromSecret } from './http-download.js';
 import { durationMs, jittered } from './intervals.js';

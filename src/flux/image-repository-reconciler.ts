@@ -122,7 +122,9 @@ export class ImageRepositoryReconciler implements Reconciler {
         requeueMs = decision.nextMs;
       }
     }
-    await writeImageOutcome(this.d, ctx, repo, status, outcome, now, { notReady: 'image repository not ready' });
+    await writeImageOutcome(this.d, ctx, repo, status, outcome, now, {
+      notReady: 'image repository not ready',
+    });
     return requeueMs !== undefined ? { requeueAfterMs: Math.max(1000, requeueMs) } : undefined;
   }
 }

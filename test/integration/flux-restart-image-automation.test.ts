@@ -12,7 +12,12 @@ import {
 } from '../../src/flux/index.js';
 import type { KubeObject } from '../../src/kube/index.js';
 import { spawnControllerFixture, whenStarted } from '../support/fixtures/fixture-process.js';
-import { condition, gitRepository } from '../support/flux/flux-harness.js';
+import {
+  condition,
+  gitRepository,
+  imagePolicy,
+  imageUpdateAutomation,
+} from '../support/flux/flux-harness.js';
 import { GitHttpServer } from '../support/flux/git-http-server.js';
 import { TestRepo } from '../support/git/repo.js';
 import { eventually } from '../support/kube.js';
@@ -47,7 +52,11 @@ const template = `Update images
 {{- end }}
 {{ end -}}`;
 
-type Event = KubeObject & { type?: string; message?: string; involvedObject?: { kind?: string; name?: string } };
+type Event = KubeObject & {
+  type?: string;
+  message?: string;
+  involvedObject?: { kind?: string; name?: string };
+};
 
 const exited = (proc: ChildProcess, timeoutMs: number): Promise<string> =>
   new Promise((resolve) => {
@@ -60,7 +69,9 @@ const exited = (proc: ChildProcess, timeoutMs: number): Promise<string> =>
     });
   });
 
-describe('flux: ImageUpdateAutomation stopped between its push and the status write', { timeout: 600_000 }, () => {
+describe('flux: ImageUpdateAutomation stopped between its push and the status write', {
+  timeout: 600_000,
+}, () => {
   let proc: ChildProcess | undefined;
   let repo: TestRepo;
   let server: GitHttpServer;
@@ -106,28 +117,16 @@ describe('flux: ImageUpdateAutomation stopped between its push and the status wr
     workDir = mkdtempSync(join(tmpdir(), 'slipway-flux-iua-restart-'));
     repo = TestRepo.create({ 'apps/web.yaml': manifest(ns.name, 'ghcr.io/org/web:1.0.0') });
     server = await GitHttpServer.start(repo, undefined, { push: true });
-    await client.create(
-      gitRepository(ns.name, 'apps', { url: server.url, interval: '10m', ref: { branch: 'main' } }),
-    );
-    await client.create({
-      ...IMAGE_POLICY_GVK,
-      metadata: { name: 'web', namespace: ns.name },
-      spec: { imageRepositoryRef: { name: 'web' }, policy: { semver: { range: '1.x' } } },
-    } as KubeObject);
-    await client.create({
-      ...IMAGE_UPDATE_AUTOMATION_GVK,
-      metadata: { name: 'web', namespace: ns.name },
-      spec: {
-        interval: '10m',
-        sourceRef: { kind: 'GitRepository', name: 'apps' },
-        git: {
-          checkout: { ref: { branch: 'main' } },
-          commit: { author: { name: 'Flux Bot', email: 'fluxbot@example.com' }, messageTemplate: template },
-          push: { branch: 'main' },
-        },
-        update: { path: './apps', strategy: 'Setters' },
-      },
-    } as KubeObject);
+    const apps = { url: server.url, interval: '10m', ref: { branch: 'main' } };
+    await client.create(gitRepository(ns.name, 'apps', apps));
+    const follow = { imageRepositoryRef: { name: 'web' }, policy: { semver: { range: '1.x' } } };
+    await client.create(imagePolicy(ns.name, 'web', follow));
+    // the automation's own commits: this author, this template, on main
+    const bot = { author: { name: 'Flux Bot', email: 'fluxbot@example.com' }, messageTemplate: template };
+    const git = { checkout: { ref: { branch: 'main' } }, commit: bot, push: { branch: 'main' } };
+    const update = { path: './apps', strategy: 'Setters' };
+    const sourceRef = { kind: 'GitRepository', name: 'apps' };
+    await client.create(imageUpdateAutomation(ns.name, 'web', { interval: '10m', sourceRef, git, update }));
   });
 
   for (const [round, signal] of [
@@ -148,7 +147,9 @@ describe('flux: ImageUpdateAutomation stopped between its push and the status wr
       assert.equal(pushed.length, round, pushed.join('\n'));
       const commit = repo.head();
       assert.equal(pushed[0], commit);
-      assert.ok(readFileSync(join(repo.dir, 'apps/web.yaml'), 'utf8').includes(`image: ghcr.io/org/web:${tag} #`));
+      assert.ok(
+        readFileSync(join(repo.dir, 'apps/web.yaml'), 'utf8').includes(`image: ghcr.io/org/web:${tag} #`),
+      );
       const lost = await auto();
       assert.equal(lost.status?.lastPushCommit, recorded, 'the status write was cut off');
 

@@ -45,7 +45,10 @@ export async function updateWorkTree(
     deps.logger.warn({ skipped: read.skipped.slice(0, 20) }, 'manifest files skipped by the setters');
   const outcome = await applySettersInSlices(read.files, setterValues(policies));
   if (outcome.unparsable.length > 0)
-    deps.logger.info({ files: outcome.unparsable.slice(0, 20) }, 'marked files that are not YAML were skipped');
+    deps.logger.info(
+      { files: outcome.unparsable.slice(0, 20) },
+      'marked files that are not YAML were skipped',
+    );
   if (outcome.changes.size === 0) return { kind: 'unchanged' };
   await writeManifestFiles(read.root, outcome.writes);
   const message = renderCommitMessage(
@@ -58,7 +61,11 @@ export async function updateWorkTree(
   );
   if (message.kind === 'error') {
     if (message.removedField)
-      return { kind: 'stalled', reason: ImageAutomationReason.RemovedTemplateField, message: message.message };
+      return {
+        kind: 'stalled',
+        reason: ImageAutomationReason.RemovedTemplateField,
+        message: message.message,
+      };
     return {
       kind: 'failed',
       reason: ImageAutomationReason.GitOperationFailed,

@@ -15,7 +15,11 @@ export interface GitHttpBackendOptions {
 }
 
 /** Runs `git http-backend` for one request and relays its CGI response (headers, `Status`, body). */
-export function relayGitHttpBackend(req: IncomingMessage, res: ServerResponse, o: GitHttpBackendOptions): void {
+export function relayGitHttpBackend(
+  req: IncomingMessage,
+  res: ServerResponse,
+  o: GitHttpBackendOptions,
+): void {
   const query = (req.url ?? '').split('?')[1] ?? '';
   const child = spawn('git', ['http-backend'], {
     env: {

@@ -14,7 +14,9 @@ const repo = (meta: Partial<GitRepository['metadata']> = {}, suspend?: boolean):
     spec: { url: 'https://example.com/apps.git', interval: '1m', ...(suspend !== undefined && { suspend }) },
   }) as GitRepository;
 const cacheOf = (obj?: GitRepository) =>
-  ({ store: { get: (key: string) => (key === 'ns/apps' ? obj : undefined) } }) as unknown as Reflector<GitRepository>;
+  ({
+    store: { get: (key: string) => (key === 'ns/apps' ? obj : undefined) },
+  }) as unknown as Reflector<GitRepository>;
 const req = { namespace: 'ns', name: 'apps', key: 'ns/apps' };
 
 describe('flux currentFluxObject: the reconcilers’ opening step', () => {
@@ -56,16 +58,25 @@ describe('flux currentFluxObject: the reconcilers’ opening step', () => {
 
 describe('core specOrRequestChanged', () => {
   const o = (meta: Partial<KubeObject['metadata']> = {}, status?: unknown): KubeObject =>
-    ({ metadata: { name: 'a', generation: 1, ...meta }, ...(status !== undefined && { status }) }) as KubeObject;
+    ({
+      metadata: { name: 'a', generation: 1, ...meta },
+      ...(status !== undefined && { status }),
+    }) as KubeObject;
   it('passes creation, deletion from the cache, spec, deletion start and annotation changes', () => {
     assert.equal(specOrRequestChanged(o(), undefined), true);
     assert.equal(specOrRequestChanged(undefined, o()), true);
     assert.equal(specOrRequestChanged(o({ generation: 2 }), o()), true);
     assert.equal(specOrRequestChanged(o({ deletionTimestamp: '2026-12-07T00:00:00Z' }), o()), true);
-    assert.equal(specOrRequestChanged(o({ annotations: { 'reconcile.fluxcd.io/requestedAt': 'x' } }), o()), true);
+    assert.equal(
+      specOrRequestChanged(o({ annotations: { 'reconcile.fluxcd.io/requestedAt': 'x' } }), o()),
+      true,
+    );
   });
   it('drops status-only changes (our own writes)', () => {
-    assert.equal(specOrRequestChanged(o({ resourceVersion: '2' }, { ready: true }), o({ resourceVersion: '1' })), false);
+    assert.equal(
+      specOrRequestChanged(o({ resourceVersion: '2' }, { ready: true }), o({ resourceVersion: '1' })),
+      false,
+    );
     assert.equal(specOrRequestChanged(o({ annotations: {} }), o()), false);
   });
 });
@@ -83,10 +94,19 @@ describe('flux source conditions', () => {
         ['Reconciling', 'True', 'ProgressingWithRetry', 'reconciliation in progress', 3],
       ],
     );
-    const again = fetchFailedConditions(first.conditions, 'GitOperationFailed', 'boom', 3, '2026-12-07T00:01:00Z');
+    const again = fetchFailedConditions(
+      first.conditions,
+      'GitOperationFailed',
+      'boom',
+      3,
+      '2026-12-07T00:01:00Z',
+    );
     assert.equal(again.isNew, false);
     assert.deepEqual(again.conditions, first.conditions);
-    assert.equal(fetchFailedConditions(first.conditions, 'AuthenticationFailed', 'denied', 3, now).isNew, true);
+    assert.equal(
+      fetchFailedConditions(first.conditions, 'AuthenticationFailed', 'denied', 3, now).isNew,
+      true,
+    );
   });
   it('a stored artifact: the failure conditions and Stalled gone, ArtifactInStorage and Ready True', () => {
     const failed = fetchFailedConditions(
@@ -97,7 +117,12 @@ describe('flux source conditions', () => {
       now,
     ).conditions;
     assert.deepEqual(
-      artifactStoredConditions(failed, 'stored artifact', 1, now).map((c) => [c.type, c.status, c.reason, c.message]),
+      artifactStoredConditions(failed, 'stored artifact', 1, now).map((c) => [
+        c.type,
+        c.status,
+        c.reason,
+        c.message,
+      ]),
       [
         ['Ready', 'True', 'Succeeded', 'stored artifact'],
         ['ArtifactInStorage', 'True', 'Succeeded', 'stored artifact'],
