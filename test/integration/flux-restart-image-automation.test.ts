@@ -34,13 +34,13 @@ const manifest = (ns: string, image: string) =>
 kind: Deployment
 metadata: {name: web}
 spec:
-  selector: {matchLabels: {app: web}}
+  replicas: 1
   template:
-    metadata: {labels: {app: web}}
     spec:
       containers:
       - name: web
         image: ${image} # {"$imagepolicy": "${ns}:web"}
+        resources: {}
 `;
 
 const template = `Update images
