@@ -11,6 +11,7 @@ import {
   enqueueMapped,
   type Manager,
   StatusWriter,
+  specOrRequestChanged,
 } from '../core/index.js';
 import { type KubeObject, objectKey } from '../kube/index.js';
 import {
@@ -84,19 +85,7 @@ export function registerApplicationSetController(
     workers: options.workers ?? 4,
   });
   controller.addKeySource(() => appSets.store.list().map(objectKey));
-  enqueueMapped(
-    appSets,
-    controller,
-    (s) => [objectKey(s)],
-    (cur, prev) => {
-      if (!cur || !prev) return true;
-      return (
-        cur.metadata.generation !== prev.metadata.generation ||
-        cur.metadata.deletionTimestamp !== prev.metadata.deletionTimestamp ||
-        JSON.stringify(cur.metadata.annotations ?? {}) !== JSON.stringify(prev.metadata.annotations ?? {})
-      );
-    },
-  );
+  enqueueMapped(appSets, controller, (s) => [objectKey(s)], specOrRequestChanged);
   // an Application's owned fields, or the sync and health status `status.resources` shows
   const appView = (a: Application) =>
     JSON.stringify([

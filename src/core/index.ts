@@ -100,5 +100,12 @@ export {
 } from './sharding/index.js';
 export { type StatusWrite, StatusWriter, type StatusWriterOptions } from './status-writer.js';
 export { TerminalError } from './terminal-error.js';
-export { type ChangeFilter, controllerKeyOf, enqueueMapped, enqueueOwner, enqueueSelf } from './watches.js';
+export {
+  type ChangeFilter,
+  controllerKeyOf,
+  enqueueMapped,
+  enqueueOwner,
+  enqueueSelf,
+  specOrRequestChanged,
+} from './watches.js';
 export { WorkQueue, type WorkQueueOptions } from './work-queue.js';

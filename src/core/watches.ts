@@ -50,6 +50,24 @@ export function enqueueOwner<T extends KubeObject>(
 export type ChangeFilter<T extends KubeObject> = (current: T | undefined, previous: T | undefined) => boolean;
 
 /**
+ * A change worth reconciling the object itself for: it appeared or went, its spec changed
+ * (`generation`), its deletion started, or its annotations changed (a `flux reconcile` /
+ * `argocd.argoproj.io/refresh` style request). Our own status writes pass none of these. Flux's
+ * `GenerationChangedPredicate` with `ReconcileRequestedPredicate`, plus deletion.
+ */
+export function specOrRequestChanged(
+  current: KubeObject | undefined,
+  previous: KubeObject | undefined,
+): boolean {
+  if (!current || !previous) return true;
+  return (
+    current.metadata.generation !== previous.metadata.generation ||
+    current.metadata.deletionTimestamp !== previous.metadata.deletionTimestamp ||
+    JSON.stringify(current.metadata.annotations ?? {}) !== JSON.stringify(previous.metadata.annotations ?? {})
+  );
+}
+
+/**
  * Enqueues whatever keys `map` returns for the changed object (old and new versions both), for the
  * changes `filter` lets through (default: all).
  */

@@ -10,11 +10,12 @@ import {
 import type { KubeClient, Reflector } from '../kube/index.js';
 import type { RepoCache } from '../sync/index.js';
 import type { ArtifactStore } from './artifact-store.js';
-import { deleteFluxCondition, FluxConditionType, FluxReason, setFluxCondition } from './conditions.js';
+import { FluxReason } from './conditions.js';
 import type { GitRepositoryCredentials } from './credentials.js';
+import { currentFluxObject, handledReconcileRequest } from './current-object.js';
 import { resolveGitRef } from './git-ref.js';
 import { durationMs, jittered } from './intervals.js';
-import { RECONCILE_REQUEST_ANNOTATION } from './kustomization-status.js';
+import { artifactStoredConditions, fetchFailedConditions } from './source-conditions.js';
 import { writeFluxStatus } from './status-write.js';
 import type { Artifact, FluxCondition, GitRepository, GitRepositoryStatus } from './types.js';
 
@@ -49,13 +50,9 @@ export class GitRepositoryReconciler implements Reconciler {
   constructor(private readonly d: GitRepositoryReconcilerDeps) {}
 
   async reconcile(ctx: ReconcileContext, req: ReconcileRequest): Promise<ReconcileResult | undefined> {
-    const cached = this.d.repos.store.get(req.key);
-    if (!cached) {
-      this.d.writer.forget('GitRepository', req.namespace, req.name);
-      return undefined;
-    }
-    const repo = this.d.writer.fresher('GitRepository', cached) ?? cached;
-    if (repo.metadata.deletionTimestamp || repo.spec.suspend) return undefined;
+    const current = currentFluxObject(this.d.repos, this.d.writer, 'GitRepository', req);
+    if (current.state !== 'active') return undefined;
+    const repo = current.obj;
     const nowMs = ctx.clock.now();
     const now = toKubeTime(nowMs);
     const gen = repo.metadata.generation;
@@ -84,24 +81,9 @@ export class GitRepositoryReconciler implements Reconciler {
       };
       const isNew = artifact?.revision !== next.revision || artifact.digest !== next.digest;
       artifact = next;
-      const msg = `stored artifact for revision '${next.revision}'`;
-      conditions = deleteFluxCondition(conditions, FluxConditionType.FetchFailed);
-      conditions = deleteFluxCondition(conditions, FluxConditionType.Stalled);
-      conditions = deleteFluxCondition(conditions, FluxConditionType.Reconciling);
-      conditions = setFluxCondition(
+      conditions = artifactStoredConditions(
         conditions,
-        {
-          type: FluxConditionType.ArtifactInStorage,
-          status: 'True',
-          reason: FluxReason.Succeeded,
-          message: msg,
-        },
-        gen,
-        now,
-      );
-      conditions = setFluxCondition(
-        conditions,
-        { type: FluxConditionType.Ready, status: 'True', reason: FluxReason.Succeeded, message: msg },
+        `stored artifact for revision '${next.revision}'`,
         gen,
         now,
       );
@@ -114,43 +96,20 @@ export class GitRepositoryReconciler implements Reconciler {
       const text = err instanceof Error ? err.message : String(err);
       const message = `failed to checkout and determine revision: unable to clone '${url}': ${text}`;
       const reason = failureReason(text);
-      const previous = conditions.find((c) => c.type === FluxConditionType.FetchFailed)?.message;
-      conditions = setFluxCondition(
-        conditions,
-        { type: FluxConditionType.FetchFailed, status: 'True', reason, message },
-        gen,
-        now,
-      );
-      conditions = setFluxCondition(
-        conditions,
-        { type: FluxConditionType.Ready, status: 'False', reason, message },
-        gen,
-        now,
-      );
-      conditions = setFluxCondition(
-        conditions,
-        {
-          type: FluxConditionType.Reconciling,
-          status: 'True',
-          reason: FluxReason.ProgressingWithRetry,
-          message: `reconciliation in progress`,
-        },
-        gen,
-        now,
-      );
-      if (previous !== message) {
+      const failure = fetchFailedConditions(conditions, reason, message, gen, now);
+      conditions = failure.conditions;
+      if (failure.isNew) {
         ctx.logger.warn({ err, url }, 'git fetch failed');
         this.d.events.warning(repo, reason, message);
       }
     }
-    const requested = repo.metadata.annotations?.[RECONCILE_REQUEST_ANNOTATION];
     const status: GitRepositoryStatus = {
       ...repo.status,
       conditions,
       ...(artifact && { artifact }),
       ...(!failed && { observedGeneration: gen }),
       ...(repo.spec.ignore !== undefined && !failed && { observedIgnore: repo.spec.ignore }),
-      ...(requested !== undefined && { lastHandledReconcileAt: requested }),
+      ...handledReconcileRequest(repo),
     };
     await writeFluxStatus(this.d.client, this.d.writer, repo, status);
     return { requeueAfterMs: jittered(intervalMs, Math.random()) };

@@ -13,10 +13,15 @@ import type { ChartFile } from './chart-archive.js';
 import { type ChartSourceDeps, ChartSourceError, type FetchedChart, fetchChart } from './chart-sources.js';
 import type { ChartStore } from './chart-store.js';
 import { deleteFluxCondition, FluxConditionType, FluxReason, setFluxCondition } from './conditions.js';
+import {
+  currentFluxObject,
+  handledReconcileRequest,
+  RECONCILE_REQUEST_ANNOTATION,
+} from './current-object.js';
 import type { HelmChart, HelmChartStatus, HelmRepository } from './helm-types.js';
 import { mergeValues, parseValues, type Values } from './helm-values.js';
 import { durationMs, jittered } from './intervals.js';
-import { RECONCILE_REQUEST_ANNOTATION } from './kustomization-status.js';
+import { fetchFailedConditions } from './source-conditions.js';
 import { writeFluxStatus } from './status-write.js';
 import type { FluxCondition, GitRepository } from './types.js';
 
@@ -71,13 +76,9 @@ export class HelmChartReconciler implements Reconciler {
   constructor(private readonly d: HelmChartReconcilerDeps) {}
 
   async reconcile(ctx: ReconcileContext, req: ReconcileRequest): Promise<ReconcileResult | undefined> {
-    const cached = this.d.charts.store.get(req.key);
-    if (!cached) {
-      this.d.writer.forget('HelmChart', req.namespace, req.name);
-      return undefined;
-    }
-    const chart = this.d.writer.fresher('HelmChart', cached) ?? cached;
-    if (chart.metadata.deletionTimestamp || chart.spec.suspend) return undefined;
+    const current = currentFluxObject(this.d.charts, this.d.writer, 'HelmChart', req);
+    if (current.state !== 'active') return undefined;
+    const chart = current.obj;
     const now = toKubeTime(ctx.clock.now());
     const gen = chart.metadata.generation;
     const intervalMs = durationMs(chart.spec.interval, 600_000);
@@ -162,16 +163,9 @@ export class HelmChartReconciler implements Reconciler {
       const reason =
         (err instanceof ChartSourceError ? err.reason : undefined) ??
         (waiting ? 'NoSourceArtifact' : 'ChartPullError');
-      const previous = conditions.find((c) => c.type === FluxConditionType.Ready)?.message;
-      set(FluxConditionType.FetchFailed, 'True', reason, text);
-      set(FluxConditionType.Ready, 'False', reason, text);
-      set(
-        FluxConditionType.Reconciling,
-        'True',
-        FluxReason.ProgressingWithRetry,
-        'reconciliation in progress',
-      );
-      if (previous !== text) {
+      const failure = fetchFailedConditions(conditions, reason, text, gen, now);
+      conditions = failure.conditions;
+      if (failure.isNew) {
         ctx.logger.warn({ reason }, 'helm chart reconciliation failed');
         this.d.events.warning(chart, reason, text);
       }
@@ -180,7 +174,7 @@ export class HelmChartReconciler implements Reconciler {
     }
     await writeFluxStatus(this.d.client, this.d.writer, chart, {
       ...status,
-      ...(requested !== undefined && { lastHandledReconcileAt: requested }),
+      ...handledReconcileRequest(chart),
     });
     return { requeueAfterMs: requeueMs };
   }

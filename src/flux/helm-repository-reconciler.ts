@@ -9,11 +9,12 @@ import {
 } from '../core/index.js';
 import type { KubeClient, Reflector } from '../kube/index.js';
 import type { ChartIndexCache } from './chart-index-cache.js';
-import { deleteFluxCondition, FluxConditionType, FluxReason, setFluxCondition } from './conditions.js';
+import { FluxReason } from './conditions.js';
+import { currentFluxObject, handledReconcileRequest } from './current-object.js';
 import type { HelmRepository, SourceStatus } from './helm-types.js';
 import { basicAuthFromSecret } from './http-download.js';
 import { durationMs, jittered } from './intervals.js';
-import { RECONCILE_REQUEST_ANNOTATION } from './kustomization-status.js';
+import { artifactStoredConditions, fetchFailedConditions } from './source-conditions.js';
 import { writeFluxStatus } from './status-write.js';
 import type { Artifact, FluxCondition } from './types.js';
 
@@ -35,13 +36,9 @@ export class HelmRepositoryReconciler implements Reconciler {
   constructor(private readonly d: HelmRepositoryReconcilerDeps) {}
 
   async reconcile(ctx: ReconcileContext, req: ReconcileRequest): Promise<ReconcileResult | undefined> {
-    const cached = this.d.repos.store.get(req.key);
-    if (!cached) {
-      this.d.writer.forget('HelmRepository', req.namespace, req.name);
-      return undefined;
-    }
-    const repo = this.d.writer.fresher('HelmRepository', cached) ?? cached;
-    if (repo.metadata.deletionTimestamp || repo.spec.suspend) return undefined;
+    const current = currentFluxObject(this.d.repos, this.d.writer, 'HelmRepository', req);
+    if (current.state !== 'active') return undefined;
+    const repo = current.obj;
     if (repo.spec.type === 'oci') {
       if (repo.status && Object.keys(repo.status).length > 0)
         await writeFluxStatus(this.d.client, this.d.writer, repo, {});
@@ -55,9 +52,6 @@ export class HelmRepositoryReconciler implements Reconciler {
     let conditions: readonly FluxCondition[] = repo.status?.conditions ?? [];
     let artifact: Artifact | undefined = repo.status?.artifact;
     let failed = false;
-    const set = (type: FluxConditionType, status: 'True' | 'False', reason: FluxReason, message: string) => {
-      conditions = setFluxCondition(conditions, { type, status, reason, message }, gen, now);
-    };
     try {
       if (/^oci:\/\//.test(repo.spec.url))
         throw new Error("'oci' URL scheme cannot be used with 'default' HelmRepository type");
@@ -74,12 +68,12 @@ export class HelmRepositoryReconciler implements Reconciler {
         size: fetched.size,
         lastUpdateTime: isNew || !artifact ? now : artifact.lastUpdateTime,
       };
-      const msg = `stored artifact: revision '${fetched.revision}'`;
-      conditions = deleteFluxCondition(conditions, FluxConditionType.FetchFailed);
-      conditions = deleteFluxCondition(conditions, FluxConditionType.Reconciling);
-      conditions = deleteFluxCondition(conditions, FluxConditionType.Stalled);
-      set(FluxConditionType.ArtifactInStorage, 'True', FluxReason.Succeeded, msg);
-      set(FluxConditionType.Ready, 'True', FluxReason.Succeeded, msg);
+      conditions = artifactStoredConditions(
+        conditions,
+        `stored artifact: revision '${fetched.revision}'`,
+        gen,
+        now,
+      );
       if (isNew) {
         ctx.logger.info({ revision: fetched.revision }, 'stored helm repository index');
         this.d.events.normal(
@@ -93,27 +87,19 @@ export class HelmRepositoryReconciler implements Reconciler {
       const text = err instanceof Error ? err.message : String(err);
       const reason = /secret|401|403/.test(text) ? FluxReason.AuthenticationFailed : FluxReason.Failed;
       const message = `failed to fetch Helm repository index: ${text}`;
-      const previous = conditions.find((c) => c.type === FluxConditionType.FetchFailed)?.message;
-      set(FluxConditionType.FetchFailed, 'True', reason, message);
-      set(FluxConditionType.Ready, 'False', reason, message);
-      set(
-        FluxConditionType.Reconciling,
-        'True',
-        FluxReason.ProgressingWithRetry,
-        'reconciliation in progress',
-      );
-      if (previous !== message) {
+      const failure = fetchFailedConditions(conditions, reason, message, gen, now);
+      conditions = failure.conditions;
+      if (failure.isNew) {
         ctx.logger.warn({ err }, 'helm repository index fetch failed');
         this.d.events.warning(repo, reason, message);
       }
     }
-    const requested = repo.metadata.annotations?.[RECONCILE_REQUEST_ANNOTATION];
     const status: SourceStatus = {
       ...repo.status,
       conditions,
       ...(artifact && { artifact, url: `slipway://helmrepository/${ns}/${name}/index.yaml` }),
       ...(!failed && { observedGeneration: gen }),
-      ...(requested !== undefined && { lastHandledReconcileAt: requested }),
+      ...handledReconcileRequest(repo),
     };
     await writeFluxStatus(this.d.client, this.d.writer, repo, status);
     return { requeueAfterMs: jittered(failed ? Math.min(intervalMs, 60_000) : intervalMs, Math.random()) };

@@ -1,4 +1,4 @@
-import type { Manager, StatusWriter } from '../core/index.js';
+import { type Manager, type StatusWriter, specOrRequestChanged } from '../core/index.js';
 import { objectKey } from '../kube/index.js';
 import { ImagePolicyReconciler, imageRepositoryKeyOf } from './image-policy-reconciler.js';
 import { ImageRepositoryReconciler } from './image-repository-reconciler.js';
@@ -64,14 +64,7 @@ export function registerImageControllers(manager: Manager, shared: ImageControll
   repoInformer.onChange((cur, prev) => {
     const obj = cur ?? prev;
     if (!obj) return;
-    if (
-      !cur ||
-      !prev ||
-      cur.metadata.generation !== prev.metadata.generation ||
-      cur.metadata.deletionTimestamp !== prev.metadata.deletionTimestamp ||
-      JSON.stringify(cur.metadata.annotations ?? {}) !== JSON.stringify(prev.metadata.annotations ?? {})
-    )
-      imageRepositories.enqueue(objectKey(obj));
+    if (specOrRequestChanged(cur, prev)) imageRepositories.enqueue(objectKey(obj));
     if (
       !cur ||
       !prev ||
@@ -84,14 +77,7 @@ export function registerImageControllers(manager: Manager, shared: ImageControll
   policyInformer.onChange((cur, prev) => {
     const obj = cur ?? prev;
     if (!obj) return;
-    if (
-      !cur ||
-      !prev ||
-      cur.metadata.generation !== prev.metadata.generation ||
-      cur.metadata.deletionTimestamp !== prev.metadata.deletionTimestamp ||
-      JSON.stringify(cur.metadata.annotations ?? {}) !== JSON.stringify(prev.metadata.annotations ?? {})
-    )
-      imagePolicies.enqueue(objectKey(obj));
+    if (specOrRequestChanged(cur, prev)) imagePolicies.enqueue(objectKey(obj));
   });
   return { imageRepositories, imagePolicies, imageTags };
 }

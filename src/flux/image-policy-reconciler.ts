@@ -8,7 +8,9 @@ import {
   toKubeTime,
 } from '../core/index.js';
 import { isNotFound, type KubeClient, type KubeObject, type Reflector } from '../kube/index.js';
-import { finalizeImageConditions, type ImageOutcome, ImageReason, readyChanged } from './image-conditions.js';
+import { currentFluxObject } from './current-object.js';
+import { type ImageOutcome, ImageReason } from './image-conditions.js';
+import { writeImageOutcome } from './image-outcome.js';
 import {
   applyImagePolicy,
   imagePolicyReadyMessage,
@@ -21,8 +23,6 @@ import { fetchTagDigest, type ImageScanLimits, scanImageRepository } from './ima
 import type { ImageTagStore, StoredTags } from './image-tag-store.js';
 import type { ImagePolicy, ImagePolicyStatus, ImageRef, ImageRepository } from './image-types.js';
 import { durationMs, formatDurationMs } from './intervals.js';
-import { RECONCILE_REQUEST_ANNOTATION } from './kustomization-status.js';
-import { writeFluxStatus } from './status-write.js';
 
 export interface ImagePolicyReconcilerDeps {
   readonly client: KubeClient;
@@ -66,15 +66,10 @@ export class ImagePolicyReconciler implements Reconciler {
   constructor(private readonly d: ImagePolicyReconcilerDeps) {}
 
   async reconcile(ctx: ReconcileContext, req: ReconcileRequest): Promise<ReconcileResult | undefined> {
-    const cached = this.d.policies.store.get(req.key);
-    if (!cached) {
-      this.d.writer.forget('ImagePolicy', req.namespace, req.name);
-      return undefined;
-    }
-    const policy = this.d.writer.fresher('ImagePolicy', cached) ?? cached;
-    if (policy.metadata.deletionTimestamp || policy.spec.suspend) return undefined;
+    const current = currentFluxObject(this.d.policies, this.d.writer, 'ImagePolicy', req);
+    if (current.state !== 'active') return undefined;
+    const policy = current.obj;
     const now = toKubeTime(ctx.clock.now());
-    const gen = policy.metadata.generation;
     const reflect = policy.spec.digestReflectionPolicy ?? 'Never';
     const intervalMs = reflect === 'Always' ? durationMs(policy.spec.interval, 600_000) : undefined;
     let status: ImagePolicyStatus = policy.status ?? {};
@@ -108,14 +103,9 @@ export class ImagePolicyReconciler implements Reconciler {
       if (outcome.kind === 'failed') requeueMs = this.d.dependencyRequeueMs;
       else requeueMs = undefined;
     }
-    const conditions = finalizeImageConditions(policy.status?.conditions, outcome, gen, now);
-    if (readyChanged(policy.status?.conditions, conditions)) this.announce(ctx, policy, outcome, status);
-    const requested = policy.metadata.annotations?.[RECONCILE_REQUEST_ANNOTATION];
-    await writeFluxStatus(this.d.client, this.d.writer, policy, {
-      ...status,
-      conditions,
-      ...(outcome.kind !== 'failed' && { observedGeneration: gen ?? 0 }),
-      ...(requested !== undefined && { lastHandledReconcileAt: requested }),
+    await writeImageOutcome(this.d, ctx, policy, status, outcome, now, {
+      notReady: 'image policy not ready',
+      ready: { message: 'image policy resolved', fields: { latest: status.latestRef?.tag } },
     });
     return requeueMs !== undefined ? { requeueAfterMs: requeueMs } : undefined;
   }
@@ -214,21 +204,5 @@ export class ImagePolicyReconciler implements Reconciler {
         `failed fetching digest of ${imageRefString(latest)}: ${errorText(err)}`,
       );
     }
-  }
-
-  /** Flux's notify: an Event (and a log line) when Ready changes. */
-  private announce(
-    ctx: ReconcileContext,
-    policy: ImagePolicy,
-    outcome: ImageOutcome,
-    status: ImagePolicyStatus,
-  ): void {
-    if (outcome.kind === 'ready') {
-      ctx.logger.info({ latest: status.latestRef?.tag }, 'image policy resolved');
-      this.d.events.normal(policy, ImageReason.Succeeded, outcome.message);
-      return;
-    }
-    ctx.logger.warn({ reason: outcome.reason, message: outcome.message }, 'image policy not ready');
-    this.d.events.warning(policy, outcome.reason, outcome.message);
   }
 }

@@ -8,15 +8,15 @@ import {
   toKubeTime,
 } from '../core/index.js';
 import type { KubeClient, Reflector } from '../kube/index.js';
-import { finalizeImageConditions, type ImageOutcome, ImageReason, readyChanged } from './image-conditions.js';
+import { currentFluxObject, RECONCILE_REQUEST_ANNOTATION } from './current-object.js';
+import { type ImageOutcome, ImageReason } from './image-conditions.js';
+import { writeImageOutcome } from './image-outcome.js';
 import { parseImageReference } from './image-reference.js';
 import { decideScan, exclusionListOf, latestTagsOf } from './image-scan.js';
 import { type ImageScanLimits, scanImageRepository } from './image-scanner.js';
 import type { ImageTagStore } from './image-tag-store.js';
 import type { ImageRepository, ImageRepositoryStatus } from './image-types.js';
 import { durationMs } from './intervals.js';
-import { RECONCILE_REQUEST_ANNOTATION } from './kustomization-status.js';
-import { writeFluxStatus } from './status-write.js';
 
 export interface ImageRepositoryReconcilerDeps {
   readonly client: KubeClient;
@@ -49,21 +49,13 @@ export class ImageRepositoryReconciler implements Reconciler {
   constructor(private readonly d: ImageRepositoryReconcilerDeps) {}
 
   async reconcile(ctx: ReconcileContext, req: ReconcileRequest): Promise<ReconcileResult | undefined> {
-    const cached = this.d.repos.store.get(req.key);
-    if (!cached) {
-      this.d.writer.forget('ImageRepository', req.namespace, req.name);
-      this.d.tags.delete(req.key);
-      return undefined;
-    }
-    const repo = this.d.writer.fresher('ImageRepository', cached) ?? cached;
-    if (repo.metadata.deletionTimestamp) {
-      this.d.tags.delete(req.key);
-      return undefined;
-    }
-    if (repo.spec.suspend) return undefined;
+    const current = currentFluxObject(this.d.repos, this.d.writer, 'ImageRepository', req);
+    // a repository gone or going takes its tags with it; a suspended one keeps them
+    if (current.state === 'gone' || current.state === 'deleting') this.d.tags.delete(req.key);
+    if (current.state !== 'active') return undefined;
+    const repo = current.obj;
     const nowMs = ctx.clock.now();
     const now = toKubeTime(nowMs);
-    const gen = repo.metadata.generation;
     const intervalMs = durationMs(repo.spec.interval, 600_000);
     let status: ImageRepositoryStatus = repo.status ?? {};
     let outcome: ImageOutcome;
@@ -130,25 +122,9 @@ export class ImageRepositoryReconciler implements Reconciler {
         requeueMs = decision.nextMs;
       }
     }
-    const conditions = finalizeImageConditions(repo.status?.conditions, outcome, gen, now);
-    if (readyChanged(repo.status?.conditions, conditions)) this.announce(ctx, repo, outcome);
-    const requested = repo.metadata.annotations?.[RECONCILE_REQUEST_ANNOTATION];
-    await writeFluxStatus(this.d.client, this.d.writer, repo, {
-      ...status,
-      conditions,
-      ...(outcome.kind !== 'failed' && { observedGeneration: gen ?? 0 }),
-      ...(requested !== undefined && { lastHandledReconcileAt: requested }),
+    await writeImageOutcome(this.d, ctx, repo, status, outcome, now, {
+      notReady: 'image repository not ready',
     });
     return requeueMs !== undefined ? { requeueAfterMs: Math.max(1000, requeueMs) } : undefined;
-  }
-
-  /** Flux's notify: an Event (and a log line) when Ready changes. */
-  private announce(ctx: ReconcileContext, repo: ImageRepository, outcome: ImageOutcome): void {
-    if (outcome.kind === 'ready') {
-      this.d.events.normal(repo, ImageReason.Succeeded, outcome.message);
-      return;
-    }
-    ctx.logger.warn({ reason: outcome.reason, message: outcome.message }, 'image repository not ready');
-    this.d.events.warning(repo, outcome.reason, outcome.message);
   }
 }

@@ -15,6 +15,7 @@ import type { ArtifactStore } from './artifact-store.js';
 import { buildKustomization } from './build.js';
 import type { ChartStore } from './chart-store.js';
 import { FluxConditionType, FluxReason } from './conditions.js';
+import { currentFluxObject } from './current-object.js';
 import { dependencyNotReady } from './dependencies.js';
 import type { ExtractedArtifact, ExtractedArtifacts } from './extracted-artifacts.js';
 import { revisionSha } from './git-ref.js';
@@ -87,15 +88,10 @@ export class KustomizationReconciler implements Reconciler {
   }
 
   async reconcile(ctx: ReconcileContext, req: ReconcileRequest): Promise<ReconcileResult | undefined> {
-    const cached = this.d.kustomizations.store.get(req.key);
-    if (!cached) {
-      this.d.writer.forget('Kustomization', req.namespace, req.name);
-      return undefined;
-    }
-    let k = this.d.writer.fresher('Kustomization', cached) ?? cached;
-    if (k.metadata.deletionTimestamp) return this.finalize(k, ctx.logger);
-    if (k.spec.suspend) return undefined;
-    k = await withFluxFinalizer(this.d.client, this.d.writer, KREF, k, cached);
+    const current = currentFluxObject(this.d.kustomizations, this.d.writer, 'Kustomization', req);
+    if (current.state === 'deleting') return this.finalize(current.obj, ctx.logger);
+    if (current.state !== 'active') return undefined;
+    const k = await withFluxFinalizer(this.d.client, this.d.writer, KREF, current.obj, current.cached);
     const nowMs = ctx.clock.now();
     const draft = new KustomizationStatusDraft(k, toKubeTime(nowMs));
     const intervalMs = durationMs(k.spec.interval, 600_000);

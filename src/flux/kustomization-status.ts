@@ -6,10 +6,11 @@ import {
   setFluxCondition,
   withRetryReason,
 } from './conditions.js';
+import { handledReconcileRequest } from './current-object.js';
 import type { FluxCondition, Kustomization, KustomizationStatus, ResourceRef } from './types.js';
 
-/** fluxcd/pkg apis/meta ReconcileRequestAnnotation: `flux reconcile` sets it to ask for a run now. */
-export const RECONCILE_REQUEST_ANNOTATION = 'reconcile.fluxcd.io/requestedAt';
+// kept here too for the files that import it from this one
+export { RECONCILE_REQUEST_ANNOTATION } from './current-object.js';
 
 /**
  * The status one Kustomization reconcile builds, step by step, and writes once (Flux's deferred
@@ -80,10 +81,9 @@ export class KustomizationStatusDraft {
 
   build(): KustomizationStatus {
     // `flux reconcile` waits for the handled request to equal the one it annotated
-    const requested = this.k.metadata.annotations?.[RECONCILE_REQUEST_ANNOTATION];
     return {
       ...this.fields,
-      ...(requested !== undefined && { lastHandledReconcileAt: requested }),
+      ...handledReconcileRequest(this.k),
       conditions: withRetryReason(this.conditions),
     };
   }

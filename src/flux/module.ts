@@ -6,6 +6,7 @@ import {
   type ControllerModule,
   type Manager,
   StatusWriter,
+  specOrRequestChanged,
 } from '../core/index.js';
 import { objectKey } from '../kube/index.js';
 import {
@@ -150,12 +151,6 @@ export function registerFluxControllers(
   const chartInformer = manager.informer<HelmChart>({ gvk: HELM_CHART_GVK, ...scope });
   const releaseInformer = manager.informer<HelmRelease>({ gvk: HELM_RELEASE_GVK, ...scope });
   const indexes = new ChartIndexCache();
-  const specChanged = (cur: KubeObjectLike | undefined, prev: KubeObjectLike | undefined) =>
-    !cur ||
-    !prev ||
-    cur.metadata.generation !== prev.metadata.generation ||
-    cur.metadata.deletionTimestamp !== prev.metadata.deletionTimestamp ||
-    JSON.stringify(cur.metadata.annotations ?? {}) !== JSON.stringify(prev.metadata.annotations ?? {});
   const revisionChanged = (cur: KubeObjectLike | undefined, prev: KubeObjectLike | undefined) =>
     cur?.status?.artifact?.revision !== prev?.status?.artifact?.revision ||
     cur?.status?.artifact?.digest !== prev?.status?.artifact?.digest;
@@ -174,7 +169,7 @@ export function registerFluxControllers(
   ociInformer.onChange((cur, prev) => {
     const obj = cur ?? prev;
     if (!obj) return;
-    if (specChanged(cur, prev)) ociRepositories.enqueue(objectKey(obj));
+    if (specOrRequestChanged(cur, prev)) ociRepositories.enqueue(objectKey(obj));
     if (!revisionChanged(cur, prev)) return;
     for (const k of kustomizations.store.list())
       if (
@@ -245,13 +240,13 @@ export function registerFluxControllers(
   helmRepoInformer.onChange((cur, prev) => {
     const obj = cur ?? prev;
     if (!obj) return;
-    if (specChanged(cur, prev)) helmRepositories.enqueue(objectKey(obj));
+    if (specOrRequestChanged(cur, prev)) helmRepositories.enqueue(objectKey(obj));
     if (revisionChanged(cur, prev)) chartsOf('HelmRepository', obj);
   });
   chartInformer.onChange((cur, prev) => {
     const obj = cur ?? prev;
     if (!obj) return;
-    if (specChanged(cur, prev)) helmCharts.enqueue(objectKey(obj));
+    if (specOrRequestChanged(cur, prev)) helmCharts.enqueue(objectKey(obj));
     if (!revisionChanged(cur, prev) && cur?.status?.observedGeneration === prev?.status?.observedGeneration)
       return;
     for (const r of releaseInformer.store.list()) {
@@ -279,7 +274,7 @@ export function registerFluxControllers(
   releaseInformer.onChange((cur, prev) => {
     const obj = cur ?? prev;
     if (!obj) return;
-    if (specChanged(cur, prev)) helmReleases.enqueue(objectKey(obj));
+    if (specOrRequestChanged(cur, prev)) helmReleases.enqueue(objectKey(obj));
     if (cur?.status?.observedGeneration === prev?.status?.observedGeneration) return;
     for (const r of releaseInformer.store.list())
       if (
@@ -295,13 +290,7 @@ export function registerFluxControllers(
   sources.onChange((cur, prev) => {
     const obj = cur ?? prev;
     if (!obj) return;
-    if (
-      !cur ||
-      !prev ||
-      cur.metadata.generation !== prev.metadata.generation ||
-      JSON.stringify(cur.metadata.annotations ?? {}) !== JSON.stringify(prev.metadata.annotations ?? {})
-    )
-      gitRepositories.enqueue(objectKey(obj));
+    if (specOrRequestChanged(cur, prev)) gitRepositories.enqueue(objectKey(obj));
     if (cur?.status?.artifact?.revision === prev?.status?.artifact?.revision) return;
     chartsOf('GitRepository', obj);
     for (const k of kustomizations.store.list()) {
@@ -317,14 +306,7 @@ export function registerFluxControllers(
   kustomizations.onChange((cur, prev) => {
     const obj = cur ?? prev;
     if (!obj) return;
-    if (
-      !cur ||
-      !prev ||
-      cur.metadata.generation !== prev.metadata.generation ||
-      cur.metadata.deletionTimestamp !== prev.metadata.deletionTimestamp ||
-      JSON.stringify(cur.metadata.annotations ?? {}) !== JSON.stringify(prev.metadata.annotations ?? {})
-    )
-      kustomizationController.enqueue(objectKey(obj));
+    if (specOrRequestChanged(cur, prev)) kustomizationController.enqueue(objectKey(obj));
     if (
       cur?.status?.lastAppliedRevision === prev?.status?.lastAppliedRevision &&
       cur?.status?.observedGeneration === prev?.status?.observedGeneration

@@ -29,6 +29,36 @@ export type PushOutcome =
   | { readonly kind: 'pushed' }
   | { readonly kind: 'rejected'; readonly message: string };
 
+/** A commit as `git cat-file commit` shows it: its first parent, author and committer time, message. */
+export interface CommitRecord {
+  readonly sha: string;
+  readonly parent?: string;
+  readonly tree: string;
+  readonly author: CommitAuthor;
+  readonly committedAt: Date;
+  readonly message: string;
+}
+
+/** Parses `git cat-file commit` output (headers, a blank line, the message as committed). Pure. */
+export function parseCommitRecord(sha: string, raw: string): CommitRecord | undefined {
+  const end = raw.indexOf('\n\n');
+  const headers = (end < 0 ? raw : raw.slice(0, end)).split('\n');
+  const field = (name: string) => headers.find((h) => h.startsWith(`${name} `))?.slice(name.length + 1);
+  const tree = field('tree');
+  const author = /^(.*) <(.*)> \d+ [+-]\d{4}$/.exec(field('author') ?? '');
+  const committer = /^.* <.*> (\d+) [+-]\d{4}$/.exec(field('committer') ?? '');
+  if (!tree || !author || !committer) return undefined;
+  const parent = field('parent');
+  return {
+    sha,
+    tree,
+    ...(parent !== undefined && { parent }),
+    author: { name: author[1] ?? '', email: author[2] ?? '' },
+    committedAt: new Date(Number(committer[1]) * 1000),
+    message: end < 0 ? '' : raw.slice(end + 2),
+  };
+}
+
 const NON_FAST_FORWARD = /non-fast-forward|fetch first|\[rejected\]|stale info|failed to update ref/i;
 
 /**
@@ -118,6 +148,25 @@ export class AutomationClone {
       }
     }
     return { kind: 'pushed' };
+  }
+
+  /** The checked-out commit (HEAD). */
+  async head(): Promise<CommitRecord> {
+    const sha = (await this.run(['rev-parse', 'HEAD'])).trim();
+    const record = parseCommitRecord(sha, await this.run(['cat-file', 'commit', sha]));
+    if (!record) throw new Error(`cannot read commit ${sha}`);
+    return record;
+  }
+
+  /** Checks out `sha` (detached), the work tree made to match it. */
+  async checkoutDetached(sha: string): Promise<void> {
+    await this.run(['checkout', '--quiet', '--force', '--detach', sha]);
+  }
+
+  /** The tree of the work tree as it is now (everything staged first). */
+  async workTreeTree(): Promise<string> {
+    await this.run(['add', '--all']);
+    return (await this.run(['write-tree'])).trim();
   }
 
   dispose(): Promise<void> {

@@ -6,13 +6,12 @@ import { durationMs } from '../intervals.js';
 import type { GitRepository, GitRepositoryRef } from '../types.js';
 import { AutomationClone, type CheckoutPoint } from './automation-git.js';
 import { ImageAutomationReason, pushSummary } from './automation-status.js';
-import { renderCommitMessage } from './commit-message.js';
-import { type ManifestReadLimits, readManifestFiles, writeManifestFiles } from './manifest-files.js';
-import { applySettersInSlices } from './setter-slices.js';
-import { type PolicyLatest, setterValues } from './setter-values.js';
+import type { ManifestReadLimits } from './manifest-files.js';
+import type { PolicyLatest } from './setter-values.js';
 import type { SourceConfig } from './source-config.js';
 import type { ImageUpdateAutomation } from './types.js';
-import { NamespacedName, TemplateData, UpdateResult } from './update-result.js';
+import { findUnrecordedPush } from './unrecorded-push.js';
+import { commitAuthorOf, updateWorkTree } from './work-tree-update.js';
 
 /** One automation run's inputs. */
 export interface AutomationRun {
@@ -40,6 +39,8 @@ export type AutomationRunResult =
       readonly commit: string;
       readonly sourceRevision: string;
       readonly summary: string;
+      /** When an earlier run pushed `commit` without recording it: the commit's time. */
+      readonly pushedAt?: Date;
     }
   | { readonly kind: 'stalled' | 'failed'; readonly reason: ImageAutomationReason; readonly message: string };
 
@@ -107,45 +108,27 @@ export async function runAutomation(
       return failed(ImageAutomationReason.GitOperationFailed, `failed to checkout source: ${text(err)}`);
     }
     try {
-      const read = await readManifestFiles(clone.dir, obj.spec.update?.path, deps.readLimits);
-      if (read.kind === 'error')
-        return failed(ImageAutomationReason.UpdateFailed, `failed to apply policies: ${read.message}`);
-      if (read.skipped.length > 0)
-        deps.logger.warn({ skipped: read.skipped.slice(0, 20) }, 'manifest files skipped by the setters');
-      const outcome = await applySettersInSlices(read.files, setterValues(run.policies));
-      if (outcome.unparsable.length > 0)
-        deps.logger.info(
-          { files: outcome.unparsable.slice(0, 20) },
-          'marked files that are not YAML were skipped',
-        );
-      if (outcome.changes.size === 0) return { kind: 'unchanged', sourceRevision: start.revision };
-      await writeManifestFiles(read.root, outcome.writes);
-      const message = renderCommitMessage(
-        obj.spec.git?.commit.messageTemplate,
-        new TemplateData(
-          new NamespacedName(obj.metadata.namespace ?? '', obj.metadata.name ?? ''),
-          new UpdateResult(outcome.changes),
-          obj.spec.git?.commit.messageTemplateValues ?? {},
-        ),
-      );
-      if (message.kind === 'error') {
-        if (message.removedField)
-          return {
-            kind: 'stalled',
-            reason: ImageAutomationReason.RemovedTemplateField,
-            message: message.message,
-          };
-        return failed(
-          ImageAutomationReason.GitOperationFailed,
-          `failed to update source: ${message.message}`,
-        );
+      const update = await updateWorkTree(clone.dir, obj, run.policies, deps);
+      if (update.kind === 'stalled' || update.kind === 'failed') return update;
+      if (update.kind === 'unchanged') {
+        // up to date: perhaps through our own push whose status write was lost (a restart)
+        const unrecorded = await findUnrecordedPush(clone, obj, run.policies, deps);
+        if (unrecorded === undefined) return { kind: 'unchanged', sourceRevision: start.revision };
+        deps.logger.info({ commit: unrecorded.sha }, 'found an unrecorded push of this automation');
+        return {
+          kind: 'pushed',
+          commit: unrecorded.sha,
+          sourceRevision: start.revision,
+          summary: pushSummary(
+            unrecorded.sha,
+            config.pushBranch,
+            config.refspec ? [config.refspec] : [],
+            unrecorded.message,
+          ),
+          pushedAt: unrecorded.committedAt,
+        };
       }
-      const author = obj.spec.git?.commit.author ?? { email: '' };
-      const commit = await clone.commit(
-        message.message,
-        { name: author.name || author.email, email: author.email },
-        run.now,
-      );
+      const commit = await clone.commit(update.message, commitAuthorOf(obj), run.now);
       if (commit === undefined) return { kind: 'unchanged', sourceRevision: start.revision };
       const pushed = await clone.push(config.pushBranch, config.refspec, obj.spec.git?.push?.options);
       if (pushed.kind === 'rejected') {
@@ -164,7 +147,7 @@ export async function runAutomation(
           commit,
           config.pushBranch,
           config.refspec ? [config.refspec] : [],
-          message.message,
+          update.message,
         ),
       };
     } catch (err) {

@@ -1,5 +1,5 @@
 import { deleteFluxCondition, FluxConditionType, type FluxReason, setFluxCondition } from '../conditions.js';
-import { RECONCILE_REQUEST_ANNOTATION } from '../kustomization-status.js';
+import { handledReconcileRequest } from '../current-object.js';
 import type { FluxCondition } from '../types.js';
 import type { ImageRef } from './setter-values.js';
 import type { ImageUpdateAutomation, ImageUpdateAutomationStatus } from './types.js';
@@ -110,10 +110,9 @@ export class AutomationStatusDraft {
   }
 
   build(): ImageUpdateAutomationStatus {
-    const requested = this.obj.metadata.annotations?.[RECONCILE_REQUEST_ANNOTATION];
     return {
       ...this.fields,
-      ...(requested !== undefined && { lastHandledReconcileAt: requested }),
+      ...handledReconcileRequest(this.obj),
       conditions: this.conditions,
     };
   }

@@ -17,6 +17,7 @@ import {
 import type { RepoCache } from '../../sync/index.js';
 import { FluxConditionType } from '../conditions.js';
 import type { GitRepositoryCredentials } from '../credentials.js';
+import { currentFluxObject } from '../current-object.js';
 import { durationMs, jittered } from '../intervals.js';
 import { FLUX_FINALIZER, withFluxFinalizer, withoutFluxFinalizer, writeFluxStatus } from '../status-write.js';
 import type { GitRepository } from '../types.js';
@@ -87,24 +88,22 @@ export class ImageUpdateAutomationReconciler implements Reconciler {
   constructor(private readonly d: ImageUpdateAutomationReconcilerDeps) {}
 
   async reconcile(ctx: ReconcileContext, req: ReconcileRequest): Promise<ReconcileResult | undefined> {
-    const cached = this.d.automations.store.get(req.key);
-    if (!cached) {
-      this.d.writer.forget(KIND, req.namespace, req.name);
-      return undefined;
-    }
-    let obj = this.d.writer.fresher(KIND, cached) ?? cached;
-    if (obj.metadata.deletionTimestamp) {
-      if ((obj.metadata.finalizers ?? []).includes(FLUX_FINALIZER))
-        await withoutFluxFinalizer(this.d.client, IMAGE_UPDATE_AUTOMATION_GVK, obj);
-      return undefined;
-    }
-    if (obj.spec.suspend) return undefined;
-    obj = await withFluxFinalizer(this.d.client, this.d.writer, IMAGE_UPDATE_AUTOMATION_GVK, obj, cached);
+    const current = currentFluxObject(this.d.automations, this.d.writer, KIND, req);
+    if (current.state === 'deleting' && (current.obj.metadata.finalizers ?? []).includes(FLUX_FINALIZER))
+      await withoutFluxFinalizer(this.d.client, IMAGE_UPDATE_AUTOMATION_GVK, current.obj);
+    if (current.state !== 'active') return undefined;
+    const obj = await withFluxFinalizer(
+      this.d.client,
+      this.d.writer,
+      IMAGE_UPDATE_AUTOMATION_GVK,
+      current.obj,
+      current.cached,
+    );
     const nowMs = ctx.clock.now();
     const draft = new AutomationStatusDraft(obj, toKubeTime(nowMs));
     const previousReady = draft.ready();
     const intervalMs = durationMs(obj.spec.interval, 60_000);
-    let summary: string | undefined;
+    let pushed: { readonly commit: string; readonly summary: string } | undefined;
 
     const selected = selectPolicies(this.d.policies.store.list(), obj);
     if ('error' in selected) draft.stalled(ImageAutomationReason.InvalidPolicySelector, selected.error);
@@ -145,10 +144,10 @@ export class ImageUpdateAutomationReconciler implements Reconciler {
             break;
           case 'pushed':
             draft
-              .pushed(result.commit, toKubeTime(ctx.clock.now()))
+              .pushed(result.commit, toKubeTime(result.pushedAt?.getTime() ?? ctx.clock.now()))
               .observe(observed, result.sourceRevision)
               .succeeded();
-            summary = result.summary;
+            pushed = { commit: result.commit, summary: result.summary };
             this.d.refreshSource?.(config.sourceKey);
             break;
           case 'stalled':
@@ -162,7 +161,7 @@ export class ImageUpdateAutomationReconciler implements Reconciler {
     }
 
     await writeFluxStatus(this.d.client, this.d.writer, obj, draft.build());
-    this.notify(ctx, obj, previousReady, draft, summary);
+    this.notify(ctx, obj, previousReady, draft, pushed);
     if (draft.outcome === 'failed')
       throw new RetryAfterStatusError(new Error(draft.ready()?.message ?? 'automation failed'));
     if (draft.outcome === 'stalled') return undefined;
@@ -175,14 +174,14 @@ export class ImageUpdateAutomationReconciler implements Reconciler {
     obj: ImageUpdateAutomation,
     previousReady: { status: string; reason?: string; message?: string } | undefined,
     draft: AutomationStatusDraft,
-    summary: string | undefined,
+    pushed: { readonly commit: string; readonly summary: string } | undefined,
   ): void {
     const ready = draft.ready();
     if (!ready) return;
     if (ready.status === 'True') {
-      if (summary !== undefined) {
-        ctx.logger.info({ commit: obj.status?.lastPushCommit }, 'pushed image updates');
-        this.d.events.normal(obj, ImageAutomationReason.Succeeded, summary);
+      if (pushed !== undefined) {
+        ctx.logger.info({ commit: pushed.commit }, 'pushed image updates');
+        this.d.events.normal(obj, ImageAutomationReason.Succeeded, pushed.summary);
       } else if (previousReady?.status !== 'True') {
         this.d.events.normal(obj, ImageAutomationReason.Succeeded, READY_MESSAGE);
       }

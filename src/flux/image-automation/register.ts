@@ -1,4 +1,4 @@
-import type { Controller, Manager, StatusWriter } from '../../core/index.js';
+import { type Controller, type Manager, type StatusWriter, specOrRequestChanged } from '../../core/index.js';
 import { objectKey, type Reflector } from '../../kube/index.js';
 import type { RepoCache } from '../../sync/index.js';
 import type { GitRepositoryCredentials } from '../credentials.js';
@@ -57,14 +57,7 @@ export function registerImageUpdateAutomations(manager: Manager, r: ImageAutomat
   automations.onChange((cur, prev) => {
     const obj = cur ?? prev;
     if (!obj) return;
-    if (
-      !cur ||
-      !prev ||
-      cur.metadata.generation !== prev.metadata.generation ||
-      cur.metadata.deletionTimestamp !== prev.metadata.deletionTimestamp ||
-      !sameJson(cur.metadata.annotations, prev.metadata.annotations)
-    )
-      controller.enqueue(objectKey(obj));
+    if (specOrRequestChanged(cur, prev)) controller.enqueue(objectKey(obj));
   });
   policies.onChange((cur, prev) => {
     const obj = cur ?? prev;

@@ -8,6 +8,8 @@ import {
   type FluxControllerOptions,
   GIT_REPOSITORY_GVK,
   type GitRepository,
+  IMAGE_POLICY_GVK,
+  IMAGE_UPDATE_AUTOMATION_GVK,
   KUSTOMIZATION_GVK,
   type Kustomization,
   registerFluxControllers,
@@ -101,4 +103,16 @@ export function gitRepository(namespace: string, name: string, spec: Record<stri
 
 export function kustomization(namespace: string, name: string, spec: Record<string, unknown>): KubeObject {
   return { ...KUSTOMIZATION_GVK, metadata: { name, namespace }, spec } as KubeObject;
+}
+
+export function imagePolicy(namespace: string, name: string, spec: Record<string, unknown>): KubeObject {
+  return { ...IMAGE_POLICY_GVK, metadata: { name, namespace }, spec } as KubeObject;
+}
+
+export function imageUpdateAutomation(
+  namespace: string,
+  name: string,
+  spec: Record<string, unknown>,
+): KubeObject {
+  return { ...IMAGE_UPDATE_AUTOMATION_GVK, metadata: { name, namespace }, spec } as KubeObject;
 }
