@@ -6,7 +6,6 @@
  * asserted exactly (one etcd revision orders writes across kinds), not sampled.
  */
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import type { KubeObject } from '../../src/kube/index.js';
 import {
@@ -17,7 +16,6 @@ import {
   retryRollout,
 } from '../../src/rollouts/index.js';
 import { VIRTUAL_SERVICE } from '../../src/rollouts/traffic/istio/index.js';
-import { startAnalysisController } from '../support/fixtures/analysis-controller.js';
 import {
   checkInvariants,
   getRollout,
@@ -28,6 +26,7 @@ import {
 } from '../support/fixtures/rollout-scenario.js';
 import { recordWorldHistory, type SeenWrite, type WorldHistory } from '../support/fixtures/world-history.js';
 import { eventually } from '../support/kube.js';
+import { createServices, type SuccessRateAnalysis, startSuccessRateAnalysis } from '../support/traffic/routed-world.js';
 import { requireUpstreamCrd } from '../support/traffic/upstream-crds.js';
 
 type Json = Record<string, unknown>;
@@ -75,10 +74,9 @@ const selectorHash = (svc: KubeObject | undefined) =>
 
 describe('rollouts: the seed canary routed by an Istio VirtualService', () => {
   const s = useRolloutScenario('ro-istio');
-  let server: Server | undefined;
-  let analysis: { stop(): Promise<void> } | undefined;
+  let analysis: SuccessRateAnalysis | undefined;
   let history: WorldHistory | undefined;
-  let measured = 0;
+  const measured = () => analysis?.measured() ?? 0;
   /** What the scale-down-delay checks below read from the scenario. */
   const found: {
     oldStable: string;
@@ -91,42 +89,8 @@ describe('rollouts: the seed canary routed by an Istio VirtualService', () => {
 
   before(async () => {
     await requireUpstreamCrd(s.client, 'virtualservices.networking.istio.io');
-    server = createServer((_req, res) => {
-      measured++;
-      res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify({ rate: 0.99 }));
-    });
-    await new Promise<void>((r) => server?.listen(0, '127.0.0.1', r));
-    const address = server.address();
-    const port = typeof address === 'object' && address !== null ? address.port : 0;
-    analysis = await startAnalysisController(s.namespace);
-    await s.client.create({
-      apiVersion: 'argoproj.io/v1alpha1',
-      kind: 'AnalysisTemplate',
-      metadata: { name: 'success-rate', namespace: s.namespace },
-      spec: {
-        args: [{ name: 'service-name' }],
-        metrics: [
-          {
-            name: 'success-rate',
-            successCondition: 'result >= 0.95',
-            provider: {
-              web: {
-                url: `http://127.0.0.1:${port}/rate/{{args.service-name}}`,
-                jsonPath: '{$.rate}',
-                timeoutSeconds: 5,
-              },
-            },
-          },
-        ],
-      },
-    });
-    for (const name of ['web-stable', 'web-canary'])
-      await s.client.create({
-        ...SERVICE,
-        metadata: { name, namespace: s.namespace },
-        spec: { selector: { app: 'web' }, ports: [{ name: 'http', port: 80, targetPort: 8080 }] },
-      });
+    analysis = await startSuccessRateAnalysis(s.client, s.namespace);
+    await createServices(s.client, s.namespace, 'web', ['web-stable', 'web-canary']);
     await s.client.create({
       ...VIRTUAL_SERVICE,
       metadata: { name: VS_NAME, namespace: s.namespace },
@@ -148,7 +112,6 @@ describe('rollouts: the seed canary routed by an Istio VirtualService', () => {
   after(async () => {
     await history?.stop();
     await analysis?.stop();
-    await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
   });
 
   const seen = () => {
@@ -242,12 +205,12 @@ describe('rollouts: the seed canary routed by an Istio VirtualService', () => {
       serviceName: 'web-stable',
       podTemplateHash: first,
     });
-    assert.equal(measured, 0, 'no analysis before the pause is promoted');
+    assert.equal(measured(), 0, 'no analysis before the pause is promoted');
 
     // analysis, then 30%: the weight moves only after the run succeeded
     await promoteRollout(s.client, ref);
     const at4 = await settles('paused at step 4 (30%)', '70/30', pausedAt(4));
-    assert.ok(measured >= 1, 'the analysis measured the web metric');
+    assert.ok(measured() >= 1, 'the analysis measured the web metric');
     assert.equal(at4.status?.currentStepIndex, 4);
 
     // 50%, a 2 s pause, 100%, then promotion: the stable Service moves and the weight returns to 0
