@@ -24,12 +24,18 @@ import {
   setImage,
   useRolloutScenario,
 } from '../support/fixtures/rollout-scenario.js';
-import { recordWorldHistory, type SeenWrite, type WorldHistory } from '../support/fixtures/world-history.js';
+import { recordWorldHistory, type WorldHistory } from '../support/fixtures/world-history.js';
 import { eventually } from '../support/kube.js';
-import { createServices, type SuccessRateAnalysis, startSuccessRateAnalysis } from '../support/traffic/routed-world.js';
+import { createIstioObjects, primaryWeights } from '../support/traffic/istio-objects.js';
+import {
+  createServices,
+  type SuccessRateAnalysis,
+  startSuccessRateAnalysis,
+  statusWeights,
+  weightTrace,
+} from '../support/traffic/routed-world.js';
 import { requireUpstreamCrd } from '../support/traffic/upstream-crds.js';
 
-type Json = Record<string, unknown>;
 const RS = { apiVersion: 'apps/v1', kind: 'ReplicaSet' } as const;
 const SERVICE = { apiVersion: 'v1', kind: 'Service' } as const;
 const AR = { apiVersion: 'argoproj.io/v1alpha1', kind: 'AnalysisRun' } as const;
@@ -37,32 +43,11 @@ const NAME = 'web-app';
 const VS_NAME = 'web-virtualservice';
 
 /** `stable/canary` weights of the `primary` route. */
-function vsWeights(vs: KubeObject): string {
-  const http = ((vs.spec as Json).http as Json[] | undefined) ?? [];
-  const primary = http.find((r) => r.name === 'primary');
-  const route = (primary?.route as { destination: { host: string }; weight?: number }[] | undefined) ?? [];
-  const of = (host: string) => route.find((d) => d.destination.host === host)?.weight ?? 0;
-  return `${of('web-stable')}/${of('web-canary')}`;
-}
-
-/** `status.canary.weights` as `stable/canary`, or undefined when not written. */
-function statusWeights(r: RolloutObject): string | undefined {
-  const w = r.status?.canary?.weights;
-  return w === undefined ? undefined : `${w.stable.weight}/${w.canary.weight}`;
-}
+const vsWeights = primaryWeights('host');
 
 /** Consecutive distinct VirtualService weights written after `from`, with the write that set each. */
-function weightTrace(history: WorldHistory, from: bigint): { weights: string; write: SeenWrite }[] {
-  const out: { weights: string; write: SeenWrite }[] = [];
-  let last = vsWeights(history.before('VirtualService', VS_NAME, from + 1n) ?? { metadata: {}, spec: {} });
-  for (const write of history.writesOf('VirtualService', VS_NAME)) {
-    if (write.revision <= from) continue;
-    const weights = vsWeights(write.object);
-    if (weights !== last) out.push({ weights, write });
-    last = weights;
-  }
-  return out;
-}
+const vsTrace = (history: WorldHistory, from: bigint) =>
+  weightTrace(history, 'VirtualService', VS_NAME, vsWeights, from);
 
 const hashOf = (o: KubeObject | undefined) => o?.metadata.labels?.[POD_TEMPLATE_HASH_LABEL];
 const rsNamed = (history: WorldHistory, hash: string) =>
@@ -91,22 +76,7 @@ describe('rollouts: the seed canary routed by an Istio VirtualService', () => {
     await requireUpstreamCrd(s.client, 'virtualservices.networking.istio.io');
     analysis = await startSuccessRateAnalysis(s.client, s.namespace);
     await createServices(s.client, s.namespace, 'web', ['web-stable', 'web-canary']);
-    await s.client.create({
-      ...VIRTUAL_SERVICE,
-      metadata: { name: VS_NAME, namespace: s.namespace },
-      spec: {
-        hosts: ['web.example.com'],
-        http: [
-          {
-            name: 'primary',
-            route: [
-              { destination: { host: 'web-stable' }, weight: 100 },
-              { destination: { host: 'web-canary' }, weight: 0 },
-            ],
-          },
-        ],
-      },
-    });
+    await createIstioObjects(s.client, s.namespace, 'host', VS_NAME);
     history = await recordWorldHistory(s.client, s.namespace, [VIRTUAL_SERVICE, RS, SERVICE, AR, ROLLOUT]);
   });
   after(async () => {
@@ -224,7 +194,7 @@ describe('rollouts: the seed canary routed by an Istio VirtualService', () => {
     assert.equal(done.status?.canary?.weights?.stable.podTemplateHash, second);
 
     const h = seen();
-    const trace1 = weightTrace(h, update1);
+    const trace1 = vsTrace(h, update1);
     assert.deepEqual(
       trace1.map((t) => t.weights),
       ['90/10', '70/30', '50/50', '0/100', '100/0'],
@@ -310,9 +280,9 @@ describe('rollouts: the seed canary routed by an Istio VirtualService', () => {
       250,
     );
     const h2 = seen();
-    const trace2 = weightTrace(h2, update2).map((t) => t.weights);
+    const trace2 = vsTrace(h2, update2).map((t) => t.weights);
     assert.deepEqual(trace2, ['90/10', '70/30', '100/0'], 'the VirtualService weights of update 2, in order');
-    const back = weightTrace(h2, aborting)[0]?.write.revision ?? 0n;
+    const back = vsTrace(h2, aborting)[0]?.write.revision ?? 0n;
     const shrink = h2
       .writesOf('ReplicaSet', rs3)
       .find((w) => w.revision > aborting && ((w.object as ReplicaSet).spec?.replicas ?? 0) < 3);
@@ -329,7 +299,7 @@ describe('rollouts: the seed canary routed by an Istio VirtualService', () => {
     const retried = await settles('retried, paused at step 1 (10%)', '90/10', pausedAt(1));
     assert.equal(retried.status?.currentPodHash, third);
     assert.equal(retried.status?.abort, undefined);
-    const trace3 = weightTrace(seen(), retrying);
+    const trace3 = vsTrace(seen(), retrying);
     assert.deepEqual(
       trace3.map((t) => t.weights),
       ['90/10'],
