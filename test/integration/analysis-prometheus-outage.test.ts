@@ -65,12 +65,7 @@ describe('AnalysisRun when Prometheus goes away', () => {
       30_000,
     );
     await prometheus.start();
-    await eventually(
-      'prometheus data again',
-      () => hasSuccessRates(prometheus, ['web']),
-      60_000,
-      500,
-    );
+    await eventually('prometheus data again', () => hasSuccessRates(prometheus, ['web']), 60_000, 500);
     const run = await runPhase(client, ns.name, 'recovers', 'Successful', 90_000);
     const result = run.status?.metricResults?.[0];
     assert.ok((result?.error ?? 0) >= 1, 'an error was recorded');

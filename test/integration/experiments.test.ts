@@ -117,7 +117,8 @@ const reachesDone = (client: KubeClient, namespace: string, name: string) =>
     namespace,
     name,
     'Successful with its templates done',
-    (ex) => phaseIs('Successful')(ex) && (ex.status?.templateStatuses ?? []).every((t) => t.status !== 'Running'),
+    (ex) =>
+      phaseIs('Successful')(ex) && (ex.status?.templateStatuses ?? []).every((t) => t.status !== 'Running'),
   );
 
 async function specReplicas(client: KubeClient, namespace: string, ex: ExperimentObject): Promise<number[]> {

@@ -34,7 +34,8 @@ describe('rollouts: the controller killed at step boundaries', () => {
       const step = r.status?.currentStepIndex ?? 0;
       w.stepNeverBack(hash, step);
       w.mark(`${hash.slice(0, 4)}:${step}${(r.status?.pauseConditions ?? []).length > 0 ? 'P' : ''}`);
-      for (const p of r.status?.pauseConditions ?? []) w.pauseStartKept(`${hash}/${step}/${p.reason}`, p.startTime);
+      for (const p of r.status?.pauseConditions ?? [])
+        w.pauseStartKept(`${hash}/${step}/${p.reason}`, p.startTime);
       w.noDuplicateHashes(await replicaSetsOf(client, ns.name));
     }, 50);
 

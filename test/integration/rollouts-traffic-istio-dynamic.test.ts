@@ -6,7 +6,6 @@ import { VIRTUAL_SERVICE } from '../../src/rollouts/traffic/istio/index.js';
 import { createIstioObjects, primaryWeights, VS_NAME } from '../support/traffic/istio-objects.js';
 import { describeRoutedCanary, replicaSizes } from '../support/traffic/routed-canary.js';
 
-
 describeRoutedCanary({
   title: 'rollouts: an Istio canary with dynamicStableScale',
   prefix: 'ro-istio-dyn',

@@ -19,9 +19,9 @@ import {
   isPausedStatus,
   NO_ABORT,
   NO_PAUSE,
-  withControllerPause,
   pausedEvent,
   resumedEvent,
+  withControllerPause,
 } from '../strategies/machine-lifecycle.js';
 import { type MachineRun, machineRunner } from '../strategies/machine-run.js';
 import type { BlueGreenContext, BlueGreenEvent } from './context.js';

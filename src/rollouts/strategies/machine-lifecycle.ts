@@ -43,8 +43,7 @@ export const abortGuards = {
 };
 
 /** A user's `spec.paused` or a pause condition left (Argo's paused phase). */
-export const isPausedStatus = (c: LifecycleContext): boolean =>
-  c.specPaused || c.pauseConditions.length > 0;
+export const isPausedStatus = (c: LifecycleContext): boolean => c.specPaused || c.pauseConditions.length > 0;
 
 /** No pause left, and no controller pause either. */
 export const NO_PAUSE = { pauseConditions: [], controllerPause: false } as const;
@@ -75,11 +74,17 @@ export const recordEvent = (params: EventIntent) => ({ type: 'recordEvent', para
 
 export const abortedEvent = (c: LifecycleContext) =>
   recordEvent(
-    eventIntent('Warning', ConditionReason.RolloutAborted, formatMessage.rolloutAborted(c.revision, c.abortMessage)),
+    eventIntent(
+      'Warning',
+      ConditionReason.RolloutAborted,
+      formatMessage.rolloutAborted(c.revision, c.abortMessage),
+    ),
   );
 
 export const pausedEvent = (pauseReason: string) =>
-  recordEvent(eventIntent('Normal', ConditionReason.RolloutPaused, formatMessage.rolloutPausedFor(pauseReason)));
+  recordEvent(
+    eventIntent('Normal', ConditionReason.RolloutPaused, formatMessage.rolloutPausedFor(pauseReason)),
+  );
 
 export const resumedEvent = () =>
   recordEvent(eventIntent('Normal', ConditionReason.RolloutResumed, ConditionMessage.RolloutResumed));

@@ -58,7 +58,7 @@ export function machineRunner<TMachine extends AnyStateMachine>(
   stateOf: (context: ContextFrom<TMachine>) => string,
 ): MachineRunner<TMachine> {
   const resolve = (context: ContextFrom<TMachine>): SnapshotFrom<TMachine> =>
-    machine.resolveState({ value: stateOf(context), context });
+    machine.resolveState({ value: stateOf(context), context }) as SnapshotFrom<TMachine>;
   const proceed = (from: SnapshotFrom<TMachine>, events: readonly MachineEvent<TMachine>[]) =>
     continueMachine(machine, from, events);
   return {

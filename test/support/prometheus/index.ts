@@ -20,7 +20,10 @@ export function successRateQuery(serviceArg = '{{args.service-name}}', window = 
 }
 
 /** Prometheus has a success rate (`successRateQuery`) for every one of `services`. */
-export async function hasSuccessRates(prometheus: PrometheusServer, services: readonly string[]): Promise<boolean> {
+export async function hasSuccessRates(
+  prometheus: PrometheusServer,
+  services: readonly string[],
+): Promise<boolean> {
   for (const service of services) {
     const data = await prometheus.query(successRateQuery(service));
     if (data === undefined || data.result.length === 0) return false;
@@ -39,7 +42,9 @@ export interface ScrapedMetrics {
  * A MetricsApp serving requests with `errorRates` (by service) and a Prometheus scraping it, resolved once
  * Prometheus has a success rate for every service.
  */
-export async function launchScrapedMetrics(errorRates: Readonly<Record<string, number>>): Promise<ScrapedMetrics> {
+export async function launchScrapedMetrics(
+  errorRates: Readonly<Record<string, number>>,
+): Promise<ScrapedMetrics> {
   const app = await MetricsApp.start();
   let prometheus: PrometheusServer | undefined;
   const dispose = async () => {

@@ -34,7 +34,11 @@ export function renderCase(c: TemplateCase, options?: ParseOptions): string {
 }
 
 /** `render()` gives `c.expected`, or, for an error case, throws a SlipwayError that `checkError` accepts. */
-export function checkCase(c: TemplateCase, render: () => string, checkError: (err: SlipwayError) => void): void {
+export function checkCase(
+  c: TemplateCase,
+  render: () => string,
+  checkError: (err: SlipwayError) => void,
+): void {
   if (c.error === undefined) {
     assert.equal(render(), c.expected);
     return;

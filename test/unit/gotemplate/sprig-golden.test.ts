@@ -13,7 +13,9 @@ interface SprigCase extends TemplateCase {
   readonly skip?: string;
 }
 
-for (const [file, cases] of goldenTables<SprigCase>(new URL('../../golden/gotemplate/sprig/', import.meta.url))) {
+for (const [file, cases] of goldenTables<SprigCase>(
+  new URL('../../golden/gotemplate/sprig/', import.meta.url),
+)) {
   describe(`sprig golden ${file}`, () => {
     for (const c of cases) {
       it(`${c.name}: ${c.template}`, { skip: c.skip ?? false }, () =>

@@ -11,8 +11,7 @@ describe('KubeClient.impersonating: acts as another user with the same credentia
   const seen: IncomingHttpHeaders[] = [];
 
   before(async () => {
-    api = await startFakeApiServer(
-      (req, res) => {
+    api = await startFakeApiServer((req, res) => {
       const url = new URL(req.url ?? '/', 'http://localhost');
       let body: unknown;
       if (url.pathname === '/api')
@@ -44,9 +43,7 @@ describe('KubeClient.impersonating: acts as another user with the same credentia
       }
       res.writeHead(body ? 200 : 404, { 'content-type': 'application/json' });
       res.end(JSON.stringify(body ?? { kind: 'Status', code: 404, reason: 'NotFound' }));
-    },
-      'controller-token',
-    );
+    }, 'controller-token');
     client = api.client;
   });
   after(() => api.close());

@@ -44,8 +44,7 @@ describe('KubeClient.list: every item names the kind that was asked for', () => 
   let client: KubeClient;
 
   before(async () => {
-    api = await startFakeApiServer(
-      (req, res) => {
+    api = await startFakeApiServer((req, res) => {
       const url = new URL(req.url ?? '/', 'http://localhost');
       const metadataOnly = (req.headers.accept ?? '').includes('PartialObjectMetadataList');
       let body: unknown;
@@ -54,9 +53,7 @@ describe('KubeClient.list: every item names the kind that was asked for', () => 
       else if (url.pathname === '/api/v1/namespaces/ns/configmaps') body = page(url, metadataOnly);
       res.writeHead(body ? 200 : 404, { 'content-type': 'application/json' });
       res.end(JSON.stringify(body ?? { kind: 'Status', code: 404, reason: 'NotFound' }));
-    },
-      't',
-    );
+    }, 't');
     client = api.client;
   });
   after(() => api.close());
