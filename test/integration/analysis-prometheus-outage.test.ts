@@ -10,31 +10,28 @@ import {
 } from '../support/fixtures/analysis-controller.js';
 import { eventually } from '../support/kube.js';
 import { useTestNamespace } from '../support/namespace-scenario.js';
-import { launchPrometheus, MetricsApp, successRateQuery } from '../support/prometheus/index.js';
+import {
+  hasSuccessRates,
+  launchScrapedMetrics,
+  type ScrapedMetrics,
+  successRateQuery,
+} from '../support/prometheus/index.js';
 
 /** Errors are retried after 10 s (Argo), so these scenarios take tens of seconds each. */
 describe('AnalysisRun when Prometheus goes away', () => {
-  let app: MetricsApp;
+  let metrics: ScrapedMetrics | undefined;
   let prometheus: PrometheusServer;
   let controller: { stop(): Promise<void> };
   // Registered before the namespace's hooks: runs before the namespace is deleted.
   after(async () => {
     await controller?.stop();
-    await prometheus?.dispose();
-    await app?.stop();
+    await metrics?.dispose();
   });
   const { client, ns } = useTestNamespace('analysis-outage', { crds: true });
 
   before(async () => {
-    app = await MetricsApp.start();
-    app.setErrorRate('web', 0.01);
-    prometheus = await launchPrometheus({ targets: [app.target] });
-    await eventually(
-      'prometheus has data',
-      async () => ((await prometheus.query(successRateQuery('web')))?.result.length ?? 0) > 0,
-      60_000,
-      500,
-    );
+    metrics = await launchScrapedMetrics({ web: 0.01 });
+    prometheus = metrics.prometheus;
     controller = await startAnalysisController(ns.name);
   });
 
@@ -68,12 +65,7 @@ describe('AnalysisRun when Prometheus goes away', () => {
       30_000,
     );
     await prometheus.start();
-    await eventually(
-      'prometheus data again',
-      async () => ((await prometheus.query(successRateQuery('web')))?.result.length ?? 0) > 0,
-      60_000,
-      500,
-    );
+    await eventually('prometheus data again', () => hasSuccessRates(prometheus, ['web']), 60_000, 500);
     const run = await runPhase(client, ns.name, 'recovers', 'Successful', 90_000);
     const result = run.status?.metricResults?.[0];
     assert.ok((result?.error ?? 0) >= 1, 'an error was recorded');

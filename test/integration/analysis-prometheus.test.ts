@@ -11,7 +11,7 @@ import {
 } from '../support/fixtures/analysis-controller.js';
 import { eventually } from '../support/kube.js';
 import { useTestNamespace } from '../support/namespace-scenario.js';
-import { launchPrometheus, MetricsApp, successRateQuery } from '../support/prometheus/index.js';
+import { launchScrapedMetrics, type ScrapedMetrics, successRateQuery } from '../support/prometheus/index.js';
 
 /** The seed `success-rate` metric, with a 1 s interval and a short rate window. */
 function successRate(address: string, overrides: Partial<Metric> = {}): Metric {
@@ -27,35 +27,19 @@ function successRate(address: string, overrides: Partial<Metric> = {}): Metric {
 }
 
 describe('AnalysisRun against a real Prometheus', () => {
-  let app: MetricsApp;
+  let metrics: ScrapedMetrics | undefined;
   let prometheus: PrometheusServer;
   let controller: { stop(): Promise<void> };
   // Registered before the namespace's hooks: runs before the namespace is deleted.
   after(async () => {
     await controller?.stop();
-    await prometheus?.dispose();
-    await app?.stop();
+    await metrics?.dispose();
   });
   const { client, ns } = useTestNamespace('analysis-prom', { crds: true });
 
   before(async () => {
-    app = await MetricsApp.start();
-    app.setErrorRate('healthy', 0.01);
-    app.setErrorRate('broken', 0.2);
-    app.setErrorRate('wobbly', 0.1);
-    prometheus = await launchPrometheus({ targets: [app.target] });
-    await eventually(
-      'prometheus has a success rate for every service',
-      async () => {
-        for (const service of ['healthy', 'broken', 'wobbly']) {
-          const data = await prometheus.query(successRateQuery(service));
-          if (data === undefined || data.result.length === 0) return false;
-        }
-        return true;
-      },
-      60_000,
-      500,
-    );
+    metrics = await launchScrapedMetrics({ healthy: 0.01, broken: 0.2, wobbly: 0.1 });
+    prometheus = metrics.prometheus;
     controller = await startAnalysisController(ns.name);
   });
 

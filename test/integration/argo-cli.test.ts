@@ -7,7 +7,6 @@
  * the Slipway-run Rollout as Argo's controller would.
  */
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { VIRTUAL_SERVICE } from '../../src/rollouts/traffic/istio/index.js';
 import { bothRolloutLists, rolloutViewsAgree } from '../support/argo/rollout-views.js';
@@ -20,6 +19,7 @@ import {
   useRolloutScenario,
 } from '../support/fixtures/rollout-scenario.js';
 import { eventually } from '../support/kube.js';
+import { type LocalHttpServer, startLocalHttpServer } from '../support/local-http-server.js';
 import { requireUpstreamCrd } from '../support/traffic/upstream-crds.js';
 
 const SERVICE = { apiVersion: 'v1', kind: 'Service' } as const;
@@ -28,19 +28,16 @@ const LONG = 120_000;
 
 describe('the upstream kubectl plugin against Rollouts Slipway runs', () => {
   const s = useRolloutScenario('argo-cli');
-  let server: Server | undefined;
+  let server: LocalHttpServer | undefined;
   let analysis: { stop(): Promise<void> } | undefined;
 
   before(async () => {
     await argoBinaries(); // built on first use; minutes on a cold Go cache
     await requireUpstreamCrd(s.client, 'virtualservices.networking.istio.io');
-    server = createServer((_req, res) => {
+    server = await startLocalHttpServer((_req, res) => {
       res.setHeader('content-type', 'application/json');
       res.end(JSON.stringify({ rate: 0.99 }));
     });
-    await new Promise<void>((r) => server?.listen(0, '127.0.0.1', r));
-    const address = server.address();
-    const port = typeof address === 'object' && address !== null ? address.port : 0;
     analysis = await startAnalysisController(s.namespace);
     await s.client.create({
       apiVersion: 'argoproj.io/v1alpha1',
@@ -53,7 +50,7 @@ describe('the upstream kubectl plugin against Rollouts Slipway runs', () => {
             count: 2,
             interval: '1s',
             successCondition: 'result >= 0.95',
-            provider: { web: { url: `http://127.0.0.1:${port}/rate`, jsonPath: '{$.rate}' } },
+            provider: { web: { url: `${server.base}/rate`, jsonPath: '{$.rate}' } },
           },
         ],
       },
@@ -61,7 +58,7 @@ describe('the upstream kubectl plugin against Rollouts Slipway runs', () => {
   });
   after(async () => {
     await analysis?.stop();
-    server?.close();
+    await server?.close();
   });
 
   /** Image of the Rollout's template. */

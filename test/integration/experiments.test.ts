@@ -14,7 +14,7 @@ import type { KubeClient, KubeObject } from '../../src/kube/index.js';
 import { Metrics, silentLogger } from '../../src/observability/index.js';
 import { POD_TEMPLATE_HASH_LABEL, type ReplicaSet } from '../../src/rollouts/index.js';
 import { assessHealth } from '../../src/sync/index.js';
-import { spawnControllerFixture, whenStarted } from '../support/fixtures/fixture-process.js';
+import { spawnControllerFixture, whenExited, whenStarted } from '../support/fixtures/fixture-process.js';
 import { eventMessages } from '../support/fixtures/rollout-scenario.js';
 import { eventually } from '../support/kube.js';
 import { type LocalHttpServer, startLocalHttpServer } from '../support/local-http-server.js';
@@ -105,6 +105,21 @@ function reaches(
 }
 
 const phaseIs = (phase: string) => (ex: ExperimentObject) => ex.status?.phase === phase;
+
+/**
+ * Successful with every template done. With requiredForCompletion the passed analysis may end the
+ * experiment before its duration; the templates then turn Successful in the reconcile after (Argo's
+ * IsTerminating), so this waits for both.
+ */
+const reachesDone = (client: KubeClient, namespace: string, name: string) =>
+  reaches(
+    client,
+    namespace,
+    name,
+    'Successful with its templates done',
+    (ex) =>
+      phaseIs('Successful')(ex) && (ex.status?.templateStatuses ?? []).every((t) => t.status !== 'Running'),
+  );
 
 async function specReplicas(client: KubeClient, namespace: string, ex: ExperimentObject): Promise<number[]> {
   return (await ownedBy<ReplicaSet>(client, RS, namespace, ex))
@@ -230,16 +245,7 @@ describe('experiments: the Experiment controller with the AnalysisRun controller
     assert.equal(orangeStatus?.serviceName, `${name}-orange`);
     assert.equal(orangeStatus?.podTemplateHash, orangeHash);
 
-    // With requiredForCompletion the passed analysis may end the experiment before its duration; the
-    // templates then turn Successful in the reconcile after (Argo's IsTerminating), so wait for both.
-    const done = await reaches(
-      client,
-      ns.name,
-      name,
-      'Successful with its templates done',
-      (ex) =>
-        phaseIs('Successful')(ex) && (ex.status?.templateStatuses ?? []).every((t) => t.status !== 'Running'),
-    );
+    const done = await reachesDone(client, ns.name, name);
     assert.deepEqual(
       done.status?.templateStatuses?.map((t) => [t.name, t.status]),
       [
@@ -312,16 +318,7 @@ describe('experiments: the Experiment controller with the AnalysisRun controller
       (ex) => ex.status?.phase === 'Running' && ex.status.analysisRuns?.[0]?.phase === 'Running',
     );
     await client.patch({ ...EX, namespace: ns.name, name }, { spec: { terminate: true } }, { type: 'merge' });
-    // With requiredForCompletion the passed analysis may end the experiment before its duration; the
-    // templates then turn Successful in the reconcile after (Argo's IsTerminating), so wait for both.
-    const done = await reaches(
-      client,
-      ns.name,
-      name,
-      'Successful with its templates done',
-      (ex) =>
-        phaseIs('Successful')(ex) && (ex.status?.templateStatuses ?? []).every((t) => t.status !== 'Running'),
-    );
+    const done = await reachesDone(client, ns.name, name);
     assert.equal(done.status?.templateStatuses?.[0]?.status, 'Successful');
     await eventually(
       'the analysis run terminated',
@@ -374,16 +371,7 @@ describe('experiments: the Experiment controller with the AnalysisRun controller
       dryRun: [{ metricName: 'dry-.*' }],
       measurementRetention: [{ metricName: 'kept', limit: 2 }],
     });
-    // With requiredForCompletion the passed analysis may end the experiment before its duration; the
-    // templates then turn Successful in the reconcile after (Argo's IsTerminating), so wait for both.
-    const done = await reaches(
-      client,
-      ns.name,
-      name,
-      'Successful with its templates done',
-      (ex) =>
-        phaseIs('Successful')(ex) && (ex.status?.templateStatuses ?? []).every((t) => t.status !== 'Running'),
-    );
+    const done = await reachesDone(client, ns.name, name);
     assert.deepEqual(
       done.status?.analysisRuns?.map((r) => [r.name, r.phase]),
       [['both', 'Successful']],
@@ -466,16 +454,7 @@ describe('experiments: the controller stopped (SIGTERM) and killed (SIGKILL) mid
       await stop(proc, signal);
       proc = await start();
     }
-    // With requiredForCompletion the passed analysis may end the experiment before its duration; the
-    // templates then turn Successful in the reconcile after (Argo's IsTerminating), so wait for both.
-    const done = await reaches(
-      client,
-      ns.name,
-      name,
-      'Successful with its templates done',
-      (ex) =>
-        phaseIs('Successful')(ex) && (ex.status?.templateStatuses ?? []).every((t) => t.status !== 'Running'),
-    );
+    const done = await reachesDone(client, ns.name, name);
     assert.deepEqual(
       done.status?.templateStatuses?.map((t) => t.status),
       ['Successful', 'Successful'],
@@ -516,28 +495,12 @@ describe('experiments: the controller stopped (SIGTERM) and killed (SIGKILL) mid
       proc = spawnControllerFixture('experiment-controller-process', ns.name, {
         SLIPWAY_TEST_KILL_AFTER_CREATE: kind,
       });
-      const exited = new Promise<NodeJS.Signals | null | 'running'>((resolve) => {
-        const timer = setTimeout(() => resolve('running'), WAIT);
-        proc?.once('exit', (_code, signal) => {
-          clearTimeout(timer);
-          resolve(signal);
-        });
-      });
-      assert.equal(await exited, 'SIGKILL', `killed right after creating a ${kind}`);
+      assert.equal(await whenExited(proc, WAIT), 'SIGKILL', `killed right after creating a ${kind}`);
     }
     const ex = await getExperiment(client, ns.name, name);
     assert.equal(ex.status?.analysisRuns?.[0]?.analysisRun ?? '', '', 'the status never named the run');
     proc = await whenStarted(spawnControllerFixture('experiment-controller-process', ns.name));
-    // With requiredForCompletion the passed analysis may end the experiment before its duration; the
-    // templates then turn Successful in the reconcile after (Argo's IsTerminating), so wait for both.
-    const done = await reaches(
-      client,
-      ns.name,
-      name,
-      'Successful with its templates done',
-      (ex) =>
-        phaseIs('Successful')(ex) && (ex.status?.templateStatuses ?? []).every((t) => t.status !== 'Running'),
-    );
+    const done = await reachesDone(client, ns.name, name);
     assert.equal(done.status?.message, 'Required AnalysisRuns completed');
     assert.deepEqual(
       (await ownedBy(client, AR, ns.name, done)).map((r) => r.metadata.name),

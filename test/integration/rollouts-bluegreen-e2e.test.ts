@@ -77,6 +77,36 @@ spec:
           backoffLimit: 0
 `;
 
+/**
+ * Active and preview Services and a Rollout whose preview runs one pod, waiting for a promotion (upstream's
+ * bluegreen-preview-replicas.yaml); `blueGreen` adds fields to its strategy.
+ */
+const previewOfOne = (name: string, blueGreen = '') =>
+  [
+    newService(`${name}-active`, name),
+    newService(`${name}-preview`, name),
+    rollout(
+      name,
+      `${blueGreen}      activeService: ${name}-active
+      previewService: ${name}-preview
+      previewReplicaCount: 1
+      scaleDownDelaySeconds: 5
+      autoPromotionEnabled: false`,
+    ),
+  ].join('\n---\n');
+
+/** A pod template whose image never pulls, with `progressDeadlineAbort` as given. */
+const neverPulls = (progressDeadlineAbort: boolean) => `
+spec:
+  progressDeadlineAbort: ${progressDeadlineAbort}
+  progressDeadlineSeconds: 1
+  template:
+    spec:
+      containers:
+      - name: bad2good
+        image: nonexistent-nginx:1.19-alpine-argo-error
+        command: null`;
+
 const every = (label: string, value: string | undefined, absent?: string) => (pods: readonly KubeObject[]) =>
   pods.length > 0 &&
   pods.every(
@@ -169,18 +199,7 @@ spec:
   it('TestBlueGreenPreviewReplicaCount: the preview at its count, the Rollout at full size once promoted', async () => {
     const name = 'bluegreen-preview-replicas';
     await given(s)
-      .rolloutObjects(newService(`${name}-active`, name))
-      .rolloutObjects(newService(`${name}-preview`, name))
-      .rolloutObjects(
-        rollout(
-          name,
-          `      activeService: ${name}-active
-      previewService: ${name}-preview
-      previewReplicaCount: 1
-      scaleDownDelaySeconds: 5
-      autoPromotionEnabled: false`,
-        ),
-      )
+      .rolloutObjects(previewOfOne(name))
       .when()
       .applyManifests()
       .waitForRolloutStatus('Healthy')
@@ -413,32 +432,14 @@ spec:
       .when()
       .applyManifests()
       .waitForRolloutStatus('Healthy')
-      .patchSpec(`
-spec:
-  progressDeadlineAbort: false
-  progressDeadlineSeconds: 1
-  template:
-    spec:
-      containers:
-      - name: bad2good
-        image: nonexistent-nginx:1.19-alpine-argo-error
-        command: null`)
+      .patchSpec(neverPulls(false))
       .waitForRolloutStatus('Degraded')
       .sleep(3_000)
       .expect()
       .expectRevisionPodCount('2', 1)
       .expectRollout('Abort=False', (r) => r.status?.abort !== true)
       .when()
-      .patchSpec(`
-spec:
-  progressDeadlineAbort: true
-  progressDeadlineSeconds: 1
-  template:
-    spec:
-      containers:
-      - name: bad2good
-        image: nonexistent-nginx:1.19-alpine-argo-error
-        command: null`)
+      .patchSpec(neverPulls(true))
       .waitForRolloutStatus('Degraded')
       .sleep(3_000)
       .expect()
@@ -453,19 +454,7 @@ spec:
   it('TestBlueGreenScaleDownOnAbort: the preview scaled down after abortScaleDownDelaySeconds', async () => {
     const name = 'bluegreen-scaledown-on-abort';
     await given(s)
-      .rolloutObjects(newService(`${name}-active`, name))
-      .rolloutObjects(newService(`${name}-preview`, name))
-      .rolloutObjects(
-        rollout(
-          name,
-          `      abortScaleDownDelaySeconds: 1
-      activeService: ${name}-active
-      previewService: ${name}-preview
-      previewReplicaCount: 1
-      scaleDownDelaySeconds: 5
-      autoPromotionEnabled: false`,
-        ),
-      )
+      .rolloutObjects(previewOfOne(name, '      abortScaleDownDelaySeconds: 1\n'))
       .when()
       .applyManifests()
       .waitForRolloutStatus('Healthy')

@@ -4,11 +4,10 @@
 // active Service never selects a ReplicaSet without pods, a pause keeps its start time, at most one
 // pre-promotion run per revision, and every revision ends Healthy on its own pods.
 import assert from 'node:assert/strict';
-import type { ChildProcess } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { POD_TEMPLATE_HASH_LABEL } from '../../src/rollouts/index.js';
 import { startAnalysisController } from '../support/fixtures/analysis-controller.js';
-import { spawnControllerFixture, whenStarted } from '../support/fixtures/fixture-process.js';
+import { useRestartedController } from '../support/fixtures/restarted-controller.js';
 import {
   checkInvariants,
   createRollout,
@@ -16,6 +15,7 @@ import {
   replicaSetsOf,
   setImage,
 } from '../support/fixtures/rollout-scenario.js';
+import { SideWatch } from '../support/fixtures/side-watch.js';
 import { eventually } from '../support/kube.js';
 import { type LocalHttpServer, startLocalHttpServer } from '../support/local-http-server.js';
 import { useTestNamespace } from '../support/namespace-scenario.js';
@@ -23,12 +23,11 @@ import { useTestNamespace } from '../support/namespace-scenario.js';
 const AR = { apiVersion: 'argoproj.io/v1alpha1', kind: 'AnalysisRun' } as const;
 
 describe('rollouts: blue-green with the controller killed at every step', () => {
-  let proc: ChildProcess | undefined;
+  const controller = useRestartedController('rollout-controller-process');
   let analysis: { stop(): Promise<void> } | undefined;
   let metrics: LocalHttpServer | undefined;
   // Registered before the namespace's hooks: runs before the namespace is deleted.
   after(async () => {
-    proc?.kill('SIGKILL');
     await analysis?.stop();
     await metrics?.close();
   });
@@ -81,64 +80,46 @@ describe('rollouts: blue-green with the controller killed at every step', () => 
         },
       },
     });
-    proc = await whenStarted(spawnControllerFixture('rollout-controller-process', ns.name));
+    await controller.start(ns.name);
     await eventually(
       'initial deploy Healthy',
       async () => (await getRollout(client, ns.name, name)).status?.phase === 'Healthy',
       60_000,
     );
 
-    const problems: string[] = [];
-    const pauseStarts = new Map<string, string>();
-    const seq: string[] = [];
-    let watching = true;
-    const watcher = (async () => {
-      while (watching) {
-        try {
-          const r = await getRollout(client, ns.name, name);
-          const hash = r.status?.currentPodHash ?? '';
-          const bg = r.status?.blueGreen;
-          const mark = `${hash.slice(0, 4)}:${r.status?.phase?.[0] ?? '-'}${bg?.activeSelector === hash ? 'A' : ''}${r.status?.stableRS === hash ? 'S' : ''}`;
-          if (seq.at(-1) !== mark) seq.push(mark);
-          for (const p of r.status?.pauseConditions ?? []) {
-            const key = `${hash}/${p.reason}`;
-            const seen = pauseStarts.get(key);
-            if (seen !== undefined && seen !== p.startTime)
-              problems.push(`pause start time changed at ${key}`);
-            pauseStarts.set(key, p.startTime);
-          }
-          const sets = await replicaSetsOf(client, ns.name);
-          const hashes = sets.map((rs) => rs.metadata.labels?.[POD_TEMPLATE_HASH_LABEL]);
-          if (new Set(hashes).size !== hashes.length)
-            problems.push(`duplicate ReplicaSet hash: ${hashes.join(',')}`);
-          const active = await client.get({
-            apiVersion: 'v1',
-            kind: 'Service',
-            namespace: ns.name,
-            name: `${name}-active`,
-          });
-          const selected = (active.spec as { selector?: Record<string, string> }).selector?.[
-            POD_TEMPLATE_HASH_LABEL
-          ];
-          const rs = sets.find((s) => s.metadata.labels?.[POD_TEMPLATE_HASH_LABEL] === selected);
-          if (selected !== undefined && (rs?.spec?.replicas ?? 0) === 0)
-            problems.push(`active Service selects ${selected}, which has no pods`);
-          const { items: runs } = await client.listAll(AR, {
-            namespace: ns.name,
-            labelSelector: 'rollout-type=PrePromotion',
-          });
-          const perHash = new Map<string, number>();
-          for (const run of runs) {
-            const h = run.metadata.labels?.[POD_TEMPLATE_HASH_LABEL] ?? '';
-            perHash.set(h, (perHash.get(h) ?? 0) + 1);
-          }
-          for (const [h, n] of perHash) if (n > 1) problems.push(`${n} pre-promotion runs for ${h}`);
-        } catch {
-          /* transient */
-        }
-        await new Promise((r) => setTimeout(r, 50));
+    const watch = new SideWatch(async (w) => {
+      const r = await getRollout(client, ns.name, name);
+      const hash = r.status?.currentPodHash ?? '';
+      const bg = r.status?.blueGreen;
+      w.mark(
+        `${hash.slice(0, 4)}:${r.status?.phase?.[0] ?? '-'}${bg?.activeSelector === hash ? 'A' : ''}${r.status?.stableRS === hash ? 'S' : ''}`,
+      );
+      for (const p of r.status?.pauseConditions ?? []) w.pauseStartKept(`${hash}/${p.reason}`, p.startTime);
+      const sets = await replicaSetsOf(client, ns.name);
+      w.noDuplicateHashes(sets);
+      const active = await client.get({
+        apiVersion: 'v1',
+        kind: 'Service',
+        namespace: ns.name,
+        name: `${name}-active`,
+      });
+      const selected = (active.spec as { selector?: Record<string, string> }).selector?.[
+        POD_TEMPLATE_HASH_LABEL
+      ];
+      const rs = sets.find((s) => s.metadata.labels?.[POD_TEMPLATE_HASH_LABEL] === selected);
+      if (selected !== undefined && (rs?.spec?.replicas ?? 0) === 0)
+        w.problems.push(`active Service selects ${selected}, which has no pods`);
+      const { items: runs } = await client.listAll(AR, {
+        namespace: ns.name,
+        labelSelector: 'rollout-type=PrePromotion',
+      });
+      const perHash = new Map<string, number>();
+      for (const run of runs) {
+        const h = run.metadata.labels?.[POD_TEMPLATE_HASH_LABEL] ?? '';
+        perHash.set(h, (perHash.get(h) ?? 0) + 1);
       }
-    })();
+      for (const [h, n] of perHash) if (n > 1) w.problems.push(`${n} pre-promotion runs for ${h}`);
+    }, 50);
 
     let kills = 0;
     let revision = 0;
@@ -151,18 +132,11 @@ describe('rollouts: blue-green with the controller killed at every step', () => 
       }
       const before = JSON.stringify([r.status?.phase, r.status?.blueGreen, r.status?.stableRS]);
       // kill at the next move of the blue-green status (or after 1.5 s)
-      await eventually(
-        'a status move',
-        async () => {
-          const now = await getRollout(client, ns.name, name);
-          return JSON.stringify([now.status?.phase, now.status?.blueGreen, now.status?.stableRS]) !== before;
-        },
-        1_500,
-        20,
-      ).catch(() => {});
-      proc?.kill('SIGKILL');
+      await controller.killAtNextMove(async () => {
+        const now = await getRollout(client, ns.name, name);
+        return JSON.stringify([now.status?.phase, now.status?.blueGreen, now.status?.stableRS]) !== before;
+      });
       kills++;
-      proc = await whenStarted(spawnControllerFixture('rollout-controller-process', ns.name));
       if (kills > 60) break;
     }
     await eventually(
@@ -173,14 +147,13 @@ describe('rollouts: blue-green with the controller killed at every step', () => 
       },
       90_000,
     );
-    watching = false;
-    await watcher;
-    process.stdout.write(`# ${seq.join(' ')}\n`);
+    await watch.stop();
+    process.stdout.write(`# ${watch.seq.join(' ')}\n`);
     process.stdout.write(
-      `# ${kills} SIGKILLs over ${revision} revisions; ${pauseStarts.size} pauses observed\n`,
+      `# ${kills} SIGKILLs over ${revision} revisions; ${watch.pauseStarts.size} pauses observed\n`,
     );
     assert.ok(kills >= 20, `only ${kills} kills`);
-    assert.deepEqual(problems, []);
+    assert.deepEqual(watch.problems, []);
     const final = await getRollout(client, ns.name, name);
     assert.equal(final.status?.blueGreen?.activeSelector, final.status?.currentPodHash);
     await checkInvariants(client, ns.name, name);

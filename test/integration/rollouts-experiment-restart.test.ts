@@ -3,18 +3,18 @@
 // (a new Experiment turns Running, then Successful) and checks that each experiment step got exactly one
 // Experiment (no collision-suffixed twin), that no step ran backwards, and that the Rollout ends Healthy.
 import assert from 'node:assert/strict';
-import type { ChildProcess } from 'node:child_process';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { Experiment } from '../../src/experiments/index.js';
 import { isNotFound, type KubeClient } from '../../src/kube/index.js';
 import type { CanaryStep } from '../../src/rollouts/index.js';
-import { spawnControllerFixture, whenStarted } from '../support/fixtures/fixture-process.js';
+import { useRestartedController } from '../support/fixtures/restarted-controller.js';
 import {
   checkInvariants,
   createRollout,
   getRollout,
   setImage,
 } from '../support/fixtures/rollout-scenario.js';
+import { SideWatch } from '../support/fixtures/side-watch.js';
 import { eventually } from '../support/kube.js';
 import { useTestNamespace } from '../support/namespace-scenario.js';
 
@@ -42,39 +42,21 @@ async function setPhase(client: KubeClient, namespace: string, name: string, pha
 const listExperiments = async (client: KubeClient, namespace: string) =>
   (await client.listAll<Experiment>(EX, { namespace })).items;
 
-const exited = (proc: ChildProcess, timeoutMs: number): Promise<NodeJS.Signals | null | 'running'> =>
-  new Promise((resolve) => {
-    if (proc.exitCode !== null || proc.signalCode !== null) return resolve(proc.signalCode);
-    const timer = setTimeout(() => resolve('running'), timeoutMs);
-    proc.once('exit', (_code, signal) => {
-      clearTimeout(timer);
-      resolve(signal);
-    });
-  });
-
 describe('rollouts: the experiment step with the controller SIGKILLed', () => {
-  let proc: ChildProcess | undefined;
-  // Registered before the namespace's hooks: runs before the namespace is deleted.
-  after(async () => {
-    proc?.kill('SIGKILL');
-  });
+  const controller = useRestartedController('rollout-controller-process');
   const { client, ns } = useTestNamespace('ro-restart-ex', { crds: true });
 
   it('killed right after the Experiment create: one Experiment for the step, and the Rollout proceeds', async () => {
     const name = 'ex-twin-guard';
     await createRollout(client, ns.name, { name, replicas: 2, steps: [{ setWeight: 50 }, experimentStep()] });
-    proc = await whenStarted(
-      spawnControllerFixture('rollout-controller-process', ns.name, {
-        SLIPWAY_TEST_KILL_AFTER_CREATE: 'Experiment',
-      }),
-    );
+    await controller.start(ns.name, { SLIPWAY_TEST_KILL_AFTER_CREATE: 'Experiment' });
     await eventually(
       'initial deploy Healthy',
       async () => (await getRollout(client, ns.name, name)).status?.phase === 'Healthy',
       90_000,
     );
     await setImage(client, ns.name, name, 'argoproj/rollouts-demo:green');
-    assert.equal(await exited(proc, 120_000), 'SIGKILL', 'killed right after the Experiment create');
+    assert.equal(await controller.exited(120_000), 'SIGKILL', 'killed right after the Experiment create');
     const [created, ...others] = await listExperiments(client, ns.name);
     assert.ok(created !== undefined, 'the experiment was created before the kill');
     assert.deepEqual(others, []);
@@ -82,7 +64,7 @@ describe('rollouts: the experiment step with the controller SIGKILLed', () => {
     assert.equal(named.status?.canary?.currentExperiment, created.metadata.name, 'status named it first');
 
     await setPhase(client, ns.name, created.metadata.name ?? '', 'Successful');
-    proc = await whenStarted(spawnControllerFixture('rollout-controller-process', ns.name));
+    await controller.start(ns.name);
     await eventually(
       'Healthy after the experiment step, or a twin experiment',
       async () => {
@@ -97,7 +79,7 @@ describe('rollouts: the experiment step with the controller SIGKILLed', () => {
       [created.metadata.name],
       'exactly one experiment for the step',
     );
-    proc.kill('SIGKILL');
+    controller.kill();
     await checkInvariants(client, ns.name, name);
   });
 
@@ -111,7 +93,7 @@ describe('rollouts: the experiment step with the controller SIGKILLed', () => {
       { pause: { duration: 1 } },
     ];
     await createRollout(client, ns.name, { name, replicas: 4, steps });
-    proc = await whenStarted(spawnControllerFixture('rollout-controller-process', ns.name));
+    await controller.start(ns.name);
     await eventually(
       'initial deploy Healthy',
       async () => (await getRollout(client, ns.name, name)).status?.phase === 'Healthy',
@@ -119,36 +101,22 @@ describe('rollouts: the experiment step with the controller SIGKILLed', () => {
     );
 
     // the Experiment controller's part: a new experiment runs, then succeeds a moment later
-    const problems: string[] = [];
-    const maxStep = new Map<string, number>();
-    let playing = true;
-    const player = (async () => {
-      const runningSince = new Map<string, number>();
-      while (playing) {
-        try {
-          for (const ex of await listExperiments(client, ns.name)) {
-            if (!ex.metadata.name?.startsWith(`${name}-`) || ex.spec?.terminate) continue;
-            const exName = ex.metadata.name;
-            const phase = ex.status?.phase ?? '';
-            if (phase === '') {
-              await setPhase(client, ns.name, exName, 'Running');
-              runningSince.set(exName, Date.now());
-            } else if (phase === 'Running' && Date.now() - (runningSince.get(exName) ?? 0) > 700) {
-              await setPhase(client, ns.name, exName, 'Successful');
-            }
-          }
-          const r = await getRollout(client, ns.name, name);
-          const hash = r.status?.currentPodHash ?? '';
-          const step = r.status?.currentStepIndex ?? 0;
-          if (step < (maxStep.get(hash) ?? 0))
-            problems.push(`step went back from ${maxStep.get(hash)} to ${step} (${hash})`);
-          maxStep.set(hash, Math.max(step, maxStep.get(hash) ?? 0));
-        } catch {
-          /* transient */
+    const runningSince = new Map<string, number>();
+    const player = new SideWatch(async (w) => {
+      for (const ex of await listExperiments(client, ns.name)) {
+        if (!ex.metadata.name?.startsWith(`${name}-`) || ex.spec?.terminate) continue;
+        const exName = ex.metadata.name;
+        const phase = ex.status?.phase ?? '';
+        if (phase === '') {
+          await setPhase(client, ns.name, exName, 'Running');
+          runningSince.set(exName, Date.now());
+        } else if (phase === 'Running' && Date.now() - (runningSince.get(exName) ?? 0) > 700) {
+          await setPhase(client, ns.name, exName, 'Successful');
         }
-        await new Promise((r) => setTimeout(r, 100));
       }
-    })();
+      const r = await getRollout(client, ns.name, name);
+      w.stepNeverBack(r.status?.currentPodHash ?? '', r.status?.currentStepIndex ?? 0);
+    }, 100);
 
     let kills = 0;
     let revision = 0;
@@ -159,15 +127,10 @@ describe('rollouts: the experiment step with the controller SIGKILLed', () => {
         await setImage(client, ns.name, name, `argoproj/rollouts-demo:${images[revision++]}`);
       } else if (r.status?.phase === 'Healthy' && kills >= 10) break;
       const before = (await getRollout(client, ns.name, name)).status?.currentStepIndex;
-      await eventually(
-        'a step boundary',
+      await controller.killAtNextMove(
         async () => (await getRollout(client, ns.name, name)).status?.currentStepIndex !== before,
-        1_500,
-        20,
-      ).catch(() => {});
-      proc?.kill('SIGKILL');
+      );
       kills++;
-      proc = await whenStarted(spawnControllerFixture('rollout-controller-process', ns.name));
       if (kills > 40) break;
     }
     const done = await eventually(
@@ -178,10 +141,9 @@ describe('rollouts: the experiment step with the controller SIGKILLed', () => {
       },
       120_000,
     );
-    playing = false;
-    await player;
+    await player.stop();
     process.stdout.write(`# ${kills} SIGKILLs over ${revision} revisions\n`);
-    assert.deepEqual(problems, []);
+    assert.deepEqual(player.problems, []);
     assert.equal(done.status?.currentStepIndex, steps.length);
     // Argo's names, one per experiment step and revision: no collision-suffixed twin
     const names = (await listExperiments(client, ns.name))

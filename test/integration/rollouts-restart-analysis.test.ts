@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
-import type { ChildProcess } from 'node:child_process';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import type { KubeObject } from '../../src/kube/index.js';
-import { spawnControllerFixture, whenStarted } from '../support/fixtures/fixture-process.js';
+import { useRestartedController } from '../support/fixtures/restarted-controller.js';
 import {
   checkInvariants,
   createRollout,
@@ -14,25 +13,9 @@ import { useTestNamespace } from '../support/namespace-scenario.js';
 
 const AR = { apiVersion: 'argoproj.io/v1alpha1', kind: 'AnalysisRun' } as const;
 
-const started = whenStarted;
-
-const exited = (proc: ChildProcess, timeoutMs: number): Promise<NodeJS.Signals | null | 'running'> =>
-  new Promise((resolve) => {
-    if (proc.exitCode !== null || proc.signalCode !== null) return resolve(proc.signalCode);
-    const timer = setTimeout(() => resolve('running'), timeoutMs);
-    proc.once('exit', (_code, signal) => {
-      clearTimeout(timer);
-      resolve(signal);
-    });
-  });
-
 // No AnalysisRun controller runs here: the test plays its part by setting the run's phase.
 describe('rollouts: the controller killed between an AnalysisRun create and the status naming it', () => {
-  let proc: ChildProcess | undefined;
-  // Registered before the namespace's hooks: runs before the namespace is deleted.
-  after(async () => {
-    proc?.kill('SIGKILL');
-  });
+  const controller = useRestartedController('rollout-controller-process');
   const { client, ns } = useTestNamespace('ro-restart-ar', { crds: true });
 
   before(async () => {
@@ -56,18 +39,14 @@ describe('rollouts: the controller killed between an AnalysisRun create and the 
       steps: [{ setWeight: 50 }, { analysis: { templates: [{ templateName: 'quick' }] } }],
     });
     // this process SIGKILLs itself right after it creates an AnalysisRun
-    proc = await started(
-      spawnControllerFixture('rollout-controller-process', ns.name, {
-        SLIPWAY_TEST_KILL_AFTER_CREATE: 'AnalysisRun',
-      }),
-    );
+    await controller.start(ns.name, { SLIPWAY_TEST_KILL_AFTER_CREATE: 'AnalysisRun' });
     await eventually(
       'initial deploy Healthy',
       async () => (await getRollout(client, ns.name, name)).status?.phase === 'Healthy',
       90_000,
     );
     await setImage(client, ns.name, name, 'argoproj/rollouts-demo:green');
-    assert.equal(await exited(proc, 120_000), 'SIGKILL', 'killed right after the AnalysisRun create');
+    assert.equal(await controller.exited(120_000), 'SIGKILL', 'killed right after the AnalysisRun create');
     const stepRuns = async (): Promise<KubeObject[]> =>
       (await client.listAll(AR, { namespace: ns.name, labelSelector: 'step-index=1' })).items;
     const [created, ...others] = await stepRuns();
@@ -80,7 +59,7 @@ describe('rollouts: the controller killed between an AnalysisRun create and the 
       { status: { phase: 'Successful' } },
       { type: 'merge', subresource: 'status' },
     );
-    proc = await started(spawnControllerFixture('rollout-controller-process', ns.name));
+    await controller.start(ns.name);
     // done when the Rollout is through the step, or as soon as a twin run shows up
     await eventually(
       'Healthy after the analysis step, or a twin run',

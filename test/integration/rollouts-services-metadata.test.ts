@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import type { KubeObject } from '../../src/kube/index.js';
 import {
@@ -19,6 +18,7 @@ import {
   useRolloutScenario,
 } from '../support/fixtures/rollout-scenario.js';
 import { eventually } from '../support/kube.js';
+import { type LocalHttpServer, startLocalHttpServer } from '../support/local-http-server.js';
 
 const AR = { apiVersion: 'argoproj.io/v1alpha1', kind: 'AnalysisRun' } as const;
 
@@ -169,18 +169,15 @@ describe('rollouts: canaryService / stableService and canary / stable metadata',
 
 describe('rollouts: background analysis (strategy.canary.analysis)', () => {
   const s = useRolloutScenario('ro-bg');
-  let server: Server | undefined;
+  let server: LocalHttpServer | undefined;
   let healthy = true;
   let analysis: { stop(): Promise<void> } | undefined;
 
   before(async () => {
-    server = createServer((_req, res) => {
+    server = await startLocalHttpServer((_req, res) => {
       res.setHeader('content-type', 'application/json');
       res.end(JSON.stringify({ data: { ok: healthy } }));
     });
-    await new Promise<void>((r) => server?.listen(0, '127.0.0.1', r));
-    const address = server.address();
-    const port = typeof address === 'object' && address !== null ? address.port : 0;
     analysis = await startAnalysisController(s.namespace);
     await s.client.create({
       apiVersion: 'argoproj.io/v1alpha1',
@@ -194,7 +191,7 @@ describe('rollouts: background analysis (strategy.canary.analysis)', () => {
             failureLimit: 0,
             successCondition: 'result.ok',
             provider: {
-              web: { url: `http://127.0.0.1:${port}/health`, jsonPath: '{$.data}', timeoutSeconds: 5 },
+              web: { url: `${server.base}/health`, jsonPath: '{$.data}', timeoutSeconds: 5 },
             },
           },
         ],
@@ -203,7 +200,7 @@ describe('rollouts: background analysis (strategy.canary.analysis)', () => {
   });
   after(async () => {
     await analysis?.stop();
-    await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
+    await server?.close();
   });
 
   const backgroundRuns = async () =>

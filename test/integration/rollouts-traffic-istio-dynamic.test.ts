@@ -4,15 +4,7 @@
 import assert from 'node:assert/strict';
 import { VIRTUAL_SERVICE } from '../../src/rollouts/traffic/istio/index.js';
 import { createIstioObjects, primaryWeights, VS_NAME } from '../support/traffic/istio-objects.js';
-import { describeRoutedCanary, type RoutedMoment } from '../support/traffic/routed-canary.js';
-
-const sizes = (m: RoutedMoment) => {
-  const { stableRS, currentPodHash } = m.rollout.status ?? {};
-  return {
-    stable: m.replicaSets.get(stableRS ?? '')?.spec?.replicas,
-    canary: m.replicaSets.get(currentPodHash ?? '')?.spec?.replicas,
-  };
-};
+import { describeRoutedCanary, replicaSizes } from '../support/traffic/routed-canary.js';
 
 describeRoutedCanary({
   title: 'rollouts: an Istio canary with dynamicStableScale',
@@ -28,12 +20,12 @@ describeRoutedCanary({
   replicas: 10,
   async atPause(m, index) {
     assert.deepEqual(
-      sizes(m),
+      replicaSizes(m),
       index === 1 ? { stable: 8, canary: 2 } : { stable: 5, canary: 5 },
       `ReplicaSet sizes at step ${index}`,
     );
   },
   async afterAbort(m) {
-    assert.equal(sizes(m).stable, 10, 'the stable is back at full size');
+    assert.equal(replicaSizes(m).stable, 10, 'the stable is back at full size');
   },
 });

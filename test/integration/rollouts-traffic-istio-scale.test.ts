@@ -11,17 +11,10 @@ import {
   primaryWeights,
   VS_NAME,
 } from '../support/traffic/istio-objects.js';
-import { describeRoutedCanary, type RoutedMoment } from '../support/traffic/routed-canary.js';
+import { describeRoutedCanary, type RoutedMoment, replicaSizes } from '../support/traffic/routed-canary.js';
 
 const mirrorRoute = async (m: RoutedMoment) =>
   httpRoutesOf(await getVirtualService(m.client, m.namespace)).find((r) => r.name === 'mirror');
-const sizes = (m: RoutedMoment) => {
-  const { stableRS, currentPodHash } = m.rollout.status ?? {};
-  return {
-    stable: m.replicaSets.get(stableRS ?? '')?.spec?.replicas,
-    canary: m.replicaSets.get(currentPodHash ?? '')?.spec?.replicas,
-  };
-};
 
 describeRoutedCanary({
   title: 'rollouts: an Istio canary with setCanaryScale and a managed mirror route',
@@ -51,7 +44,7 @@ describeRoutedCanary({
     assert.ok(mirror, 'the mirror route is in place while the update runs');
     assert.deepEqual(mirror.mirrorPercentage, { value: 50 });
     assert.deepEqual(
-      sizes(m),
+      replicaSizes(m),
       index === 3 ? { stable: 4, canary: 2 } : { stable: 4, canary: 3 },
       `ReplicaSet sizes at step ${index}`,
     );

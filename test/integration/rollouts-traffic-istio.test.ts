@@ -6,7 +6,6 @@
  * asserted exactly (one etcd revision orders writes across kinds), not sampled.
  */
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import type { KubeObject } from '../../src/kube/index.js';
 import {
@@ -17,7 +16,6 @@ import {
   retryRollout,
 } from '../../src/rollouts/index.js';
 import { VIRTUAL_SERVICE } from '../../src/rollouts/traffic/istio/index.js';
-import { startAnalysisController } from '../support/fixtures/analysis-controller.js';
 import {
   checkInvariants,
   getRollout,
@@ -26,11 +24,18 @@ import {
   setImage,
   useRolloutScenario,
 } from '../support/fixtures/rollout-scenario.js';
-import { recordWorldHistory, type SeenWrite, type WorldHistory } from '../support/fixtures/world-history.js';
+import { recordWorldHistory, type WorldHistory } from '../support/fixtures/world-history.js';
 import { eventually } from '../support/kube.js';
+import { createIstioObjects, primaryWeights } from '../support/traffic/istio-objects.js';
+import {
+  createServices,
+  type SuccessRateAnalysis,
+  startSuccessRateAnalysis,
+  statusWeights,
+  weightTrace,
+} from '../support/traffic/routed-world.js';
 import { requireUpstreamCrd } from '../support/traffic/upstream-crds.js';
 
-type Json = Record<string, unknown>;
 const RS = { apiVersion: 'apps/v1', kind: 'ReplicaSet' } as const;
 const SERVICE = { apiVersion: 'v1', kind: 'Service' } as const;
 const AR = { apiVersion: 'argoproj.io/v1alpha1', kind: 'AnalysisRun' } as const;
@@ -38,32 +43,11 @@ const NAME = 'web-app';
 const VS_NAME = 'web-virtualservice';
 
 /** `stable/canary` weights of the `primary` route. */
-function vsWeights(vs: KubeObject): string {
-  const http = ((vs.spec as Json).http as Json[] | undefined) ?? [];
-  const primary = http.find((r) => r.name === 'primary');
-  const route = (primary?.route as { destination: { host: string }; weight?: number }[] | undefined) ?? [];
-  const of = (host: string) => route.find((d) => d.destination.host === host)?.weight ?? 0;
-  return `${of('web-stable')}/${of('web-canary')}`;
-}
-
-/** `status.canary.weights` as `stable/canary`, or undefined when not written. */
-function statusWeights(r: RolloutObject): string | undefined {
-  const w = r.status?.canary?.weights;
-  return w === undefined ? undefined : `${w.stable.weight}/${w.canary.weight}`;
-}
+const vsWeights = primaryWeights('host');
 
 /** Consecutive distinct VirtualService weights written after `from`, with the write that set each. */
-function weightTrace(history: WorldHistory, from: bigint): { weights: string; write: SeenWrite }[] {
-  const out: { weights: string; write: SeenWrite }[] = [];
-  let last = vsWeights(history.before('VirtualService', VS_NAME, from + 1n) ?? { metadata: {}, spec: {} });
-  for (const write of history.writesOf('VirtualService', VS_NAME)) {
-    if (write.revision <= from) continue;
-    const weights = vsWeights(write.object);
-    if (weights !== last) out.push({ weights, write });
-    last = weights;
-  }
-  return out;
-}
+const vsTrace = (history: WorldHistory, from: bigint) =>
+  weightTrace(history, 'VirtualService', VS_NAME, vsWeights, from);
 
 const hashOf = (o: KubeObject | undefined) => o?.metadata.labels?.[POD_TEMPLATE_HASH_LABEL];
 const rsNamed = (history: WorldHistory, hash: string) =>
@@ -75,10 +59,9 @@ const selectorHash = (svc: KubeObject | undefined) =>
 
 describe('rollouts: the seed canary routed by an Istio VirtualService', () => {
   const s = useRolloutScenario('ro-istio');
-  let server: Server | undefined;
-  let analysis: { stop(): Promise<void> } | undefined;
+  let analysis: SuccessRateAnalysis | undefined;
   let history: WorldHistory | undefined;
-  let measured = 0;
+  const measured = () => analysis?.measured() ?? 0;
   /** What the scale-down-delay checks below read from the scenario. */
   const found: {
     oldStable: string;
@@ -91,64 +74,14 @@ describe('rollouts: the seed canary routed by an Istio VirtualService', () => {
 
   before(async () => {
     await requireUpstreamCrd(s.client, 'virtualservices.networking.istio.io');
-    server = createServer((_req, res) => {
-      measured++;
-      res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify({ rate: 0.99 }));
-    });
-    await new Promise<void>((r) => server?.listen(0, '127.0.0.1', r));
-    const address = server.address();
-    const port = typeof address === 'object' && address !== null ? address.port : 0;
-    analysis = await startAnalysisController(s.namespace);
-    await s.client.create({
-      apiVersion: 'argoproj.io/v1alpha1',
-      kind: 'AnalysisTemplate',
-      metadata: { name: 'success-rate', namespace: s.namespace },
-      spec: {
-        args: [{ name: 'service-name' }],
-        metrics: [
-          {
-            name: 'success-rate',
-            successCondition: 'result >= 0.95',
-            provider: {
-              web: {
-                url: `http://127.0.0.1:${port}/rate/{{args.service-name}}`,
-                jsonPath: '{$.rate}',
-                timeoutSeconds: 5,
-              },
-            },
-          },
-        ],
-      },
-    });
-    for (const name of ['web-stable', 'web-canary'])
-      await s.client.create({
-        ...SERVICE,
-        metadata: { name, namespace: s.namespace },
-        spec: { selector: { app: 'web' }, ports: [{ name: 'http', port: 80, targetPort: 8080 }] },
-      });
-    await s.client.create({
-      ...VIRTUAL_SERVICE,
-      metadata: { name: VS_NAME, namespace: s.namespace },
-      spec: {
-        hosts: ['web.example.com'],
-        http: [
-          {
-            name: 'primary',
-            route: [
-              { destination: { host: 'web-stable' }, weight: 100 },
-              { destination: { host: 'web-canary' }, weight: 0 },
-            ],
-          },
-        ],
-      },
-    });
+    analysis = await startSuccessRateAnalysis(s.client, s.namespace);
+    await createServices(s.client, s.namespace, 'web', ['web-stable', 'web-canary']);
+    await createIstioObjects(s.client, s.namespace, 'host', VS_NAME);
     history = await recordWorldHistory(s.client, s.namespace, [VIRTUAL_SERVICE, RS, SERVICE, AR, ROLLOUT]);
   });
   after(async () => {
     await history?.stop();
     await analysis?.stop();
-    await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
   });
 
   const seen = () => {
@@ -242,12 +175,12 @@ describe('rollouts: the seed canary routed by an Istio VirtualService', () => {
       serviceName: 'web-stable',
       podTemplateHash: first,
     });
-    assert.equal(measured, 0, 'no analysis before the pause is promoted');
+    assert.equal(measured(), 0, 'no analysis before the pause is promoted');
 
     // analysis, then 30%: the weight moves only after the run succeeded
     await promoteRollout(s.client, ref);
     const at4 = await settles('paused at step 4 (30%)', '70/30', pausedAt(4));
-    assert.ok(measured >= 1, 'the analysis measured the web metric');
+    assert.ok(measured() >= 1, 'the analysis measured the web metric');
     assert.equal(at4.status?.currentStepIndex, 4);
 
     // 50%, a 2 s pause, 100%, then promotion: the stable Service moves and the weight returns to 0
@@ -261,7 +194,7 @@ describe('rollouts: the seed canary routed by an Istio VirtualService', () => {
     assert.equal(done.status?.canary?.weights?.stable.podTemplateHash, second);
 
     const h = seen();
-    const trace1 = weightTrace(h, update1);
+    const trace1 = vsTrace(h, update1);
     assert.deepEqual(
       trace1.map((t) => t.weights),
       ['90/10', '70/30', '50/50', '0/100', '100/0'],
@@ -347,9 +280,9 @@ describe('rollouts: the seed canary routed by an Istio VirtualService', () => {
       250,
     );
     const h2 = seen();
-    const trace2 = weightTrace(h2, update2).map((t) => t.weights);
+    const trace2 = vsTrace(h2, update2).map((t) => t.weights);
     assert.deepEqual(trace2, ['90/10', '70/30', '100/0'], 'the VirtualService weights of update 2, in order');
-    const back = weightTrace(h2, aborting)[0]?.write.revision ?? 0n;
+    const back = vsTrace(h2, aborting)[0]?.write.revision ?? 0n;
     const shrink = h2
       .writesOf('ReplicaSet', rs3)
       .find((w) => w.revision > aborting && ((w.object as ReplicaSet).spec?.replicas ?? 0) < 3);
@@ -366,7 +299,7 @@ describe('rollouts: the seed canary routed by an Istio VirtualService', () => {
     const retried = await settles('retried, paused at step 1 (10%)', '90/10', pausedAt(1));
     assert.equal(retried.status?.currentPodHash, third);
     assert.equal(retried.status?.abort, undefined);
-    const trace3 = weightTrace(seen(), retrying);
+    const trace3 = vsTrace(seen(), retrying);
     assert.deepEqual(
       trace3.map((t) => t.weights),
       ['90/10'],

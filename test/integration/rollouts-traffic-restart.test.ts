@@ -6,11 +6,9 @@
  * carry" and "the weight never goes back within an update" are checked at every revision, not sampled.
  */
 import assert from 'node:assert/strict';
-import type { ChildProcess } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
-import type { KubeObject } from '../../src/kube/index.js';
 import { VIRTUAL_SERVICE } from '../../src/rollouts/traffic/istio/index.js';
-import { spawnControllerFixture, whenStarted } from '../support/fixtures/fixture-process.js';
+import { useRestartedController } from '../support/fixtures/restarted-controller.js';
 import {
   checkInvariants,
   createRollout,
@@ -20,9 +18,11 @@ import {
   replicaSetsOf,
   setImage,
 } from '../support/fixtures/rollout-scenario.js';
+import { SideWatch } from '../support/fixtures/side-watch.js';
 import { recordWorldHistory, type WorldHistory } from '../support/fixtures/world-history.js';
 import { eventually } from '../support/kube.js';
 import { useTestNamespace } from '../support/namespace-scenario.js';
+import { createIstioObjects, primaryWeights } from '../support/traffic/istio-objects.js';
 import {
   createServices,
   SUCCESS_RATE_STEP,
@@ -34,7 +34,6 @@ import {
 } from '../support/traffic/routed-world.js';
 import { requireUpstreamCrd } from '../support/traffic/upstream-crds.js';
 
-type Json = Record<string, unknown>;
 const NAME = 'web-app';
 const VS_NAME = 'web-virtualservice';
 const STEPS = [
@@ -49,21 +48,14 @@ const STEPS = [
 ];
 
 /** `stable/canary` weights of the `primary` route. */
-function vsWeights(vs: KubeObject | undefined): string {
-  const http = ((vs?.spec as Json | undefined)?.http as Json[] | undefined) ?? [];
-  const primary = http.find((r) => r.name === 'primary');
-  const route = (primary?.route as { destination: { host: string }; weight?: number }[] | undefined) ?? [];
-  const of = (host: string) => route.find((d) => d.destination.host === host)?.weight ?? 0;
-  return `${of('web-stable')}/${of('web-canary')}`;
-}
+const vsWeights = primaryWeights('host');
 
 describe('rollouts: the Istio-routed seed canary with the controller killed at every step', () => {
-  let proc: ChildProcess | undefined;
+  const controller = useRestartedController('rollout-controller-process');
   let analysis: SuccessRateAnalysis | undefined;
   let history: WorldHistory | undefined;
   // registered before the namespace's hooks: runs before the namespace is deleted
   after(async () => {
-    proc?.kill('SIGKILL');
     await history?.stop();
     await analysis?.stop();
   });
@@ -71,9 +63,6 @@ describe('rollouts: the Istio-routed seed canary with the controller killed at e
   const vsNow = async () =>
     vsWeights(await client.get({ ...VIRTUAL_SERVICE, namespace: ns.name, name: VS_NAME }));
   const rollout = () => getRollout(client, ns.name, NAME);
-  const start = async () => {
-    proc = await whenStarted(spawnControllerFixture('rollout-controller-process', ns.name));
-  };
   const seen = () => {
     if (!history) throw new Error('no history yet');
     return history;
@@ -111,22 +100,7 @@ describe('rollouts: the Istio-routed seed canary with the controller killed at e
     await requireUpstreamCrd(client, 'virtualservices.networking.istio.io');
     analysis = await startSuccessRateAnalysis(client, ns.name);
     await createServices(client, ns.name, NAME, ['web-stable', 'web-canary']);
-    await client.create({
-      ...VIRTUAL_SERVICE,
-      metadata: { name: VS_NAME, namespace: ns.name },
-      spec: {
-        hosts: ['web.example.com'],
-        http: [
-          {
-            name: 'primary',
-            route: [
-              { destination: { host: 'web-stable' }, weight: 100 },
-              { destination: { host: 'web-canary' }, weight: 0 },
-            ],
-          },
-        ],
-      },
-    });
+    await createIstioObjects(client, ns.name, 'host', VS_NAME);
     history = await recordWorldHistory(client, ns.name, [VIRTUAL_SERVICE, ROLLOUT]);
   });
 
@@ -141,28 +115,14 @@ describe('rollouts: the Istio-routed seed canary with the controller killed at e
         trafficRouting: { istio: { virtualService: { name: VS_NAME, routes: ['primary'] } } },
       },
     });
-    await start();
+    await controller.start(ns.name);
     await healthy('initial deploy Healthy at 100/0');
 
     // the step index never goes back within an update, whatever the kills
-    const stepProblems: string[] = [];
-    const maxStep = new Map<string, number>();
-    let watching = true;
-    const watcher = (async () => {
-      while (watching) {
-        try {
-          const r = await rollout();
-          const hash = r.status?.currentPodHash ?? '';
-          const step = r.status?.currentStepIndex ?? 0;
-          if (step < (maxStep.get(hash) ?? 0))
-            stepProblems.push(`step went back from ${maxStep.get(hash)} to ${step} (${hash})`);
-          maxStep.set(hash, Math.max(step, maxStep.get(hash) ?? 0));
-        } catch {
-          /* transient */
-        }
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    })();
+    const watch = new SideWatch(async (w) => {
+      const r = await rollout();
+      w.stepNeverBack(r.status?.currentPodHash ?? '', r.status?.currentStepIndex ?? 0);
+    }, 50);
 
     const traces: string[] = [];
     let kills = 0;
@@ -181,17 +141,11 @@ describe('rollouts: the Istio-routed seed canary with the controller killed at e
         const step = r.status?.currentStepIndex;
         const weights = await vsNow();
         const byWeight = kills % 2 === 1;
-        const moved = await eventually(
-          byWeight ? 'a weight change' : 'a step boundary',
-          async () =>
-            byWeight ? (await vsNow()) !== weights : (await rollout()).status?.currentStepIndex !== step,
-          1_500,
-          20,
-        ).catch(() => false);
-        proc?.kill('SIGKILL');
+        const moved = await controller.killAtNextMove(async () =>
+          byWeight ? (await vsNow()) !== weights : (await rollout()).status?.currentStepIndex !== step,
+        );
         kills++;
         if (byWeight && moved) afterWeight++;
-        await start();
         r = await rollout();
         if (kills > 80) break;
       }
@@ -207,11 +161,10 @@ describe('rollouts: the Istio-routed seed canary with the controller killed at e
         `update ${i + 1} weights ${trace.join(' → ')}`,
       );
     }
-    watching = false;
-    await watcher;
+    await watch.stop();
     process.stdout.write(`# ${kills} SIGKILLs (${afterWeight} right after a weight change)\n`);
     for (const t of traces) process.stdout.write(`# ${t}\n`);
-    assert.deepEqual(stepProblems, []);
+    assert.deepEqual(watch.problems, []);
     assert.ok(kills >= 12, `only ${kills} kills`);
     assert.ok(afterWeight >= 3, `only ${afterWeight} kills right after a weight change`);
     const final = await rollout();
@@ -237,16 +190,13 @@ describe('rollouts: the Istio-routed seed canary with the controller killed at e
       120_000,
       50,
     );
-    const stopping = proc;
-    const exited = new Promise<number | null>((resolve) => stopping?.once('exit', (code) => resolve(code)));
-    stopping?.kill('SIGTERM');
-    assert.equal(await exited, 0, 'the controller exits 0 on SIGTERM');
+    assert.equal(await controller.terminate(), 0, 'the controller exits 0 on SIGTERM');
     assert.equal(
       statusWeights(await rollout()),
       await vsNow(),
       'the stopped controller left status.canary.weights as the VirtualService has them',
     );
-    await start();
+    await controller.start(ns.name);
     await healthy('Healthy after the SIGTERM');
     const { problems, trace } = problemsSince(mark);
     assert.deepEqual(problems, []);

@@ -37,6 +37,19 @@ describe('sync: multiple sources', () => {
         name,
       })
       .catch(() => undefined);
+  /** The chart from `charts` with one value file, and the values repository as `ref: values`. */
+  const chartWithValueFile = (valueFile: string) => [
+    { repoURL: charts.url, targetRevision: 'HEAD', path: 'chart', helm: { valueFiles: [valueFile] } },
+    { repoURL: values.url, targetRevision: 'HEAD', ref: 'values' },
+  ];
+  const syncedAndSucceeded = (name: string) =>
+    h.waitForApp(
+      ns.name,
+      name,
+      'Synced and succeeded',
+      (a) => a.status?.sync?.status === 'Synced' && a.status?.operationState?.phase === 'Succeeded',
+      120_000,
+    );
 
   before(async () => {
     ns = await testNamespace(testClient(), 'sync-sources');
@@ -57,25 +70,11 @@ describe('sync: multiple sources', () => {
   it('renders a Helm chart from one repo with value files from another (ref) and records each revision', async () => {
     await h.client.create(
       application(ns.name, 'helm-ref', {
-        sources: [
-          {
-            repoURL: charts.url,
-            targetRevision: 'HEAD',
-            path: 'chart',
-            helm: { valueFiles: ['$values/env/prod.yaml'] },
-          },
-          { repoURL: values.url, targetRevision: 'HEAD', ref: 'values' },
-        ],
+        sources: chartWithValueFile('$values/env/prod.yaml'),
         syncPolicy: { automated: { prune: true } },
       }),
     );
-    const app = await h.waitForApp(
-      ns.name,
-      'helm-ref',
-      'Synced and succeeded',
-      (a) => a.status?.sync?.status === 'Synced' && a.status?.operationState?.phase === 'Succeeded',
-      120_000,
-    );
+    const app = await syncedAndSucceeded('helm-ref');
     const rendered = await configMap('helm-ref-web');
     assert.equal(rendered?.data?.greeting, 'from-values-repo');
     assert.equal(rendered?.data?.color, 'grey');
@@ -121,13 +120,7 @@ describe('sync: multiple sources', () => {
         syncPolicy: { automated: { prune: true } },
       }),
     );
-    const app = await h.waitForApp(
-      ns.name,
-      'dir-kust',
-      'Synced and succeeded',
-      (a) => a.status?.sync?.status === 'Synced' && a.status?.operationState?.phase === 'Succeeded',
-      120_000,
-    );
+    const app = await syncedAndSucceeded('dir-kust');
     assert.equal((await configMap('plain-a'))?.data?.v, 'one');
     assert.equal((await configMap('k-b'))?.data?.v, 'two');
     assert.deepEqual(app.status?.sourceTypes, ['Directory', 'Kustomize']);
@@ -140,15 +133,7 @@ describe('sync: multiple sources', () => {
   it('refuses a $ref value file that leaves the referenced repository', async () => {
     await h.client.create(
       application(ns.name, 'hostile', {
-        sources: [
-          {
-            repoURL: charts.url,
-            targetRevision: 'HEAD',
-            path: 'chart',
-            helm: { valueFiles: ['$values/../../etc/passwd'] },
-          },
-          { repoURL: values.url, targetRevision: 'HEAD', ref: 'values' },
-        ],
+        sources: chartWithValueFile('$values/../../etc/passwd'),
         syncPolicy: { automated: { prune: true } },
       }),
     );
@@ -182,15 +167,7 @@ describe('sync: multiple sources', () => {
   it('names an unknown $ref as Argo CD does', async () => {
     await h.client.create(
       application(ns.name, 'unknown-ref', {
-        sources: [
-          {
-            repoURL: charts.url,
-            targetRevision: 'HEAD',
-            path: 'chart',
-            helm: { valueFiles: ['$other/env/prod.yaml'] },
-          },
-          { repoURL: values.url, targetRevision: 'HEAD', ref: 'values' },
-        ],
+        sources: chartWithValueFile('$other/env/prod.yaml'),
       }),
     );
     await h.waitForApp(ns.name, 'unknown-ref', 'ComparisonError naming the ref', (a) =>

@@ -1,9 +1,17 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import type { ApplicationAction, ApplicationPage as Page } from '../application-api.js';
 import type { ResourceNode } from '../application-detail.js';
 import type { ApplicationDiffView, CommitView } from '../application-diff-view.js';
-import { type ApiError, getJson, openStream, postJson } from './api.js';
+import { getJson, postJson } from './api.js';
 import { badge, html, link } from './html.js';
+import {
+  actionBar,
+  confirmDialog,
+  loadingPage,
+  pageHeading,
+  useConfirmedActions,
+  useLiveView,
+} from './object-page.js';
 
 interface PendingAction {
   readonly action: ApplicationAction;
@@ -54,9 +62,7 @@ export function ApplicationPage(props: {
   readOnly: boolean;
 }) {
   const { namespace, name } = props;
-  const [page, setPage] = useState<Page | undefined>(undefined);
-  const [error, setError] = useState('');
-  const [pending, setPending] = useState<PendingAction | undefined>(undefined);
+  const { page, error } = useLiveView<Page>('application', namespace, name, props.onUnauthorized);
   const [diff, setDiff] = useState<ApplicationDiffView | undefined>(undefined);
   const [diffState, setDiffState] = useState<{ busy: boolean; error: string }>({ busy: false, error: '' });
   const [commits, setCommits] = useState<Record<string, CommitView>>({});
@@ -81,48 +87,13 @@ export function ApplicationPage(props: {
       .then((r) => setCommits(Object.fromEntries(r.commits.map((c) => [c.sha, c]))))
       .catch(() => undefined);
   }, [historyKey]);
-  const [outcome, setOutcome] = useState<{ ok: boolean; text: string } | undefined>(undefined);
-  const dialog = useRef<HTMLDialogElement>(null);
-  useEffect(
-    () =>
-      openStream<Page>(
-        `view=application&namespace=${encodeURIComponent(namespace)}&name=${encodeURIComponent(name)}`,
-        {
-          onView: (p) => {
-            setPage(p);
-            setError('');
-          },
-          onFailure: (err: ApiError) => (err.status === 401 ? props.onUnauthorized() : setError(err.message)),
-        },
-      ),
-    [namespace, name],
+  const actions = useConfirmedActions<PendingAction>((p) =>
+    postJson<{ message: string }>(`${appPath}/actions/${p.action}`, p.id !== undefined ? { id: p.id } : {}),
   );
-  useEffect(() => {
-    if (pending !== undefined) dialog.current?.showModal();
-    else dialog.current?.close();
-  }, [pending]);
-  const run = async (p: PendingAction) => {
-    setPending(undefined);
-    try {
-      const r = await postJson<{ message: string }>(
-        `${appPath}/actions/${p.action}`,
-        p.id !== undefined ? { id: p.id } : {},
-      );
-      setOutcome({ ok: true, text: r.message });
-    } catch (err) {
-      setOutcome({ ok: false, text: (err as Error).message });
-    }
-  };
-  if (page === undefined)
-    return html`<section>
-      <h1>Application ${namespace}/${name}</h1>
-      ${error !== '' ? html`<p role="alert" class="error">${error}</p>` : html`<p aria-busy="true">Loading…</p>`}
-    </section>`;
+  if (page === undefined) return loadingPage(`Application ${namespace}/${name}`, error);
   const op = page.operation;
   return html`<section aria-labelledby="app-title">
-    <p>${link('/', '← Fleet')}</p>
-    <h1 id="app-title">Application ${page.namespace}/${page.name}</h1>
-    ${error !== '' && html`<p role="alert" class="error">${error}</p>`}
+    ${pageHeading('app-title', `Application ${page.namespace}/${page.name}`, error)}
     <dl class="summary">
       <dt>Sync</dt><dd data-field="sync">${badge(page.sync)}${page.syncRequested ? ' (sync requested)' : ''}${page.autoSync ? ' · auto-sync' : ''}</dd>
       <dt>Health</dt><dd data-field="health">${badge(page.health)} ${page.healthMessage}</dd>
@@ -131,28 +102,8 @@ export function ApplicationPage(props: {
       <dt>Destination</dt><dd class="mono">${page.destination}</dd>
       <dt>Project</dt><dd>${page.project}</dd>
     </dl>
-    <div class="actions" role="group" aria-label="Actions">
-      ${ACTIONS.map(
-        (
-          a,
-        ) => html`<button key=${a.action} type="button" disabled=${props.readOnly || !page.actions[a.action]}
-          onClick=${() => {
-            setOutcome(undefined);
-            setPending(a);
-          }}>${a.label}</button>`,
-      )}
-    </div>
-    <div aria-live="polite">
-      ${outcome !== undefined && html`<p role=${outcome.ok ? 'status' : 'alert'} class=${outcome.ok ? 'ok' : 'error'}>${outcome.text}</p>`}
-    </div>
-    <dialog ref=${dialog} aria-labelledby="app-confirm-title" onClose=${() => setPending(undefined)}>
-      <h2 id="app-confirm-title">${pending?.label} ${page.name}</h2>
-      <p>${pending?.confirm}</p>
-      <form method="dialog" class="buttons">
-        <button type="button" onClick=${() => pending && run(pending)}>Confirm</button>
-        <button type="button" onClick=${() => setPending(undefined)}>Cancel</button>
-      </form>
-    </dialog>
+    ${actionBar(actions, ACTIONS, (a) => !props.readOnly && page.actions[a.action])}
+    ${confirmDialog(actions, 'app-confirm-title', page.name)}
     ${
       page.conditions.length > 0 &&
       html`<h2>Conditions</h2><ul class="conditions">${page.conditions.map((c) => html`<li key=${c.type}>${badge(c.type)} ${c.message}</li>`)}</ul>`
@@ -198,15 +149,13 @@ export function ApplicationPage(props: {
               <td>${
                 i > 0 &&
                 html`<button type="button" aria-label=${`Rollback to ${h.id}`} disabled=${props.readOnly || !page.actions.rollback}
-                  onClick=${() => {
-                    setOutcome(undefined);
-                    setPending({
+                  onClick=${() =>
+                    actions.ask({
                       action: 'rollback',
                       label: 'Rollback',
                       id: h.id,
                       confirm: `Sync back to history entry ${h.id} (${h.revision.slice(0, 7)})${c?.subject ? `: ${c.subject}` : ''}?`,
-                    });
-                  }}>Rollback</button>`
+                    })}>Rollback</button>`
               }</td></tr>`;
           })}</tbody>
         </table>`

@@ -1,11 +1,19 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import type { RolloutPage as Page } from '../api.js';
 import type { BlueGreenView } from '../blue-green-view.js';
 import type { ExperimentView } from '../experiment-view.js';
 import type { AnalysisRunView, RolloutAction, StepView } from '../rollout-detail.js';
-import { type ApiError, openStream, postJson } from './api.js';
+import { postJson } from './api.js';
 import { MetricChart } from './chart.js';
-import { badge, html, link } from './html.js';
+import { badge, html } from './html.js';
+import {
+  actionBar,
+  confirmDialog,
+  loadingPage,
+  pageHeading,
+  useConfirmedActions,
+  useLiveView,
+} from './object-page.js';
 
 const ACTIONS: readonly { action: RolloutAction; label: string; confirm: string }[] = [
   { action: 'promote', label: 'Promote', confirm: 'Promote to the next step?' },
@@ -127,52 +135,18 @@ export function RolloutPage(props: {
   readOnly: boolean;
 }) {
   const { namespace, name } = props;
-  const [page, setPage] = useState<Page | undefined>(undefined);
-  const [error, setError] = useState('');
-  const [pending, setPending] = useState<(typeof ACTIONS)[number] | undefined>(undefined);
-  const [outcome, setOutcome] = useState<{ ok: boolean; text: string } | undefined>(undefined);
+  const { page, error } = useLiveView<Page>('rollout', namespace, name, props.onUnauthorized);
   const [revision, setRevision] = useState(0);
-  const dialog = useRef<HTMLDialogElement>(null);
-  useEffect(
-    () =>
-      openStream<Page>(
-        `view=rollout&namespace=${encodeURIComponent(namespace)}&name=${encodeURIComponent(name)}`,
-        {
-          onView: (p) => {
-            setPage(p);
-            setError('');
-          },
-          onFailure: (err: ApiError) => (err.status === 401 ? props.onUnauthorized() : setError(err.message)),
-        },
-      ),
-    [namespace, name],
+  const actions = useConfirmedActions<(typeof ACTIONS)[number]>(({ action }) =>
+    postJson<{ message: string }>(
+      `/api/rollouts/${encodeURIComponent(namespace)}/${encodeURIComponent(name)}/actions/${action}`,
+      action === 'undo' ? { revision } : {},
+    ),
   );
-  useEffect(() => {
-    if (pending !== undefined) dialog.current?.showModal();
-    else dialog.current?.close();
-  }, [pending]);
-  const run = async (action: RolloutAction) => {
-    setPending(undefined);
-    try {
-      const r = await postJson<{ message: string }>(
-        `/api/rollouts/${encodeURIComponent(namespace)}/${encodeURIComponent(name)}/actions/${action}`,
-        action === 'undo' ? { revision } : {},
-      );
-      setOutcome({ ok: true, text: r.message });
-    } catch (err) {
-      setOutcome({ ok: false, text: (err as Error).message });
-    }
-  };
-  if (page === undefined)
-    return html`<section>
-      <h1>Rollout ${namespace}/${name}</h1>
-      ${error !== '' ? html`<p role="alert" class="error">${error}</p>` : html`<p aria-busy="true">Loading…</p>`}
-    </section>`;
+  if (page === undefined) return loadingPage(`Rollout ${namespace}/${name}`, error);
   const info = page.info;
   return html`<section aria-labelledby="rollout-title">
-    <p>${link('/', '← Fleet')}</p>
-    <h1 id="rollout-title">Rollout ${info.namespace}/${info.name}</h1>
-    ${error !== '' && html`<p role="alert" class="error">${error}</p>`}
+    ${pageHeading('rollout-title', `Rollout ${info.namespace}/${info.name}`, error)}
     <dl class="summary">
       <dt>Status</dt><dd data-field="status">${badge(page.aborted ? 'Aborted' : info.status)} ${info.message}</dd>
       <dt>Strategy</dt><dd>${info.strategy}</dd>
@@ -181,36 +155,18 @@ export function RolloutPage(props: {
       <dt>Actual weight</dt><dd data-field="actual-weight">${info.actualWeight}%</dd>
       <dt>Replicas</dt><dd>desired ${info.desired}, current ${info.current}, updated ${info.updated}, ready ${info.ready}, available ${info.available}</dd>
     </dl>
-    <div class="actions" role="group" aria-label="Actions">
-      ${ACTIONS.map(
-        (
-          a,
-        ) => html`<button key=${a.action} type="button" disabled=${props.readOnly || !page.actions[a.action]}
-          onClick=${() => {
-            setOutcome(undefined);
-            setPending(a);
-          }}>${a.label}</button>`,
-      )}
-    </div>
-    <div aria-live="polite">
-      ${outcome !== undefined && html`<p role=${outcome.ok ? 'status' : 'alert'} class=${outcome.ok ? 'ok' : 'error'}>${outcome.text}</p>`}
-    </div>
-    <dialog ref=${dialog} aria-labelledby="confirm-title" onClose=${() => setPending(undefined)}>
-      <h2 id="confirm-title">${pending?.label} ${info.name}</h2>
-      <p>${pending?.confirm}</p>
-      ${
-        pending?.action === 'undo' &&
+    ${actionBar(actions, ACTIONS, (a) => !props.readOnly && page.actions[a.action])}
+    ${confirmDialog(
+      actions,
+      'confirm-title',
+      info.name,
+      actions.pending?.action === 'undo' &&
         html`<p><label>Revision
           <select value=${String(revision)} onChange=${(e: Event) => setRevision(Number((e.target as HTMLSelectElement).value))}>
             <option value="0">the previous one</option>
             ${info.replicaSets.slice(1).map((rs) => html`<option key=${rs.name} value=${String(rs.revision)}>${rs.revision} (${rs.images.join(', ')})</option>`)}
-          </select></label></p>`
-      }
-      <form method="dialog" class="buttons">
-        <button type="button" onClick=${() => pending && run(pending.action)}>Confirm</button>
-        <button type="button" onClick=${() => setPending(undefined)}>Cancel</button>
-      </form>
-    </dialog>
+          </select></label></p>`,
+    )}
     ${
       page.blueGreen !== undefined
         ? html`<h2>Blue-green</h2><${BlueGreen} view=${page.blueGreen} replicaSets=${info.replicaSets} />`

@@ -3,23 +3,10 @@
  * reconcile), the observations events feed it, and the events themselves.
  */
 import type { ObservedRun } from '../canary/context.js';
-import type { PauseCondition } from '../types.js';
+import type { LifecycleContext } from '../strategies/machine-lifecycle.js';
 import type { BlueGreenWorld } from './effects.js';
 
-export interface BlueGreenContext {
-  readonly currentPodHash: string;
-  readonly stableRS?: string;
-  /** The ReplicaSet named by stableRS exists. */
-  readonly hasStableRS: boolean;
-  readonly revision: number;
-  readonly pauseConditions: readonly PauseCondition[];
-  readonly controllerPause: boolean;
-  readonly abort: boolean;
-  readonly abortedAt?: string;
-  /** Why the controller aborted (analysis); empty for a user abort. */
-  readonly abortMessage?: string;
-  readonly promoteFull: boolean;
-  readonly specPaused: boolean;
+export interface BlueGreenContext extends LifecycleContext {
   readonly scaleUpPreviewCheckPoint: boolean;
   // ---- the spec, as the rules need it ----
   /** `autoPromotionEnabled` (default true). */
@@ -33,7 +20,6 @@ export interface BlueGreenContext {
   /** When the BlueGreenPause of the status read started (Argo's CompletedBlueGreenPause reads that status). */
   readonly pauseStartedAt?: string;
   // ---- observations fed by events ----
-  readonly now: number;
   /** The hash the active Service selects now ("" when it has none); whether it has the hash key at all. */
   readonly activeSelector: string;
   readonly activeHasHashSelector: boolean;
@@ -50,10 +36,6 @@ export interface BlueGreenContext {
   readonly postRun?: ObservedRun;
   /** Argo cancels analysis now (fully promoted, aborted, full promotion, fast rollback, first deploy). */
   readonly analysisCancelled: boolean;
-  /** The status read says the progress deadline passed (Progressing: ProgressDeadlineExceeded). */
-  readonly progressDeadlineExceeded: boolean;
-  /** `spec.progressDeadlineAbort`: an update past its progress deadline aborts. */
-  readonly progressDeadlineAbort: boolean;
   /** A retry in this reconcile (Argo creates fresh analysis runs after one). */
   readonly retried: boolean;
   /** A pause was added in this reconcile (Argo's HasAddPause). */

@@ -21,9 +21,9 @@ import { isOlderReplicaSet } from '../replica-sets/revision-history.js';
 import { SCALE_DOWN_DEADLINE_ANNOTATION } from '../replica-sets/scale-down-delay.js';
 import { POD_TEMPLATE_HASH_LABEL } from '../spec/pod-template-hash.js';
 import { ConditionReason, getCondition, RolloutConditionType } from '../status/conditions.js';
-import { calculateRolloutPhase } from '../status/phase.js';
+import { withConditionsAndPhase } from '../status/conditions-and-phase.js';
 import { isRollbackWithinWindow } from '../status/rollback-window.js';
-import { calculateConditions, progressDeadlineAt } from '../status/rollout-conditions.js';
+import { progressDeadlineAt } from '../status/rollout-conditions.js';
 import type { RolloutAction } from '../strategies/actions.js';
 import type { RolloutDecision, RolloutObservation } from '../strategies/strategy.js';
 import type { RolloutStatus } from '../types.js';
@@ -193,31 +193,17 @@ export function decideBlueGreen(o: RolloutObservation): RolloutDecision {
       }),
     },
   };
-  const newRSFailure = o.newRS.status?.conditions?.find(
-    (c) => c.type === 'ReplicaFailure' && c.status === 'True',
-  );
   const waitingForAnalysis = [current.pre, current.post].some(
     (r) =>
       r !== undefined && !['Successful', 'Failed', 'Error', 'Inconclusive'].includes(r.status?.phase ?? ''),
   );
-  const conditions = calculateConditions({
-    rolloutName: rollout.metadata?.name ?? '',
-    spec,
-    previous: prev,
+  const status = withConditionsAndPhase({
+    ...o,
     status: base,
-    newRSName: o.newRS.metadata.name ?? '',
-    newRSCreated: o.newRSCreated,
-    revision: o.revision,
-    ...(result.abortMessage !== undefined && { abortMessage: result.abortMessage }),
+    abortMessage: result.abortMessage,
     waitingForAnalysis,
-    ...(newRSFailure && {
-      replicaFailure: { reason: newRSFailure.reason ?? 'FailedCreate', message: newRSFailure.message ?? '' },
-    }),
-    now,
   });
-  const withConditions: RolloutStatus = { ...base, conditions };
-  const { phase, message } = calculateRolloutPhase({ ...rollout, status: withConditions });
-  const status: RolloutStatus = { ...withConditions, phase, message };
+  const { conditions, phase } = status;
 
   // ---- effects ----
   const postSets = classifyReplicaSets(o.replicaSets, o.newRS, result.stableRS);

@@ -10,9 +10,20 @@
  */
 import { enqueueActions, type SnapshotFrom, setup } from 'xstate';
 import { PauseReason } from '../canary/steps.js';
-import { ConditionReason, formatMessage, toKubeTime } from '../status/conditions.js';
-import { ACTION_ORDER, type EventIntent, type RolloutAction } from '../strategies/actions.js';
-import { continueMachine, type MachineRun } from '../strategies/machine-run.js';
+import {
+  abortedEvent,
+  abortGuards,
+  abortRecorded,
+  completedEvent,
+  EXECUTOR_ACTIONS,
+  isPausedStatus,
+  NO_ABORT,
+  NO_PAUSE,
+  pausedEvent,
+  resumedEvent,
+  withControllerPause,
+} from '../strategies/machine-lifecycle.js';
+import { type MachineRun, machineRunner } from '../strategies/machine-run.js';
 import type { BlueGreenContext, BlueGreenEvent } from './context.js';
 import { planBlueGreenActions } from './effects.js';
 import {
@@ -32,22 +43,10 @@ export type { BlueGreenContext, BlueGreenEvent } from './context.js';
 
 type Ctx = { readonly context: BlueGreenContext };
 
-const event = (eventType: EventIntent['eventType'], reason: string, message: string): EventIntent => ({
-  type: 'event',
-  eventType,
-  reason,
-  message,
-});
-const recordEvent = (params: EventIntent) => ({ type: 'recordEvent', params }) as never;
-
-const EXECUTOR_ACTIONS = Object.fromEntries(
-  ACTION_ORDER.map((type) => [type, (_: unknown, _params: unknown) => {}]),
-) as Record<RolloutAction['type'], (_: unknown, params: unknown) => void>;
-
 const withoutPause = (c: BlueGreenContext, reason: string) =>
   c.pauseConditions.filter((p) => p.reason !== reason);
 
-const isPaused = (c: BlueGreenContext) => c.specPaused || c.pauseConditions.length > 0;
+const isPaused = isPausedStatus;
 const isHealthy = (c: BlueGreenContext) =>
   c.hasStableRS && c.stableRS === c.currentPodHash && c.activeSelector === c.currentPodHash;
 
@@ -58,9 +57,7 @@ export const blueGreenMachine = setup({
     input: {} as BlueGreenContext,
   },
   guards: {
-    isAborted: ({ context }: Ctx) => context.abort,
-    isNewlyAborted: ({ context }: Ctx) => context.abort && context.abortedAt === undefined,
-    wasAborted: ({ context }: Ctx) => !context.abort && context.abortedAt !== undefined,
+    ...abortGuards,
     isPaused: ({ context }: Ctx) => !context.abort && isPaused(context),
     isHealthy: ({ context }: Ctx) => !context.abort && !isPaused(context) && isHealthy(context),
   },
@@ -83,11 +80,8 @@ export const blueGreenMachine = setup({
     /** Argo's resetRolloutStatus: a new pod template starts over. */
     resetForNewRevision: enqueueActions(({ enqueue }) => {
       enqueue.assign({
-        pauseConditions: [],
-        controllerPause: false,
-        abort: false,
-        abortedAt: undefined,
-        abortMessage: undefined,
+        ...NO_PAUSE,
+        ...NO_ABORT,
         promoteFull: false,
         scaleUpPreviewCheckPoint: false,
         preRun: undefined,
@@ -98,30 +92,14 @@ export const blueGreenMachine = setup({
     }),
     applyPromoteFull: enqueueActions(({ event: e, enqueue }) => {
       enqueue.assign({
-        pauseConditions: [],
-        controllerPause: false,
-        abort: false,
-        abortedAt: undefined,
-        abortMessage: undefined,
+        ...NO_PAUSE,
+        ...NO_ABORT,
         ...(e.type === 'PROMOTE_FULL' && e.rollbackWithinWindow && { rollbackWithinWindow: true }),
       });
     }),
     recordAbort: enqueueActions(({ context: c, enqueue }) => {
-      enqueue(
-        recordEvent(
-          event(
-            'Warning',
-            ConditionReason.RolloutAborted,
-            formatMessage.rolloutAborted(c.revision, c.abortMessage),
-          ),
-        ),
-      );
-      enqueue.assign({
-        abortedAt: toKubeTime(c.now),
-        pauseConditions: [],
-        controllerPause: false,
-        promoteFull: false,
-      });
+      enqueue(abortedEvent(c));
+      enqueue.assign(abortRecorded(c));
     }),
     clearAbort: enqueueActions(({ enqueue }) => {
       enqueue.assign({ abortedAt: undefined, abortMessage: undefined, retried: true });
@@ -150,23 +128,8 @@ export const blueGreenMachine = setup({
       }
       // no pause condition: a controllerPause left means a user promoted (`promote`)
       if (c.controllerPause) return;
-      enqueue(
-        recordEvent(
-          event(
-            'Normal',
-            ConditionReason.RolloutPaused,
-            formatMessage.rolloutPausedFor(PauseReason.BlueGreenPause),
-          ),
-        ),
-      );
-      enqueue.assign({
-        pauseConditions: [
-          ...c.pauseConditions,
-          { reason: PauseReason.BlueGreenPause, startTime: toKubeTime(c.now) },
-        ],
-        controllerPause: true,
-        pauseAdded: true,
-      });
+      enqueue(pausedEvent(PauseReason.BlueGreenPause));
+      enqueue.assign({ ...withControllerPause(c, PauseReason.BlueGreenPause), pauseAdded: true });
     }),
     /** Argo's reconcileActiveService. */
     reconcileActive: enqueueActions(({ context: c, event: e, enqueue }) => {
@@ -183,22 +146,8 @@ export const blueGreenMachine = setup({
         return;
       }
       if (isInconclusive(c) && !hasPause(c, PauseReason.InconclusiveAnalysis)) {
-        enqueue(
-          recordEvent(
-            event(
-              'Normal',
-              ConditionReason.RolloutPaused,
-              formatMessage.rolloutPausedFor(PauseReason.InconclusiveAnalysis),
-            ),
-          ),
-        );
-        enqueue.assign({
-          pauseConditions: [
-            ...c.pauseConditions,
-            { reason: PauseReason.InconclusiveAnalysis, startTime: toKubeTime(c.now) },
-          ],
-          controllerPause: true,
-        });
+        enqueue(pausedEvent(PauseReason.InconclusiveAnalysis));
+        enqueue.assign(withControllerPause(c, PauseReason.InconclusiveAnalysis));
       }
     }),
     /** Argo's evaluateProgressDeadlineAbort: an update past its progress deadline aborts when asked to. */
@@ -212,24 +161,12 @@ export const blueGreenMachine = setup({
     reconcilePromotion: enqueueActions(({ context: c, enqueue }) => {
       const reason = fullPromotionReason(c);
       if (reason !== '') {
-        if (c.stableRS !== c.currentPodHash)
-          enqueue(
-            recordEvent(
-              event(
-                'Normal',
-                ConditionReason.RolloutCompleted,
-                formatMessage.rolloutCompleted(c.revision, c.currentPodHash, reason),
-              ),
-            ),
-          );
+        if (c.stableRS !== c.currentPodHash) enqueue(completedEvent(c, reason));
         enqueue.assign({
           stableRS: c.currentPodHash,
           hasStableRS: true,
-          pauseConditions: [],
-          controllerPause: false,
-          abort: false,
-          abortedAt: undefined,
-          abortMessage: undefined,
+          ...NO_PAUSE,
+          ...NO_ABORT,
           promoteFull: false,
           scaleUpPreviewCheckPoint: false,
           promotedBecause: reason,
@@ -251,7 +188,7 @@ export const blueGreenMachine = setup({
       if (c.wasControllerPaused && !c.abort && !isPaused(c)) enqueue('recordResume');
     }),
     recordResume: enqueueActions(({ enqueue }) => {
-      enqueue(recordEvent(event('Normal', ConditionReason.RolloutResumed, 'Rollout is resumed')));
+      enqueue(resumedEvent());
     }),
     planEffects: enqueueActions(({ context, event: e, enqueue }) => {
       if (e.type !== 'PLAN') return;
@@ -312,23 +249,9 @@ export function stateFromContext(c: BlueGreenContext): BlueGreenStateValue {
   return 'progressing';
 }
 
-export function resolveBlueGreenSnapshot(context: BlueGreenContext): BlueGreenSnapshot {
-  return blueGreenMachine.resolveState({ value: stateFromContext(context), context });
-}
-
 export type BlueGreenMachineRun = MachineRun<typeof blueGreenMachine>;
 
-/** Feeds events through the pure `transition()`; collects the named actions it returns. */
-export function continueBlueGreenMachine(
-  from: BlueGreenSnapshot,
-  events: readonly BlueGreenEvent[],
-): BlueGreenMachineRun {
-  return continueMachine(blueGreenMachine, from, events);
-}
-
-export function runBlueGreenMachine(
-  context: BlueGreenContext,
-  events: readonly BlueGreenEvent[],
-): BlueGreenMachineRun {
-  return continueBlueGreenMachine(resolveBlueGreenSnapshot(context), events);
-}
+const runner = machineRunner(blueGreenMachine, stateFromContext);
+export const resolveBlueGreenSnapshot = runner.resolve;
+export const continueBlueGreenMachine = runner.continue;
+export const runBlueGreenMachine = runner.run;

@@ -2,7 +2,7 @@
  * The canary machine's context and events: the status fields it moves (rebuilt from status on every
  * reconcile), the observations events feed it, and the events themselves.
  */
-import type { PauseCondition } from '../types.js';
+import type { LifecycleContext } from '../strategies/machine-lifecycle.js';
 import type { CanaryWorld } from './effects.js';
 import type { StepModel } from './steps.js';
 
@@ -16,32 +16,18 @@ export interface ObservedRun {
   readonly stepIndex?: number;
 }
 
-export interface RolloutContext {
+export interface RolloutContext extends LifecycleContext {
   readonly steps: readonly StepModel[];
   /** A short description of each step for events ("setWeight: 20", "pause: 10"). */
   readonly stepNames: readonly string[];
   readonly stepIndex: number;
-  readonly pauseConditions: readonly PauseCondition[];
-  readonly controllerPause: boolean;
-  readonly abort: boolean;
-  readonly abortedAt?: string;
-  /** Why the controller aborted (analysis, progress deadline); empty for a user abort. */
-  readonly abortMessage?: string;
-  readonly promoteFull: boolean;
   /** Going back to a ReplicaSet within spec.rollbackWindow: skip the steps (ROLLBACK_WITHIN_WINDOW). */
   readonly rollbackWithinWindow?: boolean;
-  readonly stableRS?: string;
-  readonly currentPodHash: string;
-  /** The ReplicaSet named by stableRS exists. */
-  readonly hasStableRS: boolean;
-  readonly specPaused: boolean;
-  readonly revision: number;
   /** Every pod of the new ReplicaSet is available (spec.replicas of the Rollout). */
   readonly newRSFullyAvailable: boolean;
   /** Background analysis configured, and the step it starts at. */
   readonly backgroundStartingStep?: number;
   // ---- observations fed by events ----
-  readonly now: number;
   /** The weight at which ReplicaSet sizes and availability are at their targets (REPLICAS_READY). */
   readonly readyWeight?: number;
   /** The step at which they were observed at their targets (a setCanaryScale step completes on it). */
@@ -57,8 +43,6 @@ export interface RolloutContext {
   readonly experiment?: ObservedRun;
   /** The user cleared the pause conditions (promote) while the controller had paused. */
   readonly userPromoted: boolean;
-  readonly progressDeadlineExceeded: boolean;
-  readonly progressDeadlineAbort: boolean;
 }
 
 export type RolloutEvent =

@@ -25,9 +25,9 @@ import {
   sumOf,
 } from '../replica-sets/replica-sets.js';
 import { ConditionReason, getCondition, RolloutConditionType } from '../status/conditions.js';
-import { calculateRolloutPhase } from '../status/phase.js';
+import { withConditionsAndPhase } from '../status/conditions-and-phase.js';
 import { isRollbackWithinWindow } from '../status/rollback-window.js';
-import { calculateConditions, progressDeadlineAt } from '../status/rollout-conditions.js';
+import { progressDeadlineAt } from '../status/rollout-conditions.js';
 import type { EventIntent, RolloutAction } from '../strategies/actions.js';
 import type { RolloutObservation } from '../strategies/strategy.js';
 import type { CanaryStatus, RolloutStatus } from '../types.js';
@@ -282,28 +282,14 @@ export function decideCanary(o: RolloutObservation): CanaryDecision {
       currentExperiment: experimentPlan.currentName,
     },
   };
-  const newRSFailure = o.newRS.status?.conditions?.find(
-    (c) => c.type === 'ReplicaFailure' && c.status === 'True',
-  );
-  const conditions = calculateConditions({
-    rolloutName: rollout.metadata?.name ?? '',
-    spec,
-    previous: prev,
+  const status = withConditionsAndPhase({
+    ...o,
     status: base,
-    newRSName: o.newRS.metadata.name ?? '',
-    newRSCreated: o.newRSCreated,
-    revision: o.revision,
-    ...(result.abortMessage !== undefined && { abortMessage: result.abortMessage }),
+    abortMessage: result.abortMessage,
     waitingForAnalysis:
       (stepRunRef !== undefined && !isRunCompleted(stepRunNow as AnalysisRun)) || atExperimentStep,
-    ...(newRSFailure && {
-      replicaFailure: { reason: newRSFailure.reason ?? 'FailedCreate', message: newRSFailure.message ?? '' },
-    }),
-    now,
   });
-  const withConditions: RolloutStatus = { ...base, conditions };
-  const { phase, message } = calculateRolloutPhase({ ...rollout, status: withConditions });
-  const status: RolloutStatus = { ...withConditions, phase, message };
+  const { conditions, phase } = status;
 
   // ---- traffic (when a registered router runs this Rollout) ----
   const weight = desiredCanaryScale({ ...rollout, status }).weight;

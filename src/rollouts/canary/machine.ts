@@ -10,9 +10,23 @@
  */
 import { assign, enqueueActions, type SnapshotFrom, setup } from 'xstate';
 import { experimentFailedMessage } from '../experiments/rollout-experiments.js';
-import { ConditionReason, formatMessage, toKubeTime } from '../status/conditions.js';
-import { ACTION_ORDER, type EventIntent, type RolloutAction } from '../strategies/actions.js';
-import { continueMachine, type MachineRun } from '../strategies/machine-run.js';
+import { ConditionReason, formatMessage } from '../status/conditions.js';
+import {
+  abortedEvent,
+  abortGuards,
+  abortRecorded,
+  completedEvent,
+  EXECUTOR_ACTIONS,
+  eventIntent,
+  isPausedStatus,
+  NO_ABORT,
+  NO_PAUSE,
+  pausedEvent,
+  recordEvent,
+  resumedEvent,
+  withControllerPause,
+} from '../strategies/machine-lifecycle.js';
+import { type MachineRun, machineRunner } from '../strategies/machine-run.js';
 import type { RolloutContext, RolloutEvent } from './context.js';
 import { planCanaryActions } from './effects.js';
 import {
@@ -32,20 +46,8 @@ export { weightAtStep } from './progress.js';
 
 type Ctx = { readonly context: RolloutContext };
 
-const event = (eventType: EventIntent['eventType'], reason: string, message: string): EventIntent => ({
-  type: 'event',
-  eventType,
-  reason,
-  message,
-});
-
-/** A `recordEvent` named action (typed loosely: the enqueue of an action defined in the same setup). */
-const recordEvent = (params: EventIntent) => ({ type: 'recordEvent', params }) as never;
-
-/** The named actions only the executor interprets: no-ops inside the machine, declared so `transition()` returns them. */
-const EXECUTOR_ACTIONS = Object.fromEntries(
-  ACTION_ORDER.map((type) => [type, (_: unknown, _params: unknown) => {}]),
-) as Record<RolloutAction['type'], (_: unknown, params: unknown) => void>;
+const isHealthy = (c: RolloutContext) =>
+  c.hasStableRS && c.currentPodHash === c.stableRS && c.stepIndex >= c.steps.length;
 
 export const rolloutMachine = setup({
   types: {
@@ -54,10 +56,8 @@ export const rolloutMachine = setup({
     input: {} as RolloutContext,
   },
   guards: {
-    isAborted: ({ context }: Ctx) => context.abort,
+    ...abortGuards,
     isNotAborted: ({ context }: Ctx) => !context.abort,
-    isNewlyAborted: ({ context }: Ctx) => context.abort && context.abortedAt === undefined,
-    wasAborted: ({ context }: Ctx) => !context.abort && context.abortedAt !== undefined,
     shouldPromoteStable: ({ context: c }: Ctx) =>
       !c.abort &&
       (!c.hasStableRS ||
@@ -76,12 +76,10 @@ export const rolloutMachine = setup({
       !hasPause(c, PauseReason.CanaryPauseStep),
     inconclusiveNeedsPause: ({ context }: Ctx) => inconclusiveRunNeedsPause(context),
     inconclusiveExperimentNeedsPause: ({ context }: Ctx) => inconclusiveExperimentNeedsPause(context),
-    isPaused: ({ context: c }: Ctx) => c.specPaused || c.pauseConditions.length > 0,
-    isUnpaused: ({ context: c }: Ctx) => !c.specPaused && c.pauseConditions.length === 0,
-    isHealthy: ({ context: c }: Ctx) =>
-      c.hasStableRS && c.currentPodHash === c.stableRS && c.stepIndex >= c.steps.length,
-    isNotHealthy: ({ context: c }: Ctx) =>
-      !(c.hasStableRS && c.currentPodHash === c.stableRS && c.stepIndex >= c.steps.length),
+    isPaused: ({ context }: Ctx) => isPausedStatus(context),
+    isUnpaused: ({ context }: Ctx) => !isPausedStatus(context),
+    isHealthy: ({ context }: Ctx) => isHealthy(context),
+    isNotHealthy: ({ context }: Ctx) => !isHealthy(context),
   },
   actions: {
     observeTick: assign({ now: ({ event: e }) => (e.type === 'TICK' ? e.now : 0) }),
@@ -105,14 +103,11 @@ export const rolloutMachine = setup({
       const rollbackToStable = e.type === 'SPEC_CHANGED' && e.rollbackToStable;
       // back to the stable ReplicaSet: every step is skipped at once
       if (rollbackToStable && c.steps.length > 0)
-        enqueue(recordEvent(event('Normal', 'SkipSteps', 'Rollback to stable')));
+        enqueue(recordEvent(eventIntent('Normal', 'SkipSteps', 'Rollback to stable')));
       enqueue.assign({
         stepIndex: rollbackToStable ? c.steps.length : 0,
-        pauseConditions: [],
-        controllerPause: false,
-        abort: false,
-        abortedAt: undefined,
-        abortMessage: undefined,
+        ...NO_PAUSE,
+        ...NO_ABORT,
         promoteFull: false,
         rollbackWithinWindow: false,
         readyWeight: undefined,
@@ -127,20 +122,9 @@ export const rolloutMachine = setup({
       });
     }),
     recordAbort: enqueueActions(({ context: c, enqueue }) => {
-      enqueue(
-        recordEvent(
-          event(
-            'Warning',
-            ConditionReason.RolloutAborted,
-            `${formatMessage.rolloutAborted(c.revision)}${c.abortMessage ? `: ${c.abortMessage}` : ''}`,
-          ),
-        ),
-      );
+      enqueue(abortedEvent(c));
       enqueue.assign({
-        abortedAt: toKubeTime(c.now),
-        pauseConditions: [],
-        controllerPause: false,
-        promoteFull: false,
+        ...abortRecorded(c),
         stepIndex: c.currentPodHash === c.stableRS ? c.steps.length : 0,
       });
     }),
@@ -158,11 +142,8 @@ export const rolloutMachine = setup({
     abortForDeadline: assign({ abort: true, abortMessage: 'ReplicaSet has timed out progressing.' }),
     clearAbort: assign({ abortedAt: undefined, abortMessage: undefined, stepIndex: 0 }),
     applyPromoteFull: assign(({ context: c }) => ({
-      abort: false,
-      abortedAt: undefined,
-      abortMessage: undefined,
-      pauseConditions: [],
-      controllerPause: false,
+      ...NO_ABORT,
+      ...NO_PAUSE,
       stepIndex: c.steps.length,
     })),
     promoteStable: enqueueActions(({ context: c, enqueue }) => {
@@ -173,28 +154,19 @@ export const rolloutMachine = setup({
           : c.rollbackWithinWindow
             ? 'Rollback within window'
             : `Completed all ${c.steps.length} canary steps`;
-      enqueue(
-        recordEvent(
-          event(
-            'Normal',
-            ConditionReason.RolloutCompleted,
-            formatMessage.rolloutCompleted(c.revision, c.currentPodHash, reason),
-          ),
-        ),
-      );
+      enqueue(completedEvent(c, reason));
       enqueue.assign({
         stableRS: c.currentPodHash,
         hasStableRS: true,
         promoteFull: false,
-        pauseConditions: [],
-        controllerPause: false,
+        ...NO_PAUSE,
         stepIndex: c.steps.length,
       });
     }),
     completeStep: enqueueActions(({ context: c, enqueue }) => {
       enqueue(
         recordEvent(
-          event(
+          eventIntent(
             'Normal',
             ConditionReason.RolloutStepCompleted,
             formatMessage.rolloutStepCompleted(
@@ -206,8 +178,7 @@ export const rolloutMachine = setup({
         ),
       );
       // leaving a pause the controller set (time up or promoted) resumes the rollout
-      if (c.controllerPause)
-        enqueue(recordEvent(event('Normal', ConditionReason.RolloutResumed, 'Rollout is resumed')));
+      if (c.controllerPause) enqueue(resumedEvent());
       enqueue.assign({
         stepIndex: c.stepIndex + 1,
         pauseConditions: c.pauseConditions.filter(
@@ -221,61 +192,19 @@ export const rolloutMachine = setup({
       });
     }),
     addStepPause: enqueueActions(({ context: c, enqueue }) => {
-      enqueue(
-        recordEvent(
-          event(
-            'Normal',
-            ConditionReason.RolloutPaused,
-            `Rollout is paused (${PauseReason.CanaryPauseStep})`,
-          ),
-        ),
-      );
-      enqueue.assign({
-        pauseConditions: [
-          ...c.pauseConditions,
-          { reason: PauseReason.CanaryPauseStep, startTime: toKubeTime(c.now) },
-        ],
-        controllerPause: true,
-      });
+      enqueue(pausedEvent(PauseReason.CanaryPauseStep));
+      enqueue.assign(withControllerPause(c, PauseReason.CanaryPauseStep));
     }),
     addInconclusivePause: enqueueActions(({ context: c, enqueue }) => {
-      enqueue(
-        recordEvent(
-          event(
-            'Normal',
-            ConditionReason.RolloutPaused,
-            `Rollout is paused (${PauseReason.InconclusiveAnalysis})`,
-          ),
-        ),
-      );
-      enqueue.assign({
-        pauseConditions: [
-          ...c.pauseConditions,
-          { reason: PauseReason.InconclusiveAnalysis, startTime: toKubeTime(c.now) },
-        ],
-        controllerPause: true,
-      });
+      enqueue(pausedEvent(PauseReason.InconclusiveAnalysis));
+      enqueue.assign(withControllerPause(c, PauseReason.InconclusiveAnalysis));
     }),
     addInconclusiveExperimentPause: enqueueActions(({ context: c, enqueue }) => {
-      enqueue(
-        recordEvent(
-          event(
-            'Normal',
-            ConditionReason.RolloutPaused,
-            `Rollout is paused (${PauseReason.InconclusiveExperiment})`,
-          ),
-        ),
-      );
-      enqueue.assign({
-        pauseConditions: [
-          ...c.pauseConditions,
-          { reason: PauseReason.InconclusiveExperiment, startTime: toKubeTime(c.now) },
-        ],
-        controllerPause: true,
-      });
+      enqueue(pausedEvent(PauseReason.InconclusiveExperiment));
+      enqueue.assign(withControllerPause(c, PauseReason.InconclusiveExperiment));
     }),
     recordResume: enqueueActions(({ enqueue }) => {
-      enqueue(recordEvent(event('Normal', ConditionReason.RolloutResumed, 'Rollout is resumed')));
+      enqueue(resumedEvent());
       enqueue.assign({ controllerPause: false });
     }),
     /** The effects of the decision, as named actions for the executor (see effects.ts). */
@@ -353,30 +282,14 @@ export type RolloutStateValue = 'progressing' | 'paused' | 'aborted' | 'healthy'
 /** The state a context is in, derived from status alone (no history is kept between reconciles). */
 export function stateFromContext(c: RolloutContext): RolloutStateValue {
   if (c.abort && c.abortedAt !== undefined) return 'aborted';
-  if (c.specPaused || c.pauseConditions.length > 0) return 'paused';
-  if (c.hasStableRS && c.currentPodHash === c.stableRS && c.stepIndex >= c.steps.length) return 'healthy';
+  if (isPausedStatus(c)) return 'paused';
+  if (isHealthy(c)) return 'healthy';
   return 'progressing';
-}
-
-/** Rebuilds the machine snapshot from a context derived from status. */
-export function resolveRolloutSnapshot(context: RolloutContext): RolloutSnapshot {
-  return rolloutMachine.resolveState({ value: stateFromContext(context), context });
 }
 
 export type RolloutMachineRun = MachineRun<typeof rolloutMachine>;
 
-/** Feeds events through the pure `transition()` from `snapshot`; collects the named actions it returns. */
-export function continueRolloutMachine(
-  from: RolloutSnapshot,
-  events: readonly RolloutEvent[],
-): RolloutMachineRun {
-  return continueMachine(rolloutMachine, from, events);
-}
-
-/** Rebuilds the snapshot from `context` and feeds the events through the pure `transition()`. */
-export function runRolloutMachine(
-  context: RolloutContext,
-  events: readonly RolloutEvent[],
-): RolloutMachineRun {
-  return continueRolloutMachine(resolveRolloutSnapshot(context), events);
-}
+const runner = machineRunner(rolloutMachine, stateFromContext);
+export const resolveRolloutSnapshot = runner.resolve;
+export const continueRolloutMachine = runner.continue;
+export const runRolloutMachine = runner.run;

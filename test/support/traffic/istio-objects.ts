@@ -27,11 +27,15 @@ export function primaryWeights(by: 'host' | 'subset') {
   };
 }
 
-/** Creates the VirtualService (and for subsets the DestinationRule with `stable` and `canary` subsets). */
+/**
+ * Creates the VirtualService `name` (and for subsets the DestinationRule with `stable` and `canary`
+ * subsets): one `primary` route, all traffic on the stable side.
+ */
 export async function createIstioObjects(
   client: KubeClient,
   namespace: string,
   by: 'host' | 'subset',
+  name = VS_NAME,
 ): Promise<void> {
   const to = (name: string, weight: number): Destination =>
     by === 'host'
@@ -39,7 +43,7 @@ export async function createIstioObjects(
       : { destination: { host: 'web', subset: name }, weight };
   await client.create({
     ...VIRTUAL_SERVICE,
-    metadata: { name: VS_NAME, namespace },
+    metadata: { name, namespace },
     spec: {
       hosts: ['web.example.com'],
       http: [{ name: 'primary', route: [to('stable', 100), to('canary', 0)] }],

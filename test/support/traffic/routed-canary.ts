@@ -45,6 +45,15 @@ export interface RoutedMoment {
   readonly replicaSets: ReadonlyMap<string, ReplicaSet>;
 }
 
+/** The sizes (spec.replicas) of the stable and the canary ReplicaSet at a moment. */
+export function replicaSizes(m: RoutedMoment): { stable?: number; canary?: number } {
+  const { stableRS, currentPodHash } = m.rollout.status ?? {};
+  return {
+    stable: m.replicaSets.get(stableRS ?? '')?.spec?.replicas,
+    canary: m.replicaSets.get(currentPodHash ?? '')?.spec?.replicas,
+  };
+}
+
 export interface RoutedCanaryCase {
   /** The suite's title and namespace prefix. */
   readonly title: string;

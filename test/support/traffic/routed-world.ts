@@ -1,11 +1,11 @@
 // Shared set-up and observations for traffic-routed Rollout scenarios: the canary and stable Services, the
 // `success-rate` analysis the seed runs (an in-process AnalysisRun controller measuring a web metric this
 // process serves), and the weight trace a routed object went through, read from the world history.
-import { createServer, type Server } from 'node:http';
 import type { KubeClient, KubeObject } from '../../../src/kube/index.js';
 import { startAnalysisController } from '../fixtures/analysis-controller.js';
 import type { RolloutObject } from '../fixtures/rollout-scenario.js';
 import type { SeenWrite, WorldHistory } from '../fixtures/world-history.js';
+import { startLocalHttpServer } from '../local-http-server.js';
 
 export const SERVICE = { apiVersion: 'v1', kind: 'Service' } as const;
 export const REPLICA_SET = { apiVersion: 'apps/v1', kind: 'ReplicaSet' } as const;
@@ -48,14 +48,11 @@ export async function startSuccessRateAnalysis(
   namespace: string,
 ): Promise<SuccessRateAnalysis> {
   let measured = 0;
-  const server: Server = createServer((_req, res) => {
+  const server = await startLocalHttpServer((_req, res) => {
     measured++;
     res.setHeader('content-type', 'application/json');
     res.end(JSON.stringify({ rate: 0.99 }));
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const address = server.address();
-  const port = typeof address === 'object' && address !== null ? address.port : 0;
   const controller = await startAnalysisController(namespace);
   await client.create({
     apiVersion: 'argoproj.io/v1alpha1',
@@ -69,7 +66,7 @@ export async function startSuccessRateAnalysis(
           successCondition: 'result >= 0.95',
           provider: {
             web: {
-              url: `http://127.0.0.1:${port}/rate/{{args.service-name}}`,
+              url: `${server.base}/rate/{{args.service-name}}`,
               jsonPath: '{$.rate}',
               timeoutSeconds: 5,
             },
@@ -82,7 +79,7 @@ export async function startSuccessRateAnalysis(
     measured: () => measured,
     async stop() {
       await controller.stop();
-      await new Promise<void>((r) => server.close(() => r()));
+      await server.close();
     },
   };
 }

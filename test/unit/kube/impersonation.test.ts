@@ -1,21 +1,17 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import type { IncomingHttpHeaders } from 'node:http';
 import { after, before, describe, it } from 'node:test';
-import { KubeClient } from '../../../src/kube/index.js';
+import type { KubeClient } from '../../../src/kube/index.js';
+import { type FakeApiServer, startFakeApiServer } from '../../support/fake-api-server.js';
 
 // A fake API server that records the headers of each request for a ConfigMap.
 describe('KubeClient.impersonating: acts as another user with the same credentials', () => {
-  let server: Server;
-  let dir: string;
+  let api: FakeApiServer;
   let client: KubeClient;
   const seen: IncomingHttpHeaders[] = [];
 
   before(async () => {
-    server = createServer((req, res) => {
+    api = await startFakeApiServer((req, res) => {
       const url = new URL(req.url ?? '/', 'http://localhost');
       let body: unknown;
       if (url.pathname === '/api')
@@ -47,29 +43,10 @@ describe('KubeClient.impersonating: acts as another user with the same credentia
       }
       res.writeHead(body ? 200 : 404, { 'content-type': 'application/json' });
       res.end(JSON.stringify(body ?? { kind: 'Status', code: 404, reason: 'NotFound' }));
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as AddressInfo;
-    dir = mkdtempSync(join(tmpdir(), 'slipway-impersonation-'));
-    const kubeconfig = join(dir, 'kubeconfig');
-    writeFileSync(
-      kubeconfig,
-      [
-        'apiVersion: v1',
-        'kind: Config',
-        `clusters: [{name: c, cluster: {server: "http://127.0.0.1:${port}"}}]`,
-        'users: [{name: u, user: {token: controller-token}}]',
-        'contexts: [{name: ctx, context: {cluster: c, user: u}}]',
-        'current-context: ctx',
-      ].join('\n'),
-    );
-    client = KubeClient.fromKubeConfig({ kubeconfigPath: kubeconfig });
+    }, 'controller-token');
+    client = api.client;
   });
-  after(async () => {
-    client.close();
-    await new Promise((resolve) => server.close(resolve));
-    rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => api.close());
 
   const ref = { apiVersion: 'v1', kind: 'ConfigMap', namespace: 'ns', name: 'cm' } as const;
 

@@ -1,11 +1,7 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { KubeClient, type KubeObject } from '../../../src/kube/index.js';
+import type { KubeClient, KubeObject } from '../../../src/kube/index.js';
+import { type FakeApiServer, startFakeApiServer } from '../../support/fake-api-server.js';
 
 // A fake API server that answers like the real one: items of a full list of a built-in kind carry no
 // apiVersion/kind, PartialObjectMetadata items name themselves meta.k8s.io/v1, lists come in pages.
@@ -44,12 +40,11 @@ function page(url: URL, metadataOnly: boolean): unknown {
 }
 
 describe('KubeClient.list: every item names the kind that was asked for', () => {
-  let server: Server;
-  let dir: string;
+  let api: FakeApiServer;
   let client: KubeClient;
 
   before(async () => {
-    server = createServer((req, res) => {
+    api = await startFakeApiServer((req, res) => {
       const url = new URL(req.url ?? '/', 'http://localhost');
       const metadataOnly = (req.headers.accept ?? '').includes('PartialObjectMetadataList');
       let body: unknown;
@@ -58,29 +53,10 @@ describe('KubeClient.list: every item names the kind that was asked for', () => 
       else if (url.pathname === '/api/v1/namespaces/ns/configmaps') body = page(url, metadataOnly);
       res.writeHead(body ? 200 : 404, { 'content-type': 'application/json' });
       res.end(JSON.stringify(body ?? { kind: 'Status', code: 404, reason: 'NotFound' }));
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as AddressInfo;
-    dir = mkdtempSync(join(tmpdir(), 'slipway-list-kinds-'));
-    const kubeconfig = join(dir, 'kubeconfig');
-    writeFileSync(
-      kubeconfig,
-      [
-        'apiVersion: v1',
-        'kind: Config',
-        `clusters: [{name: c, cluster: {server: "http://127.0.0.1:${port}"}}]`,
-        'users: [{name: u, user: {token: t}}]',
-        'contexts: [{name: ctx, context: {cluster: c, user: u}}]',
-        'current-context: ctx',
-      ].join('\n'),
-    );
-    client = KubeClient.fromKubeConfig({ kubeconfigPath: kubeconfig });
+    }, 't');
+    client = api.client;
   });
-  after(async () => {
-    client.close();
-    await new Promise((resolve) => server.close(resolve));
-    rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => api.close());
 
   const gvk = { apiVersion: 'v1', kind: 'ConfigMap' } as const;
   const kinds = (items: readonly KubeObject[]) =>
