@@ -65,17 +65,19 @@ interface ChatArgs {
 export class SlackService implements NotificationService {
   readonly type = 'slack' as const;
   readonly workspace: string;
-  private readonly apiUrl: string;
-  private client: Promise<WebClient> | undefined;
+  private readonly client: Promise<WebClient>;
   private readonly channelIds = new Map<string, string>();
 
   constructor(private readonly options: SlackServiceOptions) {
-    this.apiUrl = options.apiUrl ?? 'https://slack.com/api/';
-    this.workspace = `slack:${createHash('sha256').update(`${this.apiUrl}\u0000${options.token}`).digest('hex').slice(0, 16)}`;
+    const apiUrl = options.apiUrl ?? 'https://slack.com/api/';
+    this.workspace = `slack:${createHash('sha256').update(`${apiUrl}\u0000${options.token}`).digest('hex').slice(0, 16)}`;
+    // Imported now, when a configuration names a Slack service, so the first message does not wait on it;
+    // a failure surfaces on each call (as a transient error), never as an unhandled rejection.
+    this.client = createWebClient(options, apiUrl);
+    this.client.catch(() => {});
   }
 
   private webClient(): Promise<WebClient> {
-    this.client ??= createWebClient(this.options, this.apiUrl);
     return this.client;
   }
 
