@@ -22,6 +22,8 @@ const benches = {
     'bench/render-bounds-controller.ts',
   ],
   notifications: ['bench/notifications.ts'],
+  // what `slipway controller` costs with no objects, per controller set (starts the compiled controller)
+  'baseline-memory': ['bench/baseline-memory.ts'],
   chaos: ['bench/chaos.ts'],
   dashboard: ['--expose-gc', 'bench/dashboard.ts'],
   // Need Go: build an oracle against the argo-rollouts module (once) and compare random inputs.

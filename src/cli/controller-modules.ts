@@ -1,17 +1,11 @@
-import { type AnalysisModuleOptions, analysisControllerModule } from '../analysis/index.js';
-import {
-  type ApplicationSetsModuleOptions,
-  applicationSetsControllerModule,
-} from '../applicationsets/index.js';
+import type { AnalysisModuleOptions } from '../analysis/index.js';
+import type { ApplicationSetsModuleOptions } from '../applicationsets/index.js';
 import type { ControllerModule, Manager } from '../core/index.js';
-import { type ExperimentsModuleOptions, experimentsControllerModule } from '../experiments/index.js';
-import { type FluxModuleOptions, fluxControllerModule } from '../flux/index.js';
-import {
-  type NotificationsControllerModuleOptions,
-  notificationsControllerModule,
-} from '../notifications/index.js';
-import { type RolloutsModuleOptions, rolloutsModule } from '../rollouts/index.js';
-import { type SyncModuleOptions, syncControllerModule } from '../sync/index.js';
+import type { ExperimentsModuleOptions } from '../experiments/index.js';
+import type { FluxModuleOptions } from '../flux/index.js';
+import type { NotificationsControllerModuleOptions } from '../notifications/index.js';
+import type { RolloutsModuleOptions } from '../rollouts/index.js';
+import type { SyncModuleOptions } from '../sync/index.js';
 import type { CliEnvironment } from './environment.js';
 
 /** Each module's own options, by module name. */
@@ -27,14 +21,20 @@ export interface ControllerModulesOptions {
 
 export type ControllerModuleName = keyof ControllerModulesOptions;
 
-const modules: { readonly [K in ControllerModuleName]: ControllerModule<ControllerModulesOptions[K]> } = {
-  analysis: analysisControllerModule,
-  rollouts: rolloutsModule,
-  experiments: experimentsControllerModule,
-  notifications: notificationsControllerModule,
-  sync: syncControllerModule,
-  applicationsets: applicationSetsControllerModule,
-  flux: fluxControllerModule,
+/**
+ * Each module's code, imported only when it runs: a process started with `--controllers rollouts` does
+ * not load the sync engine, Flux, notifications (and @slack/web-api) or the ApplicationSet generators.
+ */
+const modules: {
+  readonly [K in ControllerModuleName]: () => Promise<ControllerModule<ControllerModulesOptions[K]>>;
+} = {
+  analysis: async () => (await import('../analysis/index.js')).analysisControllerModule,
+  rollouts: async () => (await import('../rollouts/index.js')).rolloutsModule,
+  experiments: async () => (await import('../experiments/index.js')).experimentsControllerModule,
+  notifications: async () => (await import('../notifications/index.js')).notificationsControllerModule,
+  sync: async () => (await import('../sync/index.js')).syncControllerModule,
+  applicationsets: async () => (await import('../applicationsets/index.js')).applicationSetsControllerModule,
+  flux: async () => (await import('../flux/index.js')).fluxControllerModule,
 };
 
 /** Every controller `slipway controller` runs, in registration order. Modules add themselves here. */
@@ -55,6 +55,18 @@ export const knownModuleNames: readonly ControllerModuleName[] = [
   ...controllerModuleNames,
   ...optionalModuleNames,
 ];
+
+/**
+ * The defaults `slipway controller` shows in its help and passes to the modules (Argo Rollouts' own). They
+ * equal the modules' DEFAULT_* constants (test/unit/cli/controller-modules.test.ts checks it); they live
+ * here so that parsing flags and printing help load no module.
+ */
+export const controllerFlagDefaults = {
+  rolloutThreads: 64,
+  analysisThreads: 30,
+  experimentThreads: 10,
+  maxReplicas: 10_000,
+} as const;
 
 /** The flags of `slipway controller` that modules use (undefined: the module's default). */
 export interface ControllerFlags {
@@ -128,25 +140,25 @@ export function controllerModulesOptions(
   };
 }
 
-/** Registers the named modules with their options; warns once about environment values it ignores. */
-export function registerControllerModules(
+/** Loads and registers the named modules, in order; warns once about environment values it ignores. */
+export async function registerControllerModules(
   manager: Manager,
   names: readonly ControllerModuleName[],
   options: ControllerModulesOptions,
   env: CliEnvironment,
-): void {
+): Promise<void> {
   if (names.includes('sync')) {
     const logger = manager.logger.child({ controller: 'sync' });
     for (const variable of env.renderLimits.invalid)
       logger.warn({ variable }, 'ignoring a size limit that is not a positive number of bytes');
   }
-  for (const name of names) register(manager, name, options);
+  for (const name of names) await register(manager, name, options);
 }
 
-function register<K extends ControllerModuleName>(
+async function register<K extends ControllerModuleName>(
   manager: Manager,
   name: K,
   options: ControllerModulesOptions,
-): void {
-  modules[name].register(manager, options[name]);
+): Promise<void> {
+  (await modules[name]()).register(manager, options[name]);
 }

@@ -1,4 +1,7 @@
-import { type RenderLimitsFromEnv, renderLimitsFromEnv, type WebhookSecrets } from '../sync/index.js';
+import type { WebhookSecrets } from '../sync/index.js';
+// The render folder's own surface, not the sync module's index: reading the environment must not load
+// the sync engine into a controller that does not run it.
+import { type RenderLimitsFromEnv, renderLimitsFromEnv } from '../sync/render/index.js';
 
 /**
  * Every environment variable the `slipway` command acts on, read once and passed down as options:

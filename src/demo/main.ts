@@ -170,7 +170,7 @@ async function main(): Promise<number> {
   });
   // The app team keeps its Rollout notification config next to the Rollout, in its own namespace:
   // Argo's self-service notifications (--self-service-notification-enabled).
-  registerControllerModules(
+  await registerControllerModules(
     manager,
     controllerModuleNames,
     controllerModulesOptions({ selfServiceNotification: true }, env),

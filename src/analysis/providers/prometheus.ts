@@ -1,5 +1,5 @@
 import { Agent as HttpsAgent } from 'node:https';
-import { type PrometheusConnectionOptions, PrometheusDriver } from 'prometheus-query';
+import type { PrometheusConnectionOptions } from 'prometheus-query';
 import type { Measurement, Metric } from '../types.js';
 import type { TokenSource } from './oauth2.js';
 import { measurePromResponse, type PromResponseBody } from './prometheus-result.js';
@@ -92,6 +92,9 @@ export class PrometheusProvider implements MetricProvider {
         return response;
       },
     };
+    // Imported on first use (it brings axios): a process that only creates AnalysisRuns, the Rollout
+    // controller's, never loads it.
+    const { PrometheusDriver } = await import('prometheus-query');
     const driver = new PrometheusDriver(options);
     try {
       if (spec.rangeQuery !== undefined) {

@@ -1,12 +1,9 @@
-import { DEFAULT_ANALYSIS_THREADS, instanceIdSelector } from '../../analysis/index.js';
 import { type ClusterShardingAlgorithm, type KeyShardingAlgorithm, Manager } from '../../core/index.js';
-import { registerAnalysisMetrics, startDashboard } from '../../dashboard/index.js';
-import { DEFAULT_EXPERIMENT_THREADS } from '../../experiments/index.js';
 import { createLogger, Metrics } from '../../observability/index.js';
-import { DEFAULT_MAX_REPLICAS, DEFAULT_ROLLOUT_THREADS } from '../../rollouts/index.js';
 import { booleanOption, type Command, ExitCode, stringOption, UsageError } from '../command.js';
 import {
   type ControllerModuleName,
+  controllerFlagDefaults,
   controllerModuleNames,
   controllerModulesOptions,
   knownModuleNames,
@@ -33,23 +30,23 @@ export const controllerCommand: Command = {
     'rollout-threads': {
       type: 'string',
       description: 'concurrent Rollout reconciles (Argo: --rollout-threads)',
-      default: String(DEFAULT_ROLLOUT_THREADS),
+      default: String(controllerFlagDefaults.rolloutThreads),
     },
     'analysis-threads': {
       type: 'string',
       description: 'concurrent AnalysisRun reconciles (Argo: --analysis-threads)',
-      default: String(DEFAULT_ANALYSIS_THREADS),
+      default: String(controllerFlagDefaults.analysisThreads),
     },
     'experiment-threads': {
       type: 'string',
       description: 'concurrent Experiment reconciles (Argo: --experiment-threads)',
-      default: String(DEFAULT_EXPERIMENT_THREADS),
+      default: String(controllerFlagDefaults.experimentThreads),
     },
     'max-replicas': {
       type: 'string',
       description:
         'most replicas a Rollout may ask for; above it the Rollout gets InvalidSpec and is not scaled',
-      default: String(DEFAULT_MAX_REPLICAS),
+      default: String(controllerFlagDefaults.maxReplicas),
     },
     'self-service-notification-enabled': {
       type: 'boolean',
@@ -169,9 +166,17 @@ export const controllerCommand: Command = {
       },
       env,
     );
-    registerControllerModules(manager, modules, moduleOptions, env);
-    const argoSelector = instanceIdSelector(instanceId);
-    if (modules.includes('analysis'))
+    await registerControllerModules(manager, modules, moduleOptions, env);
+    const dashboardPort = dashboardPortOption(stringOption(args, 'dashboard-port'));
+    // The analysis module and the dashboard load only when used (the dashboard's code is most of Slipway's).
+    const argoSelector =
+      modules.includes('analysis') || dashboardPort !== undefined
+        ? (await import('../../analysis/index.js')).instanceIdSelector(instanceId)
+        : '';
+    if (modules.includes('analysis')) {
+      // This one file, not the dashboard's index: that would load the whole dashboard (the sync engine,
+      // notifications, Slack's client) into a controller that runs analysis only.
+      const { registerAnalysisMetrics } = await import('../../dashboard/analysis-metrics.js');
       registerAnalysisMetrics(
         metrics,
         manager.informer({
@@ -180,11 +185,11 @@ export const controllerCommand: Command = {
           ...(namespace !== undefined && { namespace }),
         }).store,
       );
-    const dashboardPort = dashboardPortOption(stringOption(args, 'dashboard-port'));
+    }
     const dashboard =
       dashboardPort === undefined
         ? undefined
-        : await startDashboard(manager, {
+        : await (await import('../../dashboard/index.js')).startDashboard(manager, {
             port: dashboardPort,
             mode: 'token',
             readOnly: booleanOption(args, 'dashboard-read-only'),

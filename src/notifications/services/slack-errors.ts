@@ -1,5 +1,16 @@
-import { ErrorCode } from '@slack/web-api';
+import type { ErrorCode } from '@slack/web-api';
 import type { SendOutcome } from './types.js';
+
+/**
+ * @slack/web-api's error codes, written out so that classifying an error does not load the client (the
+ * type checks each value against the library's own enum).
+ */
+const SlackErrorCode = {
+  RequestError: 'slack_webapi_request_error',
+  HTTPError: 'slack_webapi_http_error',
+  PlatformError: 'slack_webapi_platform_error',
+  RateLimitedError: 'slack_webapi_rate_limited_error',
+} as const satisfies { readonly [K in keyof typeof ErrorCode]?: `${(typeof ErrorCode)[K]}` };
 
 /** Slack errors worth retrying; `ambiguous` ones may have been delivered. Everything else is permanent. */
 const transientErrors: Readonly<Record<string, { readonly ambiguous: boolean }>> = {
@@ -29,11 +40,11 @@ interface SlackErrorShape {
 export function classifySlackError(err: unknown): Exclude<SendOutcome, { kind: 'sent' }> {
   const e = (typeof err === 'object' && err !== null ? err : {}) as SlackErrorShape;
   switch (e.code) {
-    case ErrorCode.RateLimitedError: {
+    case SlackErrorCode.RateLimitedError: {
       const seconds = typeof e.retryAfter === 'number' ? e.retryAfter : 1;
       return { kind: 'transient', reason: 'ratelimited', retryAfterMs: seconds * 1000, ambiguous: false };
     }
-    case ErrorCode.HTTPError: {
+    case SlackErrorCode.HTTPError: {
       const status = typeof e.statusCode === 'number' ? e.statusCode : 0;
       if (status === 429)
         return { kind: 'transient', reason: 'http_429', retryAfterMs: 1000, ambiguous: false };
@@ -41,9 +52,9 @@ export function classifySlackError(err: unknown): Exclude<SendOutcome, { kind: '
         return { kind: 'transient', reason: `http_${status}`, ambiguous: true };
       return { kind: 'permanent', reason: `http_${status}` };
     }
-    case ErrorCode.RequestError:
+    case SlackErrorCode.RequestError:
       return { kind: 'transient', reason: 'request_error', ambiguous: true };
-    case ErrorCode.PlatformError: {
+    case SlackErrorCode.PlatformError: {
       const error = typeof e.data?.error === 'string' ? e.data.error : 'unknown_error';
       const transient = transientErrors[error];
       return transient === undefined

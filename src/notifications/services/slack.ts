@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { LogLevel, type Logger as SlackLogger, WebClient } from '@slack/web-api';
+import type { Logger as SlackLogger, WebClient } from '@slack/web-api';
 import type { ThreadRef } from '../outbox-entry.js';
 import { classifySlackError } from './slack-errors.js';
 import type { LookupOutcome, NotificationService, SendOutcome, SendRequest } from './types.js';
@@ -17,16 +17,31 @@ export interface SlackServiceOptions {
 
 export const slackMetadataEventType = 'slipway_notification';
 
-/** @slack/web-api logs through this: nothing (its debug output would include request details). */
-const silentSlackLogger: SlackLogger = {
-  debug: () => {},
-  info: () => {},
-  warn: () => {},
-  error: () => {},
-  setLevel: () => {},
-  getLevel: () => LogLevel.ERROR,
-  setName: () => {},
-};
+/**
+ * The Web API client, with @slack/web-api imported on first use: a controller with no Slack service
+ * configured never loads it (nor axios and form-data under it). It logs nothing: its debug output
+ * would include request details.
+ */
+async function createWebClient(options: SlackServiceOptions, apiUrl: string): Promise<WebClient> {
+  const { LogLevel, WebClient } = await import('@slack/web-api');
+  const silentSlackLogger: SlackLogger = {
+    debug: () => {},
+    info: () => {},
+    warn: () => {},
+    error: () => {},
+    setLevel: () => {},
+    getLevel: () => LogLevel.ERROR,
+    setName: () => {},
+  };
+  return new WebClient(options.token, {
+    slackApiUrl: apiUrl.endsWith('/') ? apiUrl : `${apiUrl}/`,
+    rejectRateLimitedCalls: true,
+    retryConfig: { retries: 0 },
+    timeout: options.timeoutMs ?? 10_000,
+    logger: silentSlackLogger,
+    logLevel: LogLevel.ERROR,
+  });
+}
 
 const channelIdPattern = /^[CGD][A-Z0-9]{6,}$/;
 
@@ -50,20 +65,20 @@ interface ChatArgs {
 export class SlackService implements NotificationService {
   readonly type = 'slack' as const;
   readonly workspace: string;
-  private readonly client: WebClient;
+  private readonly client: Promise<WebClient>;
   private readonly channelIds = new Map<string, string>();
 
   constructor(private readonly options: SlackServiceOptions) {
     const apiUrl = options.apiUrl ?? 'https://slack.com/api/';
     this.workspace = `slack:${createHash('sha256').update(`${apiUrl}\u0000${options.token}`).digest('hex').slice(0, 16)}`;
-    this.client = new WebClient(options.token, {
-      slackApiUrl: apiUrl.endsWith('/') ? apiUrl : `${apiUrl}/`,
-      rejectRateLimitedCalls: true,
-      retryConfig: { retries: 0 },
-      timeout: options.timeoutMs ?? 10_000,
-      logger: silentSlackLogger,
-      logLevel: LogLevel.ERROR,
-    });
+    // Imported now, when a configuration names a Slack service, so the first message does not wait on it;
+    // a failure surfaces on each call (as a transient error), never as an unhandled rejection.
+    this.client = createWebClient(options, apiUrl);
+    this.client.catch(() => {});
+  }
+
+  private webClient(): Promise<WebClient> {
+    return this.client;
   }
 
   private content(request: SendRequest): ChatArgs {
@@ -91,7 +106,7 @@ export class SlackService implements NotificationService {
   }
 
   private async post(args: Json): Promise<ThreadRef> {
-    const res = await this.client.chat.postMessage(
+    const res = await (await this.webClient()).chat.postMessage(
       args as unknown as Parameters<WebClient['chat']['postMessage']>[0],
     );
     const ref = { channel: String(res.channel ?? ''), ts: String(res.ts ?? '') };
@@ -115,7 +130,7 @@ export class SlackService implements NotificationService {
       const thread = request.thread;
       // Update first: it is idempotent, so a retry after a failed reply does no harm.
       if (policy === 'Update' || policy === 'PostAndUpdate') {
-        await this.client.chat.update({
+        await (await this.webClient()).chat.update({
           ...content,
           channel: thread.channel,
           ts: thread.ts,
@@ -143,7 +158,7 @@ export class SlackService implements NotificationService {
     const name = recipient.replace(/^#/, '');
     let cursor: string | undefined;
     for (let page = 0; page < 20; page++) {
-      const res = await this.client.conversations.list({
+      const res = await (await this.webClient()).conversations.list({
         limit: 1000,
         exclude_archived: true,
         types: 'public_channel,private_channel',
@@ -176,8 +191,8 @@ export class SlackService implements NotificationService {
           ...(cursor !== undefined && { cursor }),
         };
         const res = isReply
-          ? await this.client.conversations.replies({ ...common, ts: request.thread?.ts ?? '' })
-          : await this.client.conversations.history({
+          ? await (await this.webClient()).conversations.replies({ ...common, ts: request.thread?.ts ?? '' })
+          : await (await this.webClient()).conversations.history({
               ...common,
               oldest: String(Math.floor(sinceMs / 1000) - 60),
             });

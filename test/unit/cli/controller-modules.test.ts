@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { controllerModuleNames, controllerModulesOptions } from '../../../src/cli/controller-modules.js';
+import { DEFAULT_ANALYSIS_THREADS } from '../../../src/analysis/index.js';
+import {
+  controllerFlagDefaults,
+  controllerModuleNames,
+  controllerModulesOptions,
+} from '../../../src/cli/controller-modules.js';
 import { readCliEnvironment } from '../../../src/cli/environment.js';
+import { DEFAULT_EXPERIMENT_THREADS } from '../../../src/experiments/index.js';
+import { DEFAULT_MAX_REPLICAS, DEFAULT_ROLLOUT_THREADS } from '../../../src/rollouts/index.js';
 import { DefaultRenderLimits } from '../../../src/sync/index.js';
 
 describe('CLI environment', () => {
@@ -58,6 +65,15 @@ describe('controller module options', () => {
       'sync',
       'applicationsets',
     ]);
+  });
+
+  it('shows and passes the modules’ own defaults (kept in the CLI so that help loads no module)', () => {
+    assert.deepEqual(controllerFlagDefaults, {
+      rolloutThreads: DEFAULT_ROLLOUT_THREADS,
+      analysisThreads: DEFAULT_ANALYSIS_THREADS,
+      experimentThreads: DEFAULT_EXPERIMENT_THREADS,
+      maxReplicas: DEFAULT_MAX_REPLICAS,
+    });
   });
 
   it('gives each module only its own flags and environment', () => {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
+import { fluxGetCommands } from '../../../src/cli/commands/flux-get.js';
 import { commands, main } from '../../../src/cli/main.js';
 import { captureOutput } from '../../support/captured-output.js';
 
@@ -37,4 +38,10 @@ it('reads print json and yaml', async () => {
     'v1.36.3',
   );
   assert.match((await quiet(() => main(['version', '-o', 'yaml']))).out, /^slipway: /m);
+});
+
+it('each listed command loads the command with its words, and every flux get command is listed', async () => {
+  for (const c of commands) assert.deepEqual((await c.load()).path, c.path);
+  const listed = new Set(commands.map((c) => c.path.join(' ')));
+  for (const f of fluxGetCommands) assert.ok(listed.has(f.path.join(' ')), f.path.join(' '));
 });
