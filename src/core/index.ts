@@ -1,3 +1,4 @@
+export { forEachBounded } from './bounded-concurrency.js';
 export { type Clock, ManualClock, systemClock } from './clock.js';
 export {
   type Condition,
