@@ -102,4 +102,4 @@ export {
 export { type StatusWrite, StatusWriter, type StatusWriterOptions } from './status-writer.js';
 export { TerminalError } from './terminal-error.js';
 export { type ChangeFilter, controllerKeyOf, enqueueMapped, enqueueOwner, enqueueSelf } from './watches.js';
-export { WorkQueue, type WorkQueueOptions } from './work-queue.js';
+export { type QueueLane, WorkQueue, type WorkQueueOptions } from './work-queue.js';
