@@ -4,7 +4,7 @@ import { type Clock, systemClock } from './clock.js';
 import { defaultControllerRateLimiter, type RateLimiter } from './rate-limiter.js';
 import { type ReconcileResult, reconcileOutcome } from './reconcile-result.js';
 import type { ShardGate } from './sharding/index.js';
-import { WorkQueue } from './work-queue.js';
+import { type QueueLane, WorkQueue } from './work-queue.js';
 
 /** What a reconcile is asked to do: bring one object to its desired state. No event type, no object. */
 export interface ReconcileRequest {
@@ -72,7 +72,10 @@ export class Controller {
   private readonly keySources: (() => Iterable<string>)[] = [];
   /** Sharded: the keys owned at the last gate change (to queue only the newly owned ones). */
   private owned = new Set<string>();
-  /** Sharded, without key sources: keys refused so far, queued again when the gate lets them through. */
+  /**
+   * Sharded: keys refused so far (queued or started while the gate said no), queued again once it
+   * lets them through. With key sources, only keys of objects that still exist are kept.
+   */
   private readonly refused = new Set<string>();
 
   constructor(private readonly options: ControllerOptions) {
@@ -91,12 +94,13 @@ export class Controller {
     });
   }
 
-  enqueue(key: string): void {
-    if (this.isMine(key)) this.queue.add(key);
+  /** Queues `key`; `lane: 'refresh'` for a cheap look at a key whose state moved (see QueueLane). */
+  enqueue(key: string, lane: QueueLane = 'main'): void {
+    if (this.isMine(key)) this.queue.add(key, lane);
   }
 
-  enqueueAfter(key: string, delayMs: number): void {
-    if (this.isMine(key)) this.queue.addAfter(key, delayMs);
+  enqueueAfter(key: string, delayMs: number, lane: QueueLane = 'main'): void {
+    if (this.isMine(key)) this.queue.addAfter(key, delayMs, lane);
   }
 
   /**
@@ -115,16 +119,22 @@ export class Controller {
     const gate = this.options.shard;
     if (!gate) return;
     const owned = new Set<string>();
+    const existing = new Set<string>();
     for (const source of this.keySources)
-      for (const key of source()) if (gate.mayProcess(key)) owned.add(key);
+      for (const key of source()) {
+        existing.add(key);
+        if (gate.mayProcess(key)) owned.add(key);
+      }
     if (changed) for (const key of owned) if (!this.owned.has(key)) this.queue.add(key);
     this.owned = owned;
-    if (changed) {
-      for (const key of this.refused)
-        if (gate.mayProcess(key)) {
-          this.refused.delete(key);
-          this.queue.add(key);
-        }
+    // Also when nothing changed: the gate can refuse keys between two renews and let them through
+    // again without its view changing (a replica fenced by a late renew, a moved key's wait ending),
+    // and a key refused then (a timed requeue dropped at start) must not be lost.
+    for (const key of this.refused) {
+      if (gate.mayProcess(key)) {
+        this.refused.delete(key);
+        this.queue.add(key);
+      } else if (this.keySources.length > 0 && !existing.has(key)) this.refused.delete(key);
     }
     this.options.metrics?.shardOwnedObjects.set({ controller: this.name }, this.owned.size);
   }
@@ -139,7 +149,7 @@ export class Controller {
     const gate = this.options.shard;
     if (!gate) return true;
     if (starting && gate.admit !== undefined ? gate.admit(key) : gate.mayProcess(key)) return true;
-    if (this.keySources.length === 0) this.refused.add(key);
+    this.refused.add(key);
     return false;
   }
 
@@ -209,7 +219,7 @@ export class Controller {
         case 'requeueAfter':
           this.queue.forget(key);
           if (this.options.latestRequeueWins) this.queue.cancelAfter(key);
-          this.queue.addAfter(key, outcome.delayMs);
+          this.queue.addAfter(key, outcome.delayMs, outcome.lane);
           metrics?.reconcileTotal.inc({ ...labels, result: 'requeue_after' });
           break;
         case 'requeueRateLimited':

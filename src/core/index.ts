@@ -1,3 +1,4 @@
+export { forEachBounded } from './bounded-concurrency.js';
 export { type Clock, ManualClock, systemClock } from './clock.js';
 export {
   type Condition,
@@ -108,4 +109,4 @@ export {
   enqueueSelf,
   specOrRequestChanged,
 } from './watches.js';
-export { WorkQueue, type WorkQueueOptions } from './work-queue.js';
+export { type QueueLane, WorkQueue, type WorkQueueOptions } from './work-queue.js';

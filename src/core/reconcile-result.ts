@@ -1,4 +1,5 @@
 import { TerminalError } from './terminal-error.js';
+import type { QueueLane } from './work-queue.js';
 
 /**
  * What a reconcile asks of its queue, with controller-runtime's meaning (`reconcile.Result`):
@@ -12,6 +13,8 @@ import { TerminalError } from './terminal-error.js';
 export interface ReconcileResult {
   readonly requeueAfterMs?: number;
   readonly requeue?: boolean;
+  /** The queue lane of the timed requeue (default `main`; see QueueLane). */
+  readonly lane?: QueueLane;
 }
 
 /**
@@ -26,7 +29,7 @@ export function requeueAfter(delayMs: number): ReconcileResult {
 /** How the controller treats a finished reconcile (controller-runtime's `reconcileHandler`). */
 export type ReconcileOutcome =
   | { readonly kind: 'done' }
-  | { readonly kind: 'requeueAfter'; readonly delayMs: number }
+  | { readonly kind: 'requeueAfter'; readonly delayMs: number; readonly lane: QueueLane }
   | { readonly kind: 'requeueRateLimited' }
   | { readonly kind: 'terminal' }
   | { readonly kind: 'error' };
@@ -38,7 +41,8 @@ export function reconcileOutcome(
   if ('error' in ending)
     return ending.error instanceof TerminalError ? { kind: 'terminal' } : { kind: 'error' };
   const after = ending.result?.requeueAfterMs;
-  if (after !== undefined && after > 0) return { kind: 'requeueAfter', delayMs: after };
+  if (after !== undefined && after > 0)
+    return { kind: 'requeueAfter', delayMs: after, lane: ending.result?.lane ?? 'main' };
   if (ending.result?.requeue === true) return { kind: 'requeueRateLimited' };
   return { kind: 'done' };
 }

@@ -2,6 +2,14 @@ import { type Clock, systemClock } from './clock.js';
 import { DelayHeap } from './delay-heap.js';
 import { defaultControllerRateLimiter, type RateLimiter } from './rate-limiter.js';
 
+/**
+ * The two lanes of a queue: `main` for new work, `refresh` for cheap looks at a key whose state
+ * moved (a watched object changed, an operation just finished). When both hold keys, `get` takes
+ * from each in turn, so a thousand queued first syncs cannot hold back the refresh that shows an
+ * Application its own sync's result (Argo CD's separate status and operation processors).
+ */
+export type QueueLane = 'main' | 'refresh';
+
 export interface WorkQueueOptions {
   readonly rateLimiter?: RateLimiter;
   readonly clock?: Clock;
@@ -16,15 +24,22 @@ export interface WorkQueueOptions {
  * - stingy: a key added many times before a worker takes it is processed once;
  * - no two workers ever hold the same key: a key added while it is processing is queued again
  *   only when `done()` is called for it;
- * - fair: keys come out in the order they were first added;
+ * - fair: keys come out in the order they were first added, each lane in turn (see QueueLane); a
+ *   key waits in the lane it was first added to;
  * - `addAfter` for requeues (earliest time wins) and `addRateLimited` with per-key backoff plus an
  *   overall token bucket; `forget` resets a key's backoff;
  * - `shutDown` wakes every waiting worker; `shutDownWithDrain` also waits for processing keys.
  */
 export class WorkQueue {
-  private readonly queue: string[] = [];
-  private head = 0;
-  private readonly dirty = new Set<string>();
+  private readonly lanes: Record<QueueLane, { keys: string[]; head: number }> = {
+    main: { keys: [], head: 0 },
+    refresh: { keys: [], head: 0 },
+  };
+  private nextLane: QueueLane = 'main';
+  /** Keys waiting (or to be queued again when done), with their lane. */
+  private readonly dirty = new Map<string, QueueLane>();
+  /** Keys whose pending `addAfter` is for the refresh lane. */
+  private readonly refreshLater = new Set<string>();
   private readonly processing = new Set<string>();
   private readonly addedAt = new Map<string, number>();
   private readonly waiters: ((key: string | undefined) => void)[] = [];
@@ -43,7 +58,12 @@ export class WorkQueue {
 
   /** Keys waiting to be handed out (not counting delayed or processing keys). */
   get length(): number {
-    return this.queue.length - this.head;
+    return this.laneLength('main') + this.laneLength('refresh');
+  }
+
+  private laneLength(lane: QueueLane): number {
+    const l = this.lanes[lane];
+    return l.keys.length - l.head;
   }
 
   /** Keys a worker holds right now (handed out, `done` not yet called). */
@@ -55,9 +75,9 @@ export class WorkQueue {
     return this.shuttingDown;
   }
 
-  add(key: string): void {
+  add(key: string, lane: QueueLane = 'main'): void {
     if (this.shuttingDown || this.dirty.has(key)) return;
-    this.dirty.add(key);
+    this.dirty.set(key, lane);
     this.addedAt.set(key, this.clock.now());
     if (this.processing.has(key)) return;
     const waiter = this.waiters.shift();
@@ -65,17 +85,21 @@ export class WorkQueue {
       this.handOut(key, waiter);
       return;
     }
-    this.queue.push(key);
+    this.lanes[lane].keys.push(key);
     this.options.onDepth?.(this.length);
   }
 
-  /** Adds `key` after `delayMs` (now when ≤ 0). A key already scheduled earlier keeps its time. */
-  addAfter(key: string, delayMs: number): void {
+  /**
+   * Adds `key` after `delayMs` (now when ≤ 0). A key already scheduled earlier keeps its time; it
+   * goes to the refresh lane if any of its pending adds asked for it.
+   */
+  addAfter(key: string, delayMs: number, lane: QueueLane = 'main'): void {
     if (this.shuttingDown) return;
     if (delayMs <= 0) {
-      this.add(key);
+      this.add(key, lane);
       return;
     }
+    if (lane === 'refresh') this.refreshLater.add(key);
     const due = this.clock.now() + delayMs;
     this.delayed.push(key, due);
     this.schedule();
@@ -84,6 +108,7 @@ export class WorkQueue {
   /** Drops `key`'s pending `addAfter` (and rate-limited retry), if any; a key already queued stays. */
   cancelAfter(key: string): void {
     this.delayed.remove(key);
+    this.refreshLater.delete(key);
   }
 
   /** Adds `key` after the rate limiter's delay for it. */
@@ -103,10 +128,14 @@ export class WorkQueue {
   /** Waits for the next key; `undefined` once the queue is shut down and empty. */
   get(): Promise<string | undefined> {
     if (this.length > 0) {
-      const key = this.queue[this.head++]!;
-      if (this.head > 1024 && this.head * 2 > this.queue.length) {
-        this.queue.splice(0, this.head);
-        this.head = 0;
+      const preferred = this.nextLane;
+      const lane = this.laneLength(preferred) > 0 ? preferred : preferred === 'main' ? 'refresh' : 'main';
+      this.nextLane = lane === 'main' ? 'refresh' : 'main';
+      const l = this.lanes[lane];
+      const key = l.keys[l.head++]!;
+      if (l.head > 1024 && l.head * 2 > l.keys.length) {
+        l.keys.splice(0, l.head);
+        l.head = 0;
       }
       this.options.onDepth?.(this.length);
       return new Promise((resolve) => this.handOut(key, resolve));
@@ -118,11 +147,12 @@ export class WorkQueue {
   /** Marks `key` finished; if it was added meanwhile, it goes back in the queue. */
   done(key: string): void {
     this.processing.delete(key);
-    if (this.dirty.has(key)) {
+    const lane = this.dirty.get(key);
+    if (lane !== undefined) {
       const waiter = this.waiters.shift();
       if (waiter) this.handOut(key, waiter);
       else {
-        this.queue.push(key);
+        this.lanes[lane].keys.push(key);
         this.options.onDepth?.(this.length);
       }
     }
@@ -133,6 +163,7 @@ export class WorkQueue {
   shutDown(): void {
     this.shuttingDown = true;
     this.delayed.clear();
+    this.refreshLater.clear();
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     for (const w of this.waiters.splice(0)) w(undefined);
@@ -165,7 +196,10 @@ export class WorkQueue {
   private fire(): void {
     this.timer = undefined;
     this.timerDue = Number.POSITIVE_INFINITY;
-    for (const key of this.delayed.popDue(this.clock.now())) this.add(key);
+    for (const key of this.delayed.popDue(this.clock.now())) {
+      const lane = this.refreshLater.delete(key) ? 'refresh' : 'main';
+      this.add(key, lane);
+    }
     this.schedule();
   }
 }

@@ -138,8 +138,11 @@ export function registerSyncController(
   });
   const renderLimits = options.renderLimits;
   let controller: Controller | undefined;
+  // A live object of an app changed: a refresh (the refresh lane, so a queue of first syncs does not
+  // hold back the status of apps already synced).
   const enqueueByName = (name: string) => {
-    for (const a of apps.store.list()) if (a.metadata.name === name) controller?.enqueue(objectKey(a));
+    for (const a of apps.store.list())
+      if (a.metadata.name === name) controller?.enqueue(objectKey(a), 'refresh');
   };
   const live = new LiveState(manager, {
     ...(options.namespace !== undefined && { namespace: options.namespace }),

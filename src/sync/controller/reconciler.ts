@@ -120,6 +120,8 @@ export class ApplicationReconciler implements Reconciler {
     let setOperation: Operation | null | undefined;
     let opState: OperationState | undefined = app.status?.operationState;
     let requeueAfterMs: number | undefined;
+    // the look after a finished operation goes in the queue's refresh lane (see QueueLane)
+    let refreshAfterOperation = false;
     const windows = this.d.projects.windowsFor(app);
     if (!operation && comparison) {
       const decision = decideAutoSync({
@@ -188,6 +190,7 @@ export class ApplicationReconciler implements Reconciler {
         if (!ok && isAutomatedSyncEnabled(app))
           conditions.SyncError = `Failed sync attempt to ${revisionKey(opState.syncResult) ?? ''}: ${opState.message ?? ''}`;
         requeueAfterMs = 500;
+        refreshAfterOperation = true;
       } else if (!app.operation) setOperation = operation;
     }
     if (
@@ -225,7 +228,10 @@ export class ApplicationReconciler implements Reconciler {
     if (comparisonError)
       return { requeueAfterMs: comparisonRetryDelay(status, nowMs, this.d.reconciliationMs) };
     const periodic = this.d.reconciliationMs * (1 + Math.random() * 0.1);
-    return requeueAfter(Math.min(requeueAfterMs ?? periodic, periodic));
+    const result = requeueAfter(Math.min(requeueAfterMs ?? periodic, periodic));
+    return refreshAfterOperation && result.requeueAfterMs !== undefined
+      ? { ...result, lane: 'refresh' }
+      : result;
   }
 
   /** A sync to another revision than the target (rollback, `--revision`) compares against that revision. */

@@ -17,13 +17,22 @@ describe('reconcileOutcome (controller-runtime reconcileHandler rules)', () => {
     ['empty result', {}, { kind: 'done' }],
     ['requeueAfterMs 0 is no timed requeue', { requeueAfterMs: 0 }, { kind: 'done' }],
     ['a negative requeueAfterMs is no timed requeue', { requeueAfterMs: -5 }, { kind: 'done' }],
-    ['a positive requeueAfterMs', { requeueAfterMs: 250 }, { kind: 'requeueAfter', delayMs: 250 }],
+    [
+      'a positive requeueAfterMs',
+      { requeueAfterMs: 250 },
+      { kind: 'requeueAfter', delayMs: 250, lane: 'main' },
+    ],
+    [
+      'a timed requeue in the refresh lane',
+      { requeueAfterMs: 500, lane: 'refresh' },
+      { kind: 'requeueAfter', delayMs: 500, lane: 'refresh' },
+    ],
     ['requeue: true', { requeue: true }, { kind: 'requeueRateLimited' }],
     ['requeue: false', { requeue: false }, { kind: 'done' }],
     [
       'requeueAfterMs wins over requeue',
       { requeue: true, requeueAfterMs: 30 },
-      { kind: 'requeueAfter', delayMs: 30 },
+      { kind: 'requeueAfter', delayMs: 30, lane: 'main' },
     ],
     ['requeue with requeueAfterMs 0', { requeue: true, requeueAfterMs: 0 }, { kind: 'requeueRateLimited' }],
   ];

@@ -32,6 +32,49 @@ describe('WorkQueue', () => {
     q.shutDown();
   });
 
+  it('takes from the main and refresh lanes in turn, each in first-added order', async () => {
+    const q = new WorkQueue();
+    for (const k of ['m1', 'm2', 'm3', 'm4']) q.add(k);
+    q.add('r1', 'refresh');
+    q.add('r2', 'refresh');
+    q.add('m1', 'refresh'); // already waiting in main: stays there, once
+    assert.equal(q.length, 6);
+    const got: (string | undefined)[] = [];
+    for (let i = 0; i < 6; i++) got.push(await q.get());
+    assert.deepEqual(got, ['m1', 'r1', 'm2', 'r2', 'm3', 'm4']);
+    q.shutDown();
+  });
+
+  it('a key re-added while processing comes back in the lane it was re-added to', async () => {
+    const q = new WorkQueue();
+    q.add('a');
+    q.add('b');
+    q.add('c');
+    assert.equal(await q.get(), 'a');
+    q.add('a', 'refresh');
+    q.done('a');
+    assert.equal(await q.get(), 'a', 'the refresh lane goes next');
+    assert.equal(await q.get(), 'b');
+    q.shutDown();
+  });
+
+  it('a timed requeue for the refresh lane lands there', async () => {
+    const q = new WorkQueue();
+    for (const k of ['m1', 'm2', 'm3']) q.add(k);
+    assert.equal(await q.get(), 'm1');
+    q.addAfter('r', 20, 'refresh');
+    await sleep(40);
+    assert.equal(await q.get(), 'r');
+    assert.equal(await q.get(), 'm2');
+    q.addAfter('x', 10, 'refresh');
+    q.cancelAfter('x');
+    q.addAfter('x', 10);
+    q.add('y', 'refresh');
+    await sleep(30);
+    assert.deepEqual([await q.get(), await q.get(), await q.get()], ['y', 'm3', 'x']);
+    q.shutDown();
+  });
+
   it('never hands the same key to two workers; a key re-added while processing comes back after done', async () => {
     const q = new WorkQueue();
     q.add('k');

@@ -18,6 +18,13 @@ class HandGate implements ShardGate {
     this.mine = new Set(keys);
     for (const l of this.listeners) l(true);
   }
+  /** Answers differently without calling it a change (a fence that began and ended between renews). */
+  quietly(keys: string[]): void {
+    this.mine = new Set(keys);
+  }
+  renewed(): void {
+    for (const l of this.listeners) l(false);
+  }
 }
 
 function gated(withKeySource: boolean) {
@@ -72,4 +79,26 @@ describe('a sharded controller', () => {
     assert.ok(!seen.includes('ns/b'), `reconciled ${seen.join(',')}`);
     await c.stop(1_000);
   });
+
+  for (const withKeySource of [true, false])
+    it(`a key refused while fenced between two renews is queued at the next renew (${withKeySource ? 'key source' : 'refused keys'})`, async () => {
+      const { gate, c, seen } = gated(withKeySource);
+      gate.set(['ns/a']);
+      c.start();
+      c.enqueue('ns/a');
+      await eventually('a reconciled', () => seen.includes('ns/a'), 10_000);
+      await new Promise((r) => setTimeout(r, 200));
+      const before = seen.filter((k) => k === 'ns/a').length;
+      // fenced without a renew seeing it: a timed requeue fires and is dropped at start
+      gate.quietly([]);
+      c.enqueueAfter('ns/a', 50);
+      c.enqueue('ns/a');
+      await new Promise((r) => setTimeout(r, 300));
+      assert.equal(seen.filter((k) => k === 'ns/a').length, before, 'nothing runs while fenced');
+      // renewed in time again: the view is the same as before, so the renew reports no change
+      gate.quietly(['ns/a']);
+      gate.renewed();
+      await eventually('a reconciled again', () => seen.filter((k) => k === 'ns/a').length > before, 10_000);
+      await c.stop(1_000);
+    });
 });
