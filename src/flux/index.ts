@@ -80,8 +80,8 @@ export {
   type HelmChart,
   type HelmRelease,
   type HelmRepository,
-  type PostRenderer,
   type HelmTestFilter,
+  type PostRenderer,
   type Snapshot,
   type TestHookStatus,
 } from './helm-types.js';
