@@ -22,6 +22,7 @@ import {
 import { type ApplyOwner, applyObjects, objectRef, prepareOwnedObjects, pruneStale } from './apply.js';
 import type { ChartStore } from './chart-store.js';
 import { FluxConditionType, FluxReason } from './conditions.js';
+import { currentFluxObject } from './current-object.js';
 import { type CheckedObject, decideHealth } from './health-check.js';
 import {
   HELM_NAME_LABEL,
@@ -97,15 +98,17 @@ export class HelmReleaseReconciler implements Reconciler {
   }
 
   async reconcile(ctx: ReconcileContext, req: ReconcileRequest): Promise<ReconcileResult | undefined> {
-    const cached = this.d.releases.store.get(req.key);
-    if (!cached) {
-      this.d.writer.forget('HelmRelease', req.namespace, req.name);
-      return undefined;
-    }
-    let hr = this.d.writer.fresher('HelmRelease', cached) ?? cached;
-    if (hr.metadata.deletionTimestamp) return this.finalize(hr);
-    if (hr.spec.suspend) return undefined;
-    hr = await withFluxFinalizer(this.d.client, this.d.writer, HELM_RELEASE_GVK, hr, cached);
+    const current = currentFluxObject(this.d.releases, this.d.writer, 'HelmRelease', req);
+    if (current.state === 'gone') return undefined;
+    if (current.state !== 'active')
+      return current.state === 'deleting' ? this.finalize(current.obj) : undefined;
+    const hr = await withFluxFinalizer(
+      this.d.client,
+      this.d.writer,
+      HELM_RELEASE_GVK,
+      current.obj,
+      current.cached,
+    );
     const nowMs = ctx.clock.now();
     const now = toKubeTime(nowMs);
     const draft = new HelmReleaseStatusDraft(hr, now);

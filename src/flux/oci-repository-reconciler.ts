@@ -11,6 +11,7 @@ import type { KubeClient, Reflector } from '../kube/index.js';
 import { type ChartArchiveLimits, readTarGz } from './chart-archive.js';
 import { type ChartStore, chartDigest } from './chart-store.js';
 import { deleteFluxCondition, FluxConditionType, type FluxReason, setFluxCondition } from './conditions.js';
+import { currentFluxObject } from './current-object.js';
 import { dockerConfigAuth } from './http-download.js';
 import { durationMs, jittered } from './intervals.js';
 import { RECONCILE_REQUEST_ANNOTATION } from './kustomization-status.js';
@@ -47,13 +48,9 @@ export class OCIRepositoryReconciler implements Reconciler {
   constructor(private readonly d: OCIRepositoryReconcilerDeps) {}
 
   async reconcile(ctx: ReconcileContext, req: ReconcileRequest): Promise<ReconcileResult | undefined> {
-    const cached = this.d.repos.store.get(req.key);
-    if (!cached) {
-      this.d.writer.forget('OCIRepository', req.namespace, req.name);
-      return undefined;
-    }
-    const repo = this.d.writer.fresher('OCIRepository', cached) ?? cached;
-    if (repo.metadata.deletionTimestamp || repo.spec.suspend) return undefined;
+    const current = currentFluxObject(this.d.repos, this.d.writer, 'OCIRepository', req);
+    if (current.state !== 'active') return undefined;
+    const repo = current.obj;
     const now = toKubeTime(ctx.clock.now());
     const gen = repo.metadata.generation;
     const intervalMs = durationMs(repo.spec.interval, 600_000);
