@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { getEventListeners } from 'node:events';
 import { describe, it } from 'node:test';
-import { KubeError, KubeErrorCode, type KubeClient, type KubeObject, Reflector } from '../../../src/kube/index.js';
+import {
+  type KubeClient,
+  KubeError,
+  KubeErrorCode,
+  type KubeObject,
+  Reflector,
+} from '../../../src/kube/index.js';
 
 /** A client whose first list succeeds and whose every watch then fails to connect (the API server is gone). */
 function goneAfterList() {
@@ -10,7 +16,13 @@ function goneAfterList() {
   const client = {
     async listAll() {
       return {
-        items: [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'a', resourceVersion: '1' } }],
+        items: [
+          {
+            apiVersion: 'v1',
+            kind: 'ConfigMap',
+            metadata: { name: 'c', namespace: 'a', resourceVersion: '1' },
+          },
+        ],
         resourceVersion: '1',
       };
     },

@@ -122,7 +122,10 @@ describe('sync: destination cluster targets', () => {
         (e: unknown) => e,
       );
       assert.ok(hasErrorCode(err, ClusterErrorCode.Unreachable));
-      assert.match((err as Error).message, /^Failed to load live state: failed to sync cluster .*: cannot reach the API server: /);
+      assert.match(
+        (err as Error).message,
+        /^Failed to load live state: failed to sync cluster .*: cannot reach the API server: /,
+      );
 
       // back on the same port: reported again, and usable
       server = apiserver();
