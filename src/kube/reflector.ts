@@ -133,9 +133,14 @@ export class Reflector<T extends KubeObject> {
     const signal = this.abort.signal;
     while (!signal.aborted) {
       try {
-        if (this.resourceVersion === undefined) await this.relist();
-        delay = initial;
+        if (this.resourceVersion === undefined) {
+          await this.relist();
+          delay = initial;
+        }
         await this.watch();
+        // the backoff restarts once a watch ran to its end, not before each attempt: a watch that
+        // cannot even connect (the API server is gone) must not be retried every `initial` ms
+        delay = initial;
         this.options.onWatchRestart?.('timeout');
       } catch (err) {
         if (signal.aborted) break;
@@ -276,16 +281,16 @@ export class Reflector<T extends KubeObject> {
   }
 }
 
+/** Resolves after `ms` or on abort; its abort listener goes either way (retries must not pile them up). */
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(t);
-        resolve();
-      },
-      { once: true },
-    );
+    let timer: NodeJS.Timeout | undefined;
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
   });
 }

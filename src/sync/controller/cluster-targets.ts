@@ -2,7 +2,10 @@
  * Where an Application's objects live: the destination cluster's client, live-state caches, resource
  * manager, sync runner and dry-run cache. The in-cluster target is the controller's own; a remote
  * target is built on demand from its cluster Secret, probed (GET /version) before each use with a
- * short cache, rebuilt when its Secret changes, and stopped once no Application targets it.
+ * short cache and every probe period while it lives, rebuilt when its Secret changes, and stopped
+ * once no Application targets it. When a probe's answer changes (the cluster went away, or answers
+ * again) its Applications look again: a cluster that stops answering turns its apps Unknown within
+ * a probe period, not at their next periodic reconcile, while its caches still hold the last state.
  */
 import type { Logger } from 'pino';
 import {
@@ -37,10 +40,13 @@ export interface ClusterTarget {
 
 interface RemoteTarget extends ClusterTarget {
   readonly fingerprint: string;
+  /** The last probe's answer, trusted for probeTtlMs; cleared when a request found the cluster unreachable. */
   state?: ConnectionState;
+  /** The last probe's status, kept when `state` is cleared: what the next answer is compared with. */
+  lastStatus?: ConnectionState['status'];
   probing?: Promise<ConnectionState>;
-  /** Re-probes a failed cluster until it answers again. */
-  watchdog?: NodeJS.Timeout;
+  /** Probes the cluster every probeTtlMs while the target lives. */
+  heartbeat?: NodeJS.Timeout;
 }
 
 export interface ClusterTargetsOptions {
@@ -51,9 +57,12 @@ export interface ClusterTargetsOptions {
   readonly logger: Logger;
   /** Called with the app name a changed remote object is tracked by. */
   readonly onChange: (appName: string) => void;
-  /** Called with a cluster's server when it answers again after a failure: its apps look again. */
-  readonly onReconnect: (server: string) => void;
-  /** How long a connection probe's answer is trusted, and the re-probe period of a failed cluster. Default 10 s. */
+  /**
+   * Called with a cluster's server when its connection state changes (it stopped answering, or
+   * answers again) or RBAC allows its caches again: the cluster's apps look again.
+   */
+  readonly onConnectionChange: (server: string) => void;
+  /** How long a connection probe's answer is trusted, and the period every remote cluster is probed at. Default 10 s. */
   readonly probeTtlMs?: number;
   /** The clock (epoch ms). Default Date.now. */
   readonly now?: () => number;
@@ -77,7 +86,6 @@ export class ClusterTargets {
     if (isInCluster(cluster)) return this.options.local;
     const target = this.targetFor(cluster);
     const state = await this.probe(target, nowMs);
-    if (state.status !== 'Successful') this.watch(target);
     if (state.status !== 'Successful')
       throw new ClusterError(
         ClusterErrorCode.Unreachable,
@@ -141,7 +149,7 @@ export class ClusterTargets {
       // a restarted API server refuses watches until its RBAC cache is warm: retry soon, and let the
       // cluster's apps look again once allowed
       forbiddenRetryMs: 10_000,
-      onAllowed: () => this.options.onReconnect(cluster.server),
+      onAllowed: () => this.options.onConnectionChange(cluster.server),
     });
     const rm = new ResourceManager(client);
     const target: RemoteTarget = {
@@ -155,17 +163,23 @@ export class ClusterTargets {
       fingerprint,
     };
     this.remote.set(cluster.server, target);
+    this.startHeartbeat(target);
     logger.info({ server: cluster.server, cluster: cluster.name }, 'started the caches of a cluster');
     return target;
   }
 
-  private async probe(target: RemoteTarget, nowMs: number): Promise<ConnectionState> {
-    const ttl = this.options.probeTtlMs ?? 10_000;
-    if (target.state && nowMs - target.state.attemptedAt < ttl) return target.state;
+  /** The last answer while younger than `maxAgeMs`, else a new probe (one at a time). */
+  private async probe(
+    target: RemoteTarget,
+    nowMs: number,
+    maxAgeMs = this.options.probeTtlMs ?? 10_000,
+  ): Promise<ConnectionState> {
+    if (target.state && nowMs - target.state.attemptedAt < maxAgeMs) return target.state;
     if (!target.probing) {
       target.probing = probeConnection(target.client, nowMs).then((state) => {
-        const previous = target.state?.status;
+        const previous = target.lastStatus;
         target.state = state;
+        target.lastStatus = state.status;
         target.probing = undefined;
         if (previous !== state.status) {
           const fields = { server: target.server, cluster: target.name, status: state.status };
@@ -173,6 +187,9 @@ export class ClusterTargets {
             this.options.logger.info(fields, 'cluster connection state changed');
           else
             this.options.logger.warn({ ...fields, error: state.message }, 'cluster connection state changed');
+          // the first answer is the one the connecting reconcile acts on; a change is news to every app
+          if (previous !== undefined && this.remote.get(target.server) === target)
+            this.options.onConnectionChange(target.server);
         }
         return state;
       });
@@ -180,28 +197,26 @@ export class ClusterTargets {
     return target.probing;
   }
 
-  /** Probes a failed cluster every probeTtlMs until it answers, then asks for its apps to look again. */
-  private watch(target: RemoteTarget): void {
-    if (target.watchdog) return;
+  /**
+   * Probes the cluster every probeTtlMs while the target lives, so a cluster that stops answering is
+   * noticed within one period plus the probe's own answer (at once when connections are refused, at
+   * most the probe timeout when nothing answers), without waiting for a reconcile to ask.
+   */
+  private startHeartbeat(target: RemoteTarget): void {
     const period = this.options.probeTtlMs ?? 10_000;
     const now = this.options.now ?? Date.now;
-    target.watchdog = setInterval(() => {
+    target.heartbeat = setInterval(() => {
       if (this.remote.get(target.server) !== target) {
-        clearInterval(target.watchdog);
+        clearInterval(target.heartbeat);
         return;
       }
-      void this.probe(target, now()).then((state) => {
-        if (state.status !== 'Successful') return;
-        clearInterval(target.watchdog);
-        target.watchdog = undefined;
-        this.options.onReconnect(target.server);
-      });
+      void this.probe(target, now(), 0);
     }, period);
-    target.watchdog.unref();
+    target.heartbeat.unref();
   }
 
   private async close(t: ClusterTarget): Promise<void> {
-    if ((t as RemoteTarget).watchdog) clearInterval((t as RemoteTarget).watchdog);
+    if ((t as RemoteTarget).heartbeat) clearInterval((t as RemoteTarget).heartbeat);
     await t.live.stop();
     t.client.close();
   }

@@ -172,7 +172,7 @@ export function registerSyncController(
     },
     logger,
     onChange: enqueueByName,
-    onReconnect: (server) => {
+    onConnectionChange: (server) => {
       for (const a of apps.store.list()) {
         const r = targets.resolve(a);
         if (r.kind === 'resolved' && r.cluster.server === server) controller?.enqueue(objectKey(a));

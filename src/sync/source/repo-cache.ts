@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { SyncError, SyncErrorCode } from '../errors.js';
 import type { CredentialSource } from './credentials.js';
 import { git } from './git.js';
-import { parseLsRemote, type RefMap, resolveRevision } from './revision.js';
+import { parseLsRemote, type RefMap, refsChanged, resolveRevision } from './revision.js';
 
 export interface RepoCacheOptions {
   /** Holds one bare repository per repo URL (and the checkouts, unless `checkoutDir` is set). */
@@ -39,6 +39,8 @@ interface RepoEntry {
   refs?: { readonly map: RefMap; readonly at: number };
   /** Bumped by `invalidate`: an answer asked for before it is not stored. */
   refsEpoch: number;
+  /** The refs last stored, kept through `invalidate`: what a new answer is compared with. */
+  seen?: RefMap;
   readonly commits: Set<string>;
   readonly checkouts: Map<string, Promise<string>>;
 }
@@ -52,6 +54,7 @@ export class RepoCache {
   private readonly repos = new Map<string, RepoEntry>();
   private readonly metadata = new Map<string, CommitMetadata>();
   private readonly now: () => number;
+  private readonly refsListeners: ((url: string) => void)[] = [];
 
   constructor(private readonly options: RepoCacheOptions) {
     this.now = options.now ?? Date.now;
@@ -81,6 +84,15 @@ export class RepoCache {
     return run;
   }
 
+  /**
+   * Calls `listener` with the repository URL whenever an `ls-remote` answer, whoever asked for it (the
+   * poller, a reconcile resolving a revision), differs from the refs last seen. Comparing in the one
+   * place answers are stored means no asker can take a push unseen by the others.
+   */
+  onRefsChanged(listener: (url: string) => void): void {
+    this.refsListeners.push(listener);
+  }
+
   /** The repository's refs; `maxAgeMs` reuses a recent answer (0 = always ask the remote). */
   async refs(url: string, maxAgeMs = 0): Promise<RefMap> {
     const e = this.entry(url);
@@ -94,13 +106,14 @@ export class RepoCache {
     });
     const map = parseLsRemote(out);
     // Concurrent answers: a slower, older one never replaces a newer one (nor one asked after invalidate).
-    if (epoch === e.refsEpoch && (!e.refs || e.refs.at <= askedAt)) e.refs = { map, at: askedAt };
+    if (epoch === e.refsEpoch && (!e.refs || e.refs.at <= askedAt)) {
+      e.refs = { map, at: askedAt };
+      const previous = e.seen;
+      e.seen = map;
+      if (previous !== undefined && refsChanged(previous, map))
+        for (const listener of this.refsListeners) listener(url);
+    }
     return map;
-  }
-
-  /** The refs last seen, without asking the remote. */
-  knownRefs(url: string): RefMap | undefined {
-    return this.repos.get(url)?.refs?.map;
   }
 
   /** Forgets the cached refs so the next resolution asks the remote (webhook, hard refresh). */

@@ -1,6 +1,5 @@
 import type { Logger } from '../../observability/index.js';
 import type { RepoCache } from './repo-cache.js';
-import { refsChanged } from './revision.js';
 
 export interface RepoPollerOptions {
   readonly cache: RepoCache;
@@ -9,7 +8,10 @@ export interface RepoPollerOptions {
   readonly intervalMs?: number;
   /** Extra random delay, as a fraction of the interval. Default 0.1. */
   readonly jitter?: number;
-  /** Called when a repository's refs changed. */
+  /**
+   * Called when a repository's refs changed, whoever's `ls-remote` saw it first (this poller's, or a
+   * reconcile's resolving a revision through the same cache), and when an `ls-remote` of ours failed.
+   */
   readonly onChange: (repoURL: string) => void;
 }
 
@@ -18,7 +20,13 @@ export class RepoPoller {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private stopped = false;
 
-  constructor(private readonly options: RepoPollerOptions) {}
+  constructor(private readonly options: RepoPollerOptions) {
+    // The cache compares every answer with the refs it last stored: comparing here, with the refs
+    // known before our own ls-remote, missed a push a reconcile's ls-remote had stored in between.
+    options.cache.onRefsChanged((url) => {
+      if (!this.stopped) options.onChange(url);
+    });
+  }
 
   /** Starts polling the given set of repositories (and stops polling those no longer used). */
   track(repoURLs: Iterable<string>): void {
@@ -48,10 +56,8 @@ export class RepoPoller {
   }
 
   private async poll(url: string): Promise<void> {
-    const before = this.options.cache.knownRefs(url);
     try {
-      const after = await this.options.cache.refs(url, 0);
-      if (refsChanged(before, after)) this.options.onChange(url);
+      await this.options.cache.refs(url, 0);
     } catch (err) {
       this.options.logger.warn({ err, repo: url }, 'ls-remote failed');
       this.options.onChange(url);

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
 import { ClusterErrorCode, ClusterRegistry, type SecretObject } from '../../../src/clusters/index.js';
 import type { Manager } from '../../../src/core/index.js';
@@ -6,6 +8,7 @@ import { hasErrorCode } from '../../../src/errors/index.js';
 import { silentLogger } from '../../../src/observability/index.js';
 import { type ClusterTarget, ClusterTargets } from '../../../src/sync/controller/cluster-targets.js';
 import type { Application } from '../../../src/sync/index.js';
+import { eventually } from '../../support/kube.js';
 
 // Nothing listens on port 1: a registered cluster there is unreachable at once (ECONNREFUSED).
 const DEAD = 'https://127.0.0.1:1';
@@ -30,7 +33,7 @@ function targets(reconnected: string[]) {
     local,
     logger: silentLogger(),
     onChange: () => {},
-    onReconnect: (s) => reconnected.push(s),
+    onConnectionChange: (s) => reconnected.push(s),
     probeTtlMs: 60_000,
   });
   return { t, local };
@@ -68,5 +71,72 @@ describe('sync: destination cluster targets', () => {
     await t.releaseUnused([app({ server: 'https://kubernetes.default.svc' })]);
     assert.ok(!t.connectionStates().has(DEAD), 'stopped once none does');
     await t.stop();
+  });
+
+  it('a cluster that stops answering, and answers again, makes its apps look again without being asked', async () => {
+    // a stand-in API server that only answers GET /version
+    const apiserver = (): Server =>
+      createServer((req, res) => {
+        res.setHeader('Content-Type', 'application/json');
+        res.end(req.url === '/version' ? '{"major":"1","minor":"36"}' : '{}');
+      });
+    const listen = (s: Server, port = 0) =>
+      new Promise<number>((resolve, reject) => {
+        s.once('error', reject);
+        s.listen(port, '127.0.0.1', () => resolve((s.address() as AddressInfo).port));
+      });
+    let server = apiserver();
+    const port = await listen(server);
+    const url = `http://127.0.0.1:${port}`;
+    const live: SecretObject = {
+      ...secret,
+      metadata: { ...secret.metadata, name: 'live', uid: 'v' },
+      data: { name: b64('live'), server: b64(url), config: b64('{}') },
+    } as SecretObject;
+    const changed: string[] = [];
+    const stops: (() => unknown)[] = [];
+    const t = new ClusterTargets({
+      manager: { onStop: (f: () => unknown) => stops.push(f) } as unknown as Manager,
+      registry: new ClusterRegistry({ store: { list: () => [live] } } as never),
+      local: { server: 'https://kubernetes.default.svc', name: 'in-cluster' } as ClusterTarget,
+      logger: silentLogger(),
+      onChange: () => {},
+      onConnectionChange: (s) => changed.push(s),
+      probeTtlMs: 100,
+    });
+    try {
+      const r = t.resolve(app({ name: 'live' }));
+      if (r.kind !== 'resolved') return assert.fail(JSON.stringify(r));
+      await t.connect(r.cluster, Date.now());
+      assert.equal(t.connectionStates().get(url)?.status, 'Successful');
+      assert.deepEqual(changed, [], 'the first answer is the connecting reconcile’s own');
+
+      // the API server goes away; nobody connects: the probe period notices
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+      await eventually('the lost cluster reported', () => changed.length === 1, 30_000, 20);
+      assert.deepEqual(changed, [url]);
+      assert.equal(t.connectionStates().get(url)?.status, 'Failed');
+      const err = await t.connect(r.cluster, Date.now()).then(
+        () => assert.fail('expected a connection error'),
+        (e: unknown) => e,
+      );
+      assert.ok(hasErrorCode(err, ClusterErrorCode.Unreachable));
+      assert.match(
+        (err as Error).message,
+        /^Failed to load live state: failed to sync cluster .*: cannot reach the API server: /,
+      );
+
+      // back on the same port: reported again, and usable
+      server = apiserver();
+      await listen(server, port);
+      await eventually('the recovered cluster reported', () => changed.length === 2, 30_000, 20);
+      assert.deepEqual(changed, [url, url]);
+      assert.equal((await t.connect(r.cluster, Date.now())).server, url);
+    } finally {
+      await t.stop();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });
