@@ -122,20 +122,6 @@ export function prepareObjects(
   );
 }
 
-async function getLive(client: KubeClient, o: KubeObject): Promise<KubeObject | undefined> {
-  try {
-    return await client.get({
-      apiVersion: o.apiVersion ?? '',
-      kind: o.kind ?? '',
-      name: o.metadata.name ?? '',
-      ...(o.metadata.namespace && { namespace: o.metadata.namespace }),
-    });
-  } catch (err) {
-    if (isNotFound(err)) return undefined;
-    throw err;
-  }
-}
-
 /**
  * Server-side applies every object through the sync engine's resource manager (Git wins over
  * manual edits: drift is healed on every reconcile). An object whose immutable fields changed is
@@ -154,7 +140,7 @@ export async function applyObjects(
   const applied: KubeObject[] = [];
   const errors: string[] = [];
   for (const o of objects) {
-    const live = await getLive(client, o).catch((err: unknown) => {
+    const live = await client.getIfExists(o).catch((err: unknown) => {
       if (isForbidden(err)) return undefined;
       throw err;
     });
@@ -203,7 +189,7 @@ export async function pruneStale(
       kind: o.kind,
       metadata: { name: o.name, ...(o.namespace && { namespace: o.namespace }) },
     } satisfies KubeObject;
-    const live = await getLive(client, ref).catch((err: unknown) => {
+    const live = await client.getIfExists(ref).catch((err: unknown) => {
       if (isNotFound(err)) return undefined; // the kind is gone
       throw err;
     });

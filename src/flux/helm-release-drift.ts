@@ -1,5 +1,5 @@
 import type { EventRecorder } from '../core/index.js';
-import { groupOf, isNotFound, type KubeClient, type KubeObject } from '../kube/index.js';
+import { groupOf, type KubeClient, type KubeObject } from '../kube/index.js';
 import type { Logger } from '../observability/index.js';
 import { compareResource, type ResourceManager } from '../sync/index.js';
 import { objectRef } from './apply.js';
@@ -44,20 +44,6 @@ interface DesiredDrift extends ObjectDrift {
 /** Objects compared at once (each is a GET and a server-side-apply dry run). */
 const CONCURRENCY = 8;
 
-async function liveOf(client: KubeClient, o: KubeObject): Promise<KubeObject | undefined> {
-  try {
-    return await client.get({
-      apiVersion: o.apiVersion ?? '',
-      kind: o.kind ?? '',
-      name: o.metadata.name ?? '',
-      ...(o.metadata.namespace && { namespace: o.metadata.namespace }),
-    });
-  } catch (err) {
-    if (isNotFound(err)) return undefined;
-    throw err;
-  }
-}
-
 /**
  * One object against the cluster, as fluxcd/pkg ssa jsondiff compares it: excluded by its
  * label/annotation (desired or live) or by a root ignore path; missing; or the live object against
@@ -73,7 +59,7 @@ async function compareObject(
   const pointers = ignoredPointers(rules, desired);
   if (isDriftExcluded(desired) || pointers.includes(''))
     return { subject, type: 'exclude', ops: [], desired };
-  const live = await liveOf(d.client, desired);
+  const live = await d.client.getIfExists(desired);
   if (!live) return { subject, type: 'create', ops: [], desired };
   if (isDriftExcluded(live)) return { subject, type: 'exclude', ops: [], desired };
   const predicted = await d.rm.predict(desired);

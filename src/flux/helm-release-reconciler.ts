@@ -301,7 +301,7 @@ export class HelmReleaseReconciler implements Reconciler {
             kind: o.kind,
             metadata: { name: o.name, ...(o.namespace && { namespace: o.namespace }) },
           };
-          checks.push({ ref: objectRef(ref), live: await this.live(ref, this.actor(hr).client) });
+          checks.push({ ref: objectRef(ref), live: await this.actor(hr).client.getIfExists(ref) });
         }
         const decision = decideHealth(checks, nowMs - Date.parse(rel.lastDeployed), timeoutMs);
         if (decision.kind === 'waiting') return write(this.d.healthPollMs);
@@ -433,7 +433,7 @@ export class HelmReleaseReconciler implements Reconciler {
 
   private async createNamespace(hr: HelmRelease, name: string): Promise<void> {
     const { client } = this.actor(hr);
-    if (await this.live({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } }, client)) return;
+    if (await client.getIfExists({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } })) return;
     await client.apply(
       { apiVersion: 'v1', kind: 'Namespace', metadata: { name } },
       { fieldManager: FLUX_FIELD_MANAGER },
@@ -499,20 +499,6 @@ export class HelmReleaseReconciler implements Reconciler {
     for (const s of draft.supersedeOlder(latest.version)) {
       const stored = await this.d.storage.get(s.namespace, s.name, s.version);
       if (stored) await this.d.storage.save({ ...stored, status: 'superseded' });
-    }
-  }
-
-  private async live(o: KubeObject, client: KubeClient = this.d.client): Promise<KubeObject | undefined> {
-    try {
-      return await client.get({
-        apiVersion: o.apiVersion ?? '',
-        kind: o.kind ?? '',
-        name: o.metadata.name ?? '',
-        ...(o.metadata.namespace && { namespace: o.metadata.namespace }),
-      });
-    } catch (err) {
-      if (isNotFound(err)) return undefined;
-      throw err;
     }
   }
 

@@ -143,7 +143,7 @@ async function step(
     try {
       if (next.kind === 'start') {
         if (hasDeletePolicy(hook, HookDeletePolicy.BeforeHookCreation)) {
-          const old = await live(r.client, obj);
+          const old = await r.client.getIfExists(obj);
           if (old) {
             if (!old.metadata.deletionTimestamp) await remove(r.client, obj);
             return { kind: 'wait', ms: Math.min(r.pollMs, 1_000) };
@@ -153,7 +153,7 @@ async function step(
         await r.client.create(obj, { fieldManager: FLUX_FIELD_MANAGER });
         return { kind: 'wait', ms: r.pollMs };
       }
-      current = await live(r.client, obj);
+      current = await r.client.getIfExists(obj);
     } catch (err) {
       // Helm fails the test on any error of its client; only a passing outage is retried
       if (isRetryable(err) || !(err instanceof KubeError) || isNamespaceStarting(err)) throw err;
@@ -216,15 +216,6 @@ const refOf = (o: KubeObject) => ({
   name: o.metadata.name ?? '',
   ...(o.metadata.namespace && { namespace: o.metadata.namespace }),
 });
-
-async function live(client: KubeClient, o: KubeObject): Promise<KubeObject | undefined> {
-  try {
-    return await client.get(refOf(o));
-  } catch (err) {
-    if (isNotFound(err)) return undefined;
-    throw err;
-  }
-}
 
 async function remove(client: KubeClient, o: KubeObject): Promise<void> {
   try {

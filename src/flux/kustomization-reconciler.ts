@@ -7,7 +7,7 @@ import {
   type StatusWriter,
   toKubeTime,
 } from '../core/index.js';
-import { isNotFound, type KubeClient, type KubeObject, type Reflector } from '../kube/index.js';
+import type { KubeClient, KubeObject, Reflector } from '../kube/index.js';
 import type { RenderLimits, ResourceManager } from '../sync/index.js';
 import { applyObjects, objectRef, prepareObjects, pruneStale } from './apply.js';
 import { listArtifactFiles } from './artifact.js';
@@ -59,20 +59,6 @@ export interface KustomizationReconcilerDeps {
 }
 
 const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
-
-async function liveOf(client: KubeClient, o: KubeObject): Promise<KubeObject | undefined> {
-  try {
-    return await client.get({
-      apiVersion: o.apiVersion ?? '',
-      kind: o.kind ?? '',
-      name: o.metadata.name ?? '',
-      ...(o.metadata.namespace && { namespace: o.metadata.namespace }),
-    });
-  } catch (err) {
-    if (isNotFound(err)) return undefined;
-    throw err;
-  }
-}
 
 /**
  * The Kustomization reconciler, kustomize-controller's steps on the sync engine: source artifact →
@@ -238,7 +224,7 @@ export class KustomizationReconciler implements Reconciler {
           : nowMs;
       const observed: CheckedObject[] = [];
       try {
-        for (const o of checks) observed.push({ ref: objectRef(o), live: await liveOf(actor.client, o) });
+        for (const o of checks) observed.push({ ref: objectRef(o), live: await actor.client.getIfExists(o) });
       } catch (err) {
         // e.g. a ServiceAccount that may apply but not read
         return failed(FluxReason.HealthCheckFailed, errorText(err), retryMs, revision);

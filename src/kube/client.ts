@@ -1,6 +1,6 @@
 import { type ClusterConnectionConfig, clusterAccessFromConfig } from './cluster-config.js';
 import { Discovery } from './discovery.js';
-import { errorFromResponse, type InvolvedObject } from './errors.js';
+import { errorFromResponse, type InvolvedObject, isNotFound } from './errors.js';
 import { type KubeConfigOptions, loadClusterAccess } from './kubeconfig.js';
 import { type Impersonation, KubeTransport, type QueryValue } from './transport.js';
 import type { GroupVersionKind, KubeList, KubeObject, ObjectRef, ResourceInfo, WatchEvent } from './types.js';
@@ -165,6 +165,26 @@ export class KubeClient implements KubeReader, KubeWriter, KubeWatcher {
   async get<T extends KubeObject>(ref: ObjectRef, options: { signal?: AbortSignal } = {}): Promise<T> {
     const path = await this.path(ref, ref.namespace, ref.name);
     return this.transport.request<T>({ method: 'GET', path, object: involved(ref), signal: options.signal });
+  }
+
+  /** The object as the cluster holds it now, or undefined when it does not exist (any other error throws). */
+  async getIfExists<T extends KubeObject>(o: {
+    readonly apiVersion?: string;
+    readonly kind?: string;
+    readonly metadata: { readonly namespace?: string; readonly name?: string };
+  }): Promise<T | undefined> {
+    const ref: ObjectRef = {
+      apiVersion: o.apiVersion ?? '',
+      kind: o.kind ?? '',
+      name: o.metadata.name ?? '',
+      ...(o.metadata.namespace && { namespace: o.metadata.namespace }),
+    };
+    try {
+      return await this.get<T>(ref);
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      throw err;
+    }
   }
 
   async list<T extends KubeObject>(gvk: GroupVersionKind, options: ListOptions = {}): Promise<KubeList<T>> {

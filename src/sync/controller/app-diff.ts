@@ -5,7 +5,7 @@
  * projection onto the manifest's fields and ignoreDifferences. Secret values are hidden on both sides
  * (gitops-engine's HideSecretData). Shared by `slipway app diff` and the dashboard's Application page.
  */
-import { isNotFound, type KubeClient, type KubeObject } from '../../kube/index.js';
+import type { KubeClient, KubeObject } from '../../kube/index.js';
 import type { ResourceManager } from '../apply/index.js';
 import { compareResource, hideSecretData } from '../diff/index.js';
 import { hookTypes } from '../operation/index.js';
@@ -50,21 +50,6 @@ export interface AppDiffOptions {
   readonly concurrency?: number;
 }
 
-async function liveOf(client: KubeClient, d: KubeObject): Promise<KubeObject | undefined> {
-  const ns = d.metadata.namespace;
-  try {
-    return await client.get({
-      apiVersion: d.apiVersion ?? '',
-      kind: d.kind ?? '',
-      name: d.metadata.name ?? '',
-      ...(ns && { namespace: ns }),
-    });
-  } catch (err) {
-    if (isNotFound(err)) return undefined;
-    throw err;
-  }
-}
-
 export async function diffApplication(
   deps: AppDiffDeps,
   app: Application,
@@ -81,7 +66,7 @@ export async function diffApplication(
   for (let i = 0; i < objects.length; i += width) {
     const batch = await Promise.all(
       objects.slice(i, i + width).map(async (d) => {
-        const live = await liveOf(deps.client, d);
+        const live = await deps.client.getIfExists(d);
         const predicted = await deps.rm.predict(d).catch(() => d);
         const diff = compareResource(predicted, live, app.spec.ignoreDifferences, d);
         const [desired, shownLive] = hideSecretData(diff.predicted ?? d, diff.live);
