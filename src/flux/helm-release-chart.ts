@@ -1,6 +1,7 @@
 // What ties a HelmRelease to its Helm release and its HelmChart: helm-controller's names and labels.
 import { findCondition } from '../core/index.js';
 import type { KubeClient, KubeObject, Reflector } from '../kube/index.js';
+import type { ApplyOwner } from './apply.js';
 import { FluxConditionType } from './conditions.js';
 import { HelmReason } from './helm-release-status.js';
 import { HELM_CHART_GVK, type HelmChart, type HelmRelease } from './helm-types.js';
@@ -13,6 +14,22 @@ export const HELM_NAMESPACE_LABEL = 'helm.toolkit.fluxcd.io/namespace';
 export const OWNER_LABELS = { name: HELM_NAME_LABEL, namespace: HELM_NAMESPACE_LABEL } as const;
 
 /** helm-controller's GetReleaseName: `releaseName`, else `[<targetNamespace>-]<name>`. Pure. */
+/** Helm's and Flux's marks on a release's objects (its test hooks included). */
+export function helmReleaseOwner(hr: HelmRelease, releaseNs: string): ApplyOwner {
+  return {
+    labels: {
+      [HELM_NAME_LABEL]: hr.metadata.name ?? '',
+      [HELM_NAMESPACE_LABEL]: hr.metadata.namespace ?? '',
+      'app.kubernetes.io/managed-by': 'Helm',
+    },
+    annotations: {
+      'meta.helm.sh/release-name': releaseNameOf(hr),
+      'meta.helm.sh/release-namespace': releaseNs,
+    },
+    defaultNamespace: releaseNs,
+  };
+}
+
 export function releaseNameOf(hr: HelmRelease): string {
   if (hr.spec.releaseName) return hr.spec.releaseName;
   const name = hr.metadata.name ?? '';

@@ -19,15 +19,14 @@ import {
   renderSource,
   scratchRoot,
 } from '../sync/index.js';
-import { type ApplyOwner, applyObjects, objectRef, prepareOwnedObjects, pruneStale } from './apply.js';
+import { applyObjects, objectRef, prepareOwnedObjects, pruneStale } from './apply.js';
 import type { ChartStore } from './chart-store.js';
 import { FluxConditionType, FluxReason } from './conditions.js';
 import { currentFluxObject } from './current-object.js';
 import { type CheckedObject, decideHealth } from './health-check.js';
 import {
-  HELM_NAME_LABEL,
-  HELM_NAMESPACE_LABEL,
   helmChartRef,
+  helmReleaseOwner,
   OWNER_LABELS,
   type ReleaseChartDeps,
   releaseNameOf,
@@ -52,7 +51,7 @@ import type { Values } from './helm-values.js';
 import { type Actor, actorFor, serviceAccountExists } from './impersonation.js';
 import { durationMs, formatDurationMs, jittered } from './intervals.js';
 import { inventoryApiVersion, inventoryEntry, parseInventoryEntry } from './inventory.js';
-import type { ReleaseStorage, StoredHook, StoredRelease } from './release-storage.js';
+import { type ReleaseStorage, type StoredHook, storedRelease } from './release-storage.js';
 import {
   FLUX_FIELD_MANAGER,
   FLUX_FINALIZER,
@@ -190,7 +189,7 @@ export class HelmReleaseReconciler implements Reconciler {
               : await this.render(hr, chartDir, values, releaseName, releaseNs),
           );
           const actor = this.actor(hr);
-          const prepared = await prepareOwnedObjects(actor.client, this.releaseOwner(hr, releaseNs), objects);
+          const prepared = await prepareOwnedObjects(actor.client, helmReleaseOwner(hr, releaseNs), objects);
           draft.inventoryEntries(prepared.map(inventoryEntry));
           drift = await checkReleaseDrift(
             { ...this.d, client: actor.client, rm: actor.rm, logger: ctx.logger },
@@ -218,7 +217,7 @@ export class HelmReleaseReconciler implements Reconciler {
           hr,
           draft,
           release: action.release,
-          owner: this.releaseOwner(hr, releaseNs),
+          owner: helmReleaseOwner(hr, releaseNs),
           nowMs,
           timeoutMs: durationMs(hr.spec.test?.timeout, timeoutMs),
           pollMs: this.d.healthPollMs,
@@ -250,11 +249,13 @@ export class HelmReleaseReconciler implements Reconciler {
           draft.inventoryEntries(await this.applyRelease(hr, objects, releaseNs, true));
         } catch (err) {
           const snap = draft.released(base, action.kind, 'failed', now);
-          await this.saveRelease(
-            snap,
-            values,
-            manifest,
-            `${action.kind === 'install' ? 'Install' : 'Upgrade'} failed: ${errorText(err)}`,
+          await this.d.storage.save(
+            storedRelease(
+              snap,
+              values,
+              manifest,
+              `${action.kind === 'install' ? 'Install' : 'Upgrade'} failed: ${errorText(err)}`,
+            ),
           );
           draft.failed(action.kind, releaseNs, releaseName, errorText(err));
           ctx.logger.warn({ action: action.kind, err }, 'helm release action failed');
@@ -267,14 +268,16 @@ export class HelmReleaseReconciler implements Reconciler {
         }
         const wait = !(isInstall ? hr.spec.install?.disableWait : hr.spec.upgrade?.disableWait);
         const snap = draft.released(base, action.kind, wait ? `pending-${action.kind}` : 'deployed', now);
-        await this.saveRelease(
-          snap,
-          values,
-          manifest,
-          wait
-            ? `${isInstall ? 'Initial install' : 'Upgrade'} underway`
-            : `${isInstall ? 'Install' : 'Upgrade'} complete`,
-          tests,
+        await this.d.storage.save(
+          storedRelease(
+            snap,
+            values,
+            manifest,
+            wait
+              ? `${isInstall ? 'Initial install' : 'Upgrade'} underway`
+              : `${isInstall ? 'Install' : 'Upgrade'} complete`,
+            tests,
+          ),
         );
         if (!wait) {
           await this.supersede(draft, snap);
@@ -308,11 +311,13 @@ export class HelmReleaseReconciler implements Reconciler {
         const stored = await this.d.storage.get(rel.namespace, rel.name, rel.version);
         if (decision.kind === 'failed') {
           const snap = draft.finish(rel, 'failed');
-          await this.saveRelease(
-            snap,
-            stored?.config ?? values,
-            stored?.manifest ?? '',
-            `${kind === 'install' ? 'Install' : 'Upgrade'} failed: ${decision.message}`,
+          await this.d.storage.save(
+            storedRelease(
+              snap,
+              stored?.config ?? values,
+              stored?.manifest ?? '',
+              `${kind === 'install' ? 'Install' : 'Upgrade'} failed: ${decision.message}`,
+            ),
           );
           draft.failed(kind, releaseNs, releaseName, decision.message);
           ctx.logger.warn({ action: kind }, 'helm release failed its health check');
@@ -324,12 +329,14 @@ export class HelmReleaseReconciler implements Reconciler {
           return write(2_000);
         }
         const snap = draft.finish(rel, 'deployed');
-        await this.saveRelease(
-          snap,
-          stored?.config ?? values,
-          stored?.manifest ?? '',
-          `${kind === 'install' ? 'Install' : 'Upgrade'} complete`,
-          stored?.hooks,
+        await this.d.storage.save(
+          storedRelease(
+            snap,
+            stored?.config ?? values,
+            stored?.manifest ?? '',
+            `${kind === 'install' ? 'Install' : 'Upgrade'} complete`,
+            stored?.hooks,
+          ),
         );
         await this.supersede(draft, snap);
         draft.succeeded(kind);
@@ -350,7 +357,9 @@ export class HelmReleaseReconciler implements Reconciler {
         }
         const snap = draft.finish(action.failed, 'uninstalled');
         const stored = await this.d.storage.get(snap.namespace, snap.name, snap.version);
-        await this.saveRelease(snap, stored?.config ?? {}, stored?.manifest ?? '', 'Uninstallation complete');
+        await this.d.storage.save(
+          storedRelease(snap, stored?.config ?? {}, stored?.manifest ?? '', 'Uninstallation complete'),
+        );
         draft.inventoryEntries([]);
         draft.remediated(
           HelmReason.UninstallSucceeded,
@@ -374,19 +383,23 @@ export class HelmReleaseReconciler implements Reconciler {
               true,
             ),
           );
-          await this.saveRelease(
-            draft.finish(action.failed, 'failed'),
-            stored.config,
-            stored.manifest,
-            'Upgrade failed',
+          await this.d.storage.save(
+            storedRelease(
+              draft.finish(action.failed, 'failed'),
+              stored.config,
+              stored.manifest,
+              'Upgrade failed',
+            ),
           );
           const snap = draft.released({ ...to, version: draft.nextVersion() }, 'rollback', 'deployed', now);
-          await this.saveRelease(
-            snap,
-            stored.config,
-            stored.manifest,
-            `Rollback to ${to.version}`,
-            stored.hooks?.map(({ lastRun: _run, ...h }) => h),
+          await this.d.storage.save(
+            storedRelease(
+              snap,
+              stored.config,
+              stored.manifest,
+              `Rollback to ${to.version}`,
+              stored.hooks?.map(({ lastRun: _run, ...h }) => h),
+            ),
           );
           await this.supersede(draft, snap);
         } catch (err) {
@@ -449,50 +462,10 @@ export class HelmReleaseReconciler implements Reconciler {
   ): Promise<ResourceRef[]> {
     const draftEntries = hr.status?.inventory?.entries;
     const actor = this.actor(hr);
-    const prepared = await prepareOwnedObjects(actor.client, this.releaseOwner(hr, releaseNs), objects);
+    const prepared = await prepareOwnedObjects(actor.client, helmReleaseOwner(hr, releaseNs), objects);
     const outcome = await applyObjects(actor.client, actor.rm, { spec: {} }, prepared);
     if (prune) await pruneStale(actor.client, actor.rm, hr, draftEntries, outcome.entries, OWNER_LABELS);
     return prepared.map(inventoryEntry);
-  }
-
-  /** Helm's and Flux's marks on the release's objects (its test hooks included). */
-  private releaseOwner(hr: HelmRelease, releaseNs: string): ApplyOwner {
-    return {
-      labels: {
-        [HELM_NAME_LABEL]: hr.metadata.name ?? '',
-        [HELM_NAMESPACE_LABEL]: hr.metadata.namespace ?? '',
-        'app.kubernetes.io/managed-by': 'Helm',
-      },
-      annotations: {
-        'meta.helm.sh/release-name': releaseNameOf(hr),
-        'meta.helm.sh/release-namespace': releaseNs,
-      },
-      defaultNamespace: releaseNs,
-    };
-  }
-
-  private async saveRelease(
-    snap: Snapshot,
-    config: Readonly<Record<string, unknown>>,
-    manifest: string,
-    description: string,
-    hooks?: readonly StoredHook[],
-  ): Promise<void> {
-    const r: StoredRelease = {
-      name: snap.name,
-      namespace: snap.namespace,
-      version: snap.version,
-      status: snap.status as StoredRelease['status'],
-      description,
-      firstDeployed: snap.firstDeployed,
-      lastDeployed: snap.lastDeployed,
-      chartName: snap.chartName,
-      chartVersion: snap.chartVersion,
-      config,
-      manifest,
-      ...(hooks !== undefined && { hooks }),
-    };
-    await this.d.storage.save(r);
   }
 
   private async supersede(draft: HelmReleaseStatusDraft, latest: Snapshot): Promise<void> {

@@ -1,5 +1,6 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { isNotFound, type KubeClient, type KubeObject } from '../kube/index.js';
+import type { Snapshot } from './helm-types.js';
 import { FLUX_FIELD_MANAGER } from './status-write.js';
 
 /** One Helm release as Helm's storage driver keeps it (the fields Slipway writes and reads). */
@@ -93,6 +94,30 @@ function decodeHook(h: EncodedHook): StoredHook {
 }
 
 /** Helm's release Secret name: `sh.helm.release.v1.<name>.v<version>`. */
+/** The release record Helm stores for a status snapshot. */
+export function storedRelease(
+  snap: Snapshot,
+  config: Readonly<Record<string, unknown>>,
+  manifest: string,
+  description: string,
+  hooks?: readonly StoredHook[],
+): StoredRelease {
+  return {
+    name: snap.name,
+    namespace: snap.namespace,
+    version: snap.version,
+    status: snap.status as StoredRelease['status'],
+    description,
+    firstDeployed: snap.firstDeployed,
+    lastDeployed: snap.lastDeployed,
+    chartName: snap.chartName,
+    chartVersion: snap.chartVersion,
+    config,
+    manifest,
+    ...(hooks !== undefined && { hooks }),
+  };
+}
+
 export const releaseSecretName = (name: string, version: number) => `sh.helm.release.v1.${name}.v${version}`;
 
 /** Helm's storage encoding: JSON, gzip, base64 (the Secret's data is base64 once more). Pure. */
