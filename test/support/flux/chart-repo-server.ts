@@ -17,6 +17,23 @@ export interface TestChart {
  * A Helm chart repository on loopback: `index.yaml` and one `<name>-<version>.tgz` per chart,
  * packaged with tar as `helm package` lays them out. Charts can be added while it runs.
  */
+/** Writes `chart` as a chart folder at `root`: its Chart.yaml (apiVersion v2) and its files. */
+export function writeChartFolder(root: string, chart: TestChart): void {
+  const files: Record<string, string> = {
+    'Chart.yaml': stringify({
+      apiVersion: 'v2',
+      name: chart.name,
+      version: chart.version,
+      ...(chart.appVersion && { appVersion: chart.appVersion }),
+    }),
+    ...chart.files,
+  };
+  for (const [p, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, p)), { recursive: true });
+    writeFileSync(join(root, p), text);
+  }
+}
+
 export class ChartRepoServer {
   private readonly archives = new Map<string, Buffer>();
   private readonly charts: TestChart[] = [];
@@ -54,20 +71,7 @@ export class ChartRepoServer {
   add(chart: TestChart): void {
     const dir = mkdtempSync(join(tmpdir(), 'slipway-chart-'));
     try {
-      const root = join(dir, chart.name);
-      const files: Record<string, string> = {
-        'Chart.yaml': stringify({
-          apiVersion: 'v2',
-          name: chart.name,
-          version: chart.version,
-          ...(chart.appVersion && { appVersion: chart.appVersion }),
-        }),
-        ...chart.files,
-      };
-      for (const [p, text] of Object.entries(files)) {
-        mkdirSync(dirname(join(root, p)), { recursive: true });
-        writeFileSync(join(root, p), text);
-      }
+      writeChartFolder(join(dir, chart.name), chart);
       const tgz = join(dir, 'chart.tgz');
       execFileSync('tar', ['-czf', tgz, '-C', dir, chart.name]);
       this.archives.set(`${chart.name}-${chart.version}.tgz`, readFileSync(tgz));

@@ -1,10 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { stringify } from 'yaml';
+import { join } from 'node:path';
 import { renderToolPaths } from '../../../src/sync/render/index.js';
-import type { TestChart } from './chart-repo-server.js';
+import { type TestChart, writeChartFolder } from './chart-repo-server.js';
 
 /**
  * Packages `chart` with the cached Helm (`helm package`) and pushes it to `oci://<host>/<path>` with
@@ -22,19 +21,7 @@ export async function pushHelmChart(host: string, path: string, chart: TestChart
   };
   try {
     const root = join(work, 'src', chart.name);
-    const files: Record<string, string> = {
-      'Chart.yaml': stringify({
-        apiVersion: 'v2',
-        name: chart.name,
-        version: chart.version,
-        ...(chart.appVersion && { appVersion: chart.appVersion }),
-      }),
-      ...chart.files,
-    };
-    for (const [p, text] of Object.entries(files)) {
-      mkdirSync(dirname(join(root, p)), { recursive: true });
-      writeFileSync(join(root, p), text);
-    }
+    writeChartFolder(root, chart);
     const helm = renderToolPaths().helm;
     const out = join(work, 'out');
     execFileSync(helm, ['package', root, '--destination', out], { env, stdio: 'pipe', timeout: 60_000 });
